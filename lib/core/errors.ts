@@ -1,0 +1,80 @@
+/**
+ * The error hierarchy of mambu-ts, as in MambuPy:
+ * `MambuTsError` (anything the library raises) ⊃ `MambuError` (Mambu answered with an error)
+ * ⊃ `MambuCommError` (Mambu could not be reached, or kept failing after every retry).
+ *
+ * Messages never carry a credential: they are built only from Mambu's error body, the HTTP status
+ * and the library's own words.
+ */
+
+/** One entry of a Mambu error body: `{"errors":[{"errorCode":301,"errorReason":"INVALID_CLIENT_ID"}]}`. */
+export interface MambuErrorEntry {
+  errorCode?: number | string;
+  errorReason?: string;
+  errorSource?: string;
+  [key: string]: unknown;
+}
+
+/** Base of every error the library raises (alias `MambuPyError` for scripts ported from MambuPy). */
+export class MambuTsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options as ErrorOptions);
+    this.name = new.target.name;
+  }
+}
+
+/** Mambu answered with an error body or an error status. */
+export class MambuError extends MambuTsError {
+  /** Mambu's numeric error code of the first error (e.g. 301), when Mambu gave one. */
+  readonly errorCode?: number;
+  /** HTTP status of the response (e.g. 404). */
+  readonly status?: number;
+  /** Mambu's error reason of the first error (e.g. `INVALID_CLIENT_ID`). */
+  readonly errorReason?: string;
+  /** Mambu's error source of the first error (e.g. `credentials`), when present. */
+  readonly errorSource?: string;
+  /** Every error of the body, as Mambu sent them. */
+  readonly errors: MambuErrorEntry[];
+  /** A bounded excerpt of a body that was not a Mambu error document (e.g. a proxy's HTML page). */
+  readonly bodyExcerpt?: string;
+
+  constructor(
+    message: string,
+    fields: {
+      status?: number;
+      errors?: MambuErrorEntry[];
+      bodyExcerpt?: string;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, { cause: fields.cause });
+    this.status = fields.status;
+    this.errors = fields.errors ?? [];
+    const first = this.errors[0];
+    if (first) {
+      const code = Number(first.errorCode);
+      this.errorCode = Number.isFinite(code) ? code : undefined;
+      this.errorReason = first.errorReason;
+      this.errorSource = first.errorSource;
+    }
+    this.bodyExcerpt = fields.bodyExcerpt;
+  }
+
+  /** Builds the MambuPy-style message: `301 (404) - INVALID_CLIENT_ID` (+ ` (source)` when present). */
+  static formatMessage(status: number | undefined, entry: MambuErrorEntry | undefined): string {
+    if (!entry) return `Mambu error (${status ?? "no status"})`;
+    let msg = `${entry.errorCode ?? "?"} (${status ?? "?"}) - ${entry.errorReason ?? "UNKNOWN_ERROR"}`;
+    if (entry.errorSource !== undefined && entry.errorSource !== null && entry.errorSource !== "") {
+      msg += ` (${entry.errorSource})`;
+    }
+    return msg;
+  }
+}
+
+/** Mambu could not be reached, timed out, or kept failing until retries were exhausted. */
+export class MambuCommError extends MambuError {}
+
+/** Alias for scripts ported from MambuPy. */
+export const MambuPyError = MambuTsError;
+/** Alias type for scripts ported from MambuPy. */
+export type MambuPyError = MambuTsError;
