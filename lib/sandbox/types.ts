@@ -1,0 +1,70 @@
+/**
+ * Shared shapes of the embedded sandbox: its state, its clock and its errors.
+ * Records are kept exactly in Mambu's wire shape (plain JSON objects: amounts as JSON numbers,
+ * date-times as ISO strings with the tenant's offset, dates as YYYY-MM-DD, custom field sets as
+ * `_`-prefixed keys), so that serving them is a matter of copying.
+ */
+
+/** A Mambu record in wire shape. Every stored record has `encodedKey`; most have `id`. */
+export type WireRecord = { encodedKey: string; id?: string; [field: string]: unknown };
+
+/** Names of the sandbox's collections. */
+export type CollectionName =
+  | "branches"
+  | "centres"
+  | "clients"
+  | "groups"
+  | "loans"
+  | "deposits"
+  | "loanproducts"
+  | "depositproducts"
+  | "users"
+  | "userroles"
+  | "tasks"
+  | "loanTransactions"
+  | "depositTransactions"
+  | "installments" /* keyed by loan encodedKey: not used as records; schedules live in `schedules` */
+  | "customfields"
+  | "customfieldsets"
+  | "documents"
+  | "comments";
+
+/** A collection: records by encodedKey, in insertion order, plus an index id → encodedKey. */
+export interface Collection {
+  readonly byKey: Map<string, WireRecord>;
+  readonly idIndex: Map<string, string>;
+}
+
+/** The tenant's clock: tests move it forward so that installments fall due and arrears happen. */
+export interface SandboxClockLike {
+  /** Current instant as ISO date-time with the tenant offset, e.g. `2026-01-15T10:00:00+02:00`. */
+  nowIso(): string;
+  /** Current date in the tenant's zone, `YYYY-MM-DD`. */
+  today(): string;
+  /** The tenant's UTC offset, e.g. `+02:00`. */
+  readonly offset: string;
+  /** Moves the clock forward (or back with negative values). */
+  advance(by: { days?: number; hours?: number; minutes?: number }): void;
+  /** Sets the clock to an ISO date or date-time. */
+  set(iso: string): void;
+}
+
+/** An error the sandbox answers with, in Mambu's format `{"errors":[{errorCode, errorSource?, errorReason}]}`. */
+export class SandboxError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: number,
+    readonly errorReason: string,
+    readonly errorSource?: string,
+  ) {
+    super(`${errorCode} (${status}) - ${errorReason}${errorSource ? ` (${errorSource})` : ""}`);
+    this.name = "SandboxError";
+  }
+
+  /** The response body Mambu would send. */
+  toBody(): { errors: Array<{ errorCode: number; errorSource?: string; errorReason: string }> } {
+    const e: { errorCode: number; errorSource?: string; errorReason: string } = { errorCode: this.errorCode, errorReason: this.errorReason };
+    if (this.errorSource !== undefined) e.errorSource = this.errorSource;
+    return { errors: [e] };
+  }
+}
