@@ -37,6 +37,12 @@ export class MambuError extends MambuTsError {
   readonly errors: MambuErrorEntry[];
   /** A bounded excerpt of a body that was not a Mambu error document (e.g. a proxy's HTML page). */
   readonly bodyExcerpt?: string;
+  /** HTTP method of the request that failed (e.g. `GET`), when the error came from a request. */
+  readonly method?: string;
+  /** Path and query of the request that failed (e.g. `/api/clients/1?detailsLevel=BASIC`); never credentials. */
+  readonly url?: string;
+  /** How many attempts were made before giving up (1 when the request was not retried). */
+  readonly attempts?: number;
 
   constructor(
     message: string,
@@ -44,6 +50,9 @@ export class MambuError extends MambuTsError {
       status?: number;
       errors?: MambuErrorEntry[];
       bodyExcerpt?: string;
+      method?: string;
+      url?: string;
+      attempts?: number;
       cause?: unknown;
     } = {},
   ) {
@@ -58,6 +67,9 @@ export class MambuError extends MambuTsError {
       this.errorSource = first.errorSource;
     }
     this.bodyExcerpt = fields.bodyExcerpt;
+    if (fields.method !== undefined) this.method = fields.method;
+    if (fields.url !== undefined) this.url = fields.url;
+    if (fields.attempts !== undefined) this.attempts = fields.attempts;
   }
 
   /** Builds the MambuPy-style message: `301 (404) - INVALID_CLIENT_ID` (+ ` (source)` when present). */
