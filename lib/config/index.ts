@@ -1,0 +1,12 @@
+/**
+ * Configuration of mambu-ts: `mambuconfig` (the default instance) and `MambuConfig`, merging
+ * defaults < `/etc/mambupy.rc` < `~/.mambupy.rc` < environment < code, read when asked.
+ */
+export { MambuConfig, mambuconfig, defaultRcFiles } from "./mambuconfig";
+export type { MambuConfigOptions, ConfigEntry } from "./mambuconfig";
+export type { ResolvedValue } from "./sources";
+export { envNames, isSecretKey, KNOWN_KEYS, MASK } from "./keys";
+export type { KnownKey } from "./keys";
+export { parseIni } from "./inireader";
+export type { IniDocument, IniEntry } from "./inireader";
+export { clearRcFileCache } from "./rcfile";

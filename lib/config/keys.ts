@@ -1,0 +1,77 @@
+/**
+ * The configuration keys mambu-ts knows: their defaults, environment variable names, secrecy and
+ * validation. Any other key is kept as a plain string.
+ */
+import { MambuTsError } from "../core/errors";
+
+/** A key with a typed getter on `MambuConfig`. */
+export type KnownKey =
+  | "apiurl"
+  | "apiuser"
+  | "apipwd"
+  | "apikey"
+  | "apipagination"
+  | "retries"
+  | "timeout"
+  | "concurrency"
+  | "tenantoffset";
+
+/** The known keys, in the order `describe()` lists them. */
+export const KNOWN_KEYS: readonly KnownKey[] = [
+  "apiurl",
+  "apiuser",
+  "apipwd",
+  "apikey",
+  "apipagination",
+  "retries",
+  "timeout",
+  "concurrency",
+  "tenantoffset",
+];
+
+/** Built-in defaults (lowest priority). Keys absent here have no default. */
+export const DEFAULTS: Readonly<Record<string, string>> = {
+  apipagination: "50",
+  retries: "5",
+  timeout: "60000",
+  concurrency: "4",
+};
+
+/** Bounds of the integer keys. `capAt` values above `max` are lowered to it instead of failing. */
+export const INTEGER_KEYS: Readonly<Record<string, { min: number; max: number; capAt?: boolean; what: string }>> = {
+  apipagination: { min: 1, max: 1000, capAt: true, what: "an integer between 1 and 1000" },
+  retries: { min: 0, max: 100, what: "an integer between 0 and 100" },
+  timeout: { min: 1, max: 86_400_000, what: "a number of milliseconds between 1 and 86400000" },
+  concurrency: { min: 1, max: 64, what: "an integer between 1 and 64" },
+};
+
+/**
+ * Lower-cases a key (rc files lower-case option names too) and checks it is a plain name.
+ * @throws MambuTsError when the key is not made of letters, digits, `_`, `-` and `.`.
+ */
+export function normaliseKey(key: string): string {
+  const k = String(key).trim().toLowerCase();
+  if (!/^[a-z0-9_.-]+$/.test(k)) throw new MambuTsError(`invalid configuration key ${JSON.stringify(String(key))}`);
+  return k;
+}
+
+/**
+ * Environment variable names for a key, highest priority first.
+ * `apiurl` → `MAMBU_API_URL`, `MAMBUPY_APIURL`; `retries` → `MAMBU_API_RETRIES`, `MAMBUPY_RETRIES`.
+ */
+export function envNames(key: string): [string, string] {
+  const upper = key.toUpperCase().replace(/[.-]/g, "_");
+  const rest = upper.startsWith("API") && upper.length > 3 ? upper.slice(3) : upper;
+  return [`MAMBU_API_${rest.replace(/^_/, "")}`, `MAMBUPY_${upper}`];
+}
+
+/**
+ * Whether a key holds a secret: `apipwd`, `apikey`, and any key whose name contains `pwd`,
+ * `password`, `secret`, `key` or `token`. Secret values are never shown or put in a message.
+ */
+export function isSecretKey(key: string): boolean {
+  return /pwd|passw|secret|key|token/i.test(key);
+}
+
+/** The string shown in place of a secret value (its length is never revealed). */
+export const MASK = "****";
