@@ -1,0 +1,419 @@
+/**
+ * `MambuConnector`: one set of credentials and the single way mambu-ts talks to Mambu — headers,
+ * idempotency keys, timeouts, retries with backoff, and typed errors without secrets.
+ */
+import * as http from "http";
+import * as https from "https";
+import nodeFetch, { RequestInit } from "node-fetch";
+import { inspect } from "util";
+import { MambuCommError, MambuError, MambuErrorEntry, MambuTsError } from "../core/errors";
+import { MambuConfig, mambuconfig } from "../config";
+import { BaseUrl, resolveBaseUrl } from "./baseurl";
+import { MAMBU_V2_ACCEPT, authHeaders, basicToken, getHeader, setHeader, userAgent } from "./headers";
+import { buildQuery } from "./paths";
+import { redact, redactDeep } from "./redact";
+import { excerpt, readFailure, ResponseFailure } from "./responseerror";
+import { RETRYABLE_STATUSES, backoffDelay, isRetryableNetworkError, parseRetryAfter } from "./retrypolicy";
+import { ConnectorOptions, HttpMethod, MambuResponse, RequestOptions, TransportLogger } from "./types";
+import { isV4Uuid, randomUuidV4 } from "./uuid";
+
+const METHODS: ReadonlySet<string> = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+const KEYED_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH"]);
+/** Header names a caller may not set through `headers` (the connector owns authentication). */
+const RESERVED_HEADERS: ReadonlySet<string> = new Set(["authorization", "apikey", "idempotency-key", "host"]);
+const MAX_SOCKETS = 16;
+
+/** Everything one request needs, resolved once before the first attempt. */
+interface Prepared {
+  method: HttpMethod;
+  url: string;
+  /** Path and query, e.g. `/api/clients/1?detailsLevel=BASIC`: what logs and errors show. */
+  shownUrl: string;
+  base: BaseUrl;
+  headers: Record<string, string>;
+  body: string | Buffer | undefined;
+  expectJson: boolean;
+  retries: number;
+  timeout: number;
+  secrets: string[];
+}
+
+/** Why an attempt failed in a way worth retrying. */
+type AttemptFailure =
+  | { kind: "http"; failure: ResponseFailure; retryAfter?: number }
+  | { kind: "network"; reason: string; cause: Error };
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A connection to one Mambu tenant with one set of credentials.
+ *
+ * Values not given to the constructor (apiurl, credentials, retries, timeout) are read from its
+ * `config` (default `mambuconfig`) on every request, so a change of environment or config between
+ * two requests is seen by the second. An API key wins over user/password. Every POST/PUT/PATCH
+ * carries an `Idempotency-Key` (the caller's, or a random v4 UUID) that stays the same on each
+ * retry, which is what makes retrying a POST after a 500 safe. Retries: connection errors,
+ * timeouts, 429 (honouring `Retry-After`, at most 60 s) and 500/502/503/504, with capped
+ * exponential backoff and jitter. Errors: `MambuError` for Mambu's answers, `MambuCommError` when
+ * Mambu could not be reached or kept failing. Credentials never appear in errors or log lines.
+ *
+ * Call `close()` when done to release the keep-alive sockets (long-running apps need not).
+ */
+export class MambuConnector {
+  static #shared: MambuConnector | undefined;
+  readonly #options: ConnectorOptions;
+  readonly #config: MambuConfig;
+  readonly #fetch: typeof nodeFetch;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  readonly #logger: TransportLogger | undefined;
+  #agents: { "http:"?: http.Agent; "https:"?: https.Agent } = {};
+
+  /** The connector every entity uses when no `{ connector }` is given: lazily built over `mambuconfig`. */
+  static default(): MambuConnector {
+    if (!MambuConnector.#shared) MambuConnector.#shared = new MambuConnector();
+    return MambuConnector.#shared;
+  }
+
+  constructor(options: ConnectorOptions = {}) {
+    this.#options = { ...options };
+    this.#config = options.config ?? mambuconfig;
+    this.#fetch = options.fetch ?? nodeFetch;
+    this.#sleep = options.sleep ?? defaultSleep;
+    this.#random = options.random ?? Math.random;
+    this.#logger = options.logger;
+    if (options.retries !== undefined) checkRetries(options.retries);
+    if (options.timeout !== undefined) checkTimeout(options.timeout);
+  }
+
+  /** The configuration this connector falls back to (pagination and concurrency are read from it too). */
+  get config(): MambuConfig {
+    return this.#config;
+  }
+
+  /**
+   * Sends one request to Mambu (retrying as described on the class) and returns its response.
+   * @throws MambuTsError for an invalid request or configuration (before anything is sent), or when
+   *   `signal` aborts; MambuError when Mambu answers ≥ 300 (not retried, or not retryable);
+   *   MambuCommError when Mambu cannot be reached or retries are exhausted (last status, errors
+   *   and excerpt kept).
+   */
+  async request<T = unknown>(req: RequestOptions): Promise<MambuResponse<T>> {
+    const prep = this.#prepare(req);
+    const attempts = prep.retries + 1;
+    let last: AttemptFailure | undefined;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      throwIfAborted(req.signal, prep);
+      const outcome = await this.#attempt<T>(prep, req.signal, attempt, attempts);
+      if (outcome.kind === "done") return outcome.response;
+      last = outcome;
+      if (attempt === attempts) break;
+      const delay =
+        outcome.kind === "http" && outcome.retryAfter !== undefined
+          ? outcome.retryAfter
+          : backoffDelay(attempt - 1, this.#random);
+      const why = outcome.kind === "http" ? String(outcome.failure.status) : outcome.reason;
+      this.#log(prep, "warn", `${prep.method} ${prep.shownUrl} -> ${why}, retrying in ${delay} ms (attempt ${attempt}/${attempts})`, {
+        status: outcome.kind === "http" ? outcome.failure.status : undefined,
+        attempt,
+        attempts,
+        delayMs: delay,
+      });
+      await this.#sleep(delay);
+    }
+    throw exhausted(prep, last!, attempts);
+  }
+
+  /** Releases the keep-alive sockets of this connector's agents (a later request opens new ones). */
+  close(): void {
+    this.#agents["http:"]?.destroy();
+    this.#agents["https:"]?.destroy();
+    this.#agents = {};
+  }
+
+  /** A credential-free summary: the explicit host and which kind of authentication is configured here. */
+  toJSON(): Record<string, string> {
+    const o = this.#options;
+    const out: Record<string, string> = { apiurl: o.apiurl ?? "(from config)" };
+    if (o.apiuser !== undefined) out.apiuser = o.apiuser;
+    if (o.apipwd !== undefined) out.apipwd = "****";
+    if (o.apikey !== undefined) out.apikey = "****";
+    return out;
+  }
+
+  /** REPL view without credentials. */
+  [inspect.custom](): string {
+    return `MambuConnector ${inspect(this.toJSON())}`;
+  }
+
+  #prepare(req: RequestOptions): Prepared {
+    const method = String(req.method ?? "").toUpperCase() as HttpMethod;
+    if (!METHODS.has(method)) throw new MambuTsError(`unsupported HTTP method ${JSON.stringify(req.method)}`);
+    if (typeof req.path !== "string" || !req.path.startsWith("/") || req.path.startsWith("//")) {
+      throw new MambuTsError(`request path must start with a single "/" (relative to /api), got ${JSON.stringify(req.path)}`);
+    }
+    if (req.path.includes("#")) throw new MambuTsError("request path must not contain '#'");
+    const bodies = [req.body !== undefined, req.rawBody !== undefined, req.bodyText !== undefined].filter(Boolean).length;
+    if (bodies > 1) throw new MambuTsError("give only one of body, bodyText and rawBody");
+    if (bodies === 1 && method === "GET") throw new MambuTsError("a GET request cannot have a body");
+
+    const o = this.#options;
+    const c = this.#config;
+    const apikey = o.apikey ?? (o.apiuser !== undefined || o.apipwd !== undefined ? undefined : c.apikey);
+    const apiuser = o.apiuser ?? c.apiuser;
+    const apipwd = o.apipwd ?? c.apipwd;
+    const base = resolveBaseUrl(o.apiurl ?? c.apiurl);
+    const retries = req.retries ?? o.retries ?? c.retries;
+    const timeout = req.timeout ?? o.timeout ?? c.timeout;
+    checkRetries(retries);
+    checkTimeout(timeout);
+
+    const secrets = [apipwd, apikey].filter((s): s is string => typeof s === "string" && s !== "");
+    if (apiuser && apipwd) secrets.push(basicToken(apiuser, apipwd));
+
+    const query = buildQuery(req.query);
+    const pathAndQuery = query ? `${req.path}${req.path.includes("?") ? "&" : "?"}${query}` : req.path;
+    const url = `${base.href}${pathAndQuery}`;
+    const shownUrl = redact(new URL(url).pathname + new URL(url).search, secrets);
+
+    const headers: Record<string, string> = {
+      Accept: req.accept ?? MAMBU_V2_ACCEPT,
+      "User-Agent": userAgent(),
+    };
+    let callerKey = req.idempotencyKey;
+    for (const [name, value] of Object.entries(req.headers ?? {})) {
+      const lower = name.toLowerCase();
+      if (lower === "idempotency-key") callerKey ??= value;
+      else if (RESERVED_HEADERS.has(lower)) throw new MambuTsError(`header ${name} is set by the connector, not by callers`);
+      else setHeader(headers, name, String(value));
+    }
+    if (req.accept !== undefined) setHeader(headers, "Accept", req.accept);
+
+    let body: string | Buffer | undefined;
+    if (req.rawBody !== undefined) {
+      body = req.rawBody.data;
+      setHeader(headers, "Content-Type", req.rawBody.contentType);
+    } else if (req.bodyText !== undefined || req.body !== undefined) {
+      body = req.bodyText ?? JSON.stringify(req.body);
+      setHeader(headers, "Content-Type", "application/json");
+    }
+
+    if (callerKey !== undefined) {
+      if (!isV4Uuid(callerKey)) {
+        // An idempotency key is not a secret; showing it helps find the bad row.
+        throw new MambuTsError(`idempotencyKey must be a v4 UUID (see deterministicUuidV4), got ${JSON.stringify(callerKey)}`);
+      }
+      headers["Idempotency-Key"] = callerKey;
+    } else if (KEYED_METHODS.has(method)) {
+      headers["Idempotency-Key"] = randomUuidV4();
+    }
+    Object.assign(headers, authHeaders({ apiuser, apipwd, apikey }));
+
+    return {
+      method,
+      url,
+      shownUrl,
+      base,
+      headers,
+      body,
+      expectJson: /json/i.test(getHeader(headers, "Accept") ?? ""),
+      retries,
+      timeout,
+      secrets,
+    };
+  }
+
+  async #attempt<T>(
+    prep: Prepared,
+    signal: AbortSignal | undefined,
+    attempt: number,
+    attempts: number,
+  ): Promise<{ kind: "done"; response: MambuResponse<T> } | AttemptFailure> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, prep.timeout);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const started = Date.now();
+    let status: number;
+    let headers: Record<string, string>;
+    let raw: Buffer;
+    try {
+      const init: RequestInit = {
+        method: prep.method,
+        headers: prep.headers,
+        body: prep.body,
+        redirect: "manual",
+        agent: this.#agentFor(prep.base),
+        signal: controller.signal as unknown as RequestInit["signal"],
+      };
+      const res = await this.#fetch(prep.url, init);
+      status = res.status;
+      headers = {};
+      res.headers.forEach((value, name) => {
+        headers[name.toLowerCase()] = value;
+      });
+      raw = await res.buffer();
+    } catch (err) {
+      const ms = Date.now() - started;
+      if (signal?.aborted && !timedOut) throw aborted(prep, err);
+      const reason = timedOut ? `timed out after ${prep.timeout} ms` : networkReason(err, prep.secrets);
+      const cause = sanitisedCause(err, prep.secrets);
+      this.#log(prep, "debug", `${prep.method} ${prep.shownUrl} -> ${reason} (attempt ${attempt}/${attempts}, ${ms} ms)`, {
+        attempt,
+        attempts,
+        durationMs: ms,
+      });
+      if (timedOut || isRetryableNetworkError(err)) return { kind: "network", reason, cause };
+      throw new MambuCommError(commMessage(prep, attempt, reason), {
+        method: prep.method,
+        url: prep.shownUrl,
+        attempts: attempt,
+        cause,
+      });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+
+    const ms = Date.now() - started;
+    this.#log(prep, "debug", `${prep.method} ${prep.shownUrl} -> ${status} (attempt ${attempt}/${attempts}, ${ms} ms)`, {
+      status,
+      attempt,
+      attempts,
+      durationMs: ms,
+    });
+    const text = raw.toString("utf8");
+    if (status >= 200 && status < 300) {
+      return { kind: "done", response: { status, headers, body: parseBody<T>(prep, status, headers, text), text, raw } };
+    }
+    const safeText = redact(text, prep.secrets);
+    const failure =
+      status < 400
+        ? { message: `HTTP ${status} from Mambu (redirects are not followed)`, status, errors: [], bodyExcerpt: excerpt(safeText) }
+        : readFailure(status, safeText);
+    failure.errors = redactDeep(failure.errors, prep.secrets);
+    if (RETRYABLE_STATUSES.has(status)) {
+      return { kind: "http", failure, retryAfter: parseRetryAfter(headers["retry-after"]) };
+    }
+    throw new MambuError(failure.message, {
+      ...failure,
+      method: prep.method,
+      url: prep.shownUrl,
+      attempts: attempt,
+    });
+  }
+
+  #agentFor(base: BaseUrl): http.Agent {
+    if (this.#options.agent) return this.#options.agent;
+    if (base.protocol === "http:") {
+      return (this.#agents["http:"] ??= new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }));
+    }
+    return (this.#agents["https:"] ??= new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }));
+  }
+
+  #log(prep: Prepared, level: "debug" | "warn", msg: string, meta: Record<string, unknown>): void {
+    const fn = this.#logger?.[level];
+    if (!fn) return;
+    const safeMeta = redactDeep({ method: prep.method, url: prep.shownUrl, ...meta }, prep.secrets);
+    try {
+      fn.call(this.#logger, redact(msg, prep.secrets), safeMeta);
+    } catch {
+      // A failing logger must not fail the request.
+    }
+  }
+}
+
+function checkRetries(n: number): void {
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new MambuTsError(`retries must be an integer between 0 and 100, got ${n}`);
+}
+
+function checkTimeout(n: number): void {
+  if (!Number.isFinite(n) || n <= 0) throw new MambuTsError(`timeout must be a positive number of milliseconds, got ${n}`);
+}
+
+/** Parses a 2xx body: JSON when JSON is expected or announced; malformed JSON is a MambuError. */
+function parseBody<T>(prep: Prepared, status: number, headers: Record<string, string>, text: string): T {
+  if (text.trim() === "") return undefined as T;
+  const contentType = headers["content-type"] ?? "";
+  const announcedJson = /json/i.test(contentType);
+  if (!announcedJson && !(prep.expectJson && contentType === "")) {
+    if (!prep.expectJson) return undefined as T;
+    throw new MambuError(`non-JSON body from Mambu (HTTP ${status}, content-type ${contentType}, ${prep.method} ${prep.shownUrl})`, {
+      status,
+      bodyExcerpt: excerpt(redact(text, prep.secrets)),
+      method: prep.method,
+      url: prep.shownUrl,
+    });
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new MambuError(`malformed JSON from Mambu (HTTP ${status}, ${prep.method} ${prep.shownUrl})`, {
+      status,
+      bodyExcerpt: excerpt(redact(text, prep.secrets)),
+      method: prep.method,
+      url: prep.shownUrl,
+    });
+  }
+}
+
+/** A short, secret-free reason for a network error: its code and node-fetch's reason. */
+function networkReason(err: unknown, secrets: string[]): string {
+  const e = err as { code?: unknown; message?: unknown };
+  let msg = typeof e?.message === "string" ? e.message : String(err);
+  const at = msg.indexOf("reason: ");
+  if (at >= 0) msg = msg.slice(at + "reason: ".length);
+  const code = typeof e?.code === "string" ? e.code : undefined;
+  const text = code && !msg.includes(code) ? `${code}: ${msg}` : msg;
+  return redact(text, secrets);
+}
+
+/** A plain Error carrying a network error's name, code and redacted message (never its request). */
+function sanitisedCause(err: unknown, secrets: string[]): Error {
+  const e = err as { name?: unknown; code?: unknown; message?: unknown };
+  const cause = new Error(redact(typeof e?.message === "string" ? e.message : String(err), secrets));
+  if (typeof e?.name === "string") cause.name = e.name;
+  if (typeof e?.code === "string") (cause as Error & { code?: string }).code = e.code;
+  cause.stack = `${cause.name}: ${cause.message}`;
+  return cause;
+}
+
+function commMessage(prep: Prepared, attempts: number, reason: string): string {
+  const times = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
+  return `Unknown comm error with Mambu: ${prep.method} ${prep.base.href.replace(/\/api$/, "")}${prep.shownUrl} failed after ${times}: ${reason}`;
+}
+
+function exhausted(prep: Prepared, last: AttemptFailure, attempts: number): MambuCommError {
+  if (last.kind === "network") {
+    return new MambuCommError(commMessage(prep, attempts, last.reason), {
+      method: prep.method,
+      url: prep.shownUrl,
+      attempts,
+      cause: last.cause,
+    });
+  }
+  const f = last.failure;
+  const times = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
+  return new MambuCommError(`Mambu kept failing after ${times} (${prep.method} ${prep.shownUrl}): ${f.message}`, {
+    status: f.status,
+    errors: f.errors as MambuErrorEntry[],
+    bodyExcerpt: f.bodyExcerpt,
+    method: prep.method,
+    url: prep.shownUrl,
+    attempts,
+  });
+}
+
+function aborted(prep: Prepared, err?: unknown): MambuTsError {
+  return new MambuTsError(`request aborted by the caller: ${prep.method} ${prep.shownUrl}`, {
+    cause: err === undefined ? undefined : sanitisedCause(err, prep.secrets),
+  });
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, prep: Prepared): void {
+  if (signal?.aborted) throw aborted(prep);
+}

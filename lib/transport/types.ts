@@ -1,0 +1,79 @@
+/** The shapes `MambuConnector` takes and gives. */
+import type { Agent } from "http";
+import type nodeFetch from "node-fetch";
+import type { MambuConfig } from "../config";
+import type { QueryValue } from "./paths";
+
+/** HTTP methods Mambu's API uses. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** One request to Mambu, relative to `/api`. */
+export interface RequestOptions {
+  method: HttpMethod;
+  /** Starts with `/`, relative to `/api`, already encoded (see `encodeSegment`, `buildPath`). */
+  path: string;
+  /** Query parameters; `undefined`/`null` entries are left out. Never put credentials here. */
+  query?: Record<string, QueryValue>;
+  /** A JSON body (serialised with `JSON.stringify`); use `bodyText` to send exact bytes. */
+  body?: unknown;
+  /** A pre-serialised body with its content type (e.g. multipart for attachments). */
+  rawBody?: { data: Buffer | string; contentType: string };
+  /** A pre-serialised JSON body, sent byte-for-byte with `Content-Type: application/json`. */
+  bodyText?: string;
+  /** `Idempotency-Key` to use (v4 format); POST/PUT/PATCH get a random one when absent. */
+  idempotencyKey?: string;
+  /** Extra headers; they cannot replace the authentication headers. */
+  headers?: Record<string, string>;
+  /** `Accept` header (default `application/vnd.mambu.v2+json`). */
+  accept?: string;
+  /** Aborts the request (and its retries); the promise then rejects with a `MambuTsError`. */
+  signal?: AbortSignal;
+  /** Retries for this request only (default: the connector's). */
+  retries?: number;
+  /** Timeout in ms for each attempt of this request only (default: the connector's). */
+  timeout?: number;
+}
+
+/** Mambu's answer to a successful request. */
+export interface MambuResponse<T = unknown> {
+  status: number;
+  /** Response headers, names lower-cased (repeated headers joined with `, `). */
+  headers: Record<string, string>;
+  /** The parsed JSON body, or undefined for an empty or non-JSON body. */
+  body: T;
+  /** The body as text (UTF-8). */
+  text: string;
+  /** The body's bytes (for binary downloads such as documents). */
+  raw: Buffer;
+}
+
+/** Optional logging; lines carry method, path+query, status and attempt, never credentials. */
+export interface TransportLogger {
+  debug?(msg: string, meta?: Record<string, unknown>): void;
+  warn?(msg: string, meta?: Record<string, unknown>): void;
+}
+
+/** Options of `new MambuConnector(...)`. */
+export interface ConnectorOptions {
+  /** Host (or https URL) of the tenant; default: the config's, read at request time. */
+  apiurl?: string;
+  apiuser?: string;
+  apipwd?: string;
+  /** API key (sent as `apiKey`), wins over user/password. */
+  apikey?: string;
+  /** Where values not given here are read from, at request time. Default `mambuconfig`. */
+  config?: MambuConfig;
+  /** The fetch implementation (node-fetch 2 API). */
+  fetch?: typeof nodeFetch;
+  /** Waits between attempts (tests inject one that resolves at once). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Retries after the first attempt (default: config `retries`, 5). */
+  retries?: number;
+  /** Per-attempt timeout in ms (default: config `timeout`, 60000). */
+  timeout?: number;
+  logger?: TransportLogger;
+  /** Source of jitter in [0, 1) (default `Math.random`). */
+  random?: () => number;
+  /** HTTP(S) agent for every request (default: a keep-alive agent per connector and protocol). */
+  agent?: Agent;
+}
