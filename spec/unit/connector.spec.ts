@@ -1,5 +1,6 @@
 /** MambuConnector: exact request shapes (nock), errors in MambuPy's format, URL rules, helpers. */
 import nock from "nock";
+import type nodeFetch from "node-fetch";
 import { inspect } from "util";
 import { MambuConfig } from "../../lib/config";
 import { MambuCommError, MambuError, MambuTsError } from "../../lib/core/errors";
@@ -228,7 +229,13 @@ describe("apiurl", () => {
 
   it("refuses http:// to a non-loopback host before any request", async () => {
     const fetch = jest.fn();
-    const c = new MambuConnector({ apiurl: "http://tenant.mambu.com", apiuser: "u", apipwd: "p", fetch, config: makeConfig() });
+    const c = new MambuConnector({
+      apiurl: "http://tenant.mambu.com",
+      apiuser: "u",
+      apipwd: "p",
+      fetch: fetch as unknown as typeof nodeFetch,
+      config: makeConfig(),
+    });
     const err = await c.request({ method: "GET", path: "/clients" }).catch((e) => e);
     expect(err).toBeInstanceOf(MambuTsError);
     expect(err).not.toBeInstanceOf(MambuError);
