@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/spec"],
   testMatch: ["**/*.spec.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/spec/tsconfig.json", isolatedModules: true }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/spec/tsconfig.json" }] },
   setupFiles: ["<rootDir>/spec/helpers/setup.ts"],
   testTimeout: 30000,
 };

@@ -1,0 +1,207 @@
+/**
+ * Conversion between Mambu's wire values and the values users handle, driven by the schema's
+ * field types (never by guessing from the value): amounts and rates → `Decimal`, `date-time` →
+ * luxon `DateTime` keeping the offset Mambu sent, `date` → `DateTime` at midnight UTC that is
+ * written back as `YYYY-MM-DD`. Strings stay strings ("00123" stays "00123").
+ */
+import Decimal from "decimal.js";
+import { DateTime, FixedOffsetZone } from "luxon";
+import type { FieldSpec } from "../generated/schema";
+import { MambuTsError } from "./errors";
+import { RawNumber } from "./json";
+
+/** The scalar kinds the ORM converts. */
+export type ScalarKind = "decimal" | "integer" | "datetime" | "date" | "boolean" | "string" | "any";
+
+const WIRE_DATETIME = "yyyy-MM-dd'T'HH:mm:ssZZ";
+const HAS_OFFSET = /(?:[+-]\d{2}:?\d{2}|Z)$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const NUMERIC = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** A wire date-time string → DateTime in the offset it was sent with (invalid text stays as is). */
+export function parseWireDateTime(s: string): DateTime | string {
+  const dt = DateTime.fromISO(s, { setZone: true });
+  return dt.isValid ? dt : s;
+}
+
+/** A wire date string (`YYYY-MM-DD`) → DateTime at midnight UTC (invalid text stays as is). */
+export function parseWireDate(s: string): DateTime | string {
+  const dt = DateTime.fromISO(s.length > 10 ? s.slice(0, 10) : s, { zone: "UTC" });
+  return dt.isValid ? dt : s;
+}
+
+/** Wire value → user value for a scalar kind. Values of an unexpected wire type are kept as sent. */
+export function hydrateScalar(kind: ScalarKind, raw: unknown): unknown {
+  if (raw === null || raw === undefined) return raw;
+  switch (kind) {
+    case "decimal":
+      if (typeof raw === "number") return new Decimal(raw);
+      if (raw instanceof RawNumber) return new Decimal(raw.text);
+      if (typeof raw === "string" && NUMERIC.test(raw)) return new Decimal(raw);
+      return raw;
+    case "integer":
+      if (raw instanceof RawNumber) {
+        const n = Number(raw.text);
+        return Number.isSafeInteger(n) ? n : new Decimal(raw.text);
+      }
+      return raw;
+    case "datetime":
+      return typeof raw === "string" ? parseWireDateTime(raw) : raw;
+    case "date":
+      return typeof raw === "string" ? parseWireDate(raw) : raw;
+    default:
+      return raw;
+  }
+}
+
+/** Where a naive date-time (no offset) is placed: the entity's or tenant's UTC offset, e.g. "+02:00". */
+export type OffsetSource = () => string | undefined;
+
+function zoneFor(offset: string): FixedOffsetZone {
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(offset);
+  if (!m) throw new MambuTsError(`invalid UTC offset "${offset}" (expected like +02:00)`);
+  const minutes = (Number(m[2]) * 60 + Number(m[3])) * (m[1] === "-" ? -1 : 1);
+  return FixedOffsetZone.instance(minutes);
+}
+
+/** Formats a DateTime as Mambu wants it: `2021-03-09T13:37:50+02:00` (seconds, no millis, offset). */
+export function formatWireDateTime(dt: DateTime): string {
+  return dt.toFormat(WIRE_DATETIME);
+}
+
+/**
+ * User value → wire date-time string. Explicit instants (DateTime with a zone, Date, strings with an
+ * offset) keep their instant and are written in the tenant offset when it is known; naive values
+ * (strings without offset, DateTimes in the machine's zone) take the tenant's offset, never the
+ * machine's.
+ */
+export function toWireDateTime(value: unknown, field: string, offsetOf: OffsetSource): string {
+  const offset = offsetOf();
+  const target = offset ? zoneFor(offset) : undefined;
+  let dt: DateTime;
+  if (DateTime.isDateTime(value)) {
+    if (!value.isValid) throw new MambuTsError(`${field}: invalid DateTime (${value.invalidReason})`);
+    if (value.zone.type === "system") {
+      if (!target) throw naive(field, value.toISO() ?? "");
+      dt = value.setZone(target, { keepLocalTime: true });
+    } else dt = target ? value.setZone(target) : value;
+  } else if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new MambuTsError(`${field}: invalid Date`);
+    dt = DateTime.fromJSDate(value, { zone: target ?? "UTC" });
+  } else if (typeof value === "string") {
+    const s = value.trim();
+    if (HAS_OFFSET.test(s) && !DATE_ONLY.test(s)) {
+      const parsed = DateTime.fromISO(s, { setZone: true });
+      if (!parsed.isValid) throw badDate(field, value);
+      dt = target ? parsed.setZone(target) : parsed;
+    } else {
+      if (!target) throw naive(field, s);
+      dt = DateTime.fromISO(s, { zone: target });
+      if (!dt.isValid) throw badDate(field, value);
+    }
+  } else {
+    throw new MambuTsError(`${field}: expected a DateTime, Date or ISO string, got ${describe(value)}`);
+  }
+  return formatWireDateTime(dt);
+}
+
+/** User value → wire date `YYYY-MM-DD` (DateTimes use their own calendar date). */
+export function toWireDate(value: unknown, field: string, offsetOf: OffsetSource): string {
+  if (DateTime.isDateTime(value)) {
+    if (!value.isValid) throw new MambuTsError(`${field}: invalid DateTime (${value.invalidReason})`);
+    return value.toISODate() as string;
+  }
+  if (value instanceof Date) {
+    const off = offsetOf();
+    return DateTime.fromJSDate(value, { zone: off ? zoneFor(off) : "UTC" }).toISODate() as string;
+  }
+  if (typeof value === "string") {
+    const s = value.trim();
+    const d = DateTime.fromISO(s.slice(0, 10), { zone: "UTC" });
+    if (!d.isValid || !/^\d{4}-\d{2}-\d{2}/.test(s)) throw badDate(field, value);
+    return d.toISODate() as string;
+  }
+  throw new MambuTsError(`${field}: expected a date (DateTime, Date or "YYYY-MM-DD"), got ${describe(value)}`);
+}
+
+/** User value → wire number for an amount or rate (exact text, never a rounded double). */
+export function toWireDecimal(value: unknown, field: string): RawNumber | number {
+  if (Decimal.isDecimal(value)) {
+    if (!(value as Decimal).isFinite()) throw new MambuTsError(`${field}: ${value} is not a finite amount`);
+    return new RawNumber((value as Decimal).toFixed());
+  }
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new MambuTsError(`${field}: ${value} is not a finite amount`);
+    return value;
+  }
+  if (value instanceof RawNumber) return value;
+  if (typeof value === "string" && NUMERIC.test(value.trim())) return new RawNumber(new Decimal(value.trim()).toFixed());
+  throw new MambuTsError(`${field}: expected a Decimal, number or numeric string, got ${describe(value)}`);
+}
+
+/** User value → wire integer. */
+export function toWireInteger(value: unknown, field: string): number | RawNumber {
+  if (typeof value === "number" && Number.isInteger(value)) return value;
+  if (value instanceof RawNumber) return value;
+  if (Decimal.isDecimal(value) && (value as Decimal).isInteger()) return new RawNumber((value as Decimal).toFixed());
+  if (typeof value === "string" && /^-?\d+$/.test(value.trim())) {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : new RawNumber(value.trim());
+  }
+  throw new MambuTsError(`${field}: expected an integer, got ${describe(value)}`);
+}
+
+/** User value → wire scalar for a field spec kind; checks enums and basic types. */
+export function dehydrateScalar(spec: FieldSpec | undefined, value: unknown, field: string, offsetOf: OffsetSource): unknown {
+  if (value === null || value === undefined || !spec) return value;
+  switch (spec.type) {
+    case "decimal":
+      return toWireDecimal(value, field);
+    case "integer":
+      return toWireInteger(value, field);
+    case "datetime":
+      return toWireDateTime(value, field, offsetOf);
+    case "date":
+      return toWireDate(value, field, offsetOf);
+    case "boolean":
+      if (typeof value !== "boolean") throw new MambuTsError(`${field}: expected a boolean, got ${describe(value)}`);
+      return value;
+    case "string":
+      if (typeof value !== "string") throw new MambuTsError(`${field}: expected a string, got ${describe(value)}`);
+      if (spec.enum && !spec.enum.includes(value)) {
+        throw new MambuTsError(`${field}: "${value}" is not one of ${spec.enum.join(", ")}`);
+      }
+      return value;
+    default:
+      return value;
+  }
+}
+
+/** Short description of a value for error messages (never its full content). */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (typeof value === "object") return (value as object).constructor?.name ?? "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+function naive(field: string, text: string): MambuTsError {
+  return new MambuTsError(
+    `${field}: "${text}" has no UTC offset and the tenant's offset is unknown; ` +
+      `give an offset (e.g. 2026-01-15T10:00:00+02:00) or set mambuconfig.tenantoffset`,
+  );
+}
+
+function badDate(field: string, text: string): MambuTsError {
+  return new MambuTsError(`${field}: "${text}" is not a valid ISO 8601 date`);
+}
+
+/** Semantic equality of two user values (Decimal by value, DateTime by instant and offset). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Decimal.isDecimal(a) && Decimal.isDecimal(b)) return (a as Decimal).eq(b as Decimal);
+  if (DateTime.isDateTime(a) && DateTime.isDateTime(b)) return a.toMillis() === b.toMillis() && a.offset === b.offset;
+  if (a instanceof RawNumber && b instanceof RawNumber) return a.text === b.text;
+  return false;
+}

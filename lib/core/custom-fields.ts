@@ -1,0 +1,204 @@
+/**
+ * Custom field sets: Mambu sends them as `_`-prefixed keys at the end of an entity, a standard set
+ * as an object (`"_OtherDetails": {"Age": "48"}`) and a grouped set as a list of rows
+ * (`"_Assets": [{"ASSETAGE": "10"}, ...]`).
+ *
+ * They are flattened onto the entity: a standard set's fields become `entity.Age`; a grouped set
+ * becomes `entity.Assets` (its rows) and `entity.ASSETAGE_0`, `entity.ASSETAGE_1`, ... Every
+ * flattened property reads and writes through to the set (`entity._OtherDetails`), so there is one
+ * source of truth. A custom field id that collides with a native field or a method is not
+ * flattened (it stays reachable through its set).
+ */
+import Decimal from "decimal.js";
+import { DateTime } from "luxon";
+import { hasOwn, isPlainObject } from "./clone";
+import { describe, parseWireDate, sameValue } from "./coerce";
+import { MambuTsError } from "./errors";
+import { RawNumber } from "./json";
+import { CF_NAMES, DIRTY, RAW, VALS } from "./symbols";
+import type { MambuStruct } from "./struct";
+
+type Bag = Record<string, unknown>;
+type Row = Record<string, unknown>;
+
+/** Mambu custom field types that change how values are typed (others stay strings). */
+export type CustomFieldType = "NUMBER" | "CHECKBOX" | "DATE" | string;
+
+const fieldTypes = new Map<string, CustomFieldType>();
+const rowOrigin = new WeakMap<object, number>();
+
+/** Whether a wire key is a custom field set (`_` prefix). */
+export function isCustomFieldKey(k: string): boolean {
+  return k.charCodeAt(0) === 95;
+}
+
+/**
+ * Tells the library the type of custom fields (from Mambu's custom field definitions), so that their
+ * values are typed: NUMBER → Decimal, CHECKBOX → boolean, DATE → DateTime (date only). Without a
+ * definition a value stays the string Mambu sent — never a lossy guess.
+ */
+export function registerCustomFieldTypes(defs: Iterable<{ id: string; type: CustomFieldType }> | Record<string, CustomFieldType>): void {
+  const entries: Array<[string, CustomFieldType]> = Symbol.iterator in Object(defs)
+    ? [...(defs as Iterable<{ id: string; type: CustomFieldType }>)].map((d) => [d.id, d.type])
+    : Object.entries(defs as Record<string, CustomFieldType>);
+  for (const [id, type] of entries) fieldTypes.set(id, String(type).toUpperCase());
+}
+
+/** Forgets every registered custom field type. */
+export function clearCustomFieldTypes(): void {
+  fieldTypes.clear();
+}
+
+/** Wire custom field value → user value (typed only when its definition is known). @internal */
+export function hydrateCustomValue(fieldId: string, raw: unknown): unknown {
+  if (typeof raw !== "string") return raw;
+  const type = fieldTypes.get(fieldId);
+  if (type === undefined) return raw;
+  if (type === "NUMBER" || type === "DECIMAL") return /^-?\d+(?:\.\d+)?$/.test(raw.trim()) ? new Decimal(raw.trim()) : raw;
+  if (type === "CHECKBOX") return raw.toUpperCase() === "TRUE" ? true : raw.toUpperCase() === "FALSE" ? false : raw;
+  if (type === "DATE") return raw === "" ? raw : parseWireDate(raw);
+  return raw;
+}
+
+/** User custom field value → wire value (Mambu sends and takes custom field values as strings). @internal */
+export function dehydrateCustomValue(path: string, v: unknown): unknown {
+  if (v === null || typeof v === "string") return v;
+  if (Decimal.isDecimal(v)) return (v as Decimal).toFixed();
+  if (v instanceof RawNumber) return v.text;
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new MambuTsError(`${path}: ${v} is not a valid custom field value`);
+    return String(v);
+  }
+  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+  if (DateTime.isDateTime(v)) return v.toISODate();
+  throw new MambuTsError(`${path}: a custom field value must be a string, number, Decimal, boolean or DateTime, got ${describe(v)}`);
+}
+
+function hydrateRow(raw: unknown, index: number): Row {
+  const row: Row = {};
+  if (isPlainObject(raw)) for (const f in raw) row[f] = hydrateCustomValue(f, raw[f]);
+  rowOrigin.set(row, index);
+  return row;
+}
+
+/** Index a grouped row had when read from Mambu (undefined for rows added since). @internal */
+export function originOfRow(row: object): number | undefined {
+  return rowOrigin.get(row);
+}
+
+/** The live (typed, mutable) custom field set of an entity, created from the wire on first use. @internal */
+export function liveSet(s: MambuStruct, key: string): Row | Row[] | undefined {
+  const vals = s[VALS];
+  if (vals !== undefined && hasOwn(vals, key)) return vals[key] as Row | Row[] | undefined;
+  const raw = s[RAW][key];
+  let live: Row | Row[] | undefined;
+  if (Array.isArray(raw)) live = raw.map((r, i) => hydrateRow(r, i));
+  else if (isPlainObject(raw)) {
+    live = {};
+    for (const f in raw) live[f] = hydrateCustomValue(f, raw[f]);
+  } else return raw as undefined;
+  (s[VALS] ??= Object.create(null) as Bag)[key] = live;
+  return live;
+}
+
+function serialiseFields(path: string, live: Row, raw: unknown): Row {
+  const rawRow = isPlainObject(raw) ? raw : undefined;
+  const out: Row = {};
+  for (const f in live) {
+    const v = live[f];
+    if (v === undefined) continue;
+    const r = rawRow?.[f];
+    out[f] = r !== undefined && (v === r || sameValue(v, hydrateCustomValue(f, r))) ? r : dehydrateCustomValue(`${path}.${f}`, v);
+  }
+  return out;
+}
+
+/** Wire form of a custom field set: untouched values exactly as read. @internal */
+export function customFieldSetToWire(s: MambuStruct, key: string): unknown {
+  const vals = s[VALS];
+  const raw = s[RAW][key];
+  if (vals === undefined || !hasOwn(vals, key)) return raw;
+  const live = vals[key];
+  if (live === undefined || live === null) return live;
+  if (Array.isArray(live)) {
+    const rawRows = Array.isArray(raw) ? raw : [];
+    return live.map((row, i) => {
+      if (!isPlainObject(row)) throw new MambuTsError(`${key}[${i}]: a grouped custom field row must be an object`);
+      const o = rowOrigin.get(row);
+      return serialiseFields(`${key}[${i}]`, row, o === undefined ? undefined : rawRows[o]);
+    });
+  }
+  if (!isPlainObject(live)) throw new MambuTsError(`${key}: a custom field set must be an object (standard) or an array of rows (grouped)`);
+  return serialiseFields(key, live, raw);
+}
+
+function define(s: MambuStruct, name: string, get: () => unknown, set: (v: unknown) => void, names: string[]): void {
+  if (name in s) return;
+  Object.defineProperty(s, name, { configurable: true, enumerable: false, get, set });
+  names.push(name);
+}
+
+/**
+ * (Re)defines the flattened accessors of an entity's custom field sets: `_Set`, the fields of
+ * standard sets, and for grouped sets `SetName` and `field_N`. Call after adding rows to a
+ * grouped set so that `field_N` of the new rows appears (entities do it after every read/write).
+ * @internal
+ */
+export function syncCustomFieldAccessors(s: MambuStruct): void {
+  const previous = (s as unknown as { [CF_NAMES]?: string[] })[CF_NAMES];
+  if (previous) for (const n of previous) delete (s as unknown as Bag)[n];
+  const names: string[] = [];
+  const keys = new Set<string>();
+  for (const k in s[RAW]) if (isCustomFieldKey(k)) keys.add(k);
+  for (const k in s[VALS] ?? {}) if (isCustomFieldKey(k)) keys.add(k);
+  for (const key of keys) {
+    const current = liveSet(s, key);
+    define(s, key, () => liveSet(s, key), (v) => setCustomSet(s, key, v), names);
+    if (Array.isArray(current)) {
+      const setName = key.slice(1);
+      define(s, setName, () => liveSet(s, key), (v) => setCustomSet(s, key, v), names);
+      current.forEach((row, i) => {
+        for (const f of Object.keys(row)) {
+          define(s, `${f}_${i}`, () => (liveSet(s, key) as Row[] | undefined)?.[i]?.[f], (v) => {
+            const rows = liveSet(s, key) as Row[] | undefined;
+            if (!rows?.[i]) throw new MambuTsError(`${key} has no row ${i}`);
+            rows[i][f] = v;
+          }, names);
+        }
+      });
+    } else if (isPlainObject(current)) {
+      for (const f of Object.keys(current)) {
+        define(s, f, () => (liveSet(s, key) as Row | undefined)?.[f], (v) => {
+          const set = liveSet(s, key) as Row | undefined;
+          if (!set) throw new MambuTsError(`custom field set ${key} was removed; assign entity.${key} = { ${f}: ... } to add it back`);
+          set[f] = v;
+        }, names);
+      }
+    }
+  }
+  Object.defineProperty(s, CF_NAMES, { value: names, configurable: true, enumerable: false, writable: true });
+}
+
+function setCustomSet(s: MambuStruct, key: string, v: unknown): void {
+  if (v !== undefined && v !== null && !Array.isArray(v) && !isPlainObject(v)) {
+    throw new MambuTsError(`${key}: a custom field set must be an object (standard) or an array of rows (grouped), got ${describe(v)}`);
+  }
+  (s[VALS] ??= Object.create(null) as Bag)[key] = v;
+  (s[DIRTY] ??= new Set()).add(key);
+  syncCustomFieldAccessors(s);
+}
+
+/** Where a flattened custom field name lives: `{ set: "_Assets", row: 1, field: "ASSETAGE" }`. @internal */
+export function locateCustomField(s: MambuStruct, name: string): { set: string; row?: number; field?: string } | undefined {
+  if (isCustomFieldKey(name)) return hasOwn(s[RAW], name) || hasOwn(s[VALS] ?? {}, name) ? { set: name } : undefined;
+  const keys = new Set<string>([...Object.keys(s[RAW]), ...Object.keys(s[VALS] ?? {})].filter(isCustomFieldKey));
+  for (const key of keys) {
+    const live = liveSet(s, key);
+    if (Array.isArray(live)) {
+      if (key.slice(1) === name) return { set: key };
+      const m = /^(.*)_(\d+)$/.exec(name);
+      if (m && live[Number(m[2])] && hasOwn(live[Number(m[2])], m[1])) return { set: key, row: Number(m[2]), field: m[1] };
+    } else if (isPlainObject(live) && hasOwn(live, name)) return { set: key, field: name };
+  }
+  return undefined;
+}

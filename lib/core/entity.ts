@@ -1,0 +1,417 @@
+/**
+ * `MambuEntity`: the ActiveRecord base of every Mambu resource. An entity file only declares what
+ * differs (`static spec`); fetching, listing, searching, writing, relations and printing live here.
+ */
+import { inspect } from "node:util";
+import { mambuconfig } from "../config";
+import { definition, operation } from "../generated/schema";
+import { encodeSegment, MambuConnector } from "../transport";
+import type { MambuResponse, RequestOptions } from "../transport";
+import { Chain, chain } from "./chain";
+import { hasOwn } from "./clone";
+import { isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
+import { MambuError, MambuTsError } from "./errors";
+import { parseJsonExact, stringifyExact } from "./json";
+import { MambuList, paginate } from "./list";
+import { buildPatch, PatchOperation } from "./patch";
+import {
+  checkDetailsLevel, checkFilters, checkInteger, checkPaginationDetails, checkSearch, checkSortBy, DetailsLevel,
+  FilterCriterion, SortingCriterion,
+} from "./query";
+import {
+  ensureAccessors, fieldSpecsOf, inspectStruct, MambuStruct, resetFromWire, StructClass, structFromWire, toWire,
+} from "./struct";
+import { CONN, RAW, READ_OPTS } from "./symbols";
+
+type Bag = Record<string, unknown>;
+
+/** What an entity class declares about its Mambu resource. */
+export interface EntitySpec {
+  /** URL prefix under /api, e.g. "clients". */
+  prefix: string;
+  /** Allowed `getAll` filter keys (query parameters). */
+  filters?: readonly string[];
+  /** Allowed `getAll` sortBy fields. */
+  sortBy?: readonly string[];
+  /** Has `POST /{prefix}:search`; names the FilterCriteria definition of the Swagger file. */
+  search?: { filterDefinition: string };
+  /** Mambu owner type for documents and comments (CLIENT, LOAN_ACCOUNT, ...). */
+  ownerType?: string;
+  /** Always read with detailsLevel FULL (e.g. loan products). */
+  alwaysFull?: boolean;
+  /** Accepts create/update/patch/delete. */
+  writable?: boolean;
+}
+
+/** Options of `Entity.get()`. */
+export interface GetOptions {
+  detailsLevel?: DetailsLevel;
+  connector?: MambuConnector;
+}
+
+/** Options of `Entity.getAll()`; other keys are passed as query parameters if the API documents them. */
+export interface GetAllOptions {
+  filters?: Record<string, unknown>;
+  offset?: number;
+  limit?: number;
+  paginationDetails?: "ON" | "OFF";
+  detailsLevel?: DetailsLevel;
+  sortBy?: string | string[];
+  connector?: MambuConnector;
+  [extraParam: string]: unknown;
+}
+
+/** Options of `Entity.search()`. */
+export interface SearchOptions {
+  filterCriteria?: FilterCriterion[];
+  sortingCriteria?: SortingCriterion;
+  offset?: number;
+  limit?: number;
+  paginationDetails?: "ON" | "OFF";
+  detailsLevel?: DetailsLevel;
+  connector?: MambuConnector;
+}
+
+/** Options of writes (create, update, patch, delete). */
+export interface WriteOptions {
+  /** Idempotency-Key to send (v4 UUID format); a random one otherwise. */
+  idempotencyKey?: string;
+}
+
+/** An entity class: constructor plus the statics of MambuEntity. @internal */
+// eslint-disable-next-line @typescript-eslint/no-use-before-define
+export type EntityClass<T extends MambuEntity = MambuEntity> = Omit<typeof MambuEntity, "prototype"> &
+  (new (fields?: Bag) => T) & { prototype: T };
+
+/** Rejects option keys a method does not know (instead of silently dropping them). @internal */
+export function checkOptionKeys(method: string, opts: object | undefined, allowed: readonly string[]): void {
+  if (opts === undefined || opts === null) return;
+  if (typeof opts !== "object") throw new MambuTsError(`${method}: options must be an object`);
+  for (const k of Object.keys(opts)) {
+    if (!allowed.includes(k)) throw new MambuTsError(`${method}: unknown option "${k}" (known: ${allowed.join(", ")})`);
+  }
+}
+
+/** The connector of an entity (the one it was read through, else the default). @internal */
+export function connectorOf(e: MambuEntity | undefined, explicit?: MambuConnector): MambuConnector {
+  if (explicit !== undefined) {
+    if (!(explicit instanceof MambuConnector)) throw new MambuTsError(`connector must be a MambuConnector`);
+    return explicit;
+  }
+  return (e && e[CONN]) || MambuConnector.default();
+}
+
+/** Sends a request and parses the JSON answer exactly (numbers keep every digit). @internal */
+export async function requestJson(conn: MambuConnector, req: RequestOptions): Promise<{ res: MambuResponse; body: unknown }> {
+  const res = await conn.request(req);
+  if (!res.text) return { res, body: undefined };
+  try {
+    return { res, body: parseJsonExact(res.text) };
+  } catch (cause) {
+    throw new MambuError(`malformed JSON from Mambu (${req.method} ${req.path}, HTTP ${res.status})`, {
+      status: res.status,
+      bodyExcerpt: res.text.slice(0, 500),
+      cause,
+    });
+  }
+}
+
+function expectObject(body: unknown, what: string): Bag {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new MambuError(`malformed response from Mambu: expected ${what} as a JSON object`);
+  }
+  return body as Bag;
+}
+
+/** Base class of every Mambu resource (clients, loans, ...). */
+export class MambuEntity extends MambuStruct {
+  /** The resource declaration; each entity class sets its own. */
+  static spec: EntitySpec = { prefix: "" };
+
+  declare [CONN]: MambuConnector | undefined;
+  declare [READ_OPTS]: { detailsLevel?: DetailsLevel } | undefined;
+
+  /** Builds an entity from a wire record as Mambu sent it. @internal */
+  static fromWire<T extends MambuEntity>(this: EntityClass<T>, raw: Bag, connector?: MambuConnector, readOpts?: { detailsLevel?: DetailsLevel }): T {
+    const e = structFromWire<T>(this, raw);
+    e[CONN] = connector;
+    e[READ_OPTS] = readOpts;
+    adoptWire(e);
+    return e;
+  }
+
+  /**
+   * Fetches one entity by id or encodedKey. Returns a lazy, memoised chain: `await` it for the
+   * entity, or call its methods directly (`await MambuLoan.get("54321").getSchedule()`).
+   * Not found rejects with `MambuError` (e.g. `301 (404) - INVALID_CLIENT_ID`).
+   */
+  static get<T extends MambuEntity>(this: EntityClass<T>, idOrEncodedKey: string | number, opts: GetOptions = {}): Chain<T> {
+    checkOptionKeys(`${this.name}.get`, opts, ["detailsLevel", "connector"]);
+    if ((typeof idOrEncodedKey !== "string" && typeof idOrEncodedKey !== "number") || String(idOrEncodedKey).trim() === "") {
+      throw new MambuTsError(`${this.name}.get: id must be a non-empty string (an id or an encodedKey)`);
+    }
+    const detailsLevel = this.spec.alwaysFull ? "FULL" : checkDetailsLevel(opts.detailsLevel) ?? "BASIC";
+    const conn = connectorOf(undefined, opts.connector);
+    const cls = this;
+    return chain(async () => {
+      const { body } = await requestJson(conn, {
+        method: "GET",
+        path: `/${cls.spec.prefix}/${encodeSegment(idOrEncodedKey)}`,
+        query: { detailsLevel },
+      });
+      return cls.fromWire(expectObject(body, `a ${cls.name}`), conn, { detailsLevel });
+    }, `${this.name}.get(${JSON.stringify(String(idOrEncodedKey))})`);
+  }
+
+  /**
+   * Lists entities. Without `limit` every record is fetched (pages of `apipagination`); with it,
+   * at most `limit`. `await` for an array, `for await` to stream. Filters and sortBy fields are
+   * checked against the entity's lists before any request.
+   */
+  static getAll<T extends MambuEntity>(this: EntityClass<T>, opts: GetAllOptions = {}): MambuList<T> {
+    const { filters, offset, limit, paginationDetails, detailsLevel, sortBy, connector, ...extra } = opts ?? {};
+    const query: Bag = {
+      ...checkFilters(this.name, this.spec.filters ?? [], filters),
+      ...extraQuery(this, `/${this.spec.prefix}`, extra),
+    };
+    const sort = checkSortBy(this.name, this.spec.sortBy ?? [], sortBy);
+    if (sort) query.sortBy = sort;
+    return listOf(this, { method: "GET", path: `/${this.spec.prefix}`, query }, {
+      offset, limit, paginationDetails, detailsLevel, connector,
+    });
+  }
+
+  /**
+   * Searches with Mambu's `POST /{prefix}:search` (`filterCriteria` with the API's operators,
+   * custom fields as `_set.field`, `sortingCriteria`). Pagination as `getAll`.
+   */
+  static search<T extends MambuEntity>(this: EntityClass<T>, opts: SearchOptions = {}): MambuList<T> {
+    checkOptionKeys(`${this.name}.search`, opts, ["filterCriteria", "sortingCriteria", "offset", "limit", "paginationDetails", "detailsLevel", "connector"]);
+    const s = this.spec.search;
+    if (!s) throw new MambuTsError(`${this.name} is not searchable`);
+    const opEnum = definition(this.resource, s.filterDefinition).fields.operator?.enum ?? [];
+    const body = checkSearch(this.name, { operators: opEnum }, opts.filterCriteria, opts.sortingCriteria);
+    const bodyText = stringifyExact(body.sortingCriteria ? body : { filterCriteria: body.filterCriteria });
+    return listOf(this, { method: "POST", path: `/${this.spec.prefix}:search`, query: {}, bodyText }, opts);
+  }
+
+  /** The path of this entity (by encodedKey when known: it never changes). @internal */
+  entityPath(): string {
+    const cls = this.constructor as EntityClass;
+    const raw = this[RAW];
+    const key = raw.encodedKey ?? raw.id;
+    if (key === undefined || key === null || key === "") {
+      throw new MambuTsError(`${cls.name} has no id or encodedKey yet (create() it first)`);
+    }
+    return `/${cls.spec.prefix}/${encodeSegment(String(key))}`;
+  }
+
+  /** Re-reads the entity from Mambu (same detailsLevel as it was read with); returns it. */
+  async refresh(opts: GetOptions = {}): Promise<this> {
+    const cls = this.constructor as EntityClass;
+    checkOptionKeys(`${cls.name}.refresh`, opts, ["detailsLevel", "connector"]);
+    const detailsLevel = cls.spec.alwaysFull ? "FULL" : checkDetailsLevel(opts.detailsLevel) ?? this[READ_OPTS]?.detailsLevel ?? "BASIC";
+    const conn = connectorOf(this, opts.connector);
+    const { body } = await requestJson(conn, { method: "GET", path: this.entityPath(), query: { detailsLevel } });
+    this.adopt(expectObject(body, `a ${cls.name}`), { detailsLevel });
+    return this;
+  }
+
+  /** Replaces the baseline with what Mambu now holds. @internal */
+  adopt(raw: Bag, readOpts?: { detailsLevel?: DetailsLevel }): void {
+    resetFromWire(this, raw);
+    if (readOpts) this[READ_OPTS] = readOpts;
+    adoptWire(this);
+  }
+
+  /** Creates the entity in Mambu (POST) and takes what Mambu answers (ids, keys, dates). */
+  async create(opts: WriteOptions = {}): Promise<this> {
+    const cls = this.assertWritable("create");
+    checkOptionKeys(`${cls.name}.create`, opts, ["idempotencyKey"]);
+    const wire = this.wireForWrite();
+    const { body } = await requestJson(connectorOf(this), {
+      method: "POST", path: `/${cls.spec.prefix}`, bodyText: stringifyExact(wire), idempotencyKey: opts.idempotencyKey,
+    });
+    this.adopt(expectObject(body, `the created ${cls.name}`), { detailsLevel: "FULL" });
+    return this;
+  }
+
+  /** Replaces the entity in Mambu (PUT) with its current state; untouched fields go back exactly as read. */
+  async update(opts: WriteOptions = {}): Promise<this> {
+    const cls = this.assertWritable("update");
+    checkOptionKeys(`${cls.name}.update`, opts, ["idempotencyKey"]);
+    const wire = this.wireForWrite();
+    const { body } = await requestJson(connectorOf(this), {
+      method: "PUT", path: this.entityPath(), bodyText: stringifyExact(wire), idempotencyKey: opts.idempotencyKey,
+    });
+    this.adopt(body === undefined ? wire : expectObject(body, `the updated ${cls.name}`));
+    return this;
+  }
+
+  /**
+   * Sends only what changed since the last read, as RFC 6902 operations (ADD/REPLACE/REMOVE;
+   * custom fields as `/_Set/field` and `/_Set/1/field`). Nothing is sent when nothing changed.
+   * `fields` restricts the patch; `autodetectRemove` turns fields that disappeared into REMOVEs.
+   * Returns the operations sent.
+   */
+  async patch(fields?: string[], opts: { autodetectRemove?: boolean } & WriteOptions = {}): Promise<PatchOperation[]> {
+    const cls = this.assertWritable("patch");
+    checkOptionKeys(`${cls.name}.patch`, opts, ["autodetectRemove", "idempotencyKey"]);
+    if (fields !== undefined && !Array.isArray(fields)) throw new MambuTsError(`${cls.name}.patch: fields must be an array of field names`);
+    this.wireForWrite();
+    const ops = buildPatch(this, { fields, autodetectRemove: opts.autodetectRemove });
+    if (ops.length === 0) return ops;
+    await requestJson(connectorOf(this), {
+      method: "PATCH", path: this.entityPath(), bodyText: stringifyExact(ops), idempotencyKey: opts.idempotencyKey,
+    });
+    // Mambu answers 204: the baseline becomes the state just sent (refresh() for server-side changes).
+    this.adopt(parseJsonExact(stringifyExact(patchedBaseline(this[RAW], ops))) as Bag);
+    return ops;
+  }
+
+  /** The RFC 6902 operations `patch()` would send now (nothing is sent). */
+  pendingPatch(fields?: string[], opts: { autodetectRemove?: boolean } = {}): PatchOperation[] {
+    return buildPatch(this, { fields, autodetectRemove: opts.autodetectRemove });
+  }
+
+  /** Deletes the entity in Mambu. */
+  async delete(): Promise<void> {
+    this.assertWritable("delete");
+    await connectorOf(this).request({ method: "DELETE", path: this.entityPath() });
+  }
+
+  /** Whether a field was set since the last read (or was read with a value). */
+  has(field: string): boolean {
+    return field in this && (this as unknown as Bag)[field] !== undefined;
+  }
+
+  private assertWritable(what: string): EntityClass {
+    const cls = this.constructor as EntityClass;
+    if (!cls.spec.writable) throw new MambuTsError(`${cls.name} cannot be ${what}d through the API v2 (read-only resource)`);
+    return cls;
+  }
+
+  /** The wire body for a write, after checking there is no field the API does not know. @internal */
+  wireForWrite(): Bag {
+    const cls = this.constructor as EntityClass;
+    const specs = fieldSpecsOf(cls);
+    const raw = this[RAW];
+    for (const k of Object.keys(this)) {
+      if (!hasOwn(specs, k) && !hasOwn(raw, k) && !isCustomFieldKey(k)) {
+        throw new MambuTsError(`${cls.name}.${k} is not a field of ${cls.definition} in the Mambu API; remove it before writing`);
+      }
+    }
+    return toWire(this);
+  }
+
+  override [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, insp: typeof inspect): string {
+    const raw = this[RAW];
+    const id = raw.id ?? raw.encodedKey ?? "new";
+    return inspectStruct(this, `${this.constructor.name}(${String(id)})`, depth, options, insp);
+  }
+}
+
+/** Copies fields unknown to the schema onto the entity and defines custom field accessors. */
+function adoptWire(e: MambuStruct): void {
+  ensureAccessors(e.constructor as StructClass);
+  const specs = fieldSpecsOf(e.constructor as StructClass);
+  const raw = e[RAW];
+  let hasCustom = false;
+  for (const k in raw) {
+    if (isCustomFieldKey(k)) hasCustom = true;
+    else if (!hasOwn(specs, k) && !(k in e)) (e as unknown as Bag)[k] = raw[k];
+  }
+  if (hasCustom) syncCustomFieldAccessors(e);
+}
+
+function extraQuery(cls: EntityClass, path: string, extra: Bag): Bag {
+  const keys = Object.keys(extra);
+  if (!keys.length) return {};
+  const op = operation(cls.resource, "GET", path);
+  const known = new Set(op?.query.map((q) => q.name) ?? []);
+  const out: Bag = {};
+  for (const k of keys) {
+    if (!known.has(k)) {
+      throw new MambuTsError(`${cls.name}.getAll: unknown option "${k}" (options: filters, offset, limit, paginationDetails, detailsLevel, sortBy, connector${known.size ? `; query parameters: ${[...known].join(", ")}` : ""})`);
+    }
+    const v = extra[k];
+    if (v !== undefined && v !== null && typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") {
+      throw new MambuTsError(`${cls.name}.getAll: ${k} must be a string, number or boolean`);
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Options shared by every paginated listing. @internal */
+export interface ListOptions {
+  offset?: unknown;
+  limit?: unknown;
+  paginationDetails?: unknown;
+  detailsLevel?: unknown;
+  connector?: MambuConnector;
+}
+
+/**
+ * A paginated listing of entities of a class from a request template (GET with query, or POST
+ * search with a body). Used by getAll, search and per-parent listings (transactions, comments).
+ * @internal
+ */
+export function listOf<T extends MambuEntity>(
+  cls: EntityClass<T>,
+  req: { method: "GET" | "POST"; path: string; query: Bag; bodyText?: string },
+  opts: ListOptions,
+  build: (raw: Bag, conn: MambuConnector, readOpts: { detailsLevel?: DetailsLevel }) => T = (raw, conn, ro) => cls.fromWire(raw, conn, ro),
+): MambuList<T> {
+  const offset = checkInteger("offset", opts.offset, 0) ?? 0;
+  const limit = checkInteger("limit", opts.limit, 1);
+  const paginationDetails = checkPaginationDetails(opts.paginationDetails);
+  const detailsLevel = cls.spec.alwaysFull ? "FULL" : checkDetailsLevel(opts.detailsLevel);
+  const conn = connectorOf(undefined, opts.connector);
+  const readOpts = { detailsLevel: detailsLevel ?? "BASIC" as DetailsLevel };
+  return new MambuList<T>(() => {
+    const pageSize = Math.min(mambuconfig.apipagination, 1000);
+    const concurrency = Math.max(1, mambuconfig.concurrency);
+    return mapPages(paginate<Bag>({
+      offset, limit, pageSize, concurrency, wantTotal: paginationDetails === "ON",
+      fetchPage: async (w) => {
+        const query: Bag = { ...req.query, offset: w.offset, limit: w.limit };
+        if (detailsLevel) query.detailsLevel = detailsLevel;
+        if (w.withTotal || paginationDetails === "ON") query.paginationDetails = "ON";
+        const { res, body } = await requestJson(conn, {
+          method: req.method, path: req.path, query: query as RequestOptions["query"], bodyText: req.bodyText,
+        });
+        if (!Array.isArray(body)) throw new MambuError(`malformed response from Mambu: expected a JSON list from ${req.method} ${req.path}`, { status: res.status });
+        const totalHeader = res.headers["items-total"];
+        const total = totalHeader !== undefined && /^\d+$/.test(totalHeader) ? Number(totalHeader) : undefined;
+        return { items: body as Bag[], total };
+      },
+    }), (raw) => build(raw, conn, readOpts));
+  }, `${cls.name} list`);
+}
+
+async function* mapPages<R, T>(pages: AsyncGenerator<R[], void, undefined>, f: (r: R) => T): AsyncGenerator<T[], void, undefined> {
+  for await (const page of pages) yield page.map(f);
+}
+
+/** The wire state after applying operations to a baseline (what Mambu now holds). */
+function patchedBaseline(raw: Bag, ops: PatchOperation[]): Bag {
+  const doc = parseJsonExact(stringifyExact(raw)) as Bag;
+  for (const op of ops) {
+    const parts = op.path.split("/").slice(1);
+    const last = parts.pop() as string;
+    let parent: Bag | unknown[] = doc;
+    for (const p of parts) parent = (parent as Bag)[p] as Bag;
+    if (op.op === "REMOVE") {
+      if (Array.isArray(parent)) parent.splice(Number(last), 1);
+      else delete (parent as Bag)[last];
+    } else if (op.op === "ADD" && Array.isArray(parent)) {
+      parent.splice(Number(last), 0, op.value);
+    } else if (op.op === "ADD" && parts.length === 0 && isCustomFieldKey(last) && (parent as Bag)[last] && typeof op.value === "object" && !Array.isArray(op.value)) {
+      Object.assign((parent as Bag)[last] as Bag, op.value);
+    } else {
+      (parent as Bag)[last] = op.value;
+    }
+  }
+  return doc;
+}

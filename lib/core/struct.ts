@@ -1,0 +1,367 @@
+/**
+ * `MambuStruct`: the attribute store shared by entities and the value objects nested in them.
+ *
+ * A struct keeps the wire object exactly as Mambu sent it (`RAW`) and exposes each field of its
+ * schema definition as an accessor on the class prototype that converts on first read (amounts →
+ * Decimal, date-times → DateTime, nested objects → value objects). Writing a field records the new
+ * value; serialising writes back every untouched field byte-for-byte as it came.
+ */
+import Decimal from "decimal.js";
+import { DateTime } from "luxon";
+import { inspect } from "node:util";
+import { definition, FieldSpec } from "../generated/schema";
+import { mambuconfig } from "../config";
+import { cloneWire, hasOwn, isPlainObject } from "./clone";
+import {
+  dehydrateScalar, describe, formatWireDateTime, hydrateScalar, OffsetSource, ScalarKind, toWireDate,
+  toWireDateTime, toWireDecimal,
+} from "./coerce";
+import { MambuTsError } from "./errors";
+import { RawNumber } from "./json";
+import { DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
+import { customFieldSetToWire, isCustomFieldKey } from "./custom-fields";
+
+type Bag = Record<string, unknown>;
+
+/** Schema identity of a struct class: the Swagger resource file and definition name. */
+export interface StructSchema {
+  resource: string;
+  definition: string;
+}
+
+/** Base of entities and value objects: typed, lazily converted fields over the exact wire object. */
+export class MambuStruct {
+  /** Swagger resource (file) holding this struct's definition, e.g. "loans". */
+  static resource = "";
+  /** Swagger definition name, e.g. "LoanAccount". */
+  static definition = "";
+
+  declare [RAW]: Bag;
+  declare [VALS]: Bag | undefined;
+  declare [DIRTY]: Set<string> | undefined;
+  declare [ROOT]: MambuStruct | undefined;
+  declare [OFFSET]: string | null | undefined;
+
+  /**
+   * A new struct not read from Mambu; `fields` are user values (Decimal, DateTime, strings...) set
+   * as if assigned one by one.
+   */
+  constructor(fields?: Bag) {
+    ensureAccessors(new.target as StructClass);
+    this[RAW] = {};
+    this[VALS] = undefined;
+    this[DIRTY] = undefined;
+    this[ROOT] = undefined;
+    if (fields) assignFields(this, fields);
+  }
+
+  /** The wire shape Mambu would receive for this struct (exact for every untouched field). */
+  toJSON(): Bag {
+    return toWire(this);
+  }
+
+  /** Field names present on this struct (read from Mambu or set since), in wire order. */
+  fieldNames(): string[] {
+    return Object.keys(toWire(this));
+  }
+
+  /** REPL/console form: `ClassName { field: value, ... }` with internals hidden. */
+  [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, insp: typeof inspect): string {
+    const cls = this.constructor as StructClass;
+    const label = cls.name.startsWith("Mambu") ? cls.name : cls.definition || cls.name;
+    return inspectStruct(this, label, depth, options, insp);
+  }
+}
+
+/** A struct class (constructor plus its schema identity). @internal */
+export type StructClass = (new (fields?: Bag) => MambuStruct) & StructSchema & { prototype: MambuStruct };
+
+const installed = new WeakSet<object>();
+const fieldSpecCache = new WeakMap<object, Record<string, FieldSpec>>();
+
+/** Field specs of a struct class's definition ({} for classes without one). @internal */
+export function fieldSpecsOf(cls: StructClass): Record<string, FieldSpec> {
+  let specs = fieldSpecCache.get(cls);
+  if (!specs) {
+    specs = cls.definition ? definition(cls.resource, cls.definition).fields : {};
+    fieldSpecCache.set(cls, specs);
+  }
+  return specs;
+}
+
+/** Field specs of a struct instance. @internal */
+export function specsOfInstance(s: MambuStruct): Record<string, FieldSpec> {
+  return fieldSpecsOf(s.constructor as StructClass);
+}
+
+/**
+ * Installs one accessor per schema field on the class prototype (once per class). A field whose
+ * name is already a method or accessor of the class is not installed (the method wins); its value
+ * stays reachable with `struct.get(name)`-style access through `getField`.
+ * @internal
+ */
+export function ensureAccessors(cls: StructClass): void {
+  if (installed.has(cls)) return;
+  installed.add(cls);
+  const specs = fieldSpecsOf(cls);
+  for (const name of Object.keys(specs)) {
+    if (name in cls.prototype) continue;
+    Object.defineProperty(cls.prototype, name, accessorFor(name, specs[name], cls.resource));
+  }
+}
+
+function accessorFor(name: string, spec: FieldSpec, resource: string): PropertyDescriptor {
+  return {
+    configurable: true,
+    enumerable: false,
+    get(this: MambuStruct) {
+      return getField(this, name, spec, resource);
+    },
+    set(this: MambuStruct, v: unknown) {
+      setField(this, name, v);
+    },
+  };
+}
+
+/** Reads a field through the store (converted lazily, cached). @internal */
+export function getField(s: MambuStruct, name: string, spec: FieldSpec | undefined, resource: string): unknown {
+  const vals = s[VALS];
+  if (vals !== undefined && hasOwn(vals, name)) return vals[name];
+  const raw = s[RAW][name];
+  if (raw === undefined || raw === null) return raw;
+  const v = spec ? hydrateField(spec, raw, resource, rootOf(s)) : raw;
+  if (v !== raw || typeof raw === "object") (s[VALS] ??= Object.create(null) as Bag)[name] = v;
+  return v;
+}
+
+/** Writes a field (marks it changed). @internal */
+export function setField(s: MambuStruct, name: string, v: unknown): void {
+  (s[VALS] ??= Object.create(null) as Bag)[name] = v;
+  (s[DIRTY] ??= new Set()).add(name);
+}
+
+function assignFields(s: MambuStruct, fields: Bag): void {
+  const specs = specsOfInstance(s);
+  for (const [k, v] of Object.entries(fields)) {
+    if (hasOwn(specs, k) || isCustomFieldKey(k)) setField(s, k, v);
+    else (s as unknown as Bag)[k] = v;
+  }
+}
+
+/** The entity a struct belongs to (itself for entities). @internal */
+export function rootOf(s: MambuStruct): MambuStruct {
+  return s[ROOT] ?? s;
+}
+
+const voClasses = new Map<string, StructClass>();
+const inlineClasses = new WeakMap<object, StructClass>();
+
+/** The value-object class for a definition of a resource (created once). @internal */
+export function valueObjectClass(resource: string, def: string): StructClass {
+  const key = `${resource}/${def}`;
+  let cls = voClasses.get(key);
+  if (!cls) {
+    cls = class extends MambuValueObject {
+      static override resource = resource;
+      static override definition = def;
+    } as unknown as StructClass;
+    Object.defineProperty(cls, "name", { value: def });
+    voClasses.set(key, cls);
+  }
+  return cls;
+}
+
+function inlineClass(resource: string, fields: Record<string, FieldSpec>): StructClass {
+  let cls = inlineClasses.get(fields);
+  if (!cls) {
+    cls = class extends MambuValueObject {
+      static override resource = resource;
+    } as unknown as StructClass;
+    fieldSpecCache.set(cls, fields);
+    inlineClasses.set(fields, cls);
+  }
+  return cls;
+}
+
+/** A nested object of an entity (e.g. `loan.disbursementDetails`), typed by its definition. */
+export class MambuValueObject extends MambuStruct {}
+
+/** Builds a struct of a class over a wire object without copying it. @internal */
+export function structFromWire<T extends MambuStruct>(cls: StructClass, raw: Bag, root?: MambuStruct): T {
+  ensureAccessors(cls);
+  const s = Object.create(cls.prototype) as T;
+  s[RAW] = raw;
+  s[VALS] = undefined;
+  s[DIRTY] = undefined;
+  s[ROOT] = root;
+  return s;
+}
+
+/** Wire value → user value for a field spec. @internal */
+export function hydrateField(spec: FieldSpec, raw: unknown, resource: string, root: MambuStruct): unknown {
+  if (raw === null || raw === undefined) return raw;
+  switch (spec.type) {
+    case "object":
+      if (!isPlainObject(raw)) return raw;
+      if (spec.ref) return structFromWire(valueObjectClass(resource, spec.ref), raw, root);
+      if (spec.fields) return structFromWire(inlineClass(resource, spec.fields), raw, root);
+      return cloneWire(raw);
+    case "array": {
+      if (!Array.isArray(raw)) return raw;
+      const items = spec.items;
+      return items ? raw.map((x) => hydrateField(items, x, resource, root)) : cloneWire(raw);
+    }
+    case "any":
+    case "binary":
+      return cloneWire(raw);
+    default:
+      return hydrateScalar(spec.type as ScalarKind, raw);
+  }
+}
+
+/** The UTC offset used for naive dates of a struct: config tenantoffset, else the entity's own. @internal */
+export function offsetSourceOf(s: MambuStruct): OffsetSource {
+  return () => {
+    const configured = mambuconfig.tenantoffset;
+    if (configured) return configured;
+    const root = rootOf(s);
+    if (root[OFFSET] === undefined) root[OFFSET] = findOffset(root[RAW]);
+    return root[OFFSET] ?? undefined;
+  };
+}
+
+const OFFSET_AT_END = /T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:\d{2})$/;
+
+function findOffset(raw: Bag): string | null {
+  for (const k of ["creationDate", "lastModifiedDate", "approvedDate", "activationDate", "valueDate", "bookingDate"]) {
+    const v = raw[k];
+    if (typeof v === "string") {
+      const m = OFFSET_AT_END.exec(v);
+      if (m) return m[1];
+    }
+  }
+  for (const k in raw) {
+    const v = raw[k];
+    if (typeof v === "string") {
+      const m = OFFSET_AT_END.exec(v);
+      if (m) return m[1];
+    }
+  }
+  return null;
+}
+
+function isContainer(v: unknown): boolean {
+  return typeof v === "object" && v !== null && !(v instanceof RawNumber) && !Decimal.isDecimal(v) && !DateTime.isDateTime(v) && !(v instanceof Date);
+}
+
+/** The exact wire object of a struct: untouched fields as read, changed ones converted. @internal */
+export function toWire(s: MambuStruct): Bag {
+  const raw = s[RAW];
+  const vals = s[VALS];
+  const dirty = s[DIRTY];
+  const specs = specsOfInstance(s);
+  const out: Bag = {};
+  for (const k in raw) {
+    if (isCustomFieldKey(k)) {
+      const w = customFieldSetToWire(s, k);
+      if (w !== undefined) out[k] = w;
+    } else if (vals !== undefined && hasOwn(vals, k)) {
+      const v = vals[k];
+      if (v === undefined) continue;
+      out[k] = dirty?.has(k) || isContainer(v) ? dehydrate(specs[k], v, k, s) : raw[k];
+    } else {
+      out[k] = raw[k];
+    }
+  }
+  if (vals !== undefined) {
+    for (const k in vals) {
+      if (hasOwn(raw, k) || vals[k] === undefined) continue;
+      out[k] = isCustomFieldKey(k) ? customFieldSetToWire(s, k) : dehydrate(specs[k], vals[k], k, s);
+    }
+  }
+  for (const k of Object.keys(s)) {
+    const v = (s as unknown as Bag)[k];
+    if (v === undefined) delete out[k];
+    else out[k] = dehydrate(specs[k], v, k, s);
+  }
+  return out;
+}
+
+/** User value → wire value, following the field spec when there is one. @internal */
+export function dehydrate(spec: FieldSpec | undefined, v: unknown, path: string, s: MambuStruct): unknown {
+  if (v === undefined || v === null) return v;
+  if (v instanceof MambuStruct) return toWire(v);
+  if (v instanceof RawNumber) return v;
+  if (Array.isArray(v)) {
+    if (spec && spec.type !== "array" && spec.type !== "any") throw new MambuTsError(`${path}: expected ${spec.type}, got an array`);
+    return v.map((x, i) => dehydrate(spec?.items, x, `${path}[${i}]`, s));
+  }
+  if (Decimal.isDecimal(v)) return spec && spec.type !== "decimal" && spec.type !== "any" ? dehydrateScalar(spec, v, path, offsetSourceOf(s)) : toWireDecimal(v, path);
+  if (DateTime.isDateTime(v) || v instanceof Date) {
+    if (spec?.type === "date") return toWireDate(v, path, offsetSourceOf(s));
+    return toWireDateTime(v, path, offsetSourceOf(s));
+  }
+  if (isPlainObject(v)) {
+    if (spec && spec.type !== "object" && spec.type !== "any") throw new MambuTsError(`${path}: expected ${spec.type}, got an object`);
+    const fields = spec?.ref ? definition(rootResource(s), spec.ref).fields : spec?.fields;
+    const out: Bag = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (fields && !hasOwn(fields, k) && !isCustomFieldKey(k)) {
+        throw new MambuTsError(`${path}.${k}: unknown field (known: ${Object.keys(fields).slice(0, 12).join(", ")}${Object.keys(fields).length > 12 ? ", ..." : ""})`);
+      }
+      out[k] = dehydrate(fields?.[k], x, `${path}.${k}`, s);
+    }
+    return out;
+  }
+  if (spec && spec.type !== "object" && spec.type !== "array") return dehydrateScalar(spec, v, path, offsetSourceOf(s));
+  if (spec && (spec.type === "object" || spec.type === "array")) throw new MambuTsError(`${path}: expected ${spec.type}, got ${describe(v)}`);
+  return v;
+}
+
+function rootResource(s: MambuStruct): string {
+  return (s.constructor as StructClass).resource;
+}
+
+/** Replaces the baseline of a struct with a new wire object (after a read or a write). @internal */
+export function resetFromWire(s: MambuStruct, raw: Bag): void {
+  s[RAW] = raw;
+  s[VALS] = undefined;
+  s[DIRTY] = undefined;
+  s[OFFSET] = undefined;
+  for (const k of Object.keys(s)) delete (s as unknown as Bag)[k];
+}
+
+/** Formats a user value for the REPL. @internal */
+export function displayValue(v: unknown, key: string): unknown {
+  if (Decimal.isDecimal(v)) {
+    const d = v as Decimal;
+    const money = !/rate|percent|ratio/i.test(key);
+    const text = money ? d.toFixed(Math.max(2, d.decimalPlaces())) : d.toString();
+    return { [inspect.custom]: (_d: number, o: { stylize: (s: string, st: string) => string }) => o.stylize(text, "number") };
+  }
+  if (DateTime.isDateTime(v)) {
+    const text = v.isValid ? (/T00:00:00/.test(v.toISO() ?? "") && v.zone.name === "UTC" ? (v.toISODate() as string) : formatWireDateTime(v)) : "Invalid DateTime";
+    return { [inspect.custom]: (_d: number, o: { stylize: (s: string, st: string) => string }) => o.stylize(text, "date") };
+  }
+  return v;
+}
+
+/** Shared REPL rendering of structs and entities. @internal */
+export function inspectStruct(
+  s: MambuStruct,
+  label: string,
+  depth: number,
+  options: { stylize: (s: string, style: string) => string },
+  insp: typeof inspect,
+): string {
+  if (depth < 0) return options.stylize(`[${label}]`, "special");
+  const shown: Bag = {};
+  const names = new Set<string>([...Object.keys(s[RAW]), ...Object.keys(s[VALS] ?? {}), ...Object.keys(s)]);
+  for (const k of names) {
+    const v = (s as unknown as Bag)[k];
+    if (v === undefined) continue;
+    shown[k] = displayValue(v, k);
+  }
+  const body = insp(shown, { ...(options as object), depth: (options as unknown as { depth?: number | null }).depth == null ? 2 : ((options as unknown as { depth: number }).depth - 1) } as never);
+  return `${label} ${body}`;
+}

@@ -1,0 +1,32 @@
+/**
+ * mambu-ts: a TypeScript, ActiveRecord-style ORM for the Mambu core-banking API v2 (a port of
+ * MambuPy). Public exports only.
+ */
+export { default as Decimal } from "decimal.js";
+export { DateTime } from "luxon";
+
+export { mambuconfig, MambuConfig } from "./config";
+export { MambuConnector, isV4Uuid, deterministicUuidV4 } from "./transport";
+export type { ConnectorOptions, RequestOptions, MambuResponse } from "./transport";
+
+export { MambuTsError, MambuError, MambuCommError, MambuPyError } from "./core/errors";
+export type { MambuErrorEntry } from "./core/errors";
+export { MambuEntity } from "./core/entity";
+export type { EntitySpec, GetOptions, GetAllOptions, SearchOptions, WriteOptions } from "./core/entity";
+export { MambuStruct, MambuValueObject } from "./core/struct";
+export { MambuList } from "./core/list";
+export type { Chain } from "./core/chain";
+export type { PatchOperation } from "./core/patch";
+export type { FilterCriterion, SortingCriterion, DetailsLevel } from "./core/query";
+export { RawNumber, parseJsonExact, stringifyExact } from "./core/json";
+export { registerCustomFieldTypes, clearCustomFieldTypes } from "./core/custom-fields";
+
+export { MambuBranch } from "./entities/branch";
+export { MambuCentre } from "./entities/centre";
+export { MambuClient } from "./entities/client";
+export { MambuGroup } from "./entities/group";
+export { MambuLoan } from "./entities/loan";
+export { MambuInstallment } from "./entities/installment";
+export { MambuProduct } from "./entities/product";
+export { MambuTransaction } from "./entities/transaction";
+export { MambuUser } from "./entities/user";
