@@ -1,0 +1,93 @@
+/**
+ * Date rules of the engine, as Mambu's: date-time inputs must carry the tenant's offset; dates are compared
+ * in the tenant's zone; stored date-times are ISO strings with that offset (`2026-01-15T00:00:00+02:00`).
+ * Calendar arithmetic works on `YYYY-MM-DD` strings through luxon in UTC (no local zone, no DST).
+ */
+import { DateTime, FixedOffsetZone } from "luxon";
+import { isoWithOffset, parseOffset } from "../clock";
+import { invalidParameters } from "./errors";
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** A repayment period unit, as in `ScheduleSettings.repaymentPeriodUnit`. */
+export type PeriodUnit = "DAYS" | "WEEKS" | "MONTHS" | "YEARS";
+
+/**
+ * Validates a `date-time` input: an ISO date-time whose offset is the tenant's. Returns it normalised to
+ * seconds precision (`2026-01-15T10:00:00+02:00`), or undefined when absent. Otherwise throws Mambu's
+ * `4 INVALID_PARAMETERS` with `Invalid date offset for value <local part> org offset is <offset>`.
+ */
+export function parseDateTimeInput(value: unknown, offset: string, field: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") throw invalidParameters(`Invalid value for ${field}: expected an ISO date-time`);
+  const m = DATE_TIME_RE.exec(value);
+  if (!m) {
+    if (DATE_RE.test(value)) throw invalidParameters(`Invalid date offset for value ${value} org offset is ${offset}`);
+    throw invalidParameters(`Invalid date format for value ${value} of ${field}`);
+  }
+  const [, local, off] = m;
+  const tenantMinutes = parseOffset(offset);
+  if (off === undefined || parseOffset(off) !== tenantMinutes) {
+    throw invalidParameters(`Invalid date offset for value ${local} org offset is ${offset}`);
+  }
+  const dt = DateTime.fromISO(value, { setZone: true });
+  if (!dt.isValid) throw invalidParameters(`Invalid date format for value ${value} of ${field}`);
+  return isoWithOffset(dt);
+}
+
+/** Validates a `date` input (`YYYY-MM-DD`); returns it, or undefined when absent. */
+export function parseDateInput(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string" || !DATE_RE.test(value) || !DateTime.fromISO(value, { zone: "utc" }).isValid) {
+    throw invalidParameters(`Invalid date format for value ${String(value)} of ${field}`);
+  }
+  return value;
+}
+
+/** The tenant-zone calendar date (`YYYY-MM-DD`) of an ISO date or date-time. */
+export function localDate(iso: string, offset: string): string {
+  if (DATE_RE.test(iso)) return iso;
+  const dt = DateTime.fromISO(iso, { setZone: true });
+  if (!dt.isValid) throw new Error(`invalid stored date ${iso}`);
+  return dt.setZone(FixedOffsetZone.instance(parseOffset(offset))).toISODate() as string;
+}
+
+/** Midnight of a tenant date as an ISO date-time: `2026-01-15T00:00:00+02:00`. */
+export function startOfDay(date: string, offset: string): string {
+  return `${date}T00:00:00${offset}`;
+}
+
+/** Adds calendar days to a `YYYY-MM-DD` date. */
+export function addDays(date: string, days: number): string {
+  return DateTime.fromISO(date, { zone: "utc" }).plus({ days }).toISODate() as string;
+}
+
+/**
+ * Adds `count × n` periods to a date. Months and years clamp to the end of shorter months
+ * (31 Jan + 1 month = 28/29 Feb), always counted from the given date so that later dates keep the day.
+ */
+export function addPeriods(date: string, unit: PeriodUnit, count: number, n = 1): string {
+  const dt = DateTime.fromISO(date, { zone: "utc" });
+  const k = count * n;
+  switch (unit) {
+    case "DAYS":
+      return dt.plus({ days: k }).toISODate() as string;
+    case "WEEKS":
+      return dt.plus({ weeks: k }).toISODate() as string;
+    case "YEARS":
+      return dt.plus({ years: k }).toISODate() as string;
+    default:
+      return dt.plus({ months: k }).toISODate() as string;
+  }
+}
+
+/** Whole days from `a` to `b` (both `YYYY-MM-DD`): positive when b is later. */
+export function daysBetween(a: string, b: string): number {
+  return Math.round(DateTime.fromISO(b, { zone: "utc" }).diff(DateTime.fromISO(a, { zone: "utc" }), "days").days);
+}
+
+/** Compares two ISO date-times by instant (negative when a is earlier). */
+export function compareInstant(a: string, b: string): number {
+  return DateTime.fromISO(a, { setZone: true }).toMillis() - DateTime.fromISO(b, { setZone: true }).toMillis();
+}

@@ -1,0 +1,205 @@
+/**
+ * Shared plumbing of the loan operations: finding the loan, replaying it, writing the replay back onto the
+ * loan record (balances, arrears) and its transactions (affected amounts, balances after), new transactions.
+ */
+import { WireRecord } from "../types";
+import { EngineContext } from "./context";
+import { addDays, daysBetween, parseDateTimeInput, startOfDay, localDate, compareInstant } from "./dates";
+import { engineError } from "./errors";
+import { Ledger, LedgerOptions, liveLoanTransactions, replayLoan, TxEffect, byValueDate } from "./loan-ledger";
+import { StoredSchedule, loanProductOf, planOf } from "./loan-schedule";
+import { balancesWire, daysLate } from "./loan-view";
+import { Dec, currencyDecimals, dec, num, round, sum, ZERO } from "./money";
+import { LoanProductSettings, loanProductSettings, path } from "./products";
+import { outstandingElements } from "./allocation";
+
+/** States in which a loan has been disbursed and is running. */
+export const RUNNING = new Set(["ACTIVE", "ACTIVE_IN_ARREARS"]);
+
+/** A loan by id or encodedKey, or 404 INVALID_LOAN_ACCOUNT_ID. */
+export function requireLoan(ctx: EngineContext, idOrKey: string | undefined): WireRecord {
+  const loan = idOrKey ? ctx.store.find("loans", idOrKey) : undefined;
+  if (!loan) throw engineError("INVALID_LOAN_ACCOUNT_ID", idOrKey ? `loan ${idOrKey} not found` : undefined);
+  return loan;
+}
+
+/** Currency code and decimals of a loan. */
+export function loanCurrency(loan: WireRecord): { code: string; dp: number } {
+  const code = String(path(loan, "currency", "code") ?? "EUR");
+  return { code, dp: currencyDecimals(code) };
+}
+
+/** Everything needed to replay a loan. */
+export interface LoanFrame {
+  loan: WireRecord;
+  settings: LoanProductSettings;
+  plan: StoredSchedule;
+  opts: LedgerOptions;
+  dp: number;
+  currency: string;
+}
+
+/** Builds the replay frame of a loan (product settings, plan, options). */
+export function frameOf(ctx: EngineContext, loan: WireRecord): LoanFrame {
+  const settings = loanProductSettings(loanProductOf(ctx, loan.productTypeKey));
+  const is = (loan.interestSettings ?? {}) as Record<string, unknown>;
+  const method = is.interestApplicationMethod;
+  const { code, dp } = loanCurrency(loan);
+  return {
+    loan,
+    settings,
+    plan: planOf(ctx, loan),
+    opts: {
+      order: settings.allocationOrder,
+      method: loan.paymentMethod === "VERTICAL" ? "VERTICAL" : loan.paymentMethod === "HORIZONTAL" ? "HORIZONTAL" : settings.paymentMethod,
+      interestApplicationMethod:
+        method === "AFTER_DISBURSEMENT" || method === "REPAYMENT_DUE_DATE" ? method : settings.interestApplicationMethod,
+      offset: ctx.clock.offset,
+    },
+    dp,
+    currency: code,
+  };
+}
+
+/** Replays a loan's live transactions, plus `extra` ones not stored yet, minus `exclude`d keys. */
+export function replay(ctx: EngineContext, frame: LoanFrame, extra: WireRecord[] = [], exclude: Set<string> = new Set()): Ledger {
+  const txs = liveLoanTransactions(ctx, frame.loan.encodedKey).filter((t) => !exclude.has(t.encodedKey));
+  return replayLoan(frame.plan, [...txs, ...extra].sort(byValueDate), frame.opts);
+}
+
+/** A transaction record with the effect of the replay written in (affectedAmounts, accountBalances). */
+export function withEffect(tx: WireRecord, eff: TxEffect, dp: number): WireRecord {
+  const next: WireRecord = {
+    ...tx,
+    affectedAmounts: {
+      principalAmount: num(eff.affected.principal, dp),
+      interestAmount: num(eff.affected.interest, dp),
+      feesAmount: num(eff.affected.fee.plus(upfrontFees(tx)), dp),
+      penaltyAmount: num(eff.affected.penalty, dp),
+      deferredInterestAmount: 0,
+      fundersInterestAmount: 0,
+      organizationCommissionAmount: 0,
+      paymentHolidaysInterestAmount: 0,
+      interestFromArrearsAmount: 0,
+    },
+    accountBalances: { totalBalance: num(eff.totalBalance, dp), principalBalance: num(eff.principalBalance, dp) },
+  };
+  if (eff.installmentKey) next.installmentEncodedKey = eff.installmentKey;
+  return next;
+}
+
+function upfrontFees(tx: WireRecord): Dec {
+  if (tx.type !== "DISBURSEMENT" || !Array.isArray(tx.fees)) return ZERO;
+  return sum(tx.fees.filter((f: { trigger?: string }) => f.trigger === "UPFRONT_DISBURSEMENT").map((f: { amount?: number }) => dec(f.amount)));
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Interest accrued in the running period (REPAYMENT_DUE_DATE interest), pro rata of days elapsed. */
+function accruedInterest(frame: LoanFrame, ledger: Ledger, today: string, disbursedOn: string | undefined) {
+  if (frame.opts.interestApplicationMethod !== "REPAYMENT_DUE_DATE" || !ledger.disbursed || ledger.writtenOff) return 0;
+  const idx = ledger.installments.findIndex((i) => i.dueDate > today);
+  if (idx < 0) return 0;
+  const inst = ledger.installments[idx];
+  const from = idx === 0 ? disbursedOn : ledger.installments[idx - 1].dueDate;
+  if (!from) return 0;
+  const period = daysBetween(from, inst.dueDate);
+  const elapsed = Math.max(0, daysBetween(from, today));
+  if (period <= 0) return 0;
+  return num(round(outstandingElements(inst).interest.times(Math.min(elapsed, period)).dividedBy(period), frame.dp), frame.dp);
+}
+
+/**
+ * Writes a replay back: transactions' effects, the loan's balances, days late and (for running loans)
+ * ACTIVE ↔ ACTIVE_IN_ARREARS. Returns the stored loan.
+ */
+export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, loan: WireRecord = frame.loan): WireRecord {
+  const today = ctx.clock.today();
+  for (const [key, eff] of ledger.effects) {
+    const tx = ctx.store.find("loanTransactions", key);
+    if (!tx) continue;
+    const next = withEffect(tx, eff, frame.dp);
+    if (!same(next, tx)) ctx.store.replace("loanTransactions", next);
+  }
+  const next: WireRecord = { ...loan };
+  next.balances = { ...((loan.balances as object) ?? {}), ...balancesWire(ledger, today, frame.opts.interestApplicationMethod, frame.dp) };
+  const disbursedOn = typeof path(loan, "disbursementDetails", "disbursementDate") === "string"
+    ? localDate(String(path(loan, "disbursementDetails", "disbursementDate")), ctx.clock.offset)
+    : undefined;
+  next.accruedInterest = accruedInterest(frame, ledger, today, disbursedOn);
+  if (RUNNING.has(String(loan.accountState))) {
+    const late = daysLate(ledger, today);
+    const tolerance = typeof loan.arrearsTolerancePeriod === "number" ? loan.arrearsTolerancePeriod : frame.settings.tolerancePeriod;
+    const inArrears = late.days > tolerance;
+    next.daysLate = late.days;
+    next.daysInArrears = inArrears ? late.days : 0;
+    const state = inArrears ? "ACTIVE_IN_ARREARS" : "ACTIVE";
+    if (state !== loan.accountState) {
+      next.accountState = state;
+      next.lastModifiedDate = ctx.clock.nowIso();
+      if (inArrears && late.since) next.lastSetToArrearsDate = startOfDay(addDays(late.since, tolerance + 1), ctx.clock.offset);
+    }
+  } else {
+    next.daysLate = 0;
+    next.daysInArrears = 0;
+  }
+  if (same(next, loan)) return loan;
+  return ctx.store.replace("loans", next);
+}
+
+/** Validates a transaction's valueDate (default: now); not in the future, not before the disbursement. */
+export function transactionDate(ctx: EngineContext, loan: WireRecord, value: unknown, field = "valueDate", future: "REPAYMENT_DATE_IN_THE_FUTURE_ERROR" | "INVALID_DISBURSEMENT_DATE" = "REPAYMENT_DATE_IN_THE_FUTURE_ERROR"): string {
+  const now = ctx.clock.nowIso();
+  const v = parseDateTimeInput(value, ctx.clock.offset, field) ?? now;
+  if (compareInstant(v, now) > 0) throw engineError(future, `${field} ${v} is in the future`);
+  const disbursed = path(loan, "disbursementDetails", "disbursementDate");
+  if (typeof disbursed === "string" && localDate(v, ctx.clock.offset) < localDate(disbursed, ctx.clock.offset)) {
+    throw engineError("INVALID_DATE", `${field} ${v} is before the disbursement date ${disbursed}`);
+  }
+  return v;
+}
+
+/**
+ * A new loan transaction record, not stored yet and without an id (it sorts after stored ones of the same
+ * value date); {@link commitTransaction} numbers and stores it.
+ */
+export function newLoanTransaction(ctx: EngineContext, loan: WireRecord, type: string, amount: number, valueDate: string, body: Record<string, unknown> = {}): WireRecord {
+  const now = ctx.clock.nowIso();
+  const tx: WireRecord = {
+    encodedKey: ctx.store.newEncodedKey(),
+    type,
+    amount,
+    valueDate,
+    creationDate: now,
+    bookingDate: parseDateTimeInput(body.bookingDate, ctx.clock.offset, "bookingDate") ?? valueDate,
+    parentAccountKey: loan.encodedKey,
+    currency: { code: loanCurrency(loan).code },
+  };
+  if (typeof loan.assignedBranchKey === "string") tx.branchKey = loan.assignedBranchKey;
+  if (typeof loan.assignedCentreKey === "string") tx.centreKey = loan.assignedCentreKey;
+  if (typeof loan.assignedUserKey === "string") tx.userKey = loan.assignedUserKey;
+  if (typeof body.notes === "string") tx.notes = body.notes;
+  if (typeof body.externalId === "string") tx.externalId = body.externalId;
+  if (body.transactionDetails && typeof body.transactionDetails === "object") tx.transactionDetails = { ...(body.transactionDetails as object) };
+  return tx;
+}
+
+/** Gives a new transaction its sequential id and stores it (returns the stored record). */
+export function commitTransaction(ctx: EngineContext, tx: WireRecord): WireRecord {
+  const { encodedKey, ...rest } = tx;
+  return ctx.store.insert("loanTransactions", { encodedKey, id: ctx.store.nextId("loanTransactions", 0), ...rest });
+}
+
+/** The stored version of a transaction after a sync (its effects filled in). */
+export function reload(ctx: EngineContext, tx: WireRecord): WireRecord {
+  return ctx.store.find("loanTransactions", tx.encodedKey) ?? tx;
+}
+
+/** Marks the loan modified now (returns the stored record). */
+export function touch(ctx: EngineContext, loan: WireRecord, fields: Record<string, unknown> = {}): WireRecord {
+  const next: WireRecord = { ...loan, ...fields, lastModifiedDate: ctx.clock.nowIso() };
+  for (const [k, v] of Object.entries(fields)) if (v === undefined) delete next[k];
+  return ctx.store.replace("loans", next);
+}

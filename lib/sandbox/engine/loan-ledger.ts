@@ -1,0 +1,185 @@
+/**
+ * The loan ledger: replays a loan's live transactions (not adjusted) in value-date order over its planned
+ * schedule, giving paid amounts per installment and the effect of every transaction (affected amounts,
+ * balances after it). Replaying from scratch keeps backdated repayments and adjustments exact: reversing a
+ * transaction is just replaying without it.
+ */
+import { WireRecord } from "../types";
+import { EngineContext } from "./context";
+import { compareInstant, localDate } from "./dates";
+import { Allocatable, Elements, OrderName, allocate, outstandingElements, reduce, totalOf, zeroElements } from "./allocation";
+import { Dec, ZERO, dec, sum } from "./money";
+import { StoredSchedule } from "./loan-schedule";
+
+/** A replayed installment. */
+export interface LedgerInstallment extends Allocatable {
+  number: string;
+  /** `YYYY-MM-DD`. */
+  dueDate: string;
+  /** ISO value date of the last transaction that paid it. */
+  lastPaidDate?: string;
+  /** ISO value date of the transaction that completed it. */
+  repaidDate?: string;
+}
+
+/** The effect of one transaction at its place in the replay. */
+export interface TxEffect {
+  affected: Elements;
+  principalBalance: Dec;
+  totalBalance: Dec;
+  /** Money a repayment could not allocate (excess). */
+  left: Dec;
+  /** Installment a fee/penalty was applied to. */
+  installmentKey?: string;
+}
+
+/** Result of a replay. */
+export interface Ledger {
+  installments: LedgerInstallment[];
+  effects: Map<string, TxEffect>;
+  disbursedAmount: Dec;
+  disbursed: boolean;
+  writtenOff: boolean;
+  /** Totals paid over the loan's life. */
+  paid: Elements;
+}
+
+/** How the replay treats money and interest. */
+export interface LedgerOptions {
+  order: OrderName[];
+  method: "HORIZONTAL" | "VERTICAL";
+  interestApplicationMethod: "AFTER_DISBURSEMENT" | "REPAYMENT_DUE_DATE";
+  offset: string;
+}
+
+/** Transaction types that are themselves adjustments (never replayed, never adjustable). */
+export function isAdjustmentType(type: unknown): boolean {
+  return typeof type === "string" && type.endsWith("_ADJUSTMENT");
+}
+
+/** Orders transactions by value date, then by creation (numeric id, then insertion). */
+export function byValueDate(a: WireRecord, b: WireRecord): number {
+  const c = compareInstant(String(a.valueDate), String(b.valueDate));
+  if (c !== 0) return c;
+  const ia = a.id === undefined ? Number.MAX_SAFE_INTEGER : Number(a.id);
+  const ib = b.id === undefined ? Number.MAX_SAFE_INTEGER : Number(b.id);
+  return ia - ib;
+}
+
+/** All transactions of a loan, in store order. */
+export function loanTransactions(ctx: EngineContext, loanKey: string): WireRecord[] {
+  return ctx.store.all("loanTransactions").filter((t) => t.parentAccountKey === loanKey);
+}
+
+/** The live (not adjusted, not adjustment) transactions of a loan, in replay order. */
+export function liveLoanTransactions(ctx: EngineContext, loanKey: string): WireRecord[] {
+  return loanTransactions(ctx, loanKey)
+    .filter((t) => !t.adjustmentTransactionKey && !isAdjustmentType(t.type))
+    .sort(byValueDate);
+}
+
+function outstandingTotals(insts: LedgerInstallment[]): Elements {
+  const o = zeroElements();
+  for (const i of insts) {
+    const e = outstandingElements(i);
+    o.principal = o.principal.plus(e.principal);
+    o.interest = o.interest.plus(e.interest);
+    o.fee = o.fee.plus(e.fee);
+    o.penalty = o.penalty.plus(e.penalty);
+  }
+  return o;
+}
+
+/** Balances at a date: principal, interest (per application method), fees and penalties outstanding. */
+export function balancesAt(ledger: Pick<Ledger, "installments" | "disbursedAmount" | "writtenOff" | "disbursed">, date: string, method: LedgerOptions["interestApplicationMethod"]): Elements {
+  if (!ledger.disbursed || ledger.writtenOff) return zeroElements();
+  const o = outstandingTotals(ledger.installments);
+  const interest =
+    method === "AFTER_DISBURSEMENT"
+      ? o.interest
+      : sum(ledger.installments.filter((i) => i.dueDate <= date).map((i) => outstandingElements(i).interest));
+  const principalPaid = sum(ledger.installments.map((i) => i.paid.principal));
+  return { principal: ledger.disbursedAmount.minus(principalPaid), interest, fee: o.fee, penalty: o.penalty };
+}
+
+/** Replays `txs` (live, in order) over `plan`. */
+export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: LedgerOptions): Ledger {
+  const installments: LedgerInstallment[] = plan.installments.map((s) => ({
+    encodedKey: s.encodedKey,
+    number: s.number,
+    dueDate: s.dueDate,
+    expected: { principal: dec(s.principal), interest: dec(s.interest), fee: dec(s.fee), penalty: dec(s.penalty) },
+    paid: zeroElements(),
+  }));
+  const ledger: Ledger = { installments, effects: new Map(), disbursedAmount: ZERO, disbursed: false, writtenOff: false, paid: zeroElements() };
+  const firstOpen = () => installments.find((i) => totalOf(outstandingElements(i)).greaterThan(0)) ?? installments[installments.length - 1];
+
+  for (const tx of txs) {
+    const amount = dec(tx.amount);
+    const date = String(tx.valueDate);
+    let affected = zeroElements();
+    let left = ZERO;
+    let installmentKey: string | undefined;
+    switch (tx.type) {
+      case "DISBURSEMENT":
+        ledger.disbursed = true;
+        ledger.disbursedAmount = amount;
+        affected = { ...affected, principal: amount };
+        break;
+      case "REPAYMENT": {
+        const only = typeof tx.installmentEncodedKey === "string" ? installments.filter((i) => i.encodedKey === tx.installmentEncodedKey) : installments;
+        const a = allocate(only, amount, opts.order, opts.method);
+        affected = a.affected;
+        left = a.left;
+        for (const inst of installments) {
+          if (!a.touched.has(inst.encodedKey)) continue;
+          inst.lastPaidDate = date;
+          if (totalOf(outstandingElements(inst)).isZero()) inst.repaidDate = date;
+        }
+        break;
+      }
+      case "FEE_APPLIED":
+      case "PENALTY_APPLIED": {
+        const target = installments.find((i) => i.encodedKey === tx.installmentEncodedKey) ?? firstOpen();
+        if (target) {
+          const e = tx.type === "FEE_APPLIED" ? "fee" : "penalty";
+          target.expected[e] = target.expected[e].plus(amount);
+          delete target.repaidDate;
+          affected = { ...affected, [e]: amount };
+          installmentKey = target.encodedKey;
+        }
+        break;
+      }
+      case "INTEREST_DUE_REDUCED":
+        affected = { ...affected, interest: reduce(installments, "interest", amount) };
+        break;
+      case "FEES_DUE_REDUCED":
+        affected = { ...affected, fee: reduce(installments, "fee", amount) };
+        break;
+      case "PENALTIES_DUE_REDUCED":
+        affected = { ...affected, penalty: reduce(installments, "penalty", amount) };
+        break;
+      case "WRITE_OFF":
+        affected = balancesAt(ledger, "9999-12-31", "AFTER_DISBURSEMENT");
+        ledger.writtenOff = true;
+        break;
+      default:
+        break;
+    }
+    if (tx.type === "REPAYMENT") {
+      ledger.paid.principal = ledger.paid.principal.plus(affected.principal);
+      ledger.paid.interest = ledger.paid.interest.plus(affected.interest);
+      ledger.paid.fee = ledger.paid.fee.plus(affected.fee);
+      ledger.paid.penalty = ledger.paid.penalty.plus(affected.penalty);
+    }
+    const b = balancesAt(ledger, localDate(date, opts.offset), opts.interestApplicationMethod);
+    ledger.effects.set(tx.encodedKey, { affected, principalBalance: b.principal, totalBalance: totalOf(b), left, installmentKey });
+  }
+  return ledger;
+}
+
+/** Everything still owed on the loan (all installments, whatever their due date). */
+export function totalOutstanding(ledger: Ledger): Elements {
+  if (!ledger.disbursed || ledger.writtenOff) return zeroElements();
+  return outstandingTotals(ledger.installments);
+}
