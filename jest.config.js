@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ["**/*.spec.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/spec/tsconfig.json" }] },
   setupFiles: ["<rootDir>/spec/helpers/setup.ts"],
+  setupFilesAfterEnv: ["<rootDir>/spec/helpers/after-env.ts"],
   testTimeout: 30000,
 };

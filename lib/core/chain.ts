@@ -29,7 +29,9 @@ export function chain<T>(start: () => PromiseLike<T> | T, label = "MambuChain"):
 }
 
 function makeProxy(run: () => Promise<unknown>, label: string, call: ((args: unknown[]) => unknown) | undefined): unknown {
-  const target = function mambuChain(): void {};
+  // Only member chains are callable: a callable root would be invoked by tools that call functions
+  // they are given (e.g. jest's `expect(fn).rejects`), instead of awaiting it.
+  const target = call ? function mambuChain(): void {} : Object.create(null);
   return new Proxy(target, {
     get(_t, prop) {
       if (prop === "then") return (ok?: (v: unknown) => unknown, ko?: (e: unknown) => unknown) => run().then(ok, ko);

@@ -3,7 +3,6 @@
  * differs (`static spec`); fetching, listing, searching, writing, relations and printing live here.
  */
 import { inspect } from "node:util";
-import { mambuconfig } from "../config";
 import { definition, operation } from "../generated/schema";
 import { encodeSegment, MambuConnector } from "../transport";
 import type { MambuResponse, RequestOptions } from "../transport";
@@ -370,8 +369,8 @@ export function listOf<T extends MambuEntity>(
   const conn = connectorOf(undefined, opts.connector);
   const readOpts = { detailsLevel: detailsLevel ?? "BASIC" as DetailsLevel };
   return new MambuList<T>(() => {
-    const pageSize = Math.min(mambuconfig.apipagination, 1000);
-    const concurrency = Math.max(1, mambuconfig.concurrency);
+    const pageSize = Math.min(conn.config.apipagination, 1000);
+    const concurrency = Math.max(1, conn.config.concurrency);
     return mapPages(paginate<Bag>({
       offset, limit, pageSize, concurrency, wantTotal: paginationDetails === "ON",
       fetchPage: async (w) => {

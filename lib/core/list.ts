@@ -79,10 +79,7 @@ export async function* paginate<R>(plan: PaginationPlan<R>): AsyncGenerator<R[],
         yield page.items;
         if (page.items.length < w.limit) return; // data shrank while paging: stop at the short page
       }
-      // The total may have grown while paging: carry on sequentially from the end.
-      offset = end;
-      if (remaining !== undefined) remaining = Math.max(0, plan.offset + (plan.limit ?? 0) - end);
-      if (remaining === 0) return;
+      return; // every record counted by items-total has been yielded
     } finally {
       inflight.length = 0;
     }

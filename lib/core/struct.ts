@@ -18,7 +18,7 @@ import {
 } from "./coerce";
 import { MambuTsError } from "./errors";
 import { RawNumber } from "./json";
-import { DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
+import { CONN, DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
 import { customFieldSetToWire, isCustomFieldKey } from "./custom-fields";
 
 type Bag = Record<string, unknown>;
@@ -222,9 +222,10 @@ export function hydrateField(spec: FieldSpec, raw: unknown, resource: string, ro
 /** The UTC offset used for naive dates of a struct: config tenantoffset, else the entity's own. @internal */
 export function offsetSourceOf(s: MambuStruct): OffsetSource {
   return () => {
-    const configured = mambuconfig.tenantoffset;
-    if (configured) return configured;
     const root = rootOf(s);
+    const conn = (root as unknown as { [CONN]?: { config: typeof mambuconfig } })[CONN];
+    const configured = (conn?.config ?? mambuconfig).tenantoffset;
+    if (configured) return configured;
     if (root[OFFSET] === undefined) root[OFFSET] = findOffset(root[RAW]);
     return root[OFFSET] ?? undefined;
   };
