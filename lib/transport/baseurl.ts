@@ -29,8 +29,7 @@ export function resolveBaseUrl(apiurl: string): BaseUrl {
   try {
     url = new URL(hasScheme ? text : `https://${text}`);
   } catch {
-    // The value may be anything the user typed; it is not a secret (credentials are refused below).
-    throw new MambuTsError(`apiurl ${JSON.stringify(text)} is not a valid host or URL`);
+    throw new MambuTsError(`apiurl ${JSON.stringify(withoutUserinfo(text))} is not a valid host or URL`);
   }
   if (url.username || url.password) {
     throw new MambuTsError("apiurl must not contain credentials: use apiuser/apipwd or apikey");
@@ -46,7 +45,12 @@ export function resolveBaseUrl(apiurl: string): BaseUrl {
   if (url.search || url.hash || text.includes("?") || text.includes("#")) {
     throw new MambuTsError("apiurl must not contain a query or a fragment");
   }
-  if (!url.hostname) throw new MambuTsError(`apiurl ${JSON.stringify(text)} has no host`);
+  if (!url.hostname) throw new MambuTsError(`apiurl ${JSON.stringify(withoutUserinfo(text))} has no host`);
   const path = url.pathname.replace(/\/+$/, "").replace(/\/api$/i, "");
   return { href: `${url.protocol}//${url.host}${path}/api`, protocol: url.protocol };
+}
+
+/** The apiurl as typed, with anything before its last `@` (a would-be `user:password`) masked. */
+function withoutUserinfo(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, "$1****@");
 }

@@ -288,12 +288,17 @@ export class MambuConnector {
     });
     const text = raw.toString("utf8");
     if (status >= 200 && status < 300) {
-      return { kind: "done", response: { status, headers, body: parseBody<T>(prep, status, headers, text), text, raw } };
+      return { kind: "done", response: { status, headers, body: parseBody<T>(prep, status, headers, text, attempt), text, raw } };
     }
     const safeText = redact(text, prep.secrets);
     const failure =
       status < 400
-        ? { message: `HTTP ${status} from Mambu (redirects are not followed)`, status, errors: [], bodyExcerpt: excerpt(safeText) }
+        ? {
+            message: `HTTP ${status} from Mambu (redirects are not followed)`,
+            status,
+            errors: [],
+            bodyExcerpt: safeText ? excerpt(safeText) : undefined,
+          }
         : readFailure(status, safeText);
     failure.errors = redactDeep(failure.errors, prep.secrets);
     if (RETRYABLE_STATUSES.has(status)) {
@@ -336,7 +341,7 @@ function checkTimeout(n: number): void {
 }
 
 /** Parses a 2xx body: JSON when JSON is expected or announced; malformed JSON is a MambuError. */
-function parseBody<T>(prep: Prepared, status: number, headers: Record<string, string>, text: string): T {
+function parseBody<T>(prep: Prepared, status: number, headers: Record<string, string>, text: string, attempt: number): T {
   if (text.trim() === "") return undefined as T;
   const contentType = headers["content-type"] ?? "";
   const announcedJson = /json/i.test(contentType);
@@ -347,6 +352,7 @@ function parseBody<T>(prep: Prepared, status: number, headers: Record<string, st
       bodyExcerpt: excerpt(redact(text, prep.secrets)),
       method: prep.method,
       url: prep.shownUrl,
+      attempts: attempt,
     });
   }
   try {
@@ -357,6 +363,7 @@ function parseBody<T>(prep: Prepared, status: number, headers: Record<string, st
       bodyExcerpt: excerpt(redact(text, prep.secrets)),
       method: prep.method,
       url: prep.shownUrl,
+      attempts: attempt,
     });
   }
 }
