@@ -31,9 +31,15 @@ export class SandboxStore {
     if (snapshot) this.load(snapshot);
   }
 
+  /**
+   * Source of new encodedKeys when set (e.g. a seeded generator while loading seed data, so that the demo
+   * tenant's keys are the same on every start); random keys otherwise.
+   */
+  keyGenerator?: () => string;
+
   /** A fresh 32-hex-digit encodedKey, as Mambu's. */
   newEncodedKey(): string {
-    return randomBytes(16).toString("hex");
+    return this.keyGenerator ? this.keyGenerator() : randomBytes(16).toString("hex");
   }
 
   /** The next numeric id for a collection (as a string), skipping ids already taken. */

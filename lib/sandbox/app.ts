@@ -1,0 +1,180 @@
+/**
+ * The request pipeline of the sandbox, independent of the socket: base path `/api`, injected faults,
+ * authentication, the `Accept` header, body parsing, routing (engine routes first), idempotency, handlers and
+ * Mambu-style errors. `dispatch` runs a handler directly (no auth, faults or idempotency) for seed actions.
+ *
+ * Accept header: `application/vnd.mambu.v2+json` (or any `application/vnd.mambu.v2+...`, e.g. `+file` for
+ * downloads), `*\/*`, `application/*` or no header are served as API v2. Anything else — e.g.
+ * `application/json` or `application/vnd.mambu.v1+json`, which a real tenant would answer with API v1 — is
+ * rejected with 400 INVALID_API_OPERATION so that a client missing the v2 header notices here.
+ */
+import { URL } from "node:url";
+import { authenticate, SandboxUser } from "./auth";
+import { registerCommentRoutes } from "./comments";
+import { registerCrudRoutes } from "./crud";
+import { parseMultipart, registerDocumentRoutes } from "./documents";
+import { loadEngine } from "./engine-bridge";
+import { mambuError } from "./errors";
+import { FaultDecision, FaultInjector, faultBody } from "./faults";
+import { checkIdempotencyKey, IdempotencyCache } from "./idempotency";
+import { Router, RouteHandler, RouteRequest, RouteResponse, SandboxContext } from "./router";
+import { SandboxError } from "./types";
+
+/** A request as read from the socket. */
+export interface RawRequest {
+  method: string;
+  /** Path and query string, e.g. `/api/clients?limit=5`. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** The pipeline's answer: a response (body already serialised) and what the socket layer must do. */
+export interface AppResult {
+  response: RouteResponse & { raw: Buffer };
+  fault: FaultDecision;
+}
+
+const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+/** Whether an Accept header asks for something the sandbox serves as API v2. */
+export function acceptable(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === "") return true;
+  return accept.split(",").some((part) => {
+    const t = part.split(";")[0].trim().toLowerCase();
+    return t === "*/*" || t === "application/*" || t.startsWith("application/vnd.mambu.v2+");
+  });
+}
+
+function errorResponse(e: SandboxError): RouteResponse {
+  return { status: e.status, body: e.toBody() };
+}
+
+function serialise(r: RouteResponse): RouteResponse & { raw: Buffer } {
+  if (r.raw) return r as RouteResponse & { raw: Buffer };
+  const raw = r.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.body), "utf8");
+  const headers = { ...(r.headers ?? {}) };
+  if (r.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
+    headers["Content-Type"] = "application/vnd.mambu.v2+json;charset=UTF-8";
+  }
+  return { status: r.status, headers, raw };
+}
+
+/** The sandbox's request pipeline. */
+export class SandboxApp {
+  readonly router = new Router();
+  readonly idempotency = new IdempotencyCache();
+  /** Requests received (including rejected and faulted ones). */
+  requests = 0;
+
+  constructor(
+    readonly ctx: SandboxContext,
+    readonly users: SandboxUser[],
+    readonly faults: FaultInjector,
+  ) {
+    const engine = loadEngine();
+    for (const r of engine?.engineRoutes ?? []) {
+      this.router.add(r.method, r.template, (c, req) => {
+        const out = r.handle(c, { params: req.params, query: req.query, body: req.body });
+        return { status: out.status, body: out.body };
+      });
+    }
+    registerCrudRoutes(this.router);
+    registerDocumentRoutes(this.router);
+    registerCommentRoutes(this.router);
+  }
+
+  /** Runs a request through the whole pipeline. */
+  async handle(raw: RawRequest): Promise<AppResult> {
+    this.requests++;
+    const method = raw.method.toUpperCase();
+    let url: URL;
+    try {
+      url = new URL(raw.url, "http://sandbox.invalid");
+    } catch {
+      return { response: serialise(errorResponse(mambuError("INVALID_API_OPERATION", "malformed URL"))), fault: { latencyMs: 0 } };
+    }
+    const full = url.pathname;
+    const path = full === "/api" ? "/" : full.startsWith("/api/") ? full.slice(4) : undefined;
+    let fault: FaultDecision;
+    try {
+      fault = this.faults.decide(method, path ?? full, first(raw.headers["x-sandbox-fault"]));
+    } catch (e) {
+      return { response: serialise(errorResponse(mambuError("INVALID_PARAMETERS", (e as Error).message))), fault: { latencyMs: 0 } };
+    }
+    if (fault.drop === "before") return { response: serialise({ status: 0 }), fault };
+    if (fault.status) {
+      const headers: Record<string, string> = {};
+      if (fault.status === 429) headers["Retry-After"] = String(fault.retryAfterSeconds ?? 1);
+      return { response: serialise({ status: fault.status, body: faultBody(fault.status), headers }), fault };
+    }
+    const response = await this.process(raw, method, url, path);
+    return { response: serialise(response), fault };
+  }
+
+  private async process(raw: RawRequest, method: string, url: URL, path: string | undefined): Promise<RouteResponse> {
+    try {
+      const user = authenticate(this.users, raw.headers);
+      if (path === undefined) throw mambuError("INVALID_API_OPERATION", `no API at ${url.pathname}; the API lives under /api`);
+      if (!acceptable(first(raw.headers["accept"]))) {
+        throw mambuError("INVALID_API_OPERATION", "Accept header must be application/vnd.mambu.v2+json", 400);
+      }
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) query[k] = query[k] !== undefined && k === "availableFor" ? `${query[k]},${v}` : v;
+      const match = this.router.match(method, path);
+      if (match.kind === "none") throw mambuError("INVALID_API_OPERATION", `${method} ${path}`);
+      if (match.kind === "method") {
+        const e = mambuError("METHOD_NOT_IMPLEMENTED", `${method} ${path}; allowed: ${match.allowed.join(", ")}`);
+        return { ...errorResponse(e), headers: { Allow: match.allowed.join(", ") } };
+      }
+      const req: RouteRequest = { method, path, params: match.params, query, headers: raw.headers, body: undefined, user };
+      const ctype = (first(raw.headers["content-type"]) ?? "").toLowerCase();
+      if (ctype.startsWith("multipart/form-data")) {
+        req.multipart = parseMultipart(raw.body, first(raw.headers["content-type"]) as string);
+      } else if (raw.body.length && raw.body.toString("utf8").trim() !== "") {
+        try {
+          req.body = JSON.parse(raw.body.toString("utf8"));
+        } catch (e) {
+          throw mambuError("INVALID_JSON_SYNTAX", (e as Error).message, 400);
+        }
+      }
+      const run = async (): Promise<RouteResponse> => this.invoke(match.route.handler, req);
+      const key = first(raw.headers["idempotency-key"]);
+      if (key !== undefined && method !== "GET" && method !== "HEAD") {
+        checkIdempotencyKey(key);
+        return await this.idempotency.run(key, method, path, async () => serialise(await run()));
+      }
+      return await run();
+    } catch (e) {
+      if (e instanceof SandboxError) return errorResponse(e);
+      return errorResponse(mambuError("INTERNAL_ERROR", (e as Error)?.message ?? String(e)));
+    }
+  }
+
+  private async invoke(handler: RouteHandler, req: RouteRequest): Promise<RouteResponse> {
+    try {
+      if (req.path.startsWith("/loans")) loadEngine()?.refreshArrears(this.ctx);
+      return await handler(this.ctx, req);
+    } catch (e) {
+      if (e instanceof SandboxError) return errorResponse(e);
+      return errorResponse(mambuError("INTERNAL_ERROR", (e as Error)?.message ?? String(e)));
+    }
+  }
+
+  /**
+   * Runs a route directly as the given method and path (no `/api`, optional query string): no authentication,
+   * faults or idempotency. Used by seed actions; errors come back as Mambu error responses.
+   */
+  async dispatch(method: string, pathAndQuery: string, body?: unknown): Promise<RouteResponse> {
+    const url = new URL(pathAndQuery, "http://sandbox.invalid");
+    const match = this.router.match(method, url.pathname);
+    if (match.kind !== "route") return errorResponse(mambuError("INVALID_API_OPERATION", `${method} ${url.pathname}`));
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = v;
+    const req: RouteRequest = {
+      method: method.toUpperCase(), path: url.pathname, params: match.params, query, headers: {}, body,
+    };
+    return this.invoke(match.route.handler, req);
+  }
+}
+

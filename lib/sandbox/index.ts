@@ -1,0 +1,151 @@
+/**
+ * The embedded Mambu sandbox: a stateful emulator of Mambu's API v2 on a loopback HTTP(S) server.
+ *
+ * ```ts
+ * import { startSandbox } from "mambu-ts/sandbox";
+ * const sandbox = await startSandbox();            // demo tenant, free port, http://127.0.0.1:PORT
+ * // MAMBU_API_URL=sandbox.url MAMBU_API_USER=demo MAMBU_API_PWD=demo (or header apiKey: demo-api-key)
+ * sandbox.clock.advance({ days: 30 });
+ * sandbox.faults.set({ rate429: 0.1 });
+ * await sandbox.stop();
+ * ```
+ *
+ * Requests go to `<url>/api/...`. See app.ts (pipeline, Accept rules), faults.ts (`X-Sandbox-Fault` header),
+ * errors.ts (error codes), seed.ts (seed files) and resources.ts (what each collection supports).
+ */
+import { SandboxApp } from "./app";
+import { DEFAULT_USERS, SandboxUser } from "./auth";
+import { SandboxClock } from "./clock";
+import { FaultInjector, FaultOptions } from "./faults";
+import { loadSnapshotFile, saveSnapshot } from "./persist";
+import { demoSeedPath, generate, GenerateOptions, loadSeed, readSeedFile, SeedFile } from "./seed";
+import { LOOPBACK_HOSTS, startServer } from "./server";
+import { SandboxStore, StoreSnapshot } from "./store";
+import { makeTls } from "./tls";
+
+export type { FaultOptions } from "./faults";
+export type { SandboxUser } from "./auth";
+export type { StoreSnapshot } from "./store";
+export type { GenerateOptions, SeedFile } from "./seed";
+export { SandboxClock } from "./clock";
+export { SandboxStore } from "./store";
+export { SandboxError } from "./types";
+
+/** Options of {@link startSandbox}. */
+export interface SandboxOptions {
+  /** Port (default 0: a free port; the CLI defaults to 7070). */
+  port?: number;
+  /** Loopback host only: "127.0.0.1" (default), "::1" or "localhost"; anything else throws. */
+  host?: string;
+  /**
+   * Initial state: "demo" (default, config/sandbox-demo.json), "empty", a seed or snapshot file path, or a
+   * snapshot object. Ignored when `persist` names a file that exists (the run resumes from it).
+   */
+  data?: StoreSnapshot | SeedFile | string;
+  /** Adds a synthetic tenant (e.g. `{ clients: 20000, loans: 20000 }`) on top of `data`. */
+  generate?: GenerateOptions;
+  /** Serve https with a certificate made at start (see `caCert` / `caCertPath`). */
+  tls?: boolean;
+  /** Faults of the run (off by default); change later with `sandbox.faults`. */
+  faults?: FaultOptions;
+  /** State file: loaded at start when it exists, written atomically on `stop()` (and `persistNow()`). */
+  persist?: string;
+  /** API users (default: `demo`/`demo`, API key `demo-api-key`). */
+  users?: SandboxUser[];
+  /** The tenant clock: offset (default "+02:00") and start (default: now, ticking; given: frozen). */
+  clock?: { offset?: string; start?: string; frozen?: boolean };
+}
+
+/** Controls of the run's faults. */
+export interface SandboxFaults {
+  /** Replaces the run's fault options. */
+  set(f: FaultOptions): void;
+  /** Turns every fault off. */
+  clear(): void;
+  /** Fails the next `count` requests (matching method/path) with a fault word: "429", "503", "drop", "drop-after", "slow". */
+  injectNext(fault: string, count?: number, match?: { method?: string; path?: string | RegExp }): void;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** Base URL, e.g. `http://127.0.0.1:7070` (requests go to `${url}/api/...`). */
+  url: string;
+  port: number;
+  /** With `tls`: path of the CA certificate file, and its PEM. */
+  caCertPath?: string;
+  caCert?: string;
+  /** Stops the server (persisting when `persist` is set). Idempotent. */
+  stop(): Promise<void>;
+  /** Writes the state to the `persist` file now. */
+  persistNow(): void;
+  clock: SandboxClock;
+  store: SandboxStore;
+  faults: SandboxFaults;
+  /** Requests received so far. */
+  readonly requests: number;
+  /** The routes served, as "METHOD template". */
+  routes(): string[];
+}
+
+function isSeed(x: unknown): x is SeedFile {
+  return !!x && typeof x === "object" && "collections" in (x as object);
+}
+
+/** Starts a sandbox (see {@link SandboxOptions}). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? "127.0.0.1";
+  if (!LOOPBACK_HOSTS.includes(host)) throw new Error(`the sandbox binds loopback only (127.0.0.1, ::1, localhost), not ${host}`);
+  const clock = new SandboxClock({ offset: options.clock?.offset ?? "+02:00", start: options.clock?.start, frozen: options.clock?.frozen });
+  const store = new SandboxStore();
+  const faults = new FaultInjector(options.faults);
+  const app = new SandboxApp({ store, clock }, options.users ?? DEFAULT_USERS, faults);
+
+  const persisted = options.persist ? loadSnapshotFile(options.persist) : undefined;
+  if (persisted) {
+    store.load(persisted);
+  } else {
+    const data = options.data ?? "demo";
+    if (data === "empty") {
+      /* nothing */
+    } else if (typeof data === "string") {
+      const seed = readSeedFile(data === "demo" ? demoSeedPath() : data);
+      await loadSeed(app, seed);
+    } else if (isSeed(data)) {
+      await loadSeed(app, data);
+    }
+    if (options.generate) generate(app.ctx, options.generate);
+  }
+
+  const tls = options.tls ? makeTls() : undefined;
+  const server = await startServer(app, host, options.port ?? 0, tls);
+  const urlHost = host === "::1" ? "[::1]" : host;
+  let stopped: Promise<void> | undefined;
+  const persistNow = (): void => {
+    if (options.persist) saveSnapshot(options.persist, store.snapshot());
+  };
+  return {
+    url: `${tls ? "https" : "http"}://${urlHost}:${server.port}`,
+    port: server.port,
+    caCertPath: tls?.caPath,
+    caCert: tls?.ca,
+    clock,
+    store,
+    faults: {
+      set: (f) => faults.set(f),
+      clear: () => faults.clear(),
+      injectNext: (f, count, match) => faults.injectNext(f, count, match),
+    },
+    get requests() {
+      return app.requests;
+    },
+    routes: () => app.router.list(),
+    persistNow,
+    stop: () => {
+      stopped ??= (async () => {
+        await server.close();
+        persistNow();
+      })();
+      return stopped;
+    },
+  };
+}

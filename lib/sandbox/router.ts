@@ -1,0 +1,159 @@
+/**
+ * Route table of the sandbox: Swagger-style templates (`/clients/{clientId}`, `/loans/{loanAccountId}:changeState`,
+ * `/clients:search`) matched against percent-encoded request paths; path parameters come out decoded.
+ * Literal segments beat parameters ("/loans/transactions/{id}" wins over "/loans/{loanAccountId}/..."); on a tie,
+ * the route registered first wins (the engine's routes are registered before the generic ones).
+ */
+import type { SandboxClockLike } from "./types";
+import type { SandboxStore } from "./store";
+
+/** A parsed multipart/form-data body. */
+export interface MultipartBody {
+  fields: Record<string, string>;
+  files: Record<string, { filename: string; contentType: string; data: Buffer }>;
+}
+
+/** The authenticated caller. */
+export interface AuthUser {
+  username: string;
+}
+
+/** What a route handler receives. */
+export interface RouteRequest {
+  method: string;
+  /** Path without the `/api` base and without the query string, still percent-encoded. */
+  path: string;
+  params: Record<string, string>;
+  /** Query parameters (last value wins); repeated parameters are joined with "," (Swagger `multi`). */
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body (undefined when there was none). */
+  body: unknown;
+  multipart?: MultipartBody;
+  user?: AuthUser;
+}
+
+/** What a route handler answers. `body` is sent as JSON unless `raw` is given. */
+export interface RouteResponse {
+  status: number;
+  body?: unknown;
+  raw?: Buffer;
+  headers?: Record<string, string>;
+}
+
+/** State shared by all handlers. */
+export interface SandboxContext {
+  store: SandboxStore;
+  clock: SandboxClockLike;
+}
+
+/** A route handler. May throw SandboxError. */
+export type RouteHandler = (ctx: SandboxContext, req: RouteRequest) => RouteResponse | Promise<RouteResponse>;
+
+interface CompiledRoute {
+  method: string;
+  template: string;
+  handler: RouteHandler;
+  re: RegExp;
+  names: string[];
+  rank: number[];
+  order: number;
+}
+
+/** The result of matching a path: a route with its params, or "method not allowed", or nothing. */
+export type RouteMatch =
+  | { kind: "route"; route: { method: string; template: string; handler: RouteHandler }; params: Record<string, string> }
+  | { kind: "method"; allowed: string[] }
+  | { kind: "none" };
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Compiles Swagger templates and matches request paths against them. */
+export class Router {
+  private readonly routes: CompiledRoute[] = [];
+  private sorted = true;
+
+  /** Adds a route; a later route with the same method and template is ignored (first registration wins). */
+  add(method: string, template: string, handler: RouteHandler): void {
+    method = method.toUpperCase();
+    if (this.routes.some((r) => r.method === method && r.template === template)) return;
+    const names: string[] = [];
+    const rank: number[] = [];
+    const src = template
+      .split("/")
+      .slice(1)
+      .map((seg) => {
+        let hasParam = false;
+        let hasLiteral = false;
+        const out = seg
+          .split(/(\{[^}]+\})/)
+          .map((p) => {
+            const m = /^\{([^}]+)\}$/.exec(p);
+            if (m) {
+              hasParam = true;
+              names.push(m[1]);
+              return "([^/]+?)";
+            }
+            if (p) hasLiteral = true;
+            return escapeRe(p);
+          })
+          .join("");
+        rank.push(hasParam ? (hasLiteral ? 1 : 0) : 2);
+        return out;
+      })
+      .join("/");
+    this.routes.push({ method, template, handler, re: new RegExp(`^/${src}$`), names, rank, order: this.routes.length });
+    this.sorted = false;
+  }
+
+  /** Whether a route exists for this method and template. */
+  has(method: string, template: string): boolean {
+    return this.routes.some((r) => r.method === method.toUpperCase() && r.template === template);
+  }
+
+  /** All routes as "METHOD template", in matching order. */
+  list(): string[] {
+    this.sort();
+    return this.routes.map((r) => `${r.method} ${r.template}`);
+  }
+
+  private sort(): void {
+    if (this.sorted) return;
+    this.routes.sort((a, b) => {
+      for (let i = 0; i < Math.min(a.rank.length, b.rank.length); i++) {
+        if (a.rank[i] !== b.rank[i]) return b.rank[i] - a.rank[i];
+      }
+      if (a.rank.length !== b.rank.length) return b.rank.length - a.rank.length;
+      return a.order - b.order;
+    });
+    this.sorted = true;
+  }
+
+  /** Matches a method and a percent-encoded path (without `/api`). */
+  match(method: string, path: string): RouteMatch {
+    this.sort();
+    method = method.toUpperCase();
+    if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+    const allowed: string[] = [];
+    for (const r of this.routes) {
+      const m = r.re.exec(path);
+      if (!m) continue;
+      if (r.method !== method) {
+        if (!allowed.includes(r.method)) allowed.push(r.method);
+        continue;
+      }
+      const params: Record<string, string> = {};
+      r.names.forEach((n, i) => (params[n] = decode(m[i + 1])));
+      return { kind: "route", route: r, params };
+    }
+    return allowed.length ? { kind: "method", allowed } : { kind: "none" };
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * Seed data: the demo tenant (config/sandbox-demo.json), other seed files, persisted snapshots, and synthetic
+ * tenants for benchmarks (`generate`).
+ *
+ * A seed file is a store snapshot (`collections`, optional `counters`/`extra`) with conveniences:
+ * - records without `encodedKey` get a stable one derived from collection and id;
+ * - any string `"@<collection>:<id>"` becomes that record's encodedKey (e.g. `"assignedBranchKey": "@branches:CCAZ"`);
+ * - `"@date:-30d"` / `"@datetime:-30d"` become the date / date-time that many days before the clock's start;
+ * - records without `creationDate`/`lastModifiedDate` get `defaults.date` (or the clock's start);
+ * - `actions` run after loading, each a request (`method`, `path` without `/api`, `body`) with the clock set to
+ *   `at` (ISO date-time, or `-90d` relative to the start) — so loans get their approvals, disbursements and
+ *   repayments through the engine, with consistent balances and schedules.
+ * Keys made while seeding come from a seeded generator: the same seed gives the same tenant on every start.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DateTime } from "luxon";
+import type { SandboxApp } from "./app";
+import { isoWithOffset } from "./clock";
+import { loadEngine } from "./engine-bridge";
+import type { SandboxContext } from "./router";
+import type { StoreSnapshot } from "./store";
+import type { CollectionName, WireRecord } from "./types";
+
+/** A seed action: one request run at load time. */
+export interface SeedAction {
+  /** When: ISO date or date-time, or "-90d" (days before the clock's start). Default: the start. */
+  at?: string;
+  method: string;
+  path: string;
+  body?: unknown;
+  note?: string;
+}
+
+/** The seed file format (a superset of StoreSnapshot). */
+export interface SeedFile extends StoreSnapshot {
+  description?: string;
+  defaults?: { date?: string };
+  actions?: SeedAction[];
+}
+
+/** Path of the demo tenant's seed file (config/sandbox-demo.json of the package). */
+export function demoSeedPath(): string {
+  // lib/sandbox → ../../config; dist/sandbox → ../../config
+  return join(__dirname, "..", "..", "config", "sandbox-demo.json");
+}
+
+/** Reads a seed or snapshot file. */
+export function readSeedFile(path: string): SeedFile {
+  return JSON.parse(readFileSync(path, "utf8")) as SeedFile;
+}
+
+/** A deterministic 32-hex key generator. */
+export function keyGenerator(seed: string): () => string {
+  let n = 0;
+  return () => createHash("sha256").update(`${seed}:${n++}`).digest("hex").slice(0, 32);
+}
+
+const stableKey = (coll: string, id: string): string => createHash("sha256").update(`${coll}/${id}`).digest("hex").slice(0, 32);
+
+function resolveTime(at: string, startIso: string): string {
+  const rel = /^([+-]\d+)d$/.exec(at);
+  if (!rel) return at;
+  return isoWithOffset(DateTime.fromISO(startIso, { setZone: true }).plus({ days: Number(rel[1]) }));
+}
+
+/** Loads a seed (records, then actions) into a running app's store. */
+export async function loadSeed(app: SandboxApp, seed: SeedFile): Promise<void> {
+  const ctx: SandboxContext = app.ctx;
+  const { store, clock } = ctx;
+  const startIso = clock.nowIso();
+  store.keyGenerator = keyGenerator(`mambu-ts-sandbox:${seed.description ?? ""}`);
+  try {
+    const defaultDate = seed.defaults?.date ?? startIso;
+    const collections = JSON.parse(JSON.stringify(seed.collections ?? {})) as Partial<Record<CollectionName, WireRecord[]>>;
+    // 1. keys
+    const keys = new Map<string, string>();
+    for (const [coll, recs] of Object.entries(collections)) {
+      for (const r of recs ?? []) {
+        if (!r.encodedKey) r.encodedKey = stableKey(coll, String(r.id ?? JSON.stringify(r)));
+        if (r.id !== undefined) keys.set(`${coll}:${String(r.id)}`, r.encodedKey);
+        if (coll === "users" && typeof r.username === "string") keys.set(`users:${r.username}`, r.encodedKey);
+      }
+    }
+    // 2. references and relative dates
+    const resolve = (v: unknown): unknown => {
+      if (typeof v === "string" && v.startsWith("@")) {
+        const d = /^@(date|datetime):([+-]\d+)d$/.exec(v);
+        if (d) {
+          const dt = DateTime.fromISO(startIso, { setZone: true }).plus({ days: Number(d[2]) });
+          return d[1] === "date" ? dt.toISODate() : isoWithOffset(dt);
+        }
+        const k = keys.get(v.slice(1));
+        if (!k) {
+          // Records created by actions (e.g. loans) are found at use time.
+          const m = /^@([A-Za-z]+):(.+)$/.exec(v);
+          const rec = m ? store.find(m[1] as CollectionName, m[2]) : undefined;
+          if (rec) return rec.encodedKey;
+          throw new Error(`seed: unknown reference ${v}`);
+        }
+        return k;
+      }
+      if (Array.isArray(v)) return v.map(resolve);
+      if (v && typeof v === "object") {
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) o[k] = resolve(x);
+        return o;
+      }
+      return v;
+    };
+    for (const [coll, recs] of Object.entries(collections)) {
+      collections[coll as CollectionName] = (recs ?? []).map((r) => {
+        const out = resolve(r) as WireRecord;
+        if (coll !== "customfields" && coll !== "customfieldsets") {
+          out.creationDate ??= defaultDate;
+          out.lastModifiedDate ??= out.creationDate;
+        }
+        return out;
+      });
+    }
+    store.load({ collections, counters: seed.counters, extra: seed.extra });
+    // 3. actions
+    const engine = loadEngine();
+    for (const a of seed.actions ?? []) {
+      if (a.at) clock.set(resolveTime(a.at, startIso));
+      const body = resolve(a.body);
+      const res = await app.dispatch(a.method, a.path, body);
+      if (res.status >= 400) {
+        const errs = (res.body as { errors?: Array<{ errorReason?: string }> } | undefined)?.errors;
+        if (!engine && errs?.[0]?.errorReason === "INVALID_API_OPERATION") continue; // engine routes absent in this build
+        throw new Error(`seed action ${a.method} ${a.path}${a.note ? ` (${a.note})` : ""} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+    }
+  } finally {
+    clock.set(startIso);
+    store.keyGenerator = undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Synthetic tenants
+
+/** Sizes of a synthetic tenant. */
+export interface GenerateOptions {
+  clients?: number;
+  loans?: number;
+  deposits?: number;
+  /** Seed of the random choices (default 42). */
+  seed?: number;
+}
+
+/** Parses "clients=20000,loans=20000" (the CLI's --generate). */
+export function parseGenerate(spec: string): GenerateOptions {
+  const out: GenerateOptions = {};
+  for (const part of spec.split(",")) {
+    const [k, v] = part.split("=").map((s) => s.trim());
+    if (!k) continue;
+    if (!["clients", "loans", "deposits", "seed"].includes(k) || !/^\d+$/.test(v ?? "")) {
+      throw new Error(`--generate: expected clients=N,loans=N,deposits=N, got "${part}"`);
+    }
+    (out as Record<string, number>)[k] = Number(v);
+  }
+  return out;
+}
+
+const FIRST = ["JOSEFA", "MARIA", "JUAN", "ANA", "LUIS", "CARMEN", "JOSE", "ROSA", "PEDRO", "ELENA", "MIGUEL", "LAURA", "DIEGO", "SOFIA", "PABLO", "LUCIA"];
+const LAST = ["GARCIA", "LOPEZ", "MARTINEZ", "HERNANDEZ", "GONZALEZ", "PEREZ", "SANCHEZ", "RAMIREZ", "TORRES", "FLORES", "RIVERA", "GOMEZ", "DIAZ", "CRUZ", "MORALES", "REYES"];
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Adds a synthetic tenant's records to the store, fast and deterministically: clients `GC000001`...
+ * (ACTIVE, spread over the branches), loans `GL000001`... (PENDING_APPROVAL, through the engine's prepareCreate
+ * when there is an engine and a loan product), deposits `GD000001`... likewise.
+ */
+export function generate(ctx: SandboxContext, opts: GenerateOptions): void {
+  const { store, clock } = ctx;
+  const rand = prng(opts.seed ?? 42);
+  const hex = (): string => {
+    let s = "";
+    for (let i = 0; i < 4; i++) s += Math.floor(rand() * 0x100000000).toString(16).padStart(8, "0");
+    return s;
+  };
+  const now = clock.nowIso();
+  let branches = store.all("branches");
+  if (!branches.length) {
+    store.insert("branches", { encodedKey: hex(), id: "GEN", name: "Generated branch", state: "ACTIVE", creationDate: now, lastModifiedDate: now });
+    branches = store.all("branches");
+  }
+  const clientKeys: string[] = [];
+  for (let i = 1; i <= (opts.clients ?? 0); i++) {
+    const id = `GC${String(i).padStart(6, "0")}`;
+    const rec: WireRecord = {
+      encodedKey: hex(),
+      id,
+      state: "ACTIVE",
+      firstName: FIRST[Math.floor(rand() * FIRST.length)],
+      lastName: LAST[Math.floor(rand() * LAST.length)],
+      preferredLanguage: "ENGLISH",
+      gender: rand() < 0.5 ? "FEMALE" : "MALE",
+      birthDate: `19${50 + Math.floor(rand() * 50)}-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`,
+      assignedBranchKey: branches[i % branches.length].encodedKey,
+      loanCycle: 0,
+      groupLoanCycle: 0,
+      groupKeys: [],
+      creationDate: now,
+      lastModifiedDate: now,
+      activationDate: now,
+    };
+    store.insert("clients", rec);
+    clientKeys.push(rec.encodedKey);
+  }
+  const holders = clientKeys.length ? clientKeys : store.all("clients").map((c) => c.encodedKey);
+  const engine = loadEngine();
+  const account = (kind: "loans" | "deposits", n: number, prefix: string): void => {
+    const product = store.all(kind === "loans" ? "loanproducts" : "depositproducts")[0];
+    if (!n || !holders.length) return;
+    for (let i = 1; i <= n; i++) {
+      const holder = holders[(i - 1) % holders.length];
+      const id = `${prefix}${String(i).padStart(6, "0")}`;
+      const amount = 1000 + Math.floor(rand() * 90) * 100;
+      let rec: WireRecord;
+      if (engine && product) {
+        const body: Record<string, unknown> = { id, accountHolderKey: holder, accountHolderType: "CLIENT", productTypeKey: product.encodedKey };
+        if (kind === "loans") Object.assign(body, { loanAmount: amount });
+        rec = { ...engine.prepareCreate(ctx, kind, body) };
+        rec.id = id;
+        rec.encodedKey ||= hex();
+      } else {
+        rec = {
+          encodedKey: hex(),
+          id,
+          accountHolderKey: holder,
+          accountHolderType: "CLIENT",
+          accountState: "PENDING_APPROVAL",
+          ...(product ? { productTypeKey: product.encodedKey } : {}),
+          ...(kind === "loans" ? { loanAmount: amount, loanName: "Generated loan" } : { name: "Generated deposit" }),
+        };
+      }
+      rec.creationDate ??= now;
+      rec.lastModifiedDate ??= now;
+      store.insert(kind, rec);
+    }
+  };
+  account("loans", opts.loans ?? 0, "GL");
+  account("deposits", opts.deposits ?? 0, "GD");
+}
