@@ -57,9 +57,11 @@ export interface TransportLogger {
 export interface ConnectorOptions {
   /** Host (or https URL) of the tenant; default: the config's, read at request time. */
   apiurl?: string;
+  /** API user for Basic auth. Giving `apiuser` or `apipwd` here stops the config's `apikey` from being used. */
   apiuser?: string;
+  /** Password for Basic auth (kept private: never shown by `inspect`, `toJSON`, errors or logs). */
   apipwd?: string;
-  /** API key (sent as `apiKey`), wins over user/password. */
+  /** API key (sent as the `apiKey` header); wins over user/password. */
   apikey?: string;
   /** Where values not given here are read from, at request time. Default `mambuconfig`. */
   config?: MambuConfig;
@@ -71,6 +73,7 @@ export interface ConnectorOptions {
   retries?: number;
   /** Per-attempt timeout in ms (default: config `timeout`, 60000). */
   timeout?: number;
+  /** Receives one debug line per attempt and one warn line per retry; never credentials. */
   logger?: TransportLogger;
   /** Source of jitter in [0, 1) (default `Math.random`). */
   random?: () => number;
