@@ -145,6 +145,7 @@ function define(s: MambuStruct, name: string, get: () => unknown, set: (v: unkno
  * @internal
  */
 export function syncCustomFieldAccessors(s: MambuStruct): void {
+  absorbNewSets(s, false);
   const previous = (s as unknown as { [CF_NAMES]?: string[] })[CF_NAMES];
   if (previous) for (const n of previous) delete (s as unknown as Bag)[n];
   const names: string[] = [];
@@ -201,4 +202,25 @@ export function locateCustomField(s: MambuStruct, name: string): { set: string; 
     } else if (isPlainObject(live) && hasOwn(live, name)) return { set: key, field: name };
   }
   return undefined;
+}
+
+/**
+ * A set assigned to an entity that had none (`client._NewSet = {...}`) lands as a plain property
+ * (no accessor existed yet); move it into the store so that it is a live set like the others.
+ * @internal
+ */
+export function absorbNewSets(s: MambuStruct, sync = true): void {
+  let moved = false;
+  for (const k of Object.keys(s)) {
+    if (!isCustomFieldKey(k)) continue;
+    const v = (s as unknown as Bag)[k];
+    delete (s as unknown as Bag)[k];
+    if (v !== undefined && v !== null && !Array.isArray(v) && !isPlainObject(v)) {
+      throw new MambuTsError(`${k}: a custom field set must be an object (standard) or an array of rows (grouped), got ${describe(v)}`);
+    }
+    (s[VALS] ??= Object.create(null) as Bag)[k] = v;
+    (s[DIRTY] ??= new Set()).add(k);
+    moved = true;
+  }
+  if (moved && sync) syncCustomFieldAccessors(s);
 }

@@ -20,7 +20,7 @@ import {
 import {
   ensureAccessors, fieldSpecsOf, inspectStruct, MambuStruct, resetFromWire, StructClass, structFromWire, toWire,
 } from "./struct";
-import { CONN, RAW, READ_OPTS } from "./symbols";
+import { CONN, DIRTY, RAW, READ_OPTS, VALS } from "./symbols";
 
 type Bag = Record<string, unknown>;
 
@@ -260,11 +260,31 @@ export class MambuEntity extends MambuStruct {
     this.wireForWrite();
     const ops = buildPatch(this, { fields, autodetectRemove: opts.autodetectRemove });
     if (ops.length === 0) return ops;
+    const touchedSets = new Set(ops.map((o) => o.path.split("/")[1]).filter(isCustomFieldKey));
+    if (fields) {
+      // A custom field set is re-read from the new baseline after the patch: refuse to leave part
+      // of its changes unsent (they would be lost).
+      const all = buildPatch(this, { autodetectRemove: opts.autodetectRemove });
+      for (const set of touchedSets) {
+        const inSet = (o: PatchOperation): boolean => o.path.split("/")[1] === set;
+        const sent = new Set(ops.filter(inSet).map((o) => stringifyExact(o)));
+        if (all.filter(inSet).some((o) => !sent.has(stringifyExact(o)))) {
+          throw new MambuTsError(`patch: ${set} has other pending changes; patch every change of ${set} together (or none)`);
+        }
+      }
+    }
     await requestJson(connectorOf(this), {
       method: "PATCH", path: this.entityPath(), bodyText: stringifyExact(ops), idempotencyKey: opts.idempotencyKey,
     });
-    // Mambu answers 204: the baseline becomes the state just sent (refresh() for server-side changes).
-    this.adopt(parseJsonExact(stringifyExact(patchedBaseline(this[RAW], ops))) as Bag);
+    // Mambu answers 204: the baseline becomes the state just sent (refresh() for server-side
+    // changes); changes not sent (fields restricted) stay pending.
+    this[RAW] = parseJsonExact(stringifyExact(patchedBaseline(this[RAW], ops))) as Bag;
+    const vals = this[VALS];
+    for (const set of touchedSets) {
+      if (vals) delete vals[set];
+      this[DIRTY]?.delete(set);
+    }
+    syncCustomFieldAccessors(this);
     return ops;
   }
 

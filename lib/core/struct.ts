@@ -19,7 +19,7 @@ import {
 import { MambuTsError } from "./errors";
 import { RawNumber } from "./json";
 import { CONN, DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
-import { customFieldSetToWire, isCustomFieldKey } from "./custom-fields";
+import { absorbNewSets, customFieldSetToWire, isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
 
 type Bag = Record<string, unknown>;
 
@@ -52,7 +52,10 @@ export class MambuStruct {
     this[VALS] = undefined;
     this[DIRTY] = undefined;
     this[ROOT] = undefined;
-    if (fields) assignFields(this, fields);
+    if (fields) {
+      assignFields(this, fields);
+      if (Object.keys(fields).some(isCustomFieldKey)) syncCustomFieldAccessors(this);
+    }
   }
 
   /** The wire shape Mambu would receive for this struct (exact for every untouched field). */
@@ -257,6 +260,7 @@ function isContainer(v: unknown): boolean {
 
 /** The exact wire object of a struct: untouched fields as read, changed ones converted. @internal */
 export function toWire(s: MambuStruct): Bag {
+  absorbNewSets(s);
   const raw = s[RAW];
   const vals = s[VALS];
   const dirty = s[DIRTY];
