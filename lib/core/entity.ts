@@ -102,17 +102,8 @@ export function connectorOf(e: MambuEntity | undefined, explicit?: MambuConnecto
 
 /** Sends a request and parses the JSON answer exactly (numbers keep every digit). @internal */
 export async function requestJson(conn: MambuConnector, req: RequestOptions): Promise<{ res: MambuResponse; body: unknown }> {
-  const res = await conn.request(req);
-  if (!res.text) return { res, body: undefined };
-  try {
-    return { res, body: parseJsonExact(res.text) };
-  } catch (cause) {
-    throw new MambuError(`malformed JSON from Mambu (${req.method} ${req.path}, HTTP ${res.status})`, {
-      status: res.status,
-      bodyExcerpt: res.text.slice(0, 500),
-      cause,
-    });
-  }
+  const res = await conn.request({ ...req, parse: parseJsonExact });
+  return { res, body: res.body };
 }
 
 function expectObject(body: unknown, what: string): Bag {
@@ -223,10 +214,17 @@ export class MambuEntity extends MambuStruct {
     adoptWire(this);
   }
 
+  /** Makes this entity (and what is fetched through it) use a connector (other credentials or tenant). */
+  setConnector(connector: MambuConnector): this {
+    this[CONN] = connectorOf(undefined, connector);
+    return this;
+  }
+
   /** Creates the entity in Mambu (POST) and takes what Mambu answers (ids, keys, dates). */
-  async create(opts: WriteOptions = {}): Promise<this> {
+  async create(opts: WriteOptions & { connector?: MambuConnector } = {}): Promise<this> {
     const cls = this.assertWritable("create");
-    checkOptionKeys(`${cls.name}.create`, opts, ["idempotencyKey"]);
+    checkOptionKeys(`${cls.name}.create`, opts, ["idempotencyKey", "connector"]);
+    if (opts.connector) this.setConnector(opts.connector);
     const wire = this.wireForWrite();
     const { body } = await requestJson(connectorOf(this), {
       method: "POST", path: `/${cls.spec.prefix}`, bodyText: stringifyExact(wire), idempotencyKey: opts.idempotencyKey,

@@ -33,6 +33,8 @@ interface Prepared {
   headers: Record<string, string>;
   body: string | Buffer | undefined;
   expectJson: boolean;
+  /** Parser of JSON bodies (default JSON.parse). */
+  parse: (text: string) => unknown;
   retries: number;
   timeout: number;
   secrets: string[];
@@ -217,6 +219,7 @@ export class MambuConnector {
       headers,
       body,
       expectJson: /json/i.test(getHeader(headers, "Accept") ?? ""),
+      parse: req.parse ?? JSON.parse,
       retries,
       timeout,
       secrets,
@@ -356,7 +359,7 @@ function parseBody<T>(prep: Prepared, status: number, headers: Record<string, st
     });
   }
   try {
-    return JSON.parse(text) as T;
+    return prep.parse(text) as T;
   } catch {
     throw new MambuError(`malformed JSON from Mambu (HTTP ${status}, ${prep.method} ${prep.shownUrl})`, {
       status,

@@ -32,6 +32,8 @@ export interface RequestOptions {
   retries?: number;
   /** Timeout in ms for each attempt of this request only (default: the connector's). */
   timeout?: number;
+  /** Parser of a JSON answer (default `JSON.parse`; the ORM passes an exact one keeping every digit). */
+  parse?: (text: string) => unknown;
 }
 
 /** Mambu's answer to a successful request. */
