@@ -293,13 +293,13 @@ export function toWire(s: MambuStruct): Bag {
 }
 
 /** User value → wire value, following the field spec when there is one. @internal */
-export function dehydrate(spec: FieldSpec | undefined, v: unknown, path: string, s: MambuStruct): unknown {
+export function dehydrate(spec: FieldSpec | undefined, v: unknown, path: string, s: MambuStruct, resource: string = rootResource(s)): unknown {
   if (v === undefined || v === null) return v;
   if (v instanceof MambuStruct) return toWire(v);
   if (v instanceof RawNumber) return v;
   if (Array.isArray(v)) {
     if (spec && spec.type !== "array" && spec.type !== "any") throw new MambuTsError(`${path}: expected ${spec.type}, got an array`);
-    return v.map((x, i) => dehydrate(spec?.items, x, `${path}[${i}]`, s));
+    return v.map((x, i) => dehydrate(spec?.items, x, `${path}[${i}]`, s, resource));
   }
   if (Decimal.isDecimal(v)) return spec && spec.type !== "decimal" && spec.type !== "any" ? dehydrateScalar(spec, v, path, offsetSourceOf(s)) : toWireDecimal(v, path);
   if (DateTime.isDateTime(v) || v instanceof Date) {
@@ -308,13 +308,13 @@ export function dehydrate(spec: FieldSpec | undefined, v: unknown, path: string,
   }
   if (isPlainObject(v)) {
     if (spec && spec.type !== "object" && spec.type !== "any") throw new MambuTsError(`${path}: expected ${spec.type}, got an object`);
-    const fields = spec?.ref ? definition(rootResource(s), spec.ref).fields : spec?.fields;
+    const fields = spec?.ref ? definition(resource, spec.ref).fields : spec?.fields;
     const out: Bag = {};
     for (const [k, x] of Object.entries(v)) {
       if (fields && !hasOwn(fields, k) && !isCustomFieldKey(k)) {
         throw new MambuTsError(`${path}.${k}: unknown field (known: ${Object.keys(fields).slice(0, 12).join(", ")}${Object.keys(fields).length > 12 ? ", ..." : ""})`);
       }
-      out[k] = dehydrate(fields?.[k], x, `${path}.${k}`, s);
+      out[k] = dehydrate(fields?.[k], x, `${path}.${k}`, s, resource);
     }
     return out;
   }
