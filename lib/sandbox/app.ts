@@ -10,11 +10,12 @@
  */
 import { URL } from "node:url";
 import { authenticate, SandboxUser } from "./auth";
+import { validateOperationBody } from "./contract";
 import { registerCommentRoutes } from "./comments";
 import { registerCrudRoutes } from "./crud";
 import { parseMultipart, registerDocumentRoutes } from "./documents";
 import { loadEngine } from "./engine-bridge";
-import { mambuError } from "./errors";
+import { errorBody, mambuError } from "./errors";
 import { FaultDecision, FaultInjector, faultBody } from "./faults";
 import { checkIdempotencyKey, IdempotencyCache } from "./idempotency";
 import { Router, RouteHandler, RouteRequest, RouteResponse, SandboxContext } from "./router";
@@ -47,7 +48,7 @@ export function acceptable(accept: string | undefined): boolean {
 }
 
 function errorResponse(e: SandboxError): RouteResponse {
-  return { status: e.status, body: e.toBody() };
+  return { status: e.status, body: errorBody(e) };
 }
 
 function serialise(r: RouteResponse): RouteResponse & { raw: Buffer } {
@@ -75,8 +76,9 @@ export class SandboxApp {
     const engine = loadEngine();
     for (const r of engine?.engineRoutes ?? []) {
       this.router.add(r.method, r.template, (c, req) => {
+        validateOperationBody(req.method, req.path, req.body, c.clock.offset);
         const out = r.handle(c, { params: req.params, query: req.query, body: req.body });
-        return { status: out.status, body: out.body };
+        return { status: out.status, body: out.body, headers: out.headers };
       });
     }
     registerCrudRoutes(this.router);

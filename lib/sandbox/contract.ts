@@ -3,7 +3,7 @@
  * definitions (required fields, enums, types), date-times against the tenant's offset, and query parameters
  * against the operation's declared enums and integer types. Failures become Mambu's 400 INVALID_PARAMETERS.
  */
-import { DefinitionSpec, FieldSpec, definition, operation, validateAgainst } from "../generated/schema";
+import { DefinitionSpec, FieldSpec, definition, findOperation, operation, validateAgainst } from "../generated/schema";
 import { invalidParameters } from "./errors";
 
 /** Whether the schema has a definition (no throw). */
@@ -154,4 +154,25 @@ export function validateQuery(resource: string, method: string, template: string
 /** The enum of a field of a definition (e.g. the search fields of ClientFilterCriteria), or undefined. */
 export function fieldEnum(resource: string, definitionName: string, field: string): string[] | undefined {
   return findDefinition(resource, definitionName)?.fields[field]?.enum;
+}
+
+/**
+ * Validates the body of a request against the operation the contract has for method + concrete path (used for
+ * the engine's routes): required body, required fields, enums, types, tenant offsets. Throws 400.
+ */
+export function validateOperationBody(method: string, path: string, body: unknown, offset: string): void {
+  const m = findOperation(method, path);
+  if (!m || !m.op.body) return;
+  if (body === undefined || body === null) {
+    if (m.op.bodyRequired && m.op.body.ref && (findDefinition(m.resource, m.op.body.ref)?.required.length ?? 0) > 0) {
+      throw invalidParameters("a JSON body is required");
+    }
+    return;
+  }
+  const problems = validateAgainst(m.resource, m.op.body, body).filter((p) => !/: unknown field/.test(p));
+  const offsetProblem = checkOffsets(m.resource, m.op.body, body, offset);
+  const dateTimeProblem = problems.find((p) => /expected date-time with offset/.test(p));
+  if (offsetProblem && (!dateTimeProblem || problems[0] === dateTimeProblem)) throw invalidParameters(offsetProblem);
+  if (problems.length) throw invalidParameters(toSource(problems[0]));
+  if (offsetProblem) throw invalidParameters(offsetProblem);
 }

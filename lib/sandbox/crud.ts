@@ -44,12 +44,12 @@ export function createRecord(ctx: SandboxContext, decl: ResourceDecl, body: unkn
   for (const f of SERVER_FIELDS) delete input[f];
   validateCustomFields(ctx, decl.customFieldsFor, input);
   const engine = loadEngine();
-  let rec: WireRecord;
+  let rec = input as WireRecord;
+  decl.prepare?.(ctx, rec, undefined);
   if ((decl.coll === "loans" || decl.coll === "deposits") && engine) {
-    rec = { ...engine.prepareCreate(ctx, decl.coll, input) };
-  } else {
-    rec = input as WireRecord;
-    decl.prepare?.(ctx, rec, undefined);
+    rec = { ...engine.prepareCreate(ctx, decl.coll, rec) };
+  } else if (decl.coll === "loans" || decl.coll === "deposits") {
+    rec.accountState ??= "PENDING_APPROVAL";
   }
   if (rec.id !== undefined && rec.id !== null && rec.id !== "") {
     if (ctx.store.find(decl.coll, String(rec.id))) throw mambuError(decl.idInUse ?? "INVALID_PARAMETERS", `id ${String(rec.id)} is already in use`);

@@ -23,6 +23,7 @@ export interface EngineRequestLike {
 export interface EngineResultLike {
   status: number;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 /** An engine route: Swagger template and handler. */

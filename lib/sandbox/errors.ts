@@ -111,3 +111,11 @@ export function invalidParameters(errorSource: string): SandboxError {
 export const INVALID_CREDENTIALS_BODY = {
   errors: [{ errorCode: 2, errorSource: "credentials", errorReason: "INVALID_CREDENTIALS" }],
 };
+
+/** Mambu's error body for a SandboxError, keys in Mambu's order: errorCode, errorSource (when any), errorReason. */
+export function errorBody(e: SandboxError): { errors: Array<{ errorCode: number; errorSource?: string; errorReason: string }> } {
+  const entry: { errorCode: number; errorSource?: string; errorReason: string } = { errorCode: e.errorCode } as never;
+  if (e.errorSource !== undefined) entry.errorSource = e.errorSource;
+  entry.errorReason = e.errorReason;
+  return { errors: [entry] };
+}

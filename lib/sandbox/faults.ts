@@ -177,7 +177,7 @@ export class FaultInjector {
 }
 
 /** The error body of an injected status. */
-export function faultBody(status: number): { errors: Array<{ errorCode: number; errorReason: string; errorSource?: string }> } {
-  if (status === 429) return { errors: [{ errorCode: 429, errorReason: "TOO_MANY_REQUESTS", errorSource: "injected by the sandbox" }] };
-  return { errors: [{ errorCode: 6, errorReason: "INTERNAL_ERROR", errorSource: `injected ${status} by the sandbox` }] };
+export function faultBody(status: number): { errors: Array<{ errorCode: number; errorSource?: string; errorReason: string }> } {
+  if (status === 429) return { errors: [{ errorCode: 429, errorSource: "injected by the sandbox", errorReason: "TOO_MANY_REQUESTS" }] };
+  return { errors: [{ errorCode: 6, errorSource: `injected ${status} by the sandbox`, errorReason: "INTERNAL_ERROR" }] };
 }

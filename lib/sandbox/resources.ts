@@ -294,6 +294,7 @@ const loans: ResourceDecl = {
     parents: accountParents("loanproducts"),
   },
   immutable: ["accountState", "accountSubState", "balances"],
+  prepare: (ctx, rec) => checkAssignments(ctx, rec),
   beforeDelete: (_ctx, rec) => {
     if (!["PARTIAL_APPLICATION", "PENDING_APPROVAL", "APPROVED", "CLOSED_REJECTED", "CLOSED_WITHDRAWN"].includes(String(rec.accountState))) {
       throw mambuError("INVALID_ACCOUNT_STATE", `a loan in state ${String(rec.accountState)} cannot be deleted`);
@@ -330,6 +331,7 @@ const deposits: ResourceDecl = {
     parents: accountParents("depositproducts"),
   },
   immutable: ["accountState", "balances"],
+  prepare: (ctx, rec) => checkAssignments(ctx, rec),
   beforeDelete: (_ctx, rec) => {
     if (!["PENDING_APPROVAL", "APPROVED", "CLOSED_REJECTED", "CLOSED_WITHDRAWN"].includes(String(rec.accountState))) {
       throw mambuError("INVALID_ACCOUNT_STATE", `a deposit account in state ${String(rec.accountState)} cannot be deleted`);

@@ -85,7 +85,7 @@ export async function loadSeed(app: SandboxApp, seed: SeedFile): Promise<void> {
     }
     // 2. references and relative dates
     const resolve = (v: unknown): unknown => {
-      if (typeof v === "string" && v.startsWith("@")) {
+      if (typeof v === "string" && /^@[A-Za-z]+:./.test(v)) {
         const d = /^@(date|datetime):([+-]\d+)d$/.exec(v);
         if (d) {
           const dt = DateTime.fromISO(startIso, { setZone: true }).plus({ days: Number(d[2]) });

@@ -7,7 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { SandboxApp } from "./app";
-import { mambuError } from "./errors";
+import { errorBody, mambuError } from "./errors";
 
 /** Largest request body accepted (50 MiB, Mambu's attachment limit); larger ones answer MAX_FILE_SIZE_EXCEEDED. */
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
@@ -64,7 +64,7 @@ export function startServer(app: SandboxApp, host: string, port: number, tls?: T
         if (body === "too-large") {
           const e = mambuError("MAX_FILE_SIZE_EXCEEDED", `request body over ${MAX_BODY_BYTES} bytes`);
           res.writeHead(e.status, { "Content-Type": "application/vnd.mambu.v2+json;charset=UTF-8", Connection: "close" });
-          res.end(JSON.stringify(e.toBody()));
+          res.end(JSON.stringify(errorBody(e)));
           return;
         }
         const { response, fault } = await app.handle({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body });
@@ -85,7 +85,7 @@ export function startServer(app: SandboxApp, host: string, port: number, tls?: T
         if (!res.headersSent) {
           const err = mambuError("INTERNAL_ERROR", (e as Error)?.message ?? String(e));
           res.writeHead(500, { "Content-Type": "application/vnd.mambu.v2+json;charset=UTF-8" });
-          res.end(JSON.stringify(err.toBody()));
+          res.end(JSON.stringify(errorBody(err)));
         } else res.destroy();
       }
     })();
