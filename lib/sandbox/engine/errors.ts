@@ -40,6 +40,7 @@
  * | TRANSACTION_ALREADY_REVERSED                        |  211 | 400    | adjust of an adjusted transaction                         | derived   |
  * | INVALID_TRANSACTION_ID                              |  212 | 404    | unknown loan/deposit transaction                          | derived   |
  * | TRANSACTION_MADE_FROM_A_TRANSFER                    |  217 | 400    | adjust a loan repayment made by a deposit transfer        | derived   |
+ * | TRANSACTION_MADE_FROM_A_DISBURSEMENT                |  218 | 400    | adjust the deposit side of a loan disbursement            | derived   |
  * | INVALID_CLIENT_ID                                   |  301 | 400/404| accountHolderKey (CLIENT) unknown                         | sure      |
  * | INVALID_CLIENT_STATE                                |  305 | 400    | holder EXITED / REJECTED / BLACKLISTED                    | derived   |
  * | BALANCE_BELOW_ZERO                                  |  401 | 400    | withdrawal/fee/transfer/adjust above the available funds  | derived   |
@@ -105,6 +106,7 @@ export const ENGINE_ERRORS = {
   TRANSACTION_ALREADY_REVERSED: d(211, "TRANSACTION_ALREADY_REVERSED"),
   INVALID_TRANSACTION_ID: d(212, "INVALID_TRANSACTION_ID", 404),
   TRANSACTION_MADE_FROM_A_TRANSFER: d(217, "TRANSACTION_MADE_FROM_A_TRANSFER"),
+  TRANSACTION_MADE_FROM_A_DISBURSEMENT: d(218, "TRANSACTION_MADE_FROM_A_DISBURSEMENT"),
   INVALID_CLIENT_ID: d(301, "INVALID_CLIENT_ID"),
   INVALID_CLIENT_STATE: d(305, "INVALID_CLIENT_STATE"),
   BALANCE_BELOW_ZERO: d(401, "BALANCE_BELOW_ZERO"),

@@ -2,6 +2,7 @@
  * Shared plumbing of the loan operations: finding the loan, replaying it, writing the replay back onto the
  * loan record (balances, arrears) and its transactions (affected amounts, balances after), new transactions.
  */
+import { SandboxStore } from "../store";
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { addDays, daysBetween, parseDateTimeInput, startOfDay, localDate, compareInstant } from "./dates";
@@ -111,12 +112,27 @@ function accruedInterest(frame: LoanFrame, ledger: Ledger, today: string, disbur
   return num(round(outstandingElements(inst).interest.times(Math.min(elapsed, period)).dividedBy(period), frame.dp), frame.dp);
 }
 
+const synced = new WeakMap<SandboxStore, Map<string, string>>();
+
+/**
+ * The day a loan was last synced (see {@link syncLoan}); with `key` undefined, forgets the store's memo.
+ */
+export function syncedOn(store: SandboxStore, key: string | undefined): string | undefined {
+  if (key === undefined) {
+    synced.delete(store);
+    return undefined;
+  }
+  return synced.get(store)?.get(key);
+}
+
 /**
  * Writes a replay back: transactions' effects, the loan's balances, days late and (for running loans)
  * ACTIVE ↔ ACTIVE_IN_ARREARS. Returns the stored loan.
  */
 export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, loan: WireRecord = frame.loan): WireRecord {
   const today = ctx.clock.today();
+  if (!synced.has(ctx.store)) synced.set(ctx.store, new Map());
+  synced.get(ctx.store)?.set(loan.encodedKey, today);
   for (const [key, eff] of ledger.effects) {
     const tx = ctx.store.find("loanTransactions", key);
     if (!tx) continue;

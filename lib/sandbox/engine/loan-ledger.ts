@@ -121,11 +121,18 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
     let left = ZERO;
     let installmentKey: string | undefined;
     switch (tx.type) {
-      case "DISBURSEMENT":
+      case "DISBURSEMENT": {
         ledger.disbursed = true;
         ledger.disbursedAmount = amount;
-        affected = { ...affected, principal: amount };
+        // fees charged at disbursement (except upfront ones, paid out of the disbursed amount) fall due with installment 1
+        const fees = Array.isArray(tx.fees) ? (tx.fees as Array<{ amount?: unknown; trigger?: unknown }>) : [];
+        const due = sum(fees.filter((f) => f.trigger !== "UPFRONT_DISBURSEMENT").map((f) => dec(f.amount)));
+        if (due.greaterThan(0) && installments.length > 0) {
+          installments[0].expected.fee = installments[0].expected.fee.plus(due);
+        }
+        affected = { ...affected, principal: amount, fee: due };
         break;
+      }
       case "REPAYMENT": {
         const only = typeof tx.installmentEncodedKey === "string" ? installments.filter((i) => i.encodedKey === tx.installmentEncodedKey) : installments;
         const a = allocate(only, amount, opts.order, opts.method);

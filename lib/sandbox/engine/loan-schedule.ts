@@ -165,7 +165,9 @@ export function firstInstallmentFeeTotal(fees: DisbursementFee[]): Dec {
 
 /**
  * The plan of a loan: the stored one, or (not yet disbursed, no edit) a preview from the expected
- * disbursement date (default today) and first repayment date of the account.
+ * disbursement date (default today) and first repayment date of the account. Disbursement fees are not
+ * part of plans: the ledger adds them from the DISBURSEMENT transaction ({@link pendingDisbursementFees}
+ * gives them for loans not yet disbursed).
  */
 export function planOf(ctx: EngineContext, loan: WireRecord): StoredSchedule {
   const stored = storedSchedule(ctx, loan.encodedKey);
@@ -177,8 +179,14 @@ export function planOf(ctx: EngineContext, loan: WireRecord): StoredSchedule {
   const start = typeof dd.expectedDisbursementDate === "string" ? localDate(dd.expectedDisbursementDate, off) : ctx.clock.today();
   let first = typeof dd.firstRepaymentDate === "string" ? localDate(dd.firstRepaymentDate, off) : undefined;
   if (first !== undefined && first <= start) first = undefined; // stale: the preview falls back to one period
-  const fees = disbursementFees(settings, dec(loan.loanAmount), Array.isArray(dd.fees) ? dd.fees : []);
-  const plan = computeSchedule(loanScheduleTerms(loan, settings, start, first, firstInstallmentFeeTotal(fees)));
+  const plan = computeSchedule(loanScheduleTerms(loan, settings, start, first));
   const currency = String(path(loan, "currency", "code") ?? settings.currency);
   return toStored(plan, currency, false, (n) => derivedKey(loan.encodedKey, "preview", String(n)));
+}
+
+/** Fees a not-yet-disbursed loan will owe with its first installment (required + listed disbursement fees). */
+export function pendingDisbursementFees(ctx: EngineContext, loan: WireRecord): Dec {
+  const settings = loanProductSettings(loanProductOf(ctx, loan.productTypeKey));
+  const dd = (loan.disbursementDetails ?? {}) as Record<string, unknown>;
+  return firstInstallmentFeeTotal(disbursementFees(settings, dec(loan.loanAmount), Array.isArray(dd.fees) ? dd.fees : []));
 }

@@ -1,0 +1,123 @@
+/**
+ * Money into a loan: repayments (`POST /loans/{loanAccountId}/repayment-transactions`) and pay-off
+ * (`POST /loans/{loanAccountId}:payOff`). A repayment is allocated by the ledger (fee → penalty → interest →
+ * principal, installments oldest first, by default); it may be backdated (not before the disbursement, not in
+ * the future) — the ledger replays later repayments after it. More than what is owed is refused
+ * (`EXCESS_REPAYMENT_ERROR`); a loan with nothing left to pay is CLOSED / REPAID.
+ */
+import { WireRecord } from "../types";
+import { EngineContext } from "./context";
+import { engineError } from "./errors";
+import { totalOf } from "./allocation";
+import { LoanFrame, RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch, transactionDate } from "./loan-common";
+import { Ledger, totalOutstanding } from "./loan-ledger";
+import { Dec, ZERO, dec, num, round } from "./money";
+
+/** A positive amount with at most the currency's decimals, or 400 INVALID_AMOUNT. */
+export function loanAmountInput(v: unknown, dp: number, field = "amount"): Dec {
+  let a: Dec;
+  try {
+    a = dec(v);
+  } catch {
+    throw engineError("INVALID_AMOUNT", `invalid ${field} ${JSON.stringify(v)}`);
+  }
+  if (!a.isFinite() || !a.greaterThan(0)) throw engineError("INVALID_AMOUNT", `${field} must be positive`);
+  if (!round(a, dp).equals(a)) throw engineError("INVALID_AMOUNT", `${field} has more than ${dp} decimals`);
+  return a;
+}
+
+/** Refuses a replay in which some repayment could not be allocated entirely. */
+export function checkNoExcess(ledger: Ledger, specificKey?: string, newKey?: string): void {
+  for (const [key, eff] of ledger.effects) {
+    if (!eff.left.greaterThan(0)) continue;
+    if (specificKey && key === newKey) {
+      throw engineError("INVALID_REPAYMENT_AMOUNT_FOR_SPECIFIC_INSTALLMENT", `the amount exceeds the installment's outstanding amount by ${eff.left.toString()}`);
+    }
+    throw engineError("EXCESS_REPAYMENT_ERROR", `the repayment exceeds the total outstanding amount by ${eff.left.toString()}`);
+  }
+}
+
+/** Closes a running loan whose replay shows nothing owed (CLOSED / REPAID); returns the stored loan. */
+export function closeIfRepaid(ctx: EngineContext, loanKey: string): WireRecord {
+  const loan = ctx.store.find("loans", loanKey) as WireRecord;
+  if (!RUNNING.has(String(loan.accountState))) return loan;
+  const frame = frameOf(ctx, loan);
+  const ledger = replay(ctx, frame);
+  if (!ledger.disbursed || totalOf(totalOutstanding(ledger)).greaterThan(0)) return loan;
+  const closed = touch(ctx, loan, { accountState: "CLOSED", accountSubState: "REPAID", closedDate: ctx.clock.nowIso() });
+  return syncLoan(ctx, frameOf(ctx, closed), ledger);
+}
+
+/** Posts a repayment; returns the REPAYMENT transaction. `fields` are extra transaction fields (transfers). */
+export function repayLoan(ctx: EngineContext, loanId: string, input: Record<string, unknown> | undefined, fields: Record<string, unknown> = {}): WireRecord {
+  const body = input ?? {};
+  const loan = requireLoan(ctx, loanId);
+  if (!RUNNING.has(String(loan.accountState))) {
+    throw engineError("INVALID_ACCOUNT_STATE_FOR_REPAYMENTS", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
+  }
+  const frame = frameOf(ctx, loan);
+  const amount = loanAmountInput(body.amount, frame.dp);
+  const valueDate = transactionDate(ctx, loan, body.valueDate);
+  const tx = { ...newLoanTransaction(ctx, loan, "REPAYMENT", num(amount, frame.dp), valueDate, body), ...fields };
+  const specific = body.installmentEncodedKey;
+  if (specific !== undefined) {
+    if (typeof specific !== "string" || !frame.plan.installments.some((i) => i.encodedKey === specific)) {
+      throw engineError("INVALID_INSTALLMENT_KEY", `installment ${String(specific)} is not an installment of loan ${String(loan.id)}`);
+    }
+    tx.installmentEncodedKey = specific;
+  }
+  const ledger = replay(ctx, frame, [tx]);
+  checkNoExcess(ledger, typeof specific === "string" ? specific : undefined, tx.encodedKey);
+  const stored = commitTransaction(ctx, tx);
+  const touched = touch(ctx, loan);
+  syncLoan(ctx, frameOf(ctx, touched), replay(ctx, frameOf(ctx, touched)));
+  closeIfRepaid(ctx, loan.encodedKey);
+  return reload(ctx, stored);
+}
+
+function adjustable(frame: LoanFrame, owed: Dec, value: unknown, reason: "PAY_OFF_INVALID_INTEREST_PAID" | "PAY_OFF_INVALID_FEES_PAID" | "PAY_OFF_INVALID_PENALTY_PAID"): Dec {
+  if (value === undefined || value === null) return owed;
+  let v: Dec;
+  try {
+    v = dec(value);
+  } catch {
+    throw engineError(reason, `invalid amount ${JSON.stringify(value)}`);
+  }
+  if (v.isNegative() || v.greaterThan(owed) || !round(v, frame.dp).equals(v)) {
+    throw engineError(reason, `must be between 0 and the outstanding ${owed.toFixed(frame.dp)}`);
+  }
+  return v;
+}
+
+/**
+ * Pays a running loan off (`LoanAccountPayOffInput`): one REPAYMENT of everything owed; when
+ * `payOffAdjustableAmounts` asks to pay less interest/fees/penalty than owed, the rest is waived first
+ * (INTEREST_DUE_REDUCED / FEES_DUE_REDUCED / PENALTIES_DUE_REDUCED). The loan ends CLOSED / REPAID.
+ */
+export function payOffLoan(ctx: EngineContext, loanId: string, input: Record<string, unknown> | undefined): void {
+  const body = input ?? {};
+  const loan = requireLoan(ctx, loanId);
+  if (!RUNNING.has(String(loan.accountState))) throw engineError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
+  const frame = frameOf(ctx, loan);
+  const owed = totalOutstanding(replay(ctx, frame));
+  const adj = (body.payOffAdjustableAmounts ?? {}) as Record<string, unknown>;
+  const interest = adjustable(frame, owed.interest, adj.interestPaid, "PAY_OFF_INVALID_INTEREST_PAID");
+  const fees = adjustable(frame, owed.fee, adj.feesPaid, "PAY_OFF_INVALID_FEES_PAID");
+  const penalty = adjustable(frame, owed.penalty, adj.penaltyPaid, "PAY_OFF_INVALID_PENALTY_PAID");
+  const now = ctx.clock.nowIso();
+  const waivers: Array<[string, Dec]> = [
+    ["INTEREST_DUE_REDUCED", owed.interest.minus(interest)],
+    ["FEES_DUE_REDUCED", owed.fee.minus(fees)],
+    ["PENALTIES_DUE_REDUCED", owed.penalty.minus(penalty)],
+  ];
+  for (const [type, amount] of waivers) {
+    if (amount.greaterThan(0)) commitTransaction(ctx, newLoanTransaction(ctx, loan, type, num(amount, frame.dp), now, { notes: body.notes }));
+  }
+  const total = owed.principal.plus(interest).plus(fees).plus(penalty);
+  if (total.greaterThan(ZERO)) {
+    commitTransaction(ctx, newLoanTransaction(ctx, loan, "REPAYMENT", num(total, frame.dp), now, body));
+  }
+  const touched = touch(ctx, loan);
+  syncLoan(ctx, frameOf(ctx, touched), replay(ctx, frameOf(ctx, touched)));
+  closeIfRepaid(ctx, loan.encodedKey);
+}
