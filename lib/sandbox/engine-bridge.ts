@@ -1,8 +1,9 @@
 /**
  * The sandbox's link to the loan and deposit engine (lib/sandbox/engine): its routes (state changes,
- * transactions, schedules), `prepareCreate` for new accounts and `refreshArrears`. Loaded lazily so that the
- * HTTP layer works (without the money operations) in builds that lack the engine.
+ * transactions, schedules), `prepareCreate` for new accounts and `refreshArrears`, seen through the small
+ * interface the HTTP layer needs.
  */
+import * as engineModule from "./engine";
 import type { SandboxClockLike, WireRecord } from "./types";
 import type { SandboxStore } from "./store";
 
@@ -40,19 +41,9 @@ export interface EngineModule {
   refreshArrears(ctx: EngineContextLike): void;
 }
 
-let cached: EngineModule | null | undefined;
-
-/** The engine module, or null when it is not part of this build. */
+/** The engine module (always part of this build; kept behind this accessor so the HTTP layer has one seam). */
 export function loadEngine(): EngineModule | null {
-  if (cached !== undefined) return cached;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const m = require("./engine") as Partial<EngineModule>;
-    cached = m && Array.isArray(m.engineRoutes) ? (m as EngineModule) : null;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code !== "MODULE_NOT_FOUND") throw e;
-    cached = null;
-  }
-  return cached;
+  return engine;
 }
+
+const engine: EngineModule = engineModule;
