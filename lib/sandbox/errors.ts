@@ -35,7 +35,7 @@
  * | INVALID_BRANCH_KEY                      |  801 | 400    | assignedBranchKey that does not exist          | derived   |
  * | INVALID_CENTRE_KEY                      |  850 | 400    | assignedCentreKey that does not exist          | derived   |
  * | INVALID_CENTRE_ID                       |  851 | 404    | unknown centre                                 | derived   |
- * | INVALID_CUSTOM_FIELD_ID                 |  902 | 400/404| unknown custom field (GET → 404; in a body → 400) | derived |
+ * | INVALID_CUSTOM_FIELD_ID                 |  902 | 404    | GET /customfields/{id} of an unknown field (bad custom fields in bodies answer INVALID_PARAMETERS) | derived |
  * | INVALID_CUSTOM_FIELD_SET_ID             | 1107 | 404    | unknown custom field set                       | derived   |
  * | INVALID_DOCUMENT_ID                     | 1001 | 404    | unknown document                               | derived   |
  * | INVALID_TASK_ID                         | 1100 | 404    | unknown task                                   | derived   |
