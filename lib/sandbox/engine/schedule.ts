@@ -93,11 +93,20 @@ export function periodRate(t: ScheduleTerms): Dec {
   }
 }
 
-/** The due dates of a schedule. */
+/**
+ * The due dates of a schedule: from the first due date when given (`first + i` periods), otherwise from the
+ * start (`start + (i + 1)` periods, plus the product's first-due-date offset), so that month ends are kept
+ * (disbursed 31 Jan → 28 Feb, 31 Mar, 30 Apr).
+ */
 export function dueDates(t: ScheduleTerms): string[] {
-  const first = t.firstDueDate ?? addDays(addPeriods(t.startDate, t.periodUnit, t.periodCount, 1), t.firstDueDateOffsetDays ?? 0);
   const out: string[] = [];
-  for (let i = 0; i < t.installments; i++) out.push(addPeriods(first, t.periodUnit, t.periodCount, i));
+  for (let i = 0; i < t.installments; i++) {
+    out.push(
+      t.firstDueDate !== undefined
+        ? addPeriods(t.firstDueDate, t.periodUnit, t.periodCount, i)
+        : addDays(addPeriods(t.startDate, t.periodUnit, t.periodCount, i + 1), t.firstDueDateOffsetDays ?? 0),
+    );
+  }
   return out;
 }
 
