@@ -30,3 +30,12 @@ export { MambuInstallment } from "./entities/installment";
 export { MambuProduct } from "./entities/product";
 export { MambuTransaction } from "./entities/transaction";
 export { MambuUser } from "./entities/user";
+export { MambuDeposit } from "./entities/deposit";
+export { MambuDepositProduct } from "./entities/deposit-product";
+export { MambuDepositTransaction } from "./entities/deposit-transaction";
+export type { ActionOptions } from "./core/actions";
+export type { Amount, DateInput, EntityRef, Input, CustomFieldSets, TransactionListOptions } from "./core/operations";
+export type { LoanAction, DisburseOptions, RepayOptions, LoanFeeOptions, PayOffOptions, LoanAdjustOptions } from "./entities/loan-operations";
+export type {
+  DepositAction, DepositOptions, WithdrawalOptions, TransferOptions, DepositFeeOptions, DepositInterestOptions, DepositAdjustOptions,
+} from "./entities/deposit-operations";

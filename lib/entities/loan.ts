@@ -1,8 +1,10 @@
 /** Loan accounts (`/api/loans`). */
+import type { ActionOptions } from "../core/actions";
 import { chain } from "../core/chain";
-import { connectorOf, EntitySpec, listOf, MambuEntity, requestJson } from "../core/entity";
+import { connectorOf, EntitySpec, MambuEntity, requestJson } from "../core/entity";
 import { MambuError, MambuTsError } from "../core/errors";
 import { MambuList } from "../core/list";
+import { accountTransactions, Amount, EntityRef, TransactionListOptions } from "../core/operations";
 import { relate, setTransient } from "../core/relations";
 import { structFromWire } from "../core/struct";
 import type { LoanAccount } from "../generated/types/loans";
@@ -11,6 +13,10 @@ import { MambuCentre } from "./centre";
 import { MambuClient } from "./client";
 import { MambuGroup } from "./group";
 import { MambuInstallment } from "./installment";
+import {
+  adjustLoanTransaction, applyLoanFee, disburseLoan, DisburseOptions, LoanAction, LoanAdjustOptions, LoanFeeOptions, payOffLoan,
+  PayOffOptions, repayLoan, RepayOptions, setLoanState, writeOffLoan,
+} from "./loan-operations";
 import { MambuProduct } from "./product";
 import { MambuTransaction } from "./transaction";
 import { MambuUser } from "./user";
@@ -47,14 +53,96 @@ export class MambuLoan extends MambuEntity {
    * The loan's transactions (`GET /loans/{id}/transactions`, paginated like getAll); awaited,
    * they are also set as `loan.transactions`.
    */
-  getTransactions(opts: { offset?: number; limit?: number; detailsLevel?: "BASIC" | "FULL"; paginationDetails?: "ON" | "OFF" } = {}): MambuList<MambuTransaction> {
-    const list = listOf(MambuTransaction, { method: "GET", path: `${this.entityPath()}/transactions`, query: {} }, {
-      ...opts, connector: connectorOf(this),
-    });
-    const loan = this;
-    const original = list.toArray.bind(list);
-    list.toArray = () => original().then((txs) => (setTransient(loan, "transactions", txs), txs));
-    return list;
+  getTransactions(opts: TransactionListOptions = {}): MambuList<MambuTransaction> {
+    return accountTransactions(MambuTransaction, this.entityPath(), opts, "MambuLoan.getTransactions", { entity: this, property: "transactions" });
+  }
+
+  // Operations: each posts to its documented endpoint, re-reads the loan (local unsaved changes
+  // are dropped: update()/patch() first) and returns the refreshed loan or the created transaction.
+
+  /**
+   * Changes the loan's state (`POST /loans/{id}:changeState`): REQUEST_APPROVAL, SET_INCOMPLETE,
+   * APPROVE, UNDO_APPROVE, REJECT, WITHDRAW, CLOSE, UNDO_REJECT, UNDO_WITHDRAW, UNDO_CLOSE.
+   * Returns the refreshed loan.
+   */
+  setState(action: LoanAction, notes?: string, opts?: ActionOptions): Promise<this> {
+    return setLoanState(this, action, notes, opts) as Promise<this>;
+  }
+  /** `setState("REQUEST_APPROVAL", notes)`. */
+  requestApproval(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("REQUEST_APPROVAL", notes, opts);
+  }
+  /** `setState("SET_INCOMPLETE", notes)`. */
+  setIncomplete(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("SET_INCOMPLETE", notes, opts);
+  }
+  /** `setState("APPROVE", notes)`. */
+  approve(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("APPROVE", notes, opts);
+  }
+  /** `setState("UNDO_APPROVE", notes)`. */
+  undoApprove(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("UNDO_APPROVE", notes, opts);
+  }
+  /** `setState("REJECT", notes)`. */
+  reject(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("REJECT", notes, opts);
+  }
+  /** `setState("WITHDRAW", notes)`. */
+  withdraw(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("WITHDRAW", notes, opts);
+  }
+  /** `setState("CLOSE", notes)`. */
+  close(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("CLOSE", notes, opts);
+  }
+  /** `setState("UNDO_REJECT", notes)`. */
+  undoReject(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("UNDO_REJECT", notes, opts);
+  }
+  /** `setState("UNDO_WITHDRAW", notes)`. */
+  undoWithdraw(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("UNDO_WITHDRAW", notes, opts);
+  }
+  /** `setState("UNDO_CLOSE", notes)`. */
+  undoClose(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("UNDO_CLOSE", notes, opts);
+  }
+
+  /**
+   * Disburses the loan (`POST /loans/{id}/disbursement-transactions`); returns the DISBURSEMENT
+   * transaction. Without `valueDate` the expected disbursement date is used, without
+   * `firstRepaymentDate` the loan's (as MambuPy); `null` leaves either to Mambu.
+   */
+  disburse(opts?: DisburseOptions): Promise<MambuTransaction> {
+    return disburseLoan(this, opts);
+  }
+  /** Repays `amount` (`POST /loans/{id}/repayment-transactions`); returns the REPAYMENT transaction. */
+  repay(amount: Amount, opts?: RepayOptions): Promise<MambuTransaction> {
+    return repayLoan(this, amount, opts);
+  }
+  /**
+   * Applies a fee (`POST /loans/{id}/fee-transactions`); returns the FEE_APPLIED transaction.
+   * `amount` may be undefined for a predefined fee (`predefinedFeeKey`) that has its own amount.
+   */
+  applyFee(amount: Amount | undefined, opts?: LoanFeeOptions): Promise<MambuTransaction> {
+    return applyLoanFee(this, amount, opts);
+  }
+  /** Writes the loan off (`POST /loans/{id}:writeOff`, answered without a body); returns the refreshed loan. */
+  writeOff(notes?: string, opts?: ActionOptions): Promise<this> {
+    return writeOffLoan(this, notes, opts) as Promise<this>;
+  }
+  /** Pays the loan off (`POST /loans/{id}:payOff`, answered without a body); returns the refreshed loan. */
+  payOff(opts?: PayOffOptions): Promise<this> {
+    return payOffLoan(this, opts) as Promise<this>;
+  }
+  /**
+   * Adjusts (reverses) one of this loan's transactions, given by id, encodedKey or entity
+   * (`POST /loans/transactions/{id}:adjust`; a transaction given by id is read first to check that
+   * it is this loan's). Returns the transaction Mambu answers with.
+   */
+  adjustTransaction(transaction: EntityRef, notes?: string, opts?: LoanAdjustOptions): Promise<MambuTransaction> {
+    return adjustLoanTransaction(this, transaction, notes, opts);
   }
 
   /** The account holder: a MambuClient or a MambuGroup by `accountHolderType` (also `loan.accountHolder`). */

@@ -1,0 +1,162 @@
+/** Deposit (savings) accounts (`/api/deposits`). */
+import type { ActionOptions } from "../core/actions";
+import { chain } from "../core/chain";
+import { EntitySpec, MambuEntity } from "../core/entity";
+import { MambuTsError } from "../core/errors";
+import type { MambuList } from "../core/list";
+import { accountTransactions, Amount, EntityRef, TransactionListOptions } from "../core/operations";
+import { relate } from "../core/relations";
+import type { DepositAccount } from "../generated/types/deposits";
+import { MambuBranch } from "./branch";
+import { MambuCentre } from "./centre";
+import { MambuClient } from "./client";
+import {
+  adjustDepositTransaction, applyDepositFee, applyDepositInterest, DepositAction, DepositAdjustOptions, DepositFeeOptions,
+  DepositInterestOptions, depositInto, DepositOptions, setDepositState, transferFrom, TransferOptions, withdrawFrom, WithdrawalOptions,
+} from "./deposit-operations";
+import { MambuDepositProduct } from "./deposit-product";
+import { MambuDepositTransaction } from "./deposit-transaction";
+import { MambuGroup } from "./group";
+import { MambuUser } from "./user";
+
+/** A Mambu deposit (savings, current, fixed deposit, ...) account. */
+export class MambuDeposit extends MambuEntity {
+  static override resource = "deposits";
+  static override definition = "DepositAccount";
+  static override spec: EntitySpec = {
+    prefix: "deposits",
+    filters: ["branchId", "centreId", "accountState", "accountHolderType", "accountHolderId", "creditOfficerUsername"],
+    sortBy: [],
+    search: { filterDefinition: "DepositAccountFilterCriteria" },
+    ownerType: "DEPOSIT_ACCOUNT",
+    writable: true,
+  };
+
+  /**
+   * The account's transactions (`GET /deposits/{id}/transactions`, paginated like getAll); awaited,
+   * they are also set as `deposit.transactions`.
+   */
+  getTransactions(opts: TransactionListOptions = {}): MambuList<MambuDepositTransaction> {
+    return accountTransactions(MambuDepositTransaction, this.entityPath(), opts, "MambuDeposit.getTransactions", { entity: this, property: "transactions" });
+  }
+
+  // Operations: each posts to its documented endpoint, re-reads the account (local unsaved
+  // changes are dropped: update()/patch() first) and returns it or the created transaction.
+
+  /**
+   * Changes the account's state (`POST /deposits/{id}:changeState`): APPROVE, UNDO_APPROVE, LOCK,
+   * UNLOCK, CLOSE, CLOSE_WITHDRAW, CLOSE_REJECT, CLOSE_WRITE_OFF. Returns the refreshed account.
+   */
+  setState(action: DepositAction, notes?: string, opts?: ActionOptions): Promise<this> {
+    return setDepositState(this, action, notes, opts) as Promise<this>;
+  }
+  /** `setState("APPROVE", notes)`. */
+  approve(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("APPROVE", notes, opts);
+  }
+  /** `setState("UNDO_APPROVE", notes)`. */
+  undoApprove(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("UNDO_APPROVE", notes, opts);
+  }
+  /** `setState("LOCK", notes)`. */
+  lock(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("LOCK", notes, opts);
+  }
+  /** `setState("UNLOCK", notes)`. */
+  unlock(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("UNLOCK", notes, opts);
+  }
+  /** `setState("CLOSE", notes)`. */
+  close(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("CLOSE", notes, opts);
+  }
+  /** `setState("CLOSE_WITHDRAW", notes)`. */
+  closeWithdraw(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("CLOSE_WITHDRAW", notes, opts);
+  }
+  /** `setState("CLOSE_REJECT", notes)`. */
+  closeReject(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("CLOSE_REJECT", notes, opts);
+  }
+  /** `setState("CLOSE_WRITE_OFF", notes)`. */
+  closeWriteOff(notes?: string, opts?: ActionOptions): Promise<this> {
+    return this.setState("CLOSE_WRITE_OFF", notes, opts);
+  }
+
+  /** Deposits `amount` (`POST /deposits/{id}/deposit-transactions`); returns the DEPOSIT transaction. */
+  deposit(amount: Amount, opts?: DepositOptions): Promise<MambuDepositTransaction> {
+    return depositInto(this, amount, opts);
+  }
+  /** Withdraws `amount` (`POST /deposits/{id}/withdrawal-transactions`); returns the WITHDRAWAL transaction. */
+  withdrawal(amount: Amount, opts?: WithdrawalOptions): Promise<MambuDepositTransaction> {
+    return withdrawFrom(this, amount, opts);
+  }
+  /**
+   * Transfers `amount` to another deposit account (`toDeposit`) or to a loan (`toLoan`, a
+   * repayment) (`POST /deposits/{id}/transfer-transactions`); returns this account's TRANSFER
+   * transaction. A string destination is sent as `linkedAccountId`; an entity by its encodedKey.
+   */
+  transfer(amount: Amount, opts: TransferOptions): Promise<MambuDepositTransaction> {
+    return transferFrom(this, amount, opts);
+  }
+  /**
+   * Applies a fee (`POST /deposits/{id}/fee-transactions`); returns the FEE_APPLIED transaction.
+   * `amount` may be undefined for a predefined fee (`predefinedFeeKey`) that has its own amount.
+   */
+  applyFee(amount: Amount | undefined, opts?: DepositFeeOptions): Promise<MambuDepositTransaction> {
+    return applyDepositFee(this, amount, opts);
+  }
+  /**
+   * Applies accrued interest up to `interestApplicationDate` (`POST /deposits/{id}:applyInterest`,
+   * answered without a body); returns the refreshed account.
+   */
+  applyInterest(opts: DepositInterestOptions): Promise<this> {
+    return applyDepositInterest(this, opts) as Promise<this>;
+  }
+  /**
+   * Adjusts (reverses) one of this account's transactions, given by id, encodedKey or entity
+   * (`POST /deposits/transactions/{id}:adjust`; one given by id is read first to check it is this
+   * account's). Returns the transaction Mambu answers with.
+   */
+  adjustTransaction(transaction: EntityRef, notes?: string, opts?: DepositAdjustOptions): Promise<MambuDepositTransaction> {
+    return adjustDepositTransaction(this, transaction, notes, opts);
+  }
+
+  /** The account holder: a MambuClient or a MambuGroup by `accountHolderType` (also `deposit.accountHolder`). */
+  getAccountHolder() {
+    const type = this.accountHolderType as string | undefined;
+    if (type !== "CLIENT" && type !== "GROUP") {
+      return chain<MambuClient | MambuGroup>(() => {
+        throw new MambuTsError(`deposit has accountHolderType ${JSON.stringify(type)}: expected CLIENT or GROUP`);
+      });
+    }
+    return relate<MambuClient | MambuGroup>(this, "accountHolder", "accountHolderKey", () => (type === "CLIENT" ? MambuClient : MambuGroup));
+  }
+  /** The deposit product (also `deposit.productType`). */
+  getProductType() {
+    return relate(this, "productType", "productTypeKey", () => MambuDepositProduct);
+  }
+  /** The account's branch (also `deposit.assignedBranch`). */
+  getAssignedBranch() {
+    return relate(this, "assignedBranch", "assignedBranchKey", () => MambuBranch);
+  }
+  /** The account's centre (also `deposit.assignedCentre`). */
+  getAssignedCentre() {
+    return relate(this, "assignedCentre", "assignedCentreKey", () => MambuCentre);
+  }
+  /** The account's officer (also `deposit.assignedUser`). */
+  getAssignedUser() {
+    return relate(this, "assignedUser", "assignedUserKey", () => MambuUser);
+  }
+}
+export interface MambuDeposit extends DepositAccount {
+  /** Set when getTransactions() is awaited. */
+  transactions?: MambuDepositTransaction[];
+  accountHolder?: MambuClient | MambuGroup;
+  productType?: MambuDepositProduct;
+  assignedBranch?: MambuBranch;
+  assignedCentre?: MambuCentre;
+  assignedUser?: MambuUser;
+  /** Flattened custom fields. */
+  [customField: string]: unknown;
+}

@@ -1,0 +1,113 @@
+/**
+ * Loan operations behind `MambuLoan`'s methods: state changes (`POST /loans/{id}:changeState`),
+ * disbursement, repayment and fee transactions (`/loans/{id}/…-transactions`), write-off and
+ * pay-off (`:writeOff`, `:payOff`), and adjustments (`POST /loans/transactions/{id}:adjust`).
+ * Bodies follow the Swagger definitions named below; see lib/core/operations.ts for the rules.
+ */
+import type { ActionOptions } from "../core/actions";
+import {
+  adjustAccountTransaction, adjustSelf, Amount, changeState, CustomFieldSets, DateInput, EntityRef, Input, operationInput,
+  postAccountAction, postTransaction,
+} from "../core/operations";
+import { MambuTsError } from "../core/errors";
+import type { LoanAccountAction, LoanAccountPayOffInput } from "../generated/types/loans";
+import type {
+  DisbursementLoanTransactionInput, FeeLoanTransactionInput, LoanTransactionAdjustmentDetails, RepaymentLoanTransactionInput,
+} from "../generated/types/loans_transactions";
+import type { MambuLoan } from "./loan";
+import { MambuTransaction } from "./transaction";
+
+/** A loan state action of `POST /loans/{id}:changeState` (Swagger `LoanAccountAction.action`). */
+export type LoanAction = LoanAccountAction["action"];
+
+/**
+ * Options of `loan.disburse()` (`DisbursementLoanTransactionInput`). `disbursementDate` is
+ * MambuPy's name for `valueDate`. Custom field sets of the transaction go as `_Set: {...}`.
+ */
+export type DisburseOptions = Input<DisbursementLoanTransactionInput> & { disbursementDate?: DateInput | null } & CustomFieldSets & ActionOptions;
+/** Options of `loan.repay(amount, ...)` (`RepaymentLoanTransactionInput` besides the amount). */
+export type RepayOptions = Omit<Input<RepaymentLoanTransactionInput>, "amount"> & CustomFieldSets & ActionOptions;
+/** Options of `loan.applyFee(amount, ...)` (`FeeLoanTransactionInput` besides the amount). */
+export type LoanFeeOptions = Omit<Input<FeeLoanTransactionInput>, "amount"> & CustomFieldSets & ActionOptions;
+/** Options of `loan.payOff()` (`LoanAccountPayOffInput`). */
+export type PayOffOptions = Input<LoanAccountPayOffInput> & ActionOptions;
+/** Options of loan transaction adjustments (`LoanTransactionAdjustmentDetails` besides the notes). */
+export type LoanAdjustOptions = Omit<Input<LoanTransactionAdjustmentDetails>, "notes"> & ActionOptions;
+
+const TX = "loans_transactions";
+type Bag = Record<string, unknown>;
+
+/** `loan.setState(action, notes)`. */
+export function setLoanState(loan: MambuLoan, action: LoanAction, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
+  return changeState(loan, "loans", "LoanAccountAction", action, notes, opts, "MambuLoan.setState");
+}
+
+/**
+ * `loan.disburse(opts)`. As MambuPy: without `valueDate` (or `disbursementDate`) the loan's
+ * `disbursementDetails.expectedDisbursementDate` is sent, without `firstRepaymentDate` its
+ * `disbursementDetails.firstRepaymentDate`; `null` sends neither and lets Mambu decide.
+ */
+export function disburseLoan(loan: MambuLoan, opts?: DisburseOptions): Promise<MambuTransaction> {
+  const label = "MambuLoan.disburse";
+  const [input, action] = operationInput(label, opts as Bag | undefined);
+  if ("disbursementDate" in input) {
+    if (input.valueDate !== undefined) throw new MambuTsError(`${label}: give valueDate or disbursementDate (MambuPy's name for it), not both`);
+    input.valueDate = input.disbursementDate;
+    delete input.disbursementDate;
+  }
+  const details = loan.disbursementDetails;
+  const defaults: Bag = { valueDate: details?.expectedDisbursementDate, firstRepaymentDate: details?.firstRepaymentDate };
+  for (const [k, v] of Object.entries(defaults)) {
+    if (input[k] === undefined && v !== undefined && v !== null) input[k] = v;
+    if (input[k] === null) delete input[k];
+  }
+  return postTransaction(loan, MambuTransaction, {
+    label, resource: TX, definition: "DisbursementLoanTransactionInput", suffix: "/disbursement-transactions",
+  }, input, action);
+}
+
+/** `loan.repay(amount, opts)`. */
+export function repayLoan(loan: MambuLoan, amount: Amount, opts?: RepayOptions): Promise<MambuTransaction> {
+  const label = "MambuLoan.repay";
+  const [input, action] = operationInput(label, opts as Bag | undefined, { amount });
+  return postTransaction(loan, MambuTransaction, {
+    label, resource: TX, definition: "RepaymentLoanTransactionInput", suffix: "/repayment-transactions",
+  }, input, action);
+}
+
+/** `loan.applyFee(amount, opts)`; `amount` may be undefined for a predefined fee with its own amount. */
+export function applyLoanFee(loan: MambuLoan, amount: Amount | undefined, opts?: LoanFeeOptions): Promise<MambuTransaction> {
+  const label = "MambuLoan.applyFee";
+  const [input, action] = operationInput(label, opts as Bag | undefined, { amount });
+  return postTransaction(loan, MambuTransaction, {
+    label, resource: TX, definition: "FeeLoanTransactionInput", suffix: "/fee-transactions",
+  }, input, action);
+}
+
+/** `loan.writeOff(notes)`: `POST /loans/{id}:writeOff` (`LoanActionDetails`, answered 204). */
+export function writeOffLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
+  const label = "MambuLoan.writeOff";
+  const [input, action] = operationInput(label, opts as Bag | undefined, { notes });
+  return postAccountAction(loan, { label, resource: "loans", definition: "LoanActionDetails", suffix: ":writeOff" }, input, action);
+}
+
+/** `loan.payOff(opts)`: `POST /loans/{id}:payOff` (`LoanAccountPayOffInput`, answered 204). */
+export function payOffLoan(loan: MambuLoan, opts?: PayOffOptions): Promise<MambuLoan> {
+  const label = "MambuLoan.payOff";
+  const [input, action] = operationInput(label, opts as Bag | undefined);
+  return postAccountAction(loan, { label, resource: "loans", definition: "LoanAccountPayOffInput", suffix: ":payOff" }, input, action);
+}
+
+/** `loan.adjustTransaction(transaction, notes)`. */
+export function adjustLoanTransaction(loan: MambuLoan, transaction: EntityRef, notes?: string, opts?: LoanAdjustOptions): Promise<MambuTransaction> {
+  const label = "MambuLoan.adjustTransaction";
+  const [input, action] = operationInput(label, opts as Bag | undefined, { notes });
+  return adjustAccountTransaction(loan, MambuTransaction, transaction, "LoanTransactionAdjustmentDetails", input, action, label);
+}
+
+/** `transaction.adjust(notes)`. */
+export function adjustLoanTransactionSelf(tx: MambuTransaction, notes?: string, opts?: LoanAdjustOptions): Promise<MambuTransaction> {
+  const label = "MambuTransaction.adjust";
+  const [input, action] = operationInput(label, opts as Bag | undefined, { notes });
+  return adjustSelf(tx, "LoanTransactionAdjustmentDetails", input, action, "loan", label);
+}
