@@ -20,7 +20,9 @@ export function refreshArrears(ctx: EngineContext): void {
     if (!RUNNING.has(String(loan.accountState)) || syncedOn(ctx.store, loan.encodedKey) === today) continue;
     try {
       const frame = frameOf(ctx, loan);
-      syncLoan(ctx, frame, replay(ctx, frame));
+      const ledger = replay(ctx, frame);
+      // loans put in the store as ACTIVE without a disbursement (e.g. hand-written seed data) are not the engine's
+      if (ledger.disbursed) syncLoan(ctx, frame, ledger);
     } catch {
       // a loan whose product vanished or whose data is inconsistent is left as it is
     }

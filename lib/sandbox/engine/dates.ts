@@ -48,6 +48,7 @@ export function parseDateInput(value: unknown, field: string): string | undefine
 /** The tenant-zone calendar date (`YYYY-MM-DD`) of an ISO date or date-time. */
 export function localDate(iso: string, offset: string): string {
   if (DATE_RE.test(iso)) return iso;
+  if (iso.length === 25 && iso.endsWith(offset) && iso[10] === "T") return iso.slice(0, 10); // already in the tenant zone
   const dt = DateTime.fromISO(iso, { setZone: true });
   if (!dt.isValid) throw new Error(`invalid stored date ${iso}`);
   return dt.setZone(FixedOffsetZone.instance(parseOffset(offset))).toISODate() as string;
@@ -89,5 +90,7 @@ export function daysBetween(a: string, b: string): number {
 
 /** Compares two ISO date-times by instant (negative when a is earlier). */
 export function compareInstant(a: string, b: string): number {
+  // fast path: both normalised (`YYYY-MM-DDTHH:MM:SS±HH:MM`) with the same offset compare as strings
+  if (a.length === 25 && b.length === 25 && a.slice(19) === b.slice(19)) return a < b ? -1 : a > b ? 1 : 0;
   return DateTime.fromISO(a, { setZone: true }).toMillis() - DateTime.fromISO(b, { setZone: true }).toMillis();
 }

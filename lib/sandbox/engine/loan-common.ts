@@ -7,7 +7,7 @@ import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { addDays, daysBetween, parseDateTimeInput, startOfDay, localDate, compareInstant } from "./dates";
 import { engineError } from "./errors";
-import { Ledger, LedgerOptions, liveLoanTransactions, replayLoan, TxEffect, byValueDate } from "./loan-ledger";
+import { Ledger, LedgerOptions, indexLoanTransaction, liveLoanTransactions, replayLoan, TxEffect, byValueDate } from "./loan-ledger";
 import { StoredSchedule, loanProductOf, planOf } from "./loan-schedule";
 import { balancesWire, daysLate } from "./loan-view";
 import { Dec, currencyDecimals, dec, num, round, sum, ZERO } from "./money";
@@ -205,7 +205,9 @@ export function newLoanTransaction(ctx: EngineContext, loan: WireRecord, type: s
 /** Gives a new transaction its sequential id and stores it (returns the stored record). */
 export function commitTransaction(ctx: EngineContext, tx: WireRecord): WireRecord {
   const { encodedKey, ...rest } = tx;
-  return ctx.store.insert("loanTransactions", { encodedKey, id: ctx.store.nextId("loanTransactions", 0), ...rest });
+  const stored = ctx.store.insert("loanTransactions", { encodedKey, id: ctx.store.nextId("loanTransactions", 0), ...rest });
+  indexLoanTransaction(ctx.store, stored);
+  return stored;
 }
 
 /** The stored version of a transaction after a sync (its effects filled in). */

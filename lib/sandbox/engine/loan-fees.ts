@@ -6,8 +6,8 @@
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { engineError } from "./errors";
-import { RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch, transactionDate } from "./loan-common";
-import { checkNoExcess, loanAmountInput } from "./loan-payments";
+import { RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, transactionDate } from "./loan-common";
+import { checkNoExcess, loanAmountInput, settle } from "./loan-payments";
 import { installmentState } from "./loan-view";
 import { Dec, dec, num } from "./money";
 import { feeAmount, findFee } from "./products";
@@ -55,9 +55,9 @@ export function applyLoanFee(ctx: EngineContext, loanId: string, input: Record<s
   const tx = newLoanTransaction(ctx, loan, "FEE_APPLIED", num(amount, frame.dp), valueDate, body);
   tx.installmentEncodedKey = target.encodedKey;
   if (feeInfo) tx.fees = [feeInfo];
-  checkNoExcess(replay(ctx, frame, [tx]));
+  const ledger = replay(ctx, frame, [tx]);
+  checkNoExcess(ledger);
   const stored = commitTransaction(ctx, tx);
-  const touched = touch(ctx, loan);
-  syncLoan(ctx, frameOf(ctx, touched), replay(ctx, frameOf(ctx, touched)));
+  settle(ctx, frame, ledger);
   return reload(ctx, stored);
 }

@@ -4,6 +4,7 @@
  * balances after it). Replaying from scratch keeps backdated repayments and adjustments exact: reversing a
  * transaction is just replaying without it.
  */
+import { SandboxStore } from "../store";
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { compareInstant, localDate } from "./dates";
@@ -66,9 +67,45 @@ export function byValueDate(a: WireRecord, b: WireRecord): number {
   return ia - ib;
 }
 
+/** Index of loan transaction keys by loan, per store; rebuilt when the collection's size is not what it knew. */
+const txIndex = new WeakMap<SandboxStore, { count: number; byLoan: Map<string, string[]> }>();
+
+function indexOf(store: SandboxStore): Map<string, string[]> {
+  const count = store.count("loanTransactions");
+  let idx = txIndex.get(store);
+  if (!idx || idx.count !== count) {
+    const byLoan = new Map<string, string[]>();
+    for (const t of store.all("loanTransactions")) {
+      const k = String(t.parentAccountKey);
+      const list = byLoan.get(k);
+      if (list) list.push(t.encodedKey);
+      else byLoan.set(k, [t.encodedKey]);
+    }
+    idx = { count, byLoan };
+    txIndex.set(store, idx);
+  }
+  return idx.byLoan;
+}
+
+/** Records a transaction just inserted by the engine in the index (keeps lookups O(transactions of the loan)). */
+export function indexLoanTransaction(store: SandboxStore, tx: WireRecord): void {
+  const idx = txIndex.get(store);
+  if (!idx || idx.count !== store.count("loanTransactions") - 1) return; // stale: the next lookup rebuilds it
+  const k = String(tx.parentAccountKey);
+  const list = idx.byLoan.get(k);
+  if (list) list.push(tx.encodedKey);
+  else idx.byLoan.set(k, [tx.encodedKey]);
+  idx.count += 1;
+}
+
 /** All transactions of a loan, in store order. */
 export function loanTransactions(ctx: EngineContext, loanKey: string): WireRecord[] {
-  return ctx.store.all("loanTransactions").filter((t) => t.parentAccountKey === loanKey);
+  const out: WireRecord[] = [];
+  for (const key of indexOf(ctx.store).get(loanKey) ?? []) {
+    const t = ctx.store.find("loanTransactions", key);
+    if (t) out.push(t);
+  }
+  return out;
 }
 
 /** The live (not adjusted, not adjustment) transactions of a loan, in replay order. */

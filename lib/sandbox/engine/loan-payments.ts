@@ -37,15 +37,17 @@ export function checkNoExcess(ledger: Ledger, specificKey?: string, newKey?: str
   }
 }
 
-/** Closes a running loan whose replay shows nothing owed (CLOSED / REPAID); returns the stored loan. */
-export function closeIfRepaid(ctx: EngineContext, loanKey: string): WireRecord {
-  const loan = ctx.store.find("loans", loanKey) as WireRecord;
-  if (!RUNNING.has(String(loan.accountState))) return loan;
-  const frame = frameOf(ctx, loan);
-  const ledger = replay(ctx, frame);
-  if (!ledger.disbursed || totalOf(totalOutstanding(ledger)).greaterThan(0)) return loan;
-  const closed = touch(ctx, loan, { accountState: "CLOSED", accountSubState: "REPAID", closedDate: ctx.clock.nowIso() });
-  return syncLoan(ctx, frameOf(ctx, closed), ledger);
+/**
+ * Finishes a posting: marks the loan modified, closes it (CLOSED / REPAID) when the replay shows nothing owed,
+ * and writes the replay back. `ledger` must be the replay of the loan's live transactions as now stored.
+ */
+export function settle(ctx: EngineContext, frame: LoanFrame, ledger: Ledger): WireRecord {
+  const current = ctx.store.find("loans", frame.loan.encodedKey) ?? frame.loan;
+  let next = touch(ctx, current);
+  if (RUNNING.has(String(next.accountState)) && ledger.disbursed && !totalOf(totalOutstanding(ledger)).greaterThan(0)) {
+    next = touch(ctx, next, { accountState: "CLOSED", accountSubState: "REPAID", closedDate: ctx.clock.nowIso() });
+  }
+  return syncLoan(ctx, frame, ledger, next);
 }
 
 /** Posts a repayment; returns the REPAYMENT transaction. `fields` are extra transaction fields (transfers). */
@@ -69,9 +71,7 @@ export function repayLoan(ctx: EngineContext, loanId: string, input: Record<stri
   const ledger = replay(ctx, frame, [tx]);
   checkNoExcess(ledger, typeof specific === "string" ? specific : undefined, tx.encodedKey);
   const stored = commitTransaction(ctx, tx);
-  const touched = touch(ctx, loan);
-  syncLoan(ctx, frameOf(ctx, touched), replay(ctx, frameOf(ctx, touched)));
-  closeIfRepaid(ctx, loan.encodedKey);
+  settle(ctx, frame, ledger);
   return reload(ctx, stored);
 }
 
@@ -117,7 +117,5 @@ export function payOffLoan(ctx: EngineContext, loanId: string, input: Record<str
   if (total.greaterThan(ZERO)) {
     commitTransaction(ctx, newLoanTransaction(ctx, loan, "REPAYMENT", num(total, frame.dp), now, body));
   }
-  const touched = touch(ctx, loan);
-  syncLoan(ctx, frameOf(ctx, touched), replay(ctx, frameOf(ctx, touched)));
-  closeIfRepaid(ctx, loan.encodedKey);
+  settle(ctx, frame, replay(ctx, frame));
 }

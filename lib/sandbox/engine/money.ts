@@ -6,7 +6,7 @@
 import Decimal from "decimal.js";
 
 /** A decimal.js constructor isolated from the global one (precision high enough for schedules). */
-export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
+export const D = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_UP });
 /** A decimal amount. */
 export type Dec = InstanceType<typeof D>;
 
