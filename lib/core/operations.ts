@@ -77,9 +77,9 @@ export function operationInput(label: string, opts: Bag | undefined, positional:
   for (const k of Object.keys(positional)) {
     if (k in rest) throw new MambuTsError(`${label}: give ${k} as an argument, not as an option`);
   }
-  const input: Bag = { ...rest };
+  const input: Bag = {};
   for (const [k, v] of Object.entries(positional)) if (v !== undefined) input[k] = v;
-  return [input, action];
+  return [Object.assign(input, rest), action];
 }
 
 /** Posts a text body to a path through a connector; the parsed answer (undefined for 204). */
@@ -125,7 +125,7 @@ export async function postAccountAction<E extends MambuEntity>(account: E, targe
  * `setState(action, notes)`: posts `{ action, notes }` to `:changeState` (the action checked
  * against the definition's enum first), re-reads the account and returns it. @internal
  */
-export function changeState<E extends MambuEntity>(
+export async function changeState<E extends MambuEntity>(
   account: E, resource: string, def: string, action: string, notes: string | undefined, opts: ActionOptions | undefined, label: string,
 ): Promise<E> {
   checkOptionKeys(label, opts, ["idempotencyKey"]);

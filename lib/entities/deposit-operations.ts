@@ -46,12 +46,12 @@ const TX = "deposits_transactions";
 type Bag = Record<string, unknown>;
 
 /** `deposit.setState(action, notes)`. */
-export function setDepositState(deposit: MambuDeposit, action: DepositAction, notes?: string, opts?: ActionOptions): Promise<MambuDeposit> {
+export async function setDepositState(deposit: MambuDeposit, action: DepositAction, notes?: string, opts?: ActionOptions): Promise<MambuDeposit> {
   return changeState(deposit, "deposits", "DepositAccountAction", action, notes, opts, "MambuDeposit.setState");
 }
 
 /** `deposit.deposit(amount, opts)`. */
-export function depositInto(deposit: MambuDeposit, amount: Amount, opts?: DepositOptions): Promise<MambuDepositTransaction> {
+export async function depositInto(deposit: MambuDeposit, amount: Amount, opts?: DepositOptions): Promise<MambuDepositTransaction> {
   const label = "MambuDeposit.deposit";
   const [input, action] = operationInput(label, opts as Bag | undefined, { amount });
   return postTransaction(deposit, MambuDepositTransaction, {
@@ -60,7 +60,7 @@ export function depositInto(deposit: MambuDeposit, amount: Amount, opts?: Deposi
 }
 
 /** `deposit.withdrawal(amount, opts)`. */
-export function withdrawFrom(deposit: MambuDeposit, amount: Amount, opts?: WithdrawalOptions): Promise<MambuDepositTransaction> {
+export async function withdrawFrom(deposit: MambuDeposit, amount: Amount, opts?: WithdrawalOptions): Promise<MambuDepositTransaction> {
   const label = "MambuDeposit.withdrawal";
   const [input, action] = operationInput(label, opts as Bag | undefined, { amount });
   return postTransaction(deposit, MambuDepositTransaction, {
@@ -91,7 +91,7 @@ function transferDetails(input: Bag, label: string): Bag {
 }
 
 /** `deposit.transfer(amount, { toDeposit | toLoan, ... })`. */
-export function transferFrom(deposit: MambuDeposit, amount: Amount, opts?: TransferOptions): Promise<MambuDepositTransaction> {
+export async function transferFrom(deposit: MambuDeposit, amount: Amount, opts?: TransferOptions): Promise<MambuDepositTransaction> {
   const label = "MambuDeposit.transfer";
   const [raw, action] = operationInput(label, opts as Bag | undefined, { amount });
   return postTransaction(deposit, MambuDepositTransaction, {
@@ -100,7 +100,7 @@ export function transferFrom(deposit: MambuDeposit, amount: Amount, opts?: Trans
 }
 
 /** `deposit.applyFee(amount, opts)`; `amount` may be undefined for a predefined fee with its own amount. */
-export function applyDepositFee(deposit: MambuDeposit, amount: Amount | undefined, opts?: DepositFeeOptions): Promise<MambuDepositTransaction> {
+export async function applyDepositFee(deposit: MambuDeposit, amount: Amount | undefined, opts?: DepositFeeOptions): Promise<MambuDepositTransaction> {
   const label = "MambuDeposit.applyFee";
   const [input, action] = operationInput(label, opts as Bag | undefined, { amount });
   return postTransaction(deposit, MambuDepositTransaction, {
@@ -109,21 +109,21 @@ export function applyDepositFee(deposit: MambuDeposit, amount: Amount | undefine
 }
 
 /** `deposit.applyInterest(opts)`: `POST /deposits/{id}:applyInterest` (answered 204). */
-export function applyDepositInterest(deposit: MambuDeposit, opts?: DepositInterestOptions): Promise<MambuDeposit> {
+export async function applyDepositInterest(deposit: MambuDeposit, opts?: DepositInterestOptions): Promise<MambuDeposit> {
   const label = "MambuDeposit.applyInterest";
   const [input, action] = operationInput(label, opts as Bag | undefined);
   return postAccountAction(deposit, { label, resource: "deposits", definition: "ApplyInterestInput", suffix: ":applyInterest" }, input, action);
 }
 
 /** `deposit.adjustTransaction(transaction, notes)`. */
-export function adjustDepositTransaction(deposit: MambuDeposit, transaction: EntityRef, notes?: string, opts?: DepositAdjustOptions): Promise<MambuDepositTransaction> {
+export async function adjustDepositTransaction(deposit: MambuDeposit, transaction: EntityRef, notes?: string, opts?: DepositAdjustOptions): Promise<MambuDepositTransaction> {
   const label = "MambuDeposit.adjustTransaction";
   const [input, action] = operationInput(label, opts as Bag | undefined, { notes });
   return adjustAccountTransaction(deposit, MambuDepositTransaction, transaction, "DepositTransactionAdjustmentDetails", input, action, label);
 }
 
 /** `transaction.adjust(notes)`. */
-export function adjustDepositTransactionSelf(tx: MambuDepositTransaction, notes?: string, opts?: DepositAdjustOptions): Promise<MambuDepositTransaction> {
+export async function adjustDepositTransactionSelf(tx: MambuDepositTransaction, notes?: string, opts?: DepositAdjustOptions): Promise<MambuDepositTransaction> {
   const label = "MambuDepositTransaction.adjust";
   const [input, action] = operationInput(label, opts as Bag | undefined, { notes });
   return adjustSelf(tx, "DepositTransactionAdjustmentDetails", input, action, "deposit", label);

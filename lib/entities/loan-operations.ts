@@ -38,7 +38,7 @@ const TX = "loans_transactions";
 type Bag = Record<string, unknown>;
 
 /** `loan.setState(action, notes)`. */
-export function setLoanState(loan: MambuLoan, action: LoanAction, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
+export async function setLoanState(loan: MambuLoan, action: LoanAction, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
   return changeState(loan, "loans", "LoanAccountAction", action, notes, opts, "MambuLoan.setState");
 }
 
@@ -47,14 +47,14 @@ export function setLoanState(loan: MambuLoan, action: LoanAction, notes?: string
  * `disbursementDetails.expectedDisbursementDate` is sent, without `firstRepaymentDate` its
  * `disbursementDetails.firstRepaymentDate`; `null` sends neither and lets Mambu decide.
  */
-export function disburseLoan(loan: MambuLoan, opts?: DisburseOptions): Promise<MambuTransaction> {
+export async function disburseLoan(loan: MambuLoan, opts?: DisburseOptions): Promise<MambuTransaction> {
   const label = "MambuLoan.disburse";
-  const [input, action] = operationInput(label, opts as Bag | undefined);
-  if ("disbursementDate" in input) {
-    if (input.valueDate !== undefined) throw new MambuTsError(`${label}: give valueDate or disbursementDate (MambuPy's name for it), not both`);
-    input.valueDate = input.disbursementDate;
-    delete input.disbursementDate;
+  const [given, action] = operationInput(label, opts as Bag | undefined);
+  if ("disbursementDate" in given && given.valueDate !== undefined) {
+    throw new MambuTsError(`${label}: give valueDate or disbursementDate (MambuPy's name for it), not both`);
   }
+  const input: Bag = {};
+  for (const [k, v] of Object.entries(given)) if (v !== undefined) input[k === "disbursementDate" ? "valueDate" : k] = v;
   const details = loan.disbursementDetails;
   const defaults: Bag = { valueDate: details?.expectedDisbursementDate, firstRepaymentDate: details?.firstRepaymentDate };
   for (const [k, v] of Object.entries(defaults)) {
@@ -67,7 +67,7 @@ export function disburseLoan(loan: MambuLoan, opts?: DisburseOptions): Promise<M
 }
 
 /** `loan.repay(amount, opts)`. */
-export function repayLoan(loan: MambuLoan, amount: Amount, opts?: RepayOptions): Promise<MambuTransaction> {
+export async function repayLoan(loan: MambuLoan, amount: Amount, opts?: RepayOptions): Promise<MambuTransaction> {
   const label = "MambuLoan.repay";
   const [input, action] = operationInput(label, opts as Bag | undefined, { amount });
   return postTransaction(loan, MambuTransaction, {
@@ -76,7 +76,7 @@ export function repayLoan(loan: MambuLoan, amount: Amount, opts?: RepayOptions):
 }
 
 /** `loan.applyFee(amount, opts)`; `amount` may be undefined for a predefined fee with its own amount. */
-export function applyLoanFee(loan: MambuLoan, amount: Amount | undefined, opts?: LoanFeeOptions): Promise<MambuTransaction> {
+export async function applyLoanFee(loan: MambuLoan, amount: Amount | undefined, opts?: LoanFeeOptions): Promise<MambuTransaction> {
   const label = "MambuLoan.applyFee";
   const [input, action] = operationInput(label, opts as Bag | undefined, { amount });
   return postTransaction(loan, MambuTransaction, {
@@ -85,28 +85,28 @@ export function applyLoanFee(loan: MambuLoan, amount: Amount | undefined, opts?:
 }
 
 /** `loan.writeOff(notes)`: `POST /loans/{id}:writeOff` (`LoanActionDetails`, answered 204). */
-export function writeOffLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
+export async function writeOffLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
   const label = "MambuLoan.writeOff";
   const [input, action] = operationInput(label, opts as Bag | undefined, { notes });
   return postAccountAction(loan, { label, resource: "loans", definition: "LoanActionDetails", suffix: ":writeOff" }, input, action);
 }
 
 /** `loan.payOff(opts)`: `POST /loans/{id}:payOff` (`LoanAccountPayOffInput`, answered 204). */
-export function payOffLoan(loan: MambuLoan, opts?: PayOffOptions): Promise<MambuLoan> {
+export async function payOffLoan(loan: MambuLoan, opts?: PayOffOptions): Promise<MambuLoan> {
   const label = "MambuLoan.payOff";
   const [input, action] = operationInput(label, opts as Bag | undefined);
   return postAccountAction(loan, { label, resource: "loans", definition: "LoanAccountPayOffInput", suffix: ":payOff" }, input, action);
 }
 
 /** `loan.adjustTransaction(transaction, notes)`. */
-export function adjustLoanTransaction(loan: MambuLoan, transaction: EntityRef, notes?: string, opts?: LoanAdjustOptions): Promise<MambuTransaction> {
+export async function adjustLoanTransaction(loan: MambuLoan, transaction: EntityRef, notes?: string, opts?: LoanAdjustOptions): Promise<MambuTransaction> {
   const label = "MambuLoan.adjustTransaction";
   const [input, action] = operationInput(label, opts as Bag | undefined, { notes });
   return adjustAccountTransaction(loan, MambuTransaction, transaction, "LoanTransactionAdjustmentDetails", input, action, label);
 }
 
 /** `transaction.adjust(notes)`. */
-export function adjustLoanTransactionSelf(tx: MambuTransaction, notes?: string, opts?: LoanAdjustOptions): Promise<MambuTransaction> {
+export async function adjustLoanTransactionSelf(tx: MambuTransaction, notes?: string, opts?: LoanAdjustOptions): Promise<MambuTransaction> {
   const label = "MambuTransaction.adjust";
   const [input, action] = operationInput(label, opts as Bag | undefined, { notes });
   return adjustSelf(tx, "LoanTransactionAdjustmentDetails", input, action, "loan", label);
