@@ -306,6 +306,27 @@ describe("sandbox engine: loan lifecycle", () => {
   });
 });
 
+describe("sandbox engine: interest applied on due dates", () => {
+  test("declining balance: interest becomes balance when due; accrued interest grows in between", () => {
+    const ctx = tenant();
+    const id = activeLoan(ctx, { productTypeKey: "lp-dbei", loanAmount: 1000 });
+    expect(loanOf(ctx, id).interestSettings).toMatchObject({ interestApplicationMethod: "REPAYMENT_DUE_DATE" });
+    expect(loanOf(ctx, id)).toMatchObject({ accruedInterest: 0, balances: { principalBalance: 1000, interestBalance: 0, interestDue: 0 } });
+    ctx.clock.set("2026-01-30T10:00:00+02:00");
+    refreshArrears(ctx);
+    expect(loanOf(ctx, id).accruedInterest).toBe(4.84); // 10.00 × 15 / 31 days
+    ctx.clock.set("2026-02-15T08:00:00+02:00");
+    refreshArrears(ctx);
+    expect(loanOf(ctx, id)).toMatchObject({ accountState: "ACTIVE", accruedInterest: 0, balances: { principalDue: 330.02, interestDue: 10, interestBalance: 10 } });
+    ctx.clock.advance({ days: 1 });
+    refreshArrears(ctx);
+    expect(loanOf(ctx, id)).toMatchObject({ accountState: "ACTIVE_IN_ARREARS", daysInArrears: 1, accruedInterest: 0.24 }); // 6.70 × 1 / 28 days
+    const rep = ok(call(ctx, "POST", L.repay, { loanAccountId: id }, { amount: 340.02 }), 201);
+    expect(rep.accountBalances).toEqual({ principalBalance: 669.98, totalBalance: 669.98 });
+    expect(loanOf(ctx, id)).toMatchObject({ accountState: "ACTIVE", daysInArrears: 0, balances: { interestPaid: 10, interestBalance: 0 } });
+  });
+});
+
 describe("sandbox engine: dates", () => {
   test("a date-time without the tenant offset is refused (Mambu's errorSource)", () => {
     const ctx = tenant();
