@@ -20,16 +20,29 @@ export type { PatchOperation } from "./core/patch";
 export type { FilterCriterion, SortingCriterion, DetailsLevel } from "./core/query";
 export { RawNumber, parseJsonExact, stringifyExact } from "./core/json";
 export { registerCustomFieldTypes, clearCustomFieldTypes } from "./core/custom-fields";
+export {
+  registerCustomFieldDefinitions, clearCustomFieldDefinitions, registerLinkTarget, isLinkType,
+} from "./core/link-fields";
+export { registerValueObjectClass } from "./core/value-objects";
+export { MambuDocument, DOCUMENT_EXTENSIONS, MAX_DOCUMENT_BYTES } from "./core/attachments";
+export type { AttachDocumentOptions, DocumentRef, DocumentSource } from "./core/attachments";
+export { MambuComment } from "./core/comments";
+export type { CommentOptions, OwnedListOptions } from "./core/comments";
+export type { ReassignOptions, AssignmentRef } from "./core/reassign";
 
 export { MambuBranch } from "./entities/branch";
 export { MambuCentre } from "./entities/centre";
 export { MambuClient } from "./entities/client";
-export { MambuGroup } from "./entities/group";
+export { MambuGroup, MambuGroupMember } from "./entities/group";
 export { MambuLoan } from "./entities/loan";
 export { MambuInstallment } from "./entities/installment";
 export { MambuProduct } from "./entities/product";
 export { MambuTransaction } from "./entities/transaction";
 export { MambuUser } from "./entities/user";
+export { MambuRole } from "./entities/role";
+export { MambuTask, TASK_LINK_TARGETS } from "./entities/task";
+export { MambuCustomField, loadCustomFieldDefinitions } from "./entities/customfield";
+export { MambuCustomFieldSet } from "./entities/customfieldset";
 export { MambuDeposit } from "./entities/deposit";
 export { MambuDepositProduct } from "./entities/deposit-product";
 export { MambuDepositTransaction } from "./entities/deposit-transaction";

@@ -20,6 +20,7 @@ import { MambuTsError } from "./errors";
 import { RawNumber } from "./json";
 import { CONN, DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
 import { absorbNewSets, customFieldSetToWire, isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
+import { registeredValueObjectClass } from "./value-objects";
 
 type Bag = Record<string, unknown>;
 
@@ -162,7 +163,7 @@ const inlineClasses = new WeakMap<object, StructClass>();
 /** The value-object class for a definition of a resource (created once). @internal */
 export function valueObjectClass(resource: string, def: string): StructClass {
   const key = `${resource}/${def}`;
-  let cls = voClasses.get(key);
+  let cls = registeredValueObjectClass(resource, def) ?? voClasses.get(key);
   if (!cls) {
     cls = class extends MambuValueObject {
       static override resource = resource;

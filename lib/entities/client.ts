@@ -1,9 +1,12 @@
 /** Clients (`/api/clients`): individual persons. */
-import { EntitySpec, MambuEntity } from "../core/entity";
-import { relate } from "../core/relations";
+import { Chain, chain } from "../core/chain";
+import { connectorOf, EntitySpec, MambuEntity } from "../core/entity";
+import { registerLinkTarget } from "../core/link-fields";
+import { relate, setTransient } from "../core/relations";
 import type { Client } from "../generated/types/clients";
 import { MambuBranch } from "./branch";
 import { MambuCentre } from "./centre";
+import { MambuGroup } from "./group";
 import { MambuUser } from "./user";
 
 /** A Mambu client. Custom field sets are flattened onto it (see README "Custom fields"). */
@@ -31,11 +34,34 @@ export class MambuClient extends MambuEntity {
   getAssignedUser() {
     return relate(this, "assignedUser", "assignedUserKey", () => MambuUser);
   }
+  /**
+   * The groups the client belongs to (from `groupKeys`, in that order; an empty list when none),
+   * fetched through the client's connector a few at a time (config `concurrency`); also set as
+   * `client.groups`.
+   */
+  getGroups(): Chain<MambuGroup[]> {
+    return chain(async () => {
+      const keys = (this.groupKeys ?? []) as string[];
+      const conn = connectorOf(this);
+      const groups: MambuGroup[] = new Array(keys.length);
+      const width = Math.max(1, conn.config.concurrency);
+      for (let i = 0; i < keys.length; i += width) {
+        const batch = keys.slice(i, i + width).map((k) => MambuGroup.get(k, { connector: conn }));
+        (await Promise.all(batch)).forEach((g, j) => (groups[i + j] = g));
+      }
+      setTransient(this, "groups", groups);
+      return groups;
+    }, `${this.constructor.name}.groups`);
+  }
 }
 export interface MambuClient extends Client {
   assignedBranch?: MambuBranch;
   assignedCentre?: MambuCentre;
   assignedUser?: MambuUser;
+  /** Set by getGroups(). */
+  groups?: MambuGroup[];
   /** Flattened custom fields (`client.Age`, `client.ASSETAGE_1`) and custom field sets (`client._OtherDetails`). */
   [customField: string]: unknown;
 }
+
+registerLinkTarget("CLIENT_LINK", () => MambuClient);

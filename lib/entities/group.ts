@@ -1,12 +1,18 @@
-/** Groups (`/api/groups`). */
-import { EntitySpec, MambuEntity } from "../core/entity";
-import { relate } from "../core/relations";
-import type { Group } from "../generated/types/groups";
+/** Groups (`/api/groups`) and their members. */
+import { Chain, chain } from "../core/chain";
+import { connectorOf, EntitySpec, MambuEntity } from "../core/entity";
+import { MambuTsError } from "../core/errors";
+import { registerLinkTarget } from "../core/link-fields";
+import { relate, setTransient } from "../core/relations";
+import { MambuValueObject, rootOf, StructClass } from "../core/struct";
+import { registerValueObjectClass } from "../core/value-objects";
+import type { Group, GroupMember } from "../generated/types/groups";
 import { MambuBranch } from "./branch";
 import { MambuCentre } from "./centre";
+import { MambuClient } from "./client";
 import { MambuUser } from "./user";
 
-/** A Mambu group of clients. */
+/** A Mambu group of clients. `groupMembers` (read with detailsLevel FULL) are {@link MambuGroupMember}s. */
 export class MambuGroup extends MambuEntity {
   static override resource = "groups";
   static override definition = "Group";
@@ -31,9 +37,50 @@ export class MambuGroup extends MambuEntity {
   getAssignedUser() {
     return relate(this, "assignedUser", "assignedUserKey", () => MambuUser);
   }
+  /**
+   * Every member client (from `groupMembers`, so read the group with detailsLevel FULL), in order,
+   * a few at a time (config `concurrency`); each is also set as `member.client`.
+   */
+  getMembers(): Chain<MambuClient[]> {
+    return chain(async () => {
+      const members = (this.groupMembers ?? []) as MambuGroupMember[];
+      const width = Math.max(1, connectorOf(this).config.concurrency);
+      const out: MambuClient[] = [];
+      for (let i = 0; i < members.length; i += width) out.push(...(await Promise.all(members.slice(i, i + width).map((m) => m.getClient()))));
+      return out;
+    }, `${this.constructor.name}.members`);
+  }
 }
 export interface MambuGroup extends Group {
   assignedBranch?: MambuBranch;
   assignedCentre?: MambuCentre;
   assignedUser?: MambuUser;
+  groupMembers?: MambuGroupMember[];
+  /** Flattened custom fields. */
+  [customField: string]: unknown;
 }
+
+/** A member of a group: `clientKey` and its `roles`; `getClient()` fetches the client. */
+export class MambuGroupMember extends MambuValueObject {
+  static override resource = "groups";
+  static override definition = "GroupMember";
+
+  /** The member's client, through the group's connector (also set as `member.client`). */
+  getClient(): Chain<MambuClient> {
+    return chain(async () => {
+      const key = this.clientKey;
+      if (typeof key !== "string" || key === "") throw new MambuTsError(`group member has no clientKey`);
+      const root = rootOf(this);
+      const client = await MambuClient.get(key, { connector: connectorOf(root instanceof MambuEntity ? root : undefined) });
+      setTransient(this, "client", client);
+      return client;
+    }, "MambuGroupMember.client");
+  }
+}
+export interface MambuGroupMember extends GroupMember {
+  /** Set by getClient(). */
+  client?: MambuClient;
+}
+
+registerValueObjectClass("groups", "GroupMember", MambuGroupMember as unknown as StructClass);
+registerLinkTarget("GROUP_LINK", () => MambuGroup);

@@ -1,8 +1,15 @@
 /** Users (`/api/users`). */
-import { EntitySpec, MambuEntity } from "../core/entity";
-import { relate } from "../core/relations";
+import { Chain, chain } from "../core/chain";
+import { connectorOf, EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/entity";
+import { MambuTsError } from "../core/errors";
+import { registerLinkTarget } from "../core/link-fields";
+import { MambuList } from "../core/list";
+import { relate, setTransient } from "../core/relations";
+import { RAW } from "../core/symbols";
+import { operation } from "../generated/schema";
 import type { User } from "../generated/types/users";
 import { MambuBranch } from "./branch";
+import { MambuRole } from "./role";
 
 /** A Mambu user (credit officers, tellers, API users). */
 export class MambuUser extends MambuEntity {
@@ -15,12 +22,57 @@ export class MambuUser extends MambuEntity {
     writable: true,
   };
 
+  /**
+   * Users, as `getAll`. `branchIdType` (ASSIGNED: users assigned to the branch; MANAGE: also those
+   * who can manage it) goes with a `branchId` filter, as a filter or as an option.
+   */
+  static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts: GetAllOptions = {}): MambuList<T> {
+    const { branchIdType: top, ...rest } = opts ?? {};
+    const filters = { ...((rest.filters as Record<string, unknown> | undefined) ?? {}) };
+    if (top !== undefined) {
+      if (filters.branchIdType !== undefined && filters.branchIdType !== top) throw new MambuTsError(`MambuUser.getAll: branchIdType given twice`);
+      filters.branchIdType = top;
+    }
+    if (filters.branchIdType !== undefined) {
+      const allowed = operation("users", "GET", "/users")?.query.find((q) => q.name === "branchIdType")?.enum ?? ["ASSIGNED", "MANAGE"];
+      if (!allowed.includes(filters.branchIdType as string)) {
+        throw new MambuTsError(`Invalid branchIdType: ${JSON.stringify(filters.branchIdType)} (one of ${allowed.join(", ")})`);
+      }
+      if (filters.branchId === undefined || filters.branchId === null || filters.branchId === "") {
+        throw new MambuTsError(`branchIdType not allowed if branchId not provided`);
+      }
+    }
+    return MambuEntity.getAll.call(this, { ...rest, ...(rest.filters !== undefined || top !== undefined ? { filters } : {}) }) as MambuList<T>;
+  }
+
   /** The user's branch (also set as `user.assignedBranch`). */
   getAssignedBranch() {
     return relate(this, "assignedBranch", "assignedBranchKey", () => MambuBranch);
+  }
+
+  /**
+   * The user's role as a {@link MambuRole} (from `role.encodedKey`/`role.id`; Mambu sends `role`
+   * with detailsLevel FULL only). As MambuPy's `get_role`, `user.role` then reads as the MambuRole;
+   * what is written back to Mambu stays the `{ encodedKey, id }` that was read.
+   */
+  getRole(): Chain<MambuRole> {
+    return chain(async () => {
+      const role = this[RAW].role as { encodedKey?: unknown; id?: unknown } | undefined;
+      const key = role?.encodedKey ?? role?.id;
+      if (typeof key !== "string" || key === "") {
+        throw new MambuTsError(`${this.constructor.name} has no role (Mambu sends it with detailsLevel FULL)`);
+      }
+      const found = await MambuRole.get(key, { connector: connectorOf(this) });
+      setTransient(this, "role", found);
+      return found;
+    }, `${this.constructor.name}.role`);
   }
 }
 export interface MambuUser extends User {
   /** Set by getAssignedBranch(). */
   assignedBranch?: MambuBranch;
+  /** Flattened custom fields. */
+  [customField: string]: unknown;
 }
+
+registerLinkTarget("USER_LINK", () => MambuUser);

@@ -1,0 +1,55 @@
+/**
+ * Custom field definitions (`/api/customfields/{id}`; listed through their sets). Loading them
+ * types custom field values (NUMBER → Decimal, CHECKBOX → boolean, DATE → date) and makes link
+ * fields resolvable (`client.getGuarantorClient()`): `await loadCustomFieldDefinitions()`.
+ */
+import { checkOptionKeys, EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/entity";
+import { MambuConnector } from "../transport";
+import type { CustomFieldType } from "../core/custom-fields";
+import { registerCustomFieldDefinitions } from "../core/link-fields";
+import { MambuList } from "../core/list";
+import type { CustomFieldMeta } from "../generated/types/customfields";
+import { MambuCustomFieldSet } from "./customfieldset";
+
+/** A custom field definition (`id`, `type` FREE_TEXT/SELECTION/NUMBER/CHECKBOX/DATE/CLIENT_LINK/GROUP_LINK/USER_LINK, `availableFor`, ...). Read-only. */
+export class MambuCustomField extends MambuEntity {
+  static override resource = "customfields";
+  static override definition = "CustomFieldMeta";
+  static override spec: EntitySpec = {
+    prefix: "customfields",
+  };
+
+  /**
+   * Every custom field definition: the API v2 lists them per set, so this walks
+   * `GET /customfieldsets` (optionally `availableFor` one entity type) and, for each set,
+   * `GET /customfieldsets/{id}/customfields` — all pages, streamed in order.
+   * Options: `availableFor`, `detailsLevel`, `connector`.
+   */
+  static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts: GetAllOptions = {}): MambuList<T> {
+    checkOptionKeys("MambuCustomField.getAll", opts, ["availableFor", "detailsLevel", "connector"]);
+    const { availableFor, detailsLevel, connector } = opts ?? {};
+    const sets = MambuCustomFieldSet.getAll({ ...(availableFor !== undefined ? { availableFor } : {}), connector });
+    return new MambuList<T>(async function* () {
+      for await (const set of sets) {
+        const fields = set.getCustomFields({ detailsLevel: detailsLevel as "BASIC" | "FULL" | undefined });
+        for await (const page of fields.byPage()) yield page as unknown as T[];
+      }
+    }, "MambuCustomField list");
+  }
+}
+export interface MambuCustomField extends CustomFieldMeta {
+  id: string;
+  type: CustomFieldType & NonNullable<CustomFieldMeta["type"]>;
+}
+
+/**
+ * Fetches every custom field definition (optionally those `availableFor` one entity type) and
+ * registers them: values of those fields are typed from then on, and link fields get their
+ * `get<FieldId>()` on entities. Returns the definitions.
+ */
+export async function loadCustomFieldDefinitions(opts: { availableFor?: string; connector?: MambuConnector } = {}): Promise<MambuCustomField[]> {
+  checkOptionKeys("loadCustomFieldDefinitions", opts, ["availableFor", "connector"]);
+  const defs = await MambuCustomField.getAll(opts);
+  registerCustomFieldDefinitions(defs);
+  return defs;
+}

@@ -1,0 +1,54 @@
+/** Custom field sets (`/api/customfieldsets`): the definitions of the `_Set` keys of entities. */
+import { connectorOf, EntityClass, EntitySpec, GetAllOptions, GetOptions, listOf, MambuEntity } from "../core/entity";
+import { MambuTsError } from "../core/errors";
+import { MambuList } from "../core/list";
+import { Chain } from "../core/chain";
+import { RAW } from "../core/symbols";
+import { definition } from "../generated/schema";
+import type { CustomFieldSetMeta } from "../generated/types/customfieldsets";
+import { encodeSegment } from "../transport";
+import { MambuCustomField } from "./customfield";
+
+/** The entity types a custom field set can be available for (the API's enum). */
+export function customFieldSetTargets(): readonly string[] {
+  return definition("customfieldsets", "CustomFieldSetMeta").fields.availableFor?.enum ?? [];
+}
+
+/** A custom field set (`id` like `_OtherDetails`, `availableFor`, `fieldSetType` STANDARD or GROUPED, `customFields`). Read-only. */
+export class MambuCustomFieldSet extends MambuEntity {
+  static override resource = "customfieldsets";
+  static override definition = "CustomFieldSetMeta";
+  static override spec: EntitySpec = {
+    prefix: "customfieldsets",
+  };
+
+  /**
+   * Custom field sets, as `getAll` (no filters, no sortBy); `availableFor` (CLIENT, GROUP,
+   * LOAN_ACCOUNT, ...) is checked against the API's list before any request.
+   */
+  static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts: GetAllOptions = {}): MambuList<T> {
+    const af = opts?.availableFor;
+    if (af !== undefined) {
+      const allowed = customFieldSetTargets();
+      if (typeof af !== "string" || !allowed.includes(af)) {
+        throw new MambuTsError(`key ${JSON.stringify(af)} not in allowed availableFor: ${allowed.join(", ")}`);
+      }
+    }
+    return MambuEntity.getAll.call(this, opts) as MambuList<T>;
+  }
+
+  /** Not in the API v2 (there is no `GET /customfieldsets/{id}`): list with `getAll({ availableFor })`. */
+  static override get<T extends MambuEntity>(this: EntityClass<T>, _id: string | number, _opts?: GetOptions): Chain<T> {
+    throw new MambuTsError(`Mambu API v2 has no GET /customfieldsets/{id}: use MambuCustomFieldSet.getAll({ availableFor }) and pick the set`);
+  }
+
+  /** The set's custom field definitions (`GET /customfieldsets/{id}/customfields`, paginated). */
+  getCustomFields(opts: { detailsLevel?: "BASIC" | "FULL"; offset?: number; limit?: number } = {}): MambuList<MambuCustomField> {
+    const key = this[RAW].encodedKey ?? this[RAW].id;
+    if (typeof key !== "string" || key === "") throw new MambuTsError(`MambuCustomFieldSet has no id or encodedKey`);
+    return listOf(MambuCustomField, { method: "GET", path: `/customfieldsets/${encodeSegment(key)}/customfields`, query: {} }, {
+      ...opts, connector: connectorOf(this),
+    });
+  }
+}
+export interface MambuCustomFieldSet extends CustomFieldSetMeta {}
