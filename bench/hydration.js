@@ -1,0 +1,182 @@
+"use strict";
+/**
+ * Benchmark 1 — hydration: 50,000 FULL loans (a standard and a grouped custom field set, amounts
+ * with trailing zeros) turned into entities, against bare `JSON.parse` of the same bytes (the
+ * floor) and against MambuPy building its entities from the same JSON.
+ *
+ * mambu-ts is lazy (a field converts on first read), so two figures:
+ * - "hydrate": page text → `parseJsonExact` → `MambuLoan.fromWire` for every record (what `getAll`
+ *   does per page);
+ * - "hydrate + read every field": the same, then every field of every loan read once — nested
+ *   value objects, arrays, and every custom field through its flattened name — forcing every
+ *   conversion (Decimal, DateTime, custom field typing).
+ * MambuPy converts eagerly, so it has one figure (its `get_all` list path fed the same bytes).
+ *
+ * Usage: node --expose-gc bench/hydration.js [--count 50000] [--rounds 5] [--mambupy-count N]
+ * Prints progress, then one JSON line (the result) last.
+ */
+const fs = require("node:fs");
+const path = require("node:path");
+const { loanPages, CUSTOM_FIELD_TYPES } = require("./lib/gen-loans");
+const { ROOT, msSince, median, round, int, logger, gc, mkTmp, rmTmp, findMambuPy, runMambuPy } = require("./lib/common");
+
+const dist = path.join(ROOT, "dist");
+const { MambuLoan, MambuStruct, parseJsonExact, registerCustomFieldTypes } = require(dist);
+const { RAW } = require(path.join(dist, "core", "symbols"));
+
+const log = logger("hydration");
+
+function arg(name, dflt) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+/** Reads every field of a struct once (recursively), custom fields through their flattened names. */
+function readAll(s) {
+  let n = 0;
+  const raw = s[RAW];
+  for (const k in raw) {
+    if (k.charCodeAt(0) === 95 /* _ */) {
+      const set = raw[k];
+      if (Array.isArray(set)) {
+        n += s[k.slice(1)] !== undefined ? 1 : 0;
+        for (let i = 0; i < set.length; i++) for (const f in set[i]) n += s[`${f}_${i}`] !== undefined ? 1 : 0;
+      } else {
+        for (const f in set) n += s[f] !== undefined ? 1 : 0;
+      }
+      continue;
+    }
+    const v = s[k];
+    n++;
+    if (v instanceof MambuStruct) n += readAll(v);
+    else if (Array.isArray(v)) for (const x of v) n += x instanceof MambuStruct ? readAll(x) : 1;
+  }
+  return n;
+}
+
+function main() {
+  const count = arg("count", 50000);
+  const rounds = arg("rounds", 5);
+  const pageSize = 1000;
+  const mpCount = arg("mambupy-count", count);
+
+  const { pages, bytes } = loanPages(count, pageSize);
+  registerCustomFieldTypes(CUSTOM_FIELD_TYPES);
+  log(
+    `inputs: ${int(count)} FULL loans (custom field sets _Standard and _Grouped, amounts like 1500.00), ` +
+      `${pages.length} pages of ${pageSize}, ${(bytes / 1048576).toFixed(1)} MiB of JSON (${int(bytes / count)} bytes/loan); ${rounds} rounds, median`,
+  );
+
+  const measures = {
+    floor: () => {
+      const out = [];
+      for (const p of pages) out.push(JSON.parse(p));
+      return out.length;
+    },
+    hydrate: () => {
+      const out = [];
+      for (const p of pages) {
+        const recs = parseJsonExact(p);
+        for (let i = 0; i < recs.length; i++) out.push(MambuLoan.fromWire(recs[i]));
+      }
+      return out.length;
+    },
+    hydrateRead: () => {
+      const out = [];
+      let n = 0;
+      for (const p of pages) {
+        const recs = parseJsonExact(p);
+        for (let i = 0; i < recs.length; i++) {
+          const e = MambuLoan.fromWire(recs[i]);
+          n += readAll(e);
+          out.push(e);
+        }
+      }
+      return n;
+    },
+  };
+
+  // Warm-up (JIT) on a few pages, then rounds in rotating order.
+  const warm = pages.slice(0, 3);
+  for (let i = 0; i < 3; i++) for (const p of warm) for (const r of parseJsonExact(p)) readAll(MambuLoan.fromWire(r));
+  const names = Object.keys(measures);
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  let fieldsRead = 0;
+  for (let r = 0; r < rounds; r++) {
+    const order = names.map((_, i) => names[(i + r) % names.length]);
+    for (const name of order) {
+      gc();
+      const t0 = process.hrtime.bigint();
+      const n = measures[name]();
+      times[name].push(msSince(t0));
+      if (name === "hydrateRead") fieldsRead = n;
+    }
+    log(`round ${r + 1}: ${names.map((n) => `${n} ${times[n][r].toFixed(0)} ms`).join(", ")}`);
+  }
+  const perRoundRatio = (name) => median(times[name].map((t, i) => t / times.floor[i]));
+  const ms = Object.fromEntries(names.map((n) => [n, median(times[n])]));
+  const rate = (t) => (count / t) * 1000;
+
+  // MambuPy: its list path fed the same bytes (all pages concatenated, as its connector does).
+  let mp;
+  const mpFound = findMambuPy();
+  const notes = [];
+  if (mpFound.skip) {
+    notes.push(mpFound.skip);
+    log(mpFound.skip);
+  } else {
+    log(`MambuPy: ${mpFound.how}; building ${int(mpCount)} MambuLoan from the same JSON (eager conversion)...`);
+    notes.push(mpFound.how);
+    const dir = mkTmp();
+    try {
+      const file = path.join(dir, "loans.json");
+      const n = Math.ceil(mpCount / pageSize);
+      fs.writeFileSync(file, `[${pages.slice(0, n).map((p) => p.slice(1, -1)).join(",")}]`);
+      mp = runMambuPy(mpFound, "mambupy_hydration.py", [file, "1"]);
+      log(`MambuPy (Python ${mp.python}): ${int(mp.count)} loans in ${mp.seconds.toFixed(2)} s; json.loads alone ${mp.json_loads_seconds.toFixed(2)} s; ` +
+        `it made loanAmount ${mp.sample.loanAmount}, approvedLimit ${mp.sample.approvedLimit} (floats: trailing zeros lost)`);
+    } catch (e) {
+      notes.push(`MambuPy run failed: ${e.message}`);
+      log(`MambuPy run failed: ${e.message}`);
+    } finally {
+      rmTmp(dir);
+    }
+  }
+  const mpRate = mp ? mp.count / mp.seconds : undefined;
+
+  const row = (measure, name, target) => {
+    const mts = rate(ms[name]);
+    const ratioToFloor = perRoundRatio(name);
+    const vsMambuPy = mpRate ? mts / mpRate : undefined;
+    return {
+      benchmark: "hydration",
+      measure,
+      unit: "records/s",
+      mambuTs: round(mts, 0),
+      floor: round(rate(ms.floor), 0),
+      mambupy: mpRate === undefined ? null : round(mpRate, 0),
+      ratioToFloor: round(ratioToFloor),
+      vsMambuPy: vsMambuPy === undefined ? null : round(vsMambuPy, 1),
+      target,
+      met: ratioToFloor <= target.floorMax && (vsMambuPy === undefined ? null : vsMambuPy >= target.mambupyMin),
+      ms: { mambuTs: round(ms[name], 0), floor: round(ms.floor, 0), all: times[name].map((t) => round(t, 0)), floorAll: times.floor.map((t) => round(t, 0)) },
+    };
+  };
+  const target = { floorMax: 4, mambupyMin: 5 };
+  const rows = [row("hydrate (JSON → entities)", "hydrate", target), row("hydrate + read every field", "hydrateRead", target)];
+  notes.push(`floor: JSON.parse of the same page texts; mambu-ts reads ${int(fieldsRead / count)} values per loan in "read every field"`);
+  if (mp && mp.count !== count) notes.push(`MambuPy measured on ${int(mp.count)} of the ${int(count)} loans (its rate is per record)`);
+  for (const r of rows) {
+    log(`${r.measure}: mambu-ts ${int(r.mambuTs)} rec/s, floor ${int(r.floor)} rec/s (×${r.ratioToFloor} of floor), ` +
+      `MambuPy ${r.mambupy === null ? "n/a" : `${int(r.mambupy)} rec/s (mambu-ts ×${r.vsMambuPy})`}`);
+  }
+  const result = {
+    name: "hydration",
+    inputs: { records: count, pageSize, bytes, rounds, mambupyRecords: mp ? mp.count : null, customFieldSets: ["_Standard", "_Grouped"] },
+    rows,
+    notes,
+  };
+  process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+main();
