@@ -40,5 +40,8 @@ export class MambuDepositTransaction extends MambuEntity {
   }
 }
 export interface MambuDepositTransaction extends DepositTransaction {
+  /** Set by getDeposit(). */
   deposit?: MambuDeposit;
+  /** Flattened custom fields of the transaction. */
+  [customField: string]: unknown;
 }

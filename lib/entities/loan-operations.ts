@@ -24,7 +24,14 @@ export type LoanAction = LoanAccountAction["action"];
  * Options of `loan.disburse()` (`DisbursementLoanTransactionInput`). `disbursementDate` is
  * MambuPy's name for `valueDate`. Custom field sets of the transaction go as `_Set: {...}`.
  */
-export type DisburseOptions = Input<DisbursementLoanTransactionInput> & { disbursementDate?: DateInput | null } & CustomFieldSets & ActionOptions;
+export type DisburseOptions = Omit<Input<DisbursementLoanTransactionInput>, "valueDate" | "firstRepaymentDate"> & {
+  /** Value date; defaults to `disbursementDetails.expectedDisbursementDate` (null: Mambu's default). */
+  valueDate?: DateInput | null;
+  /** MambuPy's name for `valueDate`. */
+  disbursementDate?: DateInput | null;
+  /** Defaults to `disbursementDetails.firstRepaymentDate` (null: Mambu's default). */
+  firstRepaymentDate?: DateInput | null;
+} & CustomFieldSets & ActionOptions;
 /** Options of `loan.repay(amount, ...)` (`RepaymentLoanTransactionInput` besides the amount). */
 export type RepayOptions = Omit<Input<RepaymentLoanTransactionInput>, "amount"> & CustomFieldSets & ActionOptions;
 /** Options of `loan.applyFee(amount, ...)` (`FeeLoanTransactionInput` besides the amount). */

@@ -39,5 +39,8 @@ export class MambuTransaction extends MambuEntity {
   }
 }
 export interface MambuTransaction extends LoanTransaction {
+  /** Set by getLoan(). */
   loan?: MambuLoan;
+  /** Flattened custom fields of the transaction. */
+  [customField: string]: unknown;
 }

@@ -286,7 +286,7 @@ describe("applyFee (POST /loans/{id}/fee-transactions, FeeLoanTransactionInput)"
   test("a predefined fee may go without an amount", async () => {
     const loan = await readLoan();
     const seen: Captured = {};
-    tenant().post(`${LOAN_PATH}/fee-transactions`).reply(capture(seen, 201, { ...fixtureJson("loan-tx-repayment.json"), type: "FEE_APPLIED" }));
+    tenant().post(`${LOAN_PATH}/fee-transactions`).reply(capture(seen, 201, { ...fixtureJson<Bag>("loan-tx-repayment.json"), type: "FEE_APPLIED" }));
     expectRefresh();
     await loan.applyFee(undefined, { predefinedFeeKey: "8a00000000000000000000000000f002" });
     expectContract(seen, "POST", "/loans/{loanAccountId}/fee-transactions", "FeeLoanTransactionInput");
