@@ -74,18 +74,23 @@ test("fixtures are valid Mambu wire records", () => {
 });
 
 describe("setState and one method per action (POST /loans/{id}:changeState, LoanAccountAction)", () => {
+  // [action, call, state after (accountState or accountState/accountSubState)]
   const cases: [string, (l: MambuLoan, notes: string) => Promise<MambuLoan>, string][] = [
     ["REQUEST_APPROVAL", (l, n) => l.requestApproval(n), "PENDING_APPROVAL"],
     ["SET_INCOMPLETE", (l, n) => l.setIncomplete(n), "PARTIAL_APPLICATION"],
     ["APPROVE", (l, n) => l.approve(n), "APPROVED"],
     ["UNDO_APPROVE", (l, n) => l.undoApprove(n), "PENDING_APPROVAL"],
-    ["REJECT", (l, n) => l.reject(n), "CLOSED_REJECTED"],
-    ["WITHDRAW", (l, n) => l.withdraw(n), "CLOSED_WITHDRAWN"],
-    ["CLOSE", (l, n) => l.close(n), "CLOSED"],
+    ["REJECT", (l, n) => l.reject(n), "CLOSED/REJECTED"],
+    ["WITHDRAW", (l, n) => l.withdraw(n), "CLOSED/WITHDRAWN"],
+    ["CLOSE", (l, n) => l.close(n), "CLOSED/REPAID"],
     ["UNDO_REJECT", (l, n) => l.undoReject(n), "PENDING_APPROVAL"],
     ["UNDO_WITHDRAW", (l, n) => l.undoWithdraw(n), "PENDING_APPROVAL"],
     ["UNDO_CLOSE", (l, n) => l.undoClose(n), "ACTIVE"],
   ];
+  const stateOf = (after: string): Bag => {
+    const [accountState, accountSubState] = after.split("/");
+    return accountSubState ? { accountState, accountSubState } : { accountState };
+  };
 
   test("the helper list covers the Swagger enum exactly", () => {
     const { definition } = jest.requireActual("../../lib/generated/schema");
@@ -95,15 +100,17 @@ describe("setState and one method per action (POST /loans/{id}:changeState, Loan
   test.each(cases)("%s: posts { action, notes }, re-reads the loan and returns it", async (action, call, after) => {
     const loan = await readLoan({ accountState: "PENDING_APPROVAL" });
     const seen: Captured = {};
-    tenant().post(`${LOAN_PATH}:changeState`).reply(capture(seen, 200, loanWire({ accountState: after })));
-    const refresh = expectRefresh({ accountState: after, lastModifiedDate: "2021-04-03T10:00:00+05:30" });
+    const state = stateOf(after);
+    expect(validateAgainst("loans", { type: "object", ref: "LoanAccount" }, JSON.parse(loanWire(state)))).toEqual([]);
+    tenant().post(`${LOAN_PATH}:changeState`).reply(capture(seen, 200, loanWire(state)));
+    const refresh = expectRefresh({ ...state, lastModifiedDate: "2021-04-03T10:00:00+05:30" });
     const result = await call(loan, `notes for ${action}`);
     const body = expectContract(seen, "POST", "/loans/{loanAccountId}:changeState", "LoanAccountAction");
     expect(seen.body).toBe(JSON.stringify({ action, notes: `notes for ${action}` }));
     expect(body.action).toBe(action);
     expect(refresh.isDone()).toBe(true);
     expect(result).toBe(loan);
-    expect(loan.accountState).toBe(after);
+    expect([loan.accountState, loan.accountSubState]).toEqual([state.accountState, state.accountSubState]);
     expect(loan.lastModifiedDate?.toISO()).toBe("2021-04-03T10:00:00.000+05:30");
   });
 
@@ -300,12 +307,12 @@ describe("writeOff and payOff (answered 204: the refreshed loan is returned)", (
     const loan = await readLoan();
     const seen: Captured = {};
     tenant().post(`${LOAN_PATH}:writeOff`).reply(capture(seen, 204));
-    expectRefresh({ accountState: "CLOSED_WRITTEN_OFF" });
+    expectRefresh({ accountState: "CLOSED", accountSubState: "WRITTEN_OFF" });
     const result = await loan.writeOff("Uncollectable", { idempotencyKey: IDEMPOTENCY_KEY });
     expectContract(seen, "POST", "/loans/{loanAccountId}:writeOff", "LoanActionDetails");
     expect(seen.body).toBe('{"notes":"Uncollectable"}');
     expect(result).toBe(loan);
-    expect(loan.accountState).toBe("CLOSED_WRITTEN_OFF");
+    expect([loan.accountState, loan.accountSubState]).toEqual(["CLOSED", "WRITTEN_OFF"]);
     await expect(loan.writeOff("x", { notes: "y" } as never)).rejects.toThrow(/give notes as an argument/);
   });
 
