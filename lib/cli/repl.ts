@@ -1,0 +1,299 @@
+/**
+ * The mambu-ts REPL: Node's REPL with every export of mambu-ts in scope (entity classes,
+ * `mambuconfig`, `Decimal`, `DateTime`, the errors), top-level `await`, persistent history, a
+ * writer that prints entities, lists, schedules and errors readably (never a credential), and the
+ * commands `.help` and `.config`.
+ */
+import { homedir } from "node:os";
+import { join } from "node:path";
+import * as nodeRepl from "node:repl";
+import { PassThrough } from "node:stream";
+import { inspect } from "node:util";
+import * as api from "../index";
+import { MambuEntity } from "../core/entity";
+import { MambuCommError, MambuError, MambuTsError } from "../core/errors";
+import { ensureAccessors, MambuStruct } from "../core/struct";
+import type { StructClass } from "../core/struct";
+import { packageVersion } from "../transport";
+import { currencyOf, DEFAULT_COLUMNS, guessColumns, SCHEDULE_COLUMNS } from "./columns";
+import { configTable, maskUrl } from "./configview";
+import { entities, entityClasses } from "./entities";
+import { tableColumns } from "./output";
+import { renderTable } from "./table";
+
+/** Rows of a list shown in a table before "... N more". */
+const MAX_ROWS = 100;
+
+/** Everything the REPL puts in scope: every runtime export of mambu-ts, by its exported name. */
+export function replGlobals(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(api)) if (k !== "default" && k !== "__esModule") out[k] = v;
+  return out;
+}
+
+/**
+ * Puts the REPL's globals on `target` (default `globalThis`), so that `node -i -r mambu-ts/repl`
+ * and `mambu repl` see them; also installs the field accessors of every entity class so that tab
+ * completion lists their fields before the first record is read. Returns the names installed.
+ */
+export function installGlobals(target: object = globalThis): string[] {
+  const g = replGlobals();
+  for (const [k, v] of Object.entries(g)) {
+    Object.defineProperty(target, k, { value: v, writable: true, configurable: true, enumerable: false });
+  }
+  for (const cls of entityClasses().values()) ensureAccessors(cls as unknown as StructClass);
+  if (typeof g.MambuInstallment === "function") ensureAccessors(g.MambuInstallment as unknown as StructClass);
+  return Object.keys(g);
+}
+
+/** Options of {@link formatReplValue}. */
+export interface FormatOptions {
+  colors?: boolean;
+}
+
+function entityTable(rows: readonly unknown[], paths: readonly string[], currency?: string): string {
+  const shown = rows.slice(0, MAX_ROWS);
+  const table = renderTable(shown, tableColumns(shown, paths, false, currency));
+  return rows.length > MAX_ROWS ? `${table}\n... ${rows.length - MAX_ROWS} more (index the array, e.g. x[${MAX_ROWS}], or x.slice(${MAX_ROWS}))` : table;
+}
+
+/** The columns shown for a list of records of one class. */
+function columnsOf(cls: Function, rows: readonly unknown[]): readonly string[] {
+  if (cls.name === "MambuInstallment") return SCHEDULE_COLUMNS;
+  const e = entities().find((x) => x.cls === cls);
+  return (e && DEFAULT_COLUMNS[e.name]) ?? guessColumns(rows);
+}
+
+/** How an error prints: Mambu errors with their code, status, reason and request; no stack for library errors. */
+export function formatError(e: Error, opts: FormatOptions = {}): string {
+  if (e instanceof MambuError) {
+    const fields: Record<string, unknown> = {};
+    for (const k of ["errorCode", "status", "errorReason", "errorSource", "attempts", "method", "url"] as const) {
+      if (e[k] !== undefined) fields[k] = e[k];
+    }
+    if (e.errors.length > 1) fields.errors = e.errors;
+    const kind = e instanceof MambuCommError ? "MambuCommError" : e.name;
+    return `${kind}: ${e.message} ${inspect(fields, { colors: opts.colors, breakLength: 100 })}`;
+  }
+  if (e instanceof MambuTsError) return `${e.name}: ${e.message}`;
+  return inspect(e, { colors: opts.colors });
+}
+
+/**
+ * How the REPL prints a value: one entity as `MambuLoan(54321) { ... }` (money with its decimals,
+ * dates with their offset), a list of records or a schedule as a table, errors readably, lazy chains
+ * and lists as what they are; anything else as Node prints it.
+ */
+export function formatReplValue(v: unknown, opts: FormatOptions = {}): string {
+  if (v instanceof Error) return formatError(v, opts);
+  if (Array.isArray(v) && v.length > 0 && v[0] instanceof MambuStruct) {
+    const cls = (v[0] as object).constructor;
+    const homogeneous = v.every((x) => x instanceof MambuStruct && x.constructor === cls);
+    if (homogeneous && (v[0] instanceof MambuEntity || cls.name === "MambuInstallment")) {
+      const label = cls.name === "MambuInstallment" ? `schedule: ${v.length} installment${v.length === 1 ? "" : "s"}` : `${v.length} × ${cls.name}`;
+      return `${label}\n${entityTable(v, columnsOf(cls, v), currencyOf(v[0]))}`;
+    }
+  }
+  return inspect(v, { colors: opts.colors, showProxy: false, depth: 3 });
+}
+
+/** The text of `.help`: what is loaded, three examples, the commands. */
+export function helpText(server?: nodeRepl.REPLServer): string {
+  const names = Object.keys(replGlobals());
+  const entityNames = [...entityClasses().values()].map((c) => c.name).sort();
+  const others = names.filter((n) => !entityNames.includes(n)).sort();
+  const commands = server
+    ? Object.entries(server.commands)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([n, c]) => `  .${n.padEnd(8)} ${c?.help ?? ""}`)
+    : [];
+  return [
+    `mambu-ts ${packageVersion()} REPL: top-level await works; Tab completes fields and custom fields (client.<Tab>).`,
+    "",
+    `Entities: ${entityNames.join(", ")}`,
+    `Also:     ${others.join(", ")}`,
+    "",
+    "Examples:",
+    '  > const client = await MambuClient.get("0512N0025", { detailsLevel: "FULL" }); client.firstName',
+    '  > await MambuLoan.get("54321").getSchedule()',
+    '  > await MambuLoan.search({ filterCriteria: [{ field: "accountState", operator: "EQUALS", value: "ACTIVE" }], limit: 5 })',
+    "",
+    "Commands:",
+    ...commands,
+    "",
+  ].join("\n");
+}
+
+/** Where the connection points, for the banner (`(not configured)` when there is no apiurl). */
+function target(sandboxUrl?: string): string {
+  if (sandboxUrl) return `the embedded sandbox at ${sandboxUrl} (demo tenant, user demo)`;
+  const url = api.mambuconfig.get("apiurl");
+  return url ? `Mambu at ${maskUrl(url)}` : "no tenant configured (set MAMBU_API_URL, ~/.mambupy.rc, or run mambu repl --sandbox)";
+}
+
+/** Options of {@link decorateRepl}. */
+export interface DecorateOptions {
+  /** Set when the session uses the embedded sandbox (shown in the banner and `.config`). */
+  sandboxUrl?: string;
+}
+
+/** Methods and fields of an entity class (its prototype chain up to MambuStruct), for completion. */
+export function memberNames(cls: Function): string[] {
+  const names = new Set<string>();
+  for (let p = cls.prototype as object | null; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const n of Object.getOwnPropertyNames(p)) if (n !== "constructor" && /^[A-Za-z_$][\w$]*$/.test(n)) names.add(n);
+  }
+  return [...names].sort();
+}
+
+/** A REPL completer: the text before the cursor → [completions, the part they complete]. */
+export type Completer = (line: string, cb: (err: Error | null, result: [string[], string]) => void) => void;
+
+const CHAIN = /(\b(Mambu[A-Za-z]+)\.get\((?:[^()]|\([^()]*\))*\))\.([A-Za-z_$][\w$]*)?$/;
+
+/**
+ * A completer that also completes members of a fluent chain (`MambuLoan.get("54321").getSch<Tab>`):
+ * the chain is lazy and has no keys of its own, so its members are the entity class's.
+ */
+export function chainCompleter(inner: Completer): Completer {
+  return (line, cb) => {
+    const m = CHAIN.exec(line);
+    const cls = m ? (globalThis as Record<string, unknown>)[m[2]] : undefined;
+    if (m && typeof cls === "function" && cls.prototype instanceof MambuStruct) {
+      const start = m[3] ?? "";
+      const hits = memberNames(cls).filter((n) => n.startsWith(start)).map((n) => `${m[1]}.${n}`);
+      cb(null, [hits, m[0]]);
+      return;
+    }
+    inner(line, cb);
+  };
+}
+
+/** Adds the mambu-ts writer, completion of chains, `.help` and `.config` to a REPL server (the one `node -i` starts, or ours). */
+export function decorateRepl(server: nodeRepl.REPLServer, opts: DecorateOptions = {}): nodeRepl.REPLServer {
+  const writer = ((v: unknown) => formatReplValue(v, { colors: server.useColors })) as nodeRepl.REPLWriter;
+  (server as unknown as { writer: nodeRepl.REPLWriter }).writer = writer;
+  const inner = server.completer.bind(server) as Completer;
+  (server as unknown as { completer: Completer }).completer = chainCompleter(inner);
+  server.defineCommand("help", {
+    help: "What is loaded, examples and commands",
+    action() {
+      this.clearBufferedCommand();
+      this.output.write(helpText(this));
+      this.displayPrompt();
+    },
+  });
+  server.defineCommand("config", {
+    help: "The effective configuration and where each value comes from (secrets masked)",
+    action() {
+      this.clearBufferedCommand();
+      let text: string;
+      try {
+        text = configTable();
+      } catch (e) {
+        text = formatError(e as Error);
+      }
+      this.output.write(`${text}\n${opts.sandboxUrl ? `(the embedded sandbox: ${opts.sandboxUrl})\n` : ""}`);
+      this.displayPrompt();
+    },
+  });
+  return server;
+}
+
+/** Options of {@link startRepl}. */
+export interface StartReplOptions extends DecorateOptions {
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  /** History file (default env MAMBU_REPL_HISTORY, else ~/.mambu_repl_history; "" keeps none). */
+  historyPath?: string;
+  /** Prompt (default `mambu> `). */
+  prompt?: string;
+  /** Force terminal mode (default: whether output is a TTY). */
+  terminal?: boolean;
+}
+
+/** The history file of the REPL: env MAMBU_REPL_HISTORY, else ~/.mambu_repl_history ("" keeps none). */
+export function historyFile(): string {
+  const env = process.env.MAMBU_REPL_HISTORY;
+  return env !== undefined ? env : join(homedir(), ".mambu_repl_history");
+}
+
+/**
+ * Feeds piped input to the REPL one line at a time: the next line is released only when the REPL
+ * shows its prompt again, so `await` lines finish before the following lines run and nothing is
+ * lost when the input ends (Node's REPL only waits for awaits when typing in a terminal).
+ */
+export class LineGate {
+  /** What the REPL reads. */
+  readonly stream = new PassThrough();
+  private readonly queue: string[] = [];
+  private partial = "";
+  private ended = false;
+  private outstanding = true;
+
+  constructor(input: NodeJS.ReadableStream) {
+    input.setEncoding?.("utf8");
+    input.on("data", (chunk: string | Buffer) => {
+      const lines = (this.partial + String(chunk)).split("\n");
+      this.partial = lines.pop() ?? "";
+      for (const l of lines) this.queue.push(`${l}\n`);
+      this.pump();
+    });
+    input.on("end", () => {
+      if (this.partial) this.queue.push(`${this.partial}\n`);
+      this.partial = "";
+      this.ended = true;
+      this.pump();
+    });
+  }
+
+  /** The REPL is ready for the next line (its prompt is shown). */
+  ready(): void {
+    this.outstanding = false;
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.outstanding) return;
+    const line = this.queue.shift();
+    if (line !== undefined) {
+      this.outstanding = true;
+      this.stream.write(line);
+    } else if (this.ended) {
+      this.outstanding = true;
+      this.stream.end();
+    }
+  }
+}
+
+/** Starts the mambu-ts REPL on stdin/stdout (or the given streams); resolves nothing, emits `exit` when done. */
+export function startRepl(opts: StartReplOptions = {}): nodeRepl.REPLServer {
+  installGlobals(globalThis);
+  const input = opts.input ?? process.stdin;
+  const output = opts.output ?? process.stdout;
+  const terminal = opts.terminal ?? !!(output as { isTTY?: boolean }).isTTY;
+  const gate = terminal ? undefined : new LineGate(input);
+  output.write(`mambu-ts ${packageVersion()}: ${target(opts.sandboxUrl)}. Type .help for what is loaded.\n`);
+  const server = nodeRepl.start({
+    prompt: opts.prompt ?? "mambu> ",
+    input: gate?.stream ?? input,
+    output,
+    terminal,
+    useGlobal: true,
+    ignoreUndefined: true,
+  });
+  decorateRepl(server, opts);
+  if (gate) {
+    const displayPrompt = server.displayPrompt.bind(server);
+    server.displayPrompt = (preserveCursor?: boolean) => {
+      displayPrompt(preserveCursor);
+      gate.ready();
+    };
+    gate.ready();
+  }
+  const history = opts.historyPath ?? historyFile();
+  server.setupHistory(history, (err) => {
+    if (err) output.write(`(history not kept: ${err.message})\n`);
+  });
+  return server;
+}
