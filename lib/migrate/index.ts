@@ -1,0 +1,254 @@
+/**
+ * The migration toolkit: load a lender's book (clients, groups, loans, schedules, fees, repayments
+ * from CSV or JSON lines) into Mambu exactly once, resumably, under rate limits.
+ *
+ * ```ts
+ * import { runMigration } from "mambu-ts/migrate";
+ * const result = await runMigration("config/migration/plan.yaml", { target: "sandbox", reconcile: true });
+ * console.log(result.exitCode, result.summary?.requestsPerSecond, result.reconciliation?.equal);
+ * ```
+ *
+ * The flow: load the plan (plan.ts) → read the tenant's reference data (tenant.ts) → read, map and
+ * validate every row (sources.ts, mapping.ts, validate.ts) — nothing is written unless the plan is
+ * clean or `skipInvalid` → run the units concurrently under the rate limit (runner.ts, steps.ts,
+ * ratelimit.ts), recording each step in the journal (journal.ts) → summary, failures files and
+ * report (report.ts) → optional reconciliation (reconcile.ts).
+ */
+import { mkdirSync } from "fs";
+import { join, resolve } from "path";
+import nodeFetch from "node-fetch";
+import { mambuconfig } from "../config";
+import { MambuConnector } from "../transport";
+import { parseRetryAfter } from "../transport/retrypolicy";
+import { Journal } from "./journal";
+import { loadPlan, PlanError } from "./plan";
+import { Progress } from "./progress";
+import { parseRate, RateLimiter } from "./ratelimit";
+import { formatReconciliation, reconcile, Reconciliation } from "./reconcile";
+import { buildReport, FailedRows, formatSummary, Report, summarize, Summary, writeFailures, writeReport } from "./report";
+import { newStats, runUnits } from "./runner";
+import { loadReferenceData } from "./tenant";
+import { Book, formatProblem, Plan, Problem } from "./types";
+import { buildBook } from "./validate";
+
+export { loadPlan, parsePlan, PlanError, STEP_SOURCE } from "./plan";
+export { buildBook, sumDecimals } from "./validate";
+export { CsvParser, parseCsvText, readSource, formatRows, csvLine, SourceError } from "./sources";
+export type { SourceRow, SourceLayout, SourceFormat } from "./sources";
+export { Journal } from "./journal";
+export type { JournalRecord, StepRecord, UnitRecord } from "./journal";
+export { idempotencyKey, derivedExternalId, disbursementExternalId } from "./keys";
+export { RateLimiter, parseRate } from "./ratelimit";
+export { reconcile, formatReconciliation, METRICS } from "./reconcile";
+export type { Reconciliation, Figures, Metric } from "./reconcile";
+export { formatSummary, ERROR_COLUMN } from "./report";
+export type { Summary, Report, FailedRows } from "./report";
+export { loadReferenceData } from "./tenant";
+export type { ReferenceData } from "./tenant";
+export { formatProblem, STEP_NAMES, SOURCE_NAMES } from "./types";
+export type { Plan, PlanSpec, Problem, Book, Unit, LoanPlan, TxPlan, StepName, SourceName, MappingSpec, FieldMapSpec, FieldRuleSpec } from "./types";
+export type { RunStats } from "./runner";
+
+/** Faults of a sandbox rehearsal (see the sandbox's FaultOptions). */
+export interface SandboxFaultOptions {
+  latencyMs?: number;
+  jitterMs?: number;
+  rate429?: number;
+  retryAfterSeconds?: number;
+  rate5xx?: number;
+  dropRate?: number;
+  seed?: number;
+}
+
+/** Options of {@link runMigration}. */
+export interface MigrationOptions {
+  /**
+   * "tenant" (default): the tenant of `connection` or of `mambuconfig` (environment, rc files);
+   * "sandbox": a rehearsal against the embedded sandbox (demo tenant), started and stopped here.
+   */
+  target?: "tenant" | "sandbox";
+  /** Credentials and host, when not those of `mambuconfig`. */
+  connection?: { apiurl?: string; apiuser?: string; apipwd?: string; apikey?: string };
+  /** Sandbox rehearsal: faults to inject, and a state file to keep the sandbox's tenant in between runs. */
+  sandbox?: { faults?: SandboxFaultOptions; persist?: string };
+  /** Validate only: report every problem, write nothing. */
+  check?: boolean;
+  /** Write the valid clients and report the skipped rows (default: refuse a plan with problems). */
+  skipInvalid?: boolean;
+  /** Continue from the journal of an earlier run (default: start a new journal; the tenant is still checked). */
+  resume?: boolean;
+  /** Clients migrated at once (default 8). */
+  concurrency?: number;
+  /** Global request rate: a number per second or text like "20/s", "1200/min" (default: none until a 429). */
+  rate?: number | string;
+  /** Retries of a failing request (default 8). */
+  retries?: number;
+  /** Per-attempt timeout in ms (default: the connector's). */
+  timeout?: number;
+  /** Directory of the journal and failures files (default `.mambu-journal/<plan id>`). */
+  workdir?: string;
+  /** Where to write report.json (default: not written). */
+  report?: string;
+  /** Compare source and tenant after the run. */
+  reconcile?: boolean;
+  /** Tenant offset for dates without one (default: plan, then config `tenantoffset`, then the sandbox's). */
+  tenantOffset?: string;
+  /** Progress display (default "auto": a bar on a terminal, lines elsewhere). */
+  progress?: "auto" | "bar" | "lines" | "none";
+  /** Seconds between progress lines when not on a terminal (default 5). */
+  progressInterval?: number;
+  /** Where the summary and problems go (default process.stdout; null: nowhere). */
+  stdout?: NodeJS.WritableStream | null;
+  /** Where progress goes (default process.stderr). */
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** Stops taking new clients (the journal stays consistent; resume later). */
+  signal?: AbortSignal;
+}
+
+/** What {@link runMigration} did. */
+export interface MigrationResult {
+  /** 0: everything migrated (and reconciled); 1: some clients failed, were skipped or differ; 2: the plan or rows are invalid. */
+  exitCode: 0 | 1 | 2;
+  ok: boolean;
+  problems: Problem[];
+  book?: Book;
+  summary?: Summary;
+  reconciliation?: Reconciliation;
+  failed: FailedRows[];
+  journal?: string;
+  failuresPlan?: string;
+  report?: Report;
+  /** Whether the run was stopped by `signal` before every client was done. */
+  stopped: boolean;
+}
+
+interface Counters {
+  requests: number;
+  throttled: number;
+  retries: number;
+}
+
+function makeConnector(opts: MigrationOptions, sandboxUrl: string | undefined, limiter: RateLimiter, counters: Counters): MambuConnector {
+  const fetch = (async (url: Parameters<typeof nodeFetch>[0], init?: Parameters<typeof nodeFetch>[1]) => {
+    await limiter.take();
+    counters.requests++;
+    const res = await nodeFetch(url, init);
+    if (res.status === 429) {
+      counters.throttled++;
+      limiter.on429(parseRetryAfter(res.headers.get("retry-after")));
+    }
+    return res;
+  }) as unknown as typeof nodeFetch;
+  const c = opts.connection ?? {};
+  return new MambuConnector({
+    ...(sandboxUrl ? { apiurl: sandboxUrl, apiuser: "demo", apipwd: "demo" } : c),
+    fetch,
+    retries: opts.retries ?? 8,
+    timeout: opts.timeout,
+    logger: { warn: () => void counters.retries++ },
+  });
+}
+
+/**
+ * Runs a migration plan (a path to a plan file, or a loaded {@link Plan}): validation before any
+ * write, then the units, summary, failures files, report and reconciliation as the options say.
+ * Never throws for problems of the plan or its rows (they are in the result, exit code 2); throws
+ * for problems of the environment (unreachable tenant before validation, unwritable workdir).
+ */
+export async function runMigration(planOrPath: string | Plan, options: MigrationOptions = {}): Promise<MigrationResult> {
+  const out = options.stdout === undefined ? process.stdout : options.stdout;
+  const say = (text: string): void => void out?.write(`${text}\n`);
+  let plan: Plan;
+  try {
+    plan = typeof planOrPath === "string" ? loadPlan(planOrPath) : planOrPath;
+  } catch (e) {
+    if (e instanceof PlanError) {
+      for (const p of e.problems) say(formatProblem(p));
+      return { exitCode: 2, ok: false, problems: e.problems, failed: [], stopped: false };
+    }
+    throw e;
+  }
+  const target = options.target ?? "tenant";
+  const rate = typeof options.rate === "string" ? parseRate(options.rate) : options.rate;
+  const limiter = new RateLimiter({ rate });
+  const counters: Counters = { requests: 0, throttled: 0, retries: 0 };
+
+  let sandbox: { url: string; stop(): Promise<void>; clock: { offset: string; nowIso(): string } } | undefined;
+  if (target === "sandbox") {
+    // loaded only for rehearsals
+    const { startSandbox } = await import("../sandbox");
+    sandbox = await startSandbox({ port: 0, faults: options.sandbox?.faults, persist: options.sandbox?.persist });
+  }
+  try {
+    const conn = makeConnector(options, sandbox?.url, limiter, counters);
+    const offset = options.tenantOffset ?? plan.spec.tenantOffset ?? sandbox?.clock.offset ?? mambuconfig.tenantoffset;
+    const refs = await loadReferenceData(conn);
+    let book: Book;
+    try {
+      book = await buildBook(plan, { refs, conn, offset, skipInvalid: options.skipInvalid, now: sandbox?.clock.nowIso() });
+    } catch (e) {
+      if (e instanceof PlanError) {
+        for (const p of e.problems) say(formatProblem(p));
+        return { exitCode: 2, ok: false, problems: e.problems, failed: [], stopped: false };
+      }
+      throw e;
+    }
+    const problems = book.problems;
+    if (problems.length) {
+      for (const p of problems) say(formatProblem(p));
+      say(`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${new Set(problems.map((p) => `${p.file}:${p.line}`)).size} rows${options.skipInvalid ? `; skipping ${book.skipped.length} clients or rows` : "; nothing was sent (fix them, or use --skip-invalid)"}`);
+    }
+    if (problems.length && !options.skipInvalid) return { exitCode: 2, ok: false, problems, book, failed: [], stopped: false };
+    if (options.check) {
+      say(`plan ${plan.id} is ${problems.length ? "valid once the rows above are skipped" : "valid"}: ${book.units.length} clients and groups, ${book.totalSteps} steps`);
+      return { exitCode: problems.length ? 1 : 0, ok: !problems.length, problems, book, failed: [], stopped: false };
+    }
+
+    const workdir = resolve(options.workdir ?? join(".mambu-journal", plan.id));
+    mkdirSync(workdir, { recursive: true });
+    const journal = Journal.open(join(workdir, "journal.jsonl"), { planId: plan.id, planHash: plan.hash, resume: options.resume === true });
+    const stats = newStats(book);
+    counters.requests = 0;
+    counters.throttled = 0;
+    counters.retries = 0;
+    Object.defineProperties(stats, {
+      requests: { get: () => counters.requests, enumerable: true },
+      throttled: { get: () => counters.throttled, enumerable: true },
+      retries: { get: () => counters.retries, enumerable: true },
+    });
+    const progress = new Progress(stats, { mode: options.progress, stream: options.stderr, interval: options.progressInterval, rateLimit: () => limiter.currentRate });
+    progress.start();
+    try {
+      await runUnits({ conn, plan, book, journal, stats, concurrency: options.concurrency ?? 8, signal: options.signal, onProgress: () => progress.tick() });
+    } finally {
+      progress.stop();
+      journal.close();
+    }
+    const summary = summarize(plan, book, stats);
+    const stopped = options.signal?.aborted === true && stats.units.done + stats.units.failed < stats.units.total;
+    say(formatSummary(summary));
+    if (stopped) say(`stopped: ${stats.units.total - stats.units.done - stats.units.failed} clients not started; continue with --resume`);
+
+    const failed: FailedRows[] = [
+      ...stats.failures.map((f) => ({ unit: f.unit.key, rows: f.unit.rows, reason: f.reason })),
+      ...book.skipped.map((s) => ({ unit: s.unit, rows: s.rows, reason: `invalid: ${s.reasons.join("; ")}` })),
+    ];
+    for (const f of stats.failures.slice(0, 20)) say(`failed ${f.unit.key}: ${f.reason}`);
+    if (stats.failures.length > 20) say(`... and ${stats.failures.length - 20} more failures`);
+    const failuresPlan = writeFailures(join(workdir, "failures"), plan, book, failed);
+    if (failuresPlan) say(`failed rows: ${failuresPlan} (correct them and run it; same plan id, so finished steps are adopted)`);
+
+    let rec: Reconciliation | undefined;
+    if (options.reconcile) {
+      rec = await reconcile(conn, plan, book, options.concurrency ?? 8);
+      say(formatReconciliation(rec));
+    }
+    const ok = failed.length === 0 && !stopped && (rec ? rec.equal : true);
+    const report = buildReport({ plan, target, ok, summary, problems, failed, reconciliation: rec, journal: journal.path, failuresPlan });
+    if (options.report) writeReport(options.report, report);
+    conn.close();
+    return { exitCode: ok ? 0 : 1, ok, problems, book, summary, reconciliation: rec, failed, journal: journal.path, failuresPlan, report, stopped };
+  } finally {
+    await sandbox?.stop();
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Reconciliation: per unit and in total, what the source says (holders, loans, loan amounts, amounts
+ * disbursed, fees, repayments and their counts) against what the tenant holds (the loans' amounts,
+ * their transactions, and the amounts paid according to the loans' balances), with the differences.
+ */
+import Decimal from "decimal.js";
+import { renderTable } from "../cli/table";
+import type { MambuConnector } from "../transport";
+import { encodeSegment } from "../transport";
+import { getAllPages, getRecord } from "./tenant";
+import type { Book, Plan, Unit } from "./types";
+
+/** The figures compared, in display order. */
+export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid"] as const;
+/** One figure. */
+export type Metric = (typeof METRICS)[number];
+/** Figures of one side. */
+export type Figures = Record<Metric, Decimal>;
+
+/** One unit's differences. */
+export interface UnitReconciliation {
+  unit: string;
+  source: Figures;
+  tenant: Figures;
+  /** Metrics that differ. */
+  differences: Metric[];
+}
+
+/** The outcome of a reconciliation. */
+export interface Reconciliation {
+  equal: boolean;
+  totals: { source: Figures; tenant: Figures };
+  units: UnitReconciliation[];
+}
+
+const zero = (): Figures => Object.fromEntries(METRICS.map((m) => [m, new Decimal(0)])) as Figures;
+const dec = (v: unknown): Decimal => {
+  if (v === undefined || v === null || v === "") return new Decimal(0);
+  try {
+    return new Decimal(String(v));
+  } catch {
+    return new Decimal(0);
+  }
+};
+
+/** What the source expects of a unit under a plan. */
+export function sourceFigures(u: Unit, plan: Plan): Figures {
+  const f = zero();
+  const s = plan.steps;
+  f.holders = new Decimal(1);
+  if (!s.has("loan")) return f;
+  for (const l of u.loans) {
+    f.loans = f.loans.plus(1);
+    f.loanAmount = f.loanAmount.plus(l.loanAmount);
+    if (l.disburse && s.has("disburse")) f.disbursed = f.disbursed.plus(l.loanAmount);
+    for (const t of l.transactions) {
+      if (!s.has(t.kind)) continue;
+      if (t.kind === "fee") {
+        f.fees = f.fees.plus(t.amount);
+        f.feeCount = f.feeCount.plus(1);
+      } else {
+        f.repaid = f.repaid.plus(t.amount);
+        f.repaymentCount = f.repaymentCount.plus(1);
+        f.paid = f.paid.plus(t.amount);
+      }
+    }
+  }
+  return f;
+}
+
+/** What the tenant holds for a unit (its plan loans only). */
+export async function tenantFigures(conn: MambuConnector, u: Unit): Promise<Figures> {
+  const f = zero();
+  const holder = await getRecord(conn, `/${u.kind === "group" ? "groups" : "clients"}/${encodeSegment(u.id)}`);
+  if (!holder) return f;
+  f.holders = new Decimal(1);
+  for (const l of u.loans) {
+    const loan = await getRecord(conn, `/loans/${encodeSegment(l.id)}`);
+    if (!loan || loan.accountHolderKey !== holder.encodedKey) continue;
+    f.loans = f.loans.plus(1);
+    f.loanAmount = f.loanAmount.plus(dec(loan.loanAmount));
+    const b = (loan.balances ?? {}) as Record<string, unknown>;
+    f.paid = f.paid.plus(dec(b.principalPaid)).plus(dec(b.interestPaid)).plus(dec(b.feesPaid)).plus(dec(b.penaltyPaid));
+    const txs = await getAllPages(conn, `/loans/${encodeSegment(l.id)}/transactions`);
+    for (const t of txs) {
+      if (t.adjustmentTransactionKey) continue; // reversed
+      const amount = dec(t.amount);
+      switch (t.type) {
+        case "DISBURSEMENT":
+          f.disbursed = f.disbursed.plus(amount);
+          break;
+        case "FEE_APPLIED":
+          f.fees = f.fees.plus(amount);
+          f.feeCount = f.feeCount.plus(1);
+          break;
+        case "REPAYMENT":
+          f.repaid = f.repaid.plus(amount);
+          f.repaymentCount = f.repaymentCount.plus(1);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  return f;
+}
+
+/** Compares every unit of the book with the tenant, `concurrency` units at a time. */
+export async function reconcile(conn: MambuConnector, plan: Plan, book: Book, concurrency = 8): Promise<Reconciliation> {
+  const units: UnitReconciliation[] = new Array(book.units.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, book.units.length)) }, async () => {
+      while (next < book.units.length) {
+        const i = next++;
+        const u = book.units[i];
+        const source = sourceFigures(u, plan);
+        const tenant = await tenantFigures(conn, u);
+        units[i] = { unit: u.key, source, tenant, differences: METRICS.filter((m) => !source[m].equals(tenant[m])) };
+      }
+    }),
+  );
+  const totals = { source: zero(), tenant: zero() };
+  for (const r of units) {
+    for (const m of METRICS) {
+      totals.source[m] = totals.source[m].plus(r.source[m]);
+      totals.tenant[m] = totals.tenant[m].plus(r.tenant[m]);
+    }
+  }
+  return { equal: units.every((r) => r.differences.length === 0), totals, units };
+}
+
+const money = new Set<Metric>(["loanAmount", "disbursed", "fees", "repaid", "paid"]);
+const show = (m: Metric, d: Decimal): string => (money.has(m) ? d.toFixed(2) : d.toString());
+
+/** The reconciliation as text: a totals table, then the units that differ (at most `limit`). */
+export function formatReconciliation(r: Reconciliation, limit = 20): string {
+  const rows = METRICS.map((m) => ({
+    metric: m,
+    source: show(m, r.totals.source[m]),
+    tenant: show(m, r.totals.tenant[m]),
+    diff: r.totals.tenant[m].equals(r.totals.source[m]) ? "=" : show(m, r.totals.tenant[m].minus(r.totals.source[m])),
+  }));
+  const out = [
+    renderTable(rows, [
+      { header: "metric", value: (x) => x.metric },
+      { header: "source", value: (x) => x.source, align: "right" },
+      { header: "tenant", value: (x) => x.tenant, align: "right" },
+      { header: "difference", value: (x) => x.diff, align: "right" },
+    ]),
+  ];
+  const differing = r.units.filter((u) => u.differences.length);
+  if (!differing.length) out.push(`all ${r.units.length} clients and groups reconcile: source and tenant are equal`);
+  else {
+    out.push(`${differing.length} of ${r.units.length} clients and groups differ:`);
+    const lines = differing.slice(0, limit).flatMap((u) => u.differences.map((m) => ({ unit: u.unit, metric: m, source: show(m, u.source[m]), tenant: show(m, u.tenant[m]) })));
+    out.push(
+      renderTable(lines, [
+        { header: "unit", value: (x) => x.unit },
+        { header: "metric", value: (x) => x.metric },
+        { header: "source", value: (x) => x.source, align: "right" },
+        { header: "tenant", value: (x) => x.tenant, align: "right" },
+      ]),
+    );
+    if (differing.length > limit) out.push(`... and ${differing.length - limit} more (see the report)`);
+  }
+  return out.join("\n");
+}
+
+/** Figures as plain strings (report.json). */
+export function figuresJson(f: Figures): Record<Metric, string> {
+  return Object.fromEntries(METRICS.map((m) => [m, f[m].toString()])) as Record<Metric, string>;
+}

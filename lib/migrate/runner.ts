@@ -1,0 +1,181 @@
+/**
+ * Runs the units of a book: a pool of `concurrency` workers takes units in order (clients first,
+ * then groups, which wait for their member clients), runs the steps of each unit one after the
+ * other, and isolates failures — a unit that fails is recorded with its reason (journal and
+ * statistics) and the others go on. Units the journal records as done are skipped on resume.
+ */
+import { MambuError } from "../core/errors";
+import type { MambuConnector } from "../transport";
+import type { Journal } from "./journal";
+import { rowKey } from "./keys";
+import { holderStep, loanSteps, StepContext, StepError, StepOutcome } from "./steps";
+import type { Book, Plan, StepName, Unit } from "./types";
+import { unitSteps } from "./validate";
+
+/** Counters of a run, updated as it goes (progress reads them). */
+export interface RunStats {
+  startedAt: number;
+  units: { total: number; done: number; failed: number; resumed: number };
+  steps: { total: number; done: number; created: number; adopted: number; journal: number };
+  byStep: Partial<Record<StepName, { created: number; adopted: number; journal: number }>>;
+  /** HTTP attempts (retries included), 429 answers and retries, maintained by the transport hooks. */
+  requests: number;
+  throttled: number;
+  retries: number;
+  failures: Array<{ unit: Unit; reason: string }>;
+}
+
+/** A fresh set of counters. */
+export function newStats(book: Book): RunStats {
+  return {
+    startedAt: Date.now(),
+    units: { total: book.units.length, done: 0, failed: 0, resumed: 0 },
+    steps: { total: book.totalSteps, done: 0, created: 0, adopted: 0, journal: 0 },
+    byStep: {},
+    requests: 0,
+    throttled: 0,
+    retries: 0,
+    failures: [],
+  };
+}
+
+/** Options of {@link runUnits}. */
+export interface RunnerOptions {
+  conn: MambuConnector;
+  plan: Plan;
+  book: Book;
+  journal: Journal;
+  stats: RunStats;
+  concurrency: number;
+  /** Stops taking new units (units under way finish their current step and stop). */
+  signal?: AbortSignal;
+  /** Called after each step and unit. */
+  onProgress?: () => void;
+}
+
+interface Deferred {
+  promise: Promise<string>;
+  resolve(key: string): void;
+  reject(e: Error): void;
+  settled: boolean;
+}
+
+function deferred(): Deferred {
+  let resolve!: (k: string) => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<string>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  const d: Deferred = {
+    promise,
+    settled: false,
+    resolve: (k) => {
+      d.settled = true;
+      resolve(k);
+    },
+    reject: (e) => {
+      d.settled = true;
+      reject(e);
+    },
+  };
+  return d;
+}
+
+/** Why a unit failed, in one line (Mambu's error reason when there is one). */
+export function failureReason(e: unknown): string {
+  if (e instanceof StepError) {
+    const c = e.cause;
+    const detail = c instanceof MambuError ? c.message + (c.errors.length && c.errors[0].errorSource ? ` (${String(c.errors[0].errorSource)})` : "") : c instanceof Error ? c.message : String(c);
+    return `${e.step} ${e.where}: ${detail}`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Runs every unit of the book (see the module comment); resolves when all are done or failed. */
+export async function runUnits(opts: RunnerOptions): Promise<void> {
+  const { plan, book, journal, stats } = opts;
+  const holders = new Map<string, Deferred>();
+  for (const u of book.units) if (u.kind === "client") holders.set(u.id, deferred());
+
+  const clientKey = async (id: string): Promise<string> => {
+    const d = holders.get(id);
+    if (d) {
+      try {
+        return await d.promise;
+      } catch (e) {
+        throw new Error(`client ${id} could not be migrated (${(e as Error).message})`);
+      }
+    }
+    const ext = book.external.get(id);
+    if (ext) return ext.encodedKey;
+    throw new Error(`client ${id} is neither in the plan nor in the tenant`);
+  };
+  const onStep = (_u: Unit, step: StepName, outcome: StepOutcome): void => {
+    const b = (stats.byStep[step] ??= { created: 0, adopted: 0, journal: 0 });
+    b[outcome]++;
+    stats.steps[outcome]++;
+    stats.steps.done++;
+    opts.onProgress?.();
+  };
+  const ctx: StepContext = { conn: opts.conn, plan, journal, clientKey, onStep, signal: opts.signal };
+
+  const runOne = async (u: Unit): Promise<void> => {
+    const holder = u.kind === "client" ? holders.get(u.id) : undefined;
+    const prior = journal.unit(u.key);
+    if (prior?.status === "done") {
+      const n = unitSteps(u, plan);
+      stats.steps.journal += n;
+      stats.steps.done += n;
+      stats.units.resumed++;
+      stats.units.done++;
+      const rec = journal.step(u.kind === "group" ? rowKey.group(u.id) : rowKey.client(u.id), u.kind);
+      if (holder) {
+        if (rec?.key) holder.resolve(rec.key);
+        else {
+          try {
+            holder.resolve(await holderStep(ctx, u));
+          } catch (e) {
+            holder.reject(e as Error);
+          }
+        }
+      }
+      opts.onProgress?.();
+      return;
+    }
+    let key: string;
+    try {
+      key = await holderStep(ctx, u);
+      holder?.resolve(key);
+    } catch (e) {
+      holder?.reject(e as Error);
+      return fail(u, e);
+    }
+    try {
+      for (const loan of u.loans) await loanSteps(ctx, u, loan, key);
+    } catch (e) {
+      return fail(u, e);
+    }
+    await journal.recordUnit(u.key, "done");
+    stats.units.done++;
+    opts.onProgress?.();
+  };
+  const fail = async (u: Unit, e: unknown): Promise<void> => {
+    const reason = failureReason(e);
+    stats.units.failed++;
+    stats.failures.push({ unit: u, reason });
+    await journal.recordUnit(u.key, "failed", reason);
+    opts.onProgress?.();
+  };
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < book.units.length && !opts.signal?.aborted) {
+      const u = book.units[next++];
+      await runOne(u);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, book.units.length)) }, worker));
+  for (const d of holders.values()) if (!d.settled) d.reject(new Error("the run stopped before this client"));
+}

@@ -1,0 +1,151 @@
+/**
+ * What a migration needs to know about the tenant before writing: branches, centres, users, loan and
+ * deposit products (with their fees and limits) and custom field sets, so that references given by id
+ * in the source can be checked and turned into encodedKeys. Plus the small request helpers the
+ * toolkit uses (GET that tells 404 apart, all pages of a list).
+ */
+import { MambuError } from "../core/errors";
+import { parseJsonExact } from "../core/json";
+import type { MambuConnector } from "../transport";
+import { encodeSegment } from "../transport";
+
+type Rec = Record<string, unknown>;
+
+/** A loan product as far as validation cares. */
+export interface LoanProductRef {
+  id: string;
+  encodedKey: string;
+  currency?: string;
+  minAmount?: string;
+  maxAmount?: string;
+  minInstallments?: number;
+  maxInstallments?: number;
+  allowArbitraryFees: boolean;
+  /** Predefined fees by id and by encodedKey → encodedKey. */
+  fees: Map<string, string>;
+  /** Flat amounts of predefined fees, by encodedKey (as text). */
+  feeAmounts: Map<string, string>;
+}
+
+/** A custom field definition. */
+export interface CustomFieldRef {
+  id: string;
+  type: string;
+  options?: string[];
+}
+
+/** A custom field set definition. */
+export interface CustomFieldSetRef {
+  id: string;
+  availableFor: string;
+  grouped: boolean;
+  fields: Map<string, CustomFieldRef>;
+}
+
+/** The tenant's reference data, by id. */
+export interface ReferenceData {
+  branches: Map<string, string>;
+  /** Centre id → encodedKey and the branch it belongs to. */
+  centres: Map<string, { encodedKey: string; branchKey?: string }>;
+  /** User id and username → encodedKey. */
+  users: Map<string, string>;
+  loanProducts: Map<string, LoanProductRef>;
+  depositProducts: Map<string, { id: string; encodedKey: string }>;
+  /** Custom field sets by entity type (CLIENT, GROUP, LOAN_ACCOUNT, DEPOSIT_ACCOUNT), then by set id. */
+  customFieldSets: Map<string, Map<string, CustomFieldSetRef>>;
+}
+
+/** GETs a record; undefined when Mambu answers 404. Amounts parsed exactly. */
+export async function getRecord(conn: MambuConnector, path: string, query?: Record<string, string>): Promise<Rec | undefined> {
+  try {
+    const res = await conn.request<Rec>({ method: "GET", path, query, parse: parseJsonExact });
+    return res.body;
+  } catch (e) {
+    if (e instanceof MambuError && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
+/** Every record of a list endpoint, 1000 at a time. */
+export async function getAllPages(conn: MambuConnector, path: string, query: Record<string, string> = {}): Promise<Rec[]> {
+  const out: Rec[] = [];
+  const limit = 1000;
+  for (let offset = 0; ; offset += limit) {
+    const res = await conn.request<Rec[]>({ method: "GET", path, query: { ...query, offset: String(offset), limit: String(limit) }, parse: parseJsonExact });
+    const page = Array.isArray(res.body) ? res.body : [];
+    out.push(...page);
+    if (page.length < limit) return out;
+  }
+}
+
+const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+const path = (o: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((x, k) => (x && typeof x === "object" ? (x as Rec)[k] : undefined), o);
+
+function loanProduct(p: Rec): LoanProductRef {
+  const fees = new Map<string, string>();
+  const feeAmounts = new Map<string, string>();
+  const list = path(p, "feesSettings", "fees");
+  if (Array.isArray(list)) {
+    for (const f of list as Rec[]) {
+      const key = str(f.encodedKey) ?? str(f.id);
+      if (!key) continue;
+      if (f.id !== undefined) fees.set(String(f.id), key);
+      fees.set(key, key);
+      const amount = str(f.amount);
+      if (amount !== undefined && (f.amountCalculationMethod === undefined || f.amountCalculationMethod === "FLAT")) feeAmounts.set(key, amount);
+    }
+  }
+  const inst = path(p, "scheduleSettings", "numInstallments") as Rec | undefined;
+  return {
+    id: String(p.id),
+    encodedKey: String(p.encodedKey),
+    currency: str(path(p, "currency", "code")),
+    minAmount: str(path(p, "loanAmountSettings", "loanAmount", "minValue")),
+    maxAmount: str(path(p, "loanAmountSettings", "loanAmount", "maxValue")),
+    minInstallments: typeof inst?.minValue === "number" ? inst.minValue : undefined,
+    maxInstallments: typeof inst?.maxValue === "number" ? inst.maxValue : undefined,
+    allowArbitraryFees: path(p, "feesSettings", "allowArbitraryFees") !== false,
+    fees,
+    feeAmounts,
+  };
+}
+
+/** Loads the reference data the plan's mapping may refer to (about ten requests). */
+export async function loadReferenceData(conn: MambuConnector, entityTypes: readonly string[] = ["CLIENT", "GROUP", "LOAN_ACCOUNT", "DEPOSIT_ACCOUNT"]): Promise<ReferenceData> {
+  const [branches, centres, users, loanProducts, depositProducts] = await Promise.all([
+    getAllPages(conn, "/branches"),
+    getAllPages(conn, "/centres"),
+    getAllPages(conn, "/users"),
+    getAllPages(conn, "/loanproducts"),
+    getAllPages(conn, "/depositproducts"),
+  ]);
+  const ref: ReferenceData = {
+    branches: new Map(branches.map((b) => [String(b.id), String(b.encodedKey)])),
+    centres: new Map(centres.map((c) => [String(c.id), { encodedKey: String(c.encodedKey), branchKey: str(c.assignedBranchKey) }])),
+    users: new Map(),
+    loanProducts: new Map(loanProducts.map((p) => [String(p.id), loanProduct(p)])),
+    depositProducts: new Map(depositProducts.map((p) => [String(p.id), { id: String(p.id), encodedKey: String(p.encodedKey) }])),
+    customFieldSets: new Map(),
+  };
+  for (const u of users) {
+    if (u.id !== undefined) ref.users.set(String(u.id), String(u.encodedKey));
+    if (u.username !== undefined) ref.users.set(String(u.username), String(u.encodedKey));
+  }
+  for (const type of entityTypes) {
+    const sets = await getAllPages(conn, "/customfieldsets", { availableFor: type, detailsLevel: "FULL" });
+    const byId = new Map<string, CustomFieldSetRef>();
+    for (const s of sets) {
+      const fields = await getAllPages(conn, `/customfieldsets/${encodeSegment(String(s.id))}/customfields`, { detailsLevel: "FULL" });
+      const map = new Map<string, CustomFieldRef>();
+      for (const f of fields) {
+        const opts = (Array.isArray(f.selectionOptions) ? (f.selectionOptions as Rec[]) : [])
+          .flatMap((o) => (Array.isArray(o.availableOptions) ? (o.availableOptions as Rec[]) : []))
+          .map((o) => String(o.value));
+        map.set(String(f.id), { id: String(f.id), type: String(f.type ?? "FREE_TEXT"), options: opts.length ? opts : undefined });
+      }
+      byId.set(String(s.id), { id: String(s.id), availableFor: type, grouped: s.fieldSetType === "GROUPED", fields: map });
+    }
+    ref.customFieldSets.set(type, byId);
+  }
+  return ref;
+}

@@ -1,0 +1,174 @@
+/** Shapes shared by the migration toolkit's modules: the plan, problems, the book of units to migrate. */
+import type { SourceFormat, SourceLayout, SourceRow } from "./sources";
+
+/** The steps of a migration, in the order they run for one client (seed 002). */
+export const STEP_NAMES = ["client", "group", "loan", "approve", "settlement", "schedule", "disburse", "fee", "repayment"] as const;
+/** One step of a migration. */
+export type StepName = (typeof STEP_NAMES)[number];
+
+/** Logical sources of a plan. */
+export const SOURCE_NAMES = ["clients", "groups", "loans", "schedules", "fees", "repayments"] as const;
+/** One logical source of a plan. */
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
+/**
+ * How one target field gets its value: a column name, or an object with a `column` (and optional
+ * `default`), a constant `value`, `required`, and for list fields a `split` separator.
+ */
+export type FieldRuleSpec =
+  | string
+  | {
+      column?: string;
+      value?: unknown;
+      default?: unknown;
+      required?: boolean;
+      split?: string;
+    };
+
+/** Target path → rule, e.g. `{ firstName: "first_name", "_OtherDetails.Age": "age" }`. */
+export type FieldMapSpec = Record<string, FieldRuleSpec>;
+
+/** The mapping section of a plan. */
+export interface MappingSpec {
+  clients?: FieldMapSpec;
+  groups?: FieldMapSpec;
+  loans?: { account: FieldMapSpec; approve?: FieldMapSpec; settlement?: FieldMapSpec; disburse?: FieldMapSpec };
+  schedules?: FieldMapSpec;
+  fees?: FieldMapSpec;
+  repayments?: FieldMapSpec;
+}
+
+/** A source as written in the plan. */
+export interface SourceSpec {
+  file: string | string[];
+  format?: SourceFormat;
+  delimiter?: string;
+}
+
+/** A plan file (JSON or YAML) as written. */
+export interface PlanSpec {
+  /** Stable identifier of the migration: part of every idempotency key and derived id. */
+  id: string;
+  description?: string;
+  /** The tenant's UTC offset for dates given without one (default: config `tenantoffset`, or the sandbox's). */
+  tenantOffset?: string;
+  /** Most decimals an amount may have (default 2). */
+  amountDecimals?: number;
+  sources: Partial<Record<SourceName, SourceSpec>>;
+  /** Which steps run (default: every step whose source is present). */
+  steps?: StepName[];
+  mapping: MappingSpec;
+  /** Values used when a field is unmapped or its cell is empty, shaped like `mapping`. */
+  defaults?: Record<string, unknown>;
+}
+
+/** A source file resolved against the plan's directory. */
+export interface SourceFile {
+  source: SourceName;
+  path: string;
+  /** As shown in messages. */
+  shown: string;
+  format: SourceFormat;
+  delimiter: string;
+}
+
+/** A loaded, structurally valid plan. */
+export interface Plan {
+  spec: PlanSpec;
+  id: string;
+  /** Path of the plan file, and its directory. */
+  file: string;
+  dir: string;
+  /** SHA-256 of the plan file's text (the journal notes it). */
+  hash: string;
+  files: SourceFile[];
+  steps: Set<StepName>;
+  amountDecimals: number;
+}
+
+/** Something wrong with the plan or a row, located as precisely as known. */
+export interface Problem {
+  file: string;
+  line?: number;
+  column?: number;
+  /** Column name (CSV header / JSON key), when the problem is about a cell. */
+  columnName?: string;
+  message: string;
+  /** The row concerned (skipped with `--skip-invalid`). */
+  row?: SourceRow;
+}
+
+/** Formats a problem as `file:line:column (name): message`. */
+export function formatProblem(p: Problem): string {
+  const pos = [p.file, p.line, p.column].filter((x) => x !== undefined).join(":");
+  return `${pos}${p.columnName ? ` (${p.columnName})` : ""}: ${p.message}`;
+}
+
+/** A fee or repayment to post. */
+export interface TxPlan {
+  kind: "fee" | "repayment";
+  row: SourceRow;
+  /** Stable key of the row: `fee:<loan>:<externalId>`. */
+  key: string;
+  externalId: string;
+  /** Value date (ISO with offset) and amount (exact text), for ordering and reconciliation. */
+  valueDate: string;
+  amount: string;
+  /** The request body (amounts exact), without references still to resolve. */
+  body: Record<string, unknown>;
+}
+
+/** One loan and everything that happens to it. */
+export interface LoanPlan {
+  id: string;
+  row: SourceRow;
+  holderId: string;
+  holderType: "CLIENT" | "GROUP";
+  /** LoanAccount body; `accountHolderKey` is filled in at run time. */
+  body: Record<string, unknown>;
+  loanAmount: string;
+  approve?: { body: Record<string, unknown> };
+  settlement?: { id: string; body: Record<string, unknown> };
+  schedule?: { rows: SourceRow[]; installments: Array<Record<string, unknown>> };
+  disburse?: { body: Record<string, unknown>; valueDate: string; externalId: string };
+  /** Fees and repayments in value-date order (fees first on the same date, then source order). */
+  transactions: TxPlan[];
+}
+
+/** A client or group and all that hangs on it: the unit of work, of failure and of resumption. */
+export interface Unit {
+  /** `client:<id>` or `group:<id>`. */
+  key: string;
+  kind: "client" | "group";
+  id: string;
+  /** Whether the plan creates the holder (false: it must already exist in the tenant). */
+  create: boolean;
+  row?: SourceRow;
+  /** Client or Group body; references to other units are resolved at run time. */
+  body?: Record<string, unknown>;
+  /** Group members (client ids), in order. */
+  members: string[];
+  /** Client ids this unit's body refers to (CLIENT_LINK custom fields), besides members. */
+  links: Array<{ clientId: string; set: (encodedKey: string) => void }>;
+  loans: LoanPlan[];
+  /** Every source row of the unit (for the failures file). */
+  rows: SourceRow[];
+  /** Position of the unit in the run (clients first, then groups). */
+  order: number;
+}
+
+/** The validated content of a plan: units to migrate, rows left out, and the files' layouts. */
+export interface Book {
+  units: Unit[];
+  /** Problems found; with `skipInvalid`, the rows (and units) they concern are left out. */
+  problems: Problem[];
+  /** Units left out because of invalid rows, with their reasons. */
+  skipped: Array<{ unit?: string; rows: SourceRow[]; reasons: string[] }>;
+  layouts: Map<string, SourceLayout>;
+  /** Number of source rows read, by source. */
+  rowCounts: Partial<Record<SourceName, number>>;
+  /** Total number of steps the units will run. */
+  totalSteps: number;
+  /** Clients and groups outside the plan that it refers to, found in the tenant: id → kind and encodedKey. */
+  external: Map<string, { kind: "client" | "group"; encodedKey: string }>;
+}
