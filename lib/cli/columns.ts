@@ -151,9 +151,10 @@ export function currencyDigits(code: unknown): number {
 
 /** The currency of a record, when it says (`currencyCode`, `currency.code`). */
 export function currencyOf(r: unknown): string | undefined {
-  const w = wireOf(r);
-  const c = w.currencyCode ?? (isPlainObject(w.currency) ? w.currency.code : undefined);
-  return typeof c === "string" ? c : undefined;
+  if (r === null || typeof r !== "object") return undefined;
+  const o = r as Bag;
+  const code = o.currencyCode ?? (o.currency !== null && typeof o.currency === "object" ? (o.currency as Bag).code : undefined);
+  return typeof code === "string" ? code : undefined;
 }
 
 /** Whether a field name holds a rate or a share rather than money. */
@@ -161,13 +162,24 @@ function isRate(path: string): boolean {
   return /rate|percent|ratio|spread/i.test(headerOf(path));
 }
 
-/** A table cell: money with the currency's decimals (never fewer digits than Mambu sent), dates with their offset. */
-export function cellText(v: unknown, path: string, currency?: string): string {
-  return rawCellText(v, path, currency).replace(/[\r\n\t]+/g, " ");
+/**
+ * A table cell: money with the currency's decimals (never fewer digits than Mambu sent), rates as
+ * Mambu wrote them (`wire`, the value as sent, when known), dates with their offset.
+ */
+export function cellText(v: unknown, path: string, currency?: string, wire?: unknown): string {
+  return rawCellText(v, path, currency, wire).replace(/[\r\n\t]+/g, " ");
 }
 
-function rawCellText(v: unknown, path: string, currency?: string): string {
+/** Whether a cell's text depends on the wire value (rates keep Mambu's digits): callers look it up only then. */
+export function needsWire(v: unknown, path: string): boolean {
+  return Decimal.isDecimal(v) && isRate(path);
+}
+
+function rawCellText(v: unknown, path: string, currency?: string, wire?: unknown): string {
   if (v instanceof RawNumber) return v.text;
+  if (Decimal.isDecimal(v) && isRate(path) && (wire instanceof RawNumber || typeof wire === "number" || typeof wire === "string")) {
+    if (new Decimal(String(wire)).eq(v as Decimal)) return String(wire);
+  }
   if (Decimal.isDecimal(v) && !isRate(path)) {
     const d = v as Decimal;
     return d.toFixed(Math.max(currencyDigits(currency), d.decimalPlaces()));
@@ -199,23 +211,23 @@ function totalDue(inst: unknown): Decimal | undefined {
 }
 
 /**
- * A record flattened into `path → value` rows for a vertical table (`get`): nested objects as
+ * A record flattened into `[path, value, wire value]` rows for a vertical table (`get`): nested objects as
  * dotted paths, lists of objects with `[i]`, custom field sets as `_Set.field`. Values are read
  * through the entity (typed), in the order Mambu sent the fields.
  */
-export function flattenRecord(r: unknown): Array<[string, unknown]> {
-  const out: Array<[string, unknown]> = [];
+export function flattenRecord(r: unknown): Array<[string, unknown, unknown]> {
+  const out: Array<[string, unknown, unknown]> = [];
   const walk = (wire: unknown, live: unknown, prefix: string): void => {
     if (isPlainObject(wire) && !(wire instanceof RawNumber)) {
       const keys = Object.keys(wire);
-      if (keys.length === 0 && prefix) out.push([prefix, "{}"]);
+      if (keys.length === 0 && prefix) out.push([prefix, "{}", wire]);
       for (const k of keys) walk(wire[k], child(live, k), prefix ? `${prefix}.${k}` : k);
     } else if (Array.isArray(wire)) {
-      if (wire.length === 0) out.push([prefix, "[]"]);
-      else if (wire.every((x) => !isPlainObject(x) && !Array.isArray(x))) out.push([prefix, Array.isArray(live) ? live : wire]);
+      if (wire.length === 0) out.push([prefix, "[]", wire]);
+      else if (wire.every((x) => !isPlainObject(x) && !Array.isArray(x))) out.push([prefix, Array.isArray(live) ? live : wire, wire]);
       else wire.forEach((x, i) => walk(x, Array.isArray(live) ? live[i] : undefined, `${prefix}[${i}]`));
     } else {
-      out.push([prefix, live !== undefined ? live : wire]);
+      out.push([prefix, live !== undefined ? live : wire, wire]);
     }
   };
   walk(wireOf(r), r, "");

@@ -4,7 +4,7 @@
  * choosing what is shown, and a progress indicator on stderr while long lists are fetched.
  */
 import { stringifyExact } from "../core/json";
-import { cellText, currencyOf, flattenRecord, headerOf, isNumeric, project, valueAt, wireOf } from "./columns";
+import { cellText, currencyOf, flattenRecord, headerOf, isNumeric, needsWire, project, valueAt, wireAt, wireOf } from "./columns";
 import { Column, renderTable } from "./table";
 
 /** Where and how to print. */
@@ -109,7 +109,10 @@ export function tableColumns(rows: readonly unknown[], paths: readonly string[],
   return paths.map((p) => {
     const values = rows.map((r) => valueAt(r, p)).filter((v) => v !== undefined && v !== null);
     const right = values.length > 0 && values.every(isNumeric);
-    return { header: explicit ? p : headerOf(p), value: (r: unknown) => cellText(valueAt(r, p), p, currencyOf(r) ?? currency), align: right ? "right" : "left" };
+    return { header: explicit ? p : headerOf(p), value: (r: unknown) => {
+        const v = valueAt(r, p);
+        return cellText(v, p, currencyOf(r) ?? currency, needsWire(v, p) ? wireAt(r, p) : undefined);
+      }, align: right ? "right" : "left" };
   });
 }
 
@@ -165,8 +168,8 @@ export function printRecord(r: unknown, out: OutputOptions): void {
     return;
   }
   const currency = currencyOf(r) ?? out.currency;
-  const pairs: Array<[string, unknown]> = out.columns ? out.columns.map((c) => [c, valueAt(r, c)]) : flattenRecord(r);
-  const rows = pairs.map(([k, v]) => ({ field: k, value: cellText(v, k, currency) }));
+  const triples: Array<[string, unknown, unknown]> = out.columns ? out.columns.map((c) => [c, valueAt(r, c), wireAt(r, c)]) : flattenRecord(r);
+  const rows = triples.map(([k, v, w]) => ({ field: k, value: cellText(v, k, currency, w) }));
   out.stdout.write(`${renderTable(rows, [
     { header: "field", value: (x) => x.field },
     { header: "value", value: (x) => x.value },

@@ -8,7 +8,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import * as nodeRepl from "node:repl";
 import { PassThrough } from "node:stream";
-import { inspect } from "node:util";
+import { inspect, types } from "node:util";
 import * as api from "../index";
 import { MambuEntity } from "../core/entity";
 import { MambuCommError, MambuError, MambuTsError } from "../core/errors";
@@ -86,6 +86,11 @@ export function formatError(e: Error, opts: FormatOptions = {}): string {
  */
 export function formatReplValue(v: unknown, opts: FormatOptions = {}): string {
   if (v instanceof Error) return formatError(v, opts);
+  if (types.isProxy(v) && typeof (v as { then?: unknown }).then === "function") {
+    // A fluent chain (Node's inspect shows a proxy's target, not the chain).
+    const label = String((v as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] ?? "MambuChain");
+    return `${label} <lazy: put await in front to run it>`;
+  }
   if (Array.isArray(v) && v.length > 0 && v[0] instanceof MambuStruct) {
     const cls = (v[0] as object).constructor;
     const homogeneous = v.every((x) => x instanceof MambuStruct && x.constructor === cls);

@@ -1,0 +1,172 @@
+/**
+ * Helpers of the CLI and REPL end-to-end tests: build dist/ once (the binaries run compiled code),
+ * run `node bin/mambu ...` as a child process with a clean environment, and talk to a REPL child
+ * through its stdin/stdout.
+ */
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** The project root. */
+export const ROOT = join(__dirname, "..", "..");
+/** The `mambu` executable. */
+export const MAMBU = join(ROOT, "bin", "mambu");
+
+/**
+ * Compiles lib/ to dist/ (tsc, the project's tsconfig). Another engineer's half-written file may
+ * make tsc report errors while still emitting everything; what matters here is that the CLI and
+ * REPL files are emitted, so errors in other files are tolerated (and printed). Concurrent builds
+ * from parallel test files are serialised with a lock directory.
+ */
+export function buildDist(): void {
+  const lock = join(ROOT, "dist", ".cli-spec-build.lock");
+  mkdirSync(join(ROOT, "dist"), { recursive: true });
+  const deadline = Date.now() + 170_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A stale lock (a killed run) is taken over after 3 minutes.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* gone meanwhile */
+      }
+      if (Date.now() > deadline) throw new Error("timed out waiting for another build of dist/");
+      spawnSync(process.execPath, ["-e", "setTimeout(() => {}, 500)"]);
+    }
+  }
+  try {
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const r = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.json")], { cwd: ROOT, encoding: "utf8" });
+    const mine = (r.stdout ?? "").split("\n").filter((l) => /^lib\/(cli\/(?!demo)|repl\.ts)/.test(l));
+    if (mine.length) throw new Error(`the CLI does not compile:\n${mine.join("\n")}`);
+    for (const f of ["dist/cli/main.js", "dist/repl.js"]) {
+      if (!existsSync(join(ROOT, f))) throw new Error(`tsc did not emit ${f}:\n${r.stdout}${r.stderr}`);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** A temporary HOME (no real ~/.mambupy.rc is read). */
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), "mambu-cli-spec-"));
+}
+
+/** The environment of a child: the parent's without any MAMBU_/MAMBUPY_ variable, HOME replaced, then `extra`. */
+export function cleanEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^MAMBU/.test(k) && k !== "NODE_OPTIONS") env[k] = v;
+  env.HOME = home;
+  env.USERPROFILE = home;
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** What a finished child gave. */
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node bin/mambu ...args` to its end. */
+export function runMambu(args: string[], env: NodeJS.ProcessEnv, opts: { timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+  return runNode([MAMBU, ...args], env, opts);
+}
+
+/** Runs `node ...args` (cwd: the project root) to its end. */
+export function runNode(args: string[], env: NodeJS.ProcessEnv, opts: { timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`node ${args.join(" ")} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, opts.timeoutMs ?? 30_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+/** A REPL child driven line by line: `send` a line, `waitFor` text in its output. */
+export class ReplChild {
+  readonly child: ChildProcess;
+  out = "";
+  err = "";
+  private waiters: Array<() => void> = [];
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+    this.child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+      this.out += d;
+      this.wake();
+    });
+    this.child.stderr!.setEncoding("utf8").on("data", (d: string) => {
+      this.err += d;
+      this.wake();
+    });
+    this.exited = new Promise((resolve) => this.child.on("close", (code) => {
+      resolve(code);
+      this.wake();
+    }));
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Writes one line to the REPL's stdin. */
+  send(line: string): void {
+    this.child.stdin!.write(`${line}\n`);
+  }
+
+  /** Resolves with the output from `from` once it matches `re` (rejects after `ms`). */
+  async waitFor(re: RegExp, from = 0, ms = 20_000): Promise<string> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const seen = this.out.slice(from);
+      if (re.test(seen)) return seen;
+      if (Date.now() > deadline || this.child.exitCode !== null) {
+        throw new Error(`REPL output never matched ${re}\n--- stdout ---\n${this.out}\n--- stderr ---\n${this.err}`);
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(10, deadline - Date.now()));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Sends a line and waits for the output it produces (up to the next prompt). */
+  async eval(line: string, prompt = /mambu> $/): Promise<string> {
+    const from = this.out.length;
+    this.send(line);
+    const seen = await this.waitFor(prompt, from);
+    return seen.replace(prompt, "");
+  }
+
+  /** Ends stdin and waits for the exit code. */
+  async close(): Promise<number | null> {
+    this.child.stdin!.end();
+    return this.exited;
+  }
+}
