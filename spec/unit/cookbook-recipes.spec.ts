@@ -245,8 +245,9 @@ describe("Next recipes", () => {
 
     const filters = { creditOfficerUsername: "a.alas" };
     let moved = 0;
-    for (const cls of [MambuClient, MambuGroup, MambuLoan] as const) {
-      for await (const entity of (cls as typeof MambuClient).getAll({ filters, connector })) {
+    const portfolio = [MambuClient.getAll({ filters, connector }), MambuGroup.getAll({ filters, connector }), MambuLoan.getAll({ filters, connector })];
+    for (const list of portfolio) {
+      for await (const entity of list) {
         await entity.reassign({ creditOfficer: heir }); // an entity: no extra GET per record
         moved++;
       }
