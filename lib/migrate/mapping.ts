@@ -387,6 +387,15 @@ function convertSpecial(t: SpecialType, s: string, rule: FieldRule, ctx: MapCont
     case "string":
       return { value: s };
     case "list":
+      if (s.startsWith("[")) {
+        try {
+          const v = JSON.parse(s) as unknown;
+          if (Array.isArray(v) && v.every((x) => typeof x === "string" || typeof x === "number")) return { value: v.map(String) };
+        } catch {
+          /* not JSON: split below */
+        }
+        return { error: `expected a JSON list of ids or ids separated by "${rule.split ?? ";"}", got ${s.slice(0, 40)}` };
+      }
       return { value: s.split(rule.split ?? ";").map((x) => x.trim()).filter((x) => x !== "") };
     case "integer":
       return /^\d+$/.test(s) && Number(s) > 0 ? { value: Number(s) } : { error: `expected a positive whole number, got "${s}"` };
