@@ -16,6 +16,7 @@ import { basename } from "node:path";
 import type { Document } from "../generated/types/documents";
 import { encodeSegment } from "../transport";
 import { keepOnAwait, listStructs, OwnedListOptions, ownerOf } from "./comments";
+import { setTransient } from "./relations";
 import { checkOptionKeys, connectorOf, EntityClass, MambuEntity } from "./entity";
 import { MambuError, MambuTsError } from "./errors";
 import { parseJsonExact, RawNumber } from "./json";
@@ -186,8 +187,9 @@ function optionalText(v: unknown, name: string, where: string): string | undefin
 }
 
 /**
- * Uploads a document for an entity (`POST /documents`, multipart) and returns its metadata; it is
- * appended to `entity.attachments` when those were read. Every check happens before the request.
+ * Uploads a document for an entity (`POST /documents`, multipart) and returns its metadata; when
+ * the metadata was read, `entity.attachments` becomes a new list ending with it. Every check
+ * happens before the request.
  */
 export async function attachDocument(entity: MambuEntity, source: DocumentSource, opts: AttachDocumentOptions = {}): Promise<MambuDocument> {
   const cls = entity.constructor as EntityClass;
@@ -211,7 +213,7 @@ export async function attachDocument(entity: MambuEntity, source: DocumentSource
   }
   const doc = structFromWire<MambuDocument>(MambuDocument as unknown as StructClass, res.body as Bag);
   const kept = (entity as unknown as { attachments?: unknown }).attachments;
-  if (Array.isArray(kept) && Object.getOwnPropertyDescriptor(entity, "attachments")) kept.push(doc);
+  if (Array.isArray(kept) && Object.getOwnPropertyDescriptor(entity, "attachments")) setTransient(entity, "attachments", [...kept, doc]);
   return doc;
 }
 
@@ -307,7 +309,7 @@ export async function deleteAttachment(entity: MambuEntity, ref: DocumentRef): P
   await connectorOf(entity).request({ method: "DELETE", path: pathOf(doc) });
   const kept = (entity as unknown as { attachments?: unknown }).attachments;
   if (Array.isArray(kept) && Object.getOwnPropertyDescriptor(entity, "attachments")) {
-    const i = kept.findIndex((d) => d instanceof MambuDocument && (d[RAW].encodedKey === doc[RAW].encodedKey && idOf(d) === idOf(doc)));
-    if (i >= 0) kept.splice(i, 1);
+    const same = (d: unknown): boolean => d instanceof MambuDocument && d[RAW].encodedKey === doc[RAW].encodedKey && idOf(d) === idOf(doc);
+    setTransient(entity, "attachments", kept.filter((d) => !same(d)));
   }
 }

@@ -93,7 +93,8 @@ export function getComments(entity: MambuEntity, opts: OwnedListOptions = {}): M
 
 /**
  * Posts a comment on an entity (`POST /comments` with `{ text, ownerType, ownerKey }`) and returns
- * it as Mambu stored it; it is appended to `entity.comments` when those were read.
+ * it as Mambu stored it; when comments were read, `entity.comments` becomes a new list ending with
+ * it (the list returned earlier is not changed).
  */
 export async function comment(entity: MambuEntity, text: string, opts: CommentOptions = {}): Promise<MambuComment> {
   const cls = entity.constructor as EntityClass;
@@ -111,6 +112,6 @@ export async function comment(entity: MambuEntity, text: string, opts: CommentOp
   }
   const created = structFromWire<MambuComment>(MambuComment as unknown as StructClass, body as Bag);
   const kept = (entity as unknown as { comments?: unknown }).comments;
-  if (Array.isArray(kept) && Object.getOwnPropertyDescriptor(entity, "comments")) kept.push(created);
+  if (Array.isArray(kept) && Object.getOwnPropertyDescriptor(entity, "comments")) setTransient(entity, "comments", [...kept, created]);
   return created;
 }

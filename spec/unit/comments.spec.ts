@@ -80,7 +80,7 @@ test("limit, offset, paginationDetails and streaming", async () => {
 test("comment(text): POST /comments { text, ownerType, ownerKey }; appended to the comments read", async () => {
   const client = readClient();
   tenant().get("/api/comments").query(true).reply(200, fixture("comments.json"));
-  await client.getComments();
+  const before = await client.getComments();
   let body: unknown;
   const created = { encodedKey: "8a0000000000000000000000000cm003", ownerType: "CLIENT", ownerKey: CLIENT_KEY, text: "Llamar el lunes", creationDate: "2021-04-05T10:00:00+02:00", lastModifiedDate: "2021-04-05T10:00:00+02:00", userKey: "8a00000000000000000000000000a001" };
   tenant().post("/api/comments", (b) => ((body = b), true)).reply(201, created);
@@ -89,6 +89,7 @@ test("comment(text): POST /comments { text, ownerType, ownerKey }; appended to t
   expect(c).toBeInstanceOf(MambuComment);
   expect([c.text, c.userKey]).toEqual(["Llamar el lunes", "8a00000000000000000000000000a001"]);
   expect((client.comments as MambuComment[]).map((x) => x.text)).toEqual(["Prefers Spanish", "Moved to Calle 5", "Llamar el lunes"]);
+  expect(before).toHaveLength(2); // a list returned earlier is not changed
 });
 
 test("state is per instance: another client's comments are its own", async () => {
