@@ -1,7 +1,7 @@
 /**
  * The commands of `mambu`: what each takes, its help with examples, and what it does.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MambuEntity } from "../core/entity";
@@ -39,8 +39,12 @@ export interface Command {
   description?: string;
   options: OptionSpec[];
   examples: string[];
+  /** The global options that apply (names; default: every one). */
+  globals?: string[];
   /** The remaining arguments go to another program (sandbox, migrate), unparsed. */
   passThrough?: boolean;
+  /** Help of the program the command delegates to, appended to `--help`. */
+  moreHelp?(): string;
   /** Runs the command; resolves to the exit code. */
   run(ctx: CommandContext, rest: string[]): Promise<number>;
 }
@@ -281,6 +285,7 @@ const transactions: Command = {
 
 const config: Command = {
   name: "config",
+  globals: ["json", "jsonl", "sandbox", "help"],
   synopsis: "",
   summary: "Show the effective configuration and where each value comes from (secrets masked).",
   description: "Sources, lowest priority first: default, /etc/mambupy.rc, ~/.mambupy.rc, environment (MAMBU_API_*), code (--sandbox).",
@@ -303,6 +308,7 @@ const config: Command = {
 
 const entitiesCommand: Command = {
   name: "entities",
+  globals: ["json", "jsonl", "help"],
   synopsis: "",
   summary: "List the entity names this command knows, with their filters and sort fields.",
   options: [],
@@ -332,6 +338,7 @@ const entitiesCommand: Command = {
 
 const repl: Command = {
   name: "repl",
+  globals: ["sandbox", "debug", "help"],
   synopsis: "",
   summary: "Start an interactive shell with every entity, mambuconfig, Decimal and DateTime loaded.",
   description:
@@ -350,12 +357,22 @@ const repl: Command = {
   },
 };
 
+/** The `--help` output of one of the package's executables (empty when it cannot run). */
+function binHelp(name: string): string {
+  const bin = join(__dirname, "..", "..", "bin", name);
+  if (!existsSync(bin)) return "";
+  const r = spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8", timeout: 20_000 });
+  return r.status === 0 && r.stdout ? `\n${name} --help:\n\n${r.stdout}` : "";
+}
+
 const sandbox: Command = {
   name: "sandbox",
+  globals: ["help"],
   synopsis: "[options]",
   summary: "Run the embedded Mambu sandbox until Ctrl-C (the same as mambu-sandbox).",
   options: [],
   passThrough: true,
+  moreHelp: () => binHelp("mambu-sandbox"),
   examples: [
     "mambu sandbox                      # http://127.0.0.1:7070, demo tenant (user demo / password demo)",
     "mambu sandbox --port 0 --persist state.json",
@@ -374,6 +391,7 @@ const sandbox: Command = {
 
 const demo: Command = {
   name: "demo",
+  globals: ["help"],
   synopsis: "",
   summary: "Run the guided tour against a fresh embedded sandbox (no tenant needed).",
   options: [],
@@ -394,12 +412,16 @@ export function migrateBin(): string | undefined {
 
 const migrate: Command = {
   name: "migrate",
+  globals: ["sandbox", "help"],
   synopsis: "<plan> [options]",
   summary: "Run a migration plan (delegates to mambu-migrate, the migration toolkit).",
-  description: "With --sandbox (before the command word) the plan runs against an embedded sandbox started for it.",
+  description:
+    "Every option after the command word goes to mambu-migrate. With --sandbox before the command word the plan runs\n" +
+    "against an embedded sandbox started for it (the same as mambu-migrate --target sandbox, but on this process's sandbox).",
   options: [],
   passThrough: true,
-  examples: ["mambu migrate config/plan.yaml", "mambu --sandbox migrate config/plan.yaml"],
+  moreHelp: () => binHelp("mambu-migrate"),
+  examples: ["mambu migrate plan.yaml --check", "mambu migrate plan.yaml --resume --report report.json", "mambu --sandbox migrate plan.yaml"],
   async run(ctx, rest) {
     const bin = migrateBin();
     if (!bin) {

@@ -80,8 +80,8 @@ export function commandHelp(c: Command): string {
     ...(c.description ? [c.description] : []),
     "",
     ...(c.options.length ? ["Options:", ...optionLines(c.options), ""] : []),
-    "Global options:",
-    ...optionLines(GLOBAL_OPTIONS),
+    c.passThrough ? "Options of mambu (before the command word):" : "Global options:",
+    ...optionLines(GLOBAL_OPTIONS.filter((o) => !c.globals || c.globals.includes(o.name))),
     "",
     "Examples:",
     ...c.examples.map((e) => `  ${e}`),
@@ -107,7 +107,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
     const { before, command: name, after } = splitCommand(argv, GLOBAL_OPTIONS);
     if (name === "help") {
       const target = after.find((a) => !a.startsWith("-"));
-      io.stdout.write(target ? commandHelp(findCommand(target)) : mainHelp());
+      const c = target ? findCommand(target) : undefined;
+      io.stdout.write(c ? commandHelp(c) + (c.moreHelp?.() ?? "") : mainHelp());
       return EXIT.OK;
     }
     const command = name === undefined ? undefined : findCommand(name);
@@ -127,7 +128,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
       throw new UsageError("no command given");
     }
     if (o.help || (passThrough && after.some((a) => a === "--help" || a === "-h"))) {
-      io.stdout.write(commandHelp(command));
+      io.stdout.write(commandHelp(command) + (command.moreHelp?.() ?? ""));
       return EXIT.OK;
     }
     if (o.json && o.jsonl) throw new UsageError("give --json or --jsonl, not both", command.name);

@@ -3,14 +3,14 @@
  * (table and JSON output, exit codes, help, errors on stderr, no credential ever printed).
  */
 import { createServer, Server } from "node:http";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AddressInfo } from "node:net";
 import fetch from "node-fetch";
 import { parseJsonExact, stringifyExact } from "../../lib/core/json";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { COMMANDS } from "../../lib/cli/commands";
-import { buildDist, cleanEnv, MAMBU, ROOT, runMambu, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, MAMBU, ROOT, runMambu, runNode, RunResult, tempHome } from "./cli-helpers";
 
 jest.setTimeout(60_000);
 
@@ -377,6 +377,20 @@ describe("--sandbox and the other commands", () => {
     const r = await mambu("sandbox", "--port", "x");
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--port: expected 0\.\.65535/);
+  });
+
+  it("migrate delegates to mambu-migrate: same output, same exit code", async () => {
+    const bin = join(ROOT, "bin", "mambu-migrate");
+    if (!existsSync(bin)) return; // the migration toolkit is not in this build
+    const args = [join(home, "no-such-plan.yaml"), "--check"];
+    const direct = await runNode([bin, ...args], env);
+    const via = await mambu("migrate", ...args);
+    expect(via.code).toBe(direct.code);
+    expect(via.code).not.toBe(0);
+    expect(via.stdout).toBe(direct.stdout);
+    expect(via.stderr).toBe(direct.stderr);
+    const help = await mambu("migrate", "--help");
+    expect(help.stdout).toContain("mambu-migrate --help:");
   });
 
   it("demo runs the guided tour and exits 0", async () => {
