@@ -3,7 +3,7 @@
  * differs (`static spec`); fetching, listing, searching, writing, relations and printing live here.
  */
 import { inspect } from "node:util";
-import { definition, operation } from "../generated/schema";
+import { definition, findOperation, operation } from "../generated/schema";
 import { encodeSegment, MambuConnector } from "../transport";
 import type { MambuResponse, RequestOptions } from "../transport";
 import { Chain, chain } from "./chain";
@@ -154,7 +154,7 @@ export class MambuEntity extends MambuStruct {
       const { body } = await requestJson(conn, {
         method: "GET",
         path: `/${cls.spec.prefix}/${encodeSegment(idOrEncodedKey)}`,
-        query: { detailsLevel },
+        query: detailsQuery(cls, detailsLevel),
       });
       return cls.fromWire(expectObject(body, `a ${cls.name}`), conn, { detailsLevel });
     }, `${this.name}.get(${JSON.stringify(String(idOrEncodedKey))})`);
@@ -209,7 +209,7 @@ export class MambuEntity extends MambuStruct {
     checkOptionKeys(`${cls.name}.refresh`, opts, ["detailsLevel", "connector"]);
     const detailsLevel = cls.spec.alwaysFull ? "FULL" : checkDetailsLevel(opts.detailsLevel) ?? this[READ_OPTS]?.detailsLevel ?? "BASIC";
     const conn = connectorOf(this, opts.connector);
-    const { body } = await requestJson(conn, { method: "GET", path: this.entityPath(), query: { detailsLevel } });
+    const { body } = await requestJson(conn, { method: "GET", path: this.entityPath(), query: detailsQuery(cls, detailsLevel) });
     this.adopt(expectObject(body, `a ${cls.name}`), { detailsLevel });
     return this;
   }
@@ -369,6 +369,19 @@ export class MambuEntity extends MambuStruct {
     const id = raw.id ?? raw.encodedKey ?? "new";
     return inspectStruct(this, `${this.constructor.name}(${String(id)})`, depth, options, insp);
   }
+}
+
+const detailsLevelByClass = new WeakMap<object, boolean>();
+
+/** `{ detailsLevel }` when the API's GET-by-id of the class documents it (tasks don't), else `{}`. */
+function detailsQuery(cls: EntityClass, detailsLevel: DetailsLevel): { detailsLevel?: DetailsLevel } {
+  let takes = detailsLevelByClass.get(cls);
+  if (takes === undefined) {
+    const match = findOperation("GET", `/${cls.spec.prefix}/x`);
+    takes = !match || match.op.query.some((q) => q.name === "detailsLevel");
+    detailsLevelByClass.set(cls, takes);
+  }
+  return takes ? { detailsLevel } : {};
 }
 
 /** Copies fields unknown to the schema onto the entity and defines custom field accessors. */
