@@ -20,7 +20,7 @@ import type { SandboxApp } from "./app";
 import { isoWithOffset } from "./clock";
 import { loadEngine } from "./engine-bridge";
 import type { SandboxContext } from "./router";
-import type { StoreSnapshot } from "./store";
+import type { SandboxStore, StoreSnapshot } from "./store";
 import type { CollectionName, WireRecord } from "./types";
 
 /** A seed action: one request run at load time. */
@@ -120,6 +120,7 @@ export async function loadSeed(app: SandboxApp, seed: SeedFile): Promise<void> {
       });
     }
     store.load({ collections, counters: seed.counters, extra: seed.extra });
+    linkGroupMembers(store);
     // 3. actions
     const engine = loadEngine();
     for (const a of seed.actions ?? []) {
@@ -135,6 +136,18 @@ export async function loadSeed(app: SandboxApp, seed: SeedFile): Promise<void> {
   } finally {
     clock.set(startIso);
     store.keyGenerator = undefined;
+  }
+}
+
+/** Gives each client the `groupKeys` of the groups it is a member of (as Mambu keeps both sides). */
+function linkGroupMembers(store: SandboxStore): void {
+  for (const group of store.all("groups")) {
+    for (const m of (group.groupMembers as Array<{ clientKey?: string }> | undefined) ?? []) {
+      const client = m.clientKey ? store.find("clients", m.clientKey) : undefined;
+      if (!client) continue;
+      const keys = Array.isArray(client.groupKeys) ? (client.groupKeys as string[]) : [];
+      if (!keys.includes(group.encodedKey)) client.groupKeys = [...keys, group.encodedKey];
+    }
   }
 }
 
