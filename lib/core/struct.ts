@@ -17,6 +17,7 @@ import {
   toWireDateTime, toWireDecimal,
 } from "./coerce";
 import { MambuTsError } from "./errors";
+import { currencyDigits, currencyOf } from "./money";
 import { RawNumber } from "./json";
 import { CONN, DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
 import { absorbNewSets, customFieldSetToWire, isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
@@ -338,11 +339,11 @@ export function resetFromWire(s: MambuStruct, raw: Bag): void {
 }
 
 /** Formats a user value for the REPL. @internal */
-export function displayValue(v: unknown, key: string): unknown {
+export function displayValue(v: unknown, key: string, currencyDecimals = 2): unknown {
   if (Decimal.isDecimal(v)) {
     const d = v as Decimal;
-    const money = !/rate|percent|ratio/i.test(key);
-    const text = money ? d.toFixed(Math.max(2, d.decimalPlaces())) : d.toString();
+    const money = !/rate|percent|ratio|spread/i.test(key);
+    const text = money ? d.toFixed(Math.max(currencyDecimals, d.decimalPlaces())) : d.toString();
     return { [inspect.custom]: (_d: number, o: { stylize: (s: string, st: string) => string }) => o.stylize(text, "number") };
   }
   if (DateTime.isDateTime(v)) {
@@ -362,11 +363,13 @@ export function inspectStruct(
 ): string {
   if (depth < 0) return options.stylize(`[${label}]`, "special");
   const shown: Bag = {};
+  const root = rootOf(s);
+  const decimals = currencyDigits(currencyOf(root[RAW]) ?? currencyOf(s[RAW]));
   const names = new Set<string>([...Object.keys(s[RAW]), ...Object.keys(s[VALS] ?? {}), ...Object.keys(s)]);
   for (const k of names) {
     const v = (s as unknown as Bag)[k];
     if (v === undefined) continue;
-    shown[k] = displayValue(v, k);
+    shown[k] = displayValue(v, k, decimals);
   }
   const body = insp(shown, { ...(options as object), depth: (options as unknown as { depth?: number | null }).depth == null ? 2 : ((options as unknown as { depth: number }).depth - 1) } as never);
   return `${label} ${body}`;

@@ -136,4 +136,11 @@ describe("REPL printing", () => {
     expect(text).toContain("creationDate: 2021-03-09T13:37:50+05:30");
     expect(text).not.toMatch(/Symbol\(|mambu-ts\.raw/);
   });
+
+  test("money shows the decimals of the entity's currency (JPY 0, KWD 3)", () => {
+    const raw = parseJsonExact(fixture("loan-full.json")) as Record<string, unknown>;
+    expect(inspect(MambuLoan.fromWire({ ...raw, currency: { code: "JPY" }, loanAmount: 1500 }))).toContain("loanAmount: 1500,");
+    expect(inspect(MambuLoan.fromWire({ ...raw, currency: { code: "KWD" }, loanAmount: 1500 }))).toContain("loanAmount: 1500.000,");
+    expect(inspect(MambuLoan.fromWire({ ...raw, currency: { code: "KWD" }, interestSettings: { interestRate: 1.5 } }), { depth: 3 })).toContain("interestRate: 1.5 ");
+  });
 });
