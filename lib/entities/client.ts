@@ -1,13 +1,11 @@
 /** Clients (`/api/clients`): individual persons. */
+import { Assigned, withAssignments } from "./assignments";
 import { Chain, chain } from "../core/chain";
 import { connectorOf, EntitySpec, MambuEntity } from "../core/entity";
 import { registerLinkTarget } from "../core/link-fields";
-import { relate, setTransient } from "../core/relations";
+import { setTransient } from "../core/relations";
 import type { Client } from "../generated/types/clients";
-import { MambuBranch } from "./branch";
-import { MambuCentre } from "./centre";
 import { MambuGroup } from "./group";
-import { MambuUser } from "./user";
 
 /** A Mambu client. Custom field sets are flattened onto it (see README "Custom fields"). */
 export class MambuClient extends MambuEntity {
@@ -22,18 +20,6 @@ export class MambuClient extends MambuEntity {
     writable: true,
   };
 
-  /** The client's branch (also set as `client.assignedBranch`). */
-  getAssignedBranch() {
-    return relate(this, "assignedBranch", "assignedBranchKey", () => MambuBranch);
-  }
-  /** The client's centre (also set as `client.assignedCentre`). */
-  getAssignedCentre() {
-    return relate(this, "assignedCentre", "assignedCentreKey", () => MambuCentre);
-  }
-  /** The client's credit officer (also set as `client.assignedUser`). */
-  getAssignedUser() {
-    return relate(this, "assignedUser", "assignedUserKey", () => MambuUser);
-  }
   /**
    * The groups the client belongs to (from `groupKeys`, in that order; an empty list when none),
    * fetched through the client's connector a few at a time (config `concurrency`); also set as
@@ -54,10 +40,8 @@ export class MambuClient extends MambuEntity {
     }, `${this.constructor.name}.groups`);
   }
 }
-export interface MambuClient extends Client {
-  assignedBranch?: MambuBranch;
-  assignedCentre?: MambuCentre;
-  assignedUser?: MambuUser;
+withAssignments(MambuClient);
+export interface MambuClient extends Client, Assigned {
   /** Set by getGroups(). */
   groups?: MambuGroup[];
   /** Flattened custom fields (`client.Age`, `client.ASSETAGE_1`) and custom field sets (`client._OtherDetails`). */

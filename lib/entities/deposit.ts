@@ -1,23 +1,17 @@
 /** Deposit (savings) accounts (`/api/deposits`). */
+import { Assigned, Held, withAssignments } from "./assignments";
 import type { ActionOptions } from "../core/actions";
-import { chain } from "../core/chain";
 import { EntitySpec, MambuEntity } from "../core/entity";
-import { MambuTsError } from "../core/errors";
 import type { MambuList } from "../core/list";
 import { accountTransactions, Amount, EntityRef, TransactionListOptions } from "../core/operations";
 import { relate } from "../core/relations";
 import type { DepositAccount } from "../generated/types/deposits";
-import { MambuBranch } from "./branch";
-import { MambuCentre } from "./centre";
-import { MambuClient } from "./client";
 import {
   adjustDepositTransaction, applyDepositFee, applyDepositInterest, DepositAction, DepositAdjustOptions, DepositFeeOptions,
   DepositInterestOptions, depositInto, DepositOptions, setDepositState, transferFrom, TransferOptions, withdrawFrom, WithdrawalOptions,
 } from "./deposit-operations";
 import { MambuDepositProduct } from "./deposit-product";
 import { MambuDepositTransaction } from "./deposit-transaction";
-import { MambuGroup } from "./group";
-import { MambuUser } from "./user";
 
 /** A Mambu deposit (savings, current, fixed deposit, ...) account. */
 export class MambuDeposit extends MambuEntity {
@@ -122,41 +116,16 @@ export class MambuDeposit extends MambuEntity {
     return adjustDepositTransaction(this, transaction, notes, opts);
   }
 
-  /** The account holder: a MambuClient or a MambuGroup by `accountHolderType` (also `deposit.accountHolder`). */
-  getAccountHolder() {
-    const type = this.accountHolderType as string | undefined;
-    if (type !== "CLIENT" && type !== "GROUP") {
-      return chain<MambuClient | MambuGroup>(() => {
-        throw new MambuTsError(`deposit has accountHolderType ${JSON.stringify(type)}: expected CLIENT or GROUP`);
-      });
-    }
-    return relate<MambuClient | MambuGroup>(this, "accountHolder", "accountHolderKey", () => (type === "CLIENT" ? MambuClient : MambuGroup));
-  }
   /** The deposit product (also `deposit.productType`). */
   getProductType() {
     return relate(this, "productType", "productTypeKey", () => MambuDepositProduct);
   }
-  /** The account's branch (also `deposit.assignedBranch`). */
-  getAssignedBranch() {
-    return relate(this, "assignedBranch", "assignedBranchKey", () => MambuBranch);
-  }
-  /** The account's centre (also `deposit.assignedCentre`). */
-  getAssignedCentre() {
-    return relate(this, "assignedCentre", "assignedCentreKey", () => MambuCentre);
-  }
-  /** The account's officer (also `deposit.assignedUser`). */
-  getAssignedUser() {
-    return relate(this, "assignedUser", "assignedUserKey", () => MambuUser);
-  }
 }
-export interface MambuDeposit extends DepositAccount {
+withAssignments(MambuDeposit, { holder: true });
+export interface MambuDeposit extends DepositAccount, Assigned, Held {
   /** Set when getTransactions() is awaited. */
   transactions?: MambuDepositTransaction[];
-  accountHolder?: MambuClient | MambuGroup;
   productType?: MambuDepositProduct;
-  assignedBranch?: MambuBranch;
-  assignedCentre?: MambuCentre;
-  assignedUser?: MambuUser;
   /** Flattened custom fields. */
   [customField: string]: unknown;
 }

@@ -1,16 +1,14 @@
 /** Groups (`/api/groups`) and their members. */
+import { Assigned, withAssignments } from "./assignments";
 import { Chain, chain } from "../core/chain";
 import { connectorOf, EntitySpec, MambuEntity } from "../core/entity";
 import { MambuTsError } from "../core/errors";
 import { registerLinkTarget } from "../core/link-fields";
-import { relate, setTransient } from "../core/relations";
+import { setTransient } from "../core/relations";
 import { MambuValueObject, rootOf, StructClass } from "../core/struct";
 import { registerValueObjectClass } from "../core/value-objects";
 import type { Group, GroupMember } from "../generated/types/groups";
-import { MambuBranch } from "./branch";
-import { MambuCentre } from "./centre";
 import { MambuClient } from "./client";
-import { MambuUser } from "./user";
 
 /** A Mambu group of clients. `groupMembers` (read with detailsLevel FULL) are {@link MambuGroupMember}s. */
 export class MambuGroup extends MambuEntity {
@@ -25,18 +23,6 @@ export class MambuGroup extends MambuEntity {
     writable: true,
   };
 
-  /** The group's branch (also set as `group.assignedBranch`). */
-  getAssignedBranch() {
-    return relate(this, "assignedBranch", "assignedBranchKey", () => MambuBranch);
-  }
-  /** The group's centre (also set as `group.assignedCentre`). */
-  getAssignedCentre() {
-    return relate(this, "assignedCentre", "assignedCentreKey", () => MambuCentre);
-  }
-  /** The group's credit officer (also set as `group.assignedUser`). */
-  getAssignedUser() {
-    return relate(this, "assignedUser", "assignedUserKey", () => MambuUser);
-  }
   /**
    * Every member client (from `groupMembers`, so read the group with detailsLevel FULL), in order,
    * a few at a time (config `concurrency`); each is also set as `member.client`.
@@ -51,10 +37,8 @@ export class MambuGroup extends MambuEntity {
     }, `${this.constructor.name}.members`);
   }
 }
-export interface MambuGroup extends Group {
-  assignedBranch?: MambuBranch;
-  assignedCentre?: MambuCentre;
-  assignedUser?: MambuUser;
+withAssignments(MambuGroup);
+export interface MambuGroup extends Group, Assigned {
   groupMembers?: MambuGroupMember[];
   /** Flattened custom fields. */
   [customField: string]: unknown;

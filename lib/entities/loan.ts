@@ -1,17 +1,14 @@
 /** Loan accounts (`/api/loans`). */
+import { Assigned, Held, withAssignments } from "./assignments";
 import type { ActionOptions } from "../core/actions";
 import { chain } from "../core/chain";
 import { connectorOf, EntitySpec, MambuEntity, requestJson } from "../core/entity";
-import { MambuError, MambuTsError } from "../core/errors";
+import { MambuError } from "../core/errors";
 import { MambuList } from "../core/list";
 import { accountTransactions, Amount, EntityRef, TransactionListOptions } from "../core/operations";
 import { relate, setTransient } from "../core/relations";
 import { structFromWire } from "../core/struct";
 import type { LoanAccount } from "../generated/types/loans";
-import { MambuBranch } from "./branch";
-import { MambuCentre } from "./centre";
-import { MambuClient } from "./client";
-import { MambuGroup } from "./group";
 import { MambuInstallment } from "./installment";
 import {
   adjustLoanTransaction, applyLoanFee, disburseLoan, DisburseOptions, LoanAction, LoanAdjustOptions, LoanFeeOptions, payOffLoan,
@@ -19,7 +16,6 @@ import {
 } from "./loan-operations";
 import { MambuProduct } from "./product";
 import { MambuTransaction } from "./transaction";
-import { MambuUser } from "./user";
 
 /** A Mambu loan account. */
 export class MambuLoan extends MambuEntity {
@@ -145,18 +141,6 @@ export class MambuLoan extends MambuEntity {
     return adjustLoanTransaction(this, transaction, notes, opts);
   }
 
-  /** The account holder: a MambuClient or a MambuGroup by `accountHolderType` (also `loan.accountHolder`). */
-  getAccountHolder() {
-    const type = this.accountHolderType as string | undefined;
-    if (type !== "CLIENT" && type !== "GROUP") {
-      return chain<MambuClient | MambuGroup>(() => {
-        throw new MambuTsError(`loan has accountHolderType ${JSON.stringify(type)}: expected CLIENT or GROUP`);
-      });
-    }
-    return type === "CLIENT"
-      ? relate<MambuClient | MambuGroup>(this, "accountHolder", "accountHolderKey", () => MambuClient)
-      : relate<MambuClient | MambuGroup>(this, "accountHolder", "accountHolderKey", () => MambuGroup);
-  }
 
   /** The loan product (also `loan.productType`). */
   getProductType() {
@@ -166,30 +150,15 @@ export class MambuLoan extends MambuEntity {
   getOriginalAccount() {
     return relate(this, "originalAccount", "originalAccountKey", () => MambuLoan);
   }
-  /** The loan's branch (also `loan.assignedBranch`). */
-  getAssignedBranch() {
-    return relate(this, "assignedBranch", "assignedBranchKey", () => MambuBranch);
-  }
-  /** The loan's centre (also `loan.assignedCentre`). */
-  getAssignedCentre() {
-    return relate(this, "assignedCentre", "assignedCentreKey", () => MambuCentre);
-  }
-  /** The loan's credit officer (also `loan.assignedUser`). */
-  getAssignedUser() {
-    return relate(this, "assignedUser", "assignedUserKey", () => MambuUser);
-  }
 }
-export interface MambuLoan extends LoanAccount {
+withAssignments(MambuLoan, { holder: true });
+export interface MambuLoan extends LoanAccount, Assigned, Held {
   /** Set by getSchedule(). */
   schedule?: MambuInstallment[];
   /** Set when getTransactions() is awaited. */
   transactions?: MambuTransaction[];
-  accountHolder?: MambuClient | MambuGroup;
   productType?: MambuProduct;
   originalAccount?: MambuLoan;
-  assignedBranch?: MambuBranch;
-  assignedCentre?: MambuCentre;
-  assignedUser?: MambuUser;
   /** Flattened custom fields. */
   [customField: string]: unknown;
 }
