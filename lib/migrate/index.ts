@@ -133,10 +133,8 @@ function makeConnector(opts: MigrationOptions, sandboxUrl: string | undefined, l
     await limiter.take();
     counters.requests++;
     const res = await nodeFetch(url, init);
-    if (res.status === 429) {
-      counters.throttled++;
-      limiter.on429(parseRetryAfter(res.headers.get("retry-after")));
-    }
+    if (res.status === 429) counters.throttled++;
+    limiter.observe(res.status, res.status === 429 ? parseRetryAfter(res.headers.get("retry-after")) : undefined);
     return res;
   }) as unknown as typeof nodeFetch;
   const c = opts.connection ?? {};

@@ -10,7 +10,7 @@ import type { Journal } from "./journal";
 import { rowKey } from "./keys";
 import { holderStep, loanSteps, StepContext, StepError, StepOutcome } from "./steps";
 import type { Book, Plan, StepName, Unit } from "./types";
-import { unitSteps } from "./validate";
+import { unitStepNames } from "./validate";
 
 /** Counters of a run, updated as it goes (progress reads them). */
 export interface RunStats {
@@ -125,9 +125,11 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
     const holder = u.kind === "client" ? holders.get(u.id) : undefined;
     const prior = journal.unit(u.key);
     if (prior?.status === "done") {
-      const n = unitSteps(u, plan);
-      stats.steps.journal += n;
-      stats.steps.done += n;
+      for (const name of unitStepNames(u, plan)) {
+        (stats.byStep[name] ??= { created: 0, adopted: 0, journal: 0 }).journal++;
+        stats.steps.journal++;
+        stats.steps.done++;
+      }
       stats.units.resumed++;
       stats.units.done++;
       const rec = journal.step(u.kind === "group" ? rowKey.group(u.id) : rowKey.client(u.id), u.kind);

@@ -15,7 +15,7 @@ import { BLOCKS, checkAmount, CompiledBlock, compileBlock, MapContext, Mapped, m
 import { PlanError } from "./plan";
 import { readSource, SourceError, SourceLayout, SourceRow } from "./sources";
 import { getRecord, ReferenceData } from "./tenant";
-import { Book, FieldMapSpec, LoanPlan, Plan, Problem, SourceName, TxPlan, Unit } from "./types";
+import { Book, FieldMapSpec, LoanPlan, Plan, Problem, SourceName, StepName, TxPlan, Unit } from "./types";
 
 /** Options of {@link buildBook}. */
 export interface BookOptions {
@@ -552,17 +552,24 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
   return { units: kept, problems, skipped, layouts, rowCounts, totalSteps, external: externalKeys };
 }
 
+/** The steps a unit runs under a plan, in order (one entry per step). */
+export function unitStepNames(u: Unit, plan: Plan): StepName[] {
+  const s = plan.steps;
+  const out: StepName[] = [];
+  if (u.create && u.kind === "client" && s.has("client")) out.push("client");
+  if (u.create && u.kind === "group" && s.has("group")) out.push("group");
+  for (const l of u.loans) {
+    if (s.has("loan")) out.push("loan");
+    if (l.approve && s.has("approve")) out.push("approve");
+    if (l.settlement && s.has("settlement")) out.push("settlement");
+    if (l.schedule && s.has("schedule")) out.push("schedule");
+    if (l.disburse && s.has("disburse")) out.push("disburse");
+    for (const t of l.transactions) if (s.has(t.kind)) out.push(t.kind);
+  }
+  return out;
+}
+
 /** Number of steps a unit runs under a plan. */
 export function unitSteps(u: Unit, plan: Plan): number {
-  const s = plan.steps;
-  let n = (u.create && u.kind === "client" && s.has("client")) || (u.create && u.kind === "group" && s.has("group")) ? 1 : 0;
-  for (const l of u.loans) {
-    if (s.has("loan")) n++;
-    if (l.approve && s.has("approve")) n++;
-    if (l.settlement && s.has("settlement")) n++;
-    if (l.schedule && s.has("schedule")) n++;
-    if (l.disburse && s.has("disburse")) n++;
-    n += l.transactions.length;
-  }
-  return n;
+  return unitStepNames(u, plan).length;
 }
