@@ -83,7 +83,7 @@ async function readAll(plan: Plan, source: SourceName, layouts: Map<string, Sour
 }
 
 /** Contract problems of a body, located at the cells of the rules that produce the fields. */
-function contractProblems(block: CompiledBlock, body: Rec, row: SourceRow, skipRequired: string[] = []): Problem[] {
+function contractProblems(block: CompiledBlock, body: Rec, row: SourceRow, skipRequired: string[] = [], reported: readonly Problem[] = []): Problem[] {
   if (!block.spec.resource || !block.spec.definition) return [];
   const found = validateAgainst(block.spec.resource, { type: "object", ref: block.spec.definition }, plain(body), { path: "body" });
   const out: Problem[] = [];
@@ -92,6 +92,8 @@ function contractProblems(block: CompiledBlock, body: Rec, row: SourceRow, skipR
     const path = m ? m[1] : "";
     if (skipRequired.some((r) => path === r) && /required field is missing/.test(text)) continue;
     const rule = block.rules.find((r) => r.target === path) ?? block.rules.find((r) => path.startsWith(`${r.target}.`) || r.target.startsWith(`${path}.`));
+    // a cell whose conversion failed was already reported; its field is missing as a consequence
+    if (rule?.column && reported.some((p) => p.row === row && p.columnName === rule.column)) continue;
     out.push({
       file: row.file,
       line: row.line,
@@ -157,8 +159,6 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
   if (plan.steps.has("settlement") && blocks.settlement && !blocks.settlement.rules.some((r) => r.target === "id")) {
     fatal.push({ file: planFile, message: "mapping.loans.settlement.id: must be mapped (the settlement account's id comes from the source)" });
   }
-  if (fatal.length) throw new PlanError(fatal);
-
   const layouts = new Map<string, SourceLayout>();
   const rows: Partial<Record<SourceName, SourceRow[]>> = {};
   for (const s of ["clients", "groups", "loans", "schedules", "fees", "repayments"] as const) {
@@ -206,10 +206,12 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
     const id = r.body.id as string | undefined;
     if (!id) continue;
     if (clientUnits.has(id)) {
+      // both rows are suspect: the unit is left out with both
+      clientUnits.get(id)!.rows.push(row);
       problems.push(rowProblem(row, `client id "${id}" appears twice (first at line ${clientUnits.get(id)!.row!.line})`, colOf(blocks.clients!, "id")));
       continue;
     }
-    problems.push(...contractProblems(blocks.clients!, r.body, row));
+    problems.push(...contractProblems(blocks.clients!, r.body, row, [], r.problems));
     const u: Unit = { key: rowKey.client(id), kind: "client", id, create: true, row, body: r.body, members: [], links: r.links, loans: [], rows: [row], order: order++ };
     clientUnits.set(id, u);
   }
@@ -219,10 +221,11 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
     const id = r.body.id as string | undefined;
     if (!id) continue;
     if (groupUnits.has(id) || clientUnits.has(id)) {
+      (groupUnits.get(id) ?? clientUnits.get(id))!.rows.push(row);
       problems.push(rowProblem(row, `group id "${id}" appears twice (or is also a client id)`, colOf(blocks.groups!, "id")));
       continue;
     }
-    problems.push(...contractProblems(blocks.groups!, r.body, row));
+    problems.push(...contractProblems(blocks.groups!, r.body, row, [], r.problems));
     const members = (r.specials.members as string[] | undefined) ?? [];
     const u: Unit = { key: rowKey.group(id), kind: "group", id, create: true, row, body: r.body, members, links: r.links, loans: [], rows: [row], order: 0 };
     groupUnits.set(id, u);
@@ -245,6 +248,8 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
   const loans = new Map<string, LoanPlan>();
   const loanUnit = new Map<string, Unit>();
   const pendingLoans: Array<{ loan: LoanPlan; row: SourceRow }> = [];
+  /** Duplicate loan rows → the loan id they repeat (their unit is left out with them). */
+  const loanUnitRows = new Map<SourceRow, string>();
   for (const row of rows.loans ?? []) {
     shape(row);
     const acc = map(blocks.account!, row);
@@ -255,13 +260,14 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
       continue;
     }
     if (loans.has(id)) {
+      loanUnitRows.set(row, id);
       problems.push(rowProblem(row, `loan id "${id}" appears twice (first at line ${loans.get(id)!.row.line})`, colOf(blocks.account!, "id")));
       continue;
     }
-    problems.push(...contractProblems(blocks.account!, acc.body, row, ["accountHolderKey"]));
     const declared = acc.body.accountHolderType as "CLIENT" | "GROUP" | undefined;
     const inPlan: "CLIENT" | "GROUP" | undefined = clientUnits.has(holderId) ? "CLIENT" : groupUnits.has(holderId) ? "GROUP" : undefined;
     const holderType = declared ?? inPlan ?? "CLIENT";
+    problems.push(...contractProblems(blocks.account!, { ...acc.body, accountHolderType: holderType }, row, ["accountHolderKey"], acc.problems));
     if (declared && inPlan && declared !== inPlan) {
       problems.push(rowProblem(row, `accountHolderType ${declared}, but "${holderId}" is a ${inPlan.toLowerCase()} of the plan`, colOf(blocks.account!, "accountHolderType")));
     }
@@ -294,7 +300,7 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
       const sid = st.body.id as string | undefined;
       if (sid) {
         const probe = { ...st.body, accountHolderKey: "x", accountHolderType: holderType };
-        problems.push(...contractProblems(blocks.settlement, probe, row));
+        problems.push(...contractProblems(blocks.settlement, probe, row, [], st.problems));
         loan.settlement = { id: sid, body: st.body };
       }
     }
@@ -302,7 +308,7 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
       const ds = map(blocks.disburse, row);
       const vd = ds.body.valueDate as string | undefined;
       if (vd) {
-        problems.push(...contractProblems(blocks.disburse, ds.body, row));
+        problems.push(...contractProblems(blocks.disburse, ds.body, row, [], ds.problems));
         if (instant(vd) > nowMs) problems.push(rowProblem(row, `disbursement date ${vd} is in the future`, colOf(blocks.disburse, "valueDate")));
         const first = ds.body.firstRepaymentDate as string | undefined;
         if (first && instant(first) <= instant(vd)) problems.push(rowProblem(row, `firstRepaymentDate ${first} is not after the disbursement date ${vd}`, colOf(blocks.disburse, "firstRepaymentDate")));
@@ -363,6 +369,8 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
     unit.rows.push(loan.row);
     loanUnit.set(loan.id, unit);
   }
+
+  for (const [row, id] of loanUnitRows) loanUnit.get(id)?.rows.push(row);
 
   // ---- schedules
   const scheduleRows = new Map<string, Array<{ row: SourceRow; inst: Rec }>>();
@@ -438,7 +446,7 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
       }
       loanUnit.get(loanId)?.rows.push(row);
       if (!plan.steps.has(kind)) continue;
-      problems.push(...contractProblems(block, r.body, row));
+      problems.push(...contractProblems(block, r.body, row, [], r.problems));
       const vd = r.body.valueDate as string | undefined;
       const vdCol = colOf(block, "valueDate");
       if (!vd) {
