@@ -139,8 +139,10 @@ export class RateLimiter {
     if (now - this.lastSlowDown < 1000) return;
     this.lastSlowDown = now;
     this.slowDowns++;
-    const observed = this.starts.filter((t) => t >= now - WINDOW_MS).length / (WINDOW_MS / 1000);
-    const base = Number.isFinite(this.effective) ? Math.min(this.effective, Math.max(observed, this.floor)) : Math.max(observed, this.floor * 2);
+    const recent = this.starts.filter((t) => t >= now - WINDOW_MS);
+    const span = recent.length ? Math.max(1000, now - recent[0]) : WINDOW_MS;
+    const observed = recent.length / (span / 1000);
+    const base = Number.isFinite(this.effective) ? this.effective : Math.max(observed, this.floor * 2);
     this.effective = Math.max(this.floor, base / 2);
     this.burst = Math.max(1, this.effective / 5);
     this.tokens = Math.min(this.tokens, this.burst);
