@@ -1,0 +1,90 @@
+/** Helpers of the migration e2e specs: the example plan, and a comparable picture of a sandbox tenant. */
+import { cpSync, mkdtempSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import type { Sandbox } from "../../lib/sandbox";
+import type { CollectionName, WireRecord } from "../../lib/sandbox/types";
+
+/** The example plan of config/migration. */
+export const EXAMPLE_PLAN = join(__dirname, "..", "..", "config", "migration", "plan.yaml");
+
+/** A private copy of config/migration (to break rows or keep failures files apart). */
+export function copyExample(): string {
+  const dir = mkdtempSync(join(tmpdir(), "mig-example-"));
+  cpSync(join(__dirname, "..", "..", "config", "migration"), dir, { recursive: true });
+  return dir;
+}
+
+const COLLS: CollectionName[] = ["clients", "groups", "loans", "deposits", "loanTransactions", "depositTransactions"];
+/** Fields that differ between two runs that did the same (times of writing, tenant-wide sequence numbers). */
+const VOLATILE = new Set(["encodedKey", "creationDate", "lastModifiedDate", "approvedDate", "activationDate", "closedDate", "lastSetToArrearsDate", "lastAccountAppraisalDate", "lastInterestCalculationDate", "lastInterestStoredDate", "lastInterestAppliedDate", "installmentEncodedKey"]);
+
+/**
+ * The tenant's migrated records (ids starting with `prefix`, and everything hanging on them) as plain
+ * data that two tenants can be compared by: encodedKeys replaced by the id of what they point at,
+ * times of writing left out, transactions named by loan and externalId and sorted.
+ */
+export function tenantPicture(sb: Sandbox, prefix = "MIG-"): Record<string, unknown[]> {
+  const names = new Map<string, string>();
+  for (const coll of COLLS) {
+    for (const r of sb.store.all(coll)) {
+      names.set(r.encodedKey, coll.endsWith("Transactions") ? `${coll}:${String(r.externalId ?? r.type)}` : `${coll}:${String(r.id)}`);
+    }
+  }
+  for (const coll of ["branches", "centres", "users", "loanproducts", "depositproducts"] as CollectionName[]) {
+    for (const r of sb.store.all(coll)) names.set(r.encodedKey, `${coll}:${String(r.id ?? r.username)}`);
+  }
+  const norm = (v: unknown): unknown => {
+    if (typeof v === "string") return names.get(v) ?? v;
+    if (Array.isArray(v)) return v.map(norm);
+    if (v && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v as object).sort()) if (!VOLATILE.has(k)) out[k] = norm((v as Record<string, unknown>)[k]);
+      return out;
+    }
+    return v;
+  };
+  const mine = (r: WireRecord): boolean => String(r.id ?? "").startsWith(prefix);
+  const loansOf = new Set(sb.store.all("loans").filter(mine).map((l) => l.encodedKey));
+  const depositsOf = new Set(sb.store.all("deposits").filter(mine).map((d) => d.encodedKey));
+  const picture: Record<string, unknown[]> = {};
+  for (const coll of COLLS) {
+    let recs = sb.store.all(coll);
+    if (coll === "loanTransactions") recs = recs.filter((t) => loansOf.has(String(t.parentAccountKey)));
+    else if (coll === "depositTransactions") recs = recs.filter((t) => depositsOf.has(String(t.parentAccountKey)));
+    else recs = recs.filter(mine);
+    const list = recs.map((r) => {
+      const n = norm(r) as Record<string, unknown>;
+      if (coll.endsWith("Transactions")) delete n.id;
+      return n;
+    });
+    list.sort((a, b) => {
+      const ka = JSON.stringify([a.parentAccountKey ?? "", a.externalId ?? "", a.type ?? "", a.id ?? ""]);
+      const kb = JSON.stringify([b.parentAccountKey ?? "", b.externalId ?? "", b.type ?? "", b.id ?? ""]);
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+    picture[coll] = list;
+  }
+  return picture;
+}
+
+/** Duplicates among the migrated records: ids seen twice, or a loan with two transactions of the same externalId. */
+export function duplicates(sb: Sandbox, prefix = "MIG-"): string[] {
+  const out: string[] = [];
+  for (const coll of ["clients", "groups", "loans", "deposits"] as CollectionName[]) {
+    const ids = sb.store.all(coll).map((r) => String(r.id)).filter((id) => id.startsWith(prefix));
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) out.push(`${coll}:${id}`);
+      seen.add(id);
+    }
+  }
+  const seen = new Set<string>();
+  for (const t of sb.store.all("loanTransactions")) {
+    if (typeof t.externalId !== "string") continue;
+    const k = `${String(t.parentAccountKey)}/${t.externalId}/${String(t.type)}`;
+    if (seen.has(k)) out.push(`transaction ${t.externalId}`);
+    seen.add(k);
+  }
+  return out;
+}
