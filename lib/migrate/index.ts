@@ -220,7 +220,7 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
       await runUnits({ conn, plan, book, journal, stats, concurrency: options.concurrency ?? 8, signal: options.signal, onProgress: () => progress.tick() });
     } finally {
       progress.stop();
-      journal.close();
+      await journal.close();
     }
     const summary = summarize(plan, book, stats);
     const stopped = options.signal?.aborted === true && stats.units.done + stats.units.failed < stats.units.total;

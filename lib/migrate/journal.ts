@@ -1,10 +1,11 @@
 /**
  * The crash-safe journal of a migration: an append-only JSON lines file recording each completed
- * step (and each finished unit), written with `fsync` before the step counts as done — lines of
- * concurrent steps are committed together. A process killed mid-write leaves at most a torn last
- * line, which is ignored (and cut off) on resume. No native addon: plain `fs`.
+ * step (and each finished unit), written with `fdatasync` before the step counts as done. Lines of
+ * concurrent steps are committed together (group commit: while one batch is being synced, the next
+ * gathers), off the event loop. A process killed mid-write leaves at most a torn last line, which is
+ * ignored (and cut off) on resume. No native addon: plain `fs`.
  */
-import { closeSync, existsSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "fs";
+import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, write } from "fs";
 import { dirname } from "path";
 
 /** A completed step. */
@@ -57,7 +58,8 @@ export class Journal {
   private readonly units = new Map<string, UnitRecord>();
   private pending: string[] = [];
   private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
-  private scheduled = false;
+  private busy = false;
+  private idle: Promise<void> = Promise.resolve();
   private fd: number | undefined;
   /** Lines dropped because they were torn by a crash. */
   tornLines = 0;
@@ -153,34 +155,41 @@ export class Journal {
     this.pending.push(`${JSON.stringify(rec)}\n`);
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      if (!this.busy) this.idle = this.pump();
     });
   }
 
-  /** Writes and fsyncs what is pending (group commit). */
-  private flush(): void {
-    this.scheduled = false;
-    const lines = this.pending;
-    const waiters = this.waiters;
-    this.pending = [];
-    this.waiters = [];
-    if (lines.length === 0) return;
+  /** Writes and syncs what is pending, batch after batch, until nothing is left (group commit). */
+  private async pump(): Promise<void> {
+    this.busy = true;
     try {
-      if (this.fd === undefined) throw new Error("the journal is closed");
-      writeSync(this.fd, lines.join(""));
-      fdatasyncSync(this.fd);
-      for (const w of waiters) w.resolve();
-    } catch (e) {
-      for (const w of waiters) w.reject(e as Error);
+      while (this.pending.length) {
+        const text = this.pending.join("");
+        const waiters = this.waiters;
+        this.pending = [];
+        this.waiters = [];
+        try {
+          const fd = this.fd;
+          if (fd === undefined) throw new Error("the journal is closed");
+          const buf = Buffer.from(text, "utf8");
+          let off = 0;
+          while (off < buf.length) {
+            off += await new Promise<number>((res, rej) => write(fd, buf, off, buf.length - off, null, (e, n) => (e ? rej(e) : res(n))));
+          }
+          await new Promise<void>((res, rej) => fdatasync(fd, (e) => (e ? rej(e) : res())));
+          for (const w of waiters) w.resolve();
+        } catch (e) {
+          for (const w of waiters) w.reject(e as Error);
+        }
+      }
+    } finally {
+      this.busy = false;
     }
   }
 
-  /** Flushes and closes the file. */
-  close(): void {
-    if (this.pending.length) this.flush();
+  /** Waits for what is pending to be on disk, then closes the file. */
+  async close(): Promise<void> {
+    while (this.busy || this.pending.length) await (this.busy ? this.idle : this.pump());
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

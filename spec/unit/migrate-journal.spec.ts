@@ -39,7 +39,7 @@ describe("journal", () => {
       j.recordStep({ unit: "client:C1", row: "loan:L1", step: "loan", status: "adopted", key: "k2" }),
     ]);
     await j.recordUnit("client:C1", "done");
-    j.close();
+    await j.close();
     const lines = readFileSync(path, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((l) => l.t)).toEqual(["run", "step", "step", "unit"]);
     const r = open(path, true);
@@ -47,40 +47,40 @@ describe("journal", () => {
     expect(r.step("loan:L1", "loan")).toMatchObject({ status: "adopted", key: "k2" });
     expect(r.step("loan:L1", "approve")).toBeUndefined();
     expect(r.unit("client:C1")?.status).toBe("done");
-    r.close();
+    await r.close();
   });
 
   it("ignores and cuts a torn last line (a crash mid-write)", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "mig-j-")), "journal.jsonl");
     const j = open(path, false);
     await j.recordStep({ unit: "client:C1", row: "client:C1", step: "client", status: "created", key: "k1" });
-    j.close();
+    await j.close();
     appendFileSync(path, '{"t":"step","unit":"client:C1","row":"loan:L1","st');
     const r = open(path, true);
     expect(r.tornLines).toBe(1);
     expect(r.step("client:C1", "client")).toBeDefined();
     expect(r.step("loan:L1", "loan")).toBeUndefined();
     await r.recordStep({ unit: "client:C1", row: "loan:L1", step: "loan", status: "created" });
-    r.close();
+    await r.close();
     // every line is whole JSON again
     for (const line of readFileSync(path, "utf8").trim().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
   });
 
-  it("refuses to resume another plan's journal, and a corrupt line in the middle", () => {
+  it("refuses to resume another plan's journal, and a corrupt line in the middle", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mig-j-"));
     const path = join(dir, "journal.jsonl");
-    open(path, false, "book").close();
+    await open(path, false, "book").close();
     expect(() => open(path, true, "other")).toThrow(/journal of plan "book", not "other"/);
     writeFileSync(path, '{"t":"run","plan":"book"}\nnot json\n{"t":"unit","unit":"u","status":"done"}\n');
     expect(() => open(path, true)).toThrow(/journal.jsonl:2: corrupt journal line/);
   });
 
-  it("without resume, moves an existing journal aside", () => {
+  it("without resume, moves an existing journal aside", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mig-j-"));
     const path = join(dir, "journal.jsonl");
-    open(path, false).close();
+    await open(path, false).close();
     const j = open(path, false);
-    j.close();
+    await j.close();
     expect(j.movedAside && existsSync(j.movedAside)).toBe(true);
     expect(readdirSync(dir).length).toBe(2);
   });
