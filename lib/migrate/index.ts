@@ -179,8 +179,11 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
   }
   try {
     const conn = makeConnector(options, sandbox?.url, limiter, counters);
-    const offset = options.tenantOffset ?? plan.spec.tenantOffset ?? sandbox?.clock.offset ?? mambuconfig.tenantoffset;
     const refs = await loadReferenceData(conn);
+    const offset = options.tenantOffset ?? plan.spec.tenantOffset ?? sandbox?.clock.offset ?? mambuconfig.tenantoffset ?? refs.offset;
+    if (offset && offset === refs.offset && !options.tenantOffset && !plan.spec.tenantOffset && !sandbox && !mambuconfig.tenantoffset) {
+      say(`tenant offset ${offset}, read from the tenant's dates (set tenantOffset in the plan or MAMBU_API_TENANTOFFSET to be sure)`);
+    }
     let book: Book;
     try {
       book = await buildBook(plan, { refs, conn, offset, skipInvalid: options.skipInvalid, now: sandbox?.clock.nowIso() });

@@ -281,7 +281,7 @@ export function toDateTime(s: string, offset: string | undefined): { value: stri
   const date = d ?? n![1];
   if (!isCalendarDate(date)) return { error: `not a calendar date: "${s}"` };
   if (n && (+n[2] > 23 || +n[3] > 59 || (n[4] !== undefined && +n[4] > 59))) return { error: `not a valid time: "${s}"` };
-  if (!offset) return { error: "a date without an offset needs the tenant's offset (plan tenantOffset, or MAMBU_API_TENANTOFFSET)" };
+  if (!offset) return { error: "a date without an offset needs the tenant's offset (plan tenantOffset, --tenant-offset or MAMBU_API_TENANTOFFSET)" };
   const time = n ? `${n[2]}:${n[3]}:${n[4] ?? "00"}${n[5] ?? ""}` : "00:00:00";
   return { value: `${date}T${time}${offset === "Z" ? "+00:00" : offset}` };
 }

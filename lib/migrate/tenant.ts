@@ -53,6 +53,22 @@ export interface ReferenceData {
   depositProducts: Map<string, { id: string; encodedKey: string }>;
   /** Custom field sets by entity type (CLIENT, GROUP, LOAN_ACCOUNT, DEPOSIT_ACCOUNT), then by set id. */
   customFieldSets: Map<string, Map<string, CustomFieldSetRef>>;
+  /**
+   * The UTC offset the tenant writes its date-times in, read from them (Mambu answers in the
+   * organisation's time zone); a guess for zones with daylight saving time.
+   */
+  offset?: string;
+}
+
+/** The offset of the first date-time with one among the records' `creationDate`/`lastModifiedDate`. */
+export function offsetOf(records: readonly Rec[]): string | undefined {
+  for (const r of records) {
+    for (const f of ["creationDate", "lastModifiedDate"]) {
+      const m = typeof r[f] === "string" ? /T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:\d{2}|Z)$/.exec(r[f] as string) : null;
+      if (m) return m[1] === "Z" ? "+00:00" : m[1];
+    }
+  }
+  return undefined;
 }
 
 /** GETs a record; undefined when Mambu answers 404. Amounts parsed exactly. */
@@ -126,6 +142,7 @@ export async function loadReferenceData(conn: MambuConnector, entityTypes: reado
     loanProducts: new Map(loanProducts.map((p) => [String(p.id), loanProduct(p)])),
     depositProducts: new Map(depositProducts.map((p) => [String(p.id), { id: String(p.id), encodedKey: String(p.encodedKey) }])),
     customFieldSets: new Map(),
+    offset: offsetOf([...branches, ...centres, ...loanProducts, ...depositProducts]),
   };
   for (const u of users) {
     if (u.id !== undefined) ref.users.set(String(u.id), String(u.encodedKey));

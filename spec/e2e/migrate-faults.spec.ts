@@ -1,0 +1,64 @@
+/**
+ * Under faults: with 10% of the requests failing (5% answered 429 with Retry-After, 4% a 5xx, 1%
+ * dropped connections) and some repayments processed but their answers lost (the connection dropped
+ * after the work), the example plan completes with exactly the tenant of a run without faults.
+ */
+import { mkdtempSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { runMigration } from "../../lib/migrate";
+import { startSandbox } from "../../lib/sandbox";
+import { duplicates, EXAMPLE_PLAN, tenantPicture } from "./migrate-helpers";
+
+jest.setTimeout(180_000);
+
+it("completes with the same result as a run without faults", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), "mig-faults-"));
+  const quiet = { stdout: null, progress: "none" as const, concurrency: 16 };
+
+  const clean = await startSandbox({ port: 0 });
+  let expected: Record<string, unknown[]>;
+  try {
+    const r = await runMigration(EXAMPLE_PLAN, { ...quiet, connection: { apiurl: clean.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: clean.clock.offset, workdir: join(tmp, "clean") });
+    expect(r.exitCode).toBe(0);
+    expected = tenantPicture(clean);
+  } finally {
+    await clean.stop();
+  }
+
+  const sb = await startSandbox({ port: 0 });
+  try {
+    // the reference data is read without faults; the writes then meet them
+    const faulty = { rate429: 0.05, retryAfterSeconds: 1, rate5xx: 0.04, dropRate: 0.01, seed: 11 };
+    const connection = { apiurl: sb.url, apiuser: "demo", apipwd: "demo" };
+    let armed = false;
+    const origRequests = () => sb.requests;
+    const start = origRequests();
+    const arm = setInterval(() => {
+      if (!armed && sb.requests > start + 20) {
+        armed = true;
+        sb.faults.set(faulty);
+        sb.faults.injectNext("drop-after", 15, { method: "POST", path: /\/repayment-transactions$/ });
+        sb.faults.injectNext("drop-after", 5, { method: "POST", path: /^\/clients$/ });
+      }
+    }, 5);
+    let r;
+    try {
+      r = await runMigration(EXAMPLE_PLAN, { ...quiet, connection, tenantOffset: sb.clock.offset, workdir: join(tmp, "faulty"), reconcile: true });
+    } finally {
+      clearInterval(arm);
+      sb.faults.clear();
+    }
+    expect(armed).toBe(true);
+    expect(r.failed.map((f) => f.reason)).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    expect(r.summary!.throttled).toBeGreaterThan(50);
+    expect(r.summary!.retries).toBeGreaterThan(200);
+    expect(r.reconciliation?.equal).toBe(true);
+    expect(duplicates(sb)).toEqual([]);
+    expect(tenantPicture(sb)).toEqual(expected);
+    process.stdout.write(`faults: ${r.summary!.elapsedSeconds.toFixed(1)} s, ${r.summary!.requests} requests, ${r.summary!.throttled} answered 429, ${r.summary!.retries} retried\n`);
+  } finally {
+    await sb.stop();
+  }
+});
