@@ -429,6 +429,8 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
 
   // ---- fees and repayments
   const occurrences = new Map<string, number>();
+  /** Rows already reported: a transaction of a loan whose row is invalid is not blamed for it again. */
+  const reportedRows = new Set(problems.map((p) => p.row));
   const txRows = (kind: "fee" | "repayment", block: CompiledBlock | undefined, list: SourceRow[] | undefined): void => {
     if (!block || !list) return;
     for (const row of list) {
@@ -454,7 +456,9 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
         continue;
       }
       if (instant(vd) > nowMs) problems.push(rowProblem(row, `valueDate ${vd} is in the future`, vdCol));
-      if (!loan.disburse) problems.push(rowProblem(row, `loan ${loanId} is not disbursed by the plan (no disbursement date)`, colOf(block, "loanId")));
+      if (reportedRows.has(loan.row)) {
+        // the loan's own row is invalid (reported): its unit is left out anyway
+      } else if (!loan.disburse) problems.push(rowProblem(row, `loan ${loanId} is not disbursed by the plan (no disbursement date)`, colOf(block, "loanId")));
       else if (vd.slice(0, 10) < loan.disburse.valueDate.slice(0, 10)) problems.push(rowProblem(row, `valueDate ${vd} is before the disbursement of loan ${loanId} (${loan.disburse.valueDate})`, vdCol));
       const product = opts.refs ? [...opts.refs.loanProducts.values()].find((p) => p.encodedKey === loan.body.productTypeKey) : undefined;
       let amount = r.body.amount !== undefined ? String(r.body.amount) : undefined;
@@ -548,6 +552,8 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
       }
     }
   }
+  const fileOrder = new Map(plan.files.map((f, i) => [f.shown, i]));
+  problems.sort((a, b) => (fileOrder.get(a.file) ?? 99) - (fileOrder.get(b.file) ?? 99) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   const skipped: Book["skipped"] = [];
   let kept = ordered;
   if (opts.skipInvalid) {
