@@ -4,7 +4,6 @@
  * other, and isolates failures — a unit that fails is recorded with its reason (journal and
  * statistics) and the others go on. Units the journal records as done are skipped on resume.
  */
-import { MambuError } from "../core/errors";
 import type { MambuConnector } from "../transport";
 import type { Journal } from "./journal";
 import { rowKey } from "./keys";
@@ -87,7 +86,7 @@ function deferred(): Deferred {
 export function failureReason(e: unknown): string {
   if (e instanceof StepError) {
     const c = e.cause;
-    const detail = c instanceof MambuError ? c.message + (c.errors.length && c.errors[0].errorSource ? ` (${String(c.errors[0].errorSource)})` : "") : c instanceof Error ? c.message : String(c);
+    const detail = c instanceof Error ? c.message : String(c);
     return `${e.step} ${e.where}: ${detail}`;
   }
   return e instanceof Error ? e.message : String(e);

@@ -287,7 +287,7 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
 
   for (const tx of loan.transactions) {
     if (!s.has(tx.kind)) continue;
-    await step(ctx, unit, tx.key, tx.kind, `${tx.kind} ${tx.externalId} of loan ${loan.id} (${tx.row.file}:${tx.row.line})`, () => postTransaction(ctx, st, tx));
+    await step(ctx, unit, tx.key, tx.kind, `${tx.externalId} of loan ${loan.id} (${tx.row.file}:${tx.row.line})`, () => postTransaction(ctx, st, tx));
   }
 }
 

@@ -1,7 +1,8 @@
 /** Helpers of the migration e2e specs: the example plan, and a comparable picture of a sandbox tenant. */
-import { cpSync, mkdtempSync } from "fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { csvLine, parseCsvText } from "../../lib/migrate";
 import type { Sandbox } from "../../lib/sandbox";
 import type { CollectionName, WireRecord } from "../../lib/sandbox/types";
 
@@ -12,6 +13,26 @@ export const EXAMPLE_PLAN = join(__dirname, "..", "..", "config", "migration", "
 export function copyExample(): string {
   const dir = mkdtempSync(join(tmpdir(), "mig-example-"));
   cpSync(join(__dirname, "..", "..", "config", "migration"), dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * A copy of the example with only its first `n` clients (their loans and transactions; no groups):
+ * a smaller book for tests that run it several times.
+ */
+export function subsetExample(n: number): string {
+  const dir = copyExample();
+  const filter = (file: string, keep: (fields: string[]) => boolean, eol = "\n", bom = false): string[][] => {
+    const recs = parseCsvText(readFileSync(join(dir, file), "utf8").replace(/^\ufeff/, ""));
+    const kept = [recs[0], ...recs.slice(1).filter((r) => keep(r.fields))].map((r) => r.fields);
+    writeFileSync(join(dir, file), (bom ? "\ufeff" : "") + kept.map((f) => csvLine(f)).join(eol) + eol);
+    return kept.slice(1);
+  };
+  const clients = new Set(filter("clients.csv", (f) => Number(f[0].slice(5)) <= n, "\r\n", true).map((f) => f[0]));
+  const loans = new Set(filter("loans.csv", (f) => clients.has(f[1])).map((f) => f[0]));
+  for (const file of ["schedules.csv", "fees.csv"]) filter(file, (f) => loans.has(f[0]));
+  filter("repayments.csv", (f) => loans.has(f[1]));
+  writeFileSync(join(dir, "groups.jsonl"), "");
   return dir;
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { parseCsvText, runMigration } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { copyExample, duplicates, EXAMPLE_PLAN, tenantPicture } from "./migrate-helpers";
+import { duplicates, EXAMPLE_PLAN, subsetExample, tenantPicture } from "./migrate-helpers";
 
 jest.setTimeout(120_000);
 
@@ -96,7 +96,7 @@ describe("invalid rows, --skip-invalid and the failures files", () => {
   it("refuses the plan, then migrates the rest, then takes the corrected rows back", async () => {
     const sb = await startSandbox({ port: 0 });
     try {
-      const dir = copyExample();
+      const dir = subsetExample(30);
       const plan = join(dir, "plan.yaml");
       const loans = readFileSync(join(dir, "loans.csv"), "utf8");
       // MIG-L00001: an amount with a comma; MIG-C0002: an unknown branch
@@ -111,12 +111,11 @@ describe("invalid rows, --skip-invalid and the failures files", () => {
 
       const refused = await runMigration(plan, { stdout, progress: "none", connection, tenantOffset: "+02:00", workdir });
       expect(refused.exitCode).toBe(2);
-      expect(out.join("")).toMatch(/loans\.csv:2:5 \(amount\): loanAmount: expected an amount like 1500\.00 \(digits, one dot\), got "13,000\.00"/);
-      expect(out.join("")).toMatch(/clients\.csv:3:8 \(branch\): assignedBranchKey: no branch with id "(MTYX|CCAZX)" in the tenant/);
+      expect(out.join("")).toMatch(/clients\.csv:3:8 \(branch\): assignedBranchKey: no branch with id "(MTYX|CCAZX)" in the tenant\n[^\n]*loans\.csv:2:5 \(amount\): loanAmount: expected an amount like 1500\.00 \(digits, one dot\), got "13,000\.00"\n/);
       expect(out.join("")).toMatch(/nothing was sent/);
       expect(sb.store.all("clients").filter((c) => String(c.id).startsWith("MIG-"))).toEqual([]);
 
-      const partial = await runMigration(plan, { stdout: null, progress: "none", connection, tenantOffset: "+02:00", workdir, skipInvalid: true, concurrency: 12 });
+      const partial = await runMigration(plan, { stdout: null, progress: "none", connection, tenantOffset: "+02:00", workdir, skipInvalid: true });
       expect(partial.exitCode).toBe(1);
       expect(partial.failed.map((f) => f.unit).sort()).toEqual(["client:MIG-C0001", "client:MIG-C0002"]);
       expect(sb.store.find("clients", "MIG-C0001")).toBeUndefined();
@@ -137,10 +136,45 @@ describe("invalid rows, --skip-invalid and the failures files", () => {
       expect(fixed.exitCode).toBe(0);
       expect(fixed.summary?.units).toMatchObject({ total: 2, done: 2, failed: 0 });
 
-      // the original plan now reconciles, and a rerun has nothing to create
-      const whole = await runMigration(EXAMPLE_PLAN, { stdout: null, progress: "none", connection, tenantOffset: "+02:00", workdir: join(dir, "work3"), reconcile: true, concurrency: 12 });
-      expect(whole.summary?.steps.created).toBe(0);
-      expect(whole.reconciliation?.equal).toBe(true);
+      // the same book without the mistakes now reconciles, and has nothing left to create
+      const fixedDir = subsetExample(30);
+      const again = await runMigration(join(fixedDir, "plan.yaml"), { stdout: null, progress: "none", connection, tenantOffset: "+02:00", workdir: join(dir, "work4"), reconcile: true });
+      expect(again.summary?.steps.created).toBe(0);
+      expect(again.reconciliation?.equal).toBe(true);
+      expect(duplicates(sb)).toEqual([]);
+    } finally {
+      await sb.stop();
+    }
+  });
+});
+
+describe("a client that fails while running", () => {
+  it("is recorded with its reason, the others go on, and the corrected rows complete it", async () => {
+    const sb = await startSandbox({ port: 0 });
+    try {
+      const dir = subsetExample(20);
+      // more than MIG-L00001 will ever owe: Mambu refuses it (EXCESS_REPAYMENT_ERROR), after the earlier steps were done
+      const reps = readFileSync(join(dir, "repayments.csv"), "utf8");
+      writeFileSync(join(dir, "repayments.csv"), reps.replace("MIG-R000003,MIG-L00001,2026-02-14,1189.07", "MIG-R000003,MIG-L00001,2026-02-14,99999.00"));
+      const connection = { apiurl: sb.url, apiuser: "demo", apipwd: "demo" };
+      const r = await runMigration(join(dir, "plan.yaml"), { stdout: null, progress: "none", connection, tenantOffset: "+02:00", workdir: join(dir, "work") });
+      expect(r.exitCode).toBe(1);
+      expect(r.summary?.units).toMatchObject({ total: 20, done: 19, failed: 1 });
+      expect(r.failed.map((f) => f.unit)).toEqual(["client:MIG-C0001"]);
+      expect(r.failed[0].reason).toMatch(/^repayment MIG-R000003 of loan MIG-L00001 \(.*repayments\.csv:4\): .*EXCESS_REPAYMENT_ERROR/);
+      const loan = sb.store.find("loans", "MIG-L00001")!;
+      expect(sb.store.all("loanTransactions").filter((t) => t.parentAccountKey === loan.encodedKey).map((t) => t.externalId ?? t.type)).toHaveLength(3); // disbursement + 2 repayments
+
+      const failedDir = join(r.failuresPlan!, "..");
+      const failedReps = readFileSync(join(failedDir, "repayments.csv"), "utf8");
+      expect(failedReps).toMatch(/MIG-R000003,MIG-L00001,2026-02-14,99999\.00,,repayment MIG-R000003 of loan MIG-L00001 .*EXCESS_REPAYMENT_ERROR/);
+      writeFileSync(join(failedDir, "repayments.csv"), failedReps.replace("99999.00", "1189.07"));
+      const fixed = await runMigration(r.failuresPlan!, { stdout: null, progress: "none", connection, tenantOffset: "+02:00", workdir: join(dir, "work2"), reconcile: true });
+      expect(fixed.exitCode).toBe(0);
+      // what the failed run did is adopted; only the rest is written
+      expect(fixed.summary?.byStep).toMatchObject({ client: { created: 0, adopted: 1 }, loan: { created: 0, adopted: 1 }, disburse: { created: 0, adopted: 1 } });
+      expect(fixed.summary?.byStep.repayment).toMatchObject({ adopted: 2, created: 2 });
+      expect(fixed.reconciliation?.equal).toBe(true);
       expect(duplicates(sb)).toEqual([]);
     } finally {
       await sb.stop();
