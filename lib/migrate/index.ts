@@ -208,6 +208,8 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     const workdir = resolve(options.workdir ?? join(".mambu-journal", plan.id));
     mkdirSync(workdir, { recursive: true });
     const journal = Journal.open(join(workdir, "journal.jsonl"), { planId: plan.id, planHash: plan.hash, resume: options.resume === true });
+    if (journal.previousHash && journal.previousHash !== plan.hash) say("note: the plan file changed since the journal's last run; steps it records as done are not done again");
+    if (journal.tornLines) say("note: the journal's last line was torn by a crash; it was dropped (that step is checked against the tenant)");
     const stats = newStats(book);
     counters.requests = 0;
     counters.throttled = 0;

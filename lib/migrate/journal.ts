@@ -67,6 +67,8 @@ export class Journal {
   resumed = false;
   /** Name the previous journal was moved to, when not resuming. */
   movedAside?: string;
+  /** Hash of the plan file of the last run recorded (when resuming). */
+  previousHash?: string;
 
   private constructor(readonly path: string) {}
 
@@ -116,6 +118,7 @@ export class Journal {
         throw new Error(`${this.path}:${i + 1}: corrupt journal line (not JSON)`);
       }
       if (rec.t === "run" && rec.plan !== planId) throw new Error(`${this.path} is the journal of plan "${rec.plan}", not "${planId}"`);
+      if (rec.t === "run") this.previousHash = rec.hash;
       if (rec.t === "step") this.steps.set(`${rec.row}|${rec.step}`, rec);
       else if (rec.t === "unit") this.units.set(rec.unit, rec);
     });

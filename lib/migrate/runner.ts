@@ -46,7 +46,7 @@ export interface RunnerOptions {
   journal: Journal;
   stats: RunStats;
   concurrency: number;
-  /** Stops taking new units (units under way finish their current step and stop). */
+  /** Stops taking new units (units under way are finished). */
   signal?: AbortSignal;
   /** Called after each step and unit. */
   onProgress?: () => void;
@@ -118,7 +118,7 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
     stats.steps.done++;
     opts.onProgress?.();
   };
-  const ctx: StepContext = { conn: opts.conn, plan, journal, clientKey, onStep, signal: opts.signal };
+  const ctx: StepContext = { conn: opts.conn, plan, journal, clientKey, onStep };
 
   const runOne = async (u: Unit): Promise<void> => {
     const holder = u.kind === "client" ? holders.get(u.id) : undefined;

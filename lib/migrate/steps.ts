@@ -35,8 +35,6 @@ export interface StepContext {
   clientKey(id: string): Promise<string>;
   /** Called after each step. */
   onStep(unit: Unit, step: StepName, outcome: StepOutcome): void;
-  /** Aborts between steps (graceful stop). */
-  signal?: AbortSignal;
 }
 
 /** A step that failed: which step of which row, and why. */
@@ -81,7 +79,6 @@ async function step(
     ctx.onStep(unit, name, "journal");
     return done;
   }
-  if (ctx.signal?.aborted) throw new StepError(name, where, new Error("stopped before this step"));
   let r: { status: "created" | "adopted"; key?: string };
   try {
     r = await run();
