@@ -1,5 +1,6 @@
-/** The mambu-migrate command line: options, fault specs, usage errors and exit codes. */
+/** The mambu-migrate command line: options, fault specs, usage errors and exit codes; the progress display. */
 import { main, parseArgs, parseFaults, USAGE } from "../../lib/migrate/cli";
+import { formatDuration, Progress, statusLine } from "../../lib/migrate/progress";
 
 describe("mambu-migrate arguments", () => {
   it("reads every option", () => {
@@ -56,5 +57,39 @@ describe("mambu-migrate arguments", () => {
       o.mockRestore();
       e.mockRestore();
     }
+  });
+});
+
+describe("progress", () => {
+  const stats = () => ({
+    startedAt: 1_000_000,
+    units: { total: 300, done: 100, failed: 2, resumed: 0 },
+    steps: { total: 2400, done: 800, created: 700, adopted: 50, journal: 50 },
+    byStep: {},
+    requests: 1200,
+    throttled: 3,
+    retries: 5,
+    failures: [],
+  });
+
+  it("shows steps, clients, rate and ETA", () => {
+    expect(formatDuration(59)).toBe("0:59");
+    expect(formatDuration(3725)).toBe("1:02:05");
+    expect(formatDuration(Infinity)).toBe("--:--");
+    // 750 live steps in 10 s: 1600 left → 21 s
+    expect(statusLine(stats(), 1_010_000, 20)).toBe("33%  steps 800/2400  clients 102/300  failed 2  120.0 req/s  limit 20.0/s  429s 3  elapsed 0:10  ETA 0:21");
+  });
+
+  it("writes plain lines when not on a terminal, a bar on one", () => {
+    const lines: string[] = [];
+    const plain = new Progress(stats(), { stream: { write: (s: string) => (lines.push(s), true), isTTY: false } as unknown as NodeJS.WritableStream, mode: "auto" });
+    plain.tick();
+    plain.stop();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^33%  steps 800\/2400 .*\n$/);
+    const tty: string[] = [];
+    const bar = new Progress(stats(), { stream: { write: (s: string) => (tty.push(s), true), isTTY: true, columns: 200 } as unknown as NodeJS.WritableStream, mode: "auto" });
+    bar.stop();
+    expect(tty.join("")).toMatch(/^\r\x1b\[K\[#{10}\.{20}\] 33%  steps 800\/2400 .*\n$/);
   });
 });
