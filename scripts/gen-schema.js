@@ -438,6 +438,57 @@ function identifier(name) {
 }
 
 const SHARED_MODULE = "_shared";
+const COMMON_MODULE = "_common";
+
+/** Definition names a spec refers to (directly, through items and inline fields). */
+function refsOf(spec, out = new Set()) {
+  if (!spec) return out;
+  if (spec.ref) out.add(spec.ref);
+  if (spec.items) refsOf(spec.items, out);
+  if (spec.fields) for (const k of Object.keys(spec.fields)) refsOf(spec.fields[k], out);
+  return out;
+}
+
+/**
+ * Definitions that several resources declare identically (same name, same content, and every
+ * definition they refer to common too): their TypeScript types are written once, in _common.ts, and
+ * each resource re-exports them. Returns the common definitions and, per resource, their names.
+ */
+function commonDefinitions(resources, writers) {
+  const byName = new Map(); // name -> Map(canonical text -> [resource])
+  for (const rn of Object.keys(resources).sort()) {
+    for (const [dn, d] of Object.entries(resources[rn].definitions)) {
+      if (writers.get(rn).names.get(dn) !== identifier(dn)) continue; // renamed to avoid a clash: keep it local
+      const text = stableStringify(d);
+      const m = byName.get(dn) || new Map();
+      m.set(text, [...(m.get(text) || []), rn]);
+      byName.set(dn, m);
+    }
+  }
+  // Candidates: a name declared the same way by every resource that declares it, in 2+ resources.
+  const common = new Map(); // name -> definition
+  for (const [dn, m] of byName) {
+    if (m.size !== 1) continue;
+    const [[text, rns]] = [...m];
+    if (rns.length >= 2) common.set(dn, JSON.parse(text));
+  }
+  // Keep only those whose references are common too (to a fixpoint).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [dn, d] of common) {
+      const refs = refsOf({ type: "object", fields: d.fields, items: d.items });
+      if ([...refs].some((r) => !common.has(r))) {
+        common.delete(dn);
+        changed = true;
+      }
+    }
+  }
+  const perResource = new Map();
+  for (const rn of Object.keys(resources)) {
+    perResource.set(rn, new Set(Object.keys(resources[rn].definitions).filter((dn) => common.has(dn))));
+  }
+  return { common, perResource };
+}
 
 /** TS type name of a shared enum: "RestError.errorReason" -> "RestError_errorReason". */
 function sharedTypeName(key) {
@@ -449,10 +500,15 @@ function propName(name) {
 }
 
 class TypeWriter {
-  constructor(resourceName, res, conv) {
+  /**
+   * @param common definition names of this resource that live in the common module (imported and
+   *   re-exported, not written again); empty for the common module itself.
+   */
+  constructor(resourceName, res, conv, common = new Set()) {
     this.resourceName = resourceName;
     this.res = res;
     this.conv = conv;
+    this.common = common;
     this.usesDecimal = false;
     this.usesDateTime = false;
     this.sharedTypes = new Set();
@@ -531,6 +587,7 @@ class TypeWriter {
   render() {
     let body = "";
     for (const dn of Object.keys(this.res.definitions).sort()) {
+      if (this.common.has(dn)) continue;
       const d = this.res.definitions[dn];
       const id = this.names.get(dn);
       if (d.items) {
@@ -549,6 +606,11 @@ class TypeWriter {
     if (this.usesDecimal) imports.push('import type Decimal from "decimal.js";\n');
     if (this.usesDateTime) imports.push('import type { DateTime } from "luxon";\n');
     if (this.sharedTypes.size) imports.push(`import type { ${[...this.sharedTypes].sort().join(", ")} } from "./${SHARED_MODULE}";\n`);
+    if (this.common.size) {
+      const names = [...this.common].map((dn) => this.names.get(dn)).sort().join(", ");
+      imports.push(`import type { ${names} } from "./${COMMON_MODULE}";\n`);
+      body = `\nexport type { ${names} };\n` + body;
+    }
     if (imports.length) head += `\n${imports.join("")}`;
     if (!body) body = "\nexport {};\n";
     return head + body;
@@ -607,11 +669,23 @@ function main() {
   const typesDir = path.join(outDir, "types");
   const written = new Set();
   const modules = new Map(); // module identifier -> resource
+  const plain = new Map(Object.keys(resources).map((rn) => [rn, new TypeWriter(rn, resources[rn], conv)]));
+  const { common, perResource } = commonDefinitions(resources, plain);
+  if (common.size) {
+    const shape = { definitions: Object.fromEntries([...common].sort(([a], [b]) => cmp(a, b))), operations: [] };
+    const text = new TypeWriter(COMMON_MODULE, shape, conv)
+      .render()
+      .replace(/\(API v2 resource "_common"\)/, "(definitions several resources declare identically)");
+    writeIfChanged(path.join(typesDir, `${COMMON_MODULE}.ts`), text);
+    written.add(`${COMMON_MODULE}.ts`);
+  }
   for (const name of Object.keys(resources).sort()) {
     let mod = identifier(name);
     for (let i = 2; modules.has(mod); i++) mod = `${identifier(name)}${i}`;
     modules.set(mod, name);
-    writeIfChanged(path.join(typesDir, `${mod}.ts`), new TypeWriter(name, resources[name], conv).render());
+    const writer = plain.get(name);
+    writer.common = perResource.get(name);
+    writeIfChanged(path.join(typesDir, `${mod}.ts`), writer.render());
     written.add(`${mod}.ts`);
   }
   if (Object.keys(enums).length) {

@@ -2,7 +2,9 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
-import type { RestError_errorReason } from "./_shared";
+import type { ApplicationStatus, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
+
+export type { ApplicationStatus, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface ApiKeyRotation {
   apiKey?: string;
@@ -12,27 +14,4 @@ export interface ApiKeyRotation {
 export interface ApiKeyRotationResult {
   apiKey?: string;
   secretKey?: string;
-}
-
-export interface ApplicationStatus {
-  dataAccessState?: "READ_ONLY_STATE" | "WRITE_READ_STATE";
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

@@ -2,23 +2,10 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
-import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { Address, ErrorResponse, Holiday, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface Address {
-  city?: string;
-  country?: string;
-  encodedKey?: string;
-  indexInList?: number;
-  latitude?: Decimal;
-  line1?: string;
-  line2?: string;
-  longitude?: Decimal;
-  parentKey?: string;
-  postcode?: string;
-  region?: string;
-}
+export type { Address, ErrorResponse, Holiday, PatchOperation, PatchOperationsList, RestError };
 
 export interface Branch {
   addresses?: Address[];
@@ -32,32 +19,4 @@ export interface Branch {
   notes?: string;
   phoneNumber?: string;
   state?: "ACTIVE" | "INACTIVE";
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface Holiday {
-  creationDate?: DateTime;
-  date?: DateTime;
-  encodedKey?: string;
-  id?: number;
-  isAnnuallyRecurring?: boolean;
-  name?: string;
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

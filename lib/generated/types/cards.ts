@@ -4,7 +4,9 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { CardAcceptor, ErrorResponse, GetAuthorizationHold, PatchOperation, PatchOperationsList, RestError } from "./_common";
+
+export type { CardAcceptor, ErrorResponse, GetAuthorizationHold, PatchOperation, PatchOperationsList, RestError };
 
 export interface AuthorizationHold {
   advice: boolean;
@@ -26,16 +28,6 @@ export interface AuthorizationHoldAmountAdjustmentRequest {
   currencyCode?: string;
   encodedKey?: string;
   externalReferenceId?: string;
-}
-
-export interface CardAcceptor {
-  city?: string;
-  country?: string;
-  mcc?: number;
-  name?: string;
-  state?: string;
-  street?: string;
-  zip?: string;
 }
 
 export interface CardTransactionInput {
@@ -75,42 +67,7 @@ export interface CardTransactionReversal {
   transactionChannelId?: string;
 }
 
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface GetAuthorizationHold {
-  advice: boolean;
-  amount: Decimal;
-  cardAcceptor?: CardAcceptor;
-  cardToken?: string;
-  creditDebitIndicator?: "DBIT" | "CRDT";
-  currencyCode?: string;
-  encodedKey?: string;
-  exchangeRate?: Decimal;
-  externalReferenceId: string;
-  originalAmount?: Decimal;
-  originalCurrency?: string;
-  status?: "PENDING" | "REVERSED" | "SETTLED" | "EXPIRED";
-  userTransactionTime?: string;
-}
-
 export interface LinkedTransaction {
   linkedTransactionKey?: string;
   linkedTransactionType?: "LOAN" | "DEPOSIT";
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

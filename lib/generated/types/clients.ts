@@ -2,23 +2,10 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
-import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { Address, CreditArrangement, Document, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface Address {
-  city?: string;
-  country?: string;
-  encodedKey?: string;
-  indexInList?: number;
-  latitude?: Decimal;
-  line1?: string;
-  line2?: string;
-  longitude?: Decimal;
-  parentKey?: string;
-  postcode?: string;
-  region?: string;
-}
+export type { Address, CreditArrangement, Document, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface Client {
   activationDate?: DateTime;
@@ -174,57 +161,6 @@ export interface ClientSortingCriteria {
   order?: "ASC" | "DESC";
 }
 
-export interface CreditArrangement {
-  amount: Decimal;
-  approvedDate?: DateTime;
-  availableCreditAmount?: Decimal;
-  closedDate?: DateTime;
-  consumedCreditAmount?: Decimal;
-  creationDate?: DateTime;
-  encodedKey?: string;
-  expireDate: DateTime;
-  exposureLimitType?: "APPROVED_AMOUNT" | "OUTSTANDING_AMOUNT";
-  holderKey?: string;
-  holderType: "CLIENT" | "GROUP";
-  id?: string;
-  lastModifiedDate?: DateTime;
-  notes?: string;
-  startDate: DateTime;
-  state?: "PENDING_APPROVAL" | "APPROVED" | "ACTIVE" | "CLOSED" | "WITHDRAWN" | "REJECTED";
-  subState?: "PENDING_APPROVAL" | "APPROVED" | "ACTIVE" | "CLOSED" | "WITHDRAWN" | "REJECTED";
-}
-
-export interface Document {
-  creationDate?: DateTime;
-  encodedKey?: string;
-  fileName?: string;
-  fileSize?: number;
-  id: number;
-  lastModifiedDate?: DateTime;
-  location?: string;
-  name: string;
-  notes?: string;
-  ownerKey?: string;
-  ownerType?:
-    | "CLIENT"
-    | "GROUP"
-    | "LOAN_PRODUCT"
-    | "SAVINGS_PRODUCT"
-    | "CENTRE"
-    | "BRANCH"
-    | "USER"
-    | "LOAN_ACCOUNT"
-    | "DEPOSIT_ACCOUNT"
-    | "ID_DOCUMENT"
-    | "LINE_OF_CREDIT"
-    | "GL_JOURNAL_ENTRY";
-  type: string;
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
 export interface IdentificationDocument {
   attachments?: Document[];
   clientKey?: string;
@@ -237,23 +173,8 @@ export interface IdentificationDocument {
   validUntil?: DateTime;
 }
 
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
 export interface PortalSettings {
   encodedKey?: string;
   lastLoggedInDate?: DateTime;
   portalState?: "ENABLED" | "DISABLED";
-}
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

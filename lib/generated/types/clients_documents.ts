@@ -2,51 +2,6 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
-import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { Document, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface Document {
-  creationDate?: DateTime;
-  encodedKey?: string;
-  fileName?: string;
-  fileSize?: number;
-  id: number;
-  lastModifiedDate?: DateTime;
-  location?: string;
-  name: string;
-  notes?: string;
-  ownerKey?: string;
-  ownerType?:
-    | "CLIENT"
-    | "GROUP"
-    | "LOAN_PRODUCT"
-    | "SAVINGS_PRODUCT"
-    | "CENTRE"
-    | "BRANCH"
-    | "USER"
-    | "LOAN_ACCOUNT"
-    | "DEPOSIT_ACCOUNT"
-    | "ID_DOCUMENT"
-    | "LINE_OF_CREDIT"
-    | "GL_JOURNAL_ENTRY";
-  type: string;
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
-}
+export type { Document, ErrorResponse, PatchOperation, PatchOperationsList, RestError };

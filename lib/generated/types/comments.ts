@@ -3,7 +3,9 @@
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
+
+export type { ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface Comment {
   creationDate?: DateTime;
@@ -25,23 +27,4 @@ export interface Comment {
     | "GL_JOURNAL_ENTRY";
   text?: string;
   userKey?: string;
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

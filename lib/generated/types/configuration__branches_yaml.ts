@@ -2,16 +2,9 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
-import type { RestError_errorReason } from "./_shared";
+import type { AddressDetails, CustomFieldValueConfiguration, CustomFieldValueGroupConfiguration, CustomFieldValueSetConfiguration, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface AddressDetails {
-  city?: string;
-  country?: string;
-  line1?: string;
-  line2?: string;
-  postcode?: string;
-  region?: string;
-}
+export type { AddressDetails, CustomFieldValueConfiguration, CustomFieldValueGroupConfiguration, CustomFieldValueSetConfiguration, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface BranchConfiguration {
   address?: AddressDetails;
@@ -29,26 +22,6 @@ export interface BranchesConfiguration {
   branches: BranchConfiguration[];
 }
 
-export interface CustomFieldValueConfiguration {
-  customFieldId: string;
-  value: string;
-}
-
-export interface CustomFieldValueGroupConfiguration {
-  customFieldValues: CustomFieldValueConfiguration[];
-  index: number;
-}
-
-export interface CustomFieldValueSetConfiguration {
-  groupedCustomFieldValues?: CustomFieldValueGroupConfiguration[];
-  id: string;
-  standardCustomFieldValues?: CustomFieldValueConfiguration[];
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
 export interface HolidayDetails {
   dayOfMonth: number;
   id: number;
@@ -56,19 +29,4 @@ export interface HolidayDetails {
   monthOfYear: number;
   name: string;
   year: number;
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

@@ -3,7 +3,9 @@
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
 import type Decimal from "decimal.js";
-import type { RestError_errorReason } from "./_shared";
+import type { ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
+
+export type { ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface AccessRights {
   allUsers?: boolean;
@@ -67,25 +69,6 @@ export interface DisplaySettings {
   description?: string;
   displayName: string;
   fieldSize: "SHORT" | "LONG";
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }
 
 export interface SelectionOption {

@@ -2,20 +2,9 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
-import type { RestError_errorReason } from "./_shared";
+import type { AddressDetails, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface AddressDetails {
-  city?: string;
-  country?: string;
-  line1?: string;
-  line2?: string;
-  postcode?: string;
-  region?: string;
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
+export type { AddressDetails, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface Organization {
   address?: AddressDetails;
@@ -25,19 +14,4 @@ export interface Organization {
   localDateFormat: string;
   localDateTimeFormat: string;
   phoneNumber?: string;
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

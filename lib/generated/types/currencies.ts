@@ -4,37 +4,11 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { AccountingRate, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface AccountingRate {
-  encodedKey?: string;
-  endDate?: DateTime;
-  fromCurrencyCode?: string;
-  rate?: Decimal;
-  startDate?: DateTime;
-  toCurrencyCode?: string;
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
+export type { AccountingRate, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface PostAccountingRateDTO {
   rate: Decimal;
   startDate?: DateTime;
-}
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

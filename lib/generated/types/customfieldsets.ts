@@ -2,83 +2,14 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
-import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { CustomFieldAvailableOption, CustomFieldDisplaySettings, CustomFieldEditRights, CustomFieldMeta, CustomFieldSelectionOption, CustomFieldUsage, CustomFieldValueValidationSettings, CustomFieldViewRights, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface CustomFieldAvailableOption {
-  score?: Decimal;
-  selectionKey?: string;
-  value?: string;
-}
-
-export interface CustomFieldDisplaySettings {
-  builtInId?:
-    | "FIRST_NAME"
-    | "MIDDLE_NAME"
-    | "LAST_NAME"
-    | "BIRTHDATE"
-    | "GENDER"
-    | "MOBILE_PHONE"
-    | "MOBILE_PHONE_2"
-    | "HOME_PHONE"
-    | "EMAIL_ADDRESS";
-  description?: string;
-  displayName?: string;
-  fieldSize?: "SHORT" | "LONG";
-  position?: number;
-}
-
-export interface CustomFieldEditRights {
-  allUsers?: boolean;
-  roles?: string[];
-}
+export type { CustomFieldAvailableOption, CustomFieldDisplaySettings, CustomFieldEditRights, CustomFieldMeta, CustomFieldSelectionOption, CustomFieldUsage, CustomFieldValueValidationSettings, CustomFieldViewRights, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface CustomFieldIdentity {
   encodedKey?: string;
   id?: string;
-}
-
-export interface CustomFieldMeta {
-  availableFor?:
-    | "CLIENT"
-    | "GROUP"
-    | "CREDIT_ARRANGEMENT"
-    | "LOAN_ACCOUNT"
-    | "GUARANTOR"
-    | "ASSET"
-    | "DEPOSIT_ACCOUNT"
-    | "TRANSACTION_CHANNEL"
-    | "BRANCH"
-    | "CENTRE"
-    | "USER";
-  creationDate?: DateTime;
-  dependentFieldKey?: string;
-  displaySettings?: CustomFieldDisplaySettings;
-  editRights?: CustomFieldEditRights;
-  encodedKey?: string;
-  id?: string;
-  lastModifiedDate?: DateTime;
-  selectionOptions?: CustomFieldSelectionOption[];
-  state?: "ACTIVE" | "INACTIVE";
-  type?:
-    | "FREE_TEXT"
-    | "SELECTION"
-    | "NUMBER"
-    | "CHECKBOX"
-    | "DATE"
-    | "CLIENT_LINK"
-    | "GROUP_LINK"
-    | "USER_LINK";
-  usage?: CustomFieldUsage[];
-  valueValidationSettings?: CustomFieldValueValidationSettings;
-  viewRights?: CustomFieldViewRights;
-}
-
-export interface CustomFieldSelectionOption {
-  availableOptions?: CustomFieldAvailableOption[];
-  forSelectionKey?: string;
-  forValue?: string;
 }
 
 export interface CustomFieldSetDisplaySettings {
@@ -107,39 +38,4 @@ export interface CustomFieldSetMeta {
   encodedKey?: string;
   fieldSetType?: "STANDARD" | "GROUPED";
   id?: string;
-}
-
-export interface CustomFieldUsage {
-  default?: boolean;
-  objectKey?: string;
-  required?: boolean;
-}
-
-export interface CustomFieldValueValidationSettings {
-  unique?: boolean;
-  validationPattern?: string;
-}
-
-export interface CustomFieldViewRights {
-  allUsers?: boolean;
-  roles?: string[];
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

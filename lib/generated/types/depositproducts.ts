@@ -4,190 +4,11 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { BranchSettings, CreditArrangementSettings, Currency, DecimalInterval, DocumentTemplate, ErrorResponse, MonthAndDay, PatchOperation, PatchOperationsList, RestError } from "./_common";
+
+export type { BranchSettings, CreditArrangementSettings, Currency, DecimalInterval, DocumentTemplate, ErrorResponse, MonthAndDay, PatchOperation, PatchOperationsList, RestError };
 
 export interface AmountDecimalInterval {
-  defaultValue?: Decimal;
-  maxValue?: Decimal;
-  minValue?: Decimal;
-}
-
-export interface BranchSettings {
-  availableProductBranches?: string[];
-  forAllBranches?: boolean;
-}
-
-export interface CreditArrangementSettings {
-  creditArrangementRequirement?: "OPTIONAL" | "REQUIRED" | "NOT_REQUIRED";
-}
-
-export interface Currency {
-  code?:
-    | "AED"
-    | "AFN"
-    | "ALL"
-    | "AMD"
-    | "ANG"
-    | "AOA"
-    | "ARS"
-    | "AUD"
-    | "AWG"
-    | "AZN"
-    | "BAM"
-    | "BBD"
-    | "BDT"
-    | "BGN"
-    | "BHD"
-    | "BIF"
-    | "BMD"
-    | "BND"
-    | "BOB"
-    | "BOV"
-    | "BRL"
-    | "BSD"
-    | "BTC"
-    | "BTN"
-    | "BWP"
-    | "BYR"
-    | "BZD"
-    | "CAD"
-    | "CDF"
-    | "CHF"
-    | "CLP"
-    | "CNY"
-    | "COP"
-    | "COU"
-    | "CRC"
-    | "CUC"
-    | "CUP"
-    | "CVE"
-    | "CZK"
-    | "DJF"
-    | "DKK"
-    | "DOP"
-    | "DZD"
-    | "EGP"
-    | "ERN"
-    | "ETB"
-    | "EUR"
-    | "FJD"
-    | "FKP"
-    | "GBP"
-    | "GEL"
-    | "GHS"
-    | "GIP"
-    | "GMD"
-    | "GNF"
-    | "GTQ"
-    | "GYD"
-    | "HKD"
-    | "HNL"
-    | "HRK"
-    | "HTG"
-    | "HUF"
-    | "IDR"
-    | "ILS"
-    | "INR"
-    | "IQD"
-    | "IRR"
-    | "ISK"
-    | "JMD"
-    | "JOD"
-    | "JPY"
-    | "KES"
-    | "KGS"
-    | "KHR"
-    | "KMF"
-    | "KPW"
-    | "KRW"
-    | "KWD"
-    | "KYD"
-    | "KZT"
-    | "LAK"
-    | "LBP"
-    | "LKR"
-    | "LRD"
-    | "LSL"
-    | "LTL"
-    | "LVL"
-    | "LYD"
-    | "MAD"
-    | "MDL"
-    | "MGA"
-    | "MKD"
-    | "MMK"
-    | "MNT"
-    | "MOP"
-    | "MRO"
-    | "MUR"
-    | "MVR"
-    | "MWK"
-    | "MXN"
-    | "MYR"
-    | "MZN"
-    | "NAD"
-    | "NGN"
-    | "NIO"
-    | "NOK"
-    | "NPR"
-    | "NZD"
-    | "OMR"
-    | "PAB"
-    | "PEN"
-    | "PGK"
-    | "PHP"
-    | "PKR"
-    | "PLN"
-    | "PYG"
-    | "QAR"
-    | "RON"
-    | "RSD"
-    | "RUB"
-    | "RWF"
-    | "SAR"
-    | "SBD"
-    | "SCR"
-    | "SDG"
-    | "SEK"
-    | "SGD"
-    | "SHP"
-    | "SLL"
-    | "SOS"
-    | "SRD"
-    | "STD"
-    | "SYP"
-    | "SZL"
-    | "THB"
-    | "TJS"
-    | "TMT"
-    | "TND"
-    | "TOP"
-    | "TRY"
-    | "TTD"
-    | "TWD"
-    | "TZS"
-    | "UAH"
-    | "UGX"
-    | "USD"
-    | "UYU"
-    | "UZS"
-    | "VEF"
-    | "VND"
-    | "VUV"
-    | "WST"
-    | "XAF"
-    | "XCD"
-    | "XOF"
-    | "XPF"
-    | "YER"
-    | "ZAR"
-    | "ZMK"
-    | "ZWL"
-    | "ZMW"
-    | "SSP";
-}
-
-export interface DecimalInterval {
   defaultValue?: Decimal;
   maxValue?: Decimal;
   minValue?: Decimal;
@@ -393,18 +214,6 @@ export interface DepositProductTaxSettings {
   withholdingTaxEnabled?: boolean;
 }
 
-export interface DocumentTemplate {
-  creationDate?: DateTime;
-  encodedKey?: string;
-  lastModifiedDate?: DateTime;
-  name?: string;
-  type?: "ACCOUNT" | "TRANSACTION" | "ACCOUNT_WITH_TRANSACTIONS";
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
 export interface IntegerInterval {
   defaultValue?: number;
   maxValue?: number;
@@ -426,28 +235,8 @@ export interface InterestPaymentSettings {
     | "ON_ACCOUNT_MATURITY";
 }
 
-export interface MonthAndDay {
-  day?: number;
-  month?: number;
-}
-
 export interface OverdraftInterestSettings {
   daysInYear?: "ACTUAL_365_FIXED" | "ACTUAL_360" | "ACTUAL_ACTUAL_ISDA" | "E30_360" | "E30_42_365";
   interestCalculationBalance?: "MINIMUM" | "AVERAGE" | "END_OF_DAY" | "MINIMUM_TO_END_OF_DAY";
   interestRateSettings?: DepositProductOverdraftInterestRateSettings;
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

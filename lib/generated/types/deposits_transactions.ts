@@ -4,156 +4,17 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { AccountDetails, AccountIdentification, Agent, CardAcceptor, CardTransaction, CreditorReferenceInformation, DepositAffectedAmounts, DepositOverdraftInterestSettings, DepositOverdraftSettings, DepositTaxes, DepositTerms, DepositTransaction, DepositTransactionBalances, DepositTransactionInterestSettings, ErrorResponse, Fee, FinancialInstitutionIdentification, OtherAccountIdentification, Party, PatchOperation, PatchOperationsList, PaymentDetails, PaymentIdentification, PaymentTypeInformation, RemittanceInformation, RestError, ServiceLevel, Structured, TransactionDetails, TransactionDetailsInput, TransferDetails, WithdrawalDepositTransactionInput } from "./_common";
 
-export interface AccountDetails {
-  currency?: string;
-  identification?: AccountIdentification;
-}
-
-export interface AccountIdentification {
-  iban?: string;
-  other?: OtherAccountIdentification;
-}
-
-export interface Agent {
-  financialInstitutionIdentification?: FinancialInstitutionIdentification;
-}
+export type { AccountDetails, AccountIdentification, Agent, CardAcceptor, CardTransaction, CreditorReferenceInformation, DepositAffectedAmounts, DepositOverdraftInterestSettings, DepositOverdraftSettings, DepositTaxes, DepositTerms, DepositTransaction, DepositTransactionBalances, DepositTransactionInterestSettings, ErrorResponse, Fee, FinancialInstitutionIdentification, OtherAccountIdentification, Party, PatchOperation, PatchOperationsList, PaymentDetails, PaymentIdentification, PaymentTypeInformation, RemittanceInformation, RestError, ServiceLevel, Structured, TransactionDetails, TransactionDetailsInput, TransferDetails, WithdrawalDepositTransactionInput };
 
 export interface BulkDepositTransactionsInput {
   transactions?: DepositTransactionBulkableInputDTO[];
 }
 
-export interface CardAcceptor {
-  city?: string;
-  country?: string;
-  mcc?: number;
-  name?: string;
-  state?: string;
-  street?: string;
-  zip?: string;
-}
-
-export interface CardTransaction {
-  advice: boolean;
-  amount: Decimal;
-  cardAcceptor?: CardAcceptor;
-  cardToken?: string;
-  currencyCode?: string;
-  encodedKey?: string;
-  externalAuthorizationReferenceId?: string;
-  externalReferenceId: string;
-  userTransactionTime?: string;
-}
-
-export interface CreditorReferenceInformation {
-  reference?: string;
-  referenceIssuer?: string;
-  referenceType?: string;
-}
-
-export interface DepositAffectedAmounts {
-  feesAmount?: Decimal;
-  fractionAmount?: Decimal;
-  fundsAmount?: Decimal;
-  interestAmount?: Decimal;
-  overdraftAmount?: Decimal;
-  overdraftFeesAmount?: Decimal;
-  overdraftInterestAmount?: Decimal;
-  technicalOverdraftAmount?: Decimal;
-  technicalOverdraftInterestAmount?: Decimal;
-}
-
-export interface DepositOverdraftInterestSettings {
-  indexInterestRate?: Decimal;
-  interestRate?: Decimal;
-}
-
-export interface DepositOverdraftSettings {
-  overdraftLimit?: Decimal;
-}
-
-export interface DepositTaxes {
-  taxRate?: Decimal;
-}
-
-export interface DepositTerms {
-  interestSettings?: DepositTransactionInterestSettings;
-  overdraftInterestSettings?: DepositOverdraftInterestSettings;
-  overdraftSettings?: DepositOverdraftSettings;
-}
-
-export interface DepositTransaction {
-  accountBalances?: DepositTransactionBalances;
-  adjustmentTransactionKey?: string;
-  affectedAmounts?: DepositAffectedAmounts;
-  amount?: Decimal;
-  blockId?: string;
-  bookingDate?: DateTime;
-  branchKey?: string;
-  cardTransaction?: CardTransaction;
-  centreKey?: string;
-  creationDate?: DateTime;
-  currencyCode?: string;
-  encodedKey?: string;
-  externalId?: string;
-  fees?: Fee[];
-  id?: string;
-  migrationEventKey?: string;
-  notes?: string;
-  originalTransactionKey?: string;
-  parentAccountKey?: string;
-  paymentDetails?: PaymentDetails;
-  paymentOrderId?: string;
-  taxes?: DepositTaxes;
-  terms?: DepositTerms;
-  tillKey?: string;
-  transactionDetails?: TransactionDetails;
-  transferDetails?: TransferDetails;
-  type?:
-    | "IMPORT"
-    | "WRITE_OFF"
-    | "WRITE_OFF_ADJUSTMENT"
-    | "DEPOSIT"
-    | "ADJUSTMENT"
-    | "WITHDRAWAL"
-    | "WITHDRAWAL_ADJUSTMENT"
-    | "CARD_TRANSACTION_REVERSAL"
-    | "CARD_TRANSACTION_REVERSAL_ADJUSTMENT"
-    | "TRANSFER"
-    | "TRANSFER_ADJUSTMENT"
-    | "FEE_APPLIED"
-    | "FEE_ADJUSTED"
-    | "FEES_DUE_REDUCED"
-    | "INTEREST_APPLIED"
-    | "INTEREST_APPLIED_ADJUSTMENT"
-    | "FEE_REDUCTION_ADJUSTMENT"
-    | "WITHHOLDING_TAX"
-    | "WITHHOLDING_TAX_ADJUSTMENT"
-    | "INTEREST_RATE_CHANGED"
-    | "OVERDRAFT_INTEREST_RATE_CHANGED"
-    | "OVERDRAFT_LIMIT_CHANGED"
-    | "BRANCH_CHANGED"
-    | "LOAN_FUNDED"
-    | "LOAN_FUNDED_ADJUSTMENT"
-    | "LOAN_REPAID"
-    | "LOAN_REPAID_ADJUSTMENT"
-    | "LOAN_FRACTION_BOUGHT"
-    | "LOAN_FRACTION_BOUGHT_ADJUSTMENT"
-    | "LOAN_FRACTION_SOLD"
-    | "LOAN_FRACTION_SOLD_ADJUSTMENT"
-    | "SEIZED_AMOUNT";
-  userKey?: string;
-  valueDate?: DateTime;
-}
-
 export interface DepositTransactionAdjustmentDetails {
   bookingDate?: DateTime;
   notes?: string;
-}
-
-export interface DepositTransactionBalances {
-  totalBalance?: Decimal;
 }
 
 export interface DepositTransactionBulkableInputDTO {
@@ -251,10 +112,6 @@ export interface DepositTransactionInput {
   valueDate?: DateTime;
 }
 
-export interface DepositTransactionInterestSettings {
-  interestRate?: Decimal;
-}
-
 export interface DepositTransactionSearchCriteria {
   filterCriteria?: DepositTransactionFilterCriteria[];
   sortingCriteria?: DepositTransactionSortingCriteria;
@@ -284,87 +141,11 @@ export interface DepositTransactionSortingCriteria {
   order?: "ASC" | "DESC";
 }
 
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface Fee {
-  amount?: Decimal;
-  name?: string;
-  predefinedFeeKey: string;
-  taxAmount?: Decimal;
-  trigger?:
-    | "MANUAL"
-    | "DISBURSEMENT"
-    | "CAPITALIZED_DISBURSEMENT"
-    | "UPFRONT_DISBURSEMENT"
-    | "LATE_REPAYMENT"
-    | "MONTHLY_FEE"
-    | "PAYMENT_DUE"
-    | "PAYMENT_DUE_APPLIED_ON_DUE_DATES"
-    | "ARBITRARY";
-}
-
 export interface FeeAppliedDepositTransactionInput {
   amount?: Decimal;
   externalId?: string;
   notes?: string;
   predefinedFeeKey?: string;
-}
-
-export interface FinancialInstitutionIdentification {
-  bic?: string;
-}
-
-export interface OtherAccountIdentification {
-  identification?: string;
-  scheme?: string;
-}
-
-export interface Party {
-  name?: string;
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface PaymentDetails {
-  creditor?: Party;
-  creditorAccount?: AccountDetails;
-  creditorAgent?: Agent;
-  debtor?: Party;
-  debtorAccount?: AccountDetails;
-  debtorAgent?: Agent;
-  paymentIdentification?: PaymentIdentification;
-  paymentTypeInformation?: PaymentTypeInformation;
-  remittanceInformation?: RemittanceInformation;
-}
-
-export interface PaymentIdentification {
-  endToEndIdentification?: string;
-  instructionIdentification?: string;
-  transactionIdentification?: string;
-}
-
-export interface PaymentTypeInformation {
-  serviceLevel?: ServiceLevel;
-}
-
-export interface RemittanceInformation {
-  structured?: Structured;
-  unstructured?: string;
-}
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }
 
 export interface SeizeBlockAmount {
@@ -373,24 +154,6 @@ export interface SeizeBlockAmount {
   externalId?: string;
   notes?: string;
   transactionChannelId: string;
-}
-
-export interface ServiceLevel {
-  code?: string;
-}
-
-export interface Structured {
-  creditorReferenceInformation?: CreditorReferenceInformation;
-}
-
-export interface TransactionDetails {
-  transactionChannelId?: string;
-  transactionChannelKey?: string;
-}
-
-export interface TransactionDetailsInput {
-  transactionChannelId?: string;
-  transactionChannelKey?: string;
 }
 
 export interface TransferDepositTransactionInput {
@@ -403,24 +166,8 @@ export interface TransferDepositTransactionInput {
   valueDate?: DateTime;
 }
 
-export interface TransferDetails {
-  linkedDepositTransactionKey?: string;
-  linkedLoanTransactionKey?: string;
-}
-
 export interface TransferDetailsInput {
   linkedAccountId?: string;
   linkedAccountKey?: string;
   linkedAccountType: "LOAN" | "DEPOSIT";
-}
-
-export interface WithdrawalDepositTransactionInput {
-  amount: Decimal;
-  bookingDate?: DateTime;
-  externalId?: string;
-  notes?: string;
-  paymentDetails?: PaymentDetails;
-  paymentOrderId?: string;
-  transactionDetails?: TransactionDetailsInput;
-  valueDate?: DateTime;
 }

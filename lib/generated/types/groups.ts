@@ -2,47 +2,10 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
-import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { Address, CreditArrangement, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface Address {
-  city?: string;
-  country?: string;
-  encodedKey?: string;
-  indexInList?: number;
-  latitude?: Decimal;
-  line1?: string;
-  line2?: string;
-  longitude?: Decimal;
-  parentKey?: string;
-  postcode?: string;
-  region?: string;
-}
-
-export interface CreditArrangement {
-  amount: Decimal;
-  approvedDate?: DateTime;
-  availableCreditAmount?: Decimal;
-  closedDate?: DateTime;
-  consumedCreditAmount?: Decimal;
-  creationDate?: DateTime;
-  encodedKey?: string;
-  expireDate: DateTime;
-  exposureLimitType?: "APPROVED_AMOUNT" | "OUTSTANDING_AMOUNT";
-  holderKey?: string;
-  holderType: "CLIENT" | "GROUP";
-  id?: string;
-  lastModifiedDate?: DateTime;
-  notes?: string;
-  startDate: DateTime;
-  state?: "PENDING_APPROVAL" | "APPROVED" | "ACTIVE" | "CLOSED" | "WITHDRAWN" | "REJECTED";
-  subState?: "PENDING_APPROVAL" | "APPROVED" | "ACTIVE" | "CLOSED" | "WITHDRAWN" | "REJECTED";
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
+export type { Address, CreditArrangement, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface Group {
   addresses?: Address[];
@@ -149,19 +112,4 @@ export interface GroupSortingCriteria {
     | "totalBalance"
     | "loanCycle";
   order?: "ASC" | "DESC";
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

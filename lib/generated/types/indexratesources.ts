@@ -4,11 +4,9 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface ErrorResponse {
-  errors?: RestError[];
-}
+export type { ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface IndexRate {
   assignedIndexRateSourceKey?: string;
@@ -24,19 +22,4 @@ export interface IndexRateSource {
   name?: string;
   notes?: string;
   type?: "INTEREST_RATE" | "TAX_RATE" | "WITHHOLDING_TAX_RATE" | "PRINCIPAL_TAX_RATE";
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

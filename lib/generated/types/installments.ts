@@ -2,54 +2,6 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
-import type Decimal from "decimal.js";
-import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { Amount, ErrorResponse, Installment, InstallmentAllocationElementAmount, InstallmentAllocationElementTaxableAmount, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface Amount {
-  due?: Decimal;
-  expected?: Decimal;
-  paid?: Decimal;
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface Installment {
-  dueDate?: DateTime;
-  encodedKey?: string;
-  fee?: InstallmentAllocationElementTaxableAmount;
-  interest?: InstallmentAllocationElementTaxableAmount;
-  lastPaidDate?: DateTime;
-  number?: string;
-  parentAccountKey?: string;
-  penalty?: InstallmentAllocationElementTaxableAmount;
-  principal?: InstallmentAllocationElementAmount;
-  repaidDate?: DateTime;
-  state?: "PENDING" | "LATE" | "PAID" | "PARTIALLY_PAID" | "GRACE";
-}
-
-export interface InstallmentAllocationElementAmount {
-  amount?: Amount;
-}
-
-export interface InstallmentAllocationElementTaxableAmount {
-  amount?: Amount;
-  tax?: Amount;
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
-}
+export type { Amount, ErrorResponse, Installment, InstallmentAllocationElementAmount, InstallmentAllocationElementTaxableAmount, PatchOperation, PatchOperationsList, RestError };

@@ -4,81 +4,9 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { AccountArrearsSettings, Amount, ApplyInterestInput, Asset, Balances, BillingCycleDays, Card, CardAcceptor, Currency, CustomPredefinedFee, DisbursementDetails, ErrorResponse, GetAuthorizationHold, Guarantor, Installment, InstallmentAllocationElementAmount, InstallmentAllocationElementTaxableAmount, InterestSettings, InvestorFund, LoanAccount, LoanAccountRedrawSettings, LoanAccountSchedule, LoanTranche, LoanTransactionDetails, PatchOperation, PatchOperationsList, PenaltySettings, PeriodicPayment, PrepaymentSettings, PrincipalPaymentAccountSettings, RestError, ScheduleSettings, TrancheDisbursementDetails, TransactionDetails } from "./_common";
 
-export interface AccountArrearsSettings {
-  dateCalculationMethod?:
-    | "ACCOUNT_FIRST_WENT_TO_ARREARS"
-    | "LAST_LATE_REPAYMENT"
-    | "ACCOUNT_FIRST_BREACHED_MATERIALITY_THRESHOLD";
-  encodedKey?: string;
-  monthlyToleranceDay?: number;
-  nonWorkingDaysMethod?: "INCLUDED" | "EXCLUDED";
-  toleranceCalculationMethod?: "ARREARS_TOLERANCE_PERIOD" | "MONTHLY_ARREARS_TOLERANCE_DAY";
-  toleranceFloorAmount?: Decimal;
-  tolerancePercentageOfOutstandingPrincipal?: Decimal;
-  tolerancePeriod?: number;
-}
-
-export interface Amount {
-  due?: Decimal;
-  expected?: Decimal;
-  paid?: Decimal;
-}
-
-export interface ApplyInterestInput {
-  interestApplicationDate: DateTime;
-  isPaymentHolidaysInterest?: boolean;
-  notes?: string;
-  paymentHolidaysInterestAmount?: Decimal;
-}
-
-export interface Asset {
-  amount: Decimal;
-  assetName: string;
-  depositAccountKey?: string;
-  encodedKey?: string;
-  guarantorKey?: string;
-  guarantorType?: "CLIENT" | "GROUP";
-}
-
-export interface Balances {
-  feesBalance?: Decimal;
-  feesDue?: Decimal;
-  feesPaid?: Decimal;
-  holdBalance?: Decimal;
-  interestBalance?: Decimal;
-  interestDue?: Decimal;
-  interestFromArrearsBalance?: Decimal;
-  interestFromArrearsDue?: Decimal;
-  interestFromArrearsPaid?: Decimal;
-  interestPaid?: Decimal;
-  penaltyBalance?: Decimal;
-  penaltyDue?: Decimal;
-  penaltyPaid?: Decimal;
-  principalBalance?: Decimal;
-  principalDue?: Decimal;
-  principalPaid?: Decimal;
-  redrawBalance?: Decimal;
-}
-
-export interface BillingCycleDays {
-  days?: number[];
-}
-
-export interface Card {
-  referenceToken: string;
-}
-
-export interface CardAcceptor {
-  city?: string;
-  country?: string;
-  mcc?: number;
-  name?: string;
-  state?: string;
-  street?: string;
-  zip?: string;
-}
+export type { AccountArrearsSettings, Amount, ApplyInterestInput, Asset, Balances, BillingCycleDays, Card, CardAcceptor, Currency, CustomPredefinedFee, DisbursementDetails, ErrorResponse, GetAuthorizationHold, Guarantor, Installment, InstallmentAllocationElementAmount, InstallmentAllocationElementTaxableAmount, InterestSettings, InvestorFund, LoanAccount, LoanAccountRedrawSettings, LoanAccountSchedule, LoanTranche, LoanTransactionDetails, PatchOperation, PatchOperationsList, PenaltySettings, PeriodicPayment, PrepaymentSettings, PrincipalPaymentAccountSettings, RestError, ScheduleSettings, TrancheDisbursementDetails, TransactionDetails };
 
 export interface ChangeArrearsSettingsInput {
   arrearsTolerancePeriod: number;
@@ -113,345 +41,14 @@ export interface ChangeRepaymentValueLoanAccountInput {
   valueDate: DateTime;
 }
 
-export interface Currency {
-  code?:
-    | "AED"
-    | "AFN"
-    | "ALL"
-    | "AMD"
-    | "ANG"
-    | "AOA"
-    | "ARS"
-    | "AUD"
-    | "AWG"
-    | "AZN"
-    | "BAM"
-    | "BBD"
-    | "BDT"
-    | "BGN"
-    | "BHD"
-    | "BIF"
-    | "BMD"
-    | "BND"
-    | "BOB"
-    | "BOV"
-    | "BRL"
-    | "BSD"
-    | "BTC"
-    | "BTN"
-    | "BWP"
-    | "BYR"
-    | "BZD"
-    | "CAD"
-    | "CDF"
-    | "CHF"
-    | "CLP"
-    | "CNY"
-    | "COP"
-    | "COU"
-    | "CRC"
-    | "CUC"
-    | "CUP"
-    | "CVE"
-    | "CZK"
-    | "DJF"
-    | "DKK"
-    | "DOP"
-    | "DZD"
-    | "EGP"
-    | "ERN"
-    | "ETB"
-    | "EUR"
-    | "FJD"
-    | "FKP"
-    | "GBP"
-    | "GEL"
-    | "GHS"
-    | "GIP"
-    | "GMD"
-    | "GNF"
-    | "GTQ"
-    | "GYD"
-    | "HKD"
-    | "HNL"
-    | "HRK"
-    | "HTG"
-    | "HUF"
-    | "IDR"
-    | "ILS"
-    | "INR"
-    | "IQD"
-    | "IRR"
-    | "ISK"
-    | "JMD"
-    | "JOD"
-    | "JPY"
-    | "KES"
-    | "KGS"
-    | "KHR"
-    | "KMF"
-    | "KPW"
-    | "KRW"
-    | "KWD"
-    | "KYD"
-    | "KZT"
-    | "LAK"
-    | "LBP"
-    | "LKR"
-    | "LRD"
-    | "LSL"
-    | "LTL"
-    | "LVL"
-    | "LYD"
-    | "MAD"
-    | "MDL"
-    | "MGA"
-    | "MKD"
-    | "MMK"
-    | "MNT"
-    | "MOP"
-    | "MRO"
-    | "MUR"
-    | "MVR"
-    | "MWK"
-    | "MXN"
-    | "MYR"
-    | "MZN"
-    | "NAD"
-    | "NGN"
-    | "NIO"
-    | "NOK"
-    | "NPR"
-    | "NZD"
-    | "OMR"
-    | "PAB"
-    | "PEN"
-    | "PGK"
-    | "PHP"
-    | "PKR"
-    | "PLN"
-    | "PYG"
-    | "QAR"
-    | "RON"
-    | "RSD"
-    | "RUB"
-    | "RWF"
-    | "SAR"
-    | "SBD"
-    | "SCR"
-    | "SDG"
-    | "SEK"
-    | "SGD"
-    | "SHP"
-    | "SLL"
-    | "SOS"
-    | "SRD"
-    | "STD"
-    | "SYP"
-    | "SZL"
-    | "THB"
-    | "TJS"
-    | "TMT"
-    | "TND"
-    | "TOP"
-    | "TRY"
-    | "TTD"
-    | "TWD"
-    | "TZS"
-    | "UAH"
-    | "UGX"
-    | "USD"
-    | "UYU"
-    | "UZS"
-    | "VEF"
-    | "VND"
-    | "VUV"
-    | "WST"
-    | "XAF"
-    | "XCD"
-    | "XOF"
-    | "XPF"
-    | "YER"
-    | "ZAR"
-    | "ZMK"
-    | "ZWL"
-    | "ZMW"
-    | "SSP";
-}
-
-export interface CustomPredefinedFee {
-  amount?: Decimal;
-  encodedKey?: string;
-  predefinedFeeEncodedKey?: string;
-}
-
-export interface DisbursementDetails {
-  disbursementDate?: DateTime;
-  encodedKey?: string;
-  expectedDisbursementDate?: DateTime;
-  fees?: CustomPredefinedFee[];
-  firstRepaymentDate?: DateTime;
-  transactionDetails?: LoanTransactionDetails;
-}
-
 export interface DisbursementDetailsForSchedulePreview {
   expectedDisbursementDate?: DateTime;
   firstRepaymentDate?: DateTime;
 }
 
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface GetAuthorizationHold {
-  advice: boolean;
-  amount: Decimal;
-  cardAcceptor?: CardAcceptor;
-  cardToken?: string;
-  creditDebitIndicator?: "DBIT" | "CRDT";
-  currencyCode?: string;
-  encodedKey?: string;
-  exchangeRate?: Decimal;
-  externalReferenceId: string;
-  originalAmount?: Decimal;
-  originalCurrency?: string;
-  status?: "PENDING" | "REVERSED" | "SETTLED" | "EXPIRED";
-  userTransactionTime?: string;
-}
-
-export interface Guarantor {
-  amount: Decimal;
-  assetName?: string;
-  depositAccountKey?: string;
-  encodedKey?: string;
-  guarantorKey: string;
-  guarantorType: "CLIENT" | "GROUP";
-}
-
-export interface Installment {
-  dueDate?: DateTime;
-  encodedKey?: string;
-  fee?: InstallmentAllocationElementTaxableAmount;
-  interest?: InstallmentAllocationElementTaxableAmount;
-  lastPaidDate?: DateTime;
-  number?: string;
-  parentAccountKey?: string;
-  penalty?: InstallmentAllocationElementTaxableAmount;
-  principal?: InstallmentAllocationElementAmount;
-  repaidDate?: DateTime;
-  state?: "PENDING" | "LATE" | "PAID" | "PARTIALLY_PAID" | "GRACE";
-}
-
-export interface InstallmentAllocationElementAmount {
-  amount?: Amount;
-}
-
-export interface InstallmentAllocationElementTaxableAmount {
-  amount?: Amount;
-  tax?: Amount;
-}
-
-export interface InterestSettings {
-  accrueInterestAfterMaturity?: boolean;
-  accrueLateInterest?: boolean;
-  interestApplicationMethod?: "AFTER_DISBURSEMENT" | "REPAYMENT_DUE_DATE";
-  interestBalanceCalculationMethod?: "ONLY_PRINCIPAL" | "PRINCIPAL_AND_INTEREST";
-  interestCalculationMethod?: "FLAT" | "DECLINING_BALANCE" | "DECLINING_BALANCE_DISCOUNTED";
-  interestChargeFrequency?: "ANNUALIZED" | "EVERY_MONTH" | "EVERY_FOUR_WEEKS" | "EVERY_WEEK" | "EVERY_DAY" | "EVERY_X_DAYS";
-  interestRate?: Decimal;
-  interestRateReviewCount?: number;
-  interestRateReviewUnit?: "DAYS" | "WEEKS" | "MONTHS";
-  interestRateSource?: "FIXED_INTEREST_RATE" | "INDEX_INTEREST_RATE";
-  interestSpread?: Decimal;
-  interestType?: "SIMPLE_INTEREST" | "CAPITALIZED_INTEREST" | "COMPOUNDING_INTEREST";
-}
-
 export interface InterestSettingsForSchedulePreview {
   interestRate?: Decimal;
   interestSpread?: Decimal;
-}
-
-export interface InvestorFund {
-  amount: Decimal;
-  assetName?: string;
-  depositAccountKey?: string;
-  encodedKey?: string;
-  guarantorKey: string;
-  guarantorType: "CLIENT" | "GROUP";
-  id?: string;
-  interestCommission?: Decimal;
-  sharePercentage?: Decimal;
-}
-
-export interface LoanAccount {
-  accountArrearsSettings?: AccountArrearsSettings;
-  accountHolderKey: string;
-  accountHolderType: "CLIENT" | "GROUP";
-  accountState?: "PARTIAL_APPLICATION" | "PENDING_APPROVAL" | "APPROVED" | "ACTIVE" | "ACTIVE_IN_ARREARS" | "CLOSED";
-  accountSubState?:
-    | "PARTIALLY_DISBURSED"
-    | "LOCKED"
-    | "LOCKED_CAPPING"
-    | "REFINANCED"
-    | "RESCHEDULED"
-    | "WITHDRAWN"
-    | "REPAID"
-    | "REJECTED"
-    | "WRITTEN_OFF"
-    | "TERMINATED";
-  accruedInterest?: Decimal;
-  accruedPenalty?: Decimal;
-  activationTransactionKey?: string;
-  allowOffset?: boolean;
-  approvedDate?: DateTime;
-  arrearsTolerancePeriod?: number;
-  assets?: Asset[];
-  assignedBranchKey?: string;
-  assignedCentreKey?: string;
-  assignedUserKey?: string;
-  balances?: Balances;
-  closedDate?: DateTime;
-  creationDate?: DateTime;
-  creditArrangementKey?: string;
-  currency?: Currency;
-  daysInArrears?: number;
-  daysLate?: number;
-  disbursementDetails?: DisbursementDetails;
-  encodedKey?: string;
-  fundingSources?: InvestorFund[];
-  futurePaymentsAcceptance?: "NO_FUTURE_PAYMENTS" | "ACCEPT_FUTURE_PAYMENTS" | "ACCEPT_OVERPAYMENTS";
-  guarantors?: Guarantor[];
-  id?: string;
-  interestCommission?: Decimal;
-  interestFromArrearsAccrued?: Decimal;
-  interestSettings?: InterestSettings;
-  lastAccountAppraisalDate?: DateTime;
-  lastInterestAppliedDate?: DateTime;
-  lastInterestReviewDate?: DateTime;
-  lastLockedDate?: DateTime;
-  lastModifiedDate?: DateTime;
-  lastSetToArrearsDate?: DateTime;
-  lastTaxRateReviewDate?: DateTime;
-  latePaymentsRecalculationMethod?: "OVERDUE_INSTALLMENTS_INCREASE" | "LAST_INSTALLMENT_INCREASE";
-  loanAmount: Decimal;
-  loanName?: string;
-  lockedOperations?: Array<"APPLY_INTEREST" | "APPLY_FEES" | "APPLY_PENALTIES">;
-  migrationEventKey?: string;
-  notes?: string;
-  originalAccountKey?: string;
-  paymentHolidaysAccruedInterest?: Decimal;
-  paymentMethod?: "HORIZONTAL" | "VERTICAL";
-  penaltySettings?: PenaltySettings;
-  prepaymentSettings?: PrepaymentSettings;
-  principalPaymentSettings?: PrincipalPaymentAccountSettings;
-  productTypeKey: string;
-  redrawSettings?: LoanAccountRedrawSettings;
-  rescheduledAccountKey?: string;
-  scheduleSettings: ScheduleSettings;
-  settlementAccountKey?: string;
-  taxRate?: Decimal;
-  terminationDate?: DateTime;
-  tranches?: LoanTranche[];
 }
 
 export interface LoanAccountAction {
@@ -578,21 +175,12 @@ export interface LoanAccountPayOffInput {
   transactionDetails?: TransactionDetails;
 }
 
-export interface LoanAccountRedrawSettings {
-  restrictNextDueWithdrawal: boolean;
-}
-
 export interface LoanAccountRepaymentScheduleVersioning {
   encodedKey?: string;
   id?: number;
   loanAccountChangedEventKey?: string;
   loanTransactionKey?: string;
   versioningContent?: Installment[];
-}
-
-export interface LoanAccountSchedule {
-  currency?: Currency;
-  installments?: Installment[];
 }
 
 export interface LoanAccountSearchCriteria {
@@ -666,66 +254,15 @@ export interface LoanActionDetails {
   notes?: string;
 }
 
-export interface LoanTranche {
-  amount: Decimal;
-  disbursementDetails?: TrancheDisbursementDetails;
-  encodedKey?: string;
-  fees?: CustomPredefinedFee[];
-  trancheNumber?: number;
-}
-
-export interface LoanTransactionDetails {
-  encodedKey?: string;
-  internalTransfer?: boolean;
-  targetDepositAccountKey?: string;
-  transactionChannelId?: string;
-  transactionChannelKey?: string;
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
 export interface PayOffAdjustableAmounts {
   feesPaid?: Decimal;
   interestPaid?: Decimal;
   penaltyPaid?: Decimal;
 }
 
-export interface PenaltySettings {
-  loanPenaltyCalculationMethod?: "NONE" | "OVERDUE_BALANCE" | "OVERDUE_BALANCE_AND_INTEREST" | "OUTSTANDING_PRINCIPAL";
-  penaltyRate?: Decimal;
-}
-
-export interface PeriodicPayment {
-  amount: Decimal;
-  encodedKey?: string;
-  toInstallment: number;
-}
-
 export interface PeriodicPaymentForSchedulePreview {
   amount: Decimal;
   toInstallment: number;
-}
-
-export interface PrepaymentSettings {
-  applyInterestOnPrepaymentMethod?: "AUTOMATIC" | "MANUAL";
-  elementsRecalculationMethod?: "PRINCIPAL_EXPECTED_FIXED" | "TOTAL_EXPECTED_FIXED";
-  prepaymentRecalculationMethod?:
-    | "NO_RECALCULATION"
-    | "RESCHEDULE_REMAINING_REPAYMENTS"
-    | "RECALCULATE_SCHEDULE_KEEP_SAME_NUMBER_OF_TERMS"
-    | "RECALCULATE_SCHEDULE_KEEP_SAME_PRINCIPAL_AMOUNT"
-    | "RECALCULATE_SCHEDULE_KEEP_SAME_TOTAL_REPAYMENT_AMOUNT"
-    | "REDUCE_AMOUNT_PER_INSTALLMENT"
-    | "REDUCE_NUMBER_OF_INSTALLMENTS"
-    | "REDUCE_NUMBER_OF_INSTALLMENTS_NEW";
-  principalPaidInstallmentStatus?: "PARTIALLY_PAID" | "PAID" | "ORIGINAL_TOTAL_EXPECTED_PAID";
 }
 
 export interface PreviewLoanAccountSchedule {
@@ -747,31 +284,6 @@ export interface PreviewPayOffDueAmountsInAFutureDateWrapper {
   penaltyBalance?: Decimal;
   principalBalance?: Decimal;
   totalBalance?: Decimal;
-}
-
-export interface PrincipalPaymentAccountSettings {
-  amount?: Decimal;
-  encodedKey?: string;
-  includeFeesInFloorAmount?: boolean;
-  includeInterestInFloorAmount?: boolean;
-  percentage?: Decimal;
-  principalCeilingValue?: Decimal;
-  principalFloorValue?: Decimal;
-  principalPaymentMethod?:
-    | "FLAT"
-    | "OUTSTANDING_PRINCIPAL_PERCENTAGE"
-    | "PRINCIPAL_PERCENTAGE_LAST_DISB"
-    | "TOTAL_BALANCE_PERCENTAGE"
-    | "TOTAL_BALANCE_FLAT"
-    | "TOTAL_PRINCIPAL_PERCENTAGE";
-  totalDueAmountFloor?: Decimal;
-  totalDuePayment?:
-    | "FLAT"
-    | "OUTSTANDING_PRINCIPAL_PERCENTAGE"
-    | "PRINCIPAL_PERCENTAGE_LAST_DISB"
-    | "TOTAL_BALANCE_PERCENTAGE"
-    | "TOTAL_BALANCE_FLAT"
-    | "TOTAL_PRINCIPAL_PERCENTAGE";
 }
 
 export interface RefinanceDisbursementDetails {
@@ -838,12 +350,6 @@ export interface RescheduleWriteOffAmounts {
   principal?: Decimal;
 }
 
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
-}
-
 export interface RestructureAccountArrearsSettings {
   tolerancePercentageOfOutstandingPrincipal?: Decimal;
   tolerancePeriod?: number;
@@ -872,24 +378,6 @@ export interface RestructureScheduleSettings {
   repaymentPeriodUnit?: "DAYS" | "WEEKS" | "MONTHS" | "YEARS";
 }
 
-export interface ScheduleSettings {
-  billingCycle?: BillingCycleDays;
-  defaultFirstRepaymentDueDateOffset?: number;
-  fixedDaysOfMonth?: number[];
-  gracePeriod: number;
-  gracePeriodType?: "NONE" | "PAY_INTEREST_ONLY" | "INTEREST_FORGIVENESS";
-  hasCustomSchedule?: boolean;
-  paymentPlan?: PeriodicPayment[];
-  periodicPayment?: Decimal;
-  principalRepaymentInterval?: number;
-  repaymentInstallments?: number;
-  repaymentPeriodCount?: number;
-  repaymentPeriodUnit?: "DAYS" | "WEEKS" | "MONTHS" | "YEARS";
-  repaymentScheduleMethod?: "NONE" | "FIXED" | "DYNAMIC";
-  scheduleDueDatesMethod?: "INTERVAL" | "FIXED_DAYS_OF_MONTH";
-  shortMonthHandlingMethod?: "LAST_DAY_IN_MONTH" | "FIRST_DAY_OF_NEXT_MONTH";
-}
-
 export interface ScheduleSettingsForSchedulePreview {
   fixedDaysOfMonth?: number[];
   gracePeriod?: number;
@@ -904,14 +392,4 @@ export interface ScheduleSettingsForSchedulePreview {
 export interface TerminateLoanAccountInput {
   notes?: string;
   valueDate: DateTime;
-}
-
-export interface TrancheDisbursementDetails {
-  disbursementTransactionKey?: string;
-  expectedDisbursementDate?: DateTime;
-}
-
-export interface TransactionDetails {
-  transactionChannelId?: string;
-  transactionChannelKey?: string;
 }

@@ -4,199 +4,13 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { CardAcceptor, CardTransaction, Currency, ErrorResponse, Fee, PatchOperation, PatchOperationsList, RestError, TransactionDetails, TransactionDetailsInput, TransferDetails } from "./_common";
+
+export type { CardAcceptor, CardTransaction, Currency, ErrorResponse, Fee, PatchOperation, PatchOperationsList, RestError, TransactionDetails, TransactionDetailsInput, TransferDetails };
 
 export interface AdjustTransactionInstallmentDetailsDTO {
   amountToAdd?: Decimal;
   installmentKey?: string;
-}
-
-export interface CardAcceptor {
-  city?: string;
-  country?: string;
-  mcc?: number;
-  name?: string;
-  state?: string;
-  street?: string;
-  zip?: string;
-}
-
-export interface CardTransaction {
-  advice: boolean;
-  amount: Decimal;
-  cardAcceptor?: CardAcceptor;
-  cardToken?: string;
-  currencyCode?: string;
-  encodedKey?: string;
-  externalAuthorizationReferenceId?: string;
-  externalReferenceId: string;
-  userTransactionTime?: string;
-}
-
-export interface Currency {
-  code?:
-    | "AED"
-    | "AFN"
-    | "ALL"
-    | "AMD"
-    | "ANG"
-    | "AOA"
-    | "ARS"
-    | "AUD"
-    | "AWG"
-    | "AZN"
-    | "BAM"
-    | "BBD"
-    | "BDT"
-    | "BGN"
-    | "BHD"
-    | "BIF"
-    | "BMD"
-    | "BND"
-    | "BOB"
-    | "BOV"
-    | "BRL"
-    | "BSD"
-    | "BTC"
-    | "BTN"
-    | "BWP"
-    | "BYR"
-    | "BZD"
-    | "CAD"
-    | "CDF"
-    | "CHF"
-    | "CLP"
-    | "CNY"
-    | "COP"
-    | "COU"
-    | "CRC"
-    | "CUC"
-    | "CUP"
-    | "CVE"
-    | "CZK"
-    | "DJF"
-    | "DKK"
-    | "DOP"
-    | "DZD"
-    | "EGP"
-    | "ERN"
-    | "ETB"
-    | "EUR"
-    | "FJD"
-    | "FKP"
-    | "GBP"
-    | "GEL"
-    | "GHS"
-    | "GIP"
-    | "GMD"
-    | "GNF"
-    | "GTQ"
-    | "GYD"
-    | "HKD"
-    | "HNL"
-    | "HRK"
-    | "HTG"
-    | "HUF"
-    | "IDR"
-    | "ILS"
-    | "INR"
-    | "IQD"
-    | "IRR"
-    | "ISK"
-    | "JMD"
-    | "JOD"
-    | "JPY"
-    | "KES"
-    | "KGS"
-    | "KHR"
-    | "KMF"
-    | "KPW"
-    | "KRW"
-    | "KWD"
-    | "KYD"
-    | "KZT"
-    | "LAK"
-    | "LBP"
-    | "LKR"
-    | "LRD"
-    | "LSL"
-    | "LTL"
-    | "LVL"
-    | "LYD"
-    | "MAD"
-    | "MDL"
-    | "MGA"
-    | "MKD"
-    | "MMK"
-    | "MNT"
-    | "MOP"
-    | "MRO"
-    | "MUR"
-    | "MVR"
-    | "MWK"
-    | "MXN"
-    | "MYR"
-    | "MZN"
-    | "NAD"
-    | "NGN"
-    | "NIO"
-    | "NOK"
-    | "NPR"
-    | "NZD"
-    | "OMR"
-    | "PAB"
-    | "PEN"
-    | "PGK"
-    | "PHP"
-    | "PKR"
-    | "PLN"
-    | "PYG"
-    | "QAR"
-    | "RON"
-    | "RSD"
-    | "RUB"
-    | "RWF"
-    | "SAR"
-    | "SBD"
-    | "SCR"
-    | "SDG"
-    | "SEK"
-    | "SGD"
-    | "SHP"
-    | "SLL"
-    | "SOS"
-    | "SRD"
-    | "STD"
-    | "SYP"
-    | "SZL"
-    | "THB"
-    | "TJS"
-    | "TMT"
-    | "TND"
-    | "TOP"
-    | "TRY"
-    | "TTD"
-    | "TWD"
-    | "TZS"
-    | "UAH"
-    | "UGX"
-    | "USD"
-    | "UYU"
-    | "UZS"
-    | "VEF"
-    | "VND"
-    | "VUV"
-    | "WST"
-    | "XAF"
-    | "XCD"
-    | "XOF"
-    | "XPF"
-    | "YER"
-    | "ZAR"
-    | "ZMK"
-    | "ZWL"
-    | "ZMW"
-    | "SSP";
 }
 
 export interface CustomPaymentAmount {
@@ -228,27 +42,6 @@ export interface DisbursementLoanTransactionInput {
 export interface DisbursementTransferDetailsInput {
   linkedAccountId?: string;
   linkedAccountKey?: string;
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface Fee {
-  amount?: Decimal;
-  name?: string;
-  predefinedFeeKey: string;
-  taxAmount?: Decimal;
-  trigger?:
-    | "MANUAL"
-    | "DISBURSEMENT"
-    | "CAPITALIZED_DISBURSEMENT"
-    | "UPFRONT_DISBURSEMENT"
-    | "LATE_REPAYMENT"
-    | "MONTHLY_FEE"
-    | "PAYMENT_DUE"
-    | "PAYMENT_DUE_APPLIED_ON_DUE_DATES"
-    | "ARBITRARY";
 }
 
 export interface FeeInput {
@@ -513,15 +306,6 @@ export interface LockLoanTransactionsWrapper {
   loanTransactions?: LoanTransaction[];
 }
 
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
 export interface PaymentMadeTransactionInput {
   amount: Decimal;
   bookingDate?: DateTime;
@@ -560,12 +344,6 @@ export interface RepaymentLoanTransactionInput {
   valueDate?: DateTime;
 }
 
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
-}
-
 export interface Taxes {
   deferredTaxOnInterestAmount?: Decimal;
   taxOnFeesAmount?: Decimal;
@@ -585,24 +363,9 @@ export interface TransactionBalances {
   totalBalance?: Decimal;
 }
 
-export interface TransactionDetails {
-  transactionChannelId?: string;
-  transactionChannelKey?: string;
-}
-
-export interface TransactionDetailsInput {
-  transactionChannelId?: string;
-  transactionChannelKey?: string;
-}
-
 export interface TransactionInterestSettings {
   indexInterestRate?: Decimal;
   interestRate?: Decimal;
-}
-
-export interface TransferDetails {
-  linkedDepositTransactionKey?: string;
-  linkedLoanTransactionKey?: string;
 }
 
 export interface UnlockLoanAccountInput {

@@ -2,38 +2,11 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
-import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { ErrorResponse, Holiday, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
-export interface Holiday {
-  creationDate?: DateTime;
-  date?: DateTime;
-  encodedKey?: string;
-  id?: number;
-  isAnnuallyRecurring?: boolean;
-  name?: string;
-}
+export type { ErrorResponse, Holiday, PatchOperation, PatchOperationsList, RestError };
 
 export interface Holidays {
   holidays?: Holiday[];
   nonWorkingDays?: Array<"MONDAY" | "TUESDAY" | "WEDNESDAY" | "THURSDAY" | "FRIDAY" | "SATURDAY" | "SUNDAY">;
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

@@ -4,7 +4,9 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
+
+export type { ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface DashboardConfiguration {
   creationDate?: DateTime;
@@ -82,10 +84,6 @@ export interface DuplicateFieldConstraint {
   groupIndex?: number;
 }
 
-export interface ErrorResponse {
-  errors?: RestError[];
-}
-
 export interface GeneralSetup {
   accountingCutOffTime?: string;
   approvalDisbursalTwoManRuleEnabled?: boolean;
@@ -131,19 +129,4 @@ export interface GeneralSetup {
   otherIdDocumentsEnabled?: boolean;
   overdraftInterestEodBalanceDate?: DateTime;
   tillIdFormat?: string;
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }

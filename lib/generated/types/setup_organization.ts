@@ -2,27 +2,10 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
-import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import type { RestError_errorReason } from "./_shared";
+import type { Address, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
-export interface Address {
-  city?: string;
-  country?: string;
-  encodedKey?: string;
-  indexInList?: number;
-  latitude?: Decimal;
-  line1?: string;
-  line2?: string;
-  longitude?: Decimal;
-  parentKey?: string;
-  postcode?: string;
-  region?: string;
-}
-
-export interface ErrorResponse {
-  errors?: RestError[];
-}
+export type { Address, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface OrganizationSetup {
   address?: Address;
@@ -36,19 +19,4 @@ export interface OrganizationSetup {
   lastModifiedDate?: DateTime;
   phoneNumber?: string;
   timeZoneID?: string;
-}
-
-export interface PatchOperation {
-  from?: string;
-  op: "ADD" | "REPLACE" | "REMOVE" | "MOVE";
-  path: string;
-  value?: unknown;
-}
-
-export type PatchOperationsList = PatchOperation[];
-
-export interface RestError {
-  errorCode?: number;
-  errorReason?: RestError_errorReason;
-  errorSource?: string;
 }
