@@ -20,6 +20,8 @@
  * Injected faults happen before authentication and idempotency (as a gateway's would), except `drop-after`.
  */
 
+import { prng } from "./prng";
+
 /** Faults applied to every request of a run. Rates are probabilities in [0, 1]. */
 export interface FaultOptions {
   /** Fixed latency added to every response, in ms. */
@@ -58,18 +60,6 @@ export interface QueuedFault {
   remaining: number;
   method?: string;
   path?: string | RegExp;
-}
-
-/** mulberry32: a tiny seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Parses a header value into a decision, or throws on an unknown directive. */

@@ -22,6 +22,7 @@ import { loadEngine } from "./engine-bridge";
 import type { SandboxContext } from "./router";
 import type { SandboxStore, StoreSnapshot } from "./store";
 import type { CollectionName, WireRecord } from "./types";
+import { prng } from "./prng";
 
 /** A seed action: one request run at load time. */
 export interface SeedAction {
@@ -179,17 +180,6 @@ export function parseGenerate(spec: string): GenerateOptions {
 
 const FIRST = ["JOSEFA", "MARIA", "JUAN", "ANA", "LUIS", "CARMEN", "JOSE", "ROSA", "PEDRO", "ELENA", "MIGUEL", "LAURA", "DIEGO", "SOFIA", "PABLO", "LUCIA"];
 const LAST = ["GARCIA", "LOPEZ", "MARTINEZ", "HERNANDEZ", "GONZALEZ", "PEREZ", "SANCHEZ", "RAMIREZ", "TORRES", "FLORES", "RIVERA", "GOMEZ", "DIAZ", "CRUZ", "MORALES", "REYES"];
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Adds a synthetic tenant's records to the store, fast and deterministically: clients `GC000001`...
