@@ -12,7 +12,7 @@
  *   conversion (Decimal, DateTime, custom field typing).
  * MambuPy converts eagerly, so it has one figure (its `get_all` list path fed the same bytes).
  *
- * Usage: node --expose-gc bench/hydration.js [--count 50000] [--rounds 5] [--mambupy-count N]
+ * Usage: node --expose-gc bench/hydration.js [--count 50000] [--rounds 5] [--mambupy-count N] [--no-mambupy]
  * Prints progress, then one JSON line (the result) last.
  */
 const fs = require("node:fs");
@@ -20,7 +20,8 @@ const path = require("node:path");
 const { loanPages, CUSTOM_FIELD_TYPES } = require("./lib/gen-loans");
 const { ROOT, msSince, median, round, int, logger, gc, mkTmp, rmTmp, findMambuPy, runMambuPy } = require("./lib/common");
 
-const dist = path.join(ROOT, "dist");
+// MAMBU_TS_DIST points at another build (e.g. the code before an optimisation) for before/after ratios.
+const dist = process.env.MAMBU_TS_DIST ? path.resolve(process.env.MAMBU_TS_DIST) : path.join(ROOT, "dist");
 const { MambuLoan, MambuStruct, parseJsonExact, registerCustomFieldTypes } = require(dist);
 const { RAW } = require(path.join(dist, "core", "symbols"));
 
@@ -119,7 +120,7 @@ function main() {
 
   // MambuPy: its list path fed the same bytes (all pages concatenated, as its connector does).
   let mp;
-  const mpFound = findMambuPy();
+  const mpFound = process.argv.includes("--no-mambupy") ? { skip: "MambuPy columns skipped (--no-mambupy)" } : findMambuPy();
   const notes = [];
   if (mpFound.skip) {
     notes.push(mpFound.skip);
