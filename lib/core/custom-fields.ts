@@ -24,8 +24,21 @@ type Row = Record<string, unknown>;
 /** Mambu custom field types that change how values are typed (others stay strings). */
 export type CustomFieldType = "NUMBER" | "CHECKBOX" | "DATE" | string;
 
-const fieldTypes = new Map<string, CustomFieldType>();
+/**
+ * The registered types. Replaced, never mutated, on each change: an entity keeps the map that was in
+ * force when its sets were due to be typed (see TYPES_AT_SYNC).
+ */
+let fieldTypes = new Map<string, CustomFieldType>();
 const rowOrigin = new WeakMap<object, number>();
+
+/**
+ * Per entity, the registered types in force at the sync that made each raw set due (set key → map).
+ * Sets are typed on first use, with these types: the same values as typing them at that sync. An
+ * entry goes when its set becomes live (typed, or assigned).
+ */
+const TYPES_AT_SYNC: unique symbol = Symbol("mambu-ts.customFieldTypesAtSync");
+type TypesAtSync = Record<string, Map<string, CustomFieldType>>;
+type WithTypes = { [TYPES_AT_SYNC]?: TypesAtSync };
 
 /** Whether a wire key is a custom field set (`_` prefix). */
 export function isCustomFieldKey(k: string): boolean {
@@ -41,18 +54,20 @@ export function registerCustomFieldTypes(defs: Iterable<{ id: string; type: Cust
   const entries: Array<[string, CustomFieldType]> = Symbol.iterator in Object(defs)
     ? [...(defs as Iterable<{ id: string; type: CustomFieldType }>)].map((d) => [d.id, d.type])
     : Object.entries(defs as Record<string, CustomFieldType>);
-  for (const [id, type] of entries) fieldTypes.set(id, String(type).toUpperCase());
+  const next = new Map(fieldTypes);
+  for (const [id, type] of entries) next.set(id, String(type).toUpperCase());
+  fieldTypes = next;
 }
 
 /** Forgets every registered custom field type. */
 export function clearCustomFieldTypes(): void {
-  fieldTypes.clear();
+  fieldTypes = new Map();
 }
 
 /** Wire custom field value → user value (typed only when its definition is known). @internal */
-export function hydrateCustomValue(fieldId: string, raw: unknown): unknown {
+export function hydrateCustomValue(fieldId: string, raw: unknown, types: Map<string, CustomFieldType> = fieldTypes): unknown {
   if (typeof raw !== "string") return raw;
-  const type = fieldTypes.get(fieldId);
+  const type = types.get(fieldId);
   if (type === undefined) return raw;
   if (type === "NUMBER" || type === "DECIMAL") return /^-?\d+(?:\.\d+)?$/.test(raw.trim()) ? new Decimal(raw.trim()) : raw;
   if (type === "CHECKBOX") return raw.toUpperCase() === "TRUE" ? true : raw.toUpperCase() === "FALSE" ? false : raw;
@@ -74,9 +89,9 @@ export function dehydrateCustomValue(path: string, v: unknown): unknown {
   throw new MambuTsError(`${path}: a custom field value must be a string, number, Decimal, boolean or DateTime, got ${describe(v)}`);
 }
 
-function hydrateRow(raw: unknown, index: number): Row {
+function hydrateRow(raw: unknown, index: number, types: Map<string, CustomFieldType>): Row {
   const row: Row = {};
-  if (isPlainObject(raw)) for (const f in raw) row[f] = hydrateCustomValue(f, raw[f]);
+  if (isPlainObject(raw)) for (const f in raw) row[f] = hydrateCustomValue(f, raw[f], types);
   rowOrigin.set(row, index);
   return row;
 }
@@ -91,12 +106,15 @@ export function liveSet(s: MambuStruct, key: string): Row | Row[] | undefined {
   const vals = s[VALS];
   if (vals !== undefined && hasOwn(vals, key)) return vals[key] as Row | Row[] | undefined;
   const raw = s[RAW][key];
+  const due = (s as WithTypes)[TYPES_AT_SYNC];
+  const types = (due !== undefined && due[key]) || fieldTypes;
   let live: Row | Row[] | undefined;
-  if (Array.isArray(raw)) live = raw.map((r, i) => hydrateRow(r, i));
+  if (Array.isArray(raw)) live = raw.map((r, i) => hydrateRow(r, i, types));
   else if (isPlainObject(raw)) {
     live = {};
-    for (const f in raw) live[f] = hydrateCustomValue(f, raw[f]);
+    for (const f in raw) live[f] = hydrateCustomValue(f, raw[f], types);
   } else return raw as undefined;
+  if (due !== undefined) delete due[key];
   (s[VALS] ??= Object.create(null) as Bag)[key] = live;
   return live;
 }
@@ -132,16 +150,94 @@ export function customFieldSetToWire(s: MambuStruct, key: string): unknown {
   return serialiseFields(key, live, raw);
 }
 
-function define(s: MambuStruct, name: string, get: () => unknown, set: (v: unknown) => void, names: string[]): void {
+function define(s: MambuStruct, name: string, acc: Accessor, names: string[]): void {
   if (name in s) return;
-  Object.defineProperty(s, name, { configurable: true, enumerable: false, get, set });
+  Object.defineProperty(s, name, { configurable: true, enumerable: false, get: acc.get, set: acc.set });
   names.push(name);
+}
+
+/**
+ * Accessor functions, shared by every entity with the same custom field layout (they work on
+ * `this`): entities then share V8 shapes, and reading thousands of records makes no closures.
+ */
+interface Accessor {
+  get(this: MambuStruct): unknown;
+  set(this: MambuStruct, v: unknown): void;
+}
+const setAccessors = new Map<string, Accessor>();
+const fieldAccessors = new Map<string, Map<string, Accessor>>();
+const rowAccessors = new Map<string, Map<string, Accessor[]>>();
+
+function setAccessor(key: string): Accessor {
+  let acc = setAccessors.get(key);
+  if (!acc) {
+    acc = {
+      get(this: MambuStruct) {
+        return liveSet(this, key);
+      },
+      set(this: MambuStruct, v: unknown) {
+        setCustomSet(this, key, v);
+      },
+    };
+    setAccessors.set(key, acc);
+  }
+  return acc;
+}
+
+function fieldAccessor(key: string, f: string): Accessor {
+  let byField = fieldAccessors.get(key);
+  if (!byField) fieldAccessors.set(key, (byField = new Map()));
+  let acc = byField.get(f);
+  if (!acc) {
+    acc = {
+      get(this: MambuStruct) {
+        return (liveSet(this, key) as Row | undefined)?.[f];
+      },
+      set(this: MambuStruct, v: unknown) {
+        const set = liveSet(this, key) as Row | undefined;
+        if (!set) throw new MambuTsError(`custom field set ${key} was removed; assign entity.${key} = { ${f}: ... } to add it back`);
+        set[f] = v;
+      },
+    };
+    byField.set(f, acc);
+  }
+  return acc;
+}
+
+function rowAccessor(key: string, f: string, i: number): Accessor {
+  let byField = rowAccessors.get(key);
+  if (!byField) rowAccessors.set(key, (byField = new Map()));
+  let byRow = byField.get(f);
+  if (!byRow) byField.set(f, (byRow = []));
+  let acc = byRow[i];
+  if (!acc) {
+    acc = {
+      get(this: MambuStruct) {
+        return (liveSet(this, key) as Row[] | undefined)?.[i]?.[f];
+      },
+      set(this: MambuStruct, v: unknown) {
+        const rows = liveSet(this, key) as Row[] | undefined;
+        if (!rows?.[i]) throw new MambuTsError(`${key} has no row ${i}`);
+        rows[i][f] = v;
+      },
+    };
+    byRow[i] = acc;
+  }
+  return acc;
+}
+
+/** The field names a raw row or standard set gets once typed (the keys of the typed copy). */
+function typedKeys(raw: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const f in raw) if (f !== "__proto__") out.push(f);
+  return out;
 }
 
 /**
  * (Re)defines the flattened accessors of an entity's custom field sets: `_Set`, the fields of
  * standard sets, and for grouped sets `SetName` and `field_N`. Call after adding rows to a
  * grouped set so that `field_N` of the new rows appears (entities do it after every read/write).
+ * Sets read from Mambu are typed on first use, with the custom field types registered now.
  * @internal
  */
 export function syncCustomFieldAccessors(s: MambuStruct): void {
@@ -150,40 +246,48 @@ export function syncCustomFieldAccessors(s: MambuStruct): void {
   if (previous) for (const n of previous) delete (s as unknown as Bag)[n];
   const names: string[] = [];
   const keys = new Set<string>();
-  for (const k in s[RAW]) if (isCustomFieldKey(k)) keys.add(k);
-  for (const k in s[VALS] ?? {}) if (isCustomFieldKey(k)) keys.add(k);
+  const raw = s[RAW];
+  const vals = s[VALS];
+  for (const k in raw) if (isCustomFieldKey(k)) keys.add(k);
+  for (const k in vals ?? {}) if (isCustomFieldKey(k)) keys.add(k);
   for (const key of keys) {
-    const current = liveSet(s, key);
-    define(s, key, () => liveSet(s, key), (v) => setCustomSet(s, key, v), names);
+    const live = vals !== undefined && hasOwn(vals, key);
+    const current = live ? vals[key] : raw[key];
+    if (!live && (Array.isArray(current) || isPlainObject(current))) {
+      const due = ((s as WithTypes)[TYPES_AT_SYNC] ??= Object.create(null) as TypesAtSync);
+      due[key] ??= fieldTypes;
+    }
+    const acc = setAccessor(key);
+    define(s, key, acc, names);
     if (Array.isArray(current)) {
-      const setName = key.slice(1);
-      define(s, setName, () => liveSet(s, key), (v) => setCustomSet(s, key, v), names);
+      define(s, key.slice(1), acc, names);
       current.forEach((row, i) => {
-        for (const f of Object.keys(row)) {
-          define(s, `${f}_${i}`, () => (liveSet(s, key) as Row[] | undefined)?.[i]?.[f], (v) => {
-            const rows = liveSet(s, key) as Row[] | undefined;
-            if (!rows?.[i]) throw new MambuTsError(`${key} has no row ${i}`);
-            rows[i][f] = v;
-          }, names);
-        }
+        const fields = live ? Object.keys(row as object) : isPlainObject(row) ? typedKeys(row) : [];
+        for (const f of fields) define(s, `${f}_${i}`, rowAccessor(key, f, i), names);
       });
     } else if (isPlainObject(current)) {
-      for (const f of Object.keys(current)) {
-        define(s, f, () => (liveSet(s, key) as Row | undefined)?.[f], (v) => {
-          const set = liveSet(s, key) as Row | undefined;
-          if (!set) throw new MambuTsError(`custom field set ${key} was removed; assign entity.${key} = { ${f}: ... } to add it back`);
-          set[f] = v;
-        }, names);
-      }
+      for (const f of live ? Object.keys(current) : typedKeys(current)) define(s, f, fieldAccessor(key, f), names);
     }
   }
   Object.defineProperty(s, CF_NAMES, { value: names, configurable: true, enumerable: false, writable: true });
+}
+
+/** Forgets which types the sets of a struct were due to be typed with (its baseline was replaced). @internal */
+export function forgetDueTypes(s: MambuStruct): void {
+  if ((s as WithTypes)[TYPES_AT_SYNC] !== undefined) (s as WithTypes)[TYPES_AT_SYNC] = undefined;
+}
+
+/** Forgets which types a set was due to be typed with (it is live now). */
+function settled(s: MambuStruct, key: string): void {
+  const due = (s as WithTypes)[TYPES_AT_SYNC];
+  if (due !== undefined) delete due[key];
 }
 
 function setCustomSet(s: MambuStruct, key: string, v: unknown): void {
   if (v !== undefined && v !== null && !Array.isArray(v) && !isPlainObject(v)) {
     throw new MambuTsError(`${key}: a custom field set must be an object (standard) or an array of rows (grouped), got ${describe(v)}`);
   }
+  settled(s, key);
   (s[VALS] ??= Object.create(null) as Bag)[key] = v;
   (s[DIRTY] ??= new Set()).add(key);
   syncCustomFieldAccessors(s);
@@ -218,6 +322,7 @@ export function absorbNewSets(s: MambuStruct, sync = true): void {
     if (v !== undefined && v !== null && !Array.isArray(v) && !isPlainObject(v)) {
       throw new MambuTsError(`${k}: a custom field set must be an object (standard) or an array of rows (grouped), got ${describe(v)}`);
     }
+    settled(s, k);
     (s[VALS] ??= Object.create(null) as Bag)[k] = v;
     (s[DIRTY] ??= new Set()).add(k);
     moved = true;

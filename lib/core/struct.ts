@@ -20,7 +20,7 @@ import { MambuTsError } from "./errors";
 import { currencyDigits, currencyOf } from "./money";
 import { RawNumber } from "./json";
 import { CONN, DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
-import { absorbNewSets, customFieldSetToWire, isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
+import { absorbNewSets, customFieldSetToWire, forgetDueTypes, isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
 import { registeredValueObjectClass } from "./value-objects";
 
 type Bag = Record<string, unknown>;
@@ -333,6 +333,7 @@ function rootResource(s: MambuStruct): string {
 export function resetFromWire(s: MambuStruct, raw: Bag): void {
   s[RAW] = raw;
   s[VALS] = undefined;
+  forgetDueTypes(s);
   s[DIRTY] = undefined;
   s[OFFSET] = undefined;
   for (const k of Object.keys(s)) delete (s as unknown as Bag)[k];
