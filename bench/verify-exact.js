@@ -1,10 +1,13 @@
 "use strict";
 /**
- * Checks that the optimised exact JSON parser (dist/core/json) gives the same values as the
- * reference one it replaced (bench/lib/reference-json.js) — RawNumber exactly where the reference
- * made one, with the same text — on the benchmark's loans and on random documents full of traps
- * (numbers inside strings, escaped quotes and backslashes, exponents, long integers, `1.50`,
- * whitespace, escaped keys).
+ * Checks that the optimised hot paths give exactly what the code they replaced gave:
+ * - the exact JSON parser (dist/core/json) against the reference one (bench/lib/reference-json.js) —
+ *   RawNumber exactly where the reference made one, with the same text — on the benchmark's loans
+ *   and on random documents full of traps (numbers inside strings, escaped quotes and backslashes,
+ *   exponents, long integers, `1.50`, whitespace, escaped and repeated keys);
+ * - the wire date and date-time parsers (dist/core/coerce) against luxon's `DateTime.fromISO` as
+ *   they used it (same instant, zone, offset, calendar fields, locale, validity), on valid and
+ *   invalid dates, leap days, odd offsets and other ISO forms.
  *
  * Usage: npm run build && node bench/verify-exact.js [--docs 20000]
  */
@@ -13,6 +16,62 @@ const { ROOT } = require("./lib/common");
 const { loanPages } = require("./lib/gen-loans");
 const { referenceParseJsonExact } = require("./lib/reference-json");
 const { parseJsonExact, RawNumber } = require(path.join(ROOT, "dist", "core", "json"));
+const { parseWireDate, parseWireDateTime } = require(path.join(ROOT, "dist", "core", "coerce"));
+const { DateTime } = require(path.join(ROOT, "node_modules", "luxon"));
+
+/** The parsers as they were before the fast path (lib/core/coerce.ts at 7dffa88). */
+function referenceDateTime(s) {
+  const dt = DateTime.fromISO(s, { setZone: true });
+  return dt.isValid ? dt : s;
+}
+function referenceDate(s) {
+  const dt = DateTime.fromISO(s.length > 10 ? s.slice(0, 10) : s, { zone: "UTC" });
+  return dt.isValid ? dt : s;
+}
+
+/** Everything observable about a DateTime (and its private calendar fields and locale settings). */
+function describeDateTime(v) {
+  if (!DateTime.isDateTime(v)) return JSON.stringify(v);
+  const l = v.loc;
+  return JSON.stringify([
+    v.ts, v.isValid, v.invalidReason, v.zone.type, v.zone.name, v.zone.isUniversal, v.offset, v.o, v.c, v.toISO(), v.toString(),
+    l.locale, l.numberingSystem, l.outputCalendar, l.weekSettings, l.specifiedLocale, l.intl, v.weekData, v.localWeekData,
+  ]);
+}
+
+function checkDates(rand) {
+  const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+  const pad = (n, w = 2) => String(n).padStart(w, "0");
+  const samples = [
+    "2024-02-29T10:00:00+02:00", "2023-02-29T10:00:00+02:00", "2100-02-29", "2000-02-29", "1999-12-31T23:59:59Z",
+    "2026-01-15T24:00:00+02:00", "2026-01-15T10:00:00-00:00", "2026-01-15T10:00:00+00:00", "2026-01-15t10:00:00z",
+    "2026-01-15T10:00:00.123+02:00", "2026-01-15T10:00+02:00", "2026-01-15T10:00:00+0200", "2026-01-15T10:00:00+02",
+    "2026-01-15", "2026-01-15T10:00:00", "0999-01-01T00:00:00Z", "0050-06-01", "9999-12-31T23:59:59+14:00",
+    "2026-13-01", "2026-00-10", "2026-04-31", "abcd-ef-gh", "", "2026-1-5", "+002026-01-15", "2026-01-15T10:00:00+99:99",
+    "2026-01-15T10:00:60+02:00", "2026-01-15T10:60:00+02:00", "2026-01-15 10:00:00+02:00", "2026-W03-4", "2026-015",
+  ];
+  for (let k = 0; k < 30000; k++) {
+    const y = pick([1000, 1600, 1900, 1970, 1999, 2000, 2024, 2026, 2100, 2400, 9999]) + (rand() < 0.5 ? 0 : Math.floor(rand() * 3));
+    const mo = 1 + Math.floor(rand() * 13);
+    const d = 1 + Math.floor(rand() * 31);
+    const h = Math.floor(rand() * 25);
+    const mi = Math.floor(rand() * 61);
+    const se = Math.floor(rand() * 61);
+    const off = pick(["Z", "+00:00", "-00:00", "+02:00", "-05:30", "+05:45", "+14:00", "-12:00", "+23:59", "+24:00", "-03:07"]);
+    const date = `${pad(y, 4)}-${pad(mo)}-${pad(d)}`;
+    samples.push(`${date}T${pad(h)}:${pad(mi)}:${pad(se)}${off}`, date);
+  }
+  let n = 0;
+  for (const s of samples) {
+    for (const [name, cur, ref] of [["date-time", parseWireDateTime, referenceDateTime], ["date", parseWireDate, referenceDate]]) {
+      const a = describeDateTime(cur(s));
+      const b = describeDateTime(ref(s));
+      if (a !== b) throw new Error(`${name} ${JSON.stringify(s)}:\n  now ${a}\n  was ${b}`);
+      n++;
+    }
+  }
+  return n;
+}
 
 const REF_RAW = Symbol("ref raw");
 const refRaw = (text) => ({ [REF_RAW]: text });
@@ -115,7 +174,11 @@ function main() {
     }
     if (/\d\.\d*0\b|e/i.test(text)) withRaw++;
   }
-  process.stdout.write(`verify-exact: ${pages.length} pages of loans and ${docs} random documents (${withRaw} with unsafe numbers): identical\n`);
+  const dates = checkDates(rand);
+  process.stdout.write(
+    `verify-exact: ${pages.length} pages of loans and ${docs} random documents (${withRaw} with unsafe numbers): identical; ` +
+      `${dates} date and date-time parses: identical\n`,
+  );
 }
 
 main();
