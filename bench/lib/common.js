@@ -163,12 +163,18 @@ function runNodeChild(script, args, { nodeArgs = [], env = {}, echo = false } = 
     });
     let out = "";
     let err = "";
+    let pending = "";
     child.stdout.on("data", (d) => {
       out += d;
-      if (echo) process.stdout.write(d);
+      if (!echo) return;
+      // echo progress lines, not the JSON result line
+      pending += d;
+      const lines = pending.split("\n");
+      pending = lines.pop();
+      for (const l of lines) if (!l.startsWith("{")) process.stdout.write(`${l}\n`);
     });
     child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => {
+    child.on("close", (code) => {
       const lines = out.trim().split("\n");
       if (code !== 0) return reject(new Error(`${script} exited ${code}: ${err.trim().split("\n").slice(-8).join("\n")}`));
       try {

@@ -1,0 +1,213 @@
+"use strict";
+/**
+ * Benchmark 2 — bulk read: `MambuLoan.getAll()` of 20,000 FULL loans from a sandbox (its own
+ * process, TLS, 20 ms injected latency per request), against the floor and against MambuPy's
+ * `get_all` over the same TLS sandbox; then the peak RSS of streaming 50,000 and 200,000 loans with
+ * `for await`.
+ *
+ * - mambu-ts: pages of 1000 (`apipagination`), `concurrency` pages in flight once `items-total`
+ *   is known (the first page is fetched alone to learn it), exact JSON, entities built per page.
+ * - floor: pages × latency ÷ concurrency + transfer, where transfer is the measured time to move
+ *   the same pages' bytes with a bare https client (same agent, page size and concurrency, the
+ *   sandbox's latency switched off for those requests with `X-Sandbox-Fault: latency=0`, nothing
+ *   parsed).
+ * - MambuPy: sequential by design (one page after the other, then every entity built).
+ * - streaming: a child process (bench/stream-rss.js) walks every loan of a sandbox generated with
+ *   50,000 and then 200,000 loans, sampling `process.memoryUsage().rss`.
+ *
+ * Usage: node bench/bulk-read.js [--loans 20000] [--latency 20] [--concurrency 4] [--rounds 3]
+ *                                 [--stream 50000,200000] [--no-mambupy] [--no-stream]
+ * Prints progress, then one JSON line (the result) last.
+ */
+const fs = require("node:fs");
+const https = require("node:https");
+const { median, round, int, logger, findMambuPy, runMambuPy, startSandboxProcess, runNodeChild } = require("./lib/common");
+const { dist, sandboxConnector } = require("./lib/client");
+
+const log = logger("bulk-read");
+
+function arg(name, dflt) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+}
+
+/** A bare client: the pages' bytes with the plan mambu-ts follows, nothing parsed. */
+async function rawFetchAll(sb, { pageSize, concurrency, noLatency }) {
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: fs.readFileSync(sb.caPath) });
+  const headers = {
+    Accept: "application/vnd.mambu.v2+json",
+    Authorization: `Basic ${Buffer.from("demo:demo").toString("base64")}`,
+  };
+  if (noLatency) headers["X-Sandbox-Fault"] = "latency=0";
+  const get = (offset, withTotal) =>
+    new Promise((resolve, reject) => {
+      const q = `offset=${offset}&limit=${pageSize}&detailsLevel=FULL${withTotal ? "&paginationDetails=ON" : ""}`;
+      https
+        .get(`${sb.url}/api/loans?${q}`, { agent, headers }, (res) => {
+          let bytes = 0;
+          res.on("data", (d) => (bytes += d.length));
+          res.on("end", () => (res.statusCode === 200 ? resolve({ bytes, total: Number(res.headers["items-total"]) }) : reject(new Error(`HTTP ${res.statusCode}`))));
+        })
+        .on("error", reject);
+    });
+  const t0 = process.hrtime.bigint();
+  const first = await get(0, true);
+  let bytes = first.bytes;
+  let next = pageSize;
+  const worker = async () => {
+    while (next < first.total) {
+      const o = next;
+      next += pageSize;
+      const page = await get(o, false);
+      bytes += page.bytes;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  agent.destroy();
+  return { ms, bytes, total: first.total, pages: Math.ceil(first.total / pageSize) };
+}
+
+async function main() {
+  const loans = Number(arg("loans", 20000));
+  const latency = Number(arg("latency", 20));
+  const concurrency = Number(arg("concurrency", 4));
+  const rounds = Number(arg("rounds", 3));
+  const streams = String(arg("stream", "50000,200000")).split(",").map(Number);
+  const pageSize = 1000;
+  const { MambuLoan } = require(dist);
+  const notes = [];
+  const rows = [];
+
+  log(`starting the sandbox (own process): --generate clients=2000,loans=${loans} --latency ${latency} --tls`);
+  const sb = await startSandboxProcess(["--generate", `clients=2000,loans=${loans}`, "--latency", String(latency), "--tls"], { memoryMb: 4096 });
+  let total;
+  let pages;
+  let bytes;
+  try {
+    const connector = sandboxConnector(sb.url, { caPath: sb.caPath, pageSize, concurrency });
+    await MambuLoan.getAll({ limit: pageSize, detailsLevel: "FULL", connector }); // warm-up: TLS, JIT
+    const t = { mts: [], transfer: [], raw: [] };
+    for (let r = 0; r < rounds; r++) {
+      const transfer = await rawFetchAll(sb, { pageSize, concurrency, noLatency: true });
+      const raw = await rawFetchAll(sb, { pageSize, concurrency, noLatency: false });
+      ({ total, pages, bytes } = transfer);
+      const t0 = process.hrtime.bigint();
+      const list = await MambuLoan.getAll({ detailsLevel: "FULL", connector });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (list.length !== total) throw new Error(`getAll gave ${list.length} loans, the sandbox has ${total}`);
+      t.mts.push(ms);
+      t.transfer.push(transfer.ms);
+      t.raw.push(raw.ms);
+      log(`round ${r + 1}: mambu-ts getAll ${ms.toFixed(0)} ms; bare client ${raw.ms.toFixed(0)} ms; transfer without latency ${transfer.ms.toFixed(0)} ms`);
+    }
+    connector.close();
+    const transfer = median(t.transfer);
+    const latencyPart = (pages * latency) / concurrency;
+    const floor = latencyPart + transfer;
+    const mts = median(t.mts);
+    log(
+      `inputs: ${int(total)} FULL loans (${loans} generated + the demo tenant's), ${pages} pages of ${pageSize}, ` +
+        `${(bytes / 1048576).toFixed(1)} MiB, latency ${latency} ms/request, TLS, concurrency ${concurrency}; ${rounds} rounds, median`,
+    );
+    log(`floor: ${pages} pages × ${latency} ms ÷ ${concurrency} = ${latencyPart.toFixed(0)} ms + transfer ${transfer.toFixed(0)} ms = ${floor.toFixed(0)} ms`);
+
+    let mp;
+    const mpFound = process.argv.includes("--no-mambupy") ? { skip: "MambuPy columns skipped (--no-mambupy)" } : findMambuPy();
+    if (mpFound.skip) {
+      notes.push(mpFound.skip);
+      log(mpFound.skip);
+    } else {
+      log(`MambuPy: ${mpFound.how}; get_all(detailsLevel="FULL") over TLS, apipagination 1000, persistent session...`);
+      try {
+        mp = runMambuPy(mpFound, "mambupy_bulk_read.py", [], {
+          MAMBUPY_APIURL: `127.0.0.1:${sb.port}`,
+          MAMBUPY_APIUSER: "demo",
+          MAMBUPY_APIPWD: "demo",
+          MAMBUPY_APIPAGINATION: String(pageSize),
+          MAMBUPY_ACTIVATE_REQUEST_SESSION_OBJECTS: "true",
+          REQUESTS_CA_BUNDLE: sb.caPath,
+        });
+        if (mp.count !== total) throw new Error(`MambuPy got ${mp.count} loans, the sandbox has ${total}`);
+        log(`MambuPy: ${int(mp.count)} loans in ${mp.seconds.toFixed(2)} s (its fetch alone: ${mp.fetch_only_seconds.toFixed(2)} s, sequential)`);
+      } catch (e) {
+        mp = undefined;
+        notes.push(`MambuPy run failed: ${e.message}`);
+        log(`MambuPy run failed: ${e.message}`);
+      }
+    }
+    notes.push(
+      `floor = ${pages} pages × ${latency} ms ÷ concurrency ${concurrency} + transfer ${transfer.toFixed(0)} ms (bare https client, latency off); ` +
+        `a bare client with the latency on took ${median(t.raw).toFixed(0)} ms; MambuPy fetches sequentially (no concurrent pagination)`,
+    );
+    const ratio = mts / floor;
+    const vs = mp ? (mp.seconds * 1000) / mts : undefined;
+    rows.push({
+      benchmark: "bulk read",
+      measure: `getAll ${int(total)} loans`,
+      unit: "ms",
+      mambuTs: round(mts, 0),
+      floor: round(floor, 0),
+      mambupy: mp ? round(mp.seconds * 1000, 0) : null,
+      ratioToFloor: round(ratio),
+      vsMambuPy: vs === undefined ? null : round(vs, 1),
+      target: { floorMax: 1.3, mambupyMin: 8 },
+      met: ratio <= 1.3 && (vs === undefined ? null : vs >= 8),
+      ms: { all: t.mts.map((x) => round(x, 0)), transfer: t.transfer.map((x) => round(x, 0)), bareClient: t.raw.map((x) => round(x, 0)) },
+    });
+  } finally {
+    await sb.stop();
+  }
+
+  if (!process.argv.includes("--no-stream")) {
+    const peaks = [];
+    for (const n of streams) {
+      log(`streaming: sandbox with ${int(n)} generated loans (latency ${latency} ms, TLS)...`);
+      const s = await startSandboxProcess(["--generate", `clients=2000,loans=${n}`, "--latency", String(latency), "--tls"], { memoryMb: 8192 });
+      try {
+        const r = await runNodeChild("stream-rss.js", [s.url, s.caPath, String(concurrency)]);
+        log(`streamed ${int(r.count)} loans in ${(r.ms / 1000).toFixed(1)} s: RSS baseline ${r.baselineMb.toFixed(0)} MB, peak ${r.peakMb.toFixed(0)} MB`);
+        peaks.push({ n, ...r });
+      } finally {
+        await s.stop();
+      }
+    }
+    for (const p of peaks) {
+      rows.push({
+        benchmark: "bulk read",
+        measure: `for await over ${int(p.count)} loans: peak RSS`,
+        unit: "MB",
+        mambuTs: round(p.peakMb, 0),
+        floor: null,
+        mambupy: null,
+        ratioToFloor: null,
+        vsMambuPy: null,
+        target: { maxMb: 150 },
+        met: p.peakMb < 150,
+        baselineMb: round(p.baselineMb, 0),
+        seconds: round(p.ms / 1000, 1),
+      });
+    }
+    if (peaks.length > 1) {
+      const a = peaks[0];
+      const b = peaks[peaks.length - 1];
+      notes.push(
+        `streaming peak RSS: ${int(a.count)} loans ${a.peakMb.toFixed(0)} MB, ${int(b.count)} loans ${b.peakMb.toFixed(0)} MB ` +
+          `(RSS after the first request ~${a.baselineMb.toFixed(0)} MB; concurrency ${concurrency}, pages of ${pageSize})`,
+      );
+    }
+  }
+
+  const result = {
+    name: "bulk-read",
+    inputs: { loans: total, pageSize, latencyMs: latency, concurrency, tls: true, rounds, pages, bytes, stream: streams },
+    rows,
+    notes,
+  };
+  process.stdout.write(JSON.stringify(result) + "\n");
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack || e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,124 @@
+"use strict";
+/**
+ * `npm run bench`: builds (the npm script does), then runs each benchmark in its own process —
+ * hydration, bulk read, writes — prints their inputs and progress, a results table, and writes
+ * bench/results.json (and the same table as Markdown, for the README's Performance section).
+ *
+ * Every figure is a ratio measured in the same run: these machines are shared and noisy.
+ *
+ * Usage: node bench/run.js [--only hydration,bulk-read,writes] [--quick]
+ *   --quick   small inputs (a smoke test of the harness, not figures to quote)
+ * MambuPy: from $MAMBUPY_SRC (a source checkout) when set, else `pip install mambupy` into
+ * bench/.venv; without either, its columns are skipped with a note.
+ */
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { BENCH, ROOT, int, runNodeChild, findMambuPy } = require("./lib/common");
+
+const ALL = ["hydration", "bulk-read", "writes"];
+
+function arg(name) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+const fmtNumber = (unit, v) => {
+  if (v === null || v === undefined) return "—";
+  if (unit === "ms") return v >= 10000 ? `${(v / 1000).toFixed(1)} s` : `${int(v)} ms`;
+  if (unit === "MB") return `${int(v)} MB`;
+  return `${int(v)}/s`;
+};
+
+function targetText(row) {
+  const t = row.target || {};
+  const parts = [];
+  if (t.floorMax !== undefined) parts.push(`≤ ×${t.floorMax} floor`);
+  if (t.mambupyMin !== undefined) parts.push(`≥ ×${t.mambupyMin} MambuPy`);
+  if (t.maxMb !== undefined) parts.push(`< ${t.maxMb} MB`);
+  return parts.join(", ");
+}
+
+function rowCells(r) {
+  const vsFloor = r.ratioToFloor === null || r.ratioToFloor === undefined ? "—" : `×${r.ratioToFloor.toFixed(2)}`;
+  const vsMp = r.vsMambuPy === null || r.vsMambuPy === undefined ? "—" : `×${r.vsMambuPy.toFixed(1)} faster`;
+  const met = r.met === true ? "yes" : r.met === false ? "**no**" : "n/a";
+  return [r.benchmark, r.measure, fmtNumber(r.unit, r.mambuTs), fmtNumber(r.unit, r.floor), fmtNumber(r.unit, r.mambupy), vsFloor, vsMp, targetText(r), met];
+}
+
+const HEADER = ["benchmark", "measure", "mambu-ts", "floor", "MambuPy", "mambu-ts vs floor", "vs MambuPy", "target", "met"];
+
+function markdownTable(rows) {
+  const lines = [`| ${HEADER.join(" | ")} |`, `|${HEADER.map(() => "---").join("|")}|`];
+  for (const r of rows) lines.push(`| ${rowCells(r).join(" | ")} |`);
+  return lines.join("\n");
+}
+
+function textTable(rows) {
+  const cells = [HEADER, ...rows.map(rowCells)].map((c) => c.map((x) => String(x).replace(/\*\*/g, "")));
+  const widths = HEADER.map((_, i) => Math.max(...cells.map((c) => c[i].length)));
+  return cells.map((c, k) => {
+    const line = c.map((x, i) => x.padEnd(widths[i])).join("  ");
+    return k === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
+  }).join("\n");
+}
+
+async function main() {
+  const only = (arg("only") || ALL.join(",")).split(",").map((s) => s.trim()).filter(Boolean);
+  for (const o of only) if (!ALL.includes(o)) throw new Error(`unknown benchmark ${o} (known: ${ALL.join(", ")})`);
+  const quick = process.argv.includes("--quick");
+  if (!fs.existsSync(path.join(ROOT, "dist", "index.js"))) throw new Error("dist/ is missing: run `npm run build` (npm run bench does)");
+
+  const started = new Date();
+  const mp = findMambuPy();
+  process.stdout.write(`mambu-ts benchmarks — node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model?.trim() ?? "?"}), ${os.platform()}\n`);
+  process.stdout.write(`MambuPy: ${mp.skip ? mp.skip : mp.how}\n\n`);
+
+  const results = [];
+  for (const name of only) {
+    const args = [];
+    const nodeArgs = [];
+    if (name === "hydration") {
+      nodeArgs.push("--expose-gc", "--max-old-space-size=8192");
+      if (quick) args.push("--count", "5000", "--rounds", "2");
+    }
+    if (name === "bulk-read" && quick) args.push("--loans", "3000", "--rounds", "1", "--stream", "5000,20000");
+    if (name === "writes" && quick) args.push("--clients", "100");
+    process.stdout.write(`── ${name} ──\n`);
+    const t0 = Date.now();
+    try {
+      const r = await runNodeChild(`${name}.js`, args, { nodeArgs, echo: true });
+      // the child's last line (its JSON result) was echoed too; that's fine for logs
+      r.seconds = Math.round((Date.now() - t0) / 100) / 10;
+      results.push(r);
+    } catch (e) {
+      process.stdout.write(`${name} failed: ${e.message}\n`);
+      results.push({ name, error: e.message, rows: [], notes: [] });
+    }
+    process.stdout.write("\n");
+  }
+
+  const rows = results.flatMap((r) => r.rows);
+  const notes = results.flatMap((r) => r.notes.map((n) => `${r.name}: ${n}`));
+  process.stdout.write(`${textTable(rows)}\n\n`);
+  for (const n of notes) process.stdout.write(`- ${n}\n`);
+
+  const out = {
+    generatedAt: started.toISOString(),
+    quick,
+    machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model?.trim(), platform: `${os.platform()} ${os.arch()}`, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+    mambupy: mp.skip ? { skipped: mp.skip } : { source: mp.how },
+    benchmarks: results,
+    table: markdownTable(rows),
+    notes,
+  };
+  const file = path.join(BENCH, "results.json");
+  fs.writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
+  process.stdout.write(`\nwrote ${path.relative(ROOT, file)}\n`);
+  if (results.some((r) => r.error)) process.exitCode = 1;
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack || e}\n`);
+  process.exit(1);
+});
