@@ -11,7 +11,7 @@ import { hasOwn } from "./clone";
 import { isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
 import { MambuError, MambuTsError } from "./errors";
 import { parseJsonExact, stringifyExact } from "./json";
-import { MambuList, paginate } from "./list";
+import { MambuList, ownPage, paginate } from "./list";
 import { buildPatch, PatchOperation } from "./patch";
 import {
   checkDetailsLevel, checkFilters, checkInteger, checkPaginationDetails, checkSearch, checkSortBy, DetailsLevel,
@@ -464,7 +464,11 @@ export function listOf<T extends MambuEntity>(
 }
 
 async function* mapPages<R, T>(pages: AsyncGenerator<R[], void, undefined>, f: (r: R) => T): AsyncGenerator<T[], void, undefined> {
-  for await (const page of pages) yield page.map(f);
+  for await (const page of pages) {
+    const entities = ownPage(page.map(f));
+    page.length = 0; // the entities hold the records now: the wire page need not keep them alive
+    yield entities;
+  }
 }
 
 /** The wire state after applying operations to a baseline (what Mambu now holds). */

@@ -38,7 +38,11 @@ export interface PaginationPlan<R> {
   wantTotal?: boolean;
 }
 
-/** Yields the pages of a listing in order, fetching ahead at most `concurrency` pages. */
+/**
+ * Yields the pages of a listing in order, fetching ahead at most `concurrency` pages. A page's
+ * length is read before it is yielded, so the caller may empty the array once it has taken the
+ * records (streaming then holds only what the consumer has not reached).
+ */
 export async function* paginate<R>(plan: PaginationPlan<R>): AsyncGenerator<R[], void, undefined> {
   const { pageSize, concurrency } = plan;
   let offset = plan.offset;
@@ -49,8 +53,9 @@ export async function* paginate<R>(plan: PaginationPlan<R>): AsyncGenerator<R[],
   const first = windowAt();
   if (first <= 0) return;
   const firstPage = await plan.fetchPage({ offset, limit: first, withTotal: useTotal && (remaining === undefined || remaining > first) });
+  const firstCount = firstPage.items.length;
   yield firstPage.items;
-  if (firstPage.items.length < first) return;
+  if (firstCount < first) return;
   offset += first;
   if (remaining !== undefined) remaining -= first;
 
@@ -76,8 +81,9 @@ export async function* paginate<R>(plan: PaginationPlan<R>): AsyncGenerator<R[],
         if (!p) break;
         const page = await p;
         const w = windows[done++];
+        const count = page.items.length;
         yield page.items;
-        if (page.items.length < w.limit) return; // data shrank while paging: stop at the short page
+        if (count < w.limit) return; // data shrank while paging: stop at the short page
       }
       return; // every record counted by items-total has been yielded
     } finally {
@@ -89,11 +95,24 @@ export async function* paginate<R>(plan: PaginationPlan<R>): AsyncGenerator<R[],
     const size = windowAt();
     if (size <= 0) return;
     const page = await plan.fetchPage({ offset, limit: size, withTotal: false });
+    const count = page.items.length;
     yield page.items;
-    if (page.items.length < size) return;
+    if (count < size) return;
     offset += size;
     if (remaining !== undefined) remaining -= size;
   }
+}
+
+const handOver = new WeakSet<object>();
+
+/**
+ * Marks a page array as the listing's own (made for this walk, seen by no one else): streaming then
+ * drops each record from it as it hands the record over, so that memory holds only the records the
+ * consumer has not reached. @internal
+ */
+export function ownPage<T>(page: T[]): T[] {
+  handOver.add(page);
+  return page;
 }
 
 /**
@@ -132,7 +151,17 @@ export class MambuList<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   /** Streams records page by page; `break` stops fetching further pages. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for await (const page of this.pages()) yield* page;
+    for await (const page of this.pages()) {
+      if (!handOver.has(page)) {
+        yield* page;
+        continue;
+      }
+      for (let i = 0; i < page.length; i++) {
+        const record = page[i];
+        (page as Array<T | undefined>)[i] = undefined;
+        yield record;
+      }
+    }
   }
 
   /** Streams whole pages (arrays) instead of records. */
