@@ -53,44 +53,56 @@ function isEscapedQuote(text: string, i: number): boolean {
   return ((i - 1 - k) & 1) === 1;
 }
 
-/** A JSON string's content (between its quotes) as the string it denotes. */
-function keyText(text: string, start: number, end: number): string {
+/** A JSON string's content (between its quotes) as the string it denotes; `escaped`: it holds a backslash. */
+function keyText(text: string, start: number, end: number, escaped: boolean): string {
   const s = text.slice(start, end);
-  return s.indexOf("\\") < 0 ? s : (JSON.parse(`"${s}"`) as string);
+  return escaped ? (JSON.parse(`"${s}"`) as string) : s;
 }
 
 /** Whether two object keys (string contents `[s1, e1)` and `[s2, e2)` of `text`) name the same property. */
-function sameKey(text: string, s1: number, e1: number, s2: number, e2: number, escapes: boolean): boolean {
+function sameKey(text: string, s1: number, e1: number, esc1: boolean, s2: number, e2: number, esc2: boolean): boolean {
   if (e1 - s1 === e2 - s2) {
     let k = 0;
     while (k < e1 - s1 && text.charCodeAt(s1 + k) === text.charCodeAt(s2 + k)) k++;
     if (k === e1 - s1) return true;
   }
-  return escapes && keyText(text, s1, e1) === keyText(text, s2, e2);
+  return (esc1 || esc2) && keyText(text, s1, e1, esc1) === keyText(text, s2, e2, esc2);
 }
 
-/** An unsafe number found in the text: where it is, its source text, and whether a repeated key overrode it. */
+/** Whether `text[start, end)` holds a backslash (an escape). */
+function hasBackslash(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (text.charCodeAt(k) === 92) return true;
+  return false;
+}
+
+/** An unsafe number found in the text: its key or index in its container, its source text, and whether a repeated key overrode it. */
 interface UnsafeNumber {
-  path: Array<string | number>;
+  key: string | number;
   start: number;
   end: number;
   overridden: boolean;
+}
+
+/** An object or array holding unsafe numbers: its path from the root, and those numbers. */
+interface UnsafeContainer {
+  path: Array<string | number>;
+  numbers: UnsafeNumber[];
 }
 
 const OBJECT = 1;
 const ARRAY = 2;
 
 /**
- * Where the unsafe numbers of a valid JSON document are: a path (object keys and array indices from
- * the root) and the source text of each, in document order. Numbers at the top level (a document
- * that is just a number) are left to `JSON.parse`, as before.
+ * Where the unsafe numbers of a valid JSON document are: the containers holding them (by path from
+ * the root) and, in each, their keys or indices and source text, in document order. Numbers at the
+ * top level (a document that is just a number) are left to `JSON.parse`, as before.
  *
  * One pass over the text: strings are skipped with `indexOf` (their content is never a number), and
  * only the characters between strings are looked at one by one. An object that repeats a key keeps
  * the last value (as `JSON.parse`), so numbers under a key that comes again in the same object are
  * marked overridden.
  */
-function findUnsafeNumbers(text: string): UnsafeNumber[] | undefined {
+function findUnsafeNumbers(text: string): { containers: UnsafeContainer[] } | undefined {
   const n = text.length;
   // A regular expression, not indexOf: on Node 20, indexOf running to the end of a multi-megabyte
   // string was seen to take seconds once the heap is busy.
@@ -98,14 +110,17 @@ function findUnsafeNumbers(text: string): UnsafeNumber[] | undefined {
   const kinds: number[] = [];
   const keyStart: number[] = [];
   const keyEnd: number[] = [];
+  const keyEsc: boolean[] = [];
   const index: number[] = [];
-  // Per object depth: the keys (start, end) under which unsafe numbers were found, and those numbers.
-  const pendStart: number[][] = [];
-  const pendEnd: number[][] = [];
-  const pendNums: UnsafeNumber[][][] = [];
+  const holder: Array<UnsafeContainer | undefined> = [];
+  // Per object depth: the keys under which unsafe numbers were found (start, end, escaped), and those numbers.
+  const groupStart: number[][] = [];
+  const groupEnd: number[][] = [];
+  const groupEsc: boolean[][] = [];
+  const groupNums: UnsafeNumber[][][] = [];
   let depth = -1;
   let expectKey = false;
-  let found: UnsafeNumber[] | undefined;
+  let found: UnsafeContainer[] | undefined;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -113,18 +128,23 @@ function findUnsafeNumbers(text: string): UnsafeNumber[] | undefined {
       let j = text.indexOf('"', i + 1);
       while (isEscapedQuote(text, j)) j = text.indexOf('"', j + 1);
       if (expectKey) {
+        const esc = escapes && hasBackslash(text, i + 1, j);
         keyStart[depth] = i + 1;
         keyEnd[depth] = j;
+        keyEsc[depth] = esc;
         expectKey = false;
-        const starts = found === undefined ? undefined : pendStart[depth];
+        const starts = found === undefined ? undefined : groupStart[depth];
         if (starts !== undefined && starts.length > 0) {
-          const ends = pendEnd[depth];
+          const ends = groupEnd[depth];
+          const escs = groupEsc[depth];
+          const len = j - i - 1;
           for (let g = starts.length - 1; g >= 0; g--) {
-            if (sameKey(text, starts[g], ends[g], i + 1, j, escapes)) {
-              for (const u of pendNums[depth][g]) u.overridden = true;
+            if ((ends[g] - starts[g] === len || esc || escs[g]) && sameKey(text, starts[g], ends[g], escs[g], i + 1, j, esc)) {
+              for (const u of groupNums[depth][g]) u.overridden = true;
               starts.splice(g, 1);
               ends.splice(g, 1);
-              pendNums[depth].splice(g, 1);
+              escs.splice(g, 1);
+              groupNums[depth].splice(g, 1);
             }
           }
         }
@@ -134,15 +154,19 @@ function findUnsafeNumbers(text: string): UnsafeNumber[] | undefined {
     }
     if (c === 123 /* { */) {
       kinds[++depth] = OBJECT;
+      holder[depth] = undefined;
       expectKey = true;
     } else if (c === 91 /* [ */) {
       kinds[++depth] = ARRAY;
+      holder[depth] = undefined;
       index[depth] = 0;
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      if (pendStart[depth] !== undefined && pendStart[depth].length > 0) {
-        pendStart[depth].length = 0;
-        pendEnd[depth].length = 0;
-        pendNums[depth].length = 0;
+      const starts = groupStart[depth];
+      if (starts !== undefined && starts.length > 0) {
+        starts.length = 0;
+        groupEnd[depth].length = 0;
+        groupEsc[depth].length = 0;
+        groupNums[depth].length = 0;
       }
       depth--;
     } else if (c === 44 /* , */) {
@@ -156,31 +180,40 @@ function findUnsafeNumbers(text: string): UnsafeNumber[] | undefined {
         else break;
       }
       if (depth >= 0 && isUnsafeNumber(text, i, j)) {
-        const path: Array<string | number> = new Array(depth + 1);
-        const u: UnsafeNumber = { path, start: i, end: j, overridden: false };
+        let box = holder[depth];
+        if (box === undefined) {
+          const path: Array<string | number> = new Array(depth);
+          for (let k = 0; k < depth; k++) path[k] = kinds[k] === ARRAY ? index[k] : keyText(text, keyStart[k], keyEnd[k], keyEsc[k]);
+          box = { path, numbers: [] };
+          holder[depth] = box;
+          (found ??= []).push(box);
+        }
+        const u: UnsafeNumber = {
+          key: kinds[depth] === ARRAY ? index[depth] : keyText(text, keyStart[depth], keyEnd[depth], keyEsc[depth]),
+          start: i,
+          end: j,
+          overridden: false,
+        };
+        box.numbers.push(u);
         for (let k = 0; k <= depth; k++) {
-          if (kinds[k] === ARRAY) {
-            path[k] = index[k];
-            continue;
-          }
-          path[k] = keyText(text, keyStart[k], keyEnd[k]);
-          const starts = (pendStart[k] ??= []);
+          if (kinds[k] === ARRAY) continue;
+          const starts = (groupStart[k] ??= []);
           const last = starts.length - 1;
-          if (last >= 0 && starts[last] === keyStart[k]) pendNums[k][last].push(u);
+          if (last >= 0 && starts[last] === keyStart[k]) groupNums[k][last].push(u);
           else {
             starts.push(keyStart[k]);
-            (pendEnd[k] ??= []).push(keyEnd[k]);
-            (pendNums[k] ??= []).push([u]);
+            (groupEnd[k] ??= []).push(keyEnd[k]);
+            (groupEsc[k] ??= []).push(keyEsc[k]);
+            (groupNums[k] ??= []).push([u]);
           }
         }
-        (found ??= []).push(u);
       }
       i = j;
       continue;
     }
     i++;
   }
-  return found;
+  return found === undefined ? undefined : { containers: found };
 }
 
 /** Own property read/write that also works for a key named `__proto__` (JSON.parse makes it an own property). */
@@ -195,29 +228,25 @@ function setOwn(o: Record<string, unknown>, k: string | number, v: unknown): voi
 /**
  * Parses JSON keeping every number exactly: unsafe ones become {@link RawNumber}.
  *
- * One scan of the text finds the few numbers a double would not reproduce; they are quoted (so that
- * `JSON.parse` reads them as strings, never as doubles) and, once parsed at native speed, replaced
- * by path with a RawNumber of their text. (Quoting rather than patching doubles afterwards keeps
- * V8's object shapes stable: turning a double field into an object field deprecates the shape of
- * every record, which gets very slow on large documents.)
+ * `JSON.parse` reads the document at native speed (and rejects invalid JSON as before); one scan of
+ * the text finds the few numbers a double would not reproduce, and only those are replaced — by
+ * path, a container at a time — with a RawNumber of their source text.
  */
 export function parseJsonExact(text: string): unknown {
+  const doc = JSON.parse(text) as unknown;
+  if (doc === null || typeof doc !== "object") return doc;
   const unsafe = findUnsafeNumbers(text);
-  if (unsafe === undefined) return JSON.parse(text);
-  const parts: string[] = [];
-  let at = 0;
-  for (const u of unsafe) {
-    parts.push(text.slice(at, u.start), '"', text.slice(u.start, u.end), '"');
-    at = u.end;
-  }
-  parts.push(text.slice(at));
-  const doc = JSON.parse(parts.join("")) as unknown;
-  for (const u of unsafe) {
-    if (u.overridden) continue;
-    let parent = doc as Record<string, unknown>;
-    const last = u.path.length - 1;
-    for (let k = 0; k < last; k++) parent = getOwn(parent, u.path[k]) as Record<string, unknown>;
-    setOwn(parent, u.path[last], new RawNumber(getOwn(parent, u.path[last]) as string));
+  if (unsafe === undefined) return doc;
+  for (const box of unsafe.containers) {
+    let parent: Record<string, unknown> | undefined;
+    for (const u of box.numbers) {
+      if (u.overridden) continue;
+      if (parent === undefined) {
+        parent = doc as Record<string, unknown>;
+        for (const k of box.path) parent = getOwn(parent, k) as Record<string, unknown>;
+      }
+      setOwn(parent, u.key, new RawNumber(text.slice(u.start, u.end)));
+    }
   }
   return doc;
 }
