@@ -165,7 +165,10 @@ function main() {
   };
   const target = { floorMax: 4, mambupyMin: 5 };
   const rows = [row("hydrate (JSON → entities)", "hydrate", target), row("hydrate + read every field", "hydrateRead", target)];
-  notes.push(`floor: JSON.parse of the same page texts; mambu-ts reads ${int(fieldsRead / count)} values per loan in "read every field"`);
+  notes.push(
+    `floor: JSON.parse of the same page texts; "read every field" reads ${int(fieldsRead / count)} values per loan, custom fields typed from ` +
+      `registered definitions (NUMBER → Decimal, DATE → DateTime, CHECKBOX → boolean); MambuPy turns amounts into floats (1500.00 → 1500.0)`,
+  );
   if (mp && mp.count !== count) notes.push(`MambuPy measured on ${int(mp.count)} of the ${int(count)} loans (its rate is per record)`);
   for (const r of rows) {
     log(`${r.measure}: mambu-ts ${int(r.mambuTs)} rec/s, floor ${int(r.floor)} rec/s (×${r.ratioToFloor} of floor), ` +
