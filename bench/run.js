@@ -8,6 +8,7 @@
  *
  * Usage: node bench/run.js [--only hydration,bulk-read,writes] [--quick]
  *   --quick   small inputs (a smoke test of the harness, not figures to quote)
+ * A run with --quick or --only writes bench/results.partial.json instead of bench/results.json.
  * MambuPy: from $MAMBUPY_SRC (a source checkout) when set, else `pip install mambupy` into
  * bench/.venv; without either, its columns are skipped with a note.
  */
@@ -112,7 +113,9 @@ async function main() {
     table: markdownTable(rows),
     notes,
   };
-  const file = path.join(BENCH, "results.json");
+  // Only a full run replaces bench/results.json (the figures the README quotes).
+  const partial = quick || only.length !== ALL.length;
+  const file = path.join(BENCH, partial ? "results.partial.json" : "results.json");
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
   process.stdout.write(`\nwrote ${path.relative(ROOT, file)}\n`);
   if (results.some((r) => r.error)) process.exitCode = 1;

@@ -114,12 +114,33 @@ function runMambuPy(mp, script, args, extraEnv = {}, timeoutMs = 30 * 60000) {
  * and resolves once it prints its URL (and CA file with --tls).
  * @returns {Promise<{ url: string, port: number, caPath?: string, pid: number, stop(): Promise<void> }>}
  */
+const sandboxes = new Set();
+let cleanupInstalled = false;
+
+/** Stops the sandboxes this process started if it exits or is interrupted before stopping them. */
+function installCleanup() {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on("exit", () => {
+    for (const c of sandboxes) if (c.exitCode === null) c.kill("SIGTERM");
+  });
+  for (const sig of ["SIGINT", "SIGTERM"]) {
+    process.once(sig, () => {
+      for (const c of sandboxes) if (c.exitCode === null) c.kill("SIGTERM");
+      process.exit(130);
+    });
+  }
+}
+
 function startSandboxProcess(args, { memoryMb } = {}) {
   const nodeArgs = memoryMb ? [`--max-old-space-size=${memoryMb}`] : [];
+  installCleanup();
   const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, "bin", "mambu-sandbox"), "--port", "0", ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  sandboxes.add(child);
+  child.once("exit", () => sandboxes.delete(child));
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   return new Promise((resolve, reject) => {
