@@ -22,6 +22,8 @@ import { demoSeedPath, generate, GenerateOptions, loadSeed, readSeedFile, SeedFi
 import { LOOPBACK_HOSTS, startServer } from "./server";
 import { SandboxStore, StoreSnapshot } from "./store";
 import { makeTls } from "./tls";
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
 
 export type { FaultOptions } from "./faults";
 export type { SandboxUser } from "./auth";
@@ -144,6 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stopped ??= (async () => {
         await server.close();
         persistNow();
+        if (tls) rmSync(dirname(tls.caPath), { recursive: true, force: true }); // the CA made at start
       })();
       return stopped;
     },

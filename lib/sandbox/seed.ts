@@ -223,7 +223,10 @@ export function generate(ctx: SandboxContext, opts: GenerateOptions): void {
     store.insert("clients", rec);
     clientKeys.push(rec.encodedKey);
   }
-  const holders = clientKeys.length ? clientKeys : store.all("clients").map((c) => c.encodedKey);
+  // Accounts go to the clients just generated, else to the tenant's clients that may hold one.
+  const holders = clientKeys.length
+    ? clientKeys
+    : store.all("clients").filter((c) => c.state === "ACTIVE" || c.state === "INACTIVE" || c.state === "PENDING_APPROVAL").map((c) => c.encodedKey);
   const engine = loadEngine();
   const account = (kind: "loans" | "deposits", n: number, prefix: string): void => {
     const product = store.all(kind === "loans" ? "loanproducts" : "depositproducts")[0];
