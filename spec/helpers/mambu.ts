@@ -94,3 +94,26 @@ export async function startRecorder(
     close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
   };
 }
+
+import { findOperation } from "../../lib/generated/schema";
+
+/**
+ * A nock tenant that records every request it sees; after each test, every path the library called
+ * must be an operation of Mambu's Swagger files. Call at the top of a spec file.
+ */
+export function contractTenant(): { tenant: () => nock.Scope; requests: Array<{ method: string; path: string }> } {
+  const requests: Array<{ method: string; path: string }> = [];
+  beforeEach(() => {
+    requests.length = 0;
+  });
+  afterEach(() => {
+    for (const r of requests) expect([r.method, r.path, findOperation(r.method, r.path) !== undefined]).toEqual([r.method, r.path, true]);
+    nock.cleanAll();
+  });
+  const tenant = (): nock.Scope => {
+    const scope = mambu();
+    scope.on("request", (req: { method: string; path: string }) => requests.push({ method: req.method, path: req.path }));
+    return scope;
+  };
+  return { tenant, requests };
+}

@@ -9,7 +9,7 @@ import {
   parseJsonExact, stringifyExact,
 } from "../../lib";
 import { definition, findOperation, validateAgainst } from "../../lib/generated/schema";
-import { capture, Captured, fixture, fixtureJson, mambu, startRecorder, testConnector } from "../helpers/mambu";
+import { capture, Captured, fixture, contractTenant, fixtureJson, startRecorder, testConnector } from "../helpers/mambu";
 
 const DEP_KEY = "8a00000000000000000000000000d001";
 const DEP_PATH = `/api/deposits/${DEP_KEY}`;
@@ -18,23 +18,8 @@ const IDEMPOTENCY_KEY = "3f1e5a9c-7b2d-4c8e-9f01-23456789abcd";
 
 type Bag = Record<string, unknown>;
 
-let requests: { method: string; path: string }[] = [];
-
-function tenant(): nock.Scope {
-  const scope = mambu();
-  scope.on("request", (req: { method: string; path: string }) => requests.push({ method: req.method, path: req.path }));
-  return scope;
-}
-
-beforeEach(() => {
-  requests = [];
-});
-
-afterEach(() => {
-  // every path the library called is an operation of the Swagger files
-  for (const r of requests) expect([r.method, r.path, findOperation(r.method, r.path) !== undefined]).toEqual([r.method, r.path, true]);
-  nock.cleanAll();
-});
+/** Records every request; after each test every path must be a Swagger operation. */
+const { tenant, requests } = contractTenant();
 
 function depositWire(over: Bag = {}): string {
   return Object.keys(over).length ? JSON.stringify({ ...fixtureJson("deposit-full.json"), ...over }) : fixture("deposit-full.json");

@@ -8,7 +8,7 @@ import {
   DateTime, Decimal, MambuError, MambuLoan, MambuTransaction, MambuTsError, parseJsonExact, stringifyExact,
 } from "../../lib";
 import { findOperation, validateAgainst } from "../../lib/generated/schema";
-import { capture, Captured, fixture, fixtureJson, mambu, startRecorder, testConnector } from "../helpers/mambu";
+import { capture, Captured, fixture, contractTenant, fixtureJson, startRecorder, testConnector } from "../helpers/mambu";
 
 const LOAN_KEY = "8a0000000000000000000000000l5432";
 const LOAN_PATH = `/api/loans/${LOAN_KEY}`;
@@ -17,23 +17,8 @@ const IDEMPOTENCY_KEY = "0b6a6f5e-1c2d-4e3f-8a9b-0c1d2e3f4a5b";
 
 type Bag = Record<string, unknown>;
 
-/** Every request the mocked tenant saw, to check that each path is an operation of the Swagger files. */
-let requests: { method: string; path: string }[] = [];
-
-function tenant(): nock.Scope {
-  const scope = mambu();
-  scope.on("request", (req: { method: string; path: string }) => requests.push({ method: req.method, path: req.path }));
-  return scope;
-}
-
-beforeEach(() => {
-  requests = [];
-});
-
-afterEach(() => {
-  for (const r of requests) expect([r.method, r.path, findOperation(r.method, r.path) !== undefined]).toEqual([r.method, r.path, true]);
-  nock.cleanAll();
-});
+/** Records every request; after each test every path must be a Swagger operation. */
+const { tenant, requests } = contractTenant();
 
 function loanWire(over: Bag = {}): string {
   return over && Object.keys(over).length ? JSON.stringify({ ...fixtureJson("loan-full.json"), ...over }) : fixture("loan-full.json");
