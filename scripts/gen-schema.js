@@ -418,6 +418,38 @@ function shareBigEnums(resources) {
   return enums;
 }
 
+/**
+ * Long enums (at least TS_SHARED_ENUM_MIN_VALUES values) that appear in more than one place are given a
+ * name in types/_shared.ts (TypeScript only; schema.json keeps them inline): e.g. the permission list
+ * of AccessRights, CustomFieldViewRights and CustomFieldEditRights. Returns enum JSON text -> type key.
+ */
+const TS_SHARED_ENUM_MIN_VALUES = 20;
+function sharedTypeEnums(resources, taken) {
+  const seen = new Map(); // JSON text -> { label, count }
+  for (const rn of Object.keys(resources).sort()) {
+    forEachField(resources[rn], (spec, label) => {
+      if (!spec.enum || spec.enum.length < TS_SHARED_ENUM_MIN_VALUES) return;
+      const text = JSON.stringify(spec.enum);
+      const e = seen.get(text);
+      if (e) e.count++;
+      else seen.set(text, { label, count: 1 });
+    });
+  }
+  const keys = new Map();
+  const used = new Set(Object.keys(taken).map(sharedTypeName));
+  for (const [text, e] of seen) {
+    if (e.count < 2) continue;
+    let key = e.label;
+    for (let i = 2; used.has(sharedTypeName(key)); i++) key = `${e.label}#${i}`;
+    used.add(sharedTypeName(key));
+    keys.set(text, key);
+  }
+  return keys;
+}
+
+/** Enum JSON text -> key of its named type in _shared.ts (set by main before types are written). */
+let TS_SHARED_ENUMS = new Map();
+
 // ---------------------------------------------------------------------------------------------------------------
 // TypeScript types (hydrated shape)
 
@@ -534,6 +566,11 @@ class TypeWriter {
           return t;
         }
         if (!spec.enum || !spec.enum.length) return "string";
+        if (TS_SHARED_ENUMS.has(JSON.stringify(spec.enum))) {
+          const t = sharedTypeName(TS_SHARED_ENUMS.get(JSON.stringify(spec.enum)));
+          this.sharedTypes.add(t);
+          return t;
+        }
         {
           const one = spec.enum.map((e) => JSON.stringify(e)).join(" | ");
           if (one.length <= 100) return one;
@@ -669,6 +706,7 @@ function main() {
   const typesDir = path.join(outDir, "types");
   const written = new Set();
   const modules = new Map(); // module identifier -> resource
+  TS_SHARED_ENUMS = sharedTypeEnums(resources, enums);
   const plain = new Map(Object.keys(resources).map((rn) => [rn, new TypeWriter(rn, resources[rn], conv)]));
   const { common, perResource } = commonDefinitions(resources, plain);
   if (common.size) {
@@ -688,12 +726,14 @@ function main() {
     writeIfChanged(path.join(typesDir, `${mod}.ts`), writer.render());
     written.add(`${mod}.ts`);
   }
-  if (Object.keys(enums).length) {
+  const sharedEnums = { ...enums };
+  for (const [text, key] of TS_SHARED_ENUMS) sharedEnums[key] = JSON.parse(text);
+  if (Object.keys(sharedEnums).length) {
     let shared =
       `// ${GENERATED_MARK} from Mambu's Swagger files. Do not edit by hand: run \`npm run gen:schema\` instead.\n` +
-      "// Large enums shared by several resources.\n";
-    for (const key of Object.keys(enums).sort()) {
-      shared += `\nexport type ${sharedTypeName(key)} =\n${enums[key].map((e) => `  | ${JSON.stringify(e)}`).join("\n")};\n`;
+      "// Large enums used in several places.\n";
+    for (const key of Object.keys(sharedEnums).sort()) {
+      shared += `\nexport type ${sharedTypeName(key)} =\n${sharedEnums[key].map((e) => `  | ${JSON.stringify(e)}`).join("\n")};\n`;
     }
     writeIfChanged(path.join(typesDir, `${SHARED_MODULE}.ts`), shared);
     written.add(`${SHARED_MODULE}.ts`);

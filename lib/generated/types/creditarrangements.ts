@@ -2,6 +2,7 @@
 // Do not edit by hand: run `npm run gen:schema` instead.
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
+import type { InterestAccrualFilterCriteria_operator } from "./_shared";
 import type { AccountArrearsSettings, Asset, Balances, BillingCycleDays, CreditArrangement, Currency, CustomPredefinedFee, DepositAccount, DepositAccountAccruedAmounts, DepositAccountBalances, DepositAccountInterestPaymentSettings, DepositAccountInterestRateSettings, DepositAccountInterestRateTier, DepositAccountInterestSettings, DepositAccountInternalControls, DepositAccountOverdraftInterestRateSettings, DepositAccountOverdraftInterestSettings, DepositAccountOverdraftSettings, DisbursementDetails, ErrorResponse, Guarantor, InterestSettings, InvestorFund, LoanAccount, LoanAccountRedrawSettings, LoanTranche, LoanTransactionDetails, MonthAndDay, PatchOperation, PatchOperationsList, PenaltySettings, PeriodicPayment, PrepaymentSettings, PrincipalPaymentAccountSettings, RestError, ScheduleSettings, TrancheDisbursementDetails } from "./_common";
 
 export type { AccountArrearsSettings, Asset, Balances, BillingCycleDays, CreditArrangement, Currency, CustomPredefinedFee, DepositAccount, DepositAccountAccruedAmounts, DepositAccountBalances, DepositAccountInterestPaymentSettings, DepositAccountInterestRateSettings, DepositAccountInterestRateTier, DepositAccountInterestSettings, DepositAccountInternalControls, DepositAccountOverdraftInterestRateSettings, DepositAccountOverdraftInterestSettings, DepositAccountOverdraftSettings, DisbursementDetails, ErrorResponse, Guarantor, InterestSettings, InvestorFund, LoanAccount, LoanAccountRedrawSettings, LoanTranche, LoanTransactionDetails, MonthAndDay, PatchOperation, PatchOperationsList, PenaltySettings, PeriodicPayment, PrepaymentSettings, PrincipalPaymentAccountSettings, RestError, ScheduleSettings, TrancheDisbursementDetails };
@@ -26,27 +27,7 @@ export interface CreditArrangementAction {
 
 export interface CreditArrangementFilterCriteria {
   field: "id" | "startDate" | "expireDate" | "approvedDate" | "state" | "subState" | "exposureLimitType";
-  operator:
-    | "EQUALS"
-    | "EQUALS_CASE_SENSITIVE"
-    | "DIFFERENT_THAN"
-    | "MORE_THAN"
-    | "LESS_THAN"
-    | "BETWEEN"
-    | "ON"
-    | "AFTER"
-    | "BEFORE"
-    | "BEFORE_INCLUSIVE"
-    | "STARTS_WITH"
-    | "STARTS_WITH_CASE_SENSITIVE"
-    | "IN"
-    | "TODAY"
-    | "THIS_WEEK"
-    | "THIS_MONTH"
-    | "THIS_YEAR"
-    | "LAST_DAYS"
-    | "EMPTY"
-    | "NOT_EMPTY";
+  operator: InterestAccrualFilterCriteria_operator;
   secondValue?: string;
   value?: string;
   values?: string[];

@@ -4,6 +4,7 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
+import type { InterestAccrualFilterCriteria_operator } from "./_shared";
 import type { AccountArrearsSettings, AccountDetails, AccountIdentification, Agent, Amount, ApplyInterestInput, Asset, Balances, BillingCycleDays, Card, CardAcceptor, CardTransaction, CreditorReferenceInformation, Currency, CustomPredefinedFee, DepositAccount, DepositAccountAccruedAmounts, DepositAccountBalances, DepositAccountInterestPaymentSettings, DepositAccountInterestRateSettings, DepositAccountInterestRateTier, DepositAccountInterestSettings, DepositAccountInternalControls, DepositAccountOverdraftInterestRateSettings, DepositAccountOverdraftInterestSettings, DepositAccountOverdraftSettings, DepositAffectedAmounts, DepositOverdraftInterestSettings, DepositOverdraftSettings, DepositTaxes, DepositTerms, DepositTransaction, DepositTransactionBalances, DepositTransactionInterestSettings, DisbursementDetails, ErrorResponse, Fee, FinancialInstitutionIdentification, GetAuthorizationHold, Guarantor, Installment, InstallmentAllocationElementAmount, InstallmentAllocationElementTaxableAmount, InterestSettings, InvestorFund, LoanAccount, LoanAccountRedrawSettings, LoanAccountSchedule, LoanTranche, LoanTransactionDetails, MonthAndDay, OtherAccountIdentification, Party, PatchOperation, PatchOperationsList, PaymentDetails, PaymentIdentification, PaymentTypeInformation, PenaltySettings, PeriodicPayment, PrepaymentSettings, PrincipalPaymentAccountSettings, RemittanceInformation, RestError, ScheduleSettings, ServiceLevel, Structured, TrancheDisbursementDetails, TransactionDetails, TransactionDetailsInput, TransferDetails, WithdrawalDepositTransactionInput } from "./_common";
 
 export type { AccountArrearsSettings, AccountDetails, AccountIdentification, Agent, Amount, ApplyInterestInput, Asset, Balances, BillingCycleDays, Card, CardAcceptor, CardTransaction, CreditorReferenceInformation, Currency, CustomPredefinedFee, DepositAccount, DepositAccountAccruedAmounts, DepositAccountBalances, DepositAccountInterestPaymentSettings, DepositAccountInterestRateSettings, DepositAccountInterestRateTier, DepositAccountInterestSettings, DepositAccountInternalControls, DepositAccountOverdraftInterestRateSettings, DepositAccountOverdraftInterestSettings, DepositAccountOverdraftSettings, DepositAffectedAmounts, DepositOverdraftInterestSettings, DepositOverdraftSettings, DepositTaxes, DepositTerms, DepositTransaction, DepositTransactionBalances, DepositTransactionInterestSettings, DisbursementDetails, ErrorResponse, Fee, FinancialInstitutionIdentification, GetAuthorizationHold, Guarantor, Installment, InstallmentAllocationElementAmount, InstallmentAllocationElementTaxableAmount, InterestSettings, InvestorFund, LoanAccount, LoanAccountRedrawSettings, LoanAccountSchedule, LoanTranche, LoanTransactionDetails, MonthAndDay, OtherAccountIdentification, Party, PatchOperation, PatchOperationsList, PaymentDetails, PaymentIdentification, PaymentTypeInformation, PenaltySettings, PeriodicPayment, PrepaymentSettings, PrincipalPaymentAccountSettings, RemittanceInformation, RestError, ScheduleSettings, ServiceLevel, Structured, TrancheDisbursementDetails, TransactionDetails, TransactionDetailsInput, TransferDetails, WithdrawalDepositTransactionInput };
@@ -102,27 +103,7 @@ export interface DepositAccountFilterCriteria {
     | "taxApplied"
     | "withholdingTaxSourceKey"
     | "taxRate";
-  operator:
-    | "EQUALS"
-    | "EQUALS_CASE_SENSITIVE"
-    | "DIFFERENT_THAN"
-    | "MORE_THAN"
-    | "LESS_THAN"
-    | "BETWEEN"
-    | "ON"
-    | "AFTER"
-    | "BEFORE"
-    | "BEFORE_INCLUSIVE"
-    | "STARTS_WITH"
-    | "STARTS_WITH_CASE_SENSITIVE"
-    | "IN"
-    | "TODAY"
-    | "THIS_WEEK"
-    | "THIS_MONTH"
-    | "THIS_YEAR"
-    | "LAST_DAYS"
-    | "EMPTY"
-    | "NOT_EMPTY";
+  operator: InterestAccrualFilterCriteria_operator;
   secondValue?: string;
   value?: string;
   values?: string[];

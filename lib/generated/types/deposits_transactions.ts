@@ -4,6 +4,7 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
+import type { InterestAccrualFilterCriteria_operator } from "./_shared";
 import type { AccountDetails, AccountIdentification, Agent, CardAcceptor, CardTransaction, CreditorReferenceInformation, DepositAffectedAmounts, DepositOverdraftInterestSettings, DepositOverdraftSettings, DepositTaxes, DepositTerms, DepositTransaction, DepositTransactionBalances, DepositTransactionInterestSettings, ErrorResponse, Fee, FinancialInstitutionIdentification, OtherAccountIdentification, Party, PatchOperation, PatchOperationsList, PaymentDetails, PaymentIdentification, PaymentTypeInformation, RemittanceInformation, RestError, ServiceLevel, Structured, TransactionDetails, TransactionDetailsInput, TransferDetails, WithdrawalDepositTransactionInput } from "./_common";
 
 export type { AccountDetails, AccountIdentification, Agent, CardAcceptor, CardTransaction, CreditorReferenceInformation, DepositAffectedAmounts, DepositOverdraftInterestSettings, DepositOverdraftSettings, DepositTaxes, DepositTerms, DepositTransaction, DepositTransactionBalances, DepositTransactionInterestSettings, ErrorResponse, Fee, FinancialInstitutionIdentification, OtherAccountIdentification, Party, PatchOperation, PatchOperationsList, PaymentDetails, PaymentIdentification, PaymentTypeInformation, RemittanceInformation, RestError, ServiceLevel, Structured, TransactionDetails, TransactionDetailsInput, TransferDetails, WithdrawalDepositTransactionInput };
@@ -75,27 +76,7 @@ export interface DepositTransactionFilterCriteria {
     | "affectedAmounts.technicalOverdraftInterestAmount"
     | "terms.overdraftInterestSettings.interestRate"
     | "terms.overdraftInterestSettings.indexInterestRate";
-  operator:
-    | "EQUALS"
-    | "EQUALS_CASE_SENSITIVE"
-    | "DIFFERENT_THAN"
-    | "MORE_THAN"
-    | "LESS_THAN"
-    | "BETWEEN"
-    | "ON"
-    | "AFTER"
-    | "BEFORE"
-    | "BEFORE_INCLUSIVE"
-    | "STARTS_WITH"
-    | "STARTS_WITH_CASE_SENSITIVE"
-    | "IN"
-    | "TODAY"
-    | "THIS_WEEK"
-    | "THIS_MONTH"
-    | "THIS_YEAR"
-    | "LAST_DAYS"
-    | "EMPTY"
-    | "NOT_EMPTY";
+  operator: InterestAccrualFilterCriteria_operator;
   secondValue?: string;
   value?: string;
   values?: string[];

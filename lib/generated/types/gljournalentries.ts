@@ -4,6 +4,7 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
+import type { InterestAccrualFilterCriteria_operator } from "./_shared";
 import type { AccountingRate, Currency, ErrorResponse, GLAccount, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
 export type { AccountingRate, Currency, ErrorResponse, GLAccount, PatchOperation, PatchOperationsList, RestError };
@@ -51,27 +52,7 @@ export interface GLJournalEntryFilterCriteria {
     | "foreignCredit"
     | "loanAccountId"
     | "foreignCurrencyCode";
-  operator:
-    | "EQUALS"
-    | "EQUALS_CASE_SENSITIVE"
-    | "DIFFERENT_THAN"
-    | "MORE_THAN"
-    | "LESS_THAN"
-    | "BETWEEN"
-    | "ON"
-    | "AFTER"
-    | "BEFORE"
-    | "BEFORE_INCLUSIVE"
-    | "STARTS_WITH"
-    | "STARTS_WITH_CASE_SENSITIVE"
-    | "IN"
-    | "TODAY"
-    | "THIS_WEEK"
-    | "THIS_MONTH"
-    | "THIS_YEAR"
-    | "LAST_DAYS"
-    | "EMPTY"
-    | "NOT_EMPTY";
+  operator: InterestAccrualFilterCriteria_operator;
   secondValue?: string;
   value?: string;
   values?: string[];

@@ -3,6 +3,7 @@
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.
 
 import type { DateTime } from "luxon";
+import type { InterestAccrualFilterCriteria_operator } from "./_shared";
 import type { Address, CreditArrangement, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
 export type { Address, CreditArrangement, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
@@ -58,27 +59,7 @@ export interface GroupFilterCriteria {
     | "totalBalance"
     | "numberOfMembers"
     | "loanCycle";
-  operator:
-    | "EQUALS"
-    | "EQUALS_CASE_SENSITIVE"
-    | "DIFFERENT_THAN"
-    | "MORE_THAN"
-    | "LESS_THAN"
-    | "BETWEEN"
-    | "ON"
-    | "AFTER"
-    | "BEFORE"
-    | "BEFORE_INCLUSIVE"
-    | "STARTS_WITH"
-    | "STARTS_WITH_CASE_SENSITIVE"
-    | "IN"
-    | "TODAY"
-    | "THIS_WEEK"
-    | "THIS_MONTH"
-    | "THIS_YEAR"
-    | "LAST_DAYS"
-    | "EMPTY"
-    | "NOT_EMPTY";
+  operator: InterestAccrualFilterCriteria_operator;
   secondValue?: string;
   value?: string;
   values?: string[];

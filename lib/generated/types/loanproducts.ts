@@ -4,6 +4,7 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
+import type { DepositGLAccountingRule_financialResource } from "./_shared";
 import type { BranchSettings, CreditArrangementSettings, Currency, DecimalInterval, DocumentTemplate, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
 export type { BranchSettings, CreditArrangementSettings, Currency, DecimalInterval, DocumentTemplate, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
@@ -56,34 +57,7 @@ export interface FundingSettings {
 
 export interface GLAccountingRule {
   encodedKey?: string;
-  financialResource:
-    | "PORTFOLIO_CONTROL"
-    | "FUND_SOURCE"
-    | "WRITE_OFF_EXPENSE"
-    | "INTEREST_INCOME"
-    | "TAXES_PAYABLE"
-    | "FEE_INCOME"
-    | "PENALTY_INCOME"
-    | "NEGATIVE_INTEREST_PAYABLE_RECEIVABLE"
-    | "NEGATIVE_INTEREST_PAYABLE"
-    | "INTEREST_RECEIVABLE"
-    | "FEE_RECEIVABLE"
-    | "PENALTY_RECEIVABLE"
-    | "TAXES_RECEIVABLE"
-    | "DEFERRED_INTERESTS_INCOME"
-    | "DEFERRED_FEE_INCOME"
-    | "DEFERRED_TAXES"
-    | "DEPOSIT_REFERENCE"
-    | "SAVINGS_CONTROL"
-    | "INTEREST_EXPENSE"
-    | "INTEREST_PAYABLE"
-    | "NEGATIVE_INTEREST_INCOME"
-    | "NEGATIVE_INTEREST_RECEIVABLE"
-    | "OVERDRAFT_PORTFOLIO_CONTROL"
-    | "OVERDRAFT_INTEREST_INCOME"
-    | "OVERDRAFT_WRITE_OFF_EXPENSE"
-    | "OVERDRAFT_INTEREST_RECEIVABLE"
-    | "INTER_BRANCH_TRANSFER";
+  financialResource: DepositGLAccountingRule_financialResource;
   glAccountKey: string;
   transactionChannelKey?: string;
 }

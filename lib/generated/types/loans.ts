@@ -4,6 +4,7 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
+import type { InterestAccrualFilterCriteria_operator } from "./_shared";
 import type { AccountArrearsSettings, Amount, ApplyInterestInput, Asset, Balances, BillingCycleDays, Card, CardAcceptor, Currency, CustomPredefinedFee, DisbursementDetails, ErrorResponse, GetAuthorizationHold, Guarantor, Installment, InstallmentAllocationElementAmount, InstallmentAllocationElementTaxableAmount, InterestSettings, InvestorFund, LoanAccount, LoanAccountRedrawSettings, LoanAccountSchedule, LoanTranche, LoanTransactionDetails, PatchOperation, PatchOperationsList, PenaltySettings, PeriodicPayment, PrepaymentSettings, PrincipalPaymentAccountSettings, RestError, ScheduleSettings, TrancheDisbursementDetails, TransactionDetails } from "./_common";
 
 export type { AccountArrearsSettings, Amount, ApplyInterestInput, Asset, Balances, BillingCycleDays, Card, CardAcceptor, Currency, CustomPredefinedFee, DisbursementDetails, ErrorResponse, GetAuthorizationHold, Guarantor, Installment, InstallmentAllocationElementAmount, InstallmentAllocationElementTaxableAmount, InterestSettings, InvestorFund, LoanAccount, LoanAccountRedrawSettings, LoanAccountSchedule, LoanTranche, LoanTransactionDetails, PatchOperation, PatchOperationsList, PenaltySettings, PeriodicPayment, PrepaymentSettings, PrincipalPaymentAccountSettings, RestError, ScheduleSettings, TrancheDisbursementDetails, TransactionDetails };
@@ -142,27 +143,7 @@ export interface LoanAccountFilterCriteria {
     | "tranches.disbursementDetails.expectedDisbursementDate"
     | "disbursementDetails.expectedDisbursementDate"
     | "disbursementDetails.disbursementDate";
-  operator:
-    | "EQUALS"
-    | "EQUALS_CASE_SENSITIVE"
-    | "DIFFERENT_THAN"
-    | "MORE_THAN"
-    | "LESS_THAN"
-    | "BETWEEN"
-    | "ON"
-    | "AFTER"
-    | "BEFORE"
-    | "BEFORE_INCLUSIVE"
-    | "STARTS_WITH"
-    | "STARTS_WITH_CASE_SENSITIVE"
-    | "IN"
-    | "TODAY"
-    | "THIS_WEEK"
-    | "THIS_MONTH"
-    | "THIS_YEAR"
-    | "LAST_DAYS"
-    | "EMPTY"
-    | "NOT_EMPTY";
+  operator: InterestAccrualFilterCriteria_operator;
   secondValue?: string;
   value?: string;
   values?: string[];

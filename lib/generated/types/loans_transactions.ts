@@ -4,6 +4,7 @@
 
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
+import type { InterestAccrualFilterCriteria_operator } from "./_shared";
 import type { CardAcceptor, CardTransaction, Currency, ErrorResponse, Fee, PatchOperation, PatchOperationsList, RestError, TransactionDetails, TransactionDetailsInput, TransferDetails } from "./_common";
 
 export type { CardAcceptor, CardTransaction, Currency, ErrorResponse, Fee, PatchOperation, PatchOperationsList, RestError, TransactionDetails, TransactionDetailsInput, TransferDetails };
@@ -231,27 +232,7 @@ export interface LoanTransactionFilterCriteria {
     | "parentAccountID"
     | "adjustmentTransactionID"
     | "originalTransactionID";
-  operator:
-    | "EQUALS"
-    | "EQUALS_CASE_SENSITIVE"
-    | "DIFFERENT_THAN"
-    | "MORE_THAN"
-    | "LESS_THAN"
-    | "BETWEEN"
-    | "ON"
-    | "AFTER"
-    | "BEFORE"
-    | "BEFORE_INCLUSIVE"
-    | "STARTS_WITH"
-    | "STARTS_WITH_CASE_SENSITIVE"
-    | "IN"
-    | "TODAY"
-    | "THIS_WEEK"
-    | "THIS_MONTH"
-    | "THIS_YEAR"
-    | "LAST_DAYS"
-    | "EMPTY"
-    | "NOT_EMPTY";
+  operator: InterestAccrualFilterCriteria_operator;
   secondValue?: string;
   value?: string;
   values?: string[];
