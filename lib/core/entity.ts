@@ -187,7 +187,7 @@ export class MambuEntity extends MambuStruct {
     const s = this.spec.search;
     if (!s) throw new MambuTsError(`${this.name} is not searchable`);
     const opEnum = definition(this.resource, s.filterDefinition).fields.operator?.enum ?? [];
-    const body = checkSearch(this.name, { operators: opEnum }, opts.filterCriteria, opts.sortingCriteria);
+    const body = checkSearch({ operators: opEnum }, opts.filterCriteria, opts.sortingCriteria);
     const bodyText = stringifyExact(body.sortingCriteria ? body : { filterCriteria: body.filterCriteria });
     return listOf(this, { method: "POST", path: `/${this.spec.prefix}:search`, query: {}, bodyText }, opts);
   }

@@ -6,7 +6,7 @@
  * `ADD /_Set [rows]`, a removed set `REMOVE /_Set`.
  */
 import { hasOwn, isPlainObject } from "./clone";
-import { customFieldSetToWire, isCustomFieldKey, liveSet, locateCustomField, originOfRow } from "./custom-fields";
+import { isCustomFieldKey, liveSet, locateCustomField, originOfRow } from "./custom-fields";
 import { MambuTsError } from "./errors";
 import { stringifyExact } from "./json";
 import { RAW } from "./symbols";
@@ -178,9 +178,4 @@ function groupedOps(
     ops.push({ op: "ADD", path: `${base}/${length}`, value: after[i] });
     length++;
   });
-}
-
-/** The wire value of one custom field set (for callers that only need a set). @internal */
-export function customSetWire(s: MambuStruct, key: string): unknown {
-  return customFieldSetToWire(s, key);
 }

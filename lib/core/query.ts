@@ -109,7 +109,6 @@ const NO_VALUE = new Set(["TODAY", "THIS_WEEK", "THIS_MONTH", "THIS_YEAR", "EMPT
  * (its lists differ by version; custom fields go as `_set.field`).
  */
 export function checkSearch(
-  entity: string,
   spec: { operators: readonly string[] },
   filterCriteria: unknown,
   sortingCriteria: unknown,
