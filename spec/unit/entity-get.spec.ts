@@ -1,7 +1,7 @@
 /** Cookbook sections 1 and 3: get a client or a loan by id or encodedKey, typed fields, errors. */
 import nock from "nock";
 import { DateTime, Decimal, MambuClient, MambuError, MambuLoan, MambuTsError } from "../../lib";
-import { capture, Captured, fixture, fixtureJson, mambu, PASSWORD, testConnector } from "../helpers/mambu";
+import { capture, Captured, fixture, mambu, PASSWORD, testConnector } from "../helpers/mambu";
 
 afterEach(() => nock.cleanAll());
 

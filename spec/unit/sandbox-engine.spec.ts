@@ -115,11 +115,6 @@ function scheduleOf(ctx: EngineContext, id: string): { currency: { code: string 
   return ok(call(ctx, "GET", "/loans/{loanAccountId}/schedule", { loanAccountId: id }));
 }
 
-/** Sum of a list of 2-decimal numbers, exactly (in cents). */
-function cents(values: number[]): number {
-  return values.reduce((a, v) => a + Math.round(v * 100), 0);
-}
-
 const L = {
   state: "/loans/{loanAccountId}:changeState",
   disburse: "/loans/{loanAccountId}/disbursement-transactions",
