@@ -1,7 +1,7 @@
 /**
  * Internal slots of entities and value objects, keyed by symbols so that they never show up as
- * fields (`Object.keys`, JSON, REPL completion) and never collide with Mambu field names.
- * @internal
+ * fields (`Object.keys`, JSON, REPL completion) and never collide with Mambu field names. Not part of
+ * the public API (they appear in declarations only because the classes that hold them are public).
  */
 /** The wire object as last read from Mambu (never mutated: the baseline for exact writes and PATCH). */
 export const RAW: unique symbol = Symbol("mambu-ts.raw");

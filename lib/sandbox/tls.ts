@@ -7,7 +7,19 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import forge from "node-forge";
+import type * as Forge from "node-forge";
+
+/**
+ * node-forge, loaded on first use: it is an optional peer dependency of mambu-ts (only the sandbox's TLS
+ * needs it), so a user who never starts the sandbox with `tls` does not install it.
+ */
+function loadForge(): typeof Forge {
+  try {
+    return require("node-forge") as typeof Forge;
+  } catch {
+    throw new Error("The sandbox's TLS needs the package node-forge: run `npm install node-forge@^1.3` (or start the sandbox without tls)");
+  }
+}
 
 /** Certificates and keys of one sandbox run. */
 export interface SandboxTls {
@@ -21,10 +33,10 @@ export interface SandboxTls {
   caPath: string;
 }
 
-function rsaKeys(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
+function rsaKeys(forge: typeof Forge): { privateKey: Forge.pki.rsa.PrivateKey; publicKey: Forge.pki.rsa.PublicKey; pem: string } {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const pem = privateKey.export({ type: "pkcs1", format: "pem" }) as string;
-  const priv = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+  const priv = forge.pki.privateKeyFromPem(pem) as Forge.pki.rsa.PrivateKey;
   const pub = forge.pki.setRsaPublicKey(priv.n, priv.e);
   return { privateKey: priv, publicKey: pub, pem };
 }
@@ -37,11 +49,12 @@ function serial(): string {
 
 /** Makes a CA and a server certificate valid for a year, and writes the CA to a temporary file. */
 export function makeTls(): SandboxTls {
+  const forge = loadForge();
   const now = new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000);
 
-  const caKeys = rsaKeys();
+  const caKeys = rsaKeys(forge);
   const ca = forge.pki.createCertificate();
   ca.publicKey = caKeys.publicKey;
   ca.serialNumber = serial();
@@ -57,7 +70,7 @@ export function makeTls(): SandboxTls {
   ]);
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
-  const srvKeys = rsaKeys();
+  const srvKeys = rsaKeys(forge);
   const cert = forge.pki.createCertificate();
   cert.publicKey = srvKeys.publicKey;
   cert.serialNumber = serial();
