@@ -84,7 +84,7 @@ export interface WriteOptions {
   idempotencyKey?: string;
 }
 
-/** An entity class: constructor plus the statics of MambuEntity. @internal */
+/** An entity class: constructor plus the statics of MambuEntity. */
 // eslint-disable-next-line @typescript-eslint/no-use-before-define
 export type EntityClass<T extends MambuEntity = MambuEntity> = Omit<typeof MambuEntity, "prototype"> &
   (new (fields?: Bag) => T) & { prototype: T };

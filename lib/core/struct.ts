@@ -78,7 +78,7 @@ export class MambuStruct {
   }
 }
 
-/** A struct class (constructor plus its schema identity). @internal */
+/** A struct class (constructor plus its schema identity). */
 export type StructClass = (new (fields?: Bag) => MambuStruct) & StructSchema & { prototype: MambuStruct };
 
 const installed = new WeakSet<object>();
