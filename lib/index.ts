@@ -7,7 +7,7 @@ export { DateTime } from "luxon";
 
 export { mambuconfig, MambuConfig } from "./config";
 export { MambuConnector, isV4Uuid, deterministicUuidV4 } from "./transport";
-export type { ConnectorOptions, RequestOptions, MambuResponse } from "./transport";
+export type { ConnectorOptions, RequestOptions, MambuResponse, RetryEvent } from "./transport";
 
 export { MambuTsError, MambuError, MambuCommError, MambuPyError } from "./core/errors";
 export type { MambuErrorEntry } from "./core/errors";

@@ -2,18 +2,21 @@
  * The effective configuration as shown by `mambu config` and the REPL's `.config`: every key, its
  * value (secrets masked, a URL's userinfo masked) and where it came from.
  */
-import { MambuConfig, mambuconfig, MASK } from "../config";
+import { MambuConfig, mambuconfig, maskUserinfo } from "../config";
 import type { ConfigEntry } from "../config";
 import { renderTable } from "./table";
 
-/** Masks the userinfo of a URL-looking value (`https://u:p@host` → `https://****@host`). */
+/**
+ * Masks the userinfo of a URL-looking value, up to its last `@` (`https://u:p@ss@host` →
+ * `https://****@host`); a bare `user:pwd@host` too, since this is used for `apiurl`.
+ */
 export function maskUrl(v: string): string {
-  return v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, `$1${MASK}@`);
+  return maskUserinfo(v, true);
 }
 
-/** `describe()` of a configuration, safe to print. */
+/** `describe()` of a configuration, safe to print (secrets and URL userinfo masked by `describe()`). */
 export function configEntries(config: MambuConfig = mambuconfig): ConfigEntry[] {
-  return config.describe().map((r) => ({ ...r, value: r.value === undefined ? undefined : maskUrl(r.value) }));
+  return config.describe().map((r) => ({ ...r, value: r.value === undefined ? undefined : maskUserinfo(r.value) }));
 }
 
 /** The configuration as an aligned `key value source` table. */

@@ -5,7 +5,7 @@
 export { MambuConfig, mambuconfig, defaultRcFiles } from "./mambuconfig";
 export type { MambuConfigOptions, ConfigEntry } from "./mambuconfig";
 export type { ResolvedValue } from "./sources";
-export { envNames, isSecretKey, KNOWN_KEYS, MASK } from "./keys";
+export { envNames, isSecretKey, isUrlKey, maskUserinfo, KNOWN_KEYS, MASK, DEFAULT_MAX_RESPONSE_BYTES } from "./keys";
 export type { KnownKey } from "./keys";
 export { parseIni } from "./inireader";
 export type { IniDocument, IniEntry } from "./inireader";

@@ -2,6 +2,7 @@
  * The configuration keys mambu-ts knows: their defaults, environment variable names, secrecy and
  * validation. Any other key is kept as a plain string.
  */
+import { constants as bufferConstants } from "buffer";
 import { MambuTsError } from "../core/errors";
 
 /** A key with a typed getter on `MambuConfig`. */
@@ -14,6 +15,7 @@ export type KnownKey =
   | "retries"
   | "timeout"
   | "concurrency"
+  | "maxresponsebytes"
   | "tenantoffset";
 
 /** The known keys, in the order `describe()` lists them. */
@@ -26,8 +28,18 @@ export const KNOWN_KEYS: readonly KnownKey[] = [
   "retries",
   "timeout",
   "concurrency",
+  "maxresponsebytes",
   "tenantoffset",
 ];
+
+/**
+ * Default of `maxresponsebytes`: 64 MiB, well above Mambu's largest answers (a page of 1000 FULL
+ * records is a few MB; documents are at most 50 MB).
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** Largest `maxresponsebytes` allowed: the longest string Node can build (a body is read as text). */
+export const MAX_RESPONSE_BYTES_LIMIT = bufferConstants.MAX_STRING_LENGTH;
 
 /** Built-in defaults (lowest priority). Keys absent here have no default. */
 export const DEFAULTS: Readonly<Record<string, string>> = {
@@ -35,6 +47,7 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
   retries: "5",
   timeout: "60000",
   concurrency: "4",
+  maxresponsebytes: String(DEFAULT_MAX_RESPONSE_BYTES),
 };
 
 /** Bounds of the integer keys. `capAt` values above `max` are lowered to it instead of failing. */
@@ -43,6 +56,11 @@ export const INTEGER_KEYS: Readonly<Record<string, { min: number; max: number; c
   retries: { min: 0, max: 100, what: "an integer between 0 and 100" },
   timeout: { min: 1, max: 86_400_000, what: "a number of milliseconds between 1 and 86400000" },
   concurrency: { min: 1, max: 64, what: "an integer between 1 and 64" },
+  maxresponsebytes: {
+    min: 1024,
+    max: MAX_RESPONSE_BYTES_LIMIT,
+    what: `a number of bytes between 1024 and ${MAX_RESPONSE_BYTES_LIMIT}`,
+  },
 };
 
 /**
@@ -75,3 +93,22 @@ export function isSecretKey(key: string): boolean {
 
 /** The string shown in place of a secret value (its length is never revealed). */
 export const MASK = "****";
+
+/**
+ * Masks the userinfo of a URL (`https://user:p@ss@host` → `https://****@host`): everything between
+ * the scheme and the last `@` is replaced, so a password holding `@`, `/` or `:` is hidden whole.
+ * Without a scheme, a value is masked the same way only when `urlKey` is true (a bare
+ * `user:pwd@host` given as `apiurl`); other values (e.g. an e-mail address) are left as they are.
+ */
+export function maskUserinfo(value: string, urlKey = false): string {
+  const at = value.lastIndexOf("@");
+  if (at < 0) return value;
+  const scheme = /^\s*[a-z][a-z0-9+.-]*:\/\//i.exec(value);
+  if (scheme) return `${scheme[0]}${MASK}${value.slice(at)}`;
+  return urlKey ? `${MASK}${value.slice(at)}` : value;
+}
+
+/** Whether a key holds a URL (`apiurl`, or any key ending in `url`): its userinfo is always masked. */
+export function isUrlKey(key: string): boolean {
+  return /url$/i.test(key);
+}

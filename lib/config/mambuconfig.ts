@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { inspect } from "util";
 import { MambuTsError } from "../core/errors";
-import { KNOWN_KEYS, MASK, isSecretKey, normaliseKey } from "./keys";
+import { INTEGER_KEYS, KNOWN_KEYS, MASK, isSecretKey, isUrlKey, maskUserinfo, normaliseKey } from "./keys";
 import { ResolvedValue, SourceSnapshot, WarnState, extraKeys, loadRcFiles, resolveKey } from "./sources";
 import { parseIntegerKey, parseOffset } from "./validate";
 
@@ -45,13 +45,15 @@ export function defaultRcFiles(): string[] {
  * Keys: `apiurl` (bare host such as `tenant.sandbox.mambu.com`), `apiuser`, `apipwd`, `apikey`
  * (wins over user/password when set), `apipagination` (default 50; values above 1000 are lowered to
  * 1000, Mambu's largest page), `retries` (default 5), `timeout` (ms, default 60000), `concurrency`
- * (parallel page fetches, default 4), `tenantoffset` (e.g. `+02:00`, the tenant's UTC offset for naive
+ * (parallel page fetches, default 4), `maxresponsebytes` (largest response body accepted, default
+ * 64 MiB), `tenantoffset` (e.g. `+02:00`, the tenant's UTC offset for naive
  * dates). Any other key of the rc files is kept and readable with `get()`.
  *
  * Every read stats the rc files and re-parses only those whose mtime or size changed. See
  * `parseIni` for how rc file values are read (configparser's rules: no inline comments, quotes
  * kept). Secret values (`apipwd`, `apikey`, any key containing pwd/password/secret/key/token) are
- * masked as `****` by `describe()`, `toJSON()` and `util.inspect`, and never appear in errors.
+ * masked as `****` by `describe()`, `toJSON()` and `util.inspect`, and never appear in errors; so is
+ * the userinfo of a URL value (`https://user:pwd@host` shows as `https://****@host`).
  */
 export class MambuConfig {
   readonly #overrides = new Map<string, string>();
@@ -116,14 +118,15 @@ export class MambuConfig {
 
   /**
    * Every known key plus any key found in rc files or code, with its value (secrets masked as
-   * `****`) and source (`unset` when no source has it).
+   * `****`, and the userinfo of a URL as `https://****@host`) and source (`unset` when no source
+   * has it).
    */
   describe(): ConfigEntry[] {
     const snap = this.#snapshot();
     return [...KNOWN_KEYS, ...extraKeys(snap, KNOWN_KEYS)].map((key) => {
       const r = resolveKey(key, snap);
       if (!r) return { key, value: undefined, source: "unset" };
-      return { key, value: isSecretKey(key) ? MASK : r.value, source: r.source };
+      return { key, value: isSecretKey(key) ? MASK : maskUserinfo(r.value, isUrlKey(key)), source: r.source };
     });
   }
 
@@ -140,7 +143,7 @@ export class MambuConfig {
     const lines = this.describe()
       .filter((e) => e.value !== undefined)
       .map((e) => {
-        const shown = e.value === MASK ? MASK : style(inspect(e.value), "string");
+        const shown = e.value === MASK && isSecretKey(e.key) ? MASK : style(inspect(e.value), "string");
         return `  ${e.key}: ${shown}  ${style(`(${e.source})`, "undefined")}`;
       });
     return lines.length ? `MambuConfig {\n${lines.join("\n")}\n}` : "MambuConfig {}";
@@ -219,6 +222,17 @@ export class MambuConfig {
     this.set("concurrency", value);
   }
 
+  /**
+   * Largest response body accepted, in bytes (default 64 MiB, between 1024 and Node's longest
+   * string). A larger body fails with a `MambuCommError` as soon as it is seen to be larger.
+   */
+  get maxresponsebytes(): number {
+    return this.#integer("maxresponsebytes");
+  }
+  set maxresponsebytes(value: number | string | undefined) {
+    this.set("maxresponsebytes", value);
+  }
+
   /** The tenant's UTC offset (`±HH:MM`) used for naive dates, if configured. */
   get tenantoffset(): string | undefined {
     const r = this.lookup("tenantoffset");
@@ -245,7 +259,7 @@ export class MambuConfig {
 /** Checks a code override of a typed key before keeping it. */
 function validate(r: ResolvedValue): void {
   if (r.key === "tenantoffset") parseOffset(r);
-  else if (["apipagination", "retries", "timeout", "concurrency"].includes(r.key)) parseIntegerKey(r);
+  else if (Object.prototype.hasOwnProperty.call(INTEGER_KEYS, r.key)) parseIntegerKey(r);
 }
 
 /** The default configuration, read by `MambuConnector.default()` and every entity without a connector. */

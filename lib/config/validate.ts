@@ -18,13 +18,13 @@ export function invalidValue(r: ResolvedValue, what: string): MambuTsError {
 }
 
 /**
- * Parses an integer key (`apipagination`, `retries`, `timeout`, `concurrency`).
+ * Parses an integer key (`apipagination`, `retries`, `timeout`, `concurrency`, `maxresponsebytes`).
  * Surrounding whitespace is ignored; signs, decimals and exponents are refused. `apipagination`
  * above 1000 (Mambu's largest page) is lowered to 1000.
  * @throws MambuTsError naming the key, the value and its source.
  */
 export function parseIntegerKey(r: ResolvedValue): number {
-  const spec = INTEGER_KEYS[r.key];
+  const spec = Object.prototype.hasOwnProperty.call(INTEGER_KEYS, r.key) ? INTEGER_KEYS[r.key] : undefined;
   const text = r.value.trim();
   if (!spec) throw new MambuTsError(`${r.key} is not an integer setting`);
   if (!/^\d{1,15}$/.test(text)) throw invalidValue(r, spec.what);

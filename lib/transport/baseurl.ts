@@ -1,5 +1,6 @@
 /** Turning the configured `apiurl` into the base URL of Mambu's API v2. */
 import { MambuTsError } from "../core/errors";
+import { maskUserinfo } from "../config/keys";
 
 /** The parsed base of every request: `https://tenant.mambu.com/api` and its protocol. */
 export interface BaseUrl {
@@ -52,5 +53,5 @@ export function resolveBaseUrl(apiurl: string): BaseUrl {
 
 /** The apiurl as typed, with anything before its last `@` (a would-be `user:password`) masked. */
 function withoutUserinfo(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, "$1****@");
+  return maskUserinfo(text, true);
 }

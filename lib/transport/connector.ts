@@ -7,14 +7,16 @@ import * as https from "https";
 import nodeFetch, { RequestInit } from "node-fetch";
 import { inspect } from "util";
 import { MambuCommError, MambuError, MambuErrorEntry, MambuTsError } from "../core/errors";
-import { MambuConfig, mambuconfig } from "../config";
+import { MambuConfig, mambuconfig, maskUserinfo } from "../config";
+import { MAX_RESPONSE_BYTES_LIMIT } from "../config/keys";
 import { BaseUrl, resolveBaseUrl } from "./baseurl";
+import { BodyTooLarge, readCapped } from "./body";
 import { MAMBU_V2_ACCEPT, authHeaders, basicToken, getHeader, setHeader, userAgent } from "./headers";
 import { buildQuery } from "./paths";
 import { redact, redactDeep } from "./redact";
 import { excerpt, readFailure, ResponseFailure } from "./responseerror";
-import { RETRYABLE_STATUSES, backoffDelay, isRetryableNetworkError, parseRetryAfter } from "./retrypolicy";
-import { ConnectorOptions, HttpMethod, MambuResponse, RequestOptions, TransportLogger } from "./types";
+import { MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, isRetryableNetworkError, retryAfterMs, retryWait } from "./retrypolicy";
+import { ConnectorOptions, HttpMethod, MambuResponse, RequestOptions, RetryEvent, TransportLogger } from "./types";
 import { isV4Uuid, randomUuidV4 } from "./uuid";
 
 const METHODS: ReadonlySet<string> = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
@@ -37,6 +39,8 @@ interface Prepared {
   parse: (text: string) => unknown;
   retries: number;
   timeout: number;
+  /** Largest body accepted, in bytes. */
+  maxBytes: number;
   secrets: string[];
 }
 
@@ -55,9 +59,13 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  * two requests is seen by the second. An API key wins over user/password. Every POST/PUT/PATCH
  * carries an `Idempotency-Key` (the caller's, or a random v4 UUID) that stays the same on each
  * retry, which is what makes retrying a POST after a 500 safe. Retries: connection errors,
- * timeouts, 429 (honouring `Retry-After`, at most 60 s) and 500/502/503/504, with capped
- * exponential backoff and jitter. Errors: `MambuError` for Mambu's answers, `MambuCommError` when
- * Mambu could not be reached or kept failing. Credentials never appear in errors or log lines.
+ * timeouts, 429 and 500/502/503/504, with capped exponential backoff and jitter; a `Retry-After`
+ * lengthens the wait (never shortens it below the backoff) up to `maxRetryAfter` (60 s), and a
+ * longer one fails at once with a `MambuCommError` keeping Mambu's answer. Response bodies are
+ * capped (`maxResponseBytes`, default 64 MiB) while they stream in. Errors: `MambuError` for
+ * Mambu's answers, `MambuCommError` when Mambu could not be reached, kept failing or sent too
+ * much. Credentials never appear in errors, log lines, `inspect` or `JSON.stringify`; the
+ * connector prints nothing itself (pass `logger` or `onRetry` to hear about retries).
  *
  * Call `close()` when done to release the keep-alive sockets (long-running apps need not).
  */
@@ -69,6 +77,8 @@ export class MambuConnector {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #logger: TransportLogger | undefined;
+  readonly #onRetry: ((event: RetryEvent) => void) | undefined;
+  readonly #maxRetryAfter: number;
   #agents: { "http:"?: http.Agent; "https:"?: https.Agent } = {};
 
   /** The connector every entity uses when no `{ connector }` is given: lazily built over `mambuconfig`. */
@@ -84,8 +94,14 @@ export class MambuConnector {
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger;
+    this.#onRetry = options.onRetry;
+    this.#maxRetryAfter = options.maxRetryAfter ?? MAX_RETRY_AFTER_MS;
     if (options.retries !== undefined) checkRetries(options.retries);
     if (options.timeout !== undefined) checkTimeout(options.timeout);
+    if (options.maxResponseBytes !== undefined) checkMaxBytes(options.maxResponseBytes);
+    if (!(this.#maxRetryAfter >= 0) || !Number.isFinite(this.#maxRetryAfter)) {
+      throw new MambuTsError(`maxRetryAfter must be a finite number of milliseconds ≥ 0, got ${options.maxRetryAfter}`);
+    }
   }
 
   /** The configuration this connector falls back to (pagination and concurrency are read from it too). */
@@ -110,15 +126,27 @@ export class MambuConnector {
       if (outcome.kind === "done") return outcome.response;
       last = outcome;
       if (attempt === attempts) break;
-      const delay =
-        outcome.kind === "http" && outcome.retryAfter !== undefined
-          ? outcome.retryAfter
-          : backoffDelay(attempt - 1, this.#random);
+      const plan = retryWait(attempt - 1, outcome.kind === "http" ? outcome.retryAfter : undefined, {
+        random: this.#random,
+        maxRetryAfter: this.#maxRetryAfter,
+      });
+      if ("refused" in plan) throw retryAfterTooLong(prep, outcome as AttemptFailure & { kind: "http" }, attempt, this.#maxRetryAfter);
+      const delay = plan.wait;
+      const status = outcome.kind === "http" ? outcome.failure.status : undefined;
       const why = outcome.kind === "http" ? String(outcome.failure.status) : outcome.reason;
       this.#log(prep, "warn", `${prep.method} ${prep.shownUrl} -> ${why}, retrying in ${delay} ms (attempt ${attempt}/${attempts})`, {
-        status: outcome.kind === "http" ? outcome.failure.status : undefined,
+        status,
         attempt,
         attempts,
+        delayMs: delay,
+      });
+      this.#notifyRetry(prep, {
+        method: prep.method,
+        url: prep.shownUrl,
+        attempt,
+        attempts,
+        reason: status !== undefined ? `HTTP ${status}` : why,
+        status,
         delayMs: delay,
       });
       await this.#sleep(delay);
@@ -133,10 +161,13 @@ export class MambuConnector {
     this.#agents = {};
   }
 
-  /** A credential-free summary: the explicit host and which kind of authentication is configured here. */
+  /**
+   * A credential-free summary: the explicit host (a URL's userinfo masked as `****`) and which kind
+   * of authentication is configured here.
+   */
   toJSON(): Record<string, string> {
     const o = this.#options;
-    const out: Record<string, string> = { apiurl: o.apiurl ?? "(from config)" };
+    const out: Record<string, string> = { apiurl: o.apiurl === undefined ? "(from config)" : maskUserinfo(o.apiurl, true) };
     if (o.apiuser !== undefined) out.apiuser = o.apiuser;
     if (o.apipwd !== undefined) out.apipwd = "****";
     if (o.apikey !== undefined) out.apikey = "****";
@@ -167,8 +198,10 @@ export class MambuConnector {
     const base = resolveBaseUrl(o.apiurl ?? c.apiurl);
     const retries = req.retries ?? o.retries ?? c.retries;
     const timeout = req.timeout ?? o.timeout ?? c.timeout;
+    const maxBytes = req.maxResponseBytes ?? o.maxResponseBytes ?? c.maxresponsebytes;
     checkRetries(retries);
     checkTimeout(timeout);
+    checkMaxBytes(maxBytes);
 
     const secrets = [apipwd, apikey].filter((s): s is string => typeof s === "string" && s !== "");
     if (apiuser && apipwd) secrets.push(basicToken(apiuser, apipwd));
@@ -222,6 +255,7 @@ export class MambuConnector {
       parse: req.parse ?? JSON.parse,
       retries,
       timeout,
+      maxBytes,
       secrets,
     };
   }
@@ -241,8 +275,8 @@ export class MambuConnector {
     const onAbort = (): void => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     const started = Date.now();
-    let status: number;
-    let headers: Record<string, string>;
+    let status: number | undefined;
+    let headers: Record<string, string> = {};
     let raw: Buffer;
     try {
       const init: RequestInit = {
@@ -259,9 +293,19 @@ export class MambuConnector {
       res.headers.forEach((value, name) => {
         headers[name.toLowerCase()] = value;
       });
-      raw = await res.buffer();
+      raw = await readCapped(res, prep.maxBytes, headers["content-length"]);
     } catch (err) {
       const ms = Date.now() - started;
+      if (err instanceof BodyTooLarge) {
+        controller.abort(); // stop the transfer: nothing more is read or inflated
+        this.#log(prep, "debug", `${prep.method} ${prep.shownUrl} -> ${status}, body over ${prep.maxBytes} bytes (attempt ${attempt}/${attempts}, ${ms} ms)`, {
+          status,
+          attempt,
+          attempts,
+          durationMs: ms,
+        });
+        throw tooLarge(prep, err, status, attempt);
+      }
       if (signal?.aborted && !timedOut) throw aborted(prep, err);
       const reason = timedOut ? `timed out after ${prep.timeout} ms` : networkReason(err, prep.secrets);
       const cause = sanitisedCause(err, prep.secrets);
@@ -282,6 +326,7 @@ export class MambuConnector {
       signal?.removeEventListener("abort", onAbort);
     }
 
+    status = status!;
     const ms = Date.now() - started;
     this.#log(prep, "debug", `${prep.method} ${prep.shownUrl} -> ${status} (attempt ${attempt}/${attempts}, ${ms} ms)`, {
       status,
@@ -305,7 +350,7 @@ export class MambuConnector {
         : readFailure(status, safeText);
     failure.errors = redactDeep(failure.errors, prep.secrets);
     if (RETRYABLE_STATUSES.has(status)) {
-      return { kind: "http", failure, retryAfter: parseRetryAfter(headers["retry-after"]) };
+      return { kind: "http", failure, retryAfter: retryAfterMs(headers["retry-after"]) };
     }
     throw new MambuError(failure.message, {
       ...failure,
@@ -321,6 +366,15 @@ export class MambuConnector {
       return (this.#agents["http:"] ??= new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }));
     }
     return (this.#agents["https:"] ??= new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }));
+  }
+
+  #notifyRetry(prep: Prepared, event: RetryEvent): void {
+    if (!this.#onRetry) return;
+    try {
+      this.#onRetry(redactDeep(event, prep.secrets));
+    } catch {
+      // A failing listener must not fail the request.
+    }
   }
 
   #log(prep: Prepared, level: "debug" | "warn", msg: string, meta: Record<string, unknown>): void {
@@ -341,6 +395,45 @@ function checkRetries(n: number): void {
 
 function checkTimeout(n: number): void {
   if (!Number.isFinite(n) || n <= 0) throw new MambuTsError(`timeout must be a positive number of milliseconds, got ${n}`);
+}
+
+function checkMaxBytes(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RESPONSE_BYTES_LIMIT) {
+    throw new MambuTsError(`maxResponseBytes must be an integer between 1 and ${MAX_RESPONSE_BYTES_LIMIT}, got ${n}`);
+  }
+}
+
+/** A body over the cap: a MambuCommError naming the cap and how to raise it (never retried). */
+function tooLarge(prep: Prepared, err: BodyTooLarge, status: number | undefined, attempt: number): MambuCommError {
+  const seen = err.how === "content-length" ? "announces" : "sent";
+  return new MambuCommError(
+    `response too large: Mambu ${seen} more than ${prep.maxBytes} bytes (${prep.method} ${prep.shownUrl}` +
+      `${status !== undefined ? `, HTTP ${status}` : ""}); raise maxResponseBytes (config maxresponsebytes) if this is expected`,
+    { status, method: prep.method, url: prep.shownUrl, attempts: attempt },
+  );
+}
+
+/** Milliseconds as seconds, at most one decimal (`1500` → `1.5`). */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
+
+/** Mambu asked to wait longer than `maxRetryAfter`: fail now, keeping its answer. */
+function retryAfterTooLong(prep: Prepared, last: AttemptFailure & { kind: "http" }, attempt: number, max: number): MambuCommError {
+  const f = last.failure;
+  const asked = Number.isFinite(last.retryAfter) ? `${seconds(last.retryAfter!)} s` : "an unbounded time";
+  return new MambuCommError(
+    `Mambu asked to wait ${asked} before retrying (Retry-After), more than maxRetryAfter (${seconds(max)} s), ` +
+      `so the request was not retried (${prep.method} ${prep.shownUrl}): ${f.message}`,
+    {
+      status: f.status,
+      errors: f.errors as MambuErrorEntry[],
+      bodyExcerpt: f.bodyExcerpt,
+      method: prep.method,
+      url: prep.shownUrl,
+      attempts: attempt,
+    },
+  );
 }
 
 /** Parses a 2xx body: JSON when JSON is expected or announced; malformed JSON is a MambuError. */

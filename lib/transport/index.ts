@@ -3,7 +3,7 @@
  * the helpers its callers need to build requests safely.
  */
 export { MambuConnector } from "./connector";
-export type { RequestOptions, MambuResponse, ConnectorOptions, TransportLogger, HttpMethod } from "./types";
+export type { RequestOptions, MambuResponse, ConnectorOptions, TransportLogger, HttpMethod, RetryEvent } from "./types";
 export { encodeSegment, buildPath, buildQuery } from "./paths";
 export type { QueryValue } from "./paths";
 export { isV4Uuid, deterministicUuidV4, randomUuidV4 } from "./uuid";
@@ -11,4 +11,5 @@ export { redact, redactDeep, REDACTED } from "./redact";
 export { resolveBaseUrl, isLoopbackHost } from "./baseurl";
 export type { BaseUrl } from "./baseurl";
 export { MAMBU_V2_ACCEPT, userAgent, packageVersion } from "./headers";
-export { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES, MAX_RETRY_AFTER_MS } from "./retrypolicy";
+export { backoffDelay, parseRetryAfter, retryAfterMs, retryWait, RETRYABLE_STATUSES, MAX_RETRY_AFTER_MS } from "./retrypolicy";
+export type { RetryWait } from "./retrypolicy";

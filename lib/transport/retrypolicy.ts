@@ -3,7 +3,10 @@
 /** HTTP statuses worth another attempt: 429 and the transient 5xx. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
-/** Longest wait honoured from a `Retry-After` header, in ms. */
+/**
+ * Longest wait honoured from a `Retry-After` header, in ms (the default of the connector's
+ * `maxRetryAfter`): a server asking for more is not waited for; the request fails at once.
+ */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
 /** Backoff base and cap, in ms: min(500 · 2^n, 8000), times a jitter factor in [0.5, 1). */
@@ -45,19 +48,20 @@ export function isRetryableNetworkError(err: unknown): boolean {
  * jitter factor 0.5 + 0.5 · random().
  */
 export function backoffDelay(retry: number, random: () => number = Math.random): number {
-  const base = Math.min(BACKOFF_BASE_MS * 2 ** retry, BACKOFF_CAP_MS);
+  const base = Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, retry), BACKOFF_CAP_MS);
   const r = Math.min(Math.max(random(), 0), 1);
   return Math.round(base * (0.5 + 0.5 * r));
 }
 
 /**
- * Milliseconds asked by a `Retry-After` header (seconds or an HTTP-date), capped at 60 s.
+ * Milliseconds asked by a `Retry-After` header (seconds or an HTTP-date), uncapped: 0 for a date
+ * in the past, `Infinity` for a number too large to represent.
  * @returns undefined when the header is absent or unparsable.
  */
-export function parseRetryAfter(value: string | undefined | null, now: number = Date.now()): number | undefined {
+export function retryAfterMs(value: string | undefined | null, now: number = Date.now()): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const text = value.trim();
-  if (text === "") return undefined;
+  const text = String(value).trim();
+  if (text === "" || text.length > 64) return undefined;
   let ms: number;
   if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
   else {
@@ -65,5 +69,35 @@ export function parseRetryAfter(value: string | undefined | null, now: number = 
     if (Number.isNaN(at)) return undefined;
     ms = at - now;
   }
-  return Math.round(Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS));
+  if (!(ms > 0)) return 0;
+  return Number.isFinite(ms) ? Math.round(ms) : Infinity;
+}
+
+/**
+ * Milliseconds asked by a `Retry-After` header (seconds or an HTTP-date), capped at 60 s.
+ * @returns undefined when the header is absent or unparsable.
+ */
+export function parseRetryAfter(value: string | undefined | null, now: number = Date.now()): number | undefined {
+  const ms = retryAfterMs(value, now);
+  return ms === undefined ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+/** What to do before retry number `retry` (0 for the first retry). */
+export type RetryWait = { wait: number } | { refused: number };
+
+/**
+ * The wait before a retry: the backoff delay, or what `Retry-After` asks when that is longer — so
+ * `Retry-After: 0` or a date in the past still waits the backoff. A `Retry-After` above
+ * `maxRetryAfter` is not waited for: `{ refused: ms }` (the caller then fails at once).
+ */
+export function retryWait(
+  retry: number,
+  retryAfter: number | undefined,
+  opts: { random?: () => number; maxRetryAfter?: number } = {},
+): RetryWait {
+  const backoff = backoffDelay(retry, opts.random);
+  if (retryAfter === undefined) return { wait: backoff };
+  const max = opts.maxRetryAfter ?? MAX_RETRY_AFTER_MS;
+  if (retryAfter > max) return { refused: retryAfter };
+  return { wait: Math.max(backoff, retryAfter) };
 }

@@ -34,6 +34,8 @@ export interface RequestOptions {
   timeout?: number;
   /** Parser of a JSON answer (default `JSON.parse`; the ORM passes an exact one keeping every digit). */
   parse?: (text: string) => unknown;
+  /** Largest response body accepted for this request only, in bytes (default: the connector's). */
+  maxResponseBytes?: number;
 }
 
 /** Mambu's answer to a successful request. */
@@ -53,6 +55,23 @@ export interface MambuResponse<T = unknown> {
 export interface TransportLogger {
   debug?(msg: string, meta?: Record<string, unknown>): void;
   warn?(msg: string, meta?: Record<string, unknown>): void;
+}
+
+/** What `onRetry` hears before each wait between two attempts of a request. */
+export interface RetryEvent {
+  method: HttpMethod;
+  /** Path and query of the request, e.g. `/api/clients?offset=0&limit=50` (never a host or credential). */
+  url: string;
+  /** The attempt that just failed (1-based). */
+  attempt: number;
+  /** Attempts allowed in all (retries + 1). */
+  attempts: number;
+  /** Why it failed: the HTTP status (`"503"`) or the network reason (`"ECONNREFUSED: ..."`, `"timed out after 60000 ms"`). */
+  reason: string;
+  /** The HTTP status, when Mambu answered. */
+  status?: number;
+  /** How long the connector waits before the next attempt, in ms. */
+  delayMs: number;
 }
 
 /** Options of `new MambuConnector(...)`. */
@@ -81,4 +100,21 @@ export interface ConnectorOptions {
   random?: () => number;
   /** HTTP(S) agent for every request (default: a keep-alive agent per connector and protocol). */
   agent?: Agent;
+  /**
+   * Largest response body accepted, in bytes, counted as the body streams in (after
+   * decompression; a larger `Content-Length` fails before reading). Default: config
+   * `maxresponsebytes`, 64 MiB. A larger body fails with a `MambuCommError` (not retried).
+   */
+  maxResponseBytes?: number;
+  /**
+   * Longest `Retry-After` (429/503) honoured, in ms (default 60000). A server asking for longer is
+   * not waited for: the request fails at once with a `MambuCommError` keeping Mambu's answer.
+   */
+  maxRetryAfter?: number;
+  /**
+   * Called before each wait between two attempts (e.g. to tell a user that Mambu is being retried);
+   * never carries credentials. An exception it throws is ignored. Default: none (the library
+   * itself prints nothing).
+   */
+  onRetry?: (event: RetryEvent) => void;
 }

@@ -185,6 +185,7 @@ describe("describe(), inspect and JSON", () => {
       { key: "retries", value: "3", source: "code" },
       { key: "timeout", value: "60000", source: "default" },
       { key: "concurrency", value: "4", source: "default" },
+      { key: "maxresponsebytes", value: "67108864", source: "default" },
       { key: "tenantoffset", value: undefined, source: "unset" },
       { key: "extra_token", value: "****", source: `file ${home}` },
       { key: "region", value: "eu", source: `file ${home}` },

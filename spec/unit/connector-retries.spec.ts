@@ -288,10 +288,20 @@ describe("backoff and Retry-After", () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 
-  it("a huge Retry-After is capped at 60 s", async () => {
-    const s = await startServer((n, _req, res) => (n === 0 ? json(res, 429, {}, { "Retry-After": "86400" }) : json(res, 200, {})));
+  it("a Retry-After above 60 s is not waited for: the request fails at once with Mambu's 429", async () => {
+    const s = await startServer((n, _req, res) =>
+      n === 0
+        ? json(res, 429, { errors: [{ errorCode: 429, errorReason: "TOO_MANY_REQUESTS" }] }, { "Retry-After": "86400" })
+        : json(res, 200, {}),
+    );
     const { c, sleeps } = connector(s.url);
-    await c.request({ method: "GET", path: "/x" });
-    expect(sleeps).toEqual([60000]);
+    const err = await c.request({ method: "GET", path: "/x" }).catch((e) => e);
+    expect(err).toBeInstanceOf(MambuCommError);
+    expect(err.message).toBe(
+      "Mambu asked to wait 86400 s before retrying (Retry-After), more than maxRetryAfter (60 s), so the request was not retried (GET /api/x): 429 (429) - TOO_MANY_REQUESTS",
+    );
+    expect(err).toMatchObject({ status: 429, errorCode: 429, errorReason: "TOO_MANY_REQUESTS", attempts: 1 });
+    expect(sleeps).toEqual([]);
+    expect(s.seen).toHaveLength(1);
   });
 });
