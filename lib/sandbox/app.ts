@@ -1,7 +1,9 @@
 /**
- * The request pipeline of the sandbox, independent of the socket: base path `/api`, injected faults,
- * authentication, the `Accept` header, body parsing, routing (engine routes first), idempotency, handlers and
- * Mambu-style errors. `dispatch` runs a handler directly (no auth, faults or idempotency) for seed actions.
+ * The request pipeline of the sandbox, independent of the socket: base path `/api`, injected faults (the
+ * `X-Sandbox-Fault` header only for a caller that authenticates), authentication, the `Accept` header, query and
+ * body parsing (strict UTF-8, bounded nesting, no `"__proto__"` keys: see body.ts), routing (engine routes first),
+ * idempotency (per API user, per request: see idempotency.ts), handlers and Mambu-style errors. `dispatch` runs a
+ * handler directly (no auth, faults or idempotency) for seed actions.
  *
  * Accept header: `application/vnd.mambu.v2+json` (or any `application/vnd.mambu.v2+...`, e.g. `+file` for
  * downloads), `*\/*`, `application/*` or no header are served as API v2. Anything else — e.g.
@@ -10,6 +12,7 @@
  */
 import { URL } from "node:url";
 import { authenticate, SandboxUser } from "./auth";
+import { parseJsonBody } from "./body";
 import { validateOperationBody } from "./contract";
 import { registerCommentRoutes } from "./comments";
 import { registerCrudRoutes } from "./crud";
@@ -17,8 +20,10 @@ import { parseMultipart, registerDocumentRoutes } from "./documents";
 import { loadEngine } from "./engine-bridge";
 import { errorBody, mambuError } from "./errors";
 import { FaultDecision, FaultInjector, faultBody } from "./faults";
-import { checkIdempotencyKey, IdempotencyCache } from "./idempotency";
-import { Router, RouteHandler, RouteRequest, RouteResponse, SandboxContext } from "./router";
+import { checkIdempotencyKey, IdempotencyCache, requestFingerprint } from "./idempotency";
+import { ResolvedLimits, resolveLimits } from "./limits";
+import { headerValue, parseQuery } from "./request";
+import { AuthUser, Router, RouteHandler, RouteRequest, RouteResponse, SandboxContext } from "./router";
 import { SandboxError } from "./types";
 
 /** A request as read from the socket. */
@@ -36,7 +41,8 @@ export interface AppResult {
   fault: FaultDecision;
 }
 
-const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+/** Query parameters whose repeats are joined with "," (Swagger `multi`). */
+const MULTI = new Set(["availableFor"]);
 
 /** Whether an Accept header asks for something the sandbox serves as API v2. */
 export function acceptable(accept: string | undefined): boolean {
@@ -64,7 +70,9 @@ function serialise(r: RouteResponse): RouteResponse & { raw: Buffer } {
 /** The sandbox's request pipeline. */
 export class SandboxApp {
   readonly router = new Router();
-  readonly idempotency = new IdempotencyCache();
+  readonly idempotency: IdempotencyCache;
+  /** The input limits in force (also `ctx.limits`). */
+  readonly limits: ResolvedLimits;
   /** Requests received (including rejected and faulted ones). */
   requests = 0;
 
@@ -72,7 +80,11 @@ export class SandboxApp {
     readonly ctx: SandboxContext,
     readonly users: SandboxUser[],
     readonly faults: FaultInjector,
+    limits?: ResolvedLimits,
   ) {
+    this.limits = limits ?? resolveLimits();
+    ctx.limits = this.limits;
+    this.idempotency = new IdempotencyCache(this.limits.maxIdempotencyKeys);
     const engine = loadEngine();
     for (const r of engine?.engineRoutes ?? []) {
       this.router.add(r.method, r.template, (c, req) => {
@@ -98,9 +110,18 @@ export class SandboxApp {
     }
     const full = url.pathname;
     const path = full === "/api" ? "/" : full.startsWith("/api/") ? full.slice(4) : undefined;
+    // Who calls: the X-Sandbox-Fault header is honoured only for a caller that authenticates.
+    let auth: AuthUser | SandboxError;
+    try {
+      auth = authenticate(this.users, raw.headers);
+    } catch (e) {
+      if (!(e instanceof SandboxError)) throw e;
+      auth = e;
+    }
     let fault: FaultDecision;
     try {
-      fault = this.faults.decide(method, path ?? full, first(raw.headers["x-sandbox-fault"]));
+      const header = auth instanceof SandboxError ? undefined : headerValue(raw.headers, "x-sandbox-fault");
+      fault = this.faults.decide(method, path ?? full, header);
     } catch (e) {
       return { response: serialise(errorResponse(mambuError("INVALID_PARAMETERS", (e as Error).message))), fault: { latencyMs: 0 } };
     }
@@ -110,19 +131,25 @@ export class SandboxApp {
       if (fault.status === 429) headers["Retry-After"] = String(fault.retryAfterSeconds ?? 1);
       return { response: serialise({ status: fault.status, body: faultBody(fault.status), headers }), fault };
     }
-    const response = await this.process(raw, method, url, path);
+    const response = await this.process(raw, method, url, path, auth);
     return { response: serialise(response), fault };
   }
 
-  private async process(raw: RawRequest, method: string, url: URL, path: string | undefined): Promise<RouteResponse> {
+  private async process(
+    raw: RawRequest,
+    method: string,
+    url: URL,
+    path: string | undefined,
+    auth: AuthUser | SandboxError,
+  ): Promise<RouteResponse> {
     try {
-      const user = authenticate(this.users, raw.headers);
+      if (auth instanceof SandboxError) throw auth;
+      const user = auth;
       if (path === undefined) throw mambuError("INVALID_API_OPERATION", `no API at ${url.pathname}; the API lives under /api`);
-      if (!acceptable(first(raw.headers["accept"]))) {
+      if (!acceptable(headerValue(raw.headers, "accept"))) {
         throw mambuError("INVALID_API_OPERATION", "Accept header must be application/vnd.mambu.v2+json", 400);
       }
-      const query: Record<string, string> = {};
-      for (const [k, v] of url.searchParams) query[k] = query[k] !== undefined && k === "availableFor" ? `${query[k]},${v}` : v;
+      const query = parseQuery(url.search, MULTI);
       const match = this.router.match(method, path);
       if (match.kind === "none") throw mambuError("INVALID_API_OPERATION", `${method} ${path}`);
       if (match.kind === "method") {
@@ -130,21 +157,19 @@ export class SandboxApp {
         return { ...errorResponse(e), headers: { Allow: match.allowed.join(", ") } };
       }
       const req: RouteRequest = { method, path, params: match.params, query, headers: raw.headers, body: undefined, user };
-      const ctype = (first(raw.headers["content-type"]) ?? "").toLowerCase();
-      if (ctype.startsWith("multipart/form-data")) {
-        req.multipart = parseMultipart(raw.body, first(raw.headers["content-type"]) as string);
-      } else if (raw.body.length && raw.body.toString("utf8").trim() !== "") {
-        try {
-          req.body = JSON.parse(raw.body.toString("utf8"));
-        } catch (e) {
-          throw mambuError("INVALID_JSON_SYNTAX", (e as Error).message, 400);
-        }
+      const ctype = headerValue(raw.headers, "content-type") ?? "";
+      if (ctype.toLowerCase().startsWith("multipart/form-data")) {
+        req.multipart = parseMultipart(raw.body, ctype);
+      } else {
+        req.body = parseJsonBody(raw.body, this.limits.maxJsonDepth);
       }
       const run = async (): Promise<RouteResponse> => this.invoke(match.route.handler, req);
-      const key = first(raw.headers["idempotency-key"]);
+      const key = headerValue(raw.headers, "idempotency-key");
       if (key !== undefined && method !== "GET" && method !== "HEAD") {
         checkIdempotencyKey(key);
-        return await this.idempotency.run(key, method, path, async () => serialise(await run()));
+        const fingerprint = requestFingerprint(req);
+        const request = { fingerprint, describe: `${method} ${path}` };
+        return await this.idempotency.run(user.username, key, request, async () => serialise(await run()));
       }
       return await run();
     } catch (e) {
@@ -171,8 +196,7 @@ export class SandboxApp {
     const url = new URL(pathAndQuery, "http://sandbox.invalid");
     const match = this.router.match(method, url.pathname);
     if (match.kind !== "route") return errorResponse(mambuError("INVALID_API_OPERATION", `${method} ${url.pathname}`));
-    const query: Record<string, string> = {};
-    for (const [k, v] of url.searchParams) query[k] = v;
+    const query = parseQuery(url.search);
     const req: RouteRequest = {
       method: method.toUpperCase(), path: url.pathname, params: match.params, query, headers: {}, body,
     };

@@ -6,6 +6,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { SandboxError } from "./types";
 import type { AuthUser } from "./router";
+import { Headers, headerValue } from "./request";
 
 /** An API user of the sandbox (not a Mambu `users` record). */
 export interface SandboxUser {
@@ -29,17 +30,17 @@ function invalid(): SandboxError {
 
 /**
  * Returns the user that the request's headers authenticate, or throws the 401 SandboxError.
- * `apiKey` wins over Basic when both are sent (as in Mambu, where API consumers' keys take precedence).
+ * `apiKey` wins over Basic when both are sent (as in Mambu, where API consumers' keys take precedence). Only the
+ * header object's own properties count.
  */
-export function authenticate(users: SandboxUser[], headers: Record<string, string | string[] | undefined>): AuthUser {
-  const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-  const apiKey = first(headers["apikey"]);
+export function authenticate(users: SandboxUser[], headers: Headers): AuthUser {
+  const apiKey = headerValue(headers, "apikey");
   if (apiKey !== undefined) {
     const u = users.find((x) => x.apiKey !== undefined && same(x.apiKey, apiKey));
     if (!u) throw invalid();
     return { username: u.username };
   }
-  const auth = first(headers["authorization"]);
+  const auth = headerValue(headers, "authorization");
   const m = auth ? /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(auth) : null;
   if (!m) throw invalid();
   const decoded = Buffer.from(m[1], "base64").toString("utf8");

@@ -94,7 +94,7 @@ export function replaceRecord(ctx: SandboxContext, decl: ResourceDecl, old: Wire
 
 /** Applies a JSON Patch to a record and stores the result. */
 export function patchRecord(ctx: SandboxContext, decl: ResourceDecl, old: WireRecord, ops: unknown): WireRecord {
-  const next = applyPatch(old, ops, immutableFields(decl)) as WireRecord;
+  const next = applyPatch(old, ops, immutableFields(decl), ctx.limits?.maxJsonDepth) as WireRecord;
   validateBody(decl.swagger, decl.definition, next, ctx.clock.offset, { baseline: old });
   validateCustomFields(ctx, decl.customFieldsFor, next);
   if (String(next.id) !== String(old.id) && ctx.store.find(decl.coll, String(next.id))) {

@@ -7,11 +7,13 @@
  * File contents are kept in the store's `extra.documentContents` (base64), so they persist with the state.
  */
 import { extname } from "node:path";
+import { decodeUtf8 } from "./body";
 import { validateQuery } from "./contract";
 import { invalidParameters, mambuError } from "./errors";
 import { pageResponse, parsePaging } from "./list";
 import { RESOURCES, declByOwnerType, requireRecord } from "./resources";
 import type { MultipartBody, RouteRequest, Router, SandboxContext } from "./router";
+import { nullProto } from "./safe-keys";
 import type { WireRecord } from "./types";
 
 interface StoredContent {
@@ -25,12 +27,15 @@ function contents(ctx: SandboxContext): Record<string, StoredContent> {
   return extra.documentContents;
 }
 
-/** Parses a multipart/form-data body (RFC 7578) into fields and files. */
+/**
+ * Parses a multipart/form-data body (RFC 7578) into fields and files (maps without prototype, so that any part
+ * name is just a name). Field values must be valid UTF-8 (else 400).
+ */
 export function parseMultipart(body: Buffer, contentType: string): MultipartBody {
   const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
   if (!m) throw invalidParameters("multipart/form-data body without a boundary");
   const boundary = Buffer.from(`--${(m[1] ?? m[2]).trim()}`);
-  const out: MultipartBody = { fields: {}, files: {} };
+  const out: MultipartBody = { fields: nullProto(), files: nullProto() };
   let pos = body.indexOf(boundary);
   if (pos < 0) throw invalidParameters("malformed multipart/form-data body");
   for (;;) {
@@ -39,7 +44,7 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartBody
     if (body.slice(pos, pos + 2).toString() === "\r\n") pos += 2;
     const headEnd = body.indexOf("\r\n\r\n", pos);
     if (headEnd < 0) throw invalidParameters("malformed multipart/form-data body");
-    const head = body.slice(pos, headEnd).toString("utf8");
+    const head = decodeUtf8(body.subarray(pos, headEnd), "multipart part headers", invalidParameters);
     const next = body.indexOf(boundary, headEnd + 4);
     if (next < 0) throw invalidParameters("malformed multipart/form-data body");
     let data = body.slice(headEnd + 4, next);
@@ -50,7 +55,7 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartBody
     const ctype = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim() ?? "application/octet-stream";
     if (name !== undefined) {
       if (filename !== undefined) out.files[name] = { filename, contentType: ctype, data };
-      else out.fields[name] = data.toString("utf8");
+      else out.fields[name] = decodeUtf8(data, `multipart field "${name.slice(0, 64)}"`, invalidParameters);
     }
     pos = next;
   }

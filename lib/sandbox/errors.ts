@@ -10,14 +10,14 @@
  * |-----------------------------------------|------|--------|------------------------------------------------|-----------|
  * | INVALID_CREDENTIALS                     |    2 | 401    | wrong/missing Basic or apiKey (source "credentials") | sure |
  * | INVALID_API_OPERATION                   |    3 | 404    | unknown route; 400 for a wrong Accept header   | sure      |
- * | INVALID_PARAMETERS                      |    4 | 400    | validation (required, enum, offsets, patch, search, sortBy, Idempotency-Key) | sure |
+ * | INVALID_PARAMETERS                      |    4 | 400    | validation (required, enum, offsets, patch, search, sortBy, Idempotency-Key, `__proto__` keys and paths, invalid UTF-8 in query or form fields); 422 for an Idempotency-Key reused for another request | sure |
  * | METHOD_NOT_IMPLEMENTED                  |    5 | 405    | known path, unsupported method                 | sure      |
  * | INTERNAL_ERROR                          |    6 | 500    | unexpected failure; injected 500               | sure      |
  * | INVALID_PAGINATION_OFFSET_VALUE         |   11 | 400    | (non-integer offsets answer INVALID_PARAMETERS)| sure      |
  * | OUT_OF_BOUNDS_PAGINATION_OFFSET_VALUE   |   12 | 400    | offset < 0                                     | sure      |
  * | OUT_OF_BOUNDS_PAGINATION_LIMIT_VALUE    |   14 | 400    | limit < 0 or > 1000                            | sure      |
- * | MAX_FILE_SIZE_EXCEEDED                  |   20 | 400    | request body over the size limit               | sure      |
- * | INVALID_JSON_SYNTAX                     |   26 | 400    | body is not JSON                               | sure      |
+ * | MAX_FILE_SIZE_EXCEEDED                  |   20 | 413    | request body over the size limit (limits.ts)   | sure (status: sandbox) |
+ * | INVALID_JSON_SYNTAX                     |   26 | 400    | body is not JSON, not UTF-8, or nested too deep | sure     |
  * | INVALID_LOAN_ACCOUNT_ID                 |  100 | 404    | unknown loan                                   | sure      |
  * | INVALID_ACCOUNT_STATE                   |  105 | 400    | delete of an active loan                       | derived   |
  * | INVALID_GROUP_ID                        |  201 | 404    | unknown group                                  | derived   |
@@ -65,7 +65,7 @@ export const ERRORS = {
   INVALID_PAGINATION_OFFSET_VALUE: def(11, "INVALID_PAGINATION_OFFSET_VALUE", 400),
   OUT_OF_BOUNDS_PAGINATION_OFFSET_VALUE: def(12, "OUT_OF_BOUNDS_PAGINATION_OFFSET_VALUE", 400),
   OUT_OF_BOUNDS_PAGINATION_LIMIT_VALUE: def(14, "OUT_OF_BOUNDS_PAGINATION_LIMIT_VALUE", 400),
-  MAX_FILE_SIZE_EXCEEDED: def(20, "MAX_FILE_SIZE_EXCEEDED", 400),
+  MAX_FILE_SIZE_EXCEEDED: def(20, "MAX_FILE_SIZE_EXCEEDED", 413),
   INVALID_JSON_SYNTAX: def(26, "INVALID_JSON_SYNTAX", 400),
   INVALID_LOAN_ACCOUNT_ID: def(100, "INVALID_LOAN_ACCOUNT_ID", 404),
   INVALID_ACCOUNT_STATE: def(105, "INVALID_ACCOUNT_STATE", 400),

@@ -17,9 +17,13 @@
  * | `times=n`        | apply only to the first n requests with the same method, path and header value (so a client's retries of that request then succeed) |
  *
  * Examples: `X-Sandbox-Fault: 503`, `X-Sandbox-Fault: 429, retry-after=2, times=1`, `X-Sandbox-Fault: drop`.
- * Injected faults happen before authentication and idempotency (as a gateway's would), except `drop-after`.
+ * The header is honoured only on requests that authenticate (an anonymous caller cannot make the sandbox fail for
+ * others, and gets its 401); faults of the run and of the queue apply to every request. Injected faults happen
+ * before idempotency and the handlers (as a gateway's would), except `drop-after`. The `times=n` counters are
+ * bounded ({@link MAX_FAULT_COUNTERS}): past the bound the oldest counter is forgotten.
  */
 
+import { MAX_FAULT_COUNTERS } from "./limits";
 import { prng } from "./prng";
 
 /** Faults applied to every request of a run. Rates are probabilities in [0, 1]. */
@@ -89,8 +93,17 @@ export class FaultInjector {
   private readonly queue: QueuedFault[] = [];
   private readonly headerCounts = new Map<string, number>();
 
-  constructor(opts?: FaultOptions) {
+  /** `maxCounters`: most `times=n` counters kept (default {@link MAX_FAULT_COUNTERS}). */
+  constructor(
+    opts?: FaultOptions,
+    private readonly maxCounters = MAX_FAULT_COUNTERS,
+  ) {
     if (opts) this.set(opts);
+  }
+
+  /** Number of `times=n` counters kept. */
+  get counters(): number {
+    return this.headerCounts.size;
   }
 
   /** Replaces the run's fault options (and reseeds). */
@@ -117,7 +130,7 @@ export class FaultInjector {
     this.queue.push({ fault, remaining: count, method: match.method?.toUpperCase(), path: match.path });
   }
 
-  /** The decision for one request. */
+  /** The decision for one request; `header` is the `X-Sandbox-Fault` value of an authenticated request. */
   decide(method: string, path: string, header: string | undefined): FaultDecision {
     // 1. Explicit header.
     if (header) {
@@ -125,6 +138,8 @@ export class FaultInjector {
       if (d.times !== undefined) {
         const k = `${method} ${path} ${header}`;
         const n = (this.headerCounts.get(k) ?? 0) + 1;
+        this.headerCounts.delete(k); // re-insert: the Map's order is then least recently used first
+        if (this.headerCounts.size >= this.maxCounters) this.headerCounts.delete(this.headerCounts.keys().next().value as string);
         this.headerCounts.set(k, n);
         if (n > d.times) return { latencyMs: d.latencyMs };
       }

@@ -1,11 +1,21 @@
 /**
- * Mambu's idempotency: a request carrying `Idempotency-Key` (a v4 UUID) is processed once; a repeat with the
- * same key, method and path gets the first response (status and body) again without acting twice. Failures
- * (any status ≥ 400, e.g. a validation error) are not cached, so a corrected request with the same key is
- * processed as new. A repeat that arrives while the first is still being processed waits for it.
+ * Mambu's idempotency: a request carrying `Idempotency-Key` (a v4 UUID) is processed once; a repeat of the same
+ * request with the same key gets the first response (status and body) again, without acting twice.
+ *
+ * - A key belongs to the credentials that sent it: another API user's request with the same key is its own
+ *   request (processed, or replayed from that user's own earlier request).
+ * - "The same request" is the same method, path, query and body ({@link requestFingerprint}). The same key with
+ *   another request is answered 422 (errorCode 4 INVALID_PARAMETERS, "Idempotency-Key ... was already used for
+ *   another request"): never a replay of the other answer, never a second execution.
+ * - Failures (any status ≥ 400, e.g. a validation error) are not remembered, so a corrected request with the
+ *   same key is processed as new.
+ * - A repeat that arrives while the first is still being processed waits for it.
+ * - At most `maxEntries` keys are remembered (the oldest is forgotten first).
  */
-import { invalidParameters } from "./errors";
-import type { RouteResponse } from "./router";
+import { createHash } from "node:crypto";
+import { invalidParameters, mambuError } from "./errors";
+import { MAX_IDEMPOTENCY_KEYS } from "./limits";
+import type { MultipartBody, RouteResponse } from "./router";
 
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
@@ -19,53 +29,128 @@ export function checkIdempotencyKey(key: string): void {
   if (!isV4Uuid(key)) throw invalidParameters(`Idempotency-Key must be a v4 UUID, got "${key.slice(0, 64)}"`);
 }
 
-/** Cache of responses by key + method + path. */
+/** JSON with object keys sorted, so that two serialisations of the same value compare equal. */
+function canonical(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "undefined";
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+    .join(",")}}`;
+}
+
+/** What identifies a request for idempotency. */
+export interface FingerprintInput {
+  method: string;
+  /** Path without `/api` and without the query string. */
+  path: string;
+  query: Record<string, string>;
+  /** The parsed JSON body. */
+  body?: unknown;
+  multipart?: MultipartBody;
+}
+
+/**
+ * A digest of method, path, query and body. JSON bodies count by value (key order and spacing do not matter);
+ * multipart bodies by their fields and files (not the boundary, which clients pick anew on each attempt).
+ */
+export function requestFingerprint(r: FingerprintInput): string {
+  const h = createHash("sha256");
+  h.update(`${r.method.toUpperCase()} ${r.path}\n${canonical({ ...r.query })}\n`);
+  if (r.multipart) {
+    const files: Record<string, unknown> = {};
+    for (const [name, f] of Object.entries(r.multipart.files)) {
+      files[name] = { filename: f.filename, contentType: f.contentType, sha256: createHash("sha256").update(f.data).digest("hex") };
+    }
+    h.update(`multipart ${canonical({ fields: { ...r.multipart.fields }, files })}`);
+  } else {
+    h.update(`json ${canonical(r.body)}`);
+  }
+  return h.digest("hex");
+}
+
+interface Entry {
+  fingerprint: string;
+  /** What the request was, for the error message. */
+  describe: string;
+  response?: RouteResponse;
+  pending?: Promise<RouteResponse>;
+}
+
+/** Responses by user and key, each with the fingerprint of the request that made it. */
 export class IdempotencyCache {
-  private readonly done = new Map<string, RouteResponse>();
-  private readonly inFlight = new Map<string, Promise<RouteResponse>>();
+  private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly maxEntries = 100_000) {}
+  constructor(private readonly maxEntries = MAX_IDEMPOTENCY_KEYS) {}
 
-  private static id(key: string, method: string, path: string): string {
-    return `${key.toLowerCase()} ${method.toUpperCase()} ${path}`;
+  private static id(user: string, key: string): string {
+    return `${user}\n${key.toLowerCase()}`;
   }
 
   /**
-   * Runs `work` once per key+method+path: replays a cached success, joins a request in flight, or runs it and
-   * caches the result when it succeeded (status < 400). The `Idempotency-Replayed: true` header marks replays.
+   * Runs `work` once per user + key: replays the remembered success of the same request, joins the same request
+   * in flight, rejects (422) another request under a key already taken, or runs `work` and remembers its result
+   * when it succeeded (status < 400). The `Idempotency-Replayed: true` header marks replays.
    */
-  async run(key: string, method: string, path: string, work: () => Promise<RouteResponse>): Promise<RouteResponse> {
-    const id = IdempotencyCache.id(key, method, path);
-    const hit = this.done.get(id);
-    if (hit) return replay(hit);
-    const pending = this.inFlight.get(id);
-    if (pending) {
-      const r = await pending.catch(() => undefined);
-      if (r && r.status < 400) return replay(r);
-      return this.run(key, method, path, work);
-    }
-    const p = work();
-    this.inFlight.set(id, p);
-    try {
-      const r = await p;
-      if (r.status < 400) {
-        if (this.done.size >= this.maxEntries) this.done.delete(this.done.keys().next().value as string);
-        this.done.set(id, r);
+  async run(
+    user: string,
+    key: string,
+    request: { fingerprint: string; describe: string },
+    work: () => Promise<RouteResponse>,
+  ): Promise<RouteResponse> {
+    const id = IdempotencyCache.id(user, key);
+    const e = this.entries.get(id);
+    if (e) {
+      if (e.fingerprint !== request.fingerprint) {
+        throw mambuError(
+          "INVALID_PARAMETERS",
+          `Idempotency-Key ${key} was already used for another request (first used for ${e.describe}); use a new key for a new request`,
+          422,
+        );
       }
+      if (e.response) return replay(e.response);
+      const r = await (e.pending as Promise<RouteResponse>).catch(() => undefined);
+      if (r && r.status < 400) return replay(r);
+      return this.run(user, key, request, work);
+    }
+    const pending = work();
+    const entry: Entry = { ...request, pending };
+    this.entries.set(id, entry);
+    let r: RouteResponse | undefined;
+    try {
+      r = await pending;
       return r;
     } finally {
-      this.inFlight.delete(id);
+      if (r && r.status < 400) {
+        entry.response = r;
+        entry.pending = undefined;
+        this.evict();
+      } else if (this.entries.get(id) === entry) {
+        this.entries.delete(id);
+      }
     }
   }
 
-  /** Number of cached responses. */
-  get size(): number {
-    return this.done.size;
+  private evict(): void {
+    if (this.entries.size <= this.maxEntries) return;
+    for (const [id, e] of this.entries) {
+      if (!e.response) continue; // requests in flight stay
+      this.entries.delete(id);
+      if (this.entries.size <= this.maxEntries) return;
+    }
   }
 
-  /** Forgets every cached response. */
+  /** Number of remembered responses. */
+  get size(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.response) n++;
+    return n;
+  }
+
+  /** Forgets every remembered response. */
   clear(): void {
-    this.done.clear();
+    for (const [id, e] of this.entries) if (e.response) this.entries.delete(id);
   }
 }
 

@@ -17,6 +17,7 @@ import { SandboxApp } from "./app";
 import { DEFAULT_USERS, SandboxUser } from "./auth";
 import { SandboxClock } from "./clock";
 import { FaultInjector, FaultOptions } from "./faults";
+import { resolveLimits, SandboxLimits } from "./limits";
 import { loadSnapshotFile, saveSnapshot } from "./persist";
 import { demoSeedPath, generate, GenerateOptions, loadSeed, readSeedFile, SeedFile } from "./seed";
 import { LOOPBACK_HOSTS, startServer } from "./server";
@@ -29,6 +30,8 @@ export type { FaultOptions } from "./faults";
 export type { SandboxUser } from "./auth";
 export type { StoreSnapshot } from "./store";
 export type { GenerateOptions, SeedFile } from "./seed";
+export type { SandboxLimits } from "./limits";
+export { MAX_FAULT_COUNTERS, MAX_IDEMPOTENCY_KEYS, MAX_JSON_BODY_BYTES, MAX_JSON_DEPTH, MAX_UPLOAD_BYTES } from "./limits";
 export { SandboxClock } from "./clock";
 export { SandboxStore } from "./store";
 export { SandboxError } from "./types";
@@ -56,6 +59,8 @@ export interface SandboxOptions {
   users?: SandboxUser[];
   /** The tenant clock: offset (default "+02:00") and start (default: now, ticking; given: frozen). */
   clock?: { offset?: string; start?: string; frozen?: boolean };
+  /** Input limits (body sizes, JSON nesting, fault counters, idempotency keys); defaults in limits.ts. */
+  limits?: SandboxLimits;
 }
 
 /** Controls of the run's faults. */
@@ -97,10 +102,11 @@ function isSeed(x: unknown): x is SeedFile {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? "127.0.0.1";
   if (!LOOPBACK_HOSTS.includes(host)) throw new Error(`the sandbox binds loopback only (127.0.0.1, ::1, localhost), not ${host}`);
+  const limits = resolveLimits(options.limits);
   const clock = new SandboxClock({ offset: options.clock?.offset ?? "+02:00", start: options.clock?.start, frozen: options.clock?.frozen });
   const store = new SandboxStore();
-  const faults = new FaultInjector(options.faults);
-  const app = new SandboxApp({ store, clock }, options.users ?? DEFAULT_USERS, faults);
+  const faults = new FaultInjector(options.faults, limits.maxFaultCounters);
+  const app = new SandboxApp({ store, clock, limits }, options.users ?? DEFAULT_USERS, faults, limits);
 
   const persisted = options.persist ? loadSnapshotFile(options.persist) : undefined;
   if (persisted) {

@@ -4,6 +4,7 @@
  * restricted to each resource's sort fields.
  */
 import { mambuError, invalidParameters } from "./errors";
+import { ownValue } from "./safe-keys";
 import type { RouteResponse } from "./router";
 import type { WireRecord } from "./types";
 
@@ -49,13 +50,10 @@ export function pageResponse<T>(items: T[], paging: Paging, shape: (r: T) => unk
   return { status: 200, body: page, headers };
 }
 
-/** A value at a dotted path of a record ("balances.principalDue"). */
+/** A value at a dotted path of a record ("balances.principalDue"), through own properties only. */
 export function getPath(rec: unknown, path: string): unknown {
   let cur: unknown = rec;
-  for (const part of path.split(".")) {
-    if (cur === null || cur === undefined || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
+  for (const part of path.split(".")) cur = ownValue(cur, part);
   return cur;
 }
 

@@ -9,8 +9,14 @@
  *   `replace /_Assets/1/ASSETAGE "2"`, `remove /_Assets/0/ASSETAGE` (a field of a row), `remove /_Assets/1`
  *   (a row), `remove /_Assets` (every row); `add /_Assets/-` or `/_Assets/2` inserts a row.
  * Operations on read-only or immutable fields are rejected; any failure rejects the whole patch (nothing applied).
+ *
+ * Paths are walked through own properties only, and a segment `__proto__`, `constructor` or `prototype` (in `path`
+ * or `from`) is a 400, as is a value holding a `"__proto__"` key: no operation can reach an object's prototype.
  */
+import { valueDepth } from "./body";
 import { invalidParameters } from "./errors";
+import { MAX_JSON_DEPTH } from "./limits";
+import { findProtoKey, isForbiddenSegment, ownValue } from "./safe-keys";
 
 /** One patch operation as sent. */
 export interface PatchOperation {
@@ -25,7 +31,10 @@ type Container = Record<string, unknown> | unknown[];
 function tokens(path: unknown, what: string): string[] {
   if (typeof path !== "string" || path === "" || path === "/") throw invalidParameters(`${what}: a path is required`);
   const p = path.startsWith("/") ? path.slice(1) : path;
-  return p.split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const toks = p.split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const bad = toks.find(isForbiddenSegment);
+  if (bad !== undefined) throw invalidParameters(`${what}: "${bad}" is not allowed in a path`);
+  return toks;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -50,8 +59,8 @@ function parentOf(doc: Record<string, unknown>, toks: string[], path: string, cr
     if (Array.isArray(cur)) {
       cur = cur[index(cur, t, false, path)];
     } else if (isObj(cur)) {
-      if (cur[t] === undefined && create && i === 0 && t.startsWith("_")) cur[t] = {};
-      cur = cur[t];
+      if (ownValue(cur, t) === undefined && create && i === 0 && t.startsWith("_")) cur[t] = {};
+      cur = ownValue(cur, t);
     } else {
       cur = undefined;
     }
@@ -63,7 +72,7 @@ function parentOf(doc: Record<string, unknown>, toks: string[], path: string, cr
 function getAt(doc: Record<string, unknown>, toks: string[], path: string): unknown {
   const parent = parentOf(doc, toks, path, false);
   const last = toks[toks.length - 1];
-  const v = Array.isArray(parent) ? parent[index(parent, last, false, path)] : parent[last];
+  const v = Array.isArray(parent) ? parent[index(parent, last, false, path)] : ownValue(parent, last);
   if (v === undefined) throw invalidParameters(`${path}: path not found`);
   return v;
 }
@@ -71,7 +80,7 @@ function getAt(doc: Record<string, unknown>, toks: string[], path: string): unkn
 function add(doc: Record<string, unknown>, toks: string[], value: unknown, path: string): void {
   if (toks.length === 1 && toks[0].startsWith("_")) {
     const key = toks[0];
-    const cur = doc[key];
+    const cur = ownValue(doc, key);
     if (Array.isArray(value)) {
       doc[key] = Array.isArray(cur) ? [...cur, ...clone(value)] : clone(value);
     } else if (isObj(value)) {
@@ -100,15 +109,16 @@ function remove(doc: Record<string, unknown>, toks: string[], path: string): unk
   try {
     parent = parentOf(doc, toks, path, false);
   } catch (e) {
-    if (toks[0].startsWith("_") && doc[toks[0]] === undefined) return undefined; // nothing to remove
+    if (toks[0].startsWith("_") && ownValue(doc, toks[0]) === undefined) return undefined; // nothing to remove
     throw e;
   }
   const last = toks[toks.length - 1];
   if (Array.isArray(parent)) return parent.splice(index(parent, last, false, path), 1)[0];
-  const old = parent[last];
+  const old = ownValue(parent, last);
   delete parent[last];
   // A standard custom field set left without fields disappears, as in Mambu.
-  if (toks.length === 2 && toks[0].startsWith("_") && isObj(doc[toks[0]]) && Object.keys(doc[toks[0]] as object).length === 0) {
+  const set = ownValue(doc, toks[0]);
+  if (toks.length === 2 && toks[0].startsWith("_") && isObj(set) && Object.keys(set).length === 0) {
     delete doc[toks[0]];
   }
   return old;
@@ -117,44 +127,57 @@ function remove(doc: Record<string, unknown>, toks: string[], path: string): unk
 /**
  * Applies operations to a copy of `record` and returns the copy. `immutable` holds top-level fields that no
  * operation may touch (read-only fields of the contract, keys, dates kept by the server, states changed only by
- * actions). Throws 400 INVALID_PARAMETERS (nothing applied) on any problem.
+ * actions). Throws 400 INVALID_PARAMETERS (nothing applied) on any problem, including a result nested deeper than
+ * `maxDepth`.
  */
-export function applyPatch<T extends Record<string, unknown>>(record: T, ops: unknown, immutable: Set<string>): T {
+export function applyPatch<T extends Record<string, unknown>>(
+  record: T,
+  ops: unknown,
+  immutable: Set<string>,
+  maxDepth = MAX_JSON_DEPTH,
+): T {
   if (!Array.isArray(ops)) throw invalidParameters("PATCH body must be a list of operations");
   if (ops.length === 0) throw invalidParameters("PATCH body has no operations");
   const doc = clone(record) as Record<string, unknown>;
   ops.forEach((raw, i) => {
     if (!isObj(raw)) throw invalidParameters(`[${i}]: an operation must be an object`);
-    const op = typeof raw.op === "string" ? raw.op.toLowerCase() : "";
-    const path = raw.path as string;
+    const rawOp = ownValue(raw, "op");
+    const op = typeof rawOp === "string" ? rawOp.toLowerCase() : "";
+    const path = ownValue(raw, "path") as string;
     const toks = tokens(path, `[${i}].path`);
+    const hasValue = Object.prototype.hasOwnProperty.call(raw, "value");
+    const proto = hasValue ? findProtoKey(raw.value, `[${i}].value`) : undefined;
+    if (proto) throw invalidParameters(`${proto}: "__proto__" is not allowed as a field name`);
     const guard = (t: string[], p: string): void => {
       if (immutable.has(t[0])) throw invalidParameters(`${p}: field ${t[0]} cannot be changed`);
     };
     guard(toks, path);
     switch (op) {
       case "add":
-        if (!("value" in raw)) throw invalidParameters(`[${i}].value: required for add`);
+        if (!hasValue) throw invalidParameters(`[${i}].value: required for add`);
         add(doc, toks, raw.value, path);
         break;
       case "replace":
-        if (!("value" in raw)) throw invalidParameters(`[${i}].value: required for replace`);
+        if (!hasValue) throw invalidParameters(`[${i}].value: required for replace`);
         replace(doc, toks, raw.value, path);
         break;
       case "remove":
         remove(doc, toks, path);
         break;
       case "move": {
-        const from = tokens(raw.from, `[${i}].from`);
-        guard(from, String(raw.from));
-        const v = getAt(doc, from, String(raw.from));
-        remove(doc, from, String(raw.from));
+        const rawFrom = ownValue(raw, "from");
+        const from = tokens(rawFrom, `[${i}].from`);
+        guard(from, String(rawFrom));
+        const v = getAt(doc, from, String(rawFrom));
+        remove(doc, from, String(rawFrom));
         add(doc, toks, v, path);
         break;
       }
       default:
-        throw invalidParameters(`[${i}].op: expected one of ADD, REPLACE, REMOVE, MOVE, got "${String(raw.op)}"`);
+        throw invalidParameters(`[${i}].op: expected one of ADD, REPLACE, REMOVE, MOVE, got "${String(rawOp)}"`);
     }
   });
+  // Patches nest values inside values: keep records as shallow as any body may be (see limits.ts).
+  if (valueDepth(doc, maxDepth) > maxDepth) throw invalidParameters(`the patched record would nest deeper than ${maxDepth} levels`);
   return doc as T;
 }

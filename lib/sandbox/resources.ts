@@ -583,14 +583,14 @@ export function requireRecord(ctx: SandboxContext, decl: ResourceDecl, idOrKey: 
  * nested lists only with FULL. Always a fresh copy.
  */
 export function shape(decl: ResourceDecl | undefined, rec: WireRecord, full: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
   const hidden = decl?.hidden;
   const fullOnly = decl?.fullOnly;
+  const entries: Array<[string, unknown]> = [];
   for (const k of Object.keys(rec)) {
     if (hidden?.includes(k)) continue;
     if (!full && (k.charCodeAt(0) === 95 || fullOnly?.includes(k))) continue;
     const v = rec[k];
-    out[k] = v !== null && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v;
+    entries.push([k, v !== null && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v]);
   }
-  return out;
+  return Object.fromEntries(entries); // defines own properties: no key can set the copy's prototype
 }

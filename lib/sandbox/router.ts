@@ -3,11 +3,16 @@
  * `/clients:search`) matched against percent-encoded request paths; path parameters come out decoded.
  * Literal segments beat parameters ("/loans/transactions/{id}" wins over "/loans/{loanAccountId}/..."); on a tie,
  * the route registered first wins (the engine's routes are registered before the generic ones).
+ * A path parameter that is not valid percent-encoded UTF-8 is a 400. Objects keyed by request input (params,
+ * query, multipart fields) have no prototype.
  */
+import { invalidParameters } from "./errors";
+import type { ResolvedLimits } from "./limits";
+import { nullProto } from "./safe-keys";
 import type { SandboxClockLike } from "./types";
 import type { SandboxStore } from "./store";
 
-/** A parsed multipart/form-data body. */
+/** A parsed multipart/form-data body (both maps without prototype). */
 export interface MultipartBody {
   fields: Record<string, string>;
   files: Record<string, { filename: string; contentType: string; data: Buffer }>;
@@ -24,10 +29,10 @@ export interface RouteRequest {
   /** Path without the `/api` base and without the query string, still percent-encoded. */
   path: string;
   params: Record<string, string>;
-  /** Query parameters (last value wins); repeated parameters are joined with "," (Swagger `multi`). */
+  /** Query parameters (last value wins; no prototype); repeated `availableFor` is joined with "," (Swagger `multi`). */
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
-  /** Parsed JSON body (undefined when there was none). */
+  /** Parsed JSON body (undefined when there was none; never with a `"__proto__"` key). */
   body: unknown;
   multipart?: MultipartBody;
   user?: AuthUser;
@@ -45,6 +50,8 @@ export interface RouteResponse {
 export interface SandboxContext {
   store: SandboxStore;
   clock: SandboxClockLike;
+  /** Input limits (defaults of limits.ts when absent). */
+  limits?: ResolvedLimits;
 }
 
 /** A route handler. May throw SandboxError. */
@@ -72,7 +79,7 @@ function decode(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    return s;
+    throw invalidParameters(`path parameter "${s.slice(0, 64)}" is not valid percent-encoded UTF-8`);
   }
 }
 
@@ -150,7 +157,7 @@ export class Router {
         if (!allowed.includes(r.method)) allowed.push(r.method);
         continue;
       }
-      const params: Record<string, string> = {};
+      const params = nullProto<string>();
       r.names.forEach((n, i) => (params[n] = decode(m[i + 1])));
       return { kind: "route", route: r, params };
     }

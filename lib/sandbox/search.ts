@@ -16,6 +16,7 @@ import { DateTime, FixedOffsetZone } from "luxon";
 import { fieldEnum } from "./contract";
 import { invalidParameters } from "./errors";
 import { compareValues, getPath, sortRecords, SortKey } from "./list";
+import { ownValue } from "./safe-keys";
 import type { SandboxContext } from "./router";
 import type { WireRecord } from "./types";
 
@@ -194,23 +195,22 @@ export function matches(value: unknown, c: FilterCriterion, ctx: SandboxContext)
 
 /** The value of a custom field on a record (a list of row values for a grouped set), or undefined. */
 export function customFieldValue(rec: WireRecord, set: string, field: string): unknown {
-  const s = rec[set];
-  if (Array.isArray(s)) return s.map((row) => (row && typeof row === "object" ? (row as Record<string, unknown>)[field] : undefined));
-  if (s && typeof s === "object") return (s as Record<string, unknown>)[field];
-  return undefined;
+  const s = ownValue(rec, set);
+  if (Array.isArray(s)) return s.map((row) => ownValue(row, field));
+  return ownValue(s, field);
 }
 
 /** Resolves a search field on a record. */
 export function resolveField(spec: SearchSpec, field: string, rec: WireRecord, ctx: SandboxContext): unknown {
   const cf = CUSTOM_FIELD.exec(field);
   if (cf) {
-    if (rec[cf[1]] !== undefined) return customFieldValue(rec, cf[1], cf[2]);
+    if (ownValue(rec, cf[1]) !== undefined) return customFieldValue(rec, cf[1], cf[2]);
     for (const p of spec.parents?.(rec, ctx) ?? []) {
-      if (p[cf[1]] !== undefined) return customFieldValue(p, cf[1], cf[2]);
+      if (ownValue(p, cf[1]) !== undefined) return customFieldValue(p, cf[1], cf[2]);
     }
     return undefined;
   }
-  const acc = spec.accessors?.[field];
+  const acc = ownValue(spec.accessors, field) as Accessor | undefined;
   return acc ? acc(rec, ctx) : getPath(rec, field);
 }
 

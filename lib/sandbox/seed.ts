@@ -6,11 +6,13 @@
  * - records without `encodedKey` get a stable one derived from collection and id;
  * - any string `"@<collection>:<id>"` becomes that record's encodedKey (e.g. `"assignedBranchKey": "@branches:CCAZ"`);
  * - `"@date:-30d"` / `"@datetime:-30d"` become the date / date-time that many days before the clock's start;
- * - records without `creationDate`/`lastModifiedDate` get `defaults.date` (or the clock's start);
+ * - records without `creationDate`/`lastModifiedDate` get `defaults.date` (or the clock's start), which may be a
+ *   relative date too (`"@datetime:-400d"`);
  * - `actions` run after loading, each a request (`method`, `path` without `/api`, `body`) with the clock set to
  *   `at` (ISO date-time, or `-90d` relative to the start) — so loans get their approvals, disbursements and
  *   repayments through the engine, with consistent balances and schedules.
  * Keys made while seeding come from a seeded generator: the same seed gives the same tenant on every start.
+ * A seed with a `"__proto__"` key anywhere is refused (see safe-keys.ts).
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -19,10 +21,12 @@ import { DateTime } from "luxon";
 import type { SandboxApp } from "./app";
 import { isoWithOffset } from "./clock";
 import { loadEngine } from "./engine-bridge";
+import { generatedDepositProduct, generatedLoanProduct } from "./generate-products";
 import type { SandboxContext } from "./router";
 import type { SandboxStore, StoreSnapshot } from "./store";
 import type { CollectionName, WireRecord } from "./types";
 import { prng } from "./prng";
+import { findProtoKey } from "./safe-keys";
 
 /** A seed action: one request run at load time. */
 export interface SeedAction {
@@ -71,9 +75,10 @@ export async function loadSeed(app: SandboxApp, seed: SeedFile): Promise<void> {
   const ctx: SandboxContext = app.ctx;
   const { store, clock } = ctx;
   const startIso = clock.nowIso();
+  const proto = findProtoKey(seed, "seed");
+  if (proto) throw new Error(`${proto}: "__proto__" is not allowed as a key`);
   store.keyGenerator = keyGenerator(`mambu-ts-sandbox:${seed.description ?? ""}`);
   try {
-    const defaultDate = seed.defaults?.date ?? startIso;
     const collections = JSON.parse(JSON.stringify(seed.collections ?? {})) as Partial<Record<CollectionName, WireRecord[]>>;
     // 1. keys
     const keys = new Map<string, string>();
@@ -103,13 +108,10 @@ export async function loadSeed(app: SandboxApp, seed: SeedFile): Promise<void> {
         return k;
       }
       if (Array.isArray(v)) return v.map(resolve);
-      if (v && typeof v === "object") {
-        const o: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v)) o[k] = resolve(x);
-        return o;
-      }
+      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
       return v;
     };
+    const defaultDate = seed.defaults?.date !== undefined ? String(resolve(seed.defaults.date)) : startIso;
     for (const [coll, recs] of Object.entries(collections)) {
       collections[coll as CollectionName] = (recs ?? []).map((r) => {
         const out = resolve(r) as WireRecord;
@@ -184,7 +186,8 @@ const LAST = ["GARCIA", "LOPEZ", "MARTINEZ", "HERNANDEZ", "GONZALEZ", "PEREZ", "
 /**
  * Adds a synthetic tenant's records to the store, fast and deterministically: clients `GC000001`...
  * (ACTIVE, spread over the branches), loans `GL000001`... (PENDING_APPROVAL, through the engine's prepareCreate
- * when there is an engine and a loan product), deposits `GD000001`... likewise.
+ * when there is an engine), deposits `GD000001`... likewise. A tenant without a loan (deposit) product gets
+ * `GEN-LOAN` (`GEN-SAVINGS`) first, so that every generated account is valid against the contract.
  */
 export function generate(ctx: SandboxContext, opts: GenerateOptions): void {
   const { store, clock } = ctx;
@@ -229,14 +232,16 @@ export function generate(ctx: SandboxContext, opts: GenerateOptions): void {
     : store.all("clients").filter((c) => c.state === "ACTIVE" || c.state === "INACTIVE" || c.state === "PENDING_APPROVAL").map((c) => c.encodedKey);
   const engine = loadEngine();
   const account = (kind: "loans" | "deposits", n: number, prefix: string): void => {
-    const product = store.all(kind === "loans" ? "loanproducts" : "depositproducts")[0];
     if (!n || !holders.length) return;
+    const products = kind === "loans" ? "loanproducts" : "depositproducts";
+    if (!store.count(products)) store.insert(products, (kind === "loans" ? generatedLoanProduct : generatedDepositProduct)(hex(), now));
+    const product = store.all(products)[0];
     for (let i = 1; i <= n; i++) {
       const holder = holders[(i - 1) % holders.length];
       const id = `${prefix}${String(i).padStart(6, "0")}`;
       const amount = 1000 + Math.floor(rand() * 90) * 100;
       let rec: WireRecord;
-      if (engine && product) {
+      if (engine) {
         const body: Record<string, unknown> = { id, accountHolderKey: holder, accountHolderType: "CLIENT", productTypeKey: product.encodedKey };
         if (kind === "loans") Object.assign(body, { loanAmount: amount });
         rec = { ...engine.prepareCreate(ctx, kind, body) };
@@ -249,8 +254,10 @@ export function generate(ctx: SandboxContext, opts: GenerateOptions): void {
           accountHolderKey: holder,
           accountHolderType: "CLIENT",
           accountState: "PENDING_APPROVAL",
-          ...(product ? { productTypeKey: product.encodedKey } : {}),
-          ...(kind === "loans" ? { loanAmount: amount, loanName: "Generated loan" } : { name: "Generated deposit" }),
+          productTypeKey: product.encodedKey,
+          ...(kind === "loans"
+            ? { loanAmount: amount, loanName: "Generated loan", scheduleSettings: { gracePeriod: 0, repaymentInstallments: 12, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" } }
+            : { name: "Generated deposit" }),
         };
       }
       rec.creationDate ??= now;

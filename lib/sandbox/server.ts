@@ -1,16 +1,25 @@
 /**
- * The socket side of the sandbox: an http (or https) server on a loopback address that reads bodies (up to
- * {@link MAX_BODY_BYTES}), runs them through the {@link SandboxApp} pipeline and writes the answer — applying
- * the injected latency, dropped connections (before or after processing) and slow bodies.
+ * The socket side of the sandbox: an http (or https) server on a loopback address that reads bodies (up to the
+ * app's limits: {@link bodyLimit}), runs them through the {@link SandboxApp} pipeline and writes the answer —
+ * applying the injected latency, dropped connections (before or after processing) and slow bodies.
+ *
+ * A body over its limit is read to its end but not kept (memory stays bounded whatever the client sends), then
+ * answered 413 MAX_FILE_SIZE_EXCEEDED and the connection closed; it never reaches the pipeline.
  */
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { SandboxApp } from "./app";
 import { errorBody, mambuError } from "./errors";
+import { MAX_UPLOAD_BYTES, ResolvedLimits } from "./limits";
 
-/** Largest request body accepted (50 MiB, Mambu's attachment limit); larger ones answer MAX_FILE_SIZE_EXCEEDED. */
-export const MAX_BODY_BYTES = 50 * 1024 * 1024;
+/** Largest request body of any kind (a multipart upload), in bytes; JSON bodies have a smaller limit (limits.ts). */
+export const MAX_BODY_BYTES = MAX_UPLOAD_BYTES;
+
+/** The body limit of a request: multipart/form-data uploads get `maxUploadBytes`, anything else `maxJsonBodyBytes`. */
+export function bodyLimit(contentType: string | undefined, limits: ResolvedLimits): number {
+  return (contentType ?? "").trim().toLowerCase().startsWith("multipart/form-data") ? limits.maxUploadBytes : limits.maxJsonBodyBytes;
+}
 
 /** Hosts the sandbox may bind. */
 export const LOOPBACK_HOSTS = ["127.0.0.1", "::1", "localhost"];
@@ -29,15 +38,19 @@ export interface RunningServer {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function readBody(req: http.IncomingMessage): Promise<Buffer | "too-large"> {
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
+    const declared = Number(req.headers["content-length"]);
+    let tooLarge = Number.isFinite(declared) && declared > limit;
     req.on("data", (c: Buffer) => {
+      if (tooLarge) return;
       size += c.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(c);
+      if (size > limit) {
+        tooLarge = true;
+        chunks = [];
+      } else chunks.push(c);
     });
     req.on("end", () => resolve(tooLarge ? "too-large" : Buffer.concat(chunks)));
     req.on("error", reject);
@@ -60,9 +73,11 @@ export function startServer(app: SandboxApp, host: string, port: number, tls?: T
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     void (async () => {
       try {
-        const body = await readBody(req);
+        const limit = bodyLimit(req.headers["content-type"], app.limits);
+        const body = await readBody(req, limit);
         if (body === "too-large") {
-          const e = mambuError("MAX_FILE_SIZE_EXCEEDED", `request body over ${MAX_BODY_BYTES} bytes`);
+          app.requests++;
+          const e = mambuError("MAX_FILE_SIZE_EXCEEDED", `request body over ${limit} bytes`);
           res.writeHead(e.status, { "Content-Type": "application/vnd.mambu.v2+json;charset=UTF-8", Connection: "close" });
           res.end(JSON.stringify(errorBody(e)));
           return;

@@ -3,6 +3,7 @@
  * Deliberately simple (Maps in insertion order) so that it can be persisted as JSON and reloaded.
  */
 import { randomBytes } from "node:crypto";
+import { findProtoKey, isForbiddenSegment } from "./safe-keys";
 import { Collection, CollectionName, SandboxError, WireRecord } from "./types";
 
 const ALL: CollectionName[] = [
@@ -74,9 +75,15 @@ export class SandboxStore {
     return rec;
   }
 
-  /** Inserts a new record (must have encodedKey; id must be unique in the collection). */
+  /**
+   * Inserts a new record (must have encodedKey, which may not be `__proto__`, `constructor` or `prototype`, as
+   * engine tables are keyed by it; id must be unique in the collection).
+   */
   insert(coll: CollectionName, rec: WireRecord): WireRecord {
     const c = this.coll(coll);
+    if (typeof rec.encodedKey !== "string" || isForbiddenSegment(rec.encodedKey)) {
+      throw new SandboxError(400, 4, "INVALID_PARAMETERS", `invalid encodedKey ${String(rec.encodedKey)}`);
+    }
     if (c.byKey.has(rec.encodedKey)) throw new SandboxError(400, 4, "INVALID_PARAMETERS", `duplicate encodedKey ${rec.encodedKey}`);
     if (rec.id !== undefined) {
       if (c.idIndex.has(String(rec.id))) throw new SandboxError(400, 4, "INVALID_PARAMETERS", `id ${rec.id} already exists`);
@@ -129,8 +136,10 @@ export class SandboxStore {
     return { collections, counters: Object.fromEntries(this.counters), extra: this.extra };
   }
 
-  /** Loads a snapshot on top of the current state. */
+  /** Loads a snapshot on top of the current state; throws on a `"__proto__"` key anywhere in it. */
   load(snapshot: StoreSnapshot): void {
+    const proto = findProtoKey(snapshot, "snapshot");
+    if (proto) throw new Error(`${proto}: "__proto__" is not allowed as a key`);
     for (const [name, recs] of Object.entries(snapshot.collections ?? {})) {
       for (const rec of recs ?? []) this.insert(name as CollectionName, rec);
     }
