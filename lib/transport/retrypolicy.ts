@@ -61,7 +61,7 @@ export function backoffDelay(retry: number, random: () => number = Math.random):
 export function retryAfterMs(value: string | undefined | null, now: number = Date.now()): number | undefined {
   if (value === undefined || value === null) return undefined;
   const text = String(value).trim();
-  if (text === "" || text.length > 64) return undefined;
+  if (text === "") return undefined;
   let ms: number;
   if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
   else {
