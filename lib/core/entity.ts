@@ -447,6 +447,7 @@ export function listOf<T extends MambuEntity>(
     const concurrency = Math.max(1, conn.config.concurrency);
     return mapPages(paginate<Bag>({
       offset, limit, pageSize, concurrency, wantTotal: paginationDetails === "ON",
+      request: { method: req.method, url: `/api${req.path}` },
       fetchPage: async (w) => {
         const query: Bag = { ...req.query, offset: w.offset, limit: w.limit };
         if (detailsLevel) query.detailsLevel = detailsLevel;

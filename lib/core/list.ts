@@ -6,8 +6,16 @@
  * fetched, in pages of `apipagination` (default 50, at most 1000); a `limit` is split into pages of
  * that size. When the total is known (`paginationDetails=ON` → `items-total`), later pages are
  * fetched a few at a time (config `concurrency`) while results keep their order.
+ *
+ * The server is not trusted: `items-total` only says how far to fetch ahead (it never sizes an
+ * allocation and never ends a listing: a short page does), a page longer than asked, a page that
+ * repeats an earlier one (a server ignoring `offset`) or a record that is not a JSON object stops
+ * the walk with a `MambuCommError`, so a listing never loops forever and never returns more than
+ * its `limit`.
  */
+import { createHash } from "node:crypto";
 import { inspect } from "node:util";
+import { MambuCommError } from "./errors";
 
 /** One page request: where it starts and how many records it asks for. */
 export interface PageWindow {
@@ -20,6 +28,7 @@ export interface PageWindow {
 /** One page answered: its records and, when asked, the total. */
 export interface PageResult<R> {
   items: R[];
+  /** `items-total` as Mambu sent it; only a safe integer ≥ 0 is used, and only to fetch ahead. */
   total?: number;
 }
 
@@ -36,71 +45,162 @@ export interface PaginationPlan<R> {
   concurrency: number;
   /** Always ask for the total on the first page (the caller asked for paginationDetails=ON). */
   wantTotal?: boolean;
+  /** The listing's request (`GET`, `/api/clients`), named in errors about a page. */
+  request?: { method: string; url: string };
 }
 
 /**
  * Yields the pages of a listing in order, fetching ahead at most `concurrency` pages. A page's
  * length is read before it is yielded, so the caller may empty the array once it has taken the
  * records (streaming then holds only what the consumer has not reached).
+ *
+ * Every page is checked before it is yielded (see {@link PageGuard}); with the total known, pages
+ * are fetched ahead only up to that total, and the listing still ends only at a short page (a
+ * total that is too low costs one page at a time past it, a total that is too high costs at most
+ * `concurrency` empty pages).
+ * @throws MambuCommError when a page is longer than asked, repeats an earlier page, or holds a
+ *   record that is not a JSON object.
  */
 export async function* paginate<R>(plan: PaginationPlan<R>): AsyncGenerator<R[], void, undefined> {
   const { pageSize, concurrency } = plan;
+  const guard = new PageGuard(plan.request);
   let offset = plan.offset;
   let remaining = plan.limit;
   const windowAt = (): number => (remaining === undefined ? pageSize : Math.min(pageSize, remaining));
+  const advance = (n: number): void => {
+    offset += n;
+    if (remaining !== undefined) remaining -= n;
+  };
   const useTotal = plan.wantTotal || concurrency > 1;
 
   const first = windowAt();
   if (first <= 0) return;
-  const firstPage = await plan.fetchPage({ offset, limit: first, withTotal: useTotal && (remaining === undefined || remaining > first) });
+  const firstWindow: PageWindow = { offset, limit: first, withTotal: useTotal && (remaining === undefined || remaining > first) };
+  const firstPage = await plan.fetchPage(firstWindow);
+  guard.check(firstWindow, firstPage.items);
+  const total = usableTotal(firstPage.total);
   const firstCount = firstPage.items.length;
   yield firstPage.items;
   if (firstCount < first) return;
-  offset += first;
-  if (remaining !== undefined) remaining -= first;
+  advance(first);
 
-  if (concurrency > 1 && firstPage.total !== undefined) {
-    // Total known: plan every remaining window, keep up to `concurrency` in flight, yield in order.
-    const end = remaining === undefined ? firstPage.total : Math.min(firstPage.total, offset + remaining);
-    const windows: PageWindow[] = [];
-    for (let o = offset; o < end; o += pageSize) windows.push({ offset: o, limit: Math.min(pageSize, end - o), withTotal: false });
-    const inflight: Array<Promise<PageResult<R>>> = [];
-    let next = 0;
+  if (concurrency > 1 && total !== undefined && offset < total) {
+    // Total known: keep up to `concurrency` windows in flight, launched one by one (never planned
+    // from the total), only up to the total; yield in order; stop at the first short page.
+    const inflight: Array<{ window: PageWindow; page: Promise<PageResult<R>> }> = [];
+    let next = offset;
+    let left = remaining;
     const launch = (): void => {
-      while (inflight.length < concurrency && next < windows.length) {
-        const p = plan.fetchPage(windows[next++]);
-        p.catch(() => undefined); // observed when awaited below; never an unhandled rejection
-        inflight.push(p);
+      while (inflight.length < concurrency && next < total && (left === undefined || left > 0)) {
+        const size = left === undefined ? pageSize : Math.min(pageSize, left);
+        const window: PageWindow = { offset: next, limit: size, withTotal: false };
+        const page = plan.fetchPage(window);
+        page.catch(() => undefined); // observed when awaited below; never an unhandled rejection
+        inflight.push({ window, page });
+        next += size;
+        if (left !== undefined) left -= size;
       }
     };
     try {
-      let done = 0;
       for (;;) {
         launch();
-        const p = inflight.shift();
-        if (!p) break;
-        const page = await p;
-        const w = windows[done++];
+        const head = inflight.shift();
+        if (!head) break;
+        const page = await head.page;
+        guard.check(head.window, page.items);
         const count = page.items.length;
         yield page.items;
-        if (count < w.limit) return; // data shrank while paging: stop at the short page
+        if (count < head.window.limit) return; // the end (or data shrank while paging)
+        advance(head.window.limit);
       }
-      return; // every record counted by items-total has been yielded
     } finally {
       inflight.length = 0;
     }
+    // Every page up to the total was full: the total may be stale or wrong, so go on one page at
+    // a time until a short page says the listing is over.
   }
 
   for (;;) {
     const size = windowAt();
     if (size <= 0) return;
-    const page = await plan.fetchPage({ offset, limit: size, withTotal: false });
+    const window: PageWindow = { offset, limit: size, withTotal: false };
+    const page = await plan.fetchPage(window);
+    guard.check(window, page.items);
     const count = page.items.length;
     yield page.items;
     if (count < size) return;
-    offset += size;
-    if (remaining !== undefined) remaining -= size;
+    advance(size);
   }
+}
+
+/** `items-total` when it is a usable count (a safe integer ≥ 0), else undefined. */
+function usableTotal(total: unknown): number | undefined {
+  return typeof total === "number" && Number.isSafeInteger(total) && total >= 0 ? total : undefined;
+}
+
+/**
+ * Checks each page of one walk before its records are handed over: a list, no longer than its
+ * window, of JSON objects, not starting with a record that started an earlier page (what a server
+ * ignoring `offset` sends). Remembers one short key per page (the first record's `encodedKey`, or
+ * `id`, or a hash of it), so its memory grows with the number of pages, not of records.
+ * @internal
+ */
+export class PageGuard {
+  readonly #starts = new Map<string, number>();
+
+  constructor(private readonly request?: { method: string; url: string }) {}
+
+  /** @throws MambuCommError naming the page when it misbehaves. */
+  check(window: PageWindow, items: unknown): void {
+    if (!Array.isArray(items)) throw this.#fault(window, "is not a JSON list");
+    if (items.length > window.limit) {
+      throw this.#fault(window, `has ${items.length} records, more than the ${window.limit} asked for`);
+    }
+    for (let i = 0; i < items.length; i++) {
+      const r = items[i] as unknown;
+      if (typeof r !== "object" || r === null || Array.isArray(r)) {
+        throw this.#fault(window, `holds a record that is not a JSON object (record ${i}: ${describeValue(r)})`);
+      }
+    }
+    if (items.length === 0) return;
+    const key = recordKey(items[0] as Record<string, unknown>);
+    const earlier = this.#starts.get(key);
+    if (earlier !== undefined) {
+      throw this.#fault(window, `repeats the page at offset ${earlier} (same first record: is the server ignoring offset?)`);
+    }
+    this.#starts.set(key, window.offset);
+  }
+
+  #fault(window: PageWindow, what: string): MambuCommError {
+    const req = this.request;
+    const where = req ? ` of ${req.method} ${req.url}` : "";
+    return new MambuCommError(`bad page from Mambu: the page at offset ${window.offset} (limit ${window.limit})${where} ${what}`, {
+      method: req?.method,
+      url: req?.url,
+    });
+  }
+}
+
+/** A short, value-free description of a non-record (`null`, `number`, `string`, `array`). */
+function describeValue(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return `a ${typeof v}`;
+}
+
+/** The identity of a record: its encodedKey, else its id, else a hash of its JSON. */
+function recordKey(r: Record<string, unknown>): string {
+  const k = r.encodedKey;
+  if (typeof k === "string" && k.length <= 64) return `k:${k}`;
+  const id = r.id;
+  if ((typeof id === "string" && id.length <= 64) || typeof id === "number") return `i:${String(id)}`;
+  let text: string;
+  try {
+    text = JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ?? "";
+  } catch {
+    text = inspect(r, { depth: 4 });
+  }
+  return `h:${createHash("sha1").update(text).digest("base64")}`;
 }
 
 const handOver = new WeakSet<object>();
