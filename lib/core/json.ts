@@ -5,15 +5,36 @@
  * {@link RawNumber} holding their source text.
  */
 
-const SENTINEL = "\u0001\u0002mambu-ts-num:";
+import { MambuTsError } from "./errors";
 
-/** A JSON number kept as its exact source text (e.g. `1.50`, `123456789012345678`). */
+/** The grammar of a JSON number (RFC 8259): what a {@link RawNumber} may hold. */
+const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+
+/** Set while the parser makes RawNumbers of number tokens JSON.parse has already accepted. */
+let trusted = false;
+
+/**
+ * A JSON number kept as its exact source text (e.g. `1.50`, `123456789012345678`).
+ *
+ * `text` is always a JSON number (the constructor refuses anything else), and {@link stringifyExact}
+ * writes it as a number; a string, whatever it holds, is always written as a string.
+ */
 export class RawNumber {
+  /** The number's text, exactly as in the JSON it came from (or as given). */
+  readonly text: string;
+
   /** Prints as the number it is (`1.50`). */
   [Symbol.for("nodejs.util.inspect.custom")](_d: number, o: { stylize: (s: string, st: string) => string }): string {
     return o.stylize(this.text, "number");
   }
-  constructor(readonly text: string) {}
+
+  /** @throws MambuTsError when `text` is not a JSON number (`1.50`, `-2`, `1e3`; not `01`, `.5`, `1-2`). */
+  constructor(text: string) {
+    if (!trusted && (typeof text !== "string" || !JSON_NUMBER.test(text))) {
+      throw new MambuTsError(`RawNumber: ${JSON.stringify(String(text).slice(0, 40))} is not a JSON number`);
+    }
+    this.text = text;
+  }
   /** The number as a double (may round; use `text` or `Decimal` for exactness). */
   valueOf(): number {
     return Number(this.text);
@@ -21,29 +42,48 @@ export class RawNumber {
   toString(): string {
     return this.text;
   }
-  /** In exact serialisation the source text is written back; elsewhere, a JS number. */
-  toJSON(): unknown {
-    return exactDepth > 0 ? SENTINEL + this.text : Number(this.text);
+  /**
+   * For `JSON.stringify`: the number as a double (may round). {@link stringifyExact} does not call
+   * this: it writes `text` itself.
+   */
+  toJSON(): number {
+    return Number(this.text);
   }
 }
 
-let exactDepth = 0;
+/** A RawNumber of a number token the JSON parser accepted (not checked again). */
+function rawNumberOf(text: string): RawNumber {
+  trusted = true;
+  const r = new RawNumber(text);
+  trusted = false;
+  return r;
+}
 
 /**
- * Whether a JSON number token `text[start, end)` is one a double does not reproduce as written: an
- * exponent, more than 15 significant digits (leading zeros, sign and dot aside), or a fraction
- * ending in zero (`1.50`).
+ * Whether a JSON number token `text[start, end)` is one a double does not give back as written
+ * (`JSON.stringify(JSON.parse(token)) !== token`): an exponent, more than 15 significant digits
+ * (leading zeros, sign and dot aside), a fraction ending in zero (`1.50`), a negative zero (`-0`),
+ * 22 or more integer digits (≥ 1e21, which a double prints with an exponent) or six or more zeros
+ * after `0.` (< 1e-6, likewise).
  */
 function isUnsafeNumber(text: string, start: number, end: number): boolean {
-  let dot = false;
+  let dot = -1;
   let significant = 0;
+  let firstSignificant = -1;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === 101 /* e */ || c === 69 /* E */) return true;
-    if (c === 46 /* . */) dot = true;
-    else if (c >= 48 && c <= 57 && (significant > 0 || c !== 48)) significant++;
+    if (c === 46 /* . */) dot = i;
+    else if (c >= 49 /* 1 */ && c <= 57) {
+      if (significant++ === 0) firstSignificant = i;
+    } else if (c === 48 /* 0 */ && significant > 0) significant++;
   }
-  return significant > 15 || (dot && text.charCodeAt(end - 1) === 48 /* 0 */);
+  if (significant > 15) return true;
+  if (dot >= 0 && text.charCodeAt(end - 1) === 48 /* 0 */) return true;
+  const negative = text.charCodeAt(start) === 45; /* - */
+  if (significant === 0) return negative; // -0
+  if ((dot >= 0 ? dot : end) - start - (negative ? 1 : 0) >= 22) return true;
+  return dot >= 0 && firstSignificant > dot + 6;
 }
 
 /** Whether `text[i]` (a `"`) is escaped by an odd run of backslashes before it. */
@@ -94,8 +134,8 @@ const ARRAY = 2;
 
 /**
  * Where the unsafe numbers of a valid JSON document are: the containers holding them (by path from
- * the root) and, in each, their keys or indices and source text, in document order. Numbers at the
- * top level (a document that is just a number) are left to `JSON.parse`, as before.
+ * the root) and, in each, their keys or indices and source text, in document order. (A document
+ * that is just a number is looked at by {@link parseJsonExact} itself.)
  *
  * One pass over the text: strings are skipped with `indexOf` (their content is never a number), and
  * only the characters between strings are looked at one by one. An object that repeats a key keeps
@@ -234,6 +274,10 @@ function setOwn(o: Record<string, unknown>, k: string | number, v: unknown): voi
  */
 export function parseJsonExact(text: string): unknown {
   const doc = JSON.parse(text) as unknown;
+  if (typeof doc === "number") {
+    const t = text.trim();
+    return isUnsafeNumber(t, 0, t.length) ? rawNumberOf(t) : doc;
+  }
   if (doc === null || typeof doc !== "object") return doc;
   const unsafe = findUnsafeNumbers(text);
   if (unsafe === undefined) return doc;
@@ -245,21 +289,133 @@ export function parseJsonExact(text: string): unknown {
         parent = doc as Record<string, unknown>;
         for (const k of box.path) parent = getOwn(parent, k) as Record<string, unknown>;
       }
-      setOwn(parent, u.key, new RawNumber(text.slice(u.start, u.end)));
+      setOwn(parent, u.key, rawNumberOf(text.slice(u.start, u.end)));
     }
   }
   return doc;
 }
 
-const SENTINEL_JSON = /"\\u0001\\u0002mambu-ts-num:(-?[0-9.eE+-]+)"/g;
-
-/** Serialises to JSON writing {@link RawNumber}s back as their exact source text. */
+/**
+ * Serialises to JSON as `JSON.stringify(value)` does (same `toJSON` calls, same output for every
+ * value), except that a {@link RawNumber} is written as its exact text — `1.50` stays `1.50`.
+ *
+ * The serialiser walks the value itself: a number is written only from a RawNumber (whose text the
+ * constructor has checked to be a JSON number) or a JavaScript number, and every string is quoted
+ * by `JSON.stringify`, so no string — from Mambu or from a user — can turn into a number or break
+ * the JSON. One pass, linear in the size of the output.
+ *
+ * Decimals are written as `JSON.stringify` writes them (their `toJSON`, a string); entities and
+ * value objects as their wire shape (`toJSON`). Cycles and BigInts throw a `TypeError`, as in
+ * `JSON.stringify`.
+ */
 export function stringifyExact(value: unknown): string {
-  exactDepth++;
-  try {
-    const s = JSON.stringify(value);
-    return s === undefined ? s : s.includes("mambu-ts-num:") ? s.replace(SENTINEL_JSON, "$1") : s;
-  } finally {
-    exactDepth--;
+  const w: Writer = { s: "", stack: [] };
+  return write(value, "", w) ? w.s : (undefined as unknown as string);
+}
+
+/**
+ * The text written so far (appending to one string is what V8 does fastest: no array of parts to
+ * join) and the containers being written (for cycles).
+ */
+interface Writer {
+  s: string;
+  stack: object[];
+}
+
+const quote = JSON.stringify as (s: string) => string;
+
+/** Quoted object keys with their colon, shared by every call (records repeat the same field names). */
+const quotedKeys = new Map<string, string>();
+function quoteKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = quote(k) + ":";
+    if (quotedKeys.size < 10000 && k.length <= 64) quotedKeys.set(k, q);
   }
+  return q;
+}
+
+/** `value.toJSON(key)` when `value` has one (as JSON.stringify calls it), else `value`. */
+function applyToJSON(value: object | bigint, key: string | number): unknown {
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  return typeof toJSON === "function" ? toJSON.call(value, typeof key === "number" ? String(key) : key) : value;
+}
+
+/**
+ * Appends the JSON text of `value`, found under `key`, with its `toJSON` applied; false when the
+ * value is left out (undefined, a function, a symbol), as JSON.stringify leaves it out.
+ */
+function write(value: unknown, key: string | number, w: Writer): boolean {
+  if (typeof value === "object" && value !== null) {
+    if (value instanceof RawNumber) {
+      w.s += value.text;
+      return true;
+    }
+    value = applyToJSON(value, key);
+  } else if (typeof value === "function" || typeof value === "bigint") value = applyToJSON(value, key);
+  switch (typeof value) {
+    case "string":
+      w.s += quote(value);
+      return true;
+    case "number":
+      w.s += Number.isFinite(value) ? String(value) : "null";
+      return true;
+    case "boolean":
+      w.s += value ? "true" : "false";
+      return true;
+    case "object":
+      if (value === null) w.s += "null";
+      else if (value instanceof RawNumber) w.s += value.text;
+      else if (Array.isArray(value)) writeArray(value, w);
+      else {
+        const proto = Object.getPrototypeOf(value);
+        if (proto !== Object.prototype && proto !== null) {
+          // boxed primitives are written as the primitive (JSON.stringify's [[NumberData]] etc.)
+          if (value instanceof Number) return write(Number(value), key, w);
+          if (value instanceof String) return write(String(value), key, w);
+          if (value instanceof Boolean) return write(Boolean.prototype.valueOf.call(value), key, w);
+          if (typeof BigInt === "function" && value instanceof BigInt) throw new TypeError("Do not know how to serialize a BigInt");
+        }
+        writeObject(value as Record<string, unknown>, w);
+      }
+      return true;
+    case "bigint":
+      throw new TypeError("Do not know how to serialize a BigInt");
+    default:
+      return false; // undefined, functions, symbols
+  }
+}
+
+function enter(value: object, w: Writer): void {
+  const stack = w.stack;
+  for (let i = 0; i < stack.length; i++) if (stack[i] === value) throw new TypeError("Converting circular structure to JSON");
+  stack.push(value);
+}
+
+function writeArray(value: unknown[], w: Writer): void {
+  enter(value, w);
+  const n = value.length;
+  w.s += "[";
+  for (let i = 0; i < n; i++) {
+    if (i > 0) w.s += ",";
+    if (!write(value[i], i, w)) w.s += "null";
+  }
+  w.s += "]";
+  w.stack.pop();
+}
+
+function writeObject(value: Record<string, unknown>, w: Writer): void {
+  enter(value, w);
+  const keys = Object.keys(value);
+  w.s += "{";
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const before = w.s;
+    w.s += first ? quoteKey(k) : "," + quoteKey(k);
+    if (write(value[k], k, w)) first = false;
+    else w.s = before; // left out: take the key back
+  }
+  w.s += "}";
+  w.stack.pop();
 }
