@@ -146,7 +146,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
         stderr: io.stderr,
       },
       session: async () => {
-        session ??= await openSession({ sandbox: !!o.sandbox, debugTo: debug ? io.stderr : undefined });
+        session ??= await openSession({ sandbox: !!o.sandbox, debugTo: debug ? io.stderr : undefined, retryTo: io.stderr });
         secrets = session.secrets();
         return session;
       },

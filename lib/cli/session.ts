@@ -5,7 +5,8 @@
  */
 import { mambuconfig } from "../config";
 import { MambuConnector } from "../transport";
-import type { TransportLogger } from "../transport";
+import type { RetryEvent, TransportLogger } from "../transport";
+import { mask } from "./exit";
 import type { Sandbox } from "../sandbox";
 
 /** An open connection; `close()` releases sockets and stops the sandbox. */
@@ -24,6 +25,11 @@ export interface SessionOptions {
   sandbox?: boolean;
   /** Where `--debug` request lines go (method, path, status, attempt; never credentials). */
   debugTo?: NodeJS.WritableStream;
+  /**
+   * Where to say that a request failed and is being retried (one line per retry, so that a
+   * refused connection is not ~16 s of silence); none: retries are silent.
+   */
+  retryTo?: NodeJS.WritableStream;
 }
 
 /** The demo tenant's API user of the embedded sandbox. */
@@ -44,15 +50,20 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   const logger: TransportLogger | undefined = opts.debugTo
     ? {
         debug: (msg) => void opts.debugTo!.write(`debug: ${msg}\n`),
-        warn: (msg) => void opts.debugTo!.write(`debug: ${msg}\n`),
+        // the retry line of `retryTo` says it already
+        warn: opts.retryTo ? undefined : (msg) => void opts.debugTo!.write(`debug: ${msg}\n`),
       }
     : undefined;
-  const connector = new MambuConnector({ logger });
+  const secrets = (): string[] => [mambuconfig.apipwd, mambuconfig.apikey].filter((s): s is string => !!s);
+  const onRetry = opts.retryTo
+    ? (e: RetryEvent): void => void opts.retryTo!.write(`${mask(retryLine(e), secrets())}\n`)
+    : undefined;
+  const connector = new MambuConnector({ logger, onRetry });
   let closed = false;
   return {
     connector,
     sandbox,
-    secrets: () => [mambuconfig.apipwd, mambuconfig.apikey].filter((s): s is string => !!s),
+    secrets,
     close: async () => {
       if (closed) return;
       closed = true;
@@ -64,6 +75,15 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
       }
     },
   };
+}
+
+/**
+ * The stderr line for a retry: `mambu: GET /api/clients failed (ECONNREFUSED: ...); retrying in
+ * 0.5 s (attempt 2 of 6)`.
+ */
+export function retryLine(e: RetryEvent): string {
+  const secs = Math.round(e.delayMs / 100) / 10;
+  return `mambu: ${e.method} ${e.url} failed (${e.reason}); retrying in ${secs} s (attempt ${e.attempt + 1} of ${e.attempts})`;
 }
 
 /** Points `mambuconfig` at a sandbox URL with the demo tenant's user (code overrides; the API key is dropped). */

@@ -270,6 +270,16 @@ describe("config", () => {
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     expect(r.stdout).toMatch(new RegExp(`^apiurl +https://\\*\\*\\*\\*@tenant\\.example\\.com +file ${h.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/\\.mambupy\\.rc$`, "m"));
   });
+
+  it("masks the whole userinfo when the password holds @ (up to the last @), in the table and in --json", async () => {
+    const r = await runMambu(["config"], { ...env, MAMBU_API_URL: `https://someone:${SECRET}@x@tenant.example.com` });
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    expect(r.stdout).not.toContain("@x@");
+    expect(r.stdout).toMatch(/^apiurl +https:\/\/\*\*\*\*@tenant\.example\.com +env MAMBU_API_URL$/m);
+    const json = await runMambu(["config", "--json"], { ...env, MAMBU_API_URL: `https://someone:${SECRET}@x@tenant.example.com` });
+    expect(json.stdout).not.toContain(SECRET);
+    expect((JSON.parse(json.stdout) as Array<{ key: string; value?: string }>).find((e) => e.key === "apiurl")?.value).toBe("https://****@tenant.example.com");
+  });
 });
 
 describe("errors and exit codes", () => {
@@ -292,6 +302,18 @@ describe("errors and exit codes", () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/Mambu error 2 \(HTTP 401\): INVALID_CREDENTIALS/);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
+  });
+
+  it("Mambu unreachable: one stderr line per retry (not silence), then exit 4", async () => {
+    const closed = await freePort();
+    const r = await runMambu(["list", "clients"], { ...env, MAMBU_API_URL: `http://127.0.0.1:${closed}`, MAMBU_API_RETRIES: "2" });
+    expect(r.code).toBe(4);
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^mambu: GET \/api\/clients\?\S* failed \(.*ECONNREFUSED.*\); retrying in \d+(\.\d)? s \(attempt 2 of 3\)$/);
+    expect(lines[1]).toMatch(/^mambu: GET \/api\/clients\?\S* failed \(.*ECONNREFUSED.*\); retrying in \d+(\.\d)? s \(attempt 3 of 3\)$/);
+    expect(lines[2]).toMatch(/^mambu: communication error: .*failed after 3 attempts: .*ECONNREFUSED/);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).not.toContain(SECRET);
   });
 
   it("Mambu unreachable: exit 4", async () => {

@@ -96,10 +96,10 @@ describe("pages that repeat or overrun", () => {
     mambu().get("/api/clients").query(true).times(50).reply(tenant(1000, windows, { offsetFrom: () => 0 }));
     const err = await MambuClient.getAll({ connector: testConnector({ apipagination: 50 }) }).then(
       () => undefined,
-      (e) => e,
+      (e) => e as MambuCommError,
     );
     expect(err).toBeInstanceOf(MambuCommError);
-    expect(err.message).toBe(
+    expect(err!.message).toBe(
       "bad page from Mambu: the page at offset 50 (limit 50) of GET /api/clients repeats the page at offset 0 (same first record: is the server ignoring offset?)",
     );
     expect(err).toMatchObject({ method: "GET", url: "/api/clients" });
@@ -126,10 +126,10 @@ describe("pages that repeat or overrun", () => {
     mambu().get("/api/clients").query(true).times(5).reply(tenant(100, [], { extra: 24 }));
     const err = await MambuClient.getAll({ limit: 12, connector: testConnector({ apipagination: 50 }) }).then(
       () => undefined,
-      (e) => e,
+      (e) => e as MambuCommError,
     );
     expect(err).toBeInstanceOf(MambuCommError);
-    expect(err.message).toBe("bad page from Mambu: the page at offset 0 (limit 12) of GET /api/clients has 36 records, more than the 12 asked for");
+    expect(err!.message).toBe("bad page from Mambu: the page at offset 0 (limit 12) of GET /api/clients has 36 records, more than the 12 asked for");
   });
 
   it("streaming stops at the overrun page: the consumer never sees more records than asked", async () => {
@@ -139,7 +139,7 @@ describe("pages that repeat or overrun", () => {
       for await (const c of MambuClient.getAll({ limit: 25, connector: testConnector({ apipagination: 10 }) })) seen.push(c.id as string);
     })().then(
       () => undefined,
-      (e) => e,
+      (e) => e as MambuCommError,
     );
     expect(err).toBeInstanceOf(MambuCommError);
     expect(seen).toEqual([]);
@@ -158,10 +158,10 @@ describe("records that are not JSON objects", () => {
     mambu().get("/api/clients").query({ offset: "3", limit: "3" }).reply(200, JSON.stringify(page2));
     const err = await MambuClient.getAll({ connector: testConnector({ apipagination: 3 }) }).then(
       () => undefined,
-      (e) => e,
+      (e) => e as MambuCommError,
     );
     expect(err).toBeInstanceOf(MambuCommError);
-    expect(err.message).toBe(
+    expect(err!.message).toBe(
       `bad page from Mambu: the page at offset 3 (limit 3) of GET /api/clients holds a record that is not a JSON object (record 2: ${shown})`,
     );
   });
