@@ -140,13 +140,17 @@ function usableTotal(total: unknown): number | undefined {
 
 /**
  * Checks each page of one walk before its records are handed over: a list, no longer than its
- * window, of JSON objects, not starting with a record that started an earlier page (what a server
- * ignoring `offset` sends). Remembers one short key per page (the first record's `encodedKey`, or
- * `id`, or a hash of it), so its memory grows with the number of pages, not of records.
+ * window, of JSON objects, not starting as an earlier page started (what a server ignoring
+ * `offset` sends: the same first two records, or the same first record for a one-record page).
+ * Remembers two short keys per page (from the `encodedKey`, or `id`, or a hash of the first
+ * records), so its memory grows with the number of pages, not of records.
  * @internal
  */
 export class PageGuard {
+  /** First record's key → offset of the page it started. */
   readonly #starts = new Map<string, number>();
+  /** First two records' keys → offset of the page they started. */
+  readonly #starts2 = new Map<string, number>();
 
   constructor(private readonly request?: { method: string; url: string }) {}
 
@@ -164,11 +168,13 @@ export class PageGuard {
     }
     if (items.length === 0) return;
     const key = recordKey(items[0] as Record<string, unknown>);
-    const earlier = this.#starts.get(key);
+    const key2 = items.length > 1 ? `${key}\n${recordKey(items[1] as Record<string, unknown>)}` : undefined;
+    const earlier = key2 !== undefined ? this.#starts2.get(key2) : this.#starts.get(key);
     if (earlier !== undefined) {
-      throw this.#fault(window, `repeats the page at offset ${earlier} (same first record: is the server ignoring offset?)`);
+      throw this.#fault(window, `repeats the page at offset ${earlier} (same first records: is the server ignoring offset?)`);
     }
-    this.#starts.set(key, window.offset);
+    if (!this.#starts.has(key)) this.#starts.set(key, window.offset);
+    if (key2 !== undefined && !this.#starts2.has(key2)) this.#starts2.set(key2, window.offset);
   }
 
   #fault(window: PageWindow, what: string): MambuCommError {

@@ -100,7 +100,7 @@ describe("pages that repeat or overrun", () => {
     );
     expect(err).toBeInstanceOf(MambuCommError);
     expect(err!.message).toBe(
-      "bad page from Mambu: the page at offset 50 (limit 50) of GET /api/clients repeats the page at offset 0 (same first record: is the server ignoring offset?)",
+      "bad page from Mambu: the page at offset 50 (limit 50) of GET /api/clients repeats the page at offset 0 (same first records: is the server ignoring offset?)",
     );
     expect(err).toMatchObject({ method: "GET", url: "/api/clients" });
     expect(windows).toEqual([[0, 50], [50, 50]]);
