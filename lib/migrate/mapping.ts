@@ -7,6 +7,7 @@
  */
 import { RawNumber, parseJsonExact } from "../core/json";
 import { definition, FieldSpec } from "../generated/schema";
+import { checkAmount, checkDecimal, checkInteger } from "./numbers";
 import type { CustomFieldRef, ReferenceData } from "./tenant";
 import type { FieldMapSpec, Problem } from "./types";
 import type { SourceRow } from "./sources";
@@ -254,7 +255,6 @@ export function compileBlock(block: BlockSpec, map: FieldMapSpec | undefined, de
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const NAIVE_RE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?$/;
 const ZONED_RE = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 
 /** Whether `s` is a real calendar date `YYYY-MM-DD`. */
 export function isCalendarDate(s: string): boolean {
@@ -286,15 +286,7 @@ export function toDateTime(s: string, offset: string | undefined): { value: stri
   return { value: `${date}T${time}${offset === "Z" ? "+00:00" : offset}` };
 }
 
-/** Checks an amount's text: a plain decimal with at most `decimals` decimals. */
-export function checkAmount(s: string, decimals: number, positive = false): string | undefined {
-  if (!DECIMAL_RE.test(s)) return `expected an amount like 1500.00 (digits, one dot), got "${s}"`;
-  const frac = s.split(".")[1] ?? "";
-  if (frac.length > decimals) return `"${s}" has more than ${decimals} decimals`;
-  if (positive && !/[1-9]/.test(s.replace(/^-/, ""))) return `the amount must be positive, got "${s}"`;
-  if (positive && s.startsWith("-")) return `the amount must be positive, got "${s}"`;
-  return undefined;
-}
+export { checkAmount } from "./numbers";
 
 type Conv = { value: unknown } | { error: string };
 
@@ -330,15 +322,13 @@ function convertNative(rule: FieldRule & { kind: { type: "native" } }, s: string
       }
       return { value: s };
     case "decimal": {
-      if (rule.kind.amount) {
-        const e = checkAmount(s, ctx.amountDecimals);
-        if (e) return { error: e };
-      } else if (!DECIMAL_RE.test(s)) return { error: `expected a number (digits, one dot), got "${s}"` };
-      return { value: new RawNumber(s) };
+      const e = rule.kind.amount ? checkAmount(s, ctx.amountDecimals) : checkDecimal(s);
+      return e ? { error: e } : { value: new RawNumber(s) };
     }
-    case "integer":
-      if (!/^-?\d+$/.test(s) || !Number.isSafeInteger(Number(s))) return { error: `expected a whole number, got "${s}"` };
-      return { value: Number(s) };
+    case "integer": {
+      const e = checkInteger(s);
+      return e ? { error: e } : { value: Number(s) };
+    }
     case "boolean":
       if (/^(true|yes|1)$/i.test(s)) return { value: true };
       if (/^(false|no|0)$/i.test(s)) return { value: false };
@@ -365,8 +355,10 @@ function convertNative(rule: FieldRule & { kind: { type: "native" } }, s: string
 function convertCustom(field: CustomFieldRef | undefined, s: string): Conv | { link: string } {
   if (!field) return { value: s };
   switch (field.type) {
-    case "NUMBER":
-      return DECIMAL_RE.test(s) ? { value: s } : { error: `custom field ${field.id} is a NUMBER, got "${s}"` };
+    case "NUMBER": {
+      const e = checkDecimal(s, `custom field ${field.id} is a NUMBER`);
+      return e ? { error: e } : { value: s };
+    }
     case "CHECKBOX":
       if (/^(true|yes|1)$/i.test(s)) return { value: "TRUE" };
       if (/^(false|no|0)$/i.test(s)) return { value: "FALSE" };
@@ -397,16 +389,20 @@ function convertSpecial(t: SpecialType, s: string, rule: FieldRule, ctx: MapCont
         return { error: `expected a JSON list of ids or ids separated by "${rule.split ?? ";"}", got ${s.slice(0, 40)}` };
       }
       return { value: s.split(rule.split ?? ";").map((x) => x.trim()).filter((x) => x !== "") };
-    case "integer":
-      return /^\d+$/.test(s) && Number(s) > 0 ? { value: Number(s) } : { error: `expected a positive whole number, got "${s}"` };
+    case "integer": {
+      const e = checkInteger(s, true);
+      return e ? { error: e } : { value: Number(s) };
+    }
     case "date":
       return isCalendarDate(s) ? { value: s } : { error: `expected a date (YYYY-MM-DD), got "${s}"` };
     case "amount": {
       const e = checkAmount(s, ctx.amountDecimals);
       return e ? { error: e } : { value: new RawNumber(s) };
     }
-    case "decimal":
-      return DECIMAL_RE.test(s) ? { value: new RawNumber(s) } : { error: `expected a number, got "${s}"` };
+    case "decimal": {
+      const e = checkDecimal(s, "expected a number");
+      return e ? { error: e } : { value: new RawNumber(s) };
+    }
   }
 }
 

@@ -25,6 +25,10 @@ export interface SourceRow {
   raw: { kind: "csv"; fields: string[] } | { kind: "jsonl"; text: string };
   /** A problem with the row's shape (wrong number of fields), reported by validation. */
   shapeProblem?: string;
+  /** The column the shape problem most likely comes from (a number split by its thousands separator). */
+  shapeColumn?: string;
+  /** More fields than the header: the cells after an unquoted separator are shifted, so none is trusted. */
+  misaligned?: boolean;
 }
 
 /** The shape of a source file, kept to write rows back in the same format. */
@@ -257,6 +261,11 @@ export interface ReadOptions {
   delimiter?: string;
   /** Receives the file's layout once known (header, delimiter, line ending, BOM). */
   onLayout?: (layout: SourceLayout) => void;
+  /**
+   * Receives each JSON lines row that is not JSON, and reading goes on (every bad line is reported);
+   * without it, the first one throws. CSV structure errors (quotes) always throw.
+   */
+  onError?: (e: SourceError) => void;
 }
 
 /** Reads a source file row by row, in constant memory (chunks of 64 KiB). */
@@ -264,7 +273,7 @@ export async function* readSource(opts: ReadOptions): AsyncGenerator<SourceRow> 
   const format = opts.format ?? formatOf(opts.path);
   const shown = opts.shownAs ?? opts.path;
   if (format === "jsonl") {
-    yield* readJsonLines(opts.source, opts.path, shown, opts.onLayout);
+    yield* readJsonLines(opts.source, opts.path, shown, opts.onLayout, opts.onError);
     return;
   }
   const delimiter = opts.delimiter ?? ",";
@@ -289,7 +298,17 @@ export async function* readSource(opts: ReadOptions): AsyncGenerator<SourceRow> 
       if (i < rec.fields.length) values[h] = rec.fields[i];
     });
     const row: SourceRow = { source: opts.source, file: shown, line: rec.line, values, columns: index, raw: { kind: "csv", fields: rec.fields } };
-    if (rec.fields.length !== header.length) row.shapeProblem = `expected ${header.length} fields (as the header), got ${rec.fields.length}`;
+    if (rec.fields.length !== header.length) {
+      row.shapeProblem = `expected ${header.length} fields (as the header), got ${rec.fields.length}`;
+      if (rec.fields.length > header.length) {
+        row.misaligned = true;
+        const split = delimiter === "," ? thousandsSplit(rec.fields, rec.fields.length - header.length) : undefined;
+        if (split) {
+          row.shapeProblem += `: "${split.text}" looks like a number with a thousands separator (write ${split.text.replace(/,/g, "")}, or quote the cell)`;
+          row.shapeColumn = header[split.index];
+        } else row.shapeProblem += ` (a "${delimiter}" inside a value? quote that cell)`;
+      }
+    }
     return row;
   };
   const stream = createReadStream(opts.path, { encoding: "utf8", highWaterMark: 64 * 1024 });
@@ -304,6 +323,48 @@ export async function* readSource(opts: ReadOptions): AsyncGenerator<SourceRow> 
     if (row) yield row;
   }
   if (!header) throw new SourceError(shown, 1, 1, "the file is empty (a CSV source needs a header line)");
+}
+
+/**
+ * A number written with thousands separators and left unquoted, so that the CSV split it into
+ * several fields (`13,000.00` → `13` and `000.00`): its text and the index of its first field.
+ * `extra` is how many fields the row has beyond the header.
+ */
+function thousandsSplit(fields: readonly string[], extra: number): { text: string; index: number } | undefined {
+  for (let i = 0; i + extra < fields.length; i++) {
+    if (!/^-?\d{1,3}$/.test(fields[i])) continue;
+    const groups = fields.slice(i + 1, i + 1 + extra);
+    if (groups.every((g, k) => (k === extra - 1 ? /^\d{3}(\.\d+)?$/ : /^\d{3}$/).test(g))) return { text: [fields[i], ...groups].join(","), index: i };
+  }
+  return undefined;
+}
+
+/**
+ * Why a JSON line does not parse, and where (0-based): a number with a leading zero (`046`), a
+ * number with thousands separators (`13,000.00`), or the parser's own message.
+ */
+export function describeJsonError(line: string, message: string): { at: number; reason: string } {
+  const m = /position (\d+)/.exec(message);
+  const generic = { at: m ? Number(m[1]) : 0, reason: `invalid JSON: ${message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, "")}` };
+  if (!m) return generic;
+  const isNum = (c: string | undefined): boolean => c !== undefined && /[0-9.eE+-]/.test(c);
+  let start = Number(m[1]);
+  if (!/\d/.test(line[start] ?? "")) return generic;
+  while (start > 0 && isNum(line[start - 1])) start--;
+  let end = Number(m[1]);
+  while (end < line.length && isNum(line[end])) end++;
+  const num = line.slice(start, end);
+  if (line[start - 1] === "," && /\d/.test(line[start - 2] ?? "")) {
+    let from = start - 1;
+    while (from > 0 && /[\d,]/.test(line[from - 1])) from--;
+    if (line[from - 1] === "-") from--;
+    const text = line.slice(from, end);
+    return { at: from, reason: `invalid JSON: ${text} looks like a number with a thousands separator (write ${text.replace(/,/g, "")}, or quote it)` };
+  }
+  if (/^-?0\d/.test(num)) {
+    return { at: start, reason: `invalid JSON: the number ${num} has a leading zero (write ${num.replace(/^(-?)0+(?=\d)/, "$1")}, or quote it: "${num}")` };
+  }
+  return generic;
 }
 
 /** Flattens a parsed JSON object into dotted keys; scalars become their exact text. */
@@ -325,7 +386,7 @@ function flatten(obj: Record<string, unknown>, prefix: string, out: Record<strin
   }
 }
 
-async function* readJsonLines(source: string, path: string, shown: string, onLayout?: (l: SourceLayout) => void): AsyncGenerator<SourceRow> {
+async function* readJsonLines(source: string, path: string, shown: string, onLayout?: (l: SourceLayout) => void, onError?: (e: SourceError) => void): AsyncGenerator<SourceRow> {
   onLayout?.({ format: "jsonl" });
   let buf = "";
   let line = 0;
@@ -334,15 +395,19 @@ async function* readJsonLines(source: string, path: string, shown: string, onLay
     const t = text.endsWith("\r") ? text.slice(0, -1) : text;
     if (t.trim() === "") return undefined;
     let parsed: unknown;
+    const bad = (column: number, reason: string): undefined => {
+      const e = new SourceError(shown, n, column, reason);
+      if (!onError) throw e;
+      onError(e);
+      return undefined;
+    };
     try {
       parsed = parseJsonExact(t);
     } catch (e) {
-      const m = /position (\d+)/.exec((e as Error).message);
-      throw new SourceError(shown, n, m ? Number(m[1]) + 1 : 1, `invalid JSON: ${(e as Error).message}`);
+      const d = describeJsonError(t, (e as Error).message);
+      return bad(d.at + 1, d.reason);
     }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-      throw new SourceError(shown, n, 1, "each line must be a JSON object");
-    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return bad(1, "each line must be a JSON object");
     const values: Record<string, string> = {};
     flatten(parsed as Record<string, unknown>, "", values);
     const columns: Record<string, number> = {};

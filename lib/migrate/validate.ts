@@ -70,8 +70,9 @@ export function sumDecimals(values: readonly string[]): string {
 async function readAll(plan: Plan, source: SourceName, layouts: Map<string, SourceLayout>, problems: Problem[]): Promise<SourceRow[]> {
   const rows: SourceRow[] = [];
   for (const f of plan.files.filter((x) => x.source === source)) {
+    const onError = (e: SourceError): void => void problems.push({ file: e.file, line: e.line, column: e.column, message: e.reason });
     try {
-      for await (const row of readSource({ source, path: f.path, shownAs: f.shown, format: f.format, delimiter: f.delimiter, onLayout: (l) => layouts.set(f.shown, l) })) {
+      for await (const row of readSource({ source, path: f.path, shownAs: f.shown, format: f.format, delimiter: f.delimiter, onLayout: (l) => layouts.set(f.shown, l), onError })) {
         rows.push(row);
       }
     } catch (e) {
@@ -85,7 +86,14 @@ async function readAll(plan: Plan, source: SourceName, layouts: Map<string, Sour
 /** Contract problems of a body, located at the cells of the rules that produce the fields. */
 function contractProblems(block: CompiledBlock, body: Rec, row: SourceRow, skipRequired: string[] = [], reported: readonly Problem[] = []): Problem[] {
   if (!block.spec.resource || !block.spec.definition) return [];
-  const found = validateAgainst(block.spec.resource, { type: "object", ref: block.spec.definition }, plain(body), { path: "body" });
+  let json: unknown;
+  try {
+    json = plain(body);
+  } catch (e) {
+    // the cells are checked before they become numbers, so this is a bug; still, a message at the row
+    return [{ file: row.file, line: row.line, message: `the row cannot be written as JSON (${(e as Error).message})`, row }];
+  }
+  const found = validateAgainst(block.spec.resource, { type: "object", ref: block.spec.definition }, json, { path: "body" });
   const out: Problem[] = [];
   for (const text of found) {
     const m = /^body\.([^:]+): (.*)$/.exec(text);
@@ -107,6 +115,7 @@ function contractProblems(block: CompiledBlock, body: Rec, row: SourceRow, skipR
 }
 
 function rowProblem(row: SourceRow, message: string, column?: string): Problem {
+  if (column === undefined && message === row.shapeProblem) column = row.shapeColumn;
   return { file: row.file, line: row.line, column: column ? row.columns[column] : undefined, columnName: column, message, row };
 }
 
@@ -521,6 +530,13 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
       }
     }
     for (const loan of u.loans) if (loan.holderType === "CLIENT" && u.kind === "group") problems.push(rowProblem(loan.row, `loan ${loan.id}: holder "${loan.holderId}" is a group`));
+  }
+
+  // ---- rows split by an unquoted separator: their cells are shifted, so only the shape is reported
+  if (problems.some((p) => p.row?.misaligned)) {
+    const kept = problems.filter((p) => !p.row?.misaligned || p.message === p.row.shapeProblem);
+    problems.length = 0;
+    for (const p of kept) problems.push(p);
   }
 
   // ---- invalid rows → their units

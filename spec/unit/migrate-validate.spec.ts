@@ -222,6 +222,66 @@ describe("validation errors: every broken row, with file, line and column, at on
   });
 });
 
+describe("numbers a legacy export writes badly: a message at the cell, never a crash", () => {
+  // every numeric kind of cell: native amounts, decimals and integers, custom NUMBER fields (standard
+  // and grouped sets), schedule specials, transaction amounts; and a thousands separator left unquoted
+  const broken: Array<[string, string, string]> = [
+    ["loans.csv", "L30,C3,,FLAT-MICRO,08703.00,36,3,,,", 'loans.csv:6:5 (amount): loanAmount: "08703.00" has a leading zero (write 8703.00)'],
+    ["loans.csv", "L31,C3,,FLAT-MICRO,1000.00,046,3,,,", 'loans.csv:7:6 (rate): interestSettings.interestRate: "046" has a leading zero (write 46)'],
+    ["loans.csv", "L32,C3,,FLAT-MICRO,1000.00,36,03,,,", 'loans.csv:8:7 (n): scheduleSettings.repaymentInstallments: "03" has a leading zero (write 3)'],
+    ["loans.csv", "L33,C3,,FLAT-MICRO,13,000.00,36,3,,,", 'loans.csv:9:5 (amount): expected 10 fields (as the header), got 11: "13,000.00" looks like a number with a thousands separator (write 13000.00, or quote the cell)'],
+    ["loans.csv", "L34,C3,,FLAT-MICRO,1,234,567.00,36,3,,,", 'loans.csv:10:5 (amount): expected 10 fields (as the header), got 12: "1,234,567.00" looks like a number with a thousands separator (write 1234567.00, or quote the cell)'],
+    ["loans.csv", "L35,C3,,FLAT-MICRO,-0.00,36,3,,,", "loans.csv:11:5 (amount): loanAmount must be positive, got -0.00"],
+    ["clients.csv", "C40,Eva,Diaz,FEMALE,1978-01-01,CCAZ,a.alas,045,,", 'clients.csv:5:8 (age): _OtherDetails.Age: "045" has a leading zero (write 45)'],
+    ["clients.csv", "C41,Eva,Diaz,FEMALE,1978-01-01,CCAZ,a.alas,,Land,0965000.50", 'clients.csv:6:10 (asset_value): _Assets[0].ASSETVALUE: "0965000.50" has a leading zero (write 965000.50)'],
+    ["clients.csv", "C42,Eva,Diaz,FEMALE,19780101,CCAZ,a.alas,,,", 'clients.csv:7:5 (birth): birthDate: expected a date (YYYY-MM-DD), got "19780101"'],
+    ["schedules.csv", "L3,02,2025-05-01,01500.00", 'schedules.csv:4:2 (no): number: "02" has a leading zero (write 2)'],
+    ["schedules.csv", "L3,3,2025-06-01,01500.00", 'schedules.csv:5:4 (principal): principal: "01500.00" has a leading zero (write 1500.00)'],
+    ["repayments.csv", "R40,L1,2025-02-11,0500.00", 'repayments.csv:5:4 (amount): amount: "0500.00" has a leading zero (write 500.00)'],
+    ["fees.csv", "L1,2025-03-05,,007.50", 'fees.csv:4:4 (amount): amount: "007.50" has a leading zero (write 7.50)'],
+  ];
+
+  it("reports each cell with file, line and column", async () => {
+    const extra: Record<string, string[]> = {};
+    for (const [file, row] of broken) (extra[file] ??= []).push(row);
+    const dir = planDir(extra);
+    const book = await buildBook(loadPlan(join(dir, "plan.yaml")), opts);
+    const got = texts(dir, book.problems);
+    for (const [, , expected] of broken) expect(got).toContain(expected);
+    // the cells of a row split by an unquoted separator are not trusted: only the shape is reported
+    expect(got.filter((g) => /^loans\.csv:(9|10):/.test(g))).toHaveLength(2);
+  });
+
+  it("with skipInvalid, leaves those units out and migrates the rest", async () => {
+    const dir = planDir({ "loans.csv": ["L30,C3,,FLAT-MICRO,08703.00,046,3,,,"] });
+    const book = await buildBook(loadPlan(join(dir, "plan.yaml")), { ...opts, skipInvalid: true });
+    expect(texts(dir, book.problems)).toEqual([
+      'loans.csv:6:5 (amount): loanAmount: "08703.00" has a leading zero (write 8703.00)',
+      'loans.csv:6:6 (rate): interestSettings.interestRate: "046" has a leading zero (write 46)',
+    ]);
+    expect(book.units.map((u) => u.key)).toEqual(["client:C1", "client:C2", "client:EXT1", "group:G1"]);
+  });
+
+  it("reports every JSON lines row that is not JSON, with the column of the bad number", async () => {
+    const plan = PLAN.replace("groups: { file: groups.csv }", "groups: { file: groups.jsonl }");
+    const dir = planDir({}, plan);
+    writeFileSync(
+      join(dir, "groups.jsonl"),
+      ['{"id":"G1","name":"Grupo","members":"C1;C2"}', '{"id":"G2","name":"Otro","members":"C3","score":046}', '{"id":"G3","name":"Mas","members":"C3","amount":13,000.00}', '{"id":"G4","name":"Fin","members":"C3","amount":08703.00}'].join("\n") + "\n",
+    );
+    const err = await buildBook(loadPlan(join(dir, "plan.yaml")), opts).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(PlanError);
+    expect(texts(dir, (err as PlanError).problems)).toEqual([
+      "groups.jsonl:2:49: invalid JSON: the number 046 has a leading zero (write 46, or quote it: \"046\")",
+      "groups.jsonl:3:49: invalid JSON: 13,000.00 looks like a number with a thousands separator (write 13000.00, or quote it)",
+      "groups.jsonl:4:49: invalid JSON: the number 08703.00 has a leading zero (write 8703.00, or quote it: \"08703.00\")",
+    ]);
+  });
+});
+
 describe("plan-level problems", () => {
   it("lists unknown fields, custom fields the tenant lacks and missing columns at once", async () => {
     const plan = PLAN.replace("firstName: first", "firstname: first\n    _Nope.x: first\n    _OtherDetails.Height: first\n    _Assets.ASSETYPE: asset\n    middleName: middle");
