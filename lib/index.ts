@@ -2,7 +2,7 @@
  * mambu-ts: a TypeScript, ActiveRecord-style ORM for the Mambu core-banking API v2 (a port of
  * MambuPy). Public exports only.
  */
-export { default as Decimal } from "decimal.js";
+export { Decimal } from "./core/money";
 export { DateTime } from "luxon";
 
 export { mambuconfig, MambuConfig } from "./config";

@@ -4,10 +4,10 @@
  * luxon `DateTime` keeping the offset Mambu sent, `date` → `DateTime` at midnight UTC that is
  * written back as `YYYY-MM-DD`. Strings stay strings ("00123" stays "00123").
  */
-import Decimal from "decimal.js";
 import { DateTime, FixedOffsetZone } from "luxon";
 import type { FieldSpec } from "../generated/schema";
 import { MambuTsError } from "./errors";
+import { Decimal } from "./money";
 import { RawNumber } from "./json";
 
 /** The scalar kinds the ORM converts. */
@@ -71,12 +71,25 @@ function fastWireDateTime(s: string): DateTime | undefined {
   return DateTime.fromMillis(ts, { zone: FixedOffsetZone.instance(offset) });
 }
 
-/** A wire date-time string → DateTime in the offset it was sent with (invalid text stays as is). */
-export function parseWireDateTime(s: string): DateTime | string {
+/** Two probe zones (+00:01, +00:02): a date-time text parsed in both keeps one offset only if it carries its own. */
+const PROBE_A = FixedOffsetZone.instance(1);
+const PROBE_B = FixedOffsetZone.instance(2);
+
+/**
+ * A wire date-time string → DateTime in the offset it was sent with (invalid text stays as is).
+ *
+ * One sent without an offset (`2021-03-09T13:37:50`) is placed in `naiveOffset()` — the tenant's
+ * or the entity's offset, as for naive values a user gives — and, when that is unknown too, stays
+ * the text it was: never the machine's zone.
+ */
+export function parseWireDateTime(s: string, naiveOffset?: OffsetSource): DateTime | string {
   const fast = fastWireDateTime(s);
   if (fast !== undefined) return fast;
-  const dt = DateTime.fromISO(s, { setZone: true });
-  return dt.isValid ? dt : s;
+  const dt = DateTime.fromISO(s, { zone: PROBE_A, setZone: true });
+  if (!dt.isValid) return s;
+  if (dt.offset !== 1 || DateTime.fromISO(s, { zone: PROBE_B, setZone: true }).offset !== 2) return dt;
+  const offset = naiveOffset?.();
+  return offset ? DateTime.fromISO(s, { zone: zoneFor(offset) }) : s;
 }
 
 /** A wire date string (`YYYY-MM-DD`) → DateTime at midnight UTC (invalid text stays as is). */
@@ -89,8 +102,11 @@ export function parseWireDate(s: string): DateTime | string {
   return dt.isValid ? dt : s;
 }
 
-/** Wire value → user value for a scalar kind. Values of an unexpected wire type are kept as sent. */
-export function hydrateScalar(kind: ScalarKind, raw: unknown): unknown {
+/**
+ * Wire value → user value for a scalar kind. Values of an unexpected wire type are kept as sent.
+ * `naiveOffset`: where a date-time sent without an offset is placed (see {@link parseWireDateTime}).
+ */
+export function hydrateScalar(kind: ScalarKind, raw: unknown, naiveOffset?: OffsetSource): unknown {
   if (raw === null || raw === undefined) return raw;
   switch (kind) {
     case "decimal":
@@ -105,7 +121,7 @@ export function hydrateScalar(kind: ScalarKind, raw: unknown): unknown {
       }
       return raw;
     case "datetime":
-      return typeof raw === "string" ? parseWireDateTime(raw) : raw;
+      return typeof raw === "string" ? parseWireDateTime(raw, naiveOffset) : raw;
     case "date":
       return typeof raw === "string" ? parseWireDate(raw) : raw;
     default:
@@ -194,7 +210,11 @@ export function toWireDecimal(value: unknown, field: string): RawNumber | number
     return value;
   }
   if (value instanceof RawNumber) return value;
-  if (typeof value === "string" && NUMERIC.test(value.trim())) return new RawNumber(new Decimal(value.trim()).toFixed());
+  if (typeof value === "string" && NUMERIC.test(value.trim())) {
+    const d = new Decimal(value.trim());
+    if (!d.isFinite()) throw new MambuTsError(`${field}: ${describe(value)} is not a finite amount`);
+    return new RawNumber(d.toFixed());
+  }
   throw new MambuTsError(`${field}: expected a Decimal, number or numeric string, got ${describe(value)}`);
 }
 
@@ -205,7 +225,7 @@ export function toWireInteger(value: unknown, field: string): number | RawNumber
   if (Decimal.isDecimal(value) && (value as Decimal).isInteger()) return new RawNumber((value as Decimal).toFixed());
   if (typeof value === "string" && /^-?\d+$/.test(value.trim())) {
     const n = Number(value);
-    return Number.isSafeInteger(n) ? n : new RawNumber(value.trim());
+    return Number.isSafeInteger(n) ? n : new RawNumber(BigInt(value.trim()).toString()); // "007…" → "7…": JSON has no leading zeros
   }
   throw new MambuTsError(`${field}: expected an integer, got ${describe(value)}`);
 }

@@ -1,4 +1,41 @@
-/** Currency facts used to show money: decimals of a currency's minor unit, and a record's currency. */
+/**
+ * Money: the `Decimal` class the library computes with (exact for Mambu amounts), the decimals of a
+ * currency's minor unit, and a record's currency.
+ */
+import DecimalJs from "decimal.js";
+
+/**
+ * Significant digits the exported {@link Decimal} computes with (decimal.js's default is 20, which
+ * rounds `12345678901234567890123.45 + 0.01` to `12345678901234567890000`). @internal
+ */
+export const DECIMAL_PRECISION = 100;
+
+/**
+ * decimal.js configured for money — the `Decimal` that mambu-ts exports, and the class of every
+ * Decimal it makes from what Mambu sends (amounts, rates, NUMBER custom fields, integers too long
+ * for a double).
+ *
+ * Exactness bound: `plus`, `minus` and `times` are exact whenever the exact result has at most
+ * 100 significant digits. So every sum or difference of up to a billion amounts below 10^80 with
+ * up to 10 decimals is exact (the result has at most 89 + 10 digits), and so is the product of two
+ * values of up to 50 significant digits each. Results with more digits, and those of `div`, `sqrt`,
+ * `pow` and the like that do not terminate, are rounded to 100 significant digits, half up
+ * (`ROUND_HALF_UP`): round money explicitly (`toDecimalPlaces(2)`) before sending it. `toString()`
+ * never uses exponent notation (`0.0000001`, not `1e-7`).
+ *
+ * A Decimal made by plain decimal.js (any configuration) is accepted wherever the library takes an
+ * amount: it is written with all its digits. Its own arithmetic keeps its own class's precision.
+ */
+export const Decimal: typeof DecimalJs = DecimalJs.clone({
+  precision: DECIMAL_PRECISION,
+  rounding: DecimalJs.ROUND_HALF_UP,
+  toExpNeg: -9e15,
+  toExpPos: 9e15,
+});
+/** An instance of {@link Decimal} (or of any decimal.js class). */
+export type Decimal = DecimalJs;
+
+// Currency facts used to show money.
 
 /** ISO 4217 currencies whose minor unit is not 2 digits. */
 const CURRENCY_DIGITS: Readonly<Record<string, number>> = {
