@@ -9,12 +9,12 @@
  * source of truth. A custom field id that collides with a native field or a method is not
  * flattened (it stays reachable through its set).
  */
-import Decimal from "decimal.js";
 import { DateTime } from "luxon";
-import { hasOwn, isPlainObject } from "./clone";
+import { getOwn, hasOwn, isPlainObject, setOwn } from "./clone";
 import { describe, parseWireDate, sameValue } from "./coerce";
 import { MambuTsError } from "./errors";
-import { RawNumber } from "./json";
+import { Decimal } from "./money";
+import { RawNumber, stringifyExact } from "./json";
 import { CF_NAMES, DIRTY, RAW, VALS } from "./symbols";
 import type { MambuStruct } from "./struct";
 
@@ -91,7 +91,7 @@ export function dehydrateCustomValue(path: string, v: unknown): unknown {
 
 function hydrateRow(raw: unknown, index: number, types: Map<string, CustomFieldType>): Row {
   const row: Row = {};
-  if (isPlainObject(raw)) for (const f in raw) row[f] = hydrateCustomValue(f, raw[f], types);
+  if (isPlainObject(raw)) for (const f in raw) setOwn(row, f, hydrateCustomValue(f, raw[f], types));
   rowOrigin.set(row, index);
   return row;
 }
@@ -112,11 +112,19 @@ export function liveSet(s: MambuStruct, key: string): Row | Row[] | undefined {
   if (Array.isArray(raw)) live = raw.map((r, i) => hydrateRow(r, i, types));
   else if (isPlainObject(raw)) {
     live = {};
-    for (const f in raw) live[f] = hydrateCustomValue(f, raw[f], types);
+    for (const f in raw) setOwn(live, f, hydrateCustomValue(f, raw[f], types));
   } else return raw as undefined;
   if (due !== undefined) delete due[key];
   (s[VALS] ??= Object.create(null) as Bag)[key] = live;
   return live;
+}
+
+/**
+ * Whether a value of an unexpected wire type kept as Mambu sent it (an object or a list where a
+ * string was due) is still what the wire holds, after the baseline was re-read (a new copy).
+ */
+function sameWireValue(v: unknown, r: unknown): boolean {
+  return typeof v === "object" && v !== null && (Array.isArray(v) || isPlainObject(v)) && typeof r === "object" && r !== null && stringifyExact(v) === stringifyExact(r);
 }
 
 function serialiseFields(path: string, live: Row, raw: unknown): Row {
@@ -125,8 +133,8 @@ function serialiseFields(path: string, live: Row, raw: unknown): Row {
   for (const f in live) {
     const v = live[f];
     if (v === undefined) continue;
-    const r = rawRow?.[f];
-    out[f] = r !== undefined && (v === r || sameValue(v, hydrateCustomValue(f, r))) ? r : dehydrateCustomValue(`${path}.${f}`, v);
+    const r = rawRow === undefined ? undefined : getOwn(rawRow, f);
+    setOwn(out, f, r !== undefined && (v === r || sameValue(v, hydrateCustomValue(f, r)) || sameWireValue(v, r)) ? r : dehydrateCustomValue(`${path}.${f}`, v));
   }
   return out;
 }
@@ -191,12 +199,13 @@ function fieldAccessor(key: string, f: string): Accessor {
   if (!acc) {
     acc = {
       get(this: MambuStruct) {
-        return (liveSet(this, key) as Row | undefined)?.[f];
+        const set = liveSet(this, key) as Row | undefined;
+        return set === undefined || set === null ? undefined : getOwn(set, f);
       },
       set(this: MambuStruct, v: unknown) {
         const set = liveSet(this, key) as Row | undefined;
         if (!set) throw new MambuTsError(`custom field set ${key} was removed; assign entity.${key} = { ${f}: ... } to add it back`);
-        set[f] = v;
+        setOwn(set, f, v);
       },
     };
     byField.set(f, acc);
@@ -213,12 +222,13 @@ function rowAccessor(key: string, f: string, i: number): Accessor {
   if (!acc) {
     acc = {
       get(this: MambuStruct) {
-        return (liveSet(this, key) as Row[] | undefined)?.[i]?.[f];
+        const row = (liveSet(this, key) as Row[] | undefined)?.[i];
+        return row === undefined || row === null ? undefined : getOwn(row, f);
       },
       set(this: MambuStruct, v: unknown) {
         const rows = liveSet(this, key) as Row[] | undefined;
         if (!rows?.[i]) throw new MambuTsError(`${key} has no row ${i}`);
-        rows[i][f] = v;
+        setOwn(rows[i], f, v);
       },
     };
     byRow[i] = acc;
@@ -226,11 +236,9 @@ function rowAccessor(key: string, f: string, i: number): Accessor {
   return acc;
 }
 
-/** The field names a raw row or standard set gets once typed (the keys of the typed copy). */
+/** The field names a raw row or standard set gets once typed (the keys of the typed copy: all of its own keys, `__proto__` too). */
 function typedKeys(raw: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  for (const f in raw) if (f !== "__proto__") out.push(f);
-  return out;
+  return Object.keys(raw);
 }
 
 /**

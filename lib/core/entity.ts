@@ -7,7 +7,7 @@ import { definition, findOperation, operation } from "../generated/schema";
 import { encodeSegment, MambuConnector } from "../transport";
 import type { MambuResponse, RequestOptions } from "../transport";
 import { Chain, chain } from "./chain";
-import { hasOwn } from "./clone";
+import { getOwn, hasOwn, isPlainObject, setOwn } from "./clone";
 import { isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
 import { MambuError, MambuTsError } from "./errors";
 import { parseJsonExact, stringifyExact } from "./json";
@@ -472,23 +472,33 @@ async function* mapPages<R, T>(pages: AsyncGenerator<R[], void, undefined>, f: (
   }
 }
 
-/** The wire state after applying operations to a baseline (what Mambu now holds). */
+/**
+ * The wire state after applying operations to a baseline (what Mambu now holds). Path segments are
+ * data (field ids from Mambu): they only ever name own members — a segment `__proto__` is a key like
+ * any other, never the way to an object's prototype.
+ */
 function patchedBaseline(raw: Bag, ops: PatchOperation[]): Bag {
   const doc = parseJsonExact(stringifyExact(raw)) as Bag;
   for (const op of ops) {
     const parts = op.path.split("/").slice(1);
     const last = parts.pop() as string;
-    let parent: Bag | unknown[] = doc;
-    for (const p of parts) parent = (parent as Bag)[p] as Bag;
+    let parent: Bag | unknown[] | undefined = doc;
+    for (const p of parts) {
+      const next = getOwn(parent as Bag, p);
+      parent = next !== null && typeof next === "object" ? (next as Bag) : undefined;
+      if (parent === undefined) break;
+    }
+    if (parent === undefined) continue; // nothing there to change (Mambu would have refused the path)
     if (op.op === "REMOVE") {
       if (Array.isArray(parent)) parent.splice(Number(last), 1);
       else delete (parent as Bag)[last];
     } else if (op.op === "ADD" && Array.isArray(parent)) {
       parent.splice(Number(last), 0, op.value);
-    } else if (op.op === "ADD" && parts.length === 0 && isCustomFieldKey(last) && (parent as Bag)[last] && typeof op.value === "object" && !Array.isArray(op.value)) {
-      Object.assign((parent as Bag)[last] as Bag, op.value);
+    } else if (op.op === "ADD" && parts.length === 0 && isCustomFieldKey(last) && isPlainObject(getOwn(parent, last)) && isPlainObject(op.value)) {
+      const set = getOwn(parent, last) as Bag;
+      for (const k of Object.keys(op.value)) setOwn(set, k, (op.value as Bag)[k]);
     } else {
-      (parent as Bag)[last] = op.value;
+      setOwn(parent as Bag, last, op.value);
     }
   }
   return doc;

@@ -5,6 +5,7 @@
  * {@link RawNumber} holding their source text.
  */
 
+import { setOwn } from "./clone";
 import { MambuTsError } from "./errors";
 
 /** The grammar of a JSON number (RFC 8259): what a {@link RawNumber} may hold. */
@@ -256,13 +257,9 @@ function findUnsafeNumbers(text: string): { containers: UnsafeContainer[] } | un
   return found === undefined ? undefined : { containers: found };
 }
 
-/** Own property read/write that also works for a key named `__proto__` (JSON.parse makes it an own property). */
-function getOwn(o: Record<string, unknown>, k: string | number): unknown {
+/** A member of a parsed container on the path to a number (own, also for a key `__proto__`). */
+function childOf(o: Record<string, unknown>, k: string | number): unknown {
   return k === "__proto__" ? Object.getOwnPropertyDescriptor(o, k)?.value : o[k];
-}
-function setOwn(o: Record<string, unknown>, k: string | number, v: unknown): void {
-  if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
-  else o[k] = v;
 }
 
 /**
@@ -287,7 +284,7 @@ export function parseJsonExact(text: string): unknown {
       if (u.overridden) continue;
       if (parent === undefined) {
         parent = doc as Record<string, unknown>;
-        for (const k of box.path) parent = getOwn(parent, k) as Record<string, unknown>;
+        for (const k of box.path) parent = childOf(parent, k) as Record<string, unknown>;
       }
       setOwn(parent, u.key, rawNumberOf(text.slice(u.start, u.end)));
     }

@@ -5,7 +5,7 @@
  * sets `REPLACE /_Set/1/field`, removed rows `REMOVE /_Set/1`, new rows `ADD /_Set/N`, a new set
  * `ADD /_Set [rows]`, a removed set `REMOVE /_Set`.
  */
-import { hasOwn, isPlainObject } from "./clone";
+import { hasOwn, isPlainObject, setOwn } from "./clone";
 import { isCustomFieldKey, liveSet, locateCustomField, originOfRow } from "./custom-fields";
 import { MambuTsError } from "./errors";
 import { stringifyExact } from "./json";
@@ -57,7 +57,7 @@ export function buildPatch(s: MambuStruct, opts: PatchOptions = {}): PatchOperat
       continue;
     }
     if (had && has && same(raw[k], wire[k])) continue;
-    if (specs[k]?.readOnly && (has || had)) {
+    if (hasOwn(specs, k) && specs[k].readOnly && (has || had)) {
       throw new MambuTsError(`${k} is read-only in Mambu and cannot be patched`);
     }
     if (had && has) ops.push({ op: "REPLACE", path, value: wire[k] });
@@ -112,7 +112,7 @@ function customSetOps(
       const has = hasOwn(after, f);
       if (had && has) {
         if (!same(before[f], after[f])) ops.push({ op: "REPLACE", path: p, value: after[f] });
-      } else if (has) added[f] = after[f];
+      } else if (has) setOwn(added, f, after[f]);
       else if (mayRemove(p)) ops.push({ op: "REMOVE", path: p });
     }
     if (Object.keys(added).length) ops.push({ op: "ADD", path: base, value: added });

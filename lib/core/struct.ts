@@ -11,16 +11,16 @@ import { DateTime } from "luxon";
 import { inspect } from "node:util";
 import { definition, FieldSpec } from "../generated/schema";
 import { mambuconfig } from "../config";
-import { cloneWire, hasOwn, isPlainObject } from "./clone";
+import { cloneWire, hasOwn, isPlainObject, setOwn } from "./clone";
 import {
-  dehydrateScalar, describe, formatWireDateTime, hydrateScalar, OffsetSource, ScalarKind, toWireDate,
+  dehydrateScalar, describe, formatWireDateTime, hydrateScalar, OffsetSource, parseWireDateTime, ScalarKind, toWireDate,
   toWireDateTime, toWireDecimal,
 } from "./coerce";
 import { MambuTsError } from "./errors";
 import { currencyDigits, currencyOf } from "./money";
 import { RawNumber } from "./json";
 import { CONN, DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
-import { absorbNewSets, customFieldSetToWire, forgetDueTypes, isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
+import { absorbNewSets, customFieldSetToWire, forgetDueTypes, isCustomFieldKey, liveSet, syncCustomFieldAccessors } from "./custom-fields";
 import { registeredValueObjectClass } from "./value-objects";
 
 type Bag = Record<string, unknown>;
@@ -219,6 +219,9 @@ export function hydrateField(spec: FieldSpec, raw: unknown, resource: string, ro
     case "any":
     case "binary":
       return cloneWire(raw);
+    case "datetime":
+      // a date-time sent without an offset takes the tenant's or the entity's, never the machine's zone
+      return typeof raw === "string" ? parseWireDateTime(raw, offsetSourceOf(root)) : raw;
     default:
       return hydrateScalar(spec.type as ScalarKind, raw);
   }
@@ -260,7 +263,15 @@ function isContainer(v: unknown): boolean {
   return typeof v === "object" && v !== null && !(v instanceof RawNumber) && !Decimal.isDecimal(v) && !DateTime.isDateTime(v) && !(v instanceof Date);
 }
 
-/** The exact wire object of a struct: untouched fields as read, changed ones converted. @internal */
+/** The spec of a field by name, never an inherited member of the specs object (`constructor`, `__proto__`). */
+function specOf(specs: Record<string, FieldSpec> | undefined, k: string): FieldSpec | undefined {
+  return specs !== undefined && hasOwn(specs, k) ? specs[k] : undefined;
+}
+
+/**
+ * The exact wire object of a struct: untouched fields as read, changed ones converted. Keys from
+ * Mambu are data: a key `__proto__` is written as an own key, like any other. @internal
+ */
 export function toWire(s: MambuStruct): Bag {
   absorbNewSets(s);
   const raw = s[RAW];
@@ -271,25 +282,25 @@ export function toWire(s: MambuStruct): Bag {
   for (const k in raw) {
     if (isCustomFieldKey(k)) {
       const w = customFieldSetToWire(s, k);
-      if (w !== undefined) out[k] = w;
+      if (w !== undefined) setOwn(out, k, w);
     } else if (vals !== undefined && hasOwn(vals, k)) {
       const v = vals[k];
       if (v === undefined) continue;
-      out[k] = dirty?.has(k) || isContainer(v) ? dehydrate(specs[k], v, k, s) : raw[k];
+      setOwn(out, k, dirty?.has(k) || isContainer(v) ? dehydrate(specOf(specs, k), v, k, s) : raw[k]);
     } else {
-      out[k] = raw[k];
+      setOwn(out, k, raw[k]);
     }
   }
   if (vals !== undefined) {
     for (const k in vals) {
       if (hasOwn(raw, k) || vals[k] === undefined) continue;
-      out[k] = isCustomFieldKey(k) ? customFieldSetToWire(s, k) : dehydrate(specs[k], vals[k], k, s);
+      setOwn(out, k, isCustomFieldKey(k) ? customFieldSetToWire(s, k) : dehydrate(specOf(specs, k), vals[k], k, s));
     }
   }
   for (const k of Object.keys(s)) {
     const v = (s as unknown as Bag)[k];
     if (v === undefined) delete out[k];
-    else out[k] = dehydrate(specs[k], v, k, s);
+    else setOwn(out, k, dehydrate(specOf(specs, k), v, k, s));
   }
   return out;
 }
@@ -316,7 +327,7 @@ export function dehydrate(spec: FieldSpec | undefined, v: unknown, path: string,
       if (fields && !hasOwn(fields, k) && !isCustomFieldKey(k)) {
         throw new MambuTsError(`${path}.${k}: unknown field (known: ${Object.keys(fields).slice(0, 12).join(", ")}${Object.keys(fields).length > 12 ? ", ..." : ""})`);
       }
-      out[k] = dehydrate(fields?.[k], x, `${path}.${k}`, s, resource);
+      setOwn(out, k, dehydrate(specOf(fields, k), x, `${path}.${k}`, s, resource));
     }
     return out;
   }
@@ -354,6 +365,23 @@ export function displayValue(v: unknown, key: string, currencyDecimals = 2): unk
   return v;
 }
 
+/**
+ * The value of a field for display, by name as it comes from the wire: own properties (unknown
+ * fields, custom field accessors) as they read; a custom field set whose name could not be an
+ * accessor (`__proto__`) from its live set; schema fields through the store (also those named like
+ * a method); an unknown field shadowed by a method (`toString`) as read. Never an inherited member.
+ */
+function shownField(s: MambuStruct, k: string): unknown {
+  if (hasOwn(s, k)) return (s as unknown as Bag)[k];
+  if (isCustomFieldKey(k)) return liveSet(s, k);
+  const cls = s.constructor as StructClass;
+  const spec = specOf(fieldSpecsOf(cls), k);
+  if (spec !== undefined) return getField(s, k, spec, cls.resource);
+  const vals = s[VALS];
+  if (vals !== undefined && hasOwn(vals, k)) return vals[k];
+  return hasOwn(s[RAW], k) ? s[RAW][k] : undefined;
+}
+
 /** Shared REPL rendering of structs and entities. @internal */
 export function inspectStruct(
   s: MambuStruct,
@@ -368,9 +396,9 @@ export function inspectStruct(
   const decimals = currencyDigits(currencyOf(root[RAW]) ?? currencyOf(s[RAW]));
   const names = new Set<string>([...Object.keys(s[RAW]), ...Object.keys(s[VALS] ?? {}), ...Object.keys(s)]);
   for (const k of names) {
-    const v = (s as unknown as Bag)[k];
+    const v = shownField(s, k);
     if (v === undefined) continue;
-    shown[k] = displayValue(v, k, decimals);
+    setOwn(shown, k, displayValue(v, k, decimals));
   }
   const body = insp(shown, { ...(options as object), depth: (options as unknown as { depth?: number | null }).depth == null ? 2 : ((options as unknown as { depth: number }).depth - 1) } as never);
   return `${label} ${body}`;
