@@ -1,4 +1,9 @@
 /** Jest: TypeScript through ts-jest; unit tests (nock) and end-to-end tests (sandbox on 127.0.0.1). */
+
+// The machine's zone must never leak into Mambu dates: every test runs in an unusual one. It is set
+// here, in the process that starts the workers (they inherit it): process.env.TZ set inside a test
+// file (spec/helpers/setup.ts) reaches only Jest's copy of the environment, not Date or Intl.
+process.env.TZ = "Pacific/Chatham";
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/spec"],
