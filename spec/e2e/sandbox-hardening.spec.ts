@@ -317,7 +317,8 @@ describe("bounded input", () => {
   });
 
   it("X-Sandbox-Fault is honoured only for callers that authenticate", async () => {
-    for (const headers of [{ Authorization: "" }, { Authorization: "Basic bm9ib2R5Om5vdGhpbmc=" }, { Authorization: "", apikey: "wrong" }]) {
+    const anonymous: Array<Record<string, string>> = [{ Authorization: "" }, { Authorization: "Basic bm9ib2R5Om5vdGhpbmc=" }, { Authorization: "", apikey: "wrong" }];
+    for (const headers of anonymous) {
       const r = await call(sb, "GET", "/branches", { headers: { ...headers, "X-Sandbox-Fault": "503" } });
       expect(r.status).toBe(401);
       expect(r.body).toEqual({ errors: [{ errorCode: 2, errorSource: "credentials", errorReason: "INVALID_CREDENTIALS" }] });
