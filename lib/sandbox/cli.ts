@@ -25,8 +25,10 @@ Options:
   --persist <file>        resume from <file> when it exists; save the state there on exit
   --help                  show this help
 
-Per-request faults: header X-Sandbox-Fault: 429 | 500..504 | drop | drop-after | slow[=ms] | latency=ms
-(comma-separated; retry-after=s, times=n). Point clients at it with
+Per-request faults (authenticated requests only): header X-Sandbox-Fault: 429 | 500..504 | drop |
+drop-after | slow[=ms] | latency=ms (comma-separated; retry-after=s, times=n).
+Limits: JSON bodies 1 MiB, uploads 50 MiB (413 above), JSON nesting 64 levels (400 deeper).
+Point clients at it with
 MAMBU_API_URL=http://127.0.0.1:7070 MAMBU_API_USER=demo MAMBU_API_PWD=demo
 `;
 

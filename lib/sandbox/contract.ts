@@ -5,6 +5,7 @@
  */
 import { DefinitionSpec, FieldSpec, definition, findOperation, operation, validateAgainst } from "../generated/schema";
 import { invalidParameters } from "./errors";
+import { ownValue } from "./safe-keys";
 
 /** Whether the schema has a definition (no throw). */
 export function hasDefinition(resource: string, name: string): boolean {
@@ -109,7 +110,7 @@ export function checkOffsets(resource: string, spec: FieldSpec, value: unknown, 
       }
       if (!fields) return undefined;
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        const r = walk(fields[k], x);
+        const r = walk(ownValue(fields, k) as FieldSpec | undefined, x); // a body key "constructor" is no spec
         if (r) return r;
       }
     }
