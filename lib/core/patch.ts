@@ -29,8 +29,13 @@ export interface PatchOptions {
   autodetectRemove?: boolean;
 }
 
+/** Whether two wire values are the same JSON (strings, numbers and booleans by value; others as written). */
 function same(a: unknown, b: unknown): boolean {
-  return a === b || stringifyExact(a) === stringifyExact(b);
+  if (a === b) return true;
+  const ta = typeof a;
+  const tb = typeof b;
+  if ((ta === "string" || ta === "number" || ta === "boolean") && (tb === "string" || tb === "number" || tb === "boolean")) return false;
+  return stringifyExact(a) === stringifyExact(b);
 }
 
 /** Computes the PATCH operations of an entity (empty when nothing changed). */
