@@ -19,10 +19,16 @@ const { parseJsonExact, RawNumber } = require(path.join(ROOT, "dist", "core", "j
 const { parseWireDate, parseWireDateTime } = require(path.join(ROOT, "dist", "core", "coerce"));
 const { DateTime } = require(path.join(ROOT, "node_modules", "luxon"));
 
-/** The parsers as they were before the fast path (lib/core/coerce.ts at 7dffa88). */
+/**
+ * The parsers as they were before the fast path (lib/core/coerce.ts at 7dffa88) — except that a
+ * date-time without an offset, given no tenant offset, now stays the text it was (it was placed in
+ * the machine's zone).
+ */
 function referenceDateTime(s) {
   const dt = DateTime.fromISO(s, { setZone: true });
-  return dt.isValid ? dt : s;
+  if (!dt.isValid) return s;
+  const naive = DateTime.fromISO(s, { zone: "UTC+1", setZone: true }).offset !== DateTime.fromISO(s, { zone: "UTC+2", setZone: true }).offset;
+  return naive ? s : dt;
 }
 function referenceDate(s) {
   const dt = DateTime.fromISO(s.length > 10 ? s.slice(0, 10) : s, { zone: "UTC" });
