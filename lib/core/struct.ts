@@ -239,24 +239,30 @@ export function offsetSourceOf(s: MambuStruct): OffsetSource {
   };
 }
 
-const OFFSET_AT_END = /T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:\d{2})$/;
+const OFFSET_AT_END = /T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:\d{2}|Z)$/;
 
+/** The UTC offset a date-time text ends with (`Z` is `+00:00`), if any. */
+function offsetAtEnd(v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const m = OFFSET_AT_END.exec(v);
+  return m ? (m[1] === "Z" ? "+00:00" : m[1]) : undefined;
+}
+
+/** The entity's own offset: that of its first top-level date-time that carries one. */
 function findOffset(raw: Bag): string | null {
   for (const k of ["creationDate", "lastModifiedDate", "approvedDate", "activationDate", "valueDate", "bookingDate"]) {
-    const v = raw[k];
-    if (typeof v === "string") {
-      const m = OFFSET_AT_END.exec(v);
-      if (m) return m[1];
-    }
+    const o = offsetAtEnd(getOwnValue(raw, k));
+    if (o) return o;
   }
-  for (const k in raw) {
-    const v = raw[k];
-    if (typeof v === "string") {
-      const m = OFFSET_AT_END.exec(v);
-      if (m) return m[1];
-    }
+  for (const k of Object.keys(raw)) {
+    const o = offsetAtEnd(raw[k]);
+    if (o) return o;
   }
   return null;
+}
+
+function getOwnValue(o: Bag, k: string): unknown {
+  return hasOwn(o, k) ? o[k] : undefined;
 }
 
 function isContainer(v: unknown): boolean {

@@ -187,6 +187,14 @@ describe("a date-time without an offset from the server takes the tenant's offse
     expect((loan.creationDate as DateTime).toISO()).toBe("2021-03-09T13:37:50.000+05:30");
   });
 
+  test("an entity whose date-times end in Z is at +00:00", () => {
+    const t = MambuLoan.fromWire({ id: "1", creationDate: "2021-03-09T13:37:50Z", lastModifiedDate: "2021-04-02T10:11:12" }, testConnector());
+    expect((t.lastModifiedDate as DateTime).toISO()).toBe("2021-04-02T10:11:12.000Z");
+    expect((t.lastModifiedDate as DateTime).offset).toBe(0);
+    t.approvedDate = "2021-04-03T09:00:00" as never;
+    expect(t.toJSON().approvedDate).toBe("2021-04-03T09:00:00+00:00");
+  });
+
   test("with no offset known, the text is kept as sent (no guessed instant)", () => {
     const c = MambuClient.fromWire({ id: "1", creationDate: "2021-03-09T13:37:50" }, testConnector());
     expect(c.creationDate as unknown).toBe("2021-03-09T13:37:50");
