@@ -1,8 +1,10 @@
 /**
  * `mambu-migrate <plan>` (also `mambu migrate <plan>`): the command line of the migration toolkit.
  * Exit codes: 0 everything migrated (and reconciled), 1 some clients failed or were skipped or differ,
- * 2 usage error or an invalid plan (nothing was sent). SIGINT/SIGTERM stop taking new clients; the
- * journal stays consistent and `--resume` continues. A second SIGINT exits at once.
+ * 2 usage error, an invalid plan, or a refusal (workdir in use, a journal that may not be resumed
+ * here): nothing was sent. SIGINT/SIGTERM stop taking new clients; the journal stays consistent and
+ * `--resume` continues. A second one exits at once, after writing what the journal still waits for
+ * and saving a kept rehearsal's sandbox with it (so `--resume` still continues, or says why not).
  */
 import { MigrationOptions, runMigration, SandboxFaultOptions } from "./index";
 import { parseRate } from "./ratelimit";
@@ -16,14 +18,17 @@ settlement account, schedule edits, disbursement, fees and repayments. See READM
 Options:
   --check                 validate the plan and every row against the tenant, then stop (writes nothing)
   --skip-invalid          migrate the valid clients; report the invalid rows (failures file)
-  --resume                continue from the journal of an earlier (interrupted) run
+  --resume                continue from the journal of an earlier (interrupted) run; refused when it was
+                          written against another tenant or sandbox, or the plan or its files changed
+  --allow-changed-plan    with --resume: continue although the plan or its files changed
   --target <t>            tenant (default: MAMBU_API_URL / rc files) or sandbox (embedded rehearsal)
   --sandbox-faults <spec> faults of the rehearsal, e.g. 429=0.05,5xx=0.05,drop=0.01,latency=5,jitter=2,retry-after=1,seed=7
   --sandbox-state <file>  keep the rehearsal's tenant in this file between runs
   --concurrency <n>       clients migrated at once (default 8)
   --rate <r>              global request rate, e.g. 20/s or 1200/min (default: none; slows down on 429 anyway)
   --retries <n>           retries of a failing request (default 8)
-  --workdir <dir>         journal and failures files (default .mambu-journal/<plan id>)
+  --workdir <dir>         journal, lock and failures files (default .mambu-journal/<plan id>,
+                          rehearsals .mambu-journal/<plan id>/rehearsal); one run at a time
   --report <file>         write report.json there
   --reconcile             compare source counts and sums with the tenant after the run
   --tenant-offset <±HH:MM> tenant UTC offset for dates given without one
@@ -31,7 +36,7 @@ Options:
   --progress-interval <s> seconds between progress lines when not on a terminal (default 5)
   -h, --help              show this help
 
-Exit codes: 0 ok, 1 some clients failed, were skipped or differ, 2 usage error or invalid plan.
+Exit codes: 0 ok, 1 some clients failed, were skipped or differ, 2 usage error, invalid plan or refused.
 `;
 
 /** Parsed command line. */
@@ -113,6 +118,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case "--resume":
         a.resume = true;
         break;
+      case "--allow-changed-plan":
+        a.allowChangedPlan = true;
+        break;
       case "--reconcile":
         a.reconcile = true;
         break;
@@ -171,6 +179,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
   }
   if (a.sandbox && a.target !== "sandbox") throw new Error("--sandbox-faults and --sandbox-state need --target sandbox");
+  if (a.allowChangedPlan && !a.resume) throw new Error("--allow-changed-plan goes with --resume");
   return a;
 }
 
@@ -192,23 +201,34 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return 2;
   }
   const stop = new AbortController();
+  const quit = new AbortController();
+  const kept = args.target !== "sandbox" || args.sandbox?.persist !== undefined;
   let signals = 0;
+  let running = true;
   const onSignal = (sig: NodeJS.Signals): void => {
     signals++;
-    if (signals > 1) process.exit(130);
-    process.stderr.write(`\n${sig}: finishing the clients under way (again to quit now; --resume continues)\n`);
+    if (signals > 1) {
+      process.stderr.write(`\n${sig} again: quitting now${running ? "; " : "\n"}`);
+      // synchronous: the journal written, a kept sandbox saved, the locks released, a line saying what --resume does
+      if (running) quit.abort();
+      process.exit(130);
+    }
+    const then = kept ? "--resume continues" : "a rehearsal without --sandbox-state is not resumed";
+    process.stderr.write(`\n${sig}: finishing the clients under way (again to quit now; ${then})\n`);
     stop.abort();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
     const { plan, help: _help, ...options } = args;
-    const result = await runMigration(plan, { ...options, signal: stop.signal });
+    const result = await runMigration(plan, { ...options, signal: stop.signal, quit: quit.signal });
+    running = false;
     return result.stopped ? 130 : result.exitCode;
   } catch (e) {
     process.stderr.write(`mambu-migrate: ${(e as Error).message}\n`);
     return 1;
   } finally {
+    running = false;
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

@@ -14,29 +14,45 @@
  * ratelimit.ts), recording each step in the journal (journal.ts) → summary, failures files and
  * report (report.ts) → optional reconciliation (reconcile.ts).
  */
-import { mkdirSync } from "fs";
+import { existsSync } from "fs";
 import { join, resolve } from "path";
 import nodeFetch from "node-fetch";
 import { mambuconfig } from "../config";
 import { MambuConnector } from "../transport";
 import { parseRetryAfter } from "../transport/retrypolicy";
+import { PlanFingerprint, planFingerprint, TenantBinding, tenantBinding } from "./binding";
+import { WorkdirError } from "./fserrors";
 import { Journal } from "./journal";
+import { JournalCorruptError, JournalHistory } from "./journal-file";
+import { FileLock, LockedError } from "./lock";
 import { loadPlan, PlanError } from "./plan";
 import { Progress } from "./progress";
 import { parseRate, RateLimiter } from "./ratelimit";
 import { formatReconciliation, reconcile, Reconciliation } from "./reconcile";
+import { saveRehearsalNow, stateHash, stopRehearsal } from "./rehearsal";
 import { buildReport, FailedRows, formatSummary, Report, summarize, Summary, writeFailures, writeReport } from "./report";
+import { checkResume, checkTenantHasJournal, ResumeDecision, ResumeRefused } from "./resume";
 import { newStats, runUnits } from "./runner";
 import { loadReferenceData } from "./tenant";
 import { Book, formatProblem, Plan, Problem } from "./types";
 import { buildBook } from "./validate";
+import { defaultWorkdir, ensureWorkdir } from "./workdir";
 
 export { loadPlan, parsePlan, PlanError, STEP_SOURCE } from "./plan";
 export { buildBook, sumDecimals } from "./validate";
 export { CsvParser, parseCsvText, readSource, formatRows, csvLine, SourceError } from "./sources";
 export type { SourceRow, SourceLayout, SourceFormat } from "./sources";
 export { Journal } from "./journal";
-export type { JournalRecord, StepRecord, UnitRecord } from "./journal";
+export type { JournalRecord, StepRecord, UnitRecord, RunRecord, StateRecord } from "./journal";
+export { JournalCorruptError } from "./journal-file";
+export type { JournalHistory, JournalEntry } from "./journal-file";
+export { WorkdirError } from "./fserrors";
+export { FileLock, LockedError } from "./lock";
+export type { LockHolder } from "./lock";
+export { ResumeRefused } from "./resume";
+export { defaultWorkdir } from "./workdir";
+export { describeBinding, keyFingerprint } from "./binding";
+export type { TenantBinding, PlanFingerprint } from "./binding";
 export { idempotencyKey, derivedExternalId, disbursementExternalId } from "./keys";
 export { RateLimiter, parseRate } from "./ratelimit";
 export { reconcile, formatReconciliation, METRICS } from "./reconcile";
@@ -75,8 +91,14 @@ export interface MigrationOptions {
   check?: boolean;
   /** Write the valid clients and report the skipped rows (default: refuse a plan with problems). */
   skipInvalid?: boolean;
-  /** Continue from the journal of an earlier run (default: start a new journal; the tenant is still checked). */
+  /**
+   * Continue from the journal of an earlier run (default: start a new journal; the tenant is still
+   * checked). Refused when the journal was written against another tenant or rehearsal sandbox, or
+   * the plan or its sources changed since (see `allowChangedPlan`).
+   */
   resume?: boolean;
+  /** With `resume`: continue even though the plan or its sources changed (steps the journal records as done stay as they are). */
+  allowChangedPlan?: boolean;
   /** Clients migrated at once (default 8). */
   concurrency?: number;
   /** Global request rate: a number per second or text like "20/s", "1200/min" (default: none until a 429). */
@@ -85,7 +107,7 @@ export interface MigrationOptions {
   retries?: number;
   /** Per-attempt timeout in ms (default: the connector's). */
   timeout?: number;
-  /** Directory of the journal and failures files (default `.mambu-journal/<plan id>`). */
+  /** Directory of the journal, its lock and the failures files (default `.mambu-journal/<plan id>`, rehearsals `.mambu-journal/<plan id>/rehearsal`). */
   workdir?: string;
   /** Where to write report.json (default: not written). */
   report?: string;
@@ -103,6 +125,12 @@ export interface MigrationOptions {
   stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** Stops taking new clients (the journal stays consistent; resume later). */
   signal?: AbortSignal;
+  /**
+   * Aborted by a caller about to end the process at once (a second Ctrl-C): the journal's waiting
+   * lines are written, a kept rehearsal's sandbox is saved with a mark in the journal, the locks are
+   * released, and a line on `stderr` says what `--resume` will do — all synchronously, in the abort.
+   */
+  quit?: AbortSignal;
 }
 
 /** What {@link runMigration} did. */
@@ -120,6 +148,8 @@ export interface MigrationResult {
   report?: Report;
   /** Whether the run was stopped by `signal` before every client was done. */
   stopped: boolean;
+  /** Why nothing was done (exit code 2): another run holds the workdir, or the journal may not be resumed here. */
+  refused?: string;
 }
 
 interface Counters {
@@ -150,8 +180,10 @@ function makeConnector(opts: MigrationOptions, sandboxUrl: string | undefined, l
 /**
  * Runs a migration plan (a path to a plan file, or a loaded {@link Plan}): validation before any
  * write, then the units, summary, failures files, report and reconciliation as the options say.
- * Never throws for problems of the plan or its rows (they are in the result, exit code 2); throws
- * for problems of the environment (unreachable tenant before validation, unwritable workdir).
+ * Never throws for problems of the plan or its rows (they are in the result, exit code 2), nor when
+ * it refuses to run (workdir in use, a journal that may not be resumed here: `refused`, exit code 2);
+ * throws for problems of the environment (unreachable tenant before validation, a workdir or journal
+ * that cannot be written: {@link WorkdirError}, naming the file).
  */
 export async function runMigration(planOrPath: string | Plan, options: MigrationOptions = {}): Promise<MigrationResult> {
   const out = options.stdout === undefined ? process.stdout : options.stdout;
@@ -167,17 +199,67 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     throw e;
   }
   const target = options.target ?? "tenant";
+  const persist = target === "sandbox" && options.sandbox?.persist ? resolve(options.sandbox.persist) : undefined;
   const rate = typeof options.rate === "string" ? parseRate(options.rate) : options.rate;
   const limiter = new RateLimiter({ rate });
   const counters: Counters = { requests: 0, throttled: 0, retries: 0 };
+  const refused = (message: string): MigrationResult => {
+    say(message);
+    return { exitCode: 2, ok: false, problems: [], failed: [], stopped: false, refused: message };
+  };
 
-  let sandbox: { url: string; stop(): Promise<void>; clock: { offset: string; nowIso(): string } } | undefined;
-  if (target === "sandbox") {
-    // loaded only for rehearsals
-    const { startSandbox } = await import("../sandbox");
-    sandbox = await startSandbox({ port: 0, faults: options.sandbox?.faults, persist: options.sandbox?.persist });
-  }
+  const locks: FileLock[] = [];
+  let journal: Journal | undefined;
+  let sandbox: { url: string; stop(): Promise<void>; persistNow(): void; clock: { offset: string; nowIso(): string } } | undefined;
+  const onQuit = (): void => {
+    let message = "nothing was written yet";
+    if (journal && sandbox && persist) message = saveRehearsalNow(sandbox, journal, persist);
+    else if (sandbox) message = "this rehearsal's sandbox is not kept (no --sandbox-state): run it again from the start";
+    else if (journal) {
+      try {
+        journal.flushNow();
+        message = `the journal ${journal.path} holds every step that finished: --resume continues (the steps under way are looked up in the tenant)`;
+      } catch (e) {
+        message = `${(e as Error).message}: --resume looks up in the tenant the steps the journal lacks`;
+      }
+    }
+    for (const l of locks) l.release();
+    (options.stderr ?? process.stderr).write(`${message}\n`);
+  };
+  options.quit?.addEventListener("abort", onQuit, { once: true });
   try {
+    let workdir: string | undefined;
+    let binding: TenantBinding | undefined;
+    let history: JournalHistory | undefined;
+    let decision: ResumeDecision | undefined;
+    let startState: string | undefined;
+    let fingerprint: PlanFingerprint | undefined;
+    try {
+      if (!options.check) {
+        workdir = ensureWorkdir(options.workdir ?? defaultWorkdir(plan.id, target));
+        locks.push(FileLock.acquire(join(workdir, "run.lock"), `the workdir ${workdir}`, { plan: plan.id, target }));
+      }
+      if (persist) locks.push(FileLock.acquire(`${persist}.lock`, `the sandbox state ${persist}`, { plan: plan.id, target }));
+      if (workdir) {
+        binding = target === "sandbox" ? { target: "sandbox", ...(persist ? { state: persist } : {}) } : tenantBinding(options.connection ?? {}, mambuconfig);
+        startState = persist ? stateHash(persist) : undefined;
+        fingerprint = await planFingerprint(plan);
+        const journalPath = join(workdir, "journal.jsonl");
+        if (options.resume && existsSync(journalPath)) {
+          history = Journal.read(journalPath);
+          decision = checkResume({ history, planId: plan.id, planHash: plan.hash, binding, fingerprint, allowChangedPlan: options.allowChangedPlan, stateHash: startState });
+        }
+      }
+    } catch (e) {
+      if (e instanceof LockedError || e instanceof ResumeRefused || e instanceof JournalCorruptError) return refused(e.message);
+      throw e;
+    }
+
+    if (target === "sandbox") {
+      // loaded only for rehearsals
+      const { startSandbox } = await import("../sandbox");
+      sandbox = await startSandbox({ port: 0, faults: options.sandbox?.faults, persist });
+    }
     const conn = makeConnector(options, sandbox?.url, limiter, counters);
     const refs = await loadReferenceData(conn);
     const offset = options.tenantOffset ?? plan.spec.tenantOffset ?? sandbox?.clock.offset ?? mambuconfig.tenantoffset ?? refs.offset;
@@ -200,16 +282,30 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
       say(`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${new Set(problems.map((p) => `${p.file}:${p.line}`)).size} rows${options.skipInvalid ? `; skipping ${book.skipped.length} clients or rows` : "; nothing was sent (fix them, or use --skip-invalid)"}`);
     }
     if (problems.length && !options.skipInvalid) return { exitCode: 2, ok: false, problems, book, failed: [], stopped: false };
-    if (options.check) {
+    if (options.check || !workdir || !binding || !fingerprint) {
       say(`plan ${plan.id} is ${problems.length ? "valid once the rows above are skipped" : "valid"}: ${book.units.length} clients and groups, ${book.totalSteps} steps`);
       return { exitCode: problems.length ? 1 : 0, ok: !problems.length, problems, book, failed: [], stopped: false };
     }
 
-    const workdir = resolve(options.workdir ?? join(".mambu-journal", plan.id));
-    mkdirSync(workdir, { recursive: true });
-    const journal = Journal.open(join(workdir, "journal.jsonl"), { planId: plan.id, planHash: plan.hash, resume: options.resume === true });
-    if (journal.previousHash && journal.previousHash !== plan.hash) say("note: the plan file changed since the journal's last run; steps it records as done are not done again");
-    if (journal.tornLines) say("note: the journal's last line was torn by a crash; it was dropped (that step is checked against the tenant)");
+    if (history && decision) {
+      try {
+        await checkTenantHasJournal(conn, history, decision.keepBytes, binding);
+      } catch (e) {
+        if (e instanceof ResumeRefused) return refused(e.message);
+        throw e;
+      }
+    }
+    journal = Journal.open(join(workdir, "journal.jsonl"), {
+      planId: plan.id,
+      planHash: plan.hash,
+      resume: options.resume === true,
+      history,
+      keepBytes: decision?.keepBytes,
+      run: { tenant: binding, files: fingerprint.files, content: fingerprint.content, ...(startState ? { state: startState } : {}) },
+    });
+    for (const note of decision?.notes ?? []) say(note);
+    if (journal.tornLines) say(`note: the journal's last ${journal.tornLines === 1 ? "line was" : `${journal.tornLines} lines were`} torn by a crash; dropped (those steps are looked up in the tenant)`);
+    if (journal.debrisLines) say(`note: the journal holds ${journal.debrisLines} line${journal.debrisLines === 1 ? "" : "s"} of NUL bytes (blocks a crash never wrote); skipped`);
     const stats = newStats(book);
     counters.requests = 0;
     counters.throttled = 0;
@@ -225,12 +321,21 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
       await runUnits({ conn, plan, book, journal, stats, concurrency: options.concurrency ?? 8, signal: options.signal, onProgress: () => progress.tick() });
     } finally {
       progress.stop();
-      await journal.close();
     }
     const summary = summarize(plan, book, stats);
-    const stopped = options.signal?.aborted === true && stats.units.done + stats.units.failed < stats.units.total;
     say(formatSummary(summary));
-    if (stopped) say(`stopped: ${stats.units.total - stats.units.done - stats.units.failed} clients not started; continue with --resume`);
+    if (journal.failed) {
+      throw new WorkdirError(
+        `${journal.failed.message}. The run stopped; once that is fixed, run again with --resume (what was done after the journal's last line is looked up in the tenant: nothing is created twice)`,
+        journal.path,
+        journal.failed.code,
+      );
+    }
+    const stopped = options.signal?.aborted === true && stats.units.done + stats.units.failed < stats.units.total;
+    if (stopped) {
+      const left = stats.units.total - stats.units.done - stats.units.failed;
+      say(`stopped: ${left} clients not started; ${sandbox && !persist ? "a rehearsal without --sandbox-state cannot be resumed (run it again)" : "continue with --resume"}`);
+    }
 
     const failed: FailedRows[] = [
       ...stats.failures.map((f) => ({ unit: f.unit.key, rows: f.unit.rows, reason: f.reason })),
@@ -252,6 +357,19 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     conn.close();
     return { exitCode: ok ? 0 : 1, ok, problems, book, summary, reconciliation: rec, failed, journal: journal.path, failuresPlan, report, stopped };
   } finally {
-    await sandbox?.stop();
+    options.quit?.removeEventListener("abort", onQuit);
+    try {
+      if (sandbox) {
+        try {
+          await stopRehearsal(sandbox, journal, persist);
+        } catch (e) {
+          if (!(e instanceof WorkdirError)) throw e;
+          say(`note: ${e.message}`);
+        }
+      }
+    } finally {
+      await journal?.close();
+      for (const l of locks) l.release();
+    }
   }
 }

@@ -2,11 +2,20 @@
  * The crash-safe journal of a migration: an append-only JSON lines file recording each completed
  * step (and each finished unit), written with `fdatasync` before the step counts as done. Lines of
  * concurrent steps are committed together (group commit: while one batch is being synced, the next
- * gathers), off the event loop. A process killed mid-write leaves at most a torn last line, which is
- * ignored (and cut off) on resume. No native addon: plain `fs`.
+ * gathers), off the event loop. What a crash leaves (a torn or NUL-filled tail) is cut off on resume
+ * (journal-file.ts). No native addon: plain `fs`.
+ *
+ * Each run starts with a `run` line saying where it ran (tenant or rehearsal sandbox), on what (the
+ * plan's and sources' hashes) and, for a rehearsal kept in a state file, that file's hash; `state`
+ * lines mark when a rehearsal's sandbox state was saved. resume.ts and rehearsal.ts read them.
+ * A write that fails (full disk, permissions) fails the journal for good, with a message naming it.
  */
-import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, write } from "fs";
+import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, renameSync, write, writeSync } from "fs";
+import { hostname } from "os";
 import { dirname } from "path";
+import type { TenantBinding } from "./binding";
+import { fsError, WorkdirError } from "./fserrors";
+import { JournalHistory, readJournal } from "./journal-file";
 
 /** A completed step. */
 export interface StepRecord {
@@ -35,14 +44,31 @@ export interface UnitRecord {
 export interface RunRecord {
   t: "run";
   plan: string;
+  /** SHA-256 of the plan file's text. */
   hash: string;
   resume: boolean;
   at: string;
   pid: number;
+  host?: string;
+  /** Where it ran (absent in journals of earlier versions). */
+  tenant?: TenantBinding;
+  /** SHA-256 of the plan and of each source file, by name, and of them all. */
+  files?: Record<string, string>;
+  content?: string;
+  /** Rehearsal kept in a state file: the file's SHA-256 when the run started ("absent": none yet). */
+  state?: string;
+}
+
+/** A rehearsal's sandbox state being saved ("saving") and saved ("saved", with the file's hash). */
+export interface StateRecord {
+  t: "state";
+  phase: "saving" | "saved";
+  hash?: string;
+  at: string;
 }
 
 /** One line of the journal. */
-export type JournalRecord = StepRecord | UnitRecord | RunRecord;
+export type JournalRecord = StepRecord | UnitRecord | RunRecord | StateRecord;
 
 /** Options of {@link Journal.open}. */
 export interface JournalOptions {
@@ -50,6 +76,12 @@ export interface JournalOptions {
   planHash: string;
   /** Continue an existing journal (default: move it aside and start a new one). */
   resume: boolean;
+  /** The file as already read (resume); read here when absent. */
+  history?: JournalHistory;
+  /** Resume: keep only the records within the first `keepBytes` bytes (a rehearsal rolled back); default: every whole record. */
+  keepBytes?: number;
+  /** What the `run` line records besides the plan: where it runs, the content's hashes, the rehearsal state. */
+  run?: Pick<RunRecord, "tenant" | "files" | "content" | "state">;
 }
 
 /** The journal of one plan (see the module comment). */
@@ -61,8 +93,13 @@ export class Journal {
   private busy = false;
   private idle: Promise<void> = Promise.resolve();
   private fd: number | undefined;
-  /** Lines dropped because they were torn by a crash. */
+  private failure: WorkdirError | undefined;
+  /** Lines dropped because a crash tore them (cut off the end of the file). */
   tornLines = 0;
+  /** Lines of NUL bytes (unwritten blocks of a crash) skipped before the end. */
+  debrisLines = 0;
+  /** Records dropped because the rehearsal's sandbox state does not hold them (see rehearsal.ts). */
+  rolledBack = 0;
   /** Whether a previous run's records were loaded. */
   resumed = false;
   /** Name the previous journal was moved to, when not resuming. */
@@ -72,56 +109,81 @@ export class Journal {
 
   private constructor(readonly path: string) {}
 
+  /** Reads a journal file back without opening it (see journal-file.ts). */
+  static read(path: string): JournalHistory {
+    return readJournal(path);
+  }
+
   /**
-   * Opens (creating) the journal at `path`. With `resume`, loads what earlier runs recorded (a torn
-   * last line is cut off); without it, an existing journal is renamed `<path>.<time>.old`.
-   * @throws Error when resuming a journal of another plan or one with a corrupt line before the end.
+   * Opens (creating) the journal at `path` and writes this run's `run` line (synced). With `resume`,
+   * loads what earlier runs recorded, cutting off a torn tail (and, with `keepBytes`, what a rolled
+   * back rehearsal recorded); without it, an existing journal is renamed `<path>.<time>.old`.
+   * @throws Error when resuming a journal of another plan; JournalCorruptError for a bad line before
+   *   good ones; WorkdirError (naming the file) when it cannot be read, moved, cut or written.
    */
   static open(path: string, opts: JournalOptions): Journal {
-    mkdirSync(dirname(path), { recursive: true });
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (e) {
+      throw fsError("create the directory of", "the journal", path, e);
+    }
     const j = new Journal(path);
     if (existsSync(path)) {
-      if (opts.resume) j.load(opts.planId);
+      if (opts.resume) j.load(opts.history ?? readJournal(path), opts.planId, opts.keepBytes);
       else {
         j.movedAside = `${path}.${new Date().toISOString().replace(/[:.]/g, "-")}.old`;
-        renameSync(path, j.movedAside);
+        try {
+          renameSync(path, j.movedAside);
+        } catch (e) {
+          throw fsError("move aside", "the journal", path, e);
+        }
       }
     }
-    j.fd = openSync(path, "a", 0o600);
-    j.append({ t: "run", plan: opts.planId, hash: opts.planHash, resume: opts.resume, at: new Date().toISOString(), pid: process.pid }).catch(() => {
-      /* a failing disk shows on the first step's record */
-    });
+    try {
+      j.fd = openSync(path, "a", 0o600);
+    } catch (e) {
+      throw fsError("open", "the journal", path, e);
+    }
+    const run: RunRecord = { t: "run", plan: opts.planId, hash: opts.planHash, resume: opts.resume, at: new Date().toISOString(), pid: process.pid, host: hostname(), ...opts.run };
+    try {
+      j.writeNow(`${JSON.stringify(run)}\n`);
+    } catch (e) {
+      closeSync(j.fd);
+      j.fd = undefined;
+      throw e;
+    }
     return j;
   }
 
-  private load(planId: string): void {
-    const text = readFileSync(this.path, "utf8");
-    let end = text.length;
-    if (!text.endsWith("\n")) {
-      end = text.lastIndexOf("\n") + 1;
-      this.tornLines = 1;
-      const fd = openSync(this.path, "r+");
+  private load(history: JournalHistory, planId: string, keepBytes?: number): void {
+    const keep = Math.min(keepBytes ?? history.validEnd, history.validEnd);
+    for (const { rec } of history.entries) {
+      if (rec.t === "run" && rec.plan !== planId) throw new Error(`${this.path} is the journal of plan "${rec.plan}", not "${planId}"`);
+    }
+    if (keep < history.size) {
       try {
-        ftruncateSync(fd, Buffer.byteLength(text.slice(0, end), "utf8"));
-        fdatasyncSync(fd);
-      } finally {
-        closeSync(fd);
+        const fd = openSync(this.path, "r+");
+        try {
+          ftruncateSync(fd, keep);
+          fdatasyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      } catch (e) {
+        throw fsError("shorten", "the journal", this.path, e);
       }
     }
-    const lines = text.slice(0, end).split("\n");
-    lines.forEach((line, i) => {
-      if (line.trim() === "") return;
-      let rec: JournalRecord;
-      try {
-        rec = JSON.parse(line) as JournalRecord;
-      } catch {
-        throw new Error(`${this.path}:${i + 1}: corrupt journal line (not JSON)`);
+    this.tornLines = history.tornLines;
+    this.debrisLines = history.debrisLines;
+    for (const { rec, end } of history.entries) {
+      if (end > keep) {
+        if (rec.t === "step" || rec.t === "unit") this.rolledBack++;
+        continue;
       }
-      if (rec.t === "run" && rec.plan !== planId) throw new Error(`${this.path} is the journal of plan "${rec.plan}", not "${planId}"`);
       if (rec.t === "run") this.previousHash = rec.hash;
-      if (rec.t === "step") this.steps.set(`${rec.row}|${rec.step}`, rec);
+      else if (rec.t === "step") this.steps.set(`${rec.row}|${rec.step}`, rec);
       else if (rec.t === "unit") this.units.set(rec.unit, rec);
-    });
+    }
     this.resumed = true;
   }
 
@@ -140,6 +202,11 @@ export class Journal {
     return this.steps.size;
   }
 
+  /** The error that failed the journal (a write that could not be done), if one did: nothing more is recorded. */
+  get failed(): WorkdirError | undefined {
+    return this.failure;
+  }
+
   /** Records a completed step; resolves once it is on disk. */
   recordStep(rec: Omit<StepRecord, "t" | "at">): Promise<void> {
     const full: StepRecord = { t: "step", ...rec, at: new Date().toISOString() };
@@ -154,7 +221,47 @@ export class Journal {
     return this.append(rec);
   }
 
+  /** Records that a rehearsal's sandbox state is being saved, or was saved (with the file's hash); synced before it returns. */
+  recordStateNow(phase: "saving" | "saved", hash?: string): void {
+    const rec: StateRecord = { t: "state", phase, ...(hash ? { hash } : {}), at: new Date().toISOString() };
+    this.writeNow(`${this.takePending()}${JSON.stringify(rec)}\n`);
+  }
+
+  /**
+   * Writes what is waiting to be written, synchronously (a process about to exit: the lines already
+   * handed to the disk finish on their own).
+   */
+  flushNow(): void {
+    const text = this.takePending();
+    if (text) this.writeNow(text);
+  }
+
+  private takePending(): string {
+    const text = this.pending.join("");
+    this.pending = [];
+    for (const w of this.waiters) w.resolve();
+    this.waiters = [];
+    return text;
+  }
+
+  /** Writes and syncs `text` now (blocking). */
+  private writeNow(text: string): void {
+    if (this.failure) throw this.failure;
+    const fd = this.fd;
+    if (fd === undefined) throw new WorkdirError(`the journal ${this.path} is closed`, this.path);
+    try {
+      const buf = Buffer.from(text, "utf8");
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      fdatasyncSync(fd);
+    } catch (e) {
+      this.failure = fsError("write", "the journal", this.path, e);
+      throw this.failure;
+    }
+  }
+
   private append(rec: JournalRecord): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     this.pending.push(`${JSON.stringify(rec)}\n`);
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
@@ -172,14 +279,20 @@ export class Journal {
         this.pending = [];
         this.waiters = [];
         try {
+          if (this.failure) throw this.failure;
           const fd = this.fd;
-          if (fd === undefined) throw new Error("the journal is closed");
+          if (fd === undefined) throw new WorkdirError(`the journal ${this.path} is closed`, this.path);
           const buf = Buffer.from(text, "utf8");
           let off = 0;
-          while (off < buf.length) {
-            off += await new Promise<number>((res, rej) => write(fd, buf, off, buf.length - off, null, (e, n) => (e ? rej(e) : res(n))));
+          try {
+            while (off < buf.length) {
+              off += await new Promise<number>((res, rej) => write(fd, buf, off, buf.length - off, null, (e, n) => (e ? rej(e) : res(n))));
+            }
+            await new Promise<void>((res, rej) => fdatasync(fd, (e) => (e ? rej(e) : res())));
+          } catch (e) {
+            this.failure ??= fsError("write", "the journal", this.path, e);
+            throw this.failure;
           }
-          await new Promise<void>((res, rej) => fdatasync(fd, (e) => (e ? rej(e) : res())));
           for (const w of waiters) w.resolve();
         } catch (e) {
           for (const w of waiters) w.reject(e as Error);

@@ -2,7 +2,8 @@
  * Runs the units of a book: a pool of `concurrency` workers takes units in order (clients first,
  * then groups, which wait for their member clients), runs the steps of each unit one after the
  * other, and isolates failures — a unit that fails is recorded with its reason (journal and
- * statistics) and the others go on. Units the journal records as done are skipped on resume.
+ * statistics) and the others go on. Units the journal records as done are skipped on resume. A
+ * journal that cannot be written (full disk) stops the run: no new unit is taken.
  */
 import type { MambuConnector } from "../transport";
 import type { Journal } from "./journal";
@@ -158,21 +159,30 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
     } catch (e) {
       return fail(u, e);
     }
-    await journal.recordUnit(u.key, "done");
+    try {
+      await journal.recordUnit(u.key, "done");
+    } catch (e) {
+      if (journal.failed) return; // the run stops; the unit's steps are looked up in the tenant on resume
+      throw e;
+    }
     stats.units.done++;
     opts.onProgress?.();
   };
   const fail = async (u: Unit, e: unknown): Promise<void> => {
+    // the journal failed, not the unit: the run stops and reports it; the unit is resumed later
+    if (journal.failed) return;
     const reason = failureReason(e);
     stats.units.failed++;
     stats.failures.push({ unit: u, reason });
-    await journal.recordUnit(u.key, "failed", reason);
+    await journal.recordUnit(u.key, "failed", reason).catch((err: unknown) => {
+      if (!journal.failed) throw err;
+    });
     opts.onProgress?.();
   };
 
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < book.units.length && !opts.signal?.aborted) {
+    while (next < book.units.length && !opts.signal?.aborted && !journal.failed) {
       const u = book.units[next++];
       await runOne(u);
     }

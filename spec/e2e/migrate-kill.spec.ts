@@ -86,9 +86,11 @@ it("killed three times with SIGKILL and resumed, the tenant equals an uninterrup
       kills.push(`${r.signal ?? r.code} at ${journalLines(journal)} journal lines`);
       expect({ signal: r.signal, out: r.signal ? "" : r.out.slice(-3000) }).toEqual({ signal: "SIGKILL", out: "" }); // it was still running
       if (k === 1) {
-        // a restart of the tenant's API: the idempotency cache is gone, the state stays
+        // a restart of the tenant's API: the idempotency cache is gone, the state and the address stay
+        // (the journal is bound to the tenant's URL)
+        const port = sb.port;
         await sb.stop();
-        sb = await startSandbox({ port: 0, persist: state });
+        sb = await startSandbox({ port, persist: state });
       }
     }
     const last = await exited(run(sb, workdir, ["--reconcile"]));

@@ -6,7 +6,7 @@ describe("mambu-migrate arguments", () => {
   it("reads every option", () => {
     expect(
       parseArgs([
-        "plan.yaml", "--check", "--skip-invalid", "--resume", "--reconcile", "--target", "sandbox", "--sandbox-faults", "429=0.05,5xx=0.04,drop=0.01,latency=5,jitter=2,retry-after=1,seed=7",
+        "plan.yaml", "--check", "--skip-invalid", "--resume", "--allow-changed-plan", "--reconcile", "--target", "sandbox", "--sandbox-faults", "429=0.05,5xx=0.04,drop=0.01,latency=5,jitter=2,retry-after=1,seed=7",
         "--sandbox-state=s.json", "--concurrency", "16", "--rate", "20/s", "--retries", "3", "--workdir", "w", "--report", "r.json", "--tenant-offset", "-06:00", "--progress", "lines", "--progress-interval", "2",
       ]),
     ).toEqual({
@@ -14,6 +14,7 @@ describe("mambu-migrate arguments", () => {
       check: true,
       skipInvalid: true,
       resume: true,
+      allowChangedPlan: true,
       reconcile: true,
       target: "sandbox",
       sandbox: { faults: { rate429: 0.05, rate5xx: 0.04, dropRate: 0.01, latencyMs: 5, jitterMs: 2, retryAfterSeconds: 1, seed: 7 }, persist: "s.json" },
@@ -36,6 +37,7 @@ describe("mambu-migrate arguments", () => {
     expect(() => parseArgs(["p", "q"])).toThrow(/one plan at a time/);
     expect(() => parseArgs(["p", "--bogus"])).toThrow(/unknown option --bogus/);
     expect(() => parseArgs(["p", "--report"])).toThrow(/--report needs a value/);
+    expect(() => parseArgs(["p", "--allow-changed-plan"])).toThrow(/--allow-changed-plan goes with --resume/);
     expect(() => parseFaults("429=2")).toThrow(/share between 0 and 1/);
     expect(() => parseFaults("lightning=1")).toThrow(/unknown fault "lightning"/);
   });

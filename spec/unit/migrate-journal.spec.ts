@@ -2,7 +2,7 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { derivedExternalId, disbursementExternalId, idempotencyKey, Journal } from "../../lib/migrate";
+import { derivedExternalId, disbursementExternalId, idempotencyKey, Journal, JournalCorruptError, WorkdirError } from "../../lib/migrate";
 import { isV4Uuid } from "../../lib/transport";
 
 describe("keys", () => {
@@ -83,5 +83,90 @@ describe("journal", () => {
     await j.close();
     expect(j.movedAside && existsSync(j.movedAside)).toBe(true);
     expect(readdirSync(dir).length).toBe(2);
+  });
+
+  const withSteps = async (n: number): Promise<string> => {
+    const path = join(mkdtempSync(join(tmpdir(), "mig-j-")), "journal.jsonl");
+    const j = open(path, false);
+    for (let i = 1; i <= n; i++) await j.recordStep({ unit: `client:C${i}`, row: `client:C${i}`, step: "client", status: "created", key: `k${i}` });
+    await j.close();
+    return path;
+  };
+  const wholeLines = (path: string) => {
+    for (const line of readFileSync(path, "utf8").trim().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+  };
+
+  it("drops and cuts a garbage last line that ends in a newline", async () => {
+    const path = await withSteps(2);
+    appendFileSync(path, "#%&garbage after a crash\n");
+    const r = open(path, true);
+    expect(r.tornLines).toBe(1);
+    expect([r.step("client:C1", "client"), r.step("client:C2", "client")].every(Boolean)).toBe(true);
+    await r.recordStep({ unit: "client:C3", row: "client:C3", step: "client", status: "created" });
+    await r.close();
+    wholeLines(path);
+  });
+
+  it("drops a tail of NUL bytes (blocks allocated but never written before power was lost)", async () => {
+    const path = await withSteps(2);
+    appendFileSync(path, Buffer.concat([Buffer.from('{"t":"step","unit":"client:C3","ro'), Buffer.alloc(4096 - 35, 0), Buffer.from("\n"), Buffer.alloc(100, 0), Buffer.from("\n")]));
+    const r = open(path, true);
+    expect(r.tornLines).toBe(2);
+    expect(r.step("client:C2", "client")).toBeDefined();
+    expect(r.step("client:C3", "client")).toBeUndefined();
+    await r.close();
+    wholeLines(path);
+    expect(readFileSync(path).includes(0)).toBe(false);
+  });
+
+  it("skips NUL debris followed by whole records (a crash in the middle of a batch), and keeps those records", async () => {
+    const path = await withSteps(1);
+    appendFileSync(path, Buffer.concat([Buffer.alloc(64, 0), Buffer.from('ep","unit":"client:C2"}\n'), Buffer.from('{"t":"step","unit":"client:C3","row":"client:C3","step":"client","status":"created","key":"k3","at":"x"}\n')]));
+    const r = open(path, true);
+    expect(r.debrisLines).toBe(1);
+    expect(r.tornLines).toBe(0);
+    expect(r.step("client:C3", "client")).toMatchObject({ key: "k3" });
+    await r.close();
+  });
+
+  it("a bad line before good ones is not a crash: refused, saying what to do", async () => {
+    const path = await withSteps(1);
+    appendFileSync(path, 'edited by hand\n{"t":"unit","unit":"client:C1","status":"done","at":"x"}\n');
+    expect(() => open(path, true)).toThrow(JournalCorruptError);
+    expect(() => open(path, true)).toThrow(/journal\.jsonl:3: corrupt journal line .*run without --resume/);
+  });
+
+  it("a full disk fails the journal for good, with a message naming it", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "mig-j-")), "journal.jsonl");
+    const j = open(path, false);
+    await j.recordStep({ unit: "client:C1", row: "client:C1", step: "client", status: "created" });
+    // the fs module itself (journal.ts calls its `write` at each batch), not a TypeScript namespace copy
+    const fs = jest.requireActual<typeof import("fs")>("fs");
+    const realWrite = fs.write;
+    // what Node gives when the device is full
+    const spy = jest.spyOn(fs, "write").mockImplementation(((...args: unknown[]) => {
+      const cb = args[args.length - 1] as (e: NodeJS.ErrnoException) => void;
+      const e: NodeJS.ErrnoException = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
+      process.nextTick(() => cb(e));
+    }) as unknown as typeof fs.write);
+    try {
+      const message = new RegExp(`^cannot write the journal ${path.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: no space left on the device \\(ENOSPC\\) — free some space$`);
+      await expect(j.recordStep({ unit: "client:C2", row: "client:C2", step: "client", status: "created" })).rejects.toThrow(message);
+      expect(j.failed).toBeInstanceOf(WorkdirError);
+      spy.mockRestore();
+      expect(fs.write).toBe(realWrite);
+      // once failed, always failed: nothing is written after a gap
+      await expect(j.recordUnit("client:C1", "done")).rejects.toThrow(message);
+    } finally {
+      spy.mockRestore();
+      await j.close();
+    }
+    expect(readFileSync(path, "utf8").trim().split("\n").map((l) => JSON.parse(l).t)).toEqual(["run", "step"]);
+  });
+
+  it("names the journal when it cannot be created", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mig-j-"));
+    writeFileSync(join(dir, "file"), "");
+    expect(() => open(join(dir, "file", "journal.jsonl"), false)).toThrow(/^cannot create the directory of the journal .*file\/journal\.jsonl: /);
   });
 });
