@@ -1,5 +1,9 @@
-/** Helpers of the migration e2e specs: the example plan, and a comparable picture of a sandbox tenant. */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+/**
+ * Helpers of the migration e2e specs: the example plan, a comparable picture of a sandbox tenant, and
+ * the compiled command line run in a child process (signals, kills, another user).
+ */
+import { ChildProcess, execFile, spawn, SpawnOptions } from "child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { csvLine, parseCsvText } from "../../lib/migrate";
@@ -108,4 +112,64 @@ export function duplicates(sb: Sandbox, prefix = "MIG-"): string[] {
     seen.add(k);
   }
   return out;
+}
+
+const ROOT = join(__dirname, "..", "..");
+
+/**
+ * Compiles lib/ into `<dir>/dist` — a private build, so that other builds of the shared dist/ cannot
+ * interfere — with config/ beside it (the sandbox's demo seed); returns the path of the CLI.
+ */
+export async function buildCli(dir: string): Promise<string> {
+  const dist = join(dir, "dist");
+  await new Promise<void>((resolve) => {
+    execFile(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.json"), "--outDir", dist, "--sourceMap", "false", "--declaration", "false"], { cwd: ROOT }, () => resolve());
+  });
+  const cli = join(dist, "migrate", "cli.js");
+  if (!existsSync(cli)) throw new Error(`the build did not produce ${cli}`);
+  if (!existsSync(join(dir, "config"))) symlinkSync(join(ROOT, "config"), join(dir, "config"));
+  return cli;
+}
+
+/** A run of the CLI in a child process, with its output gathered as it comes. */
+export interface CliRun {
+  child: ChildProcess;
+  /** stdout and stderr so far. */
+  readonly out: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
+}
+
+/** Starts the CLI with `args` (environment: `env` over this one's, modules from the repository). */
+export function startCli(cli: string, args: string[], env: Record<string, string> = {}, opts: SpawnOptions = {}): CliRun {
+  const child = spawn(process.execPath, [cli, ...args], { ...opts, env: { ...process.env, NODE_PATH: join(ROOT, "node_modules"), ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout?.on("data", (d) => (out += String(d)));
+  child.stderr?.on("data", (d) => (out += String(d)));
+  // "close": the process ended and its output was all read
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, out })));
+  return {
+    child,
+    get out() {
+      return out;
+    },
+    exited,
+  };
+}
+
+/**
+ * Waits until `cond()` holds, checking every 10 ms (a bound of `limitMs` only keeps a broken run from
+ * hanging the test: nothing is asserted about time).
+ */
+export async function waitFor(cond: () => boolean, what: string, limitMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > limitMs) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Number of lines of a file (0 when it does not exist). */
+export function lineCount(path: string): number {
+  if (!existsSync(path)) return 0;
+  return readFileSync(path, "utf8").split("\n").length - 1;
 }
