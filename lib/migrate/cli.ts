@@ -208,7 +208,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const onSignal = (sig: NodeJS.Signals): void => {
     signals++;
     if (signals > 1) {
-      process.stderr.write(`\n${sig} again: quitting now${running ? "; " : "\n"}`);
+      process.stderr.write(`\n${sig} again: quitting now\n`);
       // synchronous: the journal written, a kept sandbox saved, the locks released, a line saying what --resume does
       if (running) quit.abort();
       process.exit(130);

@@ -357,7 +357,6 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     conn.close();
     return { exitCode: ok ? 0 : 1, ok, problems, book, summary, reconciliation: rec, failed, journal: journal.path, failuresPlan, report, stopped };
   } finally {
-    options.quit?.removeEventListener("abort", onQuit);
     try {
       if (sandbox) {
         try {
@@ -368,6 +367,8 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
         }
       }
     } finally {
+      // a quit while the sandbox stops still saves it (with its marks), so the listener stays until here
+      options.quit?.removeEventListener("abort", onQuit);
       await journal?.close();
       for (const l of locks) l.release();
     }

@@ -19,11 +19,6 @@ function leadingZero(s: string): string | undefined {
   return LEADING_ZERO_RE.test(s) ? `"${s}" has a leading zero (write ${withoutLeadingZeros(s)})` : undefined;
 }
 
-/** Whether `s` is a plain decimal the toolkit sends as written: digits, an optional dot and digits, no leading zero. */
-export function isPlainDecimal(s: string): boolean {
-  return DECIMAL_RE.test(s) && !LEADING_ZERO_RE.test(s);
-}
-
 /** Checks a decimal's text (digits, one dot); returns the problem, if any. */
 export function checkDecimal(s: string, expected = "expected a number (digits, one dot)"): string | undefined {
   if (!DECIMAL_RE.test(s)) return `${expected}, got "${s}"`;
