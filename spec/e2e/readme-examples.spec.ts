@@ -1,0 +1,170 @@
+/**
+ * Docs that run: every ```ts block of README.md is a test against the embedded sandbox (demo tenant),
+ * so that the README and the library cannot drift apart.
+ *
+ * How a block runs: compiled with TypeScript's transpileModule to CommonJS and run as one async
+ * function (top-level await works), with every export of mambu-ts in scope as in the REPL;
+ * `import ... from "mambu-ts"` (also "mambu-ts/sandbox", "mambu-ts/migrate") loads lib/. Each block
+ * gets a fresh sandbox whose clock stands still at SANDBOX_NOW, with `mambuconfig` pointed at it as
+ * the demo user (overrides reset after the block).
+ *
+ * Conventions of the examples (README "Development" says the same):
+ * - `stmt; // → expected` — a check. After `console.log(...)`: what it prints (whitespace runs are one
+ *   space, `...` stands for anything). After any other expression or `const x = ...`: the value, deep
+ *   equal to `expected` read as a TypeScript expression (a string also matches an object whose
+ *   String() it is, e.g. a Decimal or a DateTime). The expected text may continue on the comment lines
+ *   below whose `//` is in the same column.
+ * - `stmt; // throws Class: message` (synchronous) and `await stmt; // rejects Class: message` — the
+ *   error's class (optional) and message (`...` as above).
+ * - A ```text block right after a ```ts block is everything the block prints (console.log, one line per
+ *   call; `...` as above).
+ * - Other comments are prose and not checked. A check that is never reached fails the test.
+ * - HTML comments right above a block: `<!-- doctest: setup CODE -->` (hidden code run first, in the
+ *   block's scope; `doctest.sandbox` is the sandbox, `doctest.tmp` a temporary directory that is
+ *   also the working directory), `<!-- doctest: after CODE -->` (hidden code run after),
+ *   `<!-- doctest: replace "text" with EXPR -->` (a string literal of the block replaced when it runs),
+ *   `<!-- doctest: skip (why) -->`, `<!-- doctest: known-failure "error text" (library bug) -->` (the
+ *   block must fail with that text: fix the bug, then drop the directive).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import * as lib from "../../lib";
+import { clearCustomFieldDefinitions, clearCustomFieldTypes, mambuconfig, MambuConnector } from "../../lib";
+import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { capturingConsole, Checker, compile, DocBlock, DocCheck, instrument, parseReadme, textMatches, writeExamplePlan } from "./readme-doctest";
+
+const README = process.env.DOCTEST_README ?? join(__dirname, "..", "..", "README.md");
+/** The demo tenant's "now" during the doc-tests (the clock stands still: printed dates are stable). */
+const SANDBOX_NOW = "2026-11-22T04:53:07";
+
+const blocks = parseReadme(README);
+
+/** The modules an example may import. */
+function docRequire(name: string): unknown {
+  if (name === "mambu-ts") return lib;
+  if (name === "mambu-ts/sandbox") return require("../../lib/sandbox");
+  if (name === "mambu-ts/migrate") return require("../../lib/migrate");
+  return require(name);
+}
+
+interface Run {
+  output: string[];
+  checker: Checker;
+  checks: DocCheck[];
+}
+
+/** Compiles a block: its imports first (setup code may use what they import), then setup, block, after. */
+function compileBlock(block: DocBlock): { js: string; checks: DocCheck[] } {
+  const { code, checks } = instrument(block);
+  const lines = code.split("\n");
+  const isImport = (l: string): boolean => /^import\s.*\sfrom\s+"[^"]+";?\s*$/.test(l);
+  const source = [...lines.filter(isImport), ...block.setup, ...lines.map((l) => (isImport(l) ? "" : l)), ...block.after].join("\n");
+  return { js: compile(source, `README.md:${block.line}.ts`), checks };
+}
+
+/** Runs one block against a fresh sandbox; rejects with the README line of what failed. */
+async function runBlock(block: DocBlock): Promise<Run> {
+  const { js, checks } = compileBlock(block);
+  const output: string[] = [];
+  const checker = new Checker(checks, output);
+  const cwd = process.cwd();
+  const env = { ...process.env };
+  const write = process.stdout.write;
+  const tmp = mkdtempSync(join(tmpdir(), "mambu-doctest-"));
+  const home = join(tmp, "home", "me");
+  mkdirSync(home, { recursive: true });
+  const homedir = jest.spyOn(require("os") as typeof import("os"), "homedir").mockReturnValue(home); // ~/.mambupy.rc is doctest.home's
+  let sandbox: Sandbox | undefined;
+  try {
+    sandbox = await startSandbox({ port: 0, clock: { start: SANDBOX_NOW } });
+    const scope: Record<string, unknown> = {
+      ...lib,
+      require: docRequire,
+      exports: {},
+      console: capturingConsole(output),
+      __doc: checker,
+      doctest: { sandbox, tmp, home, examplePlan: (clients: number) => writeExamplePlan(tmp, clients) },
+    };
+    mambuconfig.reset();
+    mambuconfig.apiurl = sandbox.url;
+    mambuconfig.apiuser = "demo";
+    mambuconfig.apipwd = "demo";
+    process.env.HOME = home;
+    process.chdir(tmp);
+    // What a block writes to stdout itself (e.g. runMigration's summary) is part of what it prints.
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      output.push(String(chunk).replace(/\n$/, ""));
+      return true;
+    }) as typeof process.stdout.write;
+    const names = Object.keys(scope);
+    const fn = new Function(...names, `return (async () => {\n${js}\n})();`) as (...a: unknown[]) => Promise<void>;
+    await fn(...names.map((n) => scope[n]));
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    err.message = `README.md:${block.line} (${block.section}): ${err.message}\n--- printed:\n${output.join("\n")}`;
+    throw err;
+  } finally {
+    process.stdout.write = write;
+    homedir.mockRestore();
+    process.chdir(cwd);
+    for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+    Object.assign(process.env, env);
+    mambuconfig.reset();
+    clearCustomFieldDefinitions();
+    clearCustomFieldTypes();
+    MambuConnector.default().close();
+    await sandbox?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  if (process.env.DOCTEST_DUMP) require("fs").writeFileSync(`${process.env.DOCTEST_DUMP}/${block.line}.txt`, output.join("\n"));
+  return { output, checker, checks };
+}
+
+const saved: Record<string, string | undefined> = {};
+beforeAll(() => {
+  // Hermetic: no MAMBU_* variables of the machine running the tests (and each block has its own HOME).
+  for (const k of Object.keys(process.env)) if (/^MAMBU(PY)?_/.test(k)) saved[k] = process.env[k];
+  saved.HOME = process.env.HOME;
+  for (const k of Object.keys(saved)) if (k !== "HOME") delete process.env[k];
+});
+afterAll(() => {
+  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+  else process.env[k] = v;
+});
+
+test("every ```ts block of README.md is found", () => {
+  const fences = require("fs").readFileSync(README, "utf8").split("\n").filter((l: string) => /^\s*```ts\s*$/.test(l));
+  expect(blocks.length).toBe(fences.length);
+  expect(blocks.length).toBeGreaterThan(20);
+  const skipped = blocks.filter((b) => b.skip);
+  expect(skipped.map((b) => `README.md:${b.line} ${b.skip}`).length).toBeLessThanOrEqual(3);
+});
+
+describe.each(blocks.map((b) => [`README.md:${b.line} (${b.section})`, b] as const))("%s", (_name, block) => {
+  if (block.skip) {
+    test.skip(`skipped: ${block.skip}`, () => undefined);
+    return;
+  }
+  if (block.knownFailure) {
+    const kf = block.knownFailure;
+    test(`known failure (${kf.why}): fails with "${kf.text}"`, async () => {
+      const outcome = await runBlock(block).then(
+        () => "it ran: the bug is fixed, drop the known-failure directive",
+        (e: Error) => e.message,
+      );
+      expect(outcome).toContain(kf.text);
+    });
+    return;
+  }
+  test("runs, and prints and returns what its comments say", async () => {
+    const { output, checker, checks } = await runBlock(block);
+    const unreached = checks.filter((_, i) => !checker.ran.has(i)).map((c) => `README.md:${c.line}: // ${c.kind} ${c.text}`);
+    expect(unreached).toEqual([]);
+    if (block.output) {
+      if (!textMatches(output.join("\n"), block.output.text)) {
+        expect(output.join("\n")).toBe(`(README.md:${block.output.line}) ${block.output.text}`);
+      }
+    }
+  });
+});
