@@ -75,7 +75,11 @@ export async function stopRehearsal(sandbox: RehearsalSandbox, journal: Journal 
     await sandbox.stop();
     throw e;
   }
-  await sandbox.stop();
+  try {
+    await sandbox.stop();
+  } catch (e) {
+    throw fsError("save", "the rehearsal's sandbox state", statePath, e, "--resume runs again this run's steps, which it does not hold");
+  }
   journal.recordStateNow("saved", stateHash(statePath));
 }
 

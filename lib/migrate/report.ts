@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "fs";
 import { basename, extname, join, relative } from "path";
 import { stringify as toYaml } from "yaml";
 import { renderTable } from "../cli/table";
+import { fsError } from "./fserrors";
 import { formatDuration } from "./progress";
 import { figuresJson, Reconciliation } from "./reconcile";
 import type { RunStats } from "./runner";
@@ -92,7 +93,11 @@ export interface FailedRows {
  */
 export function writeFailures(dir: string, plan: Plan, book: Book, failed: readonly FailedRows[]): string | undefined {
   if (!failed.length) return undefined;
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw fsError("create", "the failures directory", dir, e);
+  }
   const reasonOf = new Map<SourceRow, string>();
   for (const f of failed) for (const r of f.rows) reasonOf.set(r, f.reason);
   const used = new Set<string>();
@@ -103,7 +108,7 @@ export function writeFailures(dir: string, plan: Plan, book: Book, failed: reado
     while (used.has(name)) name = `${basename(name, extname(name))}_${used.size}${extname(name)}`;
     used.add(name);
     const rows = [...reasonOf.keys()].filter((r) => r.file === file.shown).sort((a, b) => a.line - b.line);
-    writeFileSync(join(dir, name), formatRows(layout, rows, ERROR_COLUMN, (r) => reasonOf.get(r) ?? ""));
+    writeFile(join(dir, name), formatRows(layout, rows, ERROR_COLUMN, (r) => reasonOf.get(r) ?? ""), "the failures file");
     const src = spec.sources[file.source]!;
     const list = Array.isArray(src.file) ? src.file : [src.file];
     const idx = plan.files.filter((f) => f.source === file.source).indexOf(file);
@@ -113,7 +118,7 @@ export function writeFailures(dir: string, plan: Plan, book: Book, failed: reado
   const isJson = /\.json$/i.test(plan.file);
   const planPath = join(dir, isJson ? "plan.json" : "plan.yaml");
   const header = `# Failed rows of plan ${plan.id} (${relative(dir, plan.file)}): correct them, then run\n#   mambu-migrate ${planPath}\n`;
-  writeFileSync(planPath, isJson ? `${JSON.stringify(spec, null, 2)}\n` : header + toYaml(spec));
+  writeFile(planPath, isJson ? `${JSON.stringify(spec, null, 2)}\n` : header + toYaml(spec), "the failures plan");
   return planPath;
 }
 
@@ -160,5 +165,14 @@ export function buildReport(args: {
 
 /** Writes report.json. */
 export function writeReport(path: string, report: Report): void {
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  writeFile(path, `${JSON.stringify(report, null, 2)}\n`, "the report");
+}
+
+/** writeFileSync whose errors name the file (a full disk's ENOSPC does not). */
+function writeFile(path: string, text: string, what: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    throw fsError("write", what, path, e);
+  }
 }

@@ -18,7 +18,8 @@ function isDirectory(path: string): boolean | undefined {
   try {
     return statSync(path).isDirectory();
   } catch (e) {
-    if (errorCode(e) === "ENOENT") return undefined;
+    // ENOTDIR: a parent is a file, found going up
+    if (errorCode(e) === "ENOENT" || errorCode(e) === "ENOTDIR") return undefined;
     throw fsError("use", "the workdir", path, e);
   }
 }

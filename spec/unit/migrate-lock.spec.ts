@@ -1,9 +1,14 @@
-/** One run per workdir: the lock file, who holds it, and taking over the lock of a run that is gone. */
+/**
+ * The workdir: one run at a time (the lock file, who holds it, taking over the lock of a run that is
+ * gone), and the files it cannot create or write named with the reason.
+ */
 import { spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { hostname, tmpdir } from "os";
 import { join } from "path";
-import { FileLock, LockedError } from "../../lib/migrate";
+import { FileLock, LockedError, WorkdirError } from "../../lib/migrate";
+import { writeReport } from "../../lib/migrate/report";
+import { ensureWorkdir } from "../../lib/migrate/workdir";
 
 const lockIn = () => join(mkdtempSync(join(tmpdir(), "mig-lock-")), "run.lock");
 
@@ -59,5 +64,22 @@ describe("workdir lock", () => {
     writeFileSync(path, JSON.stringify({ pid: 4242, host: "other-host", started: "x" }));
     lock.release();
     expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe("workdir files", () => {
+  it("creates a missing workdir, and names a parent that is a file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mig-wd-"));
+    expect(ensureWorkdir(join(dir, "a", "b"))).toBe(join(dir, "a", "b"));
+    writeFileSync(join(dir, "file"), "");
+    expect(() => ensureWorkdir(join(dir, "file", "w"))).toThrow(new WorkdirError(`cannot create the workdir ${dir}/file/w: ${dir}/file is a file, not a directory`, ""));
+  });
+
+  it("names the report it cannot write", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mig-wd-"));
+    writeFileSync(join(dir, "file"), "");
+    expect(() => writeReport(join(dir, "file", "report.json"), {} as Parameters<typeof writeReport>[1])).toThrow(
+      `cannot write the report ${dir}/file/report.json: a part of the path is a file, not a directory (ENOTDIR)`,
+    );
   });
 });
