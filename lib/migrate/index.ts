@@ -8,35 +8,34 @@
  * console.log(result.exitCode, result.summary?.requestsPerSecond, result.reconciliation?.equal);
  * ```
  *
- * The flow: load the plan (plan.ts) → read the tenant's reference data (tenant.ts) → read, map and
- * validate every row (sources.ts, mapping.ts, validate.ts) — nothing is written unless the plan is
- * clean or `skipInvalid` → run the units concurrently under the rate limit (runner.ts, steps.ts,
- * ratelimit.ts), recording each step in the journal (journal.ts) → summary, failures files and
- * report (report.ts) → optional reconciliation (reconcile.ts).
+ * The flow: load the plan (plan.ts) → take the workdir (its lock, and whether its journal may be
+ * resumed here: session.ts, resume.ts, rehearsal.ts) → read the tenant's reference data (tenant.ts)
+ * → read, map and validate every row (sources.ts, mapping.ts, validate.ts) — nothing is written
+ * unless the plan is clean or `skipInvalid` → run the units concurrently under the rate limit
+ * (runner.ts, steps.ts, ratelimit.ts), recording each step in the journal (journal.ts) → summary,
+ * failures files and report (report.ts) → optional reconciliation (reconcile.ts).
  */
-import { existsSync } from "fs";
 import { join, resolve } from "path";
 import nodeFetch from "node-fetch";
 import { mambuconfig } from "../config";
 import { MambuConnector } from "../transport";
 import { parseRetryAfter } from "../transport/retrypolicy";
-import { PlanFingerprint, planFingerprint, TenantBinding, tenantBinding } from "./binding";
 import { WorkdirError } from "./fserrors";
 import { Journal } from "./journal";
-import { JournalCorruptError, JournalHistory } from "./journal-file";
-import { FileLock, LockedError } from "./lock";
+import { JournalCorruptError } from "./journal-file";
+import { LockedError } from "./lock";
 import { loadPlan, PlanError } from "./plan";
 import { Progress } from "./progress";
 import { parseRate, RateLimiter } from "./ratelimit";
 import { formatReconciliation, reconcile, Reconciliation } from "./reconcile";
-import { saveRehearsalNow, stateHash, stopRehearsal } from "./rehearsal";
+import { saveRehearsalNow, stopRehearsal } from "./rehearsal";
 import { buildReport, FailedRows, formatSummary, Report, summarize, Summary, writeFailures, writeReport } from "./report";
-import { checkResume, checkTenantHasJournal, ResumeDecision, ResumeRefused } from "./resume";
+import { checkTenantHasJournal, ResumeRefused } from "./resume";
 import { newStats, runUnits } from "./runner";
+import { openSession, releaseSession, Session } from "./session";
 import { loadReferenceData } from "./tenant";
 import { Book, formatProblem, Plan, Problem } from "./types";
 import { buildBook } from "./validate";
-import { defaultWorkdir, ensureWorkdir } from "./workdir";
 
 export { loadPlan, parsePlan, PlanError, STEP_SOURCE } from "./plan";
 export { buildBook, sumDecimals } from "./validate";
@@ -208,13 +207,13 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     return { exitCode: 2, ok: false, problems: [], failed: [], stopped: false, refused: message };
   };
 
-  const locks: FileLock[] = [];
+  let session: Session = { locks: [] };
   let journal: Journal | undefined;
   let sandbox: { url: string; stop(): Promise<void>; persistNow(): void; clock: { offset: string; nowIso(): string } } | undefined;
   const onQuit = (): void => {
     let message = "nothing was written yet";
     if (journal && sandbox && persist) message = saveRehearsalNow(sandbox, journal, persist);
-    else if (sandbox) message = "this rehearsal's sandbox is not kept (no --sandbox-state): run it again from the start";
+    else if (sandbox && !persist) message = "this rehearsal's sandbox is not kept (no --sandbox-state): run it again from the start";
     else if (journal) {
       try {
         journal.flushNow();
@@ -223,37 +222,18 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
         message = `${(e as Error).message}: --resume looks up in the tenant the steps the journal lacks`;
       }
     }
-    for (const l of locks) l.release();
+    releaseSession(session);
     (options.stderr ?? process.stderr).write(`${message}\n`);
   };
   options.quit?.addEventListener("abort", onQuit, { once: true });
   try {
-    let workdir: string | undefined;
-    let binding: TenantBinding | undefined;
-    let history: JournalHistory | undefined;
-    let decision: ResumeDecision | undefined;
-    let startState: string | undefined;
-    let fingerprint: PlanFingerprint | undefined;
     try {
-      if (!options.check) {
-        workdir = ensureWorkdir(options.workdir ?? defaultWorkdir(plan.id, target));
-        locks.push(FileLock.acquire(join(workdir, "run.lock"), `the workdir ${workdir}`, { plan: plan.id, target }));
-      }
-      if (persist) locks.push(FileLock.acquire(`${persist}.lock`, `the sandbox state ${persist}`, { plan: plan.id, target }));
-      if (workdir) {
-        binding = target === "sandbox" ? { target: "sandbox", ...(persist ? { state: persist } : {}) } : tenantBinding(options.connection ?? {}, mambuconfig);
-        startState = persist ? stateHash(persist) : undefined;
-        fingerprint = await planFingerprint(plan);
-        const journalPath = join(workdir, "journal.jsonl");
-        if (options.resume && existsSync(journalPath)) {
-          history = Journal.read(journalPath);
-          decision = checkResume({ history, planId: plan.id, planHash: plan.hash, binding, fingerprint, allowChangedPlan: options.allowChangedPlan, stateHash: startState });
-        }
-      }
+      session = await openSession({ plan, target, persist, check: options.check, workdir: options.workdir, resume: options.resume, allowChangedPlan: options.allowChangedPlan, connection: options.connection, config: mambuconfig });
     } catch (e) {
       if (e instanceof LockedError || e instanceof ResumeRefused || e instanceof JournalCorruptError) return refused(e.message);
       throw e;
     }
+    const { workdir, journalPath, binding, fingerprint, startState, history, decision } = session;
 
     if (target === "sandbox") {
       // loaded only for rehearsals
@@ -282,7 +262,7 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
       say(`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${new Set(problems.map((p) => `${p.file}:${p.line}`)).size} rows${options.skipInvalid ? `; skipping ${book.skipped.length} clients or rows` : "; nothing was sent (fix them, or use --skip-invalid)"}`);
     }
     if (problems.length && !options.skipInvalid) return { exitCode: 2, ok: false, problems, book, failed: [], stopped: false };
-    if (options.check || !workdir || !binding || !fingerprint) {
+    if (options.check || !workdir || !journalPath || !binding || !fingerprint) {
       say(`plan ${plan.id} is ${problems.length ? "valid once the rows above are skipped" : "valid"}: ${book.units.length} clients and groups, ${book.totalSteps} steps`);
       return { exitCode: problems.length ? 1 : 0, ok: !problems.length, problems, book, failed: [], stopped: false };
     }
@@ -295,7 +275,7 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
         throw e;
       }
     }
-    journal = Journal.open(join(workdir, "journal.jsonl"), {
+    journal = Journal.open(journalPath, {
       planId: plan.id,
       planHash: plan.hash,
       resume: options.resume === true,
@@ -370,7 +350,7 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
       // a quit while the sandbox stops still saves it (with its marks), so the listener stays until here
       options.quit?.removeEventListener("abort", onQuit);
       await journal?.close();
-      for (const l of locks) l.release();
+      releaseSession(session);
     }
   }
 }

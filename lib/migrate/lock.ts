@@ -115,7 +115,7 @@ export class FileLock {
     try {
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
-          linkSync(tmp, path);
+          FileLock.create(tmp, path, text);
           return new FileLock(path, text);
         } catch (e) {
           if (errorCode(e) !== "EEXIST") throw fsError("create", "the lock", path, e);
@@ -141,6 +141,26 @@ export class FileLock {
       } catch {
         /* already gone */
       }
+    }
+  }
+
+  /**
+   * Puts the lock file in place atomically: a hard link of the file written aside (EEXIST when it is
+   * there). File systems without hard links get an exclusive create, then the content.
+   */
+  private static create(tmp: string, path: string, text: string): void {
+    try {
+      linkSync(tmp, path);
+      return;
+    } catch (e) {
+      if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV"].includes(errorCode(e) ?? "")) throw e;
+    }
+    const fd = openSync(path, "wx", 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
   }
 
