@@ -1,8 +1,8 @@
 /**
- * Doc-tests of README.md: extracts its ```ts blocks with their directives, turns the result comments
- * (`// → value`, `// throws ...`, `// rejects ...`) into checks, compiles a block with TypeScript's
- * `transpileModule` and runs it as an async function with every export of mambu-ts in scope.
- * The conventions are described at the top of readme-examples.spec.ts and in README's Development.
+ * Doc-tests of README.md: extracts its ```ts blocks with their directives, type-checks them, turns
+ * their result comments (`// → shown`, `// throws ...`, `// rejects ...`) into checks and compiles
+ * them to CommonJS. The conventions are described at the top of readme-examples.spec.ts (which runs
+ * the blocks) and in README's Development section.
  */
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
@@ -43,6 +43,7 @@ export function parseReadme(path: string): DocBlock[] {
   let section = "";
   let lastBlock: DocBlock | undefined;
   let lastBlockEnd = -1;
+  const attached = new Set<number>();
   for (let i = 0; i < all.length; i++) {
     const heading = /^#{1,6}\s+(.*)$/.exec(all[i]);
     if (heading) section = heading[1].trim();
@@ -55,7 +56,9 @@ export function parseReadme(path: string): DocBlock[] {
     const body = all.slice(i + 1, end).map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l.trimStart()));
     if (lang === "ts") {
       const block: DocBlock = { line: i + 1, section, lines: body, setup: [], after: [], replace: [] };
-      applyDirectives(block, directivesBefore(all, i));
+      const directives = directivesBefore(all, i);
+      for (const d of directives) attached.add(d.line);
+      applyDirectives(block, directives);
       blocks.push(block);
       lastBlock = block;
       lastBlockEnd = end;
@@ -64,6 +67,9 @@ export function parseReadme(path: string): DocBlock[] {
     }
     i = end;
   }
+  all.forEach((l, i) => {
+    if (/^\s*<!--\s*doctest:/.test(l) && !attached.has(i + 1)) throw new Error(`README.md:${i + 1}: a doctest directive must be right above a \`\`\`ts block`);
+  });
   return blocks;
 }
 
@@ -193,7 +199,49 @@ export function instrument(block: DocBlock): { code: string; checks: DocCheck[] 
   return { code: out.join("\n"), checks };
 }
 
-/** TypeScript → CommonJS (no type checking: the checks are what the block does). */
+/**
+ * Type-checks every block as a user's strict TypeScript file ("mambu-ts" is lib/): a block without
+ * imports gets every export of mambu-ts (as in the REPL); setup code comes first (`doctest` is any).
+ * @returns one message per error, with its README line.
+ */
+export function typeCheck(blocks: DocBlock[], root: string, exported: string[]): string[] {
+  const files = new Map<string, { text: string; block: DocBlock; before: number; setup: number }>();
+  for (const block of blocks) {
+    const code = block.lines.join("\n");
+    const head = [/^import\s/m.test(code) ? "" : `import { ${exported.join(", ")} } from "mambu-ts";`, "declare const doctest: any; export {};"];
+    const setup = block.setup.length ? block.setup.join("\n").split("\n") : [];
+    files.set(join(root, `README.md.${block.line}.ts`), { text: [...head, ...setup, code].join("\n"), block, before: head.length, setup: setup.length });
+  }
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ES2022,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    esModuleInterop: true,
+    resolveJsonModule: true,
+    types: ["node"],
+    typeRoots: [join(root, "node_modules", "@types")],
+    baseUrl: root,
+    paths: { "mambu-ts": ["lib/index.ts"], "mambu-ts/sandbox": ["lib/sandbox/index.ts"], "mambu-ts/migrate": ["lib/migrate/index.ts"] },
+  };
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.getSourceFile = (f, v, ...rest) => (files.has(f) ? ts.createSourceFile(f, files.get(f)!.text, v) : getSourceFile.call(host, f, v, ...rest));
+  host.fileExists = (f) => files.has(f) || fileExists.call(host, f);
+  host.readFile = (f) => files.get(f)?.text ?? readFile.call(host, f);
+  const program = ts.createProgram([...files.keys()], options, host);
+  return ts.getPreEmitDiagnostics(program).flatMap((d) => {
+    const file = d.file && files.get(d.file.fileName);
+    if (!file || d.start === undefined) return [];
+    const line = d.file!.getLineAndCharacterOfPosition(d.start).line - file.before;
+    const where = line < file.setup ? `setup of README.md:${file.block.line}` : `README.md:${file.block.line + 1 + line - file.setup}`;
+    return [`${where}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`];
+  });
+}
+
+/** TypeScript → CommonJS, without type checking (that is {@link typeCheck}'s). */
 export function compile(code: string, fileName: string): string {
   const { outputText } = ts.transpileModule(code, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
@@ -270,7 +318,7 @@ export class Checker {
   }
 
   private checkError(id: number, e: unknown, klass: Function | undefined): void {
-    if (klass && !(e instanceof klass)) this.fail(id, `it threw ${inspect(e)}, not a ${klass.name}`);
+    if (klass && !(e instanceof klass)) this.fail(id, `it threw ${e instanceof Error ? `${e.constructor.name}: ${e.message}` : inspect(e)}, not a ${klass.name}`);
     const text = e instanceof Error ? e.message : String(e);
     if (this.checks[id].text !== "" && !textMatches(text, this.checks[id].text)) this.fail(id, `message: ${text}`);
   }

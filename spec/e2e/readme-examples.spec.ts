@@ -2,39 +2,41 @@
  * Docs that run: every ```ts block of README.md is a test against the embedded sandbox (demo tenant),
  * so that the README and the library cannot drift apart.
  *
- * How a block runs: compiled with TypeScript's transpileModule to CommonJS and run as one async
- * function (top-level await works), with every export of mambu-ts in scope as in the REPL;
- * `import ... from "mambu-ts"` (also "mambu-ts/sandbox", "mambu-ts/migrate") loads lib/. Each block
- * gets a fresh sandbox whose clock stands still at SANDBOX_NOW, with `mambuconfig` pointed at it as
- * the demo user (overrides reset after the block).
+ * - Each block must compile as a user's strict TypeScript file (a block without imports gets every
+ *   export of mambu-ts, as in the REPL).
+ * - Each block then runs: compiled with transpileModule to CommonJS, as one async function (top-level
+ *   await works), `import ... from "mambu-ts"` (also "mambu-ts/sandbox", "mambu-ts/migrate") loading
+ *   lib/. It gets a fresh sandbox whose clock stands still at SANDBOX_NOW (printed dates are stable),
+ *   `mambuconfig` pointed at it as the demo user, its own temporary working directory and home
+ *   directory; all of that is undone after it.
  *
- * Conventions of the examples (README "Development" says the same):
- * - `stmt; // → expected` — a check. After `console.log(...)`: what it prints (whitespace runs are one
- *   space, `...` stands for anything). After any other expression or `const x = ...`: the value, deep
- *   equal to `expected` read as a TypeScript expression (a string also matches an object whose
- *   String() it is, e.g. a Decimal or a DateTime). The expected text may continue on the comment lines
- *   below whose `//` is in the same column.
- * - `stmt; // throws Class: message` (synchronous) and `await stmt; // rejects Class: message` — the
+ * What the examples' comments say is checked (README "Development" says the same):
+ * - `stmt; // → shown` (or `// → shown` alone on the line after a one-line statement): for
+ *   `console.log(...)` what it prints; for an expression or `const x = ...` the value as Node's REPL
+ *   shows it (util.inspect). Whitespace runs count as one space, `...` stands for anything, the text
+ *   stops at " — " (prose may follow) and continues on the comment lines below whose `//` is in the
+ *   same column.
+ * - `stmt; // throws Class: message` (synchronously) and `await stmt; // rejects Class: message`: the
  *   error's class (optional) and message (`...` as above).
- * - A ```text block right after a ```ts block is everything the block prints (console.log, one line per
- *   call; `...` as above).
- * - Other comments are prose and not checked. A check that is never reached fails the test.
+ * - A ```text block right after a ```ts block (blank lines between) is everything the block prints.
+ * - A check that is never reached fails. Other comments are prose.
  * - HTML comments right above a block: `<!-- doctest: setup CODE -->` (hidden code run first, in the
- *   block's scope; `doctest.sandbox` is the sandbox, `doctest.tmp` a temporary directory that is
- *   also the working directory), `<!-- doctest: after CODE -->` (hidden code run after),
- *   `<!-- doctest: replace "text" with EXPR -->` (a string literal of the block replaced when it runs),
- *   `<!-- doctest: skip (why) -->`, `<!-- doctest: known-failure "error text" (library bug) -->` (the
- *   block must fail with that text: fix the bug, then drop the directive).
+ *   block's scope: `doctest.sandbox`, `doctest.tmp` the working directory, `doctest.home` what
+ *   os.homedir() returns, `doctest.examplePlan(n)`), `<!-- doctest: after CODE -->`,
+ *   `<!-- doctest: replace "text" with EXPR -->` (a string literal replaced when it runs, e.g. a real
+ *   tenant's host by `doctest.sandbox.url`), `<!-- doctest: skip (why) -->` (at most 3) and
+ *   `<!-- doctest: known-failure "error text" (library bug) -->` (the block must fail with that text;
+ *   when the bug is fixed, drop the directive).
  */
-import { mkdirSync, mkdtempSync, rmSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import * as lib from "../../lib";
 import { clearCustomFieldDefinitions, clearCustomFieldTypes, mambuconfig, MambuConnector } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
-import { capturingConsole, Checker, compile, DocBlock, DocCheck, instrument, parseReadme, textMatches, writeExamplePlan } from "./readme-doctest";
+import { capturingConsole, Checker, compile, DocBlock, DocCheck, instrument, parseReadme, textMatches, typeCheck, writeExamplePlan } from "./readme-doctest";
 
-const README = process.env.DOCTEST_README ?? join(__dirname, "..", "..", "README.md");
+const README = join(__dirname, "..", "..", "README.md");
 /** The demo tenant's "now" during the doc-tests (the clock stands still: printed dates are stable). */
 const SANDBOX_NOW = "2026-11-22T04:53:07";
 
@@ -117,28 +119,28 @@ async function runBlock(block: DocBlock): Promise<Run> {
     await sandbox?.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
-  if (process.env.DOCTEST_DUMP) require("fs").writeFileSync(`${process.env.DOCTEST_DUMP}/${block.line}.txt`, output.join("\n"));
   return { output, checker, checks };
 }
 
 const saved: Record<string, string | undefined> = {};
 beforeAll(() => {
-  // Hermetic: no MAMBU_* variables of the machine running the tests (and each block has its own HOME).
+  // Hermetic: no MAMBU_* variables of the machine running the tests.
   for (const k of Object.keys(process.env)) if (/^MAMBU(PY)?_/.test(k)) saved[k] = process.env[k];
-  saved.HOME = process.env.HOME;
-  for (const k of Object.keys(saved)) if (k !== "HOME") delete process.env[k];
+  for (const k of Object.keys(saved)) delete process.env[k];
 });
-afterAll(() => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
-});
+afterAll(() => Object.assign(process.env, saved));
 
-test("every ```ts block of README.md is found", () => {
-  const fences = require("fs").readFileSync(README, "utf8").split("\n").filter((l: string) => /^\s*```ts\s*$/.test(l));
+test("every ```ts block of README.md is found, and at most 3 are skipped", () => {
+  const fences = readFileSync(README, "utf8").split("\n").filter((l) => /^\s*```ts\s*$/.test(l));
   expect(blocks.length).toBe(fences.length);
   expect(blocks.length).toBeGreaterThan(20);
-  const skipped = blocks.filter((b) => b.skip);
-  expect(skipped.map((b) => `README.md:${b.line} ${b.skip}`).length).toBeLessThanOrEqual(3);
+  const skipped = blocks.filter((b) => b.skip).map((b) => `README.md:${b.line}: ${b.skip}`);
+  expect(skipped.length > 3 ? skipped : []).toEqual([]);
+});
+
+test("every example compiles as a user's strict TypeScript", () => {
+  const exported = Object.keys(lib).filter((k) => k !== "default");
+  expect(typeCheck(blocks, join(__dirname, "..", ".."), exported)).toEqual([]);
 });
 
 describe.each(blocks.map((b) => [`README.md:${b.line} (${b.section})`, b] as const))("%s", (_name, block) => {
@@ -160,11 +162,9 @@ describe.each(blocks.map((b) => [`README.md:${b.line} (${b.section})`, b] as con
   test("runs, and prints and returns what its comments say", async () => {
     const { output, checker, checks } = await runBlock(block);
     const unreached = checks.filter((_, i) => !checker.ran.has(i)).map((c) => `README.md:${c.line}: // ${c.kind} ${c.text}`);
-    expect(unreached).toEqual([]);
-    if (block.output) {
-      if (!textMatches(output.join("\n"), block.output.text)) {
-        expect(output.join("\n")).toBe(`(README.md:${block.output.line}) ${block.output.text}`);
-      }
+    if (unreached.length) throw new Error(`checks the block never reached:\n${unreached.join("\n")}`);
+    if (block.output && !textMatches(output.join("\n"), block.output.text)) {
+      throw new Error(`README.md:${block.output.line}: what the block printed is not this text block\n--- text block:\n${block.output.text}\n--- printed:\n${output.join("\n")}`);
     }
   });
 });
