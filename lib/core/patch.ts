@@ -29,6 +29,15 @@ export interface PatchOptions {
   autodetectRemove?: boolean;
 }
 
+/**
+ * One JSON Pointer segment (RFC 6901): `~` → `~0`, `/` → `~1`, so that a key holding a slash patches
+ * that key and not a nested path.
+ */
+export function pointerSegment(key: string | number): string {
+  const k = String(key);
+  return k.indexOf("~") < 0 && k.indexOf("/") < 0 ? k : k.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
 /** Whether two wire values are the same JSON (strings, numbers and booleans by value; others as written). */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -53,7 +62,7 @@ export function buildPatch(s: MambuStruct, opts: PatchOptions = {}): PatchOperat
   const ops: PatchOperation[] = [];
   const keys = new Set<string>([...Object.keys(raw), ...Object.keys(wire)]);
   for (const k of keys) {
-    const path = `/${k}`;
+    const path = `/${pointerSegment(k)}`;
     if (!wanted(path)) continue;
     const had = hasOwn(raw, k) && raw[k] !== undefined;
     const has = hasOwn(wire, k) && wire[k] !== undefined;
@@ -78,8 +87,8 @@ function resolveNames(s: MambuStruct, fields: string[]): Set<string> {
   for (const name of fields) {
     if (typeof name !== "string" || name === "") throw new MambuTsError(`patch fields must be non-empty strings`);
     const cf = hasOwn(specs, name) ? undefined : locateCustomField(s, name);
-    if (cf) out.add(`/${cf.set}${cf.row !== undefined ? `/${cf.row}` : ""}${cf.field !== undefined ? `/${cf.field}` : ""}`);
-    else if (hasOwn(specs, name) || hasOwn(s[RAW], name) || name in s) out.add(`/${name}`);
+    if (cf) out.add(`/${pointerSegment(cf.set)}${cf.row !== undefined ? `/${cf.row}` : ""}${cf.field !== undefined ? `/${pointerSegment(cf.field)}` : ""}`);
+    else if (hasOwn(specs, name) || hasOwn(s[RAW], name) || name in s) out.add(`/${pointerSegment(name)}`);
     else throw new MambuTsError(`cannot patch "${name}": not a field or custom field of this entity`);
   }
   return out;
@@ -94,7 +103,7 @@ function customSetOps(
   mayRemove: (p: string) => boolean,
   wanted: (p: string) => boolean,
 ): void {
-  const base = `/${key}`;
+  const base = `/${pointerSegment(key)}`;
   if (before === undefined && after === undefined) return;
   if (before === undefined) {
     ops.push({ op: "ADD", path: base, value: after });
@@ -111,7 +120,7 @@ function customSetOps(
   if (isPlainObject(before) && isPlainObject(after)) {
     const added: Bag = {};
     for (const f of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      const p = `${base}/${f}`;
+      const p = `${base}/${pointerSegment(f)}`;
       if (!wanted(p)) continue;
       const had = hasOwn(before, f);
       const has = hasOwn(after, f);
@@ -135,7 +144,7 @@ function groupedOps(
   mayRemove: (p: string) => boolean,
   wanted: (p: string) => boolean,
 ): void {
-  const base = `/${key}`;
+  const base = `/${pointerSegment(key)}`;
   const live = liveSet(s, key) as Bag[];
   const origins = live.map((row) => originOfRow(row));
   // Rows must keep their original order with new rows appended; otherwise the set is replaced whole.
@@ -158,7 +167,7 @@ function groupedOps(
     const b = before[o] as Bag;
     const a = after[i] as Bag;
     for (const f of new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})])) {
-      const p = `${base}/${o}/${f}`;
+      const p = `${base}/${o}/${pointerSegment(f)}`;
       if (!wanted(p)) continue;
       const had = hasOwn(b ?? {}, f);
       const has = hasOwn(a ?? {}, f);
