@@ -3,7 +3,7 @@
  * disbursed, fees, repayments and their counts) against what the tenant holds (the loans' amounts,
  * their transactions, and the amounts paid according to the loans' balances), with the differences.
  */
-import Decimal from "decimal.js";
+import { Decimal } from "../core/money";
 import { renderTable } from "../cli/table";
 import type { MambuConnector } from "../transport";
 import { encodeSegment } from "../transport";
