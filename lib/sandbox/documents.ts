@@ -10,6 +10,7 @@ import { extname } from "node:path";
 import { decodeUtf8 } from "./body";
 import { validateQuery } from "./contract";
 import { invalidParameters, mambuError } from "./errors";
+import { MAX_FORM_FIELD_BYTES } from "./limits";
 import { pageResponse, parsePaging } from "./list";
 import { RESOURCES, declByOwnerType, requireRecord } from "./resources";
 import type { MultipartBody, RouteRequest, Router, SandboxContext } from "./router";
@@ -29,9 +30,9 @@ function contents(ctx: SandboxContext): Record<string, StoredContent> {
 
 /**
  * Parses a multipart/form-data body (RFC 7578) into fields and files (maps without prototype, so that any part
- * name is just a name). Field values must be valid UTF-8 (else 400).
+ * name is just a name). Field values must be valid UTF-8 (else 400) and at most `maxFieldBytes` long (else 413).
  */
-export function parseMultipart(body: Buffer, contentType: string): MultipartBody {
+export function parseMultipart(body: Buffer, contentType: string, maxFieldBytes = MAX_FORM_FIELD_BYTES): MultipartBody {
   const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
   if (!m) throw invalidParameters("multipart/form-data body without a boundary");
   const boundary = Buffer.from(`--${(m[1] ?? m[2]).trim()}`);
@@ -55,6 +56,7 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartBody
     const ctype = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim() ?? "application/octet-stream";
     if (name !== undefined) {
       if (filename !== undefined) out.files[name] = { filename, contentType: ctype, data };
+      else if (data.length > maxFieldBytes) throw mambuError("MAX_FILE_SIZE_EXCEEDED", `multipart field "${name.slice(0, 64)}" over ${maxFieldBytes} bytes`);
       else out.fields[name] = decodeUtf8(data, `multipart field "${name.slice(0, 64)}"`, invalidParameters);
     }
     pos = next;

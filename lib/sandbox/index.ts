@@ -31,7 +31,7 @@ export type { SandboxUser } from "./auth";
 export type { StoreSnapshot } from "./store";
 export type { GenerateOptions, SeedFile } from "./seed";
 export type { SandboxLimits } from "./limits";
-export { MAX_FAULT_COUNTERS, MAX_IDEMPOTENCY_KEYS, MAX_JSON_BODY_BYTES, MAX_JSON_DEPTH, MAX_UPLOAD_BYTES } from "./limits";
+export { MAX_FAULT_COUNTERS, MAX_FORM_FIELD_BYTES, MAX_IDEMPOTENCY_KEYS, MAX_JSON_BODY_BYTES, MAX_JSON_DEPTH, MAX_UPLOAD_BYTES } from "./limits";
 export { SandboxClock } from "./clock";
 export { SandboxStore } from "./store";
 export { SandboxError } from "./types";

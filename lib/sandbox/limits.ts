@@ -6,7 +6,8 @@
  * |------------------------------|-----------|-------------------------------------------------------------------|
  * | {@link MAX_JSON_BODY_BYTES}  | 1 MiB     | 413, MAX_FILE_SIZE_EXCEEDED (the body is read and thrown away)      |
  * | {@link MAX_UPLOAD_BYTES}     | 50 MiB    | 413, MAX_FILE_SIZE_EXCEEDED — multipart/form-data (documents) only |
- * | {@link MAX_JSON_DEPTH}       | 64        | 400, INVALID_JSON_SYNTAX                                          |
+ * | {@link MAX_FORM_FIELD_BYTES} | 64 KiB    | 413, MAX_FILE_SIZE_EXCEEDED — a text field of a multipart body     |
+ * | {@link MAX_JSON_DEPTH}       | 64        | 400, INVALID_JSON_SYNTAX (PATCH results too: 400, INVALID_PARAMETERS) |
  * | {@link MAX_FAULT_COUNTERS}   | 1000      | the oldest `times=n` counter of `X-Sandbox-Fault` is forgotten     |
  * | {@link MAX_IDEMPOTENCY_KEYS} | 100 000   | the oldest remembered `Idempotency-Key` is forgotten               |
  */
@@ -16,6 +17,9 @@ export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 /** Largest multipart/form-data body (document uploads), in bytes: 50 MiB, Mambu's attachment limit. */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+
+/** Largest text field (not file) of a multipart body, in bytes: 64 KiB (names and notes, not contents). */
+export const MAX_FORM_FIELD_BYTES = 64 * 1024;
 
 /** Deepest nesting of arrays and objects in a JSON body. Mambu's deepest contract structures nest about 6 levels. */
 export const MAX_JSON_DEPTH = 64;

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { MAX_JSON_BODY_BYTES, MAX_JSON_DEPTH, Sandbox, startSandbox } from "../../lib/sandbox";
+import { MAX_FORM_FIELD_BYTES, MAX_JSON_BODY_BYTES, MAX_JSON_DEPTH, Sandbox, startSandbox } from "../../lib/sandbox";
 import { DEFAULT_USERS } from "../../lib/sandbox/auth";
 import { call, DEMO_AUTH } from "./sandbox-helpers";
 
@@ -289,6 +289,18 @@ describe("bounded input", () => {
     const r = await call(sb, "POST", "/clients/0512N0025/documents", { raw, headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` } });
     expect(r.status).toBe(201);
     expect(r.body.fileSize).toBe(data.length);
+  });
+
+  it("a text field of an upload over its limit is a 413, and no document is made", async () => {
+    const before = sb.store.count("documents");
+    const boundary = "----notes";
+    const raw =
+      `--${boundary}\r\nContent-Disposition: form-data; name="notes"\r\n\r\n${"n".repeat(MAX_FORM_FIELD_BYTES + 1)}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\na\r\n--${boundary}--\r\n`;
+    const r = await call(sb, "POST", "/clients/0512N0025/documents", { raw, headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` } });
+    expect(r.status).toBe(413);
+    expect(r.body).toEqual({ errors: [{ errorCode: 20, errorSource: `multipart field "notes" over ${MAX_FORM_FIELD_BYTES} bytes`, errorReason: "MAX_FILE_SIZE_EXCEEDED" }] });
+    expect(sb.store.count("documents")).toBe(before);
   });
 
   it("invalid UTF-8 in a body, a query, a path or a form field is a 400, not replaced", async () => {
