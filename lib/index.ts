@@ -9,8 +9,8 @@ export { mambuconfig, MambuConfig } from "./config";
 export { MambuConnector, isV4Uuid, deterministicUuidV4 } from "./transport";
 export type { ConnectorOptions, RequestOptions, MambuResponse, RetryEvent } from "./transport";
 
-export { MambuTsError, MambuError, MambuCommError, MambuPyError } from "./core/errors";
-export type { MambuErrorEntry } from "./core/errors";
+export { MambuTsError, MambuError, MambuCommError, MambuPyError } from "./errors";
+export type { MambuErrorEntry } from "./errors";
 export { MambuEntity } from "./core/entity";
 export type { EntitySpec, GetOptions, GetAllOptions, SearchOptions, WriteOptions } from "./core/entity";
 export { MambuStruct, MambuValueObject } from "./core/struct";

@@ -3,7 +3,7 @@
  * status and reason for Mambu errors, a one-line reason for everything else, a stack trace only
  * with `--debug`, and never a credential.
  */
-import { MambuCommError, MambuError, MambuTsError } from "../core/errors";
+import { MambuCommError, MambuError, MambuTsError } from "../errors";
 
 /** Exit codes of `mambu` (documented in `mambu --help` and the README). */
 export const EXIT = {

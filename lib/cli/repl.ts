@@ -11,7 +11,7 @@ import { PassThrough } from "node:stream";
 import { inspect, types } from "node:util";
 import * as api from "../index";
 import { MambuEntity } from "../core/entity";
-import { MambuCommError, MambuError, MambuTsError } from "../core/errors";
+import { MambuCommError, MambuError, MambuTsError } from "../errors";
 import { ensureAccessors, MambuStruct } from "../core/struct";
 import type { StructClass } from "../core/struct";
 import { packageVersion } from "../transport";

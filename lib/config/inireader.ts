@@ -2,7 +2,7 @@
  * A small INI reader that follows Python's `configparser.RawConfigParser` defaults, so that an rc
  * file written for MambuPy means the same thing here.
  */
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 
 /** One option of an INI section: its value and the 1-based line where the option starts. */
 export interface IniEntry {

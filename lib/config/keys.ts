@@ -3,7 +3,7 @@
  * validation. Any other key is kept as a plain string.
  */
 import { constants as bufferConstants } from "buffer";
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 
 /** A key with a typed getter on `MambuConfig`. */
 export type KnownKey =

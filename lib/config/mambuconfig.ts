@@ -5,7 +5,7 @@
 import * as os from "os";
 import * as path from "path";
 import { inspect } from "util";
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 import { INTEGER_KEYS, KNOWN_KEYS, MASK, isSecretKey, isUrlKey, maskUserinfo, normaliseKey } from "./keys";
 import { ResolvedValue, SourceSnapshot, WarnState, extraKeys, loadRcFiles, resolveKey } from "./sources";
 import { parseIntegerKey, parseOffset } from "./validate";

@@ -3,7 +3,7 @@
  * the configuration on every request stays cheap.
  */
 import * as fs from "fs";
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 import { IniEntry, parseIni, sectionWithDefaults } from "./inireader";
 
 /** The section of an rc file that holds mambu-ts (and MambuPy) API settings. */

@@ -2,7 +2,7 @@
  * Turning resolved configuration strings into typed values, with errors that name the key and its
  * source but never a secret value.
  */
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 import { INTEGER_KEYS, isSecretKey } from "./keys";
 import { ResolvedValue } from "./sources";
 

@@ -7,7 +7,7 @@
 import { definition } from "../generated/schema";
 import { hasOwn } from "./clone";
 import { connectorOf, MambuEntity, requestJson } from "./entity";
-import { MambuTsError } from "./errors";
+import { MambuTsError } from "../errors";
 import { stringifyExact } from "./json";
 import { dehydrate } from "./struct";
 

@@ -18,7 +18,7 @@ import { encodeSegment } from "../transport";
 import { keepOnAwait, listStructs, OwnedListOptions, ownerOf } from "./comments";
 import { setTransient } from "./relations";
 import { checkOptionKeys, connectorOf, EntityClass, MambuEntity } from "./entity";
-import { MambuError, MambuTsError } from "./errors";
+import { MambuError, MambuTsError } from "../errors";
 import { parseJsonExact, RawNumber } from "./json";
 import { MambuList } from "./list";
 import { MambuValueObject, StructClass, structFromWire } from "./struct";

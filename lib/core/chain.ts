@@ -7,7 +7,7 @@
  * method on the resolved value — so chains go as deep as the values allow.
  */
 import { inspect } from "node:util";
-import { MambuTsError } from "./errors";
+import { MambuTsError } from "../errors";
 
 /** A method of T, seen through a chain: same arguments, a chain of its (awaited) result. */
 type ChainedMember<M> = M extends (...args: infer A) => infer R ? ((...args: A) => Chain<Awaited<R>>) & Chain<M> : Chain<M>;

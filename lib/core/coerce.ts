@@ -6,7 +6,7 @@
  */
 import { DateTime, FixedOffsetZone } from "luxon";
 import type { FieldSpec } from "../generated/schema";
-import { MambuTsError } from "./errors";
+import { MambuTsError } from "../errors";
 import { Decimal } from "./money";
 import { RawNumber } from "./json";
 

@@ -6,7 +6,7 @@
  */
 import type { Comment } from "../generated/types/comments";
 import { checkOptionKeys, connectorOf, EntityClass, listOf, ListOptions, MambuEntity, requestJson } from "./entity";
-import { MambuError, MambuTsError } from "./errors";
+import { MambuError, MambuTsError } from "../errors";
 import { stringifyExact } from "./json";
 import { MambuList } from "./list";
 import { setTransient } from "./relations";

@@ -12,7 +12,7 @@
 import { DateTime } from "luxon";
 import { getOwn, hasOwn, isPlainObject, setOwn } from "./clone";
 import { describe, parseWireDate, sameValue } from "./coerce";
-import { MambuTsError } from "./errors";
+import { MambuTsError } from "../errors";
 import { Decimal } from "./money";
 import { RawNumber, stringifyExact } from "./json";
 import { CF_NAMES, DIRTY, RAW, VALS } from "./symbols";

@@ -9,7 +9,7 @@ import type { MambuResponse, RequestOptions } from "../transport";
 import { Chain, chain } from "./chain";
 import { getOwn, hasOwn, isPlainObject, setOwn } from "./clone";
 import { isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
-import { MambuError, MambuTsError } from "./errors";
+import { MambuError, MambuTsError } from "../errors";
 import { parseJsonExact, stringifyExact } from "./json";
 import { MambuList, ownPage, paginate } from "./list";
 import { buildPatch, PatchOperation } from "./patch";

@@ -6,7 +6,7 @@
  */
 
 import { setOwn } from "./clone";
-import { MambuTsError } from "./errors";
+import { MambuTsError } from "../errors";
 
 /** The grammar of a JSON number (RFC 8259): what a {@link RawNumber} may hold. */
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;

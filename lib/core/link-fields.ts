@@ -23,7 +23,7 @@ import { Chain, chain } from "./chain";
 import { hasOwn, isPlainObject } from "./clone";
 import { CustomFieldType, isCustomFieldKey, liveSet, registerCustomFieldTypes } from "./custom-fields";
 import { connectorOf, EntityClass, MambuEntity, requestJson } from "./entity";
-import { MambuTsError } from "./errors";
+import { MambuTsError } from "../errors";
 import { encodeSegment } from "../transport";
 import { RAW, VALS } from "./symbols";
 

@@ -15,7 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
-import { MambuCommError } from "./errors";
+import { MambuCommError } from "../errors";
 
 /** One page request: where it starts and how many records it asks for. */
 export interface PageWindow {

@@ -12,7 +12,7 @@ import { encodeSegment } from "../transport";
 import type { MambuConnector } from "../transport";
 import { ActionOptions, buildBody, splitActionOptions } from "./actions";
 import { checkOptionKeys, connectorOf, EntityClass, listOf, MambuEntity, requestJson } from "./entity";
-import { MambuError, MambuTsError } from "./errors";
+import { MambuError, MambuTsError } from "../errors";
 import { stringifyExact } from "./json";
 import { MambuList } from "./list";
 import { setTransient } from "./relations";

@@ -7,7 +7,7 @@
  */
 import { hasOwn, isPlainObject, setOwn } from "./clone";
 import { isCustomFieldKey, liveSet, locateCustomField, originOfRow } from "./custom-fields";
-import { MambuTsError } from "./errors";
+import { MambuTsError } from "../errors";
 import { stringifyExact } from "./json";
 import { RAW } from "./symbols";
 import { MambuStruct, specsOfInstance, toWire } from "./struct";

@@ -4,7 +4,7 @@
  */
 import Decimal from "decimal.js";
 import { DateTime } from "luxon";
-import { MambuTsError } from "./errors";
+import { MambuTsError } from "../errors";
 import { formatWireDateTime } from "./coerce";
 
 /** Detail levels of Mambu API v2 responses. */

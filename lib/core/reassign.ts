@@ -18,7 +18,7 @@
  * `entity.assignedBranch`, `assignedCentre`, `assignedUser` (never sent back to Mambu).
  */
 import { connectorOf, EntityClass, MambuEntity } from "./entity";
-import { MambuTsError } from "./errors";
+import { MambuTsError } from "../errors";
 import type { PatchOperation } from "./patch";
 import { setTransient } from "./relations";
 import { fieldSpecsOf } from "./struct";

@@ -5,7 +5,7 @@
  */
 import { Chain, chain } from "./chain";
 import { connectorOf, EntityClass, MambuEntity } from "./entity";
-import { MambuTsError } from "./errors";
+import { MambuTsError } from "../errors";
 import type { DetailsLevel } from "./query";
 
 /** Sets a property that reads like a field but is never serialised (not enumerable). @internal */

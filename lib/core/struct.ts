@@ -16,7 +16,7 @@ import {
   dehydrateScalar, describe, formatWireDateTime, hydrateScalar, OffsetSource, parseWireDateTime, ScalarKind, toWireDate,
   toWireDateTime, toWireDecimal,
 } from "./coerce";
-import { MambuTsError } from "./errors";
+import { MambuTsError } from "../errors";
 import { currencyDigits, currencyOf } from "./money";
 import { RawNumber } from "./json";
 import { CONN, DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";

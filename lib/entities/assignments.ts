@@ -6,7 +6,7 @@
  */
 import { Chain, chain } from "../core/chain";
 import type { MambuEntity } from "../core/entity";
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 import { relate } from "../core/relations";
 import { MambuBranch } from "./branch";
 import { MambuCentre } from "./centre";

@@ -1,6 +1,6 @@
 /** Custom field sets (`/api/customfieldsets`): the definitions of the `_Set` keys of entities. */
 import { connectorOf, EntityClass, EntitySpec, GetAllOptions, GetOptions, listOf, MambuEntity } from "../core/entity";
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 import { MambuList } from "../core/list";
 import { Chain } from "../core/chain";
 import { RAW } from "../core/symbols";

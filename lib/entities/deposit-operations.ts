@@ -6,7 +6,7 @@
  */
 import type { ActionOptions } from "../core/actions";
 import { EntityClass, MambuEntity } from "../core/entity";
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 import {
   adjustAccountTransaction, adjustSelf, Amount, changeState, CustomFieldSets, EntityRef, Input, operationInput, postAccountAction,
   postTransaction, refKey,

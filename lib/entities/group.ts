@@ -2,7 +2,7 @@
 import { Assigned, withAssignments } from "./assignments";
 import { Chain, chain } from "../core/chain";
 import { connectorOf, EntitySpec, MambuEntity } from "../core/entity";
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 import { registerLinkTarget } from "../core/link-fields";
 import { setTransient } from "../core/relations";
 import { MambuValueObject, rootOf, StructClass } from "../core/struct";

@@ -9,7 +9,7 @@ import {
   adjustAccountTransaction, adjustSelf, Amount, changeState, CustomFieldSets, DateInput, EntityRef, Input, operationInput,
   postAccountAction, postTransaction,
 } from "../core/operations";
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 import type { LoanAccountAction, LoanAccountPayOffInput } from "../generated/types/loans";
 import type {
   DisbursementLoanTransactionInput, FeeLoanTransactionInput, LoanTransactionAdjustmentDetails, RepaymentLoanTransactionInput,

@@ -3,7 +3,7 @@ import { Assigned, Held, withAssignments } from "./assignments";
 import type { ActionOptions } from "../core/actions";
 import { chain } from "../core/chain";
 import { connectorOf, EntitySpec, MambuEntity, requestJson } from "../core/entity";
-import { MambuError } from "../core/errors";
+import { MambuError } from "../errors";
 import { MambuList } from "../core/list";
 import { accountTransactions, Amount, EntityRef, TransactionListOptions } from "../core/operations";
 import { relate, setTransient } from "../core/relations";

@@ -1,7 +1,7 @@
 /** Users (`/api/users`). */
 import { Chain, chain } from "../core/chain";
 import { connectorOf, EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/entity";
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 import { registerLinkTarget } from "../core/link-fields";
 import { MambuList } from "../core/list";
 import { relate, setTransient } from "../core/relations";

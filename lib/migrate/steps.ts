@@ -12,7 +12,7 @@
  * the account after each write, which would double the requests of a migration under rate limits).
  * Bodies are serialised with `stringifyExact`, so amounts keep the source's digits.
  */
-import { MambuError } from "../core/errors";
+import { MambuError } from "../errors";
 import { parseJsonExact, stringifyExact } from "../core/json";
 import type { MambuConnector } from "../transport";
 import { encodeSegment } from "../transport";

@@ -4,7 +4,7 @@
  * in the source can be checked and turned into encodedKeys. Plus the small request helpers the
  * toolkit uses (GET that tells 404 apart, all pages of a list).
  */
-import { MambuError } from "../core/errors";
+import { MambuError } from "../errors";
 import { parseJsonExact } from "../core/json";
 import type { MambuConnector } from "../transport";
 import { encodeSegment } from "../transport";

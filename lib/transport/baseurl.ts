@@ -1,5 +1,5 @@
 /** Turning the configured `apiurl` into the base URL of Mambu's API v2. */
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 import { maskUserinfo } from "../config/keys";
 
 /** The parsed base of every request: `https://tenant.mambu.com/api` and its protocol. */

@@ -6,7 +6,7 @@ import * as http from "http";
 import * as https from "https";
 import nodeFetch, { RequestInit } from "node-fetch";
 import { inspect } from "util";
-import { MambuCommError, MambuError, MambuErrorEntry, MambuTsError } from "../core/errors";
+import { MambuCommError, MambuError, MambuErrorEntry, MambuTsError } from "../errors";
 import { MambuConfig, mambuconfig, maskUserinfo } from "../config";
 import { MAX_RESPONSE_BYTES_LIMIT } from "../config/keys";
 import { BaseUrl, resolveBaseUrl } from "./baseurl";

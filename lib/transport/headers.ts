@@ -1,7 +1,7 @@
 /** The headers every request carries: Accept, User-Agent and authentication. */
 import * as fs from "fs";
 import * as path from "path";
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 
 /** Mambu API v2's media type, the default `Accept`. */
 export const MAMBU_V2_ACCEPT = "application/vnd.mambu.v2+json";

@@ -1,5 +1,5 @@
 /** Building request paths and query strings. */
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 
 /**
  * Encodes one path segment (an id or encoded key) with `encodeURIComponent`, so `/`, `?`, `#`, `%`

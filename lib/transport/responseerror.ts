@@ -1,5 +1,5 @@
 /** Reading Mambu's error responses into the parts of a `MambuError`. */
-import { MambuError, MambuErrorEntry } from "../core/errors";
+import { MambuError, MambuErrorEntry } from "../errors";
 
 /** Longest body excerpt kept on an error. */
 export const EXCERPT_LENGTH = 500;

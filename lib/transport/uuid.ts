@@ -1,6 +1,6 @@
 /** Idempotency keys: random and deterministic v4-format UUIDs. */
 import { createHash, randomUUID } from "crypto";
-import { MambuTsError } from "../core/errors";
+import { MambuTsError } from "../errors";
 
 const V4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 

@@ -10,7 +10,7 @@ import { GLOBAL_OPTIONS } from "../../lib/cli/main";
 import { prettyJson } from "../../lib/cli/output";
 import { parseWhere } from "../../lib/cli/where";
 import { MambuEntity } from "../../lib/core/entity";
-import { MambuCommError, MambuError, MambuTsError } from "../../lib/core/errors";
+import { MambuCommError, MambuError, MambuTsError } from "../../lib/errors";
 import { parseJsonExact, stringifyExact } from "../../lib/core/json";
 import { Decimal, MambuClient, MambuLoan } from "../../lib";
 

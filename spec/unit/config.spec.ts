@@ -7,7 +7,7 @@ import * as path from "path";
 import { inspect } from "util";
 import { MambuConfig, clearRcFileCache, defaultRcFiles, mambuconfig, parseIni } from "../../lib/config";
 import { invalidValue } from "../../lib/config/validate";
-import { MambuTsError } from "../../lib/core/errors";
+import { MambuTsError } from "../../lib/errors";
 
 let dir: string;
 let warnings: string[];

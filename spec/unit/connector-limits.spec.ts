@@ -9,7 +9,7 @@ import { Readable } from "stream";
 import { inspect } from "util";
 import * as zlib from "zlib";
 import { MambuConfig } from "../../lib/config";
-import { MambuCommError, MambuError, MambuTsError } from "../../lib/core/errors";
+import { MambuCommError, MambuError, MambuTsError } from "../../lib/errors";
 import { MambuConnector, RetryEvent, resolveBaseUrl, retryAfterMs, retryWait } from "../../lib/transport";
 import { maskUrl } from "../../lib/cli/configview";
 

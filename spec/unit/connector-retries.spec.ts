@@ -3,7 +3,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import type nodeFetch from "node-fetch";
 import { MambuConfig } from "../../lib/config";
-import { MambuCommError, MambuError, MambuTsError } from "../../lib/core/errors";
+import { MambuCommError, MambuError, MambuTsError } from "../../lib/errors";
 import { MambuConnector, backoffDelay, isV4Uuid, parseRetryAfter } from "../../lib/transport";
 
 /** What the server saw of one request. */

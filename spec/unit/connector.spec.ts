@@ -3,7 +3,7 @@ import nock from "nock";
 import type nodeFetch from "node-fetch";
 import { inspect } from "util";
 import { MambuConfig } from "../../lib/config";
-import { MambuCommError, MambuError, MambuTsError } from "../../lib/core/errors";
+import { MambuCommError, MambuError, MambuTsError } from "../../lib/errors";
 import {
   MambuConnector,
   buildPath,

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { RawNumber, stringifyExact } from "../../lib/core/json";
-import { MambuError } from "../../lib/core/errors";
+import { MambuError } from "../../lib/errors";
 import { buildBook, formatProblem, loadPlan, PlanError, ReferenceData } from "../../lib/migrate";
 import type { MambuConnector } from "../../lib/transport";
 

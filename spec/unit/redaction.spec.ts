@@ -5,7 +5,7 @@ import nock from "nock";
 import type nodeFetch from "node-fetch";
 import { inspect } from "util";
 import { MambuConfig } from "../../lib/config";
-import { MambuTsError } from "../../lib/core/errors";
+import { MambuTsError } from "../../lib/errors";
 import { MambuConnector, RequestOptions, TransportLogger, redact } from "../../lib/transport";
 
 const USER = "migrator";

@@ -1,0 +1,125 @@
+/**
+ * Imports flow one way: cli → migrate → entities → core → transport → config → errors; the public
+ * barrels (lib/index.ts, lib/repl.ts) sit above the layers they export; the sandbox imports none of
+ * the ORM (only the generated contract). Every `import ... from`, `export ... from`, `require(...)`
+ * and `import(...)` of lib/ is checked, type-only imports included (they shape the layering too).
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+const LIB = resolve(__dirname, "../../lib");
+
+/** Rank of each layer: a file may import its own layer or any lower rank. */
+const RANK: Record<string, number> = {
+  errors: 0,
+  generated: 0,
+  config: 1,
+  transport: 2,
+  core: 3,
+  entities: 4,
+  index: 5,
+  migrate: 6,
+  sandbox: 6,
+  cli: 7,
+  repl: 8,
+};
+
+/** What the sandbox may import besides itself: it is not a client of the ORM. */
+const SANDBOX_MAY_IMPORT = new Set(["sandbox", "generated"]);
+
+/**
+ * Imports that break the rule today, each with the change that removes it. The test fails when one
+ * of them disappears, so that this list only shrinks.
+ */
+const KNOWN: Array<[from: string, to: string, why: string]> = [
+  ["core/reassign.ts", "entities/branch.ts", "issue 11 item 3: reassign resolves entity classes by registration"],
+  ["core/reassign.ts", "entities/centre.ts", "issue 11 item 3"],
+  ["core/reassign.ts", "entities/user.ts", "issue 11 item 3"],
+  ["migrate/index.ts", "sandbox/index.ts", "issue 11 item 2: the rehearsal is wired in the command layer"],
+  ["migrate/report.ts", "cli/table.ts", "issue 11 item 2: tables are rendered by the command layer"],
+  ["migrate/reconcile.ts", "cli/table.ts", "issue 11 item 2"],
+];
+
+function layerOf(file: string): string {
+  const rel = relative(LIB, file);
+  const top = rel.split("/")[0]!;
+  return top.replace(/\.ts$/, "");
+}
+
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
+    else if (name.endsWith(".ts")) out.push(p);
+  }
+  return out;
+}
+
+function resolveImport(from: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return undefined; // a package
+  const base = resolve(dirname(from), spec);
+  for (const candidate of [`${base}.ts`, join(base, "index.ts"), base]) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      /* next */
+    }
+  }
+  throw new Error(`${relative(LIB, from)} imports ${spec}, which does not resolve`);
+}
+
+const IMPORT_RE = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm;
+
+function edges(): Array<{ from: string; to: string }> {
+  const out: Array<{ from: string; to: string }> = [];
+  for (const file of tsFiles(LIB)) {
+    const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    for (const m of text.matchAll(IMPORT_RE)) {
+      const target = resolveImport(file, m[1]!);
+      if (target) out.push({ from: relative(LIB, file), to: relative(LIB, target) });
+    }
+  }
+  return out;
+}
+
+function violates(from: string, to: string): boolean {
+  const lf = layerOf(join(LIB, from));
+  const lt = layerOf(join(LIB, to));
+  if (lf === lt) return false;
+  if (lf === "sandbox") return !SANDBOX_MAY_IMPORT.has(lt);
+  if (lt === "sandbox") return lf !== "cli" && lf !== "repl";
+  const rf = RANK[lf];
+  const rt = RANK[lt];
+  if (rf === undefined || rt === undefined) throw new Error(`no layer for ${from} → ${to}`);
+  return rt > rf;
+}
+
+describe("the import graph of lib/", () => {
+  const all = edges();
+
+  test("finds the imports it checks (the scanner works)", () => {
+    expect(all.length).toBeGreaterThan(300);
+    expect(all).toContainEqual({ from: "transport/connector.ts", to: "errors.ts" });
+    expect(all).toContainEqual({ from: "entities/loan.ts", to: "core/entity.ts" });
+  });
+
+  test("no file imports a layer above its own (besides the listed ones being removed)", () => {
+    const bad = all.filter((e) => violates(e.from, e.to)).map((e) => `${e.from} → ${e.to}`);
+    const known = KNOWN.map(([f, t]) => `${f} → ${t}`);
+    expect(bad.filter((b) => !known.includes(b))).toEqual([]);
+    // A known exception that is gone must leave the list, so that it only shrinks.
+    expect(known.filter((k) => !bad.includes(k))).toEqual([]);
+  });
+
+  test("errors are the bottom: lib/transport and lib/config import nothing of lib/core", () => {
+    const up = all.filter((e) => /^(transport|config)\//.test(e.from) && /^(core|entities|migrate|cli|sandbox)\//.test(e.to));
+    expect(up).toEqual([]);
+    expect(all.filter((e) => e.from === "errors.ts")).toEqual([]);
+  });
+
+  test("the sandbox imports none of the ORM", () => {
+    const orm = all.filter((e) => e.from.startsWith("sandbox/") && !/^(sandbox|generated)\//.test(e.to));
+    expect(orm).toEqual([]);
+  });
+});
