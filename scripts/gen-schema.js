@@ -8,7 +8,7 @@
  *         (relative to the project root). The vendor files are never copied: only names, types and enums
  *         are emitted (no descriptions, no examples).
  * Output: <out>/schema.json (compact, keys sorted) and <out>/types/<resource>.ts + <out>/types/index.ts,
- *         where <out> is --out, else lib/generated. lib/generated/schema.ts (the runtime accessor over the
+ *         where <out> is --out, else lib/generated. lib/contract/schema.ts (the runtime accessor over the
  *         JSON) is hand-written and is not touched.
  *
  * Plain Node (>= 20), CommonJS, no dependencies. Deterministic: same input, byte-identical output.
@@ -380,7 +380,7 @@ function forEachField(res, fn) {
 /**
  * Large enums repeated across resources are stored once, in the top-level "enums" table, and referenced from the
  * field as `"enumRef": "<key>"` instead of `"enum": [...]`. In practice this is RestError.errorReason (1288
- * values, in all 46 files), which would otherwise make up ~86% of schema.json. lib/generated/schema.ts puts the
+ * values, in all 46 files), which would otherwise make up ~86% of schema.json. lib/contract/schema.ts puts the
  * arrays back (`enum`) when it loads the JSON, so the runtime SCHEMA has the documented shape.
  */
 const SHARED_ENUM_MIN_CHARS = 10000;

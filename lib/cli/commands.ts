@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { MambuEntity } from "../core/entity";
 import type { EntityClass } from "../core/entity";
 import type { MambuList } from "../core/list";
-import { definition } from "../generated/schema";
+import { definition } from "../contract/schema";
 import { OptionSpec, ParsedArgs, positiveInt } from "./args";
 import { DEFAULT_COLUMNS, guessColumns, LOAN_TRANSACTION_COLUMNS, SCHEDULE_COLUMNS } from "./columns";
 import { configEntries, configTable } from "./configview";

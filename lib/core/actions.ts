@@ -4,7 +4,7 @@
  * without an offset take the entity's offset; amounts exact), posted under the entity's path, and
  * the answer parsed exactly.
  */
-import { definition } from "../generated/schema";
+import { definition } from "../contract/schema";
 import { hasOwn } from "./clone";
 import { connectorOf, MambuEntity, requestJson } from "./entity";
 import { MambuTsError } from "../errors";

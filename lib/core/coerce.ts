@@ -5,7 +5,7 @@
  * written back as `YYYY-MM-DD`. Strings stay strings ("00123" stays "00123").
  */
 import { DateTime, FixedOffsetZone } from "luxon";
-import type { FieldSpec } from "../generated/schema";
+import type { FieldSpec } from "../contract/schema";
 import { MambuTsError } from "../errors";
 import { Decimal } from "./money";
 import { RawNumber } from "./json";

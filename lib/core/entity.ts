@@ -3,7 +3,7 @@
  * differs (`static spec`); fetching, listing, searching, writing, relations and printing live here.
  */
 import { inspect } from "node:util";
-import { definition, findOperation, operation } from "../generated/schema";
+import { definition, findOperation, operation } from "../contract/schema";
 import { encodeSegment, MambuConnector } from "../transport";
 import type { MambuResponse, RequestOptions } from "../transport";
 import { Chain, chain } from "./chain";

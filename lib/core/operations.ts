@@ -7,7 +7,7 @@
  */
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import { validateAgainst } from "../generated/schema";
+import { validateAgainst } from "../contract/schema";
 import { encodeSegment } from "../transport";
 import type { MambuConnector } from "../transport";
 import { ActionOptions, buildBody, splitActionOptions } from "./actions";

@@ -9,7 +9,7 @@
 import Decimal from "decimal.js";
 import { DateTime } from "luxon";
 import { inspect } from "node:util";
-import { definition, FieldSpec } from "../generated/schema";
+import { definition, FieldSpec } from "../contract/schema";
 import { mambuconfig } from "../config";
 import { cloneWire, hasOwn, isPlainObject, setOwn } from "./clone";
 import {

@@ -4,7 +4,7 @@ import { MambuTsError } from "../errors";
 import { MambuList } from "../core/list";
 import { Chain } from "../core/chain";
 import { RAW } from "../core/symbols";
-import { definition } from "../generated/schema";
+import { definition } from "../contract/schema";
 import type { CustomFieldSetMeta } from "../generated/types/customfieldsets";
 import { encodeSegment } from "../transport";
 import { MambuCustomField } from "./customfield";

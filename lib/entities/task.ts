@@ -4,7 +4,7 @@ import { EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/ent
 import { MambuTsError } from "../errors";
 import { MambuList } from "../core/list";
 import { relate } from "../core/relations";
-import { operation } from "../generated/schema";
+import { operation } from "../contract/schema";
 import type { Task } from "../generated/types/tasks";
 import { MambuBranch } from "./branch";
 import { MambuCentre } from "./centre";

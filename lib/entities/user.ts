@@ -6,7 +6,7 @@ import { registerLinkTarget } from "../core/link-fields";
 import { MambuList } from "../core/list";
 import { relate, setTransient } from "../core/relations";
 import { RAW } from "../core/symbols";
-import { operation } from "../generated/schema";
+import { operation } from "../contract/schema";
 import type { User } from "../generated/types/users";
 import { MambuBranch } from "./branch";
 import { MambuRole } from "./role";

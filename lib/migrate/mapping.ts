@@ -6,7 +6,7 @@
  * (branches, centres, users, products) turned into encodedKeys.
  */
 import { RawNumber, parseJsonExact } from "../core/json";
-import { definition, FieldSpec } from "../generated/schema";
+import { definition, FieldSpec } from "../contract/schema";
 import { checkAmount, checkDecimal, checkInteger } from "./numbers";
 import type { CustomFieldRef, ReferenceData } from "./tenant";
 import type { FieldMapSpec, Problem } from "./types";

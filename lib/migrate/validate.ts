@@ -7,7 +7,7 @@
  * problems come back at once with file, line and column; the valid rows become the {@link Book}.
  */
 import { stringifyExact } from "../core/json";
-import { validateAgainst } from "../generated/schema";
+import { validateAgainst } from "../contract/schema";
 import type { MambuConnector } from "../transport";
 import { encodeSegment } from "../transport";
 import { derivedExternalId, disbursementExternalId, rowKey } from "./keys";

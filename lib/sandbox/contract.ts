@@ -3,7 +3,7 @@
  * definitions (required fields, enums, types), date-times against the tenant's offset, and query parameters
  * against the operation's declared enums and integer types. Failures become Mambu's 400 INVALID_PARAMETERS.
  */
-import { DefinitionSpec, FieldSpec, definition, findOperation, operation, validateAgainst } from "../generated/schema";
+import { DefinitionSpec, FieldSpec, definition, findOperation, operation, validateAgainst } from "../contract/schema";
 import { invalidParameters } from "./errors";
 import { ownValue } from "./safe-keys";
 

@@ -4,7 +4,7 @@
  * operation (plus `GET /customfields`, which the Swagger files lack). Also the nested lists
  * `GET /loans/{id}/transactions`, `GET /deposits/{id}/transactions` and `GET /customfieldsets/{id}/customfields`.
  */
-import { operation } from "../generated/schema";
+import { operation } from "../contract/schema";
 import { readOnlyFields, validateBody, validateQuery } from "./contract";
 import { validateCustomFields } from "./customfields";
 import { loadEngine } from "./engine-bridge";

@@ -5,7 +5,7 @@
  * an offset, and no fields the definition lacks — and no seed placeholder (`@datetime:-400d`, `@users:demo`) is
  * left unresolved anywhere.
  */
-import { validateAgainst } from "../../lib/generated/schema";
+import { validateAgainst } from "../../lib/contract/schema";
 import { SandboxOptions, startSandbox } from "../../lib/sandbox";
 import { RESOURCES, shape } from "../../lib/sandbox/resources";
 import type { CollectionName, WireRecord } from "../../lib/sandbox/types";

@@ -95,7 +95,7 @@ export async function startRecorder(
   };
 }
 
-import { findOperation } from "../../lib/generated/schema";
+import { findOperation } from "../../lib/contract/schema";
 
 /**
  * A nock tenant that records every request it sees; after each test, every path the library called

@@ -9,7 +9,7 @@ import {
   clearCustomFieldDefinitions, clearCustomFieldTypes, MambuClient, MambuEntity, MambuGroup, MambuLoan, MambuTsError, MambuUser,
   registerCustomFieldDefinitions, registerCustomFieldTypes,
 } from "../../lib";
-import { findOperation } from "../../lib/generated/schema";
+import { findOperation } from "../../lib/contract/schema";
 import { fixture, fixtureJson, mambu, testConnector } from "../helpers/mambu";
 
 type Bag = Record<string, unknown>;

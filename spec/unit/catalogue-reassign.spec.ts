@@ -5,7 +5,7 @@
  */
 import nock from "nock";
 import { MambuBranch, MambuCentre, MambuClient, MambuGroup, MambuLoan, MambuTsError, MambuUser } from "../../lib";
-import { findOperation, validateAgainst } from "../../lib/generated/schema";
+import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { fixture, fixtureJson, mambu, testConnector } from "../helpers/mambu";
 
 type Bag = Record<string, unknown>;

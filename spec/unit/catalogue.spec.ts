@@ -11,7 +11,7 @@ import {
   MambuClient, MambuCustomField, MambuCustomFieldSet, MambuDeposit, MambuDepositProduct, MambuEntity, MambuGroup,
   MambuGroupMember, MambuLoan, MambuProduct, MambuRole, MambuTask, MambuTsError, MambuUser, registerCustomFieldTypes,
 } from "../../lib";
-import { findOperation, validateAgainst } from "../../lib/generated/schema";
+import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { fixture, fixtureJson, HOST, mambu, testConnector } from "../helpers/mambu";
 
 type Bag = Record<string, unknown>;

@@ -8,7 +8,7 @@ import {
   DateTime, MambuBranch, MambuCentre, MambuClient, MambuComment, MambuDeposit, MambuDepositProduct, MambuEntity, MambuGroup,
   MambuLoan, MambuProduct, MambuTask, MambuTsError, MambuUser,
 } from "../../lib";
-import { findOperation, validateAgainst } from "../../lib/generated/schema";
+import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { fixture, fixtureJson, mambu, testConnector } from "../helpers/mambu";
 
 type Bag = Record<string, unknown>;

@@ -5,7 +5,7 @@
  */
 import nock from "nock";
 import { Decimal, deterministicUuidV4, MambuLoan, MambuTransaction } from "../../lib";
-import { findOperation, validateAgainst } from "../../lib/generated/schema";
+import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { fixture, fixtureJson, mambu, testConnector } from "../helpers/mambu";
 
 const LOAN_PATH = "/api/loans/8a0000000000000000000000000l5432";

@@ -10,7 +10,7 @@ import {
   Decimal, loadCustomFieldDefinitions, clearCustomFieldDefinitions, clearCustomFieldTypes, MambuBranch, MambuCentre, MambuClient,
   MambuConfig, MambuConnector, MambuGroup, MambuLoan, MambuRole, MambuTask, MambuTsError, MambuUser,
 } from "../../lib";
-import { findOperation } from "../../lib/generated/schema";
+import { findOperation } from "../../lib/contract/schema";
 import { fixture, fixtureJson, mambu, PASSWORD, testConnector } from "../helpers/mambu";
 
 type Bag = Record<string, unknown>;

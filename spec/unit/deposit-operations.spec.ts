@@ -8,7 +8,7 @@ import {
   Decimal, MambuClient, MambuDeposit, MambuDepositProduct, MambuDepositTransaction, MambuError, MambuLoan, MambuTsError,
   parseJsonExact, stringifyExact,
 } from "../../lib";
-import { definition, findOperation, validateAgainst } from "../../lib/generated/schema";
+import { definition, findOperation, validateAgainst } from "../../lib/contract/schema";
 import { capture, Captured, fixture, contractTenant, fixtureJson, startRecorder, testConnector } from "../helpers/mambu";
 
 const DEP_KEY = "8a00000000000000000000000000d001";

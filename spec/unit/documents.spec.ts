@@ -14,7 +14,7 @@ import {
   DateTime, DOCUMENT_EXTENSIONS, MambuBranch, MambuClient, MambuConnector, MambuDeposit, MambuDepositProduct, MambuDocument, MambuGroup,
   MambuLoan, MambuProduct, MambuTsError, MambuUser,
 } from "../../lib";
-import { definition, findOperation, validateAgainst } from "../../lib/generated/schema";
+import { definition, findOperation, validateAgainst } from "../../lib/contract/schema";
 import { parseMultipart } from "../../lib/sandbox/documents";
 import { fixture, fixtureJson, mambu, testConnector } from "../helpers/mambu";
 

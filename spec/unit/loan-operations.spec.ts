@@ -7,7 +7,7 @@ import nock from "nock";
 import {
   DateTime, Decimal, MambuError, MambuLoan, MambuTransaction, MambuTsError, parseJsonExact, stringifyExact,
 } from "../../lib";
-import { findOperation, validateAgainst } from "../../lib/generated/schema";
+import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { capture, Captured, fixture, contractTenant, fixtureJson, startRecorder, testConnector } from "../helpers/mambu";
 
 const LOAN_KEY = "8a0000000000000000000000000l5432";
@@ -78,7 +78,7 @@ describe("setState and one method per action (POST /loans/{id}:changeState, Loan
   };
 
   test("the helper list covers the Swagger enum exactly", () => {
-    const { definition } = jest.requireActual("../../lib/generated/schema");
+    const { definition } = jest.requireActual("../../lib/contract/schema");
     expect(cases.map((c) => c[0])).toEqual(definition("loans", "LoanAccountAction").fields.action.enum);
   });
 

@@ -12,7 +12,7 @@ import {
   resourceNames,
   validateAgainst,
   type FieldSpec,
-} from "../../lib/generated/schema";
+} from "../../lib/contract/schema";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const GENERATED = path.join(ROOT, "lib", "generated");

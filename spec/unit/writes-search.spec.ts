@@ -2,7 +2,7 @@
 import nock from "nock";
 import { inspect } from "util";
 import { Decimal, MambuClient, MambuLoan, MambuTsError, parseJsonExact } from "../../lib";
-import { validateAgainst, definition } from "../../lib/generated/schema";
+import { validateAgainst, definition } from "../../lib/contract/schema";
 import { capture, Captured, fixture, mambu, testConnector } from "../helpers/mambu";
 
 afterEach(() => nock.cleanAll());
