@@ -6,7 +6,9 @@
 import { validateBody, validateQuery } from "./contract";
 import { invalidParameters } from "./errors";
 import { pageResponse, parsePaging } from "./list";
-import { declByOwnerType, findUser, requireRecord } from "./resources";
+import { requireRecord } from "./records";
+import { findUser } from "./resource-rules";
+import { declByOwnerType } from "./resources";
 import type { Router, SandboxContext } from "./router";
 import type { WireRecord } from "./types";
 

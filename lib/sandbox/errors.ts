@@ -1,96 +1,197 @@
 /**
- * The sandbox's error vocabulary: Mambu's error codes and reasons, and helpers that build `SandboxError`s.
+ * The sandbox's error vocabulary — the one table of Mambu's error codes and reasons that every part of the
+ * sandbox answers with (the HTTP layer, the generic handlers and the loan/deposit engine) — and the helpers
+ * that build `SandboxError`s from it.
  *
- * Code table (reason → code, HTTP status). Mambu publishes codes in blocks (generic 0–60, loans 100–199,
- * groups 200–299, clients 300–399, deposits 400–...). The Swagger files list only the reasons, in code order;
- * "sure" codes are the ones Mambu documents or shows in its examples, "derived" ones are our best reading of
- * the block layout (block start + position of the reason in the Swagger enum) and may differ from a real tenant.
+ * Mambu numbers its reasons in blocks (generic 0–60, loans 100–199, groups/transactions 200–299, clients
+ * 300–399, deposits 400–499, transfers/products 500–, users 700–, branches 800–, centres 850–, custom fields
+ * 900–, documents 1000–, tasks 1100–); the Swagger `RestError.errorReason` enum lists the reasons in code order,
+ * without the numbers. Certainty of each code:
+ * - **sure**: documented by Mambu, shown in its examples, or used by MambuPy (`INVALID_LOAN_ACCOUNT_ID` 100,
+ *   `INVALID_ACCOUNT_STATE` 105, `EXCESS_REPAYMENT_ERROR` 110, `INVALID_STATE_TRANSITION` 116,
+ *   `INVALID_ACCOUNT_STATE_FOR_REPAYMENTS` 128, `INCONSISTENT_SCHEDULE_PRINCIPAL_DUE_WITH_LOAN_AMOUNT` 132,
+ *   `INVALID_CLIENT_ID` 301);
+ * - **derived**: NOT confirmed by Mambu's docs — block start + position of the reason in the Swagger enum (the
+ *   sure anchors all fit: loan code = enum index + 62, deposit code = enum index + 159, transfer/product code =
+ *   enum index + 204);
+ * - **guess**: NOT confirmed — reasons of newer Mambu versions whose block is unknown;
+ * - **sandbox**: the sandbox's own choice where Mambu documents nothing.
+ * A real tenant may differ on derived and guessed numbers; the reasons are Mambu's. The status is the default;
+ * call sites override it where Mambu does (an unknown client/group/loan/deposit named in a body is a 400).
  *
- * | reason                                  | code | status | where                                          | certainty |
- * |-----------------------------------------|------|--------|------------------------------------------------|-----------|
- * | INVALID_CREDENTIALS                     |    2 | 401    | wrong/missing Basic or apiKey (source "credentials") | sure |
- * | INVALID_API_OPERATION                   |    3 | 404    | unknown route; 400 for a wrong Accept header   | sure      |
- * | INVALID_PARAMETERS                      |    4 | 400    | validation (required, enum, offsets, patch, search, sortBy, Idempotency-Key, `__proto__` keys and paths, invalid UTF-8 in query or form fields); 422 for an Idempotency-Key reused for another request | sure |
- * | METHOD_NOT_IMPLEMENTED                  |    5 | 405    | known path, unsupported method                 | sure      |
- * | INTERNAL_ERROR                          |    6 | 500    | unexpected failure; injected 500               | sure      |
- * | INVALID_PAGINATION_OFFSET_VALUE         |   11 | 400    | (non-integer offsets answer INVALID_PARAMETERS)| sure      |
- * | OUT_OF_BOUNDS_PAGINATION_OFFSET_VALUE   |   12 | 400    | offset < 0                                     | sure      |
- * | OUT_OF_BOUNDS_PAGINATION_LIMIT_VALUE    |   14 | 400    | limit < 0 or > 1000                            | sure      |
- * | MAX_FILE_SIZE_EXCEEDED                  |   20 | 413    | request body over the size limit (limits.ts)   | sure (status: sandbox) |
- * | INVALID_JSON_SYNTAX                     |   26 | 400    | body is not JSON, not UTF-8, or nested too deep | sure     |
- * | INVALID_LOAN_ACCOUNT_ID                 |  100 | 404    | unknown loan                                   | sure      |
- * | INVALID_ACCOUNT_STATE                   |  105 | 400    | delete of an active loan                       | derived   |
- * | INVALID_GROUP_ID                        |  201 | 404    | unknown group                                  | derived   |
- * | INVALID_CLIENT_ID                       |  301 | 404    | unknown client                                 | sure      |
- * | CLIENT_IS_MEMBER_OF_A_GROUP             |  313 | 400    | delete of a group member                       | derived   |
- * | CLIENT_HAS_ACCOUNTS                     |  315 | 400    | delete of a client with accounts               | derived   |
- * | CLIENT_ID_ALREADY_IN_USE                |  316 | 400    | duplicate client id                            | derived   |
- * | GROUP_ID_ALREADY_IN_USE                 |  317 | 400    | duplicate group id                             | derived   |
- * | GROUP_HAS_ACCOUNTS                      |  318 | 400    | delete of a group with accounts                | derived   |
- * | INVALID_DEPOSIT_ACCOUNT_ID              |  428 | 404    | unknown deposit account                        | derived   |
- * | ACCOUNT_ID_ALREADY_IN_USE               |  411 | 400    | duplicate loan/deposit id                      | derived   |
- * | INVALID_PRODUCT_ID                      |  505 | 404    | unknown loan or deposit product                | derived   |
- * | INVALID_USER_ID                         |  701 | 404    | unknown user (id, encodedKey or username)      | derived   |
- * | INVALID_BRANCH_ID                       |  800 | 404    | unknown branch                                 | derived   |
- * | INVALID_BRANCH_KEY                      |  801 | 400    | assignedBranchKey that does not exist          | derived   |
- * | INVALID_CENTRE_KEY                      |  850 | 400    | assignedCentreKey that does not exist          | derived   |
- * | INVALID_CENTRE_ID                       |  851 | 404    | unknown centre                                 | derived   |
- * | INVALID_CUSTOM_FIELD_ID                 |  902 | 404    | GET /customfields/{id} of an unknown field (bad custom fields in bodies answer INVALID_PARAMETERS) | derived |
- * | INVALID_CUSTOM_FIELD_SET_ID             | 1107 | 404    | unknown custom field set                       | derived   |
- * | INVALID_DOCUMENT_ID                     | 1001 | 404    | unknown document                               | derived   |
- * | INVALID_TASK_ID                         | 1100 | 404    | unknown task                                   | derived   |
- * | INVALID_ROLE_ID                         | 1663 | 404    | unknown user role                              | guess     |
- * | INVALID_CREDIT_OFFICER_KEY              |  702 | 400    | assignedUserKey that does not exist            | derived   |
- * | INVALID_TRANSACTION_ID                  |  212 | 404    | unknown loan/deposit transaction               | derived   |
- * | TOO_MANY_REQUESTS (no Mambu code)       |    — | 429    | injected rate limit: body has errorCode 429    | sandbox   |
+ * | reason                                                 | code | status | where                                                          | certainty |
+ * |--------------------------------------------------------|------|--------|----------------------------------------------------------------|-----------|
+ * | INVALID_CREDENTIALS                                    |    2 | 401    | wrong/missing Basic or apiKey (source "credentials")           | sure      |
+ * | INVALID_API_OPERATION                                  |    3 | 404    | unknown route; 400 for a wrong Accept header                   | sure      |
+ * | INVALID_PARAMETERS                                     |    4 | 400    | validation (required, enum, offsets, patch, search, sortBy, Idempotency-Key, `__proto__` keys and paths, invalid UTF-8 in query or form fields, engine input, a date offset ≠ the tenant's); 422 for an Idempotency-Key reused for another request | sure |
+ * | METHOD_NOT_IMPLEMENTED                                 |    5 | 405    | known path, unsupported method                                 | sure      |
+ * | INTERNAL_ERROR                                         |    6 | 500    | unexpected failure; injected 500                               | sure      |
+ * | INVALID_PAGINATION_OFFSET_VALUE                        |   11 | 400    | (non-integer offsets answer INVALID_PARAMETERS)                | sure      |
+ * | OUT_OF_BOUNDS_PAGINATION_OFFSET_VALUE                  |   12 | 400    | offset < 0                                                     | sure      |
+ * | OUT_OF_BOUNDS_PAGINATION_LIMIT_VALUE                   |   14 | 400    | limit < 0 or > 1000                                            | sure      |
+ * | MAX_FILE_SIZE_EXCEEDED                                 |   20 | 413    | request body over the size limit (limits.ts)                   | sure (status: sandbox) |
+ * | INVALID_JSON_SYNTAX                                    |   26 | 400    | body is not JSON, not UTF-8, or nested too deep                | sure      |
+ * | NON_REVERSIBLE_WRITE_OFF                               |   36 | 400    | undoWriteOff with later transactions                           | derived   |
+ * | INVALID_LOAN_ACCOUNT_ID                                |  100 | 404    | unknown loan (400 when named in a body)                        | sure      |
+ * | INVALID_AMOUNT                                         |  101 | 400    | amount missing, ≤ 0, not matching the loan amount              | derived   |
+ * | INVALID_DATE                                           |  102 | 400    | transaction dated before the disbursement                      | derived   |
+ * | INVALID_ACCOUNT_STATE                                  |  105 | 400    | delete of an active loan/deposit; disburse a non-APPROVED loan; fee/write-off/pay-off state | sure |
+ * | INVALID_FEE                                            |  106 | 400    | predefinedFeeKey not a fee of the product                      | derived   |
+ * | EXCESS_REPAYMENT_ERROR                                 |  110 | 400    | repayment above the total outstanding                          | sure      |
+ * | INVALID_STATE_TRANSITION                               |  116 | 400    | changeState action not allowed from the current state          | sure      |
+ * | INVALID_FIRST_REPAYMENT_DUE_DATE                       |  118 | 400    | firstRepaymentDate not after the disbursement date             | derived   |
+ * | INVALID_INTEREST_RATE                                  |  120 | 400    | rate missing or outside the product's min/max                  | derived   |
+ * | INVALID_INSTALLMENTS                                   |  121 | 400    | installments missing, < 1 or outside the product's min/max     | derived   |
+ * | REPAYMENT_DATE_IN_THE_FUTURE_ERROR                     |  124 | 400    | loan transaction valueDate after now                           | derived   |
+ * | INVALID_DISBURSEMENT_DATE                              |  125 | 400    | disbursement valueDate in the future                           | derived   |
+ * | INVALID_ACCOUNT_STATE_FOR_REPAYMENTS                   |  128 | 400    | repayment on a loan that is not ACTIVE / ACTIVE_IN_ARREARS     | sure      |
+ * | DISBURSEMENT_FEES_EXCEED_LOAN_AMOUNT                   |  129 | 400    | upfront fees ≥ loan amount                                     | derived   |
+ * | INCONSISTENT_SCHEDULE_PRINCIPAL_DUE_WITH_LOAN_AMOUNT   |  132 | 400    | edited schedule whose principal ≠ loan amount                  | sure      |
+ * | INVALID_TRANSACTION_TYPE                               |  165 | 400    | adjust of a transaction type that cannot be adjusted           | derived   |
+ * | UNREVERSED_TRANSACTION_LOGGED_AFTER_CURRENT_ONE        |  166 | 400    | adjust a disbursement/write-off with later transactions        | derived   |
+ * | INVALID_REPAYMENT_NUMBER                               |  170 | 400    | fee installmentNumber outside the schedule                     | derived   |
+ * | ARBITRARY_FEE_NOT_ALLOWED                              |  174 | 400    | fee without predefinedFeeKey when the product forbids it       | derived   |
+ * | INVALID_PRODUCT_STATE                                  |  189 | 400    | product INACTIVE                                               | derived   |
+ * | FIRST_REPAYMENT_DATE_BEFORE_EXPECTED_DISBURSEMENT_DATE |  194 | 400    | creation/preview with inconsistent dates                       | derived   |
+ * | INVALID_GROUP_ID                                       |  201 | 404    | unknown group (400 when named in a body: accountHolderKey)     | derived   |
+ * | TRANSACTION_ALREADY_REVERSED                           |  211 | 400    | adjust of an adjusted transaction                              | derived   |
+ * | INVALID_TRANSACTION_ID                                 |  212 | 404    | unknown loan/deposit transaction                               | derived   |
+ * | TRANSACTION_MADE_FROM_A_TRANSFER                       |  217 | 400    | adjust a loan repayment made by a deposit transfer             | derived   |
+ * | TRANSACTION_MADE_FROM_A_DISBURSEMENT                   |  218 | 400    | adjust the deposit side of a loan disbursement                 | derived   |
+ * | INVALID_CLIENT_ID                                      |  301 | 404    | unknown client (400 when named in a body: accountHolderKey, groupMembers) | sure |
+ * | INVALID_CLIENT_STATE                                   |  305 | 400    | holder EXITED / REJECTED / BLACKLISTED                         | derived   |
+ * | CLIENT_IS_MEMBER_OF_A_GROUP                            |  313 | 400    | delete of a group member                                       | derived   |
+ * | CLIENT_HAS_ACCOUNTS                                    |  315 | 400    | delete of a client with accounts                               | derived   |
+ * | CLIENT_ID_ALREADY_IN_USE                               |  316 | 400    | duplicate client id                                            | derived   |
+ * | GROUP_ID_ALREADY_IN_USE                                |  317 | 400    | duplicate group id                                             | derived   |
+ * | GROUP_HAS_ACCOUNTS                                     |  318 | 400    | delete of a group with accounts                                | derived   |
+ * | BALANCE_BELOW_ZERO                                     |  401 | 400    | withdrawal/fee/transfer/adjust above the available funds       | derived   |
+ * | BACKDATE_BEFORE_ACTIVATION                             |  403 | 400    | deposit transaction dated before the account's activation      | derived   |
+ * | BACKDATE_SET_IN_THE_FUTURE                             |  405 | 400    | deposit transaction valueDate after now                        | derived   |
+ * | INVALID_DEPOSIT_AMOUNT                                 |  406 | 400    | deposit amount missing or ≤ 0                                  | derived   |
+ * | INVALID_DEPOSIT_ACCOUNT_STATE                          |  407 | 400    | transaction on a deposit in the wrong state                    | derived   |
+ * | ACCOUNT_ID_ALREADY_IN_USE                              |  411 | 400    | duplicate loan/deposit/product id                              | derived   |
+ * | INVALID_SAVINGS_ACCOUNT_STATE_TRANSITION               |  416 | 400    | deposit changeState not allowed                                | derived   |
+ * | MAXIMUM_WITHDRAWAL_AMOUNT_EXCEEDED                     |  417 | 400    | above internalControls.maxWithdrawalAmount                     | derived   |
+ * | MAXIMUM_OVERDRAFT_LIMIT_EXCEEDED                       |  418 | 400    | overdraft above the limit / the product's maximum              | derived   |
+ * | INVALID_DEPOSIT_ACCOUNT_ID                             |  428 | 404    | unknown deposit account (400 when named in a body)             | derived   |
+ * | PRODUCT_SPECIFIES_OVERDRAFT_NOT_ALLOWED                |  430 | 400    | allowOverdraft on a product without overdrafts                 | derived   |
+ * | TRANSFER_CANT_BE_MADE                                  |  500 | 400    | transfer target missing/closed/other currency                  | derived   |
+ * | CANNOT_MAKE_TRANSFER_TO_SOURCE_ACCOUNT                 |  501 | 400    | transfer to the same deposit                                   | derived   |
+ * | TRANSFER_AMOUNT_IS_NOT_POSITIVE                        |  504 | 400    | transfer amount ≤ 0                                            | derived   |
+ * | INVALID_PRODUCT_ID                                     |  505 | 404    | unknown loan or deposit product                                | derived   |
+ * | INVALID_PRODUCT_KEY                                    |  508 | 400    | productTypeKey is not a product of that kind                   | derived   |
+ * | ACCOUNT_HAS_REMAINING_BALANCE                          |  511 | 400    | CLOSE of an account with money in it / owed                    | derived   |
+ * | PAY_OFF_INVALID_INTEREST_PAID                          |  536 | 400    | payOffAdjustableAmounts.interestPaid above outstanding         | derived   |
+ * | PAY_OFF_INVALID_FEES_PAID                              |  537 | 400    | payOffAdjustableAmounts.feesPaid above outstanding             | derived   |
+ * | PAY_OFF_INVALID_PENALTY_PAID                           |  538 | 400    | payOffAdjustableAmounts.penaltyPaid above outstanding          | derived   |
+ * | INVALID_USER_ID                                        |  701 | 404    | unknown user (id, encodedKey or username)                      | derived   |
+ * | INVALID_CREDIT_OFFICER_KEY                             |  702 | 400    | assignedUserKey that does not exist                            | derived   |
+ * | INVALID_BRANCH_ID                                      |  800 | 404    | unknown branch                                                 | derived   |
+ * | INVALID_BRANCH_KEY                                     |  801 | 400    | assignedBranchKey that does not exist                          | derived   |
+ * | INVALID_CENTRE_KEY                                     |  850 | 400    | assignedCentreKey that does not exist                          | derived   |
+ * | INVALID_CENTRE_ID                                      |  851 | 404    | unknown centre                                                 | derived   |
+ * | INVALID_CUSTOM_FIELD_ID                                |  902 | 404    | GET /customfields/{id} of an unknown field (bad custom fields in bodies answer INVALID_PARAMETERS) | derived |
+ * | INVALID_DOCUMENT_ID                                    | 1001 | 404    | unknown document                                               | derived   |
+ * | INVALID_TASK_ID                                        | 1100 | 404    | unknown task                                                   | derived   |
+ * | INVALID_CUSTOM_FIELD_SET_ID                            | 1107 | 404    | unknown custom field set                                       | derived   |
+ * | INVALID_ROLE_ID                                        | 1663 | 404    | unknown user role                                              | guess     |
+ * | CANNOT_APPLY_FEE_ON_PAID_INSTALLMENT                   | 2015 | 400    | fee on a PAID installment                                      | guess     |
+ * | INVALID_INSTALLMENT_KEY                                | 2016 | 400    | installmentEncodedKey not of this loan                         | guess     |
+ * | INVALID_REPAYMENT_AMOUNT_FOR_SPECIFIC_INSTALLMENT      | 2017 | 400    | repayment above the named installment's outstanding            | guess     |
+ * | TOO_MANY_REQUESTS (no Mambu code)                      |    — | 429    | injected rate limit: body has errorCode 429                    | sandbox   |
  */
 import { SandboxError } from "./types";
 
-/** One entry of the table above. */
+/** One entry of the table above: Mambu's code and reason, and the default HTTP status. */
 export interface ErrorDef {
-  code: number;
-  reason: string;
-  status: number;
+  readonly code: number;
+  readonly reason: string;
+  readonly status: number;
 }
 
-const def = (code: number, reason: string, status: number): ErrorDef => ({ code, reason, status });
+const def = (code: number, reason: string, status = 400): ErrorDef => ({ code, reason, status });
 
-/** Mambu's errors as the sandbox answers them (see the table at the top of this file). */
+/** Mambu's errors as the sandbox answers them, in code order (see the table at the top of this file). */
 export const ERRORS = {
   INVALID_CREDENTIALS: def(2, "INVALID_CREDENTIALS", 401),
   INVALID_API_OPERATION: def(3, "INVALID_API_OPERATION", 404),
-  INVALID_PARAMETERS: def(4, "INVALID_PARAMETERS", 400),
+  INVALID_PARAMETERS: def(4, "INVALID_PARAMETERS"),
   METHOD_NOT_IMPLEMENTED: def(5, "METHOD_NOT_IMPLEMENTED", 405),
   INTERNAL_ERROR: def(6, "INTERNAL_ERROR", 500),
-  INVALID_PAGINATION_OFFSET_VALUE: def(11, "INVALID_PAGINATION_OFFSET_VALUE", 400),
-  OUT_OF_BOUNDS_PAGINATION_OFFSET_VALUE: def(12, "OUT_OF_BOUNDS_PAGINATION_OFFSET_VALUE", 400),
-  OUT_OF_BOUNDS_PAGINATION_LIMIT_VALUE: def(14, "OUT_OF_BOUNDS_PAGINATION_LIMIT_VALUE", 400),
+  INVALID_PAGINATION_OFFSET_VALUE: def(11, "INVALID_PAGINATION_OFFSET_VALUE"),
+  OUT_OF_BOUNDS_PAGINATION_OFFSET_VALUE: def(12, "OUT_OF_BOUNDS_PAGINATION_OFFSET_VALUE"),
+  OUT_OF_BOUNDS_PAGINATION_LIMIT_VALUE: def(14, "OUT_OF_BOUNDS_PAGINATION_LIMIT_VALUE"),
   MAX_FILE_SIZE_EXCEEDED: def(20, "MAX_FILE_SIZE_EXCEEDED", 413),
-  INVALID_JSON_SYNTAX: def(26, "INVALID_JSON_SYNTAX", 400),
+  INVALID_JSON_SYNTAX: def(26, "INVALID_JSON_SYNTAX"),
+  NON_REVERSIBLE_WRITE_OFF: def(36, "NON_REVERSIBLE_WRITE_OFF"),
   INVALID_LOAN_ACCOUNT_ID: def(100, "INVALID_LOAN_ACCOUNT_ID", 404),
-  INVALID_ACCOUNT_STATE: def(105, "INVALID_ACCOUNT_STATE", 400),
+  INVALID_AMOUNT: def(101, "INVALID_AMOUNT"),
+  INVALID_DATE: def(102, "INVALID_DATE"),
+  INVALID_ACCOUNT_STATE: def(105, "INVALID_ACCOUNT_STATE"),
+  INVALID_FEE: def(106, "INVALID_FEE"),
+  EXCESS_REPAYMENT_ERROR: def(110, "EXCESS_REPAYMENT_ERROR"),
+  INVALID_STATE_TRANSITION: def(116, "INVALID_STATE_TRANSITION"),
+  INVALID_FIRST_REPAYMENT_DUE_DATE: def(118, "INVALID_FIRST_REPAYMENT_DUE_DATE"),
+  INVALID_INTEREST_RATE: def(120, "INVALID_INTEREST_RATE"),
+  INVALID_INSTALLMENTS: def(121, "INVALID_INSTALLMENTS"),
+  REPAYMENT_DATE_IN_THE_FUTURE_ERROR: def(124, "REPAYMENT_DATE_IN_THE_FUTURE_ERROR"),
+  INVALID_DISBURSEMENT_DATE: def(125, "INVALID_DISBURSEMENT_DATE"),
+  INVALID_ACCOUNT_STATE_FOR_REPAYMENTS: def(128, "INVALID_ACCOUNT_STATE_FOR_REPAYMENTS"),
+  DISBURSEMENT_FEES_EXCEED_LOAN_AMOUNT: def(129, "DISBURSEMENT_FEES_EXCEED_LOAN_AMOUNT"),
+  INCONSISTENT_SCHEDULE_PRINCIPAL_DUE_WITH_LOAN_AMOUNT: def(132, "INCONSISTENT_SCHEDULE_PRINCIPAL_DUE_WITH_LOAN_AMOUNT"),
+  INVALID_TRANSACTION_TYPE: def(165, "INVALID_TRANSACTION_TYPE"),
+  UNREVERSED_TRANSACTION_LOGGED_AFTER_CURRENT_ONE: def(166, "UNREVERSED_TRANSACTION_LOGGED_AFTER_CURRENT_ONE"),
+  INVALID_REPAYMENT_NUMBER: def(170, "INVALID_REPAYMENT_NUMBER"),
+  ARBITRARY_FEE_NOT_ALLOWED: def(174, "ARBITRARY_FEE_NOT_ALLOWED"),
+  INVALID_PRODUCT_STATE: def(189, "INVALID_PRODUCT_STATE"),
+  FIRST_REPAYMENT_DATE_BEFORE_EXPECTED_DISBURSEMENT_DATE: def(194, "FIRST_REPAYMENT_DATE_BEFORE_EXPECTED_DISBURSEMENT_DATE"),
   INVALID_GROUP_ID: def(201, "INVALID_GROUP_ID", 404),
+  TRANSACTION_ALREADY_REVERSED: def(211, "TRANSACTION_ALREADY_REVERSED"),
   INVALID_TRANSACTION_ID: def(212, "INVALID_TRANSACTION_ID", 404),
+  TRANSACTION_MADE_FROM_A_TRANSFER: def(217, "TRANSACTION_MADE_FROM_A_TRANSFER"),
+  TRANSACTION_MADE_FROM_A_DISBURSEMENT: def(218, "TRANSACTION_MADE_FROM_A_DISBURSEMENT"),
   INVALID_CLIENT_ID: def(301, "INVALID_CLIENT_ID", 404),
-  CLIENT_ID_ALREADY_IN_USE: def(316, "CLIENT_ID_ALREADY_IN_USE", 400),
-  GROUP_ID_ALREADY_IN_USE: def(317, "GROUP_ID_ALREADY_IN_USE", 400),
-  CLIENT_IS_MEMBER_OF_A_GROUP: def(313, "CLIENT_IS_MEMBER_OF_A_GROUP", 400),
-  GROUP_HAS_ACCOUNTS: def(318, "GROUP_HAS_ACCOUNTS", 400),
-  CLIENT_HAS_ACCOUNTS: def(315, "CLIENT_HAS_ACCOUNTS", 400),
-  ACCOUNT_ID_ALREADY_IN_USE: def(411, "ACCOUNT_ID_ALREADY_IN_USE", 400),
+  INVALID_CLIENT_STATE: def(305, "INVALID_CLIENT_STATE"),
+  CLIENT_IS_MEMBER_OF_A_GROUP: def(313, "CLIENT_IS_MEMBER_OF_A_GROUP"),
+  CLIENT_HAS_ACCOUNTS: def(315, "CLIENT_HAS_ACCOUNTS"),
+  CLIENT_ID_ALREADY_IN_USE: def(316, "CLIENT_ID_ALREADY_IN_USE"),
+  GROUP_ID_ALREADY_IN_USE: def(317, "GROUP_ID_ALREADY_IN_USE"),
+  GROUP_HAS_ACCOUNTS: def(318, "GROUP_HAS_ACCOUNTS"),
+  BALANCE_BELOW_ZERO: def(401, "BALANCE_BELOW_ZERO"),
+  BACKDATE_BEFORE_ACTIVATION: def(403, "BACKDATE_BEFORE_ACTIVATION"),
+  BACKDATE_SET_IN_THE_FUTURE: def(405, "BACKDATE_SET_IN_THE_FUTURE"),
+  INVALID_DEPOSIT_AMOUNT: def(406, "INVALID_DEPOSIT_AMOUNT"),
+  INVALID_DEPOSIT_ACCOUNT_STATE: def(407, "INVALID_DEPOSIT_ACCOUNT_STATE"),
+  ACCOUNT_ID_ALREADY_IN_USE: def(411, "ACCOUNT_ID_ALREADY_IN_USE"),
+  INVALID_SAVINGS_ACCOUNT_STATE_TRANSITION: def(416, "INVALID_SAVINGS_ACCOUNT_STATE_TRANSITION"),
+  MAXIMUM_WITHDRAWAL_AMOUNT_EXCEEDED: def(417, "MAXIMUM_WITHDRAWAL_AMOUNT_EXCEEDED"),
+  MAXIMUM_OVERDRAFT_LIMIT_EXCEEDED: def(418, "MAXIMUM_OVERDRAFT_LIMIT_EXCEEDED"),
   INVALID_DEPOSIT_ACCOUNT_ID: def(428, "INVALID_DEPOSIT_ACCOUNT_ID", 404),
+  PRODUCT_SPECIFIES_OVERDRAFT_NOT_ALLOWED: def(430, "PRODUCT_SPECIFIES_OVERDRAFT_NOT_ALLOWED"),
+  TRANSFER_CANT_BE_MADE: def(500, "TRANSFER_CANT_BE_MADE"),
+  CANNOT_MAKE_TRANSFER_TO_SOURCE_ACCOUNT: def(501, "CANNOT_MAKE_TRANSFER_TO_SOURCE_ACCOUNT"),
+  TRANSFER_AMOUNT_IS_NOT_POSITIVE: def(504, "TRANSFER_AMOUNT_IS_NOT_POSITIVE"),
   INVALID_PRODUCT_ID: def(505, "INVALID_PRODUCT_ID", 404),
+  INVALID_PRODUCT_KEY: def(508, "INVALID_PRODUCT_KEY"),
+  ACCOUNT_HAS_REMAINING_BALANCE: def(511, "ACCOUNT_HAS_REMAINING_BALANCE"),
+  PAY_OFF_INVALID_INTEREST_PAID: def(536, "PAY_OFF_INVALID_INTEREST_PAID"),
+  PAY_OFF_INVALID_FEES_PAID: def(537, "PAY_OFF_INVALID_FEES_PAID"),
+  PAY_OFF_INVALID_PENALTY_PAID: def(538, "PAY_OFF_INVALID_PENALTY_PAID"),
   INVALID_USER_ID: def(701, "INVALID_USER_ID", 404),
-  INVALID_CREDIT_OFFICER_KEY: def(702, "INVALID_CREDIT_OFFICER_KEY", 400),
+  INVALID_CREDIT_OFFICER_KEY: def(702, "INVALID_CREDIT_OFFICER_KEY"),
   INVALID_BRANCH_ID: def(800, "INVALID_BRANCH_ID", 404),
-  INVALID_BRANCH_KEY: def(801, "INVALID_BRANCH_KEY", 400),
-  INVALID_CENTRE_KEY: def(850, "INVALID_CENTRE_KEY", 400),
+  INVALID_BRANCH_KEY: def(801, "INVALID_BRANCH_KEY"),
+  INVALID_CENTRE_KEY: def(850, "INVALID_CENTRE_KEY"),
   INVALID_CENTRE_ID: def(851, "INVALID_CENTRE_ID", 404),
   INVALID_CUSTOM_FIELD_ID: def(902, "INVALID_CUSTOM_FIELD_ID", 404),
-  INVALID_CUSTOM_FIELD_SET_ID: def(1107, "INVALID_CUSTOM_FIELD_SET_ID", 404),
   INVALID_DOCUMENT_ID: def(1001, "INVALID_DOCUMENT_ID", 404),
   INVALID_TASK_ID: def(1100, "INVALID_TASK_ID", 404),
+  INVALID_CUSTOM_FIELD_SET_ID: def(1107, "INVALID_CUSTOM_FIELD_SET_ID", 404),
   INVALID_ROLE_ID: def(1663, "INVALID_ROLE_ID", 404),
+  CANNOT_APPLY_FEE_ON_PAID_INSTALLMENT: def(2015, "CANNOT_APPLY_FEE_ON_PAID_INSTALLMENT"),
+  INVALID_INSTALLMENT_KEY: def(2016, "INVALID_INSTALLMENT_KEY"),
+  INVALID_REPAYMENT_AMOUNT_FOR_SPECIFIC_INSTALLMENT: def(2017, "INVALID_REPAYMENT_AMOUNT_FOR_SPECIFIC_INSTALLMENT"),
 } as const;
 
 /** Name of an entry of {@link ERRORS}. */

@@ -1,134 +1,16 @@
 /**
- * Per-collection declarations of the sandbox: path and id parameter (as in Swagger), the schema definition of
- * the records, the not-found error, `GET` list filters, `sortBy` fields and default order, search fields, owner
- * type (documents, comments, tasks), the custom field entity type, what `detailsLevel=BASIC` leaves out, fields
- * never served, and the rules of creation and deletion. The generic handlers live in crud.ts.
+ * The sandbox's collections, one declaration each (see {@link ResourceDecl} in resource-decl.ts): clients,
+ * groups, loans, deposits, their transactions, branches, centres, products, users, roles, tasks and custom field
+ * definitions. The rules they share are in resource-rules.ts, the generic handlers in crud.ts, the served shape
+ * of a record in records.ts.
  */
-import { ErrorName, mambuError } from "./errors";
-import type { SandboxContext } from "./router";
-import type { Accessor, SearchSpec } from "./search";
-import type { CollectionName, WireRecord } from "./types";
-
-/** A `GET` list filter: query parameter → predicate. */
-export type Filter = (rec: WireRecord, value: string, ctx: SandboxContext, query: Record<string, string>) => boolean;
-
-/** What the sandbox knows about one collection. */
-export interface ResourceDecl {
-  /** Collection of the store. */
-  coll: CollectionName;
-  /** Collection path as in Swagger, e.g. "/clients", "/loans/transactions". */
-  path: string;
-  /** Name of the id parameter of `path/{id}` in Swagger. */
-  idParam: string;
-  /** Schema resource (Swagger file name) and definition of the records. */
-  swagger: string;
-  definition: string;
-  /** Definition of POST bodies when it differs (users: "User Request"). */
-  createDefinition?: string;
-  notFound: ErrorName;
-  /** Owner type of documents/comments/tasks (CLIENT, LOAN_ACCOUNT, ...). */
-  ownerType?: string;
-  /** Custom field set `availableFor` value of its records. */
-  customFieldsFor?: string;
-  filters?: Record<string, Filter>;
-  sortFields?: string[];
-  defaultSort?: string;
-  search?: SearchSpec;
-  /** Nested fields served only with detailsLevel=FULL (custom field sets always are FULL only). */
-  fullOnly?: string[];
-  /** Fields never served (e.g. passwords). */
-  hidden?: string[];
-  /** Fields a PATCH/PUT may not change besides the contract's readOnly ones. */
-  immutable?: string[];
-  /** Ids are JSON numbers (tasks, documents) rather than strings. */
-  numericId?: boolean;
-  /** Error when a created record's id is taken. */
-  idInUse?: ErrorName;
-  /** Extra lookup when neither id nor encodedKey matches (users by username). */
-  lookup?: (ctx: SandboxContext, idOrKey: string) => WireRecord | undefined;
-  /** Fills defaults and checks references of a new or replaced record (mutates it). */
-  prepare?: (ctx: SandboxContext, rec: WireRecord, old: WireRecord | undefined) => void;
-  /** After a record was written (e.g. keeps group membership in clients' groupKeys). */
-  afterWrite?: (ctx: SandboxContext, rec: WireRecord, old: WireRecord | undefined) => void;
-  /** Throws when the record may not be deleted. */
-  beforeDelete?: (ctx: SandboxContext, rec: WireRecord) => void;
-  afterDelete?: (ctx: SandboxContext, rec: WireRecord) => void;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Helpers shared by declarations
-
-/** A record by id or key, or undefined. */
-const find = (ctx: SandboxContext, coll: CollectionName, idOrKey: string | undefined): WireRecord | undefined =>
-  idOrKey === undefined ? undefined : ctx.store.find(coll, idOrKey);
-
-/** A user by id, encodedKey or username. */
-export function findUser(ctx: SandboxContext, idOrKey: string): WireRecord | undefined {
-  return ctx.store.find("users", idOrKey) ?? ctx.store.all("users").find((u) => u.username === idOrKey);
-}
-
-const keyOf = (ctx: SandboxContext, coll: CollectionName, idOrKey: string): string | undefined => find(ctx, coll, idOrKey)?.encodedKey;
-
-const byBranch: Filter = (r, v, ctx) => r.assignedBranchKey !== undefined && r.assignedBranchKey === keyOf(ctx, "branches", v);
-const byCentre: Filter = (r, v, ctx) => r.assignedCentreKey !== undefined && r.assignedCentreKey === keyOf(ctx, "centres", v);
-const byOfficer: Filter = (r, v, ctx) => {
-  const u = findUser(ctx, v);
-  return !!u && r.assignedUserKey === u.encodedKey;
-};
-const eqField = (field: string): Filter => (r, v) => r[field] !== undefined && String(r[field]) === v;
-const eqFieldCi = (field: string): Filter => (r, v) => typeof r[field] === "string" && (r[field] as string).toLowerCase() === v.toLowerCase();
-
-/** The account holder (client or group) of a loan or deposit. */
-export function holderOf(ctx: SandboxContext, acc: WireRecord): WireRecord | undefined {
-  const key = acc.accountHolderKey as string | undefined;
-  if (!key) return undefined;
-  return acc.accountHolderType === "GROUP" ? ctx.store.find("groups", key) : ctx.store.find("clients", key) ?? ctx.store.find("groups", key);
-}
-
-const byHolder: Filter = (r, v, ctx) => {
-  const h = holderOf(ctx, r);
-  return !!h && (h.id === v || h.encodedKey === v);
-};
-
-/** Checks and normalises branch/centre/officer references (ids become encodedKeys). */
-function checkAssignments(ctx: SandboxContext, rec: WireRecord): void {
-  const ref = (field: string, coll: CollectionName, err: ErrorName): void => {
-    const v = rec[field];
-    if (v === undefined || v === null || v === "") return;
-    const target = coll === "users" ? findUser(ctx, String(v)) : ctx.store.find(coll, String(v));
-    if (!target) throw mambuError(err, `${field}: ${String(v)}`);
-    rec[field] = target.encodedKey;
-  };
-  ref("assignedBranchKey", "branches", "INVALID_BRANCH_KEY");
-  ref("assignedCentreKey", "centres", "INVALID_CENTRE_KEY");
-  ref("assignedUserKey", "users", "INVALID_CREDIT_OFFICER_KEY");
-  if (rec.assignedCentreKey && !rec.assignedBranchKey) {
-    const c = ctx.store.find("centres", String(rec.assignedCentreKey));
-    if (c?.assignedBranchKey) rec.assignedBranchKey = c.assignedBranchKey;
-  }
-}
-
-const hasAccounts = (ctx: SandboxContext, holderKey: string): boolean =>
-  ctx.store.all("loans").some((l) => l.accountHolderKey === holderKey) ||
-  ctx.store.all("deposits").some((d) => d.accountHolderKey === holderKey);
-
-const accountParents = (products: CollectionName) => (rec: WireRecord, ctx: SandboxContext): WireRecord[] => {
-  const h = holderOf(ctx, rec);
-  const p = find(ctx, products, rec.productTypeKey as string | undefined);
-  return [h, p].filter((x): x is WireRecord => !!x);
-};
-
-const txParents = (coll: CollectionName) => (rec: WireRecord, ctx: SandboxContext): WireRecord[] => {
-  const acc = find(ctx, coll, rec.parentAccountKey as string | undefined);
-  if (!acc) return [];
-  const h = holderOf(ctx, acc);
-  return h ? [acc, h] : [acc];
-};
-
-const idOf = (coll: CollectionName, field: string): Accessor => (r, ctx) => find(ctx, coll, r[field] as string | undefined)?.id;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Declarations
+import { mambuError } from "./errors";
+import type { ResourceDecl } from "./resource-decl";
+import {
+  accountFilters, accountParents, byBranch, byCentre, byOfficer, checkAssignments, eqField, eqFieldCi, findUser, hasAccounts,
+  holderOf, idOf, keyOf, syncGroupKeys, txParents,
+} from "./resource-rules";
+import type { CollectionName } from "./types";
 
 const clients: ResourceDecl = {
   coll: "clients",
@@ -199,23 +81,6 @@ const clients: ResourceDecl = {
   },
 };
 
-/** Keeps clients' groupKeys in step with a group's members. */
-function syncGroupKeys(ctx: SandboxContext, group: WireRecord | undefined, old: WireRecord | undefined): void {
-  const members = (g: WireRecord | undefined): string[] =>
-    ((g?.groupMembers as Array<{ clientKey?: string }> | undefined) ?? []).map((m) => String(m.clientKey));
-  const key = (group ?? old)!.encodedKey;
-  const now = new Set(members(group));
-  for (const k of new Set([...members(old), ...now])) {
-    const c = ctx.store.find("clients", k);
-    if (!c) continue;
-    const keys = new Set((c.groupKeys as string[] | undefined) ?? []);
-    const had = keys.has(key);
-    if (now.has(k)) keys.add(key);
-    else keys.delete(key);
-    if (had !== keys.has(key)) ctx.store.replace("clients", { ...c, groupKeys: [...keys] });
-  }
-}
-
 const groups: ResourceDecl = {
   coll: "groups",
   path: "/groups",
@@ -258,15 +123,6 @@ const groups: ResourceDecl = {
     if (hasAccounts(ctx, rec.encodedKey)) throw mambuError("GROUP_HAS_ACCOUNTS");
   },
   afterDelete: (ctx, rec) => syncGroupKeys(ctx, undefined, rec),
-};
-
-const accountFilters: Record<string, Filter> = {
-  branchId: byBranch,
-  centreId: byCentre,
-  creditOfficerUsername: byOfficer,
-  accountState: eqField("accountState"),
-  accountHolderType: eqField("accountHolderType"),
-  accountHolderId: byHolder,
 };
 
 const loans: ResourceDecl = {
@@ -569,28 +425,4 @@ export const RESOURCES: Partial<Record<CollectionName, ResourceDecl>> = {
 /** Declarations that own documents and comments, by owner type (CLIENT, GROUP, LOAN_ACCOUNT, ...). */
 export function declByOwnerType(ownerType: string): ResourceDecl | undefined {
   return Object.values(RESOURCES).find((d) => d?.ownerType === ownerType);
-}
-
-/** A record of a declaration by id, encodedKey (or the declaration's extra lookup), else its 404 error. */
-export function requireRecord(ctx: SandboxContext, decl: ResourceDecl, idOrKey: string): WireRecord {
-  const r = ctx.store.find(decl.coll, idOrKey) ?? decl.lookup?.(ctx, idOrKey);
-  if (!r) throw mambuError(decl.notFound);
-  return r;
-}
-
-/**
- * The wire shape served for a record: hidden fields never; custom field sets (`_` keys) and the declaration's
- * nested lists only with FULL. Always a fresh copy.
- */
-export function shape(decl: ResourceDecl | undefined, rec: WireRecord, full: boolean): Record<string, unknown> {
-  const hidden = decl?.hidden;
-  const fullOnly = decl?.fullOnly;
-  const entries: Array<[string, unknown]> = [];
-  for (const k of Object.keys(rec)) {
-    if (hidden?.includes(k)) continue;
-    if (!full && (k.charCodeAt(0) === 95 || fullOnly?.includes(k))) continue;
-    const v = rec[k];
-    entries.push([k, v !== null && typeof v === "object" ? JSON.parse(JSON.stringify(v)) : v]);
-  }
-  return Object.fromEntries(entries); // defines own properties: no key can set the copy's prototype
 }

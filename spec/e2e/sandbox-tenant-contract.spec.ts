@@ -7,7 +7,8 @@
  */
 import { validateAgainst } from "../../lib/contract/schema";
 import { SandboxOptions, startSandbox } from "../../lib/sandbox";
-import { RESOURCES, shape } from "../../lib/sandbox/resources";
+import { shape } from "../../lib/sandbox/records";
+import { RESOURCES } from "../../lib/sandbox/resources";
 import type { CollectionName, WireRecord } from "../../lib/sandbox/types";
 
 /** Collections served without a resource declaration: schema resource and definition. */

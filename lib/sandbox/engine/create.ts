@@ -7,7 +7,7 @@
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { localDate, parseDateTimeInput } from "./dates";
-import { engineError, invalidParameters } from "./errors";
+import { invalidParameters, mambuError } from "../errors";
 import { loanProductOf } from "./loan-schedule";
 import { dec, num, currencyDecimals } from "./money";
 import { depositProductSettings, loanProductSettings, path } from "./products";
@@ -21,9 +21,9 @@ function holderOf(ctx: EngineContext, body: Record<string, unknown>): WireRecord
   if (type !== "CLIENT" && type !== "GROUP") throw invalidParameters("accountHolderType must be CLIENT or GROUP");
   if (typeof key !== "string" || key === "") throw invalidParameters("accountHolderKey is required");
   const holder = ctx.store.find(type === "CLIENT" ? "clients" : "groups", key);
-  if (!holder) throw engineError(type === "CLIENT" ? "INVALID_CLIENT_ID" : "INVALID_GROUP_ID", `accountHolderKey ${key}`);
+  if (!holder) throw mambuError(type === "CLIENT" ? "INVALID_CLIENT_ID" : "INVALID_GROUP_ID", `accountHolderKey ${key}`, 400);
   const st = type === "CLIENT" ? holder.state : holder.groupState ?? holder.state;
-  if (typeof st === "string" && CLOSED_HOLDER_STATES.has(st)) throw engineError("INVALID_CLIENT_STATE", `account holder is ${st}`);
+  if (typeof st === "string" && CLOSED_HOLDER_STATES.has(st)) throw mambuError("INVALID_CLIENT_STATE", `account holder is ${st}`);
   return holder;
 }
 
@@ -45,7 +45,7 @@ function common(ctx: EngineContext, coll: "loans" | "deposits", body: Record<str
   const now = ctx.clock.nowIso();
   let id = body.id;
   if (id !== undefined && (typeof id !== "string" || id.trim() === "")) throw invalidParameters("id must be a non-empty string");
-  if (typeof id === "string" && ctx.store.find(coll, id)) throw engineError("ACCOUNT_ID_ALREADY_IN_USE", `id ${id} is already in use`);
+  if (typeof id === "string" && ctx.store.find(coll, id)) throw mambuError("ACCOUNT_ID_ALREADY_IN_USE", `id ${id} is already in use`);
   if (id === undefined) id = ctx.store.nextId(coll);
   const rec: WireRecord = { ...body, encodedKey: ctx.store.newEncodedKey(), id: id as string, creationDate: now, lastModifiedDate: now };
   rec.accountHolderKey = holder.encodedKey;
@@ -58,27 +58,27 @@ function common(ctx: EngineContext, coll: "loans" | "deposits", body: Record<str
 function prepareLoan(ctx: EngineContext, body: Record<string, unknown>): WireRecord {
   const product = loanProductOf(ctx, body.productTypeKey);
   const s = loanProductSettings(product);
-  if (!s.active) throw engineError("INVALID_PRODUCT_STATE", `product ${s.id ?? s.key} is INACTIVE`);
+  if (!s.active) throw mambuError("INVALID_PRODUCT_STATE", `product ${s.id ?? s.key} is INACTIVE`);
   const holder = holderOf(ctx, body);
   const dp = currencyDecimals(s.currency);
   let amount;
   try {
     amount = dec(body.loanAmount);
   } catch {
-    throw engineError("INVALID_AMOUNT", "loanAmount must be a number");
+    throw mambuError("INVALID_AMOUNT", "loanAmount must be a number");
   }
-  if (!amount.greaterThan(0)) throw engineError("INVALID_AMOUNT", "loanAmount must be positive");
+  if (!amount.greaterThan(0)) throw mambuError("INVALID_AMOUNT", "loanAmount must be positive");
   if ((s.loanAmount?.min && amount.lessThan(s.loanAmount.min)) || (s.loanAmount?.max && amount.greaterThan(s.loanAmount.max))) {
-    throw engineError("INVALID_AMOUNT", `loanAmount must be between ${s.loanAmount?.min?.toString() ?? "-"} and ${s.loanAmount?.max?.toString() ?? "-"}`);
+    throw mambuError("INVALID_AMOUNT", `loanAmount must be between ${s.loanAmount?.min?.toString() ?? "-"} and ${s.loanAmount?.max?.toString() ?? "-"}`);
   }
   const is = { ...((body.interestSettings as Record<string, unknown>) ?? {}) };
   if (is.interestRate === undefined || is.interestRate === null) {
-    if (s.interestRate?.default === undefined) throw engineError("INVALID_INTEREST_RATE", "interestSettings.interestRate is required by the product");
+    if (s.interestRate?.default === undefined) throw mambuError("INVALID_INTEREST_RATE", "interestSettings.interestRate is required by the product");
     is.interestRate = s.interestRate.default.toNumber();
   }
   const rate = dec(is.interestRate);
   if ((s.interestRate?.min && rate.lessThan(s.interestRate.min)) || (s.interestRate?.max && rate.greaterThan(s.interestRate.max)) || rate.isNegative()) {
-    throw engineError("INVALID_INTEREST_RATE", `interest rate ${rate.toString()} outside the product's range`);
+    throw mambuError("INVALID_INTEREST_RATE", `interest rate ${rate.toString()} outside the product's range`);
   }
   is.interestCalculationMethod ??= s.interestMethod;
   is.interestChargeFrequency ??= s.interestChargeFrequency;
@@ -91,9 +91,9 @@ function prepareLoan(ctx: EngineContext, body: Record<string, unknown>): WireRec
   const ss = { ...((body.scheduleSettings as Record<string, unknown>) ?? {}) };
   ss.repaymentInstallments ??= s.installments?.default;
   const n = ss.repaymentInstallments;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw engineError("INVALID_INSTALLMENTS", "scheduleSettings.repaymentInstallments is required");
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw mambuError("INVALID_INSTALLMENTS", "scheduleSettings.repaymentInstallments is required");
   if ((s.installments?.min !== undefined && n < s.installments.min) || (s.installments?.max !== undefined && n > s.installments.max)) {
-    throw engineError("INVALID_INSTALLMENTS", `repaymentInstallments must be between ${s.installments?.min ?? "-"} and ${s.installments?.max ?? "-"}`);
+    throw mambuError("INVALID_INSTALLMENTS", `repaymentInstallments must be between ${s.installments?.min ?? "-"} and ${s.installments?.max ?? "-"}`);
   }
   ss.repaymentPeriodUnit ??= s.periodUnit;
   ss.repaymentPeriodCount ??= s.periodCount;
@@ -111,7 +111,7 @@ function prepareLoan(ctx: EngineContext, body: Record<string, unknown>): WireRec
   if (expected) dd.expectedDisbursementDate = expected;
   if (first) dd.firstRepaymentDate = first;
   if (expected && first && localDate(first, off) <= localDate(expected, off)) {
-    throw engineError("FIRST_REPAYMENT_DATE_BEFORE_EXPECTED_DISBURSEMENT_DATE", "firstRepaymentDate must be after expectedDisbursementDate");
+    throw mambuError("FIRST_REPAYMENT_DATE_BEFORE_EXPECTED_DISBURSEMENT_DATE", "firstRepaymentDate must be after expectedDisbursementDate");
   }
   dd.encodedKey = ctx.store.newEncodedKey();
   delete dd.disbursementDate;
@@ -144,9 +144,9 @@ function prepareLoan(ctx: EngineContext, body: Record<string, unknown>): WireRec
 function prepareDeposit(ctx: EngineContext, body: Record<string, unknown>): WireRecord {
   const key = body.productTypeKey;
   const product = typeof key === "string" ? ctx.store.find("depositproducts", key) : undefined;
-  if (!product) throw engineError("INVALID_PRODUCT_KEY", `productTypeKey ${String(key)} is not a deposit product`);
+  if (!product) throw mambuError("INVALID_PRODUCT_KEY", `productTypeKey ${String(key)} is not a deposit product`);
   const s = depositProductSettings(product);
-  if (!s.active) throw engineError("INVALID_PRODUCT_STATE", `product ${s.id ?? s.key} is INACTIVE`);
+  if (!s.active) throw mambuError("INVALID_PRODUCT_STATE", `product ${s.id ?? s.key} is INACTIVE`);
   const holder = holderOf(ctx, body);
   const rec = common(ctx, "deposits", body, holder);
   rec.productTypeKey = product.encodedKey;
@@ -156,11 +156,11 @@ function prepareDeposit(ctx: EngineContext, body: Record<string, unknown>): Wire
   rec.currencyCode ??= s.currency;
   rec.name ??= s.name ?? "Deposit account";
   const od = { ...((body.overdraftSettings as Record<string, unknown>) ?? {}) };
-  if (od.allowOverdraft === true && !s.allowOverdraft) throw engineError("PRODUCT_SPECIFIES_OVERDRAFT_NOT_ALLOWED", "the product does not allow overdrafts");
+  if (od.allowOverdraft === true && !s.allowOverdraft) throw mambuError("PRODUCT_SPECIFIES_OVERDRAFT_NOT_ALLOWED", "the product does not allow overdrafts");
   od.allowOverdraft ??= false;
   od.overdraftLimit ??= 0;
   if (s.maxOverdraftLimit && dec(od.overdraftLimit).greaterThan(s.maxOverdraftLimit)) {
-    throw engineError("MAXIMUM_OVERDRAFT_LIMIT_EXCEEDED", `overdraftLimit above the product's maximum ${s.maxOverdraftLimit.toString()}`);
+    throw mambuError("MAXIMUM_OVERDRAFT_LIMIT_EXCEEDED", `overdraftLimit above the product's maximum ${s.maxOverdraftLimit.toString()}`);
   }
   rec.overdraftSettings = od;
   const is = { ...((body.interestSettings as Record<string, unknown>) ?? {}) };

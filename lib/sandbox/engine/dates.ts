@@ -5,7 +5,7 @@
  */
 import { DateTime, FixedOffsetZone } from "luxon";
 import { isoWithOffset, parseOffset } from "../clock";
-import { invalidParameters } from "./errors";
+import { invalidParameters } from "../errors";
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/;

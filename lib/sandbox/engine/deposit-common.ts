@@ -11,14 +11,14 @@
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { compareInstant, localDate, parseDateTimeInput } from "./dates";
-import { engineError } from "./errors";
+import { mambuError } from "../errors";
 import { D, Dec, ZERO, currencyDecimals, dec, min, max, num, round } from "./money";
 import { DepositProductSettings, depositProductSettings, path } from "./products";
 
 /** A deposit by id or encodedKey, or 404 INVALID_DEPOSIT_ACCOUNT_ID (400 when `inBody`). */
 export function requireDeposit(ctx: EngineContext, idOrKey: string | undefined, inBody = false): WireRecord {
   const dep = idOrKey ? ctx.store.find("deposits", idOrKey) : undefined;
-  if (!dep) throw engineError("INVALID_DEPOSIT_ACCOUNT_ID", idOrKey ? `deposit account ${idOrKey} not found` : "deposit account missing", inBody ? 400 : undefined);
+  if (!dep) throw mambuError("INVALID_DEPOSIT_ACCOUNT_ID", idOrKey ? `deposit account ${idOrKey} not found` : "deposit account missing", inBody ? 400 : undefined);
   return dep;
 }
 
@@ -54,9 +54,9 @@ export const DEBIT_STATES = new Set(["ACTIVE", "ACTIVE_IN_ARREARS", "DORMANT", "
 export function depositValueDate(ctx: EngineContext, dep: WireRecord, value: unknown, field = "valueDate"): string {
   const now = ctx.clock.nowIso();
   const v = parseDateTimeInput(value, ctx.clock.offset, field) ?? now;
-  if (compareInstant(v, now) > 0) throw engineError("BACKDATE_SET_IN_THE_FUTURE", `${field} ${v} is in the future`);
+  if (compareInstant(v, now) > 0) throw mambuError("BACKDATE_SET_IN_THE_FUTURE", `${field} ${v} is in the future`);
   if (typeof dep.activationDate === "string" && localDate(v, ctx.clock.offset) < localDate(dep.activationDate, ctx.clock.offset)) {
-    throw engineError("BACKDATE_BEFORE_ACTIVATION", `${field} ${v} is before the activation date ${dep.activationDate}`);
+    throw mambuError("BACKDATE_BEFORE_ACTIVATION", `${field} ${v} is before the activation date ${dep.activationDate}`);
   }
   return v;
 }
@@ -104,8 +104,8 @@ export function checkFunds(ctx: EngineContext, dep: WireRecord, debit: Dec): voi
   const after = netBalance(dep).minus(debit).minus(dec(b.holdBalance)).minus(dec(b.blockedBalance));
   const room = overdraftRoom(ctx, dep);
   if (after.plus(room).isNegative()) {
-    if (room.greaterThan(0)) throw engineError("MAXIMUM_OVERDRAFT_LIMIT_EXCEEDED", `the movement exceeds the overdraft limit of ${room.toString()}`);
-    throw engineError("BALANCE_BELOW_ZERO", `insufficient funds: available ${max(netBalance(dep), ZERO).toString()}, requested ${debit.toString()}`);
+    if (room.greaterThan(0)) throw mambuError("MAXIMUM_OVERDRAFT_LIMIT_EXCEEDED", `the movement exceeds the overdraft limit of ${room.toString()}`);
+    throw mambuError("BALANCE_BELOW_ZERO", `insufficient funds: available ${max(netBalance(dep), ZERO).toString()}, requested ${debit.toString()}`);
   }
 }
 
@@ -120,7 +120,7 @@ export function postMovement(ctx: EngineContext, depIn: WireRecord, m: Movement)
   const amount = round(m.amount, dp);
   const credit = amount.greaterThan(0);
   if (!m.anyState && !(credit ? CREDIT_STATES : DEBIT_STATES).has(state)) {
-    throw engineError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(dep.id)} is ${state}`);
+    throw mambuError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(dep.id)} is ${state}`);
   }
   const magnitude = amount.abs();
   if (!credit && !m.noFundsCheck) checkFunds(ctx, dep, magnitude);
@@ -179,8 +179,8 @@ export function positiveAmount(v: unknown, error: "INVALID_DEPOSIT_AMOUNT" | "TR
   try {
     a = dec(v);
   } catch {
-    throw engineError(error, `invalid amount ${JSON.stringify(v)}`);
+    throw mambuError(error, `invalid amount ${JSON.stringify(v)}`);
   }
-  if (!a.isFinite() || !a.greaterThan(0)) throw engineError(error, `amount must be positive, got ${JSON.stringify(v)}`);
+  if (!a.isFinite() || !a.greaterThan(0)) throw mambuError(error, `amount must be positive, got ${JSON.stringify(v)}`);
   return new D(a);
 }

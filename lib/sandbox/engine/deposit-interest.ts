@@ -6,7 +6,7 @@
  */
 import { EngineContext } from "./context";
 import { compareInstant, daysBetween, localDate, parseDateTimeInput } from "./dates";
-import { engineError, invalidParameters } from "./errors";
+import { invalidParameters, mambuError } from "../errors";
 import { DEBIT_STATES, depositCurrency, depositSettings, postMovement, requireDeposit } from "./deposit-common";
 import { D, Dec, ZERO, dec, round } from "./money";
 import { path } from "./products";
@@ -18,8 +18,8 @@ export function applyDepositInterest(ctx: EngineContext, depId: string, body: Re
   const off = ctx.clock.offset;
   const at = parseDateTimeInput(body?.interestApplicationDate, off, "interestApplicationDate");
   if (!at) throw invalidParameters("interestApplicationDate is required");
-  if (compareInstant(at, ctx.clock.nowIso()) > 0) throw engineError("BACKDATE_SET_IN_THE_FUTURE", "interestApplicationDate is in the future");
-  if (!DEBIT_STATES.has(String(dep.accountState))) throw engineError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(dep.id)} is ${String(dep.accountState)}`);
+  if (compareInstant(at, ctx.clock.nowIso()) > 0) throw mambuError("BACKDATE_SET_IN_THE_FUTURE", "interestApplicationDate is in the future");
+  if (!DEBIT_STATES.has(String(dep.accountState))) throw mambuError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(dep.id)} is ${String(dep.accountState)}`);
   const settings = depositSettings(ctx, dep);
   const rateValue = path(dep, "interestSettings", "interestRateSettings", "interestRate") ?? settings.interestRate?.toNumber();
   const fromIso = (dep.lastInterestCalculationDate ?? dep.activationDate) as string | undefined;

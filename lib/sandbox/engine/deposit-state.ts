@@ -17,7 +17,7 @@
  */
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
-import { engineError, invalidParameters } from "./errors";
+import { invalidParameters, mambuError } from "../errors";
 import { netBalance, postMovement, requireDeposit } from "./deposit-common";
 
 const ACTIONS = new Set(["APPROVE", "UNDO_APPROVE", "LOCK", "UNLOCK", "CLOSE", "CLOSE_WITHDRAW", "CLOSE_REJECT", "CLOSE_WRITE_OFF"]);
@@ -30,7 +30,7 @@ function lockedFrom(ctx: EngineContext): Record<string, string> {
 }
 
 function refuse(action: string, dep: WireRecord): never {
-  throw engineError("INVALID_SAVINGS_ACCOUNT_STATE_TRANSITION", `${action} is not allowed for a deposit account in state ${String(dep.accountState)}`);
+  throw mambuError("INVALID_SAVINGS_ACCOUNT_STATE_TRANSITION", `${action} is not allowed for a deposit account in state ${String(dep.accountState)}`);
 }
 
 function update(ctx: EngineContext, dep: WireRecord, fields: Record<string, unknown>): WireRecord {
@@ -67,7 +67,7 @@ export function changeDepositState(ctx: EngineContext, depId: string, body: Reco
     case "CLOSE": {
       if (!OPEN.has(state) && state !== "APPROVED") refuse(action, dep);
       const net = netBalance(dep);
-      if (!net.isZero()) throw engineError("ACCOUNT_HAS_REMAINING_BALANCE", `the account balance is ${net.toString()}`);
+      if (!net.isZero()) throw mambuError("ACCOUNT_HAS_REMAINING_BALANCE", `the account balance is ${net.toString()}`);
       return update(ctx, dep, { accountState: "CLOSED", closedDate: now });
     }
     case "CLOSE_WITHDRAW":
@@ -79,7 +79,7 @@ export function changeDepositState(ctx: EngineContext, depId: string, body: Reco
     case "CLOSE_WRITE_OFF": {
       if (!OPEN.has(state) && state !== "LOCKED") refuse(action, dep);
       const net = netBalance(dep);
-      if (net.greaterThan(0)) throw engineError("ACCOUNT_HAS_REMAINING_BALANCE", `the account balance is ${net.toString()}`);
+      if (net.greaterThan(0)) throw mambuError("ACCOUNT_HAS_REMAINING_BALANCE", `the account balance is ${net.toString()}`);
       let current = dep;
       if (net.isNegative()) {
         current = postMovement(ctx, dep, { type: "WRITE_OFF", amount: net.negated(), valueDate: now, body: { notes: body?.notes }, anyState: true }).dep;

@@ -5,7 +5,7 @@
  */
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
-import { engineError } from "./errors";
+import { mambuError } from "../errors";
 import {
   CREDIT_STATES, DEBIT_STATES, checkFunds, depositCurrency, depositSettings, depositValueDate, positiveAmount, postMovement, requireDeposit,
 } from "./deposit-common";
@@ -16,7 +16,7 @@ import { dec } from "./money";
 import { feeAmount, findFee } from "./products";
 
 function requireState(dep: WireRecord, states: Set<string>): void {
-  if (!states.has(String(dep.accountState))) throw engineError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(dep.id)} is ${String(dep.accountState)}`);
+  if (!states.has(String(dep.accountState))) throw mambuError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(dep.id)} is ${String(dep.accountState)}`);
 }
 
 /** `POST /deposits/{depositAccountId}/deposit-transactions` (DepositTransactionInput). */
@@ -38,7 +38,7 @@ export function makeWithdrawal(ctx: EngineContext, depId: string, input: Record<
   const max = (dep.internalControls as { maxWithdrawalAmount?: unknown } | undefined)?.maxWithdrawalAmount;
   const limit = max !== undefined && max !== null ? dec(max) : depositSettings(ctx, dep).maxWithdrawalAmount;
   if (limit !== undefined && limit.greaterThan(0) && amount.greaterThan(limit)) {
-    throw engineError("MAXIMUM_WITHDRAWAL_AMOUNT_EXCEEDED", `the maximum withdrawal is ${limit.toString()}`);
+    throw mambuError("MAXIMUM_WITHDRAWAL_AMOUNT_EXCEEDED", `the maximum withdrawal is ${limit.toString()}`);
   }
   const valueDate = depositValueDate(ctx, dep, body.valueDate);
   return postMovement(ctx, dep, { type: "WITHDRAWAL", amount: amount.negated(), valueDate, body }).tx;
@@ -53,7 +53,7 @@ export function applyDepositFee(ctx: EngineContext, depId: string, input: Record
   const fields: Record<string, unknown> = {};
   if (typeof body.predefinedFeeKey === "string" && body.predefinedFeeKey !== "") {
     const fee = findFee(depositSettings(ctx, dep).fees, body.predefinedFeeKey);
-    if (!fee || !fee.active) throw engineError("INVALID_FEE", `fee ${body.predefinedFeeKey} is not an active fee of the product`);
+    if (!fee || !fee.active) throw mambuError("INVALID_FEE", `fee ${body.predefinedFeeKey} is not an active fee of the product`);
     const fromProduct = feeAmount(fee, dec(0));
     amount = positiveAmount(body.amount ?? fromProduct?.toString(), "INVALID_DEPOSIT_AMOUNT");
     fields.fees = [{ predefinedFeeKey: fee.encodedKey ?? fee.id, ...(fee.name ? { name: fee.name } : {}), amount: amount.toNumber(), trigger: fee.trigger }];
@@ -77,15 +77,15 @@ export function makeTransfer(ctx: EngineContext, depId: string, input: Record<st
   const amount = positiveAmount(body.amount, "TRANSFER_AMOUNT_IS_NOT_POSITIVE");
   const td = (body.transferDetails ?? {}) as Record<string, unknown>;
   const target = (td.linkedAccountKey ?? td.linkedAccountId) as string | undefined;
-  if (!target) throw engineError("INVALID_PARAMETERS", "transferDetails.linkedAccountKey or linkedAccountId is required");
+  if (!target) throw mambuError("INVALID_PARAMETERS", "transferDetails.linkedAccountKey or linkedAccountId is required");
   const valueDate = depositValueDate(ctx, dep, body.valueDate);
   const { code } = depositCurrency(dep);
   const common = { notes: body.notes, externalId: body.externalId, paymentOrderId: body.paymentOrderId, paymentDetails: body.paymentDetails };
 
   if (td.linkedAccountType === "LOAN") {
     const loan = requireLoan(ctx, target);
-    if (loanCurrency(loan).code !== code) throw engineError("TRANSFER_CANT_BE_MADE", "the loan has another currency");
-    if (!RUNNING.has(String(loan.accountState))) throw engineError("INVALID_ACCOUNT_STATE_FOR_REPAYMENTS", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
+    if (loanCurrency(loan).code !== code) throw mambuError("TRANSFER_CANT_BE_MADE", "the loan has another currency");
+    if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE_FOR_REPAYMENTS", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
     checkFunds(ctx, dep, amount);
     const loanTx = repayLoan(ctx, loan.encodedKey, { amount: amount.toNumber(), valueDate, notes: body.notes }, {});
     const { tx } = postMovement(ctx, dep, {
@@ -99,11 +99,11 @@ export function makeTransfer(ctx: EngineContext, depId: string, input: Record<st
     ctx.store.replace("loanTransactions", { ...storedLoanTx, transferDetails: { linkedDepositTransactionKey: tx.encodedKey } });
     return tx;
   }
-  if (td.linkedAccountType !== "DEPOSIT") throw engineError("INVALID_PARAMETERS", "transferDetails.linkedAccountType must be DEPOSIT or LOAN");
+  if (td.linkedAccountType !== "DEPOSIT") throw mambuError("INVALID_PARAMETERS", "transferDetails.linkedAccountType must be DEPOSIT or LOAN");
   const other = requireDeposit(ctx, target, true);
-  if (other.encodedKey === dep.encodedKey) throw engineError("CANNOT_MAKE_TRANSFER_TO_SOURCE_ACCOUNT", "source and target are the same account");
-  if (depositCurrency(other).code !== code) throw engineError("TRANSFER_CANT_BE_MADE", "the target account has another currency");
-  if (!CREDIT_STATES.has(String(other.accountState))) throw engineError("TRANSFER_CANT_BE_MADE", `the target account is ${String(other.accountState)}`);
+  if (other.encodedKey === dep.encodedKey) throw mambuError("CANNOT_MAKE_TRANSFER_TO_SOURCE_ACCOUNT", "source and target are the same account");
+  if (depositCurrency(other).code !== code) throw mambuError("TRANSFER_CANT_BE_MADE", "the target account has another currency");
+  if (!CREDIT_STATES.has(String(other.accountState))) throw mambuError("TRANSFER_CANT_BE_MADE", `the target account is ${String(other.accountState)}`);
   checkFunds(ctx, dep, amount);
   const out = postMovement(ctx, dep, { type: "TRANSFER", amount: amount.negated(), valueDate, body: common });
   const into = postMovement(ctx, other, {
@@ -149,18 +149,18 @@ function reverse(ctx: EngineContext, tx: WireRecord, notes: unknown): WireRecord
 export function adjustDepositTransaction(ctx: EngineContext, txId: string, input: Record<string, unknown> | undefined): WireRecord {
   const body = input ?? {};
   const tx = ctx.store.find("depositTransactions", txId);
-  if (!tx) throw engineError("INVALID_TRANSACTION_ID", `deposit transaction ${txId} not found`);
-  if (tx.adjustmentTransactionKey) throw engineError("TRANSACTION_ALREADY_REVERSED", `transaction ${String(tx.id)} is already adjusted`);
-  if (!DEPOSIT_ADJUSTMENT_TYPES[String(tx.type)]) throw engineError("INVALID_TRANSACTION_TYPE", `${String(tx.type)} transactions cannot be adjusted`);
+  if (!tx) throw mambuError("INVALID_TRANSACTION_ID", `deposit transaction ${txId} not found`);
+  if (tx.adjustmentTransactionKey) throw mambuError("TRANSACTION_ALREADY_REVERSED", `transaction ${String(tx.id)} is already adjusted`);
+  if (!DEPOSIT_ADJUSTMENT_TYPES[String(tx.type)]) throw mambuError("INVALID_TRANSACTION_TYPE", `${String(tx.type)} transactions cannot be adjusted`);
   const dep = requireDeposit(ctx, String(tx.parentAccountKey));
-  if (FINAL.has(String(dep.accountState))) throw engineError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(dep.id)} is ${String(dep.accountState)}`);
+  if (FINAL.has(String(dep.accountState))) throw mambuError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(dep.id)} is ${String(dep.accountState)}`);
   const amount = dec(tx.amount);
   if (amount.greaterThan(0)) checkFunds(ctx, dep, amount);
   const link = (tx.transferDetails ?? {}) as Record<string, unknown>;
 
   if (typeof link.linkedLoanTransactionKey === "string") {
     const loanTx = ctx.store.find("loanTransactions", link.linkedLoanTransactionKey);
-    if (loanTx?.type === "DISBURSEMENT") throw engineError("TRANSACTION_MADE_FROM_A_DISBURSEMENT", "adjust the loan's disbursement instead");
+    if (loanTx?.type === "DISBURSEMENT") throw mambuError("TRANSACTION_MADE_FROM_A_DISBURSEMENT", "adjust the loan's disbursement instead");
     if (loanTx && !loanTx.adjustmentTransactionKey) adjustLoanTransaction(ctx, loanTx.encodedKey, { notes: body.notes }, { fromDeposit: true });
     return reverse(ctx, tx, body.notes);
   }
@@ -168,7 +168,7 @@ export function adjustDepositTransaction(ctx: EngineContext, txId: string, input
     const other = ctx.store.find("depositTransactions", link.linkedDepositTransactionKey);
     if (other && !other.adjustmentTransactionKey) {
       const otherDep = requireDeposit(ctx, String(other.parentAccountKey));
-      if (FINAL.has(String(otherDep.accountState))) throw engineError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(otherDep.id)} is ${String(otherDep.accountState)}`);
+      if (FINAL.has(String(otherDep.accountState))) throw mambuError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(otherDep.id)} is ${String(otherDep.accountState)}`);
       const otherAmount = dec(other.amount);
       if (otherAmount.greaterThan(0)) checkFunds(ctx, otherDep, otherAmount);
       const adj = reverse(ctx, tx, body.notes);

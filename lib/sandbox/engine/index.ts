@@ -12,8 +12,6 @@ export type { EngineContext, EngineRequest, EngineResult, EngineRoute } from "./
 export { engineRoutes } from "./routes";
 export { prepareCreate } from "./create";
 export { refreshArrears, resetArrearsMemo } from "./arrears";
-export { ENGINE_ERRORS, engineError } from "./errors";
-export type { EngineErrorName } from "./errors";
 export { computeSchedule } from "./schedule";
 export type { ScheduleTerms, PlannedInstallment } from "./schedule";
 

@@ -13,7 +13,7 @@
  */
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
-import { engineError } from "./errors";
+import { mambuError } from "../errors";
 import { totalOf } from "./allocation";
 import { RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch } from "./loan-common";
 import { Ledger, isAdjustmentType, liveLoanTransactions, totalOutstanding, balancesAt } from "./loan-ledger";
@@ -51,27 +51,27 @@ export interface LoanAdjustOptions {
 export function adjustLoanTransaction(ctx: EngineContext, txId: string, input: Record<string, unknown> | undefined, opts: LoanAdjustOptions = {}): WireRecord {
   const body = input ?? {};
   const tx = ctx.store.find("loanTransactions", txId);
-  if (!tx) throw engineError("INVALID_TRANSACTION_ID", `loan transaction ${txId} not found`);
-  if (tx.adjustmentTransactionKey) throw engineError("TRANSACTION_ALREADY_REVERSED", `transaction ${String(tx.id)} is already adjusted`);
+  if (!tx) throw mambuError("INVALID_TRANSACTION_ID", `loan transaction ${txId} not found`);
+  if (tx.adjustmentTransactionKey) throw mambuError("TRANSACTION_ALREADY_REVERSED", `transaction ${String(tx.id)} is already adjusted`);
   const type = String(tx.type);
-  if (isAdjustmentType(type) || !LOAN_ADJUSTMENT_TYPES[type]) throw engineError("INVALID_TRANSACTION_TYPE", `${type} transactions cannot be adjusted`);
+  if (isAdjustmentType(type) || !LOAN_ADJUSTMENT_TYPES[type]) throw mambuError("INVALID_TRANSACTION_TYPE", `${type} transactions cannot be adjusted`);
   const loan = requireLoan(ctx, String(tx.parentAccountKey));
   const state = String(loan.accountState);
   const link = (tx.transferDetails ?? {}) as Record<string, unknown>;
   if (type === "REPAYMENT" && typeof link.linkedDepositTransactionKey === "string" && !opts.fromDeposit) {
-    throw engineError("TRANSACTION_MADE_FROM_A_TRANSFER", "reverse the transfer from the deposit account instead");
+    throw mambuError("TRANSACTION_MADE_FROM_A_TRANSFER", "reverse the transfer from the deposit account instead");
   }
   const live = liveLoanTransactions(ctx, loan.encodedKey);
   const others = live.filter((t) => t.encodedKey !== tx.encodedKey);
   const repaid = state === "CLOSED" && loan.accountSubState === "REPAID";
   if (type === "DISBURSEMENT") {
-    if (!RUNNING.has(state) && !repaid) throw engineError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${state}`);
-    if (others.length > 0) throw engineError("UNREVERSED_TRANSACTION_LOGGED_AFTER_CURRENT_ONE", "adjust the loan's other transactions first");
+    if (!RUNNING.has(state) && !repaid) throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${state}`);
+    if (others.length > 0) throw mambuError("UNREVERSED_TRANSACTION_LOGGED_AFTER_CURRENT_ONE", "adjust the loan's other transactions first");
   } else if (type === "WRITE_OFF") {
-    if (state !== "CLOSED_WRITTEN_OFF") throw engineError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${state}`);
-    if (live[live.length - 1]?.encodedKey !== tx.encodedKey) throw engineError("UNREVERSED_TRANSACTION_LOGGED_AFTER_CURRENT_ONE", "transactions were posted after the write-off");
+    if (state !== "CLOSED_WRITTEN_OFF") throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${state}`);
+    if (live[live.length - 1]?.encodedKey !== tx.encodedKey) throw mambuError("UNREVERSED_TRANSACTION_LOGGED_AFTER_CURRENT_ONE", "transactions were posted after the write-off");
   } else if (!RUNNING.has(state) && !repaid) {
-    throw engineError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${state}`);
+    throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${state}`);
   }
 
   const frame = frameOf(ctx, loan);

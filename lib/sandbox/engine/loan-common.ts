@@ -6,7 +6,7 @@ import { SandboxStore } from "../store";
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { addDays, daysBetween, parseDateTimeInput, startOfDay, localDate, compareInstant } from "./dates";
-import { engineError } from "./errors";
+import { mambuError } from "../errors";
 import { Ledger, LedgerOptions, indexLoanTransaction, liveLoanTransactions, replayLoan, TxEffect, byValueDate } from "./loan-ledger";
 import { StoredSchedule, loanProductOf, planOf } from "./loan-schedule";
 import { balancesWire, daysLate } from "./loan-view";
@@ -20,7 +20,7 @@ export const RUNNING = new Set(["ACTIVE", "ACTIVE_IN_ARREARS"]);
 /** A loan by id or encodedKey, or 404 INVALID_LOAN_ACCOUNT_ID. */
 export function requireLoan(ctx: EngineContext, idOrKey: string | undefined): WireRecord {
   const loan = idOrKey ? ctx.store.find("loans", idOrKey) : undefined;
-  if (!loan) throw engineError("INVALID_LOAN_ACCOUNT_ID", idOrKey ? `loan ${idOrKey} not found` : undefined);
+  if (!loan) throw mambuError("INVALID_LOAN_ACCOUNT_ID", idOrKey ? `loan ${idOrKey} not found` : undefined);
   return loan;
 }
 
@@ -169,10 +169,10 @@ export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, l
 export function transactionDate(ctx: EngineContext, loan: WireRecord, value: unknown, field = "valueDate", future: "REPAYMENT_DATE_IN_THE_FUTURE_ERROR" | "INVALID_DISBURSEMENT_DATE" = "REPAYMENT_DATE_IN_THE_FUTURE_ERROR"): string {
   const now = ctx.clock.nowIso();
   const v = parseDateTimeInput(value, ctx.clock.offset, field) ?? now;
-  if (compareInstant(v, now) > 0) throw engineError(future, `${field} ${v} is in the future`);
+  if (compareInstant(v, now) > 0) throw mambuError(future, `${field} ${v} is in the future`);
   const disbursed = path(loan, "disbursementDetails", "disbursementDate");
   if (typeof disbursed === "string" && localDate(v, ctx.clock.offset) < localDate(disbursed, ctx.clock.offset)) {
-    throw engineError("INVALID_DATE", `${field} ${v} is before the disbursement date ${disbursed}`);
+    throw mambuError("INVALID_DATE", `${field} ${v} is before the disbursement date ${disbursed}`);
   }
   return v;
 }

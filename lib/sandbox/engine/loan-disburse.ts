@@ -8,7 +8,7 @@
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { localDate, parseDateTimeInput, startOfDay } from "./dates";
-import { engineError } from "./errors";
+import { mambuError } from "../errors";
 import { commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch, transactionDate } from "./loan-common";
 import { disbursementFees, loanScheduleTerms, saveSchedule, storedSchedule, toStored, StoredSchedule } from "./loan-schedule";
 import { dec, num, sum } from "./money";
@@ -21,14 +21,14 @@ export function disburseLoan(ctx: EngineContext, loanId: string, input: Record<s
   const body = input ?? {};
   const loan = requireLoan(ctx, loanId);
   if (loan.accountState !== "APPROVED") {
-    throw engineError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}; only APPROVED loans can be disbursed`);
+    throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}; only APPROVED loans can be disbursed`);
   }
   const frame = frameOf(ctx, loan);
   const off = ctx.clock.offset;
   const valueDate = transactionDate(ctx, loan, body.valueDate, "valueDate", "INVALID_DISBURSEMENT_DATE");
   const loanAmount = dec(loan.loanAmount);
   if (body.amount !== undefined && body.amount !== null && !dec(body.amount).equals(loanAmount)) {
-    throw engineError("INVALID_AMOUNT", `disbursement amount ${String(body.amount)} differs from the loan amount ${loanAmount.toString()}`);
+    throw mambuError("INVALID_AMOUNT", `disbursement amount ${String(body.amount)} differs from the loan amount ${loanAmount.toString()}`);
   }
   const dd = (loan.disbursementDetails ?? {}) as Record<string, unknown>;
   const start = localDate(valueDate, off);
@@ -37,17 +37,17 @@ export function disburseLoan(ctx: EngineContext, loanId: string, input: Record<s
   const requested = [...(Array.isArray(dd.fees) ? dd.fees : []), ...(Array.isArray(body.fees) ? body.fees : [])];
   const fees = disbursementFees(frame.settings, loanAmount, requested);
   const upfront = sum(fees.filter((f) => f.trigger === "UPFRONT_DISBURSEMENT").map((f) => f.amount));
-  if (upfront.greaterThanOrEqualTo(loanAmount)) throw engineError("DISBURSEMENT_FEES_EXCEED_LOAN_AMOUNT", "upfront fees exceed the loan amount");
+  if (upfront.greaterThanOrEqualTo(loanAmount)) throw mambuError("DISBURSEMENT_FEES_EXCEED_LOAN_AMOUNT", "upfront fees exceed the loan amount");
 
   let plan: StoredSchedule;
   const edited = storedSchedule(ctx, loan.encodedKey);
   if (edited?.custom) {
     const principal = sum(edited.installments.map((i) => dec(i.principal)));
     if (!principal.equals(loanAmount)) {
-      throw engineError("INCONSISTENT_SCHEDULE_PRINCIPAL_DUE_WITH_LOAN_AMOUNT", `schedule principal ${principal.toString()} ≠ loan amount ${loanAmount.toString()}`);
+      throw mambuError("INCONSISTENT_SCHEDULE_PRINCIPAL_DUE_WITH_LOAN_AMOUNT", `schedule principal ${principal.toString()} ≠ loan amount ${loanAmount.toString()}`);
     }
     if (edited.installments.length === 0 || edited.installments[0].dueDate <= start) {
-      throw engineError("INVALID_FIRST_REPAYMENT_DUE_DATE", "the edited schedule's first due date is not after the disbursement date");
+      throw mambuError("INVALID_FIRST_REPAYMENT_DUE_DATE", "the edited schedule's first due date is not after the disbursement date");
     }
     plan = edited;
   } else {
@@ -62,7 +62,7 @@ export function disburseLoan(ctx: EngineContext, loanId: string, input: Record<s
   const target = (td.linkedAccountKey ?? td.linkedAccountId) as string | undefined;
   if (target) {
     const dep = requireDeposit(ctx, target, true);
-    if (depositCurrency(dep).code !== frame.currency) throw engineError("TRANSFER_CANT_BE_MADE", "the deposit account has another currency");
+    if (depositCurrency(dep).code !== frame.currency) throw mambuError("TRANSFER_CANT_BE_MADE", "the deposit account has another currency");
     const { tx: depTx } = postMovement(ctx, dep, {
       type: "TRANSFER",
       amount: loanAmount.minus(upfront),

@@ -7,7 +7,7 @@
  */
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
-import { engineError } from "./errors";
+import { mambuError } from "../errors";
 import { totalOf } from "./allocation";
 import { LoanFrame, RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch, transactionDate } from "./loan-common";
 import { Ledger, totalOutstanding } from "./loan-ledger";
@@ -19,10 +19,10 @@ export function loanAmountInput(v: unknown, dp: number, field = "amount"): Dec {
   try {
     a = dec(v);
   } catch {
-    throw engineError("INVALID_AMOUNT", `invalid ${field} ${JSON.stringify(v)}`);
+    throw mambuError("INVALID_AMOUNT", `invalid ${field} ${JSON.stringify(v)}`);
   }
-  if (!a.isFinite() || !a.greaterThan(0)) throw engineError("INVALID_AMOUNT", `${field} must be positive`);
-  if (!round(a, dp).equals(a)) throw engineError("INVALID_AMOUNT", `${field} has more than ${dp} decimals`);
+  if (!a.isFinite() || !a.greaterThan(0)) throw mambuError("INVALID_AMOUNT", `${field} must be positive`);
+  if (!round(a, dp).equals(a)) throw mambuError("INVALID_AMOUNT", `${field} has more than ${dp} decimals`);
   return a;
 }
 
@@ -31,9 +31,9 @@ export function checkNoExcess(ledger: Ledger, specificKey?: string, newKey?: str
   for (const [key, eff] of ledger.effects) {
     if (!eff.left.greaterThan(0)) continue;
     if (specificKey && key === newKey) {
-      throw engineError("INVALID_REPAYMENT_AMOUNT_FOR_SPECIFIC_INSTALLMENT", `the amount exceeds the installment's outstanding amount by ${eff.left.toString()}`);
+      throw mambuError("INVALID_REPAYMENT_AMOUNT_FOR_SPECIFIC_INSTALLMENT", `the amount exceeds the installment's outstanding amount by ${eff.left.toString()}`);
     }
-    throw engineError("EXCESS_REPAYMENT_ERROR", `the repayment exceeds the total outstanding amount by ${eff.left.toString()}`);
+    throw mambuError("EXCESS_REPAYMENT_ERROR", `the repayment exceeds the total outstanding amount by ${eff.left.toString()}`);
   }
 }
 
@@ -55,7 +55,7 @@ export function repayLoan(ctx: EngineContext, loanId: string, input: Record<stri
   const body = input ?? {};
   const loan = requireLoan(ctx, loanId);
   if (!RUNNING.has(String(loan.accountState))) {
-    throw engineError("INVALID_ACCOUNT_STATE_FOR_REPAYMENTS", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
+    throw mambuError("INVALID_ACCOUNT_STATE_FOR_REPAYMENTS", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
   }
   const frame = frameOf(ctx, loan);
   const amount = loanAmountInput(body.amount, frame.dp);
@@ -64,7 +64,7 @@ export function repayLoan(ctx: EngineContext, loanId: string, input: Record<stri
   const specific = body.installmentEncodedKey;
   if (specific !== undefined) {
     if (typeof specific !== "string" || !frame.plan.installments.some((i) => i.encodedKey === specific)) {
-      throw engineError("INVALID_INSTALLMENT_KEY", `installment ${String(specific)} is not an installment of loan ${String(loan.id)}`);
+      throw mambuError("INVALID_INSTALLMENT_KEY", `installment ${String(specific)} is not an installment of loan ${String(loan.id)}`);
     }
     tx.installmentEncodedKey = specific;
   }
@@ -81,10 +81,10 @@ function adjustable(frame: LoanFrame, owed: Dec, value: unknown, reason: "PAY_OF
   try {
     v = dec(value);
   } catch {
-    throw engineError(reason, `invalid amount ${JSON.stringify(value)}`);
+    throw mambuError(reason, `invalid amount ${JSON.stringify(value)}`);
   }
   if (v.isNegative() || v.greaterThan(owed) || !round(v, frame.dp).equals(v)) {
-    throw engineError(reason, `must be between 0 and the outstanding ${owed.toFixed(frame.dp)}`);
+    throw mambuError(reason, `must be between 0 and the outstanding ${owed.toFixed(frame.dp)}`);
   }
   return v;
 }
@@ -97,7 +97,7 @@ function adjustable(frame: LoanFrame, owed: Dec, value: unknown, reason: "PAY_OF
 export function payOffLoan(ctx: EngineContext, loanId: string, input: Record<string, unknown> | undefined): void {
   const body = input ?? {};
   const loan = requireLoan(ctx, loanId);
-  if (!RUNNING.has(String(loan.accountState))) throw engineError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
+  if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
   const frame = frameOf(ctx, loan);
   const owed = totalOutstanding(replay(ctx, frame));
   const adj = (body.payOffAdjustableAmounts ?? {}) as Record<string, unknown>;

@@ -7,7 +7,7 @@
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { localDate, parseDateInput, parseDateTimeInput } from "./dates";
-import { engineError, invalidParameters } from "./errors";
+import { invalidParameters, mambuError } from "../errors";
 import { RUNNING, frameOf, loanCurrency, replay, requireLoan, touch } from "./loan-common";
 import { isDisbursed } from "./loan-disburse";
 import { replayLoan, Ledger } from "./loan-ledger";
@@ -57,7 +57,7 @@ function expectedOf(inst: Record<string, unknown>, element: string): number | un
 export function editLoanSchedule(ctx: EngineContext, loanId: string, body: unknown) {
   const loan = requireLoan(ctx, loanId);
   if (!["PARTIAL_APPLICATION", "PENDING_APPROVAL", "APPROVED"].includes(String(loan.accountState))) {
-    throw engineError("INVALID_ACCOUNT_STATE", `the schedule of a ${String(loan.accountState)} loan cannot be edited here`);
+    throw mambuError("INVALID_ACCOUNT_STATE", `the schedule of a ${String(loan.accountState)} loan cannot be edited here`);
   }
   const input = Array.isArray(body) ? body : Array.isArray((body as { installments?: unknown })?.installments) ? (body as { installments: unknown[] }).installments : undefined;
   if (!input) throw invalidParameters("a list of installments is required");
@@ -91,7 +91,7 @@ export function editLoanSchedule(ctx: EngineContext, loanId: string, body: unkno
   }
   const principal = sum(rows.map((r) => dec(r.principal)));
   if (!principal.equals(dec(loan.loanAmount))) {
-    throw engineError("INCONSISTENT_SCHEDULE_PRINCIPAL_DUE_WITH_LOAN_AMOUNT", `principal ${principal.toFixed(dp)} ≠ loan amount ${dec(loan.loanAmount).toFixed(dp)}`);
+    throw mambuError("INCONSISTENT_SCHEDULE_PRINCIPAL_DUE_WITH_LOAN_AMOUNT", `principal ${principal.toFixed(dp)} ≠ loan amount ${dec(loan.loanAmount).toFixed(dp)}`);
   }
   rows.forEach((r, k) => {
     r.number = String(k + 1);
@@ -125,7 +125,7 @@ export function previewSchedule(product: WireRecord, terms: Record<string, unkno
   const first = parseDateTimeInput(dd.firstRepaymentDate, offset, "disbursementDetails.firstRepaymentDate");
   const start = expected ? localDate(expected, offset) : today;
   if (first && localDate(first, offset) <= start) {
-    throw engineError("FIRST_REPAYMENT_DATE_BEFORE_EXPECTED_DISBURSEMENT_DATE", "firstRepaymentDate must be after the expected disbursement date");
+    throw mambuError("FIRST_REPAYMENT_DATE_BEFORE_EXPECTED_DISBURSEMENT_DATE", "firstRepaymentDate must be after the expected disbursement date");
   }
   const fees = firstInstallmentFeeTotal(disbursementFees(settings, dec(terms.loanAmount), []));
   const plan = computeSchedule(loanScheduleTerms(fake, settings, start, first ? localDate(first, offset) : undefined, fees));
@@ -158,7 +158,7 @@ export function listInstallments(ctx: EngineContext, query: Record<string, strin
   const from = parseDateInput(query.dueFrom, "dueFrom");
   const to = parseDateInput(query.dueTo, "dueTo");
   if (!from || !to) throw invalidParameters("dueFrom and dueTo are required");
-  if (from > to) throw engineError("INVALID_PARAMETERS", "dueFrom is after dueTo");
+  if (from > to) throw mambuError("INVALID_PARAMETERS", "dueFrom is after dueTo");
   const offset = query.offset !== undefined ? Number(query.offset) : 0;
   const limit = query.limit !== undefined ? Number(query.limit) : 50;
   if (!Number.isInteger(offset) || offset < 0) throw invalidParameters("offset must be a non-negative integer");
@@ -184,5 +184,5 @@ export function applyLoanInterest(ctx: EngineContext, loanId: string, body: Reco
   const loan = requireLoan(ctx, loanId);
   const date = parseDateTimeInput(body?.interestApplicationDate, ctx.clock.offset, "interestApplicationDate");
   if (!date) throw invalidParameters("interestApplicationDate is required");
-  if (!RUNNING.has(String(loan.accountState))) throw engineError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
+  if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
 }

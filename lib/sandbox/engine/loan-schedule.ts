@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { localDate } from "./dates";
-import { engineError } from "./errors";
+import { mambuError } from "../errors";
 import { D, Dec, ZERO, currencyDecimals, dec, num } from "./money";
 import { LoanProductSettings, feeAmount, findFee, loanProductSettings, path } from "./products";
 import { PlannedInstallment, ScheduleTerms, computeSchedule } from "./schedule";
@@ -81,7 +81,7 @@ export function toStored(plan: PlannedInstallment[], currency: string, custom: b
 /** The loan product of a loan (or of a body's `productTypeKey`), by encodedKey or id. */
 export function loanProductOf(ctx: EngineContext, productTypeKey: unknown): WireRecord {
   const p = typeof productTypeKey === "string" ? ctx.store.find("loanproducts", productTypeKey) : undefined;
-  if (!p) throw engineError("INVALID_PRODUCT_KEY", `productTypeKey ${String(productTypeKey)} is not a loan product`);
+  if (!p) throw mambuError("INVALID_PRODUCT_KEY", `productTypeKey ${String(productTypeKey)} is not a loan product`);
   return p;
 }
 
@@ -110,11 +110,11 @@ export function disbursementFees(settings: LoanProductSettings, loanAmount: Dec,
   for (const r of requested) {
     const req = (r ?? {}) as Record<string, unknown>;
     const keyOrId = (req.predefinedFeeKey ?? req.predefinedFeeEncodedKey) as string | undefined;
-    if (!keyOrId) throw engineError("INVALID_FEE", "predefinedFeeKey is required for disbursement fees");
+    if (!keyOrId) throw mambuError("INVALID_FEE", "predefinedFeeKey is required for disbursement fees");
     const f = findFee(settings.fees, keyOrId);
-    if (!f || !triggers.has(f.trigger)) throw engineError("INVALID_FEE", `fee ${keyOrId} is not a disbursement fee of the product`);
+    if (!f || !triggers.has(f.trigger)) throw mambuError("INVALID_FEE", `fee ${keyOrId} is not a disbursement fee of the product`);
     const amount = req.amount !== undefined && req.amount !== null ? dec(req.amount) : feeAmount(f, loanAmount);
-    if (amount === undefined || amount.isNegative()) throw engineError("INVALID_FEE", `fee ${keyOrId} needs a non-negative amount`);
+    if (amount === undefined || amount.isNegative()) throw mambuError("INVALID_FEE", `fee ${keyOrId} needs a non-negative amount`);
     const key = f.encodedKey ?? f.id ?? keyOrId;
     out.set(key, { predefinedFeeKey: key, name: f.name, trigger: f.trigger, amount });
   }
@@ -132,9 +132,9 @@ export function loanScheduleTerms(
   const is = (loan.interestSettings ?? {}) as Record<string, unknown>;
   const ss = (loan.scheduleSettings ?? {}) as Record<string, unknown>;
   const rate = is.interestRate ?? settings.interestRate?.default;
-  if (rate === undefined || rate === null) throw engineError("INVALID_INTEREST_RATE", "interestSettings.interestRate is required");
+  if (rate === undefined || rate === null) throw mambuError("INVALID_INTEREST_RATE", "interestSettings.interestRate is required");
   const installments = (ss.repaymentInstallments as number | undefined) ?? settings.installments?.default;
-  if (installments === undefined) throw engineError("INVALID_INSTALLMENTS", "scheduleSettings.repaymentInstallments is required");
+  if (installments === undefined) throw mambuError("INVALID_INSTALLMENTS", "scheduleSettings.repaymentInstallments is required");
   const method = is.interestCalculationMethod;
   return {
     loanAmount: dec(loan.loanAmount),

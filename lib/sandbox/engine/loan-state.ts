@@ -18,7 +18,7 @@
  */
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
-import { engineError, invalidParameters } from "./errors";
+import { invalidParameters, mambuError } from "../errors";
 import { RUNNING, frameOf, replay, requireLoan, syncLoan, touch } from "./loan-common";
 import { totalOutstanding } from "./loan-ledger";
 import { totalOf } from "./allocation";
@@ -34,7 +34,7 @@ function previousStates(ctx: EngineContext): Record<string, string> {
 
 function refuse(action: string, loan: WireRecord): never {
   const sub = loan.accountSubState ? `/${String(loan.accountSubState)}` : "";
-  throw engineError("INVALID_STATE_TRANSITION", `${action} is not allowed for a loan in state ${String(loan.accountState)}${sub}`);
+  throw mambuError("INVALID_STATE_TRANSITION", `${action} is not allowed for a loan in state ${String(loan.accountState)}${sub}`);
 }
 
 /** Applies a LoanAccountAction to a loan; returns the updated loan record. */
@@ -79,7 +79,7 @@ export function changeLoanState(ctx: EngineContext, loanId: string, body: Record
       if (!RUNNING.has(state)) refuse(action, loan);
       const frame = frameOf(ctx, loan);
       const owed = totalOf(totalOutstanding(replay(ctx, frame)));
-      if (owed.greaterThan(0)) throw engineError("ACCOUNT_HAS_REMAINING_BALANCE", `the loan still owes ${owed.toFixed(frame.dp)}`);
+      if (owed.greaterThan(0)) throw mambuError("ACCOUNT_HAS_REMAINING_BALANCE", `the loan still owes ${owed.toFixed(frame.dp)}`);
       return touch(ctx, loan, { accountState: "CLOSED", accountSubState: "REPAID", closedDate: now, daysLate: 0, daysInArrears: 0 });
     }
     case "UNDO_CLOSE": {

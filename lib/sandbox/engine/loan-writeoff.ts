@@ -4,7 +4,7 @@
  * nothing was posted after it.
  */
 import { EngineContext } from "./context";
-import { engineError } from "./errors";
+import { mambuError } from "../errors";
 import { totalOf } from "./allocation";
 import { RUNNING, commitTransaction, frameOf, newLoanTransaction, replay, requireLoan, syncLoan, touch } from "./loan-common";
 import { liveLoanTransactions, totalOutstanding } from "./loan-ledger";
@@ -15,7 +15,7 @@ import { num } from "./money";
 export function writeOffLoan(ctx: EngineContext, loanId: string, input: Record<string, unknown> | undefined): void {
   const body = input ?? {};
   const loan = requireLoan(ctx, loanId);
-  if (!RUNNING.has(String(loan.accountState))) throw engineError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
+  if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
   const frame = frameOf(ctx, loan);
   const owed = totalOf(totalOutstanding(replay(ctx, frame)));
   commitTransaction(ctx, newLoanTransaction(ctx, loan, "WRITE_OFF", num(owed, frame.dp), ctx.clock.nowIso(), { notes: body.notes }));
@@ -27,9 +27,9 @@ export function writeOffLoan(ctx: EngineContext, loanId: string, input: Record<s
 /** Reverses a loan's write-off (NON_REVERSIBLE_WRITE_OFF when it is not the last live transaction). */
 export function undoWriteOff(ctx: EngineContext, loanId: string, input: Record<string, unknown> | undefined): void {
   const loan = requireLoan(ctx, loanId);
-  if (loan.accountState !== "CLOSED_WRITTEN_OFF") throw engineError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
+  if (loan.accountState !== "CLOSED_WRITTEN_OFF") throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
   const live = liveLoanTransactions(ctx, loan.encodedKey);
   const last = live[live.length - 1];
-  if (!last || last.type !== "WRITE_OFF") throw engineError("NON_REVERSIBLE_WRITE_OFF", "transactions were posted after the write-off");
+  if (!last || last.type !== "WRITE_OFF") throw mambuError("NON_REVERSIBLE_WRITE_OFF", "transactions were posted after the write-off");
   adjustLoanTransaction(ctx, last.encodedKey, input ?? {});
 }

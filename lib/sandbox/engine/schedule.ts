@@ -15,7 +15,7 @@
  * repayment period; with `ACTUAL_DAYS_COUNT` each installment's interest uses its actual days / daysInYear.
  */
 import { PeriodUnit, addDays, addPeriods, daysBetween } from "./dates";
-import { engineError } from "./errors";
+import { mambuError } from "../errors";
 import { D, Dec, ZERO, round, sum } from "./money";
 import { InterestMethod } from "./products";
 
@@ -111,14 +111,14 @@ export function dueDates(t: ScheduleTerms): string[] {
 }
 
 function validate(t: ScheduleTerms): void {
-  if (!t.loanAmount.greaterThan(0)) throw engineError("INVALID_AMOUNT", "loanAmount must be positive");
-  if (t.interestRate.isNegative()) throw engineError("INVALID_INTEREST_RATE", "interest rate must not be negative");
-  if (!Number.isInteger(t.installments) || t.installments < 1) throw engineError("INVALID_INSTALLMENTS", "repaymentInstallments must be at least 1");
-  if (!Number.isInteger(t.periodCount) || t.periodCount < 1) throw engineError("INVALID_PARAMETERS", "repaymentPeriodCount must be at least 1");
+  if (!t.loanAmount.greaterThan(0)) throw mambuError("INVALID_AMOUNT", "loanAmount must be positive");
+  if (t.interestRate.isNegative()) throw mambuError("INVALID_INTEREST_RATE", "interest rate must not be negative");
+  if (!Number.isInteger(t.installments) || t.installments < 1) throw mambuError("INVALID_INSTALLMENTS", "repaymentInstallments must be at least 1");
+  if (!Number.isInteger(t.periodCount) || t.periodCount < 1) throw mambuError("INVALID_PARAMETERS", "repaymentPeriodCount must be at least 1");
   const grace = t.gracePeriodType === "NONE" ? 0 : t.gracePeriod;
-  if (grace < 0 || grace >= t.installments) throw engineError("INVALID_INSTALLMENTS", "gracePeriod must be less than repaymentInstallments");
+  if (grace < 0 || grace >= t.installments) throw mambuError("INVALID_INSTALLMENTS", "gracePeriod must be less than repaymentInstallments");
   if (t.firstDueDate !== undefined && daysBetween(t.startDate, t.firstDueDate) <= 0) {
-    throw engineError("INVALID_FIRST_REPAYMENT_DUE_DATE", `first repayment date ${t.firstDueDate} must be after ${t.startDate}`);
+    throw mambuError("INVALID_FIRST_REPAYMENT_DUE_DATE", `first repayment date ${t.firstDueDate} must be after ${t.startDate}`);
   }
 }
 
