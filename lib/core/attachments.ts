@@ -22,6 +22,7 @@ import { MambuError, MambuTsError } from "../errors";
 import { parseJsonExact, RawNumber } from "./json";
 import { MambuList } from "./list";
 import { MambuValueObject, StructClass, structFromWire } from "./struct";
+import { installMethods } from "./install";
 import { RAW } from "./symbols";
 
 type Bag = Record<string, unknown>;
@@ -313,3 +314,31 @@ export async function deleteAttachment(entity: MambuEntity, ref: DocumentRef): P
     setTransient(entity, "attachments", kept.filter((d) => !same(d)));
   }
 }
+
+declare module "./entity" {
+  interface MambuEntity {
+    /** Uploads a document for this entity (multipart `POST /documents`), checked before any request. */
+    attachDocument(source: DocumentSource, opts?: AttachDocumentOptions): Promise<MambuDocument>;
+    /** Metadata of this entity's documents (paginated); awaited, also `entity.attachments`. */
+    getAttachmentsMetadata(opts?: OwnedListOptions): MambuList<MambuDocument>;
+    /** The content of one of this entity's documents (by id, or `{ documentName }`). */
+    downloadAttachment(ref: string | number | DocumentRef): Promise<Buffer>;
+    /** Deletes one of this entity's documents, by `documentId` or `documentName` (checked to be this entity's). */
+    deleteAttachment(ref: DocumentRef): Promise<void>;
+  }
+}
+
+installMethods(MambuEntity.prototype, {
+  attachDocument(this: MambuEntity, source: DocumentSource, opts?: AttachDocumentOptions): Promise<MambuDocument> {
+    return attachDocument(this, source, opts);
+  },
+  getAttachmentsMetadata(this: MambuEntity, opts?: OwnedListOptions): MambuList<MambuDocument> {
+    return getAttachmentsMetadata(this, opts);
+  },
+  downloadAttachment(this: MambuEntity, ref: string | number | DocumentRef): Promise<Buffer> {
+    return downloadAttachment(this, ref);
+  },
+  deleteAttachment(this: MambuEntity, ref: DocumentRef): Promise<void> {
+    return deleteAttachment(this, ref);
+  },
+});

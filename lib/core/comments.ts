@@ -11,6 +11,7 @@ import { stringifyExact } from "./json";
 import { MambuList } from "./list";
 import { setTransient } from "./relations";
 import { MambuStruct, MambuValueObject, StructClass, structFromWire } from "./struct";
+import { installMethods } from "./install";
 import { RAW } from "./symbols";
 
 type Bag = Record<string, unknown>;
@@ -115,3 +116,21 @@ export async function comment(entity: MambuEntity, text: string, opts: CommentOp
   if (Array.isArray(kept) && Object.getOwnPropertyDescriptor(entity, "comments")) setTransient(entity, "comments", [...kept, created]);
   return created;
 }
+
+declare module "./entity" {
+  interface MambuEntity {
+    /** This entity's comments (paginated); awaited, also `entity.comments`. */
+    getComments(opts?: OwnedListOptions): MambuList<MambuComment>;
+    /** Posts a comment on this entity. */
+    comment(text: string, opts?: CommentOptions): Promise<MambuComment>;
+  }
+}
+
+installMethods(MambuEntity.prototype, {
+  getComments(this: MambuEntity, opts?: OwnedListOptions): MambuList<MambuComment> {
+    return getComments(this, opts);
+  },
+  comment(this: MambuEntity, text: string, opts?: CommentOptions): Promise<MambuComment> {
+    return comment(this, text, opts);
+  },
+});

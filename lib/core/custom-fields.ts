@@ -15,8 +15,7 @@ import { describe, parseWireDate, sameValue } from "./coerce";
 import { MambuTsError } from "../errors";
 import { Decimal } from "./money";
 import { RawNumber, stringifyExact } from "./json";
-import { CF_NAMES, DIRTY, RAW, VALS } from "./symbols";
-import type { MambuStruct } from "./struct";
+import { CF_NAMES, DIRTY, RAW, StructSlots, VALS } from "./symbols";
 
 type Bag = Record<string, unknown>;
 type Row = Record<string, unknown>;
@@ -102,7 +101,7 @@ export function originOfRow(row: object): number | undefined {
 }
 
 /** The live (typed, mutable) custom field set of an entity, created from the wire on first use. @internal */
-export function liveSet(s: MambuStruct, key: string): Row | Row[] | undefined {
+export function liveSet(s: StructSlots, key: string): Row | Row[] | undefined {
   const vals = s[VALS];
   if (vals !== undefined && hasOwn(vals, key)) return vals[key] as Row | Row[] | undefined;
   const raw = s[RAW][key];
@@ -140,7 +139,7 @@ function serialiseFields(path: string, live: Row, raw: unknown): Row {
 }
 
 /** Wire form of a custom field set: untouched values exactly as read. @internal */
-export function customFieldSetToWire(s: MambuStruct, key: string): unknown {
+export function customFieldSetToWire(s: StructSlots, key: string): unknown {
   const vals = s[VALS];
   const raw = s[RAW][key];
   if (vals === undefined || !hasOwn(vals, key)) return raw;
@@ -158,7 +157,7 @@ export function customFieldSetToWire(s: MambuStruct, key: string): unknown {
   return serialiseFields(key, live, raw);
 }
 
-function define(s: MambuStruct, name: string, acc: Accessor, names: string[]): void {
+function define(s: StructSlots, name: string, acc: Accessor, names: string[]): void {
   if (name in s) return;
   Object.defineProperty(s, name, { configurable: true, enumerable: false, get: acc.get, set: acc.set });
   names.push(name);
@@ -169,8 +168,8 @@ function define(s: MambuStruct, name: string, acc: Accessor, names: string[]): v
  * `this`): entities then share V8 shapes, and reading thousands of records makes no closures.
  */
 interface Accessor {
-  get(this: MambuStruct): unknown;
-  set(this: MambuStruct, v: unknown): void;
+  get(this: StructSlots): unknown;
+  set(this: StructSlots, v: unknown): void;
 }
 const setAccessors = new Map<string, Accessor>();
 const fieldAccessors = new Map<string, Map<string, Accessor>>();
@@ -180,10 +179,10 @@ function setAccessor(key: string): Accessor {
   let acc = setAccessors.get(key);
   if (!acc) {
     acc = {
-      get(this: MambuStruct) {
+      get(this: StructSlots) {
         return liveSet(this, key);
       },
-      set(this: MambuStruct, v: unknown) {
+      set(this: StructSlots, v: unknown) {
         setCustomSet(this, key, v);
       },
     };
@@ -198,11 +197,11 @@ function fieldAccessor(key: string, f: string): Accessor {
   let acc = byField.get(f);
   if (!acc) {
     acc = {
-      get(this: MambuStruct) {
+      get(this: StructSlots) {
         const set = liveSet(this, key) as Row | undefined;
         return set === undefined || set === null ? undefined : getOwn(set, f);
       },
-      set(this: MambuStruct, v: unknown) {
+      set(this: StructSlots, v: unknown) {
         const set = liveSet(this, key) as Row | undefined;
         if (!set) throw new MambuTsError(`custom field set ${key} was removed; assign entity.${key} = { ${f}: ... } to add it back`);
         setOwn(set, f, v);
@@ -221,11 +220,11 @@ function rowAccessor(key: string, f: string, i: number): Accessor {
   let acc = byRow[i];
   if (!acc) {
     acc = {
-      get(this: MambuStruct) {
+      get(this: StructSlots) {
         const row = (liveSet(this, key) as Row[] | undefined)?.[i];
         return row === undefined || row === null ? undefined : getOwn(row, f);
       },
-      set(this: MambuStruct, v: unknown) {
+      set(this: StructSlots, v: unknown) {
         const rows = liveSet(this, key) as Row[] | undefined;
         if (!rows?.[i]) throw new MambuTsError(`${key} has no row ${i}`);
         setOwn(rows[i], f, v);
@@ -248,7 +247,7 @@ function typedKeys(raw: Record<string, unknown>): string[] {
  * Sets read from Mambu are typed on first use, with the custom field types registered now.
  * @internal
  */
-export function syncCustomFieldAccessors(s: MambuStruct): void {
+export function syncCustomFieldAccessors(s: StructSlots): void {
   absorbNewSets(s, false);
   const previous = (s as unknown as { [CF_NAMES]?: string[] })[CF_NAMES];
   if (previous) for (const n of previous) delete (s as unknown as Bag)[n];
@@ -281,17 +280,17 @@ export function syncCustomFieldAccessors(s: MambuStruct): void {
 }
 
 /** Forgets which types the sets of a struct were due to be typed with (its baseline was replaced). @internal */
-export function forgetDueTypes(s: MambuStruct): void {
+export function forgetDueTypes(s: StructSlots): void {
   if ((s as WithTypes)[TYPES_AT_SYNC] !== undefined) (s as WithTypes)[TYPES_AT_SYNC] = undefined;
 }
 
 /** Forgets which types a set was due to be typed with (it is live now). */
-function settled(s: MambuStruct, key: string): void {
+function settled(s: StructSlots, key: string): void {
   const due = (s as WithTypes)[TYPES_AT_SYNC];
   if (due !== undefined) delete due[key];
 }
 
-function setCustomSet(s: MambuStruct, key: string, v: unknown): void {
+function setCustomSet(s: StructSlots, key: string, v: unknown): void {
   if (v !== undefined && v !== null && !Array.isArray(v) && !isPlainObject(v)) {
     throw new MambuTsError(`${key}: a custom field set must be an object (standard) or an array of rows (grouped), got ${describe(v)}`);
   }
@@ -302,7 +301,7 @@ function setCustomSet(s: MambuStruct, key: string, v: unknown): void {
 }
 
 /** Where a flattened custom field name lives: `{ set: "_Assets", row: 1, field: "ASSETAGE" }`. @internal */
-export function locateCustomField(s: MambuStruct, name: string): { set: string; row?: number; field?: string } | undefined {
+export function locateCustomField(s: StructSlots, name: string): { set: string; row?: number; field?: string } | undefined {
   if (isCustomFieldKey(name)) return hasOwn(s[RAW], name) || hasOwn(s[VALS] ?? {}, name) ? { set: name } : undefined;
   const keys = new Set<string>([...Object.keys(s[RAW]), ...Object.keys(s[VALS] ?? {})].filter(isCustomFieldKey));
   for (const key of keys) {
@@ -321,7 +320,7 @@ export function locateCustomField(s: MambuStruct, name: string): { set: string; 
  * (no accessor existed yet); move it into the store so that it is a live set like the others.
  * @internal
  */
-export function absorbNewSets(s: MambuStruct, sync = true): void {
+export function absorbNewSets(s: StructSlots, sync = true): void {
   let moved = false;
   for (const k of Object.keys(s)) {
     if (!isCustomFieldKey(k)) continue;

@@ -21,13 +21,6 @@ import {
   ensureAccessors, fieldSpecsOf, inspectStruct, MambuStruct, resetFromWire, StructClass, structFromWire, toWire,
 } from "./struct";
 import { CONN, DIRTY, RAW, READ_OPTS, VALS } from "./symbols";
-import * as attachments from "./attachments";
-import type { AttachDocumentOptions, DocumentRef, DocumentSource, MambuDocument } from "./attachments";
-import * as comments from "./comments";
-import type { CommentOptions, MambuComment, OwnedListOptions } from "./comments";
-import * as linkFields from "./link-fields";
-import * as reassignment from "./reassign";
-import type { ReassignOptions } from "./reassign";
 
 type Bag = Record<string, unknown>;
 
@@ -328,41 +321,9 @@ export class MambuEntity extends MambuStruct {
     return toWire(this);
   }
 
-  // Documents, comments, link custom fields and reassignment live in attachments.ts, comments.ts,
-  // link-fields.ts and reassign.ts; these methods only delegate.
-
-  /** Uploads a document for this entity (multipart `POST /documents`), checked before any request. */
-  attachDocument(source: DocumentSource, opts?: AttachDocumentOptions): Promise<MambuDocument> {
-    return attachments.attachDocument(this, source, opts);
-  }
-  /** Metadata of this entity's documents (paginated); awaited, also `entity.attachments`. */
-  getAttachmentsMetadata(opts?: OwnedListOptions): MambuList<MambuDocument> {
-    return attachments.getAttachmentsMetadata(this, opts);
-  }
-  /** The content of one of this entity's documents (by id, or `{ documentName }`). */
-  downloadAttachment(ref: string | number | DocumentRef): Promise<Buffer> {
-    return attachments.downloadAttachment(this, ref);
-  }
-  /** Deletes one of this entity's documents, by `documentId` or `documentName` (checked to be this entity's). */
-  deleteAttachment(ref: DocumentRef): Promise<void> {
-    return attachments.deleteAttachment(this, ref);
-  }
-  /** This entity's comments (paginated); awaited, also `entity.comments`. */
-  getComments(opts?: OwnedListOptions): MambuList<MambuComment> {
-    return comments.getComments(this, opts);
-  }
-  /** Posts a comment on this entity. */
-  comment(text: string, opts?: CommentOptions): Promise<MambuComment> {
-    return comments.comment(this, text, opts);
-  }
-  /** Moves this entity to another branch, centre and/or credit officer (PATCH of the assignment keys). */
-  reassign(opts: ReassignOptions): Promise<PatchOperation[]> {
-    return reassignment.reassign(this, opts);
-  }
-  /** The entity a link custom field (CLIENT_LINK, GROUP_LINK, USER_LINK) of this entity points at. */
-  getLinkedEntity(fieldName: string): Chain<MambuEntity> {
-    return linkFields.getLinkedEntity(this, fieldName);
-  }
+  // Documents, comments, link custom fields and reassignment are methods of every entity too,
+  // installed on this prototype by attachments.ts, comments.ts, link-fields.ts and reassign.ts
+  // (see entity-methods.ts): they import this module, so this module does not import them.
 
   override [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, insp: typeof inspect): string {
     const raw = this[RAW];

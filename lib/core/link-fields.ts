@@ -25,6 +25,7 @@ import { CustomFieldType, isCustomFieldKey, liveSet, registerCustomFieldTypes } 
 import { connectorOf, EntityClass, MambuEntity, requestJson } from "./entity";
 import { MambuTsError } from "../errors";
 import { encodeSegment } from "../transport";
+import { installMethods } from "./install";
 import { RAW, VALS } from "./symbols";
 
 const linkTargets = new Map<string, () => EntityClass>();
@@ -146,3 +147,16 @@ export function getLinkedEntity(entity: MambuEntity, name: string): Chain<MambuE
     return linked;
   }, `${cls.name}.${name}`);
 }
+
+declare module "./entity" {
+  interface MambuEntity {
+    /** The entity a link custom field (CLIENT_LINK, GROUP_LINK, USER_LINK) of this entity points at. */
+    getLinkedEntity(fieldName: string): Chain<MambuEntity>;
+  }
+}
+
+installMethods(MambuEntity.prototype, {
+  getLinkedEntity(this: MambuEntity, fieldName: string): Chain<MambuEntity> {
+    return getLinkedEntity(this, fieldName);
+  },
+});

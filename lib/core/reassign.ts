@@ -20,8 +20,10 @@
 import { connectorOf, EntityClass, MambuEntity } from "./entity";
 import { MambuTsError } from "../errors";
 import type { PatchOperation } from "./patch";
+import { entityClass } from "./registry";
 import { setTransient } from "./relations";
 import { fieldSpecsOf } from "./struct";
+import { installMethods } from "./install";
 import { RAW } from "./symbols";
 
 /** A branch, centre or user: its id, its encodedKey, or the entity itself. */
@@ -41,14 +43,12 @@ export interface ReassignOptions {
 
 type Bag = Record<string, unknown>;
 
-// Entity classes are loaded when first needed: lib/core does not depend on lib/entities at load time.
-/* eslint-disable @typescript-eslint/no-require-imports */
+// Entity classes are looked up when needed (entity files register them): lib/core does not import lib/entities.
 const targets = {
-  branch: (): EntityClass => (require("../entities/branch") as { MambuBranch: EntityClass }).MambuBranch,
-  centre: (): EntityClass => (require("../entities/centre") as { MambuCentre: EntityClass }).MambuCentre,
-  creditOfficer: (): EntityClass => (require("../entities/user") as { MambuUser: EntityClass }).MambuUser,
+  branch: (): EntityClass => entityClass("branch"),
+  centre: (): EntityClass => entityClass("centre"),
+  creditOfficer: (): EntityClass => entityClass("user"),
 };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const FIELDS = { branch: "assignedBranchKey", centre: "assignedCentreKey", creditOfficer: "assignedUserKey" } as const;
 const PROPS = { branch: "assignedBranch", centre: "assignedCentre", creditOfficer: "assignedUser" } as const;
@@ -138,3 +138,16 @@ export async function reassign(entity: MambuEntity, opts: ReassignOptions): Prom
   if (resolved.branch === undefined && branchKey !== undefined && branchKey !== currentBranch) delete self[PROPS.branch];
   return ops;
 }
+
+declare module "./entity" {
+  interface MambuEntity {
+    /** Moves this entity to another branch, centre and/or credit officer (PATCH of the assignment keys). */
+    reassign(opts: ReassignOptions): Promise<PatchOperation[]>;
+  }
+}
+
+installMethods(MambuEntity.prototype, {
+  reassign(this: MambuEntity, opts: ReassignOptions): Promise<PatchOperation[]> {
+    return reassign(this, opts);
+  },
+});

@@ -21,7 +21,6 @@ import { currencyDigits, currencyOf } from "./money";
 import { RawNumber } from "./json";
 import { CONN, DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
 import { absorbNewSets, customFieldSetToWire, forgetDueTypes, isCustomFieldKey, liveSet, syncCustomFieldAccessors } from "./custom-fields";
-import { registeredValueObjectClass } from "./value-objects";
 
 type Bag = Record<string, unknown>;
 
@@ -159,12 +158,22 @@ export function rootOf(s: MambuStruct): MambuStruct {
 }
 
 const voClasses = new Map<string, StructClass>();
+const registeredVoClasses = new Map<string, StructClass>();
 const inlineClasses = new WeakMap<object, StructClass>();
 
-/** The value-object class for a definition of a resource (created once). @internal */
+/**
+ * Makes `cls` the class of the value objects of (resource, definition) built from now on, instead
+ * of the generic one (`registerValueObjectClass` in value-objects.ts checks it, then calls this).
+ * @internal
+ */
+export function setValueObjectClass(resource: string, def: string, cls: StructClass): void {
+  registeredVoClasses.set(`${resource}/${def}`, cls);
+}
+
+/** The value-object class for a definition of a resource: the registered one, else a generic one (created once). @internal */
 export function valueObjectClass(resource: string, def: string): StructClass {
   const key = `${resource}/${def}`;
-  let cls = registeredValueObjectClass(resource, def) ?? voClasses.get(key);
+  let cls = registeredVoClasses.get(key) ?? voClasses.get(key);
   if (!cls) {
     cls = class extends MambuValueObject {
       static override resource = resource;

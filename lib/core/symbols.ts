@@ -19,3 +19,14 @@ export const OFFSET: unique symbol = Symbol("mambu-ts.offset");
 export const READ_OPTS: unique symbol = Symbol("mambu-ts.readOptions");
 /** Names of custom field accessors defined on an instance. */
 export const CF_NAMES: unique symbol = Symbol("mambu-ts.customFieldNames");
+
+/**
+ * The slots of every struct (entity or value object), as the modules below struct.ts see it
+ * (custom-fields.ts): `MambuStruct` has them; they need not import it.
+ */
+export interface StructSlots {
+  [RAW]: Record<string, unknown>;
+  [VALS]: Record<string, unknown> | undefined;
+  [DIRTY]: Set<string> | undefined;
+  [ROOT]: StructSlots | undefined;
+}

@@ -4,11 +4,9 @@
  * its definition; a class registered here for that (resource, definition) is used instead, so that
  * it can carry methods (`group.groupMembers[0].getClient()`).
  *
- * This module imports nothing at run time: struct.ts consults it, entity files fill it.
+ * Entity files call this; struct.ts keeps the registered classes (it builds the value objects).
  */
-import type { StructClass } from "./struct";
-
-const registry = new Map<string, StructClass>();
+import { setValueObjectClass, StructClass } from "./struct";
 
 /**
  * Makes `cls` the class of every value object of `definition` in Swagger `resource` read from now
@@ -18,10 +16,5 @@ export function registerValueObjectClass(resource: string, definition: string, c
   if (cls.resource !== resource || cls.definition !== definition) {
     throw new Error(`registerValueObjectClass: ${cls.name} declares ${cls.resource}/${cls.definition}, not ${resource}/${definition}`);
   }
-  registry.set(`${resource}/${definition}`, cls);
-}
-
-/** The registered class of a (resource, definition), if any. @internal */
-export function registeredValueObjectClass(resource: string, definition: string): StructClass | undefined {
-  return registry.get(`${resource}/${definition}`);
+  setValueObjectClass(resource, definition, cls);
 }

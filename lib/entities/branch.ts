@@ -1,5 +1,7 @@
 /** Branches (`/api/branches`). */
 import { EntitySpec, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
+import { registerEntityClass } from "../core/registry";
 import type { Branch } from "../generated/types/branches";
 
 /** A Mambu branch. */
@@ -13,3 +15,5 @@ export class MambuBranch extends MambuEntity {
   };
 }
 export interface MambuBranch extends Branch {}
+
+registerEntityClass("branch", MambuBranch);

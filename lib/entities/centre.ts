@@ -1,5 +1,7 @@
 /** Centres (`/api/centres`). */
 import { EntitySpec, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
+import { registerEntityClass } from "../core/registry";
 import { relate } from "../core/relations";
 import type { Centre } from "../generated/types/centres";
 import { MambuBranch } from "./branch";
@@ -24,3 +26,5 @@ export interface MambuCentre extends Centre {
   /** Set by getAssignedBranch(). */
   assignedBranch?: MambuBranch;
 }
+
+registerEntityClass("centre", MambuCentre);

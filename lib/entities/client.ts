@@ -2,6 +2,7 @@
 import { Assigned, withAssignments } from "./assignments";
 import { Chain, chain } from "../core/chain";
 import { connectorOf, EntitySpec, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
 import { registerLinkTarget } from "../core/link-fields";
 import { setTransient } from "../core/relations";
 import type { Client } from "../generated/types/clients";

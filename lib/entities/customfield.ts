@@ -4,6 +4,7 @@
  * fields resolvable (`client.getGuarantorClient()`): `await loadCustomFieldDefinitions()`.
  */
 import { checkOptionKeys, EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
 import { MambuConnector } from "../transport";
 import type { CustomFieldType } from "../core/custom-fields";
 import { registerCustomFieldDefinitions } from "../core/link-fields";

@@ -1,5 +1,6 @@
 /** Custom field sets (`/api/customfieldsets`): the definitions of the `_Set` keys of entities. */
 import { connectorOf, EntityClass, EntitySpec, GetAllOptions, GetOptions, listOf, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
 import { MambuTsError } from "../errors";
 import { MambuList } from "../core/list";
 import { Chain } from "../core/chain";

@@ -1,5 +1,6 @@
 /** Deposit (savings) products (`/api/depositproducts`), always read with detailsLevel FULL. */
 import { EntitySpec, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
 import type { DepositProduct } from "../generated/types/depositproducts";
 
 /** A Mambu deposit product. */

@@ -1,5 +1,6 @@
 /** Deposit transactions (`/api/deposits/transactions`, listed per account at `/api/deposits/{id}/transactions`). */
 import { EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
 import type { MambuList } from "../core/list";
 import { transactionsGetAll } from "../core/operations";
 import { relate } from "../core/relations";

@@ -2,6 +2,7 @@
 import { Assigned, Held, withAssignments } from "./assignments";
 import type { ActionOptions } from "../core/actions";
 import { EntitySpec, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
 import type { MambuList } from "../core/list";
 import { accountTransactions, Amount, EntityRef, TransactionListOptions } from "../core/operations";
 import { relate } from "../core/relations";

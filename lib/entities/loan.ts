@@ -3,6 +3,7 @@ import { Assigned, Held, withAssignments } from "./assignments";
 import type { ActionOptions } from "../core/actions";
 import { chain } from "../core/chain";
 import { connectorOf, EntitySpec, MambuEntity, requestJson } from "../core/entity";
+import "../core/entity-methods";
 import { MambuError } from "../errors";
 import { MambuList } from "../core/list";
 import { accountTransactions, Amount, EntityRef, TransactionListOptions } from "../core/operations";

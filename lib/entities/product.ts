@@ -1,5 +1,6 @@
 /** Loan products (`/api/loanproducts`), always read with detailsLevel FULL. */
 import { EntitySpec, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
 import type { LoanProduct } from "../generated/types/loanproducts";
 
 /** A Mambu loan product. */

@@ -1,5 +1,6 @@
 /** User roles (`/api/userroles`). */
 import { EntitySpec, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
 import type { Role } from "../generated/types/userroles";
 
 /** A Mambu user role (its `access` rights, `name`, `notes`); writable. */

@@ -1,6 +1,7 @@
 /** Tasks (`/api/tasks`). */
 import { Chain, chain } from "../core/chain";
 import { EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
 import { MambuTsError } from "../errors";
 import { MambuList } from "../core/list";
 import { relate } from "../core/relations";

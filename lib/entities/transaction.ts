@@ -1,5 +1,6 @@
 /** Loan transactions (`/api/loans/transactions`, listed per loan at `/api/loans/{id}/transactions`). */
 import { EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
 import type { MambuList } from "../core/list";
 import { transactionsGetAll } from "../core/operations";
 import { relate } from "../core/relations";

@@ -1,6 +1,8 @@
 /** Users (`/api/users`). */
 import { Chain, chain } from "../core/chain";
 import { connectorOf, EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/entity";
+import "../core/entity-methods";
+import { registerEntityClass } from "../core/registry";
 import { MambuTsError } from "../errors";
 import { registerLinkTarget } from "../core/link-fields";
 import { MambuList } from "../core/list";
@@ -76,3 +78,5 @@ export interface MambuUser extends User {
 }
 
 registerLinkTarget("USER_LINK", () => MambuUser);
+
+registerEntityClass("user", MambuUser);
