@@ -48,7 +48,9 @@ export { MambuDepositProduct } from "./entities/deposit-product";
 export { MambuDepositTransaction } from "./entities/deposit-transaction";
 export type { ActionOptions } from "./core/actions";
 export type { Amount, DateInput, EntityRef, Input, CustomFieldSets, TransactionListOptions } from "./core/operations";
-export type { LoanAction, DisburseOptions, RepayOptions, LoanFeeOptions, PayOffOptions, LoanAdjustOptions } from "./entities/loan-operations";
+export type {
+  LoanAction, DisburseOptions, RepayOptions, LoanFeeOptions, PayOffOptions, LoanAdjustOptions, EditScheduleOptions, InstallmentInput,
+} from "./entities/loan-operations";
 export type {
   DepositAction, DepositOptions, WithdrawalOptions, TransferOptions, DepositFeeOptions, DepositInterestOptions, DepositAdjustOptions,
 } from "./entities/deposit-operations";

@@ -37,6 +37,14 @@ export function buildBody(owner: MambuEntity, resource: string, def: string, inp
 export interface ActionOptions {
   /** Idempotency-Key (v4 UUID) for this operation; a random one otherwise. Reused on retries. */
   idempotencyKey?: string;
+  /**
+   * `false`: one request, no re-read of the account afterwards; Mambu's answer is taken as the new
+   * state. A transaction comes back built from the answer; a state change (`setState`, `approve`,
+   * ...) adopts the account Mambu answers with; an operation Mambu answers without a body
+   * (`writeOff`, `payOff`, `applyInterest`) leaves the account as it was last read. Default `true`:
+   * the account is re-read, so that its state and balances are current.
+   */
+  reread?: boolean;
 }
 
 /**
@@ -53,9 +61,15 @@ export async function postAction(owner: MambuEntity, suffix: string, body: Bag |
   return answer;
 }
 
-/** Splits `idempotencyKey` off an options object. */
+/** Splits `idempotencyKey` and `reread` off an options object (`reread` must be a boolean). */
 export function splitActionOptions<T extends Bag>(opts: (T & ActionOptions) | undefined): [Bag, ActionOptions] {
   if (opts === undefined || opts === null) return [{}, {}];
-  const { idempotencyKey, ...rest } = opts;
-  return [rest, { idempotencyKey }];
+  const { idempotencyKey, reread, ...rest } = opts;
+  checkReread(reread);
+  return [rest, { idempotencyKey, reread }];
+}
+
+/** Refuses a `reread` option that is not a boolean. @internal */
+export function checkReread(reread: unknown): void {
+  if (reread !== undefined && typeof reread !== "boolean") throw new MambuTsError(`reread must be true or false, got ${JSON.stringify(reread)}`);
 }

@@ -154,6 +154,22 @@ export class MambuEntity extends MambuStruct {
   }
 
   /**
+   * Like {@link MambuEntity.get}, but resolves `undefined` when Mambu answers 404 (there is no such
+   * entity) instead of rejecting: the "is it there already?" of an import that adopts what an
+   * earlier run created (`await MambuClient.find(row.id) ?? await new MambuClient(fields).create()`).
+   * Other errors reject as with `get`.
+   */
+  static async find<T extends MambuEntity>(this: EntityClass<T>, idOrEncodedKey: string | number, opts: GetOptions = {}): Promise<T | undefined> {
+    const pending = this.get(idOrEncodedKey, opts);
+    try {
+      return await pending;
+    } catch (e) {
+      if (e instanceof MambuError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /**
    * Lists entities. Without `limit` every record is fetched (pages of `apipagination`); with it,
    * at most `limit`. `await` for an array, `for await` to stream. Filters and sortBy fields are
    * checked against the entity's lists before any request.
@@ -220,7 +236,11 @@ export class MambuEntity extends MambuStruct {
     return this;
   }
 
-  /** Creates the entity in Mambu (POST) and takes what Mambu answers (ids, keys, dates). */
+  /**
+   * Creates the entity in Mambu (POST) and takes what Mambu answers (ids, keys, dates) as its state:
+   * one request, no re-read. With a caller-supplied `idempotencyKey` (e.g. `deterministicUuidV4` of
+   * the source row), a retry or a rerun is replayed by Mambu instead of creating a second one.
+   */
   async create(opts: WriteOptions & { connector?: MambuConnector } = {}): Promise<this> {
     const cls = this.assertWritable("create");
     checkOptionKeys(`${cls.name}.create`, opts, ["idempotencyKey", "connector"]);
@@ -404,7 +424,7 @@ export function listOf<T extends MambuEntity>(
   const conn = connectorOf(undefined, opts.connector);
   const readOpts = { detailsLevel: detailsLevel ?? "BASIC" as DetailsLevel };
   return new MambuList<T>(() => {
-    const pageSize = Math.min(conn.config.apipagination, 1000);
+    const pageSize = conn.pageSize;
     const concurrency = Math.max(1, conn.config.concurrency);
     return mapPages(paginate<Bag>({
       offset, limit, pageSize, concurrency, wantTotal: paginationDetails === "ON",

@@ -2,25 +2,29 @@
  * Account operations shared by loans and deposits: a body built from the caller's options and
  * checked against its Swagger definition before any request (unknown keys, missing required fields,
  * enums and types are `MambuTsError`s), posted, then the account re-read so that its balances and
- * state are current. Transactions come back as entities of their own; nothing an operation returns
- * is stored as a field that `update()` would send.
+ * state are current (or, with `reread: false`, Mambu's answer taken as the new state: one request).
+ * Transactions come back as entities of their own; nothing an operation returns is stored as a
+ * field that `update()` would send.
  */
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
 import { validateAgainst } from "../contract/schema";
 import { encodeSegment } from "../transport";
 import type { MambuConnector } from "../transport";
-import { ActionOptions, buildBody, splitActionOptions } from "./actions";
+import { ActionOptions, buildBody, checkReread, splitActionOptions } from "./actions";
 import { checkOptionKeys, connectorOf, EntityClass, listOf, MambuEntity, requestJson } from "./entity";
 import { MambuError, MambuTsError } from "../errors";
-import { stringifyExact } from "./json";
+import { RawNumber, stringifyExact } from "./json";
 import { MambuList } from "./list";
 import { setTransient } from "./relations";
 
 type Bag = Record<string, unknown>;
 
-/** A money amount: a Decimal, a number or a numeric string (sent exactly; never through a float). */
-export type Amount = Decimal | number | string;
+/**
+ * A money amount: a Decimal, a number, a numeric string, or a {@link RawNumber} (a JSON number's
+ * exact text, sent as it is: `1500.50` stays `1500.50`). Never through a float.
+ */
+export type Amount = Decimal | number | string | RawNumber;
 
 /** A date-time input: a luxon DateTime, a Date or an ISO string (naive values take the account's offset). */
 export type DateInput = DateTime | Date | string;
@@ -99,7 +103,8 @@ function expectRecord(answer: unknown, what: string, label: string): Bag {
 
 /**
  * Posts a transaction input under the account (`/loans/{id}/repayment-transactions`), re-reads the
- * account, and returns the created transaction as an entity of `txClass`. @internal
+ * account (unless `reread: false`), and returns the created transaction, built from Mambu's
+ * answer, as an entity of `txClass`. @internal
  */
 export async function postTransaction<T extends MambuEntity>(
   account: MambuEntity, txClass: EntityClass<T>, target: OperationTarget, input: Bag, action: ActionOptions,
@@ -107,18 +112,32 @@ export async function postTransaction<T extends MambuEntity>(
   const body = operationBody(account, target.resource, target.definition, input, target.label);
   const answer = await post(account, account.entityPath() + target.suffix, body, action);
   const tx = txClass.fromWire(expectRecord(answer, `the created ${txClass.name}`, target.label), connectorOf(account), { detailsLevel: "FULL" });
-  await account.refresh();
+  if (action.reread !== false) await account.refresh();
   return tx;
 }
 
 /**
  * Posts an action under the account (`:changeState`, `:writeOff`, `:payOff`, `:applyInterest`),
- * re-reads the account and returns it. @internal
+ * re-reads the account and returns it. With `reread: false`, the account Mambu answers with (if
+ * any) becomes its state instead. @internal
  */
 export async function postAccountAction<E extends MambuEntity>(account: E, target: OperationTarget, input: Bag, action: ActionOptions): Promise<E> {
   const body = operationBody(account, target.resource, target.definition, input, target.label);
-  await post(account, account.entityPath() + target.suffix, body, action);
+  const answer = await post(account, account.entityPath() + target.suffix, body, action);
+  if (action.reread === false) return adoptAnswer(account, answer);
   return account.refresh();
+}
+
+/**
+ * Takes an answer that is this very entity (a JSON object with its encodedKey) as its new state;
+ * anything else (no body, another record) leaves it as last read. Returns the entity. @internal
+ */
+export function adoptAnswer<E extends MambuEntity>(entity: E, answer: unknown): E {
+  const key = (entity as unknown as Bag).encodedKey;
+  if (answer !== null && typeof answer === "object" && !Array.isArray(answer) && typeof key === "string" && (answer as Bag).encodedKey === key) {
+    entity.adopt(answer as Bag);
+  }
+  return entity;
 }
 
 /**
@@ -128,7 +147,8 @@ export async function postAccountAction<E extends MambuEntity>(account: E, targe
 export async function changeState<E extends MambuEntity>(
   account: E, resource: string, def: string, action: string, notes: string | undefined, opts: ActionOptions | undefined, label: string,
 ): Promise<E> {
-  checkOptionKeys(label, opts, ["idempotencyKey"]);
+  checkOptionKeys(label, opts, ["idempotencyKey", "reread"]);
+  checkReread(opts?.reread);
   if (typeof action !== "string") throw new MambuTsError(`${label}: action must be a string`);
   if (notes !== undefined && typeof notes !== "string") throw new MambuTsError(`${label}: notes must be a string`);
   return postAccountAction(account, { label, resource, definition: def, suffix: ":changeState" }, { action, notes }, opts ?? {});
@@ -229,7 +249,7 @@ export async function adjustAccountTransaction<T extends MambuEntity>(
     throw new MambuTsError(`${label}: transaction ${key} belongs to another account (${parent}), not to ${accountKey}`);
   }
   const result = await adjustTransaction(account, txClass, key, def, input, action, label);
-  await account.refresh();
+  if (action.reread !== false) await account.refresh();
   return result;
 }
 
@@ -242,8 +262,14 @@ export async function adjustSelf<T extends MambuEntity>(tx: T, def: string, inpu
   const cls = tx.constructor as EntityClass<T>;
   const key = refKey(tx as unknown as EntityRef, "transaction", label);
   const result = await adjustTransaction(tx, cls, key, def, input, action, label);
+  const same = (result as unknown as Bag).encodedKey === (tx as unknown as Bag).encodedKey;
+  if (action.reread === false) {
+    // no re-read: the answer, when it is this transaction, is its new state
+    if (same) tx.adopt(result.toJSON());
+    return same ? tx : result;
+  }
   await tx.refresh();
   const parent = (tx as unknown as Bag)[parentProperty];
   if (parent instanceof MambuEntity) await parent.refresh();
-  return (result as unknown as Bag).encodedKey === (tx as unknown as Bag).encodedKey ? tx : result;
+  return same ? tx : result;
 }

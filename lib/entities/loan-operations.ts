@@ -1,16 +1,22 @@
 /**
  * Loan operations behind `MambuLoan`'s methods: state changes (`POST /loans/{id}:changeState`),
  * disbursement, repayment and fee transactions (`/loans/{id}/…-transactions`), write-off and
- * pay-off (`:writeOff`, `:payOff`), and adjustments (`POST /loans/transactions/{id}:adjust`).
+ * pay-off (`:writeOff`, `:payOff`), schedule edits (`PUT /loans/{id}/schedule`) and adjustments
+ * (`POST /loans/transactions/{id}:adjust`).
  * Bodies follow the Swagger definitions named below; see lib/core/operations.ts for the rules.
  */
-import type { ActionOptions } from "../core/actions";
+import { ActionOptions, checkReread } from "../core/actions";
+import { checkOptionKeys, connectorOf, requestJson } from "../core/entity";
+import { stringifyExact } from "../core/json";
 import {
-  adjustAccountTransaction, adjustSelf, Amount, changeState, CustomFieldSets, DateInput, EntityRef, Input, operationInput,
+  adjustAccountTransaction, adjustSelf, Amount, changeState, CustomFieldSets, DateInput, EntityRef, Input, operationBody, operationInput,
   postAccountAction, postTransaction,
 } from "../core/operations";
-import { MambuTsError } from "../errors";
-import type { LoanAccountAction, LoanAccountPayOffInput } from "../generated/types/loans";
+import { setTransient } from "../core/relations";
+import { MambuStruct, structFromWire } from "../core/struct";
+import { MambuError, MambuTsError } from "../errors";
+import type { Installment, LoanAccountAction, LoanAccountPayOffInput } from "../generated/types/loans";
+import { MambuInstallment } from "./installment";
 import type {
   DisbursementLoanTransactionInput, FeeLoanTransactionInput, LoanTransactionAdjustmentDetails, RepaymentLoanTransactionInput,
 } from "../generated/types/loans_transactions";
@@ -89,6 +95,35 @@ export async function applyLoanFee(loan: MambuLoan, amount: Amount | undefined, 
   return postTransaction(loan, MambuTransaction, {
     label, resource: TX, definition: "FeeLoanTransactionInput", suffix: "/fee-transactions",
   }, input, action);
+}
+
+/** Options of `loan.editSchedule(installments, ...)`. */
+export type EditScheduleOptions = ActionOptions;
+/** An installment given to `loan.editSchedule()`: one read with `getSchedule()`, or its fields. */
+export type InstallmentInput = MambuInstallment | Input<Installment>;
+
+/**
+ * `loan.editSchedule(installments, opts)`: `PUT /loans/{id}/schedule` with `{ installments }`
+ * (newer Mambu versions, before disbursement; an installment is matched by `encodedKey` or
+ * `number`). Returns the schedule Mambu answers with, also set as `loan.schedule`; re-reads the
+ * loan (its `scheduleSettings.hasCustomSchedule`) unless `reread: false`.
+ */
+export async function editLoanSchedule(loan: MambuLoan, installments: readonly InstallmentInput[], opts?: EditScheduleOptions): Promise<MambuInstallment[]> {
+  const label = "MambuLoan.editSchedule";
+  checkOptionKeys(label, opts, ["idempotencyKey", "reread"]);
+  checkReread(opts?.reread);
+  if (!Array.isArray(installments) || installments.length === 0) throw new MambuTsError(`${label}: installments must be a non-empty list`);
+  const list = installments.map((i) => (i instanceof MambuStruct ? i.toJSON() : i));
+  const body = operationBody(loan, "loans", "LoanAccountSchedule", { installments: list }, label);
+  const { body: answer } = await requestJson(connectorOf(loan), {
+    method: "PUT", path: `${loan.entityPath()}/schedule`, bodyText: stringifyExact(body), idempotencyKey: opts?.idempotencyKey,
+  });
+  const rows = (answer as { installments?: unknown } | undefined)?.installments;
+  if (!Array.isArray(rows)) throw new MambuError(`malformed response from Mambu to ${label}: no installments list`);
+  if (opts?.reread !== false) await loan.refresh();
+  const schedule = rows.map((raw) => structFromWire<MambuInstallment>(MambuInstallment, raw as Bag, loan));
+  setTransient(loan, "schedule", schedule);
+  return schedule;
 }
 
 /** `loan.writeOff(notes)`: `POST /loans/{id}:writeOff` (`LoanActionDetails`, answered 204). */

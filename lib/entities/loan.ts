@@ -12,8 +12,8 @@ import { structFromWire } from "../core/struct";
 import type { LoanAccount } from "../generated/types/loans";
 import { MambuInstallment } from "./installment";
 import {
-  adjustLoanTransaction, applyLoanFee, disburseLoan, DisburseOptions, LoanAction, LoanAdjustOptions, LoanFeeOptions, payOffLoan,
-  PayOffOptions, repayLoan, RepayOptions, setLoanState, writeOffLoan,
+  adjustLoanTransaction, applyLoanFee, disburseLoan, DisburseOptions, editLoanSchedule, EditScheduleOptions, InstallmentInput, LoanAction,
+  LoanAdjustOptions, LoanFeeOptions, payOffLoan, PayOffOptions, repayLoan, RepayOptions, setLoanState, writeOffLoan,
 } from "./loan-operations";
 import { MambuProduct } from "./product";
 import { MambuTransaction } from "./transaction";
@@ -47,6 +47,17 @@ export class MambuLoan extends MambuEntity {
   }
 
   /**
+   * Replaces the repayment schedule (`PUT /loans/{id}/schedule`, newer Mambu versions; before the
+   * disbursement): installments read with `getSchedule()` and changed, or given as fields
+   * (`{ number: "1", dueDate, principal: { amount: { expected } }, interest, fee, penalty }`).
+   * Returns the schedule Mambu answers with, also set as `loan.schedule`; the loan is re-read
+   * unless `reread: false`.
+   */
+  editSchedule(installments: readonly InstallmentInput[], opts?: EditScheduleOptions): Promise<MambuInstallment[]> {
+    return editLoanSchedule(this, installments, opts);
+  }
+
+  /**
    * The loan's transactions (`GET /loans/{id}/transactions`, paginated like getAll); awaited,
    * they are also set as `loan.transactions`.
    */
@@ -56,6 +67,7 @@ export class MambuLoan extends MambuEntity {
 
   // Operations: each posts to its documented endpoint, re-reads the loan (local unsaved changes
   // are dropped: update()/patch() first) and returns the refreshed loan or the created transaction.
+  // With `{ reread: false }` there is no re-read: Mambu's answer is taken as the new state.
 
   /**
    * Changes the loan's state (`POST /loans/{id}:changeState`): REQUEST_APPROVAL, SET_INCOMPLETE,

@@ -98,6 +98,9 @@ export class MambuConnector {
     this.#maxRetryAfter = options.maxRetryAfter ?? MAX_RETRY_AFTER_MS;
     if (options.retries !== undefined) checkRetries(options.retries);
     if (options.timeout !== undefined) checkTimeout(options.timeout);
+    if (options.apipagination !== undefined && (!Number.isInteger(options.apipagination) || options.apipagination < 1)) {
+      throw new MambuTsError(`apipagination must be a whole number of records per page (1 to 1000), got ${options.apipagination}`);
+    }
     if (options.maxResponseBytes !== undefined) checkMaxBytes(options.maxResponseBytes);
     if (!(this.#maxRetryAfter >= 0) || !Number.isFinite(this.#maxRetryAfter)) {
       throw new MambuTsError(`maxRetryAfter must be a finite number of milliseconds ≥ 0, got ${options.maxRetryAfter}`);
@@ -107,6 +110,11 @@ export class MambuConnector {
   /** The configuration this connector falls back to (pagination and concurrency are read from it too). */
   get config(): MambuConfig {
     return this.#config;
+  }
+
+  /** Records per page of listings: the `apipagination` option, else the config's; at most 1000. */
+  get pageSize(): number {
+    return Math.min(this.#options.apipagination ?? this.#config.apipagination, 1000);
   }
 
   /**

@@ -94,6 +94,12 @@ export interface ConnectorOptions {
   retries?: number;
   /** Per-attempt timeout in ms (default: config `timeout`, 60000). */
   timeout?: number;
+  /**
+   * Records per page of the listings made through this connector (`getAll`, `search`, an account's
+   * transactions), 1 to 1000 (higher is lowered to 1000, Mambu's largest page). Default: config
+   * `apipagination` (50). A bulk job reading long lists sets 1000: fewer requests.
+   */
+  apipagination?: number;
   /** Receives one debug line per attempt and one warn line per retry; never credentials. */
   logger?: TransportLogger;
   /** Source of jitter in [0, 1) (default `Math.random`). */
