@@ -172,6 +172,7 @@ function makeConnector(opts: MigrationOptions, sandboxUrl: string | undefined, l
     fetch,
     retries: opts.retries ?? 8,
     timeout: opts.timeout,
+    apipagination: 1000,
     logger: { warn: () => void counters.retries++ },
   });
 }
@@ -298,7 +299,7 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     const progress = new Progress(stats, { mode: options.progress, stream: options.stderr, interval: options.progressInterval, rateLimit: () => limiter.currentRate });
     progress.start();
     try {
-      await runUnits({ conn, plan, book, journal, stats, concurrency: options.concurrency ?? 8, signal: options.signal, onProgress: () => progress.tick() });
+      await runUnits({ conn, plan, book, journal, stats, concurrency: options.concurrency ?? 8, offset, signal: options.signal, onProgress: () => progress.tick() });
     } finally {
       progress.stop();
     }

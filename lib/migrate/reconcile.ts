@@ -5,9 +5,9 @@
  */
 import { Decimal } from "../core/money";
 import { renderTable } from "../cli/table";
+import type { EntityClass } from "../core/entity";
+import { MambuClient, MambuGroup, MambuLoan } from "../index";
 import type { MambuConnector } from "../transport";
-import { encodeSegment } from "../transport";
-import { getAllPages, getRecord } from "./tenant";
 import type { Book, Plan, Unit } from "./types";
 
 /** The figures compared, in display order. */
@@ -71,18 +71,20 @@ export function sourceFigures(u: Unit, plan: Plan): Figures {
 /** What the tenant holds for a unit (its plan loans only). */
 export async function tenantFigures(conn: MambuConnector, u: Unit): Promise<Figures> {
   const f = zero();
-  const holder = await getRecord(conn, `/${u.kind === "group" ? "groups" : "clients"}/${encodeSegment(u.id)}`);
+  const holderClass: EntityClass = u.kind === "group" ? MambuGroup : MambuClient;
+  const holder = (await holderClass.find(u.id, { connector: conn }))?.toJSON();
   if (!holder) return f;
   f.holders = new Decimal(1);
   for (const l of u.loans) {
-    const loan = await getRecord(conn, `/loans/${encodeSegment(l.id)}`);
+    const loan = await MambuLoan.find(l.id, { connector: conn });
     if (!loan || loan.accountHolderKey !== holder.encodedKey) continue;
+    const wire = loan.toJSON(); // amounts as Mambu wrote them
     f.loans = f.loans.plus(1);
-    f.loanAmount = f.loanAmount.plus(dec(loan.loanAmount));
-    const b = (loan.balances ?? {}) as Record<string, unknown>;
+    f.loanAmount = f.loanAmount.plus(dec(wire.loanAmount));
+    const b = (wire.balances ?? {}) as Record<string, unknown>;
     f.paid = f.paid.plus(dec(b.principalPaid)).plus(dec(b.interestPaid)).plus(dec(b.feesPaid)).plus(dec(b.penaltyPaid));
-    const txs = await getAllPages(conn, `/loans/${encodeSegment(l.id)}/transactions`);
-    for (const t of txs) {
+    for await (const tx of loan.getTransactions()) {
+      const t = tx.toJSON();
       if (t.adjustmentTransactionKey) continue; // reversed
       const amount = dec(t.amount);
       switch (t.type) {

@@ -10,9 +10,9 @@ import { describeBinding, fingerprintChanges, identityOf, PlanFingerprint, sameP
 import type { RunRecord, StepRecord } from "./journal";
 import type { JournalHistory } from "./journal-file";
 import { rehearsalKeep } from "./rehearsal";
-import { getRecord } from "./tenant";
+import type { EntityClass } from "../core/entity";
+import { MambuClient, MambuGroup, MambuLoan } from "../index";
 import type { MambuConnector } from "../transport";
-import { encodeSegment } from "../transport";
 
 /** A journal this run must not resume; the message says why and what to do. */
 export class ResumeRefused extends Error {
@@ -98,7 +98,7 @@ export function checkResume(ctx: ResumeContext): ResumeDecision {
   return { keepBytes, notes };
 }
 
-const HOLDERS: Record<string, string> = { client: "clients", group: "groups", loan: "loans" };
+const HOLDERS: Record<string, EntityClass> = { client: MambuClient, group: MambuGroup, loan: MambuLoan };
 
 /**
  * Looks up in the tenant the first and the last two holders or loans the kept records say were
@@ -112,9 +112,10 @@ export async function checkTenantHasJournal(conn: MambuConnector, history: Journ
   const picks = [...new Set([recs[0], recs[recs.length - 2], recs[recs.length - 1]].filter((r): r is StepRecord => r !== undefined))];
   for (const r of picks) {
     const id = r.row.slice(r.row.indexOf(":") + 1);
-    const found = await getRecord(conn, `/${HOLDERS[r.step]}/${encodeSegment(id)}`);
-    if (found && found.encodedKey === r.key) continue;
-    const what = found ? `its ${r.step} ${id} is another record (encodedKey ${String(found.encodedKey)}, not ${r.key})` : `it has no ${r.step} ${id}`;
+    const found = await HOLDERS[r.step].find(id, { connector: conn });
+    const key = found ? (found as unknown as { encodedKey?: unknown }).encodedKey : undefined;
+    if (found && key === r.key) continue;
+    const what = found ? `its ${r.step} ${id} is another record (encodedKey ${String(key)}, not ${r.key})` : `it has no ${r.step} ${id}`;
     throw new ResumeRefused(
       `${history.path} records ${r.step} ${id} as migrated, but ${what} in ${describeBinding(binding)}: this tenant is not in the state the journal describes (reset, restored, or another tenant at that address). ${REDO}.`,
     );

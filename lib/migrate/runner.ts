@@ -47,6 +47,8 @@ export interface RunnerOptions {
   journal: Journal;
   stats: RunStats;
   concurrency: number;
+  /** The tenant's UTC offset (due dates of edited schedules are at midnight there). */
+  offset?: string;
   /** Stops taking new units (units under way are finished). */
   signal?: AbortSignal;
   /** Called after each step and unit. */
@@ -119,7 +121,7 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
     stats.steps.done++;
     opts.onProgress?.();
   };
-  const ctx: StepContext = { conn: opts.conn, plan, journal, clientKey, onStep };
+  const ctx: StepContext = { conn: opts.conn, plan, journal, offset: opts.offset, clientKey, onStep };
 
   const runOne = async (u: Unit): Promise<void> => {
     const holder = u.kind === "client" ? holders.get(u.id) : undefined;

@@ -8,17 +8,18 @@
  * what is already there is adopted; and every write carries a deterministic `Idempotency-Key`, so a
  * retry, or a rerun that Mambu still remembers, is replayed rather than applied twice.
  *
- * Requests go through `MambuConnector.request` (one request per write: the ORM's operations re-read
- * the account after each write, which would double the requests of a migration under rate limits).
- * Bodies are serialised with `stringifyExact`, so amounts keep the source's digits.
+ * The steps are written with the ORM's public API, as a user's own migration script would be (README
+ * "Writing many records"): `find(id)` to adopt, `create()` and the loan and deposit operations with
+ * the step's idempotency key and `reread: false` — one request per write, Mambu's answer taken as the
+ * new state. Bodies keep the source's exact amounts (`RawNumber`s are sent as they are).
  */
 import { MambuError } from "../errors";
-import { parseJsonExact, stringifyExact } from "../core/json";
+import type { EntityClass } from "../core/entity";
+import { MambuClient, MambuDeposit, MambuGroup, MambuLoan } from "../index";
+import type { Amount, DisburseOptions, InstallmentInput, LoanAction, LoanFeeOptions, MambuEntity, RepayOptions } from "../index";
 import type { MambuConnector } from "../transport";
-import { encodeSegment } from "../transport";
 import { idempotencyKey, rowKey } from "./keys";
 import type { Journal, StepRecord } from "./journal";
-import { getAllPages, getRecord } from "./tenant";
 import type { LoanPlan, Plan, StepName, TxPlan, Unit } from "./types";
 
 type Rec = Record<string, unknown>;
@@ -31,6 +32,8 @@ export interface StepContext {
   conn: MambuConnector;
   plan: Plan;
   journal: Journal;
+  /** The tenant's UTC offset (`+02:00`): the time of day of a schedule's due dates is midnight there. */
+  offset?: string;
   /** The encodedKey of a client by id: waits for the plan's unit, or knows it from validation. */
   clientKey(id: string): Promise<string>;
   /** Called after each step. */
@@ -52,17 +55,12 @@ export class StepError extends Error {
 const DISBURSED = new Set(["ACTIVE", "ACTIVE_IN_ARREARS", "CLOSED", "CLOSED_WRITTEN_OFF"]);
 
 const reasonOf = (e: unknown): string | undefined => (e instanceof MambuError ? e.errorReason : undefined);
-const enc = encodeSegment;
 
-async function post(ctx: StepContext, path: string, body: unknown, row: string, step: string, part = ""): Promise<Rec | undefined> {
-  const res = await ctx.conn.request<Rec>({
-    method: "POST",
-    path,
-    bodyText: stringifyExact(body),
-    idempotencyKey: idempotencyKey(ctx.plan.id, row, step, part),
-    parse: parseJsonExact,
-  });
-  return res.body;
+/** The encodedKey of an entity Mambu answered with (never absent for a record Mambu holds). */
+function keyOf(e: MambuEntity, what: string): string {
+  const key = (e as unknown as Rec).encodedKey;
+  if (typeof key !== "string" || key === "") throw new Error(`Mambu answered ${what} without an encodedKey`);
+  return key;
 }
 
 /** Runs one step unless the journal has it; records it when done. */
@@ -90,19 +88,30 @@ async function step(
   return { ...r, fresh: true };
 }
 
-/** Creates (or adopts) a record by id: GET → 404 → POST; an "id in use" answer to the POST adopts too. */
-async function createOrAdopt(ctx: StepContext, coll: string, id: string, body: () => Promise<Rec> | Rec, row: string, step: string, inUse: string, part = ""): Promise<{ status: "created" | "adopted"; record: Rec }> {
-  const path = `/${coll}/${enc(id)}`;
-  const existing = await getRecord(ctx.conn, path);
-  if (existing) return { status: "adopted", record: existing };
+/**
+ * Adopts the record with the source's id (`find`), or creates it (`create()` with the step's
+ * idempotency key); an "id in use" answer to the creation (another run got there first) adopts too.
+ */
+async function findOrCreate<T extends MambuEntity>(
+  ctx: StepContext,
+  cls: EntityClass<T>,
+  id: string,
+  fields: () => Promise<Rec> | Rec,
+  key: string,
+  inUse: string,
+): Promise<{ status: "created" | "adopted"; entity: T }> {
+  const connector = ctx.conn;
+  const existing = await cls.find(id, { connector });
+  if (existing) return { status: "adopted", entity: existing };
   try {
-    const created = await post(ctx, `/${coll}`, await body(), row, step, part);
-    if (!created || typeof created.encodedKey !== "string") throw new Error(`POST /${coll} answered without an encodedKey`);
-    return { status: "created", record: created };
+    const entity = new cls(await fields());
+    await entity.create({ idempotencyKey: key, connector });
+    keyOf(entity, `the created ${cls.name}`);
+    return { status: "created", entity };
   } catch (e) {
     if (reasonOf(e) === inUse) {
-      const again = await getRecord(ctx.conn, path);
-      if (again) return { status: "adopted", record: again };
+      const again = await cls.find(id, { connector });
+      if (again) return { status: "adopted", entity: again };
     }
     throw e;
   }
@@ -111,38 +120,37 @@ async function createOrAdopt(ctx: StepContext, coll: string, id: string, body: (
 /** The holder step: creates or adopts the client or group; resolves its encodedKey. */
 export async function holderStep(ctx: StepContext, unit: Unit): Promise<string> {
   const isGroup = unit.kind === "group";
-  const coll = isGroup ? "groups" : "clients";
+  const cls: EntityClass = isGroup ? MambuGroup : MambuClient;
   const row = isGroup ? rowKey.group(unit.id) : rowKey.client(unit.id);
   const name: StepName = isGroup ? "group" : "client";
   const where = `${unit.kind} ${unit.id}${unit.row ? ` (${unit.row.file}:${unit.row.line})` : ""}`;
   if (!unit.create || !ctx.plan.steps.has(name)) {
-    const rec = await getRecord(ctx.conn, `/${coll}/${enc(unit.id)}`).catch((e) => {
+    const found = await cls.find(unit.id, { connector: ctx.conn }).catch((e: unknown) => {
       throw new StepError(name, where, e);
     });
-    if (!rec) throw new StepError(name, where, new Error(`${unit.kind} ${unit.id} is not in the tenant`));
-    return String(rec.encodedKey);
+    if (!found) throw new StepError(name, where, new Error(`${unit.kind} ${unit.id} is not in the tenant`));
+    return keyOf(found, `${unit.kind} ${unit.id}`);
   }
   const r = await step(ctx, unit, row, name, where, async () => {
-    const res = await createOrAdopt(
+    const res = await findOrCreate(
       ctx,
-      coll,
+      cls,
       unit.id,
       async () => {
         for (const l of unit.links) l.set(await ctx.clientKey(l.clientId));
-        const body = structuredCloneExact(unit.body ?? {});
-        if (isGroup) body.groupMembers = await Promise.all(unit.members.map(async (m) => ({ clientKey: await ctx.clientKey(m) })));
-        return body;
+        const fields = structuredCloneExact(unit.body ?? {});
+        if (isGroup) fields.groupMembers = await Promise.all(unit.members.map(async (m) => ({ clientKey: await ctx.clientKey(m) })));
+        return fields;
       },
-      row,
-      name,
+      idempotencyKey(ctx.plan.id, row, name),
       isGroup ? "GROUP_ID_ALREADY_IN_USE" : "CLIENT_ID_ALREADY_IN_USE",
     );
-    return { status: res.status, key: String(res.record.encodedKey) };
+    return { status: res.status, key: keyOf(res.entity, `${unit.kind} ${unit.id}`) };
   });
   if (r.key) return r.key;
-  const rec = await getRecord(ctx.conn, `/${coll}/${enc(unit.id)}`);
-  if (!rec) throw new StepError(name, where, new Error(`the journal says ${unit.kind} ${unit.id} was migrated, but the tenant does not have it`));
-  return String(rec.encodedKey);
+  const found = await cls.find(unit.id, { connector: ctx.conn });
+  if (!found) throw new StepError(name, where, new Error(`the journal says ${unit.kind} ${unit.id} was migrated, but the tenant does not have it`));
+  return keyOf(found, `${unit.kind} ${unit.id}`);
 }
 
 /** A deep copy that keeps RawNumbers (exact amounts) as they are. */
@@ -154,29 +162,38 @@ function structuredCloneExact<T>(v: T): T {
   return v;
 }
 
-/** What the steps of one loan know about it as they go. */
+/**
+ * What the steps of one loan know about it as they go: the loan as last read or answered, and what
+ * this run's own writes did when Mambu's answer did not say (operations are not followed by a re-read).
+ */
 interface LoanState {
   plan: LoanPlan;
-  key?: string;
-  record?: Rec;
+  loan?: MambuLoan;
   /** Created by this run: it has no transaction this run did not post. */
   fresh: boolean;
+  /** The state this run's last state change left the loan in. */
+  accountState?: string;
+  disbursed?: boolean;
+  customSchedule?: boolean;
   /** externalId → encodedKey of the loan's transactions in the tenant (fetched once, when not fresh). */
   txs?: Map<string, string>;
 }
 
-async function loanRecord(ctx: StepContext, s: LoanState): Promise<Rec> {
-  if (!s.record) {
-    const rec = await getRecord(ctx.conn, `/loans/${enc(s.plan.id)}`);
-    if (!rec) throw new Error(`loan ${s.plan.id} is not in the tenant`);
-    s.record = rec;
-    s.key = String(rec.encodedKey);
+/** The loan: as the loan step left it, else found by its id (the journal had the loan step). */
+async function loanOf(ctx: StepContext, s: LoanState): Promise<MambuLoan> {
+  if (!s.loan) {
+    const found = await MambuLoan.find(s.plan.id, { connector: ctx.conn });
+    if (!found) throw new Error(`loan ${s.plan.id} is not in the tenant`);
+    s.loan = found;
   }
-  return s.record;
+  return s.loan;
 }
 
-const get = (o: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((x, k) => (x && typeof x === "object" ? (x as Rec)[k] : undefined), o);
-const isDisbursed = (rec: Rec): boolean => DISBURSED.has(String(rec.accountState)) || typeof get(rec, "disbursementDetails", "disbursementDate") === "string";
+const stateOf = (s: LoanState, loan: MambuLoan): string => s.accountState ?? String(loan.accountState);
+const isDisbursed = (s: LoanState, loan: MambuLoan): boolean => {
+  const date = loan.disbursementDetails?.disbursementDate;
+  return s.disbursed === true || DISBURSED.has(stateOf(s, loan)) || (date !== undefined && date !== null);
+};
 
 /** Runs every step of one loan. */
 export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, holderKey: string): Promise<void> {
@@ -184,34 +201,35 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
   const row = rowKey.loan(loan.id);
   const at = `loan ${loan.id} (${loan.row.file}:${loan.row.line})`;
   const st: LoanState = { plan: loan, fresh: false };
+  const key = (name: string, part = ""): string => idempotencyKey(ctx.plan.id, row, name, part);
 
   if (s.has("loan")) {
-    const r = await step(ctx, unit, row, "loan", at, async () => {
-      const res = await createOrAdopt(ctx, "loans", loan.id, () => ({ ...structuredCloneExact(loan.body), accountHolderKey: holderKey }), row, "loan", "ACCOUNT_ID_ALREADY_IN_USE");
-      if (res.status === "adopted" && res.record.accountHolderKey !== holderKey) {
-        throw new Error(`loan ${loan.id} exists in the tenant for another account holder (${String(res.record.accountHolderKey)})`);
+    await step(ctx, unit, row, "loan", at, async () => {
+      const res = await findOrCreate(ctx, MambuLoan, loan.id, () => ({ ...structuredCloneExact(loan.body), accountHolderKey: holderKey }), key("loan"), "ACCOUNT_ID_ALREADY_IN_USE");
+      if (res.status === "adopted" && res.entity.accountHolderKey !== holderKey) {
+        throw new Error(`loan ${loan.id} exists in the tenant for another account holder (${String(res.entity.accountHolderKey)})`);
       }
-      st.record = res.record;
+      st.loan = res.entity;
       st.fresh = res.status === "created";
-      return { status: res.status, key: String(res.record.encodedKey) };
+      return { status: res.status, key: keyOf(res.entity, `loan ${loan.id}`) };
     });
-    st.key = r.key;
   }
 
   if (loan.approve && s.has("approve")) {
+    const { action, notes } = loan.approve.body as { action: LoanAction; notes?: string };
     await step(ctx, unit, row, "approve", at, async () => {
-      const rec = await loanRecord(ctx, st);
-      let state = String(rec.accountState);
-      if (state === "PARTIAL_APPLICATION") {
-        st.record = (await post(ctx, `/loans/${enc(loan.id)}:changeState`, { action: "REQUEST_APPROVAL" }, row, "approve", "request")) ?? { ...rec, accountState: "PENDING_APPROVAL" };
-        state = String(st.record.accountState);
+      const l = await loanOf(ctx, st);
+      if (stateOf(st, l) === "PARTIAL_APPLICATION") {
+        await l.setState("REQUEST_APPROVAL", undefined, { idempotencyKey: key("approve", "request"), reread: false });
+        st.accountState = "PENDING_APPROVAL";
       }
+      const state = stateOf(st, l);
       if (state !== "PENDING_APPROVAL") {
         if (state === "APPROVED" || DISBURSED.has(state)) return { status: "adopted" };
         throw new Error(`loan ${loan.id} is ${state}: it cannot be approved`);
       }
-      const answer = await post(ctx, `/loans/${enc(loan.id)}:changeState`, loan.approve!.body, row, "approve");
-      st.record = answer && typeof answer.accountState === "string" ? answer : { ...rec, accountState: "APPROVED" };
+      await l.setState(action, notes, { idempotencyKey: key("approve"), reread: false });
+      st.accountState = "APPROVED";
       return { status: "created" };
     });
   }
@@ -220,33 +238,25 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
     const sett = loan.settlement;
     await step(ctx, unit, row, "settlement", `${at}, settlement account ${sett.id}`, async () => {
       let wrote = false;
-      const dep = await createOrAdopt(
+      const dep = await findOrCreate(
         ctx,
-        "deposits",
+        MambuDeposit,
         sett.id,
         () => ({ ...structuredCloneExact(sett.body), accountHolderKey: holderKey, accountHolderType: loan.holderType }),
-        row,
-        "settlement",
+        key("settlement", "create"),
         "ACCOUNT_ID_ALREADY_IN_USE",
-        "create",
       );
       if (dep.status === "created") wrote = true;
-      else if (dep.record.accountHolderKey !== holderKey) throw new Error(`deposit ${sett.id} exists in the tenant for another account holder`);
-      if (dep.record.accountState === "PENDING_APPROVAL") {
-        await post(ctx, `/deposits/${enc(sett.id)}:changeState`, { action: "APPROVE" }, row, "settlement", "approve");
+      else if (dep.entity.accountHolderKey !== holderKey) throw new Error(`deposit ${sett.id} exists in the tenant for another account holder`);
+      if (dep.entity.accountState === "PENDING_APPROVAL") {
+        await dep.entity.approve(undefined, { idempotencyKey: key("settlement", "approve"), reread: false });
         wrote = true;
       }
-      const depKey = String(dep.record.encodedKey);
-      const rec = await loanRecord(ctx, st);
-      if (rec.settlementAccountKey !== depKey) {
-        const op = rec.settlementAccountKey === undefined || rec.settlementAccountKey === null ? "ADD" : "REPLACE";
-        await ctx.conn.request({
-          method: "PATCH",
-          path: `/loans/${enc(loan.id)}`,
-          bodyText: JSON.stringify([{ op, path: "/settlementAccountKey", value: depKey }]),
-          idempotencyKey: idempotencyKey(ctx.plan.id, row, "settlement", "link"),
-        });
-        st.record = { ...rec, settlementAccountKey: depKey };
+      const depKey = keyOf(dep.entity, `deposit ${sett.id}`);
+      const l = await loanOf(ctx, st);
+      if (l.settlementAccountKey !== depKey) {
+        l.settlementAccountKey = depKey;
+        await l.patch(["settlementAccountKey"], { idempotencyKey: key("settlement", "link") });
         wrote = true;
       }
       return { status: wrote ? "created" : "adopted", key: depKey };
@@ -254,31 +264,30 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
   }
 
   if (loan.schedule && s.has("schedule")) {
+    const installments = loan.schedule.installments;
     await step(ctx, unit, row, "schedule", at, async () => {
-      const rec = await loanRecord(ctx, st);
-      const custom = get(rec, "scheduleSettings", "hasCustomSchedule") === true;
-      if (custom) return { status: "adopted" };
-      if (isDisbursed(rec)) throw new Error(`loan ${loan.id} was disbursed without its edited schedule (a schedule is edited before disbursement)`);
-      await ctx.conn.request({
-        method: "PUT",
-        path: `/loans/${enc(loan.id)}/schedule`,
-        bodyText: stringifyExact({ installments: loan.schedule!.installments }),
-        idempotencyKey: idempotencyKey(ctx.plan.id, row, "schedule"),
-        parse: parseJsonExact,
-      });
-      st.record = { ...rec, scheduleSettings: { ...((rec.scheduleSettings as Rec) ?? {}), hasCustomSchedule: true } };
+      const l = await loanOf(ctx, st);
+      if (st.customSchedule || l.scheduleSettings?.hasCustomSchedule === true) return { status: "adopted" };
+      if (isDisbursed(st, l)) throw new Error(`loan ${loan.id} was disbursed without its edited schedule (a schedule is edited before disbursement)`);
+      await l.editSchedule(installments.map((i) => wireInstallment(i, ctx.offset)), { idempotencyKey: key("schedule"), reread: false });
+      st.customSchedule = true;
       return { status: "created" };
     });
   }
 
   if (loan.disburse && s.has("disburse")) {
+    const body = loan.disburse.body;
     await step(ctx, unit, row, "disburse", at, async () => {
-      const rec = await loanRecord(ctx, st);
-      if (isDisbursed(rec)) return { status: "adopted" };
-      if (rec.accountState !== "APPROVED") throw new Error(`loan ${loan.id} is ${String(rec.accountState)}: only an approved loan can be disbursed`);
-      const tx = await post(ctx, `/loans/${enc(loan.id)}/disbursement-transactions`, loan.disburse!.body, row, "disburse");
-      st.record = { ...rec, accountState: "ACTIVE", disbursementDetails: { ...((rec.disbursementDetails as Rec) ?? {}), disbursementDate: loan.disburse!.valueDate } };
-      return { status: "created", key: tx && typeof tx.encodedKey === "string" ? tx.encodedKey : undefined };
+      const l = await loanOf(ctx, st);
+      if (isDisbursed(st, l)) return { status: "adopted" };
+      const state = stateOf(st, l);
+      if (state !== "APPROVED") throw new Error(`loan ${loan.id} is ${state}: only an approved loan can be disbursed`);
+      // exactly the plan's fields: what the plan leaves out is Mambu's to decide (null), not the loan's
+      const opts = { firstRepaymentDate: null, ...structuredCloneExact(body), idempotencyKey: key("disburse"), reread: false } as DisburseOptions;
+      const tx = await l.disburse(opts);
+      st.accountState = "ACTIVE";
+      st.disbursed = true;
+      return { status: "created", key: typeof tx.encodedKey === "string" ? tx.encodedKey : undefined };
     });
   }
 
@@ -288,27 +297,41 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
   }
 }
 
+/**
+ * An installment of the book as the schedule edit sends it: `number` as text (the contract's type)
+ * and the due date at midnight in the tenant's offset (a naive date-time without it: the ORM places
+ * it in the loan's offset).
+ */
+function wireInstallment(i: Record<string, unknown>, offset: string | undefined): InstallmentInput {
+  const due = String(i.dueDate);
+  const dueDate = /^\d{4}-\d{2}-\d{2}$/.test(due) ? `${due}T00:00:00${offset ?? ""}` : due;
+  return { ...structuredCloneExact(i), number: String(i.number), dueDate } as InstallmentInput;
+}
+
+/** externalId → encodedKey of a loan's transactions in the tenant (one request up to 1000 of them). */
+async function postedTransactions(loan: MambuLoan): Promise<Map<string, string>> {
+  const list = await loan.getTransactions();
+  return new Map(list.filter((t) => typeof t.externalId === "string").map((t) => [String(t.externalId), String(t.encodedKey)]));
+}
+
 /** Posts a fee or repayment unless the loan already has a transaction with its externalId. */
 async function postTransaction(ctx: StepContext, st: LoanState, tx: TxPlan): Promise<{ status: "created" | "adopted"; key?: string }> {
-  const loanId = st.plan.id;
-  if (!st.fresh && !st.txs) {
-    const list = await getAllPages(ctx.conn, `/loans/${enc(loanId)}/transactions`);
-    st.txs = new Map(list.filter((t) => typeof t.externalId === "string").map((t) => [String(t.externalId), String(t.encodedKey)]));
-  }
+  const l = await loanOf(ctx, st);
+  if (!st.fresh && !st.txs) st.txs = await postedTransactions(l);
   const existing = st.txs?.get(tx.externalId);
   if (existing) return { status: "adopted", key: existing };
-  const suffix = tx.kind === "fee" ? "fee-transactions" : "repayment-transactions";
+  const { amount, ...fields } = structuredCloneExact(tx.body);
+  const opts = { ...fields, idempotencyKey: idempotencyKey(ctx.plan.id, tx.key, tx.kind), reread: false };
   try {
-    const answer = await post(ctx, `/loans/${enc(loanId)}/${suffix}`, tx.body, tx.key, tx.kind);
-    const key = answer && typeof answer.encodedKey === "string" ? answer.encodedKey : undefined;
+    const posted = tx.kind === "fee" ? await l.applyFee(amount as Amount | undefined, opts as LoanFeeOptions) : await l.repay(amount as Amount, opts as RepayOptions);
+    const key = typeof posted.encodedKey === "string" ? posted.encodedKey : undefined;
     st.txs?.set(tx.externalId, key ?? "");
     return { status: "created", key };
   } catch (e) {
     // a transaction posted by a request whose answer was lost, then refused as a duplicate: adopt it
     if (e instanceof MambuError && e.status !== undefined && e.status < 500) {
-      const list = await getAllPages(ctx.conn, `/loans/${enc(loanId)}/transactions`).catch(() => []);
-      const found = list.find((t) => t.externalId === tx.externalId);
-      if (found) return { status: "adopted", key: String(found.encodedKey) };
+      const found = (await postedTransactions(l).catch(() => new Map<string, string>())).get(tx.externalId);
+      if (found) return { status: "adopted", key: found };
     }
     throw e;
   }

@@ -1,13 +1,12 @@
 /**
  * What a migration needs to know about the tenant before writing: branches, centres, users, loan and
  * deposit products (with their fees and limits) and custom field sets, so that references given by id
- * in the source can be checked and turned into encodedKeys. Plus the small request helpers the
- * toolkit uses (GET that tells 404 apart, all pages of a list).
+ * in the source can be checked and turned into encodedKeys. Read through the entities (`getAll`, a
+ * custom field set's `getCustomFields`), 1000 records a page with the migration's connector.
  */
-import { MambuError } from "../errors";
-import { parseJsonExact } from "../core/json";
+import { MambuBranch, MambuCentre, MambuCustomFieldSet, MambuDepositProduct, MambuProduct, MambuUser } from "../index";
+import type { MambuEntity } from "../index";
 import type { MambuConnector } from "../transport";
-import { encodeSegment } from "../transport";
 
 type Rec = Record<string, unknown>;
 
@@ -71,29 +70,6 @@ export function offsetOf(records: readonly Rec[]): string | undefined {
   return undefined;
 }
 
-/** GETs a record; undefined when Mambu answers 404. Amounts parsed exactly. */
-export async function getRecord(conn: MambuConnector, path: string, query?: Record<string, string>): Promise<Rec | undefined> {
-  try {
-    const res = await conn.request<Rec>({ method: "GET", path, query, parse: parseJsonExact });
-    return res.body;
-  } catch (e) {
-    if (e instanceof MambuError && e.status === 404) return undefined;
-    throw e;
-  }
-}
-
-/** Every record of a list endpoint, 1000 at a time. */
-export async function getAllPages(conn: MambuConnector, path: string, query: Record<string, string> = {}): Promise<Rec[]> {
-  const out: Rec[] = [];
-  const limit = 1000;
-  for (let offset = 0; ; offset += limit) {
-    const res = await conn.request<Rec[]>({ method: "GET", path, query: { ...query, offset: String(offset), limit: String(limit) }, parse: parseJsonExact });
-    const page = Array.isArray(res.body) ? res.body : [];
-    out.push(...page);
-    if (page.length < limit) return out;
-  }
-}
-
 const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
 const path = (o: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((x, k) => (x && typeof x === "object" ? (x as Rec)[k] : undefined), o);
 
@@ -128,12 +104,14 @@ function loanProduct(p: Rec): LoanProductRef {
 
 /** Loads the reference data the plan's mapping may refer to (about ten requests). */
 export async function loadReferenceData(conn: MambuConnector, entityTypes: readonly string[] = ["CLIENT", "GROUP", "LOAN_ACCOUNT", "DEPOSIT_ACCOUNT"]): Promise<ReferenceData> {
+  const connector = conn;
+  const wire = (list: readonly MambuEntity[]): Rec[] => list.map((e) => e.toJSON());
   const [branches, centres, users, loanProducts, depositProducts] = await Promise.all([
-    getAllPages(conn, "/branches"),
-    getAllPages(conn, "/centres"),
-    getAllPages(conn, "/users"),
-    getAllPages(conn, "/loanproducts"),
-    getAllPages(conn, "/depositproducts"),
+    MambuBranch.getAll({ connector }).then(wire),
+    MambuCentre.getAll({ connector }).then(wire),
+    MambuUser.getAll({ connector }).then(wire),
+    MambuProduct.getAll({ connector }).then(wire),
+    MambuDepositProduct.getAll({ connector }).then(wire),
   ]);
   const ref: ReferenceData = {
     branches: new Map(branches.map((b) => [String(b.id), String(b.encodedKey)])),
@@ -149,10 +127,12 @@ export async function loadReferenceData(conn: MambuConnector, entityTypes: reado
     if (u.username !== undefined) ref.users.set(String(u.username), String(u.encodedKey));
   }
   for (const type of entityTypes) {
-    const sets = await getAllPages(conn, "/customfieldsets", { availableFor: type, detailsLevel: "FULL" });
+    // availableFor is checked against the API's list by getAll (entityTypes is plain text here)
+    const sets = await MambuCustomFieldSet.getAll({ availableFor: type as never, detailsLevel: "FULL", connector });
     const byId = new Map<string, CustomFieldSetRef>();
-    for (const s of sets) {
-      const fields = await getAllPages(conn, `/customfieldsets/${encodeSegment(String(s.id))}/customfields`, { detailsLevel: "FULL" });
+    for (const set of sets) {
+      const s = set.toJSON();
+      const fields = wire(await set.getCustomFields({ detailsLevel: "FULL" }));
       const map = new Map<string, CustomFieldRef>();
       for (const f of fields) {
         const opts = (Array.isArray(f.selectionOptions) ? (f.selectionOptions as Rec[]) : [])

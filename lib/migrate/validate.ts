@@ -8,13 +8,13 @@
  */
 import { stringifyExact } from "../core/json";
 import { validateAgainst } from "../contract/schema";
+import { MambuClient, MambuGroup } from "../index";
 import type { MambuConnector } from "../transport";
-import { encodeSegment } from "../transport";
 import { derivedExternalId, disbursementExternalId, rowKey } from "./keys";
 import { BLOCKS, checkAmount, CompiledBlock, compileBlock, MapContext, Mapped, mapRow, missingColumns } from "./mapping";
 import { PlanError } from "./plan";
 import { readSource, SourceError, SourceLayout, SourceRow } from "./sources";
-import { getRecord, ReferenceData } from "./tenant";
+import type { ReferenceData } from "./tenant";
 import { Book, FieldMapSpec, LoanPlan, Plan, Problem, SourceName, StepName, TxPlan, Unit } from "./types";
 
 /** Options of {@link buildBook}. */
@@ -339,11 +339,11 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
       const accepts = new Set(e.where.flatMap((w) => w.accept));
       let found: { kind: "client" | "group"; encodedKey: string } | undefined;
       if (accepts.has("client")) {
-        const c = await getRecord(opts.conn!, `/clients/${encodeSegment(id)}`);
+        const c = await MambuClient.find(id, { connector: opts.conn });
         if (c) found = { kind: "client", encodedKey: String(c.encodedKey) };
       }
       if (!found && accepts.has("group")) {
-        const g = await getRecord(opts.conn!, `/groups/${encodeSegment(id)}`);
+        const g = await MambuGroup.find(id, { connector: opts.conn });
         if (g) found = { kind: "group", encodedKey: String(g.encodedKey) };
       }
       if (found) externalKeys.set(id, found);

@@ -7,9 +7,9 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { RawNumber, stringifyExact } from "../../lib/core/json";
-import { MambuError } from "../../lib/errors";
+import nock from "nock";
 import { buildBook, formatProblem, loadPlan, PlanError, ReferenceData } from "../../lib/migrate";
-import type { MambuConnector } from "../../lib/transport";
+import { mambu, testConnector } from "../helpers/mambu";
 
 const refs: ReferenceData = {
   branches: new Map([["CCAZ", "kb1"], ["MTY", "kb2"]]),
@@ -36,13 +36,13 @@ const refs: ReferenceData = {
   ]),
 };
 
-/** A connector whose tenant has nothing but client "EXT1". */
-const conn = {
-  request: async ({ path }: { path: string }) => {
-    if (path === "/clients/EXT1") return { status: 200, headers: {}, body: { id: "EXT1", encodedKey: "kext1" }, text: "", raw: Buffer.alloc(0) };
-    throw new MambuError("301 (404) - INVALID_CLIENT_ID", { status: 404 });
-  },
-} as unknown as MambuConnector;
+/** A connector whose tenant has nothing but client "EXT1" (nock: every other client or group is a 404). */
+const conn = testConnector();
+beforeEach(() => {
+  mambu().persist().get("/api/clients/EXT1").query(true).reply(200, { id: "EXT1", encodedKey: "kext1" });
+  mambu().persist().get(/^\/api\/(clients|groups)\/[^/?]+(\?.*)?$/).reply(404, { errors: [{ errorCode: 301, errorReason: "INVALID_CLIENT_ID" }] });
+});
+afterEach(() => nock.cleanAll());
 
 const PLAN = `
 id: unit-plan
