@@ -20,6 +20,7 @@ export type { PatchOperation } from "./core/patch";
 export type { FilterCriterion, SortingCriterion, DetailsLevel } from "./core/query";
 export { RawNumber, parseJsonExact, stringifyExact } from "./core/json";
 export { registerCustomFieldTypes, clearCustomFieldTypes } from "./core/custom-fields";
+export type { TenantOptions } from "./core/tenant";
 export {
   registerCustomFieldDefinitions, clearCustomFieldDefinitions, registerLinkTarget, isLinkType,
 } from "./core/link-fields";

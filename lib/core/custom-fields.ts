@@ -16,6 +16,7 @@ import { MambuTsError } from "../errors";
 import { Decimal } from "./money";
 import { RawNumber, stringifyExact } from "./json";
 import { CF_NAMES, DIRTY, RAW, StructSlots, VALS } from "./symbols";
+import { TenantOptions, tenantOfStruct, tenantsOfDefinitions } from "./tenant";
 
 type Bag = Record<string, unknown>;
 type Row = Record<string, unknown>;
@@ -23,11 +24,18 @@ type Row = Record<string, unknown>;
 /** Mambu custom field types that change how values are typed (others stay strings). */
 export type CustomFieldType = "NUMBER" | "CHECKBOX" | "DATE" | string;
 
+/** Field id → type, for one tenant. */
+type Types = ReadonlyMap<string, CustomFieldType>;
+/** Tenant (see tenant.ts) → its registered types. */
+type TypeStore = ReadonlyMap<string, Types>;
+
 /**
- * The registered types. Replaced, never mutated, on each change: an entity keeps the map that was in
- * force when its sets were due to be typed (see TYPES_AT_SYNC).
+ * The registered types, by tenant: a type registered for one tenant never types another tenant's
+ * values. Replaced, never mutated, on each change: an entity keeps the store that was in force when
+ * its sets were due to be typed (see TYPES_AT_SYNC).
  */
-let fieldTypes = new Map<string, CustomFieldType>();
+let typeStore: TypeStore = new Map();
+const NO_TYPES: Types = new Map();
 const rowOrigin = new WeakMap<object, number>();
 
 /**
@@ -36,7 +44,7 @@ const rowOrigin = new WeakMap<object, number>();
  * entry goes when its set becomes live (typed, or assigned).
  */
 const TYPES_AT_SYNC: unique symbol = Symbol("mambu-ts.customFieldTypesAtSync");
-type TypesAtSync = Record<string, Map<string, CustomFieldType>>;
+type TypesAtSync = Record<string, TypeStore>;
 type WithTypes = { [TYPES_AT_SYNC]?: TypesAtSync };
 
 /** Whether a wire key is a custom field set (`_` prefix). */
@@ -48,23 +56,60 @@ export function isCustomFieldKey(k: string): boolean {
  * Tells the library the type of custom fields (from Mambu's custom field definitions), so that their
  * values are typed: NUMBER → Decimal, CHECKBOX → boolean, DATE → DateTime (date only). Without a
  * definition a value stays the string Mambu sent — never a lossy guess.
+ *
+ * Types are per tenant: they type the values of entities read from the tenant of
+ * `opts.connector`; without it, each definition's own tenant when it was read from Mambu (the
+ * records of `MambuCustomField.getAll({ connector })`), else the default connector's.
  */
-export function registerCustomFieldTypes(defs: Iterable<{ id: string; type: CustomFieldType }> | Record<string, CustomFieldType>): void {
-  const entries: Array<[string, CustomFieldType]> = Symbol.iterator in Object(defs)
-    ? [...(defs as Iterable<{ id: string; type: CustomFieldType }>)].map((d) => [d.id, d.type])
-    : Object.entries(defs as Record<string, CustomFieldType>);
-  const next = new Map(fieldTypes);
-  for (const [id, type] of entries) next.set(id, String(type).toUpperCase());
-  fieldTypes = next;
+export function registerCustomFieldTypes(
+  defs: Iterable<{ id: string; type: CustomFieldType }> | Record<string, CustomFieldType>,
+  opts?: TenantOptions,
+): void {
+  const tenantFor = tenantsOfDefinitions("registerCustomFieldTypes", opts);
+  const entries: Array<[string, string, CustomFieldType]> = Symbol.iterator in Object(defs)
+    ? [...(defs as Iterable<{ id: string; type: CustomFieldType }>)].map((d) => [tenantFor(d), d.id, d.type])
+    : Object.entries(defs as Record<string, CustomFieldType>).map(([id, type]) => [tenantFor(undefined), id, type]);
+  addCustomFieldTypes(entries);
 }
 
-/** Forgets every registered custom field type. */
-export function clearCustomFieldTypes(): void {
-  fieldTypes = new Map();
+/** Registers `[tenant, field id, type]` entries (a new store: entities keep the one they were due with). @internal */
+export function addCustomFieldTypes(entries: Iterable<[tenant: string, id: string, type: CustomFieldType]>): void {
+  const next = new Map(typeStore);
+  const copied = new Set<string>();
+  for (const [tenant, id, type] of entries) {
+    let types = next.get(tenant) as Map<string, CustomFieldType> | undefined;
+    if (!copied.has(tenant)) {
+      types = new Map(types ?? []);
+      next.set(tenant, types);
+      copied.add(tenant);
+    }
+    types!.set(id, String(type).toUpperCase());
+  }
+  typeStore = next;
+}
+
+/**
+ * Forgets the registered custom field types: of every tenant, or with `{ connector }` of that
+ * connector's tenant only.
+ */
+export function clearCustomFieldTypes(opts?: TenantOptions): void {
+  const tenantFor = tenantsOfDefinitions("clearCustomFieldTypes", opts);
+  if (opts?.connector === undefined) {
+    typeStore = new Map();
+    return;
+  }
+  const next = new Map(typeStore);
+  next.delete(tenantFor(undefined));
+  typeStore = next;
+}
+
+/** The types of a struct's tenant in a store (none registered: no tenant lookup). */
+function typesOf(s: StructSlots, store: TypeStore = typeStore): Types {
+  return store.size === 0 ? NO_TYPES : store.get(tenantOfStruct(s)) ?? NO_TYPES;
 }
 
 /** Wire custom field value → user value (typed only when its definition is known). @internal */
-export function hydrateCustomValue(fieldId: string, raw: unknown, types: Map<string, CustomFieldType> = fieldTypes): unknown {
+export function hydrateCustomValue(fieldId: string, raw: unknown, types: Types): unknown {
   if (typeof raw !== "string") return raw;
   const type = types.get(fieldId);
   if (type === undefined) return raw;
@@ -88,7 +133,7 @@ export function dehydrateCustomValue(path: string, v: unknown): unknown {
   throw new MambuTsError(`${path}: a custom field value must be a string, number, Decimal, boolean or DateTime, got ${describe(v)}`);
 }
 
-function hydrateRow(raw: unknown, index: number, types: Map<string, CustomFieldType>): Row {
+function hydrateRow(raw: unknown, index: number, types: Types): Row {
   const row: Row = {};
   if (isPlainObject(raw)) for (const f in raw) setOwn(row, f, hydrateCustomValue(f, raw[f], types));
   rowOrigin.set(row, index);
@@ -106,7 +151,7 @@ export function liveSet(s: StructSlots, key: string): Row | Row[] | undefined {
   if (vals !== undefined && hasOwn(vals, key)) return vals[key] as Row | Row[] | undefined;
   const raw = s[RAW][key];
   const due = (s as WithTypes)[TYPES_AT_SYNC];
-  const types = (due !== undefined && due[key]) || fieldTypes;
+  const types = typesOf(s, (due !== undefined && due[key]) || typeStore);
   let live: Row | Row[] | undefined;
   if (Array.isArray(raw)) live = raw.map((r, i) => hydrateRow(r, i, types));
   else if (isPlainObject(raw)) {
@@ -126,14 +171,14 @@ function sameWireValue(v: unknown, r: unknown): boolean {
   return typeof v === "object" && v !== null && (Array.isArray(v) || isPlainObject(v)) && typeof r === "object" && r !== null && stringifyExact(v) === stringifyExact(r);
 }
 
-function serialiseFields(path: string, live: Row, raw: unknown): Row {
+function serialiseFields(path: string, live: Row, raw: unknown, types: Types): Row {
   const rawRow = isPlainObject(raw) ? raw : undefined;
   const out: Row = {};
   for (const f in live) {
     const v = live[f];
     if (v === undefined) continue;
     const r = rawRow === undefined ? undefined : getOwn(rawRow, f);
-    setOwn(out, f, r !== undefined && (v === r || sameValue(v, hydrateCustomValue(f, r)) || sameWireValue(v, r)) ? r : dehydrateCustomValue(`${path}.${f}`, v));
+    setOwn(out, f, r !== undefined && (v === r || sameValue(v, hydrateCustomValue(f, r, types)) || sameWireValue(v, r)) ? r : dehydrateCustomValue(`${path}.${f}`, v));
   }
   return out;
 }
@@ -145,16 +190,17 @@ export function customFieldSetToWire(s: StructSlots, key: string): unknown {
   if (vals === undefined || !hasOwn(vals, key)) return raw;
   const live = vals[key];
   if (live === undefined || live === null) return live;
+  const types = typesOf(s);
   if (Array.isArray(live)) {
     const rawRows = Array.isArray(raw) ? raw : [];
     return live.map((row, i) => {
       if (!isPlainObject(row)) throw new MambuTsError(`${key}[${i}]: a grouped custom field row must be an object`);
       const o = rowOrigin.get(row);
-      return serialiseFields(`${key}[${i}]`, row, o === undefined ? undefined : rawRows[o]);
+      return serialiseFields(`${key}[${i}]`, row, o === undefined ? undefined : rawRows[o], types);
     });
   }
   if (!isPlainObject(live)) throw new MambuTsError(`${key}: a custom field set must be an object (standard) or an array of rows (grouped)`);
-  return serialiseFields(key, live, raw);
+  return serialiseFields(key, live, raw, types);
 }
 
 function define(s: StructSlots, name: string, acc: Accessor, names: string[]): void {
@@ -244,7 +290,8 @@ function typedKeys(raw: Record<string, unknown>): string[] {
  * (Re)defines the flattened accessors of an entity's custom field sets: `_Set`, the fields of
  * standard sets, and for grouped sets `SetName` and `field_N`. Call after adding rows to a
  * grouped set so that `field_N` of the new rows appears (entities do it after every read/write).
- * Sets read from Mambu are typed on first use, with the custom field types registered now.
+ * Sets read from Mambu are typed on first use, with the custom field types registered now for the
+ * entity's tenant.
  * @internal
  */
 export function syncCustomFieldAccessors(s: StructSlots): void {
@@ -262,7 +309,7 @@ export function syncCustomFieldAccessors(s: StructSlots): void {
     const current = live ? vals[key] : raw[key];
     if (!live && (Array.isArray(current) || isPlainObject(current))) {
       const due = ((s as WithTypes)[TYPES_AT_SYNC] ??= Object.create(null) as TypesAtSync);
-      due[key] ??= fieldTypes;
+      due[key] ??= typeStore;
     }
     const acc = setAccessor(key);
     define(s, key, acc, names);

@@ -9,8 +9,11 @@
  * ```
  *
  * - `entity.getLinkedEntity(fieldId)` works on any entity: the field's type comes from the
- *   registered definitions, or else from Mambu (`GET /customfields/{id}`, once per field id). A
- *   field in a grouped set is named by row: `getLinkedEntity("GuarantorClient_1")`.
+ *   definitions registered for the entity's tenant, or else from that tenant's Mambu
+ *   (`GET /customfields/{id}`, once per field id and tenant). A field in a grouped set is named by
+ *   row: `getLinkedEntity("GuarantorClient_1")`.
+ * - Definitions are per tenant (the connector's API base URL): one learned through a connector to
+ *   tenant A never decides what a field of tenant B is.
  * - `registerCustomFieldDefinitions(defs)` registers value types (as `registerCustomFieldTypes`)
  *   and, for each link field, a method `get<FieldId>(row?)` on every entity (a method or field
  *   of the same name always wins).
@@ -21,15 +24,18 @@
  */
 import { Chain, chain } from "./chain";
 import { hasOwn, isPlainObject } from "./clone";
-import { CustomFieldType, isCustomFieldKey, liveSet, registerCustomFieldTypes } from "./custom-fields";
+import { addCustomFieldTypes, CustomFieldType, isCustomFieldKey, liveSet } from "./custom-fields";
 import { connectorOf, EntityClass, MambuEntity, requestJson } from "./entity";
 import { MambuTsError } from "../errors";
 import { encodeSegment } from "../transport";
 import { installMethods } from "./install";
 import { RAW, VALS } from "./symbols";
+import { TenantOptions, tenantOf, tenantsOfDefinitions } from "./tenant";
 
 const linkTargets = new Map<string, () => EntityClass>();
-const fieldTypes = new Map<string, string>();
+/** Tenant (see tenant.ts) → field id → type, of the definitions registered for that tenant. */
+const fieldTypes = new Map<string, Map<string, string>>();
+/** Getter name → field id, of the getters defined on MambuEntity.prototype (for link fields of any tenant). */
 const getters = new Map<string, string>();
 
 /** Declares the entity class a link custom field type resolves to (`"CLIENT_LINK"` → MambuClient). */
@@ -50,30 +56,44 @@ export function linkGetterName(fieldId: string): string {
 /**
  * Registers custom field definitions (`{ id, type }`, e.g. `MambuCustomField` records): value types
  * as `registerCustomFieldTypes` does, and a `get<FieldId>()` method on entities for each link field.
+ * Definitions are per tenant, as for `registerCustomFieldTypes`: those of `opts.connector`'s tenant;
+ * without it, each definition's own tenant when it was read from Mambu, else the default
+ * connector's. A link getter exists on every entity, and resolves with the definitions of the
+ * entity's own tenant.
  */
-export function registerCustomFieldDefinitions(defs: Iterable<{ id?: string; type?: CustomFieldType }>): void {
-  const list: Array<{ id: string; type: CustomFieldType }> = [];
+export function registerCustomFieldDefinitions(defs: Iterable<{ id?: string; type?: CustomFieldType }>, opts?: TenantOptions): void {
+  const tenantFor = tenantsOfDefinitions("registerCustomFieldDefinitions", opts);
+  const list: Array<[tenant: string, id: string, type: CustomFieldType]> = [];
   for (const d of defs) {
     if (!d || typeof d.id !== "string" || d.id === "" || typeof d.type !== "string") {
       throw new MambuTsError(`registerCustomFieldDefinitions: each definition needs a string id and type`);
     }
-    list.push({ id: d.id, type: d.type });
+    list.push([tenantFor(d), d.id, d.type]);
   }
-  registerCustomFieldTypes(list);
-  for (const { id, type } of list) {
-    fieldTypes.set(id, type.toUpperCase());
+  addCustomFieldTypes(list);
+  for (const [tenant, id, type] of list) {
+    let types = fieldTypes.get(tenant);
+    if (!types) fieldTypes.set(tenant, (types = new Map()));
+    types.set(id, type.toUpperCase());
     if (isLinkType(type)) defineGetter(id);
   }
 }
 
-/** Forgets the definitions registered with {@link registerCustomFieldDefinitions} (and their getters). */
-export function clearCustomFieldDefinitions(): void {
-  fieldTypes.clear();
+/**
+ * Forgets the definitions registered with {@link registerCustomFieldDefinitions}: of every tenant,
+ * or with `{ connector }` of that connector's tenant only; the getters of link fields that no
+ * tenant still defines go too.
+ */
+export function clearCustomFieldDefinitions(opts?: TenantOptions): void {
+  const tenantFor = tenantsOfDefinitions("clearCustomFieldDefinitions", opts);
+  if (opts?.connector === undefined) fieldTypes.clear();
+  else fieldTypes.delete(tenantFor(undefined));
   for (const [name, fieldId] of getters) {
+    if ([...fieldTypes.values()].some((types) => isLinkType(types.get(fieldId)))) continue;
     const d = Object.getOwnPropertyDescriptor(MambuEntity.prototype, name);
     if (d && (d.value as { linkFieldId?: string } | undefined)?.linkFieldId === fieldId) delete (MambuEntity.prototype as unknown as Record<string, unknown>)[name];
+    getters.delete(name);
   }
-  getters.clear();
 }
 
 function defineGetter(fieldId: string): void {
@@ -111,16 +131,20 @@ function findField(entity: MambuEntity, name: string): { fieldId: string; value:
   throw new MambuTsError(`${cls.name} has no custom field ${name} (read it with detailsLevel FULL?)`);
 }
 
-/** The type of a custom field: registered, else asked to Mambu once (`GET /customfields/{id}`). */
+/**
+ * The type of a custom field on the entity's tenant: registered for that tenant, else asked to that
+ * tenant's Mambu once (`GET /customfields/{id}`, through the entity's connector).
+ */
 async function typeOf(entity: MambuEntity, fieldId: string): Promise<string> {
-  const known = fieldTypes.get(fieldId);
+  const conn = connectorOf(entity);
+  const known = fieldTypes.get(tenantOf(conn))?.get(fieldId);
   if (known) return known;
-  const { body } = await requestJson(connectorOf(entity), {
+  const { body } = await requestJson(conn, {
     method: "GET", path: `/customfields/${encodeSegment(fieldId)}`, query: { detailsLevel: "BASIC" },
   });
   const type = (body as { type?: unknown } | undefined)?.type;
   if (typeof type !== "string") throw new MambuTsError(`the definition of custom field ${fieldId} has no type`);
-  registerCustomFieldDefinitions([{ id: fieldId, type }]);
+  registerCustomFieldDefinitions([{ id: fieldId, type }], { connector: conn });
   return type.toUpperCase();
 }
 
@@ -152,6 +176,8 @@ declare module "./entity" {
   interface MambuEntity {
     /** The entity a link custom field (CLIENT_LINK, GROUP_LINK, USER_LINK) of this entity points at. */
     getLinkedEntity(fieldName: string): Chain<MambuEntity>;
+    /** The entities getLinkedEntity() resolved, by field name (never sent back to Mambu). */
+    linkedEntities?: Record<string, MambuEntity>;
   }
 }
 

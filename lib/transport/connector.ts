@@ -170,6 +170,16 @@ export class MambuConnector {
   }
 
   /**
+   * The base URL of the API this connector sends requests to now (`https://tenant.mambu.com/api`):
+   * its `apiurl` option, else its config's, resolved as a request resolves it. It names the tenant
+   * (custom field definitions are kept per tenant): two connectors to one tenant give the same.
+   * @throws MambuTsError when no apiurl is configured, or it is not valid.
+   */
+  baseUrl(): string {
+    return resolveBaseUrl(this.#options.apiurl ?? this.#config.apiurl).href;
+  }
+
+  /**
    * A credential-free summary: the explicit host (a URL's userinfo masked as `****`) and which kind
    * of authentication is configured here.
    */

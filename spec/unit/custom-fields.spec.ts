@@ -47,7 +47,7 @@ describe("flattening", () => {
 
   test("values stay strings without definitions; typed when definitions are registered; never lossy", () => {
     expect(client().ASSETVALUE_0).toBe("965000.00");
-    registerCustomFieldTypes([{ id: "ASSETVALUE", type: "NUMBER" }, { id: "Age", type: "NUMBER" }]);
+    registerCustomFieldTypes([{ id: "ASSETVALUE", type: "NUMBER" }, { id: "Age", type: "NUMBER" }], { connector: testConnector() });
     const c = client();
     expect(Decimal.isDecimal(c.ASSETVALUE_0)).toBe(true);
     expect((c.ASSETVALUE_0 as Decimal).toFixed(2)).toBe("965000.00");
