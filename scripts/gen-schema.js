@@ -522,6 +522,13 @@ function commonDefinitions(resources, writers) {
   return { common, perResource };
 }
 
+/** Fields a struct converts on read and write (amounts, dates, date-times), sorted. */
+function convertedFields(d) {
+  return Object.keys(d.fields)
+    .sort()
+    .filter((f) => ["decimal", "date", "datetime"].includes(d.fields[f].type));
+}
+
 /** TS type name of a shared enum: "RestError.errorReason" -> "RestError_errorReason". */
 function sharedTypeName(key) {
   return identifier(key.replace(/\[\]/g, "_item").replace(/#/g, "_"));
@@ -554,6 +561,14 @@ class TypeWriter {
       if (n !== dn) conv.warn(`${resourceName}#${dn}`, `definition name is not a valid identifier; TS type named ${n}`);
       taken.set(n, dn);
       this.names.set(dn, n);
+    }
+    this.structNames = new Map(); // definition name -> TS identifier of its Struct form (definitions with converted scalars)
+    for (const dn of Object.keys(res.definitions).sort()) {
+      if (!convertedFields(res.definitions[dn]).length) continue;
+      let n = `${this.names.get(dn)}Struct`;
+      while (taken.has(n)) n = `${n}_`;
+      taken.set(n, dn);
+      this.structNames.set(dn, n);
     }
   }
 
@@ -621,6 +636,45 @@ class TypeWriter {
     return `{\n${this.members(fields, required, indent)}${"  ".repeat(indent)}}`;
   }
 
+  /**
+   * The Struct form of a definition: the same fields, but amounts and dates are get/set pairs that
+   * read as Decimal/DateTime and take what entities and value objects convert when written.
+   */
+  struct(dn, d) {
+    const id = this.names.get(dn);
+    const fields = convertedFields(d);
+    const keys = fields.map((f) => JSON.stringify(f));
+    const omitted = keys.join(" | ").length <= 80 ? keys.join(" | ") : keys.map((k) => `\n  | ${k}`).join("");
+    let out = `\nexport interface ${this.structNames.get(dn)} extends Omit<${id}, ${omitted}${omitted.startsWith("\n") ? "\n" : ""}> {\n`;
+    for (const f of fields) {
+      const decimal = d.fields[f].type === "decimal";
+      const opt = d.required.includes(f) ? "" : " | undefined";
+      if (decimal) this.usesDecimal = true;
+      else this.usesDateTime = true;
+      out += `  get ${propName(f)}(): ${decimal ? "Decimal" : "DateTime"}${opt};\n`;
+      out += `  set ${propName(f)}(value: ${decimal ? "Decimal | number | string" : "DateTime | Date | string"}${opt});\n`;
+    }
+    return `${out}}\n`;
+  }
+
+  /** `QueryParameters`: the query parameters of each GET operation, keyed `"GET <path>"`. */
+  queryParameters() {
+    const ops = this.res.operations.filter((op) => op.method === "GET" && op.query.length);
+    if (!ops.length) return "";
+    let out = "\nexport interface QueryParameters {\n";
+    for (const op of ops) {
+      const fields = {};
+      const required = [];
+      for (const q of op.query) {
+        const { name, required: req, default: _d, collectionFormat: _c, ...spec } = q;
+        fields[name] = spec;
+        if (req) required.push(name);
+      }
+      out += `  ${JSON.stringify(`GET ${op.path}`)}: {\n${this.members(fields, required, 1)}  };\n`;
+    }
+    return `${out}}\n`;
+  }
+
   render() {
     let body = "";
     for (const dn of Object.keys(this.res.definitions).sort()) {
@@ -633,18 +687,21 @@ class TypeWriter {
         body += `\nexport type ${id} = Record<string, unknown>;\n`;
       } else {
         body += `\nexport interface ${id} {\n${this.members(d.fields, d.required, 0)}}\n`;
+        if (this.structNames.has(dn)) body += this.struct(dn, d);
       }
     }
+    body += this.queryParameters();
     let head =
       `// ${GENERATED_MARK} from Mambu's Swagger files (API v2 resource "${this.resourceName}").\n` +
       "// Do not edit by hand: run `npm run gen:schema` instead.\n" +
-      "// Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime.\n";
+      "// Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime. <Name>Struct: the same\n" +
+      "// fields as entities and value objects hold them (amounts and dates also written as number, string or Date).\n";
     const imports = [];
     if (this.usesDecimal) imports.push('import type Decimal from "decimal.js";\n');
     if (this.usesDateTime) imports.push('import type { DateTime } from "luxon";\n');
     if (this.sharedTypes.size) imports.push(`import type { ${[...this.sharedTypes].sort().join(", ")} } from "./${SHARED_MODULE}";\n`);
     if (this.common.size) {
-      const names = [...this.common].map((dn) => this.names.get(dn)).sort().join(", ");
+      const names = [...this.common].flatMap((dn) => [this.names.get(dn), ...(this.structNames.has(dn) ? [this.structNames.get(dn)] : [])]).sort().join(", ");
       imports.push(`import type { ${names} } from "./${COMMON_MODULE}";\n`);
       body = `\nexport type { ${names} };\n` + body;
     }
