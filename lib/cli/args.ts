@@ -1,8 +1,12 @@
 /**
- * Command-line parsing for `mambu`: GNU-style long options (`--limit 10`, `--limit=10`), short
- * aliases, repeatable options, `--` to end options. Unknown options and missing values are
- * {@link UsageError}s naming the command.
+ * Command-line parsing shared by `mambu` and `mambu-sandbox`, on `node:util` `parseArgs`: GNU-style
+ * long options (`--limit 10`, `--limit=10`), short aliases (`-h`, grouped `-hV`), repeatable
+ * options, `--no-<flag>`, `--` to end options. `parseArgs` splits the words; this module checks
+ * them against the command's {@link OptionSpec}s so that every mistake is a {@link UsageError}
+ * that says what to type instead (`unknown option --limt (did you mean --limit?)`,
+ * `--limit needs a value (N)`, `--json takes no value`).
  */
+import { parseArgs as nodeParseArgs } from "node:util";
 import { UsageError } from "./exit";
 
 /** One option a command accepts. */
@@ -22,59 +26,52 @@ export interface OptionSpec {
 /** What a command line holds once parsed. */
 export interface ParsedArgs {
   positionals: string[];
-  /** Flags as `true`, values as strings, lists as string arrays (absent when not given). */
+  /** Flags as `true` (`false` for `--no-<flag>`), values as strings, lists as string arrays (absent when not given). */
   options: Record<string, boolean | string | string[] | undefined>;
 }
 
+type NodeOptions = NonNullable<Parameters<typeof nodeParseArgs>[0]>["options"];
+
 /**
- * Parses `argv` against `specs`. `--no-<flag>` sets a flag to false.
- * @throws UsageError for an unknown option or a missing value.
+ * Parses `argv` against `specs`. `--no-<flag>` sets a flag to false; the last of `--x`/`--no-x` wins.
+ * @param command the command named in usage errors (their "Run mambu <command> --help" hint).
+ * @throws UsageError for an unknown option, a missing value, or a value given to a flag.
  */
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[], command?: string): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
-  const byShort = new Map(specs.filter((s) => s.short).map((s) => [s.short as string, s]));
+  const options: NodeOptions = {};
+  for (const s of specs) {
+    options[s.name] = { type: s.kind === "flag" ? "boolean" : "string", ...(s.short ? { short: s.short } : {}), ...(s.kind === "list" ? { multiple: true } : {}) };
+  }
+  // strict: false so that unknown options and missing values come back as tokens, checked below with our messages.
+  const { tokens } = nodeParseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const out: ParsedArgs = { positionals: [], options: {} };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--") {
-      out.positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    let spec: OptionSpec | undefined;
-    let inline: string | undefined;
-    let negated = false;
-    if (a.startsWith("--") && a.length > 2) {
-      const eq = a.indexOf("=");
-      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-      inline = eq > 0 ? a.slice(eq + 1) : undefined;
-      spec = byName.get(name);
-      if (!spec && name.startsWith("no-")) {
-        const flag = byName.get(name.slice(3));
-        if (flag?.kind === "flag") {
-          spec = flag;
-          negated = true;
-        }
-      }
-      if (!spec) throw new UsageError(`unknown option --${name}${suggest(name, [...byName.keys()])}`, command);
-    } else if (/^-[a-zA-Z]$/.test(a)) {
-      spec = byShort.get(a.slice(1));
-      if (!spec) throw new UsageError(`unknown option ${a}`, command);
-    } else {
-      out.positionals.push(a);
+  for (const t of tokens) {
+    if (t.kind === "positional") {
+      out.positionals.push(t.value);
       continue;
+    }
+    if (t.kind === "option-terminator") continue;
+    const long = t.rawName.startsWith("--");
+    let spec = byName.get(t.name);
+    let negated = false;
+    if (long && !spec && t.name.startsWith("no-") && byName.get(t.name.slice(3))?.kind === "flag") {
+      spec = byName.get(t.name.slice(3));
+      negated = true;
+    }
+    if (!spec || (!long && spec.short === undefined)) {
+      throw new UsageError(`unknown option ${t.rawName}${long ? suggest(t.name, [...byName.keys()]) : ""}`, command);
     }
     if (spec.kind === "flag") {
-      if (inline !== undefined) throw new UsageError(`--${spec.name} takes no value`, command);
+      if (t.value !== undefined) throw new UsageError(`--${spec.name} takes no value`, command);
       out.options[spec.name] = !negated;
-      continue;
+    } else if (t.value === undefined) {
+      throw new UsageError(`--${spec.name} needs a value${spec.arg ? ` (${spec.arg})` : ""}`, command);
+    } else if (spec.kind === "value") {
+      out.options[spec.name] = t.value;
+    } else {
+      ((out.options[spec.name] ??= []) as string[]).push(t.value);
     }
-    let value = inline;
-    if (value === undefined) {
-      if (i + 1 >= argv.length) throw new UsageError(`--${spec.name} needs a value${spec.arg ? ` (${spec.arg})` : ""}`, command);
-      value = argv[++i];
-    }
-    if (spec.kind === "value") out.options[spec.name] = value;
-    else ((out.options[spec.name] ??= []) as string[]).push(value);
   }
   return out;
 }

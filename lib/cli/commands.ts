@@ -12,9 +12,10 @@ import { OptionSpec, ParsedArgs, positiveInt } from "./args";
 import { DEFAULT_COLUMNS, guessColumns, LOAN_TRANSACTION_COLUMNS, SCHEDULE_COLUMNS } from "./columns";
 import { configEntries, configTable } from "./configview";
 import { CliEntity, displayName, entities, findEntity } from "./entities";
-import { EXIT, UsageError } from "./exit";
+import { EXIT, exitCodeOf, UsageError } from "./exit";
 import { OutputOptions, printPages, printRecord } from "./output";
 import type { Session } from "./session";
+import { sandboxMain, sandboxUsage } from "./sandbox-command";
 import { renderTable } from "./table";
 import { parseWhere } from "./where";
 
@@ -73,6 +74,11 @@ function list(ctx: CommandContext, name: string): string[] {
 function columnsFor(e: CliEntity): (rows: readonly unknown[]) => readonly string[] {
   const defaults = DEFAULT_COLUMNS[e.name];
   return (rows) => defaults ?? guessColumns(rows);
+}
+
+/** Whether a progress line is shown (then lists ask Mambu for their total, `paginationDetails=ON`, to show it). */
+function showsProgress(ctx: CommandContext): boolean {
+  return ctx.out.progress ?? !!ctx.out.stderr.isTTY;
 }
 
 /** Streams a list's pages to the output (with progress), returning exit code 0. */
@@ -170,6 +176,7 @@ const listCommand: Command = {
       ...extra,
       limit,
       offset,
+      ...(showsProgress(ctx) ? { paginationDetails: "ON" as const } : {}),
       detailsLevel: ctx.args.options.full ? "FULL" : undefined,
       connector: s.connector,
     });
@@ -223,6 +230,7 @@ const search: Command = {
       sortingCriteria,
       limit,
       offset,
+      ...(showsProgress(ctx) ? { paginationDetails: "ON" as const } : {}),
       detailsLevel: ctx.args.options.full ? "FULL" : undefined,
       connector: s.connector,
     });
@@ -296,7 +304,7 @@ const config: Command = {
     if (ctx.sandbox) await ctx.session();
     const rows = configEntries();
     if (ctx.out.format === "table") {
-      ctx.out.stdout.write(`${configTable()}\n`);
+      ctx.out.stdout.write(`${configTable(undefined, ctx.out.width)}\n`);
     } else if (ctx.out.format === "json") {
       ctx.out.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     } else {
@@ -329,7 +337,7 @@ const entitiesCommand: Command = {
         { header: "search", value: (r) => r.search },
         { header: "filters", value: (r) => r.filters },
         { header: "sort", value: (r) => r.sort },
-      ])}\n`);
+      ], { width: ctx.out.width })}\n`);
     } else if (ctx.out.format === "json") ctx.out.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     else for (const r of rows) ctx.out.stdout.write(`${JSON.stringify(r)}\n`);
     return EXIT.OK;
@@ -343,6 +351,8 @@ const repl: Command = {
   summary: "Start an interactive shell with every entity, mambuconfig, Decimal and DateTime loaded.",
   description:
     "Top-level await works; history is kept in ~/.mambu_repl_history (env MAMBU_REPL_HISTORY; empty: none).\n" +
+    "A script piped in (mambu repl < script) runs line by line; when a line throws, the exit code says so\n" +
+    "(3 Mambu error, 4 communication error, 1 anything else).\n" +
     "Inside: .help (what is loaded, examples), .config (configuration and sources, secrets masked), .exit.\n" +
     "Node users can also run: node -i -r mambu-ts/repl",
   options: [],
@@ -351,9 +361,13 @@ const repl: Command = {
     positionals(ctx, "repl", []);
     const s = await ctx.session();
     const { startRepl } = await import("./repl");
-    const server = startRepl({ sandboxUrl: s.sandbox?.url });
+    // A script piped in (`mambu repl < script`) fails when one of its lines throws: the exit code is that of
+    // the first error (3 Mambu, 4 communication, 1 anything else), though later lines still run.
+    const scripted = !process.stdin.isTTY;
+    let failure: { error: unknown } | undefined;
+    const server = startRepl({ sandboxUrl: s.sandbox?.url, onError: (error) => void (failure ??= { error }) });
     await new Promise<void>((resolve) => server.on("exit", () => resolve()));
-    return EXIT.OK;
+    return scripted && failure ? exitCodeOf(failure.error) : EXIT.OK;
   },
 };
 
@@ -372,7 +386,7 @@ const sandbox: Command = {
   summary: "Run the embedded Mambu sandbox until Ctrl-C (the same as mambu-sandbox).",
   options: [],
   passThrough: true,
-  moreHelp: () => binHelp("mambu-sandbox"),
+  moreHelp: () => `\nmambu-sandbox --help:\n\n${sandboxUsage()}`,
   examples: [
     "mambu sandbox                      # http://127.0.0.1:7070, demo tenant (user demo / password demo)",
     "mambu sandbox --port 0 --persist state.json",
@@ -380,12 +394,8 @@ const sandbox: Command = {
   ],
   async run(ctx, rest) {
     if (ctx.sandbox) throw new UsageError("--sandbox makes no sense with the sandbox command", "sandbox");
-    const { main } = await import("../sandbox/cli");
-    await main(rest);
-    const code = process.exitCode;
-    if (typeof code === "number" && code !== 0) return code;
-    // Running: mambu-sandbox's own SIGINT/SIGTERM handlers stop it and exit the process.
-    return new Promise<number>(() => undefined);
+    // Resolves once SIGINT/SIGTERM stopped the sandbox (or at once for a usage error).
+    return sandboxMain(rest, { stdout: ctx.out.stdout, stderr: ctx.out.stderr });
   },
 };
 

@@ -19,11 +19,11 @@ export function configEntries(config: MambuConfig = mambuconfig): ConfigEntry[] 
   return config.describe().map((r) => ({ ...r, value: r.value === undefined ? undefined : maskUserinfo(r.value) }));
 }
 
-/** The configuration as an aligned `key value source` table. */
-export function configTable(config: MambuConfig = mambuconfig): string {
+/** The configuration as an aligned `key value source` table, fitted to `width` when given (long values wrapped). */
+export function configTable(config: MambuConfig = mambuconfig, width?: number): string {
   return renderTable(configEntries(config), [
     { header: "key", value: (r) => r.key },
-    { header: "value", value: (r) => r.value ?? "" },
-    { header: "source", value: (r) => r.source },
-  ]);
+    { header: "value", value: (r) => r.value ?? "", overflow: "wrap" },
+    { header: "source", value: (r) => r.source, overflow: "wrap" },
+  ], { width });
 }

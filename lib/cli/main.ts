@@ -14,8 +14,10 @@ import { OptionSpec, parseArgs, splitCommand, suggest } from "./args";
 import { Command, CommandContext, COMMANDS } from "./commands";
 import { displayName, entities } from "./entities";
 import { describeError, EXIT, exitCodeOf, UsageError } from "./exit";
+import { optionLines } from "./help";
 import type { OutputOptions } from "./output";
 import { openSession, Session } from "./session";
+import { fitHelp, terminalWidth } from "./terminal";
 
 /** Options every command accepts. */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
@@ -31,14 +33,9 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
 
 /** Where `main` reads and writes (process streams by default; tests pass their own). */
 export interface MainIO {
+  /** Where output goes; tables and help are fitted to its `columns` when it is a terminal (else to env `COLUMNS`). */
   stdout: OutputOptions["stdout"];
   stderr: OutputOptions["stderr"];
-}
-
-function optionLines(specs: readonly OptionSpec[]): string[] {
-  const left = specs.map((s) => `${s.short ? `-${s.short}, ` : "    "}--${s.name}${s.arg ? ` ${s.arg}` : ""}`);
-  const w = Math.max(...left.map((l) => l.length));
-  return specs.map((s, i) => `  ${left[i].padEnd(w)}  ${s.help}`);
 }
 
 /** `mambu --help`. */
@@ -103,12 +100,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
   let session: Session | undefined;
   let debug = argv.includes("--debug");
   let secrets: string[] = [];
+  const width = terminalWidth(io.stdout);
   try {
     const { before, command: name, after } = splitCommand(argv, GLOBAL_OPTIONS);
     if (name === "help") {
       const target = after.find((a) => !a.startsWith("-"));
       const c = target ? findCommand(target) : undefined;
-      io.stdout.write(c ? commandHelp(c) + (c.moreHelp?.() ?? "") : mainHelp());
+      io.stdout.write(fitHelp(c ? commandHelp(c) + (c.moreHelp?.() ?? "") : mainHelp(), width));
       return EXIT.OK;
     }
     const command = name === undefined ? undefined : findCommand(name);
@@ -122,13 +120,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
     }
     if (!command) {
       if (o.help) {
-        io.stdout.write(mainHelp());
+        io.stdout.write(fitHelp(mainHelp(), width));
         return EXIT.OK;
       }
       throw new UsageError("no command given");
     }
     if (o.help || (passThrough && after.some((a) => a === "--help" || a === "-h"))) {
-      io.stdout.write(commandHelp(command) + (command.moreHelp?.() ?? ""));
+      io.stdout.write(fitHelp(commandHelp(command) + (command.moreHelp?.() ?? ""), width));
       return EXIT.OK;
     }
     if (o.json && o.jsonl) throw new UsageError("give --json or --jsonl, not both", command.name);
@@ -142,6 +140,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
         format: o.jsonl ? "jsonl" : o.json ? "json" : "table",
         columns,
         progress: typeof o.progress === "boolean" ? o.progress : undefined,
+        itemsTotal: () => session?.itemsTotal(),
+        width,
+        full: command.options.some((x) => x.name === "full") ? !!o.full : undefined,
+        command: command.name,
         stdout: io.stdout,
         stderr: io.stderr,
       },

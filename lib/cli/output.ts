@@ -4,6 +4,7 @@
  * choosing what is shown, and a progress indicator on stderr while long lists are fetched.
  */
 import { stringifyExact } from "../core/json";
+import { checkColumns, ColumnTracker } from "./column-check";
 import { cellText, currencyOf, flattenRecord, headerOf, isNumeric, needsWire, project, valueAt, wireAt, wireOf } from "./columns";
 import { Column, renderTable } from "./table";
 
@@ -16,7 +17,15 @@ export interface OutputOptions {
   currency?: string;
   /** Show a progress indicator on stderr: true (forced), false (never), undefined (when stderr is a terminal). */
   progress?: boolean;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  /** How many records the listing holds, when Mambu said (`items-total`), for the progress line. */
+  itemsTotal?: () => number | undefined;
+  /** Fit tables to this many characters per line (the terminal's width; none: every cell whole). JSON is never fitted. */
+  width?: number;
+  /** Whether `--full` was given (custom fields read); undefined for commands without `--full`. */
+  full?: boolean;
+  /** The command printing, named in usage errors about `--columns`. */
+  command?: string;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
@@ -85,10 +94,10 @@ export class Progress {
     this.enabled = forced ?? !!stream.isTTY;
   }
 
-  /** Reports how many records were fetched so far. */
+  /** Reports how many records were fetched so far, and of how many when Mambu said (a total below the count is ignored). */
   update(count: number, total?: number): void {
     if (!this.enabled) return;
-    const text = `${this.label}: ${count}${total !== undefined ? ` of ${total}` : ""} fetched…`;
+    const text = `${this.label}: ${count}${total !== undefined && total >= count ? ` of ${total}` : ""} fetched…`;
     if (this.stream.isTTY) {
       this.stream.write(`\r\x1b[K${text}`);
       this.shown = true;
@@ -118,7 +127,10 @@ export function tableColumns(rows: readonly unknown[], paths: readonly string[],
 
 /**
  * Prints a stream of pages of records: JSON and JSON lines are written as pages arrive (constant
- * memory); a table is printed once every record is in (it needs every width). Returns the count.
+ * memory); a table is printed once every record is in (it needs every width), fitted to
+ * `out.width`. Returns the count. `--columns` no record has a value for are said on stderr.
+ * @throws UsageError when a `--columns` column is not a field of the records and none has it
+ *   (a table is then not printed; JSON was already streamed).
  */
 export async function printPages(
   pages: AsyncIterable<unknown[]>,
@@ -127,12 +139,14 @@ export async function printPages(
   label: string,
 ): Promise<number> {
   const progress = new Progress(out.stderr, label, out.progress);
+  const tracker = out.columns ? new ColumnTracker(out.columns) : undefined;
   let count = 0;
   const rows: unknown[] = [];
   let opened = false;
   try {
     for await (const page of pages) {
       for (const r of page) {
+        tracker?.see(r);
         if (out.format === "jsonl") out.stdout.write(`${recordJson(r, out.columns)}\n`);
         else if (out.format === "json") {
           out.stdout.write(`${opened ? ",\n" : "[\n"}  ${prettyJson(recordJson(r, out.columns), "  ", "  ")}`);
@@ -140,25 +154,36 @@ export async function printPages(
         } else rows.push(r);
         count++;
       }
-      progress.update(count);
+      progress.update(count, out.itemsTotal?.());
     }
   } finally {
     progress.done();
   }
   if (out.format === "json") out.stdout.write(opened ? "\n]\n" : "[]\n");
+  // JSON was streamed as it came; a table is printed only when its columns are right.
+  if (tracker) checkColumns(tracker, { full: out.full, command: out.command, stderr: out.stderr });
   if (out.format === "table") {
     if (rows.length === 0) {
       out.stdout.write(`(no ${label})\n`);
     } else {
       const paths = out.columns ?? defaults(rows);
-      out.stdout.write(`${renderTable(rows, tableColumns(rows, paths, !!out.columns, out.currency))}\n`);
+      out.stdout.write(`${renderTable(rows, tableColumns(rows, paths, !!out.columns, out.currency), { width: out.width })}\n`);
     }
   }
   return count;
 }
 
-/** Prints one record: a vertical `field value` table (every field, or `--columns`), or its exact JSON. */
+/**
+ * Prints one record: a vertical `field value` table (every field, or `--columns`; long values
+ * wrapped to the width), or its exact JSON.
+ * @throws UsageError before printing when a `--columns` column is not a field of the record and it has no value there.
+ */
 export function printRecord(r: unknown, out: OutputOptions): void {
+  if (out.columns) {
+    const tracker = new ColumnTracker(out.columns);
+    tracker.see(r);
+    checkColumns(tracker, { full: out.full, command: out.command, stderr: out.stderr });
+  }
   if (out.format === "json") {
     out.stdout.write(`${prettyJson(recordJson(r, out.columns))}\n`);
     return;
@@ -171,7 +196,7 @@ export function printRecord(r: unknown, out: OutputOptions): void {
   const triples: Array<[string, unknown, unknown]> = out.columns ? out.columns.map((c) => [c, valueAt(r, c), wireAt(r, c)]) : flattenRecord(r);
   const rows = triples.map(([k, v, w]) => ({ field: k, value: cellText(v, k, currency, w) }));
   out.stdout.write(`${renderTable(rows, [
-    { header: "field", value: (x) => x.field },
-    { header: "value", value: (x) => x.value },
-  ])}\n`);
+    { header: "field", value: (x) => x.field, overflow: "wrap" },
+    { header: "value", value: (x) => x.value, overflow: "wrap" },
+  ], { width: out.width })}\n`);
 }

@@ -19,7 +19,9 @@ import { currencyOf, DEFAULT_COLUMNS, guessColumns, SCHEDULE_COLUMNS } from "./c
 import { configTable, maskUrl } from "./configview";
 import { entities, entityClasses } from "./entities";
 import { tableColumns } from "./output";
+import { forDisplay } from "./repl-display";
 import { renderTable } from "./table";
+import { terminalWidth } from "./terminal";
 
 /** Rows of a list shown in a table before "... N more". */
 const MAX_ROWS = 100;
@@ -49,11 +51,13 @@ export function installGlobals(target: object = globalThis): string[] {
 /** Options of {@link formatReplValue}. */
 export interface FormatOptions {
   colors?: boolean;
+  /** Fit tables to this many characters per line (the terminal's width). */
+  width?: number;
 }
 
-function entityTable(rows: readonly unknown[], paths: readonly string[], currency?: string): string {
+function entityTable(rows: readonly unknown[], paths: readonly string[], currency?: string, width?: number): string {
   const shown = rows.slice(0, MAX_ROWS);
-  const table = renderTable(shown, tableColumns(shown, paths, false, currency));
+  const table = renderTable(shown, tableColumns(shown, paths, false, currency), { width });
   return rows.length > MAX_ROWS ? `${table}\n... ${rows.length - MAX_ROWS} more (index the array, e.g. x[${MAX_ROWS}], or x.slice(${MAX_ROWS}))` : table;
 }
 
@@ -80,9 +84,10 @@ export function formatError(e: Error, opts: FormatOptions = {}): string {
 }
 
 /**
- * How the REPL prints a value: one entity as `MambuLoan(54321) { ... }` (money with its decimals,
- * dates with their offset), a list of records or a schedule as a table, errors readably, lazy chains
- * and lists as what they are; anything else as Node prints it.
+ * How the REPL prints a value: one entity as `MambuLoan(54321) { ... }` (money with its currency's
+ * decimals, dates with their offset), a list of records or a schedule as a table (fitted to
+ * `opts.width`), errors readably, lazy chains and lists as what they are, a bare Decimal or
+ * DateTime as money and ISO date (see repl-display.ts); anything else as Node prints it.
  */
 export function formatReplValue(v: unknown, opts: FormatOptions = {}): string {
   if (v instanceof Error) return formatError(v, opts);
@@ -96,10 +101,10 @@ export function formatReplValue(v: unknown, opts: FormatOptions = {}): string {
     const homogeneous = v.every((x) => x instanceof MambuStruct && x.constructor === cls);
     if (homogeneous && (v[0] instanceof MambuEntity || cls.name === "MambuInstallment")) {
       const label = cls.name === "MambuInstallment" ? `schedule: ${v.length} installment${v.length === 1 ? "" : "s"}` : `${v.length} × ${cls.name}`;
-      return `${label}\n${entityTable(v, columnsOf(cls, v), currencyOf(v[0]))}`;
+      return `${label}\n${entityTable(v, columnsOf(cls, v), currencyOf(v[0]), opts.width)}`;
     }
   }
-  return inspect(v, { colors: opts.colors, showProxy: false, depth: 3 });
+  return inspect(forDisplay(v), { colors: opts.colors, showProxy: false, depth: 3 });
 }
 
 /** The text of `.help`: what is loaded, three examples, the commands. */
@@ -176,7 +181,7 @@ export function chainCompleter(inner: Completer): Completer {
 
 /** Adds the mambu-ts writer, completion of chains, `.help` and `.config` to a REPL server (the one `node -i` starts, or ours). */
 export function decorateRepl(server: nodeRepl.REPLServer, opts: DecorateOptions = {}): nodeRepl.REPLServer {
-  const writer = ((v: unknown) => formatReplValue(v, { colors: server.useColors })) as nodeRepl.REPLWriter;
+  const writer = ((v: unknown) => formatReplValue(v, { colors: server.useColors, width: terminalWidth(server.output as { isTTY?: boolean; columns?: number }) })) as nodeRepl.REPLWriter;
   (server as unknown as { writer: nodeRepl.REPLWriter }).writer = writer;
   const inner = server.completer.bind(server) as Completer;
   (server as unknown as { completer: Completer }).completer = chainCompleter(inner);
@@ -213,8 +218,13 @@ export interface StartReplOptions extends DecorateOptions {
   historyPath?: string;
   /** Prompt (default `mambu> `). */
   prompt?: string;
-  /** Force terminal mode (default: whether output is a TTY). */
+  /** Force terminal mode (default: whether input and output are both terminals). */
   terminal?: boolean;
+  /**
+   * Called with what each line throws (an error typed or piped; not an unfinished line). `mambu
+   * repl` uses it to exit non-zero when a piped script failed.
+   */
+  onError?: (error: unknown) => void;
 }
 
 /** The history file of the REPL: env MAMBU_REPL_HISTORY, else ~/.mambu_repl_history ("" keeps none). */
@@ -252,10 +262,15 @@ export class LineGate {
     });
   }
 
-  /** The REPL is ready for the next line (its prompt is shown). */
+  /**
+   * The REPL is ready for the next line (its prompt is shown). The line is given on a later turn,
+   * never from within the REPL's own handlers: the prompt is also shown while Node handles an error,
+   * and a line evaluated inside that handler would leave its domain (Node then crashes on
+   * `process.domain.exit()` when an awaited rejection is followed by a line that throws).
+   */
   ready(): void {
     this.outstanding = false;
-    this.pump();
+    setImmediate(() => this.pump());
   }
 
   private pump(): void {
@@ -271,12 +286,24 @@ export class LineGate {
   }
 }
 
+/**
+ * Reports what each evaluated line throws to `onError`. Node's REPL prints such an error ("Uncaught
+ * ...") and goes on; it hands it (thrown, rejected by an `await`, or a syntax error) only to the
+ * domain it evaluates in, `_domain`, which every REPLServer has had since Node 0.x — there is no
+ * public event. Without that domain nothing is reported.
+ */
+function watchErrors(server: nodeRepl.REPLServer, onError: (error: unknown) => void): void {
+  const domain = (server as unknown as { _domain?: NodeJS.EventEmitter })._domain;
+  // Before Node's own handler: that one shows the next prompt, and a piped next line may run (and fail) within it.
+  domain?.prependListener("error", (e: unknown) => onError(e));
+}
+
 /** Starts the mambu-ts REPL on stdin/stdout (or the given streams); resolves nothing, emits `exit` when done. */
 export function startRepl(opts: StartReplOptions = {}): nodeRepl.REPLServer {
   installGlobals(globalThis);
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
-  const terminal = opts.terminal ?? !!(output as { isTTY?: boolean }).isTTY;
+  const terminal = opts.terminal ?? (!!(input as { isTTY?: boolean }).isTTY && !!(output as { isTTY?: boolean }).isTTY);
   const gate = terminal ? undefined : new LineGate(input);
   output.write(`mambu-ts ${packageVersion()}: ${target(opts.sandboxUrl)}. Type .help for what is loaded.\n`);
   const server = nodeRepl.start({
@@ -288,6 +315,7 @@ export function startRepl(opts: StartReplOptions = {}): nodeRepl.REPLServer {
     ignoreUndefined: true,
   });
   decorateRepl(server, opts);
+  if (opts.onError) watchErrors(server, opts.onError);
   if (gate) {
     const displayPrompt = server.displayPrompt.bind(server);
     server.displayPrompt = (preserveCursor?: boolean) => {

@@ -56,10 +56,13 @@ export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), "mambu-cli-spec-"));
 }
 
-/** The environment of a child: the parent's without any MAMBU_/MAMBUPY_ variable, HOME replaced, then `extra`. */
+/**
+ * The environment of a child: the parent's without any MAMBU_/MAMBUPY_ variable and without COLUMNS
+ * (output is fitted to it: a test asks for a width explicitly), HOME replaced, then `extra`.
+ */
 export function cleanEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^MAMBU/.test(k) && k !== "NODE_OPTIONS") env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^MAMBU/.test(k) && k !== "NODE_OPTIONS" && k !== "COLUMNS") env[k] = v;
   env.HOME = home;
   env.USERPROFILE = home;
   for (const [k, v] of Object.entries(extra)) {

@@ -7,12 +7,16 @@ import { cellText, headerOf, project, splitPath, valueAt, wireAt } from "../../l
 import { buildRegistry, displayName, findEntity, plural, singular } from "../../lib/cli/entities";
 import { describeError, EXIT, exitCodeOf, UsageError } from "../../lib/cli/exit";
 import { GLOBAL_OPTIONS } from "../../lib/cli/main";
-import { prettyJson } from "../../lib/cli/output";
+import { Progress, prettyJson } from "../../lib/cli/output";
+import { forDisplay } from "../../lib/cli/repl-display";
+import { renderTable } from "../../lib/cli/table";
+import { fitHelp, terminalWidth, truncate, wrapText } from "../../lib/cli/terminal";
+import { inspect } from "node:util";
 import { parseWhere } from "../../lib/cli/where";
 import { MambuEntity } from "../../lib/core/entity";
 import { MambuCommError, MambuError, MambuTsError } from "../../lib/errors";
 import { parseJsonExact, stringifyExact } from "../../lib/core/json";
-import { Decimal, MambuClient, MambuLoan } from "../../lib";
+import { DateTime, Decimal, MambuClient, MambuLoan } from "../../lib";
 
 describe("--where", () => {
   it.each([
@@ -77,6 +81,17 @@ describe("arguments", () => {
     expect(() => parseArgs(["--limit"], specs)).toThrow(/--limit needs a value/);
     expect(() => parseArgs(["--json=yes"], specs)).toThrow(/--json takes no value/);
     expect(() => parseArgs(["-z"], specs)).toThrow(/unknown option -z/);
+  });
+
+  it("grouped short flags, the last of --x / --no-x wins, options after -- are positionals", () => {
+    expect(parseArgs(["-hV"], specs).options).toEqual({ help: true, version: true });
+    expect(parseArgs(["--no-progress", "--progress"], specs).options.progress).toBe(true);
+    expect(parseArgs(["--progress", "--no-progress"], specs).options.progress).toBe(false);
+    expect(parseArgs(["--", "--json", "-h"], specs)).toEqual({ positionals: ["--json", "-h"], options: {} });
+    expect(parseArgs(["--limit", "--json"], specs).options).toEqual({ limit: "--json" }); // a value may look like an option
+    expect(() => parseArgs(["--no-progress=1"], specs)).toThrow(/--progress takes no value/);
+    expect(() => parseArgs(["--no-limit"], specs)).toThrow(/unknown option --no-limit/); // only flags negate
+    expect(() => parseArgs(["--jsn=1"], specs, "list")).toThrow(/unknown option --jsn \(did you mean --json\?\)/);
   });
 
   it("finds the command word after global options and their values", () => {
@@ -149,6 +164,88 @@ describe("output", () => {
     expect(stringifyExact(project(loan, ["id", "loanAmount", "score", "v_1", "balances.principalBalance", "missing"]))).toBe(
       '{"id":"1","loanAmount":1500.00,"score":"10","v_1":"b","balances.principalBalance":7,"missing":null}',
     );
+  });
+});
+
+describe("the terminal", () => {
+  const rows = [
+    { id: "54321", name: "Micro loan (flat)", state: "ACTIVE_IN_ARREARS", amount: new Decimal("12000"), date: "2026-07-15T04:53:07+02:00" },
+    { id: "7", name: "x", state: "ACTIVE", amount: new Decimal("1.5"), date: "2026-07-15" },
+  ];
+  const cols = [
+    { header: "id", value: (r: (typeof rows)[0]) => r.id },
+    { header: "name", value: (r: (typeof rows)[0]) => r.name },
+    { header: "state", value: (r: (typeof rows)[0]) => r.state },
+    { header: "loanAmount", value: (r: (typeof rows)[0]) => r.amount, align: "right" as const },
+    { header: "creationDate", value: (r: (typeof rows)[0]) => r.date },
+  ];
+
+  it("a width comes from the terminal, else from COLUMNS; none when piped", () => {
+    expect(terminalWidth({ isTTY: true, columns: 91 }, { COLUMNS: "70" })).toBe(91);
+    expect(terminalWidth({ isTTY: false }, { COLUMNS: "70" })).toBe(70);
+    expect(terminalWidth({ isTTY: false }, {})).toBeUndefined();
+    expect(terminalWidth(undefined, { COLUMNS: "wide" })).toBeUndefined();
+    expect(terminalWidth({ isTTY: true, columns: 5 }, {})).toBeUndefined(); // too narrow to fit anything
+  });
+
+  it("a table without a width is whole; with one it fits, cutting text with … and never a number", () => {
+    const whole = renderTable(rows, cols);
+    expect(whole.split("\n")[2]).toBe("54321  Micro loan (flat)  ACTIVE_IN_ARREARS    12000.00  2026-07-15T04:53:07+02:00");
+    for (const width of [40, 50, 60, 70]) {
+      const lines = renderTable(rows, cols, { width }).split("\n");
+      expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(width);
+      expect(lines).toHaveLength(4);
+      expect(lines[2]).toMatch(/^54321 .* 12000\.00 /);
+      expect(lines[3]).toMatch(/ 1\.50 /);
+    }
+    expect(renderTable(rows, cols, { width: 200 })).toBe(whole);
+    expect(renderTable(rows, cols, { width: 60 }).split("\n")[2]).toBe("54321  Micro loan …  ACTIVE_IN_A…    12000.00  2026-07-15T0…");
+  });
+
+  it("wrapped columns keep every character, on more lines", () => {
+    const t = renderTable([{ k: "interestSettings.interestCalculationMethod", v: "8a099a673f1f25a0013f1fd0a1c318a5" }], [
+      { header: "field", value: (r) => r.k, overflow: "wrap" },
+      { header: "value", value: (r) => r.v, overflow: "wrap" },
+    ], { width: 40 });
+    const lines = t.split("\n");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(40);
+    expect(lines.slice(2).map((l) => l.slice(0, 19).trim()).join("")).toBe("interestSettings.interestCalculationMethod");
+    expect(lines.slice(2).map((l) => l.slice(21).trim()).join("")).toBe("8a099a673f1f25a0013f1fd0a1c318a5");
+  });
+
+  it("help wraps under its description; text pieces", () => {
+    expect(fitHelp("  --limit N  at most N records (default: all of them, page by page)", 40)).toBe(
+      "  --limit N  at most N records (default:\n             all of them, page by page)",
+    );
+    expect(fitHelp("short\n", 40)).toBe("short\n");
+    expect(fitHelp("x".repeat(50), undefined)).toBe("x".repeat(50));
+    expect(truncate("ACTIVE_IN_ARREARS", 8)).toBe("ACTIVE_…");
+    expect(wrapText("a.b.c", 2)).toEqual(["a.", "b.", "c"]);
+  });
+
+  it("the progress line shows Mambu's total when it knows it", () => {
+    const out: string[] = [];
+    const stream = { isTTY: false, write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream;
+    const p = new Progress(stream, "loans", true);
+    p.update(50);
+    p.update(100, 120);
+    p.update(130, 120); // a total below what came is not shown
+    expect(out).toEqual(["loans: 50 fetched…\n", "loans: 100 of 120 fetched…\n", "loans: 130 fetched…\n"]);
+  });
+
+  it("the REPL shows a bare Decimal as money and a DateTime as ISO, without changing them", () => {
+    const amount = new Decimal("1500");
+    const at = DateTime.fromISO("2026-01-02T03:04:05+05:30", { setZone: true });
+    const value: Record<string, unknown> = { amount, list: [amount, at], interestRate: new Decimal("1.5"), other: new Map([["a", 1]]) };
+    value.self = value;
+    expect(inspect(forDisplay(amount))).toBe("1500.00");
+    expect(inspect(forDisplay(at))).toBe("2026-01-02T03:04:05+05:30");
+    expect(inspect(forDisplay(value))).toBe(
+      "<ref *1> {\n  amount: 1500.00,\n  list: [ 1500.00, 2026-01-02T03:04:05+05:30 ],\n  interestRate: 1.5,\n  other: Map(1) { 'a' => 1 },\n  self: [Circular *1]\n}",
+    );
+    expect(value.amount).toBe(amount);
+    expect((value.list as unknown[])[1]).toBe(at);
+    expect(forDisplay("text")).toBe("text");
   });
 });
 

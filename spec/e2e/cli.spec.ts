@@ -145,13 +145,14 @@ describe("list", () => {
     expect(docs.every((d) => d.state === "ACTIVE")).toBe(true);
   });
 
-  it("--jsonl streams one record per line, page by page, with --progress on stderr", async () => {
+  it("--jsonl streams one record per line, page by page, with --progress (and Mambu's total) on stderr", async () => {
     const r = await runMambu(["list", "clients", "--jsonl", "--progress"], { ...env, MAMBU_API_PAGINATION: "4", MAMBU_API_CONCURRENCY: "1" });
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines.length).toBeGreaterThanOrEqual(10);
     expect(new Set(lines.map((l) => (JSON.parse(l) as { id: string }).id)).size).toBe(lines.length);
-    expect(r.stderr).toMatch(/clients: 4 fetched…\nclients: 8 fetched…\n/);
+    expect(lines).toHaveLength(10);
+    expect(r.stderr).toBe("clients: 4 of 10 fetched…\nclients: 8 of 10 fetched…\nclients: 10 of 10 fetched…\n");
     const quiet = await mambu("list", "clients", "--jsonl");
     expect(quiet.stderr).toBe(""); // stderr is not a terminal: no progress unless asked
   });
@@ -187,6 +188,93 @@ describe("list", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("(no clients)\n");
     expect((await mambu("list", "clients", "--filter", "firstName=NOBODY", "--json")).stdout).toBe("[]\n");
+  });
+});
+
+describe("fitted to the terminal's width (COLUMNS here; a terminal's own width when stdout is one)", () => {
+  const widest = (text: string): number => Math.max(...text.trimEnd().split("\n").map((l) => l.length));
+
+  it("a list's table fits: text cut with …, amounts and ids whole, one line per record", async () => {
+    const whole = await mambu("list", "loans", "--sort", "id:ASC");
+    expect(widest(whole.stdout)).toBeGreaterThan(100); // piped without a width: every character
+    const r = await runMambu(["list", "loans", "--sort", "id:ASC"], { ...env, COLUMNS: "80" });
+    expect(r.code).toBe(0);
+    expect(widest(r.stdout)).toBeLessThanOrEqual(80);
+    const t = table(r.stdout);
+    expect(t.header).toHaveLength(8);
+    expect(t.rows.map((x) => x[0])).toEqual(["54321", "54322", "54323", "54324", "54325", "54326"]);
+    expect(t.rows.map((x) => x[4])).toEqual(["1500.00", "12000.00", "3000.00", "20000.00", "1000.00", "8000.00"]); // never cut
+    expect(t.rows[0][1]).toMatch(/^Micro l.*…$/);
+  });
+
+  it("--json and --jsonl are never fitted", async () => {
+    for (const format of ["--json", "--jsonl"]) {
+      const narrow = await runMambu(["list", "loans", format], { ...env, COLUMNS: "40" });
+      expect(narrow.stdout).toBe((await mambu("list", "loans", format)).stdout);
+    }
+  });
+
+  it("get wraps a long value under itself, keeping every character", async () => {
+    const r = await runMambu(["get", "loan", "54321"], { ...env, COLUMNS: "50" });
+    expect(r.code).toBe(0);
+    expect(widest(r.stdout)).toBeLessThanOrEqual(50);
+    const lines = r.stdout.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("accountHolderKey "));
+    const first = lines[at].slice(lines[0].indexOf("value"));
+    const next = lines[at + 1].trim();
+    expect(lines[at + 1].startsWith(" ")).toBe(true);
+    expect(first + next).toBe("8a099a673f1f25a0013f1fd0a1c318a5");
+  });
+
+  it.each([[["--help"]], [["search", "--help"]], [["sandbox", "--help"]]])("%j wraps at the width, changing nothing but white space", async (args) => {
+    const whole = await mambu(...args);
+    const r = await runMambu(args, { ...env, COLUMNS: "60" });
+    expect(widest(whole.stdout)).toBeGreaterThan(60);
+    expect(widest(r.stdout)).toBeLessThanOrEqual(60);
+    expect(r.stdout.replace(/\s+/g, "")).toBe(whole.stdout.replace(/\s+/g, ""));
+  });
+});
+
+describe("--columns the records do not have", () => {
+  it("a custom field without --full is a usage error that says so", async () => {
+    for (const args of [["get", "client", "0512N0025", "--columns", "id,Age"], ["list", "clients", "--columns", "id,_OtherDetails.Age"]]) {
+      const r = await mambu(...args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^mambu: unknown column (Age|_OtherDetails\.Age): not a field of MambuClient \(custom fields are only read with --full\)\n/);
+    }
+    const full = await mambu("get", "client", "0512N0025", "--full", "--columns", "id,Age");
+    expect(full.code).toBe(0);
+  });
+
+  it("an unknown column is a usage error (with a suggestion), also with --full and in a schedule", async () => {
+    const typo = await mambu("list", "loans", "--columns", "id,loanAmont");
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe("");
+    expect(typo.stderr).toMatch(/^mambu: unknown column loanAmont \(did you mean loanAmount\?\): not a field of MambuLoan/);
+    const nested = await mambu("list", "loans", "--columns", "id,balances.principalBalanc");
+    expect(nested.code).toBe(2);
+    expect(nested.stderr).toMatch(/^mambu: unknown column balances\.principalBalanc: not a field of MambuLoan\n/);
+    const full = await mambu("get", "client", "0512N0025", "--full", "--columns", "id,Agee");
+    expect(full.code).toBe(2);
+    expect(full.stderr).toMatch(/unknown column Agee: not a field of MambuClient nor a custom field of these records/);
+    const schedule = await mambu("schedule", "54321", "--columns", "number,dueDat");
+    expect(schedule.code).toBe(2);
+    expect(schedule.stderr).toMatch(/unknown column dueDat \(did you mean dueDate\?\): not a field of MambuInstallment\n/);
+  });
+
+  it("JSON lines stream first, then the unknown column is an error", async () => {
+    const r = await mambu("list", "loans", "--columns", "id,loanAmont", "--jsonl");
+    expect(r.code).toBe(2);
+    expect(r.stdout.trim().split("\n").map((l) => JSON.parse(l) as unknown)[0]).toEqual({ id: expect.any(String), loanAmont: null });
+    expect(r.stderr).toMatch(/unknown column loanAmont/);
+  });
+
+  it("a field no record has a value for is shown empty, said on stderr, exit 0", async () => {
+    const r = await mambu("list", "loans", "--filter", "accountState=ACTIVE", "--columns", "id,closedDate", "--sort", "id:ASC");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("id     closedDate\n-----  ----------\n54321\n54326\n");
+    expect(r.stderr).toBe("mambu: no record has a value for column closedDate\n");
   });
 });
 

@@ -68,6 +68,18 @@ describe("mambu repl", () => {
     expect(await repl.eval("loan.loanAmount.plus('0.50').toFixed(2)")).toBe("'1500.50'\n");
   });
 
+  it("a bare Decimal prints as money and a DateTime as ISO with its offset, alone or inside arrays and objects", async () => {
+    expect(await repl.eval("loan.loanAmount")).toBe("1500.00\n");
+    expect(await repl.eval("loan.creationDate")).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+02:00\n$/);
+    expect(await repl.eval("[loan.loanAmount, new Decimal('0.125')]")).toBe("[ 1500.00, 0.125 ]\n");
+    expect(await repl.eval("({ total: loan.loanAmount, interestRate: loan.interestSettings.interestRate, at: DateTime.fromISO('2026-01-02T03:04:05+05:30', { setZone: true }) })")).toBe(
+      "{ total: 1500.00, interestRate: 36, at: 2026-01-02T03:04:05+05:30 }\n",
+    );
+    // Only what the REPL prints changes: the values, and template strings, are JavaScript's.
+    expect(await repl.eval("`${loan.loanAmount}`")).toBe("'1500'\n");
+    expect(await repl.eval("loan.loanAmount.toFixed(2) === '1500.00' && typeof loan.creationDate.toISO()")).toBe("'string'\n");
+  });
+
   it("custom fields flattened on an entity", async () => {
     expect(await repl.eval("(await MambuClient.get('0512N0025', { detailsLevel: 'FULL' })).Age")).toBe("'47'\n");
   });
@@ -116,8 +128,32 @@ describe("mambu repl", () => {
     repl.send("n * 2");
     await repl.waitFor(/^(?:mambu> )?20\nmambu> $/, from);
     repl.send(".exit");
-    expect(await repl.exited).toBe(0);
+    // Its input is piped, and a line threw earlier (the Mambu error above): the exit code says so.
+    expect(await repl.exited).toBe(3);
     expect(existsSync(join(home, "history"))).toBe(true);
+  });
+});
+
+describe("mambu repl < script", () => {
+  it("exits 0 when every line ran, else with the code of the first error (3 Mambu, 1 other), after running every line", async () => {
+    const ok = await runNode([MAMBU, "repl"], env, { input: "const c = await MambuClient.get('0512N0025')\nc.firstName\n" });
+    expect(ok.stdout).toContain("'JOSEFA'");
+    expect(ok.code).toBe(0);
+    const mambuError = await runNode([MAMBU, "repl"], env, { input: "await MambuClient.get('NOPE')\nthrow new TypeError('later')\n'still ran'\n" });
+    expect(mambuError.stdout).toMatch(/Uncaught MambuError: 301 \(404\) - INVALID_CLIENT_ID/);
+    expect(mambuError.stdout).toContain("'still ran'");
+    expect(mambuError.code).toBe(3);
+    const typeError = await runNode([MAMBU, "repl"], env, { input: "null.x\n" });
+    expect(typeError.stdout).toMatch(/Uncaught TypeError/);
+    expect(typeError.code).toBe(1);
+  });
+
+  it("fits a list's table to COLUMNS", async () => {
+    const r = await runNode([MAMBU, "repl"], { ...env, COLUMNS: "70" }, { input: "await MambuLoan.getAll()\n" });
+    expect(r.code).toBe(0);
+    const table = r.stdout.slice(r.stdout.indexOf("6 × MambuLoan")).split("\n").slice(1, 9);
+    expect(table[0]).toMatch(/^id +loanN/);
+    expect(Math.max(...table.map((l) => l.length))).toBeLessThanOrEqual(70);
   });
 });
 
