@@ -4,7 +4,8 @@
  *
  * ```ts
  * import { runMigration } from "mambu-ts/migrate";
- * const result = await runMigration("config/migration/plan.yaml", { target: "sandbox", reconcile: true });
+ * import { startRehearsalSandbox } from "mambu-ts/sandbox";
+ * const result = await runMigration("config/migration/plan.yaml", { target: "sandbox", sandbox: { start: startRehearsalSandbox }, reconcile: true });
  * console.log(result.exitCode, result.summary?.requestsPerSecond, result.reconciliation?.equal);
  * ```
  *
@@ -13,28 +14,30 @@
  * → read, map and validate every row (sources.ts, mapping.ts, validate.ts) — nothing is written
  * unless the plan is clean or `skipInvalid` → run the units concurrently under the rate limit
  * (runner.ts, steps.ts, ratelimit.ts), recording each step in the journal (journal.ts) → summary,
- * failures files and report (report.ts) → optional reconciliation (reconcile.ts).
+ * failures files and report (report.ts) → optional reconciliation (reconcile.ts). Requests go through
+ * the ORM (`find`, `create`, operations with `reread: false`), with the run's connector (connection.ts).
+ * The command line (lib/cli/migrate-command.ts) parses arguments, starts a rehearsal's sandbox and
+ * renders the summary as tables.
  */
 import { join, resolve } from "path";
-import nodeFetch from "node-fetch";
 import { mambuconfig } from "../config";
-import { MambuConnector } from "../transport";
-import { parseRetryAfter } from "../transport/retrypolicy";
+import { Counters, runConnector } from "./connection";
 import { WorkdirError } from "./fserrors";
 import { Journal } from "./journal";
 import { JournalCorruptError } from "./journal-file";
 import { LockedError } from "./lock";
+import type { MigrationOptions, MigrationResult, RehearsalTenant } from "./options";
 import { loadPlan, PlanError } from "./plan";
 import { Progress } from "./progress";
 import { parseRate, RateLimiter } from "./ratelimit";
 import { formatReconciliation, reconcile, Reconciliation } from "./reconcile";
 import { saveRehearsalNow, stopRehearsal } from "./rehearsal";
-import { buildReport, FailedRows, formatSummary, Report, summarize, Summary, writeFailures, writeReport } from "./report";
+import { buildReport, FailedRows, formatSummary, summarize, writeFailures, writeReport } from "./report";
 import { checkTenantHasJournal, ResumeRefused } from "./resume";
 import { newStats, runUnits } from "./runner";
 import { openSession, releaseSession, Session } from "./session";
 import { loadReferenceData } from "./tenant";
-import { Book, formatProblem, Plan, Problem } from "./types";
+import { Book, formatProblem, Plan } from "./types";
 import { buildBook } from "./validate";
 
 export { loadPlan, parsePlan, PlanError, STEP_SOURCE } from "./plan";
@@ -63,119 +66,7 @@ export type { ReferenceData } from "./tenant";
 export { formatProblem, STEP_NAMES, SOURCE_NAMES } from "./types";
 export type { Plan, PlanSpec, Problem, Book, Unit, LoanPlan, TxPlan, StepName, SourceName, MappingSpec, FieldMapSpec, FieldRuleSpec } from "./types";
 export type { RunStats } from "./runner";
-
-/** Faults of a sandbox rehearsal (see the sandbox's FaultOptions). */
-export interface SandboxFaultOptions {
-  latencyMs?: number;
-  jitterMs?: number;
-  rate429?: number;
-  retryAfterSeconds?: number;
-  rate5xx?: number;
-  dropRate?: number;
-  seed?: number;
-}
-
-/** Options of {@link runMigration}. */
-export interface MigrationOptions {
-  /**
-   * "tenant" (default): the tenant of `connection` or of `mambuconfig` (environment, rc files);
-   * "sandbox": a rehearsal against the embedded sandbox (demo tenant), started and stopped here.
-   */
-  target?: "tenant" | "sandbox";
-  /** Credentials and host, when not those of `mambuconfig`. */
-  connection?: { apiurl?: string; apiuser?: string; apipwd?: string; apikey?: string };
-  /** Sandbox rehearsal: faults to inject, and a state file to keep the sandbox's tenant in between runs. */
-  sandbox?: { faults?: SandboxFaultOptions; persist?: string };
-  /** Validate only: report every problem, write nothing. */
-  check?: boolean;
-  /** Write the valid clients and report the skipped rows (default: refuse a plan with problems). */
-  skipInvalid?: boolean;
-  /**
-   * Continue from the journal of an earlier run (default: start a new journal; the tenant is still
-   * checked). Refused when the journal was written against another tenant or rehearsal sandbox, or
-   * the plan or its sources changed since (see `allowChangedPlan`).
-   */
-  resume?: boolean;
-  /** With `resume`: continue even though the plan or its sources changed (steps the journal records as done stay as they are). */
-  allowChangedPlan?: boolean;
-  /** Clients migrated at once (default 8). */
-  concurrency?: number;
-  /** Global request rate: a number per second or text like "20/s", "1200/min" (default: none until a 429). */
-  rate?: number | string;
-  /** Retries of a failing request (default 8). */
-  retries?: number;
-  /** Per-attempt timeout in ms (default: the connector's). */
-  timeout?: number;
-  /** Directory of the journal, its lock and the failures files (default `.mambu-journal/<plan id>`, rehearsals `.mambu-journal/<plan id>/rehearsal`). */
-  workdir?: string;
-  /** Where to write report.json (default: not written). */
-  report?: string;
-  /** Compare source and tenant after the run. */
-  reconcile?: boolean;
-  /** Tenant offset for dates without one (default: plan, then config `tenantoffset`, then the sandbox's). */
-  tenantOffset?: string;
-  /** Progress display (default "auto": a bar on a terminal, lines elsewhere). */
-  progress?: "auto" | "bar" | "lines" | "none";
-  /** Seconds between progress lines when not on a terminal (default 5). */
-  progressInterval?: number;
-  /** Where the summary and problems go (default process.stdout; null: nowhere). */
-  stdout?: NodeJS.WritableStream | null;
-  /** Where progress goes (default process.stderr). */
-  stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  /** Stops taking new clients (the journal stays consistent; resume later). */
-  signal?: AbortSignal;
-  /**
-   * Aborted by a caller about to end the process at once (a second Ctrl-C): the journal's waiting
-   * lines are written, a kept rehearsal's sandbox is saved with a mark in the journal, the locks are
-   * released, and a line on `stderr` says what `--resume` will do — all synchronously, in the abort.
-   */
-  quit?: AbortSignal;
-}
-
-/** What {@link runMigration} did. */
-export interface MigrationResult {
-  /** 0: everything migrated (and reconciled); 1: some clients failed, were skipped or differ; 2: the plan or rows are invalid. */
-  exitCode: 0 | 1 | 2;
-  ok: boolean;
-  problems: Problem[];
-  book?: Book;
-  summary?: Summary;
-  reconciliation?: Reconciliation;
-  failed: FailedRows[];
-  journal?: string;
-  failuresPlan?: string;
-  report?: Report;
-  /** Whether the run was stopped by `signal` before every client was done. */
-  stopped: boolean;
-  /** Why nothing was done (exit code 2): another run holds the workdir, or the journal may not be resumed here. */
-  refused?: string;
-}
-
-interface Counters {
-  requests: number;
-  throttled: number;
-  retries: number;
-}
-
-function makeConnector(opts: MigrationOptions, sandboxUrl: string | undefined, limiter: RateLimiter, counters: Counters): MambuConnector {
-  const fetch = (async (url: Parameters<typeof nodeFetch>[0], init?: Parameters<typeof nodeFetch>[1]) => {
-    await limiter.take();
-    counters.requests++;
-    const res = await nodeFetch(url, init);
-    if (res.status === 429) counters.throttled++;
-    limiter.observe(res.status, res.status === 429 ? parseRetryAfter(res.headers.get("retry-after")) : undefined);
-    return res;
-  }) as unknown as typeof nodeFetch;
-  const c = opts.connection ?? {};
-  return new MambuConnector({
-    ...(sandboxUrl ? { apiurl: sandboxUrl, apiuser: "demo", apipwd: "demo" } : c),
-    fetch,
-    retries: opts.retries ?? 8,
-    timeout: opts.timeout,
-    apipagination: 1000,
-    logger: { warn: () => void counters.retries++ },
-  });
-}
+export type { MigrationOptions, MigrationResult, MigrationRenderer, RehearsalStarter, RehearsalTenant, SandboxFaultOptions } from "./options";
 
 /**
  * Runs a migration plan (a path to a plan file, or a loaded {@link Plan}): validation before any
@@ -199,6 +90,9 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     throw e;
   }
   const target = options.target ?? "tenant";
+  if (target === "sandbox" && typeof options.sandbox?.start !== "function") {
+    throw new TypeError(`runMigration: a rehearsal (target "sandbox") needs sandbox.start, what starts its tenant: startRehearsalSandbox from "mambu-ts/sandbox"`);
+  }
   const persist = target === "sandbox" && options.sandbox?.persist ? resolve(options.sandbox.persist) : undefined;
   const rate = typeof options.rate === "string" ? parseRate(options.rate) : options.rate;
   const limiter = new RateLimiter({ rate });
@@ -210,7 +104,8 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
 
   let session: Session = { locks: [] };
   let journal: Journal | undefined;
-  let sandbox: { url: string; stop(): Promise<void>; persistNow(): void; clock: { offset: string; nowIso(): string } } | undefined;
+  let sandbox: RehearsalTenant | undefined;
+  const render = { summary: options.render?.summary ?? formatSummary, reconciliation: options.render?.reconciliation ?? formatReconciliation };
   const onQuit = (): void => {
     let message = "nothing was written yet";
     if (journal && sandbox && persist) message = saveRehearsalNow(sandbox, journal, persist);
@@ -236,20 +131,16 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     }
     const { workdir, journalPath, binding, fingerprint, startState, history, decision } = session;
 
-    if (target === "sandbox") {
-      // loaded only for rehearsals
-      const { startSandbox } = await import("../sandbox");
-      sandbox = await startSandbox({ port: 0, faults: options.sandbox?.faults, persist });
-    }
-    const conn = makeConnector(options, sandbox?.url, limiter, counters);
+    if (target === "sandbox") sandbox = await options.sandbox!.start!({ faults: options.sandbox?.faults, persist });
+    const conn = runConnector(options, sandbox, limiter, counters);
     const refs = await loadReferenceData(conn);
-    const offset = options.tenantOffset ?? plan.spec.tenantOffset ?? sandbox?.clock.offset ?? mambuconfig.tenantoffset ?? refs.offset;
+    const offset = options.tenantOffset ?? plan.spec.tenantOffset ?? sandbox?.offset ?? mambuconfig.tenantoffset ?? refs.offset;
     if (offset && offset === refs.offset && !options.tenantOffset && !plan.spec.tenantOffset && !sandbox && !mambuconfig.tenantoffset) {
       say(`tenant offset ${offset}, read from the tenant's dates (set tenantOffset in the plan or MAMBU_API_TENANTOFFSET to be sure)`);
     }
     let book: Book;
     try {
-      book = await buildBook(plan, { refs, conn, offset, skipInvalid: options.skipInvalid, now: sandbox?.clock.nowIso() });
+      book = await buildBook(plan, { refs, conn, offset, skipInvalid: options.skipInvalid, now: sandbox?.now() });
     } catch (e) {
       if (e instanceof PlanError) {
         for (const p of e.problems) say(formatProblem(p));
@@ -304,7 +195,7 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
       progress.stop();
     }
     const summary = summarize(plan, book, stats);
-    say(formatSummary(summary));
+    say(render.summary(summary));
     if (journal.failed) {
       throw new WorkdirError(
         `${journal.failed.message}. The run stopped; once that is fixed, run again with --resume (what was done after the journal's last line is looked up in the tenant: nothing is created twice)`,
@@ -330,7 +221,7 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     let rec: Reconciliation | undefined;
     if (options.reconcile) {
       rec = await reconcile(conn, plan, book, options.concurrency ?? 8);
-      say(formatReconciliation(rec));
+      say(render.reconciliation(rec));
     }
     const ok = failed.length === 0 && !stopped && (rec ? rec.equal : true);
     const report = buildReport({ plan, target, ok, summary, problems, failed, reconciliation: rec, journal: journal.path, failuresPlan });

@@ -4,7 +4,6 @@
  * their transactions, and the amounts paid according to the loans' balances), with the differences.
  */
 import { Decimal } from "../core/money";
-import { renderTable } from "../cli/table";
 import type { EntityClass } from "../core/entity";
 import { MambuClient, MambuGroup, MambuLoan } from "../index";
 import type { MambuConnector } from "../transport";
@@ -133,39 +132,25 @@ export async function reconcile(conn: MambuConnector, plan: Plan, book: Book, co
 }
 
 const money = new Set<Metric>(["loanAmount", "disbursed", "fees", "repaid", "paid"]);
-const show = (m: Metric, d: Decimal): string => (money.has(m) ? d.toFixed(2) : d.toString());
+/** A figure as shown: amounts with 2 decimals, counts as they are. */
+export const showFigure = (m: Metric, d: Decimal): string => (money.has(m) ? d.toFixed(2) : d.toString());
 
-/** The reconciliation as text: a totals table, then the units that differ (at most `limit`). */
-export function formatReconciliation(r: Reconciliation, limit = 20): string {
-  const rows = METRICS.map((m) => ({
-    metric: m,
-    source: show(m, r.totals.source[m]),
-    tenant: show(m, r.totals.tenant[m]),
-    diff: r.totals.tenant[m].equals(r.totals.source[m]) ? "=" : show(m, r.totals.tenant[m].minus(r.totals.source[m])),
-  }));
-  const out = [
-    renderTable(rows, [
-      { header: "metric", value: (x) => x.metric },
-      { header: "source", value: (x) => x.source, align: "right" },
-      { header: "tenant", value: (x) => x.tenant, align: "right" },
-      { header: "difference", value: (x) => x.diff, align: "right" },
-    ]),
-  ];
+/** The units that differ (at most `limit`), and the closing line of a reconciliation. */
+export function differingUnits(r: Reconciliation, limit = 20): { shown: UnitReconciliation[]; more: number; verdict: string } {
   const differing = r.units.filter((u) => u.differences.length);
-  if (!differing.length) out.push(`all ${r.units.length} clients and groups reconcile: source and tenant are equal`);
-  else {
-    out.push(`${differing.length} of ${r.units.length} clients and groups differ:`);
-    const lines = differing.slice(0, limit).flatMap((u) => u.differences.map((m) => ({ unit: u.unit, metric: m, source: show(m, u.source[m]), tenant: show(m, u.tenant[m]) })));
-    out.push(
-      renderTable(lines, [
-        { header: "unit", value: (x) => x.unit },
-        { header: "metric", value: (x) => x.metric },
-        { header: "source", value: (x) => x.source, align: "right" },
-        { header: "tenant", value: (x) => x.tenant, align: "right" },
-      ]),
-    );
-    if (differing.length > limit) out.push(`... and ${differing.length - limit} more (see the report)`);
-  }
+  const verdict = differing.length
+    ? `${differing.length} of ${r.units.length} clients and groups differ:`
+    : `all ${r.units.length} clients and groups reconcile: source and tenant are equal`;
+  return { shown: differing.slice(0, limit), more: Math.max(0, differing.length - limit), verdict };
+}
+
+/** The reconciliation as plain lines: totals (source / tenant), then the units that differ (at most `limit`). */
+export function formatReconciliation(r: Reconciliation, limit = 20): string {
+  const { shown, more, verdict } = differingUnits(r, limit);
+  const totals = METRICS.map((m) => `${m} ${showFigure(m, r.totals.source[m])}${r.totals.source[m].equals(r.totals.tenant[m]) ? " =" : ` / ${showFigure(m, r.totals.tenant[m])}`}`);
+  const out = [`reconciliation (source / tenant): ${totals.join(", ")}`, verdict];
+  for (const u of shown) out.push(`  ${u.unit}: ${u.differences.map((m) => `${m} ${showFigure(m, u.source[m])} / ${showFigure(m, u.tenant[m])}`).join(", ")}`);
+  if (more) out.push(`... and ${more} more (see the report)`);
   return out.join("\n");
 }
 

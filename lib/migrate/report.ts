@@ -7,7 +7,6 @@
 import { mkdirSync, writeFileSync } from "fs";
 import { basename, extname, join, relative } from "path";
 import { stringify as toYaml } from "yaml";
-import { renderTable } from "../cli/table";
 import { fsError } from "./fserrors";
 import { formatDuration } from "./progress";
 import { figuresJson, Reconciliation } from "./reconcile";
@@ -57,25 +56,27 @@ export function summarize(plan: Plan, book: Book, stats: RunStats, now = Date.no
   };
 }
 
-/** The summary as text: rows read, steps by kind, clients, time and requests. */
+/** The summary as plain lines: rows read, steps by kind (created+adopted+journal), clients, time and requests. */
 export function formatSummary(s: Summary): string {
+  const steps = STEP_NAMES.filter((n) => s.byStep[n]).map((n) => `${n} ${s.byStep[n]!.created}+${s.byStep[n]!.adopted}+${s.byStep[n]!.journal}`);
+  return [summaryHead(s), `steps by kind (created+adopted+journal): ${steps.join(", ") || "none"}`, ...summaryTotals(s)].join("\n");
+}
+
+/** The first line of a summary: the plan and the rows read. */
+export function summaryHead(s: Summary): string {
   const rows = Object.entries(s.rows)
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
-  const steps = STEP_NAMES.filter((n) => s.byStep[n]).map((n) => ({ step: n, ...s.byStep[n]! }));
-  const lines = [
-    `plan ${s.plan}: rows read — ${rows || "none"}`,
-    renderTable(steps, [
-      { header: "step", value: (x) => x.step },
-      { header: "created", value: (x) => x.created, align: "right" },
-      { header: "adopted", value: (x) => x.adopted, align: "right" },
-      { header: "journal", value: (x) => x.journal, align: "right" },
-    ]),
+  return `plan ${s.plan}: rows read — ${rows || "none"}`;
+}
+
+/** The last lines of a summary: clients and groups, steps, time and requests. */
+export function summaryTotals(s: Summary): string[] {
+  return [
     `clients and groups: ${s.units.done} done, ${s.units.failed} failed, ${s.units.skipped} skipped (invalid)${s.units.resumed ? `, ${s.units.resumed} already done by an earlier run` : ""} — of ${s.units.total + s.units.skipped}`,
     `steps: ${s.steps.done} of ${s.steps.total} (${s.steps.created} created, ${s.steps.adopted} adopted, ${s.steps.journal} from the journal)`,
     `elapsed ${formatDuration(s.elapsedSeconds)} (${s.elapsedSeconds.toFixed(1)} s), ${s.requests} requests, ${s.requestsPerSecond.toFixed(1)} req/s${s.throttled ? `, ${s.throttled} answered 429` : ""}${s.retries ? `, ${s.retries} retried` : ""}`,
   ];
-  return lines.join("\n");
 }
 
 /** A failed or skipped unit's rows and why. */

@@ -158,3 +158,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   };
 }
+
+/** A sandbox started as the tenant of a migration rehearsal: how to reach it, its clock, its lifecycle. */
+export interface RehearsalSandbox {
+  sandbox: Sandbox;
+  /** The sandbox's URL and the login of its demo tenant's API user. */
+  connection: { apiurl: string; apiuser?: string; apipwd?: string; apikey?: string };
+  /** The tenant's UTC offset, and its "now" (ISO, with that offset). */
+  offset: string;
+  now(): string;
+  stop(): Promise<void>;
+  persistNow(): void;
+}
+
+/**
+ * Starts a sandbox (demo tenant, free port) for a migration rehearsal: the `sandbox.start` of
+ * `runMigration(plan, { target: "sandbox", sandbox: { start: startRehearsalSandbox } })`, which is
+ * what `mambu-migrate --target sandbox` passes. `faults` are the run's; `persist` keeps its tenant
+ * in a state file between runs.
+ */
+export async function startRehearsalSandbox(options: { faults?: FaultOptions; persist?: string } = {}): Promise<RehearsalSandbox> {
+  const sandbox = await startSandbox({ port: 0, faults: options.faults, persist: options.persist });
+  const user = DEFAULT_USERS[0];
+  const login = user.password !== undefined ? { apiuser: user.username, apipwd: user.password } : { apikey: user.apiKey };
+  return {
+    sandbox,
+    connection: { apiurl: sandbox.url, ...login },
+    offset: sandbox.clock.offset,
+    now: () => sandbox.clock.nowIso(),
+    stop: () => sandbox.stop(),
+    persistNow: () => sandbox.persistNow(),
+  };
+}

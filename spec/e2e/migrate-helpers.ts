@@ -125,7 +125,7 @@ export async function buildCli(dir: string): Promise<string> {
   await new Promise<void>((resolve) => {
     execFile(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.json"), "--outDir", dist, "--sourceMap", "false", "--declaration", "false"], { cwd: ROOT }, () => resolve());
   });
-  const cli = join(dist, "migrate", "cli.js");
+  const cli = join(dist, "cli", "migrate-command.js");
   if (!existsSync(cli)) throw new Error(`the build did not produce ${cli}`);
   if (!existsSync(join(dir, "config"))) symlinkSync(join(ROOT, "config"), join(dir, "config"));
   return cli;

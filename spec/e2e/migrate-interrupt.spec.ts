@@ -9,7 +9,7 @@ import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
-import { startSandbox } from "../../lib/sandbox";
+import { startRehearsalSandbox, startSandbox } from "../../lib/sandbox";
 import { buildCli, CliRun, duplicates, lineCount, startCli, subsetExample, tenantPicture, waitFor } from "./migrate-helpers";
 
 jest.setTimeout(240_000);
@@ -35,7 +35,7 @@ it("Ctrl-C twice, kill -9 and Ctrl-C, each resumed: every client once, as an uni
   const plan = join(dir, "plan.yaml");
 
   const refState = join(tmp, "reference.json");
-  const ref = await runMigration(plan, { stdout: null, progress: "none", target: "sandbox", sandbox: { persist: refState }, workdir: join(tmp, "ref") });
+  const ref = await runMigration(plan, { stdout: null, progress: "none", target: "sandbox", sandbox: { start: startRehearsalSandbox, persist: refState }, workdir: join(tmp, "ref") });
   expect(ref.exitCode).toBe(0);
   const expected = await stateOf(refState);
 

@@ -18,7 +18,7 @@ jest.setTimeout(240_000);
 const ROOT = join(__dirname, "..", "..");
 const tmp = mkdtempSync(join(tmpdir(), "mig-kill-"));
 const DIST = join(tmp, "dist");
-const CLI = join(DIST, "migrate", "cli.js");
+const CLI = join(DIST, "cli", "migrate-command.js");
 
 /** Compiles lib/ into a private dist (other builds of the shared dist/ cannot interfere). */
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
-import { startSandbox, Sandbox } from "../../lib/sandbox";
+import { startRehearsalSandbox, startSandbox, Sandbox } from "../../lib/sandbox";
 import { subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(120_000);
@@ -37,7 +37,7 @@ describe("resume is bound to where the journal was written", () => {
     const cwd = process.cwd();
     process.chdir(mkdtempSync(join(tmpdir(), "mig-cwd-")));
     try {
-      const rehearsal = await runMigration(plan, { ...quiet, target: "sandbox" });
+      const rehearsal = await runMigration(plan, { ...quiet, target: "sandbox", sandbox: { start: startRehearsalSandbox } });
       expect(rehearsal.exitCode).toBe(0);
       expect(rehearsal.journal).toBe(join(process.cwd(), ".mambu-journal", "demo-book-2025", "rehearsal", "journal.jsonl"));
       // the real run with --resume does not find the rehearsal's journal: it migrates everything
@@ -54,7 +54,7 @@ describe("resume is bound to where the journal was written", () => {
   it("refuses to resume a rehearsal's journal against a tenant, sending nothing", async () => {
     const workdir = join(tmp, "shared");
     const state = join(tmp, "state.json");
-    const rehearsal = await runMigration(plan, { ...quiet, target: "sandbox", sandbox: { persist: state }, workdir });
+    const rehearsal = await runMigration(plan, { ...quiet, target: "sandbox", sandbox: { start: startRehearsalSandbox, persist: state }, workdir });
     expect(rehearsal.exitCode).toBe(0);
     const c = await startSandbox({ port: 0 });
     try {

@@ -1,5 +1,9 @@
 /** The mambu-migrate command line: options, fault specs, usage errors and exit codes; the progress display. */
-import { main, parseArgs, parseFaults, USAGE } from "../../lib/migrate/cli";
+import { main, parseArgs, parseFaults, USAGE } from "../../lib/cli/migrate-command";
+import { reconciliationTable, summaryTable } from "../../lib/cli/migrate-output";
+import { Decimal } from "../../lib/core/money";
+import { formatReconciliation, formatSummary, METRICS, runMigration } from "../../lib/migrate";
+import type { Figures, Reconciliation, Summary } from "../../lib/migrate";
 import { formatDuration, Progress, statusLine } from "../../lib/migrate/progress";
 
 describe("mambu-migrate arguments", () => {
@@ -38,6 +42,11 @@ describe("mambu-migrate arguments", () => {
     expect(() => parseArgs(["p", "--bogus"])).toThrow(/unknown option --bogus/);
     expect(() => parseArgs(["p", "--report"])).toThrow(/--report needs a value/);
     expect(() => parseArgs(["p", "--allow-changed-plan"])).toThrow(/--allow-changed-plan goes with --resume/);
+    expect(() => parseArgs(["p", "--report", "--check"])).toThrow(/--report needs a value/);
+    expect(() => parseArgs(["p", "--check=yes"])).toThrow(/--check takes no value/);
+    expect(() => parseArgs(["p", "-x"])).toThrow(/unknown option -x/);
+    expect(() => parseArgs(["p", "--tenant-offset", "06:00"])).toThrow(/--tenant-offset: expected ±HH:MM/);
+    expect(parseArgs(["--tenant-offset", "+05:30", "p", "-h"])).toEqual({ plan: "p", tenantOffset: "+05:30", help: true });
     expect(() => parseFaults("429=2")).toThrow(/share between 0 and 1/);
     expect(() => parseFaults("lightning=1")).toThrow(/unknown fault "lightning"/);
   });
@@ -59,6 +68,55 @@ describe("mambu-migrate arguments", () => {
       o.mockRestore();
       e.mockRestore();
     }
+  });
+});
+
+describe("the end of a run on stdout", () => {
+  const summary: Summary = {
+    plan: "book",
+    rows: { clients: 2, loans: 2 },
+    units: { total: 2, done: 2, failed: 0, skipped: 0, resumed: 0 },
+    steps: { total: 5, done: 5, created: 4, adopted: 1, journal: 0, failed: 0 },
+    byStep: { client: { created: 2, adopted: 0, journal: 0 }, loan: { created: 2, adopted: 1, journal: 0 } },
+    elapsedSeconds: 2,
+    requests: 9,
+    requestsPerSecond: 4.5,
+    throttled: 0,
+    retries: 0,
+  };
+  const figures = (n: number): Figures => Object.fromEntries(METRICS.map((m) => [m, new Decimal(n)])) as Figures;
+  const rec: Reconciliation = {
+    equal: false,
+    totals: { source: figures(2), tenant: { ...figures(2), loans: new Decimal(1) } },
+    units: [
+      { unit: "client:A", source: figures(1), tenant: figures(1), differences: [] },
+      { unit: "client:B", source: figures(1), tenant: { ...figures(1), loans: new Decimal(0) }, differences: ["loans"] },
+    ],
+  };
+  const tail = ["clients and groups: 2 done, 0 failed, 0 skipped (invalid) — of 2", "steps: 5 of 5 (4 created, 1 adopted, 0 from the journal)", "elapsed 0:02 (2.0 s), 9 requests, 4.5 req/s"];
+
+  it("the command renders tables; the toolkit alone writes plain lines", () => {
+    expect(summaryTable(summary).split("\n")).toEqual([
+      "plan book: rows read — clients 2, loans 2",
+      "step    created  adopted  journal",
+      "------  -------  -------  -------",
+      "client        2        0        0",
+      "loan          2        1        0",
+      ...tail,
+    ]);
+    expect(formatSummary(summary).split("\n")).toEqual(["plan book: rows read — clients 2, loans 2", "steps by kind (created+adopted+journal): client 2+0+0, loan 2+1+0", ...tail]);
+    const table = reconciliationTable(rec).split("\n");
+    expect(table[0]).toMatch(/^metric +source +tenant +difference$/);
+    expect(table).toContain("loans                2       1          -1");
+    expect(table.slice(-4)).toEqual(["1 of 2 clients and groups differ:", "unit      metric  source  tenant", "--------  ------  ------  ------", "client:B  loans        1       0"]);
+    expect(formatReconciliation(rec).split("\n").slice(1)).toEqual(["1 of 2 clients and groups differ:", "  client:B: loans 1 / 0"]);
+    expect(formatReconciliation(rec).split("\n")[0]).toMatch(/^reconciliation \(source \/ tenant\): holders 2 =, loans 2 \/ 1, loanAmount 2\.00 =, /);
+  });
+
+  it("a rehearsal from a script needs what starts its tenant", async () => {
+    await expect(runMigration("/nonexistent/plan.yaml", { target: "sandbox", stdout: null })).resolves.toMatchObject({ exitCode: 2 });
+    const plan = { id: "p", spec: {}, file: "p.yaml", dir: ".", hash: "", files: [], steps: new Set(), amountDecimals: 2 } as never;
+    await expect(runMigration(plan, { target: "sandbox", stdout: null })).rejects.toThrow(/needs sandbox\.start.*startRehearsalSandbox from "mambu-ts\/sandbox"/);
   });
 });
 

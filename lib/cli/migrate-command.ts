@@ -1,13 +1,19 @@
 /**
- * `mambu-migrate <plan>` (also `mambu migrate <plan>`): the command line of the migration toolkit.
+ * `mambu-migrate <plan>` (also `mambu migrate <plan>`): the command line of the migration toolkit
+ * (bin/mambu-migrate launches it). It parses the arguments (`node:util` parseArgs), wires a rehearsal
+ * (`--target sandbox`: the embedded sandbox, started by the run once it holds its workdir), renders
+ * the summary and reconciliation as tables, and turns signals into a graceful stop, then a quit.
+ *
  * Exit codes: 0 everything migrated (and reconciled), 1 some clients failed or were skipped or differ,
  * 2 usage error, an invalid plan, or a refusal (workdir in use, a journal that may not be resumed
  * here): nothing was sent. SIGINT/SIGTERM stop taking new clients; the journal stays consistent and
  * `--resume` continues. A second one exits at once, after writing what the journal still waits for
  * and saving a kept rehearsal's sandbox with it (so `--resume` still continues, or says why not).
  */
-import { MigrationOptions, runMigration, SandboxFaultOptions } from "./index";
-import { parseRate } from "./ratelimit";
+import { parseArgs as parseArgv } from "node:util";
+import { MigrationOptions, RehearsalStarter, runMigration, SandboxFaultOptions } from "../migrate";
+import { parseRate } from "../migrate/ratelimit";
+import { TABLES } from "./migrate-output";
 
 /** The help text. */
 export const USAGE = `Usage: mambu-migrate <plan.yaml|plan.json> [options]
@@ -44,6 +50,27 @@ export interface CliArgs extends MigrationOptions {
   plan?: string;
   help?: boolean;
 }
+
+/** The options `parseArgs` knows, for `node:util`'s parser. */
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  check: { type: "boolean" },
+  "skip-invalid": { type: "boolean" },
+  resume: { type: "boolean" },
+  "allow-changed-plan": { type: "boolean" },
+  reconcile: { type: "boolean" },
+  target: { type: "string" },
+  "sandbox-faults": { type: "string" },
+  "sandbox-state": { type: "string" },
+  concurrency: { type: "string" },
+  rate: { type: "string" },
+  retries: { type: "string" },
+  workdir: { type: "string" },
+  report: { type: "string" },
+  "tenant-offset": { type: "string" },
+  progress: { type: "string" },
+  "progress-interval": { type: "string" },
+} as const;
 
 function positiveInt(flag: string, v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new Error(`${flag}: expected a positive whole number, got "${v}"`);
@@ -90,98 +117,89 @@ export function parseFaults(spec: string): SandboxFaultOptions {
   return f;
 }
 
+/** `node:util`'s parse errors, in this command's words. */
+function usageError(e: unknown): Error {
+  const code = (e as { code?: string }).code;
+  const message = (e as Error).message ?? String(e);
+  const flag = /'(-[^' <]+)/.exec(message)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new Error(`unknown option ${flag}`);
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return new Error(/does not take an argument/.test(message) ? `${flag} takes no value` : `${flag} needs a value`);
+  }
+  return e instanceof Error ? e : new Error(message);
+}
+
+/** `--tenant-offset -06:00` → `--tenant-offset=-06:00`: a negative offset is the option's value, not an option. */
+function joinOffsets(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--tenant-offset" && /^[+-]\d{2}:\d{2}$/.test(argv[i + 1] ?? "")) out.push(`--tenant-offset=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
 /** Parses the command line (throws an Error with a message for usage errors). */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const a: CliArgs = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined || (v.startsWith("--") && v.length > 2)) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "-h":
-      case "--help":
-        a.help = true;
-        break;
-      case "--check":
-        a.check = true;
-        break;
-      case "--skip-invalid":
-        a.skipInvalid = true;
-        break;
-      case "--resume":
-        a.resume = true;
-        break;
-      case "--allow-changed-plan":
-        a.allowChangedPlan = true;
-        break;
-      case "--reconcile":
-        a.reconcile = true;
-        break;
-      case "--target": {
-        const t = value();
-        if (t !== "tenant" && t !== "sandbox") throw new Error(`--target: expected tenant or sandbox, got "${t}"`);
-        a.target = t;
-        break;
-      }
-      case "--sandbox-faults":
-        a.sandbox = { ...a.sandbox, faults: parseFaults(value()) };
-        break;
-      case "--sandbox-state":
-        a.sandbox = { ...a.sandbox, persist: value() };
-        break;
-      case "--concurrency":
-        a.concurrency = positiveInt(flag, value());
-        break;
-      case "--rate": {
-        const v = value();
-        parseRate(v);
-        a.rate = v;
-        break;
-      }
-      case "--retries": {
-        const v = value();
-        if (!/^\d+$/.test(v)) throw new Error(`--retries: expected a whole number, got "${v}"`);
-        a.retries = Number(v);
-        break;
-      }
-      case "--workdir":
-        a.workdir = value();
-        break;
-      case "--report":
-        a.report = value();
-        break;
-      case "--tenant-offset": {
-        const v = value();
-        if (!/^(Z|[+-]\d{2}:\d{2})$/.test(v)) throw new Error(`--tenant-offset: expected ±HH:MM, got "${v}"`);
-        a.tenantOffset = v;
-        break;
-      }
-      case "--progress": {
-        const v = value();
-        if (!["auto", "bar", "lines", "none"].includes(v)) throw new Error(`--progress: expected auto, bar, lines or none, got "${v}"`);
-        a.progress = v as CliArgs["progress"];
-        break;
-      }
-      case "--progress-interval":
-        a.progressInterval = positiveInt(flag, value());
-        break;
-      default:
-        if (arg.startsWith("-")) throw new Error(`unknown option ${flag}`);
-        if (a.plan !== undefined) throw new Error(`one plan at a time (got ${a.plan} and ${arg})`);
-        a.plan = arg;
-    }
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgv({ args: joinOffsets(argv), options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw usageError(e);
   }
+  const v = parsed.values;
+  const text = (name: keyof typeof OPTIONS): string | undefined => v[name] as string | undefined;
+  const a: CliArgs = {};
+  if (v.help) a.help = true;
+  if (v.check) a.check = true;
+  if (v["skip-invalid"]) a.skipInvalid = true;
+  if (v.resume) a.resume = true;
+  if (v["allow-changed-plan"]) a.allowChangedPlan = true;
+  if (v.reconcile) a.reconcile = true;
+  const target = text("target");
+  if (target !== undefined) {
+    if (target !== "tenant" && target !== "sandbox") throw new Error(`--target: expected tenant or sandbox, got "${target}"`);
+    a.target = target;
+  }
+  const faults = text("sandbox-faults");
+  if (faults !== undefined) a.sandbox = { ...a.sandbox, faults: parseFaults(faults) };
+  const state = text("sandbox-state");
+  if (state !== undefined) a.sandbox = { ...a.sandbox, persist: state };
+  const concurrency = text("concurrency");
+  if (concurrency !== undefined) a.concurrency = positiveInt("--concurrency", concurrency);
+  const rate = text("rate");
+  if (rate !== undefined) {
+    parseRate(rate);
+    a.rate = rate;
+  }
+  const retries = text("retries");
+  if (retries !== undefined) {
+    if (!/^\d+$/.test(retries)) throw new Error(`--retries: expected a whole number, got "${retries}"`);
+    a.retries = Number(retries);
+  }
+  if (text("workdir") !== undefined) a.workdir = text("workdir");
+  if (text("report") !== undefined) a.report = text("report");
+  const offset = text("tenant-offset");
+  if (offset !== undefined) {
+    if (!/^(Z|[+-]\d{2}:\d{2})$/.test(offset)) throw new Error(`--tenant-offset: expected ±HH:MM, got "${offset}"`);
+    a.tenantOffset = offset;
+  }
+  const progress = text("progress");
+  if (progress !== undefined) {
+    if (!["auto", "bar", "lines", "none"].includes(progress)) throw new Error(`--progress: expected auto, bar, lines or none, got "${progress}"`);
+    a.progress = progress as CliArgs["progress"];
+  }
+  const interval = text("progress-interval");
+  if (interval !== undefined) a.progressInterval = positiveInt("--progress-interval", interval);
+  if (parsed.positionals.length > 1) throw new Error(`one plan at a time (got ${parsed.positionals[0]} and ${parsed.positionals[1]})`);
+  if (parsed.positionals.length) a.plan = parsed.positionals[0];
   if (a.sandbox && a.target !== "sandbox") throw new Error("--sandbox-faults and --sandbox-state need --target sandbox");
   if (a.allowChangedPlan && !a.resume) throw new Error("--allow-changed-plan goes with --resume");
   return a;
 }
+
+/** Starts the embedded sandbox of a rehearsal (loaded only for rehearsals). */
+const startSandbox: RehearsalStarter = async (o) => (await import("../sandbox")).startRehearsalSandbox(o);
 
 /** Runs the command line; resolves with the exit code. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
@@ -221,7 +239,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   process.on("SIGTERM", onSignal);
   try {
     const { plan, help: _help, ...options } = args;
-    const result = await runMigration(plan, { ...options, signal: stop.signal, quit: quit.signal });
+    const sandbox = args.target === "sandbox" ? { ...options.sandbox, start: startSandbox } : undefined;
+    const result = await runMigration(plan, { ...options, sandbox, render: TABLES, signal: stop.signal, quit: quit.signal });
     running = false;
     return result.stopped ? 130 : result.exitCode;
   } catch (e) {
