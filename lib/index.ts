@@ -13,6 +13,10 @@ export { MambuTsError, MambuError, MambuCommError, MambuPyError } from "./errors
 export type { MambuErrorEntry } from "./errors";
 export { MambuEntity } from "./core/entity";
 export type { EntitySpec, GetOptions, GetAllOptions, SearchOptions, WriteOptions } from "./core/entity";
+export type {
+  CustomFieldPath, Listable, Listing, ListingTypes, LooseCriterion, LooseGetAllOptions, LooseSearchOptions, QueryValue, SearchCriterion,
+  SortKey, TypedGetAllOptions, TypedSearchOptions,
+} from "./core/query-types";
 export { MambuStruct, MambuValueObject } from "./core/struct";
 export { MambuList } from "./core/list";
 export type { Chain } from "./core/chain";
@@ -47,6 +51,13 @@ export { MambuCustomFieldSet } from "./entities/customfieldset";
 export { MambuDeposit } from "./entities/deposit";
 export { MambuDepositProduct } from "./entities/deposit-product";
 export { MambuDepositTransaction } from "./entities/deposit-transaction";
+export type { LoanTransactionsOptions } from "./entities/transaction";
+export type { DepositTransactionsOptions } from "./entities/deposit-transaction";
+export type { CustomFieldsOptions } from "./entities/customfield";
+export type {
+  MambuBranchCustomFields, MambuCentreCustomFields, MambuClientCustomFields, MambuDepositCustomFields, MambuDepositProductCustomFields,
+  MambuDepositTransactionCustomFields, MambuGroupCustomFields, MambuLoanCustomFields, MambuTransactionCustomFields, MambuUserCustomFields,
+} from "./entities/custom-fields";
 export type { ActionOptions } from "./core/actions";
 export type { Amount, DateInput, EntityRef, Input, CustomFieldSets, TransactionListOptions } from "./core/operations";
 export type {

@@ -18,6 +18,7 @@ import type { Session } from "./session";
 import { sandboxMain, sandboxUsage } from "./sandbox-command";
 import { renderTable } from "./table";
 import { parseWhere } from "./where";
+import { typesCommand } from "./types-command";
 
 /** What a command gets to run. */
 export interface CommandContext {
@@ -452,4 +453,4 @@ const migrate: Command = {
 };
 
 /** Every command, in the order `mambu --help` lists them. */
-export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, config, entitiesCommand, repl, sandbox, demo, migrate];
+export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, config, entitiesCommand, typesCommand, repl, sandbox, demo, migrate];

@@ -24,12 +24,13 @@ export async function runDemo(): Promise<void> {
     say(`> const client = await MambuClient.get("0512N0025", { detailsLevel: "FULL" })`);
     const client = await MambuClient.get("0512N0025", { detailsLevel: "FULL", connector });
     say(`${client.firstName} ${client.lastName} (${client.id}), ${client.state}, born ${client.birthDate?.toISODate()}`);
-    say(`client._OtherDetails = ${inspect(client._OtherDetails)}`);
-    say(`client.Age = ${inspect(client.Age)}   (reads through to the set)`);
-    say(`client.Assets = ${inspect(client.Assets, { breakLength: 200 })}`);
-    say(`client.ASSETAGE_0 = ${inspect(client.ASSETAGE_0)}`);
-    client.Age = String(Number(client.Age) + 1);
-    say(`> client.Age = "${client.Age}"; client.pendingPatch()`);
+    // client.Age etc. are typed in a project with the tenant's types (mambu types); here, by name
+    say(`client._OtherDetails = ${inspect(client.customField("_OtherDetails"))}`);
+    say(`client.Age = ${inspect(client.customField("Age"))}   (reads through to the set)`);
+    say(`client.Assets = ${inspect(client.customField("Assets"), { breakLength: 200 })}`);
+    say(`client.ASSETAGE_0 = ${inspect(client.customField("ASSETAGE_0"))}`);
+    client.setCustomField("Age", String(Number(client.customField("Age")) + 1));
+    say(`> client.Age = "${String(client.customField("Age"))}"; client.pendingPatch()`);
     say(inspect(client.pendingPatch()));
     await client.patch();
     say(`patched; the branch, through the same connector: ${(await client.getAssignedBranch()).name}`);

@@ -4,7 +4,7 @@
  *   mambu get <entity> <id> [--full]
  *   mambu list <entity> [--filter key=value ...] [--sort field:ASC] [--limit N]
  *   mambu search <entity> --where "field OPERATOR value" ...
- *   mambu schedule <loanId> | transactions <loanId> | config | entities | repl | sandbox | demo | migrate
+ *   mambu schedule <loanId> | transactions <loanId> | config | entities | types | repl | sandbox | demo | migrate
  *
  * Global options: --json, --jsonl, --columns a,b,c, --sandbox, --debug, --progress/--no-progress, --help, --version.
  * Exit codes: 0 ok, 1 anything else, 2 usage error, 3 Mambu error, 4 communication error.

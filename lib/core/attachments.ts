@@ -325,6 +325,8 @@ declare module "./entity" {
     downloadAttachment(ref: string | number | DocumentRef): Promise<Buffer>;
     /** Deletes one of this entity's documents, by `documentId` or `documentName` (checked to be this entity's). */
     deleteAttachment(ref: DocumentRef): Promise<void>;
+    /** Set when getAttachmentsMetadata() is awaited (never sent back to Mambu). */
+    attachments?: MambuDocument[];
   }
 }
 

@@ -123,6 +123,8 @@ declare module "./entity" {
     getComments(opts?: OwnedListOptions): MambuList<MambuComment>;
     /** Posts a comment on this entity. */
     comment(text: string, opts?: CommentOptions): Promise<MambuComment>;
+    /** Set when getComments() is awaited (never sent back to Mambu). */
+    comments?: MambuComment[];
   }
 }
 

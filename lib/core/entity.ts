@@ -9,18 +9,19 @@ import type { MambuResponse, RequestOptions } from "../transport";
 import { Chain, chain } from "./chain";
 import { getOwn, hasOwn, isPlainObject, setOwn } from "./clone";
 import { isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
+import { readCustomField, writeCustomField } from "./custom-field-access";
 import { MambuError, MambuTsError } from "../errors";
 import { parseJsonExact, stringifyExact } from "./json";
 import { MambuList, ownPage, paginate } from "./list";
 import { buildPatch, PatchOperation } from "./patch";
 import {
   checkDetailsLevel, checkFilters, checkInteger, checkPaginationDetails, checkSearch, checkSortBy, DetailsLevel,
-  FilterCriterion, SortingCriterion,
 } from "./query";
 import {
   ensureAccessors, fieldSpecsOf, inspectStruct, MambuStruct, resetFromWire, StructClass, structFromWire, toWire,
 } from "./struct";
 import { CONN, DIRTY, RAW, READ_OPTS, VALS } from "./symbols";
+import type { GetAllOptions, LooseGetAllOptions, LooseSearchOptions, SearchOptions } from "./query-types";
 
 type Bag = Record<string, unknown>;
 
@@ -48,28 +49,8 @@ export interface GetOptions {
   connector?: MambuConnector;
 }
 
-/** Options of `Entity.getAll()`; other keys are passed as query parameters if the API documents them. */
-export interface GetAllOptions {
-  filters?: Record<string, unknown>;
-  offset?: number;
-  limit?: number;
-  paginationDetails?: "ON" | "OFF";
-  detailsLevel?: DetailsLevel;
-  sortBy?: string | string[];
-  connector?: MambuConnector;
-  [extraParam: string]: unknown;
-}
-
-/** Options of `Entity.search()`. */
-export interface SearchOptions {
-  filterCriteria?: FilterCriterion[];
-  sortingCriteria?: SortingCriterion;
-  offset?: number;
-  limit?: number;
-  paginationDetails?: "ON" | "OFF";
-  detailsLevel?: DetailsLevel;
-  connector?: MambuConnector;
-}
+// Options of getAll() and search(), typed per entity (filters, sortBy, search fields, operators).
+export type { GetAllOptions, SearchOptions } from "./query-types";
 
 /** Options of writes (create, update, patch, delete). */
 export interface WriteOptions {
@@ -174,8 +155,8 @@ export class MambuEntity extends MambuStruct {
    * at most `limit`. `await` for an array, `for await` to stream. Filters and sortBy fields are
    * checked against the entity's lists before any request.
    */
-  static getAll<T extends MambuEntity>(this: EntityClass<T>, opts: GetAllOptions = {}): MambuList<T> {
-    const { filters, offset, limit, paginationDetails, detailsLevel, sortBy, connector, ...extra } = opts ?? {};
+  static getAll<T extends MambuEntity>(this: EntityClass<T>, opts?: NoInfer<GetAllOptions<T>>): MambuList<T> {
+    const { filters, offset, limit, paginationDetails, detailsLevel, sortBy, connector, ...extra } = (opts ?? {}) as LooseGetAllOptions;
     const query: Bag = {
       ...checkFilters(this.name, this.spec.filters ?? [], filters),
       ...extraQuery(this, `/${this.spec.prefix}`, extra),
@@ -191,7 +172,8 @@ export class MambuEntity extends MambuStruct {
    * Searches with Mambu's `POST /{prefix}:search` (`filterCriteria` with the API's operators,
    * custom fields as `_set.field`, `sortingCriteria`). Pagination as `getAll`.
    */
-  static search<T extends MambuEntity>(this: EntityClass<T>, opts: SearchOptions = {}): MambuList<T> {
+  static search<T extends MambuEntity>(this: EntityClass<T>, options?: NoInfer<SearchOptions<T>>): MambuList<T> {
+    const opts = (options ?? {}) as LooseSearchOptions;
     checkOptionKeys(`${this.name}.search`, opts, ["filterCriteria", "sortingCriteria", "offset", "limit", "paginationDetails", "detailsLevel", "connector"]);
     const s = this.spec.search;
     if (!s) throw new MambuTsError(`${this.name} is not searchable`);
@@ -320,6 +302,21 @@ export class MambuEntity extends MambuStruct {
   /** Whether a field was set since the last read (or was read with a value). */
   has(field: string): boolean {
     return field in this && (this as unknown as Bag)[field] !== undefined;
+  }
+
+  /**
+   * A custom field or set by name, untyped (`client.customField("Age")`, `"ASSETAGE_0"`,
+   * `"_OtherDetails"`): for names the tenant's types (`mambu types`) do not declare. `undefined`
+   * when the entity has none of that name (read it with detailsLevel FULL).
+   */
+  customField(name: string): unknown {
+    return readCustomField(this, name);
+  }
+
+  /** Writes a custom field or a whole set by name, untyped (see {@link MambuEntity.customField}). */
+  setCustomField(name: string, value: unknown): this {
+    writeCustomField(this, name, value);
+    return this;
   }
 
   private assertWritable(what: string): EntityClass {

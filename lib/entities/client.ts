@@ -5,21 +5,23 @@ import { connectorOf, EntitySpec, MambuEntity } from "../core/entity";
 import "../core/entity-methods";
 import { registerLinkTarget } from "../core/link-fields";
 import { setTransient } from "../core/relations";
-import type { Client } from "../generated/types/clients";
+import type { ClientFilterCriteria, ClientSortingCriteria, ClientStruct, QueryParameters } from "../generated/types/clients";
+import type { MambuClientCustomFields } from "./custom-fields";
+import type { Listable, Listing } from "../core/query-types";
 import { MambuGroup } from "./group";
 
 /** A Mambu client. Custom field sets are flattened onto it (see README "Custom fields"). */
 export class MambuClient extends MambuEntity {
   static override resource = "clients";
   static override definition = "Client";
-  static override spec: EntitySpec = {
+  static override spec = {
     prefix: "clients",
     filters: ["branchId", "centreId", "creditOfficerUsername", "firstName", "lastName", "idNumber", "state", "birthDate"],
     sortBy: ["creationDate", "lastModifiedDate", "firstName", "lastName"],
     search: { filterDefinition: "ClientFilterCriteria" },
     ownerType: "CLIENT",
     writable: true,
-  };
+  } as const satisfies EntitySpec;
 
   /**
    * The groups the client belongs to (from `groupKeys`, in that order; an empty list when none),
@@ -42,11 +44,11 @@ export class MambuClient extends MambuEntity {
   }
 }
 withAssignments(MambuClient);
-export interface MambuClient extends Client, Assigned {
+export interface MambuClient
+  extends ClientStruct, Assigned, MambuClientCustomFields,
+    Listable<Listing<QueryParameters["GET /clients"], typeof MambuClient.spec, ClientFilterCriteria, ClientSortingCriteria>> {
   /** Set by getGroups(). */
   groups?: MambuGroup[];
-  /** Flattened custom fields (`client.Age`, `client.ASSETAGE_1`) and custom field sets (`client._OtherDetails`). */
-  [customField: string]: unknown;
 }
 
 registerLinkTarget("CLIENT_LINK", () => MambuClient);

@@ -6,7 +6,8 @@ import { MambuList } from "../core/list";
 import { Chain } from "../core/chain";
 import { RAW } from "../core/symbols";
 import { definition } from "../contract/schema";
-import type { CustomFieldSetMeta } from "../generated/types/customfieldsets";
+import type { CustomFieldSetMetaStruct, QueryParameters } from "../generated/types/customfieldsets";
+import type { Listable, Listing, LooseGetAllOptions } from "../core/query-types";
 import { encodeSegment } from "../transport";
 import { MambuCustomField } from "./customfield";
 
@@ -19,23 +20,24 @@ export function customFieldSetTargets(): readonly string[] {
 export class MambuCustomFieldSet extends MambuEntity {
   static override resource = "customfieldsets";
   static override definition = "CustomFieldSetMeta";
-  static override spec: EntitySpec = {
+  static override spec = {
     prefix: "customfieldsets",
-  };
+  } as const satisfies EntitySpec;
 
   /**
    * Custom field sets, as `getAll` (no filters, no sortBy); `availableFor` (CLIENT, GROUP,
    * LOAN_ACCOUNT, ...) is checked against the API's list before any request.
    */
-  static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts: GetAllOptions = {}): MambuList<T> {
-    const af = opts?.availableFor;
+  static override getAll<T extends MambuEntity>(this: EntityClass<T>, options?: NoInfer<GetAllOptions<T>>): MambuList<T> {
+    const opts = (options ?? {}) as LooseGetAllOptions;
+    const af = opts.availableFor;
     if (af !== undefined) {
       const allowed = customFieldSetTargets();
       if (typeof af !== "string" || !allowed.includes(af)) {
         throw new MambuTsError(`key ${JSON.stringify(af)} not in allowed availableFor: ${allowed.join(", ")}`);
       }
     }
-    return MambuEntity.getAll.call(this, opts) as MambuList<T>;
+    return super.getAll<T>(options as never);
   }
 
   /** Not in the API v2 (there is no `GET /customfieldsets/{id}`): list with `getAll({ availableFor })`. */
@@ -52,4 +54,5 @@ export class MambuCustomFieldSet extends MambuEntity {
     });
   }
 }
-export interface MambuCustomFieldSet extends CustomFieldSetMeta {}
+export interface MambuCustomFieldSet
+  extends CustomFieldSetMetaStruct, Listable<Listing<QueryParameters["GET /customfieldsets"], typeof MambuCustomFieldSet.spec>> {}

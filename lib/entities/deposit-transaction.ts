@@ -2,28 +2,37 @@
 import { EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/entity";
 import "../core/entity-methods";
 import type { MambuList } from "../core/list";
-import { transactionsGetAll } from "../core/operations";
+import { TransactionListOptions, transactionsGetAll } from "../core/operations";
 import { relate } from "../core/relations";
-import type { DepositTransaction } from "../generated/types/deposits_transactions";
+import type { DepositTransactionFilterCriteria, DepositTransactionSortingCriteria, DepositTransactionStruct } from "../generated/types/deposits_transactions";
+import type { MambuDepositTransactionCustomFields } from "./custom-fields";
+import type { MambuConnector } from "../transport";
+import type { Listable, Listing } from "../core/query-types";
 import { MambuDeposit } from "./deposit";
 import { adjustDepositTransactionSelf, DepositAdjustOptions } from "./deposit-operations";
+
+/** Options of `MambuDepositTransaction.getAll()`: the account (an id, encodedKey or the account) and pagination. */
+export interface DepositTransactionsOptions extends TransactionListOptions {
+  depositAccountId: string | MambuDeposit;
+  connector?: MambuConnector;
+}
 
 /** A deposit transaction (deposit, withdrawal, transfer, fee, interest, ...). */
 export class MambuDepositTransaction extends MambuEntity {
   static override resource = "deposits_transactions";
   static override definition = "DepositTransaction";
-  static override spec: EntitySpec = {
+  static override spec = {
     prefix: "deposits/transactions",
     search: { filterDefinition: "DepositTransactionFilterCriteria" },
-  };
+  } as const satisfies EntitySpec;
 
   /**
    * The transactions of one deposit account (`GET /deposits/{depositAccountId}/transactions`):
    * `getAll({ depositAccountId: "DEP1", limit? ... })` (an id, encodedKey or the account).
    * No filters or sortBy: use `search()` for criteria.
    */
-  static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts: GetAllOptions & { depositAccountId?: string | MambuDeposit } = {}): MambuList<T> {
-    return transactionsGetAll(this, "deposits", "depositAccountId", opts);
+  static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts?: NoInfer<GetAllOptions<T>>): MambuList<T> {
+    return transactionsGetAll(this, "deposits", "depositAccountId", { ...opts });
   }
 
   /** The deposit account this transaction belongs to (also set as `transaction.deposit`). */
@@ -40,9 +49,9 @@ export class MambuDepositTransaction extends MambuEntity {
     return adjustDepositTransactionSelf(this, notes, opts);
   }
 }
-export interface MambuDepositTransaction extends DepositTransaction {
+export interface MambuDepositTransaction
+  extends DepositTransactionStruct, MambuDepositTransactionCustomFields,
+    Listable<Listing<object, typeof MambuDepositTransaction.spec, DepositTransactionFilterCriteria, DepositTransactionSortingCriteria> & { getAllOptions: DepositTransactionsOptions }> {
   /** Set by getDeposit(). */
   deposit?: MambuDeposit;
-  /** Flattened custom fields of the transaction. */
-  [customField: string]: unknown;
 }

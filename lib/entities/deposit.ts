@@ -6,7 +6,9 @@ import "../core/entity-methods";
 import type { MambuList } from "../core/list";
 import { accountTransactions, Amount, EntityRef, TransactionListOptions } from "../core/operations";
 import { relate } from "../core/relations";
-import type { DepositAccount } from "../generated/types/deposits";
+import type { DepositAccountFilterCriteria, DepositAccountSortingCriteria, DepositAccountStruct, QueryParameters } from "../generated/types/deposits";
+import type { MambuDepositCustomFields } from "./custom-fields";
+import type { Listable, Listing } from "../core/query-types";
 import {
   adjustDepositTransaction, applyDepositFee, applyDepositInterest, DepositAction, DepositAdjustOptions, DepositFeeOptions,
   DepositInterestOptions, depositInto, DepositOptions, setDepositState, transferFrom, TransferOptions, withdrawFrom, WithdrawalOptions,
@@ -18,14 +20,14 @@ import { MambuDepositTransaction } from "./deposit-transaction";
 export class MambuDeposit extends MambuEntity {
   static override resource = "deposits";
   static override definition = "DepositAccount";
-  static override spec: EntitySpec = {
+  static override spec = {
     prefix: "deposits",
     filters: ["branchId", "centreId", "accountState", "accountHolderType", "accountHolderId", "creditOfficerUsername"],
     sortBy: [],
     search: { filterDefinition: "DepositAccountFilterCriteria" },
     ownerType: "DEPOSIT_ACCOUNT",
     writable: true,
-  };
+  } as const satisfies EntitySpec;
 
   /**
    * The account's transactions (`GET /deposits/{id}/transactions`, paginated like getAll); awaited,
@@ -123,10 +125,10 @@ export class MambuDeposit extends MambuEntity {
   }
 }
 withAssignments(MambuDeposit, { holder: true });
-export interface MambuDeposit extends DepositAccount, Assigned, Held {
+export interface MambuDeposit
+  extends DepositAccountStruct, Assigned, Held, MambuDepositCustomFields,
+    Listable<Listing<QueryParameters["GET /deposits"], typeof MambuDeposit.spec, DepositAccountFilterCriteria, DepositAccountSortingCriteria>> {
   /** Set when getTransactions() is awaited. */
   transactions?: MambuDepositTransaction[];
   productType?: MambuDepositProduct;
-  /** Flattened custom fields. */
-  [customField: string]: unknown;
 }

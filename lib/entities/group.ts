@@ -8,21 +8,23 @@ import { registerLinkTarget } from "../core/link-fields";
 import { setTransient } from "../core/relations";
 import { MambuValueObject, rootOf, StructClass } from "../core/struct";
 import { registerValueObjectClass } from "../core/value-objects";
-import type { Group, GroupMember } from "../generated/types/groups";
+import type { GroupFilterCriteria, GroupMember, GroupSortingCriteria, GroupStruct, QueryParameters } from "../generated/types/groups";
+import type { MambuGroupCustomFields } from "./custom-fields";
+import type { Listable, Listing } from "../core/query-types";
 import { MambuClient } from "./client";
 
 /** A Mambu group of clients. `groupMembers` (read with detailsLevel FULL) are {@link MambuGroupMember}s. */
 export class MambuGroup extends MambuEntity {
   static override resource = "groups";
   static override definition = "Group";
-  static override spec: EntitySpec = {
+  static override spec = {
     prefix: "groups",
     filters: ["branchId", "centreId", "creditOfficerUsername"],
     sortBy: ["creationDate", "lastModifiedDate", "groupName"],
     search: { filterDefinition: "GroupFilterCriteria" },
     ownerType: "GROUP",
     writable: true,
-  };
+  } as const satisfies EntitySpec;
 
   /**
    * Every member client (from `groupMembers`, so read the group with detailsLevel FULL), in order,
@@ -39,10 +41,10 @@ export class MambuGroup extends MambuEntity {
   }
 }
 withAssignments(MambuGroup);
-export interface MambuGroup extends Group, Assigned {
+export interface MambuGroup
+  extends GroupStruct, Assigned, MambuGroupCustomFields,
+    Listable<Listing<QueryParameters["GET /groups"], typeof MambuGroup.spec, GroupFilterCriteria, GroupSortingCriteria>> {
   groupMembers?: MambuGroupMember[];
-  /** Flattened custom fields. */
-  [customField: string]: unknown;
 }
 
 /** A member of a group: `clientKey` and its `roles`; `getClient()` fetches the client. */

@@ -9,7 +9,9 @@ import { MambuList } from "../core/list";
 import { accountTransactions, Amount, EntityRef, TransactionListOptions } from "../core/operations";
 import { relate, setTransient } from "../core/relations";
 import { structFromWire } from "../core/struct";
-import type { LoanAccount } from "../generated/types/loans";
+import type { LoanAccountFilterCriteria, LoanAccountSortingCriteria, LoanAccountStruct, QueryParameters } from "../generated/types/loans";
+import type { MambuLoanCustomFields } from "./custom-fields";
+import type { Listable, Listing } from "../core/query-types";
 import { MambuInstallment } from "./installment";
 import {
   adjustLoanTransaction, applyLoanFee, disburseLoan, DisburseOptions, editLoanSchedule, EditScheduleOptions, InstallmentInput, LoanAction,
@@ -22,14 +24,14 @@ import { MambuTransaction } from "./transaction";
 export class MambuLoan extends MambuEntity {
   static override resource = "loans";
   static override definition = "LoanAccount";
-  static override spec: EntitySpec = {
+  static override spec = {
     prefix: "loans",
     filters: ["branchId", "centreId", "accountState", "accountHolderType", "accountHolderId", "creditOfficerUsername"],
     sortBy: ["creationDate", "lastModifiedDate", "id", "loanName"],
     search: { filterDefinition: "LoanAccountFilterCriteria" },
     ownerType: "LOAN_ACCOUNT",
     writable: true,
-  };
+  } as const satisfies EntitySpec;
 
   /**
    * The repayment schedule (`GET /loans/{id}/schedule`) as `MambuInstallment[]`; also set as
@@ -165,13 +167,13 @@ export class MambuLoan extends MambuEntity {
   }
 }
 withAssignments(MambuLoan, { holder: true });
-export interface MambuLoan extends LoanAccount, Assigned, Held {
+export interface MambuLoan
+  extends LoanAccountStruct, Assigned, Held, MambuLoanCustomFields,
+    Listable<Listing<QueryParameters["GET /loans"], typeof MambuLoan.spec, LoanAccountFilterCriteria, LoanAccountSortingCriteria>> {
   /** Set by getSchedule(). */
   schedule?: MambuInstallment[];
   /** Set when getTransactions() is awaited. */
   transactions?: MambuTransaction[];
   productType?: MambuProduct;
   originalAccount?: MambuLoan;
-  /** Flattened custom fields. */
-  [customField: string]: unknown;
 }

@@ -6,7 +6,8 @@ import { MambuTsError } from "../errors";
 import { MambuList } from "../core/list";
 import { relate } from "../core/relations";
 import { operation } from "../contract/schema";
-import type { Task } from "../generated/types/tasks";
+import type { QueryParameters, TaskStruct } from "../generated/types/tasks";
+import type { Listable, Listing, LooseGetAllOptions } from "../core/query-types";
 import { MambuBranch } from "./branch";
 import { MambuCentre } from "./centre";
 import { MambuClient } from "./client";
@@ -34,20 +35,21 @@ export const TASK_LINK_TARGETS: Readonly<Record<string, () => EntityClass>> = {
 export class MambuTask extends MambuEntity {
   static override resource = "tasks";
   static override definition = "Task";
-  static override spec: EntitySpec = {
+  static override spec = {
     prefix: "tasks",
     filters: ["username", "clientId", "groupId", "status"],
     writable: true,
-  };
+  } as const satisfies EntitySpec;
 
   /** Tasks, as `getAll`; the `status` filter is checked against the API's values (OPEN, COMPLETED). */
-  static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts: GetAllOptions = {}): MambuList<T> {
-    const status = (opts?.filters as Record<string, unknown> | undefined)?.status;
+  static override getAll<T extends MambuEntity>(this: EntityClass<T>, options?: NoInfer<GetAllOptions<T>>): MambuList<T> {
+    const opts = (options ?? {}) as LooseGetAllOptions;
+    const status = (opts.filters as Record<string, unknown> | undefined)?.status;
     if (status !== undefined) {
       const allowed = operation("tasks", "GET", "/tasks")?.query.find((q) => q.name === "status")?.enum ?? ["OPEN", "COMPLETED"];
       if (!allowed.includes(status as string)) throw new MambuTsError(`MambuTask.getAll: status must be one of ${allowed.join(", ")}, got ${JSON.stringify(status)}`);
     }
-    return MambuEntity.getAll.call(this, opts) as MambuList<T>;
+    return super.getAll<T>(options as never);
   }
 
   /** The user the task is assigned to (also set as `task.assignedUser`). */
@@ -71,7 +73,7 @@ export class MambuTask extends MambuEntity {
     return relate<MambuEntity>(this, "taskLink", "taskLinkKey", target);
   }
 }
-export interface MambuTask extends Task {
+export interface MambuTask extends TaskStruct, Listable<Listing<QueryParameters["GET /tasks"], typeof MambuTask.spec>> {
   assignedUser?: MambuUser;
   /** Set by getTaskLink(). */
   taskLink?: MambuEntity;

@@ -2,28 +2,37 @@
 import { EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/entity";
 import "../core/entity-methods";
 import type { MambuList } from "../core/list";
-import { transactionsGetAll } from "../core/operations";
+import { TransactionListOptions, transactionsGetAll } from "../core/operations";
 import { relate } from "../core/relations";
-import type { LoanTransaction } from "../generated/types/loans_transactions";
+import type { LoanTransactionFilterCriteria, LoanTransactionSortingCriteria, LoanTransactionStruct } from "../generated/types/loans_transactions";
+import type { MambuTransactionCustomFields } from "./custom-fields";
+import type { MambuConnector } from "../transport";
+import type { Listable, Listing } from "../core/query-types";
 import { MambuLoan } from "./loan";
 import { adjustLoanTransactionSelf, LoanAdjustOptions } from "./loan-operations";
+
+/** Options of `MambuTransaction.getAll()`: the loan (an id, encodedKey or the loan) and pagination. */
+export interface LoanTransactionsOptions extends TransactionListOptions {
+  loanAccountId: string | MambuLoan;
+  connector?: MambuConnector;
+}
 
 /** A loan transaction (disbursement, repayment, fee, ...). */
 export class MambuTransaction extends MambuEntity {
   static override resource = "loans_transactions";
   static override definition = "LoanTransaction";
-  static override spec: EntitySpec = {
+  static override spec = {
     prefix: "loans/transactions",
     search: { filterDefinition: "LoanTransactionFilterCriteria" },
-  };
+  } as const satisfies EntitySpec;
 
   /**
    * The transactions of one loan (`GET /loans/{loanAccountId}/transactions`), as MambuPy's
    * `MambuTransaction.get_all(loanAccountId)`: `getAll({ loanAccountId: "54321", limit? ... })`
    * (an id, encodedKey or the loan). No filters or sortBy: use `search()` for criteria.
    */
-  static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts: GetAllOptions & { loanAccountId?: string | MambuLoan } = {}): MambuList<T> {
-    return transactionsGetAll(this, "loans", "loanAccountId", opts);
+  static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts?: NoInfer<GetAllOptions<T>>): MambuList<T> {
+    return transactionsGetAll(this, "loans", "loanAccountId", { ...opts });
   }
 
   /** The loan this transaction belongs to (also set as `transaction.loan`). */
@@ -39,9 +48,9 @@ export class MambuTransaction extends MambuEntity {
     return adjustLoanTransactionSelf(this, notes, opts);
   }
 }
-export interface MambuTransaction extends LoanTransaction {
+export interface MambuTransaction
+  extends LoanTransactionStruct, MambuTransactionCustomFields,
+    Listable<Listing<object, typeof MambuTransaction.spec, LoanTransactionFilterCriteria, LoanTransactionSortingCriteria> & { getAllOptions: LoanTransactionsOptions }> {
   /** Set by getLoan(). */
   loan?: MambuLoan;
-  /** Flattened custom fields of the transaction. */
-  [customField: string]: unknown;
 }

@@ -9,7 +9,9 @@ import { MambuList } from "../core/list";
 import { relate, setTransient } from "../core/relations";
 import { RAW } from "../core/symbols";
 import { operation } from "../contract/schema";
-import type { User } from "../generated/types/users";
+import type { QueryParameters, UserStruct } from "../generated/types/users";
+import type { MambuUserCustomFields } from "./custom-fields";
+import type { Listable, Listing, LooseGetAllOptions } from "../core/query-types";
 import { MambuBranch } from "./branch";
 import { MambuRole } from "./role";
 
@@ -17,19 +19,20 @@ import { MambuRole } from "./role";
 export class MambuUser extends MambuEntity {
   static override resource = "users";
   static override definition = "User";
-  static override spec: EntitySpec = {
+  static override spec = {
     prefix: "users",
     filters: ["branchId", "branchIdType"],
     ownerType: "USER",
     writable: true,
-  };
+  } as const satisfies EntitySpec;
 
   /**
    * Users, as `getAll`. `branchIdType` (ASSIGNED: users assigned to the branch; MANAGE: also those
    * who can manage it) goes with a `branchId` filter, as a filter or as an option.
    */
-  static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts: GetAllOptions = {}): MambuList<T> {
-    const { branchIdType: top, ...rest } = opts ?? {};
+  static override getAll<T extends MambuEntity>(this: EntityClass<T>, options?: NoInfer<GetAllOptions<T>>): MambuList<T> {
+    const opts = (options ?? {}) as LooseGetAllOptions;
+    const { branchIdType: top, ...rest } = opts;
     const filters = { ...((rest.filters as Record<string, unknown> | undefined) ?? {}) };
     if (top !== undefined) {
       if (filters.branchIdType !== undefined && filters.branchIdType !== top) throw new MambuTsError(`MambuUser.getAll: branchIdType given twice`);
@@ -44,7 +47,7 @@ export class MambuUser extends MambuEntity {
         throw new MambuTsError(`branchIdType not allowed if branchId not provided`);
       }
     }
-    return MambuEntity.getAll.call(this, { ...rest, ...(rest.filters !== undefined || top !== undefined ? { filters } : {}) }) as MambuList<T>;
+    return super.getAll<T>({ ...rest, ...(rest.filters !== undefined || top !== undefined ? { filters } : {}) } as never);
   }
 
   /** The user's branch (also set as `user.assignedBranch`). */
@@ -70,11 +73,9 @@ export class MambuUser extends MambuEntity {
     }, `${this.constructor.name}.role`);
   }
 }
-export interface MambuUser extends User {
+export interface MambuUser extends UserStruct, MambuUserCustomFields, Listable<Listing<QueryParameters["GET /users"], typeof MambuUser.spec>> {
   /** Set by getAssignedBranch(). */
   assignedBranch?: MambuBranch;
-  /** Flattened custom fields. */
-  [customField: string]: unknown;
 }
 
 registerLinkTarget("USER_LINK", () => MambuUser);

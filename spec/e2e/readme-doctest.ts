@@ -200,8 +200,15 @@ export function instrument(block: DocBlock): { code: string; checks: DocCheck[] 
 }
 
 /**
- * Type-checks every block as a user's strict TypeScript file ("mambu-ts" is lib/): a block without
- * imports gets every export of mambu-ts (as in the REPL); setup code comes first (`doctest` is any).
+ * The demo tenant's custom field types (what `mambu types --sandbox` writes): the examples are
+ * compiled with them, as a user's project with its tenant's types.
+ */
+export const DEMO_TENANT_TYPES = "config/sandbox-demo.d.ts";
+
+/**
+ * Type-checks every block as a user's strict TypeScript file ("mambu-ts" is lib/, with the demo
+ * tenant's {@link DEMO_TENANT_TYPES}): a block without imports gets every export of mambu-ts (as in
+ * the REPL); setup code comes first (`doctest` is any).
  * @returns one message per error, with its README line.
  */
 export function typeCheck(blocks: DocBlock[], root: string, exported: string[]): string[] {
@@ -231,8 +238,9 @@ export function typeCheck(blocks: DocBlock[], root: string, exported: string[]):
   host.getSourceFile = (f, v, ...rest) => (files.has(f) ? ts.createSourceFile(f, files.get(f)!.text, v) : getSourceFile.call(host, f, v, ...rest));
   host.fileExists = (f) => files.has(f) || fileExists.call(host, f);
   host.readFile = (f) => files.get(f)?.text ?? readFile.call(host, f);
-  const program = ts.createProgram([...files.keys()], options, host);
+  const program = ts.createProgram([...files.keys(), join(root, DEMO_TENANT_TYPES)], options, host);
   return ts.getPreEmitDiagnostics(program).flatMap((d) => {
+    if (d.file && d.file.fileName === join(root, DEMO_TENANT_TYPES)) return [`${DEMO_TENANT_TYPES}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`];
     const file = d.file && files.get(d.file.fileName);
     if (!file || d.start === undefined) return [];
     const line = d.file!.getLineAndCharacterOfPosition(d.start).line - file.before;

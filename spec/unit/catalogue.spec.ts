@@ -99,7 +99,9 @@ describe("MambuBranch", () => {
     const all = await MambuBranch.getAll({ sortBy: "name:ASC", connector });
     expect(all.map((b) => b.id)).toEqual(["CCAZ"]);
 
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuBranch.getAll({ filters: { branchId: "CCAZ" } }), "MambuBranch takes no filters");
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuBranch.getAll({ sortBy: "state:ASC" }), "field state not in allowed sortBy fields for MambuBranch: creationDate, lastModifiedDate, id, name");
     expect(MambuBranch.spec.sortBy).toEqual(["creationDate", "lastModifiedDate", "id", "name"]);
   });
@@ -123,7 +125,9 @@ describe("MambuCentre", () => {
     expect(centre.assignedBranch).toBe(branch);
     expect(Object.keys(centre.toJSON())).not.toContain("assignedBranch");
 
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuCentre.getAll({ filters: { centreId: "x" } }), "key centreId not in allowed filters for MambuCentre: branchId");
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuCentre.getAll({ sortBy: "state" }), /not in allowed sortBy fields/);
   });
 });
@@ -201,7 +205,9 @@ describe("MambuGroup", () => {
   test("filters and sort fields", async () => {
     tenant().get("/api/groups").query({ creditOfficerUsername: "a.alas", sortBy: "groupName:ASC", offset: "0", limit: "20" }).reply(200, []);
     await MambuGroup.getAll({ limit: 20, offset: 0, filters: { creditOfficerUsername: "a.alas" }, sortBy: "groupName:ASC", connector: testConnector() });
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuGroup.getAll({ filters: { state: "ACTIVE" } }), "key state not in allowed filters for MambuGroup: branchId, centreId, creditOfficerUsername");
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuGroup.getAll({ sortBy: "id" }), /field id not in allowed sortBy fields for MambuGroup/);
   });
 });
@@ -218,9 +224,12 @@ describe("MambuUser", () => {
   test("branchIdType without branchId, or not ASSIGNED/MANAGE: refused before any request", () => {
     expectRefused(() => MambuUser.getAll({ branchIdType: "ASSIGNED" }), "branchIdType not allowed if branchId not provided");
     expectRefused(() => MambuUser.getAll({ filters: { branchIdType: "MANAGE" } }), "branchIdType not allowed if branchId not provided");
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuUser.getAll({ filters: { branchId: "CCAZ" }, branchIdType: "OWN" }), 'Invalid branchIdType: "OWN" (one of ASSIGNED, MANAGE)');
     expectRefused(() => MambuUser.getAll({ filters: { branchId: "CCAZ", branchIdType: "MANAGE" }, branchIdType: "ASSIGNED" }), "branchIdType given twice");
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuUser.getAll({ filters: { centreId: "x" } }), /key centreId not in allowed filters for MambuUser/);
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuUser.getAll({ sortBy: "username" }), "MambuUser cannot be sorted");
   });
 
@@ -265,7 +274,9 @@ describe("MambuRole", () => {
     expect([role.name, role.access?.creditOfficerAccess]).toEqual(["Credit Officer", true]);
     tenant().get("/api/userroles").query({ offset: "0", limit: "50" }).reply(200, `[${fixture("role.json")}]`);
     expect((await MambuRole.getAll({ connector })).map((r) => r.id)).toEqual(["CO"]);
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuRole.getAll({ filters: { name: "x" } }), "MambuRole takes no filters");
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuRole.getAll({ sortBy: "name" }), "MambuRole cannot be sorted");
 
     tenant().patch(`/api/userroles/${ROLE_KEY}`, [{ op: "REPLACE", path: "/notes", value: "all field staff" }]).reply(204);
@@ -290,8 +301,11 @@ describe("MambuTask", () => {
     tenant().get("/api/tasks").query({ groupId: "24G23446", offset: "0", limit: "50" }).reply(200, []);
     expect(await MambuTask.getAll({ filters: { groupId: "24G23446" }, connector })).toEqual([]);
 
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuTask.getAll({ filters: { status: "DONE" } }), 'MambuTask.getAll: status must be one of OPEN, COMPLETED, got "DONE"');
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuTask.getAll({ filters: { branchId: "x" } }), "key branchId not in allowed filters for MambuTask: username, clientId, groupId, status");
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuTask.getAll({ sortBy: "dueDate" }), "MambuTask cannot be sorted");
   });
 
@@ -348,8 +362,11 @@ describe("MambuCustomFieldSet", () => {
     const sets = await MambuCustomFieldSet.getAll({ availableFor: "CLIENT", connector });
     expect(sets.map((s) => [s.id, s.fieldSetType, s.customFields?.length])).toEqual([["_OtherDetails", "STANDARD", 2], ["_Assets", "GROUPED", 1]]);
 
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuCustomFieldSet.getAll({ availableFor: "PLANET" }), /key "PLANET" not in allowed availableFor: CLIENT, GROUP, CREDIT_ARRANGEMENT, LOAN_ACCOUNT, GUARANTOR, ASSET, DEPOSIT_ACCOUNT, TRANSACTION_CHANNEL, BRANCH, CENTRE, USER/);
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuCustomFieldSet.getAll({ filters: { id: "_X" } }), "MambuCustomFieldSet takes no filters");
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuCustomFieldSet.getAll({ sortBy: "id" }), "MambuCustomFieldSet cannot be sorted");
     expectRefused(() => MambuCustomFieldSet.get("_OtherDetails"), /no GET \/customfieldsets\/\{id\}/);
 
@@ -375,6 +392,7 @@ describe("MambuCustomField", () => {
     mockDefinitions();
     const all = await MambuCustomField.getAll({ connector });
     expect(all.map((f) => `${f.id}:${f.type}`)).toEqual(["Age:NUMBER", "GuarantorClient:CLIENT_LINK", "ASSETVALUE:NUMBER"]);
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expectRefused(() => MambuCustomField.getAll({ limit: 5 }), /MambuCustomField.getAll: unknown option "limit"/);
     await expect(new MambuCustomField({ id: "X" }).update()).rejects.toThrow(/read-only/);
   });

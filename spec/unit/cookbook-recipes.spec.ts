@@ -295,6 +295,7 @@ describe("Next recipes", () => {
 
   test("errors of these recipes are MambuTsError before any request", () => {
     expect(() => MambuUser.getAll({ branchIdType: "MANAGE" })).toThrow(MambuTsError);
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expect(() => MambuCentre.getAll({ filters: { centreId: "x" } })).toThrow(MambuTsError);
     expect(seen).toEqual([]);
   });

@@ -81,7 +81,9 @@ describe("MambuDeposit: read, list, search, relations", () => {
     const documented = new Set(findOperation("GET", "/deposits")!.op.query.map((q) => q.name));
     for (const f of MambuDeposit.spec.filters ?? []) expect(documented.has(f)).toBe(true);
     expect(documented.has("sortBy")).toBe(false);
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expect(() => MambuDeposit.getAll({ filters: { state: "ACTIVE" } })).toThrow(/key state not in allowed filters for MambuDeposit/);
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expect(() => MambuDeposit.getAll({ sortBy: "id:ASC" })).toThrow(/MambuDeposit cannot be sorted/);
   });
 
@@ -138,6 +140,7 @@ describe("MambuDepositProduct", () => {
     const documented = findOperation("GET", "/depositproducts")!.op.query.map((q) => q.name);
     expect(documented).toContain("branchId");
     expect(documented).not.toContain("sortBy");
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expect(() => MambuDepositProduct.getAll({ sortBy: "id" })).toThrow(/cannot be sorted/);
     expect(MambuDepositProduct.spec.writable).toBe(true);
     expect(MambuDeposit.spec.writable).toBe(true);
@@ -326,7 +329,9 @@ describe("deposit transactions", () => {
     tenant().get("/api/deposits/DEP1/transactions").query({ offset: "0", limit: "3", paginationDetails: "ON" }).reply(200, `[${fixture("deposit-tx-deposit.json")}]`, { "items-total": "1" });
     const txs = await MambuDepositTransaction.getAll({ depositAccountId: "DEP1", limit: 3, paginationDetails: "ON", connector });
     expect(txs.map((t) => t.id)).toEqual(["200"]);
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expect(() => MambuDepositTransaction.getAll({ sortBy: "id" })).toThrow(/takes no filters or sortBy/);
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expect(() => MambuDepositTransaction.getAll({})).toThrow(/give depositAccountId/);
 
     const seen: Captured = {};

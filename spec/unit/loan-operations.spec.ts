@@ -396,6 +396,7 @@ describe("transactions of a loan", () => {
     tenant().get(`${LOAN_PATH}/transactions`).query({ offset: "0", limit: "10" }).reply(200, "[]");
     expect(await MambuTransaction.getAll({ loanAccountId: loan, limit: 10 })).toEqual([]);
     expect(() => MambuTransaction.getAll()).toThrow(/give loanAccountId/);
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expect(() => MambuTransaction.getAll({ loanAccountId: "1", filters: { type: "REPAYMENT" } })).toThrow(/takes no filters or sortBy; use MambuTransaction.search/);
   });
 

@@ -90,11 +90,15 @@ test("bad arguments are MambuTsError before any request (cookbook: offset must b
   const conn = testConnector();
   expect(() => MambuClient.getAll({ limit: 10, offset: "0" as never, connector: conn })).toThrow(new MambuTsError("offset must be integer"));
   expect(() => MambuClient.getAll({ limit: 1.5, connector: conn })).toThrow("limit must be integer");
+  // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
   expect(() => MambuClient.getAll({ filters: { colour: "red" }, connector: conn })).toThrow(/key colour not in allowed filters for MambuClient/);
+  // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
   expect(() => MambuClient.getAll({ sortBy: "id:ASC", connector: conn })).toThrow(/field id not in allowed sortBy fields/);
+  // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
   expect(() => MambuClient.getAll({ sortBy: "lastName:UP", connector: conn })).toThrow(/ASC or DESC/);
   expect(() => MambuClient.getAll({ paginationDetails: "YES" as never, connector: conn })).toThrow(/paginationDetails must be in/);
   expect(() => MambuClient.getAll({ detailsLevel: "X" as never, connector: conn })).toThrow(/detailsLevel/);
+  // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
   expect(() => MambuClient.getAll({ colour: "red", connector: conn })).toThrow(/unknown option "colour"/);
   expect(nock.pendingMocks()).toEqual([]);
 });

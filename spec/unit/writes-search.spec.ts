@@ -117,6 +117,7 @@ describe("search (cookbook section 5)", () => {
 
   test("operators are checked against the API's list before any request", () => {
     const conn = testConnector();
+    // @ts-expect-error refused at compile time too: this checks the run-time refusal (JavaScript callers)
     expect(() => MambuClient.search({ filterCriteria: [{ field: "firstName", operator: "LIKE", value: "J" }], connector: conn })).toThrow(/operator "LIKE" is not one of EQUALS/);
     expect(() => MambuClient.search({ filterCriteria: [{ field: "id", operator: "IN", value: "1" }], connector: conn })).toThrow(/IN needs a non-empty values array/);
     expect(() => MambuClient.search({ filterCriteria: [{ field: "id", operator: "BETWEEN", value: "1" }], connector: conn })).toThrow(/secondValue/);
