@@ -4,7 +4,7 @@
  * through its stdin/stdout.
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -15,9 +15,10 @@ export const MAMBU = join(ROOT, "bin", "mambu");
 
 /**
  * Compiles lib/ to dist/ (tsc, the project's tsconfig). Another engineer's half-written file may
- * make tsc report errors while still emitting everything; what matters here is that the CLI and
- * REPL files are emitted, so errors in other files are tolerated (and printed). Concurrent builds
- * from parallel test files are serialised with a lock directory.
+ * make tsc report errors while still emitting everything; what matters here is that the CLI files
+ * compile and that what every bin/ executable and the REPL load is emitted (else this throws), so
+ * errors in other files are tolerated. Concurrent builds from parallel test files are serialised
+ * with a lock directory.
  */
 export function buildDist(): void {
   const lock = join(ROOT, "dist", ".cli-spec-build.lock");
@@ -43,7 +44,12 @@ export function buildDist(): void {
     const r = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.json")], { cwd: ROOT, encoding: "utf8" });
     const mine = (r.stdout ?? "").split("\n").filter((l) => /^lib\/(cli\/(?!demo)|repl\.ts)/.test(l));
     if (mine.length) throw new Error(`the CLI does not compile:\n${mine.join("\n")}`);
-    for (const f of ["dist/cli/main.js", "dist/repl.js"]) {
+    // Every executable's implementation (bin/* require ../dist/...), and the REPL module.
+    const needed = ["dist/repl.js"];
+    for (const bin of readdirSync(join(ROOT, "bin"))) {
+      for (const m of readFileSync(join(ROOT, "bin", bin), "utf8").matchAll(/require\("\.\.\/(dist\/[^"]+)"\)/g)) needed.push(m[1]);
+    }
+    for (const f of needed) {
       if (!existsSync(join(ROOT, f))) throw new Error(`tsc did not emit ${f}:\n${r.stdout}${r.stderr}`);
     }
   } finally {
