@@ -161,4 +161,8 @@ export interface LooseCriterion {
  * Options of `Entity.search()`: for an entity class, its search fields (or `_Set.field` custom
  * field paths), operators and sort fields exactly.
  */
-export type SearchOptions<T = unknown> = ListingOf<T> extends infer L extends ListingTypes ? TypedSearchOptions<L> : LooseSearchOptions;
+export type SearchOptions<T = unknown> = ListingOf<T> extends infer L extends ListingTypes
+  ? [L["operator"]] extends [never]
+    ? never // not searchable
+    : TypedSearchOptions<L>
+  : LooseSearchOptions;

@@ -26,7 +26,11 @@ declare module "../../lib/entities/custom-fields" {
     getRefOfficer: unknown;
   }
   interface MambuLoanCustomFields {
+    amountScore: unknown;
     getSolidarityGroup: unknown;
+  }
+  interface MambuGroupCustomFields {
+    industry: unknown;
   }
   interface MambuDepositCustomFields {
     Goal: unknown;
