@@ -42,8 +42,8 @@ import { buildBook } from "./validate";
 
 export { loadPlan, parsePlan, PlanError, STEP_SOURCE } from "./plan";
 export { buildBook, sumDecimals } from "./validate";
-export { CsvParser, parseCsvText, readSource, formatRows, csvLine, SourceError } from "./sources";
-export type { SourceRow, SourceLayout, SourceFormat } from "./sources";
+export { readCsv, parseCsvText, readSource, formatRows, csvLine, SourceError } from "./sources";
+export type { SourceRow, SourceLayout, SourceFormat, CsvRecord, CsvShape } from "./sources";
 export { Journal } from "./journal";
 export type { JournalRecord, StepRecord, UnitRecord, RunRecord, StateRecord } from "./journal";
 export { JournalCorruptError } from "./journal-file";

@@ -1,10 +1,17 @@
-/** Migration sources: the RFC 4180 CSV parser, JSON lines, positions, and writing rows back. */
+/** Migration sources: CSV (csv-parse, RFC 4180), JSON lines, positions, and writing rows back. */
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { CsvParser, formatRows, parseCsvText, readSource, SourceError, SourceLayout, SourceRow } from "../../lib/migrate";
+import { CsvRecord, CsvShape, formatRows, parseCsvText, readCsv, readSource, SourceError, SourceLayout, SourceRow } from "../../lib/migrate";
 
 const fields = (text: string) => parseCsvText(text).map((r) => r.fields);
+
+/** Reads CSV chunks as a stream would deliver them. */
+async function streamed(chunks: Iterable<string | Buffer>, shape?: CsvShape): Promise<CsvRecord[]> {
+  const recs: CsvRecord[] = [];
+  for await (const r of readCsv((async function* () { yield* chunks; })(), "f", ",", shape)) recs.push(r);
+  return recs;
+}
 
 async function readAll(path: string, source = "clients"): Promise<{ rows: SourceRow[]; layout?: SourceLayout }> {
   const rows: SourceRow[] = [];
@@ -28,24 +35,28 @@ describe("CSV parser (RFC 4180)", () => {
     ]);
   });
 
-  it("accepts CRLF, lone CR and a BOM, and keeps CRLF inside quotes", () => {
-    const p = new CsvParser("f");
-    const recs = [...p.push('\ufeffa,b\r\n1,"x\r\ny"\r2,3\r\n'), ...p.end()];
-    expect(p.bom).toBe(true);
-    expect(p.eol).toBe("\r\n");
-    expect(recs.map((r) => r.fields)).toEqual([["a", "b"], ["1", "x\r\ny"], ["2", "3"]]);
-    expect(recs.map((r) => r.line)).toEqual([1, 2, 4]);
+  it("accepts CRLF, lone CR and a BOM, and keeps CRLF inside quotes", async () => {
+    const text = '\ufeffa,b\r\n1,"x\r\ny"\r2,3\r\n';
+    for (const read of [async (shape: CsvShape) => parseCsvText(text, "f", ",", shape), (shape: CsvShape) => streamed([Buffer.from(text)], shape)]) {
+      const shape: CsvShape = { bom: false };
+      const recs = await read(shape);
+      expect(shape).toEqual({ bom: true, eol: "\r\n" });
+      expect(recs.map((r) => r.fields)).toEqual([["a", "b"], ["1", "x\r\ny"], ["2", "3"]]);
+      expect(recs.map((r) => r.line)).toEqual([1, 2, 4]);
+    }
   });
 
-  it("gives the same records however the input is chunked", () => {
+  it("gives the same records however the input is chunked", async () => {
     const text = '\ufeffid,"na,me"\r\n1,"a ""q"" \r\nb"\r\n2,c\n3,"d"';
-    const whole = fields(text);
-    const p = new CsvParser("f");
-    const recs = [];
-    for (const ch of text) recs.push(...p.push(ch));
-    recs.push(...p.end());
-    expect(recs.map((r) => r.fields)).toEqual(whole);
-    expect(whole).toEqual([["id", "na,me"], ["1", 'a "q" \r\nb'], ["2", "c"], ["3", "d"]]);
+    const whole = parseCsvText(text);
+    const bytes = Buffer.from(text);
+    const shape: CsvShape = { bom: false };
+    const byByte = await streamed(Array.from(bytes, (b) => Buffer.from([b])), shape);
+    expect(byByte).toEqual(whole);
+    expect(shape).toEqual({ bom: true, eol: "\r\n" });
+    expect(await streamed(text)).toEqual(whole);
+    expect(whole.map((r) => r.fields)).toEqual([["id", "na,me"], ["1", 'a "q" \r\nb'], ["2", "c"], ["3", "d"]]);
+    expect(whole.map((r) => r.line)).toEqual([1, 2, 4, 5]);
   });
 
   it("numbers records by the line they start on", () => {
@@ -53,7 +64,7 @@ describe("CSV parser (RFC 4180)", () => {
     expect(recs.map((r) => r.line)).toEqual([1, 2, 5]);
   });
 
-  it("reports an unterminated quote where it opened, and a stray quote where it is", () => {
+  it("reports an unterminated quote where it opened, and a stray quote where it is", async () => {
     expect(() => parseCsvText('a,b\n1,"open\n2,3\n', "x.csv")).toThrow(new SourceError("x.csv", 2, 3, "unterminated quoted field (a quote opened here is never closed)"));
     try {
       parseCsvText('a,b\n1,ab"c\n', "x.csv");
@@ -63,6 +74,11 @@ describe("CSV parser (RFC 4180)", () => {
       expect((e as SourceError).message).toBe('x.csv:2:5: a quote inside an unquoted field (quote the whole field and double the quote: "a""b")');
     }
     expect(() => parseCsvText('a\n"x"y\n', "x.csv")).toThrow(/x\.csv:2:4: unexpected "y" after the closing quote/);
+    // past records, empty lines and line breaks inside quotes (CRLF counted once), streamed too
+    const later = 'a,b\r\n\r\n1,"x\r\ny"\r\n2,z"w\r\n';
+    expect(() => parseCsvText(later, "x.csv")).toThrow(new SourceError("x.csv", 5, 4, 'a quote inside an unquoted field (quote the whole field and double the quote: "a""b")'));
+    await expect(streamed([later])).rejects.toThrow(new SourceError("f", 5, 4, 'a quote inside an unquoted field (quote the whole field and double the quote: "a""b")'));
+    await expect(streamed(['a\n1,"x\n', "y,\n2\n"])).rejects.toThrow(new SourceError("f", 2, 3, "unterminated quoted field (a quote opened here is never closed)"));
   });
 
   it("supports another delimiter", () => {
