@@ -30,6 +30,28 @@ const CONSUMER_TS = `
 import { DateTime, Decimal, MambuClient, MambuConnector, MambuError, MambuLoan } from "mambu-ts";
 import { startSandbox } from "mambu-ts/sandbox";
 
+// A tenant's custom fields, declared by module augmentation as \`mambu types\` writes them.
+declare module "mambu-ts" {
+  interface MambuClientCustomFields {
+    get Age(): Decimal | undefined;
+    set Age(value: Decimal | number | string | undefined);
+  }
+}
+
+/** Never called: what the published types refuse (each expect-error fails to compile if they loosen). */
+export function refused(client: MambuClient, loan: MambuLoan): void {
+  // @ts-expect-error a misspelt custom field
+  void client.Agee;
+  // @ts-expect-error a misspelt field
+  void loan.loanAmont;
+  // @ts-expect-error a misspelt option
+  void MambuLoan.getAll({ limt: 5 });
+  // @ts-expect-error a misspelt filter
+  void MambuLoan.getAll({ filters: { acountState: "ACTIVE" } });
+  // @ts-expect-error an operator the API does not have
+  void MambuLoan.search({ filterCriteria: [{ field: "loanAmount", operator: "GREATER", value: 1 }] });
+}
+
 async function main(): Promise<void> {
   const sandbox = await startSandbox({ port: 0 });
   try {
@@ -41,6 +63,10 @@ async function main(): Promise<void> {
     void wrong;
     const loan = await MambuLoan.get("54321", { connector });
     const amount: Decimal | undefined = loan.loanAmount;
+    const age: Decimal | undefined = client.Age; // typed by the augmentation (undefined: read BASIC)
+    void age;
+    loan.loanAmount = 5000; // amounts take numbers, as the runtime does
+    void MambuLoan.getAll({ filters: { accountState: "ACTIVE" }, sortBy: "creationDate:DESC", limit: 1, connector });
     let missing = "";
     try {
       await MambuClient.get("NO-SUCH-CLIENT", { connector });
