@@ -1,6 +1,6 @@
 /** Installments of a loan's repayment schedule (`GET /api/loans/{id}/schedule`). */
 import { MambuStruct } from "../core/struct";
-import type { Installment } from "../generated/types/loans";
+import type { InstallmentStruct } from "../generated/types/loans";
 
 /**
  * One installment of a loan schedule: `number`, `dueDate`, `state` (PENDING, PARTIALLY_PAID,
@@ -10,4 +10,4 @@ export class MambuInstallment extends MambuStruct {
   static override resource = "loans";
   static override definition = "Installment";
 }
-export interface MambuInstallment extends Installment {}
+export interface MambuInstallment extends InstallmentStruct {}
