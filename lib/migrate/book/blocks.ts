@@ -1,0 +1,98 @@
+/**
+ * The plan-level part of validation: the mapping compiled into blocks (fields unknown to the
+ * contract or the tenant), the mappings a step needs, every source file read (malformed files) and
+ * the columns the mapping reads checked against each header. Problems here concern the plan, not a
+ * row: they are all gathered, then thrown as one {@link PlanError}.
+ */
+import { BLOCKS, CompiledBlock, compileBlock, missingColumns } from "../mapping";
+import { PlanError } from "../plan";
+import { readSource, SourceError, SourceLayout, SourceRow } from "../sources";
+import type { FieldMapSpec, Plan, Problem, SourceName } from "../types";
+import type { BookContext, BookOptions, Blocks } from "./context";
+
+type Rec = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Compiles the plan's mapping blocks (with their defaults); problems go to `fatal`. */
+function compileBlocks(plan: Plan, opts: BookOptions, fatal: Problem[]): Blocks {
+  const planFile = plan.file.split(/[\\/]/).pop() ?? plan.file;
+  const m = plan.spec.mapping;
+  const d = (plan.spec.defaults ?? {}) as Rec;
+  const dflt = (k: string, sub?: string): Rec | undefined => {
+    const v = sub ? (isObj(d[k]) ? (d[k] as Rec)[sub] : undefined) : d[k];
+    return isObj(v) ? v : undefined;
+  };
+  const compile = (name: keyof typeof BLOCKS, map: FieldMapSpec | undefined, defaults: Rec | undefined): CompiledBlock | undefined =>
+    map || defaults ? compileBlock(BLOCKS[name], map, defaults, planFile, opts.refs, fatal) : undefined;
+  const blocks: Blocks = {
+    clients: compile("clients", m.clients, dflt("clients")),
+    groups: compile("groups", m.groups, dflt("groups")),
+    account: m.loans ? compile("loans.account", m.loans.account, dflt("loans", "account")) : undefined,
+    approve: m.loans ? compile("loans.approve", m.loans.approve ?? {}, dflt("loans", "approve")) : undefined,
+    settlement: m.loans?.settlement ? compile("loans.settlement", m.loans.settlement, dflt("loans", "settlement")) : undefined,
+    disburse: m.loans?.disburse ? compile("loans.disburse", m.loans.disburse, dflt("loans", "disburse")) : undefined,
+    schedules: compile("schedules", m.schedules, dflt("schedules")),
+    fees: compile("fees", m.fees, dflt("fees")),
+    repayments: compile("repayments", m.repayments, dflt("repayments")),
+  };
+  if (plan.steps.has("disburse") && blocks.disburse && !blocks.disburse.rules.some((r) => r.target === "valueDate")) {
+    fatal.push({ file: planFile, message: "mapping.loans.disburse.valueDate: must be mapped (a loan is disbursed on the date of its row)" });
+  }
+  if (plan.steps.has("settlement") && blocks.settlement && !blocks.settlement.rules.some((r) => r.target === "id")) {
+    fatal.push({ file: planFile, message: "mapping.loans.settlement.id: must be mapped (the settlement account's id comes from the source)" });
+  }
+  return blocks;
+}
+
+/** Reads every row of a source (all its files); layout of each file recorded. */
+async function readAll(plan: Plan, source: SourceName, layouts: Map<string, SourceLayout>, problems: Problem[]): Promise<SourceRow[]> {
+  const rows: SourceRow[] = [];
+  for (const f of plan.files.filter((x) => x.source === source)) {
+    const onError = (e: SourceError): void => void problems.push({ file: e.file, line: e.line, column: e.column, message: e.reason });
+    try {
+      for await (const row of readSource({ source, path: f.path, shownAs: f.shown, format: f.format, delimiter: f.delimiter, onLayout: (l) => layouts.set(f.shown, l), onError })) {
+        rows.push(row);
+      }
+    } catch (e) {
+      if (e instanceof SourceError) problems.push({ file: e.file, line: e.line, column: e.column, message: e.reason });
+      else problems.push({ file: f.shown, message: `cannot read: ${(e as Error).message}` });
+    }
+  }
+  return rows;
+}
+
+/** The blocks reading each source. */
+function blocksOf(blocks: Blocks): Record<SourceName, Array<CompiledBlock | undefined>> {
+  return {
+    clients: [blocks.clients],
+    groups: [blocks.groups],
+    loans: [blocks.account, blocks.approve, blocks.settlement, blocks.disburse],
+    schedules: [blocks.schedules],
+    fees: [blocks.fees],
+    repayments: [blocks.repayments],
+  };
+}
+
+/**
+ * Compiles the mapping and reads every source file.
+ * @throws PlanError with every plan-level problem.
+ */
+export async function readPlan(plan: Plan, opts: BookOptions): Promise<Pick<BookContext, "blocks" | "rows" | "layouts">> {
+  const fatal: Problem[] = [];
+  const blocks = compileBlocks(plan, opts, fatal);
+  const layouts = new Map<string, SourceLayout>();
+  const rows: BookContext["rows"] = {};
+  for (const s of ["clients", "groups", "loans", "schedules", "fees", "repayments"] as const) {
+    if (plan.files.some((f) => f.source === s)) rows[s] = await readAll(plan, s, layouts, fatal);
+  }
+  const reading = blocksOf(blocks);
+  for (const f of plan.files) {
+    const layout = layouts.get(f.shown);
+    for (const b of reading[f.source].filter((x): x is CompiledBlock => x !== undefined)) {
+      for (const col of missingColumns(b, layout?.header)) fatal.push({ file: f.shown, line: 1, message: `column "${col}" (${b.spec.name}) is not in the header` });
+    }
+  }
+  if (fatal.length) throw new PlanError(fatal);
+  return { blocks, rows, layouts };
+}
