@@ -46,6 +46,12 @@ export interface FaultOptions {
   slowBodyMs?: number;
   /** Seed of the random choices (default 1): the same seed gives the same faults for the same requests. */
   seed?: number;
+  /**
+   * The run's faults start after this many requests (counted from when the options are set; default
+   * 0): e.g. a client's first reads meet none, its writes do — by count, whatever the machine's speed.
+   * Queued faults and the header apply from the first request.
+   */
+  afterRequests?: number;
 }
 
 /** What to do with one request. */
@@ -92,6 +98,8 @@ export class FaultInjector {
   private rand: () => number = prng(1);
   private readonly queue: QueuedFault[] = [];
   private readonly headerCounts = new Map<string, number>();
+  /** Requests decided on since the run's options were set. */
+  private decided = 0;
 
   /** `maxCounters`: most `times=n` counters kept (default {@link MAX_FAULT_COUNTERS}). */
   constructor(
@@ -106,10 +114,11 @@ export class FaultInjector {
     return this.headerCounts.size;
   }
 
-  /** Replaces the run's fault options (and reseeds). */
+  /** Replaces the run's fault options (and reseeds, and counts requests for `afterRequests` from here). */
   set(opts: FaultOptions): void {
     this.opts = { ...opts };
     this.rand = prng(opts.seed ?? 1);
+    this.decided = 0;
   }
 
   /** Turns every fault off (options, queue and header counters). */
@@ -132,6 +141,7 @@ export class FaultInjector {
 
   /** The decision for one request; `header` is the `X-Sandbox-Fault` value of an authenticated request. */
   decide(method: string, path: string, header: string | undefined): FaultDecision {
+    this.decided++;
     // 1. Explicit header.
     if (header) {
       const d = parseFaultHeader(header);
@@ -157,9 +167,10 @@ export class FaultInjector {
       if (q.remaining <= 0) this.queue.splice(this.queue.indexOf(q), 1);
       return parseFaultHeader(q.fault);
     }
-    // 3. Run options (random, seeded).
+    // 3. Run options (random, seeded), once `afterRequests` requests have gone by.
     const o = this.opts;
     const d: FaultDecision = { latencyMs: 0 };
+    if (this.decided <= (o.afterRequests ?? 0)) return d;
     if (o.latencyMs || o.jitterMs) {
       const j = o.jitterMs ? (this.rand() * 2 - 1) * o.jitterMs : 0;
       d.latencyMs = Math.max(0, (o.latencyMs ?? 0) + j);
