@@ -483,6 +483,26 @@ describe("--sandbox and the other commands", () => {
     expect(code).toBe(0);
   });
 
+  it("bin/mambu-sandbox: SIGTERM stops it (exit 0, saying so); a bad option exits 2 with the help on stderr", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, [join(ROOT, "bin", "mambu-sandbox"), "--port", "0", "--empty"], { env: cleanEnv(tempHome()), cwd: ROOT });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    const exited = new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c))); // after its output
+    await new Promise<void>((resolve) => child.stdout.on("data", (d: string) => {
+      out += d;
+      if (out.includes("Ctrl-C stops.\n")) resolve();
+    }));
+    expect(out).toMatch(/^Mambu sandbox listening on http:\/\/127\.0\.0\.1:\d+\n/);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/Mambu sandbox stopped \(SIGTERM\)\n$/);
+    const bad = await runNode([join(ROOT, "bin", "mambu-sandbox"), "--latency", "fast"], cleanEnv(tempHome()));
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toMatch(/^mambu-sandbox: --latency: expected <ms> or <ms>±<jitter>, got fast\n\nUsage: mambu-sandbox/);
+  });
+
   it("sandbox passes bad options to mambu-sandbox, which refuses them (exit 2)", async () => {
     const r = await mambu("sandbox", "--port", "x");
     expect(r.code).toBe(2);
