@@ -436,7 +436,7 @@ const migrate: Command = {
   async run(ctx, rest) {
     const bin = migrateBin();
     if (!bin) {
-      ctx.out.stderr.write("mambu: the migration toolkit (mambu-migrate) is not part of this build yet\n");
+      ctx.out.stderr.write("mambu: bin/mambu-migrate is missing from this installation of mambu-ts (reinstall the package)\n");
       return EXIT.FAILURE;
     }
     const env = { ...process.env };

@@ -126,12 +126,9 @@ export async function sandboxMain(argv: readonly string[] = process.argv.slice(2
     return EXIT.OK;
   }
   const sandbox = await startSandbox(opts);
-  io.stdout.write(`Mambu sandbox listening on ${sandbox.url}\n`);
-  if (sandbox.caCertPath) io.stdout.write(`CA certificate: ${sandbox.caCertPath}\n`);
-  io.stdout.write(
-    `Demo tenant: user demo / password demo, or header apiKey: demo-api-key${opts.persist ? `; state saved to ${opts.persist} on exit` : ""}. Ctrl-C stops.\n`,
-  );
-  return new Promise<number>((resolve) => {
+  // The signal handlers are installed before the first line is printed: whoever reads that line may
+  // send SIGTERM at once, and a signal with no handler yet would kill the process without stopping it.
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) return; // a second Ctrl-C while the state is being saved changes nothing
@@ -153,6 +150,12 @@ export async function sandboxMain(argv: readonly string[] = process.argv.slice(2
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  io.stdout.write(`Mambu sandbox listening on ${sandbox.url}\n`);
+  if (sandbox.caCertPath) io.stdout.write(`CA certificate: ${sandbox.caCertPath}\n`);
+  io.stdout.write(
+    `Demo tenant: user demo / password demo, or header apiKey: demo-api-key${opts.persist ? `; state saved to ${opts.persist} on exit` : ""}. Ctrl-C stops.\n`,
+  );
+  return stopped;
 }
 
 /** Entry point of `bin/mambu-sandbox`: runs {@link sandboxMain} and exits with its code. */
