@@ -119,6 +119,28 @@ export function mapInto(c: BookContext, block: CompiledBlock, row: SourceRow, ki
   return r;
 }
 
+/**
+ * Maps a row that belongs to a loan of the plan (a schedule row, a fee, a repayment): its shape and
+ * mapping problems join the book's, its `loanId` must name a loan of the plan, and the row is counted
+ * among that loan's unit's rows. Undefined (with the problem recorded) when the loan is missing.
+ */
+export function mapLoanRow(c: BookContext, block: CompiledBlock, row: SourceRow): { r: Mapped; loanId: string; loan: LoanPlan } | undefined {
+  checkShape(c, row);
+  const r = mapInto(c, block, row);
+  const loanId = r.specials.loanId as string | undefined;
+  if (!loanId) {
+    c.problems.push(rowProblem(row, "loanId: is required but empty", colOf(block, "loanId")));
+    return undefined;
+  }
+  const loan = c.loans.get(loanId);
+  if (!loan) {
+    c.problems.push(rowProblem(row, `loan "${loanId}" is not in the plan's loans`, colOf(block, "loanId")));
+    return undefined;
+  }
+  c.loanUnit.get(loanId)?.rows.push(row);
+  return { r, loanId, loan };
+}
+
 /** A row's shape problem (wrong number of fields), if any, joins the book's problems. */
 export function checkShape(c: BookContext, row: SourceRow): void {
   if (row.shapeProblem) c.problems.push(rowProblem(row, row.shapeProblem));

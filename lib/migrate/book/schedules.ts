@@ -5,7 +5,7 @@
  */
 import { sumDecimals } from "./sums";
 import type { SourceRow } from "../sources";
-import { BookContext, checkShape, cmpDec, colOf, mapInto, rowProblem } from "./context";
+import { BookContext, cmpDec, colOf, mapLoanRow, rowProblem } from "./context";
 
 type Rec = Record<string, unknown>;
 
@@ -15,19 +15,9 @@ export function schedules(c: BookContext): void {
   const block = c.blocks.schedules!;
   const byLoan = new Map<string, Array<{ row: SourceRow; inst: Rec }>>();
   for (const row of c.rows.schedules ?? []) {
-    checkShape(c, row);
-    const r = mapInto(c, block, row);
-    const loanId = r.specials.loanId as string | undefined;
-    if (!loanId) {
-      problems.push(rowProblem(row, "loanId: is required but empty", colOf(block, "loanId")));
-      continue;
-    }
-    const loan = c.loans.get(loanId);
-    if (!loan) {
-      problems.push(rowProblem(row, `loan "${loanId}" is not in the plan's loans`, colOf(block, "loanId")));
-      continue;
-    }
-    c.loanUnit.get(loanId)?.rows.push(row);
+    const onLoan = mapLoanRow(c, block, row);
+    if (!onLoan) continue;
+    const { r, loanId } = onLoan;
     const s = r.specials;
     if (s.number === undefined || s.dueDate === undefined || s.principal === undefined) {
       for (const f of ["number", "dueDate", "principal"]) if (s[f] === undefined && !r.problems.length) problems.push(rowProblem(row, `${f}: is required but empty`, colOf(block, f)));

@@ -10,7 +10,7 @@ import { derivedExternalId, rowKey } from "../keys";
 import type { CompiledBlock } from "../mapping";
 import type { SourceRow } from "../sources";
 import type { TxPlan } from "../types";
-import { BookContext, checkShape, colOf, contractProblems, instant, mapInto, rowProblem } from "./context";
+import { BookContext, colOf, contractProblems, instant, mapLoanRow, rowProblem } from "./context";
 
 /** The fees and repayments of their rows, on their loans, in order. */
 export function transactions(c: BookContext): void {
@@ -42,19 +42,9 @@ function txRows(
   const { plan, opts, problems } = c;
   if (!block || !list) return;
   for (const row of list) {
-    checkShape(c, row);
-    const r = mapInto(c, block, row);
-    const loanId = r.specials.loanId as string | undefined;
-    if (!loanId) {
-      problems.push(rowProblem(row, "loanId: is required but empty", colOf(block, "loanId")));
-      continue;
-    }
-    const loan = c.loans.get(loanId);
-    if (!loan) {
-      problems.push(rowProblem(row, `loan "${loanId}" is not in the plan's loans`, colOf(block, "loanId")));
-      continue;
-    }
-    c.loanUnit.get(loanId)?.rows.push(row);
+    const onLoan = mapLoanRow(c, block, row);
+    if (!onLoan) continue;
+    const { r, loanId, loan } = onLoan;
     if (!plan.steps.has(kind)) continue;
     problems.push(...contractProblems(block, r.body, row, [], r.problems));
     const vd = r.body.valueDate as string | undefined;
