@@ -6,6 +6,7 @@
  * request paths to their Swagger templates, and a validator of JSON wire values against the definitions.
  */
 import schemaJson from "../generated/schema.json";
+import { compareSpecificity, compilePathTemplate } from "./path-template";
 
 /** Wire types. decimal: JSON number or numeric string; datetime: ISO 8601 with offset; date: YYYY-MM-DD. */
 export type FieldType =
@@ -204,31 +205,7 @@ function compileRoutes(): Map<string, Route[]> {
   const byMethod = new Map<string, Route[]>();
   for (const r of Object.keys(SCHEMA.resources).sort()) {
     for (const op of SCHEMA.resources[r].operations) {
-      const names: string[] = [];
-      const rank: number[] = [];
-      const segments = op.path.split("/").slice(1);
-      const src = segments
-        .map((seg) => {
-          const parts = seg.split(/(\{[^}]+\})/);
-          let hasParam = false;
-          let hasLiteral = false;
-          const out = parts
-            .map((p) => {
-              const m = /^\{([^}]+)\}$/.exec(p);
-              if (m) {
-                hasParam = true;
-                names.push(m[1]);
-                return "([^/]+?)";
-              }
-              if (p) hasLiteral = true;
-              return p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-            })
-            .join("");
-          rank.push(hasParam ? (hasLiteral ? 1 : 0) : 2);
-          return out;
-        })
-        .join("/");
-      const route: Route = { resource: r, op, re: new RegExp(`^/${src}$`), names, rank };
+      const route: Route = { resource: r, op, ...compilePathTemplate(op.path) };
       const list = byMethod.get(op.method) ?? [];
       list.push(route);
       byMethod.set(op.method, list);
@@ -237,12 +214,7 @@ function compileRoutes(): Map<string, Route[]> {
   // More specific templates first: compare segment ranks left to right (templates of different lengths can
   // never match the same path, since parameters do not match "/").
   for (const list of byMethod.values()) {
-    list.sort((a, b) => {
-      for (let i = 0; i < Math.min(a.rank.length, b.rank.length); i++) {
-        if (a.rank[i] !== b.rank[i]) return b.rank[i] - a.rank[i];
-      }
-      return b.op.path.length - a.op.path.length;
-    });
+    list.sort((a, b) => compareSpecificity(a, b) || b.op.path.length - a.op.path.length);
   }
   return byMethod;
 }

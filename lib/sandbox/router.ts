@@ -6,6 +6,7 @@
  * A path parameter that is not valid percent-encoded UTF-8 is a 400. Objects keyed by request input (params,
  * query, multipart fields) have no prototype.
  */
+import { compareSpecificity, compilePathTemplate } from "../contract/path-template";
 import { invalidParameters } from "./errors";
 import type { ResolvedLimits } from "./limits";
 import { nullProto } from "./safe-keys";
@@ -73,8 +74,6 @@ export type RouteMatch =
   | { kind: "method"; allowed: string[] }
   | { kind: "none" };
 
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 function decode(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -92,32 +91,7 @@ export class Router {
   add(method: string, template: string, handler: RouteHandler): void {
     method = method.toUpperCase();
     if (this.routes.some((r) => r.method === method && r.template === template)) return;
-    const names: string[] = [];
-    const rank: number[] = [];
-    const src = template
-      .split("/")
-      .slice(1)
-      .map((seg) => {
-        let hasParam = false;
-        let hasLiteral = false;
-        const out = seg
-          .split(/(\{[^}]+\})/)
-          .map((p) => {
-            const m = /^\{([^}]+)\}$/.exec(p);
-            if (m) {
-              hasParam = true;
-              names.push(m[1]);
-              return "([^/]+?)";
-            }
-            if (p) hasLiteral = true;
-            return escapeRe(p);
-          })
-          .join("");
-        rank.push(hasParam ? (hasLiteral ? 1 : 0) : 2);
-        return out;
-      })
-      .join("/");
-    this.routes.push({ method, template, handler, re: new RegExp(`^/${src}$`), names, rank, order: this.routes.length });
+    this.routes.push({ method, template, handler, ...compilePathTemplate(template), order: this.routes.length });
     this.sorted = false;
   }
 
@@ -134,13 +108,7 @@ export class Router {
 
   private sort(): void {
     if (this.sorted) return;
-    this.routes.sort((a, b) => {
-      for (let i = 0; i < Math.min(a.rank.length, b.rank.length); i++) {
-        if (a.rank[i] !== b.rank[i]) return b.rank[i] - a.rank[i];
-      }
-      if (a.rank.length !== b.rank.length) return b.rank.length - a.rank.length;
-      return a.order - b.order;
-    });
+    this.routes.sort((a, b) => compareSpecificity(a, b) || b.rank.length - a.rank.length || a.order - b.order);
     this.sorted = true;
   }
 
