@@ -2,10 +2,10 @@
  * Helpers of the migration e2e specs: the example plan, a comparable picture of a sandbox tenant, and
  * the compiled command line run in a child process (signals, kills, another user).
  */
-import { ChildProcess, execFile, spawn, SpawnOptions } from "child_process";
+import { ChildProcess, execFile, execFileSync, spawn, SpawnOptions } from "child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
-import { join } from "path";
+import { join, relative } from "path";
 import { csvLine, parseCsvText } from "../../lib/migrate";
 import type { Sandbox } from "../../lib/sandbox";
 import type { CollectionName, WireRecord } from "../../lib/sandbox/types";
@@ -129,6 +129,19 @@ export async function buildCli(dir: string): Promise<string> {
   if (!existsSync(cli)) throw new Error(`the build did not produce ${cli}`);
   if (!existsSync(join(dir, "config"))) symlinkSync(join(ROOT, "config"), join(dir, "config"));
   return cli;
+}
+
+/**
+ * Copies the library's runtime dependencies (npm's production tree) into `<dir>/node_modules`, so that
+ * a build in `dir` runs for a user who may not enter the repository (tests run as `nobody` when they run
+ * as root, and a checkout in a private directory — `mktemp -d`, a home — is closed to that user).
+ */
+export function copyRuntimeModules(dir: string): void {
+  const out = execFileSync("npm", ["ls", "--omit=dev", "--all", "--parseable"], { cwd: ROOT, encoding: "utf8" });
+  const modules = join(ROOT, "node_modules");
+  for (const path of out.split("\n").filter((p) => p.startsWith(modules + "/"))) {
+    cpSync(path, join(dir, "node_modules", relative(modules, path)), { recursive: true, dereference: true });
+  }
 }
 
 /** A run of the CLI in a child process, with its output gathered as it comes. */

@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { hostname, tmpdir } from "os";
 import { join } from "path";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildCli, lineCount, startCli, subsetExample, waitFor } from "./migrate-helpers";
+import { buildCli, copyRuntimeModules, lineCount, startCli, subsetExample, waitFor } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
 
@@ -17,16 +17,19 @@ const tmp = mkdtempSync(join(tmpdir(), "mig-wd-"));
 chmodSync(tmp, 0o755);
 let cli: string;
 let sb: Sandbox;
+/** Runs as an unprivileged user: `nobody` when this process is root. */
+const unprivileged: SpawnOptions = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 beforeAll(async () => {
   cli = await buildCli(tmp);
+  // `nobody` may not enter the repository (a checkout under a private directory): it gets its own copy
+  // of the runtime modules next to the build, instead of NODE_PATH into the repository.
+  if (unprivileged.uid !== undefined) copyRuntimeModules(tmp);
   sb = await startSandbox({ port: 0 });
 });
 afterAll(async () => {
   await sb?.stop();
 });
 const tenant = () => ({ MAMBU_API_URL: sb.url, MAMBU_API_USER: "demo", MAMBU_API_PWD: "demo", MAMBU_API_TENANTOFFSET: sb.clock.offset, HOME: tmp });
-/** Runs as an unprivileged user: `nobody` when this process is root. */
-const unprivileged: SpawnOptions = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 it("lets one run at a time use a workdir, says who holds it, and takes over after kill -9", async () => {
   const plan = join(subsetExample(30), "plan.yaml");

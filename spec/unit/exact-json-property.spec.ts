@@ -85,13 +85,22 @@ function render(m: Model, space: () => string = () => ""): string {
   }
 }
 
-/** The document JSON.parse denotes: a repeated key keeps its first position and its last value. */
+/** Whether a key is an array index ("0", "17"; not "01" or "-1"), which every JavaScript object lists first. */
+const isIndexKey = (k: string): boolean => /^(0|[1-9]\d*)$/.test(k) && Number(k) < 2 ** 32 - 1;
+
+/**
+ * The document JSON.parse denotes: a repeated key keeps its first position and its last value, and,
+ * as in every JavaScript object, array-index keys come first in numeric order, then the others in
+ * the order they came.
+ */
 function normalise(m: Model): Model {
   if (m.t === "arr") return { t: "arr", items: m.items.map(normalise) };
   if (m.t !== "obj") return m;
   const map = new Map<string, Model>();
   for (const [k, v] of m.entries) map.set(k, normalise(v));
-  return { t: "obj", entries: [...map] };
+  const entries = [...map];
+  const index = entries.filter(([k]) => isIndexKey(k)).sort(([a], [b]) => Number(a) - Number(b));
+  return { t: "obj", entries: [...index, ...entries.filter(([k]) => !isIndexKey(k))] };
 }
 
 /** A whitespace source drawn once per test case. */
@@ -110,6 +119,10 @@ describe("exact JSON: parse → stringify (property)", () => {
       }),
       { numRuns: 1500 },
     );
+  });
+
+  test("array-index keys come first in numeric order (as in every JavaScript object); other keys keep their order", () => {
+    expect(stringifyExact(parseJsonExact('{"__proto__":1,"b":2.50,"10":3,"a":4,"0":0.0,"01":5}'))).toBe('{"0":0.0,"10":3,"__proto__":1,"b":2.50,"a":4,"01":5}');
   });
 
   test("the output is JSON and denotes the same document as the source", () => {
