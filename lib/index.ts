@@ -23,6 +23,10 @@ export type { Chain } from "./core/chain";
 export type { PatchOperation } from "./core/patch";
 export type { FilterCriterion, SortingCriterion, DetailsLevel } from "./core/query";
 export { RawNumber, parseJsonExact, stringifyExact } from "./core/json";
+export { api } from "./core/api";
+export type { Api, OperationArgs, OperationFunction, WireInput, WireOutput } from "./core/api";
+export { callOperation, operationSpec } from "./core/call";
+export type { CallOptions, CallRequest, RawCallBody } from "./core/call";
 export { registerCustomFieldTypes, clearCustomFieldTypes } from "./core/custom-fields";
 export type { TenantOptions } from "./core/tenant";
 export {

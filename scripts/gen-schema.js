@@ -7,7 +7,8 @@
  * Input:  <dir>/*_v2_swagger.json, where <dir> is --in, else $MAMBU_OPENAPI_DIR, else ../shared/mambu-openapi
  *         (relative to the project root). The vendor files are never copied: only names, types and enums
  *         are emitted (no descriptions, no examples).
- * Output: <out>/schema.json (compact, keys sorted) and <out>/types/<resource>.ts + <out>/types/index.ts,
+ * Output: <out>/schema.json (compact, keys sorted), <out>/types/<resource>.ts + <out>/types/index.ts and
+ *         <out>/operations/<resource>.ts + _op.ts + index.ts (one typed descriptor per operationId),
  *         where <out> is --out, else lib/generated. lib/contract/schema.ts (the runtime accessor over the
  *         JSON) is hand-written and is not touched.
  *
@@ -712,6 +713,152 @@ class TypeWriter {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Operation descriptors (lib/generated/operations): one typed descriptor per operation, called through lib/core/call.ts
+
+const OPERATIONS_MODULE_HEAD =
+  `// ${GENERATED_MARK} from Mambu's Swagger files. Do not edit by hand: run \`npm run gen:schema\` instead.\n`;
+
+const OP_HELPER =
+  OPERATIONS_MODULE_HEAD +
+  "// The descriptor of one operation: its contract key (resource, operationId), method and path template, and, as\n" +
+  "// type parameters only, its path parameters, query parameters, request body and response (hydrated types from\n" +
+  "// ../types; the caller in lib/core maps them to wire shapes).\n" +
+  "\n" +
+  "/** An HTTP method of the API. */\n" +
+  'export type OperationMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";\n' +
+  "\n" +
+  "/** A body sent as given, with its content type (multipart uploads). */\n" +
+  "export interface RawBody {\n" +
+  "  data: Uint8Array | string;\n" +
+  "  contentType: string;\n" +
+  "}\n" +
+  "\n" +
+  "/**\n" +
+  " * One operation of the contract. `P`: path parameters; `Q`: query parameters; `B`: request body (`never`: none;\n" +
+  " * `X | undefined`: optional); `R`: response body (`void`: none).\n" +
+  " */\n" +
+  "export interface OperationDescriptor<P, Q, B, R> {\n" +
+  "  readonly resource: string;\n" +
+  "  readonly operationId: string;\n" +
+  "  readonly method: OperationMethod;\n" +
+  "  /** Path template as in Swagger (relative to /api), e.g. \"/loans/{loanAccountId}:writeOff\". */\n" +
+  "  readonly path: string;\n" +
+  "  /** Type-level only (never set). */\n" +
+  "  readonly types?: { path: P; query: Q; body: B; response: R };\n" +
+  "}\n" +
+  "\n" +
+  "/** Any operation descriptor. */\n" +
+  "// eslint-disable-next-line @typescript-eslint/no-explicit-any\n" +
+  "export type AnyOperation = OperationDescriptor<any, any, any, any>;\n" +
+  "\n" +
+  "/** Makes a descriptor (frozen). */\n" +
+  "export function op<P, Q, B, R>(resource: string, operationId: string, method: OperationMethod, path: string): OperationDescriptor<P, Q, B, R> {\n" +
+  "  return Object.freeze({ resource, operationId, method, path });\n" +
+  "}\n";
+
+const JSON_MEDIA = /json/;
+
+/** TS type of a query parameter (dates as strings: they travel as text). */
+function queryType(q) {
+  const scalar = (s) => {
+    if (s.type === "string" && s.enum && s.enum.length) return s.enum.map((e) => JSON.stringify(e)).join(" | ");
+    if (s.type === "integer" || s.type === "decimal") return "number";
+    if (s.type === "boolean") return "boolean";
+    return "string";
+  };
+  if (q.type === "array") {
+    const t = scalar(q.items || { type: "string" });
+    return /[| ]/.test(t) ? `Array<${t}>` : `${t}[]`;
+  }
+  return scalar(q);
+}
+
+function objectType(members) {
+  if (!members.length) return "{}";
+  return `{ ${members.map(([n, t, req]) => `${propName(n)}${req ? "" : "?"}: ${t}`).join("; ")} }`;
+}
+
+/** The success response spec of an operation: 200, else 201, else the first other 2xx (null: no body). */
+function successResponse(o) {
+  const st = ["200", "201", ...Object.keys(o.responses).filter((s) => /^2\d\d$/.test(s)).sort()];
+  for (const s of st) if (o.responses[s]) return o.responses[s];
+  return null;
+}
+
+function renderOperations(name, mod, typesMod, res, conv) {
+  const writer = new TypeWriter(name, res, { warn() {} });
+  const used = new Set();
+  const refType = (spec) => {
+    for (const r of refsOf(spec)) used.add(writer.names.get(r));
+    return writer.type(spec, 1).replace(/\n\s*/g, " ");
+  };
+  let body = "";
+  for (const o of res.operations) {
+    const where = `${name} ${o.method} ${o.path}`;
+    if (!o.operationId || !IDENT.test(o.operationId)) {
+      conv.warn(where, "operation without a usable operationId; no descriptor");
+      continue;
+    }
+    const path = objectType(o.pathParams.map((p) => [p, "string", true]));
+    for (const q of o.query) if (o.pathParams.includes(q.name)) throw new Error(`${where}: query parameter ${q.name} clashes with a path parameter`);
+    const query = objectType(o.query.map((q) => [q.name, queryType(q), !!q.required]));
+    const consumes = o.consumes || ["application/json"];
+    let b;
+    if (o.formData) b = "RawBody";
+    else if (!o.body) b = "never";
+    else if (!consumes.some((c) => JSON_MEDIA.test(c))) b = "string";
+    else b = refType(o.body);
+    if (b !== "never" && !o.bodyRequired) b = `${b} | undefined`;
+    const produces = o.produces || [DEFAULT_PRODUCES];
+    const ok = successResponse(o);
+    let r;
+    if (!produces.some((p) => JSON_MEDIA.test(p))) r = produces.some((p) => /yaml/.test(p)) ? "string" : "Uint8Array";
+    else r = ok ? refType(ok) : "void";
+    body +=
+      `  /** \`${o.method} ${o.path}\` */\n` +
+      `  ${o.operationId}: op<${path}, ${query}, ${b}, ${r}>(${JSON.stringify(name)}, ${JSON.stringify(o.operationId)}, ${JSON.stringify(o.method)}, ${JSON.stringify(o.path)}),\n`;
+  }
+  const imports = [];
+  if (writer.usesDecimal) imports.push('import type Decimal from "decimal.js";\n');
+  if (writer.usesDateTime) imports.push('import type { DateTime } from "luxon";\n');
+  if (writer.sharedTypes.size) imports.push(`import type { ${[...writer.sharedTypes].sort().join(", ")} } from "../types/${SHARED_MODULE}";\n`);
+  const names = [...used].filter(Boolean).sort();
+  if (names.length) imports.push(`import type { ${names.join(", ")} } from "../types/${typesMod}";\n`);
+  imports.push(`import { op${body.includes("RawBody") ? ", type RawBody" : ""} } from "./_op";\n`);
+  return (
+    OPERATIONS_MODULE_HEAD +
+    `// Operations of the API v2 resource "${name}": call them through \`api.${mod}\` (lib/core/api.ts).\n\n` +
+    imports.join("") +
+    `\n/** The operations of resource "${name}", by operationId. */\n` +
+    `export const ${mod} = {\n${body}};\n`
+  );
+}
+
+/** Writes lib/generated/operations: _op.ts, one file per resource, index.ts (OPERATIONS). Returns file names. */
+function writeOperations(outDir, resources, modules, conv) {
+  const dir = path.join(outDir, "operations");
+  const written = new Set(["_op.ts", "index.ts"]);
+  writeIfChanged(path.join(dir, "_op.ts"), OP_HELPER);
+  let index =
+    OPERATIONS_MODULE_HEAD +
+    "// Every operation of the contract, by resource (module identifier) and operationId.\n\n";
+  const mods = [...modules].sort(([a], [b]) => cmp(a, b));
+  for (const [mod] of mods) index += `import { ${mod} } from "./${mod}";\n`;
+  index += "\n/** Every operation descriptor: OPERATIONS.<resource>.<operationId>. */\n";
+  index += `export const OPERATIONS = {\n${mods.map(([mod]) => `  ${mod},\n`).join("")}};\n`;
+  for (const [mod, name] of mods) {
+    writeIfChanged(path.join(dir, `${mod}.ts`), renderOperations(name, mod, mod, resources[name], conv));
+    written.add(`${mod}.ts`);
+  }
+  writeIfChanged(path.join(dir, "index.ts"), index);
+  for (const f of fs.readdirSync(dir)) {
+    if (written.has(f) || !f.endsWith(".ts")) continue;
+    const p = path.join(dir, f);
+    if (fs.readFileSync(p, "utf8").includes(GENERATED_MARK)) fs.unlinkSync(p);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 
 function writeIfChanged(file, content) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -807,6 +954,8 @@ function main() {
     const p = path.join(typesDir, f);
     if (fs.readFileSync(p, "utf8").includes(GENERATED_MARK)) fs.unlinkSync(p);
   }
+
+  writeOperations(outDir, resources, modules, conv);
 
   if (opts.verbose) for (const w of conv.warnings) process.stderr.write(`  warning: ${w}\n`);
   process.stdout.write(

@@ -19,6 +19,7 @@ import { sandboxMain, sandboxUsage } from "./sandbox-command";
 import { renderTable } from "./table";
 import { parseWhere } from "./where";
 import { typesCommand } from "./types-command";
+import { callCommand } from "./call-command";
 
 /** What a command gets to run. */
 export interface CommandContext {
@@ -45,8 +46,11 @@ export interface Command {
   globals?: string[];
   /** The remaining arguments go to another program (sandbox, migrate), unparsed. */
   passThrough?: boolean;
-  /** Help of the program the command delegates to, appended to `--help`. */
-  moreHelp?(): string;
+  /**
+   * More help appended to `--help`: the program the command delegates to, or details of what the
+   * positionals name (`mambu call loans.writeOff --help`).
+   */
+  moreHelp?(positionals: readonly string[]): string;
   /** Runs the command; resolves to the exit code. */
   run(ctx: CommandContext, rest: string[]): Promise<number>;
 }
@@ -453,4 +457,4 @@ const migrate: Command = {
 };
 
 /** Every command, in the order `mambu --help` lists them. */
-export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, config, entitiesCommand, typesCommand, repl, sandbox, demo, migrate];
+export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, callCommand, config, entitiesCommand, typesCommand, repl, sandbox, demo, migrate];

@@ -4,6 +4,7 @@
  *   mambu get <entity> <id> [--full]
  *   mambu list <entity> [--filter key=value ...] [--sort field:ASC] [--limit N]
  *   mambu search <entity> --where "field OPERATOR value" ...
+ *   mambu call <resource>.<operationId> [path params...] [--data JSON|@file] [--query k=v ...] [--yes]
  *   mambu schedule <loanId> | transactions <loanId> | config | entities | types | repl | sandbox | demo | migrate
  *
  * Global options: --json, --jsonl, --columns a,b,c, --sandbox, --debug, --progress/--no-progress, --help, --version.
@@ -106,7 +107,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
     if (name === "help") {
       const target = after.find((a) => !a.startsWith("-"));
       const c = target ? findCommand(target) : undefined;
-      io.stdout.write(fitHelp(c ? commandHelp(c) + (c.moreHelp?.() ?? "") : mainHelp(), width));
+      io.stdout.write(fitHelp(c ? commandHelp(c) + (c.moreHelp?.(after.filter((a) => !a.startsWith("-")).slice(1)) ?? "") : mainHelp(), width));
       return EXIT.OK;
     }
     const command = name === undefined ? undefined : findCommand(name);
@@ -126,7 +127,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
       throw new UsageError("no command given");
     }
     if (o.help || (passThrough && after.some((a) => a === "--help" || a === "-h"))) {
-      io.stdout.write(fitHelp(commandHelp(command) + (command.moreHelp?.() ?? ""), width));
+      io.stdout.write(fitHelp(commandHelp(command) + (command.moreHelp?.(args.positionals) ?? ""), width));
       return EXIT.OK;
     }
     if (o.json && o.jsonl) throw new UsageError("give --json or --jsonl, not both", command.name);

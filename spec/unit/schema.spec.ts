@@ -46,7 +46,8 @@ describe("gen-schema regeneration", () => {
       expect(generated).toContain("schema.json");
       expect(generated).toContain("types/index.ts");
       expect(generated).toContain("types/loans.ts");
-      const committed = listFiles(GENERATED).filter((f) => f === "schema.json" || f.startsWith("types/"));
+      expect(generated).toContain("operations/loans.ts");
+      const committed = listFiles(GENERATED).filter((f) => f === "schema.json" || f.startsWith("types/") || f.startsWith("operations/"));
       expect(committed).toEqual(generated);
       for (const f of generated) {
         const a = fs.readFileSync(path.join(out, f));

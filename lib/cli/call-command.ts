@@ -1,0 +1,204 @@
+/**
+ * `mambu call <resource>.<operationId> [path params...] [--data JSON|@file] [--query k=v ...] [--yes]`:
+ * any operation of the contract, with the configured credentials (or `--sandbox`), through the same
+ * caller as `api.<resource>.<operationId>` (checked against the contract before anything is sent).
+ * Prints Mambu's answer as JSON, numbers exactly as Mambu sent them. Writes (POST, PUT, PATCH, DELETE)
+ * ask for confirmation on a terminal; without one they need `--yes`.
+ */
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { resource as resourceSpec, resourceNames } from "../contract/schema";
+import type { FieldSpec, OperationSpec } from "../contract/schema";
+import { callOperation, operationSpec } from "../core/call";
+import { parseJsonExact, stringifyExact } from "../core/json";
+import type { Command, CommandContext } from "./commands";
+import { EXIT, UsageError } from "./exit";
+import { prettyJson } from "./output";
+
+const NAME = "call";
+
+/** The resource's name in the contract from what the user typed (`loans`, or the identifier `configuration__branches_yaml`). */
+function resolveResource(typed: string): string {
+  const names = resourceNames();
+  const found = names.find((n) => n === typed) ?? names.find((n) => n.replace(/[^A-Za-z0-9_$]/g, "_") === typed);
+  if (!found) throw new UsageError(`unknown resource "${typed}"; run mambu call --help for the list`, NAME);
+  return found;
+}
+
+/** `loans.writeOff` → the contract's resource name, operationId and spec. */
+function target(word: string | undefined): { resource: string; operationId: string; op: OperationSpec } {
+  if (!word) throw new UsageError("which operation? mambu call <resource>.<operationId> (mambu call --help lists them)", NAME);
+  const dot = word.lastIndexOf(".");
+  if (dot <= 0 || dot === word.length - 1) throw new UsageError(`expected <resource>.<operationId>, e.g. loans.getById, got "${word}"`, NAME);
+  const resource = resolveResource(word.slice(0, dot));
+  const operationId = word.slice(dot + 1);
+  const op = resourceSpec(resource).operations.find((o) => o.operationId === operationId);
+  if (!op) {
+    const ids = resourceSpec(resource).operations.map((o) => o.operationId).filter(Boolean);
+    throw new UsageError(`${resource} has no operation "${operationId}"; operations: ${ids.join(", ")}`, NAME);
+  }
+  return { resource, operationId, op: operationSpec(resource, operationId) };
+}
+
+function typeText(spec: FieldSpec | { type: string; enum?: string[]; items?: FieldSpec; ref?: string }): string {
+  if (spec.enum && spec.enum.length) return spec.enum.length > 12 ? `one of ${spec.enum.length} values` : spec.enum.join("|");
+  if (spec.type === "array") return `${typeText(spec.items ?? { type: "any" })}[] (repeat the key)`;
+  if (spec.ref) return spec.ref;
+  return spec.type;
+}
+
+function responseText(op: OperationSpec): string {
+  if (op.produces && !op.produces.some((p) => /json/.test(p))) return op.produces.join(", ");
+  for (const st of ["200", "201", ...Object.keys(op.responses).filter((s) => /^2/.test(s)).sort()]) {
+    const r = op.responses[st];
+    if (r) return r.type === "array" ? `${typeText(r.items ?? { type: "any" })}[]` : typeText(r);
+  }
+  return "nothing (empty answer)";
+}
+
+/** `mambu call loans.writeOff --help`: the operation's parameters, from the contract. */
+export function operationHelp(resource: string, operationId: string, op: OperationSpec): string {
+  const lines = [
+    "",
+    `${resource}.${operationId}: ${op.method} ${op.path}`,
+    `  mambu call ${resource}.${operationId}${op.pathParams.map((p) => ` <${p}>`).join("")}${op.body || op.formData ? " --data JSON|@file" : ""}${op.method === "GET" ? "" : " --yes"}`,
+    "",
+    op.pathParams.length ? `Path parameters (in order): ${op.pathParams.join(", ")}` : "Path parameters: none",
+  ];
+  if (op.query.length) {
+    lines.push("Query parameters (--query key=value):");
+    for (const q of op.query) lines.push(`  ${q.name}${q.required ? " (required)" : ""}: ${typeText(q)}`);
+  } else lines.push("Query parameters: none");
+  if (op.formData) lines.push(`Body: multipart/form-data (${op.formData.map((f) => f.name).join(", ")}): not supported by mambu call`);
+  else if (op.body) {
+    const media = op.consumes && !op.consumes.some((c) => /json/.test(c)) ? ` (${op.consumes.join(", ")} text)` : "";
+    lines.push(`Body (--data)${op.bodyRequired ? ", required" : ""}: ${typeText(op.body)}${media}`);
+    const def = op.body.ref ? resourceSpec(resource).definitions[op.body.ref] : undefined;
+    if (def && !def.items) {
+      for (const f of Object.keys(def.fields)) {
+        if (!def.fields[f].readOnly) lines.push(`  ${f}${def.required.includes(f) ? " (required)" : ""}: ${typeText(def.fields[f])}`);
+      }
+    }
+  } else lines.push("Body: none");
+  lines.push(`Answer: ${responseText(op)}`, "");
+  return lines.join("\n");
+}
+
+/** `mambu call --help`: every resource and its operations. */
+export function operationsList(): string {
+  const rows = resourceNames().flatMap((r) => resourceSpec(r).operations.filter((op) => op.operationId).map((op) => [`${r}.${op.operationId}`, `${op.method} ${op.path}`]));
+  const w = Math.max(...rows.map(([name]) => name.length));
+  const lines = ["", `Operations (${rows.length}; resource.operationId  METHOD path):`, ...rows.map(([name, where]) => `  ${name.padEnd(w)}  ${where}`)];
+  lines.push("");
+  return lines.join("\n");
+}
+
+/** `--query k=v` values: repeated keys become lists. */
+function queryOf(items: string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--query ${JSON.stringify(item)}: expected key=value, e.g. --query detailsLevel=FULL`, NAME);
+    const k = item.slice(0, eq);
+    const v = item.slice(eq + 1);
+    const prev = out[k];
+    out[k] = prev === undefined ? v : [...(Array.isArray(prev) ? prev : [prev]), v];
+  }
+  return out;
+}
+
+/** `--data`: JSON text (numbers kept exactly) or @file; YAML operations take the text as it is. */
+function dataOf(text: string | undefined, op: OperationSpec): unknown {
+  if (text === undefined) return undefined;
+  let raw = text;
+  if (text.startsWith("@")) {
+    try {
+      raw = readFileSync(text.slice(1), "utf8");
+    } catch (e) {
+      throw new UsageError(`--data ${text}: cannot read ${text.slice(1)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, NAME);
+    }
+  }
+  if (op.consumes && !op.consumes.some((c) => /json/.test(c)) && !op.formData) return raw;
+  try {
+    return parseJsonExact(raw);
+  } catch (e) {
+    throw new UsageError(`--data is not valid JSON: ${(e as Error).message}`, NAME);
+  }
+}
+
+/** Asks `question` on the terminal; true for y/yes. */
+function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(/^y(es)?$/i.test(answer.trim()));
+    });
+  });
+}
+
+/** `mambu call`. */
+export const callCommand: Command = {
+  name: NAME,
+  globals: ["json", "jsonl", "sandbox", "debug", "help"],
+  synopsis: "<resource>.<operationId> [ids...]",
+  summary: "Call any operation of the API (from the contract), printing Mambu's JSON answer.",
+  description:
+    "The ids are the operation's path parameters, in order. Query parameters, the body and its fields are checked\n" +
+    "against the contract before anything is sent. Writes (POST, PUT, PATCH, DELETE) ask for confirmation on a\n" +
+    "terminal; without one (a script, a pipe) they need --yes. Output: JSON (--jsonl: on one line), numbers exactly\n" +
+    'as Mambu sent them. "mambu call <resource>.<operationId> --help" lists an operation\'s parameters.',
+  options: [
+    { name: "data", kind: "value", arg: "JSON|@file", help: "the request body (JSON text, or @file to read it from a file)" },
+    { name: "query", kind: "list", arg: "key=value", help: "a query parameter (repeatable; repeat a key for a list)" },
+    { name: "yes", kind: "flag", short: "y", help: "do not ask for confirmation of a write" },
+  ],
+  examples: [
+    "mambu call loans.getById 54321 --query detailsLevel=FULL",
+    'mambu call loans.writeOff 54321 --data \'{"notes":"uncollectable"}\' --yes',
+    "mambu call clients.getAll --query limit=5 --jsonl",
+    "mambu call loans.changeState --help",
+  ],
+  moreHelp(positionals) {
+    if (!positionals.length) return operationsList();
+    const t = target(positionals[0]);
+    return operationHelp(t.resource, t.operationId, t.op);
+  },
+  async run(ctx: CommandContext) {
+    const [word, ...ids] = ctx.args.positionals;
+    const { resource, operationId, op } = target(word);
+    if (ids.length > op.pathParams.length) {
+      throw new UsageError(
+        `${resource}.${operationId} takes ${op.pathParams.length ? `${op.pathParams.length} path parameter(s) (${op.pathParams.join(", ")})` : "no path parameters"}, got ${ids.length}`,
+        NAME,
+      );
+    }
+    if (ids.length < op.pathParams.length) {
+      throw new UsageError(`${resource}.${operationId} needs ${op.pathParams.slice(ids.length).map((p) => `<${p}>`).join(" ")} (${op.method} ${op.path})`, NAME);
+    }
+    if (op.formData) throw new UsageError(`${resource}.${operationId} takes a multipart upload: use api.${resource}.${operationId} from code`, NAME);
+    const opts = ctx.args.options;
+    const body = dataOf(typeof opts.data === "string" ? opts.data : undefined, op);
+    const query = queryOf(Array.isArray(opts.query) ? opts.query : []);
+    const path = Object.fromEntries(op.pathParams.map((p, i) => [p, ids[i]]));
+    const ask = op.method !== "GET" && !opts.yes;
+    const where = `${op.method} ${op.path.replace(/\{([^}]+)\}/g, (_m, n: string) => String(path[n]))}`;
+    if (ask && !process.stdin.isTTY) throw new UsageError(`${resource}.${operationId} writes (${where}): add --yes to confirm (no terminal to ask on)`, NAME);
+    const s = await ctx.session();
+    if (ask) {
+      if (!(await confirm(`${where} on ${s.connector.baseUrl()}: go ahead? [y/N] `))) {
+        ctx.out.stderr.write("mambu: cancelled, nothing sent\n");
+        return EXIT.FAILURE;
+      }
+    }
+    const answer = await callOperation(resource, operationId, { path, query, body, connector: s.connector });
+    if (answer === undefined) return EXIT.OK;
+    if (Buffer.isBuffer(answer)) ctx.out.stdout.write(answer);
+    else if (typeof answer === "string" && op.produces && !op.produces.some((p) => /json/.test(p))) ctx.out.stdout.write(answer);
+    else {
+      const compact = stringifyExact(answer);
+      ctx.out.stdout.write(`${ctx.out.format === "jsonl" ? compact : prettyJson(compact)}\n`);
+    }
+    return EXIT.OK;
+  },
+};

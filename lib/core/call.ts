@@ -1,0 +1,208 @@
+/**
+ * The one generic caller of the contract's operations: `callOperation("loans", "writeOff", {...})`
+ * checks a request against the operation's Swagger description (path parameters present, query keys
+ * known and their values typed, enums, the body against its definition) before anything is sent,
+ * builds the path with encoded segments, and sends it through `connector.request` with exact JSON
+ * (amounts keep every digit both ways). Every generated `api.<resource>.<operationId>` function
+ * (lib/core/api.ts) and `mambu call` go through it.
+ */
+import { resource as resourceSpec, SCHEMA, validateAgainst } from "../contract/schema";
+import type { OperationSpec, QueryParamSpec } from "../contract/schema";
+import { MambuTsError } from "../errors";
+import { encodeSegment, MambuConnector } from "../transport";
+import type { HttpMethod } from "../transport";
+import { parseJsonExact, stringifyExact } from "./json";
+
+/** Options of one call, besides its parameters and body. */
+export interface CallOptions {
+  /** The connection to use (default: `MambuConnector.default()`, over `mambuconfig`). */
+  connector?: MambuConnector;
+  /** `Idempotency-Key` (v4 UUID) of a POST/PUT/PATCH; a random one is sent when absent (the same on every retry). */
+  idempotencyKey?: string;
+  /** Aborts the request and its retries. */
+  signal?: AbortSignal;
+}
+
+/** A body sent as given (multipart uploads), with its content type. */
+export interface RawCallBody {
+  data: Uint8Array | string;
+  contentType: string;
+}
+
+/** What {@link callOperation} sends. */
+export interface CallRequest extends CallOptions {
+  /** Path parameters by name (`{ loanAccountId: "54321" }`), each a non-empty string or a number. */
+  path?: Record<string, string | number>;
+  /** Query parameters by name, as the operation declares them (`undefined` entries are left out). */
+  query?: Record<string, unknown>;
+  /**
+   * The body: a JSON value (entities, Decimals, DateTimes and RawNumbers written exactly), YAML text for
+   * operations that take YAML, or a {@link RawCallBody} for multipart uploads.
+   */
+  body?: unknown;
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const SENDABLE: ReadonlySet<string> = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+
+let byId: Map<string, OperationSpec> | undefined;
+
+/**
+ * The contract's description of an operation by resource and operationId.
+ * @throws MambuTsError naming the resource's operations when there is no such operation.
+ */
+export function operationSpec(resourceName: string, operationId: string): OperationSpec {
+  if (!byId) {
+    byId = new Map();
+    for (const r of Object.keys(SCHEMA.resources)) {
+      for (const op of SCHEMA.resources[r].operations) if (op.operationId) byId.set(`${r}.${op.operationId}`, op);
+    }
+  }
+  const op = byId.get(`${resourceName}.${operationId}`);
+  if (op) return op;
+  let known: string[];
+  try {
+    known = resourceSpec(resourceName).operations.map((o) => o.operationId ?? "").filter(Boolean);
+  } catch {
+    throw new MambuTsError(`unknown Mambu resource "${resourceName}"`);
+  }
+  throw new MambuTsError(`${resourceName} has no operation "${operationId}"; operations: ${known.join(", ")}`);
+}
+
+/** Whether an operation sends or receives JSON (or something else: YAML, files, multipart). */
+function isJson(types: string[] | undefined): boolean {
+  return !types || types.some((t) => /json/.test(t));
+}
+
+const INTEGER = /^-?\d+$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** One query value as text, checked against its declared type and enum. */
+function queryScalar(label: string, spec: { type: string; enum?: string[] }, v: unknown): string {
+  const bad = (what: string): never => {
+    throw new MambuTsError(`${label}: expected ${what}, got ${JSON.stringify(v)}`);
+  };
+  if (spec.enum && spec.enum.length) {
+    if (typeof v !== "string" || !spec.enum.includes(v)) bad(`one of ${spec.enum.join(", ")}`);
+    return v as string;
+  }
+  switch (spec.type) {
+    case "integer":
+      if (typeof v === "number" ? !Number.isInteger(v) : typeof v !== "string" || !INTEGER.test(v)) bad("an integer");
+      return String(v);
+    case "decimal":
+      if (typeof v === "number" ? !Number.isFinite(v) : typeof v !== "string" || !/^-?\d+(\.\d+)?$/.test(v)) bad("a number");
+      return String(v);
+    case "boolean":
+      if (v !== true && v !== false && v !== "true" && v !== "false") bad("true or false");
+      return String(v);
+    case "date":
+      if (typeof v !== "string" || !DATE.test(v)) bad("a date (YYYY-MM-DD)");
+      return v as string;
+    default:
+      if (typeof v !== "string" && typeof v !== "number") bad("a string");
+      return String(v);
+  }
+}
+
+/** `a=1&b=x` for the operation's query parameters; unknown keys, bad values and missing required ones refused. */
+function queryString(label: string, op: OperationSpec, query: Record<string, unknown>): string {
+  const specs = new Map<string, QueryParamSpec>(op.query.map((q) => [q.name, q]));
+  const pairs: string[] = [];
+  for (const [k, v] of Object.entries(query)) {
+    const spec = specs.get(k);
+    if (!spec) {
+      throw new MambuTsError(
+        `${label}: unknown query parameter "${k}"; ${op.query.length ? `parameters: ${op.query.map((q) => q.name).join(", ")}` : "it takes none"}`,
+      );
+    }
+    if (v === undefined || v === null) continue;
+    const key = encodeURIComponent(k);
+    if (spec.type === "array") {
+      const values = (Array.isArray(v) ? v : [v]).map((x) => queryScalar(`${label} ${k}`, spec.items ?? { type: "string" }, x));
+      if (spec.collectionFormat === "multi") for (const x of values) pairs.push(`${key}=${encodeURIComponent(x)}`);
+      else pairs.push(`${key}=${encodeURIComponent(values.join(","))}`);
+    } else {
+      pairs.push(`${key}=${encodeURIComponent(queryScalar(`${label} ${k}`, spec, v))}`);
+    }
+  }
+  for (const q of op.query) {
+    if (q.required && (query[q.name] === undefined || query[q.name] === null)) throw new MambuTsError(`${label}: query parameter "${q.name}" is required`);
+  }
+  return pairs.join("&");
+}
+
+/** The concrete path: every `{name}` filled with its encoded value; missing and unknown names refused. */
+function concretePath(label: string, op: OperationSpec, params: Record<string, string | number>): string {
+  for (const k of Object.keys(params)) {
+    if (!op.pathParams.includes(k)) {
+      throw new MambuTsError(`${label}: unknown path parameter "${k}"; ${op.pathParams.length ? `path parameters: ${op.pathParams.join(", ")}` : "it takes none"}`);
+    }
+  }
+  return op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+    const v = hasOwn(params, name) ? params[name] : undefined;
+    if (v === undefined || v === null || v === "") throw new MambuTsError(`${label}: path parameter "${name}" is required (${op.method} ${op.path})`);
+    return encodeSegment(v);
+  });
+}
+
+/**
+ * Calls one operation of the contract (e.g. `callOperation("loans", "writeOff", { path: { loanAccountId:
+ * "54321" }, body: { notes: "..." } })`) and resolves to Mambu's answer: parsed JSON with every number exact
+ * (numbers a double cannot hold as written come back as `RawNumber`), `undefined` for an empty answer, the
+ * text of a YAML answer, the bytes (Buffer) of a file.
+ * @throws MambuTsError before sending, for an unknown operation, a missing or unknown path parameter, an unknown
+ *   query parameter or a value of the wrong type or outside its enum, a missing required body or a body that
+ *   does not follow its definition (every problem listed); MambuError when Mambu answers with an error;
+ *   MambuCommError when Mambu cannot be reached or keeps failing.
+ */
+export async function callOperation(resourceName: string, operationId: string, req: CallRequest = {}): Promise<unknown> {
+  const op = operationSpec(resourceName, operationId);
+  const label = `${resourceName}.${operationId}`;
+  if (!SENDABLE.has(op.method)) throw new MambuTsError(`${label}: ${op.method} requests are not supported`);
+  let path = concretePath(label, op, req.path ?? {});
+  const qs = queryString(label, op, req.query ?? {});
+  if (qs) path += `?${qs}`;
+
+  const takesBody = op.body !== undefined || op.formData !== undefined;
+  let sent: { bodyText?: string; rawBody?: { data: Buffer | string; contentType: string } } = {};
+  if (req.body === undefined) {
+    if (op.bodyRequired || op.formData?.some((f) => f.required)) throw new MambuTsError(`${label}: a request body is required`);
+  } else if (!takesBody) {
+    throw new MambuTsError(`${label} takes no request body (${op.method} ${op.path})`);
+  } else if (op.formData || !isJson(op.consumes)) {
+    sent = { rawBody: rawBody(label, op, req.body) };
+  } else {
+    const text = stringifyExact(req.body);
+    if (text === undefined) throw new MambuTsError(`${label}: the body cannot be written as JSON`);
+    const problems = validateAgainst(resourceName, op.body!, JSON.parse(text));
+    if (problems.length) throw new MambuTsError(`${label}: the body does not follow the contract:\n  ${problems.join("\n  ")}`);
+    sent = { bodyText: text };
+  }
+
+  const conn = req.connector ?? MambuConnector.default();
+  const jsonAnswer = isJson(op.produces);
+  const res = await conn.request({
+    method: op.method as HttpMethod,
+    path,
+    ...sent,
+    ...(jsonAnswer ? { parse: parseJsonExact } : { accept: op.produces!.join(", ") }),
+    idempotencyKey: req.idempotencyKey,
+    signal: req.signal,
+  });
+  if (jsonAnswer) return res.text.trim() === "" ? undefined : res.body;
+  return op.produces!.some((p) => /yaml/.test(p)) ? res.text : res.raw;
+}
+
+/** The raw body of a YAML or multipart operation: YAML text, or `{ data, contentType }`. */
+function rawBody(label: string, op: OperationSpec, body: unknown): { data: Buffer | string; contentType: string } {
+  if (op.formData) {
+    const b = body as Partial<RawCallBody> | null;
+    if (typeof b !== "object" || b === null || (typeof b.data !== "string" && !(b.data instanceof Uint8Array)) || typeof b.contentType !== "string") {
+      throw new MambuTsError(`${label} takes a multipart body: { data: Buffer, contentType: "multipart/form-data; boundary=..." }`);
+    }
+    return { data: typeof b.data === "string" ? b.data : Buffer.from(b.data), contentType: b.contentType };
+  }
+  if (typeof body !== "string") throw new MambuTsError(`${label} takes ${op.consumes!.join(" or ")} text as its body`);
+  return { data: body, contentType: op.consumes![0] };
+}
