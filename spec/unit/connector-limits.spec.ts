@@ -2,8 +2,6 @@
  * MambuConnector against hostile or broken servers: response size cap (streamed, gzip bombs,
  * lying Content-Length), Retry-After bounds, the onRetry hook, and URL userinfo never printed.
  */
-import * as http from "http";
-import { AddressInfo } from "net";
 import nodeFetch, { Response } from "node-fetch";
 import { Readable } from "stream";
 import { inspect } from "util";
@@ -12,60 +10,16 @@ import { MambuConfig } from "../../lib/config";
 import { MambuCommError, MambuError, MambuTsError } from "../../lib/errors";
 import { MambuConnector, RetryEvent, resolveBaseUrl, retryAfterMs, retryWait } from "../../lib/transport";
 import { maskUrl } from "../../lib/cli/configview";
+import { closedPort, closeLocalServers, sleepyConnector, startLocalServer } from "../helpers/local-server";
 
 const PWD = "demo-p@ss:w/rd";
 
-interface TestServer {
-  url: string;
-  port: number;
-  hits: number;
-  close(): Promise<void>;
-}
-
-const servers: TestServer[] = [];
-const connectors: MambuConnector[] = [];
-
-async function startServer(handler: (n: number, req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<TestServer> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => handler(s.hits++, req, res));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  const s: TestServer = {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    hits: 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  servers.push(s);
-  return s;
-}
-
-/** A connector over a hermetic config; sleeps are recorded and resolve at once; jitter factor 0.5. */
-function connector(apiurl: string, extra: ConstructorParameters<typeof MambuConnector>[0] = {}, env: NodeJS.ProcessEnv = {}) {
-  const sleeps: number[] = [];
-  const config = new MambuConfig({ env, rcFiles: [], warn: () => undefined });
-  const c = new MambuConnector({
-    config,
-    apiurl,
-    apiuser: "demo",
-    apipwd: PWD,
-    sleep: async (ms) => void sleeps.push(ms),
-    random: () => 0,
-    ...extra,
-  });
-  connectors.push(c);
-  return { c, sleeps };
-}
+/** A connector over a hermetic config (`env`), password `PWD`; sleeps are recorded and resolve at once; jitter factor 0.5. */
+const connector = (apiurl: string, extra: ConstructorParameters<typeof MambuConnector>[0] = {}, env: NodeJS.ProcessEnv = {}) =>
+  sleepyConnector(apiurl, { apipwd: PWD, ...extra }, env);
 
 afterEach(async () => {
-  for (const c of connectors.splice(0)) c.close();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await closeLocalServers();
   jest.restoreAllMocks();
 });
 
@@ -77,7 +31,7 @@ function jsonOfLength(n: number): string {
 describe("response size cap (maxResponseBytes)", () => {
   it("a body of exactly the cap is read; one byte more fails with a MambuCommError, not retried", async () => {
     const body = jsonOfLength(5000);
-    const s = await startServer((_n, _req, res) => {
+    const s = await startLocalServer((_n, _req, res) => {
       // chunked (no Content-Length): the cap must be enforced on the bytes as they arrive
       res.writeHead(200, { "Content-Type": "application/json" });
       res.write(body.slice(0, 2000));
@@ -118,7 +72,7 @@ describe("response size cap (maxResponseBytes)", () => {
 
   it("a gzip stream that never ends is cut after decompression and the connection is dropped", async () => {
     let closed!: Promise<void>;
-    const s = await startServer((_n, _req, res) => {
+    const s = await startLocalServer((_n, _req, res) => {
       closed = new Promise((resolve) => res.on("close", () => resolve()));
       res.writeHead(200, { "Content-Type": "application/json", "Content-Encoding": "gzip" });
       const zeros = new Readable({
@@ -143,7 +97,7 @@ describe("response size cap (maxResponseBytes)", () => {
   it("the default cap (64 MiB) stops a gzip bomb (72 KB inflating to 96 MiB) with a MambuCommError", async () => {
     const bomb = zlib.gzipSync(Buffer.alloc(96 * 1024 * 1024, 0x20));
     expect(bomb.length).toBeLessThan(200 * 1024);
-    const s = await startServer((_n, _req, res) => {
+    const s = await startLocalServer((_n, _req, res) => {
       res.writeHead(200, { "Content-Type": "application/json", "Content-Encoding": "gzip", "Content-Length": String(bomb.length) });
       res.end(bomb);
     });
@@ -155,7 +109,7 @@ describe("response size cap (maxResponseBytes)", () => {
   });
 
   it("a Content-Length above the cap fails before the body is read", async () => {
-    const s = await startServer((_n, _req, res) => {
+    const s = await startLocalServer((_n, _req, res) => {
       res.writeHead(200, { "Content-Type": "application/json", "Content-Length": "999999999999999" });
       res.write("[");
       // ...and never sends the rest: reading it would end in a timeout, not in this error
@@ -167,7 +121,7 @@ describe("response size cap (maxResponseBytes)", () => {
   });
 
   it("error bodies are capped too: an oversized 500 fails at once, without retrying", async () => {
-    const s = await startServer((_n, _req, res) => {
+    const s = await startLocalServer((_n, _req, res) => {
       res.writeHead(500, { "Content-Type": "text/html" });
       res.end("<html>" + "x".repeat(20_000) + "</html>");
     });
@@ -181,7 +135,7 @@ describe("response size cap (maxResponseBytes)", () => {
 
   it("is configurable: config key maxresponsebytes (env MAMBU_API_MAXRESPONSEBYTES), connector option, per request", async () => {
     const body = jsonOfLength(3000);
-    const s = await startServer((_n, _req, res) => {
+    const s = await startLocalServer((_n, _req, res) => {
       res.writeHead(200, { "Content-Type": "application/json" });
       res.end(body);
     });
@@ -202,7 +156,7 @@ describe("response size cap (maxResponseBytes)", () => {
 
 describe("Retry-After bounds", () => {
   it("Retry-After: 0 and a date in the past still wait the backoff", async () => {
-    const s = await startServer((n, _req, res) => {
+    const s = await startLocalServer((n, _req, res) => {
       if (n === 0) res.writeHead(429, { "Retry-After": "0" }).end();
       else if (n === 1) res.writeHead(503, { "Retry-After": "Wed, 01 May 2024 09:00:00 GMT" }).end();
       else res.writeHead(200, { "Content-Type": "application/json" }).end("{}");
@@ -213,7 +167,7 @@ describe("Retry-After bounds", () => {
   });
 
   it("a Retry-After within maxRetryAfter is waited in full; above it the request fails at once", async () => {
-    const s = await startServer((n, _req, res) => {
+    const s = await startLocalServer((n, _req, res) => {
       res.writeHead(429, { "Content-Type": "application/json", "Retry-After": n === 0 ? "60" : "61" });
       res.end(JSON.stringify({ errors: [{ errorCode: 429, errorReason: "TOO_MANY_REQUESTS" }] }));
     });
@@ -226,7 +180,7 @@ describe("Retry-After bounds", () => {
   });
 
   it("maxRetryAfter is a connector option; an absurd Retry-After is refused, never waited", async () => {
-    const s = await startServer((n, _req, res) => {
+    const s = await startLocalServer((n, _req, res) => {
       res.writeHead(503, { "Retry-After": n === 0 ? "9".repeat(400) : "10" }).end();
     });
     const absurd = connector(s.url);
@@ -259,13 +213,6 @@ describe("Retry-After bounds", () => {
 });
 
 describe("onRetry", () => {
-  async function closedPort(): Promise<number> {
-    const s = await startServer(() => undefined);
-    await s.close();
-    servers.splice(servers.indexOf(s), 1);
-    return s.port;
-  }
-
   it("hears each retry of a refused connection (reason, wait, attempt), without credentials", async () => {
     const port = await closedPort();
     const events: RetryEvent[] = [];
@@ -284,7 +231,7 @@ describe("onRetry", () => {
   });
 
   it("hears Mambu's status; a listener that throws does not fail the request", async () => {
-    const s = await startServer((n, _req, res) =>
+    const s = await startLocalServer((n, _req, res) =>
       n === 0 ? res.writeHead(503).end() : res.writeHead(200, { "Content-Type": "application/json" }).end('{"ok":true}'),
     );
     const events: RetryEvent[] = [];

@@ -1,60 +1,9 @@
 /** MambuConnector against a real local HTTP server: retries, Retry-After, resets, timeouts, exhaustion. */
 import * as http from "http";
-import { AddressInfo } from "net";
 import type nodeFetch from "node-fetch";
-import { MambuConfig } from "../../lib/config";
 import { MambuCommError, MambuError, MambuTsError } from "../../lib/errors";
 import { MambuConnector, backoffDelay, isV4Uuid, parseRetryAfter } from "../../lib/transport";
-
-/** What the server saw of one request. */
-interface Seen {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  remotePort: number | undefined;
-}
-
-/** How the server handles the n-th request (0-based): answer, or misbehave with the raw objects. */
-type Handler = (n: number, req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
-
-interface TestServer {
-  url: string;
-  port: number;
-  seen: Seen[];
-  close(): Promise<void>;
-}
-
-const servers: TestServer[] = [];
-const connectors: MambuConnector[] = [];
-
-async function startServer(handler: Handler): Promise<TestServer> {
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      const n = seen.length;
-      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, remotePort: req.socket.remotePort });
-      handler(n, req, res, body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  const s: TestServer = {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  servers.push(s);
-  return s;
-}
+import { closedPort, closeLocalServers, sleepyConnector, startLocalServer } from "../helpers/local-server";
 
 function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "Content-Type": "application/vnd.mambu.v2+json", ...headers });
@@ -62,32 +11,13 @@ function json(res: http.ServerResponse, status: number, body: unknown, headers: 
 }
 
 /** A connector to `apiurl` whose sleeps are recorded and resolve at once; jitter fixed at 0 (factor 0.5). */
-function connector(apiurl: string, extra: Partial<ConstructorParameters<typeof MambuConnector>[0]> = {}) {
-  const sleeps: number[] = [];
-  const config = new MambuConfig({ env: {}, rcFiles: [], warn: () => undefined });
-  const c = new MambuConnector({
-    config,
-    apiurl,
-    apiuser: "demo",
-    apipwd: "demo-password",
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
-    random: () => 0,
-    ...extra,
-  });
-  connectors.push(c);
-  return { c, sleeps };
-}
+const connector = (apiurl: string, extra: Partial<ConstructorParameters<typeof MambuConnector>[0]> = {}) => sleepyConnector(apiurl, extra);
 
-afterEach(async () => {
-  for (const c of connectors.splice(0)) c.close();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+afterEach(closeLocalServers);
 
 describe("retries", () => {
   it("429 with Retry-After, then 200: waits at least Retry-After", async () => {
-    const s = await startServer((n, _req, res) =>
+    const s = await startLocalServer((n, _req, res) =>
       n === 0
         ? json(res, 429, { errors: [{ errorCode: 429, errorReason: "TOO_MANY_REQUESTS" }] }, { "Retry-After": "3" })
         : json(res, 200, { id: "1" }),
@@ -101,7 +31,7 @@ describe("retries", () => {
   });
 
   it("503 then 200: one backoff wait", async () => {
-    const s = await startServer((n, _req, res) => (n === 0 ? json(res, 503, {}) : json(res, 200, [])));
+    const s = await startLocalServer((n, _req, res) => (n === 0 ? json(res, 503, {}) : json(res, 200, [])));
     const { c, sleeps } = connector(s.url);
     const res = await c.request({ method: "GET", path: "/loans" });
     expect(res.status).toBe(200);
@@ -109,7 +39,7 @@ describe("retries", () => {
   });
 
   it("500 on a POST is retried with the same Idempotency-Key; 400 is not retried", async () => {
-    const s = await startServer((n, _req, res) => {
+    const s = await startLocalServer((n, _req, res) => {
       if (n === 0) json(res, 500, { errors: [{ errorCode: 500, errorReason: "INTERNAL_ERROR" }] });
       else if (n === 1) json(res, 201, { id: "C1" });
       else json(res, 400, { errors: [{ errorCode: 4, errorReason: "INVALID_PARAMETERS" }] });
@@ -130,7 +60,7 @@ describe("retries", () => {
   });
 
   it("a connection reset (the server destroys the socket), then 200, with the same Idempotency-Key", async () => {
-    const s = await startServer((n, req, res) => (n === 0 ? req.socket.destroy() : json(res, 201, { ok: true })));
+    const s = await startLocalServer((n, req, res) => (n === 0 ? req.socket.destroy() : json(res, 201, { ok: true })));
     const { c, sleeps } = connector(s.url);
     const res = await c.request({ method: "PATCH", path: "/loans/L1", body: [{ op: "REPLACE", path: "/x", value: 1 }] });
     expect(res.body).toEqual({ ok: true });
@@ -140,7 +70,7 @@ describe("retries", () => {
   });
 
   it("a timeout (the server never answers), then success", async () => {
-    const s = await startServer((n, _req, res) => {
+    const s = await startLocalServer((n, _req, res) => {
       if (n > 0) json(res, 200, { id: "late" });
       // n === 0: never answer
     });
@@ -154,7 +84,7 @@ describe("retries", () => {
   });
 
   it("the timeout covers the body too (headers sent, body stalls)", async () => {
-    const s = await startServer((n, _req, res) => {
+    const s = await startLocalServer((n, _req, res) => {
       if (n === 0) {
         res.writeHead(200, { "Content-Type": "application/json" });
         res.write('{"id":');
@@ -167,7 +97,7 @@ describe("retries", () => {
   });
 
   it("exhausted retries → MambuCommError keeping the last status and Mambu error; same key every attempt", async () => {
-    const s = await startServer((n, _req, res) =>
+    const s = await startLocalServer((n, _req, res) =>
       json(res, 503, { errors: [{ errorCode: 503 + n, errorReason: "SERVICE_UNAVAILABLE" }] }),
     );
     const { c, sleeps } = connector(s.url, { retries: 3 });
@@ -182,7 +112,7 @@ describe("retries", () => {
   });
 
   it("uses the configured retries (default 5, so 6 attempts)", async () => {
-    const s = await startServer((_n, _req, res) => json(res, 502, {}));
+    const s = await startLocalServer((_n, _req, res) => json(res, 502, {}));
     const { c, sleeps } = connector(s.url);
     const err = await c.request({ method: "GET", path: "/x" }).catch((e) => e);
     expect(err).toBeInstanceOf(MambuCommError);
@@ -193,7 +123,7 @@ describe("retries", () => {
 
   it("sends every request of a connector through one keep-alive agent", async () => {
     // (nock, loaded for every test, re-creates passthrough sockets, so the agent is checked instead.)
-    const s = await startServer((_n, _req, res) => json(res, 200, {}));
+    const s = await startLocalServer((_n, _req, res) => json(res, 200, {}));
     const realFetch = jest.requireActual("node-fetch") as typeof nodeFetch;
     const fetch = jest.fn((url: string, init: Parameters<typeof nodeFetch>[1]) => realFetch(url, init));
     const { c } = connector(s.url, { fetch: fetch as unknown as typeof nodeFetch });
@@ -209,13 +139,6 @@ describe("retries", () => {
 });
 
 describe("unreachable Mambu", () => {
-  async function closedPort(): Promise<number> {
-    const s = await startServer(() => undefined);
-    await s.close();
-    servers.splice(servers.indexOf(s), 1);
-    return s.port;
-  }
-
   it("ECONNREFUSED with retries 0 → MambuCommError after 1 attempt", async () => {
     const port = await closedPort();
     const { c, sleeps } = connector(`http://127.0.0.1:${port}`, { retries: 0 });
@@ -259,7 +182,7 @@ describe("unreachable Mambu", () => {
   });
 
   it("a caller's abort stops the request and its retries", async () => {
-    const s = await startServer(() => undefined);
+    const s = await startLocalServer(() => undefined);
     const { c } = connector(s.url, { timeout: 10_000 });
     const ac = new AbortController();
     const pending = c.request({ method: "GET", path: "/slow", signal: ac.signal });
@@ -289,7 +212,7 @@ describe("backoff and Retry-After", () => {
   });
 
   it("a Retry-After above 60 s is not waited for: the request fails at once with Mambu's 429", async () => {
-    const s = await startServer((n, _req, res) =>
+    const s = await startLocalServer((n, _req, res) =>
       n === 0
         ? json(res, 429, { errors: [{ errorCode: 429, errorReason: "TOO_MANY_REQUESTS" }] }, { "Retry-After": "86400" })
         : json(res, 200, {}),
