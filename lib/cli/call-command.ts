@@ -9,9 +9,10 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { resource as resourceSpec, resourceNames } from "../contract/schema";
 import type { FieldSpec, OperationSpec } from "../contract/schema";
-import { callOperation, operationSpec } from "../core/call";
+import { callOperation, isJsonMedia, operationSpec } from "../core/call";
 import { parseJsonExact, stringifyExact } from "../core/json";
 import type { Command, CommandContext } from "./commands";
+import { MambuTsError } from "../errors";
 import { EXIT, UsageError } from "./exit";
 import { prettyJson } from "./output";
 
@@ -32,12 +33,12 @@ function target(word: string | undefined): { resource: string; operationId: stri
   if (dot <= 0 || dot === word.length - 1) throw new UsageError(`expected <resource>.<operationId>, e.g. loans.getById, got "${word}"`, NAME);
   const resource = resolveResource(word.slice(0, dot));
   const operationId = word.slice(dot + 1);
-  const op = resourceSpec(resource).operations.find((o) => o.operationId === operationId);
-  if (!op) {
-    const ids = resourceSpec(resource).operations.map((o) => o.operationId).filter(Boolean);
-    throw new UsageError(`${resource} has no operation "${operationId}"; operations: ${ids.join(", ")}`, NAME);
+  try {
+    return { resource, operationId, op: operationSpec(resource, operationId) };
+  } catch (e) {
+    if (e instanceof MambuTsError) throw new UsageError(e.message, NAME); // names the resource's operations
+    throw e;
   }
-  return { resource, operationId, op: operationSpec(resource, operationId) };
 }
 
 function typeText(spec: FieldSpec | { type: string; enum?: string[]; items?: FieldSpec; ref?: string }): string {
@@ -48,7 +49,7 @@ function typeText(spec: FieldSpec | { type: string; enum?: string[]; items?: Fie
 }
 
 function responseText(op: OperationSpec): string {
-  if (op.produces && !op.produces.some((p) => /json/.test(p))) return op.produces.join(", ");
+  if (!isJsonMedia(op.produces)) return op.produces!.join(", ");
   for (const st of ["200", "201", ...Object.keys(op.responses).filter((s) => /^2/.test(s)).sort()]) {
     const r = op.responses[st];
     if (r) return r.type === "array" ? `${typeText(r.items ?? { type: "any" })}[]` : typeText(r);
@@ -71,7 +72,7 @@ export function operationHelp(resource: string, operationId: string, op: Operati
   } else lines.push("Query parameters: none");
   if (op.formData) lines.push(`Body: multipart/form-data (${op.formData.map((f) => f.name).join(", ")}): not supported by mambu call`);
   else if (op.body) {
-    const media = op.consumes && !op.consumes.some((c) => /json/.test(c)) ? ` (${op.consumes.join(", ")} text)` : "";
+    const media = isJsonMedia(op.consumes) ? "" : ` (${op.consumes!.join(", ")} text)`;
     lines.push(`Body (--data)${op.bodyRequired ? ", required" : ""}: ${typeText(op.body)}${media}`);
     const def = op.body.ref ? resourceSpec(resource).definitions[op.body.ref] : undefined;
     if (def && !def.items) {
@@ -118,7 +119,7 @@ function dataOf(text: string | undefined, op: OperationSpec): unknown {
       throw new UsageError(`--data ${text}: cannot read ${text.slice(1)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, NAME);
     }
   }
-  if (op.consumes && !op.consumes.some((c) => /json/.test(c)) && !op.formData) return raw;
+  if (!isJsonMedia(op.consumes) && !op.formData) return raw;
   try {
     return parseJsonExact(raw);
   } catch (e) {
@@ -194,7 +195,7 @@ export const callCommand: Command = {
     const answer = await callOperation(resource, operationId, { path, query, body, connector: s.connector });
     if (answer === undefined) return EXIT.OK;
     if (Buffer.isBuffer(answer)) ctx.out.stdout.write(answer);
-    else if (typeof answer === "string" && op.produces && !op.produces.some((p) => /json/.test(p))) ctx.out.stdout.write(answer);
+    else if (typeof answer === "string" && !isJsonMedia(op.produces)) ctx.out.stdout.write(answer);
     else {
       const compact = stringifyExact(answer);
       ctx.out.stdout.write(`${ctx.out.format === "jsonl" ? compact : prettyJson(compact)}\n`);

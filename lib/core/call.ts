@@ -11,6 +11,7 @@ import type { OperationSpec, QueryParamSpec } from "../contract/schema";
 import { MambuTsError } from "../errors";
 import { encodeSegment, MambuConnector } from "../transport";
 import type { HttpMethod } from "../transport";
+import { hasOwn } from "./clone";
 import { parseJsonExact, stringifyExact } from "./json";
 
 /** Options of one call, besides its parameters and body. */
@@ -42,7 +43,6 @@ export interface CallRequest extends CallOptions {
   body?: unknown;
 }
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 const SENDABLE: ReadonlySet<string> = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
 let byId: Map<string, OperationSpec> | undefined;
@@ -69,8 +69,8 @@ export function operationSpec(resourceName: string, operationId: string): Operat
   throw new MambuTsError(`${resourceName} has no operation "${operationId}"; operations: ${known.join(", ")}`);
 }
 
-/** Whether an operation sends or receives JSON (or something else: YAML, files, multipart). */
-function isJson(types: string[] | undefined): boolean {
+/** Whether media types (an operation's `consumes` or `produces`) are JSON (or something else: YAML, files, multipart); none declared is JSON. */
+export function isJsonMedia(types: string[] | undefined): boolean {
   return !types || types.some((t) => /json/.test(t));
 }
 
@@ -170,7 +170,7 @@ export async function callOperation(resourceName: string, operationId: string, r
     if (op.bodyRequired || op.formData?.some((f) => f.required)) throw new MambuTsError(`${label}: a request body is required`);
   } else if (!takesBody) {
     throw new MambuTsError(`${label} takes no request body (${op.method} ${op.path})`);
-  } else if (op.formData || !isJson(op.consumes)) {
+  } else if (op.formData || !isJsonMedia(op.consumes)) {
     sent = { rawBody: rawBody(label, op, req.body) };
   } else {
     const text = stringifyExact(req.body);
@@ -181,7 +181,7 @@ export async function callOperation(resourceName: string, operationId: string, r
   }
 
   const conn = req.connector ?? MambuConnector.default();
-  const jsonAnswer = isJson(op.produces);
+  const jsonAnswer = isJsonMedia(op.produces);
   const res = await conn.request({
     method: op.method as HttpMethod,
     path,
