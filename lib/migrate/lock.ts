@@ -83,6 +83,17 @@ export function describeHolder(h: LockHolder): string {
   return `${same ? "this process" : `pid ${h.pid}`} on host ${h.host}, started ${h.started}${h.plan ? `, plan ${h.plan}` : ""}${h.target ? `, target ${h.target}` : ""}`;
 }
 
+/** Creates `path` (EEXIST when it exists) holding `text`, synced to disk before it is closed. */
+function writeNewFile(path: string, text: string): void {
+  const fd = openSync(path, "wx", 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A lock held by this process. */
 export class FileLock {
   private released = false;
@@ -102,13 +113,7 @@ export class FileLock {
     const text = `${JSON.stringify(holder)}\n`;
     const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      const fd = openSync(tmp, "wx", 0o644);
-      try {
-        writeSync(fd, text);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
+      writeNewFile(tmp, text);
     } catch (e) {
       throw fsError("create", "the lock", path, e, `Is ${what} writable?`);
     }
@@ -155,13 +160,7 @@ export class FileLock {
     } catch (e) {
       if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV"].includes(errorCode(e) ?? "")) throw e;
     }
-    const fd = openSync(path, "wx", 0o644);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeNewFile(path, text);
   }
 
   /** Removes a stale lock unless someone replaced it meanwhile (then it is put back). */
