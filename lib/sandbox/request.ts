@@ -5,15 +5,14 @@
  */
 import { decodeUtf8 } from "./body";
 import { invalidParameters } from "./errors";
-import { nullProto } from "./safe-keys";
+import { nullProto, ownValue } from "./safe-keys";
 
 /** Request headers as Node gives them (lower-case names). */
 export type Headers = Record<string, string | string[] | undefined>;
 
 /** The first value of a header, when the header object has it as an own property. */
 export function headerValue(headers: Headers, name: string): string | undefined {
-  if (!Object.prototype.hasOwnProperty.call(headers, name)) return undefined;
-  const v = headers[name];
+  const v = ownValue(headers, name);
   return Array.isArray(v) ? v[0] : typeof v === "string" ? v : undefined;
 }
 
