@@ -88,7 +88,7 @@ function showsProgress(ctx: CommandContext): boolean {
 
 /** Streams a list's pages to the output (with progress), returning exit code 0. */
 async function printList(ctx: CommandContext, listing: MambuList<unknown>, defaults: (rows: readonly unknown[]) => readonly string[], label: string): Promise<number> {
-  await printPages(listing.byPage(), ctx.out, defaults, label);
+  await printPages(listing.byPage(), { ...ctx.out, itemsTotal: () => listing.total }, defaults, label);
   return EXIT.OK;
 }
 

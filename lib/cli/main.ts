@@ -141,7 +141,6 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
         format: o.jsonl ? "jsonl" : o.json ? "json" : "table",
         columns,
         progress: typeof o.progress === "boolean" ? o.progress : undefined,
-        itemsTotal: () => session?.itemsTotal(),
         width,
         full: command.options.some((x) => x.name === "full") ? !!o.full : undefined,
         command: command.name,

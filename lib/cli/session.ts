@@ -3,7 +3,6 @@
  * with `--sandbox` an embedded sandbox started in this process (the configuration then points at
  * it, as code overrides, so `mambu config --sandbox` shows where each value came from).
  */
-import nodeFetch from "node-fetch";
 import { mambuconfig } from "../config";
 import { MambuConnector } from "../transport";
 import type { RetryEvent, TransportLogger } from "../transport";
@@ -17,8 +16,6 @@ export interface Session {
   sandbox?: Sandbox;
   /** Secrets to mask from any text printed (configured password and API key). */
   secrets(): string[];
-  /** The `items-total` of the last response that had one (the size of the listing being fetched), for progress lines. */
-  itemsTotal(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -61,21 +58,12 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   const onRetry = opts.retryTo
     ? (e: RetryEvent): void => void opts.retryTo!.write(`${mask(retryLine(e), secrets())}\n`)
     : undefined;
-  let itemsTotal: number | undefined;
-  // The listing's size, as Mambu says it (`paginationDetails=ON`), read on the way past: the CLI's only use of it is the progress line.
-  const fetch = ((url: Parameters<typeof nodeFetch>[0], init?: Parameters<typeof nodeFetch>[1]) =>
-    nodeFetch(url, init).then((res) => {
-      const total = res.headers.get("items-total");
-      if (total !== null && /^\d+$/.test(total)) itemsTotal = Number(total);
-      return res;
-    })) as typeof nodeFetch;
-  const connector = new MambuConnector({ logger, onRetry, fetch });
+  const connector = new MambuConnector({ logger, onRetry });
   let closed = false;
   return {
     connector,
     sandbox,
     secrets,
-    itemsTotal: () => itemsTotal,
     close: async () => {
       if (closed) return;
       closed = true;

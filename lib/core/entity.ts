@@ -420,11 +420,11 @@ export function listOf<T extends MambuEntity>(
   const detailsLevel = cls.spec.alwaysFull ? "FULL" : checkDetailsLevel(opts.detailsLevel);
   const conn = connectorOf(undefined, opts.connector);
   const readOpts = { detailsLevel: detailsLevel ?? "BASIC" as DetailsLevel };
-  return new MambuList<T>(() => {
+  return new MambuList<T>((setTotal) => {
     const pageSize = conn.pageSize;
     const concurrency = Math.max(1, conn.config.concurrency);
     return mapPages(paginate<Bag>({
-      offset, limit, pageSize, concurrency, wantTotal: paginationDetails === "ON",
+      offset, limit, pageSize, concurrency, wantTotal: paginationDetails === "ON", onTotal: setTotal,
       request: { method: req.method, url: `/api${req.path}` },
       fetchPage: async (w) => {
         const query: Bag = { ...req.query, offset: w.offset, limit: w.limit };

@@ -45,6 +45,8 @@ export interface PaginationPlan<R> {
   concurrency: number;
   /** Always ask for the total on the first page (the caller asked for paginationDetails=ON). */
   wantTotal?: boolean;
+  /** Hears `items-total` when the first page brings a usable one (a safe integer ≥ 0). */
+  onTotal?: (total: number) => void;
   /** The listing's request (`GET`, `/api/clients`), named in errors about a page. */
   request?: { method: string; url: string };
 }
@@ -79,6 +81,7 @@ export async function* paginate<R>(plan: PaginationPlan<R>): AsyncGenerator<R[],
   const firstPage = await plan.fetchPage(firstWindow);
   guard.check(firstWindow, firstPage.items);
   const total = usableTotal(firstPage.total);
+  if (total !== undefined) plan.onTotal?.(total);
   const firstCount = firstPage.items.length;
   yield firstPage.items;
   if (firstCount < first) return;
@@ -228,11 +231,30 @@ export function ownPage<T>(page: T[]): T[] {
  */
 export class MambuList<T> implements PromiseLike<T[]>, AsyncIterable<T> {
   private all?: Promise<T[]>;
+  #total?: number;
 
+  /**
+   * @param walk starts one walk of the listing, page by page; it may report Mambu's `items-total`
+   *   through `setTotal` (see {@link MambuList.total}).
+   */
   constructor(
-    private readonly pages: () => AsyncGenerator<T[], void, undefined>,
+    private readonly walk: (setTotal: (total: number) => void) => AsyncGenerator<T[], void, undefined>,
     private readonly label = "MambuList",
   ) {}
+
+  /**
+   * How many records Mambu says the listing holds (`items-total`), once the first page of a walk has
+   * told it (with `paginationDetails: "ON"`, or when later pages are fetched concurrently); undefined
+   * before, or when Mambu did not say. A hint (for progress lines), not a bound: records are counted as
+   * they come.
+   */
+  get total(): number | undefined {
+    return this.#total;
+  }
+
+  private pages(): AsyncGenerator<T[], void, undefined> {
+    return this.walk((total) => (this.#total = total));
+  }
 
   /** Every record, in order (memoised). */
   toArray(): Promise<T[]> {

@@ -143,3 +143,19 @@ test("with the total known, later pages are fetched concurrently and results sta
     await new Promise((r) => server.close(r));
   }
 });
+
+test("list.total: Mambu's items-total once the first page told it (paginationDetails ON); undefined before and when not said", async () => {
+  const windows: Array<[number, number]> = [];
+  mambu().get("/api/clients").query(true).times(3).reply(tenant(120, windows));
+  const list = MambuClient.getAll({ paginationDetails: "ON", connector: testConnector() });
+  expect(list.total).toBeUndefined(); // lazy: nothing asked yet
+  const seen: Array<number | undefined> = [];
+  for await (const page of list.byPage()) seen.push(page.length && list.total);
+  expect(seen).toEqual([120, 120, 120]);
+  expect(windows).toEqual([[0, 50], [50, 50], [100, 50]]);
+
+  mambu().get("/api/clients").query(true).reply(200, JSON.stringify(people(0, 3)));
+  const unsaid = MambuClient.getAll({ connector: testConnector() });
+  expect(await unsaid).toHaveLength(3);
+  expect(unsaid.total).toBeUndefined();
+});
