@@ -10,6 +10,7 @@ const ALL: CollectionName[] = [
   "branches", "centres", "clients", "groups", "loans", "deposits", "loanproducts", "depositproducts",
   "users", "userroles", "tasks", "loanTransactions", "depositTransactions", "installments",
   "customfields", "customfieldsets", "documents", "comments",
+  "cards", "authorizationholds", "blockfunds", "creditarrangements", "bulks",
 ];
 
 /** Serialised form of a store (what `--persist` writes and `--seed` reads). */

@@ -27,7 +27,12 @@ export type CollectionName =
   | "customfields"
   | "customfieldsets"
   | "documents"
-  | "comments";
+  | "comments"
+  | "cards" /* cards linked to loan/deposit accounts (Card wire shape + accountKey) */
+  | "authorizationholds" /* card authorization holds (GetAuthorizationHold wire shape) */
+  | "blockfunds" /* deposit fund blocks (BlockFund wire shape) */
+  | "creditarrangements"
+  | "bulks" /* bulk process status records (GET /bulks/{bulkProcessKey}) */;
 
 /** A collection: records by encodedKey, in insertion order, plus an index id → encodedKey. */
 export interface Collection {

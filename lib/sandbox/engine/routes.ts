@@ -15,6 +15,11 @@ import { changeDepositState } from "./deposit-state";
 import { adjustDepositTransaction, applyDepositFee, makeDeposit, makeTransfer, makeWithdrawal } from "./deposit-transactions";
 import { applyDepositInterest } from "./deposit-interest";
 import { refreshArrears } from "./arrears";
+import { routes as loanRestructureRoutes } from "./routes-loan-restructure";
+import { routes as loanSettingsRoutes } from "./routes-loan-settings";
+import { routes as depositServicingRoutes } from "./routes-deposit-servicing";
+import { routes as cardRoutes } from "./routes-cards";
+import { routes as creditFundingRoutes } from "./routes-credit-funding";
 
 /** All routes handled by the engine. */
 export const engineRoutes: EngineRoute[] = [
@@ -48,4 +53,10 @@ export const engineRoutes: EngineRoute[] = [
   { method: "POST", template: "/deposits/{depositAccountId}/fee-transactions", handle: (ctx, r) => ({ status: 201, body: applyDepositFee(ctx, r.params.depositAccountId, r.body) }) },
   { method: "POST", template: "/deposits/transactions/{depositTransactionId}:adjust", handle: (ctx, r) => ({ status: 200, body: adjustDepositTransaction(ctx, r.params.depositTransactionId, r.body) }) },
   { method: "POST", template: "/deposits/{depositAccountId}:applyInterest", handle: (ctx, r) => (applyDepositInterest(ctx, r.params.depositAccountId, r.body), { status: 204 }) },
+  // servicing areas, one file each
+  ...loanRestructureRoutes,
+  ...loanSettingsRoutes,
+  ...depositServicingRoutes,
+  ...cardRoutes,
+  ...creditFundingRoutes,
 ];
