@@ -1,8 +1,11 @@
 /**
- * Every operation of the Swagger files has a public way to be called: `api.<resource>.<operationId>`
+ * Every operation of the Swagger files, and of the hand-written supplement of newer operations
+ * (scripts/contract-supplement.json), has a public way to be called: `api.<resource>.<operationId>`
  * (generated from the contract) reaches it with its method and path. How many also have an ORM entity
  * method is reported (informational: entity-level coverage grows operation by operation).
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as lib from "../../lib";
 import { api, MambuEntity } from "../../lib";
 import { resourceNames, resource } from "../../lib/contract/schema";
@@ -21,10 +24,35 @@ const ALL: Row[] = resourceNames().flatMap((r) =>
   resource(r).operations.map((op) => ({ resource: r, operationId: op.operationId ?? "", method: op.method, path: op.path })),
 );
 
-test("the contract has the 217 operations of the 46 Swagger files, each with an operationId", () => {
+/** The operations of the supplement file, as rows. */
+interface SupplementOperation {
+  operationId?: string;
+  "x-source"?: string;
+}
+const SUPPLEMENT_FILE = path.resolve(__dirname, "..", "..", "scripts", "contract-supplement.json");
+const SUPPLEMENT: Row[] = Object.entries(
+  (JSON.parse(fs.readFileSync(SUPPLEMENT_FILE, "utf8")) as { resources: Record<string, { paths?: Record<string, Record<string, SupplementOperation>> }> }).resources,
+).flatMap(([r, res]) =>
+  Object.entries(res.paths ?? {}).flatMap(([p, item]) =>
+    Object.entries(item).map(([m, o]) => ({ resource: r, operationId: o.operationId ?? "", method: m.toUpperCase(), path: p })),
+  ),
+);
+
+test("the contract has the 217 operations of the 46 Swagger files plus the supplement's, each with an operationId", () => {
   expect(resourceNames()).toHaveLength(46);
-  expect(ALL).toHaveLength(217);
+  expect(SUPPLEMENT.length).toBeGreaterThan(0);
+  expect(ALL).toHaveLength(217 + SUPPLEMENT.length);
   expect(ALL.filter((r) => !r.operationId)).toEqual([]);
+  // Each supplement operation is in the compiled contract, as written in the supplement (none shadowed by a Swagger file).
+  for (const s of SUPPLEMENT) expect(ALL).toContainEqual(s);
+});
+
+test("each supplement operation says where it comes from", () => {
+  const raw = JSON.parse(fs.readFileSync(SUPPLEMENT_FILE, "utf8")) as { resources: Record<string, { paths?: Record<string, Record<string, SupplementOperation>> }> };
+  const unsourced = Object.values(raw.resources).flatMap((res) =>
+    Object.values(res.paths ?? {}).flatMap((item) => Object.values(item).filter((o) => !(o["x-source"] ?? "").trim()).map((o) => o.operationId)),
+  );
+  expect(unsourced).toEqual([]);
 });
 
 test("every operation can be called through api.<resource>.<operationId>", () => {

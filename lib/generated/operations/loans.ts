@@ -36,6 +36,8 @@ export const loans = {
   deleteSingleFundingSource: op<{ loanAccountId: string; fundEncodedKey: string }, {}, never, void>("loans", "deleteSingleFundingSource", "DELETE", "/loans/{loanAccountId}/funding/{fundEncodedKey}"),
   /** `GET /loans/{loanAccountId}/schedule` */
   getScheduleForLoanAccount: op<{ loanAccountId: string }, {}, never, LoanAccountSchedule>("loans", "getScheduleForLoanAccount", "GET", "/loans/{loanAccountId}/schedule"),
+  /** `PUT /loans/{loanAccountId}/schedule` */
+  editSchedule: op<{ loanAccountId: string }, {}, LoanAccountSchedule, LoanAccountSchedule>("loans", "editSchedule", "PUT", "/loans/{loanAccountId}/schedule"),
   /** `GET /loans/{loanAccountId}/templates/{templateId}` */
   getLoanAccountDocument: op<{ loanAccountId: string; templateId: string }, { startDate?: string; endDate?: string }, never, string>("loans", "getLoanAccountDocument", "GET", "/loans/{loanAccountId}/templates/{templateId}"),
   /** `POST /loans/{loanAccountId}:applyInterest` */

@@ -9,6 +9,24 @@ import type { CardAcceptor, ErrorResponse, GetAuthorizationHold, GetAuthorizatio
 
 export type { CardAcceptor, ErrorResponse, GetAuthorizationHold, GetAuthorizationHoldStruct, PatchOperation, PatchOperationsList, RestError };
 
+export interface AccountBalances {
+  accountId?: string;
+  availableBalance?: Decimal;
+  cardType?: "DEBIT" | "CREDIT";
+  creditLimit?: Decimal;
+  currencyCode?: string;
+  totalBalance?: Decimal;
+}
+
+export interface AccountBalancesStruct extends Omit<AccountBalances, "availableBalance" | "creditLimit" | "totalBalance"> {
+  get availableBalance(): Decimal | undefined;
+  set availableBalance(value: Decimal | number | string | undefined);
+  get creditLimit(): Decimal | undefined;
+  set creditLimit(value: Decimal | number | string | undefined);
+  get totalBalance(): Decimal | undefined;
+  set totalBalance(value: Decimal | number | string | undefined);
+}
+
 export interface AuthorizationHold {
   advice: boolean;
   amount: Decimal;
