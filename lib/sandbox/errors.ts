@@ -58,6 +58,7 @@
  * | INVALID_TRANSACTION_ID                                 |  212 | 404    | unknown loan/deposit transaction                               | derived   |
  * | TRANSACTION_MADE_FROM_A_TRANSFER                       |  217 | 400    | adjust a loan repayment made by a deposit transfer             | derived   |
  * | TRANSACTION_MADE_FROM_A_DISBURSEMENT                   |  218 | 400    | adjust the deposit side of a loan disbursement                 | derived   |
+ * | DEPOSIT_ACCOUNT_HAS_MATURITY_DATE_SET                  |  219 | 400    | deposit into a FIXED_DEPOSIT whose maturity period started     | derived   |
  * | INVALID_CLIENT_ID                                      |  301 | 404    | unknown client (400 when named in a body: accountHolderKey, groupMembers) | sure |
  * | INVALID_CLIENT_STATE                                   |  305 | 400    | holder EXITED / REJECTED / BLACKLISTED                         | derived   |
  * | CLIENT_IS_MEMBER_OF_A_GROUP                            |  313 | 400    | delete of a group member                                       | derived   |
@@ -99,6 +100,16 @@
  * | CANNOT_APPLY_FEE_ON_PAID_INSTALLMENT                   | 2015 | 400    | fee on a PAID installment                                      | guess     |
  * | INVALID_INSTALLMENT_KEY                                | 2016 | 400    | installmentEncodedKey not of this loan                         | guess     |
  * | INVALID_REPAYMENT_AMOUNT_FOR_SPECIFIC_INSTALLMENT      | 2017 | 400    | repayment above the named installment's outstanding            | guess     |
+ * | MATURITY_PERIOD_ALREADY_STARTED                        | 2101 | 400    | startMaturity on an account whose maturity period is running   | guess     |
+ * | MATURITY_PERIOD_NOT_STARTED                            | 2102 | 400    | undoMaturity on an account without a maturity date            | guess     |
+ * | INTEREST_RATE_CHANGED_TRANSACTION_NOT_ALLOWED_FOR_DEPOSIT_PRODUCT_SETTINGS | 2103 | 400 | changeInterestRate on a non-FIXED (tiered, index) rate | guess |
+ * | INTEREST_RATE_CHANGED_NOT_ALLOWED_INTEREST_APPLIANCE_TRANSACTIONS_AFTER_VALUE_DATE | 2104 | 400 | changeInterestRate dated before applied interest | guess |
+ * | DUPLICATE_BLOCK_ID                                     | 2105 | 400    | a fund block whose externalReferenceId the account already has | guess     |
+ * | INVALID_BLOCK_FUND_STATE                               | 2106 | 400    | unblock/seize of a SEIZED or REMOVED block                     | guess     |
+ * | BLOCK_FUND_DOES_NOT_EXIST                              | 2107 | 404    | unknown block (400 when named in a seizure body)               | guess     |
+ * | INVALID_BULK_PROCESS_KEY                               | 2108 | 404    | GET /bulks/{key} of an unknown bulk                            | guess     |
+ * | BULK_API_REQUEST_SIZE_LIMIT_REACHED                    | 2109 | 400    | a bulk of more than 1000 rows                                  | guess     |
+ * | POSITIVE_AMOUNT_REQUIRED                               | 2110 | 400    | a bulk row whose amount is not positive                        | guess     |
  * | TOO_MANY_REQUESTS (no Mambu code)                      |    — | 429    | injected rate limit: body has errorCode 429                    | sandbox   |
  */
 import { SandboxError } from "./types";
@@ -151,6 +162,7 @@ export const ERRORS = {
   INVALID_TRANSACTION_ID: def(212, "INVALID_TRANSACTION_ID", 404),
   TRANSACTION_MADE_FROM_A_TRANSFER: def(217, "TRANSACTION_MADE_FROM_A_TRANSFER"),
   TRANSACTION_MADE_FROM_A_DISBURSEMENT: def(218, "TRANSACTION_MADE_FROM_A_DISBURSEMENT"),
+  DEPOSIT_ACCOUNT_HAS_MATURITY_DATE_SET: def(219, "DEPOSIT_ACCOUNT_HAS_MATURITY_DATE_SET"),
   INVALID_CLIENT_ID: def(301, "INVALID_CLIENT_ID", 404),
   INVALID_CLIENT_STATE: def(305, "INVALID_CLIENT_STATE"),
   CLIENT_IS_MEMBER_OF_A_GROUP: def(313, "CLIENT_IS_MEMBER_OF_A_GROUP"),
@@ -192,6 +204,16 @@ export const ERRORS = {
   CANNOT_APPLY_FEE_ON_PAID_INSTALLMENT: def(2015, "CANNOT_APPLY_FEE_ON_PAID_INSTALLMENT"),
   INVALID_INSTALLMENT_KEY: def(2016, "INVALID_INSTALLMENT_KEY"),
   INVALID_REPAYMENT_AMOUNT_FOR_SPECIFIC_INSTALLMENT: def(2017, "INVALID_REPAYMENT_AMOUNT_FOR_SPECIFIC_INSTALLMENT"),
+  MATURITY_PERIOD_ALREADY_STARTED: def(2101, "MATURITY_PERIOD_ALREADY_STARTED"),
+  MATURITY_PERIOD_NOT_STARTED: def(2102, "MATURITY_PERIOD_NOT_STARTED"),
+  INTEREST_RATE_CHANGED_TRANSACTION_NOT_ALLOWED_FOR_DEPOSIT_PRODUCT_SETTINGS: def(2103, "INTEREST_RATE_CHANGED_TRANSACTION_NOT_ALLOWED_FOR_DEPOSIT_PRODUCT_SETTINGS"),
+  INTEREST_RATE_CHANGED_NOT_ALLOWED_INTEREST_APPLIANCE_TRANSACTIONS_AFTER_VALUE_DATE: def(2104, "INTEREST_RATE_CHANGED_NOT_ALLOWED_INTEREST_APPLIANCE_TRANSACTIONS_AFTER_VALUE_DATE"),
+  DUPLICATE_BLOCK_ID: def(2105, "DUPLICATE_BLOCK_ID"),
+  INVALID_BLOCK_FUND_STATE: def(2106, "INVALID_BLOCK_FUND_STATE"),
+  BLOCK_FUND_DOES_NOT_EXIST: def(2107, "BLOCK_FUND_DOES_NOT_EXIST", 404),
+  INVALID_BULK_PROCESS_KEY: def(2108, "INVALID_BULK_PROCESS_KEY", 404),
+  BULK_API_REQUEST_SIZE_LIMIT_REACHED: def(2109, "BULK_API_REQUEST_SIZE_LIMIT_REACHED"),
+  POSITIVE_AMOUNT_REQUIRED: def(2110, "POSITIVE_AMOUNT_REQUIRED"),
 } as const;
 
 /** Name of an entry of {@link ERRORS}. */
