@@ -8,15 +8,19 @@
  */
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
-import { validateAgainst } from "../contract/schema";
+import { findOperation, validateAgainst } from "../contract/schema";
 import { encodeSegment } from "../transport";
 import type { MambuConnector } from "../transport";
 import { ActionOptions, buildBody, checkReread, splitActionOptions } from "./actions";
-import { checkOptionKeys, connectorOf, EntityClass, listOf, MambuEntity, requestJson } from "./entity";
-import { MambuError, MambuTsError } from "../errors";
+import { accountOperation, bodyDefinition } from "./account-operation";
+import { operationSpec } from "./call";
+import { checkOptionKeys, connectorOf, EntityClass, listOf, MambuEntity } from "./entity";
+import { MambuTsError } from "../errors";
 import { RawNumber, stringifyExact } from "./json";
 import { MambuList } from "./list";
 import { setTransient } from "./relations";
+
+export { adoptAnswer } from "./account-operation";
 
 type Bag = Record<string, unknown>;
 
@@ -46,16 +50,44 @@ export type Input<T> = T extends Decimal
 /** Custom field sets of a transaction (`{ _Set: { field: value } }`), sent as given. */
 export type CustomFieldSets = { [customFieldSet: `_${string}`]: Record<string, unknown> };
 
-/** Where an operation posts and which Swagger definition its body follows. @internal */
-export interface OperationTarget {
-  /** Label for messages, e.g. "MambuLoan.repay". */
-  label: string;
-  /** Swagger resource holding the body definition, e.g. "loans_transactions". */
-  resource: string;
-  /** Body definition, e.g. "RepaymentLoanTransactionInput". */
-  definition: string;
-  /** Suffix of the account's path, e.g. "/repayment-transactions" or ":changeState". */
-  suffix: string;
+/**
+ * Which operation an account operation is: by its contract name (`{ resource: "loans_transactions",
+ * operationId: "makeRepayment" }`), or, as before, by the suffix of the account's path and the body's
+ * definition (`{ suffix: "/repayment-transactions", definition: "RepaymentLoanTransactionInput" }`),
+ * which must name an operation of the contract. @internal
+ */
+export type OperationTarget =
+  | {
+      /** Label for messages, e.g. "MambuLoan.repay". */
+      label: string;
+      /** Swagger resource of the operation, e.g. "loans_transactions". */
+      resource: string;
+      /** The operation's operationId, e.g. "makeRepayment". */
+      operationId: string;
+    }
+  | {
+      /** Label for messages, e.g. "MambuLoan.repay". */
+      label: string;
+      /** Swagger resource holding the body definition, e.g. "loans_transactions". */
+      resource: string;
+      /** Body definition, e.g. "RepaymentLoanTransactionInput". */
+      definition: string;
+      /** Suffix of the account's path, e.g. "/repayment-transactions" or ":changeState". */
+      suffix: string;
+    };
+
+/**
+ * The contract operation of a target: its own operationId, or the POST operation under the account's
+ * path plus the suffix, whose body must be the named definition. @internal
+ */
+export function targetOperation(account: MambuEntity, target: OperationTarget): { resource: string; operationId: string } {
+  if ("operationId" in target) return { resource: target.resource, operationId: target.operationId };
+  const match = findOperation("POST", account.entityPath() + target.suffix);
+  const id = match?.op.operationId;
+  if (!match || !id || match.resource !== target.resource || bodyDefinition(match.op) !== target.definition) {
+    throw new MambuTsError(`${target.label}: POST …${target.suffix} with a ${target.definition} body is no operation of the ${target.resource} contract`);
+  }
+  return { resource: match.resource, operationId: id };
 }
 
 /**
@@ -86,34 +118,17 @@ export function operationInput(label: string, opts: Bag | undefined, positional:
   return [Object.assign(input, rest), action];
 }
 
-/** Posts a text body to a path through a connector; the parsed answer (undefined for 204). */
-async function post(owner: MambuEntity, path: string, body: Bag, action: ActionOptions): Promise<unknown> {
-  const { body: answer } = await requestJson(connectorOf(owner), {
-    method: "POST", path, bodyText: stringifyExact(body), idempotencyKey: action.idempotencyKey,
-  });
-  return answer;
-}
-
-function expectRecord(answer: unknown, what: string, label: string): Bag {
-  if (typeof answer !== "object" || answer === null || Array.isArray(answer)) {
-    throw new MambuError(`malformed response from Mambu to ${label}: expected ${what} as a JSON object`);
-  }
-  return answer as Bag;
-}
-
 /**
- * Posts a transaction input under the account (`/loans/{id}/repayment-transactions`), re-reads the
+ * Posts a transaction input under the account (`/loans/{id}/repayment-transactions`, through
+ * {@link accountOperation}: method, path and body definition from the contract), re-reads the
  * account (unless `reread: false`), and returns the created transaction, built from Mambu's
  * answer, as an entity of `txClass`. @internal
  */
 export async function postTransaction<T extends MambuEntity>(
   account: MambuEntity, txClass: EntityClass<T>, target: OperationTarget, input: Bag, action: ActionOptions,
 ): Promise<T> {
-  const body = operationBody(account, target.resource, target.definition, input, target.label);
-  const answer = await post(account, account.entityPath() + target.suffix, body, action);
-  const tx = txClass.fromWire(expectRecord(answer, `the created ${txClass.name}`, target.label), connectorOf(account), { detailsLevel: "FULL" });
-  if (action.reread !== false) await account.refresh();
-  return tx;
+  const { resource, operationId } = targetOperation(account, target);
+  return accountOperation(account, resource, operationId, input, action, { returns: "transaction", txClass, label: target.label });
 }
 
 /**
@@ -122,22 +137,8 @@ export async function postTransaction<T extends MambuEntity>(
  * any) becomes its state instead. @internal
  */
 export async function postAccountAction<E extends MambuEntity>(account: E, target: OperationTarget, input: Bag, action: ActionOptions): Promise<E> {
-  const body = operationBody(account, target.resource, target.definition, input, target.label);
-  const answer = await post(account, account.entityPath() + target.suffix, body, action);
-  if (action.reread === false) return adoptAnswer(account, answer);
-  return account.refresh();
-}
-
-/**
- * Takes an answer that is this very entity (a JSON object with its encodedKey) as its new state;
- * anything else (no body, another record) leaves it as last read. Returns the entity. @internal
- */
-export function adoptAnswer<E extends MambuEntity>(entity: E, answer: unknown): E {
-  const key = (entity as unknown as Bag).encodedKey;
-  if (answer !== null && typeof answer === "object" && !Array.isArray(answer) && typeof key === "string" && (answer as Bag).encodedKey === key) {
-    entity.adopt(answer as Bag);
-  }
-  return entity;
+  const { resource, operationId } = targetOperation(account, target);
+  return accountOperation(account, resource, operationId, input, action, { returns: "account", label: target.label });
 }
 
 /**
@@ -151,7 +152,8 @@ export async function changeState<E extends MambuEntity>(
   checkReread(opts?.reread);
   if (typeof action !== "string") throw new MambuTsError(`${label}: action must be a string`);
   if (notes !== undefined && typeof notes !== "string") throw new MambuTsError(`${label}: notes must be a string`);
-  return postAccountAction(account, { label, resource, definition: def, suffix: ":changeState" }, { action, notes }, opts ?? {});
+  if (bodyDefinition(operationSpec(resource, "changeState")) !== def) throw new MambuTsError(`${label}: ${resource}.changeState takes no ${def} body`);
+  return accountOperation(account, resource, "changeState", { action, notes }, opts ?? {}, { returns: "account", label });
 }
 
 /** An entity given by id/encodedKey, or as the entity (or any `{ encodedKey }` / `{ id }`). */
@@ -176,9 +178,10 @@ export function refKey(ref: EntityRef | undefined, what: string, label: string):
 export async function adjustTransaction<T extends MambuEntity>(
   owner: MambuEntity, txClass: EntityClass<T>, key: string, def: string, input: Bag, action: ActionOptions, label: string,
 ): Promise<T> {
-  const body = operationBody(owner, txClass.resource, def, input, label);
-  const answer = await post(owner, `/${txClass.spec.prefix}/${encodeSegment(key)}:adjust`, body, action);
-  return txClass.fromWire(expectRecord(answer, `the adjusted ${txClass.name}`, label), connectorOf(owner), { detailsLevel: "FULL" });
+  if (bodyDefinition(operationSpec(txClass.resource, "adjust")) !== def) throw new MambuTsError(`${label}: ${txClass.resource}.adjust takes no ${def} body`);
+  return accountOperation(owner, txClass.resource, "adjust", input, { idempotencyKey: action.idempotencyKey, reread: false }, {
+    returns: "transaction", txClass, label, ids: [key],
+  });
 }
 
 /** Options of an account's transaction listing. */
