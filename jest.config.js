@@ -4,6 +4,9 @@
 // here, in the process that starts the workers (they inherit it): process.env.TZ set inside a test
 // file (spec/helpers/setup.ts) reaches only Jest's copy of the environment, not Date or Intl.
 process.env.TZ = "Pacific/Chatham";
+// Every sandbox a test starts (in-process or as a child process) checks its answers against the
+// contract's response schemas: an answer that drifts from the Swagger files fails as a 500 naming it.
+process.env.MAMBU_SANDBOX_CHECK_RESPONSES = "1";
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/spec"],

@@ -6,6 +6,7 @@
  * request paths to their Swagger templates, and a validator of JSON wire values against the definitions.
  */
 import schemaJson from "../generated/schema.json";
+import newerJson from "./newer-than-2021.json";
 import { compareSpecificity, compilePathTemplate } from "./path-template";
 
 /** Wire types. decimal: JSON number or numeric string; datetime: ISO 8601 with offset; date: YYYY-MM-DD. */
@@ -135,9 +136,31 @@ function expandSharedEnums(raw: { enums?: Record<string, string[]>; resources: R
   return raw as Schema;
 }
 
+/** A value real tenants accept that a 2021 Swagger enum lacks (lib/contract/newer-than-2021.json). */
+export interface EnumAddition {
+  resource: string;
+  definition: string;
+  field: string;
+  values: string[];
+  source: string;
+}
+
+/** The enum values added to the 2021 Swagger files (see lib/contract/newer-than-2021.json). */
+export const ENUM_ADDITIONS: readonly EnumAddition[] = (newerJson as { enumAdditions: EnumAddition[] }).enumAdditions;
+
+/** Adds {@link ENUM_ADDITIONS} to the schema (a copy of each enum array: shared arrays stay as they are). */
+function addNewerValues(schema: Schema): Schema {
+  for (const a of ENUM_ADDITIONS) {
+    const spec = schema.resources[a.resource]?.definitions[a.definition]?.fields[a.field];
+    if (!spec?.enum) throw new Error(`newer-than-2021.json: ${a.resource} ${a.definition}.${a.field} has no enum`);
+    spec.enum = [...spec.enum, ...a.values.filter((v) => !spec.enum!.includes(v))];
+  }
+  return schema;
+}
+
 /** The whole contract: resources -> definitions and operations. Treat as read-only. */
-export const SCHEMA: Schema = expandSharedEnums(
-  schemaJson as unknown as { enums?: Record<string, string[]>; resources: Record<string, ResourceSpec> },
+export const SCHEMA: Schema = addNewerValues(
+  expandSharedEnums(schemaJson as unknown as { enums?: Record<string, string[]>; resources: Record<string, ResourceSpec> }),
 );
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);

@@ -23,6 +23,7 @@ import { FaultDecision, FaultInjector, faultBody } from "./faults";
 import { checkIdempotencyKey, IdempotencyCache, requestFingerprint } from "./idempotency";
 import { ResolvedLimits, resolveLimits } from "./limits";
 import { headerValue, parseQuery } from "./request";
+import { checkResponsesByDefault, mismatchMessage, responseProblems } from "./response-check";
 import { AuthUser, Router, RouteHandler, RouteRequest, RouteResponse, SandboxContext } from "./router";
 import { SandboxError } from "./types";
 
@@ -75,6 +76,8 @@ export class SandboxApp {
   readonly limits: ResolvedLimits;
   /** Requests received (including rejected and faulted ones). */
   requests = 0;
+  /** Whether answers are checked against the contract's response schemas (see response-check.ts). */
+  checkResponses = checkResponsesByDefault();
 
   constructor(
     readonly ctx: SandboxContext,
@@ -131,8 +134,16 @@ export class SandboxApp {
       if (fault.status === 429) headers["Retry-After"] = String(fault.retryAfterSeconds ?? 1);
       return { response: serialise({ status: fault.status, body: faultBody(fault.status), headers }), fault };
     }
-    const response = await this.process(raw, method, url, path, auth);
+    const response = this.checked(method, path, await this.process(raw, method, url, path, auth));
     return { response: serialise(response), fault };
+  }
+
+  /** With {@link checkResponses}: an answer that does not match its operation's response schema becomes a 500. */
+  private checked(method: string, path: string | undefined, response: RouteResponse): RouteResponse {
+    if (!this.checkResponses || path === undefined || response.raw !== undefined) return response;
+    const problems = responseProblems(method, path, response.status, response.body);
+    if (!problems.length) return response;
+    return errorResponse(mambuError("INTERNAL_ERROR", mismatchMessage(method, path, response.status, problems)));
   }
 
   private async process(

@@ -61,6 +61,11 @@ export interface SandboxOptions {
   clock?: { offset?: string; start?: string; frozen?: boolean };
   /** Input limits (body sizes, JSON nesting, fault counters, idempotency keys); defaults in limits.ts. */
   limits?: SandboxLimits;
+  /**
+   * Check every answer against the contract's response schema, answering 500 (naming the mismatch) for one
+   * that does not match. Default: the `MAMBU_SANDBOX_CHECK_RESPONSES=1` environment variable.
+   */
+  checkResponses?: boolean;
 }
 
 /** Controls of the run's faults. */
@@ -107,6 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = new SandboxStore();
   const faults = new FaultInjector(options.faults, limits.maxFaultCounters);
   const app = new SandboxApp({ store, clock, limits }, options.users ?? DEFAULT_USERS, faults, limits);
+  if (options.checkResponses !== undefined) app.checkResponses = options.checkResponses;
 
   const persisted = options.persist ? loadSnapshotFile(options.persist) : undefined;
   if (persisted) {

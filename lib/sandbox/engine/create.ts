@@ -4,6 +4,7 @@
  * (product, account holder), fills ids, keys, dates, state, currency, product defaults and zero balances.
  * The server inserts the returned record.
  */
+import { fillLoanAccountFields } from "./tenant-fields";
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { localDate, parseDateTimeInput } from "./dates";
@@ -47,7 +48,7 @@ function common(ctx: EngineContext, coll: "loans" | "deposits", body: Record<str
   if (id !== undefined && (typeof id !== "string" || id.trim() === "")) throw invalidParameters("id must be a non-empty string");
   if (typeof id === "string" && ctx.store.find(coll, id)) throw mambuError("ACCOUNT_ID_ALREADY_IN_USE", `id ${id} is already in use`);
   if (id === undefined) id = ctx.store.nextId(coll);
-  const rec: WireRecord = { ...body, encodedKey: ctx.store.newEncodedKey(), id: id as string, creationDate: now, lastModifiedDate: now };
+  const rec: WireRecord = { ...body, encodedKey: ctx.store.newEncodedKey(), id: id as string, creationDate: now, lastModifiedDate: now, lastAccountAppraisalDate: now };
   rec.accountHolderKey = holder.encodedKey;
   for (const f of ["assignedBranchKey", "assignedCentreKey", "assignedUserKey"]) {
     if (rec[f] === undefined && typeof holder[f] === "string") rec[f] = holder[f];
@@ -139,6 +140,7 @@ function prepareLoan(ctx: EngineContext, body: Record<string, unknown>): WireRec
   rec.daysLate = 0;
   rec.interestFromArrearsAccrued = 0;
   return rec;
+  fillLoanAccountFields(rec, product);
 }
 
 function prepareDeposit(ctx: EngineContext, body: Record<string, unknown>): WireRecord {

@@ -8,6 +8,7 @@
  * in `balances.overdraftAmount` (net position = totalBalance − overdraftAmount); `affectedAmounts` splits
  * each movement into `fundsAmount` and `overdraftAmount` (magnitudes).
  */
+import { fillDepositTransactionFields } from "./tenant-fields";
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { compareInstant, localDate, parseDateTimeInput } from "./dates";
@@ -162,9 +163,10 @@ export function postMovement(ctx: EngineContext, depIn: WireRecord, m: Movement)
   if (typeof body.paymentOrderId === "string") tx.paymentOrderId = body.paymentOrderId;
   if (body.transactionDetails && typeof body.transactionDetails === "object") tx.transactionDetails = { ...(body.transactionDetails as object) };
   if (body.paymentDetails && typeof body.paymentDetails === "object") tx.paymentDetails = body.paymentDetails;
+  fillDepositTransactionFields(tx, dep);
   ctx.store.insert("depositTransactions", tx);
 
-  const next: WireRecord = { ...dep, balances: balancesFor(dep, newNet, dp), lastModifiedDate: now };
+  const next: WireRecord = { ...dep, balances: balancesFor(dep, newNet, dp), lastModifiedDate: now, lastAccountAppraisalDate: now };
   if (credit && state === "APPROVED" && !m.anyState) {
     next.accountState = "ACTIVE";
     next.activationDate = m.valueDate;

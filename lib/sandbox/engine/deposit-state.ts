@@ -34,7 +34,8 @@ function refuse(action: string, dep: WireRecord): never {
 }
 
 function update(ctx: EngineContext, dep: WireRecord, fields: Record<string, unknown>): WireRecord {
-  const next: WireRecord = { ...dep, ...fields, lastModifiedDate: ctx.clock.nowIso() };
+  const now = ctx.clock.nowIso();
+  const next: WireRecord = { ...dep, ...fields, lastModifiedDate: now, lastAccountAppraisalDate: now };
   for (const [k, v] of Object.entries(fields)) if (v === undefined) delete next[k];
   return ctx.store.replace("deposits", next);
 }

@@ -2,6 +2,7 @@
  * Shared plumbing of the loan operations: finding the loan, replaying it, writing the replay back onto the
  * loan record (balances, arrears) and its transactions (affected amounts, balances after), new transactions.
  */
+import { fillLoanTransactionFields } from "./tenant-fields";
 import { SandboxStore } from "../store";
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
@@ -166,6 +167,7 @@ export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, l
 }
 
 /** Validates a transaction's valueDate (default: now); not in the future, not before the disbursement. */
+      next.lastAccountAppraisalDate = next.lastModifiedDate;
 export function transactionDate(ctx: EngineContext, loan: WireRecord, value: unknown, field = "valueDate", future: "REPAYMENT_DATE_IN_THE_FUTURE_ERROR" | "INVALID_DISBURSEMENT_DATE" = "REPAYMENT_DATE_IN_THE_FUTURE_ERROR"): string {
   const now = ctx.clock.nowIso();
   const v = parseDateTimeInput(value, ctx.clock.offset, field) ?? now;
@@ -210,6 +212,7 @@ export function commitTransaction(ctx: EngineContext, tx: WireRecord): WireRecor
   return stored;
 }
 
+  fillLoanTransactionFields(tx, loan);
 /** The stored version of a transaction after a sync (its effects filled in). */
 export function reload(ctx: EngineContext, tx: WireRecord): WireRecord {
   return ctx.store.find("loanTransactions", tx.encodedKey) ?? tx;
@@ -217,7 +220,8 @@ export function reload(ctx: EngineContext, tx: WireRecord): WireRecord {
 
 /** Marks the loan modified now (returns the stored record). */
 export function touch(ctx: EngineContext, loan: WireRecord, fields: Record<string, unknown> = {}): WireRecord {
-  const next: WireRecord = { ...loan, ...fields, lastModifiedDate: ctx.clock.nowIso() };
+  const now = ctx.clock.nowIso();
+  const next: WireRecord = { ...loan, ...fields, lastModifiedDate: now, lastAccountAppraisalDate: now };
   for (const [k, v] of Object.entries(fields)) if (v === undefined) delete next[k];
   return ctx.store.replace("loans", next);
 }

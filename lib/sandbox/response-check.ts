@@ -1,0 +1,50 @@
+/**
+ * The sandbox checks its own answers against the contract: a JSON body answered by an operation of the
+ * Swagger files must validate against that operation's response schema for the status it answers with (the
+ * same validator that checks request bodies, lib/contract/schema.ts). Fields newer than the 2021 files are
+ * tolerated (unknown fields pass), enum values newer than them are listed in {@link NEWER_ENUM_VALUES}.
+ *
+ * Off by default (it costs a walk of every answer); on with `startSandbox({ checkResponses: true })` or the
+ * environment variable `MAMBU_SANDBOX_CHECK_RESPONSES=1` (the project's tests run with it on, so an answer that
+ * drifts from the contract fails the test that provoked it as a 500 naming the mismatch).
+ */
+import { findOperation, validateAgainst } from "../contract/schema";
+
+/**
+ * Enum values that real tenants send and the 2021 Swagger enums lack (the enums are a floor, not the list).
+ * A problem that names one of them is not a mismatch.
+ */
+export const NEWER_ENUM_VALUES: readonly string[] = ["CLOSED_WRITTEN_OFF", "CLOSED_REJECTED", "AFTER_INCLUSIVE"];
+
+/** How the validator names a field the definition lacks (tolerated in answers: tenants have newer fields). */
+const UNKNOWN_FIELD = /: unknown field( \(not in [A-Za-z0-9_]+\))?$/;
+
+/** Largest number of problems named in one answer's message. */
+const SHOWN = 5;
+
+/**
+ * Problems of an answer against its operation's response schema (empty when it matches, or when the path is
+ * not an operation of the contract, or the status has no documented body).
+ */
+export function responseProblems(method: string, path: string, status: number, body: unknown): string[] {
+  const match = findOperation(method, path);
+  if (!match) return [];
+  const responses = match.op.responses;
+  if (!Object.prototype.hasOwnProperty.call(responses, String(status))) return [];
+  const spec = responses[String(status)];
+  if (spec === null) return body === undefined ? [] : [`status ${status} has no body in the contract, but one was answered`];
+  if (body === undefined) return status >= 400 ? [] : [`status ${status} must have a body (${spec.ref ?? spec.type})`];
+  const problems = validateAgainst(match.resource, spec, body, { path: "response" });
+  return problems.filter((p) => !UNKNOWN_FIELD.test(p) && !NEWER_ENUM_VALUES.some((v) => p.includes(`"${v}"`)));
+}
+
+/** The message of a 500 for an answer that does not match (at most {@link SHOWN} problems). */
+export function mismatchMessage(method: string, path: string, status: number, problems: string[]): string {
+  const more = problems.length > SHOWN ? ` (and ${problems.length - SHOWN} more)` : "";
+  return `sandbox answer to ${method} ${path} (${status}) does not match the contract: ${problems.slice(0, SHOWN).join("; ")}${more}`;
+}
+
+/** Whether responses are checked when `startSandbox` is not told: the `MAMBU_SANDBOX_CHECK_RESPONSES` variable. */
+export function checkResponsesByDefault(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.MAMBU_SANDBOX_CHECK_RESPONSES === "1";
+}
