@@ -55,12 +55,25 @@ export { MambuCustomFieldSet } from "./entities/customfieldset";
 export { MambuDeposit } from "./entities/deposit";
 export { MambuDepositProduct } from "./entities/deposit-product";
 export { MambuDepositTransaction } from "./entities/deposit-transaction";
+export { MambuBlockFund } from "./entities/block-fund";
+export { MambuCard, CardAuthorizationHolds, CardFinancialTransactions } from "./entities/card";
+export type {
+  CardOptions, CardActionOptions, AuthorizationHoldInput, HoldAdjustOptions, CardTransactionFields, CardReversalOptions, MambuCardBalances,
+} from "./entities/card";
+export { MambuAuthorizationHold, MambuCardTransaction } from "./entities/authorization-hold";
+export { MambuCreditArrangement } from "./entities/credit-arrangement";
+export type { CreditArrangementStateAction, CreditArrangementAccountsList, CreditArrangementListOptions } from "./entities/credit-arrangement";
+export { MAX_BULK_DEPOSITS } from "./entities/deposit-servicing";
+export type {
+  BlockFundOptions, SeizeOptions, StartMaturityOptions, ChangeInterestRateOptions, AuthorizationHoldListOptions, DepositDocumentOptions,
+  BulkDepositInput, BulkDepositOptions, BulkDepositResult, WaitForBulkOptions,
+} from "./entities/deposit-servicing";
 export type { LoanTransactionsOptions } from "./entities/transaction";
 export type { DepositTransactionsOptions } from "./entities/deposit-transaction";
 export type { CustomFieldsOptions } from "./entities/customfield";
 export type {
   MambuBranchCustomFields, MambuCentreCustomFields, MambuClientCustomFields, MambuDepositCustomFields, MambuDepositProductCustomFields,
-  MambuDepositTransactionCustomFields, MambuGroupCustomFields, MambuLoanCustomFields, MambuTransactionCustomFields, MambuUserCustomFields,
+  MambuDepositTransactionCustomFields, MambuGroupCustomFields, MambuCreditArrangementCustomFields, MambuLoanCustomFields, MambuTransactionCustomFields, MambuUserCustomFields,
 } from "./entities/custom-fields";
 export type { ActionOptions } from "./core/actions";
 export type { Amount, DateInput, EntityRef, Input, CustomFieldSets, TransactionListOptions } from "./core/operations";

@@ -2,7 +2,9 @@
 import { Assigned, withAssignments } from "./assignments";
 import { Chain, chain } from "../core/chain";
 import { connectorOf, EntitySpec, MambuEntity } from "../core/entity";
+import type { MambuList } from "../core/list";
 import "../core/entity-methods";
+import { CreditArrangementListOptions, holderCreditArrangements, MambuCreditArrangement } from "./credit-arrangement";
 import { registerLinkTarget } from "../core/link-fields";
 import { setTransient } from "../core/relations";
 import type { ClientFilterCriteria, ClientSortingCriteria, ClientStruct, QueryParameters } from "../generated/types/clients";
@@ -22,6 +24,14 @@ export class MambuClient extends MambuEntity {
     ownerType: "CLIENT",
     writable: true,
   } as const satisfies EntitySpec;
+
+  /**
+   * The credit arrangements the client holds (`GET /clients/{clientId}/creditarrangements`), paginated like
+   * getAll (`offset`, `limit`, `paginationDetails`, `detailsLevel`).
+   */
+  getCreditArrangements(opts?: CreditArrangementListOptions): MambuList<MambuCreditArrangement> {
+    return holderCreditArrangements(this, opts);
+  }
 
   /**
    * The groups the client belongs to (from `groupKeys`, in that order; an empty list when none),

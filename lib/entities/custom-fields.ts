@@ -37,11 +37,12 @@ export interface MambuTransactionCustomFields {}
 export interface MambuDepositTransactionCustomFields {}
 /** Custom fields of deposit products, flattened onto `MambuDepositProduct`; augment it. */
 export interface MambuDepositProductCustomFields {}
+/** Custom fields of credit arrangements (CREDIT_ARRANGEMENT), flattened onto `MambuCreditArrangement`; augment it. */
+export interface MambuCreditArrangementCustomFields {}
 
 /**
  * Which interface each `availableFor` of a custom field set augments (`mambu types` follows it).
- * Sets for other targets (CREDIT_ARRANGEMENT, GUARANTOR, ASSET) live on records mambu-ts has no
- * entity class for.
+ * Sets for other targets (GUARANTOR, ASSET) live on records mambu-ts has no entity class for.
  */
 export const CUSTOM_FIELD_INTERFACES: Readonly<Record<string, readonly string[]>> = {
   CLIENT: ["MambuClientCustomFields"],
@@ -52,4 +53,5 @@ export const CUSTOM_FIELD_INTERFACES: Readonly<Record<string, readonly string[]>
   CENTRE: ["MambuCentreCustomFields"],
   USER: ["MambuUserCustomFields"],
   TRANSACTION_CHANNEL: ["MambuTransactionCustomFields", "MambuDepositTransactionCustomFields"],
+  CREDIT_ARRANGEMENT: ["MambuCreditArrangementCustomFields"],
 };

@@ -10,6 +10,7 @@ import type { MambuConnector } from "../transport";
 import type { Listable, Listing } from "../core/query-types";
 import { MambuDeposit } from "./deposit";
 import { adjustDepositTransactionSelf, DepositAdjustOptions } from "./deposit-operations";
+import { depositTransactionDocument } from "./deposit-servicing";
 
 /** Options of `MambuDepositTransaction.getAll()`: the account (an id, encodedKey or the account) and pagination. */
 export interface DepositTransactionsOptions extends TransactionListOptions {
@@ -47,6 +48,11 @@ export class MambuDepositTransaction extends MambuEntity {
    */
   adjust(notes?: string, opts?: DepositAdjustOptions): Promise<MambuDepositTransaction> {
     return adjustDepositTransactionSelf(this, notes, opts);
+  }
+
+  /** A document template rendered for this transaction (`GET /deposits/transactions/{id}/templates/{templateId}`), as text. */
+  getDocument(templateId: string): Promise<string> {
+    return depositTransactionDocument(this, templateId);
   }
 }
 export interface MambuDepositTransaction

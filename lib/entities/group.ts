@@ -2,7 +2,9 @@
 import { Assigned, withAssignments } from "./assignments";
 import { Chain, chain } from "../core/chain";
 import { connectorOf, EntitySpec, MambuEntity } from "../core/entity";
+import type { MambuList } from "../core/list";
 import "../core/entity-methods";
+import { CreditArrangementListOptions, holderCreditArrangements, MambuCreditArrangement } from "./credit-arrangement";
 import { MambuTsError } from "../errors";
 import { registerLinkTarget } from "../core/link-fields";
 import { setTransient } from "../core/relations";
@@ -25,6 +27,14 @@ export class MambuGroup extends MambuEntity {
     ownerType: "GROUP",
     writable: true,
   } as const satisfies EntitySpec;
+
+  /**
+   * The credit arrangements the group holds (`GET /groups/{groupId}/creditarrangements`), paginated like
+   * getAll (`offset`, `limit`, `paginationDetails`, `detailsLevel`).
+   */
+  getCreditArrangements(opts?: CreditArrangementListOptions): MambuList<MambuCreditArrangement> {
+    return holderCreditArrangements(this, opts);
+  }
 
   /**
    * Every member client (from `groupMembers`, so read the group with detailsLevel FULL), in order,
