@@ -110,6 +110,43 @@
  * | INVALID_BULK_PROCESS_KEY                               | 2108 | 404    | GET /bulks/{key} of an unknown bulk                            | guess     |
  * | BULK_API_REQUEST_SIZE_LIMIT_REACHED                    | 2109 | 400    | a bulk of more than 1000 rows                                  | guess     |
  * | POSITIVE_AMOUNT_REQUIRED                               | 2110 | 400    | a bulk row whose amount is not positive                        | guess     |
+ * | INVALID_PRODUCT_WITH_FUNDING_SOURCE_DISABLED           |  148 | 400    | investor funds on a loan whose product has funding disabled    | derived   |
+ * | INVALID_GUARANTOR_KEY                                  |  155 | 400    | fund guarantorKey not a client/group, or not the funding deposit's holder | derived   |
+ * | DISBURSE_TO_SAVINGS_NOT_AVALAIBLE_WITH_INVESTOR_FUNDS  |  227 | 400    | disbursement of an investor-funded loan into a deposit (transferDetails) | derived   |
+ * | INVALID_CREDIT_ARRANGEMENT_ID                          | 2300 | 404    | unknown credit arrangement (400 when named in a body: creditArrangementKey) | guess     |
+ * | INVALID_CREDIT_ARRANGEMENT_STATE                       | 2301 | 400    | changeState not allowed; account linked to an arrangement not APPROVED/ACTIVE; edit of a closed one | guess     |
+ * | CREDIT_ARRANGEMENT_ID_ALREADY_IN_USE                   | 2302 | 400    | duplicate credit arrangement id                                | guess     |
+ * | CREDIT_ARRANGEMENT_AMOUNT_NOT_STRICTLY_POSITIVE        | 2304 | 400    | credit arrangement amount ≤ 0                                  | guess     |
+ * | PRODUCT_CREDIT_ARRANGEMENT_AFFILIATION_CONSTRAINT_MISMATCH | 2305 | 400    | account linked while its product's creditArrangementRequirement is NOT_REQUIRED | guess     |
+ * | INCONSISTENT_CREDIT_ARRANGEMENT_CLIENT_WITH_ACCOUNT_OWNER | 2307 | 400    | account holder ≠ the arrangement's holder                      | guess     |
+ * | CREDIT_ARRANGEMENT_REQUIRES_OVERDRAFT_MAX_LIMIT        | 2309 | 400    | deposit linked without an overdraft limit                      | guess     |
+ * | CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED                     | 2310 | 400    | linking/creating/approving/disbursing beyond the arrangement's available amount; amount lowered below the consumed | guess     |
+ * | MATURITY_DATE_AFTER_CREDIT_ARRANGEMENT_END_DATE        | 2311 | 400    | loan's last due date after the arrangement's expireDate        | guess     |
+ * | OVERDRAFT_EXPIRY_DATE_AFTER_CREDIT_ARRANGEMENT_END_DATE | 2312 | 400    | overdraftExpiryDate after the arrangement's expireDate         | guess     |
+ * | DISBURSEMENT_DATE_BEFORE_CREDIT_ARRANGEMENT_START_DATE | 2313 | 400    | disbursement before the arrangement's startDate                | guess     |
+ * | CREDIT_ARRANGEMENT_REQUIRED_EXCEPTION                  | 2314 | 400    | approval / unlinking of an account whose product REQUIRES an arrangement | guess     |
+ * | CREDIT_ARRANGEMENT_ILLEGAL_PARAMETER_MODIFICATION      | 2316 | 400    | holder or exposureLimitType changed while accounts are linked  | guess     |
+ * | CREDIT_ARRANGEMENT_HAS_NON_CLOSED_ACCOUNTS             | 2317 | 400    | CLOSE / UNDO_APPROVE / DELETE with linked accounts not closed  | guess     |
+ * | INSUFFICIENT_FUNDS_ACCOUNT_BALANCE                     | 2400 | 400    | funding deposit's available balance below its fund amount      | guess     |
+ * | INSUFFICIENT_FUNDS_TOTAL_AMOUNT                        | 2401 | 400    | approval with funds below the product's requiredFunds percentage | guess     |
+ * | FUNDING_AMOUNT_MUST_BE_STRICTLY_POSITIVE               | 2403 | 400    | fund amount ≤ 0                                                | guess     |
+ * | INVALID_FUND_ENCODED_KEY                               | 2406 | 404    | DELETE of a fund the loan does not have                        | guess     |
+ * | INVESTORS_TOTAL_AMOUNT_MORE_THAN_LOAN_AMOUNT           | 2407 | 400    | funds adding up to more than the loan amount                   | guess     |
+ * | INVALID_FUND_ID                                        | 2408 | 404    | sell of an unknown funding source                              | guess     |
+ * | INACTIVE_FUND_ID                                       | 2409 | 400    | sell of a fund version replaced by an earlier sale             | guess     |
+ * | INVALID_FUNDED_ACCOUNT_STATE                           | 2410 | 400    | sell of a fund whose loan is not running                       | guess     |
+ * | FUND_SELL_WITH_NO_PURCHASES                            | 2411 | 400    | sell without purchases                                         | guess     |
+ * | FUND_OVERSELL                                          | 2412 | 400    | purchases above the fund amount                                | guess     |
+ * | FUND_SELF_SELL                                         | 2417 | 400    | buyer deposit is the seller's                                  | guess     |
+ * | INVALID_BUYER_FUNDING_ACCOUNT                          | 2418 | 400    | buyer deposit unknown, not an investor account, other currency or not active | guess     |
+ * | DUPLICATE_BUYER_FUNDING_ACCOUNT                        | 2419 | 400    | one buyer deposit twice in a sale                              | guess     |
+ * | INVALID_BUYER_FUND_AMOUNT                              | 2420 | 400    | purchase amount ≤ 0                                            | guess     |
+ * | INVALID_FUND_PURCHASE_PRICE                            | 2421 | 400    | purchase price < 0                                             | guess     |
+ * | INSUFFICIENT_BUYER_FUNDING_ACCOUNT_FUNDS               | 2422 | 400    | buyer deposit's available balance below the price              | guess     |
+ * | INVALID_SAVINGS_ACCOUNT_TYPE_FOR_FUNDING               | 2425 | 400    | funding deposit not an INVESTOR_ACCOUNT, or of another currency | guess     |
+ * | DUPLICATED_SAVINGS_ACCOUNT_FOR_FUNDING                 | 2426 | 400    | one deposit in two funds of a loan                             | guess     |
+ * | LOAN_ACCOUNT_NOT_FUNDED_BY_DEPOSIT_ACCOUNT             | 2436 | 400    | funded schedule of a loan the deposit does not fund            | guess     |
+ * | INVALID_LOAN_ACCOUNT_STATE_FOR_FUNDS_EDIT              | 2509 | 400    | funds edited on a loan not in PARTIAL_APPLICATION / PENDING_APPROVAL | guess     |
  * | TOO_MANY_REQUESTS (no Mambu code)                      |    — | 429    | injected rate limit: body has errorCode 429                    | sandbox   |
  */
 import { SandboxError } from "./types";
@@ -214,6 +251,44 @@ export const ERRORS = {
   INVALID_BULK_PROCESS_KEY: def(2108, "INVALID_BULK_PROCESS_KEY", 404),
   BULK_API_REQUEST_SIZE_LIMIT_REACHED: def(2109, "BULK_API_REQUEST_SIZE_LIMIT_REACHED"),
   POSITIVE_AMOUNT_REQUIRED: def(2110, "POSITIVE_AMOUNT_REQUIRED"),
+  // credit arrangements and investor funds (engine/credit-arrangements.ts, engine/funding.ts)
+  INVALID_PRODUCT_WITH_FUNDING_SOURCE_DISABLED: def(148, "INVALID_PRODUCT_WITH_FUNDING_SOURCE_DISABLED"),
+  INVALID_GUARANTOR_KEY: def(155, "INVALID_GUARANTOR_KEY"),
+  DISBURSE_TO_SAVINGS_NOT_AVALAIBLE_WITH_INVESTOR_FUNDS: def(227, "DISBURSE_TO_SAVINGS_NOT_AVALAIBLE_WITH_INVESTOR_FUNDS"),
+  INVALID_CREDIT_ARRANGEMENT_ID: def(2300, "INVALID_CREDIT_ARRANGEMENT_ID", 404),
+  INVALID_CREDIT_ARRANGEMENT_STATE: def(2301, "INVALID_CREDIT_ARRANGEMENT_STATE"),
+  CREDIT_ARRANGEMENT_ID_ALREADY_IN_USE: def(2302, "CREDIT_ARRANGEMENT_ID_ALREADY_IN_USE"),
+  CREDIT_ARRANGEMENT_AMOUNT_NOT_STRICTLY_POSITIVE: def(2304, "CREDIT_ARRANGEMENT_AMOUNT_NOT_STRICTLY_POSITIVE"),
+  PRODUCT_CREDIT_ARRANGEMENT_AFFILIATION_CONSTRAINT_MISMATCH: def(2305, "PRODUCT_CREDIT_ARRANGEMENT_AFFILIATION_CONSTRAINT_MISMATCH"),
+  INCONSISTENT_CREDIT_ARRANGEMENT_CLIENT_WITH_ACCOUNT_OWNER: def(2307, "INCONSISTENT_CREDIT_ARRANGEMENT_CLIENT_WITH_ACCOUNT_OWNER"),
+  CREDIT_ARRANGEMENT_REQUIRES_OVERDRAFT_MAX_LIMIT: def(2309, "CREDIT_ARRANGEMENT_REQUIRES_OVERDRAFT_MAX_LIMIT"),
+  CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED: def(2310, "CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED"),
+  MATURITY_DATE_AFTER_CREDIT_ARRANGEMENT_END_DATE: def(2311, "MATURITY_DATE_AFTER_CREDIT_ARRANGEMENT_END_DATE"),
+  OVERDRAFT_EXPIRY_DATE_AFTER_CREDIT_ARRANGEMENT_END_DATE: def(2312, "OVERDRAFT_EXPIRY_DATE_AFTER_CREDIT_ARRANGEMENT_END_DATE"),
+  DISBURSEMENT_DATE_BEFORE_CREDIT_ARRANGEMENT_START_DATE: def(2313, "DISBURSEMENT_DATE_BEFORE_CREDIT_ARRANGEMENT_START_DATE"),
+  CREDIT_ARRANGEMENT_REQUIRED_EXCEPTION: def(2314, "CREDIT_ARRANGEMENT_REQUIRED_EXCEPTION"),
+  CREDIT_ARRANGEMENT_ILLEGAL_PARAMETER_MODIFICATION: def(2316, "CREDIT_ARRANGEMENT_ILLEGAL_PARAMETER_MODIFICATION"),
+  CREDIT_ARRANGEMENT_HAS_NON_CLOSED_ACCOUNTS: def(2317, "CREDIT_ARRANGEMENT_HAS_NON_CLOSED_ACCOUNTS"),
+  INSUFFICIENT_FUNDS_ACCOUNT_BALANCE: def(2400, "INSUFFICIENT_FUNDS_ACCOUNT_BALANCE"),
+  INSUFFICIENT_FUNDS_TOTAL_AMOUNT: def(2401, "INSUFFICIENT_FUNDS_TOTAL_AMOUNT"),
+  FUNDING_AMOUNT_MUST_BE_STRICTLY_POSITIVE: def(2403, "FUNDING_AMOUNT_MUST_BE_STRICTLY_POSITIVE"),
+  INVALID_FUND_ENCODED_KEY: def(2406, "INVALID_FUND_ENCODED_KEY", 404),
+  INVESTORS_TOTAL_AMOUNT_MORE_THAN_LOAN_AMOUNT: def(2407, "INVESTORS_TOTAL_AMOUNT_MORE_THAN_LOAN_AMOUNT"),
+  INVALID_FUND_ID: def(2408, "INVALID_FUND_ID", 404),
+  INACTIVE_FUND_ID: def(2409, "INACTIVE_FUND_ID"),
+  INVALID_FUNDED_ACCOUNT_STATE: def(2410, "INVALID_FUNDED_ACCOUNT_STATE"),
+  FUND_SELL_WITH_NO_PURCHASES: def(2411, "FUND_SELL_WITH_NO_PURCHASES"),
+  FUND_OVERSELL: def(2412, "FUND_OVERSELL"),
+  FUND_SELF_SELL: def(2417, "FUND_SELF_SELL"),
+  INVALID_BUYER_FUNDING_ACCOUNT: def(2418, "INVALID_BUYER_FUNDING_ACCOUNT"),
+  DUPLICATE_BUYER_FUNDING_ACCOUNT: def(2419, "DUPLICATE_BUYER_FUNDING_ACCOUNT"),
+  INVALID_BUYER_FUND_AMOUNT: def(2420, "INVALID_BUYER_FUND_AMOUNT"),
+  INVALID_FUND_PURCHASE_PRICE: def(2421, "INVALID_FUND_PURCHASE_PRICE"),
+  INSUFFICIENT_BUYER_FUNDING_ACCOUNT_FUNDS: def(2422, "INSUFFICIENT_BUYER_FUNDING_ACCOUNT_FUNDS"),
+  INVALID_SAVINGS_ACCOUNT_TYPE_FOR_FUNDING: def(2425, "INVALID_SAVINGS_ACCOUNT_TYPE_FOR_FUNDING"),
+  DUPLICATED_SAVINGS_ACCOUNT_FOR_FUNDING: def(2426, "DUPLICATED_SAVINGS_ACCOUNT_FOR_FUNDING"),
+  LOAN_ACCOUNT_NOT_FUNDED_BY_DEPOSIT_ACCOUNT: def(2436, "LOAN_ACCOUNT_NOT_FUNDED_BY_DEPOSIT_ACCOUNT"),
+  INVALID_LOAN_ACCOUNT_STATE_FOR_FUNDS_EDIT: def(2509, "INVALID_LOAN_ACCOUNT_STATE_FOR_FUNDS_EDIT"),
 } as const;
 
 /** Name of an entry of {@link ERRORS}. */

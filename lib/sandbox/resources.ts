@@ -5,6 +5,7 @@
  * of a record in records.ts.
  */
 import { mambuError } from "./errors";
+import { beforeDeleteCreditArrangement, checkAccountLink, prepareCreditArrangement } from "./engine/credit-arrangements";
 import type { ResourceDecl } from "./resource-decl";
 import {
   accountFilters, accountParents, byBranch, byCentre, byOfficer, checkAssignments, eqField, eqFieldCi, findUser, hasAccounts,
@@ -150,7 +151,10 @@ const loans: ResourceDecl = {
     parents: accountParents("loanproducts"),
   },
   immutable: ["accountState", "accountSubState", "balances"],
-  prepare: (ctx, rec) => checkAssignments(ctx, rec),
+  prepare: (ctx, rec, old) => {
+    checkAssignments(ctx, rec);
+    if (old) checkAccountLink(ctx, "loans", rec, old); // credit arrangement link of PUT/PATCH
+  },
   beforeDelete: (_ctx, rec) => {
     if (!["PARTIAL_APPLICATION", "PENDING_APPROVAL", "APPROVED", "CLOSED_REJECTED", "CLOSED_WITHDRAWN"].includes(String(rec.accountState))) {
       throw mambuError("INVALID_ACCOUNT_STATE", `a loan in state ${String(rec.accountState)} cannot be deleted`);
@@ -187,7 +191,10 @@ const deposits: ResourceDecl = {
     parents: accountParents("depositproducts"),
   },
   immutable: ["accountState", "balances"],
-  prepare: (ctx, rec) => checkAssignments(ctx, rec),
+  prepare: (ctx, rec, old) => {
+    checkAssignments(ctx, rec);
+    if (old) checkAccountLink(ctx, "deposits", rec, old); // credit arrangement link of PUT/PATCH
+  },
   beforeDelete: (_ctx, rec) => {
     if (!["PENDING_APPROVAL", "APPROVED", "CLOSED_REJECTED", "CLOSED_WITHDRAWN"].includes(String(rec.accountState))) {
       throw mambuError("INVALID_ACCOUNT_STATE", `a deposit account in state ${String(rec.accountState)} cannot be deleted`);
@@ -416,10 +423,26 @@ const customfieldsets: ResourceDecl = {
   },
 };
 
+const creditarrangements: ResourceDecl = {
+  coll: "creditarrangements",
+  path: "/creditarrangements",
+  idParam: "creditArrangementId",
+  swagger: "creditarrangements",
+  definition: "CreditArrangement",
+  notFound: "INVALID_CREDIT_ARRANGEMENT_ID",
+  customFieldsFor: "CREDIT_ARRANGEMENT",
+  idInUse: "CREDIT_ARRANGEMENT_ID_ALREADY_IN_USE",
+  sortFields: ["creationDate", "startDate", "expireDate", "amount"],
+  defaultSort: "startDate:DESC",
+  search: { resource: "creditarrangements", filterDefinition: "CreditArrangementFilterCriteria", sortDefinition: "CreditArrangementSortingCriteria" },
+  prepare: prepareCreditArrangement,
+  beforeDelete: beforeDeleteCreditArrangement,
+};
+
 /** Every declared collection, by collection name. */
 export const RESOURCES: Partial<Record<CollectionName, ResourceDecl>> = {
   clients, groups, loans, deposits, loanTransactions, depositTransactions, branches, centres, loanproducts,
-  depositproducts, users, userroles, tasks, customfields, customfieldsets,
+  depositproducts, users, userroles, tasks, customfields, customfieldsets, creditarrangements,
 };
 
 /** Declarations that own documents and comments, by owner type (CLIENT, GROUP, LOAN_ACCOUNT, ...). */

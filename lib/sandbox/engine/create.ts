@@ -7,6 +7,7 @@
 import { fillLoanAccountFields } from "./tenant-fields";
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
+import { checkNewAccountLinks } from "./credit-arrangements";
 import { localDate, parseDateTimeInput } from "./dates";
 import { invalidParameters, mambuError } from "../errors";
 import { loanProductOf } from "./loan-schedule";
@@ -185,5 +186,5 @@ function prepareDeposit(ctx: EngineContext, body: Record<string, unknown>): Wire
  */
 export function prepareCreate(ctx: EngineContext, coll: "loans" | "deposits", body: any): WireRecord { // eslint-disable-line @typescript-eslint/no-explicit-any
   if (!body || typeof body !== "object" || Array.isArray(body)) throw invalidParameters("a JSON object body is required");
-  return coll === "loans" ? prepareLoan(ctx, body as Record<string, unknown>) : prepareDeposit(ctx, body as Record<string, unknown>);
+  return checkNewAccountLinks(ctx, coll, coll === "loans" ? prepareLoan(ctx, body as Record<string, unknown>) : prepareDeposit(ctx, body as Record<string, unknown>));
 }

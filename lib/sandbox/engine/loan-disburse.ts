@@ -7,6 +7,7 @@
  */
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
+import { checkLoanDisbursement } from "./credit-arrangements";
 import { localDate, parseDateTimeInput, startOfDay } from "./dates";
 import { mambuError } from "../errors";
 import { commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch, transactionDate } from "./loan-common";
@@ -57,6 +58,7 @@ export function disburseLoan(ctx: EngineContext, loanId: string, input: Record<s
 
   const tx = newLoanTransaction(ctx, loan, "DISBURSEMENT", num(loanAmount, frame.dp), valueDate, body);
   tx.fees = fees.map((f) => ({ predefinedFeeKey: f.predefinedFeeKey, ...(f.name ? { name: f.name } : {}), amount: num(f.amount, frame.dp), trigger: f.trigger }));
+  checkLoanDisbursement(ctx, loan, valueDate, plan.installments[plan.installments.length - 1]?.dueDate, tx.encodedKey, body); // credit arrangement, investor funds
 
   const td = (body.transferDetails ?? {}) as Record<string, unknown>;
   const target = (td.linkedAccountKey ?? td.linkedAccountId) as string | undefined;

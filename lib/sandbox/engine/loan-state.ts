@@ -18,6 +18,7 @@
  */
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
+import { checkLoanApproval } from "./credit-arrangements";
 import { invalidParameters, mambuError } from "../errors";
 import { RUNNING, frameOf, replay, requireLoan, syncLoan, touch } from "./loan-common";
 import { totalOutstanding } from "./loan-ledger";
@@ -55,6 +56,7 @@ export function changeLoanState(ctx: EngineContext, loanId: string, body: Record
       return touch(ctx, loan, { accountState: "PARTIAL_APPLICATION" });
     case "APPROVE":
       if (state !== "PENDING_APPROVAL") refuse(action, loan);
+      checkLoanApproval(ctx, loan); // credit arrangement, investor funds
       return touch(ctx, loan, { accountState: "APPROVED", approvedDate: now });
     case "UNDO_APPROVE":
       if (state !== "APPROVED") refuse(action, loan);
