@@ -147,6 +147,19 @@
  * | DUPLICATED_SAVINGS_ACCOUNT_FOR_FUNDING                 | 2426 | 400    | one deposit in two funds of a loan                             | guess     |
  * | LOAN_ACCOUNT_NOT_FUNDED_BY_DEPOSIT_ACCOUNT             | 2436 | 400    | funded schedule of a loan the deposit does not fund            | guess     |
  * | INVALID_LOAN_ACCOUNT_STATE_FOR_FUNDS_EDIT              | 2509 | 400    | funds edited on a loan not in PARTIAL_APPLICATION / PENDING_APPROVAL | guess     |
+ * | CARD_REFERENCE_TOKEN_FORMAT_INVALID                    | 2601 | 400    | a card reference token that is empty, longer than 255 or not printable ASCII | guess     |
+ * | CARD_REFERENCE_TOKEN_ALREADY_IN_USE                    | 2602 | 400    | POST /loans/{id}/cards or /deposits/{id}/cards, token linked  | guess     |
+ * | CARD_REFERENCE_HAS_ASSOCIATED_HOLDS_OR_TRANSACTIONS    | 2603 | 400    | DELETE of a card that still has PENDING authorization holds    | guess     |
+ * | CARD_REFERENCE_NOT_FOUND                               | 2604 | 404    | a card reference token linked to no account (or not to this one) | guess     |
+ * | DUPLICATE_AUTHORIZATION_HOLD                           | 2605 | 400    | an authorization hold whose externalReferenceId exists         | guess     |
+ * | DUPLICATE_CARD_TRANSACTION                             | 2606 | 400    | a card transaction / reversal whose externalReferenceId exists | guess     |
+ * | AVAILABLE_BALANCE_BELOW_ZERO                           | 2607 | 400    | a debit hold or card transaction above a deposit's available funds (no advice) | guess     |
+ * | AUTHORIZATION_HOLD_NOT_FOUND                           | 2608 | 404    | unknown hold on this card (400 when named by a card transaction) | guess     |
+ * | INVALID_AUTHORIZATION_HOLD_STATE                       | 2609 | 400    | increase/decrease/reverse/settle of a hold that is not PENDING | guess     |
+ * | CARD_TRANSACTION_CANNOT_BE_ADJUSTED                    | 2610 | 400    | reversal of an adjusted card transaction, or of a card draw on a loan | guess     |
+ * | CARD_TRANSACTION_NOT_FOUND                             | 2611 | 404    | reversal of an unknown card transaction of this card           | guess     |
+ * | CARD_TRANSACTION_MAX_REVERSAL_AMOUNT_EXCEEDED          | 2612 | 400    | reversals above the card transaction's amount                  | guess     |
+ * | INSUFFICIENT_AVAILABLE_AMOUNT_FOR_AUTHORIZATION_HOLD_ON_LOANS | 2613 | 400    | a hold above a loan's available credit (no advice)             | guess     |
  * | TOO_MANY_REQUESTS (no Mambu code)                      |    — | 429    | injected rate limit: body has errorCode 429                    | sandbox   |
  */
 import { SandboxError } from "./types";
@@ -289,6 +302,19 @@ export const ERRORS = {
   DUPLICATED_SAVINGS_ACCOUNT_FOR_FUNDING: def(2426, "DUPLICATED_SAVINGS_ACCOUNT_FOR_FUNDING"),
   LOAN_ACCOUNT_NOT_FUNDED_BY_DEPOSIT_ACCOUNT: def(2436, "LOAN_ACCOUNT_NOT_FUNDED_BY_DEPOSIT_ACCOUNT"),
   INVALID_LOAN_ACCOUNT_STATE_FOR_FUNDS_EDIT: def(2509, "INVALID_LOAN_ACCOUNT_STATE_FOR_FUNDS_EDIT"),
+  CARD_REFERENCE_TOKEN_FORMAT_INVALID: def(2601, "CARD_REFERENCE_TOKEN_FORMAT_INVALID"),
+  CARD_REFERENCE_TOKEN_ALREADY_IN_USE: def(2602, "CARD_REFERENCE_TOKEN_ALREADY_IN_USE"),
+  CARD_REFERENCE_HAS_ASSOCIATED_HOLDS_OR_TRANSACTIONS: def(2603, "CARD_REFERENCE_HAS_ASSOCIATED_HOLDS_OR_TRANSACTIONS"),
+  CARD_REFERENCE_NOT_FOUND: def(2604, "CARD_REFERENCE_NOT_FOUND", 404),
+  DUPLICATE_AUTHORIZATION_HOLD: def(2605, "DUPLICATE_AUTHORIZATION_HOLD"),
+  DUPLICATE_CARD_TRANSACTION: def(2606, "DUPLICATE_CARD_TRANSACTION"),
+  AVAILABLE_BALANCE_BELOW_ZERO: def(2607, "AVAILABLE_BALANCE_BELOW_ZERO"),
+  AUTHORIZATION_HOLD_NOT_FOUND: def(2608, "AUTHORIZATION_HOLD_NOT_FOUND", 404),
+  INVALID_AUTHORIZATION_HOLD_STATE: def(2609, "INVALID_AUTHORIZATION_HOLD_STATE"),
+  CARD_TRANSACTION_CANNOT_BE_ADJUSTED: def(2610, "CARD_TRANSACTION_CANNOT_BE_ADJUSTED"),
+  CARD_TRANSACTION_NOT_FOUND: def(2611, "CARD_TRANSACTION_NOT_FOUND", 404),
+  CARD_TRANSACTION_MAX_REVERSAL_AMOUNT_EXCEEDED: def(2612, "CARD_TRANSACTION_MAX_REVERSAL_AMOUNT_EXCEEDED"),
+  INSUFFICIENT_AVAILABLE_AMOUNT_FOR_AUTHORIZATION_HOLD_ON_LOANS: def(2613, "INSUFFICIENT_AVAILABLE_AMOUNT_FOR_AUTHORIZATION_HOLD_ON_LOANS"),
 } as const;
 
 /** Name of an entry of {@link ERRORS}. */

@@ -1,0 +1,379 @@
+/**
+ * Sandbox e2e: cards and authorization holds — every operation of the `cards` Swagger file plus
+ * `balanceInquiry`, and the account-side card operations of loans and deposits. Each request body and each answer
+ * is checked against the operation's contract, and after every step that moves money the deposit's invariants hold:
+ * availableBalance = totalBalance − holdBalance − blockedBalance, holdBalance = the sum of its PENDING debit holds,
+ * totalBalance − overdraftAmount = the sum of its transactions. A replayed Idempotency-Key creates one hold.
+ */
+import { Decimal, MambuConfig, MambuConnector, MambuError, api } from "../../lib";
+import { operation, validateAgainst } from "../../lib/contract/schema";
+import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { Answer, call } from "./sandbox-helpers";
+
+let sb: Sandbox;
+let conn: MambuConnector;
+
+beforeAll(async () => {
+  sb = await startSandbox({ port: 0, clock: { start: "2026-01-15T10:00:00+02:00" }, checkResponses: true });
+  const config = new MambuConfig({ env: {}, rcFiles: [] });
+  config.apiurl = sb.url;
+  config.apiuser = "demo";
+  config.apipwd = "demo";
+  conn = new MambuConnector({ config, sleep: async () => {} });
+});
+afterAll(async () => {
+  conn.close();
+  await sb.stop();
+});
+
+const D = (v: unknown): Decimal => new Decimal(String(v ?? 0));
+
+/**
+ * Calls an operation of the contract: `resource`, method and Swagger template name it; `params` fill the template.
+ * The body is checked against the operation's request schema first and the answer against its response schema
+ * for the status answered (error bodies against ErrorResponse).
+ */
+async function op(
+  resource: string,
+  method: string,
+  template: string,
+  params: Record<string, string>,
+  opts: { body?: unknown; query?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const spec = operation(resource, method, template);
+  if (!spec) throw new Error(`no operation ${resource} ${method} ${template}`);
+  if (opts.body !== undefined && spec.body) expect(validateAgainst(resource, spec.body, opts.body)).toEqual([]);
+  const path = template.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(params[n]!));
+  const r = await call(sb, method, `${path}${opts.query ? `?${opts.query}` : ""}`, { body: opts.body, headers: opts.headers });
+  expect(Object.keys(spec.responses)).toContain(String(r.status));
+  const rs = spec.responses[String(r.status)];
+  if (rs) expect(validateAgainst(resource, rs, r.body)).toEqual([]);
+  else expect(r.text).toBe("");
+  return r;
+}
+
+/** The first error reason of an answer. */
+const reason = (r: Answer): string | undefined => r.body?.errors?.[0]?.errorReason;
+
+const CARDS = "cards";
+const HOLDS = "/cards/{cardReferenceToken}/authorizationholds";
+const HOLD = "/cards/{cardReferenceToken}/authorizationholds/{authorizationHoldExternalReferenceId}";
+const TXS = "/cards/{cardReferenceToken}/financialtransactions";
+const INQUIRY = "/cards/{cardReferenceToken}/balanceInquiry";
+
+/** A fresh ACTIVE deposit (holder and product of DEP001) with `amount` paid in. */
+async function newDeposit(amount: string): Promise<string> {
+  const tpl = (await call(sb, "GET", "/deposits/DEP001")).body;
+  const created = await call(sb, "POST", "/deposits", {
+    body: { accountHolderKey: tpl.accountHolderKey, accountHolderType: tpl.accountHolderType, productTypeKey: tpl.productTypeKey, currencyCode: tpl.currencyCode, accountType: tpl.accountType, name: "card account" },
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  await call(sb, "POST", `/deposits/${id}:changeState`, { body: { action: "APPROVE" } });
+  const dep = await call(sb, "POST", `/deposits/${id}/deposit-transactions`, { body: { amount } });
+  expect(dep.status).toBe(201);
+  return id;
+}
+
+/** A deposit's balances, its pending debit holds (listed through the API) and its transactions' sum; checks the invariants. */
+async function invariants(depId: string, token?: string): Promise<{ total: Decimal; hold: Decimal; available: Decimal; blocked: Decimal }> {
+  const dep = (await op("deposits", "GET", "/deposits/{depositAccountId}", { depositAccountId: depId })).body;
+  const b = dep.balances;
+  const holds = (await op("deposits", "GET", "/deposits/{depositAccountId}/authorizationholds", { depositAccountId: depId }, { query: "status=PENDING&limit=1000" })).body as Array<{ amount: number; creditDebitIndicator?: string }>;
+  const pending = holds.filter((h) => h.creditDebitIndicator !== "CRDT").reduce((a, h) => a.plus(D(h.amount)), new Decimal(0));
+  const txs = (await call(sb, "GET", `/deposits/${depId}/transactions?limit=1000`)).body as Array<{ amount: number }>;
+  const net = txs.reduce((a, t) => a.plus(D(t.amount)), new Decimal(0));
+  expect(D(b.availableBalance).toFixed(2)).toBe(D(b.totalBalance).minus(D(b.holdBalance)).minus(D(b.blockedBalance)).toFixed(2));
+  expect(D(b.holdBalance).toFixed(2)).toBe(pending.toFixed(2));
+  expect(D(b.totalBalance).minus(D(b.overdraftAmount)).toFixed(2)).toBe(net.toFixed(2));
+  if (token) {
+    const inq = (await op(CARDS, "GET", INQUIRY, { cardReferenceToken: token })).body;
+    expect(D(inq.availableBalance).toFixed(2)).toBe(D(b.availableBalance).toFixed(2));
+    expect(D(inq.totalBalance).toFixed(2)).toBe(D(b.totalBalance).toFixed(2));
+  }
+  return { total: D(b.totalBalance), hold: D(b.holdBalance), available: D(b.availableBalance), blocked: D(b.blockedBalance) };
+}
+
+/** A DBIT hold body. */
+const holdBody = (ref: string, amount: number | string, extra: Record<string, unknown> = {}) => ({ externalReferenceId: ref, amount, advice: false, ...extra });
+
+describe("cards linked to accounts", () => {
+  it("links, lists and unlinks a deposit's cards; a token names one account", async () => {
+    const depId = await newDeposit("100.00");
+    const p = { depositAccountId: depId };
+    const created = await op("deposits", "POST", "/deposits/{depositAccountId}/cards", p, { body: { referenceToken: "tok-link-1" } });
+    expect(created.status).toBe(201);
+    await op("deposits", "POST", "/deposits/{depositAccountId}/cards", p, { body: { referenceToken: "tok-link-2" } });
+    expect((await op("deposits", "GET", "/deposits/{depositAccountId}/cards", p)).body).toEqual([{ referenceToken: "tok-link-1" }, { referenceToken: "tok-link-2" }]);
+
+    const again = await op("loans", "POST", "/loans/{loanAccountId}/cards", { loanAccountId: "54324" }, { body: { referenceToken: "tok-link-1" } });
+    expect([again.status, reason(again)]).toEqual([400, "CARD_REFERENCE_TOKEN_ALREADY_IN_USE"]);
+    const bad = await op("deposits", "POST", "/deposits/{depositAccountId}/cards", p, { body: { referenceToken: "has space" } });
+    expect([bad.status, reason(bad)]).toEqual([400, "CARD_REFERENCE_TOKEN_FORMAT_INVALID"]);
+    const noAccount = await op("deposits", "POST", "/deposits/{depositAccountId}/cards", { depositAccountId: "NOPE" }, { body: { referenceToken: "tok-x" } });
+    expect([noAccount.status, reason(noAccount)]).toEqual([404, "INVALID_DEPOSIT_ACCOUNT_ID"]);
+
+    // unlinking needs the account the card is linked to
+    const wrong = await op("loans", "DELETE", "/loans/{loanAccountId}/cards/{cardReferenceToken}", { loanAccountId: "54324", cardReferenceToken: "tok-link-1" });
+    expect([wrong.status, reason(wrong)]).toEqual([404, "CARD_REFERENCE_NOT_FOUND"]);
+    expect((await op("deposits", "DELETE", "/deposits/{depositAccountId}/cards/{cardReferenceToken}", { ...p, cardReferenceToken: "tok-link-1" })).status).toBe(204);
+    expect((await op("deposits", "GET", "/deposits/{depositAccountId}/cards", p)).body).toEqual([{ referenceToken: "tok-link-2" }]);
+    const gone = await op(CARDS, "GET", INQUIRY, { cardReferenceToken: "tok-link-1" });
+    expect([gone.status, reason(gone)]).toEqual([404, "CARD_REFERENCE_NOT_FOUND"]);
+  });
+});
+
+describe("authorization holds on a deposit", () => {
+  let depId: string;
+  const token = "tok-dep-holds";
+  const t = { cardReferenceToken: token };
+  beforeAll(async () => {
+    depId = await newDeposit("1000.00");
+    await op("deposits", "POST", "/deposits/{depositAccountId}/cards", { depositAccountId: depId }, { body: { referenceToken: token } });
+  });
+
+  it("balanceInquiry answers the linked deposit's balances (through api.cards.getAccountBalances too)", async () => {
+    const inq = await op(CARDS, "GET", INQUIRY, t);
+    expect(inq.body).toEqual({ accountId: depId, availableBalance: 1000, cardType: "DEBIT", creditLimit: 0, currencyCode: expect.any(String), totalBalance: 1000 });
+    const viaApi = await api.cards.getAccountBalances({ cardReferenceToken: token }, { connector: conn });
+    expect(viaApi).toEqual(inq.body);
+    await invariants(depId, token);
+  });
+
+  it("a debit hold reserves its amount: PENDING, holdBalance up, availableBalance down, exactly", async () => {
+    const before = await invariants(depId, token);
+    const r = await op(CARDS, "POST", HOLDS, t, { body: holdBody("H-1", 100.55, { cardAcceptor: { name: "Shop", mcc: 5411, city: "Berlin" }, userTransactionTime: "10:01:02" }) });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ externalReferenceId: "H-1", amount: 100.55, status: "PENDING", cardToken: token, creditDebitIndicator: "DBIT", advice: false, cardAcceptor: { name: "Shop", mcc: 5411, city: "Berlin" } });
+    const after = await invariants(depId, token);
+    expect(after.hold.minus(before.hold).toFixed(2)).toBe("100.55");
+    expect(before.available.minus(after.available).toFixed(2)).toBe("100.55");
+    expect(after.total.toFixed(2)).toBe(before.total.toFixed(2));
+
+    const got = await op(CARDS, "GET", HOLD, { ...t, authorizationHoldExternalReferenceId: "H-1" });
+    expect(got.body).toMatchObject({ externalReferenceId: "H-1", amount: 100.55, status: "PENDING", encodedKey: expect.any(String) });
+    const viaApi = await api.cards.getAuthorizationHoldById({ cardReferenceToken: token, authorizationHoldExternalReferenceId: "H-1" }, { connector: conn });
+    expect(viaApi.encodedKey).toBe(got.body.encodedKey);
+
+    const dup = await op(CARDS, "POST", HOLDS, t, { body: holdBody("H-1", 1) });
+    expect([dup.status, reason(dup)]).toEqual([400, "DUPLICATE_AUTHORIZATION_HOLD"]);
+    const missing = await op(CARDS, "GET", HOLD, { ...t, authorizationHoldExternalReferenceId: "H-none" });
+    expect([missing.status, reason(missing)]).toEqual([404, "AUTHORIZATION_HOLD_NOT_FOUND"]);
+    const noCard = await op(CARDS, "POST", HOLDS, { cardReferenceToken: "tok-unknown" }, { body: holdBody("H-x", 1) });
+    expect([noCard.status, reason(noCard)]).toEqual([404, "CARD_REFERENCE_NOT_FOUND"]);
+    await invariants(depId, token);
+  });
+
+  it("a hold above the available funds is refused unless it is an advice", async () => {
+    const before = await invariants(depId, token);
+    const big = before.available.plus("0.01").toFixed(2);
+    const refused = await op(CARDS, "POST", HOLDS, t, { body: holdBody("H-big", big) });
+    expect([refused.status, reason(refused)]).toEqual([400, "AVAILABLE_BALANCE_BELOW_ZERO"]);
+    expect((await invariants(depId, token)).hold.toFixed(2)).toBe(before.hold.toFixed(2));
+    const advice = await op(CARDS, "POST", HOLDS, t, { body: holdBody("H-advice", big, { advice: true }) });
+    expect(advice.status).toBe(201);
+    const during = await invariants(depId, token);
+    expect(during.available.toFixed(2)).toBe("-0.01");
+    expect((await op(CARDS, "DELETE", HOLD, { ...t, authorizationHoldExternalReferenceId: "H-advice" })).status).toBe(204);
+    expect((await invariants(depId, token)).available.toFixed(2)).toBe(before.available.toFixed(2));
+  });
+
+  it("increase and decrease move the hold and the reserved money; a decrease to zero or more reverses it", async () => {
+    const h = { ...t, authorizationHoldExternalReferenceId: "H-1" };
+    const before = await invariants(depId, token);
+    expect((await op(CARDS, "POST", `${HOLD}:increase`, h, { body: { amount: 20.1, externalReferenceId: "H-1-inc" } })).status).toBe(204);
+    expect((await op(CARDS, "GET", HOLD, h)).body.amount).toBe(120.65);
+    expect((await op(CARDS, "POST", `${HOLD}:decrease`, h, { body: { amount: 0.65 } })).status).toBe(204);
+    expect((await op(CARDS, "GET", HOLD, h)).body.amount).toBe(120);
+    const mid = await invariants(depId, token);
+    expect(mid.hold.minus(before.hold).toFixed(2)).toBe("19.45");
+
+    const tooMuch = await op(CARDS, "POST", `${HOLD}:increase`, h, { body: { amount: mid.available.plus(1).toFixed(2) } });
+    expect([tooMuch.status, reason(tooMuch)]).toEqual([400, "AVAILABLE_BALANCE_BELOW_ZERO"]);
+
+    await op(CARDS, "POST", HOLDS, t, { body: holdBody("H-2", 30) });
+    expect((await op(CARDS, "POST", `${HOLD}:decrease`, { ...t, authorizationHoldExternalReferenceId: "H-2" }, { body: { amount: 30 } })).status).toBe(204);
+    expect((await op(CARDS, "GET", HOLD, { ...t, authorizationHoldExternalReferenceId: "H-2" })).body).toMatchObject({ status: "REVERSED", amount: 30 });
+    const after = await invariants(depId, token);
+    expect(after.hold.toFixed(2)).toBe(mid.hold.toFixed(2));
+    const again = await op(CARDS, "POST", `${HOLD}:increase`, { ...t, authorizationHoldExternalReferenceId: "H-2" }, { body: { amount: 1 } });
+    expect([again.status, reason(again)]).toEqual([400, "INVALID_AUTHORIZATION_HOLD_STATE"]);
+  });
+
+  it("reversing (DELETE) releases the hold; a second reversal is refused", async () => {
+    await op(CARDS, "POST", HOLDS, t, { body: holdBody("H-3", 45.5) });
+    const before = await invariants(depId, token);
+    const h = { ...t, authorizationHoldExternalReferenceId: "H-3" };
+    expect((await op(CARDS, "DELETE", HOLD, h)).status).toBe(204);
+    expect((await op(CARDS, "GET", HOLD, h)).body.status).toBe("REVERSED");
+    const after = await invariants(depId, token);
+    expect(before.hold.minus(after.hold).toFixed(2)).toBe("45.50");
+    const twice = await op(CARDS, "DELETE", HOLD, h);
+    expect([twice.status, reason(twice)]).toEqual([400, "INVALID_AUTHORIZATION_HOLD_STATE"]);
+  });
+
+  it("a credit (CRDT) hold has no impact on the available balance", async () => {
+    const before = await invariants(depId, token);
+    const r = await op(CARDS, "POST", HOLDS, t, { body: holdBody("H-credit", 500, { creditDebitIndicator: "CRDT" }) });
+    expect(r.body).toMatchObject({ creditDebitIndicator: "CRDT", status: "PENDING" });
+    const after = await invariants(depId, token);
+    expect(after.hold.toFixed(2)).toBe(before.hold.toFixed(2));
+    expect(after.available.toFixed(2)).toBe(before.available.toFixed(2));
+    await op(CARDS, "DELETE", HOLD, { ...t, authorizationHoldExternalReferenceId: "H-credit" });
+  });
+
+  it("an Idempotency-Key replayed on createAuthorizationHold creates one hold", async () => {
+    const before = await invariants(depId, token);
+    const key = "0f4b2b55-7d1e-4c5a-9a57-2a3f7b0f1c11";
+    const body = holdBody("H-idem", 12.34);
+    const first = await op(CARDS, "POST", HOLDS, t, { body, headers: { "Idempotency-Key": key } });
+    const second = await op(CARDS, "POST", HOLDS, t, { body, headers: { "Idempotency-Key": key } });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    const all = (await op("deposits", "GET", "/deposits/{depositAccountId}/authorizationholds", { depositAccountId: depId }, { query: "limit=1000" })).body as Array<{ externalReferenceId: string }>;
+    expect(all.filter((h) => h.externalReferenceId === "H-idem")).toHaveLength(1);
+    expect((await invariants(depId, token)).hold.minus(before.hold).toFixed(2)).toBe("12.34");
+    // the same hold through the ORM's caller, with a key of its own: one more hold, not two
+    const viaApi = await api.cards.createAuthorizationHold({ cardReferenceToken: token }, { externalReferenceId: "H-api", amount: new Decimal("1.01"), advice: false }, { connector: conn });
+    expect(viaApi.status).toBe("PENDING");
+    expect((await invariants(depId, token)).hold.minus(before.hold).toFixed(2)).toBe("13.35");
+  });
+
+  it("lists an account's holds: status filter, paging with items-total", async () => {
+    const p = { depositAccountId: depId };
+    const all = (await op("deposits", "GET", "/deposits/{depositAccountId}/authorizationholds", p)).body as Array<{ externalReferenceId: string; status: string }>;
+    expect(all.map((h) => h.externalReferenceId)).toEqual(["H-1", "H-advice", "H-2", "H-3", "H-credit", "H-idem", "H-api"]);
+    const reversed = (await op("deposits", "GET", "/deposits/{depositAccountId}/authorizationholds", p, { query: "status=REVERSED" })).body as Array<{ externalReferenceId: string }>;
+    expect(reversed.map((h) => h.externalReferenceId)).toEqual(["H-advice", "H-2", "H-3", "H-credit"]);
+    const page = await op("deposits", "GET", "/deposits/{depositAccountId}/authorizationholds", p, { query: "offset=1&limit=2&paginationDetails=ON" });
+    expect(page.body.map((h: { externalReferenceId: string }) => h.externalReferenceId)).toEqual(["H-advice", "H-2"]);
+    expect(page.headers.get("items-total")).toBe("7");
+    const badStatus = await op("deposits", "GET", "/deposits/{depositAccountId}/authorizationholds", p, { query: "status=OPEN" });
+    expect([badStatus.status, reason(badStatus)]).toEqual([400, "INVALID_PARAMETERS"]);
+    const badLimit = await op("deposits", "GET", "/deposits/{depositAccountId}/authorizationholds", p, { query: "limit=1001" });
+    expect([badLimit.status, reason(badLimit)]).toEqual([400, "OUT_OF_BOUNDS_PAGINATION_LIMIT_VALUE"]);
+  });
+
+  it("a card transaction naming a hold settles it: the account is debited once, the hold released", async () => {
+    const before = await invariants(depId, token);
+    const h = { ...t, authorizationHoldExternalReferenceId: "H-1" };
+    const held = D((await op(CARDS, "GET", HOLD, h)).body.amount);
+    const body = { externalReferenceId: "T-1", amount: 110.25, advice: false, transactionChannelId: "cash", externalAuthorizationReferenceId: "H-1", cardAcceptor: { name: "Shop" } };
+    const r = await op(CARDS, "POST", TXS, t, { body });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ externalReferenceId: "T-1", amount: 110.25, cardToken: token, externalAuthorizationReferenceId: "H-1", linkedTransaction: { linkedTransactionType: "DEPOSIT" } });
+    expect((await op(CARDS, "GET", HOLD, h)).body.status).toBe("SETTLED");
+    const after = await invariants(depId, token);
+    expect(before.total.minus(after.total).toFixed(2)).toBe("110.25");
+    expect(before.hold.minus(after.hold).toFixed(2)).toBe(held.toFixed(2));
+    expect(after.available.minus(before.available).toFixed(2)).toBe(held.minus("110.25").toFixed(2));
+    const tx = (await call(sb, "GET", `/deposits/transactions/${r.body.linkedTransaction.linkedTransactionKey}`)).body;
+    expect(tx).toMatchObject({ type: "WITHDRAWAL", amount: -110.25, cardTransaction: { externalReferenceId: "T-1", cardToken: token, amount: 110.25 } });
+
+    const dup = await op(CARDS, "POST", TXS, t, { body: { ...body, externalAuthorizationReferenceId: undefined } });
+    expect([dup.status, reason(dup)]).toEqual([400, "DUPLICATE_CARD_TRANSACTION"]);
+    const settledAgain = await op(CARDS, "POST", TXS, t, { body: { ...body, externalReferenceId: "T-1b" } });
+    expect([settledAgain.status, reason(settledAgain)]).toEqual([400, "INVALID_AUTHORIZATION_HOLD_STATE"]);
+    const noHold = await op(CARDS, "POST", TXS, t, { body: { ...body, externalReferenceId: "T-1c", externalAuthorizationReferenceId: "H-none" } });
+    expect([noHold.status, reason(noHold)]).toEqual([400, "AUTHORIZATION_HOLD_NOT_FOUND"]);
+    await invariants(depId, token);
+  });
+
+  it("a card transaction above the available funds is refused and changes nothing; its hold's money counts as available", async () => {
+    await op(CARDS, "POST", HOLDS, t, { body: holdBody("H-4", 50) });
+    const before = await invariants(depId, token);
+    const over = before.available.plus(50).plus("0.01").toFixed(2);
+    const refused = await op(CARDS, "POST", TXS, t, { body: { externalReferenceId: "T-2", amount: over, advice: false, transactionChannelId: "cash", externalAuthorizationReferenceId: "H-4" } });
+    expect([refused.status, reason(refused)]).toEqual([400, "AVAILABLE_BALANCE_BELOW_ZERO"]);
+    expect((await op(CARDS, "GET", HOLD, { ...t, authorizationHoldExternalReferenceId: "H-4" })).body.status).toBe("PENDING");
+    expect(await invariants(depId, token)).toEqual(before);
+    // exactly the available funds plus the hold it settles is fine
+    const exact = before.available.plus(50).toFixed(2);
+    const ok = await op(CARDS, "POST", TXS, t, { body: { externalReferenceId: "T-2", amount: exact, advice: false, transactionChannelId: "cash", externalAuthorizationReferenceId: "H-4" } });
+    expect(ok.status).toBe(201);
+    const after = await invariants(depId, token);
+    expect(after.available.toFixed(2)).toBe("0.00");
+    expect(before.total.minus(after.total).toFixed(2)).toBe(exact);
+  });
+
+  it("reverses (part of) a card transaction, never more than it took", async () => {
+    const before = await invariants(depId, token);
+    const tx = { ...t, cardTransactionExternalReferenceId: "T-1" };
+    const r = await op(CARDS, "POST", `${TXS}/{cardTransactionExternalReferenceId}:decrease`, tx, { body: { externalReferenceId: "R-1", amount: 60.25 } });
+    expect(r.status).toBe(204);
+    let after = await invariants(depId, token);
+    expect(after.total.minus(before.total).toFixed(2)).toBe("60.25");
+    const over = await op(CARDS, "POST", `${TXS}/{cardTransactionExternalReferenceId}:decrease`, tx, { body: { externalReferenceId: "R-2", amount: 50.01 } });
+    expect([over.status, reason(over)]).toEqual([400, "CARD_TRANSACTION_MAX_REVERSAL_AMOUNT_EXCEEDED"]);
+    await api.cards.reverseCardTransaction({ cardReferenceToken: token, cardTransactionExternalReferenceId: "T-1" }, { externalReferenceId: "R-2", amount: new Decimal("50.00") }, { connector: conn });
+    after = await invariants(depId, token);
+    expect(after.total.minus(before.total).toFixed(2)).toBe("110.25");
+    const reversals = ((await call(sb, "GET", `/deposits/${depId}/transactions?limit=1000`)).body as Array<{ type: string; amount: number }>).filter((x) => x.type === "CARD_TRANSACTION_REVERSAL");
+    expect(reversals.map((x) => x.amount)).toEqual([60.25, 50]);
+    const dupRef = await op(CARDS, "POST", `${TXS}/{cardTransactionExternalReferenceId}:decrease`, { ...t, cardTransactionExternalReferenceId: "T-2" }, { body: { externalReferenceId: "R-1", amount: 1 } });
+    expect([dupRef.status, reason(dupRef)]).toEqual([400, "DUPLICATE_CARD_TRANSACTION"]);
+    const unknown = await op(CARDS, "POST", `${TXS}/{cardTransactionExternalReferenceId}:decrease`, { ...t, cardTransactionExternalReferenceId: "T-none" }, { body: { externalReferenceId: "R-9", amount: 1 } });
+    expect([unknown.status, reason(unknown)]).toEqual([404, "CARD_TRANSACTION_NOT_FOUND"]);
+  });
+
+  it("a card with pending holds cannot be unlinked; once they are gone it can", async () => {
+    const p = { depositAccountId: depId, cardReferenceToken: token };
+    const refused = await op("deposits", "DELETE", "/deposits/{depositAccountId}/cards/{cardReferenceToken}", p);
+    expect([refused.status, reason(refused)]).toEqual([400, "CARD_REFERENCE_HAS_ASSOCIATED_HOLDS_OR_TRANSACTIONS"]);
+    for (const ref of ["H-idem", "H-api"]) await op(CARDS, "DELETE", HOLD, { ...t, authorizationHoldExternalReferenceId: ref });
+    expect((await invariants(depId, token)).hold.toFixed(2)).toBe("0.00");
+    expect((await op("deposits", "DELETE", "/deposits/{depositAccountId}/cards/{cardReferenceToken}", p)).status).toBe(204);
+    const gone = await op(CARDS, "POST", HOLDS, t, { body: holdBody("H-late", 1) });
+    expect([gone.status, reason(gone)]).toEqual([404, "CARD_REFERENCE_NOT_FOUND"]);
+  });
+});
+
+describe("a card on a loan (credit)", () => {
+  const token = "tok-loan-54324";
+  const t = { cardReferenceToken: token };
+  let loanAmount: Decimal;
+  const loanHold = async (): Promise<Decimal> => D((await op("loans", "GET", "/loans/{loanAccountId}", { loanAccountId: "54324" })).body.balances?.holdBalance);
+
+  beforeAll(async () => {
+    expect((await op("loans", "POST", "/loans/{loanAccountId}/cards", { loanAccountId: "54324" }, { body: { referenceToken: token } })).status).toBe(201);
+    loanAmount = D((await call(sb, "GET", "/loans/54324")).body.loanAmount);
+  });
+
+  it("balanceInquiry: CREDIT, the loan amount as credit limit and available credit", async () => {
+    const inq = (await op(CARDS, "GET", INQUIRY, t)).body;
+    expect(inq).toMatchObject({ accountId: "54324", cardType: "CREDIT", creditLimit: loanAmount.toNumber(), availableBalance: loanAmount.toNumber(), totalBalance: 0 });
+    expect((await op("loans", "GET", "/loans/{loanAccountId}/cards", { loanAccountId: "54324" })).body).toEqual([{ referenceToken: token }]);
+  });
+
+  it("holds reduce the loan's available credit and raise its holdBalance; above it they are refused", async () => {
+    expect((await op(CARDS, "POST", HOLDS, t, { body: holdBody("L-1", 300) })).status).toBe(201);
+    expect((await loanHold()).toFixed(2)).toBe("300.00");
+    const inq = (await op(CARDS, "GET", INQUIRY, t)).body;
+    expect(D(inq.availableBalance).toFixed(2)).toBe(loanAmount.minus(300).toFixed(2));
+    const over = await op(CARDS, "POST", HOLDS, t, { body: holdBody("L-2", loanAmount.minus(299).toFixed(2)) });
+    expect([over.status, reason(over)]).toEqual([400, "INSUFFICIENT_AVAILABLE_AMOUNT_FOR_AUTHORIZATION_HOLD_ON_LOANS"]);
+    const listed = (await op("loans", "GET", "/loans/{loanAccountId}/authorizationholds", { loanAccountId: "54324" }, { query: "status=PENDING" })).body;
+    expect(listed.map((h: { externalReferenceId: string; amount: number }) => [h.externalReferenceId, h.amount])).toEqual([["L-1", 300]]);
+  });
+
+  it("a draw of the loan amount disburses the loan and settles its hold; it is not reversed", async () => {
+    const wrongAmount = await op(CARDS, "POST", TXS, t, { body: { externalReferenceId: "LT-0", amount: 10, advice: false, transactionChannelId: "cash" } });
+    expect([wrongAmount.status, reason(wrongAmount)]).toEqual([400, "INVALID_AMOUNT"]);
+    const r = await op(CARDS, "POST", TXS, t, { body: { externalReferenceId: "LT-1", amount: loanAmount.toNumber(), advice: false, transactionChannelId: "cash", externalAuthorizationReferenceId: "L-1" } });
+    expect(r.status).toBe(201);
+    expect(r.body.linkedTransaction.linkedTransactionType).toBe("LOAN");
+    const loan = (await call(sb, "GET", "/loans/54324")).body;
+    expect(loan.accountState).toBe("ACTIVE");
+    expect(D(loan.balances.principalBalance).toFixed(2)).toBe(loanAmount.toFixed(2));
+    expect(D(loan.balances.holdBalance).toFixed(2)).toBe("0.00");
+    expect((await op(CARDS, "GET", HOLD, { ...t, authorizationHoldExternalReferenceId: "L-1" })).body.status).toBe("SETTLED");
+    const tx = (await call(sb, "GET", `/loans/transactions/${r.body.linkedTransaction.linkedTransactionKey}`)).body;
+    expect(tx).toMatchObject({ type: "DISBURSEMENT", cardTransaction: { externalReferenceId: "LT-1", cardToken: token } });
+    const again = await op(CARDS, "POST", TXS, t, { body: { externalReferenceId: "LT-2", amount: loanAmount.toNumber(), advice: false, transactionChannelId: "cash" } });
+    expect([again.status, reason(again)]).toEqual([400, "INVALID_ACCOUNT_STATE"]);
+    const reversal = await op(CARDS, "POST", `${TXS}/{cardTransactionExternalReferenceId}:decrease`, { ...t, cardTransactionExternalReferenceId: "LT-1" }, { body: { externalReferenceId: "LR-1", amount: 1 } });
+    expect([reversal.status, reason(reversal)]).toEqual([400, "CARD_TRANSACTION_CANNOT_BE_ADJUSTED"]);
+    await expect(api.cards.getAccountBalances({ cardReferenceToken: "tok-nobody" }, { connector: conn })).rejects.toBeInstanceOf(MambuError);
+  });
+});
