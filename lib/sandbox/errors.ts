@@ -160,6 +160,31 @@
  * | CARD_TRANSACTION_NOT_FOUND                             | 2611 | 404    | reversal of an unknown card transaction of this card           | guess     |
  * | CARD_TRANSACTION_MAX_REVERSAL_AMOUNT_EXCEEDED          | 2612 | 400    | reversals above the card transaction's amount                  | guess     |
  * | INSUFFICIENT_AVAILABLE_AMOUNT_FOR_AUTHORIZATION_HOLD_ON_LOANS | 2613 | 400    | a hold above a loan's available credit (no advice)             | guess     |
+ * | MANDATORY_PERIODIC_PAYMENT                             |  191 | 400    | :changePeriodicPayment without periodicPayment                 | derived   |
+ * | PERIODIC_PAYMENT_GREATER_THAN_LOAN_AMOUNT              |  192 | 400    | periodicPayment above the loan amount                          | derived   |
+ * | INVALID_INTEREST_SPREAD                                |  197 | 400    | :changeInterestRate of an indexed loan without interestSpread  | derived   |
+ * | INVALID_PERIODIC_PAYMENT                               |  198 | 400    | periodicPayment ≤ 0, with too many decimals, not covering the interest, or on a loan that is not equal-installments | derived   |
+ * | INTEREST_RATE_NOT_AVAILABLE_FOR_INDEXED_RATES          |  514 | 400    | interestRate given to an indexed-rate loan                     | derived   |
+ * | INTEREST_SPREAD_NOT_AVAILABLE_FOR_FIXED_RATES          |  515 | 400    | interestSpread given to a fixed-rate loan                      | derived   |
+ * | INTEREST_RATE_CHANGED_TRANSACTION_NOT_ALLOWED_FOR_LOAN_PRODUCT_TYPE | 2701 | 400    | :changeInterestRate of an INTEREST_FREE_LOAN                   | guess     |
+ * | REPAYMENT_VALUE_CHANGE_NOT_ALLOWED                     | 2702 | 400    | :changeRepaymentValue of an equal-installments loan            | guess     |
+ * | AMOUNT_REQUIRED_FOR_FLAT_PRINCIPAL_PAYMENT_METHOD      | 2703 | 400    | :changeRepaymentValue without amount (FLAT principal payment)  | guess     |
+ * | PERCENTAGE_REQUIRED_FOR_PRINCIPAL_PAYMENT_PERCENTAGE_METHOD | 2704 | 400    | :changeRepaymentValue without percentage (percentage method)   | guess     |
+ * | AMOUNT_ONLY_AVAILABLE_FOR_FLAT_PRINCIPAL_PAYMENT_METHOD | 2705 | 400    | amount given with a percentage principal payment method        | guess     |
+ * | INVALID_PRINCIPAL_PAYMENT_FLAT_AMOUNT_WITH_DECIMALS    | 2706 | 400    | principal amount with more decimals than the currency          | guess     |
+ * | INVALID_PRINCIPAL_PAYMENT_PERCENTAGE_VALUE             | 2707 | 400    | percentage not in (0, 100]                                     | guess     |
+ * | REQUIRED_ARREARS_TOLERANCE_PERIOD_MISSING              | 2708 | 400    | :changeArrearsSettings without an integer arrearsTolerancePeriod | guess     |
+ * | NEGATIVE_ARREARS_TOLERANCE_PERIOD                      | 2709 | 400    | arrearsTolerancePeriod < 0                                     | guess     |
+ * | ARREARS_TOLERANCE_PERIOD_OUTSIDE_CONSTRAINTS           | 2710 | 400    | arrearsTolerancePeriod outside the product's min/max           | guess     |
+ * | CHANGE_ARREARS_SETTINGS_NOT_ALLOWED_FOR_PRODUCT_TOLERANCE_CALCULATION_METHOD | 2711 | 400    | product with MONTHLY_ARREARS_TOLERANCE_DAY                     | guess     |
+ * | MISSING_FIXED_DAYS_OF_MONTH                            | 2712 | 400    | :changeDueDatesSettings with no fixedDaysOfMonth               | guess     |
+ * | INVALID_FIXED_DAYS_OF_MONTH                            | 2713 | 400    | a fixed day outside 1–31                                       | guess     |
+ * | FIXED_DAYS_OF_MONTH_NOT_ALLOWED                        | 2714 | 400    | fixed days on a loan not repaid monthly                        | guess     |
+ * | CHANGE_MONTHLY_REPAYMENT_DAY_NOT_ALLOWED_FOR_ACCOUNTS_WITH_CUSTOM_SCHEDULE | 2715 | 400    | due dates change of an edited schedule                         | guess     |
+ * | CHANGE_MONTHLY_REPAYMENT_DAY_ALLOWED_ONLY_FOR_ACCOUNTS_WITH_A_SINGLE_FIXED_DAY_OF_MONTH | 2716 | 400    | more than one fixed day asked                                  | guess     |
+ * | INSTALLMENT_WITH_PENALTY_APPLIED_CANNOT_BE_EDITED      | 2717 | 400    | a settings change (backdated) that would recompute an installment with penalties | guess     |
+ * | INVALID_TEMPLATE_ID                                    | 2718 | 404    | document template not among the product's templates            | guess     |
+ * | INVALID_TEMPLATE_TYPE                                  | 2719 | 400    | ACCOUNT template asked for a transaction, TRANSACTION template for an account | guess     |
  * | TOO_MANY_REQUESTS (no Mambu code)                      |    — | 429    | injected rate limit: body has errorCode 429                    | sandbox   |
  */
 import { SandboxError } from "./types";
@@ -315,6 +340,32 @@ export const ERRORS = {
   CARD_TRANSACTION_NOT_FOUND: def(2611, "CARD_TRANSACTION_NOT_FOUND", 404),
   CARD_TRANSACTION_MAX_REVERSAL_AMOUNT_EXCEEDED: def(2612, "CARD_TRANSACTION_MAX_REVERSAL_AMOUNT_EXCEEDED"),
   INSUFFICIENT_AVAILABLE_AMOUNT_FOR_AUTHORIZATION_HOLD_ON_LOANS: def(2613, "INSUFFICIENT_AVAILABLE_AMOUNT_FOR_AUTHORIZATION_HOLD_ON_LOANS"),
+  // loan settings changes, document templates (engine/loan-settings.ts, engine/templates.ts)
+  MANDATORY_PERIODIC_PAYMENT: def(191, "MANDATORY_PERIODIC_PAYMENT"),
+  PERIODIC_PAYMENT_GREATER_THAN_LOAN_AMOUNT: def(192, "PERIODIC_PAYMENT_GREATER_THAN_LOAN_AMOUNT"),
+  INVALID_INTEREST_SPREAD: def(197, "INVALID_INTEREST_SPREAD"),
+  INVALID_PERIODIC_PAYMENT: def(198, "INVALID_PERIODIC_PAYMENT"),
+  INTEREST_RATE_NOT_AVAILABLE_FOR_INDEXED_RATES: def(514, "INTEREST_RATE_NOT_AVAILABLE_FOR_INDEXED_RATES"),
+  INTEREST_SPREAD_NOT_AVAILABLE_FOR_FIXED_RATES: def(515, "INTEREST_SPREAD_NOT_AVAILABLE_FOR_FIXED_RATES"),
+  INTEREST_RATE_CHANGED_TRANSACTION_NOT_ALLOWED_FOR_LOAN_PRODUCT_TYPE: def(2701, "INTEREST_RATE_CHANGED_TRANSACTION_NOT_ALLOWED_FOR_LOAN_PRODUCT_TYPE"),
+  REPAYMENT_VALUE_CHANGE_NOT_ALLOWED: def(2702, "REPAYMENT_VALUE_CHANGE_NOT_ALLOWED"),
+  AMOUNT_REQUIRED_FOR_FLAT_PRINCIPAL_PAYMENT_METHOD: def(2703, "AMOUNT_REQUIRED_FOR_FLAT_PRINCIPAL_PAYMENT_METHOD"),
+  PERCENTAGE_REQUIRED_FOR_PRINCIPAL_PAYMENT_PERCENTAGE_METHOD: def(2704, "PERCENTAGE_REQUIRED_FOR_PRINCIPAL_PAYMENT_PERCENTAGE_METHOD"),
+  AMOUNT_ONLY_AVAILABLE_FOR_FLAT_PRINCIPAL_PAYMENT_METHOD: def(2705, "AMOUNT_ONLY_AVAILABLE_FOR_FLAT_PRINCIPAL_PAYMENT_METHOD"),
+  INVALID_PRINCIPAL_PAYMENT_FLAT_AMOUNT_WITH_DECIMALS: def(2706, "INVALID_PRINCIPAL_PAYMENT_FLAT_AMOUNT_WITH_DECIMALS"),
+  INVALID_PRINCIPAL_PAYMENT_PERCENTAGE_VALUE: def(2707, "INVALID_PRINCIPAL_PAYMENT_PERCENTAGE_VALUE"),
+  REQUIRED_ARREARS_TOLERANCE_PERIOD_MISSING: def(2708, "REQUIRED_ARREARS_TOLERANCE_PERIOD_MISSING"),
+  NEGATIVE_ARREARS_TOLERANCE_PERIOD: def(2709, "NEGATIVE_ARREARS_TOLERANCE_PERIOD"),
+  ARREARS_TOLERANCE_PERIOD_OUTSIDE_CONSTRAINTS: def(2710, "ARREARS_TOLERANCE_PERIOD_OUTSIDE_CONSTRAINTS"),
+  CHANGE_ARREARS_SETTINGS_NOT_ALLOWED_FOR_PRODUCT_TOLERANCE_CALCULATION_METHOD: def(2711, "CHANGE_ARREARS_SETTINGS_NOT_ALLOWED_FOR_PRODUCT_TOLERANCE_CALCULATION_METHOD"),
+  MISSING_FIXED_DAYS_OF_MONTH: def(2712, "MISSING_FIXED_DAYS_OF_MONTH"),
+  INVALID_FIXED_DAYS_OF_MONTH: def(2713, "INVALID_FIXED_DAYS_OF_MONTH"),
+  FIXED_DAYS_OF_MONTH_NOT_ALLOWED: def(2714, "FIXED_DAYS_OF_MONTH_NOT_ALLOWED"),
+  CHANGE_MONTHLY_REPAYMENT_DAY_NOT_ALLOWED_FOR_ACCOUNTS_WITH_CUSTOM_SCHEDULE: def(2715, "CHANGE_MONTHLY_REPAYMENT_DAY_NOT_ALLOWED_FOR_ACCOUNTS_WITH_CUSTOM_SCHEDULE"),
+  CHANGE_MONTHLY_REPAYMENT_DAY_ALLOWED_ONLY_FOR_ACCOUNTS_WITH_A_SINGLE_FIXED_DAY_OF_MONTH: def(2716, "CHANGE_MONTHLY_REPAYMENT_DAY_ALLOWED_ONLY_FOR_ACCOUNTS_WITH_A_SINGLE_FIXED_DAY_OF_MONTH"),
+  INSTALLMENT_WITH_PENALTY_APPLIED_CANNOT_BE_EDITED: def(2717, "INSTALLMENT_WITH_PENALTY_APPLIED_CANNOT_BE_EDITED"),
+  INVALID_TEMPLATE_ID: def(2718, "INVALID_TEMPLATE_ID", 404),
+  INVALID_TEMPLATE_TYPE: def(2719, "INVALID_TEMPLATE_TYPE"),
 } as const;
 
 /** Name of an entry of {@link ERRORS}. */

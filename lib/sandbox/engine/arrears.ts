@@ -3,11 +3,13 @@
  * ACTIVE_IN_ARREARS (days late beyond the arrears tolerance period); `balances.*Due`, `daysLate`,
  * `daysInArrears` and `accruedInterest` follow the clock's day. The server calls {@link refreshArrears} before
  * each request that reads or writes loans: it returns at once when neither the day nor the number of loans
- * changed, and otherwise recomputes only the running loans not yet synced for the day.
+ * changed, and otherwise recomputes only the running loans not yet synced for the day, posting the penalties
+ * they owe up to the day first (./penalties.ts).
  */
 import { SandboxStore } from "../store";
 import { EngineContext } from "./context";
 import { RUNNING, frameOf, replay, syncLoan, syncedOn } from "./loan-common";
+import { accruePenalties } from "./penalties";
 
 const lastRun = new WeakMap<SandboxStore, string>();
 
@@ -20,9 +22,11 @@ export function refreshArrears(ctx: EngineContext): void {
     if (!RUNNING.has(String(loan.accountState)) || syncedOn(ctx.store, loan.encodedKey) === today) continue;
     try {
       const frame = frameOf(ctx, loan);
-      const ledger = replay(ctx, frame);
+      let ledger = replay(ctx, frame);
       // loans put in the store as ACTIVE without a disbursement (e.g. hand-written seed data) are not the engine's
-      if (ledger.disbursed) syncLoan(ctx, frame, ledger);
+      if (!ledger.disbursed) continue;
+      if (accruePenalties(ctx, frame)) ledger = replay(ctx, frame);
+      syncLoan(ctx, frame, ledger);
     } catch {
       // a loan whose product vanished or whose data is inconsistent is left as it is
     }

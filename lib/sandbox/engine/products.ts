@@ -25,7 +25,12 @@
  *   `amount`, `percentageAmount`), `feesSettings.allowArbitraryFees` (false forbids fees without a predefinedFeeKey)
  * - `paymentSettings.repaymentAllocationOrder` (default FEE, PENALTY, INTEREST, PRINCIPAL), `paymentSettings.paymentMethod`
  *   HORIZONTAL (default) | VERTICAL
- * - `arrearsSettings.tolerancePeriod.defaultValue` (days late before ACTIVE_IN_ARREARS, default 0)
+ * - `arrearsSettings.tolerancePeriod.defaultValue` (days late before ACTIVE_IN_ARREARS, default 0), `.minValue`/`.maxValue`
+ *   (bounds of `:changeArrearsSettings`), `arrearsSettings.toleranceCalculationMethod` (ARREARS_TOLERANCE_PERIOD default)
+ * - `penaltySettings.loanPenaltyCalculationMethod` NONE (default) | OVERDUE_BALANCE | OVERDUE_BALANCE_AND_INTEREST |
+ *   OUTSTANDING_PRINCIPAL, `penaltySettings.penaltyRate.{defaultValue,minValue,maxValue}` (% per year),
+ *   `penaltySettings.loanPenaltyGracePeriod` (days late before penalties accrue, default 0): see ./penalties.ts
+ * - `templates[]` (`DocumentTemplate`: `encodedKey`, `name`, `type`): see ./templates.ts
  * - `newAccountSettings.accountInitialState` (PARTIAL_APPLICATION or PENDING_APPROVAL; default PENDING_APPROVAL)
  *
  * Deposit product fields read: `id`, `encodedKey`, `name`, `state`, `type`, `currencySettings.currencies[0].code`,
@@ -94,8 +99,19 @@ export interface LoanProductSettings {
   allocationOrder: Array<"FEE" | "PENALTY" | "INTEREST" | "PRINCIPAL">;
   paymentMethod: "HORIZONTAL" | "VERTICAL";
   tolerancePeriod: number;
+  /** Bounds of the arrears tolerance period (`arrearsSettings.tolerancePeriod.minValue/maxValue`). */
+  tolerancePeriodBounds: { min?: number; max?: number };
+  /** `arrearsSettings.toleranceCalculationMethod` (default ARREARS_TOLERANCE_PERIOD). */
+  toleranceCalculationMethod: string;
   initialState: "PARTIAL_APPLICATION" | "PENDING_APPROVAL";
+  /** The product's penalty settings (`penaltySettings`; method NONE when absent). */
+  penalty: { method: PenaltyMethod; rate: { default?: Dec; min?: Dec; max?: Dec }; gracePeriod: number };
 }
+
+/** Penalty calculation methods (`ProductPenaltySettings.loanPenaltyCalculationMethod`). */
+export type PenaltyMethod = "NONE" | "OVERDUE_BALANCE" | "OVERDUE_BALANCE_AND_INTEREST" | "OUTSTANDING_PRINCIPAL";
+
+const PENALTY_METHODS = new Set(["NONE", "OVERDUE_BALANCE", "OVERDUE_BALANCE_AND_INTEREST", "OUTSTANDING_PRINCIPAL"]);
 
 function readFees(list: unknown): ProductFee[] {
   if (!Array.isArray(list)) return [];
@@ -176,7 +192,21 @@ export function loanProductSettings(p: WireRecord): LoanProductSettings {
     allocationOrder: order && order.length === 4 ? order : ["FEE", "PENALTY", "INTEREST", "PRINCIPAL"],
     paymentMethod: path(p, "paymentSettings", "paymentMethod") === "VERTICAL" ? "VERTICAL" : "HORIZONTAL",
     tolerancePeriod: int(path(p, "arrearsSettings", "tolerancePeriod", "defaultValue")) ?? 0,
+    tolerancePeriodBounds: {
+      min: int(path(p, "arrearsSettings", "tolerancePeriod", "minValue")),
+      max: int(path(p, "arrearsSettings", "tolerancePeriod", "maxValue")),
+    },
+    toleranceCalculationMethod: str(path(p, "arrearsSettings", "toleranceCalculationMethod")) ?? "ARREARS_TOLERANCE_PERIOD",
     initialState: initial === "PARTIAL_APPLICATION" ? "PARTIAL_APPLICATION" : "PENDING_APPROVAL",
+    penalty: {
+      method: ((m) => (typeof m === "string" && PENALTY_METHODS.has(m) ? (m as PenaltyMethod) : "NONE"))(path(p, "penaltySettings", "loanPenaltyCalculationMethod")),
+      rate: {
+        default: amt(path(p, "penaltySettings", "penaltyRate", "defaultValue")),
+        min: amt(path(p, "penaltySettings", "penaltyRate", "minValue")),
+        max: amt(path(p, "penaltySettings", "penaltyRate", "maxValue")),
+      },
+      gracePeriod: Math.max(0, int(path(p, "penaltySettings", "loanPenaltyGracePeriod")) ?? 0),
+    },
   };
 }
 

@@ -1,0 +1,140 @@
+/**
+ * Penalties on late installments, as the loan product's `penaltySettings` say, accrued on the sandbox clock.
+ *
+ * Settings: the product's `penaltySettings.loanPenaltyCalculationMethod` (NONE — the default — computes nothing),
+ * its `penaltySettings.loanPenaltyGracePeriod` (days late before penalties start, default 0), and the rate: the
+ * loan's own `penaltySettings.penaltyRate`, else the product's `penaltySettings.penaltyRate.defaultValue`, in
+ * percent per year.
+ *
+ * Formula. The daily rate is `penaltyRate / 100 / daysInYear`, `daysInYear` from the product's
+ * `interestSettings.daysInYear` (365, or 360 / 364 for ACTUAL_360 / E30_360 / ACTUAL_364). Each day `d` on which an
+ * installment is more than the grace period late (`d > dueDate + loanPenaltyGracePeriod`) charges the installment
+ * `base × dailyRate`, where `base` is taken at the start of day `d` (after every transaction valued before `d`):
+ * - `OVERDUE_BALANCE`: the installment's principal still owed;
+ * - `OVERDUE_BALANCE_AND_INTEREST`: the installment's principal and interest still owed;
+ * - `OUTSTANDING_PRINCIPAL`: the loan's whole outstanding principal, charged once a day to the oldest installment
+ *   that is still owed something (principal, interest or fees) and late beyond the grace period.
+ * An installment's penalty is the sum over its days, rounded half-up to the currency's decimals once (not per day):
+ * e.g. 1 000.00 overdue at 36 % a year (365 days) for 10 days → 1000 × 0.36 / 365 × 10 = 9.86.
+ *
+ * Posting. {@link accruePenalties} runs with the daily arrears refresh (./arrears.ts, before each `/loans` request):
+ * it recomputes each installment's penalty up to the clock's day and posts the difference with what was already
+ * applied as one `PENALTY_APPLIED` transaction per installment, valued at the start of the day (so a repayment made
+ * that day pays it first: fee → penalty → interest → principal by default). A run after a clock jump of many days
+ * posts those days at once; the total does not depend on how often it runs. Penalties already posted are kept when a
+ * later, backdated repayment lowers the base of past days (the sandbox does not re-apply them as Mambu does).
+ */
+import { WireRecord } from "../types";
+import { EngineContext } from "./context";
+import { addDays, daysBetween, localDate, startOfDay } from "./dates";
+import { outstandingElements } from "./allocation";
+import { commitTransaction, LoanFrame, newLoanTransaction } from "./loan-common";
+import { Ledger, balancesAt, liveLoanTransactions, replayLoan } from "./loan-ledger";
+import { D, Dec, ZERO, dec, num, round } from "./money";
+import { PenaltyMethod, path } from "./products";
+
+/** What the penalty computation of one loan needs. */
+export interface PenaltyTerms {
+  method: Exclude<PenaltyMethod, "NONE">;
+  /** Percent per year. */
+  rate: Dec;
+  /** Days late before penalties accrue. */
+  graceDays: number;
+  daysInYear: number;
+}
+
+/** The penalty terms of a loan, or undefined when it accrues none (method NONE, or no positive rate). */
+export function penaltyTermsOf(frame: LoanFrame): PenaltyTerms | undefined {
+  const p = frame.settings.penalty;
+  if (p.method === "NONE") return undefined;
+  const own = path(frame.loan, "penaltySettings", "penaltyRate");
+  const rate = typeof own === "number" ? dec(own) : p.rate.default;
+  if (!rate || !rate.greaterThan(0)) return undefined;
+  return { method: p.method, rate, graceDays: p.gracePeriod, daysInYear: frame.settings.daysInYear };
+}
+
+/** The base of one day's penalty for an installment of a replayed ledger (see the module comment). */
+function baseOf(method: PenaltyTerms["method"], ledger: Ledger, index: number): Dec {
+  const o = outstandingElements(ledger.installments[index]);
+  if (method === "OVERDUE_BALANCE") return o.principal;
+  if (method === "OVERDUE_BALANCE_AND_INTEREST") return o.principal.plus(o.interest);
+  return balancesAt(ledger, "9999-12-31", "AFTER_DISBURSEMENT").principal;
+}
+
+/**
+ * Penalty owed per installment (encodedKey → unrounded amount) from the loan's live transactions `txs` (replay
+ * order) up to `today`, excluding nothing: PENALTY_APPLIED transactions take part in the replay (they change how
+ * repayments are allocated) but not in the base.
+ */
+export function penaltyAccrual(frame: LoanFrame, txs: WireRecord[], terms: PenaltyTerms, today: string): Map<string, Dec> {
+  const off = frame.opts.offset;
+  const acc = new Map<string, Dec>();
+  const days = txs.map((t) => localDate(String(t.valueDate), off));
+  if (!txs.some((t) => t.type === "DISBURSEMENT")) return acc;
+  const daily = terms.rate.dividedBy(100).dividedBy(terms.daysInYear);
+  const terminated = txs.findIndex((t) => t.type === "ACCOUNT_TERMINATED");
+  let i = 0;
+  while (i < txs.length && days[i] < today) {
+    // the state after every transaction of day days[i] holds for the days after it, up to the next transaction day
+    let j = i;
+    while (j < txs.length && days[j] === days[i]) j++;
+    const from = days[i];
+    const to = j < txs.length && days[j] < today ? days[j] : today;
+    const ledger = replayLoan(frame.plan, txs.slice(0, j), frame.opts);
+    i = j;
+    if (!ledger.disbursed || ledger.writtenOff || (terminated >= 0 && terminated < j)) continue;
+    const owedSomething = (k: number) => {
+      const o = outstandingElements(ledger.installments[k]);
+      return o.principal.plus(o.interest).plus(o.fee).greaterThan(0);
+    };
+    const candidates = ledger.installments.map((_, k) => k).filter(owedSomething);
+    const charged = terms.method === "OUTSTANDING_PRINCIPAL" ? candidates.slice(0, 1) : candidates;
+    for (const k of charged) {
+      const inst = ledger.installments[k];
+      const start = addDays(inst.dueDate, terms.graceDays);
+      const n = daysBetween(start > from ? start : from, to);
+      if (n <= 0) continue;
+      const base = baseOf(terms.method, ledger, k);
+      if (!base.greaterThan(0)) continue;
+      acc.set(inst.encodedKey, (acc.get(inst.encodedKey) ?? ZERO).plus(base.times(daily).times(n)));
+    }
+  }
+  return acc;
+}
+
+/**
+ * Posts the penalties a running loan owes up to the clock's day and has not been charged yet (one PENALTY_APPLIED
+ * per installment, valued at the start of the day). Returns whether anything was posted.
+ */
+export function accruePenalties(ctx: EngineContext, frame: LoanFrame): boolean {
+  const terms = penaltyTermsOf(frame);
+  if (!terms) return false;
+  const today = ctx.clock.today();
+  const txs = liveLoanTransactions(ctx, frame.loan.encodedKey);
+  const owed = penaltyAccrual(frame, txs, terms, today);
+  if (owed.size === 0) return false;
+  const applied = new Map<string, Dec>();
+  for (const t of txs) {
+    if (t.type !== "PENALTY_APPLIED" || typeof t.installmentEncodedKey !== "string") continue;
+    applied.set(t.installmentEncodedKey, (applied.get(t.installmentEncodedKey) ?? ZERO).plus(dec(t.amount)));
+  }
+  let posted = false;
+  for (const inst of frame.plan.installments) {
+    const total = owed.get(inst.encodedKey);
+    if (!total) continue;
+    const delta = round(total, frame.dp).minus(applied.get(inst.encodedKey) ?? ZERO);
+    if (!delta.greaterThan(0)) continue;
+    const tx = newLoanTransaction(ctx, frame.loan, "PENALTY_APPLIED", num(delta, frame.dp), startOfDay(today, ctx.clock.offset), {
+      notes: `Penalty on installment ${inst.number}`,
+    });
+    tx.installmentEncodedKey = inst.encodedKey;
+    commitTransaction(ctx, tx);
+    posted = true;
+  }
+  return posted;
+}
+
+/** The exact penalty for a constant `base` over `days` days at `ratePercent` a year (the module's formula, rounded). */
+export function penaltyFor(base: Dec | number | string, ratePercent: Dec | number | string, days: number, daysInYear: number, dp = 2): Dec {
+  return round(new D(base).times(new D(ratePercent)).dividedBy(100).dividedBy(daysInYear).times(days), dp);
+}
