@@ -864,6 +864,28 @@ function writeOperations(outDir, resources, modules, conv) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Enum values newer than the Swagger files (lib/contract/newer-than-2021.json)
+
+/** The enum additions: `[{ resource, definition, field, values, source }]`. */
+function readEnumAdditions() {
+  const file = path.join(ROOT, "lib", "contract", "newer-than-2021.json");
+  const json = JSON.parse(fs.readFileSync(file, "utf8"));
+  return Array.isArray(json.enumAdditions) ? json.enumAdditions : [];
+}
+
+/** Adds the values real tenants accept to a Swagger document's enums (in place); a missing field is an error. */
+function addNewerEnumValues(name, swagger, additions) {
+  for (const a of additions.filter((x) => x.resource === name)) {
+    const prop = swagger.definitions && swagger.definitions[a.definition] && swagger.definitions[a.definition].properties && swagger.definitions[a.definition].properties[a.field];
+    if (!prop || !Array.isArray(prop.enum)) {
+      process.stderr.write(`gen-schema: newer-than-2021.json: ${name} ${a.definition}.${a.field} has no enum\n`);
+      process.exit(1);
+    }
+    for (const v of a.values) if (!prop.enum.includes(v)) prop.enum.push(v);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Supplement: operations newer than the Swagger files (scripts/contract-supplement.json)
 
 /** Reads the supplement file: `{ resources: { <resource>: { paths, definitions } } }`. */
@@ -955,6 +977,7 @@ function main() {
   const supplementFile = path.resolve(opts.supplement || path.join(ROOT, "scripts", "contract-supplement.json"));
   const supplement = readSupplement(supplementFile);
   const supplemented = new Set();
+  const enumAdditions = readEnumAdditions();
   for (const f of files) {
     const name = f.slice(0, -SUFFIX.length);
     let swagger;
@@ -969,6 +992,7 @@ function main() {
       nSupplement += mergeSupplement(name, swagger, supplement[name], conv);
       supplemented.add(name);
     }
+    addNewerEnumValues(name, swagger, enumAdditions);
     resources[name] = conv.resource(name, swagger);
     nDefs += Object.keys(resources[name].definitions).length;
     nOps += resources[name].operations.length;

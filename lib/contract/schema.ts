@@ -145,22 +145,16 @@ export interface EnumAddition {
   source: string;
 }
 
-/** The enum values added to the 2021 Swagger files (see lib/contract/newer-than-2021.json). */
+/**
+ * The enum values added to the 2021 Swagger files (lib/contract/newer-than-2021.json): scripts/gen-schema.js
+ * merges them into schema.json and the generated types, so that the ORM's checks, its types and the sandbox
+ * accept them.
+ */
 export const ENUM_ADDITIONS: readonly EnumAddition[] = (newerJson as { enumAdditions: EnumAddition[] }).enumAdditions;
 
-/** Adds {@link ENUM_ADDITIONS} to the schema (a copy of each enum array: shared arrays stay as they are). */
-function addNewerValues(schema: Schema): Schema {
-  for (const a of ENUM_ADDITIONS) {
-    const spec = schema.resources[a.resource]?.definitions[a.definition]?.fields[a.field];
-    if (!spec?.enum) throw new Error(`newer-than-2021.json: ${a.resource} ${a.definition}.${a.field} has no enum`);
-    spec.enum = [...spec.enum, ...a.values.filter((v) => !spec.enum!.includes(v))];
-  }
-  return schema;
-}
-
 /** The whole contract: resources -> definitions and operations. Treat as read-only. */
-export const SCHEMA: Schema = addNewerValues(
-  expandSharedEnums(schemaJson as unknown as { enums?: Record<string, string[]>; resources: Record<string, ResourceSpec> }),
+export const SCHEMA: Schema = expandSharedEnums(
+  schemaJson as unknown as { enums?: Record<string, string[]>; resources: Record<string, ResourceSpec> },
 );
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);

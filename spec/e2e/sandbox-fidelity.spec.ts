@@ -5,6 +5,7 @@
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { ENUM_ADDITIONS } from "../../lib/contract/schema";
 import { fieldEnum } from "../../lib/sandbox/contract";
+import { MambuConfig, MambuConnector, MambuDeposit, MambuLoan } from "../../lib";
 import { call } from "./sandbox-helpers";
 
 let sb: Sandbox;
@@ -70,4 +71,22 @@ test("search accepts lastAccountAppraisalDate (newer than the 2021 enums), and t
   expect(sorted.body[0].id).toBe("54321");
   const unknown = await call(sb, "POST", "/loans:search", { body: { filterCriteria: [{ field: "favouriteColour", operator: "EQUALS", value: "red" }] } });
   expect(unknown.status).toBe(400);
+});
+
+test("the ORM searches and sorts by lastAccountAppraisalDate (typed, checked against the extended contract)", async () => {
+  const config = new MambuConfig({ env: {}, rcFiles: [] });
+  config.apiurl = sb.url;
+  config.apiuser = "demo";
+  config.apipwd = "demo";
+  const connector = new MambuConnector({ config, sleep: async () => {} });
+  const loans = await MambuLoan.search({
+    filterCriteria: [{ field: "lastAccountAppraisalDate", operator: "AFTER", value: "2000-01-01" }],
+    sortingCriteria: { field: "lastAccountAppraisalDate", order: "DESC" },
+    connector,
+  });
+  expect(loans.length).toBeGreaterThan(0);
+  const dates = loans.map((l) => l.lastAccountAppraisalDate!.toMillis());
+  expect(dates).toEqual([...dates].sort((a, b) => b - a));
+  const deposits = await MambuDeposit.search({ filterCriteria: [{ field: "lastAccountAppraisalDate", operator: "AFTER", value: "2000-01-01" }], connector });
+  expect(deposits.length).toBeGreaterThan(0);
 });

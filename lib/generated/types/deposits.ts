@@ -121,7 +121,8 @@ export interface DepositAccountFilterCriteria {
     | "productCategory"
     | "taxApplied"
     | "withholdingTaxSourceKey"
-    | "taxRate";
+    | "taxRate"
+    | "lastAccountAppraisalDate";
   operator: InterestAccrualFilterCriteria_operator;
   secondValue?: string;
   value?: string;
@@ -187,7 +188,8 @@ export interface DepositAccountSortingCriteria {
     | "overdraftSettings.overdraftLimit"
     | "overdraftDaysInArrears"
     | "overdraftInArrears"
-    | "overdraftAvailableLimit";
+    | "overdraftAvailableLimit"
+    | "lastAccountAppraisalDate";
   order?: "ASC" | "DESC";
 }
 

@@ -194,7 +194,8 @@ export interface LoanAccountFilterCriteria {
     | "tranches.amount"
     | "tranches.disbursementDetails.expectedDisbursementDate"
     | "disbursementDetails.expectedDisbursementDate"
-    | "disbursementDetails.disbursementDate";
+    | "disbursementDetails.disbursementDate"
+    | "lastAccountAppraisalDate";
   operator: InterestAccrualFilterCriteria_operator;
   secondValue?: string;
   value?: string;
@@ -279,7 +280,8 @@ export interface LoanAccountSortingCriteria {
     | "balances.penaltyPaid"
     | "balances.penaltyBalance"
     | "fundingSources.amount"
-    | "fundingSources.sharePercentage";
+    | "fundingSources.sharePercentage"
+    | "lastAccountAppraisalDate";
   order?: "ASC" | "DESC";
 }
 
