@@ -1,6 +1,7 @@
 /**
  * Deposit interest (`POST /deposits/{depositAccountId}:applyInterest`, `ApplyInterestInput`): simple interest
- * on the end-of-day positive balance at the account's rate (else the product's), day by day from the last
+ * on the end-of-day positive balance at the account's rate (else the product's; after a changeInterestRate, the
+ * rate in force on each day, see ./deposit-rate.ts), day by day from the last
  * interest calculation (or the activation) to `interestApplicationDate`, over daysInYear (365 unless the
  * product says ACTUAL_360 / ACTUAL_364). Posts an INTEREST_APPLIED credit when it rounds to more than zero.
  */
@@ -11,6 +12,7 @@ import { DEBIT_STATES, depositCurrency, depositSettings, postMovement, requireDe
 import { D, Dec, ZERO, dec, round } from "./money";
 import { path } from "./products";
 import { annualRate } from "./schedule";
+import { rateChangeDays, rateOn } from "./deposit-rate";
 
 /** Applies interest to a deposit account. */
 export function applyDepositInterest(ctx: EngineContext, depId: string, body: Record<string, unknown> | undefined): void {
@@ -28,7 +30,10 @@ export function applyDepositInterest(ctx: EngineContext, depId: string, body: Re
   let interest: Dec = ZERO;
   if (rateValue !== undefined && rateValue !== null && to > from) {
     const frequency = (path(dep, "interestSettings", "interestRateSettings", "interestChargeFrequency") as string | undefined) ?? settings.interestChargeFrequency;
-    const yearly = annualRate({ interestRate: dec(rateValue), interestChargeFrequency: frequency, daysInYear: settings.daysInYear });
+    // the rate in force on each day: a changeInterestRate counts from its value date on (./deposit-rate.ts)
+    const yearlyOn = (d: string): Dec =>
+      annualRate({ interestRate: dec(rateOn(ctx, dep, d) ?? rateValue), interestChargeFrequency: frequency, daysInYear: settings.daysInYear });
+    const rateDays = rateChangeDays(ctx, dep);
     // end-of-day balance: every movement dated on or before a day counts for that day
     const moves = ctx.store
       .all("depositTransactions")
@@ -42,9 +47,11 @@ export function applyDepositInterest(ctx: EngineContext, depId: string, body: Re
     let accrued = new D(0);
     while (day < to) {
       while (k < moves.length && moves[k].day <= day) balance = balance.plus(moves[k++].amount);
-      const nextChange = k < moves.length && moves[k].day < to ? moves[k].day : to;
+      let nextChange = k < moves.length && moves[k].day < to ? moves[k].day : to;
+      const rateDay = rateDays.find((d) => d > day && d < nextChange);
+      if (rateDay) nextChange = rateDay;
       const days = Math.max(1, daysBetween(day, nextChange));
-      if (balance.greaterThan(0)) accrued = accrued.plus(balance.times(yearly).times(days).dividedBy(settings.daysInYear));
+      if (balance.greaterThan(0)) accrued = accrued.plus(balance.times(yearlyOn(day)).times(days).dividedBy(settings.daysInYear));
       day = nextChange;
     }
     interest = round(accrued, depositCurrency(dep).dp);

@@ -1,5 +1,6 @@
 /**
- * Deposit account transactions: deposits (the first one activates an APPROVED account), withdrawals
+ * Deposit account transactions: deposits (the first one activates an APPROVED account; a fixed deposit whose
+ * maturity period started takes none), withdrawals
  * (within the funds, or the overdraft limit when allowed), transfers to another deposit (a TRANSFER pair) or to a
  * loan (a loan REPAYMENT), manual fees, and adjustments (reversals; transfers are reversed on both sides).
  */
@@ -24,6 +25,9 @@ export function makeDeposit(ctx: EngineContext, depId: string, input: Record<str
   const body = input ?? {};
   const dep = requireDeposit(ctx, depId);
   requireState(dep, CREDIT_STATES);
+  if (dep.accountType === "FIXED_DEPOSIT" && typeof dep.maturityDate === "string") {
+    throw mambuError("DEPOSIT_ACCOUNT_HAS_MATURITY_DATE_SET", `fixed deposit ${String(dep.id)} takes no deposits once its maturity period started`);
+  }
   const amount = positiveAmount(body.amount, "INVALID_DEPOSIT_AMOUNT");
   const valueDate = depositValueDate(ctx, dep, body.valueDate);
   return postMovement(ctx, dep, { type: "DEPOSIT", amount, valueDate, body }).tx;
