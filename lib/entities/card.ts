@@ -6,7 +6,7 @@
  * balance inquiry of the linked account.
  */
 import { randomUUID } from "node:crypto";
-import type Decimal from "decimal.js";
+import Decimal from "decimal.js";
 import { validateAgainst } from "../contract/schema";
 import { buildBody } from "../core/actions";
 import { callOperation, CallRequest } from "../core/call";
@@ -131,7 +131,10 @@ export class MambuCard {
     const out: MambuCardBalances = {};
     for (const k of ["accountId", "cardType", "currencyCode"] as const) if (typeof raw[k] === "string") out[k] = raw[k] as string;
     for (const k of ["availableBalance", "creditLimit", "totalBalance"] as const) {
-      if (raw[k] !== undefined && raw[k] !== null) out[k] = hydrateScalar("decimal", raw[k]) as Decimal;
+      if (raw[k] === undefined || raw[k] === null) continue;
+      const v = hydrateScalar("decimal", raw[k]);
+      if (!Decimal.isDecimal(v)) throw new MambuError(`malformed response from Mambu to ${label}: ${k} is not a number`);
+      out[k] = v;
     }
     return out;
   }
