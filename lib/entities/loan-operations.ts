@@ -6,10 +6,10 @@
  * Bodies follow the Swagger definitions named below; see lib/core/operations.ts for the rules.
  */
 import { ActionOptions, checkReread } from "../core/actions";
-import { checkOptionKeys, connectorOf, requestJson } from "../core/entity";
-import { stringifyExact } from "../core/json";
+import { accountOperation } from "../core/account-operation";
+import { checkOptionKeys } from "../core/entity";
 import {
-  adjustAccountTransaction, adjustSelf, Amount, changeState, CustomFieldSets, DateInput, EntityRef, Input, operationBody, operationInput,
+  adjustAccountTransaction, adjustSelf, Amount, changeState, CustomFieldSets, DateInput, EntityRef, Input, operationInput,
   postAccountAction, postTransaction,
 } from "../core/operations";
 import { setTransient } from "../core/relations";
@@ -75,7 +75,7 @@ export async function disburseLoan(loan: MambuLoan, opts?: DisburseOptions): Pro
     if (input[k] === null) delete input[k];
   }
   return postTransaction(loan, MambuTransaction, {
-    label, resource: TX, definition: "DisbursementLoanTransactionInput", suffix: "/disbursement-transactions",
+    label, resource: TX, operationId: "makeDisbursement",
   }, input, action);
 }
 
@@ -84,7 +84,7 @@ export async function repayLoan(loan: MambuLoan, amount: Amount, opts?: RepayOpt
   const label = "MambuLoan.repay";
   const [input, action] = operationInput(label, opts as Bag | undefined, { amount });
   return postTransaction(loan, MambuTransaction, {
-    label, resource: TX, definition: "RepaymentLoanTransactionInput", suffix: "/repayment-transactions",
+    label, resource: TX, operationId: "makeRepayment",
   }, input, action);
 }
 
@@ -93,7 +93,7 @@ export async function applyLoanFee(loan: MambuLoan, amount: Amount | undefined, 
   const label = "MambuLoan.applyFee";
   const [input, action] = operationInput(label, opts as Bag | undefined, { amount });
   return postTransaction(loan, MambuTransaction, {
-    label, resource: TX, definition: "FeeLoanTransactionInput", suffix: "/fee-transactions",
+    label, resource: TX, operationId: "applyFee",
   }, input, action);
 }
 
@@ -114,9 +114,8 @@ export async function editLoanSchedule(loan: MambuLoan, installments: readonly I
   checkReread(opts?.reread);
   if (!Array.isArray(installments) || installments.length === 0) throw new MambuTsError(`${label}: installments must be a non-empty list`);
   const list = installments.map((i) => (i instanceof MambuStruct ? i.toJSON() : i));
-  const body = operationBody(loan, "loans", "LoanAccountSchedule", { installments: list }, label);
-  const { body: answer } = await requestJson(connectorOf(loan), {
-    method: "PUT", path: `${loan.entityPath()}/schedule`, bodyText: stringifyExact(body), idempotencyKey: opts?.idempotencyKey,
+  const answer = await accountOperation(loan, "loans", "editSchedule", { installments: list }, { idempotencyKey: opts?.idempotencyKey, reread: false }, {
+    returns: "answer", label,
   });
   const rows = (answer as { installments?: unknown } | undefined)?.installments;
   if (!Array.isArray(rows)) throw new MambuError(`malformed response from Mambu to ${label}: no installments list`);
@@ -130,14 +129,14 @@ export async function editLoanSchedule(loan: MambuLoan, installments: readonly I
 export async function writeOffLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
   const label = "MambuLoan.writeOff";
   const [input, action] = operationInput(label, opts as Bag | undefined, { notes });
-  return postAccountAction(loan, { label, resource: "loans", definition: "LoanActionDetails", suffix: ":writeOff" }, input, action);
+  return postAccountAction(loan, { label, resource: "loans", operationId: "writeOff" }, input, action);
 }
 
 /** `loan.payOff(opts)`: `POST /loans/{id}:payOff` (`LoanAccountPayOffInput`, answered 204). */
 export async function payOffLoan(loan: MambuLoan, opts?: PayOffOptions): Promise<MambuLoan> {
   const label = "MambuLoan.payOff";
   const [input, action] = operationInput(label, opts as Bag | undefined);
-  return postAccountAction(loan, { label, resource: "loans", definition: "LoanAccountPayOffInput", suffix: ":payOff" }, input, action);
+  return postAccountAction(loan, { label, resource: "loans", operationId: "payOff" }, input, action);
 }
 
 /** `loan.adjustTransaction(transaction, notes)`. */

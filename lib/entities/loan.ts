@@ -17,6 +17,24 @@ import {
   adjustLoanTransaction, applyLoanFee, disburseLoan, DisburseOptions, editLoanSchedule, EditScheduleOptions, InstallmentInput, LoanAction,
   LoanAdjustOptions, LoanFeeOptions, payOffLoan, PayOffOptions, repayLoan, RepayOptions, setLoanState, writeOffLoan,
 } from "./loan-operations";
+import {
+  LoanHoldListOptions, LoanCardOptions, deleteLoanFunding, InvestorFundInput, linkLoanCard, loanAuthorizationHolds, loanCards,
+  loanDocument, LoanDocumentOptions, loanFundingSources, MambuInvestorFund, writeLoanFunding,
+} from "./loan-funding";
+import {
+  lockLoan, LoanLockOptions, LoanWithdrawalOptions, loanPaymentMade, loanRedraw, loanWithdrawal, PaymentMadeOptions, RedrawOptions, unlockLoan,
+  LoanUnlockOptions,
+} from "./loan-payments";
+import {
+  applyLoanInterest, changeLoanArrearsSettings, changeLoanDueDatesSettings, changeLoanInterestRate, changeLoanPeriodicPayment,
+  changeLoanRepaymentValue, ChangeArrearsSettingsOptions, ChangeDueDatesSettingsOptions, LoanInterestRateOptions, ChangePeriodicPaymentOptions,
+  ChangeRepaymentValueOptions, LoanInterestOptions, MambuPayOffAmounts, PayOffPreviewOptions, previewLoanPayOff, previewLoanSchedule,
+  refinanceLoan, RefinanceOptions, rescheduleLoan, RescheduleOptions, SchedulePreviewTerms, terminateLoan, LoanTerminateOptions, undoRefinanceLoan,
+  undoRescheduleLoan, undoWriteOffLoan,
+} from "./loan-servicing";
+import type { MambuAuthorizationHold } from "./authorization-hold";
+import type { MambuCard } from "./card";
+import type { MambuConnector } from "../transport";
 import { MambuProduct } from "./product";
 import { MambuTransaction } from "./transaction";
 
@@ -154,6 +172,149 @@ export class MambuLoan extends MambuEntity {
    */
   adjustTransaction(transaction: EntityRef, notes?: string, opts?: LoanAdjustOptions): Promise<MambuTransaction> {
     return adjustLoanTransaction(this, transaction, notes, opts);
+  }
+
+  // Servicing (lib/entities/loan-servicing.ts): each returns the re-read loan unless said otherwise.
+
+  /**
+   * Reschedules the loan (`POST /loans/{id}:reschedule`): Mambu closes it and opens a new account
+   * with the balance carried over on the terms of `loanAccount` (its product defaults to this one's).
+   * Returns the NEW loan; this one is re-read.
+   */
+  reschedule(opts: RescheduleOptions): Promise<MambuLoan> {
+    return rescheduleLoan(this, opts);
+  }
+  /**
+   * Refinances the loan (`POST /loans/{id}:refinance`): like reschedule, plus `topUpAmount`
+   * disbursed on the new account. Returns the NEW loan; this one is re-read.
+   */
+  refinance(opts: RefinanceOptions): Promise<MambuLoan> {
+    return refinanceLoan(this, opts);
+  }
+  /** Undoes the reschedule that closed this loan (`POST /loans/{id}:undoReschedule`). */
+  undoReschedule(notes?: string, opts?: ActionOptions): Promise<this> {
+    return undoRescheduleLoan(this, notes, opts) as Promise<this>;
+  }
+  /** Undoes the refinance that closed this loan (`POST /loans/{id}:undoRefinance`). */
+  undoRefinance(notes?: string, opts?: ActionOptions): Promise<this> {
+    return undoRefinanceLoan(this, notes, opts) as Promise<this>;
+  }
+  /** Undoes a write-off (`POST /loans/{id}:undoWriteOff`). */
+  undoWriteOff(notes?: string, opts?: ActionOptions): Promise<this> {
+    return undoWriteOffLoan(this, notes, opts) as Promise<this>;
+  }
+  /** Terminates the loan at `valueDate` (`POST /loans/{id}:terminate`). */
+  terminate(opts: LoanTerminateOptions): Promise<this> {
+    return terminateLoan(this, opts) as Promise<this>;
+  }
+  /**
+   * What paying the loan off at `valueDate` (default now) would post
+   * (`POST /loans/{id}:previewPayOffAmounts`): principal, interest, fee, penalty and total as Decimals.
+   * Nothing is posted.
+   */
+  previewPayOffAmounts(opts?: PayOffPreviewOptions): Promise<MambuPayOffAmounts> {
+    return previewLoanPayOff(this, opts);
+  }
+  /** Changes the interest rate from `valueDate` (`POST /loans/{id}:changeInterestRate`). */
+  changeInterestRate(interestRate: Amount | undefined, opts: LoanInterestRateOptions): Promise<this> {
+    return changeLoanInterestRate(this, interestRate, opts) as Promise<this>;
+  }
+  /** Changes the repayment `amount` or `percentage` from `valueDate` (`POST /loans/{id}:changeRepaymentValue`). */
+  changeRepaymentValue(opts: ChangeRepaymentValueOptions): Promise<this> {
+    return changeLoanRepaymentValue(this, opts) as Promise<this>;
+  }
+  /** Changes the periodic payment from `valueDate` (`POST /loans/{id}:changePeriodicPayment`). */
+  changePeriodicPayment(periodicPayment: Amount, opts: ChangePeriodicPaymentOptions): Promise<this> {
+    return changeLoanPeriodicPayment(this, periodicPayment, opts) as Promise<this>;
+  }
+  /** Changes the arrears tolerance period from `entryDate` (`POST /loans/{id}:changeArrearsSettings`). */
+  changeArrearsSettings(opts: ChangeArrearsSettingsOptions): Promise<this> {
+    return changeLoanArrearsSettings(this, opts) as Promise<this>;
+  }
+  /** Changes the fixed days of month installments fall due on (`POST /loans/{id}:changeDueDatesSettings`). */
+  changeDueDatesSettings(opts: ChangeDueDatesSettingsOptions): Promise<this> {
+    return changeLoanDueDatesSettings(this, opts) as Promise<this>;
+  }
+  /** Applies the interest accrued up to `interestApplicationDate` (`POST /loans/{id}:applyInterest`). */
+  applyInterest(opts: LoanInterestOptions): Promise<this> {
+    return applyLoanInterest(this, opts) as Promise<this>;
+  }
+  /**
+   * The installments a loan of these terms would have (`POST /loans:previewSchedule`); no account
+   * is created.
+   */
+  static previewSchedule(terms: SchedulePreviewTerms, opts?: { connector?: MambuConnector }): Promise<MambuInstallment[]> {
+    return previewLoanSchedule(this, terms, opts);
+  }
+
+  // Further transactions (lib/entities/loan-payments.ts): each returns what Mambu created.
+
+  /** Records a payment made (`POST /loans/{id}/payment-made-transactions`); returns the PAYMENT_MADE transaction. */
+  paymentMade(amount: Amount, opts?: PaymentMadeOptions): Promise<MambuTransaction> {
+    return loanPaymentMade(this, amount, opts);
+  }
+  /** Repays into the redraw balance (`POST /loans/{id}/redraw-repayment-transactions`); returns the transaction. */
+  redraw(amount: Amount, opts?: RedrawOptions): Promise<MambuTransaction> {
+    return loanRedraw(this, amount, opts);
+  }
+  /**
+   * Withdraws from the redraw balance (`POST /loans/{id}/withdrawal-transactions`); returns the
+   * WITHDRAWAL_REDRAW transaction. (`withdraw(notes)` is the WITHDRAW state change.)
+   */
+  withdrawal(amount: Amount, opts?: LoanWithdrawalOptions): Promise<MambuTransaction> {
+    return loanWithdrawal(this, amount, opts);
+  }
+  /** Locks the account's `lockedOperations` (`POST /loans/{id}/lock-transactions`); returns the transactions posted. */
+  lock(opts?: LoanLockOptions): Promise<MambuTransaction[]> {
+    return lockLoan(this, opts);
+  }
+  /** Unlocks the account (`POST /loans/{id}/unlock-transactions`); returns the transactions posted. */
+  unlock(opts?: LoanUnlockOptions): Promise<MambuTransaction[]> {
+    return unlockLoan(this, opts);
+  }
+
+  // Funding, cards, holds, documents (lib/entities/loan-funding.ts).
+
+  /** The loan's funding sources (`fundingSources`), after re-reading the loan. */
+  async getFundingSources(): Promise<MambuInvestorFund[]> {
+    await this.refresh();
+    return loanFundingSources(this);
+  }
+  /** Adds funding sources (`POST /loans/{id}/funding`); returns those Mambu answers with; the loan is re-read. */
+  addFundingSources(funds: readonly InvestorFundInput[], opts?: ActionOptions): Promise<MambuInvestorFund[]> {
+    return writeLoanFunding(this, "createLoanAccountFundingSources", funds, opts, "MambuLoan.addFundingSources");
+  }
+  /** Replaces the funding sources (`PUT /loans/{id}/funding`); returns those Mambu answers with; the loan is re-read. */
+  setFundingSources(funds: readonly InvestorFundInput[], opts?: ActionOptions): Promise<MambuInvestorFund[]> {
+    return writeLoanFunding(this, "updateLoanAccountFundingSources", funds, opts, "MambuLoan.setFundingSources");
+  }
+  /** Removes every funding source (`DELETE /loans/{id}/funding`). */
+  removeFundingSources(opts?: ActionOptions): Promise<this> {
+    return deleteLoanFunding(this, undefined, opts) as Promise<this>;
+  }
+  /** Removes one funding source, by encodedKey or as read (`DELETE /loans/{id}/funding/{fundEncodedKey}`). */
+  removeFundingSource(fund: EntityRef, opts?: ActionOptions): Promise<this> {
+    return deleteLoanFunding(this, fund, opts) as Promise<this>;
+  }
+  /** The cards linked to the loan (`GET /loans/{id}/cards`). */
+  getCards(): Promise<MambuCard[]> {
+    return loanCards(this);
+  }
+  /** Links a card, by reference token (`POST /loans/{id}/cards`); returns it. */
+  addCard(card: string | MambuCard, opts?: LoanCardOptions): Promise<MambuCard> {
+    return linkLoanCard(this, card, false, opts);
+  }
+  /** Unlinks a card (`DELETE /loans/{id}/cards/{cardReferenceToken}`); returns it. */
+  removeCard(card: string | MambuCard, opts?: LoanCardOptions): Promise<MambuCard> {
+    return linkLoanCard(this, card, true, opts);
+  }
+  /** The card authorization holds on the loan (`GET /loans/{id}/authorizationholds`, one page). */
+  getAuthorizationHolds(opts?: LoanHoldListOptions): Promise<MambuAuthorizationHold[]> {
+    return loanAuthorizationHolds(this, opts);
+  }
+  /** A document rendered from one of the product's templates (`GET /loans/{id}/templates/{templateId}`): its text. */
+  getDocument(templateId: string, opts?: LoanDocumentOptions): Promise<string> {
+    return loanDocument(this, templateId, opts);
   }
 
 
