@@ -80,6 +80,15 @@ export type { Amount, DateInput, EntityRef, Input, CustomFieldSets, TransactionL
 export type {
   LoanAction, DisburseOptions, RepayOptions, LoanFeeOptions, PayOffOptions, LoanAdjustOptions, EditScheduleOptions, InstallmentInput,
 } from "./entities/loan-operations";
+export { MambuPayOffAmounts } from "./entities/loan-servicing";
+export type {
+  RescheduleOptions, RefinanceOptions, LoanTerminateOptions, PayOffPreviewOptions, LoanInterestRateOptions, ChangeRepaymentValueOptions,
+  ChangePeriodicPaymentOptions, ChangeArrearsSettingsOptions, ChangeDueDatesSettingsOptions, LoanInterestOptions, SchedulePreviewTerms,
+} from "./entities/loan-servicing";
+export type { PaymentMadeOptions, RedrawOptions, LoanWithdrawalOptions, LoanLockOptions, LoanUnlockOptions } from "./entities/loan-payments";
+export { MambuInvestorFund } from "./entities/loan-funding";
+export type { InvestorFundInput, LoanHoldListOptions, LoanCardOptions, LoanDocumentOptions } from "./entities/loan-funding";
+export type { InstallmentsOptions } from "./entities/installment";
 export type {
   DepositAction, DepositOptions, WithdrawalOptions, TransferOptions, DepositFeeOptions, DepositInterestOptions, DepositAdjustOptions,
 } from "./entities/deposit-operations";
