@@ -1,0 +1,280 @@
+/**
+ * Sandbox e2e: investor funds of a loan — adding, replacing and deleting funds with their refusals, the money the
+ * funders' deposits pay at disbursement (deposit invariants kept), the loans a deposit funds, each funder's share
+ * of the schedule (adding up to the loan's exactly) and the sale of a fund to other investors.
+ * Every answer is checked against the operation's response schema.
+ */
+import Decimal from "decimal.js";
+import { findOperation, validateAgainst } from "../../lib/contract/schema";
+import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { Answer, call } from "./sandbox-helpers";
+
+let sb: Sandbox;
+
+async function api(method: string, path: string, body?: unknown): Promise<Answer> {
+  const r = await call(sb, method, path, body === undefined ? {} : { body });
+  const match = findOperation(method, path.split("?")[0]);
+  expect(match).toBeDefined();
+  const spec = match!.op.responses[String(r.status)];
+  if (spec && r.body !== undefined) {
+    const problems = validateAgainst(match!.resource, spec, r.body, { path: "response" }).filter((p) => !/: unknown field/.test(p));
+    expect(problems).toEqual([]);
+  }
+  return r;
+}
+
+function reason(r: Answer): string {
+  return r.body?.errors?.[0]?.errorReason;
+}
+
+interface Dep {
+  id: string;
+  encodedKey: string;
+  holderKey: string;
+}
+
+const dec = (v: unknown) => new Decimal(String(v ?? 0));
+
+/** Asserts a deposit's invariants: totalBalance = sum of its transactions, available = total − holds − blocks. */
+async function checkDeposit(id: string): Promise<{ total: Decimal; types: string[] }> {
+  const dep = (await api("GET", `/deposits/${id}`)).body;
+  const txs = (await api("GET", `/deposits/${id}/transactions?limit=1000`)).body as Array<{ amount: number; type: string }>;
+  const sum = txs.reduce((s, t) => s.plus(dec(t.amount)), new Decimal(0));
+  const b = dep.balances;
+  expect(dec(b.totalBalance).minus(dec(b.overdraftAmount)).equals(sum)).toBe(true);
+  expect(dec(b.availableBalance).equals(dec(b.totalBalance).minus(dec(b.holdBalance)).minus(dec(b.blockedBalance)))).toBe(true);
+  return { total: dec(b.totalBalance), types: txs.map((t) => t.type) };
+}
+
+let loanProduct: string;
+let plainProduct: string;
+let investorProduct: string;
+let borrowerKey: string;
+const investors: Record<string, Dep> = {};
+
+async function investorDeposit(name: string, clientId: string, money: number): Promise<Dep> {
+  const client = (await call(sb, "GET", `/clients/${clientId}`)).body;
+  const r = await api("POST", "/deposits", { id: name, name, accountHolderKey: client.encodedKey, accountHolderType: "CLIENT", productTypeKey: investorProduct });
+  expect(r.status).toBe(201);
+  expect(r.body.accountType).toBe("INVESTOR_ACCOUNT");
+  expect((await api("POST", `/deposits/${name}:changeState`, { action: "APPROVE" })).status).toBe(200);
+  expect((await api("POST", `/deposits/${name}/deposit-transactions`, { amount: money })).status).toBe(201);
+  return { id: name, encodedKey: r.body.encodedKey, holderKey: client.encodedKey };
+}
+
+function fund(d: Dep, amount: number) {
+  return { amount, guarantorKey: d.holderKey, guarantorType: "CLIENT", depositAccountKey: d.encodedKey };
+}
+
+async function newLoan(product = loanProduct, amount = 1000): Promise<{ id: string; encodedKey: string }> {
+  const r = await api("POST", "/loans", {
+    accountHolderKey: borrowerKey,
+    accountHolderType: "CLIENT",
+    productTypeKey: product,
+    loanAmount: amount,
+    interestSettings: { interestRate: 24 },
+    scheduleSettings: { gracePeriod: 0, repaymentInstallments: 6, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" },
+  });
+  expect(r.status).toBe(201);
+  return r.body;
+}
+
+beforeAll(async () => {
+  sb = await startSandbox({ port: 0, clock: { start: "2026-01-15T10:00:00+02:00" } });
+  const base = (await call(sb, "GET", "/loanproducts/DB-PERSONAL")).body;
+  for (const f of ["encodedKey", "creationDate", "lastModifiedDate"]) delete base[f];
+  loanProduct = (await call(sb, "POST", "/loanproducts", { body: { ...base, id: "P2P", fundingSettings: { enabled: true, requiredFunds: 50 } } })).body.encodedKey;
+  plainProduct = (await call(sb, "GET", "/loanproducts/DB-PERSONAL")).body.encodedKey;
+  const savings = (await call(sb, "GET", "/depositproducts/SAVINGS")).body;
+  for (const f of ["encodedKey", "creationDate", "lastModifiedDate"]) delete savings[f];
+  const inv = await call(sb, "POST", "/depositproducts", { body: { ...savings, id: "INVESTOR", name: "Investor account", type: "INVESTOR_ACCOUNT" } });
+  expect(inv.status).toBe(201);
+  investorProduct = inv.body.encodedKey;
+  borrowerKey = (await call(sb, "GET", "/clients/0512N0026")).body.encodedKey;
+  investors.a = await investorDeposit("INV-A", "0512N0027", 2000);
+  investors.b = await investorDeposit("INV-B", "0512N0028", 350);
+  investors.c = await investorDeposit("INV-C", "0512N0032", 400);
+  investors.d = await investorDeposit("INV-D", "0512N0029", 500);
+});
+afterAll(async () => {
+  await sb.stop();
+});
+
+describe("investor funds of a loan", () => {
+  let loan: { id: string; encodedKey: string };
+  let funds: Array<{ encodedKey: string; id: string; amount: number; depositAccountKey: string; sharePercentage: number }>;
+
+  it("refuses funds the rules do not allow", async () => {
+    loan = await newLoan();
+    const { a, b, c } = investors;
+    const cases: Array<[unknown[], string]> = [
+      [[fund(a, 700), fund(b, 350)], "INVESTORS_TOTAL_AMOUNT_MORE_THAN_LOAN_AMOUNT"],
+      [[fund(b, 351)], "INSUFFICIENT_FUNDS_ACCOUNT_BALANCE"],
+      [[fund(a, 0)], "FUNDING_AMOUNT_MUST_BE_STRICTLY_POSITIVE"],
+      [[fund(a, 100), fund(a, 100)], "DUPLICATED_SAVINGS_ACCOUNT_FOR_FUNDING"],
+      [[{ ...fund(a, 100), guarantorKey: c.holderKey }], "INVALID_GUARANTOR_KEY"],
+    ];
+    for (const [body, why] of cases) {
+      const r = await api("POST", `/loans/${loan.id}/funding`, body);
+      expect(r.status).toBe(400);
+      expect(reason(r)).toBe(why);
+    }
+    const dep001 = (await call(sb, "GET", "/deposits/DEP001")).body;
+    const notInvestor = await api("POST", `/loans/${loan.id}/funding`, [{ amount: 10, guarantorKey: dep001.accountHolderKey, guarantorType: "CLIENT", depositAccountKey: dep001.encodedKey }]);
+    expect(reason(notInvestor)).toBe("INVALID_SAVINGS_ACCOUNT_TYPE_FOR_FUNDING");
+    const plain = await newLoan(plainProduct);
+    expect(reason(await api("POST", `/loans/${plain.id}/funding`, [fund(a, 100)]))).toBe("INVALID_PRODUCT_WITH_FUNDING_SOURCE_DISABLED");
+    expect(reason(await api("POST", "/loans/nope/funding", [fund(a, 100)]))).toBe("INVALID_LOAN_ACCOUNT_ID");
+  });
+
+  it("adds, replaces and deletes funds, with their share of the loan", async () => {
+    const { a, b, c } = investors;
+    const added = await api("POST", `/loans/${loan.id}/funding`, [fund(a, 200)]);
+    expect(added.status).toBe(201);
+    expect(added.body).toHaveLength(1);
+    expect(added.body[0]).toMatchObject({ amount: 200, sharePercentage: 20, depositAccountKey: a.encodedKey, guarantorKey: a.holderKey, guarantorType: "CLIENT" });
+    const more = await api("POST", `/loans/${loan.id}/funding`, [fund(b, 300)]);
+    expect(more.body.map((f: { amount: number }) => f.amount)).toEqual([300]);
+    expect((await api("GET", `/loans/${loan.id}`)).body.fundingSources.map((f: { amount: number }) => f.amount)).toEqual([200, 300]);
+
+    expect((await api("DELETE", `/loans/${loan.id}/funding/${added.body[0].encodedKey}`)).status).toBe(204);
+    expect(reason(await api("DELETE", `/loans/${loan.id}/funding/${added.body[0].encodedKey}`))).toBe("INVALID_FUND_ENCODED_KEY");
+    expect((await api("GET", `/loans/${loan.id}`)).body.fundingSources.map((f: { amount: number }) => f.amount)).toEqual([300]);
+    expect((await api("DELETE", `/loans/${loan.id}/funding`)).status).toBe(204);
+    expect((await api("GET", `/loans/${loan.id}`)).body.fundingSources).toBeUndefined();
+
+    // below the product's 50 % required funds, the loan is not approved
+    await api("PUT", `/loans/${loan.id}/funding`, [fund(a, 400)]);
+    const approve = await api("POST", `/loans/${loan.id}:changeState`, { action: "APPROVE" });
+    expect(reason(approve)).toBe("INSUFFICIENT_FUNDS_TOTAL_AMOUNT");
+
+    const replaced = await api("PUT", `/loans/${loan.id}/funding`, [fund(a, 300), fund(b, 300), fund(c, 400)]);
+    expect(replaced.status).toBe(200);
+    funds = replaced.body;
+    expect(funds.map((f) => [f.amount, f.sharePercentage])).toEqual([[300, 30], [300, 30], [400, 40]]);
+    expect((await api("GET", `/deposits/${a.id}/funding`)).body.map((l: { id: string }) => l.id)).toEqual([loan.id]);
+    expect((await api("GET", `/deposits/${investors.d.id}/funding`)).body).toEqual([]);
+  });
+
+  it("takes each fund from its deposit at disbursement; funds are then fixed", async () => {
+    const before = {
+      a: await checkDeposit("INV-A"),
+      b: await checkDeposit("INV-B"),
+      c: await checkDeposit("INV-C"),
+    };
+    expect((await api("POST", `/loans/${loan.id}:changeState`, { action: "APPROVE" })).status).toBe(200);
+    expect(reason(await api("POST", `/loans/${loan.id}/funding`, [fund(investors.d, 10)]))).toBe("INVALID_LOAN_ACCOUNT_STATE_FOR_FUNDS_EDIT");
+    const toSavings = await api("POST", `/loans/${loan.id}/disbursement-transactions`, { transferDetails: { linkedAccountId: "DEP001" } });
+    expect(reason(toSavings)).toBe("DISBURSE_TO_SAVINGS_NOT_AVALAIBLE_WITH_INVESTOR_FUNDS");
+    const disbursed = await api("POST", `/loans/${loan.id}/disbursement-transactions`, {});
+    expect(disbursed.status).toBe(201);
+    for (const [k, amount] of [["a", 300], ["b", 300], ["c", 400]] as const) {
+      const after = await checkDeposit(investors[k].id);
+      expect(before[k].total.minus(after.total).toNumber()).toBe(amount);
+      expect(after.types[after.types.length - 1]).toBe("LOAN_FUNDED");
+    }
+    const tx = (await api("GET", "/deposits/INV-C/transactions")).body.find((t: { type: string }) => t.type === "LOAN_FUNDED");
+    expect(tx).toMatchObject({ amount: -400, transferDetails: { linkedLoanTransactionKey: disbursed.body.encodedKey } });
+    expect(reason(await api("DELETE", `/loans/${loan.id}/funding`))).toBe("INVALID_LOAN_ACCOUNT_STATE_FOR_FUNDS_EDIT");
+  });
+
+  it("answers each funder's share of the schedule, the shares adding up to the loan's exactly", async () => {
+    const whole = (await api("GET", `/loans/${loan.id}/schedule`)).body;
+    const parts: Array<{ installments: Array<Record<string, any>> }> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const d of ["INV-A", "INV-B", "INV-C"]) {
+      const r = await api("GET", `/deposits/${d}/funding/${loan.id}/schedule`);
+      expect(r.status).toBe(200);
+      expect(r.body.installments).toHaveLength(whole.installments.length);
+      parts.push(r.body);
+    }
+    let rounded = 0;
+    whole.installments.forEach((inst: Record<string, any>, i: number) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const e of ["principal", "interest", "fee", "penalty"]) {
+        for (const k of ["expected", "paid", "due"]) {
+          const value = dec(inst[e].amount[k]);
+          const shares = parts.map((p) => dec(p.installments[i][e].amount[k]));
+          expect(shares.reduce((s, x) => s.plus(x), new Decimal(0)).equals(value)).toBe(true);
+          expect(shares[0].equals(value.times(0.3).toDecimalPlaces(2, Decimal.ROUND_HALF_UP))).toBe(true);
+          if (!value.times(0.4).equals(shares[2])) rounded++;
+        }
+      }
+      expect(parts[0].installments[i].dueDate).toBe(inst.dueDate);
+    });
+    expect(rounded).toBeGreaterThan(0); // the remainder really landed on the last funder somewhere
+    expect(reason(await api("GET", `/deposits/INV-D/funding/${loan.id}/schedule`))).toBe("LOAN_ACCOUNT_NOT_FUNDED_BY_DEPOSIT_ACCOUNT");
+  });
+
+  it("sells part of a fund to another investor: money moves, the funds' total does not", async () => {
+    const { a, d } = investors;
+    const seller = funds[0];
+    const before = { a: await checkDeposit(a.id), d: await checkDeposit(d.id) };
+    const refusals: Array<[unknown, string]> = [
+      [{ purchases: [] }, "FUND_SELL_WITH_NO_PURCHASES"],
+      [{ purchases: [{ depositAccountKey: d.encodedKey, amount: 300.01, price: 1 }] }, "FUND_OVERSELL"],
+      [{ purchases: [{ depositAccountKey: a.encodedKey, amount: 10, price: 10 }] }, "FUND_SELF_SELL"],
+      [{ purchases: [{ depositAccountKey: d.encodedKey, amount: 10, price: 501 }] }, "INSUFFICIENT_BUYER_FUNDING_ACCOUNT_FUNDS"],
+      [{ purchases: [{ depositAccountKey: d.encodedKey, amount: 0, price: 1 }] }, "INVALID_BUYER_FUND_AMOUNT"],
+      [{ purchases: [{ depositAccountKey: "DEP001", amount: 10, price: 1 }] }, "INVALID_BUYER_FUNDING_ACCOUNT"],
+    ];
+    for (const [body, why] of refusals) expect(reason(await api("POST", `/fundingsources/${seller.encodedKey}:sell`, body))).toBe(why);
+    expect(reason(await api("POST", "/fundingsources/nothing:sell", { purchases: [] }))).toBe("INVALID_FUND_ID");
+
+    const sold = await api("POST", `/fundingsources/${seller.encodedKey}:sell`, { purchases: [{ depositAccountKey: d.encodedKey, amount: 100, price: 110.5 }] });
+    expect(sold.status).toBe(200);
+    expect(sold.body.map((t: { type: string; amount: number; parentAccountKey: string }) => [t.type, t.amount, t.parentAccountKey])).toEqual([
+      ["LOAN_FRACTION_BOUGHT", -110.5, d.encodedKey],
+      ["LOAN_FRACTION_SOLD", 110.5, a.encodedKey],
+    ]);
+    expect(sold.body[0].affectedAmounts.fractionAmount).toBe(100);
+    const after = { a: await checkDeposit(a.id), d: await checkDeposit(d.id) };
+    expect(after.a.total.minus(before.a.total).toNumber()).toBe(110.5);
+    expect(before.d.total.minus(after.d.total).toNumber()).toBe(110.5);
+
+    const now = (await api("GET", `/loans/${loan.id}`)).body.fundingSources as typeof funds;
+    expect(now.map((f) => [f.depositAccountKey, f.amount, f.sharePercentage])).toEqual([
+      [a.encodedKey, 200, 20],
+      [funds[1].depositAccountKey, 300, 30],
+      [funds[2].depositAccountKey, 400, 40],
+      [d.encodedKey, 100, 10],
+    ]);
+    expect(now[0].id).toBe(seller.id);
+    expect(now[0].encodedKey).not.toBe(seller.encodedKey);
+    expect(reason(await api("POST", `/fundingsources/${seller.encodedKey}:sell`, { purchases: [{ depositAccountKey: d.encodedKey, amount: 1, price: 1 }] }))).toBe("INACTIVE_FUND_ID");
+    expect((await api("GET", `/deposits/${d.id}/funding`)).body.map((l: { id: string }) => l.id)).toEqual([loan.id]);
+    // the buyer's schedule share follows its new fund
+    const whole = (await api("GET", `/loans/${loan.id}/schedule`)).body;
+    const share = (await api("GET", `/deposits/${d.id}/funding/${loan.id}/schedule`)).body;
+    expect(dec(share.installments[0].principal.amount.expected).equals(dec(whole.installments[0].principal.amount.expected).times(0.1).toDecimalPlaces(2))).toBe(true);
+  });
+
+  it("sells a whole fund by its id", async () => {
+    const c = (await api("GET", `/loans/${loan.id}`)).body.fundingSources[2];
+    const r = await api("POST", `/fundingsources/${c.id}:sell`, { purchases: [{ depositAccountKey: investors.d.encodedKey, amount: 400, price: 0 }] });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual([]); // a gift: nothing to pay
+    const now = (await api("GET", `/loans/${loan.id}`)).body.fundingSources;
+    expect(now.map((f: { amount: number }) => f.amount)).toEqual([200, 300, 500]);
+    expect(now.reduce((s: number, f: { sharePercentage: number }) => s + f.sharePercentage, 0)).toBe(100);
+    expect((await api("GET", "/deposits/INV-C/funding")).body).toEqual([]);
+  });
+});
+
+describe("funds named at creation", () => {
+  it("are validated and normalised like POST /funding", async () => {
+    const { a } = investors;
+    const body = {
+      accountHolderKey: borrowerKey,
+      accountHolderType: "CLIENT",
+      productTypeKey: loanProduct,
+      loanAmount: 2000,
+      interestSettings: { interestRate: 24 },
+      scheduleSettings: { gracePeriod: 0, repaymentInstallments: 6, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" },
+    };
+    const ok = await api("POST", "/loans", { ...body, fundingSources: [fund(a, 500)] });
+    expect(ok.status).toBe(201);
+    expect(ok.body.fundingSources).toEqual([expect.objectContaining({ amount: 500, sharePercentage: 25, depositAccountKey: a.encodedKey })]);
+    expect(typeof ok.body.fundingSources[0].encodedKey).toBe("string");
+    const over = await api("POST", "/loans", { ...body, fundingSources: [fund(a, 2000.01)] });
+    expect(reason(over)).toBe("INVESTORS_TOTAL_AMOUNT_MORE_THAN_LOAN_AMOUNT");
+  });
+});
