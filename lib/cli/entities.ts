@@ -21,6 +21,7 @@ export interface CliEntity {
 /** Extra names that plural rules cannot derive. */
 const EXTRA_NAMES: Record<string, string[]> = {
   centre: ["center", "centers"],
+  creditarrangement: ["lineofcredit", "linesofcredit"],
   product: ["loanproduct", "loanproducts"],
   role: ["userrole", "userroles"],
 };

@@ -6,6 +6,7 @@
 import nock from "nock";
 import { MambuClient, MambuCreditArrangement, MambuDeposit, MambuGroup, MambuLoan, MambuTsError } from "../../lib";
 import { findOperation, validateAgainst } from "../../lib/contract/schema";
+import { displayName, findEntity } from "../../lib/cli/entities";
 import { capture, Captured, contractTenant, fixture, fixtureJson, testConnector } from "../helpers/mambu";
 
 type Bag = Record<string, unknown>;
@@ -161,4 +162,11 @@ describe("accounts, holder, a holder's arrangements", () => {
     expect(await group.getCreditArrangements()).toEqual([]);
     expect(() => client.getCreditArrangements({ state: "APPROVED" } as never)).toThrow(/MambuClient\.getCreditArrangements: unknown option "state"/);
   });
+});
+
+test("the command line knows credit arrangements (also as lines of credit)", () => {
+  expect(findEntity("creditarrangements").cls).toBe(MambuCreditArrangement);
+  expect(findEntity("lineofcredit").cls).toBe(MambuCreditArrangement);
+  expect(findEntity("LinesOfCredit").cls).toBe(MambuCreditArrangement);
+  expect(displayName(findEntity("creditarrangement"))).toBe("creditarrangement(s)/lineofcredit/linesofcredit");
 });
