@@ -69,6 +69,9 @@ export function replay(ctx: EngineContext, frame: LoanFrame, extra: WireRecord[]
   return replayLoan(frame.plan, [...txs, ...extra].sort(byValueDate), frame.opts);
 }
 
+/** Transaction types that move the redraw balance. */
+const REDRAW_TYPES = new Set(["PAYMENT_MADE", "WITHDRAWAL_REDRAW", "REDRAW_REPAYMENT"]);
+
 /** A transaction record with the effect of the replay written in (affectedAmounts, accountBalances). */
 export function withEffect(tx: WireRecord, eff: TxEffect, dp: number): WireRecord {
   const next: WireRecord = {
@@ -86,6 +89,9 @@ export function withEffect(tx: WireRecord, eff: TxEffect, dp: number): WireRecor
     },
     accountBalances: { totalBalance: num(eff.totalBalance, dp), principalBalance: num(eff.principalBalance, dp) },
   };
+  if (!eff.redraw.isZero() || REDRAW_TYPES.has(String(tx.type))) {
+    next.accountBalances = { ...(next.accountBalances as object), redrawBalance: num(eff.redraw, dp), expectedPrincipalRedraw: num(eff.principalBalance.minus(eff.redraw), dp) };
+  }
   if (eff.installmentKey) next.installmentEncodedKey = eff.installmentKey;
   return next;
 }
@@ -141,7 +147,12 @@ export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, l
     if (!same(next, tx)) ctx.store.replace("loanTransactions", next);
   }
   const next: WireRecord = { ...loan };
-  next.balances = { ...((loan.balances as object) ?? {}), ...balancesWire(ledger, today, frame.opts.interestApplicationMethod, frame.dp) };
+  next.balances = { ...((loan.balances as object) ?? {}), ...balancesWire(ledger, today, frame.opts.interestApplicationMethod, frame.dp), redrawBalance: num(ledger.redraw, frame.dp) };
+  if (next.accountSubState === "TERMINATED" && !ledger.terminatedOn) {
+    // the termination was adjusted: the account runs on its schedule again
+    delete next.accountSubState;
+    delete next.terminationDate;
+  }
   const disbursedOn = typeof path(loan, "disbursementDetails", "disbursementDate") === "string"
     ? localDate(String(path(loan, "disbursementDetails", "disbursementDate")), ctx.clock.offset)
     : undefined;
@@ -156,6 +167,7 @@ export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, l
     if (state !== loan.accountState) {
       next.accountState = state;
       next.lastModifiedDate = ctx.clock.nowIso();
+      next.lastAccountAppraisalDate = next.lastModifiedDate;
       if (inArrears && late.since) next.lastSetToArrearsDate = startOfDay(addDays(late.since, tolerance + 1), ctx.clock.offset);
     }
   } else {
@@ -167,7 +179,6 @@ export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, l
 }
 
 /** Validates a transaction's valueDate (default: now); not in the future, not before the disbursement. */
-      next.lastAccountAppraisalDate = next.lastModifiedDate;
 export function transactionDate(ctx: EngineContext, loan: WireRecord, value: unknown, field = "valueDate", future: "REPAYMENT_DATE_IN_THE_FUTURE_ERROR" | "INVALID_DISBURSEMENT_DATE" = "REPAYMENT_DATE_IN_THE_FUTURE_ERROR"): string {
   const now = ctx.clock.nowIso();
   const v = parseDateTimeInput(value, ctx.clock.offset, field) ?? now;
@@ -201,6 +212,7 @@ export function newLoanTransaction(ctx: EngineContext, loan: WireRecord, type: s
   if (typeof body.notes === "string") tx.notes = body.notes;
   if (typeof body.externalId === "string") tx.externalId = body.externalId;
   if (body.transactionDetails && typeof body.transactionDetails === "object") tx.transactionDetails = { ...(body.transactionDetails as object) };
+  fillLoanTransactionFields(tx, loan);
   return tx;
 }
 
@@ -212,7 +224,6 @@ export function commitTransaction(ctx: EngineContext, tx: WireRecord): WireRecor
   return stored;
 }
 
-  fillLoanTransactionFields(tx, loan);
 /** The stored version of a transaction after a sync (its effects filled in). */
 export function reload(ctx: EngineContext, tx: WireRecord): WireRecord {
   return ctx.store.find("loanTransactions", tx.encodedKey) ?? tx;

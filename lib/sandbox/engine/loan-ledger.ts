@@ -7,9 +7,9 @@
 import { SandboxStore } from "../store";
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
-import { compareInstant, localDate } from "./dates";
-import { Allocatable, Elements, OrderName, allocate, outstandingElements, reduce, totalOf, zeroElements } from "./allocation";
-import { Dec, ZERO, dec, sum } from "./money";
+import { compareInstant, daysBetween, localDate } from "./dates";
+import { Allocatable, Elements, OrderName, allocate, outstandingElements, outstandingOf, reduce, totalOf, zeroElements } from "./allocation";
+import { Dec, ZERO, currencyDecimals, dec, sum } from "./money";
 import { StoredSchedule } from "./loan-schedule";
 
 /** A replayed installment. */
@@ -32,6 +32,8 @@ export interface TxEffect {
   left: Dec;
   /** Installment a fee/penalty was applied to. */
   installmentKey?: string;
+  /** Redraw balance after the transaction (money paid in ahead, see PAYMENT_MADE). */
+  redraw: Dec;
 }
 
 /** Result of a replay. */
@@ -43,6 +45,10 @@ export interface Ledger {
   writtenOff: boolean;
   /** Totals paid over the loan's life. */
   paid: Elements;
+  /** Redraw balance: PAYMENT_MADE in, WITHDRAWAL_REDRAW and REDRAW_REPAYMENT out. */
+  redraw: Dec;
+  /** Local date of a live ACCOUNT_TERMINATED (everything owed fell due then). */
+  terminatedOn?: string;
 }
 
 /** How the replay treats money and interest. */
@@ -148,7 +154,9 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
     expected: { principal: dec(s.principal), interest: dec(s.interest), fee: dec(s.fee), penalty: dec(s.penalty) },
     paid: zeroElements(),
   }));
-  const ledger: Ledger = { installments, effects: new Map(), disbursedAmount: ZERO, disbursed: false, writtenOff: false, paid: zeroElements() };
+  const ledger: Ledger = { installments, effects: new Map(), disbursedAmount: ZERO, disbursed: false, writtenOff: false, paid: zeroElements(), redraw: ZERO };
+  const dp = currencyDecimals(plan.currency);
+  let start: string | undefined;
   const firstOpen = () => installments.find((i) => totalOf(outstandingElements(i)).greaterThan(0)) ?? installments[installments.length - 1];
 
   for (const tx of txs) {
@@ -161,6 +169,7 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
       case "DISBURSEMENT": {
         ledger.disbursed = true;
         ledger.disbursedAmount = amount;
+        start = localDate(date, opts.offset);
         // fees charged at disbursement (except upfront ones, paid out of the disbursed amount) fall due with installment 1
         const fees = Array.isArray(tx.fees) ? (tx.fees as Array<{ amount?: unknown; trigger?: unknown }>) : [];
         const due = sum(fees.filter((f) => f.trigger !== "UPFRONT_DISBURSEMENT").map((f) => dec(f.amount)));
@@ -170,7 +179,9 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
         affected = { ...affected, principal: amount, fee: due };
         break;
       }
-      case "REPAYMENT": {
+      case "REPAYMENT":
+      case "REDRAW_REPAYMENT": {
+        if (tx.type === "REDRAW_REPAYMENT") ledger.redraw = ledger.redraw.minus(amount);
         const only = typeof tx.installmentEncodedKey === "string" ? installments.filter((i) => i.encodedKey === tx.installmentEncodedKey) : installments;
         const a = allocate(only, amount, opts.order, opts.method);
         affected = a.affected;
@@ -207,19 +218,78 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
         affected = balancesAt(ledger, "9999-12-31", "AFTER_DISBURSEMENT");
         ledger.writtenOff = true;
         break;
+      case "PAYMENT_MADE":
+        ledger.redraw = ledger.redraw.plus(amount);
+        break;
+      case "WITHDRAWAL_REDRAW":
+        ledger.redraw = ledger.redraw.minus(amount);
+        break;
+      case "TRANSFER":
+        affected = transferOut(installments, amount, date, opts);
+        break;
+      case "ACCOUNT_TERMINATED":
+        affected = terminate(installments, localDate(date, opts.offset), opts, start, dp);
+        ledger.terminatedOn = localDate(date, opts.offset);
+        break;
       default:
         break;
     }
-    if (tx.type === "REPAYMENT") {
+    if (tx.type === "REPAYMENT" || tx.type === "REDRAW_REPAYMENT") {
       ledger.paid.principal = ledger.paid.principal.plus(affected.principal);
       ledger.paid.interest = ledger.paid.interest.plus(affected.interest);
       ledger.paid.fee = ledger.paid.fee.plus(affected.fee);
       ledger.paid.penalty = ledger.paid.penalty.plus(affected.penalty);
     }
     const b = balancesAt(ledger, localDate(date, opts.offset), opts.interestApplicationMethod);
-    ledger.effects.set(tx.encodedKey, { affected, principalBalance: b.principal, totalBalance: totalOf(b), left, installmentKey });
+    ledger.effects.set(tx.encodedKey, { affected, principalBalance: b.principal, totalBalance: totalOf(b), left, installmentKey, redraw: ledger.redraw });
   }
   return ledger;
+}
+
+/**
+ * A restructure's TRANSFER (reschedule/refinance: the balances move to the new account): interest not applied yet
+ * (REPAYMENT_DUE_DATE interest of installments due after `day`) is no longer owed, then `amount` settles fees,
+ * penalties, interest and principal in that order, oldest installments first. What it leaves (a principal
+ * write-off) is closed by the WRITE_OFF the restructure posts after it. `date` is the transaction's value date.
+ */
+function transferOut(installments: LedgerInstallment[], amount: Dec, date: string, opts: LedgerOptions): Elements {
+  const day = localDate(date, opts.offset);
+  if (opts.interestApplicationMethod === "REPAYMENT_DUE_DATE") {
+    for (const i of installments) if (i.dueDate > day) i.expected.interest = i.paid.interest;
+  }
+  const a = allocate(installments, amount, ["FEE", "PENALTY", "INTEREST", "PRINCIPAL"], "VERTICAL");
+  for (const i of installments) if (a.touched.has(i.encodedKey) && totalOf(outstandingElements(i)).isZero()) i.repaidDate ??= date;
+  return a.affected;
+}
+
+/**
+ * ACCOUNT_TERMINATED on `day`: everything owed falls due that day — installments due later take `day` as due date;
+ * REPAYMENT_DUE_DATE interest is charged up to `day` (the running period pro rata of its days, later periods
+ * none). Returns the interest that fell due with the termination.
+ */
+function terminate(installments: LedgerInstallment[], day: string, opts: LedgerOptions, start: string | undefined, dp: number): Elements {
+  const affected = zeroElements();
+  let previous = start;
+  let first = true;
+  for (const i of installments) {
+    if (i.dueDate <= day) {
+      previous = i.dueDate;
+      continue;
+    }
+    if (opts.interestApplicationMethod === "REPAYMENT_DUE_DATE") {
+      const owed = outstandingOf(i, "interest");
+      let keep = ZERO;
+      if (first && previous !== undefined) {
+        const period = daysBetween(previous, i.dueDate);
+        if (period > 0) keep = owed.times(Math.max(0, daysBetween(previous, day))).dividedBy(period).toDecimalPlaces(dp);
+      }
+      i.expected.interest = i.paid.interest.plus(keep);
+      affected.interest = affected.interest.plus(keep);
+    }
+    first = false;
+    i.dueDate = day;
+  }
+  return affected;
 }
 
 /** Everything still owed on the loan (all installments, whatever their due date). */

@@ -8,7 +8,7 @@
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { mambuError } from "../errors";
-import { totalOf } from "./allocation";
+import { Elements, totalOf } from "./allocation";
 import { LoanFrame, RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch, transactionDate } from "./loan-common";
 import { Ledger, totalOutstanding } from "./loan-ledger";
 import { Dec, ZERO, dec, num, round } from "./money";
@@ -89,6 +89,11 @@ function adjustable(frame: LoanFrame, owed: Dec, value: unknown, reason: "PAY_OF
   return v;
 }
 
+/** What a pay-off posts now, by element: everything owed on every installment (the pay-off preview answers it). */
+export function payOffAmounts(ctx: EngineContext, frame: LoanFrame): Elements {
+  return totalOutstanding(replay(ctx, frame));
+}
+
 /**
  * Pays a running loan off (`LoanAccountPayOffInput`): one REPAYMENT of everything owed; when
  * `payOffAdjustableAmounts` asks to pay less interest/fees/penalty than owed, the rest is waived first
@@ -99,7 +104,7 @@ export function payOffLoan(ctx: EngineContext, loanId: string, input: Record<str
   const loan = requireLoan(ctx, loanId);
   if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
   const frame = frameOf(ctx, loan);
-  const owed = totalOutstanding(replay(ctx, frame));
+  const owed = payOffAmounts(ctx, frame);
   const adj = (body.payOffAdjustableAmounts ?? {}) as Record<string, unknown>;
   const interest = adjustable(frame, owed.interest, adj.interestPaid, "PAY_OFF_INVALID_INTEREST_PAID");
   const fees = adjustable(frame, owed.fee, adj.feesPaid, "PAY_OFF_INVALID_FEES_PAID");

@@ -1,0 +1,329 @@
+/**
+ * Sandbox e2e: reschedule, refinance and their undo, terminate, pay-off preview, lock/unlock and the redraw
+ * transactions — money that adds up on every account touched (spec/helpers/loan-invariants.ts), answers that
+ * match the contract, Mambu's error reasons.
+ */
+import Decimal from "decimal.js";
+import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { findOperation, validateAgainst } from "../../lib/contract/schema";
+import { Answer, call } from "./sandbox-helpers";
+import { checkLoanInvariants } from "../helpers/loan-invariants";
+
+let sb: Sandbox;
+beforeAll(async () => {
+  sb = await startSandbox({ port: 0, clock: { start: "2026-01-15T10:00:00+02:00" } });
+});
+afterAll(async () => {
+  await sb.stop();
+});
+
+/** Asserts an answer's status and that its body matches the operation's response schema (newer fields tolerated). */
+function expectAnswer(method: string, path: string, r: Answer, status: number): void {
+  expect([r.status, r.status === status ? "" : r.text]).toEqual([status, ""]);
+  const m = findOperation(method, path);
+  if (!m) throw new Error(`no operation ${method} ${path}`);
+  const spec = m.op.responses[String(status)];
+  if (!spec) {
+    expect(r.text).toBe("");
+    return;
+  }
+  const problems = validateAgainst(m.resource, spec, r.body, { path: "response" }).filter((p) => !/: unknown field/.test(p));
+  expect(problems).toEqual([]);
+}
+
+async function post(path: string, body: unknown, status: number, headers?: Record<string, string>): Promise<Answer> {
+  const r = await call(sb, "POST", path, { body, headers });
+  expectAnswer("POST", path, r, status);
+  return r;
+}
+
+async function refused(path: string, body: unknown, reason: string): Promise<void> {
+  const r = await call(sb, "POST", path, { body });
+  expect([r.status, r.body?.errors?.[0]?.errorReason]).toEqual([400, reason]);
+}
+
+async function loan(id: string) {
+  const r = await call(sb, "GET", `/loans/${id}`);
+  expect(r.status).toBe(200);
+  return r.body;
+}
+
+/** A new disbursed loan of the demo client 0512N0026 (disbursed on `disbursedOn`, default today). */
+async function activeLoan(productTypeKey: string, loanAmount: number, installments: number, rate: number, disbursedOn?: string): Promise<string> {
+  const created = await post(
+    "/loans",
+    { accountHolderKey: "0512N0026", accountHolderType: "CLIENT", productTypeKey, loanAmount, interestSettings: { interestRate: rate }, scheduleSettings: { gracePeriod: 0, repaymentInstallments: installments, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" } },
+    201,
+  );
+  const id = created.body.id;
+  await post(`/loans/${id}:changeState`, { action: "APPROVE" }, 200);
+  await post(`/loans/${id}/disbursement-transactions`, disbursedOn ? { valueDate: disbursedOn } : {}, 201);
+  return id;
+}
+
+const money = (v: unknown) => new Decimal(v as Decimal.Value).toFixed(2);
+
+describe("pay-off preview", () => {
+  it("announces exactly what the pay-off then posts", async () => {
+    const before = await checkLoanInvariants(sb, "54321");
+    const preview = await post("/loans/54321:previewPayOffAmounts", { valueDate: "2026-01-20T00:00:00+02:00" }, 200);
+    const p = preview.body;
+    expect(money(p.principalBalance)).toBe(money(before.loan.balances.principalBalance));
+    expect(money(p.totalBalance)).toBe(money(new Decimal(p.principalBalance).plus(p.interestBalance).plus(p.feeBalance).plus(p.penaltyBalance)));
+    expect(new Decimal(p.totalBalance).greaterThan(0)).toBe(true);
+
+    await post("/loans/54321:payOff", { notes: "early" }, 204);
+    const after = await checkLoanInvariants(sb, "54321");
+    expect([after.loan.accountState, after.loan.accountSubState]).toEqual(["CLOSED", "REPAID"]);
+    const payoff = after.transactions[after.transactions.length - 1];
+    expect(payoff.type).toBe("REPAYMENT");
+    expect([money(payoff.amount), money(payoff.affectedAmounts.principalAmount), money(payoff.affectedAmounts.interestAmount), money(payoff.affectedAmounts.feesAmount), money(payoff.affectedAmounts.penaltyAmount)]).toEqual(
+      [money(p.totalBalance), money(p.principalBalance), money(p.interestBalance), money(p.feeBalance), money(p.penaltyBalance)],
+    );
+  });
+
+  it("refuses loans not running, past dates and a missing date", async () => {
+    await refused("/loans/54323:previewPayOffAmounts", { valueDate: "2026-01-20T00:00:00+02:00" }, "INVALID_ACCOUNT_STATE");
+    await refused("/loans/54326:previewPayOffAmounts", { valueDate: "2026-01-10T00:00:00+02:00" }, "INVALID_DATE");
+    await refused("/loans/54326:previewPayOffAmounts", {}, "INVALID_PARAMETERS");
+  });
+});
+
+describe("reschedule", () => {
+  it("closes the original, opens the new loan with the balances carried over, and undo restores the original exactly", async () => {
+    const before = await checkLoanInvariants(sb, "54322");
+    expect(before.loan.accountState).toBe("ACTIVE_IN_ARREARS");
+    const b = before.loan.balances;
+    const writeOffInterest = new Decimal(b.interestBalance).dividedBy(2).toDecimalPlaces(2);
+    expect(writeOffInterest.greaterThan(0)).toBe(true);
+    const r = await post(
+      "/loans/54322:reschedule",
+      {
+        writeOffAmounts: { interest: writeOffInterest.toNumber() },
+        loanAccount: {
+          productTypeKey: before.loan.productTypeKey,
+          id: "RS-54322",
+          interestSettings: { interestRate: 12 },
+          scheduleSettings: { repaymentInstallments: 10 },
+          disbursementDetails: { firstRepaymentDate: "2026-02-15T00:00:00+02:00" },
+          notes: "hardship",
+        },
+      },
+      200,
+    );
+    const carried = new Decimal(b.principalBalance).plus(b.interestBalance).plus(b.feesBalance).plus(b.penaltyBalance).minus(writeOffInterest);
+    expect(r.body).toMatchObject({ id: "RS-54322", accountState: "ACTIVE", originalAccountKey: before.loan.encodedKey, accountHolderKey: before.loan.accountHolderKey });
+    expect(money(r.body.loanAmount)).toBe(money(carried));
+
+    const fresh = await checkLoanInvariants(sb, "RS-54322");
+    expect(fresh.installments).toHaveLength(10);
+    expect(fresh.installments[0].dueDate).toBe("2026-02-15T00:00:00+02:00");
+    expect(fresh.transactions.map((t) => [t.type, money(t.amount)])).toEqual([["DISBURSEMENT", money(carried)]]);
+    expect(fresh.loan.activationTransactionKey).toBe(fresh.transactions[0].encodedKey);
+    expect(money(fresh.loan.balances.principalBalance)).toBe(money(carried));
+
+    const original = await checkLoanInvariants(sb, "54322");
+    expect([original.loan.accountState, original.loan.accountSubState, original.loan.rescheduledAccountKey]).toEqual(["CLOSED", "RESCHEDULED", fresh.loan.encodedKey]);
+    const posted = original.transactions.slice(before.transactions.length);
+    expect(posted.map((t) => [t.type, money(t.amount)])).toEqual([
+      ["INTEREST_DUE_REDUCED", money(writeOffInterest)],
+      ["TRANSFER", money(carried)],
+    ]);
+    expect(posted[1].transferDetails).toEqual({ linkedLoanTransactionKey: fresh.transactions[0].encodedKey });
+    await refused("/loans/54322/repayment-transactions", { amount: 10 }, "INVALID_ACCOUNT_STATE_FOR_REPAYMENTS");
+    await refused("/loans/RS-54322:undoRefinance", {}, "RESCHEDULED_LOAN");
+
+    await post("/loans/54322:undoReschedule", { notes: "by mistake" }, 204);
+    expect((await call(sb, "GET", "/loans/RS-54322")).status).toBe(404);
+    const undone = await checkLoanInvariants(sb, "54322");
+    expect([undone.loan.accountState, undone.loan.accountSubState, undone.loan.rescheduledAccountKey]).toEqual(["ACTIVE_IN_ARREARS", undefined, undefined]);
+    expect(undone.loan.balances).toEqual(before.loan.balances);
+    expect(undone.transactions.slice(before.transactions.length + 2).map((t) => t.type)).toEqual(["TRANSFER_ADJUSTMENT", "INTEREST_REDUCTION_ADJUSTMENT"]);
+    await refused("/loans/54322:undoReschedule", {}, "INVALID_ACCOUNT_STATE");
+  });
+
+  it("writes principal off and capitalises the rest; undo is refused once the new loan has a repayment", async () => {
+    const id = await activeLoan("FLAT-MICRO", 1200, 6, 24, "2025-12-01T10:00:00+02:00");
+    await post(`/loans/${id}/fee-transactions`, { amount: 30 }, 201);
+    const before = await checkLoanInvariants(sb, id);
+    const b = before.loan.balances;
+    const r = await post(
+      `/loans/${id}:reschedule`,
+      {
+        writeOffAmounts: { principal: 100, fee: 30 },
+        loanAccount: { productTypeKey: "FLAT-MICRO", scheduleSettings: { repaymentInstallments: 12 }, disbursementDetails: { firstRepaymentDate: "2026-02-01T00:00:00+02:00" } },
+      },
+      200,
+    );
+    const carried = new Decimal(b.principalBalance).minus(100).plus(b.interestBalance).plus(b.penaltyBalance);
+    expect(money(r.body.loanAmount)).toBe(money(carried));
+    expect(r.body.interestSettings.interestRate).toBe(24);
+    const original = await checkLoanInvariants(sb, id);
+    expect(original.transactions.slice(before.transactions.length).map((t) => [t.type, money(t.amount)])).toEqual([
+      ["FEES_DUE_REDUCED", "30.00"],
+      ["TRANSFER", money(carried)],
+      ["WRITE_OFF", "100.00"],
+    ]);
+    await checkLoanInvariants(sb, r.body.id);
+
+    await post(`/loans/${r.body.id}/repayment-transactions`, { amount: 50 }, 201);
+    await refused(`/loans/${id}:undoReschedule`, {}, "UNREVERSED_TRANSACTION_LOGGED_AFTER_CURRENT_ONE");
+    await checkLoanInvariants(sb, r.body.id);
+  });
+
+  it("refuses loans not running, write-offs above the balance or negative, and a first repayment date not after today", async () => {
+    const details = { productTypeKey: "FLAT-MICRO", disbursementDetails: { firstRepaymentDate: "2026-03-01T00:00:00+02:00" } };
+    await refused("/loans/54323:reschedule", { loanAccount: details }, "INVALID_ACCOUNT_STATE");
+    await refused("/loans/54326:reschedule", { writeOffAmounts: { interest: 999999 }, loanAccount: details }, "WRITE_OFF_AMOUNT_MORE_THAN_BALANCE_AMOUNT");
+    await refused("/loans/54326:reschedule", { writeOffAmounts: { fee: -1 }, loanAccount: details }, "NEGATIVE_WRITE_OFF_AMOUNT");
+    await refused("/loans/54326:reschedule", { loanAccount: { ...details, disbursementDetails: { firstRepaymentDate: "2026-01-10T00:00:00+02:00" } } }, "FIRST_REPAYMENT_DATE_BEFORE_EXPECTED_DISBURSEMENT_DATE");
+    await refused("/loans/54326:reschedule", { loanAccount: { ...details, id: "54321" } }, "ACCOUNT_ID_ALREADY_IN_USE");
+    expect((await loan("54326")).accountState).toBe("ACTIVE");
+    await checkLoanInvariants(sb, "54326");
+  });
+
+  it("a replayed Idempotency-Key does not open a second new loan", async () => {
+    const id = await activeLoan("FLAT-MICRO", 1000, 4, 24);
+    const count = (await call(sb, "GET", "/loans?limit=1000")).body.length;
+    const body = { loanAccount: { productTypeKey: "FLAT-MICRO", disbursementDetails: { firstRepaymentDate: "2026-02-20T00:00:00+02:00" } } };
+    const headers = { "Idempotency-Key": "6f1e2d3c-4b5a-4697-8877-665544332211" };
+    const first = await post(`/loans/${id}:reschedule`, body, 200, headers);
+    const second = await post(`/loans/${id}:reschedule`, body, 200, headers);
+    expect(second.body).toEqual(first.body);
+    expect((await call(sb, "GET", "/loans?limit=1000")).body.length).toBe(count + 1);
+    await checkLoanInvariants(sb, id);
+    await checkLoanInvariants(sb, first.body.id);
+  });
+});
+
+describe("refinance", () => {
+  it("opens the new loan with the top-up disbursed on it; undo restores the original", async () => {
+    const before = await checkLoanInvariants(sb, "54326");
+    const b = before.loan.balances;
+    const r = await post(
+      "/loans/54326:refinance",
+      { topUpAmount: 500, loanAccount: { productTypeKey: before.loan.productTypeKey, loanName: "Group loan (refinanced)", disbursementDetails: { firstRepaymentDate: "2026-02-15T00:00:00+02:00" } } },
+      200,
+    );
+    const total = new Decimal(b.principalBalance).plus(b.interestBalance).plus(b.feesBalance).plus(b.penaltyBalance);
+    expect(money(r.body.loanAmount)).toBe(money(total.plus(500)));
+    expect([r.body.loanName, r.body.accountHolderType, r.body.accountHolderKey]).toEqual(["Group loan (refinanced)", "GROUP", before.loan.accountHolderKey]);
+    const original = await checkLoanInvariants(sb, "54326");
+    expect([original.loan.accountState, original.loan.accountSubState]).toEqual(["CLOSED", "REFINANCED"]);
+    const fresh = await checkLoanInvariants(sb, r.body.id);
+    expect(money(fresh.loan.balances.principalBalance)).toBe(money(total.plus(500)));
+    await refused("/loans/54326:undoReschedule", {}, "REFINANCED_LOAN");
+    await post(`/loans/${r.body.id}:undoRefinance`, {}, 204);
+    const undone = await checkLoanInvariants(sb, "54326");
+    expect(undone.loan.balances).toEqual(before.loan.balances);
+    expect(undone.loan.accountState).toBe("ACTIVE");
+  });
+
+  it("refuses a negative top-up and a principal write-off", async () => {
+    const details = { productTypeKey: "FLAT-MICRO", disbursementDetails: { firstRepaymentDate: "2026-03-01T00:00:00+02:00" } };
+    await refused("/loans/54326:refinance", { topUpAmount: -5, loanAccount: details }, "NEGATIVE_TOP_UP_AMOUNT");
+    await refused("/loans/54326:refinance", { topUpAmount: 5, writeOffAmounts: { principal: 1 }, loanAccount: details }, "INVALID_PARAMETERS");
+  });
+});
+
+describe("terminate", () => {
+  it("makes everything owed due on the termination date; the pay-off then closes the loan", async () => {
+    const id = await activeLoan("DB-PERSONAL", 12000, 12, 24, "2025-12-01T10:00:00+02:00");
+    const before = await checkLoanInvariants(sb, id);
+    // installment 1 fell due on 2026-01-01; installment 2 runs 2026-01-01 → 2026-02-01 (31 days), 14 of them elapsed
+    const second = before.installments[1];
+    expect(second.dueDate).toBe("2026-02-01T00:00:00+02:00");
+    const accrued = new Decimal(second.interest.amount.expected).times(14).dividedBy(31).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const dueInterestBefore = new Decimal(before.loan.balances.interestBalance);
+
+    await post(`/loans/${id}:terminate`, { valueDate: "2026-01-15T10:00:00+02:00", notes: "fraud" }, 204);
+    const after = await checkLoanInvariants(sb, id);
+    expect([after.loan.accountState, after.loan.accountSubState, after.loan.terminationDate]).toEqual(["ACTIVE_IN_ARREARS", "TERMINATED", "2026-01-15T10:00:00+02:00"]);
+    const terminated = after.transactions[after.transactions.length - 1];
+    expect([terminated.type, terminated.notes, money(terminated.affectedAmounts.interestAmount)]).toEqual(["ACCOUNT_TERMINATED", "fraud", money(accrued)]);
+    expect(after.installments).toHaveLength(12);
+    expect(after.installments.slice(1).every((i) => i.dueDate === "2026-01-15T00:00:00+02:00")).toBe(true);
+    const b = after.loan.balances;
+    expect([money(b.principalDue), money(b.interestBalance), money(b.interestDue)]).toEqual([money(b.principalBalance), money(dueInterestBefore.plus(accrued)), money(dueInterestBefore.plus(accrued))]);
+    expect(money(terminated.amount)).toBe(money(new Decimal(b.principalBalance).plus(b.interestBalance).plus(b.feesBalance).plus(b.penaltyBalance)));
+
+    const preview = await post(`/loans/${id}:previewPayOffAmounts`, { valueDate: "2026-01-15T10:00:00+02:00" }, 200);
+    expect(money(preview.body.totalBalance)).toBe(money(terminated.amount));
+    await post(`/loans/${id}:payOff`, {}, 204);
+    const paid = await checkLoanInvariants(sb, id);
+    expect([paid.loan.accountState, paid.loan.accountSubState]).toEqual(["CLOSED", "REPAID"]);
+  });
+
+  it("refuses products without declining balance equal installments, future dates and terminated loans", async () => {
+    await refused("/loans/54326:terminate", { valueDate: "2026-01-15T09:00:00+02:00" }, "INVALID_SETUP_OF_LOAN_ACCOUNT_TO_TERMINATE");
+    const id = await activeLoan("DB-PERSONAL", 5000, 6, 24, "2025-12-20T10:00:00+02:00");
+    await refused(`/loans/${id}:terminate`, { valueDate: "2026-01-16T10:00:00+02:00" }, "INVALID_TERMINATION_DATE");
+    await refused(`/loans/${id}:terminate`, { valueDate: "2025-12-19T10:00:00+02:00" }, "INVALID_TERMINATION_DATE");
+    await post(`/loans/${id}:terminate`, { valueDate: "2026-01-15T10:00:00+02:00" }, 204);
+    await refused(`/loans/${id}:terminate`, { valueDate: "2026-01-15T10:00:00+02:00" }, "INVALID_ACCOUNT_STATE");
+    await refused("/loans/54324:terminate", { valueDate: "2026-01-15T10:00:00+02:00" }, "INVALID_ACCOUNT_STATE");
+    await checkLoanInvariants(sb, id);
+  });
+});
+
+describe("lock and unlock", () => {
+  it("locks the chosen income sources with their transactions, and unlocks them", async () => {
+    const before = await checkLoanInvariants(sb, "54322");
+    const lock = await post("/loans/54322/lock-transactions", { lockedOperations: ["APPLY_INTEREST", "APPLY_PENALTIES"], notes: "collections" }, 201);
+    expect(lock.body.loanTransactions.map((t: { type: string; amount: number }) => [t.type, t.amount])).toEqual([
+      ["INTEREST_LOCKED", before.loan.accruedInterest],
+      ["PENALTY_LOCKED", 0],
+    ]);
+    const locked = await checkLoanInvariants(sb, "54322");
+    expect([locked.loan.accountState, locked.loan.accountSubState, locked.loan.lockedOperations, locked.loan.lastLockedDate]).toEqual([
+      "ACTIVE_IN_ARREARS", "LOCKED", ["APPLY_INTEREST", "APPLY_PENALTIES"], "2026-01-15T10:00:00+02:00",
+    ]);
+    expect(locked.loan.balances).toEqual(before.loan.balances);
+    await refused("/loans/54322/lock-transactions", { lockedOperations: ["APPLY_PENALTIES", "APPLY_INTEREST"] }, "ACCOUNT_ALREADY_LOCKED");
+    const more = await post("/loans/54322/lock-transactions", { lockedOperations: ["APPLY_INTEREST", "APPLY_FEES", "APPLY_PENALTIES"] }, 201);
+    expect(more.body.loanTransactions.map((t: { type: string }) => t.type)).toEqual(["FEE_LOCKED"]);
+
+    const unlock = await post("/loans/54322/unlock-transactions", { notes: "settled" }, 201);
+    expect(unlock.body.loanTransactions.map((t: { type: string }) => t.type)).toEqual(["INTEREST_UNLOCKED", "FEE_UNLOCKED", "PENALTY_UNLOCKED"]);
+    const unlocked = await checkLoanInvariants(sb, "54322");
+    expect([unlocked.loan.accountSubState, unlocked.loan.lockedOperations, unlocked.loan.lastLockedDate]).toEqual([undefined, undefined, undefined]);
+    await refused("/loans/54322/unlock-transactions", {}, "ACCOUNT_ALREADY_UNLOCKED");
+    await refused("/loans/54324/lock-transactions", {}, "INVALID_ACCOUNT_STATE");
+  });
+});
+
+describe("redraw", () => {
+  let redrawProduct: string;
+  beforeAll(async () => {
+    const base = (await call(sb, "GET", "/loanproducts/DB-PERSONAL")).body;
+    const { encodedKey, creationDate, lastModifiedDate, ...rest } = base; // eslint-disable-line @typescript-eslint/no-unused-vars
+    const created = await post("/loanproducts", { ...rest, id: "DB-REDRAW", name: "Personal loan with redraw", redrawSettings: { allowRedraw: true } }, 201);
+    redrawProduct = created.body.encodedKey;
+  });
+
+  it("payment made fills the redraw balance, withdrawal and redraw repayment draw on it", async () => {
+    const id = await activeLoan(redrawProduct, 6000, 6, 24, "2025-12-01T10:00:00+02:00");
+    const start = await checkLoanInvariants(sb, id);
+    const made = await post(`/loans/${id}/payment-made-transactions`, { amount: 2000, notes: "bonus" }, 201);
+    expect([made.body.type, made.body.accountBalances.redrawBalance, made.body.accountBalances.principalBalance]).toEqual(["PAYMENT_MADE", 2000, 6000]);
+    const out = await post(`/loans/${id}/withdrawal-transactions`, { amount: 500 }, 201);
+    expect([out.body.type, out.body.accountBalances.redrawBalance]).toEqual(["WITHDRAWAL_REDRAW", 1500]);
+    await refused(`/loans/${id}/withdrawal-transactions`, { amount: 1500.01 }, "INSUFFICIENT_REDRAW_BALANCE");
+    await refused(`/loans/${id}/payment-made-transactions`, { amount: 4500.01 }, "EXCESS_PAYMENT_MADE_AMOUNT");
+
+    const due = new Decimal(start.loan.balances.principalDue).plus(start.loan.balances.interestDue);
+    const repaid = await post(`/loans/${id}/redraw-repayment-transactions`, {}, 201);
+    expect([repaid.body.type, money(repaid.body.amount), money(repaid.body.accountBalances.redrawBalance)]).toEqual(["REDRAW_REPAYMENT", money(due), money(new Decimal(1500).minus(due))]);
+    const after = await checkLoanInvariants(sb, id);
+    expect([after.loan.accountState, money(after.loan.balances.redrawBalance), money(after.loan.balances.principalDue)]).toEqual(["ACTIVE", money(new Decimal(1500).minus(due)), "0.00"]);
+    await refused(`/loans/${id}/redraw-repayment-transactions`, { amount: 99999 }, "INSUFFICIENT_REDRAW_BALANCE");
+  });
+
+  it("products without redraw refuse the three transactions with their reasons", async () => {
+    await refused("/loans/54326/payment-made-transactions", { amount: 10 }, "PRODUCT_DOES_NOT_ALLOW_PAYMENT_MADE_TRANSACTIONS");
+    await refused("/loans/54326/withdrawal-transactions", { amount: 10 }, "PRODUCT_DOES_NOT_ALLOW_WITHDRAWAL_TRANSACTIONS");
+    await refused("/loans/54326/redraw-repayment-transactions", { amount: 10 }, "REDRAW_DISABLED");
+    await refused("/loans/54324/payment-made-transactions", { amount: 10 }, "INVALID_ACCOUNT_STATE_FOR_REPAYMENTS");
+    await checkLoanInvariants(sb, "54326");
+  });
+});
