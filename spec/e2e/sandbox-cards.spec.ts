@@ -156,6 +156,10 @@ describe("authorization holds on a deposit", () => {
     expect(got.body).toMatchObject({ externalReferenceId: "H-1", amount: 100.55, status: "PENDING", encodedKey: expect.any(String) });
     const viaApi = await api.cards.getAuthorizationHoldById({ cardReferenceToken: token, authorizationHoldExternalReferenceId: "H-1" }, { connector: conn });
     expect(viaApi.encodedKey).toBe(got.body.encodedKey);
+    const byKey = await op(CARDS, "GET", HOLD, { ...t, authorizationHoldExternalReferenceId: got.body.encodedKey });
+    expect(byKey.body.externalReferenceId).toBe("H-1");
+    const otherCard = await op(CARDS, "GET", HOLD, { cardReferenceToken: "tok-link-2", authorizationHoldExternalReferenceId: "H-1" });
+    expect([otherCard.status, reason(otherCard)]).toEqual([404, "AUTHORIZATION_HOLD_NOT_FOUND"]);
 
     const dup = await op(CARDS, "POST", HOLDS, t, { body: holdBody("H-1", 1) });
     expect([dup.status, reason(dup)]).toEqual([400, "DUPLICATE_AUTHORIZATION_HOLD"]);
@@ -240,6 +244,19 @@ describe("authorization holds on a deposit", () => {
     const viaApi = await api.cards.createAuthorizationHold({ cardReferenceToken: token }, { externalReferenceId: "H-api", amount: new Decimal("1.01"), advice: false }, { connector: conn });
     expect(viaApi.status).toBe("PENDING");
     expect((await invariants(depId, token)).hold.minus(before.hold).toFixed(2)).toBe("13.35");
+  });
+
+  it("an Idempotency-Key replayed on createCardTransaction posts one withdrawal", async () => {
+    const before = await invariants(depId, token);
+    const key = "5b0d8a1e-2c3f-4e6a-8b9c-0d1e2f3a4b5c";
+    const body = { externalReferenceId: "T-idem", amount: 3.21, advice: false, transactionChannelId: "cash" };
+    const first = await op(CARDS, "POST", TXS, t, { body, headers: { "Idempotency-Key": key } });
+    const second = await op(CARDS, "POST", TXS, t, { body, headers: { "Idempotency-Key": key } });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.body).toEqual(first.body);
+    expect(before.total.minus((await invariants(depId, token)).total).toFixed(2)).toBe("3.21");
+    const txs = (await call(sb, "GET", `/deposits/${depId}/transactions?limit=1000`)).body as Array<{ cardTransaction?: { externalReferenceId?: string } }>;
+    expect(txs.filter((x) => x.cardTransaction?.externalReferenceId === "T-idem")).toHaveLength(1);
   });
 
   it("lists an account's holds: status filter, paging with items-total", async () => {

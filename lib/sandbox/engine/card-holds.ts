@@ -105,10 +105,13 @@ function checkHoldState(kind: CardAccountKind, account: WireRecord, debit: boole
   if (!(debit ? DEBIT_STATES : CREDIT_STATES).has(state)) throw mambuError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(account.id)} is ${state}`);
 }
 
-/** A hold of a card by its externalReferenceId, or undefined. */
-export function findHold(ctx: EngineContext, token: string, externalReferenceId: string): WireRecord | undefined {
-  const h = ctx.store.find("authorizationholds", externalReferenceId);
-  return h && h.externalReferenceId === externalReferenceId && h.cardToken === token ? h : undefined;
+/**
+ * A hold of a card by its externalReferenceId (or its encodedKey: the API reference says a hold is found "via id or
+ * encoded key"), or undefined.
+ */
+export function findHold(ctx: EngineContext, token: string, ref: string): WireRecord | undefined {
+  const h = ctx.store.find("authorizationholds", ref);
+  return h && (h.externalReferenceId === ref || h.encodedKey === ref) && h.cardToken === token ? h : undefined;
 }
 
 /** A hold of a card, or 404 AUTHORIZATION_HOLD_NOT_FOUND (400 with `status` 400 when a body names it). */
