@@ -16,7 +16,8 @@ import { stringifyExact } from "../core/json";
 import { MambuList, paginate } from "../core/list";
 import { Amount, DateInput, EntityRef, Input, operationInput, refKey } from "../core/operations";
 import { setTransient } from "../core/relations";
-import { structFromWire } from "../core/struct";
+import { offsetSourceOf, structFromWire } from "../core/struct";
+import { toWireDate } from "../core/coerce";
 import { CONN } from "../core/symbols";
 import { validateAgainst } from "../contract/schema";
 import type { BulkProcessStatus } from "../generated/types/bulks";
@@ -53,8 +54,10 @@ export interface AuthorizationHoldListOptions {
 }
 /** Options of `deposit.getDocument(templateId, ...)`: the period of a template that lists transactions. */
 export interface DepositDocumentOptions {
-  startDate?: string;
-  endDate?: string;
+  /** First day of the period (a date; naive values in the account's offset). */
+  startDate?: DateInput;
+  /** Last day of the period. */
+  endDate?: DateInput;
 }
 /** One deposit of `MambuDeposit.bulkDeposit(...)` (Swagger `DepositTransactionBulkableInputDTO`); `accountId` may be the account. */
 export type BulkDepositInput = Omit<Input<DepositTransactionBulkableInputDTO>, "accountId" | "amount"> & {
@@ -239,11 +242,11 @@ export async function depositFundedSchedule(deposit: MambuDeposit, loan: EntityR
   return installments.map((raw) => structFromWire<MambuInstallment>(MambuInstallment, raw, deposit));
 }
 
-/** The text of a rendered document template, whether Mambu sends it as a JSON string or as it is. */
-function documentText(answer: unknown): string {
+/** The text of a rendered document template (Mambu sends it as a JSON string). */
+function documentText(answer: unknown, label: string): string {
   if (typeof answer === "string") return answer;
   if (answer === undefined) return "";
-  return stringifyExact(answer) ?? "";
+  throw new MambuError(`malformed response from Mambu to ${label}: expected the document's text`);
 }
 
 /** `deposit.getDocument(templateId, opts)`: `GET /deposits/{id}/templates/{templateId}`. */
@@ -251,10 +254,15 @@ export async function depositDocument(deposit: MambuDeposit, templateId: string,
   const label = "MambuDeposit.getDocument";
   nonEmpty(templateId, "templateId", label);
   checkOptionKeys(label, opts, ["startDate", "endDate"]);
+  const query: Bag = {};
+  for (const k of ["startDate", "endDate"] as const) {
+    const v = opts?.[k];
+    if (v !== undefined) query[k] = toWireDate(v, `${label}.${k}`, offsetSourceOf(deposit));
+  }
   const answer = await callOperation("deposits", "getDepositAccountDocument", {
-    path: { depositAccountId: entityKey(deposit), templateId }, query: { startDate: opts?.startDate, endDate: opts?.endDate }, connector: connectorOf(deposit),
+    path: { depositAccountId: entityKey(deposit), templateId }, query, connector: connectorOf(deposit),
   });
-  return documentText(answer);
+  return documentText(answer, label);
 }
 
 /** `transaction.getDocument(templateId)`: `GET /deposits/transactions/{id}/templates/{templateId}`. */
@@ -263,7 +271,7 @@ export async function depositTransactionDocument(tx: MambuDepositTransaction, te
   const answer = await callOperation("deposits_transactions", "getDepositTransactionDocument", {
     path: { depositTransactionId: entityKey(tx), templateId }, connector: connectorOf(tx),
   });
-  return documentText(answer);
+  return documentText(answer, "MambuDepositTransaction.getDocument");
 }
 
 /** `MambuDeposit.bulkDeposit(transactions, opts)`: `POST /deposits/deposit-transactions:bulk` (answered 202 with a `Location`). */

@@ -6,7 +6,7 @@
  */
 import nock from "nock";
 import {
-  Decimal, MambuAuthorizationHold, MambuBlockFund, MambuCard, MambuDeposit, MambuDepositTransaction, MambuLoan, MambuTsError,
+  DateTime, Decimal, MambuAuthorizationHold, MambuBlockFund, MambuCard, MambuDeposit, MambuDepositTransaction, MambuLoan, MambuTsError,
 } from "../../lib";
 import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { capture, Captured, contractTenant, fixture, fixtureJson, testConnector } from "../helpers/mambu";
@@ -239,11 +239,14 @@ describe("funding, documents", () => {
   test("getDocument on the account and on a transaction; the text as Mambu sends it", async () => {
     const dep = await readDeposit();
     tenant().get(`${DEP_PATH}/templates/TPL1`).query({ startDate: "2021-01-01", endDate: "2021-03-31" }).reply(200, JSON.stringify("<html>statement</html>"));
-    expect(await dep.getDocument("TPL1", { startDate: "2021-01-01", endDate: "2021-03-31" })).toBe("<html>statement</html>");
+    expect(await dep.getDocument("TPL1", { startDate: "2021-01-01", endDate: DateTime.fromISO("2021-03-31T23:00:00-06:00", { setZone: true }) })).toBe("<html>statement</html>");
     const tx = MambuDepositTransaction.fromWire(fixtureJson("deposit-tx-deposit.json"), testConnector());
     tenant().get(`/api/deposits/transactions/${tx.encodedKey}/templates/RCPT`).reply(200, JSON.stringify("<p>receipt</p>"));
     expect(await tx.getDocument("RCPT")).toBe("<p>receipt</p>");
     await expect(dep.getDocument("TPL1", { from: "x" } as never)).rejects.toThrow(/unknown option "from"/);
+    await expect(dep.getDocument("TPL1", { startDate: "January" })).rejects.toThrow(/MambuDeposit\.getDocument\.startDate/);
+    tenant().get(`${DEP_PATH}/templates/TPL2`).reply(200, { html: 1 });
+    await expect(dep.getDocument("TPL2")).rejects.toThrow(/expected the document's text/);
   });
 });
 
