@@ -178,6 +178,39 @@ describe("credit arrangements with APPROVED_AMOUNT exposure", () => {
   });
 });
 
+describe("overdrafts under a credit arrangement", () => {
+  it("counts a linked deposit's overdraft limit and refuses one that does not fit", async () => {
+    const savings = (await call(sb, "GET", "/depositproducts/SAVINGS")).body;
+    for (const f of ["encodedKey", "creationDate", "lastModifiedDate"]) delete savings[f];
+    const product = await call(sb, "POST", "/depositproducts", {
+      body: { ...savings, id: "CA-CURRENT", type: "CURRENT_ACCOUNT", overdraftSettings: { allowOverdraft: true, maxOverdraftLimit: 5000 }, creditArrangementSettings: { creditArrangementRequirement: "OPTIONAL" } },
+    });
+    expect(product.status).toBe(201);
+    const ca = (await newArrangement(4000, { id: "LOC-OD" })).body;
+    await api("POST", `/creditarrangements/${ca.id}:changeState`, { action: "APPROVE" });
+    const deposit = (limit: number | undefined) => ({
+      name: "Current account",
+      accountHolderKey: clientKey,
+      accountHolderType: "CLIENT",
+      productTypeKey: product.body.encodedKey,
+      creditArrangementKey: ca.id,
+      ...(limit === undefined ? {} : { overdraftSettings: { allowOverdraft: true, overdraftLimit: limit } }),
+    });
+    expect(reason(await api("POST", "/deposits", deposit(undefined)))).toBe("CREDIT_ARRANGEMENT_REQUIRES_OVERDRAFT_MAX_LIMIT");
+    expect(reason(await api("POST", "/deposits", deposit(4000.01)))).toBe("CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED");
+    const dep = await api("POST", "/deposits", deposit(3000));
+    expect(dep.status).toBe(201);
+    expect((await api("GET", `/creditarrangements/${ca.id}`)).body).toMatchObject({ consumedCreditAmount: 3000, availableCreditAmount: 1000 });
+    expect(reason(await api("POST", "/loans", loanBody(optional, 1000.01, { creditArrangementKey: ca.id })))).toBe("CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED");
+    const accounts = (await api("GET", `/creditarrangements/${ca.id}/accounts`)).body;
+    expect(accounts.depositAccounts.map((d: { id: string }) => d.id)).toEqual([dep.body.id]);
+    // unlinking (PATCH of the deposit) gives the room back
+    const unlinked = await call(sb, "PATCH", `/deposits/${dep.body.id}`, { body: [{ op: "REMOVE", path: "creditArrangementKey" }] });
+    expect(unlinked.status).toBe(204);
+    expect((await api("GET", `/creditarrangements/${ca.id}`)).body).toMatchObject({ consumedCreditAmount: 0, availableCreditAmount: 4000 });
+  });
+});
+
 describe("credit arrangements with OUTSTANDING_AMOUNT exposure", () => {
   it("counts principal balances: repayments free room, a disbursement beyond the room is refused", async () => {
     const ca = (await newArrangement(8000, { id: "LOC-REV", exposureLimitType: "OUTSTANDING_AMOUNT" })).body;
@@ -244,13 +277,13 @@ describe("states, requirement and listings", () => {
   it("lists a holder's arrangements, sorts and searches them", async () => {
     const mine = await api("GET", "/clients/0512N0026/creditarrangements?limit=10");
     expect(mine.status).toBe(200);
-    expect(mine.body.map((c: { id: string }) => c.id).sort()).toEqual(["LOC-1", "LOC-REV"]);
+    expect(mine.body.map((c: { id: string }) => c.id).sort()).toEqual(["LOC-1", "LOC-OD", "LOC-REV"]);
     const group = await api("GET", "/groups/24G23446/creditarrangements");
     expect(group.body).toEqual([]);
     expect(reason(await api("GET", "/clients/nobody/creditarrangements"))).toBe("INVALID_CLIENT_ID");
     const sorted = await api("GET", "/creditarrangements?sortBy=amount:ASC&paginationDetails=ON");
-    expect(sorted.body.map((c: { amount: number }) => c.amount)).toEqual([8000, 12000]);
-    expect(sorted.headers.get("items-total")).toBe("2");
+    expect(sorted.body.map((c: { amount: number }) => c.amount)).toEqual([4000, 8000, 12000]);
+    expect(sorted.headers.get("items-total")).toBe("3");
     const found = await api("POST", "/creditarrangements:search", {
       filterCriteria: [{ field: "exposureLimitType", operator: "EQUALS", value: "OUTSTANDING_AMOUNT" }],
       sortingCriteria: { field: "amount", order: "DESC" },
