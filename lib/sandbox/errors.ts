@@ -118,6 +118,7 @@
  * | CREDIT_ARRANGEMENT_ID_ALREADY_IN_USE                   | 2302 | 400    | duplicate credit arrangement id                                | guess     |
  * | CREDIT_ARRANGEMENT_AMOUNT_NOT_STRICTLY_POSITIVE        | 2304 | 400    | credit arrangement amount ≤ 0                                  | guess     |
  * | PRODUCT_CREDIT_ARRANGEMENT_AFFILIATION_CONSTRAINT_MISMATCH | 2305 | 400    | account linked while its product's creditArrangementRequirement is NOT_REQUIRED | guess     |
+ * | ACCOUNT_ALREADY_ON_CREDIT_ARRANGEMENT                  | 2306 | 400    | :addAccount of an account already under an arrangement         | guess     |
  * | INCONSISTENT_CREDIT_ARRANGEMENT_CLIENT_WITH_ACCOUNT_OWNER | 2307 | 400    | account holder ≠ the arrangement's holder                      | guess     |
  * | CREDIT_ARRANGEMENT_REQUIRES_OVERDRAFT_MAX_LIMIT        | 2309 | 400    | deposit linked without an overdraft limit                      | guess     |
  * | CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED                     | 2310 | 400    | linking/creating/approving/disbursing beyond the arrangement's available amount; amount lowered below the consumed | guess     |
@@ -125,6 +126,7 @@
  * | OVERDRAFT_EXPIRY_DATE_AFTER_CREDIT_ARRANGEMENT_END_DATE | 2312 | 400    | overdraftExpiryDate after the arrangement's expireDate         | guess     |
  * | DISBURSEMENT_DATE_BEFORE_CREDIT_ARRANGEMENT_START_DATE | 2313 | 400    | disbursement before the arrangement's startDate                | guess     |
  * | CREDIT_ARRANGEMENT_REQUIRED_EXCEPTION                  | 2314 | 400    | approval / unlinking of an account whose product REQUIRES an arrangement | guess     |
+ * | ACCOUNT_IS_NOT_PART_OF_CREDIT_ARRANGEMENT              | 2315 | 400    | :removeAccount of an account not under this arrangement        | guess     |
  * | CREDIT_ARRANGEMENT_ILLEGAL_PARAMETER_MODIFICATION      | 2316 | 400    | holder or exposureLimitType changed while accounts are linked  | guess     |
  * | CREDIT_ARRANGEMENT_HAS_NON_CLOSED_ACCOUNTS             | 2317 | 400    | CLOSE / UNDO_APPROVE / DELETE with linked accounts not closed  | guess     |
  * | INSUFFICIENT_FUNDS_ACCOUNT_BALANCE                     | 2400 | 400    | funding deposit's available balance below its fund amount      | guess     |
@@ -298,6 +300,7 @@ export const ERRORS = {
   CREDIT_ARRANGEMENT_ID_ALREADY_IN_USE: def(2302, "CREDIT_ARRANGEMENT_ID_ALREADY_IN_USE"),
   CREDIT_ARRANGEMENT_AMOUNT_NOT_STRICTLY_POSITIVE: def(2304, "CREDIT_ARRANGEMENT_AMOUNT_NOT_STRICTLY_POSITIVE"),
   PRODUCT_CREDIT_ARRANGEMENT_AFFILIATION_CONSTRAINT_MISMATCH: def(2305, "PRODUCT_CREDIT_ARRANGEMENT_AFFILIATION_CONSTRAINT_MISMATCH"),
+  ACCOUNT_ALREADY_ON_CREDIT_ARRANGEMENT: def(2306, "ACCOUNT_ALREADY_ON_CREDIT_ARRANGEMENT"),
   INCONSISTENT_CREDIT_ARRANGEMENT_CLIENT_WITH_ACCOUNT_OWNER: def(2307, "INCONSISTENT_CREDIT_ARRANGEMENT_CLIENT_WITH_ACCOUNT_OWNER"),
   CREDIT_ARRANGEMENT_REQUIRES_OVERDRAFT_MAX_LIMIT: def(2309, "CREDIT_ARRANGEMENT_REQUIRES_OVERDRAFT_MAX_LIMIT"),
   CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED: def(2310, "CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED"),
@@ -305,6 +308,7 @@ export const ERRORS = {
   OVERDRAFT_EXPIRY_DATE_AFTER_CREDIT_ARRANGEMENT_END_DATE: def(2312, "OVERDRAFT_EXPIRY_DATE_AFTER_CREDIT_ARRANGEMENT_END_DATE"),
   DISBURSEMENT_DATE_BEFORE_CREDIT_ARRANGEMENT_START_DATE: def(2313, "DISBURSEMENT_DATE_BEFORE_CREDIT_ARRANGEMENT_START_DATE"),
   CREDIT_ARRANGEMENT_REQUIRED_EXCEPTION: def(2314, "CREDIT_ARRANGEMENT_REQUIRED_EXCEPTION"),
+  ACCOUNT_IS_NOT_PART_OF_CREDIT_ARRANGEMENT: def(2315, "ACCOUNT_IS_NOT_PART_OF_CREDIT_ARRANGEMENT"),
   CREDIT_ARRANGEMENT_ILLEGAL_PARAMETER_MODIFICATION: def(2316, "CREDIT_ARRANGEMENT_ILLEGAL_PARAMETER_MODIFICATION"),
   CREDIT_ARRANGEMENT_HAS_NON_CLOSED_ACCOUNTS: def(2317, "CREDIT_ARRANGEMENT_HAS_NON_CLOSED_ACCOUNTS"),
   INSUFFICIENT_FUNDS_ACCOUNT_BALANCE: def(2400, "INSUFFICIENT_FUNDS_ACCOUNT_BALANCE"),

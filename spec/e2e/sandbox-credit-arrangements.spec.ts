@@ -209,6 +209,26 @@ describe("overdrafts under a credit arrangement", () => {
     expect(unlinked.status).toBe(204);
     expect((await api("GET", `/creditarrangements/${ca.id}`)).body).toMatchObject({ consumedCreditAmount: 0, availableCreditAmount: 4000 });
   });
+
+  it("links and unlinks an existing account with :addAccount / :removeAccount (newer Mambu versions)", async () => {
+    const loan = (await api("POST", "/loans", loanBody(optional, 2500))).body;
+    const too = (await api("POST", "/loans", loanBody(optional, 1500.01))).body;
+    const add = (id: string) => call(sb, "POST", "/creditarrangements/LOC-OD:addAccount", { body: { accountId: id, accountType: "LOAN" } });
+    const added = await add(loan.id);
+    expect(added.status).toBe(200);
+    expect(added.body.loanAccounts.map((l: { id: string }) => l.id)).toEqual([loan.id]);
+    expect((await api("GET", `/loans/${loan.id}`)).body.creditArrangementKey).toBe((await api("GET", "/creditarrangements/LOC-OD")).body.encodedKey);
+    expect((await api("GET", "/creditarrangements/LOC-OD")).body).toMatchObject({ consumedCreditAmount: 2500, availableCreditAmount: 1500 });
+    expect(reason(await add(loan.id))).toBe("ACCOUNT_ALREADY_ON_CREDIT_ARRANGEMENT");
+    expect(reason(await add(too.id))).toBe("CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED");
+    const remove = (id: string) => call(sb, "POST", "/creditarrangements/LOC-OD:removeAccount", { body: { accountId: id, accountType: "LOAN" } });
+    const removed = await remove(loan.encodedKey);
+    expect(removed.status).toBe(200);
+    expect(removed.body.loanAccounts).toEqual([]);
+    expect((await api("GET", `/loans/${loan.id}`)).body.creditArrangementKey).toBeUndefined();
+    expect(reason(await remove(loan.id))).toBe("ACCOUNT_IS_NOT_PART_OF_CREDIT_ARRANGEMENT");
+    expect((await api("GET", "/creditarrangements/LOC-OD")).body).toMatchObject({ consumedCreditAmount: 0, availableCreditAmount: 4000 });
+  });
 });
 
 describe("credit arrangements with OUTSTANDING_AMOUNT exposure", () => {

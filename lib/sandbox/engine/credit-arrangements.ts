@@ -1,7 +1,7 @@
 /**
  * Credit arrangements (lines of credit, Swagger `CreditArrangement`): the most a client or group may owe across
- * the loans and overdrafts linked to it. An account is linked by its `creditArrangementKey` (set when the loan or
- * deposit is created, or by `PUT`/`PATCH` of the account).
+ * the loans and overdrafts linked to it. An account is linked by its `creditArrangementKey`: set when the loan or
+ * deposit is created, by `PUT`/`PATCH` of the account, or by `:addAccount` / `:removeAccount` (newer Mambu versions).
  *
  * **Exposure** (what a linked account consumes) depends on the arrangement's `exposureLimitType`:
  *
@@ -371,4 +371,50 @@ export function changeCreditArrangementState(ctx: EngineContext, id: string, bod
 /** The arrangements of a holder (client or group encodedKey), derived fields brought up to date. */
 export function arrangementsOf(ctx: EngineContext, holderKey: string): WireRecord[] {
   return ctx.store.all("creditarrangements").filter((c) => c.holderKey === holderKey).map((c) => refreshCreditArrangement(ctx, c));
+}
+
+/** The account a `:addAccount` / `:removeAccount` body names (`accountId`: id or encodedKey, `accountType`: LOAN or DEPOSIT). */
+function namedAccount(ctx: EngineContext, body: Record<string, unknown> | undefined): { coll: AccountColl; acc: WireRecord } {
+  const id = body?.accountId;
+  const type = body?.accountType;
+  if (typeof id !== "string" || id === "") throw invalidParameters("accountId is required");
+  if (type !== "LOAN" && type !== "DEPOSIT") throw invalidParameters(`accountType: expected one of LOAN, DEPOSIT, got ${JSON.stringify(type)}`);
+  const coll: AccountColl = type === "LOAN" ? "loans" : "deposits";
+  const acc = ctx.store.find(coll, id);
+  if (!acc) throw mambuError(type === "LOAN" ? "INVALID_LOAN_ACCOUNT_ID" : "INVALID_DEPOSIT_ACCOUNT_ID", `${type} account ${id} not found`);
+  return { coll, acc };
+}
+
+/**
+ * `POST /creditarrangements/{id}:addAccount` (newer Mambu versions, `AddCreditArrangementAccountInput`): links an
+ * open account not yet under an arrangement, with the checks of {@link checkAccountLink}.
+ */
+export function addCreditArrangementAccount(ctx: EngineContext, id: string, body: Record<string, unknown> | undefined): WireRecord {
+  const ca = requireCreditArrangement(ctx, id);
+  const { coll, acc } = namedAccount(ctx, body);
+  if (typeof acc.creditArrangementKey === "string" && acc.creditArrangementKey !== "") {
+    throw mambuError("ACCOUNT_ALREADY_ON_CREDIT_ARRANGEMENT", `account ${String(acc.id)} is already under a credit arrangement`);
+  }
+  if (isClosedAccount(coll, acc)) throw mambuError("INVALID_ACCOUNT_STATE", `account ${String(acc.id)} is ${String(acc.accountState)}`);
+  const next: WireRecord = { ...acc, creditArrangementKey: ca.encodedKey, lastModifiedDate: ctx.clock.nowIso() };
+  checkAccountLink(ctx, coll, next, acc);
+  ctx.store.replace(coll, next);
+  return refreshCreditArrangement(ctx, ca);
+}
+
+/**
+ * `POST /creditarrangements/{id}:removeAccount` (newer Mambu versions, `RemoveCreditArrangementAccountInput`):
+ * unlinks an account of this arrangement (refused for a REQUIRED product's account past its application).
+ */
+export function removeCreditArrangementAccount(ctx: EngineContext, id: string, body: Record<string, unknown> | undefined): WireRecord {
+  const ca = requireCreditArrangement(ctx, id);
+  const { coll, acc } = namedAccount(ctx, body);
+  if (acc.creditArrangementKey !== ca.encodedKey) {
+    throw mambuError("ACCOUNT_IS_NOT_PART_OF_CREDIT_ARRANGEMENT", `account ${String(acc.id)} is not under credit arrangement ${String(ca.id)}`);
+  }
+  const next: WireRecord = { ...acc, lastModifiedDate: ctx.clock.nowIso() };
+  delete next.creditArrangementKey;
+  checkAccountLink(ctx, coll, next, acc);
+  ctx.store.replace(coll, next);
+  return refreshCreditArrangement(ctx, ca);
 }

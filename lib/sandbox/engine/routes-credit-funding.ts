@@ -4,7 +4,7 @@
  * the reads are served here so that `consumedCreditAmount`, `availableCreditAmount` and ACTIVE are current
  * (see ./credit-arrangements.ts): `GET /creditarrangements[/{id}]`, `:search`, `/{id}/accounts`, `:changeState`,
  * `GET /clients/{clientId}/creditarrangements`, `GET /groups/{groupId}/creditarrangements`, and
- * `GET /clients/{clientId}/role`. Funds: `POST`/`PUT`/`DELETE /loans/{id}/funding[/{fundEncodedKey}]`,
+ * `GET /clients/{clientId}/role`, and (newer than the 2021 Swagger files) `:addAccount` / `:removeAccount`. Funds: `POST`/`PUT`/`DELETE /loans/{id}/funding[/{fundEncodedKey}]`,
  * `GET /deposits/{id}/funding[/{loanAccountId}/schedule]`, `POST /fundingsources/{id}:sell` (./funding.ts).
  */
 import { createHash } from "node:crypto";
@@ -17,7 +17,10 @@ import { runSearch } from "../search";
 import { WireRecord } from "../types";
 import { refreshArrears } from "./arrears";
 import { EngineContext, EngineRequest, EngineResult, EngineRoute } from "./context";
-import { arrangementsOf, changeCreditArrangementState, linkedAccounts, refreshCreditArrangement, refreshCreditArrangements, requireCreditArrangement } from "./credit-arrangements";
+import {
+  addCreditArrangementAccount, arrangementsOf, changeCreditArrangementState, linkedAccounts, refreshCreditArrangement, refreshCreditArrangements,
+  removeCreditArrangementAccount, requireCreditArrangement,
+} from "./credit-arrangements";
 import { deleteLoanFunds, fundedLoans, funderSchedule, sellFund, setLoanFunds } from "./funding";
 
 const SORT_FIELDS = ["creationDate", "startDate", "expireDate", "amount"];
@@ -116,6 +119,17 @@ export const routes: EngineRoute[] = [
     method: "POST",
     template: "/creditarrangements/{creditArrangementId}:changeState",
     handle: (ctx, r) => ({ status: 200, body: shape(decl(), changeCreditArrangementState(ctx, r.params.creditArrangementId, r.body), true) }),
+  },
+  // newer than the 2021 Swagger files: link and unlink an existing account; answer the accounts linked
+  {
+    method: "POST",
+    template: "/creditarrangements/{creditArrangementId}:addAccount",
+    handle: (ctx, r) => (addCreditArrangementAccount(ctx, r.params.creditArrangementId, r.body), { status: 200, body: accounts(ctx, r.params.creditArrangementId) }),
+  },
+  {
+    method: "POST",
+    template: "/creditarrangements/{creditArrangementId}:removeAccount",
+    handle: (ctx, r) => (removeCreditArrangementAccount(ctx, r.params.creditArrangementId, r.body), { status: 200, body: accounts(ctx, r.params.creditArrangementId) }),
   },
   {
     method: "GET",
