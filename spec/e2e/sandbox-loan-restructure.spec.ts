@@ -282,6 +282,7 @@ describe("lock and unlock", () => {
     await refused("/loans/54322/lock-transactions", { lockedOperations: ["APPLY_PENALTIES", "APPLY_INTEREST"] }, "ACCOUNT_ALREADY_LOCKED");
     const more = await post("/loans/54322/lock-transactions", { lockedOperations: ["APPLY_INTEREST", "APPLY_FEES", "APPLY_PENALTIES"] }, 201);
     expect(more.body.loanTransactions.map((t: { type: string }) => t.type)).toEqual(["FEE_LOCKED"]);
+    await refused("/loans/54322:terminate", { valueDate: "2026-01-15T10:00:00+02:00" }, "ACCOUNT_IS_LOCKED");
 
     const unlock = await post("/loans/54322/unlock-transactions", { notes: "settled" }, 201);
     expect(unlock.body.loanTransactions.map((t: { type: string }) => t.type)).toEqual(["INTEREST_UNLOCKED", "FEE_UNLOCKED", "PENALTY_UNLOCKED"]);

@@ -6,7 +6,10 @@
  * date (REPAYMENT_DUE_DATE interest: the running period pro rata of its days, later periods none — see the ledger).
  * The loan gets sub-state TERMINATED and `terminationDate`; it goes in arrears after the tolerance period and closes
  * (CLOSED / REPAID) when repaid. Mambu offers termination for dynamic term loans with declining balance, equal
- * installments only (INVALID_SETUP_OF_LOAN_ACCOUNT_TO_TERMINATE otherwise).
+ * installments only (INVALID_SETUP_OF_LOAN_ACCOUNT_TO_TERMINATE otherwise); a LOCKED loan answers ACCOUNT_IS_LOCKED (its
+ * sub-state would be lost). Mambu undoes a termination by adjusting the ACCOUNT_TERMINATED transaction: the replay
+ * and {@link syncLoan} already drop an adjusted termination and its sub-state, but the adjustment table of
+ * ./loan-adjust.ts does not list the type yet (an adjust answers INVALID_TRANSACTION_TYPE).
  */
 import { EngineContext } from "./context";
 import { compareInstant, localDate, parseDateTimeInput } from "./dates";
@@ -27,6 +30,7 @@ export function terminateLoan(ctx: EngineContext, loanId: string, input: Record<
   if (!at) throw invalidParameters("valueDate is required");
   if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
   if (loan.accountSubState === "TERMINATED") throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is already terminated`);
+  if (loan.accountSubState === "LOCKED") throw restructureError("ACCOUNT_IS_LOCKED", `loan ${String(loan.id)} is locked; unlock it first`);
   const frame = frameOf(ctx, loan);
   if (frame.settings.type !== "DYNAMIC_TERM_LOAN" || frame.settings.interestMethod !== "DECLINING_BALANCE_DISCOUNTED") {
     throw restructureError("INVALID_SETUP_OF_LOAN_ACCOUNT_TO_TERMINATE", "only dynamic term loans with declining balance, equal installments can be terminated");
