@@ -83,7 +83,7 @@ export async function writeLoanFunding(
 }
 
 /** `loan.removeFundingSources()` / `loan.removeFundingSource(fund)`: `DELETE /loans/{id}/funding[/{fundEncodedKey}]`; the re-read loan. */
-export function deleteLoanFunding(loan: MambuLoan, fund: EntityRef | undefined, opts: ActionOptions | undefined): Promise<MambuLoan> {
+export async function deleteLoanFunding(loan: MambuLoan, fund: EntityRef | undefined, opts: ActionOptions | undefined): Promise<MambuLoan> {
   const label = fund === undefined ? "MambuLoan.removeFundingSources" : "MambuLoan.removeFundingSource";
   const action = splitOperationOptions(label, opts);
   const ids = fund === undefined ? undefined : [loanKeyOf(loan), refKey(fund, "the funding source", label)];

@@ -33,23 +33,23 @@ export type LoanLockOptions = Input<LockLoanAccountInput> & ActionOptions;
 export type LoanUnlockOptions = { notes?: string } & ActionOptions;
 
 /** A money transaction of `operationId` for `amount`; the created MambuTransaction. */
-function moneyTransaction(loan: MambuLoan, operationId: string, label: string, amount: Amount, opts: object | undefined): Promise<MambuTransaction> {
+async function moneyTransaction(loan: MambuLoan, operationId: string, label: string, amount: Amount, opts: object | undefined): Promise<MambuTransaction> {
   const [input, action] = operationInput(label, opts as Bag | undefined, { amount });
   return accountOperation(loan, TX, operationId, input, action, { returns: "transaction", txClass: MambuTransaction, label });
 }
 
 /** `loan.paymentMade(amount, opts)`: `POST /loans/{id}/payment-made-transactions`. */
-export function loanPaymentMade(loan: MambuLoan, amount: Amount, opts?: PaymentMadeOptions): Promise<MambuTransaction> {
+export async function loanPaymentMade(loan: MambuLoan, amount: Amount, opts?: PaymentMadeOptions): Promise<MambuTransaction> {
   return moneyTransaction(loan, "applyPaymentMade", "MambuLoan.paymentMade", amount, opts);
 }
 
 /** `loan.redraw(amount, opts)`: `POST /loans/{id}/redraw-repayment-transactions`. */
-export function loanRedraw(loan: MambuLoan, amount: Amount, opts?: RedrawOptions): Promise<MambuTransaction> {
+export async function loanRedraw(loan: MambuLoan, amount: Amount, opts?: RedrawOptions): Promise<MambuTransaction> {
   return moneyTransaction(loan, "makeRedrawRepayment", "MambuLoan.redraw", amount, opts);
 }
 
 /** `loan.withdrawal(amount, opts)`: `POST /loans/{id}/withdrawal-transactions`. */
-export function loanWithdrawal(loan: MambuLoan, amount: Amount, opts?: LoanWithdrawalOptions): Promise<MambuTransaction> {
+export async function loanWithdrawal(loan: MambuLoan, amount: Amount, opts?: LoanWithdrawalOptions): Promise<MambuTransaction> {
   return moneyTransaction(loan, "makeWithdrawal", "MambuLoan.withdrawal", amount, opts);
 }
 
@@ -63,11 +63,11 @@ async function lockTransactions(loan: MambuLoan, operationId: "applyLock" | "app
 }
 
 /** `loan.lock(opts)`: `POST /loans/{id}/lock-transactions`. */
-export function lockLoan(loan: MambuLoan, opts?: LoanLockOptions): Promise<MambuTransaction[]> {
+export async function lockLoan(loan: MambuLoan, opts?: LoanLockOptions): Promise<MambuTransaction[]> {
   return lockTransactions(loan, "applyLock", "MambuLoan.lock", opts);
 }
 
 /** `loan.unlock(opts)`: `POST /loans/{id}/unlock-transactions`. */
-export function unlockLoan(loan: MambuLoan, opts?: LoanUnlockOptions): Promise<MambuTransaction[]> {
+export async function unlockLoan(loan: MambuLoan, opts?: LoanUnlockOptions): Promise<MambuTransaction[]> {
   return lockTransactions(loan, "applyUnlock", "MambuLoan.unlock", opts);
 }

@@ -92,13 +92,13 @@ export class MambuPayOffAmounts extends MambuValueObject {
 export interface MambuPayOffAmounts extends PreviewPayOffDueAmountsInAFutureDateWrapperStruct {}
 
 /** A loan action whose body is `{ notes }` (`LoanActionDetails`); returns the re-read loan. */
-function notesAction(loan: MambuLoan, operationId: string, label: string, notes: string | undefined, opts: ActionOptions | undefined): Promise<MambuLoan> {
+async function notesAction(loan: MambuLoan, operationId: string, label: string, notes: string | undefined, opts: ActionOptions | undefined): Promise<MambuLoan> {
   const [input, action] = operationInput(label, opts as Bag | undefined, { notes });
   return accountOperation(loan, "loans", operationId, input, action, { returns: "account", label });
 }
 
 /** A loan action with options only; returns the re-read loan. */
-function optionsAction(loan: MambuLoan, operationId: string, label: string, opts: object | undefined, positional: Bag = {}): Promise<MambuLoan> {
+async function optionsAction(loan: MambuLoan, operationId: string, label: string, opts: object | undefined, positional: Bag = {}): Promise<MambuLoan> {
   const [input, action] = operationInput(label, opts as Bag | undefined, positional);
   return accountOperation(loan, "loans", operationId, input, action, { returns: "account", label });
 }
@@ -125,32 +125,32 @@ async function restructure(loan: MambuLoan, operationId: "reschedule" | "refinan
 }
 
 /** `loan.reschedule(opts)`: `POST /loans/{id}:reschedule`; the new loan. */
-export function rescheduleLoan(loan: MambuLoan, opts: RescheduleOptions): Promise<MambuLoan> {
+export async function rescheduleLoan(loan: MambuLoan, opts: RescheduleOptions): Promise<MambuLoan> {
   return restructure(loan, "reschedule", opts);
 }
 
 /** `loan.refinance(opts)`: `POST /loans/{id}:refinance`; the new loan. */
-export function refinanceLoan(loan: MambuLoan, opts: RefinanceOptions): Promise<MambuLoan> {
+export async function refinanceLoan(loan: MambuLoan, opts: RefinanceOptions): Promise<MambuLoan> {
   return restructure(loan, "refinance", opts);
 }
 
 /** `loan.undoReschedule(notes)`: `POST /loans/{id}:undoReschedule`. */
-export function undoRescheduleLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
+export async function undoRescheduleLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
   return notesAction(loan, "undoReschedule", "MambuLoan.undoReschedule", notes, opts);
 }
 
 /** `loan.undoRefinance(notes)`: `POST /loans/{id}:undoRefinance`. */
-export function undoRefinanceLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
+export async function undoRefinanceLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
   return notesAction(loan, "undoRefinance", "MambuLoan.undoRefinance", notes, opts);
 }
 
 /** `loan.undoWriteOff(notes)`: `POST /loans/{id}:undoWriteOff`. */
-export function undoWriteOffLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
+export async function undoWriteOffLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
   return notesAction(loan, "undoWriteOff", "MambuLoan.undoWriteOff", notes, opts);
 }
 
 /** `loan.terminate(opts)`: `POST /loans/{id}:terminate`. */
-export function terminateLoan(loan: MambuLoan, opts: LoanTerminateOptions): Promise<MambuLoan> {
+export async function terminateLoan(loan: MambuLoan, opts: LoanTerminateOptions): Promise<MambuLoan> {
   return optionsAction(loan, "terminateLoanAccount", "MambuLoan.terminate", opts);
 }
 
@@ -165,12 +165,12 @@ export async function previewLoanPayOff(loan: MambuLoan, opts?: PayOffPreviewOpt
 }
 
 /** `loan.changeInterestRate(rate, opts)`: `POST /loans/{id}:changeInterestRate`. */
-export function changeLoanInterestRate(loan: MambuLoan, interestRate: Amount | undefined, opts: LoanInterestRateOptions): Promise<MambuLoan> {
+export async function changeLoanInterestRate(loan: MambuLoan, interestRate: Amount | undefined, opts: LoanInterestRateOptions): Promise<MambuLoan> {
   return optionsAction(loan, "changeInterestRate", "MambuLoan.changeInterestRate", opts, { interestRate });
 }
 
 /** `loan.changeRepaymentValue(opts)`: `POST /loans/{id}:changeRepaymentValue` (an `amount` or a `percentage`). */
-export function changeLoanRepaymentValue(loan: MambuLoan, opts: ChangeRepaymentValueOptions): Promise<MambuLoan> {
+export async function changeLoanRepaymentValue(loan: MambuLoan, opts: ChangeRepaymentValueOptions): Promise<MambuLoan> {
   const label = "MambuLoan.changeRepaymentValue";
   const given = (opts ?? {}) as unknown as Bag;
   if ((given.amount === undefined) === (given.percentage === undefined)) {
@@ -180,22 +180,22 @@ export function changeLoanRepaymentValue(loan: MambuLoan, opts: ChangeRepaymentV
 }
 
 /** `loan.changePeriodicPayment(periodicPayment, opts)`: `POST /loans/{id}:changePeriodicPayment`. */
-export function changeLoanPeriodicPayment(loan: MambuLoan, periodicPayment: Amount, opts: ChangePeriodicPaymentOptions): Promise<MambuLoan> {
+export async function changeLoanPeriodicPayment(loan: MambuLoan, periodicPayment: Amount, opts: ChangePeriodicPaymentOptions): Promise<MambuLoan> {
   return optionsAction(loan, "changePeriodicPayment", "MambuLoan.changePeriodicPayment", opts, { periodicPayment });
 }
 
 /** `loan.changeArrearsSettings(opts)`: `POST /loans/{id}:changeArrearsSettings`. */
-export function changeLoanArrearsSettings(loan: MambuLoan, opts: ChangeArrearsSettingsOptions): Promise<MambuLoan> {
+export async function changeLoanArrearsSettings(loan: MambuLoan, opts: ChangeArrearsSettingsOptions): Promise<MambuLoan> {
   return optionsAction(loan, "changeArrearsSettings", "MambuLoan.changeArrearsSettings", opts);
 }
 
 /** `loan.changeDueDatesSettings(opts)`: `POST /loans/{id}:changeDueDatesSettings`. */
-export function changeLoanDueDatesSettings(loan: MambuLoan, opts: ChangeDueDatesSettingsOptions): Promise<MambuLoan> {
+export async function changeLoanDueDatesSettings(loan: MambuLoan, opts: ChangeDueDatesSettingsOptions): Promise<MambuLoan> {
   return optionsAction(loan, "changeDueDatesSettings", "MambuLoan.changeDueDatesSettings", opts);
 }
 
 /** `loan.applyInterest(opts)`: `POST /loans/{id}:applyInterest`. */
-export function applyLoanInterest(loan: MambuLoan, opts: LoanInterestOptions): Promise<MambuLoan> {
+export async function applyLoanInterest(loan: MambuLoan, opts: LoanInterestOptions): Promise<MambuLoan> {
   return optionsAction(loan, "applyInterest", "MambuLoan.applyInterest", opts);
 }
 
