@@ -5,8 +5,11 @@
  * Every answer is checked against the operation's response schema.
  */
 import Decimal from "decimal.js";
+import fc from "fast-check";
 import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { splitAmount } from "../../lib/sandbox/engine/funding";
+import { D } from "../../lib/sandbox/engine/money";
 import { Answer, call } from "./sandbox-helpers";
 
 let sb: Sandbox;
@@ -276,5 +279,71 @@ describe("funds named at creation", () => {
     expect(typeof ok.body.fundingSources[0].encodedKey).toBe("string");
     const over = await api("POST", "/loans", { ...body, fundingSources: [fund(a, 2000.01)] });
     expect(reason(over)).toBe("INVESTORS_TOTAL_AMOUNT_MORE_THAN_LOAN_AMOUNT");
+  });
+});
+
+describe("properties", () => {
+  it("splits an amount among funds: proportional parts rounded, the last taking the remainder when the funds cover the loan", () => {
+    const cents = (n: number) => new D(n).dividedBy(100);
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5_000_000 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 2_000_000 }),
+        fc.integer({ min: 0, max: 3_000_000 }),
+        (funds, rest, value) => {
+          const amounts = funds.map(cents);
+          const covered = rest % 2 === 0; // half the cases: the funds are the whole loan
+          const loanAmount = amounts.reduce((s, a) => s.plus(a), new D(0)).plus(covered ? 0 : cents(rest + 1));
+          const v = cents(value);
+          const parts = splitAmount(v, amounts, loanAmount, 2);
+          const exact = amounts.map((a) => v.times(a).dividedBy(loanAmount));
+          parts.forEach((p, i) => {
+            expect(p.decimalPlaces()).toBeLessThanOrEqual(2);
+            if (!covered || i < parts.length - 1) expect(p.equals(exact[i].toDecimalPlaces(2, Decimal.ROUND_HALF_UP))).toBe(true);
+            else expect(p.minus(exact[i]).abs().lessThanOrEqualTo(new D("0.005").times(parts.length))).toBe(true);
+          });
+          const total = parts.reduce((s, p) => s.plus(p), new D(0));
+          if (covered) expect(total.equals(v)).toBe(true);
+          else expect(total.lessThanOrEqualTo(v.plus(new D("0.005").times(parts.length)))).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("random sales keep the funds' total and the investors' money; every deposit stays consistent", async () => {
+    const pool: Dep[] = [];
+    for (const [i, client] of ["0512N0025", "0512N0027", "0512N0028", "0512N0029"].entries()) pool.push(await investorDeposit(`PROP-${i}`, client, 1_000_000));
+    const totalOf = async () => {
+      let t = new Decimal(0);
+      for (const d of pool) t = t.plus((await checkDeposit(d.id)).total);
+      return t;
+    };
+    const sale = fc.record({ seller: fc.nat(3), buyer: fc.nat(3), share: fc.integer({ min: 1, max: 100 }), price: fc.integer({ min: 0, max: 200_000 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(sale, { minLength: 3, maxLength: 12 }), async (sales) => {
+        const loan = await newLoan(loanProduct, 9000);
+        await api("PUT", `/loans/${loan.id}/funding`, [fund(pool[0], 3000), fund(pool[1], 2500.5), fund(pool[2], 3499.5)]);
+        await api("POST", `/loans/${loan.id}:changeState`, { action: "APPROVE" });
+        expect((await api("POST", `/loans/${loan.id}/disbursement-transactions`, {})).status).toBe(201);
+        const money = await totalOf();
+        for (const s of sales) {
+          const funds = (await api("GET", `/loans/${loan.id}`)).body.fundingSources as Array<{ encodedKey: string; amount: number; depositAccountKey: string }>;
+          const seller = funds.find((f) => f.depositAccountKey === pool[s.seller].encodedKey);
+          const amount = seller ? dec(seller.amount).times(s.share).dividedBy(100).toDecimalPlaces(2, Decimal.ROUND_DOWN) : new Decimal(1);
+          const price = new Decimal(s.price).dividedBy(100);
+          const r = await api("POST", `/fundingsources/${seller?.encodedKey ?? "none"}:sell`, { purchases: [{ depositAccountKey: pool[s.buyer].encodedKey, amount: amount.toNumber(), price: price.toNumber() }] });
+          if (!seller) expect(reason(r)).toBe("INVALID_FUND_ID");
+          else if (amount.isZero()) expect(reason(r)).toBe("INVALID_BUYER_FUND_AMOUNT");
+          else if (s.seller === s.buyer) expect(reason(r)).toBe("FUND_SELF_SELL");
+          else expect(r.status).toBe(200);
+          const after = (await api("GET", `/loans/${loan.id}`)).body.fundingSources as Array<{ amount: number; sharePercentage: number }>;
+          expect(after.reduce((t, f) => t.plus(dec(f.amount)), new Decimal(0)).toNumber()).toBe(9000);
+          expect(after.every((f) => f.amount > 0)).toBe(true);
+          expect((await totalOf()).equals(money)).toBe(true);
+        }
+      }),
+      { numRuns: 4 },
+    );
   });
 });
