@@ -106,12 +106,16 @@ describe("cards linked to accounts", () => {
     const created = await op("deposits", "POST", "/deposits/{depositAccountId}/cards", p, { body: { referenceToken: "tok-link-1" } });
     expect(created.status).toBe(201);
     await op("deposits", "POST", "/deposits/{depositAccountId}/cards", p, { body: { referenceToken: "tok-link-2" } });
-    expect((await op("deposits", "GET", "/deposits/{depositAccountId}/cards", p)).body).toEqual([{ referenceToken: "tok-link-1" }, { referenceToken: "tok-link-2" }]);
+    const listed = (await op("deposits", "GET", "/deposits/{depositAccountId}/cards", p)).body;
+    expect(listed).toEqual([{ referenceToken: "tok-link-1" }, { referenceToken: "tok-link-2" }]);
 
     const again = await op("loans", "POST", "/loans/{loanAccountId}/cards", { loanAccountId: "54324" }, { body: { referenceToken: "tok-link-1" } });
     expect([again.status, reason(again)]).toEqual([400, "CARD_REFERENCE_TOKEN_ALREADY_IN_USE"]);
-    const bad = await op("deposits", "POST", "/deposits/{depositAccountId}/cards", p, { body: { referenceToken: "has space" } });
-    expect([bad.status, reason(bad)]).toEqual([400, "CARD_REFERENCE_TOKEN_FORMAT_INVALID"]);
+    for (const referenceToken of ["has space", "", "x".repeat(256), "caf\u00e9"]) {
+      const bad = await op("deposits", "POST", "/deposits/{depositAccountId}/cards", p, { body: { referenceToken } });
+      expect([referenceToken, bad.status, reason(bad)]).toEqual([referenceToken, 400, "CARD_REFERENCE_TOKEN_FORMAT_INVALID"]);
+    }
+    expect((await op("deposits", "POST", "/deposits/{depositAccountId}/cards", p, { body: { referenceToken: "x".repeat(255) } })).status).toBe(201);
     const noAccount = await op("deposits", "POST", "/deposits/{depositAccountId}/cards", { depositAccountId: "NOPE" }, { body: { referenceToken: "tok-x" } });
     expect([noAccount.status, reason(noAccount)]).toEqual([404, "INVALID_DEPOSIT_ACCOUNT_ID"]);
 
@@ -119,7 +123,7 @@ describe("cards linked to accounts", () => {
     const wrong = await op("loans", "DELETE", "/loans/{loanAccountId}/cards/{cardReferenceToken}", { loanAccountId: "54324", cardReferenceToken: "tok-link-1" });
     expect([wrong.status, reason(wrong)]).toEqual([404, "CARD_REFERENCE_NOT_FOUND"]);
     expect((await op("deposits", "DELETE", "/deposits/{depositAccountId}/cards/{cardReferenceToken}", { ...p, cardReferenceToken: "tok-link-1" })).status).toBe(204);
-    expect((await op("deposits", "GET", "/deposits/{depositAccountId}/cards", p)).body).toEqual([{ referenceToken: "tok-link-2" }]);
+    expect((await op("deposits", "GET", "/deposits/{depositAccountId}/cards", p)).body).toEqual([{ referenceToken: "tok-link-2" }, { referenceToken: "x".repeat(255) }]);
     const gone = await op(CARDS, "GET", INQUIRY, { cardReferenceToken: "tok-link-1" });
     expect([gone.status, reason(gone)]).toEqual([404, "CARD_REFERENCE_NOT_FOUND"]);
   });
