@@ -192,6 +192,7 @@ export class SandboxApp {
   private async invoke(handler: RouteHandler, req: RouteRequest): Promise<RouteResponse> {
     try {
       if (req.path.startsWith("/loans")) loadEngine()?.refreshArrears(this.ctx);
+      if (req.path.startsWith("/deposits")) loadEngine()?.matureDueDeposits(this.ctx);
       return await handler(this.ctx, req);
     } catch (e) {
       if (e instanceof SandboxError) return errorResponse(e);

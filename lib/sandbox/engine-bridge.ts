@@ -39,6 +39,8 @@ export interface EngineModule {
   engineRoutes: EngineRouteLike[];
   prepareCreate(ctx: EngineContextLike, kind: "loans" | "deposits", body: unknown): WireRecord;
   refreshArrears(ctx: EngineContextLike): void;
+  /** Matures the deposit accounts whose maturity date has come (before each /deposits request). */
+  matureDueDeposits(ctx: EngineContextLike): void;
 }
 
 /** The engine module (always part of this build; kept behind this accessor so the HTTP layer has one seam). */

@@ -201,7 +201,7 @@ describe("maturity period", () => {
     expect(r.body.maturityDate).toBe("2026-01-20T00:00:00+02:00");
     sb.clock.advance({ days: 5 });
     try {
-      await call(sb, "GET", "/deposits/FD001/blocks"); // any deposit-servicing request runs the due maturities
+      // the account matures on its date: the very next read of it shows it (no other request needed first)
       expect((await call(sb, "GET", "/deposits/FD001")).body.accountState).toBe("MATURED");
       expect((await call(sb, "POST", "/deposits/FD001:undoMaturity")).status).toBe(204);
       const dep = (await call(sb, "GET", "/deposits/FD001")).body;

@@ -12,6 +12,7 @@ export type { EngineContext, EngineRequest, EngineResult, EngineRoute } from "./
 export { engineRoutes } from "./routes";
 export { prepareCreate } from "./create";
 export { refreshArrears, resetArrearsMemo } from "./arrears";
+export { matureDueDeposits } from "./deposit-maturity";
 export { computeSchedule } from "./schedule";
 export type { ScheduleTerms, PlannedInstallment } from "./schedule";
 
