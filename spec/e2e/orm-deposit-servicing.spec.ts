@@ -6,8 +6,10 @@
  * their reason.
  */
 import {
-  DateTime, Decimal, MambuBlockFund, MambuConfig, MambuConnector, MambuDeposit, MambuDepositProduct, MambuDepositTransaction, MambuError,
+  DateTime, Decimal, MambuBlockFund, MambuConfig, MambuConnector, MambuDeposit, MambuDepositProduct, MambuDepositTransaction, MambuError, MambuLoan,
+  MambuProduct,
 } from "../../lib";
+import { call } from "./sandbox-helpers";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { checkDepositInvariants } from "../helpers/deposit-invariants";
 
@@ -179,4 +181,40 @@ test("bulk deposits: posted in one request, followed to completion; the bad rows
   await dep.refresh();
   expect(dep.balances?.totalBalance?.toFixed(2)).toBe("111.00");
   await checkDepositInvariants(sandbox, "ORMBK1");
+});
+
+test("an investor account: the loans it funds and its share of their schedules, adding up exactly", async () => {
+  const base = (await MambuProduct.get("DB-PERSONAL", { connector: conn })).toJSON();
+  for (const f of ["encodedKey", "creationDate", "lastModifiedDate"]) delete base[f];
+  const p2p = new MambuProduct({ ...base, id: "ORM-P2P", fundingSettings: { enabled: true, requiredFunds: 50 } });
+  await p2p.create({ connector: conn });
+  const savings = (await MambuDepositProduct.get("SAVINGS", { connector: conn })).toJSON();
+  for (const f of ["encodedKey", "creationDate", "lastModifiedDate"]) delete savings[f];
+  const investorProduct = new MambuDepositProduct({ ...savings, id: "ORM-INV", name: "Investor account", type: "INVESTOR_ACCOUNT" });
+  await investorProduct.create({ connector: conn });
+  const a = await newDeposit("ORMINV-A", "2000", "ORM-INV");
+  const b = await newDeposit("ORMINV-B", "2000", "ORM-INV");
+
+  const loan = new MambuLoan({
+    accountHolderKey: a.accountHolderKey, accountHolderType: "CLIENT", productTypeKey: p2p.encodedKey, loanAmount: new Decimal("1000"),
+    interestSettings: { interestRate: 24 }, scheduleSettings: { gracePeriod: 0, repaymentInstallments: 6, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" },
+  });
+  await loan.create({ connector: conn });
+  const funds = [a, b].map((d, i) => ({ amount: i === 0 ? 300 : 700, guarantorKey: d.accountHolderKey, guarantorType: "CLIENT", depositAccountKey: d.encodedKey }));
+  expect((await call(sandbox, "POST", `/loans/${loan.id}/funding`, { body: funds })).status).toBe(201);
+
+  const funded = await a.getFundedLoans();
+  expect(funded.map((l) => l.id)).toEqual([loan.id]);
+  expect(funded[0]).toBeInstanceOf(MambuLoan);
+  const whole = await loan.getSchedule();
+  const shareA = await a.getFundedSchedule(loan);
+  const shareB = await b.getFundedSchedule(loan.id as string);
+  expect(shareA).toHaveLength(whole.length);
+  whole.forEach((inst, i) => {
+    const expected = inst.principal?.amount?.expected ?? new Decimal(0);
+    const sum = (shareA[i].principal?.amount?.expected ?? new Decimal(0)).plus(shareB[i].principal?.amount?.expected ?? 0);
+    expect(sum.equals(expected)).toBe(true);
+    expect(shareA[i].dueDate?.toISO()).toBe(inst.dueDate?.toISO());
+  });
+  expect(await reasonOf((await newDeposit("ORMINV-C", "10", "ORM-INV")).getFundedSchedule(loan))).toBe("LOAN_ACCOUNT_NOT_FUNDED_BY_DEPOSIT_ACCOUNT");
 });
