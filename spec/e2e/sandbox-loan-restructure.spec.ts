@@ -320,6 +320,26 @@ describe("redraw", () => {
     await refused(`/loans/${id}/redraw-repayment-transactions`, { amount: 99999 }, "INSUFFICIENT_REDRAW_BALANCE");
   });
 
+  it("the pay-off uses the redraw balance first and posts the rest as previewed; a restructure refuses a redraw balance", async () => {
+    const id = await activeLoan(redrawProduct, 3000, 3, 24, "2025-12-20T10:00:00+02:00");
+    await post(`/loans/${id}/payment-made-transactions`, { amount: 1000 }, 201);
+    const before = await checkLoanInvariants(sb, id);
+    // a pay-off owes what every installment still expects (this product's interest: all the schedule's)
+    const owed = before.installments.reduce((acc, i) => ["principal", "interest", "fee", "penalty"].reduce((a, e) => a.plus(i[e].amount.due), acc), new Decimal(0));
+    await refused(`/loans/${id}:reschedule`, { loanAccount: { productTypeKey: redrawProduct, disbursementDetails: { firstRepaymentDate: "2026-02-20T00:00:00+02:00" } } }, "INVALID_ACCOUNT_STATE");
+
+    const preview = (await post(`/loans/${id}:previewPayOffAmounts`, { valueDate: "2026-01-15T10:00:00+02:00" }, 200)).body;
+    await post(`/loans/${id}:payOff`, {}, 204);
+    const after = await checkLoanInvariants(sb, id);
+    expect([after.loan.accountState, after.loan.balances.redrawBalance]).toEqual(["CLOSED", 0]);
+    const [redraw, repayment] = after.transactions.slice(before.transactions.length);
+    expect([redraw.type, money(redraw.amount)]).toEqual(["REDRAW_REPAYMENT", "1000.00"]);
+    expect([repayment.type, money(repayment.amount), money(repayment.affectedAmounts.principalAmount), money(repayment.affectedAmounts.interestAmount)]).toEqual(
+      ["REPAYMENT", money(preview.totalBalance), money(preview.principalBalance), money(preview.interestBalance)],
+    );
+    expect(money(preview.totalBalance)).toBe(money(owed.minus(1000)));
+  });
+
   it("products without redraw refuse the three transactions with their reasons", async () => {
     await refused("/loans/54326/payment-made-transactions", { amount: 10 }, "PRODUCT_DOES_NOT_ALLOW_PAYMENT_MADE_TRANSACTIONS");
     await refused("/loans/54326/withdrawal-transactions", { amount: 10 }, "PRODUCT_DOES_NOT_ALLOW_WITHDRAWAL_TRANSACTIONS");

@@ -11,7 +11,7 @@ import { mambuError } from "../errors";
 import { Elements, totalOf } from "./allocation";
 import { LoanFrame, RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch, transactionDate } from "./loan-common";
 import { Ledger, totalOutstanding } from "./loan-ledger";
-import { Dec, ZERO, dec, num, round } from "./money";
+import { Dec, ZERO, dec, min, num, round } from "./money";
 
 /** A positive amount with at most the currency's decimals, or 400 INVALID_AMOUNT. */
 export function loanAmountInput(v: unknown, dp: number, field = "amount"): Dec {
@@ -89,13 +89,26 @@ function adjustable(frame: LoanFrame, owed: Dec, value: unknown, reason: "PAY_OF
   return v;
 }
 
-/** What a pay-off posts now, by element: everything owed on every installment (the pay-off preview answers it). */
-export function payOffAmounts(ctx: EngineContext, frame: LoanFrame): Elements {
-  return totalOutstanding(replay(ctx, frame));
+/** The part of a loan's redraw balance a pay-off uses first (at most what is owed). */
+function redrawUsed(ledger: Ledger): Dec {
+  return min(ledger.redraw, totalOf(totalOutstanding(ledger)));
 }
 
 /**
- * Pays a running loan off (`LoanAccountPayOffInput`): one REPAYMENT of everything owed; when
+ * What a pay-off's REPAYMENT posts now, by element: everything owed on every installment, less what the redraw
+ * balance pays first (a REDRAW_REPAYMENT, allocated as repayments are). The pay-off preview answers it.
+ */
+export function payOffAmounts(ctx: EngineContext, frame: LoanFrame): Elements {
+  const ledger = replay(ctx, frame);
+  const use = redrawUsed(ledger);
+  if (!use.greaterThan(0)) return totalOutstanding(ledger);
+  const probe: WireRecord = { encodedKey: "pay-off-probe", type: "REDRAW_REPAYMENT", amount: num(use, frame.dp), valueDate: ctx.clock.nowIso() };
+  return totalOutstanding(replay(ctx, frame, [probe]));
+}
+
+/**
+ * Pays a running loan off (`LoanAccountPayOffInput`): the redraw balance first (REDRAW_REPAYMENT), then one
+ * REPAYMENT of everything still owed; when
  * `payOffAdjustableAmounts` asks to pay less interest/fees/penalty than owed, the rest is waived first
  * (INTEREST_DUE_REDUCED / FEES_DUE_REDUCED / PENALTIES_DUE_REDUCED). The loan ends CLOSED / REPAID.
  */
@@ -104,12 +117,14 @@ export function payOffLoan(ctx: EngineContext, loanId: string, input: Record<str
   const loan = requireLoan(ctx, loanId);
   if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
   const frame = frameOf(ctx, loan);
+  const now = ctx.clock.nowIso();
+  const use = redrawUsed(replay(ctx, frame));
   const owed = payOffAmounts(ctx, frame);
   const adj = (body.payOffAdjustableAmounts ?? {}) as Record<string, unknown>;
   const interest = adjustable(frame, owed.interest, adj.interestPaid, "PAY_OFF_INVALID_INTEREST_PAID");
   const fees = adjustable(frame, owed.fee, adj.feesPaid, "PAY_OFF_INVALID_FEES_PAID");
   const penalty = adjustable(frame, owed.penalty, adj.penaltyPaid, "PAY_OFF_INVALID_PENALTY_PAID");
-  const now = ctx.clock.nowIso();
+  if (use.greaterThan(0)) commitTransaction(ctx, newLoanTransaction(ctx, loan, "REDRAW_REPAYMENT", num(use, frame.dp), now, { notes: body.notes }));
   const waivers: Array<[string, Dec]> = [
     ["INTEREST_DUE_REDUCED", owed.interest.minus(interest)],
     ["FEES_DUE_REDUCED", owed.fee.minus(fees)],

@@ -15,6 +15,8 @@
  *   is disbursed at once (DISBURSEMENT, `activationTransactionKey`), ACTIVE, with its own schedule from
  *   `disbursementDetails.firstRepaymentDate`, and carries `originalAccountKey`.
  *
+ * A loan holding a redraw balance is refused (INVALID_ACCOUNT_STATE): the sandbox does not move it.
+ *
  * Undo (on the original or the new account) adjusts the original's restructure transactions (`*_ADJUSTMENT`), so
  * that its balances are exactly what they were, puts it back in its state, and removes the new account with its
  * transaction and schedule — refused (UNREVERSED_TRANSACTION_LOGGED_AFTER_CURRENT_ONE) once the new account has
@@ -135,6 +137,9 @@ export function restructureLoan(ctx: EngineContext, kind: RestructureKind, loanI
   const now = ctx.clock.nowIso();
   const today = ctx.clock.today();
   const ledger = replay(ctx, frame);
+  if (ledger.redraw.greaterThan(0)) {
+    throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} holds a redraw balance of ${ledger.redraw.toFixed(dp)}: withdraw it or repay with it first`);
+  }
   const owed = balancesAt(ledger, today, frame.opts.interestApplicationMethod);
   const w = obj(body.writeOffAmounts);
   if (kind === "REFINANCE" && w.principal !== undefined) throw invalidParameters("a refinance cannot write principal off");
