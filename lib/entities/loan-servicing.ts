@@ -134,14 +134,31 @@ export async function refinanceLoan(loan: MambuLoan, opts: RefinanceOptions): Pr
   return restructure(loan, "refinance", opts);
 }
 
-/** `loan.undoReschedule(notes)`: `POST /loans/{id}:undoReschedule`. */
-export async function undoRescheduleLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
-  return notesAction(loan, "undoReschedule", "MambuLoan.undoReschedule", notes, opts);
+/**
+ * `:undoReschedule` / `:undoRefinance`, asked of the original loan (closed RESCHEDULED / REFINANCED)
+ * or of the new one (which has its `originalAccountKey`, and which the undo removes). Returns the
+ * original loan, restored: this loan re-read, or, asked of the new loan, the original read afresh.
+ * With `reread: false`, this loan as it was.
+ */
+async function undoRestructure(loan: MambuLoan, operationId: "undoReschedule" | "undoRefinance", notes: string | undefined, opts: ActionOptions | undefined): Promise<MambuLoan> {
+  const label = `MambuLoan.${operationId}`;
+  const [input, action] = operationInput(label, opts as Bag | undefined, { notes });
+  const closedByIt = loan.accountSubState === "RESCHEDULED" || loan.accountSubState === "REFINANCED";
+  const originalKey = closedByIt ? undefined : loan.originalAccountKey;
+  if (originalKey === undefined || action.reread === false) return accountOperation(loan, "loans", operationId, input, action, { returns: "account", label });
+  await accountOperation(loan, "loans", operationId, input, { ...action, reread: false }, { returns: "answer", label });
+  const cls = loan.constructor as EntityClass<MambuLoan>;
+  return cls.get(originalKey, { connector: connectorOf(loan) });
 }
 
-/** `loan.undoRefinance(notes)`: `POST /loans/{id}:undoRefinance`. */
+/** `loan.undoReschedule(notes)`: `POST /loans/{id}:undoReschedule`; the original loan, restored. */
+export async function undoRescheduleLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
+  return undoRestructure(loan, "undoReschedule", notes, opts);
+}
+
+/** `loan.undoRefinance(notes)`: `POST /loans/{id}:undoRefinance`; the original loan, restored. */
 export async function undoRefinanceLoan(loan: MambuLoan, notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
-  return notesAction(loan, "undoRefinance", "MambuLoan.undoRefinance", notes, opts);
+  return undoRestructure(loan, "undoRefinance", notes, opts);
 }
 
 /** `loan.undoWriteOff(notes)`: `POST /loans/{id}:undoWriteOff`. */

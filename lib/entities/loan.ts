@@ -191,13 +191,17 @@ export class MambuLoan extends MambuEntity {
   refinance(opts: RefinanceOptions): Promise<MambuLoan> {
     return refinanceLoan(this, opts);
   }
-  /** Undoes the reschedule that closed this loan (`POST /loans/{id}:undoReschedule`). */
-  undoReschedule(notes?: string, opts?: ActionOptions): Promise<this> {
-    return undoRescheduleLoan(this, notes, opts) as Promise<this>;
+  /**
+   * Undoes a reschedule (`POST /loans/{id}:undoReschedule`), asked of the original loan or of the
+   * new one (which the undo removes). Returns the original loan, restored (this one re-read, or
+   * read afresh when asked of the new loan).
+   */
+  undoReschedule(notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
+    return undoRescheduleLoan(this, notes, opts);
   }
-  /** Undoes the refinance that closed this loan (`POST /loans/{id}:undoRefinance`). */
-  undoRefinance(notes?: string, opts?: ActionOptions): Promise<this> {
-    return undoRefinanceLoan(this, notes, opts) as Promise<this>;
+  /** Undoes a refinance (`POST /loans/{id}:undoRefinance`), as {@link MambuLoan.undoReschedule}. */
+  undoRefinance(notes?: string, opts?: ActionOptions): Promise<MambuLoan> {
+    return undoRefinanceLoan(this, notes, opts);
   }
   /** Undoes a write-off (`POST /loans/{id}:undoWriteOff`). */
   undoWriteOff(notes?: string, opts?: ActionOptions): Promise<this> {

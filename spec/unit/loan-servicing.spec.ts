@@ -135,9 +135,24 @@ describe("restructuring: reschedule / refinance return the NEW loan and re-read 
     expectOperation(seen, "POST", "loans", operationId, 204, undefined);
     expect(seen.body).toBe('{"notes":"wrong terms"}');
     expect(refresh.isDone()).toBe(true);
-    expect(result).toBe(loan);
+    expect(result).toBe(loan); // the original, re-read
     expect([method, loan.accountState]).toEqual([method, "ACTIVE"]);
   });
+});
+
+test("undoRefinance asked of the NEW loan (which the undo removes) returns the original, read afresh", async () => {
+  tenant().get("/api/loans/54399").query({ detailsLevel: "BASIC" }).reply(200, loanWire({ encodedKey: NEW_KEY, id: "54399", originalAccountKey: LOAN_KEY }));
+  const fresh = await MambuLoan.get("54399", { connector: testConnector() });
+  const seen: Captured = {};
+  answer("POST", `/api/loans/${NEW_KEY}:undoRefinance`, seen, 204);
+  tenant().get(LOAN_PATH).query({ detailsLevel: "BASIC" }).reply(200, loanWire({ accountState: "ACTIVE" }));
+  const original = await fresh.undoRefinance("wrong terms");
+  expectOperation(seen, "POST", "loans", "undoRefinance", 204, undefined);
+  expect(requests.map((r) => `${r.method} ${r.path.split("?")[0]}`)).toEqual([
+    "GET /api/loans/54399", `POST /api/loans/${NEW_KEY}:undoRefinance`, `GET ${LOAN_PATH}`,
+  ]);
+  expect(original).not.toBe(fresh);
+  expect([original.encodedKey, original.accountState]).toEqual([LOAN_KEY, "ACTIVE"]);
 });
 
 describe("account changes: answered 204, the loan re-read and returned", () => {
