@@ -150,7 +150,7 @@ const loans: ResourceDecl = {
     },
     parents: accountParents("loanproducts"),
   },
-  immutable: ["accountState", "accountSubState", "balances"],
+  immutable: ["accountState", "accountSubState", "balances", "fundingSources" /* through /loans/{id}/funding */],
   prepare: (ctx, rec, old) => {
     checkAssignments(ctx, rec);
     if (old) checkAccountLink(ctx, "loans", rec, old); // credit arrangement link of PUT/PATCH

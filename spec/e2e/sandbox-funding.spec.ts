@@ -347,3 +347,17 @@ describe("properties", () => {
     );
   });
 });
+
+describe("funds are changed only through /funding", () => {
+  it("keeps a loan's funds on PUT and refuses them in a PATCH", async () => {
+    const loan = await newLoan();
+    await api("POST", `/loans/${loan.id}/funding`, [fund(investors.d, 100)]);
+    const stored = (await api("GET", `/loans/${loan.id}`)).body;
+    const put = await api("PUT", `/loans/${loan.id}`, { ...stored, fundingSources: [{ ...stored.fundingSources[0], amount: 999 }] });
+    expect(put.status).toBe(200);
+    expect(put.body.fundingSources.map((f: { amount: number }) => f.amount)).toEqual([100]);
+    const patch = await call(sb, "PATCH", `/loans/${loan.id}`, { body: [{ op: "REMOVE", path: "fundingSources" }] });
+    expect(reason(patch)).toBe("INVALID_PARAMETERS");
+    expect((await api("GET", `/loans/${loan.id}`)).body.fundingSources).toHaveLength(1);
+  });
+});
