@@ -5,6 +5,7 @@
  * the loan's transactions, and every answer validates against the Swagger response schema.
  */
 import Decimal from "decimal.js";
+import fc from "fast-check";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { Answer, call } from "./sandbox-helpers";
@@ -399,5 +400,69 @@ describe("documents from the products' templates", () => {
     const tx = ((await get("/deposits/DEP001/transactions")) as Array<{ id: string }>)[0];
     const wrong = await call(sb, "GET", `/deposits/transactions/${tx.id}/templates/${ACCOUNT_STATEMENT}`);
     expect([wrong.status, wrong.body.errors[0].errorReason]).toEqual([400, "INVALID_TEMPLATE_TYPE"]);
+  });
+});
+
+describe("invariants under random settings changes, repayments and days passing (fast-check)", () => {
+  type Op =
+    | { kind: "days"; n: number }
+    | { kind: "repay"; cents: number }
+    | { kind: "rate"; rate: number }
+    | { kind: "value"; amount: number }
+    | { kind: "payment"; amount: number }
+    | { kind: "dueDay"; day: number }
+    | { kind: "tolerance"; days: number };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant("days" as const), n: fc.integer({ min: 1, max: 45 }) }),
+    fc.record({ kind: fc.constant("repay" as const), cents: fc.integer({ min: 1, max: 60_000 }) }),
+    fc.record({ kind: fc.constant("rate" as const), rate: fc.integer({ min: 6, max: 48 }) }),
+    fc.record({ kind: fc.constant("value" as const), amount: fc.integer({ min: 1, max: 900 }) }),
+    fc.record({ kind: fc.constant("payment" as const), amount: fc.integer({ min: 50, max: 1200 }) }),
+    fc.record({ kind: fc.constant("dueDay" as const), day: fc.integer({ min: 1, max: 31 }) }),
+    fc.record({ kind: fc.constant("tolerance" as const), days: fc.integer({ min: 0, max: 30 }) }),
+  );
+  let products: string[] = [];
+
+  beforeAll(async () => {
+    sb.clock.set("2026-01-15T10:00:00+02:00");
+    const penaltySettings = { loanPenaltyCalculationMethod: "OVERDUE_BALANCE_AND_INTEREST", penaltyRate: { defaultValue: 36.5 }, loanPenaltyGracePeriod: 2 };
+    products = [await product("DECLINING_BALANCE", { penaltySettings }), await product("DECLINING_BALANCE_DISCOUNTED", { penaltySettings })];
+  });
+
+  it("keeps principal = loan amount, balances = sums of transactions, and never answers a 500", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 1 }), fc.array(op, { minLength: 1, maxLength: 10 }), async (which, ops) => {
+        const id = await loan(products[which], 2400, 6, 24);
+        for (const o of ops) {
+          const now = NOW();
+          let r: Answer | undefined;
+          if (o.kind === "days") sb.clock.advance({ days: o.n });
+          else if (o.kind === "repay") r = await call(sb, "POST", `/loans/${id}/repayment-transactions`, { body: { amount: o.cents / 100 } });
+          else if (o.kind === "rate") r = await call(sb, "POST", `/loans/${id}:changeInterestRate`, { body: { interestRate: o.rate, valueDate: now } });
+          else if (o.kind === "value") r = await call(sb, "POST", `/loans/${id}:changeRepaymentValue`, { body: { amount: o.amount, valueDate: now } });
+          else if (o.kind === "payment") r = await call(sb, "POST", `/loans/${id}:changePeriodicPayment`, { body: { periodicPayment: o.amount, valueDate: now } });
+          else if (o.kind === "dueDay") r = await call(sb, "POST", `/loans/${id}:changeDueDatesSettings`, { body: { fixedDaysOfMonth: [o.day], valueDate: now } });
+          else r = await call(sb, "POST", `/loans/${id}:changeArrearsSettings`, { body: { arrearsTolerancePeriod: o.days, entryDate: now } });
+          if (r) expect([200, 201, 204, 400]).toContain(r.status);
+          const l = await get(`/loans/${id}`);
+          if (l.accountState === "CLOSED") break;
+          await invariants(id);
+          const txs = (await get(`/loans/${id}/transactions`)) as Array<{ type: string; amount: number; affectedAmounts: Record<string, number> }>;
+          const sumOf = (type: string, f: (t: (typeof txs)[number]) => number) => txs.filter((t) => t.type === type).reduce((a, t) => a.plus(f(t)), new Decimal(0));
+          const penalty = sumOf("PENALTY_APPLIED", (t) => t.amount).minus(sumOf("REPAYMENT", (t) => t.affectedAmounts.penaltyAmount));
+          expect(D(l.balances.penaltyBalance).toFixed(2)).toBe(penalty.toFixed(2));
+          for (const t of txs.filter((x) => x.type === "REPAYMENT")) {
+            const a = t.affectedAmounts;
+            expect(D(a.principalAmount).plus(a.interestAmount).plus(a.feesAmount).plus(a.penaltyAmount).toFixed(2)).toBe(D(t.amount).toFixed(2));
+          }
+        }
+        const l = await get(`/loans/${id}`);
+        if (l.accountState !== "CLOSED") expect((await call(sb, "POST", `/loans/${id}:payOff`, { body: {} })).status).toBe(204);
+        const closed = await get(`/loans/${id}`);
+        expect(closed.accountState).toBe("CLOSED");
+        expect([closed.balances.principalBalance, closed.balances.interestBalance, closed.balances.penaltyBalance, closed.balances.feesBalance]).toEqual([0, 0, 0, 0]);
+      }),
+      { numRuns: 20 },
+    );
   });
 });
