@@ -174,4 +174,16 @@ describe("penalties on late installments", () => {
       expect(new Decimal(l.balances.principalBalance).toFixed(2)).toBe(principal.toFixed(2));
     }
   });
+
+  it("a penalty reversed by an adjustment stays waived; the days after it are charged", async () => {
+    // loan b (OVERDUE_BALANCE): 400 overdue since 15 Feb, 9 days charged by 1 Mar = 3.60, the first run's 2.00 included
+    expect(total(await penalties(b)).toFixed(2)).toBe("3.60");
+    const first = (await get(`/loans/${b}/transactions`)).body.find((t: { type: string }) => t.type === "PENALTY_APPLIED");
+    expect(first.amount).toBe(2);
+    valid("POST", `/loans/transactions/${first.id}:adjust`, await call(sb, "POST", `/loans/transactions/${first.id}:adjust`, { body: { notes: "waived" } }));
+    expect((await get(`/loans/${b}`)).body.balances.penaltyBalance).toBe(1.6);
+    sb.clock.set("2026-03-02T10:00:00+02:00");
+    const l = (await get(`/loans/${b}`)).body;
+    expect(l.balances.penaltyBalance).toBe(2); // 400 × 0.001 × 10 = 4.00, less the 2.00 waived
+  });
 });

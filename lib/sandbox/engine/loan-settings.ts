@@ -268,7 +268,7 @@ export function changeInterestRate(ctx: EngineContext, loanId: string, input: Bo
   }
   const { iso, day } = changeDate(ctx, loan, body.valueDate, "valueDate");
   const split = splitAt(ctx, frame, day);
-  const mode: TailMode = frame.settings.interestMethod === "DECLINING_BALANCE_DISCOUNTED" || is.interestCalculationMethod === "DECLINING_BALANCE_DISCOUNTED" ? { kind: "annuity" } : { kind: "keep" };
+  const mode: TailMode = String(is.interestCalculationMethod ?? frame.settings.interestMethod) === "DECLINING_BALANCE_DISCOUNTED" ? { kind: "annuity" } : { kind: "keep" };
   applyTail(ctx, frame, split, mode, {
     rate,
     when: iso,

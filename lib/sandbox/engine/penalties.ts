@@ -22,14 +22,16 @@
  * applied as one `PENALTY_APPLIED` transaction per installment, valued at the start of the day (so a repayment made
  * that day pays it first: fee → penalty → interest → principal by default). A run after a clock jump of many days
  * posts those days at once; the total does not depend on how often it runs. Penalties already posted are kept when a
- * later, backdated repayment lowers the base of past days (the sandbox does not re-apply them as Mambu does).
+ * later, backdated repayment lowers the base of past days (the sandbox does not re-apply them as Mambu does); when an
+ * adjusted repayment raises it, the next run charges the difference. A PENALTY_APPLIED reversed by an adjustment
+ * (`POST /loans/transactions/{id}:adjust`) is waived: it is not charged again.
  */
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { addDays, daysBetween, localDate, startOfDay } from "./dates";
 import { outstandingElements } from "./allocation";
 import { commitTransaction, LoanFrame, newLoanTransaction } from "./loan-common";
-import { Ledger, balancesAt, liveLoanTransactions, replayLoan } from "./loan-ledger";
+import { Ledger, balancesAt, liveLoanTransactions, loanTransactions, replayLoan } from "./loan-ledger";
 import { D, Dec, ZERO, dec, num, round } from "./money";
 import { PenaltyMethod, path } from "./products";
 
@@ -113,8 +115,9 @@ export function accruePenalties(ctx: EngineContext, frame: LoanFrame): boolean {
   const txs = liveLoanTransactions(ctx, frame.loan.encodedKey);
   const owed = penaltyAccrual(frame, txs, terms, today);
   if (owed.size === 0) return false;
+  // every PENALTY_APPLIED counts, adjusted ones too: a penalty reversed by an adjustment is waived, not charged again
   const applied = new Map<string, Dec>();
-  for (const t of txs) {
+  for (const t of loanTransactions(ctx, frame.loan.encodedKey)) {
     if (t.type !== "PENALTY_APPLIED" || typeof t.installmentEncodedKey !== "string") continue;
     applied.set(t.installmentEncodedKey, (applied.get(t.installmentEncodedKey) ?? ZERO).plus(dec(t.amount)));
   }
