@@ -140,8 +140,8 @@ function prepareLoan(ctx: EngineContext, body: Record<string, unknown>): WireRec
   rec.daysInArrears = 0;
   rec.daysLate = 0;
   rec.interestFromArrearsAccrued = 0;
-  return rec;
   fillLoanAccountFields(rec, product);
+  return rec;
 }
 
 function prepareDeposit(ctx: EngineContext, body: Record<string, unknown>): WireRecord {
