@@ -56,6 +56,13 @@ describe("MambuCreditArrangement: read, list, search", () => {
     expect(ca.expireDate.toISO()).toBe("2022-03-01T00:00:00.000-06:00");
   });
 
+  test("custom field sets (CREDIT_ARRANGEMENT) are flattened and written back exactly", async () => {
+    tenant().get("/api/creditarrangements/CA2").query({ detailsLevel: "FULL" }).reply(200, wire({ _LineTerms: { Purpose: "Working capital", Review: "2021-09-01" } }));
+    const ca = await MambuCreditArrangement.get("CA2", { detailsLevel: "FULL", connector: testConnector() });
+    expect(ca.customField("Purpose")).toBe("Working capital");
+    expect((ca.toJSON() as Bag)._LineTerms).toEqual({ Purpose: "Working capital", Review: "2021-09-01" });
+  });
+
   test("getAll sorts by the documented fields only; search posts CreditArrangementSearchCriteria", async () => {
     tenant().get("/api/creditarrangements").query({ sortBy: "expireDate:ASC", offset: "0", limit: "5" }).reply(200, `[${wire()}]`);
     const all = await MambuCreditArrangement.getAll({ sortBy: "expireDate:ASC", limit: 5, connector: testConnector() });
