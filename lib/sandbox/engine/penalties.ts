@@ -32,7 +32,7 @@ import { addDays, daysBetween, localDate, startOfDay } from "./dates";
 import { outstandingElements } from "./allocation";
 import { commitTransaction, LoanFrame, newLoanTransaction } from "./loan-common";
 import { Ledger, balancesAt, liveLoanTransactions, loanTransactions, replayLoan } from "./loan-ledger";
-import { D, Dec, ZERO, dec, num, round } from "./money";
+import { Dec, ZERO, dec, num, round } from "./money";
 import { PenaltyMethod, path } from "./products";
 
 /** What the penalty computation of one loan needs. */
@@ -137,7 +137,3 @@ export function accruePenalties(ctx: EngineContext, frame: LoanFrame): boolean {
   return posted;
 }
 
-/** The exact penalty for a constant `base` over `days` days at `ratePercent` a year (the module's formula, rounded). */
-export function penaltyFor(base: Dec | number | string, ratePercent: Dec | number | string, days: number, daysInYear: number, dp = 2): Dec {
-  return round(new D(base).times(new D(ratePercent)).dividedBy(100).dividedBy(daysInYear).times(days), dp);
-}
