@@ -208,12 +208,12 @@ export async function depositCards(deposit: MambuDeposit): Promise<MambuCard[]> 
 }
 
 /** `deposit.addCard(token)`: `POST /deposits/{id}/cards` (the account is not re-read: a card changes no balance). */
-export async function addDepositCard(deposit: MambuDeposit, referenceToken: string, opts?: Pick<ActionOptions, "idempotencyKey">): Promise<MambuCard> {
+export async function addDepositCard(deposit: MambuDeposit, card: string | MambuCard, opts?: Pick<ActionOptions, "idempotencyKey">): Promise<MambuCard> {
   const label = "MambuDeposit.addCard";
-  nonEmpty(referenceToken, "the card reference token", label);
+  const referenceToken = nonEmpty(card instanceof MambuCard ? card.referenceToken : card, "the card reference token", label);
   checkOptionKeys(label, opts, ["idempotencyKey"]);
   await accountOperation(deposit, "deposits", "createCard", { referenceToken }, { idempotencyKey: opts?.idempotencyKey, reread: false }, { returns: "answer", label });
-  return MambuCard.of(referenceToken, { connector: connectorOf(deposit) });
+  return card instanceof MambuCard ? card : MambuCard.of(referenceToken, { connector: connectorOf(deposit) });
 }
 
 /** `deposit.removeCard(token)`: `DELETE /deposits/{id}/cards/{cardReferenceToken}`. */

@@ -185,9 +185,9 @@ export class MambuDeposit extends MambuEntity {
   getCards(): Promise<MambuCard[]> {
     return depositCards(this);
   }
-  /** Links a card (its reference token) to the account (`POST /deposits/{id}/cards`); returns its handle. */
-  addCard(referenceToken: string, opts?: Pick<ActionOptions, "idempotencyKey">): Promise<MambuCard> {
-    return addDepositCard(this, referenceToken, opts);
+  /** Links a card (its reference token, or a MambuCard) to the account (`POST /deposits/{id}/cards`); returns its handle. */
+  addCard(card: string | MambuCard, opts?: Pick<ActionOptions, "idempotencyKey">): Promise<MambuCard> {
+    return addDepositCard(this, card, opts);
   }
   /** Unlinks a card (`DELETE /deposits/{id}/cards/{cardReferenceToken}`). */
   removeCard(card: string | MambuCard): Promise<void> {

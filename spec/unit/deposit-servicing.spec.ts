@@ -211,6 +211,11 @@ describe("authorization holds and cards of the account", () => {
     const card = await dep.addCard("tok-3");
     expect(expectOperation(seen, "POST", "/deposits/{depositAccountId}/cards")).toEqual({ referenceToken: "tok-3" });
     expect(card.referenceToken).toBe("tok-3");
+    const handle = MambuCard.of("tok-9", { connector: testConnector() });
+    const seen9: Captured = {};
+    tenant().post(`${DEP_PATH}/cards`).reply(capture(seen9, 201));
+    expect(await dep.addCard(handle)).toBe(handle);
+    expect(JSON.parse(seen9.body as string)).toEqual({ referenceToken: "tok-9" });
 
     const del: Captured = {};
     tenant().delete(`${DEP_PATH}/cards/tok-3`).reply(capture(del, 204));
