@@ -380,6 +380,16 @@ describe("a card on a loan (credit)", () => {
     expect(listed.map((h: { externalReferenceId: string; amount: number }) => [h.externalReferenceId, h.amount])).toEqual([["L-1", 300]]);
   });
 
+  it("a pending hold's amount stays in the loan's holdBalance when other loan operations re-read the ledger", async () => {
+    const other = "tok-loan-54321";
+    expect((await op("loans", "POST", "/loans/{loanAccountId}/cards", { loanAccountId: "54321" }, { body: { referenceToken: other } })).status).toBe(201);
+    expect((await op(CARDS, "POST", HOLDS, { cardReferenceToken: other }, { body: holdBody("L-54321", 40) })).status).toBe(201);
+    expect((await call(sb, "POST", "/loans/54321/repayment-transactions", { body: { amount: 5 } })).status).toBe(201);
+    expect(D((await call(sb, "GET", "/loans/54321")).body.balances.holdBalance).toFixed(2)).toBe("40.00");
+    expect((await op(CARDS, "DELETE", HOLD, { cardReferenceToken: other, authorizationHoldExternalReferenceId: "L-54321" })).status).toBeLessThan(300);
+    expect(D((await call(sb, "GET", "/loans/54321")).body.balances.holdBalance).toFixed(2)).toBe("0.00");
+  });
+
   it("a draw of the loan amount disburses the loan and settles its hold; it is not reversed", async () => {
     const wrongAmount = await op(CARDS, "POST", TXS, t, { body: { externalReferenceId: "LT-0", amount: 10, advice: false, transactionChannelId: "cash" } });
     expect([wrongAmount.status, reason(wrongAmount)]).toEqual([400, "INVALID_AMOUNT"]);

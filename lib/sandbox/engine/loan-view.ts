@@ -73,7 +73,7 @@ export function balancesWire(ledger: Ledger, today: string, method: LedgerOption
     penaltyDue: num(due.penalty, dp),
     penaltyPaid: num(ledger.paid.penalty, dp),
     penaltyBalance: num(bal.penalty, dp),
-    holdBalance: 0,
+    // holdBalance is not the ledger's: card holds keep it (card-holds.ts); syncLoan keeps the stored value
     redrawBalance: 0,
     interestFromArrearsDue: 0,
     interestFromArrearsPaid: 0,
