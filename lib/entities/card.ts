@@ -6,6 +6,7 @@
  * balance inquiry of the linked account.
  */
 import { randomUUID } from "node:crypto";
+import { inspect } from "node:util";
 import Decimal from "decimal.js";
 import { validateAgainst } from "../contract/schema";
 import { buildBody } from "../core/actions";
@@ -142,6 +143,11 @@ export class MambuCard {
   /** `{ referenceToken }`: the Swagger `Card` record. */
   toJSON(): { referenceToken: string } {
     return { referenceToken: this.referenceToken };
+  }
+
+  /** REPL/console form: `MambuCard { referenceToken: 'tok-1' }`. */
+  [inspect.custom](): string {
+    return `MambuCard ${inspect(this.toJSON())}`;
   }
 
   /** Calls a `cards` operation with this card's token and connector. @internal */

@@ -5,6 +5,7 @@
  * refused before any request.
  */
 import nock from "nock";
+import { inspect } from "node:util";
 import { Decimal, MambuAuthorizationHold, MambuCard, MambuCardTransaction, MambuTsError } from "../../lib";
 import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { capture, Captured, contractTenant, testConnector } from "../helpers/mambu";
@@ -47,6 +48,7 @@ describe("MambuCard", () => {
     const c = card();
     expect(c.referenceToken).toBe("tok-1");
     expect(c.toJSON()).toEqual({ referenceToken: "tok-1" });
+    expect(inspect(c)).toBe("MambuCard { referenceToken: 'tok-1' }");
     expect(() => MambuCard.of("")).toThrow(MambuTsError);
     expect(() => MambuCard.of("", {})).toThrow(/MambuCard: the card reference token must be a non-empty string/);
     expect(() => MambuCard.of("t", { conn: 1 } as never)).toThrow(/unknown option "conn"/);
