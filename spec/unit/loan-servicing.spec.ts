@@ -444,3 +444,35 @@ describe("bad input is refused before any request, saying what to fix", () => {
     expect(fixture("loan-full.json")).toContain(LOAN_KEY);
   });
 });
+
+describe("the operation layer underneath (lib/core/account-operation.ts)", () => {
+  test("an operation the contract does not have, or a hand-written target that names none, is refused before any request", async () => {
+    const { accountOperation } = await import("../../lib/core/account-operation");
+    const { postTransaction } = await import("../../lib/core/operations");
+    const loan = await readLoan();
+    await expect(accountOperation(loan, "loans", "reprogram", {}, {}, { returns: "account" })).rejects.toThrow(/loans has no operation "reprogram"/);
+    await expect(
+      postTransaction(loan, MambuTransaction, { label: "X", resource: "loans_transactions", definition: "RepaymentLoanTransactionInput", suffix: "/refund-transactions" }, {}, {}),
+    ).rejects.toThrow(/X: POST …\/refund-transactions with a RepaymentLoanTransactionInput body is no operation of the loans_transactions contract/);
+    await expect(
+      postTransaction(loan, MambuTransaction, { label: "X", resource: "loans_transactions", definition: "FeeLoanTransactionInput", suffix: "/repayment-transactions" }, {}, {}),
+    ).rejects.toThrow(/is no operation/);
+    await expect(accountOperation(loan, "loans", "deleteCard", undefined, {}, { returns: "answer" })).rejects.toThrow(/takes 2 path parameter\(s\), got 1/);
+    await expect(accountOperation(loan, "loans", "getAllCards", { x: 1 }, {}, { returns: "answer" })).rejects.toThrow(/takes no body/);
+    expect(requests).toHaveLength(1);
+  });
+
+  test("a hand-written target still posts the contract's operation (the helpers deposits use keep working)", async () => {
+    const { postTransaction } = await import("../../lib/core/operations");
+    const loan = await readLoan();
+    const seen: Captured = {};
+    const reply = txWire("REPAYMENT");
+    answer("POST", `${LOAN_PATH}/repayment-transactions`, seen, 201, reply);
+    const tx = await postTransaction(loan, MambuTransaction, {
+      label: "X", resource: "loans_transactions", definition: "RepaymentLoanTransactionInput", suffix: "/repayment-transactions",
+    }, { amount: "250.50" }, { reread: false });
+    expectOperation(seen, "POST", "loans_transactions", "makeRepayment", 201, reply);
+    expect(seen.body).toBe('{"amount":250.5}');
+    expect(tx).toBeInstanceOf(MambuTransaction);
+  });
+});
