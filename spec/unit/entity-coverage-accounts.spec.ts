@@ -87,9 +87,10 @@ const TABLES: Readonly<Record<string, Table>> = { deposits, deposits_transaction
 function methodOf(ref: string): unknown {
   const m = /^(\w+)([.#])(\w+)$/.exec(ref);
   if (!m) return undefined;
-  const cls = (lib as Record<string, unknown>)[m[1]] as { prototype?: Record<string, unknown> } | undefined;
+  const cls: unknown = (lib as Record<string, unknown>)[m[1]];
   if (typeof cls !== "function") return undefined;
-  return m[2] === "." ? (cls as unknown as Record<string, unknown>)[m[3]] : cls.prototype?.[m[3]];
+  const statics = cls as unknown as Record<string, unknown>;
+  return m[2] === "." ? statics[m[3]] : (statics.prototype as Record<string, unknown>)[m[3]];
 }
 
 describe.each(Object.keys(TABLES))("resource %s", (name) => {
