@@ -55,6 +55,9 @@ export function penaltyTermsOf(frame: LoanFrame): PenaltyTerms | undefined {
   return { method: p.method, rate, graceDays: p.gracePeriod, daysInYear: frame.settings.daysInYear };
 }
 
+/** Transaction types that change no penalty base (no principal or interest owed moves). */
+const BASE_NEUTRAL = new Set(["PENALTY_APPLIED", "FEE_APPLIED", "INTEREST_RATE_CHANGED", "TERMS_CHANGED", "DUE_DATE_CHANGED", "PENALTY_RATE_CHANGED", "BRANCH_CHANGED"]);
+
 /** The base of one day's penalty for an installment of a replayed ledger (see the module comment). */
 function baseOf(method: PenaltyTerms["method"], ledger: Ledger, index: number): Dec {
   const o = outstandingElements(ledger.installments[index]);
@@ -75,11 +78,13 @@ export function penaltyAccrual(frame: LoanFrame, txs: WireRecord[], terms: Penal
   if (!txs.some((t) => t.type === "DISBURSEMENT")) return acc;
   const daily = terms.rate.dividedBy(100).dividedBy(terms.daysInYear);
   const terminated = txs.findIndex((t) => t.type === "ACCOUNT_TERMINATED");
-  let i = 0;
-  while (i < txs.length && days[i] < today) {
-    // the state after every transaction of day days[i] holds for the days after it, up to the next transaction day
+  // the state after the transactions of a day holds for the days after it, up to the next day with a transaction
+  // that can change a base (penalties, fees and zero-amount records of settings changes cannot)
+  const moves = (k: number) => !BASE_NEUTRAL.has(String(txs[k].type));
+  let i = txs.findIndex((_, k) => moves(k));
+  while (i >= 0 && i < txs.length && days[i] < today) {
     let j = i;
-    while (j < txs.length && days[j] === days[i]) j++;
+    while (j < txs.length && (days[j] === days[i] || !moves(j))) j++;
     const from = days[i];
     const to = j < txs.length && days[j] < today ? days[j] : today;
     const ledger = replayLoan(frame.plan, txs.slice(0, j), frame.opts);
