@@ -1,18 +1,18 @@
 /**
- * `mambu call <resource>.<operationId> [path params...] [--data JSON|@file] [--query k=v ...] [--yes]`:
+ * `mambu call <resource>.<operationId> [path params...] [--data JSON|@file|@-] [--query k=v ...] [--yes]`:
  * any operation of the contract, with the configured credentials (or `--sandbox`), through the same
  * caller as `api.<resource>.<operationId>` (checked against the contract before anything is sent).
  * Prints Mambu's answer as JSON, numbers exactly as Mambu sent them. Writes (POST, PUT, PATCH, DELETE)
- * ask for confirmation on a terminal; without one they need `--yes`.
+ * ask for confirmation on a terminal; without one they need `--yes` (./confirm.ts).
  */
-import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { resource as resourceSpec, resourceNames } from "../contract/schema";
 import type { FieldSpec, OperationSpec } from "../contract/schema";
 import { callOperation, isJsonMedia, operationSpec } from "../core/call";
 import { parseJsonExact, stringifyExact } from "../core/json";
 import type { Command, CommandContext } from "./commands";
 import { MambuTsError } from "../errors";
+import { confirmWrites, mustAsk, WriteCancelled } from "./confirm";
+import { readData, readsStdin } from "./data-arg";
 import { EXIT, UsageError } from "./exit";
 import { prettyJson } from "./output";
 
@@ -108,34 +108,15 @@ function queryOf(items: string[]): Record<string, string | string[]> {
   return out;
 }
 
-/** `--data`: JSON text (numbers kept exactly) or @file; YAML operations take the text as it is. */
-function dataOf(text: string | undefined, op: OperationSpec): unknown {
-  if (text === undefined) return undefined;
-  let raw = text;
-  if (text.startsWith("@")) {
-    try {
-      raw = readFileSync(text.slice(1), "utf8");
-    } catch (e) {
-      throw new UsageError(`--data ${text}: cannot read ${text.slice(1)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, NAME);
-    }
-  }
+/** `--data`'s text (JSON, @file or @- for stdin) as the body: JSON with numbers kept exactly; YAML operations take the text as it is. */
+function dataOf(raw: string | undefined, op: OperationSpec): unknown {
+  if (raw === undefined) return undefined;
   if (!isJsonMedia(op.consumes) && !op.formData) return raw;
   try {
     return parseJsonExact(raw);
   } catch (e) {
     throw new UsageError(`--data is not valid JSON: ${(e as Error).message}`, NAME);
   }
-}
-
-/** Asks `question` on the terminal; true for y/yes. */
-function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  return new Promise((resolve) => {
-    rl.question(question, (answer) => {
-      rl.close();
-      resolve(/^y(es)?$/i.test(answer.trim()));
-    });
-  });
 }
 
 /** `mambu call`. */
@@ -146,11 +127,12 @@ export const callCommand: Command = {
   summary: "Call any operation of the API (from the contract), printing Mambu's JSON answer.",
   description:
     "The ids are the operation's path parameters, in order. Query parameters, the body and its fields are checked\n" +
-    "against the contract before anything is sent. Writes (POST, PUT, PATCH, DELETE) ask for confirmation on a\n" +
-    "terminal; without one (a script, a pipe) they need --yes. Output: JSON (--jsonl: on one line), numbers exactly\n" +
-    'as Mambu sent them. "mambu call <resource>.<operationId> --help" lists an operation\'s parameters.',
+    "against the contract before anything is sent. Writes (POST, PUT, PATCH, DELETE) show what will be sent and ask\n" +
+    "\"Proceed? [y/N]\" on a terminal; without one (a script, a pipe, --data @-) they need --yes. Output: JSON\n" +
+    "(--jsonl: on one line), numbers exactly as Mambu sent them. " +
+    '"mambu call <resource>.<operationId> --help" lists an operation\'s parameters.',
   options: [
-    { name: "data", kind: "value", arg: "JSON|@file", help: "the request body (JSON text, or @file to read it from a file)" },
+    { name: "data", kind: "value", arg: "JSON|@file|@-", help: "the request body (JSON text, @file to read it from a file, @- from stdin)" },
     { name: "query", kind: "list", arg: "key=value", help: "a query parameter (repeatable; repeat a key for a list)" },
     { name: "yes", kind: "flag", short: "y", help: "do not ask for confirmation of a write" },
   ],
@@ -179,20 +161,24 @@ export const callCommand: Command = {
     }
     if (op.formData) throw new UsageError(`${resource}.${operationId} takes a multipart upload: use api.${resource}.${operationId} from code`, NAME);
     const opts = ctx.args.options;
-    const body = dataOf(typeof opts.data === "string" ? opts.data : undefined, op);
+    const dataArg = typeof opts.data === "string" ? opts.data : undefined;
     const query = queryOf(Array.isArray(opts.query) ? opts.query : []);
     const path = Object.fromEntries(op.pathParams.map((p, i) => [p, ids[i]]));
-    const ask = op.method !== "GET" && !opts.yes;
     const where = `${op.method} ${op.path.replace(/\{([^}]+)\}/g, (_m, n: string) => String(path[n]))}`;
-    if (ask && !process.stdin.isTTY) throw new UsageError(`${resource}.${operationId} writes (${where}): add --yes to confirm (no terminal to ask on)`, NAME);
+    const ask = op.method !== "GET" && mustAsk({ command: NAME, what: `${resource}.${operationId}`, where, yes: !!opts.yes, bodyFromStdin: readsStdin(dataArg) });
+    const body = dataOf(await readData(dataArg, NAME), op);
     const s = await ctx.session();
-    if (ask) {
-      if (!(await confirm(`${where} on ${s.connector.baseUrl()}: go ahead? [y/N] `))) {
-        ctx.out.stderr.write("mambu: cancelled, nothing sent\n");
-        return EXIT.FAILURE;
-      }
+    const undo = ask ? confirmWrites(s.connector, { secrets: () => s.secrets() }) : undefined;
+    let answer: unknown;
+    try {
+      answer = await callOperation(resource, operationId, { path, query, body, connector: s.connector });
+    } catch (e) {
+      if (!(e instanceof WriteCancelled)) throw e;
+      ctx.out.stderr.write(`mambu: ${e.message}\n`);
+      return EXIT.FAILURE;
+    } finally {
+      undo?.();
     }
-    const answer = await callOperation(resource, operationId, { path, query, body, connector: s.connector });
     if (answer === undefined) return EXIT.OK;
     if (Buffer.isBuffer(answer)) ctx.out.stdout.write(answer);
     else if (typeof answer === "string" && !isJsonMedia(op.produces)) ctx.out.stdout.write(answer);

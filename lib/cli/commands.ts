@@ -9,7 +9,7 @@ import type { EntityClass } from "../core/entity";
 import type { MambuList } from "../core/list";
 import { definition } from "../contract/schema";
 import { OptionSpec, ParsedArgs, positiveInt } from "./args";
-import { DEFAULT_COLUMNS, guessColumns, LOAN_TRANSACTION_COLUMNS, SCHEDULE_COLUMNS } from "./columns";
+import { DEFAULT_COLUMNS, guessColumns, LOAN_TRANSACTION_COLUMNS } from "./columns";
 import { configEntries, configTable } from "./configview";
 import { CliEntity, displayName, entities, findEntity } from "./entities";
 import { EXIT, exitCodeOf, UsageError } from "./exit";
@@ -20,6 +20,8 @@ import { renderTable } from "./table";
 import { parseWhere } from "./where";
 import { typesCommand } from "./types-command";
 import { callCommand } from "./call-command";
+import { depositCommand } from "./deposit-command";
+import { loanCommand, printLoanSchedule } from "./loan-command";
 
 /** What a command gets to run. */
 export interface CommandContext {
@@ -260,17 +262,7 @@ const schedule: Command = {
   async run(ctx) {
     const [id] = positionals(ctx, "schedule", ["loanId"]);
     if (!id) throw new UsageError("which loan? mambu schedule <loanId>", "schedule");
-    const e = loanEntity("schedule");
-    const s = await ctx.session();
-    const loan = (await e.cls.get(id, { connector: s.connector })) as MambuEntity & { getSchedule?: () => PromiseLike<unknown[]> };
-    if (typeof loan.getSchedule !== "function") throw new UsageError(`${e.cls.name} has no getSchedule()`, "schedule");
-    const installments = await loan.getSchedule();
-    const currency = (loan as unknown as { currency?: { code?: string } }).currency?.code;
-    const pages = (async function* () {
-      yield installments;
-    })();
-    await printPages(pages, { ...ctx.out, currency }, () => SCHEDULE_COLUMNS, "installments");
-    return EXIT.OK;
+    return printLoanSchedule(ctx, id);
   },
 };
 
@@ -457,4 +449,4 @@ const migrate: Command = {
 };
 
 /** Every command, in the order `mambu --help` lists them. */
-export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, callCommand, config, entitiesCommand, typesCommand, repl, sandbox, demo, migrate];
+export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, loanCommand, depositCommand, callCommand, config, entitiesCommand, typesCommand, repl, sandbox, demo, migrate];

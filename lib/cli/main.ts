@@ -4,7 +4,9 @@
  *   mambu get <entity> <id> [--full]
  *   mambu list <entity> [--filter key=value ...] [--sort field:ASC] [--limit N]
  *   mambu search <entity> --where "field OPERATOR value" ...
- *   mambu call <resource>.<operationId> [path params...] [--data JSON|@file] [--query k=v ...] [--yes]
+ *   mambu call <resource>.<operationId> [path params...] [--data JSON|@file|@-] [--query k=v ...] [--yes]
+ *   mambu loan approve|disburse|repay|reschedule|refinance|payoff|writeoff|fee|schedule <loanId> [amount] [--yes]
+ *   mambu deposit deposit|withdraw|transfer|block|unblock <depositId> [amount] [--yes]
  *   mambu schedule <loanId> | transactions <loanId> | config | entities | types | repl | sandbox | demo | migrate
  *
  * Global options: --json, --jsonl, --columns a,b,c, --sandbox, --debug, --progress/--no-progress, --help, --version.
@@ -61,6 +63,7 @@ export function mainHelp(): string {
     "  mambu get client 0512N0025 --full --json",
     '  mambu search loans --where "loanAmount MORE_THAN 1000" --columns id,loanAmount,accountState',
     "  mambu schedule 54321",
+    "  mambu loan repay 54321 295.50 --notes 'installment 5'",
     "",
     "Exit codes: 0 ok, 2 usage error, 3 Mambu error (code, status and reason on stderr),",
     "4 communication error (Mambu unreachable or failing after retries), 1 anything else.",
