@@ -186,4 +186,17 @@ describe("penalties on late installments", () => {
     const l = (await get(`/loans/${b}`)).body;
     expect(l.balances.penaltyBalance).toBe(2); // 400 × 0.001 × 10 = 4.00, less the 2.00 waived
   });
+
+  it("accrues nothing while penalties are locked (APPLY_PENALTIES)", async () => {
+    sb.clock.set("2026-03-02T10:00:00+02:00");
+    const id = await loan(overdue); // installment 1: 400 principal due 2 Apr
+    sb.clock.set("2026-04-12T10:00:00+02:00"); // 10 days late: 5 charged
+    expect(total(await penalties(id)).toFixed(2)).toBe("2.00");
+    expect((await call(sb, "POST", `/loans/${id}/lock-transactions`, { body: { lockedOperations: ["APPLY_PENALTIES"] } })).status).toBe(201);
+    sb.clock.set("2026-04-22T10:00:00+02:00");
+    expect(total(await penalties(id)).toFixed(2)).toBe("2.00");
+    expect((await call(sb, "POST", `/loans/${id}/unlock-transactions`, { body: {} })).status).toBe(201);
+    sb.clock.set("2026-04-25T10:00:00+02:00"); // 3 more days: 400 × 0.001 × (5 + 3)
+    expect(total(await penalties(id)).toFixed(2)).toBe("3.20");
+  });
 });

@@ -24,7 +24,8 @@
  * posts those days at once; the total does not depend on how often it runs. Penalties already posted are kept when a
  * later, backdated repayment lowers the base of past days (the sandbox does not re-apply them as Mambu does); when an
  * adjusted repayment raises it, the next run charges the difference. A PENALTY_APPLIED reversed by an adjustment
- * (`POST /loans/transactions/{id}:adjust`) is waived: it is not charged again.
+ * (`POST /loans/transactions/{id}:adjust`) is waived: it is not charged again. No penalty accrues on the days after a
+ * PENALTY_LOCKED (a lock of APPLY_PENALTIES, `POST /loans/{id}/lock-transactions`) until the PENALTY_UNLOCKED.
  */
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
@@ -58,6 +59,15 @@ export function penaltyTermsOf(frame: LoanFrame): PenaltyTerms | undefined {
 /** Transaction types that change no penalty base (no principal or interest owed moves). */
 const BASE_NEUTRAL = new Set(["PENALTY_APPLIED", "FEE_APPLIED", "INTEREST_RATE_CHANGED", "TERMS_CHANGED", "DUE_DATE_CHANGED", "PENALTY_RATE_CHANGED", "BRANCH_CHANGED"]);
 
+/** Whether penalties are locked after the first `j` transactions (the last PENALTY_LOCKED / PENALTY_UNLOCKED says). */
+function lockedAfter(txs: WireRecord[], j: number): boolean {
+  for (let k = j - 1; k >= 0; k--) {
+    if (txs[k].type === "PENALTY_LOCKED") return true;
+    if (txs[k].type === "PENALTY_UNLOCKED") return false;
+  }
+  return false;
+}
+
 /** The base of one day's penalty for an installment of a replayed ledger (see the module comment). */
 function baseOf(method: PenaltyTerms["method"], ledger: Ledger, index: number): Dec {
   const o = outstandingElements(ledger.installments[index]);
@@ -88,8 +98,9 @@ export function penaltyAccrual(frame: LoanFrame, txs: WireRecord[], terms: Penal
     const from = days[i];
     const to = j < txs.length && days[j] < today ? days[j] : today;
     const ledger = replayLoan(frame.plan, txs.slice(0, j), frame.opts);
+    const locked = lockedAfter(txs, j);
     i = j;
-    if (!ledger.disbursed || ledger.writtenOff || (terminated >= 0 && terminated < j)) continue;
+    if (locked || !ledger.disbursed || ledger.writtenOff || (terminated >= 0 && terminated < j)) continue;
     const owedSomething = (k: number) => {
       const o = outstandingElements(ledger.installments[k]);
       return o.principal.plus(o.interest).plus(o.fee).greaterThan(0);
