@@ -8,6 +8,7 @@
 import { ActionOptions, checkReread } from "../core/actions";
 import { accountOperation, entityKey, expectRecord } from "../core/account-operation";
 import { checkOptionKeys, connectorOf } from "../core/entity";
+import { MambuList, paginate } from "../core/list";
 import { offsetSourceOf, MambuStruct, MambuValueObject, structFromWire } from "../core/struct";
 import { toWireDate } from "../core/coerce";
 import { refKey } from "../core/operations";
@@ -34,10 +35,13 @@ export interface MambuInvestorFund extends InvestorFundStruct {}
 /** A funding source given to `addFundingSources()` / `setFundingSources()`: one read from the loan, or its fields. */
 export type InvestorFundInput = MambuInvestorFund | (Input<InvestorFund> & { amount: unknown; guarantorKey: string; guarantorType: "CLIENT" | "GROUP" });
 
-/** Options of `loan.getAuthorizationHolds()`: the holds' status and one page of them. */
+/** Options of `loan.getAuthorizationHolds()`. */
 export interface LoanHoldListOptions {
+  /** Only the holds in this status. */
   status?: "PENDING" | "REVERSED" | "SETTLED" | "EXPIRED";
+  /** First hold (default 0). */
   offset?: number;
+  /** At most this many holds (default: all of them, page by page). */
   limit?: number;
 }
 
@@ -128,15 +132,35 @@ export async function linkLoanCard(loan: MambuLoan, card: string | MambuCard, re
   return card instanceof MambuCard ? card : MambuCard.of(token, { connector: connectorOf(loan) });
 }
 
-/** `loan.getAuthorizationHolds(opts)`: `GET /loans/{id}/authorizationholds` (one page). */
-export async function loanAuthorizationHolds(loan: MambuLoan, opts?: LoanHoldListOptions): Promise<MambuAuthorizationHold[]> {
+/** `loan.getAuthorizationHolds(opts)`: `GET /loans/{id}/authorizationholds`, page by page. */
+export function loanAuthorizationHolds(loan: MambuLoan, opts?: LoanHoldListOptions): MambuList<MambuAuthorizationHold> {
   const label = "MambuLoan.getAuthorizationHolds";
   checkOptionKeys(label, opts, ["status", "offset", "limit"]);
-  const answer = await accountOperation(loan, "loans", "getAllAuthorizationHolds", undefined, { reread: false }, {
-    returns: "answer", label, query: { ...(opts ?? {}) },
-  });
-  return list(answer, "the authorization holds", label).map((raw) =>
-    structFromWire<MambuAuthorizationHold>(MambuAuthorizationHold, expectRecord(raw, "an authorization hold", label), loan));
+  const { status, offset = 0, limit } = opts ?? {};
+  checkWindow(label, offset, limit);
+  const conn = connectorOf(loan);
+  return new MambuList<MambuAuthorizationHold>(async function* () {
+    const pages = paginate<unknown>({
+      offset, limit, pageSize: conn.pageSize, concurrency: 1,
+      request: { method: "GET", url: `/api${loan.entityPath()}/authorizationholds` },
+      fetchPage: async (w) => {
+        const answer = await accountOperation(loan, "loans", "getAllAuthorizationHolds", undefined, { reread: false }, {
+          returns: "answer", label, query: { status, offset: w.offset, limit: w.limit },
+        });
+        return { items: list(answer, "the authorization holds", label) };
+      },
+    });
+    for await (const page of pages) {
+      yield page.map((raw) => structFromWire<MambuAuthorizationHold>(MambuAuthorizationHold, expectRecord(raw, "an authorization hold", label), loan));
+    }
+  }, label);
+}
+
+/** Refuses an offset or limit that is not a whole number (offset ≥ 0, limit ≥ 1). @internal */
+export function checkWindow(label: string, offset: unknown, limit: unknown): void {
+  for (const [k, v, min] of [["offset", offset, 0], ["limit", limit, 1]] as const) {
+    if (v !== undefined && (typeof v !== "number" || !Number.isSafeInteger(v) || v < min)) throw new MambuTsError(`${label}: ${k} must be an integer ≥ ${min}`);
+  }
 }
 
 /** `loan.getDocument(templateId, opts)`: `GET /loans/{id}/templates/{templateId}`, the rendered text. */

@@ -312,8 +312,8 @@ export class MambuLoan extends MambuEntity {
   removeCard(card: string | MambuCard, opts?: LoanCardOptions): Promise<MambuCard> {
     return linkLoanCard(this, card, true, opts);
   }
-  /** The card authorization holds on the loan (`GET /loans/{id}/authorizationholds`, one page). */
-  getAuthorizationHolds(opts?: LoanHoldListOptions): Promise<MambuAuthorizationHold[]> {
+  /** The card authorization holds on the loan (`GET /loans/{id}/authorizationholds`, page by page; await it for the array). */
+  getAuthorizationHolds(opts?: LoanHoldListOptions): MambuList<MambuAuthorizationHold> {
     return loanAuthorizationHolds(this, opts);
   }
   /** A document rendered from one of the product's templates (`GET /loans/{id}/templates/{templateId}`): its text. */

@@ -346,8 +346,19 @@ describe("cards, authorization holds, documents", () => {
     answer("GET", `${LOAN_PATH}/authorizationholds`, seen, 200, [hold]);
     const holds = await loan.getAuthorizationHolds({ status: "PENDING", limit: 10 });
     expectOperation(seen, "GET", "loans", "getAllAuthorizationHolds", 200, [hold]);
-    expect(new URLSearchParams((seen.path as string).split("?")[1]).toString()).toBe("status=PENDING&limit=10");
+    expect((seen.path as string).split("?")[1]).toBe("status=PENDING&offset=0&limit=10");
     expect(holds.map((h) => [h instanceof MambuAuthorizationHold, h.externalReferenceId, h.amount?.toFixed()])).toEqual([[true, "H-1", "10.015"]]);
+  });
+
+  test("getAuthorizationHolds walks every page (a full page asks for the next), as getAll does", async () => {
+    tenant().get("/api/loans/54321").query({ detailsLevel: "BASIC" }).reply(200, loanWire());
+    const loan = await MambuLoan.get("54321", { connector: testConnector({ apipagination: 2 }) });
+    const hold = (n: number) => ({ externalReferenceId: `H-${n}`, amount: n, advice: false, status: "SETTLED" });
+    tenant().get(`${LOAN_PATH}/authorizationholds`).query({ offset: "0", limit: "2" }).reply(200, [hold(1), hold(2)]);
+    tenant().get(`${LOAN_PATH}/authorizationholds`).query({ offset: "2", limit: "2" }).reply(200, [hold(3)]);
+    const holds = await loan.getAuthorizationHolds();
+    expect(holds.map((h) => [h.externalReferenceId, h.amount?.toFixed()])).toEqual([["H-1", "1"], ["H-2", "2"], ["H-3", "3"]]);
+    expect(requests).toHaveLength(3);
   });
 
   test("getDocument: GET /loans/{id}/templates/{templateId}?startDate&endDate, the rendered text", async () => {
@@ -388,14 +399,14 @@ describe("schedules without an account", () => {
     answer("GET", "/api/installments", seen, 200, [row]);
     const rows = await MambuInstallment.getAll({ dueFrom: "2021-04-01", dueTo: "2021-04-30", limit: 5, connector: testConnector() });
     expectOperation(seen, "GET", "installments", "getAll", 200, [row]);
-    expect((seen.path as string).split("?")[1]).toBe("limit=5&dueFrom=2021-04-01&dueTo=2021-04-30");
+    expect((seen.path as string).split("?")[1]).toBe("offset=0&limit=5&dueFrom=2021-04-01&dueTo=2021-04-30");
     expect(rows.map((r) => [r.parentAccountKey, r.interest?.amount?.due?.toFixed(2)])).toEqual([[LOAN_KEY, "12.50"]]);
   });
 });
 
 describe("bad input is refused before any request, saying what to fix", () => {
   const valueDate = "2021-05-01T00:00:00+05:30";
-  const cases: [string, (l: MambuLoan) => Promise<unknown>, RegExp][] = [
+  const cases: [string, (l: MambuLoan) => PromiseLike<unknown>, RegExp][] = [
     ["reschedule without terms", (l) => l.reschedule({} as never), /MambuLoan\.reschedule: loanAccount \(the new account's terms\) must be an object/],
     ["reschedule without firstRepaymentDate", (l) => l.reschedule({ loanAccount: { disbursementDetails: {} } } as never), /firstRepaymentDate/],
     ["refinance without topUpAmount", (l) => l.refinance({ loanAccount: { disbursementDetails: { firstRepaymentDate: valueDate } } } as never), /topUpAmount/],
@@ -435,7 +446,8 @@ describe("bad input is refused before any request, saying what to fix", () => {
 
   test("previewSchedule without productTypeKey, getAll without dueTo", async () => {
     await expect(MambuLoan.previewSchedule({ loanAmount: 1000 } as never, { connector: testConnector() })).rejects.toThrow(/productTypeKey/);
-    await expect(MambuInstallment.getAll({ dueFrom: "2021-04-01" } as never)).rejects.toThrow(/give dueFrom and dueTo/);
+    expect(() => MambuInstallment.getAll({ dueFrom: "2021-04-01" } as never)).toThrow(/give dueFrom and dueTo/); // a list: refused when asked for, as getAll's
+    expect(() => MambuInstallment.getAll({ dueFrom: "2021-04-01", dueTo: "2021-04-30", limit: 0 })).toThrow(/limit must be an integer ≥ 1/);
     expect(requests).toEqual([]);
   });
 
