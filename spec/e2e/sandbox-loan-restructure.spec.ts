@@ -351,6 +351,37 @@ describe("redraw", () => {
   });
 });
 
+describe("pay-off preview at a later date (runs late: it moves the clock)", () => {
+  it("adds the penalties the days until then accrue; a pay-off on that day posts exactly the preview", async () => {
+    const base = (await call(sb, "GET", "/loanproducts/DB-PERSONAL")).body;
+    const { encodedKey, creationDate, lastModifiedDate, ...rest } = base; // eslint-disable-line @typescript-eslint/no-unused-vars
+    const penaltySettings = { loanPenaltyCalculationMethod: "OVERDUE_BALANCE", penaltyRate: { defaultValue: 36.5 }, loanPenaltyGracePeriod: 0 };
+    const product = (await post("/loanproducts", { ...rest, id: "DB-PENALTY", name: "Personal loan with penalties", penaltySettings }, 201)).body.encodedKey;
+    const id = await activeLoan(product, 6000, 6, 24, "2025-11-01T10:00:00+02:00");
+    const today = await checkLoanInvariants(sb, id);
+    const now = (await post(`/loans/${id}:previewPayOffAmounts`, { valueDate: "2026-01-15T10:00:00+02:00" }, 200)).body;
+    const later = (await post(`/loans/${id}:previewPayOffAmounts`, { valueDate: "2026-01-25T10:00:00+02:00" }, 200)).body;
+    // by 25 January, at 36.5 % a year (0.1 % a day): installment 1 (due 1 December) 55 days late, installment 2 (1 January) 24
+    const [first, second] = today.installments;
+    expect([first.dueDate, second.dueDate]).toEqual(["2025-12-01T00:00:00+02:00", "2026-01-01T00:00:00+02:00"]);
+    const accrued = (i: { principal: { amount: { due: number } } }, days: number) => new Decimal(i.principal.amount.due).times("0.001").times(days).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const applied = new Decimal(now.penaltyBalance);
+    expect(money(later.penaltyBalance)).toBe(money(accrued(first, 55).plus(accrued(second, 24))));
+    expect(new Decimal(later.penaltyBalance).greaterThan(applied)).toBe(true);
+    expect([later.principalBalance, later.interestBalance, later.feeBalance]).toEqual([now.principalBalance, now.interestBalance, now.feeBalance]);
+    expect(money(later.totalBalance)).toBe(money(new Decimal(now.totalBalance).plus(later.penaltyBalance).minus(now.penaltyBalance)));
+
+    sb.clock.advance({ days: 10 });
+    await post(`/loans/${id}:payOff`, {}, 204);
+    const paid = await checkLoanInvariants(sb, id);
+    const repayment = paid.transactions[paid.transactions.length - 1];
+    expect([repayment.type, money(repayment.amount), money(repayment.affectedAmounts.penaltyAmount), money(repayment.affectedAmounts.principalAmount)]).toEqual(
+      ["REPAYMENT", money(later.totalBalance), money(later.penaltyBalance), money(later.principalBalance)],
+    );
+    expect(paid.loan.accountState).toBe("CLOSED");
+  });
+});
+
 describe("random servicing keeps the money adding up", () => {
   const OPS = ["advance", "repay", "made", "withdraw", "redrawRepay", "lock", "reschedule", "refinance", "undo", "terminate", "payoff"] as const;
   type Op = { kind: (typeof OPS)[number]; n: number };

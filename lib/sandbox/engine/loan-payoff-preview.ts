@@ -4,16 +4,20 @@
  * same function as the pay-off itself ({@link payOffAmounts}), so that a pay-off right after the preview posts
  * exactly what it announced. Nothing is stored.
  *
- * The engine's interest is the schedule's (no daily accrual), so the amounts do not grow with the date; the date
- * must be today or later (`INVALID_DATE` otherwise).
+ * The engine's interest is the schedule's (no daily accrual), so only penalties grow with the date: for a later
+ * day the preview adds the penalties the daily accrual (./penalties.ts) will have posted by then, so that a pay-off
+ * on that day (nothing else posted meanwhile) posts exactly the preview. The date must be today or later
+ * (`INVALID_DATE` otherwise).
  */
 import { EngineContext } from "./context";
 import { localDate, parseDateTimeInput } from "./dates";
 import { invalidParameters, mambuError } from "../errors";
 import { totalOf } from "./allocation";
-import { RUNNING, frameOf, requireLoan } from "./loan-common";
+import { LoanFrame, RUNNING, frameOf, requireLoan } from "./loan-common";
+import { liveLoanTransactions, loanTransactions } from "./loan-ledger";
 import { payOffAmounts } from "./loan-payments";
-import { num } from "./money";
+import { penaltyAccrual, penaltyTermsOf } from "./penalties";
+import { Dec, ZERO, dec, num, round } from "./money";
 
 /** The wire shape of `PreviewPayOffDueAmountsInAFutureDateWrapper`. */
 export interface PayOffPreview {
@@ -22,6 +26,27 @@ export interface PayOffPreview {
   feeBalance: number;
   penaltyBalance: number;
   totalBalance: number;
+}
+
+/**
+ * Penalties the daily accrual will post between today and `day` (as `accruePenalties` posts them: per installment,
+ * the rounded total owed up to the day less what was already applied).
+ */
+function penaltiesToCome(ctx: EngineContext, frame: LoanFrame, day: string): Dec {
+  const terms = penaltyTermsOf(frame);
+  if (!terms || day <= ctx.clock.today()) return ZERO;
+  const owed = penaltyAccrual(frame, liveLoanTransactions(ctx, frame.loan.encodedKey), terms, day);
+  const applied = new Map<string, Dec>();
+  for (const t of loanTransactions(ctx, frame.loan.encodedKey)) {
+    if (t.type !== "PENALTY_APPLIED" || typeof t.installmentEncodedKey !== "string") continue;
+    applied.set(t.installmentEncodedKey, (applied.get(t.installmentEncodedKey) ?? ZERO).plus(dec(t.amount)));
+  }
+  let extra = ZERO;
+  for (const [key, total] of owed) {
+    const delta = round(total, frame.dp).minus(applied.get(key) ?? ZERO);
+    if (delta.greaterThan(0)) extra = extra.plus(delta);
+  }
+  return extra;
 }
 
 /** Previews the pay-off of a running loan at `valueDate`. */
@@ -33,6 +58,7 @@ export function previewPayOff(ctx: EngineContext, loanId: string, input: Record<
   if (localDate(at, ctx.clock.offset) < ctx.clock.today()) throw mambuError("INVALID_DATE", `valueDate ${at} is before today`);
   const frame = frameOf(ctx, loan);
   const owed = payOffAmounts(ctx, frame);
+  owed.penalty = owed.penalty.plus(penaltiesToCome(ctx, frame, localDate(at, ctx.clock.offset)));
   return {
     principalBalance: num(owed.principal, frame.dp),
     interestBalance: num(owed.interest, frame.dp),
