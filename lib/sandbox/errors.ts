@@ -41,6 +41,7 @@
  * | INVALID_STATE_TRANSITION                               |  116 | 400    | changeState action not allowed from the current state          | sure      |
  * | INVALID_FIRST_REPAYMENT_DUE_DATE                       |  118 | 400    | firstRepaymentDate not after the disbursement date             | derived   |
  * | INVALID_INTEREST_RATE                                  |  120 | 400    | rate missing or outside the product's min/max                  | derived   |
+ * | INVALID_PENALTY_RATE                                   |  195 | 400    | a loan's penalty rate outside the product's min/max            | derived   |
  * | INVALID_INSTALLMENTS                                   |  121 | 400    | installments missing, < 1 or outside the product's min/max     | derived   |
  * | REPAYMENT_DATE_IN_THE_FUTURE_ERROR                     |  124 | 400    | loan transaction valueDate after now                           | derived   |
  * | INVALID_DISBURSEMENT_DATE                              |  125 | 400    | disbursement valueDate in the future                           | derived   |
@@ -222,6 +223,7 @@ export const ERRORS = {
   INVALID_STATE_TRANSITION: def(116, "INVALID_STATE_TRANSITION"),
   INVALID_FIRST_REPAYMENT_DUE_DATE: def(118, "INVALID_FIRST_REPAYMENT_DUE_DATE"),
   INVALID_INTEREST_RATE: def(120, "INVALID_INTEREST_RATE"),
+  INVALID_PENALTY_RATE: def(195, "INVALID_PENALTY_RATE"),
   INVALID_INSTALLMENTS: def(121, "INVALID_INSTALLMENTS"),
   REPAYMENT_DATE_IN_THE_FUTURE_ERROR: def(124, "REPAYMENT_DATE_IN_THE_FUTURE_ERROR"),
   INVALID_DISBURSEMENT_DATE: def(125, "INVALID_DISBURSEMENT_DATE"),

@@ -200,3 +200,23 @@ describe("penalties on late installments", () => {
     expect(total(await penalties(id)).toFixed(2)).toBe("3.20");
   });
 });
+
+describe("a new loan's penalty settings", () => {
+  it("copies the product's method and default rate; a rate of its own must be within the product's range", async () => {
+    const key = await product({ loanPenaltyCalculationMethod: "OVERDUE_BALANCE", penaltyRate: { defaultValue: 36.5, minValue: 10, maxValue: 40 }, loanPenaltyGracePeriod: 0 });
+    const id = await loan(key);
+    expect((await get(`/loans/${id}`)).body.penaltySettings).toEqual({ loanPenaltyCalculationMethod: "OVERDUE_BALANCE", penaltyRate: 36.5 });
+    const own = await loan(key, { penaltySettings: { penaltyRate: 12 } });
+    expect((await get(`/loans/${own}`)).body.penaltySettings).toEqual({ loanPenaltyCalculationMethod: "OVERDUE_BALANCE", penaltyRate: 12 });
+    const terms = {
+      accountHolderKey: "0512N0026", accountHolderType: "CLIENT", productTypeKey: key, loanAmount: 1200,
+      interestSettings: { interestRate: 12 }, scheduleSettings: { gracePeriod: 0, repaymentInstallments: 3 },
+    };
+    for (const rate of [5, 41, -1]) {
+      const r = await call(sb, "POST", "/loans", { body: { ...terms, penaltySettings: { penaltyRate: rate } } });
+      expect([r.status, r.body.errors[0].errorReason]).toEqual([400, "INVALID_PENALTY_RATE"]);
+    }
+    const none = await loan(await product(undefined));
+    expect((await get(`/loans/${none}`)).body.penaltySettings).toEqual({ loanPenaltyCalculationMethod: "NONE" });
+  });
+});

@@ -4,7 +4,7 @@
  * (product, account holder), fills ids, keys, dates, state, currency, product defaults and zero balances.
  * The server inserts the returned record.
  */
-import { fillLoanAccountFields } from "./tenant-fields";
+import { fillLoanAccountFields, loanPenaltySettings } from "./tenant-fields";
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { checkNewAccountLinks } from "./credit-arrangements";
@@ -133,7 +133,7 @@ function prepareLoan(ctx: EngineContext, body: Record<string, unknown>): WireRec
   rec.disbursementDetails = dd;
   rec.paymentMethod ??= s.paymentMethod;
   rec.arrearsTolerancePeriod ??= s.tolerancePeriod;
-  rec.penaltySettings ??= { loanPenaltyCalculationMethod: "NONE" };
+  rec.penaltySettings = loanPenaltySettings(body.penaltySettings, s.penalty);
   rec.balances = zeroed(LOAN_BALANCES);
   rec.accruedInterest = 0;
   rec.accruedPenalty = 0;

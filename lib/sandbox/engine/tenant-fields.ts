@@ -4,8 +4,10 @@
  * settings, future payments acceptance, late payments recalculation method), or Mambu's empty defaults
  * (guarantors, assets, `taxes`, `customPaymentAmounts`). A value the caller sent is kept.
  */
+import { mambuError } from "../errors";
 import { WireRecord } from "../types";
-import { path } from "./products";
+import { Dec, dec } from "./money";
+import { LoanProductSettings, path } from "./products";
 
 type Bag = Record<string, unknown>;
 
@@ -88,4 +90,29 @@ export function fillDepositTransactionFields(tx: WireRecord, dep: WireRecord): v
   }
   tx.taxes ??= {};
   tx.transactionDetails ??= {};
+}
+
+/**
+ * A new loan's `penaltySettings`: the product's calculation method, and the rate the caller gave (which must be
+ * within the product's `penaltyRate` min/max: 400 INVALID_PENALTY_RATE) or the product's default.
+ */
+export function loanPenaltySettings(given: unknown, product: LoanProductSettings["penalty"]): Bag {
+  const out: Bag = { loanPenaltyCalculationMethod: product.method };
+  const raw = obj(given)?.penaltyRate;
+  if (raw !== undefined && raw !== null) {
+    let rate: Dec;
+    try {
+      rate = dec(raw);
+    } catch {
+      throw mambuError("INVALID_PENALTY_RATE", "penaltySettings.penaltyRate must be a number");
+    }
+    const { min, max } = product.rate;
+    if (rate.isNegative() || (min && rate.lessThan(min)) || (max && rate.greaterThan(max))) {
+      throw mambuError("INVALID_PENALTY_RATE", `penalty rate ${rate.toString()} outside the product's range ${min?.toString() ?? "-"}..${max?.toString() ?? "-"}`);
+    }
+    out.penaltyRate = rate.toNumber();
+  } else if (product.method !== "NONE" && product.rate.default) {
+    out.penaltyRate = product.rate.default.toNumber();
+  }
+  return out;
 }
