@@ -204,7 +204,7 @@ describe("refinance", () => {
     const b = before.loan.balances;
     const r = await post(
       "/loans/54326:refinance",
-      { topUpAmount: 500, loanAccount: { productTypeKey: before.loan.productTypeKey, loanName: "Group loan (refinanced)", disbursementDetails: { firstRepaymentDate: "2026-02-15T00:00:00+02:00" } } },
+      { topUpAmount: 500, loanAccount: { productTypeKey: before.loan.productTypeKey, loanName: "Group loan (refinanced)", disbursementDetails: { expectedDisbursementDate: "2026-01-15T00:00:00+02:00", firstRepaymentDate: "2026-02-15T00:00:00+02:00" } } },
       200,
     );
     const total = new Decimal(b.principalBalance).plus(b.interestBalance).plus(b.feesBalance).plus(b.penaltyBalance);
@@ -224,6 +224,7 @@ describe("refinance", () => {
   it("refuses a negative top-up and a principal write-off", async () => {
     const details = { productTypeKey: "FLAT-MICRO", disbursementDetails: { firstRepaymentDate: "2026-03-01T00:00:00+02:00" } };
     await refused("/loans/54326:refinance", { topUpAmount: -5, loanAccount: details }, "NEGATIVE_TOP_UP_AMOUNT");
+    await refused("/loans/54326:refinance", { topUpAmount: 5, loanAccount: { ...details, disbursementDetails: { ...details.disbursementDetails, expectedDisbursementDate: "2026-01-20T00:00:00+02:00" } } }, "INVALID_DISBURSEMENT_DATE");
     await refused("/loans/54326:refinance", { topUpAmount: 5, writeOffAmounts: { principal: 1 }, loanAccount: details }, "INVALID_PARAMETERS");
   });
 });

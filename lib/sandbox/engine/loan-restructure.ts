@@ -12,8 +12,9 @@
  * - the new account (same holder, branch, centre and officer; product, id, name, rate and schedule terms from the
  *   body's `loanAccount`, the original's terms where the body is silent and the product is the same) has as loan
  *   amount everything transferred (what was not written off is capitalised), plus `topUpAmount` for a refinance. It
- *   is disbursed at once (DISBURSEMENT, `activationTransactionKey`), ACTIVE, with its own schedule from
- *   `disbursementDetails.firstRepaymentDate`, and carries `originalAccountKey`.
+ *   is disbursed at once (DISBURSEMENT, `activationTransactionKey`; a refinance's `expectedDisbursementDate`, when
+ *   given, must be today — Mambu can leave the top-up for later, PARTIALLY_DISBURSED, the sandbox does not), ACTIVE,
+ *   with its own schedule from `disbursementDetails.firstRepaymentDate`, and carries `originalAccountKey`.
  *
  * A loan holding a redraw balance is refused (INVALID_ACCOUNT_STATE): the sandbox does not move it.
  *
@@ -128,6 +129,10 @@ export function restructureLoan(ctx: EngineContext, kind: RestructureKind, loanI
   if (body.loanAccount === undefined || la.productTypeKey === undefined) throw restructureError("RESTRUCTURE_DETAILS_ARE_MANDATORY", "loanAccount with productTypeKey is required");
   const first = obj(la.disbursementDetails).firstRepaymentDate;
   if (first === undefined) throw invalidParameters("loanAccount.disbursementDetails.firstRepaymentDate is required");
+  const expected = parseDateTimeInput(obj(la.disbursementDetails).expectedDisbursementDate, ctx.clock.offset, "loanAccount.disbursementDetails.expectedDisbursementDate");
+  if (expected !== undefined && localDate(expected, ctx.clock.offset) !== ctx.clock.today()) {
+    throw mambuError("INVALID_DISBURSEMENT_DATE", "the new account is disbursed at once: expectedDisbursementDate must be today");
+  }
   const frame = frameOf(ctx, loan);
   const { dp } = frame;
   if (kind === "REFINANCE" && frame.settings.type === "REVOLVING_CREDIT") throw restructureError("CANNOT_REFINANCE_REVOLVING_CREDIT_LOAN");
