@@ -188,6 +188,26 @@
  * | INSTALLMENT_WITH_PENALTY_APPLIED_CANNOT_BE_EDITED      | 2717 | 400    | a settings change (backdated) that would recompute an installment with penalties | guess     |
  * | INVALID_TEMPLATE_ID                                    | 2718 | 404    | document template not among the product's templates            | guess     |
  * | INVALID_TEMPLATE_TYPE                                  | 2719 | 400    | ACCOUNT template asked for a transaction, TRANSACTION template for an account | guess     |
+ * | ACCOUNT_ALREADY_UNLOCKED                               |  144 | 400    | unlock of a loan that is not locked                            | derived   |
+ * | RESCHEDULED_LOAN                                       |  146 | 400    | undo refinance of a rescheduled loan                           | derived   |
+ * | REFINANCED_LOAN                                        |  147 | 400    | undo reschedule of a refinanced loan                           | derived   |
+ * | REDRAW_DISABLED                                        |  244 | 400    | redraw repayment on a loan whose product has no redraw (enum index + 62, extrapolated past the last sure anchor) | derived   |
+ * | INSUFFICIENT_REDRAW_BALANCE                            |  245 | 400    | a redraw transaction (or its undo) taking the redraw balance below zero (extrapolated) | derived   |
+ * | PRODUCT_DOES_NOT_ALLOW_WITHDRAWAL_TRANSACTIONS         |  247 | 400    | withdrawal redraw on a loan whose product has no redraw (extrapolated) | derived   |
+ * | EXCESS_PAYMENT_MADE_AMOUNT                             |  248 | 400    | a payment made taking the redraw balance above the principal balance (extrapolated) | derived   |
+ * | PRODUCT_DOES_NOT_ALLOW_PAYMENT_MADE_TRANSACTIONS       |  249 | 400    | payment made on a loan whose product has no redraw (extrapolated) | derived   |
+ * | ACCOUNT_ALREADY_LOCKED                                 | 2801 | 400    | lock of a loan already locked for the same operations          | guess     |
+ * | NEGATIVE_WRITE_OFF_AMOUNT                              | 2802 | 400    | reschedule/refinance writeOffAmounts below zero                | guess     |
+ * | TOP_UP_AMOUNT_IS_MANDATORY                             | 2803 | 400    | refinance without topUpAmount                                  | guess     |
+ * | NEGATIVE_TOP_UP_AMOUNT                                 | 2804 | 400    | refinance topUpAmount below zero                               | guess     |
+ * | WRITE_OFF_AMOUNT_MORE_THAN_BALANCE_AMOUNT              | 2805 | 400    | writeOffAmounts above the balance written off                  | guess     |
+ * | CANNOT_REFINANCE_REVOLVING_CREDIT_LOAN                 | 2806 | 400    | refinance of a revolving credit loan                           | guess     |
+ * | INVALID_TERMINATION_DATE                               | 2807 | 400    | terminate dated in the future or before the loan's last transaction | guess     |
+ * | LOAN_ACCOUNT_ALREADY_FULLY_PAID                        | 2808 | 400    | terminate of a loan that owes nothing                          | guess     |
+ * | INVALID_SETUP_OF_LOAN_ACCOUNT_TO_TERMINATE             | 2809 | 400    | terminate of a loan that is not dynamic term, declining balance, equal installments | guess     |
+ * | LOAN_ACCOUNT_TERMINATION_AFTER_LAST_INSTALLMENT_DUE_DATE | 2810 | 400    | terminate after the last installment fell due                  | guess     |
+ * | RESTRUCTURE_DETAILS_ARE_MANDATORY                      | 2811 | 400    | reschedule/refinance without loanAccount.productTypeKey        | guess     |
+ * | ACCOUNT_IS_LOCKED                                      | 2812 | 400    | terminate of a locked loan                                     | guess     |
  * | TOO_MANY_REQUESTS (no Mambu code)                      |    — | 429    | injected rate limit: body has errorCode 429                    | sandbox   |
  */
 import { SandboxError } from "./types";
@@ -372,6 +392,28 @@ export const ERRORS = {
   INSTALLMENT_WITH_PENALTY_APPLIED_CANNOT_BE_EDITED: def(2717, "INSTALLMENT_WITH_PENALTY_APPLIED_CANNOT_BE_EDITED"),
   INVALID_TEMPLATE_ID: def(2718, "INVALID_TEMPLATE_ID", 404),
   INVALID_TEMPLATE_TYPE: def(2719, "INVALID_TEMPLATE_TYPE"),
+  // restructure, terminate, lock, redraw (engine/loan-restructure.ts, loan-terminate.ts, loan-lock.ts, loan-redraw.ts);
+  // the guessed codes are 2801–2812 (2101–2112 are the deposit servicing and bulk reasons above)
+  ACCOUNT_ALREADY_UNLOCKED: def(144, "ACCOUNT_ALREADY_UNLOCKED"),
+  RESCHEDULED_LOAN: def(146, "RESCHEDULED_LOAN"),
+  REFINANCED_LOAN: def(147, "REFINANCED_LOAN"),
+  REDRAW_DISABLED: def(244, "REDRAW_DISABLED"),
+  INSUFFICIENT_REDRAW_BALANCE: def(245, "INSUFFICIENT_REDRAW_BALANCE"),
+  PRODUCT_DOES_NOT_ALLOW_WITHDRAWAL_TRANSACTIONS: def(247, "PRODUCT_DOES_NOT_ALLOW_WITHDRAWAL_TRANSACTIONS"),
+  EXCESS_PAYMENT_MADE_AMOUNT: def(248, "EXCESS_PAYMENT_MADE_AMOUNT"),
+  PRODUCT_DOES_NOT_ALLOW_PAYMENT_MADE_TRANSACTIONS: def(249, "PRODUCT_DOES_NOT_ALLOW_PAYMENT_MADE_TRANSACTIONS"),
+  ACCOUNT_ALREADY_LOCKED: def(2801, "ACCOUNT_ALREADY_LOCKED"),
+  NEGATIVE_WRITE_OFF_AMOUNT: def(2802, "NEGATIVE_WRITE_OFF_AMOUNT"),
+  TOP_UP_AMOUNT_IS_MANDATORY: def(2803, "TOP_UP_AMOUNT_IS_MANDATORY"),
+  NEGATIVE_TOP_UP_AMOUNT: def(2804, "NEGATIVE_TOP_UP_AMOUNT"),
+  WRITE_OFF_AMOUNT_MORE_THAN_BALANCE_AMOUNT: def(2805, "WRITE_OFF_AMOUNT_MORE_THAN_BALANCE_AMOUNT"),
+  CANNOT_REFINANCE_REVOLVING_CREDIT_LOAN: def(2806, "CANNOT_REFINANCE_REVOLVING_CREDIT_LOAN"),
+  INVALID_TERMINATION_DATE: def(2807, "INVALID_TERMINATION_DATE"),
+  LOAN_ACCOUNT_ALREADY_FULLY_PAID: def(2808, "LOAN_ACCOUNT_ALREADY_FULLY_PAID"),
+  INVALID_SETUP_OF_LOAN_ACCOUNT_TO_TERMINATE: def(2809, "INVALID_SETUP_OF_LOAN_ACCOUNT_TO_TERMINATE"),
+  LOAN_ACCOUNT_TERMINATION_AFTER_LAST_INSTALLMENT_DUE_DATE: def(2810, "LOAN_ACCOUNT_TERMINATION_AFTER_LAST_INSTALLMENT_DUE_DATE"),
+  RESTRUCTURE_DETAILS_ARE_MANDATORY: def(2811, "RESTRUCTURE_DETAILS_ARE_MANDATORY"),
+  ACCOUNT_IS_LOCKED: def(2812, "ACCOUNT_IS_LOCKED"),
 } as const;
 
 /** Name of an entry of {@link ERRORS}. */

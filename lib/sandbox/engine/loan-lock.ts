@@ -12,7 +12,6 @@ import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { invalidParameters, mambuError } from "../errors";
 import { RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch } from "./loan-common";
-import { restructureError } from "./loan-restructure-errors";
 
 const OPERATIONS = ["APPLY_INTEREST", "APPLY_FEES", "APPLY_PENALTIES"] as const;
 type Operation = (typeof OPERATIONS)[number];
@@ -58,7 +57,7 @@ export function lockLoan(ctx: EngineContext, loanId: string, input: Record<strin
   const wanted = OPERATIONS.filter((op) => (asked === undefined || asked.length === 0 ? true : (asked as unknown[]).includes(op)));
   const current = lockedOf(loan);
   if (loan.accountSubState === "LOCKED" && current.length === wanted.length && wanted.every((op) => current.includes(op))) {
-    throw restructureError("ACCOUNT_ALREADY_LOCKED", `loan ${String(loan.id)} is already locked for ${wanted.join(", ")}`);
+    throw mambuError("ACCOUNT_ALREADY_LOCKED", `loan ${String(loan.id)} is already locked for ${wanted.join(", ")}`);
   }
   const entries: Array<[string, number]> = [
     ...wanted.filter((op) => !current.includes(op)).map((op): [string, number] => [LOCKED[op], accrued(loan, op)]),
@@ -76,7 +75,7 @@ export function lockLoan(ctx: EngineContext, loanId: string, input: Record<strin
 export function unlockLoan(ctx: EngineContext, loanId: string, input: Record<string, unknown> | undefined): LockTransactions {
   const body = input ?? {};
   const loan = requireLoan(ctx, loanId);
-  if (loan.accountSubState !== "LOCKED") throw restructureError("ACCOUNT_ALREADY_UNLOCKED", `loan ${String(loan.id)} is not locked`);
+  if (loan.accountSubState !== "LOCKED") throw mambuError("ACCOUNT_ALREADY_UNLOCKED", `loan ${String(loan.id)} is not locked`);
   const entries = lockedOf(loan).map((op): [string, number] => [UNLOCKED[op], accrued(loan, op)]);
   return post(ctx, loan, entries, body.notes, { accountSubState: undefined, lockedOperations: undefined, lastLockedDate: undefined });
 }

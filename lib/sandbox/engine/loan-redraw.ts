@@ -24,7 +24,6 @@ import { dueOn } from "./loan-view";
 import { Dec, min, num } from "./money";
 import { loanProductOf } from "./loan-schedule";
 import { path } from "./products";
-import { restructureError } from "./loan-restructure-errors";
 
 type RedrawType = "PAYMENT_MADE" | "WITHDRAWAL_REDRAW" | "REDRAW_REPAYMENT";
 const REFUSAL = {
@@ -40,8 +39,8 @@ export function redrawEnabled(ctx: EngineContext, loan: WireRecord): boolean {
 
 function checkRedraw(ledger: Ledger): void {
   for (const eff of ledger.effects.values()) {
-    if (eff.redraw.isNegative()) throw restructureError("INSUFFICIENT_REDRAW_BALANCE", "the redraw balance would go below zero");
-    if (eff.redraw.greaterThan(eff.principalBalance)) throw restructureError("EXCESS_PAYMENT_MADE_AMOUNT", "the redraw balance would exceed the principal balance");
+    if (eff.redraw.isNegative()) throw mambuError("INSUFFICIENT_REDRAW_BALANCE", "the redraw balance would go below zero");
+    if (eff.redraw.greaterThan(eff.principalBalance)) throw mambuError("EXCESS_PAYMENT_MADE_AMOUNT", "the redraw balance would exceed the principal balance");
   }
 }
 
@@ -49,7 +48,7 @@ function postRedraw(ctx: EngineContext, type: RedrawType, loanId: string, input:
   const body = input ?? {};
   const loan = requireLoan(ctx, loanId);
   if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE_FOR_REPAYMENTS", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
-  if (!redrawEnabled(ctx, loan)) throw restructureError(REFUSAL[type], `the product of loan ${String(loan.id)} has no redraw`);
+  if (!redrawEnabled(ctx, loan)) throw mambuError(REFUSAL[type], `the product of loan ${String(loan.id)} has no redraw`);
   const frame = frameOf(ctx, loan);
   const valueDate = transactionDate(ctx, loan, body.valueDate);
   let amount: Dec;

@@ -36,7 +36,6 @@ import { Dec, ZERO, dec, num, round } from "./money";
 import { loanProductSettings } from "./products";
 import { computeSchedule } from "./schedule";
 import { prepareCreate } from "./create";
-import { restructureError } from "./loan-restructure-errors";
 
 /** The two restructures. */
 export type RestructureKind = "RESCHEDULE" | "REFINANCE";
@@ -81,7 +80,7 @@ function amountOrZero(v: unknown, dp: number, field: string, negative: "NEGATIVE
     throw mambuError("INVALID_AMOUNT", `invalid ${field}`);
   }
   if (!a.isFinite()) throw mambuError("INVALID_AMOUNT", `invalid ${field}`);
-  if (a.isNegative()) throw restructureError(negative, `${field} must not be negative`);
+  if (a.isNegative()) throw mambuError(negative, `${field} must not be negative`);
   if (!round(a, dp).equals(a)) throw mambuError("INVALID_AMOUNT", `${field} has more than ${dp} decimals`);
   return a;
 }
@@ -126,7 +125,7 @@ export function restructureLoan(ctx: EngineContext, kind: RestructureKind, loanI
   const loan = requireLoan(ctx, loanId);
   if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
   const la = obj(body.loanAccount);
-  if (body.loanAccount === undefined || la.productTypeKey === undefined) throw restructureError("RESTRUCTURE_DETAILS_ARE_MANDATORY", "loanAccount with productTypeKey is required");
+  if (body.loanAccount === undefined || la.productTypeKey === undefined) throw mambuError("RESTRUCTURE_DETAILS_ARE_MANDATORY", "loanAccount with productTypeKey is required");
   const first = obj(la.disbursementDetails).firstRepaymentDate;
   if (first === undefined) throw invalidParameters("loanAccount.disbursementDetails.firstRepaymentDate is required");
   const expected = parseDateTimeInput(obj(la.disbursementDetails).expectedDisbursementDate, ctx.clock.offset, "loanAccount.disbursementDetails.expectedDisbursementDate");
@@ -135,8 +134,8 @@ export function restructureLoan(ctx: EngineContext, kind: RestructureKind, loanI
   }
   const frame = frameOf(ctx, loan);
   const { dp } = frame;
-  if (kind === "REFINANCE" && frame.settings.type === "REVOLVING_CREDIT") throw restructureError("CANNOT_REFINANCE_REVOLVING_CREDIT_LOAN");
-  if (kind === "REFINANCE" && (body.topUpAmount === undefined || body.topUpAmount === null)) throw restructureError("TOP_UP_AMOUNT_IS_MANDATORY");
+  if (kind === "REFINANCE" && frame.settings.type === "REVOLVING_CREDIT") throw mambuError("CANNOT_REFINANCE_REVOLVING_CREDIT_LOAN");
+  if (kind === "REFINANCE" && (body.topUpAmount === undefined || body.topUpAmount === null)) throw mambuError("TOP_UP_AMOUNT_IS_MANDATORY");
   const topUp = kind === "REFINANCE" ? amountOrZero(body.topUpAmount, dp, "topUpAmount", "NEGATIVE_TOP_UP_AMOUNT") : ZERO;
 
   const now = ctx.clock.nowIso();
@@ -152,7 +151,7 @@ export function restructureLoan(ctx: EngineContext, kind: RestructureKind, loanI
   for (const e of ["principal", "interest", "fee", "penalty"] as Element[]) {
     writeOff[e] = amountOrZero(w[e], dp, `writeOffAmounts.${e}`, "NEGATIVE_WRITE_OFF_AMOUNT");
     if (writeOff[e].greaterThan(owed[e])) {
-      throw restructureError("WRITE_OFF_AMOUNT_MORE_THAN_BALANCE_AMOUNT", `writeOffAmounts.${e} ${writeOff[e].toFixed(dp)} is more than the ${e} balance ${owed[e].toFixed(dp)}`);
+      throw mambuError("WRITE_OFF_AMOUNT_MORE_THAN_BALANCE_AMOUNT", `writeOffAmounts.${e} ${writeOff[e].toFixed(dp)} is more than the ${e} balance ${owed[e].toFixed(dp)}`);
     }
   }
   const carried = totalOf(owed).minus(totalOf(writeOff));
@@ -227,7 +226,7 @@ export function undoRestructure(ctx: EngineContext, kind: RestructureKind, loanI
   if (!rec || !original || original.accountState !== "CLOSED" || original.accountSubState !== SUB_STATE[rec.kind]) {
     throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is not a ${kind === "RESCHEDULE" ? "rescheduled" : "refinanced"} loan`);
   }
-  if (rec.kind !== kind) throw restructureError(rec.kind === "RESCHEDULE" ? "RESCHEDULED_LOAN" : "REFINANCED_LOAN", `loan ${String(original.id)} was ${SUB_STATE[rec.kind].toLowerCase()}`);
+  if (rec.kind !== kind) throw mambuError(rec.kind === "RESCHEDULE" ? "RESCHEDULED_LOAN" : "REFINANCED_LOAN", `loan ${String(original.id)} was ${SUB_STATE[rec.kind].toLowerCase()}`);
   const fresh = ctx.store.find("loans", rec.newKey);
   const newTxs = fresh ? loanTransactions(ctx, fresh.encodedKey) : [];
   if (newTxs.some((t) => t.encodedKey !== rec.disbursementKey)) {

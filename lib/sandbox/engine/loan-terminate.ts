@@ -19,7 +19,6 @@ import { RUNNING, commitTransaction, frameOf, newLoanTransaction, replay, requir
 import { liveLoanTransactions, totalOutstanding } from "./loan-ledger";
 import { num } from "./money";
 import { path } from "./products";
-import { restructureError } from "./loan-restructure-errors";
 
 /** Terminates a running loan (204). */
 export function terminateLoan(ctx: EngineContext, loanId: string, input: Record<string, unknown> | undefined): void {
@@ -30,24 +29,24 @@ export function terminateLoan(ctx: EngineContext, loanId: string, input: Record<
   if (!at) throw invalidParameters("valueDate is required");
   if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
   if (loan.accountSubState === "TERMINATED") throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is already terminated`);
-  if (loan.accountSubState === "LOCKED") throw restructureError("ACCOUNT_IS_LOCKED", `loan ${String(loan.id)} is locked; unlock it first`);
+  if (loan.accountSubState === "LOCKED") throw mambuError("ACCOUNT_IS_LOCKED", `loan ${String(loan.id)} is locked; unlock it first`);
   const frame = frameOf(ctx, loan);
   if (frame.settings.type !== "DYNAMIC_TERM_LOAN" || frame.settings.interestMethod !== "DECLINING_BALANCE_DISCOUNTED") {
-    throw restructureError("INVALID_SETUP_OF_LOAN_ACCOUNT_TO_TERMINATE", "only dynamic term loans with declining balance, equal installments can be terminated");
+    throw mambuError("INVALID_SETUP_OF_LOAN_ACCOUNT_TO_TERMINATE", "only dynamic term loans with declining balance, equal installments can be terminated");
   }
-  if (compareInstant(at, ctx.clock.nowIso()) > 0) throw restructureError("INVALID_TERMINATION_DATE", `valueDate ${at} is in the future`);
+  if (compareInstant(at, ctx.clock.nowIso()) > 0) throw mambuError("INVALID_TERMINATION_DATE", `valueDate ${at} is in the future`);
   const live = liveLoanTransactions(ctx, loan.encodedKey);
   const last = live[live.length - 1];
   const disbursed = path(loan, "disbursementDetails", "disbursementDate");
   if ((typeof disbursed === "string" && compareInstant(at, disbursed) < 0) || (last && compareInstant(at, String(last.valueDate)) < 0)) {
-    throw restructureError("INVALID_TERMINATION_DATE", `valueDate ${at} is before the loan's last transaction`);
+    throw mambuError("INVALID_TERMINATION_DATE", `valueDate ${at} is before the loan's last transaction`);
   }
   const before = replay(ctx, frame);
-  if (!totalOf(totalOutstanding(before)).greaterThan(0)) throw restructureError("LOAN_ACCOUNT_ALREADY_FULLY_PAID", `loan ${String(loan.id)} owes nothing`);
+  if (!totalOf(totalOutstanding(before)).greaterThan(0)) throw mambuError("LOAN_ACCOUNT_ALREADY_FULLY_PAID", `loan ${String(loan.id)} owes nothing`);
   const day = localDate(at, off);
   const lastDue = before.installments[before.installments.length - 1]?.dueDate;
   if (lastDue === undefined || lastDue <= day) {
-    throw restructureError("LOAN_ACCOUNT_TERMINATION_AFTER_LAST_INSTALLMENT_DUE_DATE", `the last installment fell due on ${String(lastDue)}`);
+    throw mambuError("LOAN_ACCOUNT_TERMINATION_AFTER_LAST_INSTALLMENT_DUE_DATE", `the last installment fell due on ${String(lastDue)}`);
   }
   const tx = newLoanTransaction(ctx, loan, "ACCOUNT_TERMINATED", 0, at, { notes: body.notes });
   const after = replay(ctx, frame, [tx]);
