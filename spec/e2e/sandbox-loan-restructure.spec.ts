@@ -257,6 +257,33 @@ describe("terminate", () => {
     expect([paid.loan.accountState, paid.loan.accountSubState]).toEqual(["CLOSED", "REPAID"]);
   });
 
+  it("is undone by adjusting its ACCOUNT_TERMINATED transaction: the loan runs on its schedule again", async () => {
+    const id = await activeLoan("DB-PERSONAL", 6000, 6, 24, "2025-12-01T10:00:00+02:00");
+    const before = await checkLoanInvariants(sb, id);
+    await post(`/loans/${id}:terminate`, { valueDate: "2026-01-15T10:00:00+02:00" }, 204);
+    const terminated = await checkLoanInvariants(sb, id);
+    expect(terminated.loan.accountSubState).toBe("TERMINATED");
+    const tx = terminated.transactions.find((t) => t.type === "ACCOUNT_TERMINATED");
+    expect(new Decimal(tx.amount).greaterThan(0)).toBe(true);
+
+    const adj = await post(`/loans/transactions/${tx.id}:adjust`, { notes: "terminated by mistake" }, 200);
+    expect([adj.body.type, adj.body.originalTransactionKey, money(adj.body.amount), adj.body.notes]).toEqual(
+      ["ACCOUNT_TERMINATED_ADJUSTMENT", tx.encodedKey, money(new Decimal(tx.amount).negated()), "terminated by mistake"],
+    );
+    const after = await checkLoanInvariants(sb, id);
+    expect([after.loan.accountState, after.loan.accountSubState, after.loan.terminationDate]).toEqual([before.loan.accountState, undefined, undefined]);
+    expect("terminationDate" in after.loan).toBe(false);
+    expect(after.loan.balances).toEqual(before.loan.balances);
+    const schedule = (s: typeof before) => s.installments.map((i) => [i.number, i.dueDate, money(i.principal.amount.expected), money(i.interest.amount.expected)]);
+    expect(schedule(after)).toEqual(schedule(before));
+    expect(after.installments[5].dueDate).toBe("2026-06-01T00:00:00+02:00");
+    expect(after.transactions.find((t) => t.encodedKey === tx.encodedKey).adjustmentTransactionKey).toBe(adj.body.encodedKey);
+    await refused(`/loans/transactions/${tx.id}:adjust`, {}, "TRANSACTION_ALREADY_REVERSED");
+    // terminated again afterwards, as if the first termination had not happened
+    await post(`/loans/${id}:terminate`, { valueDate: "2026-01-15T10:00:00+02:00" }, 204);
+    expect((await checkLoanInvariants(sb, id)).loan.accountSubState).toBe("TERMINATED");
+  });
+
   it("refuses products without declining balance equal installments, future dates and terminated loans", async () => {
     await refused("/loans/54326:terminate", { valueDate: "2026-01-15T09:00:00+02:00" }, "INVALID_SETUP_OF_LOAN_ACCOUNT_TO_TERMINATE");
     const id = await activeLoan("DB-PERSONAL", 5000, 6, 24, "2025-12-20T10:00:00+02:00");

@@ -33,6 +33,8 @@ export const LOAN_ADJUSTMENT_TYPES: Record<string, string> = {
   INTEREST_DUE_REDUCED: "INTEREST_REDUCTION_ADJUSTMENT",
   FEES_DUE_REDUCED: "FEE_REDUCTION_ADJUSTMENT",
   PENALTIES_DUE_REDUCED: "PENALTY_REDUCTION_ADJUSTMENT",
+  // undoes a termination: the replay drops it, syncLoan clears sub-state TERMINATED and terminationDate
+  ACCOUNT_TERMINATED: "ACCOUNT_TERMINATED_ADJUSTMENT",
 };
 
 function negated(v: unknown): unknown {

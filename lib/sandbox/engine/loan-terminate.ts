@@ -7,9 +7,9 @@
  * The loan gets sub-state TERMINATED and `terminationDate`; it goes in arrears after the tolerance period and closes
  * (CLOSED / REPAID) when repaid. Mambu offers termination for dynamic term loans with declining balance, equal
  * installments only (INVALID_SETUP_OF_LOAN_ACCOUNT_TO_TERMINATE otherwise); a LOCKED loan answers ACCOUNT_IS_LOCKED (its
- * sub-state would be lost). Mambu undoes a termination by adjusting the ACCOUNT_TERMINATED transaction: the replay
- * and {@link syncLoan} already drop an adjusted termination and its sub-state, but the adjustment table of
- * ./loan-adjust.ts does not list the type yet (an adjust answers INVALID_TRANSACTION_TYPE).
+ * sub-state would be lost). Mambu undoes a termination by adjusting the ACCOUNT_TERMINATED transaction
+ * (ACCOUNT_TERMINATED_ADJUSTMENT, ./loan-adjust.ts): the replay drops the adjusted termination and {@link syncLoan}
+ * its sub-state and `terminationDate`, so the installments fall due on their schedule again.
  */
 import { EngineContext } from "./context";
 import { compareInstant, localDate, parseDateTimeInput } from "./dates";
