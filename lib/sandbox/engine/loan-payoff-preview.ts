@@ -16,8 +16,8 @@ import { totalOf } from "./allocation";
 import { LoanFrame, RUNNING, frameOf, requireLoan } from "./loan-common";
 import { liveLoanTransactions, loanTransactions } from "./loan-ledger";
 import { payOffAmounts } from "./loan-payments";
-import { penaltyAccrual, penaltyTermsOf } from "./penalties";
-import { Dec, ZERO, dec, num, round } from "./money";
+import { penaltyAccrual, penaltyTermsOf, unappliedPenalties } from "./penalties";
+import { Dec, ZERO, num } from "./money";
 
 /** The wire shape of `PreviewPayOffDueAmountsInAFutureDateWrapper`. */
 export interface PayOffPreview {
@@ -29,23 +29,15 @@ export interface PayOffPreview {
 }
 
 /**
- * Penalties the daily accrual will post between today and `day` (as `accruePenalties` posts them: per installment,
- * the rounded total owed up to the day less what was already applied).
+ * Penalties the daily accrual will post between today and `day` (what `accruePenalties` would post that day:
+ * {@link unappliedPenalties} of the accrual up to the day).
  */
 function penaltiesToCome(ctx: EngineContext, frame: LoanFrame, day: string): Dec {
   const terms = penaltyTermsOf(frame);
   if (!terms || day <= ctx.clock.today()) return ZERO;
   const owed = penaltyAccrual(frame, liveLoanTransactions(ctx, frame.loan.encodedKey), terms, day);
-  const applied = new Map<string, Dec>();
-  for (const t of loanTransactions(ctx, frame.loan.encodedKey)) {
-    if (t.type !== "PENALTY_APPLIED" || typeof t.installmentEncodedKey !== "string") continue;
-    applied.set(t.installmentEncodedKey, (applied.get(t.installmentEncodedKey) ?? ZERO).plus(dec(t.amount)));
-  }
   let extra = ZERO;
-  for (const [key, total] of owed) {
-    const delta = round(total, frame.dp).minus(applied.get(key) ?? ZERO);
-    if (delta.greaterThan(0)) extra = extra.plus(delta);
-  }
+  for (const delta of unappliedPenalties(owed, loanTransactions(ctx, frame.loan.encodedKey), frame.dp).values()) extra = extra.plus(delta);
   return extra;
 }
 

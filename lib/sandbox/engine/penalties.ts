@@ -121,6 +121,27 @@ export function penaltyAccrual(frame: LoanFrame, txs: WireRecord[], terms: Penal
 }
 
 /**
+ * The penalties still to post, per installment (encodedKey → amount > 0): each installment's accrued total
+ * (`owed`, from {@link penaltyAccrual}) rounded half-up to `dp` decimals once, less the PENALTY_APPLIED amounts of
+ * `transactions` (all the loan's transactions: adjusted ones count too, so a penalty reversed by an adjustment is
+ * waived, not charged again). Installments with nothing more to post are left out; the order is `owed`'s.
+ * Used by {@link accruePenalties} (what it posts) and the pay-off preview (what the days until its date will post).
+ */
+export function unappliedPenalties(owed: ReadonlyMap<string, Dec>, transactions: readonly WireRecord[], dp: number): Map<string, Dec> {
+  const applied = new Map<string, Dec>();
+  for (const t of transactions) {
+    if (t.type !== "PENALTY_APPLIED" || typeof t.installmentEncodedKey !== "string") continue;
+    applied.set(t.installmentEncodedKey, (applied.get(t.installmentEncodedKey) ?? ZERO).plus(dec(t.amount)));
+  }
+  const due = new Map<string, Dec>();
+  for (const [key, total] of owed) {
+    const delta = round(total, dp).minus(applied.get(key) ?? ZERO);
+    if (delta.greaterThan(0)) due.set(key, delta);
+  }
+  return due;
+}
+
+/**
  * Posts the penalties a running loan owes up to the clock's day and has not been charged yet (one PENALTY_APPLIED
  * per installment, valued at the start of the day). Returns whether anything was posted.
  */
@@ -131,18 +152,11 @@ export function accruePenalties(ctx: EngineContext, frame: LoanFrame): boolean {
   const txs = liveLoanTransactions(ctx, frame.loan.encodedKey);
   const owed = penaltyAccrual(frame, txs, terms, today);
   if (owed.size === 0) return false;
-  // every PENALTY_APPLIED counts, adjusted ones too: a penalty reversed by an adjustment is waived, not charged again
-  const applied = new Map<string, Dec>();
-  for (const t of loanTransactions(ctx, frame.loan.encodedKey)) {
-    if (t.type !== "PENALTY_APPLIED" || typeof t.installmentEncodedKey !== "string") continue;
-    applied.set(t.installmentEncodedKey, (applied.get(t.installmentEncodedKey) ?? ZERO).plus(dec(t.amount)));
-  }
+  const due = unappliedPenalties(owed, loanTransactions(ctx, frame.loan.encodedKey), frame.dp);
   let posted = false;
   for (const inst of frame.plan.installments) {
-    const total = owed.get(inst.encodedKey);
-    if (!total) continue;
-    const delta = round(total, frame.dp).minus(applied.get(inst.encodedKey) ?? ZERO);
-    if (!delta.greaterThan(0)) continue;
+    const delta = due.get(inst.encodedKey);
+    if (!delta) continue;
     const tx = newLoanTransaction(ctx, frame.loan, "PENALTY_APPLIED", num(delta, frame.dp), startOfDay(today, ctx.clock.offset), {
       notes: `Penalty on installment ${inst.number}`,
     });
