@@ -163,6 +163,7 @@
  * | CARD_TRANSACTION_NOT_FOUND                             | 2611 | 404    | reversal of an unknown card transaction of this card           | guess     |
  * | CARD_TRANSACTION_MAX_REVERSAL_AMOUNT_EXCEEDED          | 2612 | 400    | reversals above the card transaction's amount                  | guess     |
  * | INSUFFICIENT_AVAILABLE_AMOUNT_FOR_AUTHORIZATION_HOLD_ON_LOANS | 2613 | 400    | a hold above a loan's available credit (no advice)             | guess     |
+ * | CARD_TRANSACTION_REVERSAL_CANNOT_BE_ADJUSTED           | 2614 | 400    | :adjust of a deposit's CARD_TRANSACTION_REVERSAL (Swagger enum index 993: outside the deposit block) | guess     |
  * | MANDATORY_PERIODIC_PAYMENT                             |  191 | 400    | :changePeriodicPayment without periodicPayment                 | derived   |
  * | PERIODIC_PAYMENT_GREATER_THAN_LOAN_AMOUNT              |  192 | 400    | periodicPayment above the loan amount                          | derived   |
  * | INVALID_INTEREST_SPREAD                                |  197 | 400    | :changeInterestRate of an indexed loan without interestSpread  | derived   |
@@ -366,6 +367,7 @@ export const ERRORS = {
   CARD_TRANSACTION_NOT_FOUND: def(2611, "CARD_TRANSACTION_NOT_FOUND", 404),
   CARD_TRANSACTION_MAX_REVERSAL_AMOUNT_EXCEEDED: def(2612, "CARD_TRANSACTION_MAX_REVERSAL_AMOUNT_EXCEEDED"),
   INSUFFICIENT_AVAILABLE_AMOUNT_FOR_AUTHORIZATION_HOLD_ON_LOANS: def(2613, "INSUFFICIENT_AVAILABLE_AMOUNT_FOR_AUTHORIZATION_HOLD_ON_LOANS"),
+  CARD_TRANSACTION_REVERSAL_CANNOT_BE_ADJUSTED: def(2614, "CARD_TRANSACTION_REVERSAL_CANNOT_BE_ADJUSTED"),
   // loan settings changes, document templates (engine/loan-settings.ts, engine/templates.ts)
   MANDATORY_PERIODIC_PAYMENT: def(191, "MANDATORY_PERIODIC_PAYMENT"),
   PERIODIC_PAYMENT_GREATER_THAN_LOAN_AMOUNT: def(192, "PERIODIC_PAYMENT_GREATER_THAN_LOAN_AMOUNT"),

@@ -340,6 +340,18 @@ describe("authorization holds on a deposit", () => {
     expect([unknown.status, reason(unknown)]).toEqual([404, "CARD_TRANSACTION_NOT_FOUND"]);
   });
 
+  it("a card transaction reversal cannot be adjusted (400 CARD_TRANSACTION_REVERSAL_CANNOT_BE_ADJUSTED), and stays as it was", async () => {
+    const before = await invariants(depId, token);
+    const txs = (await call(sb, "GET", `/deposits/${depId}/transactions?limit=1000`)).body as Array<{ id: string; type: string; amount: number; adjustmentTransactionKey?: string }>;
+    const reversal = txs.find((x) => x.type === "CARD_TRANSACTION_REVERSAL");
+    if (!reversal) throw new Error("no CARD_TRANSACTION_REVERSAL to adjust");
+    const r = await op("deposits_transactions", "POST", "/deposits/transactions/{depositTransactionId}:adjust", { depositTransactionId: reversal.id }, { body: { notes: "undo the refund" } });
+    expect([r.status, reason(r)]).toEqual([400, "CARD_TRANSACTION_REVERSAL_CANNOT_BE_ADJUSTED"]);
+    expect(await invariants(depId, token)).toEqual(before);
+    const again = (await call(sb, "GET", `/deposits/transactions/${reversal.id}`)).body;
+    expect([again.type, again.amount, again.adjustmentTransactionKey]).toEqual(["CARD_TRANSACTION_REVERSAL", reversal.amount, undefined]);
+  });
+
   it("a card with pending holds cannot be unlinked; once they are gone it can", async () => {
     const p = { depositAccountId: depId, cardReferenceToken: token };
     const refused = await op("deposits", "DELETE", "/deposits/{depositAccountId}/cards/{cardReferenceToken}", p);

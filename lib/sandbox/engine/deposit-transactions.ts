@@ -148,13 +148,17 @@ function reverse(ctx: EngineContext, tx: WireRecord, notes: unknown): WireRecord
 
 /**
  * `POST /deposits/transactions/{depositTransactionId}:adjust`: reverses a deposit transaction (and the other side
- * of a transfer). Returns the adjustment transaction of the given one.
+ * of a transfer). Returns the adjustment transaction of the given one. A card transaction reversal cannot be
+ * adjusted (CARD_TRANSACTION_REVERSAL_CANNOT_BE_ADJUSTED, the reason of Mambu's RestError enum for it).
  */
 export function adjustDepositTransaction(ctx: EngineContext, txId: string, input: Record<string, unknown> | undefined): WireRecord {
   const body = input ?? {};
   const tx = ctx.store.find("depositTransactions", txId);
   if (!tx) throw mambuError("INVALID_TRANSACTION_ID", `deposit transaction ${txId} not found`);
   if (tx.adjustmentTransactionKey) throw mambuError("TRANSACTION_ALREADY_REVERSED", `transaction ${String(tx.id)} is already adjusted`);
+  if (tx.type === "CARD_TRANSACTION_REVERSAL") {
+    throw mambuError("CARD_TRANSACTION_REVERSAL_CANNOT_BE_ADJUSTED", `transaction ${String(tx.id)} reverses a card transaction`);
+  }
   if (!DEPOSIT_ADJUSTMENT_TYPES[String(tx.type)]) throw mambuError("INVALID_TRANSACTION_TYPE", `${String(tx.type)} transactions cannot be adjusted`);
   const dep = requireDeposit(ctx, String(tx.parentAccountKey));
   if (FINAL.has(String(dep.accountState))) throw mambuError("INVALID_DEPOSIT_ACCOUNT_STATE", `deposit account ${String(dep.id)} is ${String(dep.accountState)}`);
