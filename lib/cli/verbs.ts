@@ -190,7 +190,7 @@ function str(ctx: CommandContext, name: string): string | undefined {
 }
 
 /** Checks the command line of a verb; everything here happens before any request. */
-async function parseVerb(spec: VerbCommandSpec, ctx: CommandContext): Promise<{ verb: Verb; input: Omit<VerbInput, "ctx" | "session"> }> {
+async function parseVerb(spec: VerbCommandSpec, ctx: CommandContext): Promise<{ verb: Verb; input: Omit<VerbInput, "ctx" | "session">; ask: boolean }> {
   const [name, id, amountText, ...extra] = ctx.args.positionals;
   const verb = findVerb(spec, name);
   const usage = `mambu ${spec.name} ${verbLine(spec, verb)}`;
@@ -211,6 +211,9 @@ async function parseVerb(spec: VerbCommandSpec, ctx: CommandContext): Promise<{ 
   if (ctx.args.options.yes && !verb.writes) throw new UsageError(`--yes does not apply to ${spec.name} ${verb.name} (it only reads)`, cmd);
   if (ctx.out.columns && !verb.print) throw new UsageError(`--columns does not apply to ${spec.name} ${verb.name}`, cmd);
   const date = str(ctx, "date") === undefined ? undefined : parseDate(str(ctx, "date")!, cmd);
+  const where = verb.writes?.replace("{id}", encodeURIComponent(id)).replace("{ref}", encodeURIComponent(str(ctx, "ref") ?? ""));
+  // Whether to ask is settled before stdin is read for --data @- (on a terminal that would wait for typing).
+  const ask = where !== undefined && mustAsk({ command: cmd, what: `${spec.name} ${verb.name}`, where, yes: !!ctx.args.options.yes, bodyFromStdin: readsStdin(str(ctx, "data")) });
   const dataText = await readData(str(ctx, "data"), cmd);
   if (verb.dataRequired && dataText === undefined) throw new UsageError(`${spec.name} ${verb.name} needs --data with the request body (see mambu ${spec.name} ${verb.name} --help)`, cmd);
   const data = dataText === undefined ? undefined : dataObject(dataText, cmd);
@@ -219,7 +222,7 @@ async function parseVerb(spec: VerbCommandSpec, ctx: CommandContext): Promise<{ 
   }
   const input = { id, amount, notes: str(ctx, "notes"), date, data, option: (o: VerbOption) => str(ctx, o) };
   verb.check?.(input);
-  return { verb, input };
+  return { verb, input, ask };
 }
 
 /**
@@ -244,15 +247,7 @@ export function verbCommand(spec: VerbCommandSpec): Command {
       return verbHelp(spec, findVerb(spec, positionals[0]));
     },
     async run(ctx) {
-      const { verb, input } = await parseVerb(spec, ctx);
-      const where = verb.writes?.replace("{id}", encodeURIComponent(input.id)).replace("{ref}", encodeURIComponent(input.option("ref") ?? ""));
-      const ask = where !== undefined && mustAsk({
-        command: spec.name,
-        what: `${spec.name} ${verb.name}`,
-        where,
-        yes: !!ctx.args.options.yes,
-        bodyFromStdin: readsStdin(str(ctx, "data")),
-      });
+      const { verb, input, ask } = await parseVerb(spec, ctx);
       const session = await ctx.session();
       const undo = ask ? confirmWrites(session.connector, { secrets: () => session.secrets() }) : undefined;
       try {

@@ -164,6 +164,9 @@ describeTerminal("on a terminal (util-linux script)", () => {
     const r = await onTerminal(["call", "clients.create", "--data", "@-"], "y");
     expect(r.code).toBe(2);
     expect(r.screen).toContain('clients.create writes (POST /clients) and --data @- takes stdin, which then cannot answer "Proceed?": add --yes to confirm');
+    const verb = await onTerminal(["loan", "repay", "54321", "5", "--data", "@-"], "y");
+    expect(verb.code).toBe(2);
+    expect(verb.screen).toContain('loan repay writes (POST /loans/54321/repayment-transactions) and --data @- takes stdin, which then cannot answer "Proceed?"');
   });
 });
 
