@@ -8,9 +8,9 @@ import type { DetailsLevel } from "../core/query";
 import "../core/entity-methods";
 import { changeState } from "../core/operations";
 import { relate, setTransient } from "../core/relations";
-import { entityKey } from "../core/account-operation";
+import { accountOperation, entityKey } from "../core/account-operation";
 import type { CreditArrangementAction, CreditArrangementFilterCriteria, CreditArrangementSortingCriteria, CreditArrangementStruct, QueryParameters } from "../generated/types/creditarrangements";
-import { MambuError } from "../errors";
+import { MambuError, MambuTsError } from "../errors";
 import type { Listable, Listing } from "../core/query-types";
 import type { MambuCreditArrangementCustomFields } from "./custom-fields";
 import { MambuClient } from "./client";
@@ -55,23 +55,60 @@ export class MambuCreditArrangement extends MambuEntity {
       const label = "MambuCreditArrangement.getAccounts";
       const conn = connectorOf(this);
       const answer = await callOperation("creditarrangements", "getAllAccounts", { path: { creditArrangementId: entityKey(this) }, connector: conn });
-      if (typeof answer !== "object" || answer === null || Array.isArray(answer)) {
-        throw new MambuError(`malformed response from Mambu to ${label}: expected the accounts as a JSON object`);
-      }
-      const { loanAccounts = [], depositAccounts = [] } = answer as { loanAccounts?: unknown; depositAccounts?: unknown };
-      const records = (list: unknown, what: string): Record<string, unknown>[] => {
-        if (!Array.isArray(list) || !list.every((x) => typeof x === "object" && x !== null && !Array.isArray(x))) {
-          throw new MambuError(`malformed response from Mambu to ${label}: ${what} is not a list of records`);
-        }
-        return list as Record<string, unknown>[];
-      };
-      const accounts: CreditArrangementAccountsList = {
-        loans: records(loanAccounts, "loanAccounts").map((raw) => MambuLoan.fromWire(raw, conn, { detailsLevel: "FULL" })),
-        deposits: records(depositAccounts, "depositAccounts").map((raw) => MambuDeposit.fromWire(raw, conn, { detailsLevel: "FULL" })),
-      };
-      setTransient(this, "accounts", accounts);
-      return accounts;
+      return this.takeAccounts(answer, label);
     }, `${this.constructor.name}.accounts`);
+  }
+
+  /**
+   * Puts an existing loan or deposit account under the arrangement (`POST /creditarrangements/{id}:addAccount`,
+   * newer Mambu versions: `{ accountId, accountType }` from the entity given). Mambu refuses an account already
+   * under an arrangement (ACCOUNT_ALREADY_ON_CREDIT_ARRANGEMENT), of another holder, or beyond the available
+   * amount. Returns the arrangement, re-read (its `consumedCreditAmount` / `availableCreditAmount` now count the
+   * account; with `reread: false`, as last read); `creditArrangement.accounts` is set to the accounts Mambu
+   * answers with. The account entity given is not re-read (`account.refresh()` shows its `creditArrangementKey`).
+   */
+  addAccount(account: MambuLoan | MambuDeposit, opts?: ActionOptions): Promise<this> {
+    return this.linkAccount("addAccount", account, opts, "MambuCreditArrangement.addAccount");
+  }
+
+  /**
+   * Takes a loan or deposit account out of the arrangement (`POST /creditarrangements/{id}:removeAccount`, newer
+   * Mambu versions). Mambu refuses an account not under this arrangement (ACCOUNT_IS_NOT_PART_OF_CREDIT_ARRANGEMENT)
+   * and one whose product requires an arrangement (CREDIT_ARRANGEMENT_REQUIRED_EXCEPTION). Returns the
+   * arrangement, re-read as {@link addAccount} does; `creditArrangement.accounts` is set to those left.
+   */
+  removeAccount(account: MambuLoan | MambuDeposit, opts?: ActionOptions): Promise<this> {
+    return this.linkAccount("removeAccount", account, opts, "MambuCreditArrangement.removeAccount");
+  }
+
+  private async linkAccount(operationId: "addAccount" | "removeAccount", account: MambuLoan | MambuDeposit, opts: ActionOptions | undefined, label: string): Promise<this> {
+    checkOptionKeys(label, opts, ["idempotencyKey", "reread"]);
+    const accountType = account instanceof MambuLoan ? "LOAN" : account instanceof MambuDeposit ? "DEPOSIT" : undefined;
+    if (accountType === undefined) throw new MambuTsError(`${label}: account must be a MambuLoan or a MambuDeposit`);
+    const answer = await accountOperation(this, "creditarrangements", operationId, { accountId: entityKey(account), accountType }, opts ?? {}, { returns: "answer", label });
+    this.takeAccounts(answer, label);
+    return this;
+  }
+
+  /** Mambu's `CreditArrangementAccounts` as entities, also set as `creditArrangement.accounts`. */
+  private takeAccounts(answer: unknown, label: string): CreditArrangementAccountsList {
+    const conn = connectorOf(this);
+    if (typeof answer !== "object" || answer === null || Array.isArray(answer)) {
+      throw new MambuError(`malformed response from Mambu to ${label}: expected the accounts as a JSON object`);
+    }
+    const { loanAccounts = [], depositAccounts = [] } = answer as { loanAccounts?: unknown; depositAccounts?: unknown };
+    const records = (list: unknown, what: string): Record<string, unknown>[] => {
+      if (!Array.isArray(list) || !list.every((x) => typeof x === "object" && x !== null && !Array.isArray(x))) {
+        throw new MambuError(`malformed response from Mambu to ${label}: ${what} is not a list of records`);
+      }
+      return list as Record<string, unknown>[];
+    };
+    const accounts: CreditArrangementAccountsList = {
+      loans: records(loanAccounts, "loanAccounts").map((raw) => MambuLoan.fromWire(raw, conn, { detailsLevel: "FULL" })),
+      deposits: records(depositAccounts, "depositAccounts").map((raw) => MambuDeposit.fromWire(raw, conn, { detailsLevel: "FULL" })),
+    };
+    setTransient(this, "accounts", accounts);
+    return accounts;
   }
 
   /** The holder: a {@link MambuClient} or a {@link MambuGroup} as `holderType` says (also `creditArrangement.holder`). */

@@ -110,3 +110,47 @@ test("a credit arrangement is updated and deleted like other entities", async ()
   await again.delete();
   expect(await MambuCreditArrangement.find(ca.id as string, { connector: conn })).toBeUndefined();
 });
+
+test("an existing loan is put under an arrangement and taken out again (addAccount / removeAccount)", async () => {
+  const ca = new MambuCreditArrangement({
+    id: "ORM-LOC-ADD", amount: "5000.00", holderType: "CLIENT", holderKey: client.encodedKey, exposureLimitType: "APPROVED_AMOUNT",
+    startDate: "2026-01-01T00:00:00+02:00", expireDate: "2028-12-31T00:00:00+02:00",
+  });
+  await ca.create({ connector: conn });
+  await ca.approve();
+  const loose = (amount: string): MambuLoan => {
+    const loan = newLoan(amount, ca);
+    loan.creditArrangementKey = undefined;
+    return loan;
+  };
+  const loan = loose("3000.25");
+  await loan.create({ connector: conn });
+  expect(loan.creditArrangementKey).toBeUndefined();
+
+  expect(await ca.addAccount(loan)).toBe(ca);
+  expect([ca.consumedCreditAmount?.toFixed(2), ca.availableCreditAmount?.toFixed(2)]).toEqual(["3000.25", "1999.75"]);
+  expect(ca.accounts?.loans.map((l) => [l.id, l.loanAmount?.toFixed(2)])).toEqual([[loan.id, "3000.25"]]);
+  expect(ca.accounts?.deposits).toEqual([]);
+  await loan.refresh();
+  expect(loan.creditArrangementKey).toBe(ca.encodedKey);
+
+  expect(await reasonOf(ca.addAccount(loan))).toBe("ACCOUNT_ALREADY_ON_CREDIT_ARRANGEMENT");
+  const big = loose("1999.76");
+  await big.create({ connector: conn });
+  expect(await reasonOf(ca.addAccount(big))).toBe("CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED");
+  await big.refresh();
+  expect(big.creditArrangementKey).toBeUndefined();
+
+  expect(await ca.removeAccount(loan)).toBe(ca);
+  expect([ca.consumedCreditAmount?.toFixed(2), ca.availableCreditAmount?.toFixed(2)]).toEqual(["0.00", "5000.00"]);
+  expect([ca.accounts?.loans, ca.accounts?.deposits]).toEqual([[], []]);
+  await loan.refresh();
+  expect(loan.creditArrangementKey).toBeUndefined();
+  expect(await reasonOf(ca.removeAccount(loan))).toBe("ACCOUNT_IS_NOT_PART_OF_CREDIT_ARRANGEMENT");
+
+  // the bigger loan fits now
+  await ca.addAccount(big, { reread: false });
+  expect(ca.accounts?.loans.map((l) => l.id)).toEqual([big.id]);
+  await ca.refresh();
+  expect(ca.consumedCreditAmount?.toFixed(2)).toBe("1999.76");
+});

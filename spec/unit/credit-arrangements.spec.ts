@@ -149,6 +149,37 @@ describe("accounts, holder, a holder's arrangements", () => {
     await expect(ca.getAccounts()).rejects.toThrow(/loanAccounts is not a list of records/);
   });
 
+  test("addAccount / removeAccount post { accountId, accountType } and return the arrangement re-read, its accounts set", async () => {
+    const ca = await readArrangement();
+    const loan = MambuLoan.fromWire(fixtureJson("loan-full.json"), testConnector());
+    const deposit = MambuDeposit.fromWire(fixtureJson("deposit-full.json"), testConnector());
+    const both = { loanAccounts: [fixtureJson("loan-full.json")], depositAccounts: [fixtureJson("deposit-full.json")] };
+    const op = findOperation("POST", "/creditarrangements/x:addAccount")!;
+    expect(validateAgainst(op.resource, op.op.responses["200"]!, both)).toEqual([]);
+
+    const added: Captured = {};
+    tenant().post(`${CA_PATH}:addAccount`).reply(capture(added, 200, both));
+    tenant().get(CA_PATH).query({ detailsLevel: "BASIC" }).reply(200, wire({ availableCreditAmount: 37000.7, consumedCreditAmount: 13000.05 }));
+    expect(await ca.addAccount(loan)).toBe(ca);
+    expect(expectOperation(added, "POST", "/creditarrangements/{creditArrangementId}:addAccount")).toEqual({ accountId: loan.encodedKey, accountType: "LOAN" });
+    expect([ca.availableCreditAmount?.toFixed(2), ca.consumedCreditAmount?.toFixed(2)]).toEqual(["37000.70", "13000.05"]);
+    expect(ca.accounts?.loans.map((l) => [l.constructor, l.encodedKey])).toEqual([[MambuLoan, loan.encodedKey]]);
+    expect(ca.accounts?.deposits[0]).toBeInstanceOf(MambuDeposit);
+
+    const removed: Captured = {};
+    tenant().post(`${CA_PATH}:removeAccount`).reply(capture(removed, 200, { loanAccounts: [fixtureJson("loan-full.json")], depositAccounts: [] }));
+    expect(await ca.removeAccount(deposit, { reread: false, idempotencyKey: "5a0f9c2e-7f3b-4d1e-9a6b-2c8d4e6f8a10" })).toBe(ca);
+    expect(expectOperation(removed, "POST", "/creditarrangements/{creditArrangementId}:removeAccount")).toEqual({ accountId: deposit.encodedKey, accountType: "DEPOSIT" });
+    expect(removed.headers?.["idempotency-key"]).toBe("5a0f9c2e-7f3b-4d1e-9a6b-2c8d4e6f8a10");
+    expect([ca.accounts?.loans.length, ca.accounts?.deposits.length]).toEqual([1, 0]);
+    expect(ca.consumedCreditAmount?.toFixed(2)).toBe("13000.05"); // not re-read
+
+    requests.length = 0;
+    await expect(ca.addAccount(ca as never)).rejects.toThrow(/MambuCreditArrangement\.addAccount: account must be a MambuLoan or a MambuDeposit/);
+    await expect(ca.removeAccount(loan, { notes: "x" } as never)).rejects.toThrow(/MambuCreditArrangement\.removeAccount: unknown option "notes"/);
+    expect(requests).toEqual([]);
+  });
+
   test("getHolder: a client or a group, as holderType says", async () => {
     const ca = await readArrangement();
     tenant().get(`/api/clients/${CLIENT_KEY}`).query({ detailsLevel: "BASIC" }).reply(200, fixture("client-full.json"));

@@ -74,6 +74,8 @@ const creditarrangements: Table = {
   search: "MambuCreditArrangement.search",
   changeState: "MambuCreditArrangement#setState",
   getAllAccounts: "MambuCreditArrangement#getAccounts",
+  addAccount: "MambuCreditArrangement#addAccount",
+  removeAccount: "MambuCreditArrangement#removeAccount",
 };
 
 const bulks: Table = {

@@ -8,6 +8,11 @@ import type { AccountArrearsSettings, AccountArrearsSettingsStruct, Asset, Asset
 
 export type { AccountArrearsSettings, AccountArrearsSettingsStruct, Asset, AssetStruct, Balances, BalancesStruct, BillingCycleDays, CreditArrangement, CreditArrangementStruct, Currency, CustomPredefinedFee, CustomPredefinedFeeStruct, DepositAccount, DepositAccountAccruedAmounts, DepositAccountAccruedAmountsStruct, DepositAccountBalances, DepositAccountBalancesStruct, DepositAccountInterestPaymentSettings, DepositAccountInterestRateSettings, DepositAccountInterestRateSettingsStruct, DepositAccountInterestRateTier, DepositAccountInterestRateTierStruct, DepositAccountInterestSettings, DepositAccountInternalControls, DepositAccountInternalControlsStruct, DepositAccountOverdraftInterestRateSettings, DepositAccountOverdraftInterestRateSettingsStruct, DepositAccountOverdraftInterestSettings, DepositAccountOverdraftSettings, DepositAccountOverdraftSettingsStruct, DepositAccountStruct, DisbursementDetails, DisbursementDetailsStruct, ErrorResponse, Guarantor, GuarantorStruct, InterestSettings, InterestSettingsStruct, InvestorFund, InvestorFundStruct, LoanAccount, LoanAccountRedrawSettings, LoanAccountStruct, LoanTranche, LoanTrancheStruct, LoanTransactionDetails, MonthAndDay, PatchOperation, PatchOperationsList, PenaltySettings, PenaltySettingsStruct, PeriodicPayment, PeriodicPaymentStruct, PrepaymentSettings, PrincipalPaymentAccountSettings, PrincipalPaymentAccountSettingsStruct, RestError, ScheduleSettings, ScheduleSettingsStruct, TrancheDisbursementDetails, TrancheDisbursementDetailsStruct };
 
+export interface AddCreditArrangementAccountInput {
+  accountId: string;
+  accountType: "LOAN" | "DEPOSIT";
+}
+
 export interface CreditArrangementAccounts {
   depositAccounts?: DepositAccount[];
   loanAccounts?: LoanAccount[];
@@ -42,6 +47,11 @@ export interface CreditArrangementSearchCriteria {
 export interface CreditArrangementSortingCriteria {
   field: "creationDate" | "startDate" | "expireDate" | "amount";
   order?: "ASC" | "DESC";
+}
+
+export interface RemoveCreditArrangementAccountInput {
+  accountId: string;
+  accountType: "LOAN" | "DEPOSIT";
 }
 
 export interface QueryParameters {
