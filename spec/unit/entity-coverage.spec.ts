@@ -1,11 +1,12 @@
 /**
- * Every operation of the contract has a method on an entity, in the ORM's style: one explicit table
- * per Swagger resource (operationId → method). The test fails when the contract has an operation the
- * table does not name (a new operation needs a method), when the table names an operation the
- * contract does not have, and when the method named does not exist.
+ * Every operation of the contract's account resources has a method on an entity, in the ORM's style: one
+ * explicit table per Swagger resource (operationId → method) — loans, loan transactions, installments,
+ * deposits, deposit transactions, cards, credit arrangements and bulks — checked by one loop. The test fails
+ * when the contract has an operation the table does not name (a new operation needs a method), when the table
+ * names an operation the contract does not have, and when the method named does not exist.
  *
- * A method is written `Class.method` (static) or `Class#method` (instance). Add a table per resource
- * to TABLES to cover it.
+ * A method is written `Class.method` (static) or `Class#method` (instance). Add a table per resource to
+ * TABLES to cover it.
  */
 import * as lib from "../../lib";
 import { resource } from "../../lib/contract/schema";
@@ -70,8 +71,79 @@ const installments: Table = {
   getAll: "MambuInstallment.getAll",
 };
 
-/** One table per resource; other resources add theirs here. */
-const TABLES: Readonly<Record<string, Table>> = { loans, loans_transactions, installments };
+const deposits: Table = {
+  getAll: "MambuDeposit.getAll",
+  create: "MambuDeposit#create",
+  getById: "MambuDeposit.get",
+  update: "MambuDeposit#update",
+  delete: "MambuDeposit#delete",
+  patch: "MambuDeposit#patch",
+  search: "MambuDeposit.search",
+  changeState: "MambuDeposit#setState",
+  applyInterest: "MambuDeposit#applyInterest",
+  createBlockFund: "MambuDeposit#blockFunds",
+  getAllBlocks: "MambuDeposit#getBlocks",
+  unblockFund: "MambuDeposit#unblockFunds",
+  startMaturity: "MambuDeposit#startMaturity",
+  undoMaturity: "MambuDeposit#undoMaturity",
+  reopen: "MambuDeposit#reopen",
+  changeInterestRate: "MambuDeposit#changeInterestRate",
+  getAllAuthorizationHolds: "MambuDeposit#getAuthorizationHolds",
+  getAllCards: "MambuDeposit#getCards",
+  createCard: "MambuDeposit#addCard",
+  deleteCard: "MambuDeposit#removeCard",
+  getFundedLoans: "MambuDeposit#getFundedLoans",
+  getScheduleForFundedAccount: "MambuDeposit#getFundedSchedule",
+  getDepositAccountDocument: "MambuDeposit#getDocument",
+};
+
+const deposits_transactions: Table = {
+  getById: "MambuDepositTransaction.get",
+  getAll: "MambuDepositTransaction.getAll",
+  search: "MambuDepositTransaction.search",
+  adjust: "MambuDepositTransaction#adjust",
+  getDepositTransactionDocument: "MambuDepositTransaction#getDocument",
+  makeDeposit: "MambuDeposit#deposit",
+  makeWithdrawal: "MambuDeposit#withdrawal",
+  makeTransfer: "MambuDeposit#transfer",
+  applyFee: "MambuDeposit#applyFee",
+  makeSeizure: "MambuDeposit#seize",
+  makeBulkDeposits: "MambuDeposit.bulkDeposit",
+};
+
+const cards: Table = {
+  createAuthorizationHold: "CardAuthorizationHolds#create",
+  getAuthorizationHoldById: "CardAuthorizationHolds#get",
+  increaseAuthorizationHold: "CardAuthorizationHolds#increase",
+  decreaseAuthorizationHold: "CardAuthorizationHolds#decrease",
+  reverseAuthorizationHold: "CardAuthorizationHolds#reverse",
+  createCardTransaction: "CardFinancialTransactions#create",
+  reverseCardTransaction: "CardFinancialTransactions#reverse",
+  getAccountBalances: "MambuCard#balanceInquiry",
+};
+
+const creditarrangements: Table = {
+  getAll: "MambuCreditArrangement.getAll",
+  create: "MambuCreditArrangement#create",
+  getById: "MambuCreditArrangement.get",
+  update: "MambuCreditArrangement#update",
+  delete: "MambuCreditArrangement#delete",
+  patch: "MambuCreditArrangement#patch",
+  search: "MambuCreditArrangement.search",
+  changeState: "MambuCreditArrangement#setState",
+  getAllAccounts: "MambuCreditArrangement#getAccounts",
+  addAccount: "MambuCreditArrangement#addAccount",
+  removeAccount: "MambuCreditArrangement#removeAccount",
+};
+
+const bulks: Table = {
+  getBulkStatus: "MambuDeposit.getBulkStatus",
+};
+
+/** One table per resource. */
+const TABLES: Readonly<Record<string, Table>> = {
+  loans, loans_transactions, installments, deposits, deposits_transactions, cards, creditarrangements, bulks,
+};
 
 /** The function a `Class.method` / `Class#method` reference names, or undefined. */
 function methodOf(ref: string): unknown {
@@ -83,26 +155,48 @@ function methodOf(ref: string): unknown {
   return m[2] === "." ? statics[m[3]] : (statics.prototype as Record<string, unknown>)[m[3]];
 }
 
-describe.each(Object.keys(TABLES))("resource %s", (name) => {
-  const table = TABLES[name];
+/** What is wrong with a resource's table: operations it lacks, entries the contract lacks, methods that do not exist. */
+function coverageProblems(name: string, table: Table): { unnamed: string[]; unknown: string[]; missing: string[] } {
   const ops = resource(name).operations.map((o) => o.operationId ?? `${o.method} ${o.path}`);
+  return {
+    unnamed: ops.filter((id) => !Object.prototype.hasOwnProperty.call(table, id)),
+    unknown: Object.keys(table).filter((id) => !ops.includes(id)),
+    missing: Object.entries(table).filter(([, ref]) => typeof methodOf(ref) !== "function").map(([id, ref]) => `${id} → ${ref}`),
+  };
+}
+
+describe.each(Object.keys(TABLES))("resource %s", (name) => {
+  const problems = coverageProblems(name, TABLES[name]);
 
   test("every operation of the contract has an entry in the table", () => {
-    expect(ops.filter((id) => !Object.prototype.hasOwnProperty.call(table, id))).toEqual([]);
+    expect(problems.unnamed).toEqual([]);
   });
 
   test("every entry of the table is an operation of the contract", () => {
-    expect(Object.keys(table).filter((id) => !ops.includes(id))).toEqual([]);
+    expect(problems.unknown).toEqual([]);
   });
 
   test("every method named exists", () => {
-    const missing = Object.entries(table).filter(([, ref]) => typeof methodOf(ref) !== "function").map(([id, ref]) => `${id} → ${ref}`);
-    expect(missing).toEqual([]);
+    expect(problems.missing).toEqual([]);
   });
 });
 
-test("a reference to a method that does not exist is found missing (the check can fail)", () => {
-  expect(methodOf("MambuLoan#noSuchMethod")).toBeUndefined();
+test("the holders' credit arrangement listings exist (clients and groups resources)", () => {
+  expect(resource("clients").operations.some((o) => o.operationId === "getCreditArrangementsByClientIdOrKey")).toBe(true);
+  expect(resource("groups").operations.some((o) => o.operationId === "getCreditArrangementsByGroupIdOrKey")).toBe(true);
+  expect(typeof methodOf("MambuClient#getCreditArrangements")).toBe("function");
+  expect(typeof methodOf("MambuGroup#getCreditArrangements")).toBe("function");
+});
+
+test("the check can fail: an operation without a row, a row without an operation, a method that does not exist", () => {
+  const { terminateLoanAccount, ...withoutTerminate } = loans;
+  expect(terminateLoanAccount).toBe("MambuLoan#terminate");
+  expect(coverageProblems("loans", withoutTerminate)).toEqual({ unnamed: ["terminateLoanAccount"], unknown: [], missing: [] });
+  expect(coverageProblems("cards", { ...cards, noSuchOperation: "MambuCard#balanceInquiry", getAccountBalances: "MambuCard#noSuchMethod" })).toEqual({
+    unnamed: [], unknown: ["noSuchOperation"], missing: ["getAccountBalances → MambuCard#noSuchMethod"],
+  });
   expect(methodOf("MambuLoan.reschedule")).toBeUndefined(); // an instance method is no static one
+  expect(methodOf("MambuDeposit.blockFunds")).toBeUndefined();
   expect(typeof methodOf("MambuLoan#reschedule")).toBe("function");
+  expect(typeof methodOf("CardAuthorizationHolds#create")).toBe("function");
 });
