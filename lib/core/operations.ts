@@ -20,7 +20,6 @@ import { RawNumber, stringifyExact } from "./json";
 import { MambuList } from "./list";
 import { setTransient } from "./relations";
 
-export { adoptAnswer } from "./account-operation";
 
 type Bag = Record<string, unknown>;
 
