@@ -12,10 +12,12 @@
  */
 import { URL } from "node:url";
 import { authenticate, SandboxUser } from "./auth";
-import { parseJsonBody } from "./body";
+import { decodeUtf8, parseJsonBody } from "./body";
 import { validateOperationBody } from "./contract";
 import { registerCommentRoutes } from "./comments";
+import { registerConfigurationRoutes } from "./configuration/routes";
 import { registerCrudRoutes } from "./crud";
+import { registerReferenceRoutes } from "./reference/routes";
 import { parseMultipart, registerDocumentRoutes } from "./documents";
 import { loadEngine } from "./engine-bridge";
 import { errorBody, mambuError } from "./errors";
@@ -46,6 +48,12 @@ export interface AppResult {
 const MULTI = new Set(["availableFor"]);
 
 /** Whether an Accept header asks for something the sandbox serves as API v2. */
+/** Whether a Content-Type names a YAML body (the `configuration/*.yaml` endpoints take `application/yaml`). */
+export function isYaml(contentType: string): boolean {
+  const t = contentType.split(";")[0].trim().toLowerCase();
+  return t === "application/yaml" || t === "text/yaml" || t === "application/x-yaml";
+}
+
 export function acceptable(accept: string | undefined): boolean {
   if (accept === undefined || accept.trim() === "") return true;
   return accept.split(",").some((part) => {
@@ -99,6 +107,8 @@ export class SandboxApp {
     registerCrudRoutes(this.router);
     registerDocumentRoutes(this.router);
     registerCommentRoutes(this.router);
+    registerReferenceRoutes(this.router);
+    registerConfigurationRoutes(this.router);
   }
 
   /** Runs a request through the whole pipeline. */
@@ -171,6 +181,8 @@ export class SandboxApp {
       const ctype = headerValue(raw.headers, "content-type") ?? "";
       if (ctype.toLowerCase().startsWith("multipart/form-data")) {
         req.multipart = parseMultipart(raw.body, ctype);
+      } else if (isYaml(ctype)) {
+        req.text = decodeUtf8(raw.body);
       } else {
         req.body = parseJsonBody(raw.body, this.limits.maxJsonDepth);
       }

@@ -33,8 +33,10 @@ export interface RouteRequest {
   /** Query parameters (last value wins; no prototype); repeated `availableFor` is joined with "," (Swagger `multi`). */
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
-  /** Parsed JSON body (undefined when there was none; never with a `"__proto__"` key). */
+  /** Parsed JSON body (undefined when there was none, or for a YAML body; never with a `"__proto__"` key). */
   body: unknown;
+  /** The body's text when it was sent as YAML (`Content-Type: application/yaml`, `text/yaml`, `application/x-yaml`). */
+  text?: string;
   multipart?: MultipartBody;
   user?: AuthUser;
 }

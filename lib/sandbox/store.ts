@@ -11,6 +11,7 @@ const ALL: CollectionName[] = [
   "users", "userroles", "tasks", "loanTransactions", "depositTransactions", "installments",
   "customfields", "customfieldsets", "documents", "comments",
   "cards", "authorizationholds", "blockfunds", "creditarrangements", "bulks",
+  "glaccounts", "gljournalentries", "accountingreports", "currencies", "indexratesources", "transactionchannels", "holidays", "idtemplates",
 ];
 
 /** Serialised form of a store (what `--persist` writes and `--seed` reads). */

@@ -32,7 +32,15 @@ export type CollectionName =
   | "authorizationholds" /* card authorization holds (GetAuthorizationHold wire shape) */
   | "blockfunds" /* deposit fund blocks (BlockFund wire shape) */
   | "creditarrangements"
-  | "bulks" /* bulk process status records (GET /bulks/{bulkProcessKey}) */;
+  | "bulks" /* bulk process status records (GET /bulks/{bulkProcessKey}) */
+  | "glaccounts"
+  | "gljournalentries"
+  | "accountingreports"
+  | "currencies" /* currencies with their accounting rates (Currency wire shape + rates) */
+  | "indexratesources" /* index rate sources with their index rates */
+  | "transactionchannels"
+  | "holidays"
+  | "idtemplates" /* identification document templates */;
 
 /** A collection: records by encodedKey, in insertion order, plus an index id → encodedKey. */
 export interface Collection {

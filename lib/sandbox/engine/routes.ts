@@ -20,6 +20,7 @@ import { routes as loanSettingsRoutes } from "./routes-loan-settings";
 import { routes as depositServicingRoutes } from "./routes-deposit-servicing";
 import { routes as cardRoutes } from "./routes-cards";
 import { routes as creditFundingRoutes } from "./routes-credit-funding";
+import { routes as accountingRoutes } from "./routes-accounting";
 
 /** All routes handled by the engine. */
 export const engineRoutes: EngineRoute[] = [
@@ -59,4 +60,5 @@ export const engineRoutes: EngineRoute[] = [
   ...depositServicingRoutes,
   ...cardRoutes,
   ...creditFundingRoutes,
+  ...accountingRoutes,
 ];
