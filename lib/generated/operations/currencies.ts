@@ -6,6 +6,8 @@ import { op } from "./_op";
 
 /** The operations of resource "currencies", by operationId. */
 export const currencies = {
+  /** `GET /currencies/{currencyCode}/accountingRates` */
+  getAll: op<{ currencyCode: string }, { offset?: number; limit?: number; paginationDetails?: "ON" | "OFF"; from?: string; to?: string }, never, AccountingRate[]>("currencies", "getAll", "GET", "/currencies/{currencyCode}/accountingRates"),
   /** `POST /currencies/{currencyCode}/accountingRates` */
   create: op<{ currencyCode: string }, {}, PostAccountingRateDTO, AccountingRate>("currencies", "create", "POST", "/currencies/{currencyCode}/accountingRates"),
 };

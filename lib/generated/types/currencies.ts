@@ -20,3 +20,13 @@ export interface PostAccountingRateDTOStruct extends Omit<PostAccountingRateDTO,
   get startDate(): DateTime | undefined;
   set startDate(value: DateTime | Date | string | undefined);
 }
+
+export interface QueryParameters {
+  "GET /currencies/{currencyCode}/accountingRates": {
+    from?: DateTime;
+    limit?: number;
+    offset?: number;
+    paginationDetails?: "ON" | "OFF";
+    to?: DateTime;
+  };
+}
