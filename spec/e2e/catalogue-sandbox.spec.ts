@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import {
-  clearCustomFieldDefinitions, clearCustomFieldTypes, Decimal, loadCustomFieldDefinitions, MambuBranch, MambuCentre, MambuClient, MambuConfig,
+  clearCustomFieldDefinitions, clearCustomFieldTypes, Decimal, loadCustomFieldDefinitions, MambuBranch, MambuCentre, MambuClient,
   MambuConnector, MambuCustomFieldSet, MambuGroup, MambuRole, MambuTask, MambuUser,
 } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { demoConnector } from "../helpers/sandbox-connector";
 
 let sandbox: Sandbox;
 let conn: MambuConnector;
@@ -19,11 +20,7 @@ let dir: string;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 });
-  const config = new MambuConfig({ env: {}, rcFiles: [] });
-  config.apiurl = sandbox.url;
-  config.apiuser = "demo";
-  config.apipwd = "demo";
-  conn = new MambuConnector({ config, sleep: async () => {} });
+  conn = demoConnector(sandbox);
   dir = mkdtempSync(join(tmpdir(), "mambu-ts-sandbox-docs-"));
 });
 afterAll(async () => {

@@ -4,20 +4,17 @@
  * balance follows), the holds listed by status and page, a card transaction posting to the account,
  * its partial reversal, and the balance inquiry. Amounts are exact Decimals.
  */
-import { Decimal, MambuCard, MambuConfig, MambuConnector, MambuDeposit, MambuDepositProduct, MambuError } from "../../lib";
+import { Decimal, MambuCard, MambuConnector, MambuDeposit, MambuDepositProduct, MambuError } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { checkDepositInvariants } from "../helpers/deposit-invariants";
+import { demoConnector } from "../helpers/sandbox-connector";
 
 let sandbox: Sandbox;
 let conn: MambuConnector;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, clock: { start: "2026-01-15T10:00:00+02:00" } });
-  const config = new MambuConfig({ env: {}, rcFiles: [] });
-  config.apiurl = sandbox.url;
-  config.apiuser = "demo";
-  config.apipwd = "demo";
-  conn = new MambuConnector({ config, sleep: async () => {} });
+  conn = demoConnector(sandbox);
 });
 afterAll(async () => {
   conn.close();

@@ -3,20 +3,14 @@
  * fields through PATCH, create/update, the fluent chain, streaming pagination over thousands of
  * records, and retries under injected faults with nothing applied twice.
  */
-import { Decimal, DateTime, MambuBranch, MambuClient, MambuCommError, MambuConfig, MambuConnector, MambuError, MambuLoan } from "../../lib";
+import { Decimal, DateTime, MambuBranch, MambuClient, MambuCommError, MambuConnector, MambuError, MambuLoan } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { demoConnector } from "../helpers/sandbox-connector";
 
 let sandbox: Sandbox;
 let conn: MambuConnector;
 
-function connector(over: Record<string, string | number> = {}): MambuConnector {
-  const config = new MambuConfig({ env: {}, rcFiles: [] });
-  config.apiurl = sandbox.url;
-  config.apiuser = "demo";
-  config.apipwd = "demo";
-  for (const [k, v] of Object.entries(over)) config.set(k, v);
-  return new MambuConnector({ config, sleep: async () => {} });
-}
+const connector = (over: Record<string, string | number> = {}): MambuConnector => demoConnector(sandbox, over);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, generate: { clients: 3000 } });

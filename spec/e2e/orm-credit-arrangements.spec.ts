@@ -4,8 +4,9 @@
  * Mambu's CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED), its accounts and holder, a client's arrangements,
  * search, and closing.
  */
-import { Decimal, MambuClient, MambuConfig, MambuConnector, MambuCreditArrangement, MambuError, MambuLoan, MambuProduct } from "../../lib";
+import { Decimal, MambuClient, MambuConnector, MambuCreditArrangement, MambuError, MambuLoan, MambuProduct } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { demoConnector } from "../helpers/sandbox-connector";
 
 let sandbox: Sandbox;
 let conn: MambuConnector;
@@ -14,11 +15,7 @@ let productKey: string;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, clock: { start: "2026-01-15T10:00:00+02:00" } });
-  const config = new MambuConfig({ env: {}, rcFiles: [] });
-  config.apiurl = sandbox.url;
-  config.apiuser = "demo";
-  config.apipwd = "demo";
-  conn = new MambuConnector({ config, sleep: async () => {} });
+  conn = demoConnector(sandbox);
   client = await MambuClient.get("0512N0026", { connector: conn });
   // a product like DB-PERSONAL whose loans may belong to a credit arrangement
   const base = (await MambuProduct.get("DB-PERSONAL", { connector: conn })).toJSON();

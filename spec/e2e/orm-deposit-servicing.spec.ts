@@ -6,23 +6,20 @@
  * their reason.
  */
 import {
-  DateTime, Decimal, MambuBlockFund, MambuConfig, MambuConnector, MambuDeposit, MambuDepositProduct, MambuDepositTransaction, MambuError, MambuLoan,
+  DateTime, Decimal, MambuBlockFund, MambuConnector, MambuDeposit, MambuDepositProduct, MambuDepositTransaction, MambuError, MambuLoan,
   MambuProduct,
 } from "../../lib";
 import { call } from "./sandbox-helpers";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { checkDepositInvariants } from "../helpers/deposit-invariants";
+import { demoConnector } from "../helpers/sandbox-connector";
 
 let sandbox: Sandbox;
 let conn: MambuConnector;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, clock: { start: "2026-01-15T10:00:00+02:00" } });
-  const config = new MambuConfig({ env: {}, rcFiles: [] });
-  config.apiurl = sandbox.url;
-  config.apiuser = "demo";
-  config.apipwd = "demo";
-  conn = new MambuConnector({ config, sleep: async () => {} });
+  conn = demoConnector(sandbox);
 });
 afterAll(async () => {
   conn.close();

@@ -6,11 +6,12 @@
  * transactions, write-off and its undo, funding sources, cards, documents and schedule previews.
  */
 import {
-  Decimal, MambuCard, MambuConfig, MambuConnector, MambuDeposit, MambuError, MambuInstallment, MambuInvestorFund, MambuLoan, MambuProduct,
+  Decimal, MambuCard, MambuConnector, MambuDeposit, MambuError, MambuInstallment, MambuInvestorFund, MambuLoan, MambuProduct,
   MambuTransaction,
 } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { call } from "./sandbox-helpers";
+import { demoConnector } from "../helpers/sandbox-connector";
 
 const TODAY = "2026-01-15T10:00:00+02:00";
 let sandbox: Sandbox;
@@ -18,11 +19,7 @@ let conn: MambuConnector;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, clock: { start: TODAY }, checkResponses: true });
-  const config = new MambuConfig({ env: {}, rcFiles: [] });
-  config.apiurl = sandbox.url;
-  config.apiuser = "demo";
-  config.apipwd = "demo";
-  conn = new MambuConnector({ config, sleep: async () => {} });
+  conn = demoConnector(sandbox);
 });
 afterAll(async () => {
   conn.close();

@@ -5,20 +5,17 @@
  * transfers, and an operation retried after a lost answer applied exactly once.
  */
 import {
-  Decimal, MambuConfig, MambuConnector, MambuDeposit, MambuError, MambuLoan, MambuTransaction,
+  Decimal, MambuConnector, MambuDeposit, MambuError, MambuLoan, MambuTransaction,
 } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { demoConnector } from "../helpers/sandbox-connector";
 
 let sandbox: Sandbox;
 let conn: MambuConnector;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, clock: { start: "2026-03-02T09:00:00+02:00" } });
-  const config = new MambuConfig({ env: {}, rcFiles: [] });
-  config.apiurl = sandbox.url;
-  config.apiuser = "demo";
-  config.apipwd = "demo";
-  conn = new MambuConnector({ config, sleep: async () => {} });
+  conn = demoConnector(sandbox);
 });
 afterAll(async () => {
   conn.close();

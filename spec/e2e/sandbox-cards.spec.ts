@@ -6,21 +6,18 @@
  * totalBalance − overdraftAmount = the sum of its transactions. A replayed Idempotency-Key creates one hold.
  */
 import fc from "fast-check";
-import { Decimal, MambuCard, MambuConfig, MambuConnector, MambuDeposit, MambuError, api } from "../../lib";
+import { Decimal, MambuCard, MambuConnector, MambuDeposit, MambuError, api } from "../../lib";
 import { operation, validateAgainst } from "../../lib/contract/schema";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { Answer, call } from "./sandbox-helpers";
+import { demoConnector } from "../helpers/sandbox-connector";
 
 let sb: Sandbox;
 let conn: MambuConnector;
 
 beforeAll(async () => {
   sb = await startSandbox({ port: 0, clock: { start: "2026-01-15T10:00:00+02:00" }, checkResponses: true });
-  const config = new MambuConfig({ env: {}, rcFiles: [] });
-  config.apiurl = sb.url;
-  config.apiuser = "demo";
-  config.apipwd = "demo";
-  conn = new MambuConnector({ config, sleep: async () => {} });
+  conn = demoConnector(sb);
 });
 afterAll(async () => {
   conn.close();

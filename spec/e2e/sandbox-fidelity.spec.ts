@@ -5,7 +5,8 @@
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { ENUM_ADDITIONS } from "../../lib/contract/schema";
 import { fieldEnum } from "../../lib/sandbox/contract";
-import { MambuConfig, MambuConnector, MambuDeposit, MambuLoan } from "../../lib";
+import { MambuDeposit, MambuLoan } from "../../lib";
+import { demoConnector } from "../helpers/sandbox-connector";
 import { call } from "./sandbox-helpers";
 
 let sb: Sandbox;
@@ -74,11 +75,7 @@ test("search accepts lastAccountAppraisalDate (newer than the 2021 enums), and t
 });
 
 test("the ORM searches and sorts by lastAccountAppraisalDate (typed, checked against the extended contract)", async () => {
-  const config = new MambuConfig({ env: {}, rcFiles: [] });
-  config.apiurl = sb.url;
-  config.apiuser = "demo";
-  config.apipwd = "demo";
-  const connector = new MambuConnector({ config, sleep: async () => {} });
+  const connector = demoConnector(sb);
   const loans = await MambuLoan.search({
     filterCriteria: [{ field: "lastAccountAppraisalDate", operator: "AFTER", value: "2000-01-01" }],
     sortingCriteria: { field: "lastAccountAppraisalDate", order: "DESC" },
