@@ -10,7 +10,8 @@
  *         Plus the committed, hand-written supplement (--supplement, default scripts/contract-supplement.json):
  *         operations newer than the 2021 Swagger files, as `{ resources: { <name>: { paths, definitions } } }` in
  *         Swagger 2.0 shape, merged into the Swagger file of the same name (a method the file already has, or a
- *         definition it declares differently, stays the file's, with a warning).
+ *         definition it declares differently, stays the file's, with a warning). A resource with no Swagger file
+ *         (newer than all of them) says "x-new-resource" and starts from the error definitions of a named file.
  * Output: <out>/schema.json (compact, keys sorted), <out>/types/<resource>.ts + <out>/types/index.ts and
  *         <out>/operations/<resource>.ts + _op.ts + index.ts (one typed descriptor per operationId),
  *         where <out> is --out, else lib/generated. lib/contract/schema.ts (the runtime accessor over the
@@ -929,6 +930,20 @@ function mergeSupplement(name, swagger, sup, conv) {
       added++;
     }
   }
+  // responseCorrections: { <path>: { <method>: { "x-source", <status>: <response> } } } replaces the responses the
+  // Swagger file gets wrong (e.g. a search declared as answering one object where Mambu answers an array).
+  for (const p of Object.keys(sup.responseCorrections || {})) {
+    for (const [m, fix] of Object.entries(sup.responseCorrections[p] || {})) {
+      const op = swagger.paths[p] && swagger.paths[p][m];
+      if (!op || !op.responses) {
+        conv.warn(`${name} supplement correction ${m.toUpperCase()} ${p}`, "the Swagger file has no such operation; skipped");
+        continue;
+      }
+      for (const [status, response] of Object.entries(fix || {})) {
+        if (!status.startsWith("x-")) op.responses[status] = response;
+      }
+    }
+  }
   for (const dn of Object.keys(sup.definitions || {})) {
     const d = sup.definitions[dn];
     if (Object.prototype.hasOwnProperty.call(swagger.definitions, dn)) {
@@ -941,6 +956,29 @@ function mergeSupplement(name, swagger, sup, conv) {
     swagger.definitions[dn] = d;
   }
   return added;
+}
+
+/**
+ * The starting Swagger document of a resource that only the supplement declares (no Swagger file): its entry
+ * says `"x-new-resource": { "definitionsFrom": "<resource with a file>", "definitions": ["ErrorResponse", ...] }`,
+ * and the named definitions are copied from that file (the error shapes every resource shares). Null when the
+ * entry does not say so.
+ */
+function newResourceBase(name, sup, inDir) {
+  const spec = sup && sup["x-new-resource"];
+  if (!spec || typeof spec !== "object") return null;
+  const doc = { swagger: "2.0", info: { version: "v2", title: name }, basePath: "/api", paths: {}, definitions: {} };
+  if (spec.definitionsFrom) {
+    const from = JSON.parse(fs.readFileSync(path.join(inDir, `${spec.definitionsFrom}${SUFFIX}`), "utf8"));
+    for (const dn of spec.definitions || []) {
+      if (!from.definitions || !Object.prototype.hasOwnProperty.call(from.definitions, dn)) {
+        process.stderr.write(`gen-schema: supplement ${name}: ${spec.definitionsFrom} has no definition ${dn}\n`);
+        process.exit(1);
+      }
+      doc.definitions[dn] = from.definitions[dn];
+    }
+  }
+  return doc;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -998,11 +1036,18 @@ function main() {
     nOps += resources[name].operations.length;
   }
 
-  for (const name of Object.keys(supplement)) {
-    if (!supplemented.has(name)) {
-      process.stderr.write(`gen-schema: ${supplementFile}: resource ${JSON.stringify(name)} has no Swagger file in ${inDir}\n`);
+  for (const name of Object.keys(supplement).sort()) {
+    if (supplemented.has(name)) continue;
+    const base = newResourceBase(name, supplement[name], inDir);
+    if (!base) {
+      process.stderr.write(`gen-schema: ${supplementFile}: resource ${JSON.stringify(name)} has no Swagger file in ${inDir} (and no "x-new-resource")\n`);
       process.exit(1);
     }
+    nSupplement += mergeSupplement(name, base, supplement[name], conv);
+    addNewerEnumValues(name, base, enumAdditions);
+    resources[name] = conv.resource(name, base);
+    nDefs += Object.keys(resources[name].definitions).length;
+    nOps += resources[name].operations.length;
   }
 
   const enums = shareBigEnums(resources);

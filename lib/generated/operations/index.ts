@@ -12,6 +12,8 @@ import { clients } from "./clients";
 import { clients_documents } from "./clients_documents";
 import { comments } from "./comments";
 import { communications_messages } from "./communications_messages";
+import { configuration__accountingrules_yaml } from "./configuration__accountingrules_yaml";
+import { configuration__authorizationholds_yaml } from "./configuration__authorizationholds_yaml";
 import { configuration__branches_yaml } from "./configuration__branches_yaml";
 import { configuration__centres_yaml } from "./configuration__centres_yaml";
 import { configuration__customfields } from "./configuration__customfields";
@@ -61,6 +63,8 @@ export const OPERATIONS = {
   clients_documents,
   comments,
   communications_messages,
+  configuration__accountingrules_yaml,
+  configuration__authorizationholds_yaml,
   configuration__branches_yaml,
   configuration__centres_yaml,
   configuration__customfields,

@@ -12,6 +12,8 @@ export * as clients from "./clients";
 export * as clients_documents from "./clients_documents";
 export * as comments from "./comments";
 export * as communications_messages from "./communications_messages";
+export * as configuration__accountingrules_yaml from "./configuration__accountingrules_yaml";
+export * as configuration__authorizationholds_yaml from "./configuration__authorizationholds_yaml";
 export * as configuration__branches_yaml from "./configuration__branches_yaml";
 export * as configuration__centres_yaml from "./configuration__centres_yaml";
 export * as configuration__customfields from "./configuration__customfields";
