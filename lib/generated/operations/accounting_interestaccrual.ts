@@ -7,5 +7,5 @@ import { op } from "./_op";
 /** The operations of resource "accounting_interestaccrual", by operationId. */
 export const accounting_interestaccrual = {
   /** `POST /accounting/interestaccrual:search` */
-  search: op<{}, { offset?: number; limit?: number; paginationDetails?: "ON" | "OFF"; detailsLevel?: "BASIC" | "FULL" }, InterestAccrualSearchCriteria | undefined, InterestAccrualBreakdown>("accounting_interestaccrual", "search", "POST", "/accounting/interestaccrual:search"),
+  search: op<{}, { offset?: number; limit?: number; paginationDetails?: "ON" | "OFF"; detailsLevel?: "BASIC" | "FULL" }, InterestAccrualSearchCriteria | undefined, InterestAccrualBreakdown[]>("accounting_interestaccrual", "search", "POST", "/accounting/interestaccrual:search"),
 };

@@ -2,6 +2,7 @@
 // Every operation of the contract, by resource (module identifier) and operationId.
 
 import { accounting_interestaccrual } from "./accounting_interestaccrual";
+import { accounting_reports } from "./accounting_reports";
 import { apikey_rotation } from "./apikey_rotation";
 import { application__status } from "./application__status";
 import { branches } from "./branches";
@@ -53,6 +54,7 @@ import { users } from "./users";
 /** Every operation descriptor: OPERATIONS.<resource>.<operationId>. */
 export const OPERATIONS = {
   accounting_interestaccrual,
+  accounting_reports,
   apikey_rotation,
   application__status,
   branches,

@@ -2,6 +2,7 @@
 // One namespace per Mambu API v2 resource (file name minus _v2_swagger.json, made a valid identifier).
 
 export * as accounting_interestaccrual from "./accounting_interestaccrual";
+export * as accounting_reports from "./accounting_reports";
 export * as apikey_rotation from "./apikey_rotation";
 export * as application__status from "./application__status";
 export * as branches from "./branches";
