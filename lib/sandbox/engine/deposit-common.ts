@@ -15,6 +15,7 @@ import { compareInstant, localDate, parseDateTimeInput } from "./dates";
 import { mambuError } from "../errors";
 import { D, Dec, ZERO, currencyDecimals, dec, min, max, num, round } from "./money";
 import { DepositProductSettings, depositProductSettings, path } from "./products";
+import { postJournalEntries } from "./ledger-post";
 
 /** A deposit by id or encodedKey, or 404 INVALID_DEPOSIT_ACCOUNT_ID (400 when `inBody`). */
 export function requireDeposit(ctx: EngineContext, idOrKey: string | undefined, inBody = false): WireRecord {
@@ -165,6 +166,7 @@ export function postMovement(ctx: EngineContext, depIn: WireRecord, m: Movement)
   if (body.paymentDetails && typeof body.paymentDetails === "object") tx.paymentDetails = body.paymentDetails;
   fillDepositTransactionFields(tx, dep);
   ctx.store.insert("depositTransactions", tx);
+  postJournalEntries(ctx, tx, dep, "SAVINGS");
 
   const next: WireRecord = { ...dep, balances: balancesFor(dep, newNet, dp), lastModifiedDate: now, lastAccountAppraisalDate: now };
   if (credit && state === "APPROVED" && !m.anyState) {

@@ -14,6 +14,7 @@ import { balancesWire, daysLate } from "./loan-view";
 import { Dec, currencyDecimals, dec, num, round, sum, ZERO } from "./money";
 import { LoanProductSettings, loanProductSettings, path } from "./products";
 import { outstandingElements } from "./allocation";
+import { postJournalEntries } from "./ledger-post";
 
 /** States in which a loan has been disbursed and is running. */
 export const RUNNING = new Set(["ACTIVE", "ACTIVE_IN_ARREARS"]);
@@ -144,7 +145,7 @@ export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, l
     const tx = ctx.store.find("loanTransactions", key);
     if (!tx) continue;
     const next = withEffect(tx, eff, frame.dp);
-    if (!same(next, tx)) ctx.store.replace("loanTransactions", next);
+    if (!same(next, tx)) postJournalEntries(ctx, ctx.store.replace("loanTransactions", next), loan, "LOAN");
   }
   const next: WireRecord = { ...loan };
   next.balances = { ...((loan.balances as object) ?? {}), ...balancesWire(ledger, today, frame.opts.interestApplicationMethod, frame.dp), redrawBalance: num(ledger.redraw, frame.dp) };
@@ -221,6 +222,8 @@ export function commitTransaction(ctx: EngineContext, tx: WireRecord): WireRecor
   const { encodedKey, ...rest } = tx;
   const stored = ctx.store.insert("loanTransactions", { encodedKey, id: ctx.store.nextId("loanTransactions", 0), ...rest });
   indexLoanTransaction(ctx.store, stored);
+  const loan = ctx.store.find("loans", String(stored.parentAccountKey));
+  if (loan) postJournalEntries(ctx, stored, loan, "LOAN");
   return stored;
 }
 
