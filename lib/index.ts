@@ -62,6 +62,15 @@ export type {
 } from "./entities/card";
 export { MambuAuthorizationHold, MambuCardTransaction } from "./entities/authorization-hold";
 export { MambuCreditArrangement } from "./entities/credit-arrangement";
+export { MambuGLAccount, GL_ACCOUNT_TYPES } from "./entities/gl-account";
+export type { GLAccountType, GLAccountGetOptions } from "./entities/gl-account";
+export { MambuGLJournalEntry, MAX_JOURNAL_ENTRY_LINES } from "./entities/gl-journal-entry";
+export type { JournalEntryInput, JournalEntryLine, JournalEntryPostOptions } from "./entities/gl-journal-entry";
+export { MambuInterestAccrual } from "./entities/interest-accrual";
+export { MambuAccountingReport } from "./entities/accounting-report";
+export type {
+  AccountingReportRequest, AccountingReportProgress, AccountingReportStatus, GenerateReportOptions, MambuAccountingReportItem,
+} from "./entities/accounting-report";
 export type { CreditArrangementStateAction, CreditArrangementAccountsList, CreditArrangementListOptions } from "./entities/credit-arrangement";
 export { MAX_BULK_DEPOSITS } from "./entities/deposit-servicing";
 export type {

@@ -209,6 +209,12 @@
  * | LOAN_ACCOUNT_TERMINATION_AFTER_LAST_INSTALLMENT_DUE_DATE | 2810 | 400    | terminate after the last installment fell due                  | guess     |
  * | RESTRUCTURE_DETAILS_ARE_MANDATORY                      | 2811 | 400    | reschedule/refinance without loanAccount.productTypeKey        | guess     |
  * | ACCOUNT_IS_LOCKED                                      | 2812 | 400    | terminate of a locked loan                                     | guess     |
+ * | INVALID_GL_ACCOUNT_ID                                  |  540 | 404    | unknown GL account (GET /glaccounts/{id}; 400 when named in a journal entry or accounting rule) | derived   |
+ * | DEBITS_DO_NOT_MATCH_CREDITS                            |  543 | 400    | manual journal entry whose debits ≠ credits                    | derived   |
+ * | JOURNAL_ENTRY_DATE_NOT_DEFINED                         |  544 | 400    | manual journal entry without a date                            | derived   |
+ * | GL_ACCOUNT_IS_HEADER                                   |  545 | 400    | manual journal entry on a HEADER GL account                    | derived   |
+ * | GL_ACCOUNT_DOES_NOT_SUPPORT_MANUALLY_ENTRIES           |  546 | 400    | manual journal entry on a GL account with allowManualJournalEntries false | derived   |
+ * | JOURNAL_ENTRY_DATE_IN_THE_FUTURE                       |  552 | 400    | manual journal entry dated after now                           | derived   |
  * | TOO_MANY_REQUESTS (no Mambu code)                      |    — | 429    | injected rate limit: body has errorCode 429                    | sandbox   |
  */
 import { SandboxError } from "./types";
@@ -416,6 +422,13 @@ export const ERRORS = {
   LOAN_ACCOUNT_TERMINATION_AFTER_LAST_INSTALLMENT_DUE_DATE: def(2810, "LOAN_ACCOUNT_TERMINATION_AFTER_LAST_INSTALLMENT_DUE_DATE"),
   RESTRUCTURE_DETAILS_ARE_MANDATORY: def(2811, "RESTRUCTURE_DETAILS_ARE_MANDATORY"),
   ACCOUNT_IS_LOCKED: def(2812, "ACCOUNT_IS_LOCKED"),
+  // general ledger (engine/ledger-*.ts, engine/routes-accounting.ts)
+  INVALID_GL_ACCOUNT_ID: def(540, "INVALID_GL_ACCOUNT_ID", 404),
+  DEBITS_DO_NOT_MATCH_CREDITS: def(543, "DEBITS_DO_NOT_MATCH_CREDITS"),
+  JOURNAL_ENTRY_DATE_NOT_DEFINED: def(544, "JOURNAL_ENTRY_DATE_NOT_DEFINED"),
+  GL_ACCOUNT_IS_HEADER: def(545, "GL_ACCOUNT_IS_HEADER"),
+  GL_ACCOUNT_DOES_NOT_SUPPORT_MANUALLY_ENTRIES: def(546, "GL_ACCOUNT_DOES_NOT_SUPPORT_MANUALLY_ENTRIES"),
+  JOURNAL_ENTRY_DATE_IN_THE_FUTURE: def(552, "JOURNAL_ENTRY_DATE_IN_THE_FUTURE"),
 } as const;
 
 /** Name of an entry of {@link ERRORS}. */
