@@ -1,7 +1,9 @@
 /**
  * Sandbox e2e: investor funds of a loan — adding, replacing and deleting funds with their refusals, the money the
  * funders' deposits pay at disbursement (deposit invariants kept), the loans a deposit funds, each funder's share
- * of the schedule (adding up to the loan's exactly) and the sale of a fund to other investors.
+ * of the schedule (adding up to the loan's exactly), the sale of a fund to other investors, and what flows back:
+ * each funder's share of the principal and interest (less the organization's commission) repaid, taken back when
+ * a repayment is adjusted, and the funds refunded when the disbursement is adjusted.
  * Every answer is checked against the operation's response schema.
  */
 import Decimal from "decimal.js";
@@ -11,6 +13,8 @@ import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { splitAmount } from "../../lib/sandbox/engine/funding";
 import { D } from "../../lib/sandbox/engine/money";
 import { Answer, call } from "./sandbox-helpers";
+import { checkDepositInvariants } from "../helpers/deposit-invariants";
+import { checkLoanInvariants } from "../helpers/loan-invariants";
 
 let sb: Sandbox;
 
@@ -359,5 +363,160 @@ describe("funds are changed only through /funding", () => {
     const patch = await call(sb, "PATCH", `/loans/${loan.id}`, { body: [{ op: "REMOVE", path: "fundingSources" }] });
     expect(reason(patch)).toBe("INVALID_PARAMETERS");
     expect((await api("GET", `/loans/${loan.id}`)).body.fundingSources).toHaveLength(1);
+  });
+});
+
+describe("what the funders receive", () => {
+  // 75 / 25 of a 1000 loan at 25 %; the organization keeps 6 of the 25 points: the funders get 19/25 of the interest
+  const ORG_COMMISSION = 6;
+  const RATE = 25;
+  let loan: { id: string; encodedKey: string };
+  let e: Dep;
+  let f: Dep;
+  const initial = new Decimal(10000);
+
+  interface Payout { principal: Decimal; interest: Decimal; types: string[] }
+
+  /** The payouts a deposit received for a loan transaction (live or adjusted), from its deposit transactions. */
+  async function payoutsFor(dep: Dep, repaymentKey: string): Promise<Payout> {
+    const txs = (await api("GET", `/deposits/${dep.id}/transactions?limit=1000`)).body as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const mine = txs.filter((t) => t.transferDetails?.linkedLoanTransactionKey === repaymentKey);
+    const of = (type: string) => mine.filter((t) => t.type === type).reduce<Decimal>((s, t) => s.plus(dec(t.amount)), new Decimal(0));
+    return { principal: of("LOAN_REPAID"), interest: of("INTEREST_APPLIED"), types: mine.map((t) => String(t.type)) };
+  }
+
+  /** Each funder's exact share of a repayment's principal and interest: 75 % / the rest, interest × 19/25 first. */
+  function expected(repayment: Record<string, any>): { e: [Decimal, Decimal]; f: [Decimal, Decimal]; funders: Decimal } { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const p = dec(repayment.affectedAmounts.principalAmount);
+    const i = dec(repayment.affectedAmounts.interestAmount);
+    const funders = i.times(RATE - ORG_COMMISSION).dividedBy(RATE).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const pe = p.times(0.75).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const ie = funders.times(0.75).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    return { e: [pe, ie], f: [p.minus(pe), funders.minus(ie)], funders };
+  }
+
+  async function checkAll(): Promise<{ e: Decimal; f: Decimal }> {
+    await checkLoanInvariants(sb, loan.id);
+    const a = await checkDepositInvariants(sb, e.id);
+    const b = await checkDepositInvariants(sb, f.id);
+    return { e: dec(a.account.balances.totalBalance), f: dec(b.account.balances.totalBalance) };
+  }
+
+  async function repaymentsOf(): Promise<Array<Record<string, any>>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const txs = (await api("GET", `/loans/${loan.id}/transactions?limit=1000`)).body as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return txs.filter((t) => t.type === "REPAYMENT");
+  }
+
+  let first: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let second: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let afterFirst: { e: Decimal; f: Decimal };
+
+  it("pays each funder its share of the first installment's principal and interest, less the commission", async () => {
+    const base = (await call(sb, "GET", "/loanproducts/DB-PERSONAL")).body;
+    for (const k of ["encodedKey", "creationDate", "lastModifiedDate"]) delete base[k];
+    const product = await call(sb, "POST", "/loanproducts", {
+      body: { ...base, id: "P2P-COMM", fundingSettings: { enabled: true, organizationInterestCommission: { defaultValue: ORG_COMMISSION, minValue: 0, maxValue: 10 } } },
+    });
+    expect(product.status).toBe(201);
+    e = await investorDeposit("INV-E", "0512N0027", 10000);
+    f = await investorDeposit("INV-F", "0512N0028", 10000);
+    const created = await api("POST", "/loans", {
+      accountHolderKey: borrowerKey,
+      accountHolderType: "CLIENT",
+      productTypeKey: product.body.encodedKey,
+      loanAmount: 1000,
+      interestSettings: { interestRate: RATE },
+      scheduleSettings: { gracePeriod: 0, repaymentInstallments: 3, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" },
+      fundingSources: [fund(e, 750), fund(f, 250)],
+    });
+    expect([created.status, created.status === 201 ? "" : created.text]).toEqual([201, ""]);
+    loan = created.body;
+    expect(created.body.fundingSources.map((x: { sharePercentage: number }) => x.sharePercentage)).toEqual([75, 25]);
+    expect((await api("POST", `/loans/${loan.id}:changeState`, { action: "APPROVE" })).status).toBe(200);
+    expect((await api("POST", `/loans/${loan.id}/disbursement-transactions`, {})).status).toBe(201);
+    const funded = await checkAll();
+    expect([funded.e.toString(), funded.f.toString()]).toEqual(["9250", "9750"]);
+
+    sb.clock.advance({ days: 31 });
+    const schedule = (await api("GET", `/loans/${loan.id}/schedule`)).body;
+    const inst = schedule.installments[0];
+    const due = ["principal", "interest", "fee", "penalty"].reduce((s, k) => s.plus(dec(inst[k].amount.due)), new Decimal(0));
+    const r = await api("POST", `/loans/${loan.id}/repayment-transactions`, { amount: due.toNumber() });
+    expect(r.status).toBe(201);
+    first = r.body;
+    expect(dec(first.affectedAmounts.interestAmount).greaterThan(0)).toBe(true);
+    const want = expected(first);
+    // 326.49 principal and 20.83 interest paid: 244.87 + 81.62 principal, 15.83 of interest = 11.87 + 3.96
+    expect([first.affectedAmounts.principalAmount, first.affectedAmounts.interestAmount]).toEqual([326.49, 20.83]);
+    expect([...want.e, ...want.f, want.funders].map(String)).toEqual(["244.87", "11.87", "81.62", "3.96", "15.83"]);
+    const got = { e: await payoutsFor(e, first.encodedKey), f: await payoutsFor(f, first.encodedKey) };
+    expect([got.e.principal.toString(), got.e.interest.toString()]).toEqual(want.e.map(String));
+    expect([got.f.principal.toString(), got.f.interest.toString()]).toEqual(want.f.map(String));
+    expect(got.e.types.sort()).toEqual(["INTEREST_APPLIED", "LOAN_REPAID"]);
+    // the shares add up exactly to the principal paid and to the interest paid less the organization's commission
+    expect(got.e.principal.plus(got.f.principal).toString()).toBe(dec(first.affectedAmounts.principalAmount).toString());
+    expect(got.e.interest.plus(got.f.interest).toString()).toBe(want.funders.toString());
+    expect(dec(first.affectedAmounts.fundersInterestAmount).toString()).toBe(want.funders.toString());
+    expect(dec(first.affectedAmounts.organizationCommissionAmount).plus(want.funders).toString()).toBe(dec(first.affectedAmounts.interestAmount).toString());
+    afterFirst = await checkAll();
+    expect(afterFirst.e.minus(funded.e).toString()).toBe(want.e[0].plus(want.e[1]).toString());
+    expect(afterFirst.f.minus(funded.f).toString()).toBe(want.f[0].plus(want.f[1]).toString());
+    // the interest payout is interest on the deposit
+    const txs = (await api("GET", `/deposits/${e.id}/transactions?limit=1000`)).body as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const interestTx = txs.find((t) => t.type === "INTEREST_APPLIED");
+    expect(dec(interestTx!.affectedAmounts.interestAmount).toString()).toBe(want.e[1].toString());
+  });
+
+  it("pays out the pay-off too: the funders get back the whole principal", async () => {
+    sb.clock.advance({ days: 30 });
+    expect((await api("POST", `/loans/${loan.id}:payOff`, { notes: "done" })).status).toBe(204);
+    expect((await api("GET", `/loans/${loan.id}`)).body.accountState).toBe("CLOSED");
+    const repayments = await repaymentsOf();
+    expect(repayments).toHaveLength(2);
+    second = repayments.find((t) => t.encodedKey !== first.encodedKey)!;
+    first = repayments.find((t) => t.encodedKey === first.encodedKey)!;
+    const want = expected(second);
+    const got = { e: await payoutsFor(e, second.encodedKey), f: await payoutsFor(f, second.encodedKey) };
+    expect([got.e.principal.toString(), got.e.interest.toString()]).toEqual(want.e.map(String));
+    expect([got.f.principal.toString(), got.f.interest.toString()]).toEqual(want.f.map(String));
+    const totals = await checkAll();
+    const p1 = { e: await payoutsFor(e, first.encodedKey), f: await payoutsFor(f, first.encodedKey) };
+    // principal: 750 and 250 back exactly; interest: 19/25 of what the borrower paid, split 75/25
+    expect(p1.e.principal.plus(got.e.principal).toString()).toBe("750");
+    expect(p1.f.principal.plus(got.f.principal).toString()).toBe("250");
+    const interestPaid = dec(first.affectedAmounts.interestAmount).plus(dec(second.affectedAmounts.interestAmount));
+    const fundersInterest = p1.e.interest.plus(p1.f.interest).plus(got.e.interest).plus(got.f.interest);
+    expect(fundersInterest.minus(interestPaid.times(19).dividedBy(25)).abs().lessThanOrEqualTo("0.01")).toBe(true);
+    expect(totals.e.minus(initial).toString()).toBe(p1.e.interest.plus(got.e.interest).toString());
+    expect(totals.f.minus(initial).toString()).toBe(p1.f.interest.plus(got.f.interest).toString());
+  });
+
+  it("takes the payouts back when a repayment is adjusted", async () => {
+    const r = await api("POST", `/loans/transactions/${second.id}:adjust`, { notes: "bounced" });
+    expect(r.status).toBe(200);
+    const totals = await checkAll();
+    expect([totals.e.toString(), totals.f.toString()]).toEqual([afterFirst.e.toString(), afterFirst.f.toString()]);
+    const got = await payoutsFor(e, second.encodedKey);
+    expect(got.types.sort()).toEqual(["INTEREST_APPLIED", "INTEREST_APPLIED_ADJUSTMENT", "LOAN_REPAID", "LOAN_REPAID_ADJUSTMENT"]);
+    const txs = (await api("GET", `/deposits/${e.id}/transactions?limit=1000`)).body as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const repaid = txs.find((t) => t.type === "LOAN_REPAID" && t.transferDetails?.linkedLoanTransactionKey === second.encodedKey)!;
+    const back = txs.find((t) => t.type === "LOAN_REPAID_ADJUSTMENT" && t.originalTransactionKey === repaid.encodedKey)!;
+    expect(repaid.adjustmentTransactionKey).toBe(back.encodedKey);
+    expect(dec(back.amount).plus(dec(repaid.amount)).isZero()).toBe(true);
+    // the first repayment's payouts stay
+    expect((await payoutsFor(f, first.encodedKey)).principal.toString()).toBe(expected(first).f[0].toString());
+  });
+
+  it("refunds the funds when the disbursement is adjusted", async () => {
+    expect((await api("POST", `/loans/transactions/${first.id}:adjust`, {})).status).toBe(200);
+    const disbursement = ((await api("GET", `/loans/${loan.id}/transactions?limit=1000`)).body as Array<{ type: string; id: string }>).find((t) => t.type === "DISBURSEMENT")!;
+    expect((await api("POST", `/loans/transactions/${disbursement.id}:adjust`, { notes: "cancelled" })).status).toBe(200);
+    expect((await api("GET", `/loans/${loan.id}`)).body.accountState).toBe("APPROVED");
+    const totals = await checkAll();
+    expect([totals.e.toString(), totals.f.toString()]).toEqual(["10000", "10000"]);
+    const txs = (await api("GET", `/deposits/${f.id}/transactions?limit=1000`)).body as Array<{ type: string; amount: number }>;
+    expect(txs.filter((t) => t.type.startsWith("LOAN_FUNDED")).map((t) => [t.type, t.amount])).toEqual(
+      expect.arrayContaining([["LOAN_FUNDED", -250], ["LOAN_FUNDED_ADJUSTMENT", 250]]),
+    );
   });
 });

@@ -21,8 +21,9 @@
  *   (`LOAN_FRACTION_SOLD`, +price), `affectedAmounts.fractionAmount` = the fund amount moved; the sum of the fund
  *   amounts of the loan does not change. A sold fund gets a new version (new encodedKey, same id) with what is left
  *   (none when all was sold); the old version can no longer be sold (`INACTIVE_FUND_ID`).
- * Before disbursement no money moves (funds are not locked at approval). Repayments are not paid out to funders
- * and adjusting the disbursement does not give the funders their money back (not modelled).
+ * Before disbursement no money moves (funds are not locked at approval). What flows back — each funder's share of
+ * the principal and interest repaid, taken back when a repayment is adjusted, the funds refunded when the
+ * disbursement is adjusted — is funding-payouts.ts.
  */
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";

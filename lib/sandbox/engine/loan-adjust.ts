@@ -21,6 +21,7 @@ import { checkNoExcess } from "./loan-payments";
 import { dropSchedule, storedSchedule } from "./loan-schedule";
 import { dec, num } from "./money";
 import { postMovement } from "./deposit-common";
+import { syncFunderPayouts } from "./funding-payouts";
 
 /** Adjustment type of each adjustable transaction type. */
 export const LOAN_ADJUSTMENT_TYPES: Record<string, string> = {
@@ -122,5 +123,6 @@ export function adjustLoanTransaction(ctx: EngineContext, txId: string, input: R
   }
   const frame2 = frameOf(ctx, next);
   syncLoan(ctx, frame2, replay(ctx, frame2));
+  syncFunderPayouts(ctx, loan.encodedKey); // takes back payouts, refunds LOAN_FUNDED (funding-payouts.ts)
   return reload(ctx, storedAdj);
 }

@@ -83,8 +83,9 @@ export function withEffect(tx: WireRecord, eff: TxEffect, dp: number): WireRecor
       feesAmount: num(eff.affected.fee.plus(upfrontFees(tx)), dp),
       penaltyAmount: num(eff.affected.penalty, dp),
       deferredInterestAmount: 0,
-      fundersInterestAmount: 0,
-      organizationCommissionAmount: 0,
+      // set by funding-payouts.ts on a funded loan's repayments; kept through replays
+      fundersInterestAmount: kept(tx, "fundersInterestAmount"),
+      organizationCommissionAmount: kept(tx, "organizationCommissionAmount"),
       paymentHolidaysInterestAmount: 0,
       interestFromArrearsAmount: 0,
     },
@@ -95,6 +96,11 @@ export function withEffect(tx: WireRecord, eff: TxEffect, dp: number): WireRecor
   }
   if (eff.installmentKey) next.installmentEncodedKey = eff.installmentKey;
   return next;
+}
+
+function kept(tx: WireRecord, field: string): number {
+  const v = (tx.affectedAmounts as Record<string, unknown> | undefined)?.[field];
+  return typeof v === "number" ? v : 0;
 }
 
 function upfrontFees(tx: WireRecord): Dec {

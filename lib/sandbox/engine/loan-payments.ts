@@ -9,6 +9,7 @@ import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { mambuError } from "../errors";
 import { Elements, totalOf } from "./allocation";
+import { syncFunderPayouts } from "./funding-payouts";
 import { LoanFrame, RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch, transactionDate } from "./loan-common";
 import { Ledger, totalOutstanding } from "./loan-ledger";
 import { Dec, ZERO, dec, min, num, round } from "./money";
@@ -47,7 +48,9 @@ export function settle(ctx: EngineContext, frame: LoanFrame, ledger: Ledger): Wi
   if (RUNNING.has(String(next.accountState)) && ledger.disbursed && !totalOf(totalOutstanding(ledger)).greaterThan(0)) {
     next = touch(ctx, next, { accountState: "CLOSED", accountSubState: "REPAID", closedDate: ctx.clock.nowIso() });
   }
-  return syncLoan(ctx, frame, ledger, next);
+  const stored = syncLoan(ctx, frame, ledger, next);
+  syncFunderPayouts(ctx, stored.encodedKey); // investors' share of what was repaid (funding-payouts.ts)
+  return stored;
 }
 
 /** Posts a repayment; returns the REPAYMENT transaction. `fields` are extra transaction fields (transfers). */
