@@ -111,6 +111,31 @@
  * | INVALID_BULK_PROCESS_KEY                               | 2108 | 404    | GET /bulks/{key} of an unknown bulk                            | guess     |
  * | BULK_API_REQUEST_SIZE_LIMIT_REACHED                    | 2109 | 400    | a bulk of more than 1000 rows                                  | guess     |
  * | POSITIVE_AMOUNT_REQUIRED                               | 2110 | 400    | a bulk row whose amount is not positive                        | guess     |
+ * | INVALID_TRANSACTION_CHANNEL_ID                         | 3301 | 404    | unknown transaction channel (/organization/transactionChannels/{id}) | guess     |
+ * | DUPLICATE_TRANSACTION_CHANNEL_ID                       | 3302 | 400    | a transaction channel whose id another channel has             | guess     |
+ * | DUPLICATE_TRANSACTION_CHANNEL_NAME                     | 3303 | 400    | a transaction channel whose name another channel has           | guess     |
+ * | TRANSACTION_CHANNEL_ID_CONTAINS_SPACES                 | 3304 | 400    | a transaction channel id with white space                      | guess     |
+ * | EMPTY_TRANSACTION_CHANNEL_ID                           | 3305 | 400    | a blank transaction channel id                                 | guess     |
+ * | EMPTY_TRANSACTION_CHANNEL_NAME                         | 3306 | 400    | a blank transaction channel name                               | guess     |
+ * | INVALID_TRANSACTION_CHANNEL_LOAN_CONSTRAINTS           | 3307 | 400    | loanConstraints LIMITED without constraints, or UNCONSTRAINED with | guess     |
+ * | INVALID_TRANSACTION_CHANNEL_SAVINGS_CONSTRAINTS        | 3308 | 400    | depositConstraints likewise                                    | guess     |
+ * | CANNOT_DELETE_DEFAULT_TRANSACTION_CHANNEL              | 3309 | 400    | DELETE of the default transaction channel                      | guess     |
+ * | TRANSACTION_CHANNEL_IN_USE                             | 3310 | 400    | DELETE of a channel that loan or deposit transactions name     | guess     |
+ * | TRANSACTION_CHANNEL_CANNOT_BE_DEACTIVATED              | 3311 | 400    | PUT making the default channel INACTIVE                        | guess     |
+ * | BLANK_INSTITUTION_NAME                                 | 3320 | 400    | PUT /setup/organization without institutionName                | guess     |
+ * | INSTITUTION_NAME_LENGTH                                | 3321 | 400    | institutionName longer than 255 characters                     | guess     |
+ * | BLANK_DECIMAL_SEPARATOR                                | 3322 | 400    | PUT /setup/organization without decimalSeparator               | guess     |
+ * | INVALID_DECIMAL_SEPARATOR                              | 3323 | 400    | decimalSeparator not COMMA or POINT                            | guess     |
+ * | INVALID_DATE_FORMAT                                    | 3324 | 400    | dateFormat blank, with letters other than d, M, y, or lacking one | guess     |
+ * | BLANK_DATE_TIME                                        | 3325 | 400    | PUT /setup/organization without dateTimeFormat                 | guess     |
+ * | HAS_INVALID_DATE_TIME_CHARACTER                        | 3326 | 400    | dateTimeFormat with a letter other than d, M, y, H, h, m, s, a | guess     |
+ * | MISSING_REQUIRED_DATE_TIME_CHARACTER                   | 3327 | 400    | dateTimeFormat without d, M, y, an hour (H or h) or m          | guess     |
+ * | BLANK_HOLIDAY_NAME                                     | 3330 | 400    | a holiday without name                                         | guess     |
+ * | HOLIDAY_NAME_LENGTH                                    | 3331 | 400    | a holiday name longer than 255 characters                      | guess     |
+ * | HOLIDAY_VALID_DATE_ERROR                               | 3332 | 400    | a holiday without a valid date (YYYY-MM-DD)                    | guess     |
+ * | DUPLICATE_HOLIDAY_ID                                   | 3333 | 400    | two holidays with one id (in the body, or one the tenant has)  | guess     |
+ * | INVALID_HOLIDAY_SETUP                                  | 3334 | 400    | more than 1000 holidays, or two on one date                    | guess     |
+ * | DUPLICATE_NON_WORKING_DAYS                             | 3335 | 400    | a day named twice in nonWorkingDays, or all seven days         | guess     |
  * | INVALID_PRODUCT_WITH_FUNDING_SOURCE_DISABLED           |  148 | 400    | investor funds on a loan whose product has funding disabled    | derived   |
  * | INVALID_GUARANTOR_KEY                                  |  155 | 400    | fund guarantorKey not a client/group, or not the funding deposit's holder | derived   |
  * | DISBURSE_TO_SAVINGS_NOT_AVALAIBLE_WITH_INVESTOR_FUNDS  |  227 | 400    | disbursement of an investor-funded loan into a deposit (transferDetails) | derived   |
@@ -320,6 +345,32 @@ export const ERRORS = {
   INVALID_BULK_PROCESS_KEY: def(2108, "INVALID_BULK_PROCESS_KEY", 404),
   BULK_API_REQUEST_SIZE_LIMIT_REACHED: def(2109, "BULK_API_REQUEST_SIZE_LIMIT_REACHED"),
   POSITIVE_AMOUNT_REQUIRED: def(2110, "POSITIVE_AMOUNT_REQUIRED"),
+  // reference data: transaction channels, organization setup, holidays (reference/*.ts); guessed codes 3301–3335
+  INVALID_TRANSACTION_CHANNEL_ID: def(3301, "INVALID_TRANSACTION_CHANNEL_ID", 404),
+  DUPLICATE_TRANSACTION_CHANNEL_ID: def(3302, "DUPLICATE_TRANSACTION_CHANNEL_ID"),
+  DUPLICATE_TRANSACTION_CHANNEL_NAME: def(3303, "DUPLICATE_TRANSACTION_CHANNEL_NAME"),
+  TRANSACTION_CHANNEL_ID_CONTAINS_SPACES: def(3304, "TRANSACTION_CHANNEL_ID_CONTAINS_SPACES"),
+  EMPTY_TRANSACTION_CHANNEL_ID: def(3305, "EMPTY_TRANSACTION_CHANNEL_ID"),
+  EMPTY_TRANSACTION_CHANNEL_NAME: def(3306, "EMPTY_TRANSACTION_CHANNEL_NAME"),
+  INVALID_TRANSACTION_CHANNEL_LOAN_CONSTRAINTS: def(3307, "INVALID_TRANSACTION_CHANNEL_LOAN_CONSTRAINTS"),
+  INVALID_TRANSACTION_CHANNEL_SAVINGS_CONSTRAINTS: def(3308, "INVALID_TRANSACTION_CHANNEL_SAVINGS_CONSTRAINTS"),
+  CANNOT_DELETE_DEFAULT_TRANSACTION_CHANNEL: def(3309, "CANNOT_DELETE_DEFAULT_TRANSACTION_CHANNEL"),
+  TRANSACTION_CHANNEL_IN_USE: def(3310, "TRANSACTION_CHANNEL_IN_USE"),
+  TRANSACTION_CHANNEL_CANNOT_BE_DEACTIVATED: def(3311, "TRANSACTION_CHANNEL_CANNOT_BE_DEACTIVATED"),
+  BLANK_INSTITUTION_NAME: def(3320, "BLANK_INSTITUTION_NAME"),
+  INSTITUTION_NAME_LENGTH: def(3321, "INSTITUTION_NAME_LENGTH"),
+  BLANK_DECIMAL_SEPARATOR: def(3322, "BLANK_DECIMAL_SEPARATOR"),
+  INVALID_DECIMAL_SEPARATOR: def(3323, "INVALID_DECIMAL_SEPARATOR"),
+  INVALID_DATE_FORMAT: def(3324, "INVALID_DATE_FORMAT"),
+  BLANK_DATE_TIME: def(3325, "BLANK_DATE_TIME"),
+  HAS_INVALID_DATE_TIME_CHARACTER: def(3326, "HAS_INVALID_DATE_TIME_CHARACTER"),
+  MISSING_REQUIRED_DATE_TIME_CHARACTER: def(3327, "MISSING_REQUIRED_DATE_TIME_CHARACTER"),
+  BLANK_HOLIDAY_NAME: def(3330, "BLANK_HOLIDAY_NAME"),
+  HOLIDAY_NAME_LENGTH: def(3331, "HOLIDAY_NAME_LENGTH"),
+  HOLIDAY_VALID_DATE_ERROR: def(3332, "HOLIDAY_VALID_DATE_ERROR"),
+  DUPLICATE_HOLIDAY_ID: def(3333, "DUPLICATE_HOLIDAY_ID"),
+  INVALID_HOLIDAY_SETUP: def(3334, "INVALID_HOLIDAY_SETUP"),
+  DUPLICATE_NON_WORKING_DAYS: def(3335, "DUPLICATE_NON_WORKING_DAYS"),
   // credit arrangements and investor funds (engine/credit-arrangements.ts, engine/funding.ts)
   INVALID_PRODUCT_WITH_FUNDING_SOURCE_DISABLED: def(148, "INVALID_PRODUCT_WITH_FUNDING_SOURCE_DISABLED"),
   INVALID_GUARANTOR_KEY: def(155, "INVALID_GUARANTOR_KEY"),

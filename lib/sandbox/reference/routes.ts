@@ -3,8 +3,16 @@
  * sources, holidays and non-working days, transaction channels, identification document templates.
  */
 import type { Router } from "../router";
+import { registerChannelRoutes } from "./channels";
+import { registerHolidayRoutes } from "./holidays";
+import { registerIdTemplateRoutes } from "./id-templates";
+import { registerOrganizationRoutes } from "./organization";
 
 /** Registers the reference data routes. */
 export function registerReferenceRoutes(router: Router): void {
+  registerOrganizationRoutes(router);
+  registerHolidayRoutes(router);
+  registerChannelRoutes(router);
+  registerIdTemplateRoutes(router);
   void router;
 }
