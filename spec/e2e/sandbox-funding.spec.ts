@@ -519,4 +519,47 @@ describe("what the funders receive", () => {
       expect.arrayContaining([["LOAN_FUNDED", -250], ["LOAN_FUNDED_ADJUSTMENT", 250]]),
     );
   });
+  it("re-posts the payouts of a repayment that a backdated one re-allocates", async () => {
+    const product = (await api("GET", `/loans/${loan.id}`)).body.productTypeKey;
+    const created = await api("POST", "/loans", {
+      accountHolderKey: borrowerKey, accountHolderType: "CLIENT", productTypeKey: product, loanAmount: 1000,
+      interestSettings: { interestRate: RATE },
+      scheduleSettings: { gracePeriod: 0, repaymentInstallments: 3, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" },
+      fundingSources: [fund(e, 750), fund(f, 250)],
+    });
+    const other = created.body as { id: string };
+    expect((await api("POST", `/loans/${other.id}:changeState`, { action: "APPROVE" })).status).toBe(200);
+    const disbursed = await api("POST", `/loans/${other.id}/disbursement-transactions`, {});
+    sb.clock.advance({ days: 40 });
+    const later = await api("POST", `/loans/${other.id}/repayment-transactions`, { amount: 200 });
+    expect(dec(later.body.affectedAmounts.interestAmount).greaterThan(0)).toBe(true);
+    const before = await payoutsFor(e, later.body.encodedKey);
+    const off = sb.clock.offset; // the tenant's offset, e.g. +02:00
+    const minutes = (off.startsWith("-") ? -1 : 1) * (Number(off.slice(1, 3)) * 60 + Number(off.slice(4, 6)));
+    const backdated = new Date(Date.parse(disbursed.body.valueDate) + 35 * 86_400_000 + minutes * 60_000).toISOString().slice(0, 19) + off;
+    const early = await api("POST", `/loans/${other.id}/repayment-transactions`, { amount: 100, valueDate: backdated });
+    expect([early.status, early.status === 201 ? "" : early.text]).toEqual([201, ""]);
+    const txs = ((await api("GET", `/loans/${other.id}/transactions?limit=1000`)).body as Array<Record<string, any>>).filter((t) => t.type === "REPAYMENT"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const now = txs.find((t) => t.encodedKey === later.body.encodedKey)!;
+    // the earlier repayment now pays the interest: the later one only principal
+    expect(dec(now.affectedAmounts.interestAmount).isZero()).toBe(true);
+    for (const t of txs) {
+      const want = expected(t);
+      for (const [dep, share] of [[e, want.e], [f, want.f]] as const) {
+        const all = (await api("GET", `/deposits/${dep.id}/transactions?limit=1000`)).body as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const live = all.filter((x) => x.transferDetails?.linkedLoanTransactionKey === t.encodedKey && !x.adjustmentTransactionKey && !String(x.type).endsWith("_ADJUSTMENT"));
+        const of = (type: string) => live.filter((x) => x.type === type).reduce<Decimal>((acc, x) => acc.plus(dec(x.amount)), new Decimal(0));
+        expect([t.id, of("LOAN_REPAID").toString(), of("INTEREST_APPLIED").toString()]).toEqual([t.id, share[0].toString(), share[1].toString()]);
+      }
+    }
+    // the later repayment's first payouts were reversed, not lost: what it paid before and after nets out
+    const after = await payoutsFor(e, later.body.encodedKey);
+    expect(after.types.filter((x) => x.endsWith("_ADJUSTMENT")).length).toBe(before.types.length);
+    await checkLoanInvariants(sb, other.id);
+    await checkAll();
+    // adjusting both repayments and the disbursement gives the funders exactly their money back
+    for (const t of [early.body, later.body, disbursed.body]) expect((await api("POST", `/loans/transactions/${t.id}:adjust`, {})).status).toBe(200);
+    const back = await checkAll();
+    expect([back.e.toString(), back.f.toString()]).toEqual(["10000", "10000"]);
+  });
 });
