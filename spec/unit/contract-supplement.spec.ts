@@ -111,3 +111,23 @@ test("a supplement resource without a Swagger file, or a malformed supplement, i
   expect(bad.status).toBe(1);
   expect(bad.stderr).toMatch(/expected an object with "resources"/);
 });
+
+test("responseCorrections replace a response the Swagger file gets wrong (e.g. a search answering a list), and name an operation it has", () => {
+  const r = gen({
+    resources: {
+      things: {
+        responseCorrections: {
+          "/things/{thingId}": { get: { "x-source": "the reference answers a list", "200": { description: "ok", schema: { type: "array", items: { $ref: "#/definitions/Thing" } } } } },
+          "/things/none": { post: { "x-source": "no such operation", "200": { description: "ok" } } },
+        },
+      },
+    },
+  });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain("1 operations (0 from");
+  expect(r.stderr).toContain("things supplement correction POST /things/none: the Swagger file has no such operation; skipped");
+  const schema = JSON.parse(fs.readFileSync(path.join(tmp, "out", "schema.json"), "utf8"));
+  expect(schema.resources.things.operations[0].responses["200"]).toEqual({ type: "array", items: { type: "object", ref: "Thing" } });
+  const ops = fs.readFileSync(path.join(tmp, "out", "operations", "things.ts"), "utf8");
+  expect(ops).toContain('getById: op<{ thingId: string }, {}, never, Thing[]>("things", "getById", "GET", "/things/{thingId}")');
+});
