@@ -14,7 +14,11 @@ import { findOperation, validateAgainst } from "../contract/schema";
  * Enum values that real tenants send and the 2021 Swagger enums lack (the enums are a floor, not the list).
  * A problem that names one of them is not a mismatch.
  */
-export const NEWER_ENUM_VALUES: readonly string[] = ["CLOSED_WRITTEN_OFF", "CLOSED_REJECTED", "AFTER_INCLUSIVE"];
+export const NEWER_ENUM_VALUES: readonly string[] = [
+  "CLOSED_WRITTEN_OFF", "CLOSED_REJECTED", "AFTER_INCLUSIVE",
+  // error reason of PUT /configuration/authorizationholds.yaml in the v9.110.2 reference (code 9957)
+  "INVALID_DAYS_TO_EXPIRE_FOR_AUTHORIZATION_HOLD",
+];
 
 /** How the validator names a field the definition lacks (tolerated in answers: tenants have newer fields). */
 const UNKNOWN_FIELD = /: unknown field( \(not in [A-Za-z0-9_]+\))?$/;
