@@ -62,6 +62,10 @@ export type {
 } from "./entities/card";
 export { MambuAuthorizationHold, MambuCardTransaction } from "./entities/authorization-hold";
 export { MambuCreditArrangement } from "./entities/credit-arrangement";
+export { MambuCurrency, MambuAccountingRate } from "./entities/currency";
+export type { CurrencyOptions, AccountingRateOptions, AccountingRateListOptions } from "./entities/currency";
+export { MambuIndexRateSource, MambuIndexRate, INDEX_RATE_SOURCE_TYPES } from "./entities/index-rate-source";
+export type { IndexRateSourceType, IndexRateInput } from "./entities/index-rate-source";
 export { MambuGLAccount, GL_ACCOUNT_TYPES } from "./entities/gl-account";
 export type { GLAccountType, GLAccountGetOptions } from "./entities/gl-account";
 export { MambuGLJournalEntry, MAX_JOURNAL_ENTRY_LINES } from "./entities/gl-journal-entry";

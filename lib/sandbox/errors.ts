@@ -240,6 +240,18 @@
  * | GL_ACCOUNT_IS_HEADER                                   |  545 | 400    | manual journal entry on a HEADER GL account                    | derived   |
  * | GL_ACCOUNT_DOES_NOT_SUPPORT_MANUALLY_ENTRIES           |  546 | 400    | manual journal entry on a GL account with allowManualJournalEntries false | derived   |
  * | JOURNAL_ENTRY_DATE_IN_THE_FUTURE                       |  552 | 400    | manual journal entry dated after now                           | derived   |
+ * | OBJECT_NOT_FOUND                                       |   29 | 404    | unknown index rate of a source (reference/index-rates.ts)      | derived   |
+ * | INVALID_TAX_RATE                                       |  137 | 400    | a negative rate for a tax index rate source                    | derived   |
+ * | CURRENCY_SHOULD_BE_DIFFERENT_THEN_ORGANISATION_BASE_CURRENCY | 559 | 400 | accounting rate for the organization's base currency        | derived   |
+ * | START_DATE_SHOULD_BE_AFTER_LAST_ACCOUNTING_RATE        |  560 | 400    | accounting rate starting on or before the currency's last one  | derived   |
+ * | RATE_SHOULD_BE_POSITIVE                                |  561 | 400    | accounting rate ≤ 0                                            | derived   |
+ * | FUTURE_START_DATE_NOT_ALLOWED                          |  562 | 400    | accounting rate starting after now                             | derived   |
+ * | INVALID_CURRENCY_CODE                                  |  565 | 400    | a currency code that is not 3 capital letters                  | derived   |
+ * | INVALID_INDEX_RATE_SOURCE_ID                           | 1135 | 404    | unknown index rate source                                      | derived   |
+ * | INVALID_INDEX_RATE_START_DATE                          | 1137 | 400    | index rate without a start date, or on a date the source has   | derived   |
+ * | NO_INDEX_RATE_AVAILABLE                                | 1138 | 400    | an indexed loan whose source has no rate in force              | derived   |
+ * | INDEX_RATE_SOURCE_IN_USE                               | 1141 | 400    | delete of a source a product or account uses                   | derived   |
+ * | CURRENCY_DOES_NOT_EXIST                                | 2901 | 404    | a currency the tenant does not have                            | guess     |
  * | TOO_MANY_REQUESTS (no Mambu code)                      |    — | 429    | injected rate limit: body has errorCode 429                    | sandbox   |
  */
 import { SandboxError } from "./types";
@@ -480,6 +492,19 @@ export const ERRORS = {
   GL_ACCOUNT_IS_HEADER: def(545, "GL_ACCOUNT_IS_HEADER"),
   GL_ACCOUNT_DOES_NOT_SUPPORT_MANUALLY_ENTRIES: def(546, "GL_ACCOUNT_DOES_NOT_SUPPORT_MANUALLY_ENTRIES"),
   JOURNAL_ENTRY_DATE_IN_THE_FUTURE: def(552, "JOURNAL_ENTRY_DATE_IN_THE_FUTURE"),
+  // currencies and accounting rates, index rate sources and index rates (reference/currencies.ts, reference/index-rates.ts)
+  OBJECT_NOT_FOUND: def(29, "OBJECT_NOT_FOUND", 404),
+  INVALID_TAX_RATE: def(137, "INVALID_TAX_RATE"),
+  CURRENCY_SHOULD_BE_DIFFERENT_THEN_ORGANISATION_BASE_CURRENCY: def(559, "CURRENCY_SHOULD_BE_DIFFERENT_THEN_ORGANISATION_BASE_CURRENCY"),
+  START_DATE_SHOULD_BE_AFTER_LAST_ACCOUNTING_RATE: def(560, "START_DATE_SHOULD_BE_AFTER_LAST_ACCOUNTING_RATE"),
+  RATE_SHOULD_BE_POSITIVE: def(561, "RATE_SHOULD_BE_POSITIVE"),
+  FUTURE_START_DATE_NOT_ALLOWED: def(562, "FUTURE_START_DATE_NOT_ALLOWED"),
+  INVALID_CURRENCY_CODE: def(565, "INVALID_CURRENCY_CODE"),
+  INVALID_INDEX_RATE_SOURCE_ID: def(1135, "INVALID_INDEX_RATE_SOURCE_ID", 404),
+  INVALID_INDEX_RATE_START_DATE: def(1137, "INVALID_INDEX_RATE_START_DATE"),
+  NO_INDEX_RATE_AVAILABLE: def(1138, "NO_INDEX_RATE_AVAILABLE"),
+  INDEX_RATE_SOURCE_IN_USE: def(1141, "INDEX_RATE_SOURCE_IN_USE"),
+  CURRENCY_DOES_NOT_EXIST: def(2901, "CURRENCY_DOES_NOT_EXIST", 404),
 } as const;
 
 /** Name of an entry of {@link ERRORS}. */

@@ -163,21 +163,20 @@ function refund(ctx: EngineContext, loan: WireRecord, disbursement: WireRecord):
 /**
  * Brings the funders' deposits of a loan in line with its transactions (see the module comment): pays out new
  * repayments, reverses the payouts of adjusted ones, re-posts those of re-allocated ones, refunds the funds of an
- * adjusted disbursement. Idempotent; does nothing for a loan without funds and without payouts.
+ * adjusted disbursement. Idempotent; does nothing for a loan without funds.
  */
 export function syncFunderPayouts(ctx: EngineContext, loanKey: string): void {
   const loan = ctx.store.find("loans", loanKey);
-  if (!loan) return;
-  const funded = fundsOf(loan).length > 0;
+  // funds are fixed from approval on (funding.ts): a loan without funds now never had payouts
+  if (!loan || fundsOf(loan).length === 0) return;
   const b = book(ctx);
   for (const t of loanTransactions(ctx, loan.encodedKey)) {
-    if (t.type === "DISBURSEMENT" && t.adjustmentTransactionKey && funded) {
+    if (t.type === "DISBURSEMENT" && t.adjustmentTransactionKey) {
       refund(ctx, loan, t);
       continue;
     }
     if (t.type !== "REPAYMENT") continue;
     const prior = ownValue(b.byRepayment, t.encodedKey) as Payout | undefined;
-    if (!prior && !funded) continue;
     const live = !t.adjustmentTransactionKey;
     const principal = live ? dec(path(t, "affectedAmounts", "principalAmount")) : ZERO;
     const interest = live ? dec(path(t, "affectedAmounts", "interestAmount")) : ZERO;
@@ -188,7 +187,7 @@ export function syncFunderPayouts(ctx: EngineContext, loanKey: string): void {
       for (const k of prior.deposits) reverse(ctx, k, why);
       delete b.byRepayment[t.encodedKey];
     }
-    if (live && funded) {
+    if (live) {
       const deposits = payOut(ctx, loan, t, principal, interest);
       b.byRepayment[t.encodedKey] = { principal: principal.toString(), interest: interest.toString(), deposits };
     }

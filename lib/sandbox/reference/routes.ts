@@ -7,6 +7,8 @@ import { registerChannelRoutes } from "./channels";
 import { registerHolidayRoutes } from "./holidays";
 import { registerIdTemplateRoutes } from "./id-templates";
 import { registerOrganizationRoutes } from "./organization";
+import { registerCurrencyRoutes } from "./currencies";
+import { registerIndexRateRoutes } from "./index-rates";
 
 /** Registers the reference data routes. */
 export function registerReferenceRoutes(router: Router): void {
@@ -14,5 +16,7 @@ export function registerReferenceRoutes(router: Router): void {
   registerHolidayRoutes(router);
   registerChannelRoutes(router);
   registerIdTemplateRoutes(router);
+  registerCurrencyRoutes(router);
+  registerIndexRateRoutes(router);
   void router;
 }

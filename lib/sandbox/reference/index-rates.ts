@@ -1,0 +1,188 @@
+/**
+ * Index rate sources and their index rates: `GET`/`POST /indexratesources`, `GET`/`DELETE
+ * /indexratesources/{indexRateSourceId}`, `GET`/`POST /indexratesources/{indexRateSourceId}/indexrates` and
+ * `DELETE /indexratesources/{indexRateSourceId}/indexrates/{indexRateId}`.
+ *
+ * A source (Swagger `IndexRateSource`: `name`, `type` INTEREST_RATE / TAX_RATE / WITHHOLDING_TAX_RATE /
+ * PRINCIPAL_TAX_RATE, `notes`; found by id or encodedKey) keeps its rates (Swagger `IndexRate`: `rate` in percent,
+ * `startDate` from which it is the source's rate, `notes`), oldest first. A rate needs a start date that the source
+ * has no rate on yet (INVALID_INDEX_RATE_START_DATE; future dates are allowed: a rate announced in advance); a tax
+ * rate is not negative (INVALID_TAX_RATE), an interest rate may be (EURIBOR was). A source that a product or an
+ * account names (`indexSourceKey`, `taxSourceKey`, `withholdingTaxSourceKey`) cannot be deleted
+ * (INDEX_RATE_SOURCE_IN_USE).
+ */
+import { validateBody } from "../contract";
+import { invalidParameters, mambuError } from "../errors";
+import { findUser } from "../resource-rules";
+import type { Router, SandboxContext } from "../router";
+import type { CollectionName, WireRecord } from "../types";
+import { instantOf, tenantDateTime, tenantIso } from "./rate-dates";
+
+/** At most this many sources, and this many rates per source (the sandbox's bounds on what a client can make it keep). */
+export const MAX_INDEX_RATE_SOURCES = 1_000;
+/** See {@link MAX_INDEX_RATE_SOURCES}. */
+export const MAX_INDEX_RATES = 10_000;
+
+const TAX_TYPES = new Set(["TAX_RATE", "WITHHOLDING_TAX_RATE", "PRINCIPAL_TAX_RATE"]);
+const ID_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** One stored index rate (Swagger `IndexRate`). */
+export interface StoredIndexRate {
+  encodedKey: string;
+  assignedIndexRateSourceKey: string;
+  rate: number;
+  startDate: string;
+  notes?: string;
+  userKey?: string;
+}
+
+/** The rates of a source record, oldest first. */
+export function indexRatesOf(source: WireRecord): StoredIndexRate[] {
+  return Array.isArray(source.indexRates) ? (source.indexRates as StoredIndexRate[]) : [];
+}
+
+/**
+ * The index rate of a source (id or encodedKey) in force at an instant (ISO date-time): the latest rate starting
+ * at or before it; undefined when the source is unknown or has no rate yet. For the schedules of indexed loans.
+ */
+export function indexRateAt(ctx: SandboxContext, sourceIdOrKey: string, at: string): StoredIndexRate | undefined {
+  const source = ctx.store.find("indexratesources", sourceIdOrKey);
+  if (!source) return undefined;
+  const t = instantOf(at);
+  let found: StoredIndexRate | undefined;
+  for (const r of indexRatesOf(source)) if (instantOf(r.startDate) <= t) found = r;
+  return found;
+}
+
+function requireSource(ctx: SandboxContext, idOrKey: string): WireRecord {
+  const rec = ctx.store.find("indexratesources", idOrKey);
+  if (!rec) throw mambuError("INVALID_INDEX_RATE_SOURCE_ID", `index rate source ${idOrKey.slice(0, 64)} not found`);
+  return rec;
+}
+
+/** The wire form of a source (without its rates). */
+function sourceWire(rec: WireRecord): Record<string, unknown> {
+  const { indexRates: _rates, ...rest } = rec;
+  return rest;
+}
+
+/** The wire form of a rate. */
+function rateWire(r: StoredIndexRate): Record<string, unknown> {
+  const out: Record<string, unknown> = { encodedKey: r.encodedKey, assignedIndexRateSourceKey: r.assignedIndexRateSourceKey, rate: r.rate, startDate: r.startDate };
+  if (r.notes !== undefined) out.notes = r.notes;
+  if (r.userKey !== undefined) out.userKey = r.userKey;
+  return out;
+}
+
+const SOURCE_FIELDS = new Set(["indexSourceKey", "taxSourceKey", "withholdingTaxSourceKey"]);
+const USERS: CollectionName[] = ["loanproducts", "depositproducts", "loans", "deposits"];
+
+/** Whether a value names the source through one of {@link SOURCE_FIELDS}, at most 8 levels deep. */
+function names(v: unknown, keys: Set<string>, depth: number): boolean {
+  if (depth > 8 || v === null || typeof v !== "object") return false;
+  if (Array.isArray(v)) return v.some((x) => names(x, keys, depth + 1));
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (SOURCE_FIELDS.has(k) && typeof x === "string" && keys.has(x)) return true;
+    if (typeof x === "object" && names(x, keys, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** The first product or account that names a source, as "loanproducts DB-PERSONAL", or undefined. */
+export function sourceUser(ctx: SandboxContext, source: WireRecord): string | undefined {
+  const keys = new Set([source.encodedKey, ...(typeof source.id === "string" ? [source.id] : [])]);
+  for (const coll of USERS) {
+    const user = ctx.store.all(coll).find((r) => names(r, keys, 0));
+    if (user) return `${coll} ${String(user.id ?? user.encodedKey)}`;
+  }
+  return undefined;
+}
+
+/** Registers the index rate source routes. */
+export function registerIndexRateRoutes(router: Router): void {
+  router.add("GET", "/indexratesources", (ctx) => ({ status: 200, body: ctx.store.all("indexratesources").map(sourceWire) }));
+
+  router.add("POST", "/indexratesources", (ctx, req) => {
+    const body = req.body as Record<string, unknown> | undefined;
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw invalidParameters("the body must be a JSON object");
+    validateBody("indexratesources", "IndexRateSource", body, ctx.clock.offset);
+    if (typeof body.name !== "string" || body.name.trim() === "") throw invalidParameters("Property name may not be null");
+    if (body.type === undefined || body.type === null) throw invalidParameters("Property type may not be null");
+    if (body.notes !== undefined && body.notes !== null && typeof body.notes !== "string") throw invalidParameters("notes: expected a string");
+    if (body.id !== undefined && (typeof body.id !== "string" || !ID_RE.test(body.id))) {
+      throw invalidParameters(`id: expected 1 to 64 letters, digits, '.', '_' or '-', got ${JSON.stringify(body.id)?.slice(0, 80)}`);
+    }
+    if (ctx.store.count("indexratesources") >= MAX_INDEX_RATE_SOURCES) throw invalidParameters(`the tenant has ${MAX_INDEX_RATE_SOURCES} index rate sources already (the sandbox's limit)`);
+    const now = ctx.clock.nowIso();
+    const rec: WireRecord = {
+      encodedKey: ctx.store.newEncodedKey(),
+      id: typeof body.id === "string" ? body.id : ctx.store.nextId("indexratesources"),
+      name: body.name,
+      type: body.type,
+      ...(typeof body.notes === "string" ? { notes: body.notes } : {}),
+      creationDate: now,
+      lastModifiedDate: now,
+      indexRates: [],
+    };
+    ctx.store.insert("indexratesources", rec);
+    return { status: 201, body: sourceWire(rec) };
+  });
+
+  router.add("GET", "/indexratesources/{indexRateSourceId}", (ctx, req) => ({
+    status: 200,
+    body: sourceWire(requireSource(ctx, req.params.indexRateSourceId)),
+  }));
+
+  router.add("DELETE", "/indexratesources/{indexRateSourceId}", (ctx, req) => {
+    const source = requireSource(ctx, req.params.indexRateSourceId);
+    const user = sourceUser(ctx, source);
+    if (user) throw mambuError("INDEX_RATE_SOURCE_IN_USE", `index rate source ${String(source.id ?? source.encodedKey)} is used by ${user}`);
+    ctx.store.remove("indexratesources", source.encodedKey);
+    return { status: 204 };
+  });
+
+  router.add("GET", "/indexratesources/{indexRateSourceId}/indexrates", (ctx, req) => ({
+    status: 200,
+    body: indexRatesOf(requireSource(ctx, req.params.indexRateSourceId)).map(rateWire),
+  }));
+
+  router.add("POST", "/indexratesources/{indexRateSourceId}/indexrates", (ctx, req) => {
+    const source = requireSource(ctx, req.params.indexRateSourceId);
+    const body = req.body as Record<string, unknown> | undefined;
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw invalidParameters("the body must be a JSON object");
+    validateBody("indexratesources", "IndexRate", body, ctx.clock.offset);
+    const rate = body.rate;
+    if (rate === undefined || rate === null) throw invalidParameters("Property rate may not be null");
+    if (typeof rate !== "number" || !Number.isFinite(rate)) throw invalidParameters("rate: expected a number");
+    if (TAX_TYPES.has(String(source.type)) && rate < 0) throw mambuError("INVALID_TAX_RATE", `a ${String(source.type)} source takes no negative rate, got ${rate}`);
+    if (body.startDate === undefined || body.startDate === null) throw mambuError("INVALID_INDEX_RATE_START_DATE", "startDate is required");
+    const start = tenantDateTime(ctx, body.startDate, "startDate");
+    const rates = indexRatesOf(source);
+    const same = rates.find((r) => instantOf(r.startDate) === start.toMillis());
+    if (same) throw mambuError("INVALID_INDEX_RATE_START_DATE", `the source has a rate starting ${same.startDate} already`);
+    if (rates.length >= MAX_INDEX_RATES) throw invalidParameters(`the source has ${MAX_INDEX_RATES} index rates already (the sandbox's limit)`);
+    if (body.notes !== undefined && body.notes !== null && typeof body.notes !== "string") throw invalidParameters("notes: expected a string");
+    const created: StoredIndexRate = {
+      encodedKey: ctx.store.newEncodedKey(),
+      assignedIndexRateSourceKey: source.encodedKey,
+      rate,
+      startDate: tenantIso(ctx, start),
+    };
+    if (typeof body.notes === "string") created.notes = body.notes;
+    const author = req.user ? findUser(ctx, req.user.username) : undefined;
+    if (author) created.userKey = author.encodedKey;
+    const next = [...rates, created].sort((a, b) => instantOf(a.startDate) - instantOf(b.startDate));
+    ctx.store.replace("indexratesources", { ...source, indexRates: next, lastModifiedDate: ctx.clock.nowIso() });
+    return { status: 201, body: rateWire(created) };
+  });
+
+  router.add("DELETE", "/indexratesources/{indexRateSourceId}/indexrates/{indexRateId}", (ctx, req) => {
+    const source = requireSource(ctx, req.params.indexRateSourceId);
+    const rates = indexRatesOf(source);
+    const id = req.params.indexRateId;
+    const gone = rates.find((r) => r.encodedKey === id);
+    if (!gone) throw mambuError("OBJECT_NOT_FOUND", `index rate ${id.slice(0, 64)} not found in source ${String(source.id ?? source.encodedKey)}`);
+    ctx.store.replace("indexratesources", { ...source, indexRates: rates.filter((r) => r !== gone), lastModifiedDate: ctx.clock.nowIso() });
+    return { status: 204 };
+  });
+}
