@@ -562,4 +562,71 @@ describe("what the funders receive", () => {
     const back = await checkAll();
     expect([back.e.toString(), back.f.toString()]).toEqual(["10000", "10000"]);
   });
+  it("under random repayments, backdated repayments and adjustments, each repayment's payouts follow its allocation", async () => {
+    const product = (await api("GET", `/loans/${loan.id}`)).body.productTypeKey;
+    const pool = [await investorDeposit("PAY-0", "0512N0025", 5000), await investorDeposit("PAY-1", "0512N0029", 5000), await investorDeposit("PAY-2", "0512N0032", 5000)];
+    const amounts = [new Decimal("417.17"), new Decimal("291.41"), new Decimal("291.42")]; // 1000: the last takes the remainders
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("repay" as const), cents: fc.integer({ min: 1, max: 60_000 }), days: fc.integer({ min: 0, max: 25 }) }),
+      fc.record({ kind: fc.constant("backdate" as const), cents: fc.integer({ min: 1, max: 30_000 }), back: fc.integer({ min: 1, max: 20 }) }),
+      fc.record({ kind: fc.constant("adjust" as const), pick: fc.nat(10) }),
+    );
+    const off = sb.clock.offset;
+    const minutes = (off.startsWith("-") ? -1 : 1) * (Number(off.slice(1, 3)) * 60 + Number(off.slice(4, 6)));
+    const local = (ms: number) => new Date(ms + minutes * 60_000).toISOString().slice(0, 19) + off;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 2, maxLength: 8 }), async (ops) => {
+        const created = await api("POST", "/loans", {
+          accountHolderKey: borrowerKey, accountHolderType: "CLIENT", productTypeKey: product, loanAmount: 1000,
+          interestSettings: { interestRate: RATE },
+          scheduleSettings: { gracePeriod: 0, repaymentInstallments: 3, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" },
+          fundingSources: pool.map((d, i) => fund(d, amounts[i].toNumber())),
+        });
+        expect(created.status).toBe(201);
+        const id = created.body.id as string;
+        expect((await api("POST", `/loans/${id}:changeState`, { action: "APPROVE" })).status).toBe(200);
+        const disbursedAt = Date.parse((await api("POST", `/loans/${id}/disbursement-transactions`, {})).body.valueDate);
+        for (const o of ops) {
+          if (o.kind === "adjust") {
+            const live = ((await api("GET", `/loans/${id}/transactions?limit=1000`)).body as Array<{ type: string; id: string; adjustmentTransactionKey?: string }>)
+              .filter((t) => t.type === "REPAYMENT" && !t.adjustmentTransactionKey);
+            if (live.length) expect((await api("POST", `/loans/transactions/${live[o.pick % live.length].id}:adjust`, {})).status).toBe(200);
+            continue;
+          }
+          let valueDate: string | undefined;
+          if (o.kind === "repay") sb.clock.advance({ days: o.days });
+          else valueDate = local(Math.max(disbursedAt, Date.parse(sb.clock.nowIso()) - o.back * 86_400_000));
+          const r = await api("POST", `/loans/${id}/repayment-transactions`, { amount: o.cents / 100, ...(valueDate ? { valueDate } : {}) });
+          if (r.status !== 201) expect(["EXCESS_REPAYMENT_ERROR", "INVALID_ACCOUNT_STATE_FOR_REPAYMENTS"]).toContain(reason(r));
+        }
+        await checkLoanInvariants(sb, id);
+        const deposits = [];
+        for (const d of pool) deposits.push((await checkDepositInvariants(sb, d.id)).transactions);
+        const repayments = ((await api("GET", `/loans/${id}/transactions?limit=1000`)).body as Array<Record<string, any>>).filter((t) => t.type === "REPAYMENT"); // eslint-disable-line @typescript-eslint/no-explicit-any
+        for (const t of repayments) {
+          // net of everything linked to the repayment (payouts and their reversals) on each funder's deposit
+          const net = (txs: Array<Record<string, any>>, type: string) => txs // eslint-disable-line @typescript-eslint/no-explicit-any
+            .filter((x) => x.transferDetails?.linkedLoanTransactionKey === t.encodedKey && String(x.type).startsWith(type))
+            .reduce<Decimal>((acc, x) => acc.plus(dec(x.amount)), new Decimal(0));
+          const principal = deposits.map((txs) => net(txs, "LOAN_REPAID"));
+          const interest = deposits.map((txs) => net(txs, "INTEREST_APPLIED"));
+          const sumOf = (xs: Decimal[]) => xs.reduce((acc, x) => acc.plus(x), new Decimal(0)).toString();
+          if (t.adjustmentTransactionKey) {
+            expect([t.id, sumOf(principal.map((x) => x.abs())), sumOf(interest.map((x) => x.abs()))]).toEqual([t.id, "0", "0"]);
+            continue;
+          }
+          const p = dec(t.affectedAmounts.principalAmount);
+          const i = dec(t.affectedAmounts.interestAmount);
+          const funders = i.times(RATE - ORG_COMMISSION).dividedBy(RATE).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+          expect([t.id, sumOf(principal), sumOf(interest)]).toEqual([t.id, p.toString(), funders.toString()]);
+          expect(dec(t.affectedAmounts.fundersInterestAmount).toString()).toBe(funders.toString());
+          amounts.forEach((a, k) => {
+            expect(principal[k].minus(p.times(a).dividedBy(1000)).abs().lessThanOrEqualTo("0.015")).toBe(true);
+            expect(interest[k].minus(funders.times(a).dividedBy(1000)).abs().lessThanOrEqualTo("0.015")).toBe(true);
+          });
+        }
+      }),
+      { numRuns: 8 },
+    );
+  });
 });
