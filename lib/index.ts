@@ -27,6 +27,12 @@ export { api } from "./core/api";
 export type { Api, OperationArgs, OperationFunction, WireInput, WireOutput } from "./core/api";
 export { callOperation, operationSpec } from "./core/call";
 export type { CallOptions, CallRequest, RawCallBody } from "./core/call";
+export {
+  getConfiguration, putConfiguration, validateConfiguration, configurationName, CONFIGURATION_NAMES, ConfigurationDocumentError,
+} from "./core/configuration";
+export type { ConfigurationName, GetConfigurationOptions, PutConfigurationOptions, PutConfigurationResult } from "./core/configuration";
+export { YamlDocumentError } from "./core/yaml-config";
+export type { YamlProblem, YamlPosition } from "./core/yaml-config";
 export { registerCustomFieldTypes, clearCustomFieldTypes } from "./core/custom-fields";
 export type { TenantOptions } from "./core/tenant";
 export {
