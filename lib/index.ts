@@ -62,6 +62,16 @@ export { MambuDeposit } from "./entities/deposit";
 export { MambuDepositProduct } from "./entities/deposit-product";
 export { MambuDepositTransaction } from "./entities/deposit-transaction";
 export { MambuBlockFund } from "./entities/block-fund";
+export { MambuOrganization, MambuGeneralSetup, getGeneralSetup, MAX_INSTITUTION_NAME } from "./entities/organization";
+export type { OrganizationReadOptions, OrganizationUpdateOptions } from "./entities/organization";
+export {
+  MambuHoliday, getHolidays, setHolidays, addGeneralHolidays, getNonWorkingDays, setNonWorkingDays, WEEK_DAYS, MAX_HOLIDAYS, MAX_HOLIDAY_NAME,
+} from "./entities/holidays";
+export type { WeekDay, HolidayInput, HolidaysList, HolidayReadOptions, HolidayWriteOptions, SetHolidaysOptions } from "./entities/holidays";
+export { MambuTransactionChannel } from "./entities/transaction-channel";
+export type { TransactionChannelListOptions } from "./entities/transaction-channel";
+export { MambuIdentificationDocumentTemplate } from "./entities/identification-document-template";
+export type { IdentificationDocumentTemplateOptions } from "./entities/identification-document-template";
 export { MambuCard, CardAuthorizationHolds, CardFinancialTransactions } from "./entities/card";
 export type {
   CardOptions, CardActionOptions, AuthorizationHoldInput, HoldAdjustOptions, CardTransactionFields, CardReversalOptions, MambuCardBalances,

@@ -232,3 +232,82 @@ describe("index rate sources and index rates", () => {
     }
   });
 });
+
+describe("loans on a product indexed on a source", () => {
+  async function indexedProduct(id: string, sourceKey: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const base = (await call(sb, "GET", "/loanproducts/DB-PERSONAL?detailsLevel=FULL")).body;
+    const { encodedKey: _k, ...copy } = base;
+    const body = {
+      ...copy,
+      id,
+      name: `Indexed ${id}`,
+      interestSettings: {
+        ...base.interestSettings,
+        indexRateSettings: {
+          ...base.interestSettings.indexRateSettings,
+          interestRateSource: "INDEX_INTEREST_RATE",
+          indexSourceKey: sourceKey,
+          interestRate: { defaultValue: 4, minValue: 1, maxValue: 10 },
+          ...extra,
+        },
+      },
+    };
+    const made = await call(sb, "POST", "/loanproducts", { body });
+    expect(made.status).toBe(201);
+    return made.body.encodedKey as string;
+  }
+
+  async function newLoan(id: string, productKey: string, interestSettings: Record<string, unknown>) {
+    const client = (await call(sb, "GET", "/clients/24N12345")).body;
+    return call(sb, "POST", "/loans", {
+      body: {
+        id, loanName: "Indexed", accountHolderKey: client.encodedKey, accountHolderType: "CLIENT", productTypeKey: productKey, loanAmount: 12000,
+        interestSettings, scheduleSettings: { gracePeriod: 0, repaymentInstallments: 12, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" },
+      },
+    });
+  }
+
+  test("the loan's rate is the source's rate in force plus the spread, and its schedule is that of a fixed-rate loan at that rate", async () => {
+    const tiie = (await call(sb, "GET", "/indexratesources/TIIE")).body;
+    const product = await indexedProduct("IDX-TIIE", tiie.encodedKey);
+    const loan = await newLoan("IDX001", product, { interestSpread: 4.5 });
+    expect(loan.status).toBe(201);
+    expect(loan.body.interestSettings).toMatchObject({ interestRateSource: "INDEX_INTEREST_RATE", interestRate: 15.25, interestSpread: 4.5 }); // TIIE 10.75 + 4.5
+    const byDefault = await newLoan("IDX002", product, {});
+    expect(byDefault.body.interestSettings).toMatchObject({ interestRate: 14.75, interestSpread: 4 }); // the product's default spread
+
+    const fixed = await newLoan("FIX001", (await call(sb, "GET", "/loanproducts/DB-PERSONAL")).body.encodedKey, { interestRate: 15.25 });
+    expect(fixed.status).toBe(201);
+    const dues = async (id: string) =>
+      (await call(sb, "GET", `/loans/${id}/schedule`)).body.installments.map((i: { interest: { amount: { due: number } } }) => i.interest.amount.due);
+    expect(await dues("IDX001")).toEqual(await dues("FIX001"));
+    expect((await dues("IDX001"))[0]).toBeGreaterThan(0);
+  });
+
+  test("refused: the loan's own interestRate, a spread outside the product's, a source without a rate in force", async () => {
+    const tiie = (await call(sb, "GET", "/indexratesources/TIIE")).body;
+    const product = await indexedProduct("IDX-TIIE-2", tiie.encodedKey);
+    expect(reason((await newLoan("IDX010", product, { interestRate: 12 })).body)).toBe("INTEREST_RATE_NOT_AVAILABLE_FOR_INDEXED_RATES");
+    expect(reason((await newLoan("IDX011", product, { interestSpread: 12 })).body)).toBe("INVALID_INTEREST_SPREAD");
+    const empty = await call(sb, "POST", "/indexratesources", { body: { id: "EMPTY", name: "No rates yet", type: "INTEREST_RATE" } });
+    const later = await call(sb, "POST", "/indexratesources/EMPTY/indexrates", { body: { rate: 9, startDate: "2026-03-01T00:00:00+02:00" } });
+    expect(later.status).toBe(201);
+    const onEmpty = await indexedProduct("IDX-EMPTY", empty.body.encodedKey);
+    const res = await newLoan("IDX012", onEmpty, { interestSpread: 2 });
+    expect(res.status).toBe(400);
+    expect(reason(res.body)).toBe("NO_INDEX_RATE_AVAILABLE");
+    // a product naming the source keeps it from being deleted
+    expect(reason((await call(sb, "DELETE", "/indexratesources/EMPTY")).body)).toBe("INDEX_RATE_SOURCE_IN_USE");
+  });
+
+  test("the product's floor keeps the rate from going below it", async () => {
+    await call(sb, "POST", "/indexratesources", { body: { id: "LOWRATE", name: "Low", type: "INTEREST_RATE" } });
+    await call(sb, "POST", "/indexratesources/LOWRATE/indexrates", { body: { rate: 0.5, startDate: "2026-01-01T00:00:00+02:00" } });
+    const low = (await call(sb, "GET", "/indexratesources/LOWRATE")).body;
+    const product = await indexedProduct("IDX-FLOOR", low.encodedKey, { interestRateFloorValue: 6 });
+    const loan = await newLoan("IDX020", product, { interestSpread: 2 });
+    expect(loan.status).toBe(201);
+    expect(loan.body.interestSettings.interestRate).toBe(6);
+  });
+});
+

@@ -13,6 +13,7 @@ import { invalidParameters, mambuError } from "../errors";
 import { loanProductOf } from "./loan-schedule";
 import { dec, num, currencyDecimals } from "./money";
 import { depositProductSettings, loanProductSettings, path } from "./products";
+import { indexedLoanRate } from "../reference/index-rates";
 
 const CLOSED_HOLDER_STATES = new Set(["EXITED", "REJECTED", "BLACKLISTED"]);
 
@@ -74,12 +75,15 @@ function prepareLoan(ctx: EngineContext, body: Record<string, unknown>): WireRec
     throw mambuError("INVALID_AMOUNT", `loanAmount must be between ${s.loanAmount?.min?.toString() ?? "-"} and ${s.loanAmount?.max?.toString() ?? "-"}`);
   }
   const is = { ...((body.interestSettings as Record<string, unknown>) ?? {}) };
+  // a product whose rate follows an index rate source: the source's rate in force plus the spread
+  const indexed = indexedLoanRate(ctx, product, is, ctx.clock.nowIso());
+  if (indexed) Object.assign(is, indexed);
   if (is.interestRate === undefined || is.interestRate === null) {
     if (s.interestRate?.default === undefined) throw mambuError("INVALID_INTEREST_RATE", "interestSettings.interestRate is required by the product");
     is.interestRate = s.interestRate.default.toNumber();
   }
   const rate = dec(is.interestRate);
-  if ((s.interestRate?.min && rate.lessThan(s.interestRate.min)) || (s.interestRate?.max && rate.greaterThan(s.interestRate.max)) || rate.isNegative()) {
+  if (!indexed && ((s.interestRate?.min && rate.lessThan(s.interestRate.min)) || (s.interestRate?.max && rate.greaterThan(s.interestRate.max)) || rate.isNegative())) {
     throw mambuError("INVALID_INTEREST_RATE", `interest rate ${rate.toString()} outside the product's range`);
   }
   is.interestCalculationMethod ??= s.interestMethod;

@@ -11,6 +11,7 @@
  * account names (`indexSourceKey`, `taxSourceKey`, `withholdingTaxSourceKey`) cannot be deleted
  * (INDEX_RATE_SOURCE_IN_USE).
  */
+import Decimal from "decimal.js";
 import { validateBody } from "../contract";
 import { invalidParameters, mambuError } from "../errors";
 import { findUser } from "../resource-rules";
@@ -185,4 +186,59 @@ export function registerIndexRateRoutes(router: Router): void {
     ctx.store.replace("indexratesources", { ...source, indexRates: rates.filter((r) => r !== gone), lastModifiedDate: ctx.clock.nowIso() });
     return { status: 204 };
   });
+}
+
+/** The interest settings of a new loan on an indexed product: the rate in force plus the spread. */
+export interface IndexedLoanRate {
+  interestRateSource: "INDEX_INTEREST_RATE";
+  /** The source's rate in force plus the spread, within the product's floor and ceiling (percent). */
+  interestRate: number;
+  /** The spread over the index (the loan's, else the product's default). */
+  interestSpread: number;
+}
+
+function decOf(v: unknown): Decimal | undefined {
+  if (typeof v === "number" && Number.isFinite(v)) return new Decimal(v);
+  if (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim())) return new Decimal(v.trim());
+  return undefined;
+}
+
+/**
+ * For a loan being created: when its product's rate follows an index rate source
+ * (`interestSettings.indexRateSettings.interestRateSource` INDEX_INTEREST_RATE with an `indexSourceKey`), the
+ * loan's rate is the source's rate in force at `at` plus the spread — the loan's `interestSpread`, else the
+ * product's default (`indexRateSettings.interestRate.defaultValue`: for an indexed product, Mambu's interest rate
+ * constraints are those of the spread) — kept within `interestRateFloorValue`/`interestRateCeilingValue` and, unless
+ * `allowNegativeInterestRate`, not below zero. Undefined for a product with a fixed rate.
+ * @throws INTEREST_RATE_NOT_AVAILABLE_FOR_INDEXED_RATES when the loan gives its own interestRate,
+ *   INVALID_INTEREST_SPREAD for a missing spread or one outside the product's min/max, NO_INDEX_RATE_AVAILABLE when
+ *   the source has no rate in force (or is unknown).
+ */
+export function indexedLoanRate(ctx: SandboxContext, product: WireRecord, loanInterest: Record<string, unknown>, at: string): IndexedLoanRate | undefined {
+  const is = product.interestSettings;
+  const rs = is && typeof is === "object" ? (is as Record<string, unknown>).indexRateSettings : undefined;
+  if (!rs || typeof rs !== "object") return undefined;
+  const settings = rs as Record<string, unknown>;
+  if (settings.interestRateSource !== "INDEX_INTEREST_RATE" || typeof settings.indexSourceKey !== "string") return undefined;
+  if (loanInterest.interestRate !== undefined && loanInterest.interestRate !== null) {
+    throw mambuError("INTEREST_RATE_NOT_AVAILABLE_FOR_INDEXED_RATES", "the loan's rate follows an index rate source: give interestSpread, not interestRate");
+  }
+  const bounds = (settings.interestRate ?? {}) as Record<string, unknown>;
+  const given = loanInterest.interestSpread;
+  const spread = given !== undefined && given !== null ? decOf(given) : decOf(bounds.defaultValue);
+  if (!spread) throw mambuError("INVALID_INTEREST_SPREAD", "interestSettings.interestSpread is required (the product has no default spread)");
+  const min = decOf(bounds.minValue);
+  const max = decOf(bounds.maxValue);
+  if ((min && spread.lessThan(min)) || (max && spread.greaterThan(max))) {
+    throw mambuError("INVALID_INTEREST_SPREAD", `interestSpread ${spread.toString()} must be between ${min?.toString() ?? "-"} and ${max?.toString() ?? "-"}`);
+  }
+  const index = indexRateAt(ctx, settings.indexSourceKey, at);
+  if (!index) throw mambuError("NO_INDEX_RATE_AVAILABLE", `index rate source ${settings.indexSourceKey} has no rate in force on ${at}`);
+  let rate = new Decimal(index.rate).plus(spread);
+  const floor = decOf(settings.interestRateFloorValue);
+  const ceiling = decOf(settings.interestRateCeilingValue);
+  if (floor && rate.lessThan(floor)) rate = floor;
+  if (ceiling && rate.greaterThan(ceiling)) rate = ceiling;
+  if (settings.allowNegativeInterestRate !== true && rate.isNegative()) rate = new Decimal(0);
+  return { interestRateSource: "INDEX_INTEREST_RATE", interestRate: rate.toNumber(), interestSpread: spread.toNumber() };
 }
