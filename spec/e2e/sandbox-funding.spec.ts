@@ -562,6 +562,35 @@ describe("what the funders receive", () => {
     const back = await checkAll();
     expect([back.e.toString(), back.f.toString()]).toEqual(["10000", "10000"]);
   });
+  it("pays out a repayment made by transfer from a deposit, and takes it back when the transfer is adjusted", async () => {
+    const product = (await api("GET", `/loans/${loan.id}`)).body.productTypeKey;
+    const created = await api("POST", "/loans", {
+      accountHolderKey: borrowerKey, accountHolderType: "CLIENT", productTypeKey: product, loanAmount: 1000,
+      interestSettings: { interestRate: RATE },
+      scheduleSettings: { gracePeriod: 0, repaymentInstallments: 3, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" },
+      fundingSources: [fund(e, 750), fund(f, 250)],
+    });
+    const other = created.body as { id: string; encodedKey: string };
+    expect((await api("POST", `/loans/${other.id}:changeState`, { action: "APPROVE" })).status).toBe(200);
+    const disbursed = await api("POST", `/loans/${other.id}/disbursement-transactions`, {});
+    sb.clock.advance({ days: 31 });
+    const transfer = await api("POST", "/deposits/DEP001/transfer-transactions", {
+      amount: 150, transferDetails: { linkedAccountType: "LOAN", linkedAccountId: other.id },
+    });
+    expect([transfer.status, transfer.status === 201 ? "" : transfer.text]).toEqual([201, ""]);
+    const repayment = ((await api("GET", `/loans/${other.id}/transactions?limit=1000`)).body as Array<Record<string, any>>).find((t) => t.type === "REPAYMENT")!; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const want = expected(repayment);
+    const got = await payoutsFor(f, repayment.encodedKey);
+    expect([got.principal.toString(), got.interest.toString()]).toEqual(want.f.map(String));
+    expect((await api("POST", `/deposits/transactions/${transfer.body.id}:adjust`, { notes: "recalled" })).status).toBe(200);
+    const back = await payoutsFor(f, repayment.encodedKey);
+    expect(back.types.sort()).toEqual(["INTEREST_APPLIED", "INTEREST_APPLIED_ADJUSTMENT", "LOAN_REPAID", "LOAN_REPAID_ADJUSTMENT"]);
+    expect((await api("POST", `/loans/transactions/${disbursed.body.id}:adjust`, {})).status).toBe(200);
+    const totals = await checkAll();
+    expect([totals.e.toString(), totals.f.toString()]).toEqual(["10000", "10000"]);
+    await checkDepositInvariants(sb, "DEP001");
+  });
+
   it("under random repayments, backdated repayments and adjustments, each repayment's payouts follow its allocation", async () => {
     const product = (await api("GET", `/loans/${loan.id}`)).body.productTypeKey;
     const pool = [await investorDeposit("PAY-0", "0512N0025", 5000), await investorDeposit("PAY-1", "0512N0029", 5000), await investorDeposit("PAY-2", "0512N0032", 5000)];
