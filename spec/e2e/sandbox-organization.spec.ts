@@ -188,6 +188,7 @@ describe("transaction channels", () => {
     [{ id: "x3", name: "X3", depositConstraints: { usage: "UNCONSTRAINED", constraints: [{ criteria: "AMOUNT", operator: "MORE_THAN", value: "100" }] } }, "400 INVALID_TRANSACTION_CHANNEL_SAVINGS_CONSTRAINTS"],
     [{ id: "x4", name: "X4", glAccount: undefined }, "400 INVALID_PARAMETERS"],
     [{ id: "x5", name: "X5", state: "CLOSED" }, "400 INVALID_PARAMETERS"],
+    [{ id: "x6", name: "X6", glAccount: "9999" }, "400 INVALID_GL_ACCOUNT_ID"],
   ])("POST refuses %j → %s", async (change, expected) => {
     const r = await api("POST", "/organization/transactionChannels", { ...agent, name: "Another", ...change });
     expect(reason(r)).toBe(expected);

@@ -2,8 +2,8 @@
  * Transaction channels (`/organization/transactionChannels`): list (filter `transactionChannelState`), create, get
  * by id or encodedKey, replace (PUT, answered 200 without a body as the contract says) and delete, with Mambu's
  * refusals: a blank id or name, an id with spaces, an id or a name another channel has, constraints that
- * contradict their usage, deleting or deactivating the default channel, deleting a channel that loan or deposit
- * transactions name (`transactionDetails.transactionChannelId` / `transactionChannelKey`).
+ * contradict their usage, a `glAccount` the chart of accounts lacks (when the tenant has one), deleting or
+ * deactivating the default channel, deleting a channel that loan or deposit transactions name (`transactionDetails.transactionChannelId` / `transactionChannelKey`).
  *
  * Stored in the `transactionchannels` collection in wire shape; `isDefault` is read-only (the seed marks one).
  */
@@ -62,6 +62,11 @@ function checkChannel(ctx: SandboxContext, body: unknown, self?: WireRecord): Re
   const lower = b.name.trim().toLowerCase();
   if (others.some((c) => typeof c.name === "string" && c.name.trim().toLowerCase() === lower)) {
     throw mambuError("DUPLICATE_TRANSACTION_CHANNEL_NAME", `name: ${b.name}`);
+  }
+  // with a chart of accounts, the channel's GL account must be one of it (by glCode or encodedKey)
+  const gls = ctx.store.all("glaccounts");
+  if (gls.length && !gls.some((g) => g.glCode === b.glAccount || g.encodedKey === b.glAccount)) {
+    throw mambuError("INVALID_GL_ACCOUNT_ID", `glAccount: no GL account ${String(b.glAccount)}`, 400);
   }
   checkConstraints(b.loanConstraints, "INVALID_TRANSACTION_CHANNEL_LOAN_CONSTRAINTS", "loanConstraints");
   checkConstraints(b.depositConstraints, "INVALID_TRANSACTION_CHANNEL_SAVINGS_CONSTRAINTS", "depositConstraints");
