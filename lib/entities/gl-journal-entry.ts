@@ -1,7 +1,8 @@
 /** General ledger journal entries (`/api/gljournalentries`). */
 import { buildBody } from "../core/actions";
 import { callOperation } from "../core/call";
-import { checkOptionKeys, connectorOf, EntitySpec, MambuEntity } from "../core/entity";
+import { checkOptionKeys, connectorOf, EntityClass, EntitySpec, GetAllOptions, MambuEntity } from "../core/entity";
+import type { MambuList } from "../core/list";
 import "../core/entity-methods";
 import { RawNumber, stringifyExact } from "../core/json";
 import { Decimal } from "../core/money";
@@ -89,6 +90,19 @@ export class MambuGLJournalEntry extends MambuEntity {
     prefix: "gljournalentries",
     search: { filterDefinition: "GLJournalEntryFilterCriteria" },
   } as const satisfies EntitySpec;
+
+  /**
+   * The journal entries booked from `from` to `to` (dates `YYYY-MM-DD`, both required by Mambu), optionally of
+   * one GL account (`glAccountId`: its GL code) or branch (`branchId`); paginated as every getAll.
+   */
+  static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts?: NoInfer<GetAllOptions<T>>): MambuList<T> {
+    const o = (opts ?? {}) as { from?: unknown; to?: unknown };
+    for (const [k, v] of [["from", o.from], ["to", o.to]] as const) {
+      if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new MambuTsError(`MambuGLJournalEntry.getAll: ${k} is required, a date "YYYY-MM-DD" (got ${JSON.stringify(v)})`);
+    }
+    if ((o.from as string) > (o.to as string)) throw new MambuTsError(`MambuGLJournalEntry.getAll: from (${String(o.from)}) is after to (${String(o.to)})`);
+    return MambuEntity.getAll.call(this, opts as never) as MambuList<T>;
+  }
 
   /**
    * Posts a balanced manual journal entry (`POST /gljournalentries`): debit lines and credit lines whose

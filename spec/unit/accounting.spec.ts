@@ -110,6 +110,11 @@ describe("MambuGLJournalEntry", () => {
     await expect(post([{ glAccount: "1000", amount: 5, account: "x" }], [{ glAccount: "3000", amount: 5 }])).rejects.toThrow('unknown key "account"');
   });
 
+  test("getAll without its period (from and to, both required) is refused before any request", () => {
+    expect(() => MambuGLJournalEntry.getAll({ to: "2026-01-31", connector: conn() } as never)).toThrow('MambuGLJournalEntry.getAll: from is required, a date "YYYY-MM-DD" (got undefined)');
+    expect(() => MambuGLJournalEntry.getAll({ from: "2026-02-01", to: "2026-01-31", connector: conn() })).toThrow(/from \(2026-02-01\) is after to/);
+  });
+
   test("getAll over a period for one GL account, and search with the API's criteria", async () => {
     tenant().get("/api/gljournalentries").query({ from: "2026-01-01", to: "2026-01-31", glAccountId: "1000", offset: 0, limit: 10 }).reply(200, [ENTRY("DEBIT", CASH, 250.5)]);
     const listed = await MambuGLJournalEntry.getAll({ from: "2026-01-01", to: "2026-01-31", glAccountId: "1000", limit: 10, connector: conn() });

@@ -21,7 +21,7 @@ import { addDays, daysBetween, localDate, startOfDay } from "./dates";
 import { outstandingElements } from "./allocation";
 import { frameOf, replay, RUNNING } from "./loan-common";
 import { productOf, productRules } from "./ledger-rules";
-import { Dec, num, round } from "./money";
+import { Dec, ZERO, num, round } from "./money";
 import { path } from "./products";
 import { parsePaging } from "../list";
 
@@ -73,7 +73,7 @@ export function interestAccruals(ctx: EngineContext): WireRecord[] {
     if (!period) return;
     const product = productOf(ctx, loan, "LOAN");
     const branch = typeof loan.assignedBranchKey === "string" ? ctx.store.find("branches", loan.assignedBranchKey) : undefined;
-    let before = round(period.interest.times(0), period.dp);
+    let before: Dec = ZERO;
     for (let k = 1; k <= period.elapsed; k++) {
       if (out.length >= MAX_ACCRUAL_ENTRIES) return;
       const cumulative = round(period.interest.times(k).dividedBy(period.days), period.dp);
