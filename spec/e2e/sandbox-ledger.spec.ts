@@ -10,6 +10,8 @@ import Decimal from "decimal.js";
 import fc from "fast-check";
 import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { getAccountingRules, setAccountingRules } from "../../lib/sandbox/engine/ledger-accounts";
+import { SandboxError } from "../../lib/sandbox/types";
 import { checkDepositInvariants } from "../helpers/deposit-invariants";
 import { checkLoanInvariants } from "../helpers/loan-invariants";
 import { Answer, call } from "./sandbox-helpers";
@@ -191,6 +193,35 @@ describe("chart of accounts and rules", () => {
   });
 });
 
+describe("accounting rules document (accountingrules.yaml)", () => {
+  const refusal = (doc: unknown): string => {
+    try {
+      setAccountingRules(sb, doc);
+    } catch (e) {
+      return e instanceof SandboxError ? `${e.status} ${e.errorReason}` : String(e);
+    }
+    return "accepted";
+  };
+
+  it("reads as an empty set of rules, takes a valid document and refuses unknown accounts and branches", () => {
+    expect(getAccountingRules(sb)).toEqual({ customRules: [] });
+    const doc = {
+      defaultGlCode: "1100",
+      automatedAccountingClosuresInterval: 7,
+      customRules: [{ id: "ccaz-mty", leftBranchId: "CCAZ", rightBranchId: "MTY", glCode: "1200" }],
+    };
+    expect(setAccountingRules(sb, doc)).toEqual(doc);
+    expect(getAccountingRules(sb)).toEqual(doc);
+    expect(refusal({ ...doc, defaultGlCode: "7777" })).toBe("400 INVALID_GL_ACCOUNT_ID");
+    expect(refusal({ ...doc, defaultGlCode: "1000" })).toBe("400 INVALID_GL_ACCOUNT_ID"); // a header
+    expect(refusal({ customRules: [{ id: "x", leftBranchId: "NOPE", rightBranchId: "CCAZ", glCode: "1200" }] })).toBe("400 INVALID_BRANCH_ID");
+    expect(refusal({ customRules: [doc.customRules[0], doc.customRules[0]] })).toBe("400 INVALID_PARAMETERS");
+    expect(refusal({ ...doc, closures: true })).toBe("400 INVALID_PARAMETERS");
+    expect(refusal({ customRules: new Array(1001).fill(doc.customRules[0]) })).toBe("400 INVALID_PARAMETERS");
+    expect(getAccountingRules(sb)).toEqual(doc); // refusals change nothing
+  });
+});
+
 describe("manual journal entries", () => {
   it("posts a balanced entry and refuses unbalanced, header and control accounts", async () => {
     const posted = await ok("POST", "/gljournalentries", {
@@ -202,8 +233,10 @@ describe("manual journal entries", () => {
     ]);
     const bank = (await ok("GET", "/glaccounts/1200?from=2026-01-15&to=2026-01-15", undefined, 200)).body;
     expect(money(bank.balance)).toBe("100000.00");
-    const equity = (await ok("GET", "/glaccounts/3100", undefined, 200)).body;
+    const equity = (await ok("GET", "/glaccounts/3100?from=2026-01-15&to=2026-01-15", undefined, 200)).body;
     expect(money(equity.balance)).toBe("100000.00"); // credit-normal
+    const opening = await ok("GET", "/gljournalentries?from=2024-12-11&to=2024-12-11", undefined, 200);
+    expect(opening.body.map((e: Entry) => `${e.type} ${e.glAccount.glCode} ${money(e.amount)} ${e.transactionId}`)).toEqual(["DEBIT 1100 500000.00 OPENING", "CREDIT 3100 500000.00 OPENING"]);
     const branch = await ok("GET", "/gljournalentries?from=2026-01-15&to=2026-01-15&branchId=CCAZ&glAccountId=1200", undefined, 200);
     expect(branch.body.map((e: Entry) => e.transactionId)).toEqual(["CAP-1"]);
     const body = (debits: unknown[], credits: unknown[]) => ({ date: "2026-01-15T09:00:00+02:00", debits, credits });
@@ -215,7 +248,7 @@ describe("manual journal entries", () => {
     expect(reason(await api("POST", "/gljournalentries", { ...body([{ glAccount: "1200", amount: 1 }], [{ glAccount: "3100", amount: 1 }]), date: "2026-01-16T09:00:00+02:00" }))).toBe("JOURNAL_ENTRY_DATE_IN_THE_FUTURE");
     expect(reason(await api("GET", "/gljournalentries?from=2026-01-15&to=2026-01-15&glAccountId=7777"))).toBe("INVALID_GL_ACCOUNT_ID");
     const found = await ok("POST", "/gljournalentries:search", { filterCriteria: [{ field: "glAccountId", operator: "EQUALS", value: "3100" }], sortingCriteria: { field: "entryId", order: "ASC" } }, 200);
-    expect(found.body.map((e: Entry) => money(e.amount))).toEqual(["99999.50", "0.50"]);
+    expect(found.body.map((e: Entry) => `${e.transactionId} ${money(e.amount)}`)).toEqual(["OPENING 500000.00", "CAP-1 99999.50", "CAP-1 0.50"]);
     await checkTrialBalance();
   });
 });
