@@ -228,6 +228,11 @@ describe("authorizationholds.yaml and accountingrules.yaml (newer than the Swagg
     const bad = await putYaml("/configuration/accountingrules.yaml", text.replace("rightBranchId: MTY", "rightBranchId: NOPE"));
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].errorSource).toContain("NOPE");
+    expect(detail).toBeDefined(); // the demo tenant has a chart of accounts
+    const noGl = await putYaml("/configuration/accountingrules.yaml", text.replace(`glCode: "${code}"`, 'glCode: "99999"'));
+    expect(noGl.status).toBe(400);
+    expect(noGl.body.errors[0]).toMatchObject({ errorReason: "INVALID_GL_ACCOUNT_ID", errorSource: expect.stringContaining("99999") });
+    expect((await getDoc("/configuration/accountingrules.yaml")).doc).toEqual(doc);
   });
 });
 

@@ -89,7 +89,6 @@ export const CONFIG_ENDPOINTS: ConfigEndpoint[] = [
       applyAccountingRules(ctx, doc);
       return [];
     },
-    tolerateUnknown: true,
   },
 ];
 
