@@ -93,6 +93,7 @@ function loanRuleNet(tx: any): Record<string, string> { // eslint-disable-line @
       lines.push(["1300", d(tx.amount)], ["1100", d(tx.amount).negated()]);
       break;
     case "REPAYMENT":
+    case "TRANSFER": // a reschedule/refinance: paid by the new account's disbursement
       lines.push(["1100", paid], ["1300", d(a.principalAmount).negated()], ["4100", d(a.interestAmount).negated()], ["4200", d(a.feesAmount).negated()], ["4300", d(a.penaltyAmount).negated()]);
       break;
     case "WRITE_OFF":
@@ -304,6 +305,38 @@ describe("a loan's life", () => {
     expect(n["1300"]).toBeUndefined(); // 2000 in, 2000 out
     expect(d(n["4100"]).isNegative()).toBe(true);
     expect(money(d(n["1100"]))).toBe(money(d(n["4100"]).negated())); // the cash gained is the interest earned
+    await checkTrialBalance();
+  });
+});
+
+describe("a reschedule and its undo", () => {
+  it("the old loan's balance moves to the new one through the transaction source; undo takes the new loan's books back", async () => {
+    const id = await newLoan("FLAT-MICRO", 1200, "2025-12-01T10:00:00+02:00");
+    await ok("POST", `/loans/${id}/fee-transactions`, { amount: 30 }, 201);
+    const before = await checkLoanBooks(id);
+    const fresh = (await ok("POST", `/loans/${id}:reschedule`, {
+      writeOffAmounts: { principal: 100, fee: 30 },
+      loanAccount: { productTypeKey: "FLAT-MICRO", scheduleSettings: { repaymentInstallments: 12 }, disbursementDetails: { firstRepaymentDate: "2026-02-01T00:00:00+02:00" } },
+    }, 200)).body;
+    const old = await checkLoanBooks(id);
+    const moved = old.entries.filter((e) => !before.entries.some((b) => b.entryID === e.entryID));
+    const b = before.loan.balances;
+    // TRANSFER: the principal carried (less the 100 written off) leaves the portfolio and the interest is earned;
+    // WRITE_OFF: 100 of principal to expense; the fee waiver books nothing (it was never income)
+    expect(net(moved)).toEqual({
+      "1100": money(d(b.principalBalance).minus(100).plus(b.interestBalance)),
+      "1300": money(d(b.principalBalance).negated()),
+      "4100": money(d(b.interestBalance).negated()),
+      "5100": "100.00",
+    });
+    const renewed = await checkLoanBooks(fresh.id);
+    expect(net(renewed.entries)).toEqual({ "1100": money(-fresh.loanAmount), "1300": money(fresh.loanAmount) });
+    await checkTrialBalance();
+
+    expect((await call(sb, "POST", `/loans/${id}:undoReschedule`, { body: {} })).status).toBe(204);
+    const undone = await checkLoanBooks(id);
+    expect(net(undone.entries)).toEqual(net(before.entries));
+    expect(net((await allEntries()).filter((e) => e.accountKey === fresh.encodedKey))).toEqual({}); // the removed loan's books are reversed
     await checkTrialBalance();
   });
 });

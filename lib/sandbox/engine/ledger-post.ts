@@ -208,3 +208,29 @@ export function entryWire(ctx: EngineContext, e: WireRecord): WireRecord {
   const gl = typeof glAccountKey === "string" ? ctx.store.find("glaccounts", glAccountKey) : undefined;
   return { ...rest, ...(gl ? { glAccount: glAccountWire(gl) } : {}) };
 }
+
+/**
+ * Reverses what a transaction's entries still book (before the engine removes the transaction, e.g. the new
+ * account's disbursement when a reschedule or refinance is undone).
+ */
+export function reverseJournalEntries(ctx: EngineContext, txKey: string): void {
+  const current = live(entriesOfTransaction(ctx, txKey));
+  if (current.length === 0) return;
+  const first = current[0];
+  const header: EntryHeader = {
+    transactionId: String(first.transactionId),
+    transactionKey: txKey,
+    bookingDate: String(first.bookingDate),
+    accountKey: typeof first.accountKey === "string" ? first.accountKey : undefined,
+    productKey: typeof first.productKey === "string" ? first.productKey : undefined,
+    productType: first.productType === "LOAN" || first.productType === "SAVINGS" ? first.productType : undefined,
+    assignedBranchKey: typeof first.assignedBranchKey === "string" ? first.assignedBranchKey : undefined,
+    userKey: typeof first.userKey === "string" ? first.userKey : undefined,
+    dp: Math.max(...current.map((e) => decimalsOf(e.amount))),
+  };
+  insertEntries(ctx, header, linesOf(current).map(flip), current);
+}
+
+function decimalsOf(v: unknown): number {
+  return dec(v).decimalPlaces();
+}

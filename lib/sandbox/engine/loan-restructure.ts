@@ -36,6 +36,7 @@ import { Dec, ZERO, dec, num, round } from "./money";
 import { loanProductSettings } from "./products";
 import { computeSchedule } from "./schedule";
 import { prepareCreate } from "./create";
+import { reverseJournalEntries } from "./ledger-post";
 
 /** The two restructures. */
 export type RestructureKind = "RESCHEDULE" | "REFINANCE";
@@ -261,7 +262,10 @@ export function undoRestructure(ctx: EngineContext, kind: RestructureKind, loanI
 
   // the new account goes away with its disbursement and schedule
   if (fresh) {
-    for (const t of newTxs) ctx.store.remove("loanTransactions", t.encodedKey);
+    for (const t of newTxs) {
+      reverseJournalEntries(ctx, t.encodedKey);
+      ctx.store.remove("loanTransactions", t.encodedKey);
+    }
     dropSchedule(ctx, fresh.encodedKey);
     ctx.store.remove("loans", fresh.encodedKey);
   }
