@@ -234,6 +234,9 @@ describe("manual journal entries", () => {
     ]);
     const bank = (await ok("GET", "/glaccounts/1200?from=2026-01-15&to=2026-01-15", undefined, 200)).body;
     expect(money(bank.balance)).toBe("100000.00");
+    expect(money((await ok("GET", "/glaccounts/1200?branchId=CCAZ", undefined, 200)).body.balance)).toBe("100000.00");
+    expect((await ok("GET", "/glaccounts/1200?branchId=MTY", undefined, 200)).body.balance).toBe(0); // posted on branch CCAZ
+    expect(reason(await api("GET", "/glaccounts/1200?branchId=NOPE"))).toBe("INVALID_BRANCH_ID");
     const equity = (await ok("GET", "/glaccounts/3100?from=2026-01-15&to=2026-01-15", undefined, 200)).body;
     expect(money(equity.balance)).toBe("100000.00"); // credit-normal
     const opening = await ok("GET", "/gljournalentries?from=2024-12-11&to=2024-12-11", undefined, 200);
