@@ -250,3 +250,52 @@ describe("a tenant started empty, at another offset", () => {
     expect(general.body.defaultTransactionChannelKey).toBeUndefined();
   });
 });
+
+describe("due dates on non-working days (the product's repaymentReschedulingMethod)", () => {
+  /** A loan product like FLAT-MICRO whose new schedules move due dates on non-working days by `method`. */
+  async function product(id: string, method: string): Promise<string> {
+    const base = (await call(sb, "GET", "/loanproducts/FLAT-MICRO")).body;
+    for (const f of ["encodedKey", "creationDate", "lastModifiedDate"]) delete base[f];
+    const r = await call(sb, "POST", "/loanproducts", { body: { ...base, id, scheduleSettings: { ...base.scheduleSettings, repaymentReschedulingMethod: method } } });
+    expect(r.status).toBe(201);
+    return r.body.encodedKey;
+  }
+  const terms = { loanAmount: 1200, interestSettings: { interestRate: 24 }, scheduleSettings: { gracePeriod: 0, repaymentInstallments: 4, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" } };
+
+  beforeAll(async () => {
+    // Labour Day (a Friday in 2026) is a holiday; weekends are not working days
+    const r = await call(sb, "PUT", "/organization/holidays", { body: { holidays: [{ name: "Día del Trabajo", date: "2020-05-01", isAnnuallyRecurring: true }], nonWorkingDays: ["SATURDAY", "SUNDAY"] } });
+    expect(r.status).toBe(200);
+  });
+
+  test.each([
+    // disbursed Wed 1 Apr 2026: nominal due dates Fri 1 May (holiday), Mon 1 Jun, Wed 1 Jul, Sat 1 Aug
+    ["NONE", ["2026-05-01", "2026-06-01", "2026-07-01", "2026-08-01"]],
+    ["NEXT_WORKING_DAY", ["2026-05-04", "2026-06-01", "2026-07-01", "2026-08-03"]],
+    ["PREVIOUS_WORKING_DAY", ["2026-04-30", "2026-06-01", "2026-07-01", "2026-07-31"]],
+    ["EXTEND_SCHEDULE", ["2026-05-04", "2026-06-04", "2026-07-06", "2026-08-06"]],
+  ])("%s: the preview's due dates", async (method, dates) => {
+    const key = await product(`NWD-${method}`, method);
+    const r = await call(sb, "POST", "/loans:previewSchedule", {
+      body: { ...terms, productTypeKey: key, disbursementDetails: { expectedDisbursementDate: "2026-04-01T00:00:00+02:00" } },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.installments.map((i: { dueDate: string }) => i.dueDate.slice(0, 10))).toEqual(dates);
+    // the amounts do not depend on the dates (flat interest, 24 % a year on 1200: 24 an installment)
+    expect(r.body.installments.map((i: { interest: { amount: { expected: number } } }) => i.interest.amount.expected)).toEqual([24, 24, 24, 24]);
+  });
+
+  test("NEXT_WORKING_DAY: a disbursed loan's schedule has the moved dates; changing holidays later moves nothing", async () => {
+    const key = (await call(sb, "GET", "/loanproducts/NWD-NEXT_WORKING_DAY")).body.encodedKey;
+    const created = await call(sb, "POST", "/loans", { body: { ...terms, accountHolderKey: "0512N0026", accountHolderType: "CLIENT", productTypeKey: key } });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect((await call(sb, "POST", `/loans/${id}:changeState`, { body: { action: "APPROVE" } })).status).toBe(200);
+    // disbursed Mon 2 Mar 2026: Thu 2 Apr, Sat 2 May → Mon 4 May, Tue 2 Jun, Thu 2 Jul
+    expect((await call(sb, "POST", `/loans/${id}/disbursement-transactions`, { body: { transactionDetails: { transactionChannelId: "cash" } } })).status).toBe(201);
+    const dates = async (): Promise<string[]> => (await call(sb, "GET", `/loans/${id}/schedule`)).body.installments.map((i: { dueDate: string }) => i.dueDate.slice(0, 10));
+    expect(await dates()).toEqual(["2026-04-02", "2026-05-04", "2026-06-02", "2026-07-02"]);
+    expect((await call(sb, "PUT", "/organization/holidays/nonworkingdays", { body: { nonWorkingDays: ["THURSDAY"] } })).status).toBe(200);
+    expect(await dates()).toEqual(["2026-04-02", "2026-05-04", "2026-06-02", "2026-07-02"]);
+  });
+});

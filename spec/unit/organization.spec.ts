@@ -12,6 +12,8 @@ import {
 } from "../../lib";
 import { findEntity } from "../../lib/cli/entities";
 import { findOperation, validateAgainst } from "../../lib/contract/schema";
+import { dueDates, ScheduleTerms } from "../../lib/sandbox/engine/schedule";
+import { D } from "../../lib/sandbox/engine/money";
 import { timeZoneForOffset } from "../../lib/sandbox/reference/time-zone";
 import { capture, Captured, contractTenant, testConnector } from "../helpers/mambu";
 
@@ -240,5 +242,28 @@ describe("the sandbox's time zone for its clock's offset", () => {
   ])("offset %i min, preferred %s → %s, which has that offset in January and July", (minutes, preferred, zone) => {
     expect(timeZoneForOffset(minutes, 2026, preferred)).toBe(zone);
     for (const month of [1, 7]) expect(DateTime.fromObject({ year: 2026, month, day: 15 }, { zone }).offset).toBe(minutes);
+  });
+});
+
+describe("the sandbox's due dates on non-working days", () => {
+  const terms: ScheduleTerms = {
+    loanAmount: D(1000), decimals: 2, interestMethod: "FLAT", interestRate: D(12), interestChargeFrequency: "ANNUALIZED", daysInYear: 365,
+    daysCountMethod: "REPAYMENT_PERIODICITY", installments: 4, periodUnit: "MONTHS", periodCount: 1, gracePeriod: 0, gracePeriodType: "NONE",
+    startDate: "2026-01-31",
+  };
+  const weekdays = (d: string): boolean => DateTime.fromISO(d).weekday <= 5;
+
+  test.each([
+    // month ends from 31 Jan 2026: Sat 28 Feb, Tue 31 Mar, Thu 30 Apr, Sun 31 May
+    [undefined, ["2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31"]],
+    ["NEXT_WORKING_DAY", ["2026-03-02", "2026-03-31", "2026-04-30", "2026-06-01"]],
+    ["PREVIOUS_WORKING_DAY", ["2026-02-27", "2026-03-31", "2026-04-30", "2026-05-29"]],
+    ["EXTEND_SCHEDULE", ["2026-03-02", "2026-04-02", "2026-05-04", "2026-06-04"]],
+  ] as const)("%s → %j", (method, expected) => {
+    expect(dueDates({ ...terms, rescheduling: method && { method, isWorkingDay: weekdays } })).toEqual(expected);
+  });
+
+  test("a tenant without any working day near a due date leaves it where it falls (the search is bounded)", () => {
+    expect(dueDates({ ...terms, installments: 1, rescheduling: { method: "NEXT_WORKING_DAY", isWorkingDay: () => false } })).toEqual(["2026-02-28"]);
   });
 });

@@ -15,6 +15,7 @@ import { disbursementFees, loanScheduleTerms, saveSchedule, storedSchedule, toSt
 import { dec, num, sum } from "./money";
 import { path } from "./products";
 import { computeSchedule } from "./schedule";
+import { loanRescheduling } from "./working-days";
 import { postMovement, requireDeposit, depositCurrency } from "./deposit-common";
 
 /** Disburses an APPROVED loan; returns the DISBURSEMENT transaction. */
@@ -52,7 +53,7 @@ export function disburseLoan(ctx: EngineContext, loanId: string, input: Record<s
     }
     plan = edited;
   } else {
-    const computed = computeSchedule(loanScheduleTerms(loan, frame.settings, start, first));
+    const computed = computeSchedule({ ...loanScheduleTerms(loan, frame.settings, start, first), rescheduling: loanRescheduling(ctx, loan) });
     plan = toStored(computed, frame.currency, false, () => ctx.store.newEncodedKey());
   }
 

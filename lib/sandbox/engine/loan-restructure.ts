@@ -35,6 +35,7 @@ import { dropSchedule, loanProductOf, loanScheduleTerms, saveSchedule, toStored 
 import { Dec, ZERO, dec, num, round } from "./money";
 import { loanProductSettings } from "./products";
 import { computeSchedule } from "./schedule";
+import { reschedulingOf } from "./working-days";
 import { prepareCreate } from "./create";
 import { reverseJournalEntries } from "./ledger-post";
 
@@ -165,7 +166,7 @@ export function restructureLoan(ctx: EngineContext, kind: RestructureKind, loanI
   const settings = loanProductSettings(product);
   if (loanCurrency(rec).code !== frame.currency) throw mambuError("INVALID_PRODUCT_KEY", `the product's currency is not ${frame.currency}`);
   const firstIso = parseDateTimeInput(first, ctx.clock.offset, "loanAccount.disbursementDetails.firstRepaymentDate") as string;
-  const plan = toStored(computeSchedule(loanScheduleTerms(rec, settings, today, localDate(firstIso, ctx.clock.offset))), frame.currency, false, () => ctx.store.newEncodedKey());
+  const plan = toStored(computeSchedule({ ...loanScheduleTerms(rec, settings, today, localDate(firstIso, ctx.clock.offset)), rescheduling: reschedulingOf(ctx, product) }), frame.currency, false, () => ctx.store.newEncodedKey());
 
   // the original: write-offs, transfer, principal write-off; closed
   const disbursement = newLoanTransaction(ctx, rec, "DISBURSEMENT", num(amount, dp), now, { notes: la.notes });

@@ -15,7 +15,8 @@ import { StoredInstallment, derivedKey, disbursementFees, firstInstallmentFeeTot
 import { installmentWire } from "./loan-view";
 import { D, currencyDecimals, dec, num, sum } from "./money";
 import { loanProductSettings, path } from "./products";
-import { computeSchedule } from "./schedule";
+import { ScheduleTerms, computeSchedule } from "./schedule";
+import { reschedulingOf } from "./working-days";
 
 /** The replayed ledger of a loan for display: live transactions if disbursed, the plan (+ pending fees) otherwise. */
 function displayLedger(ctx: EngineContext, loan: WireRecord): Ledger {
@@ -111,7 +112,7 @@ export function editLoanSchedule(ctx: EngineContext, loanId: string, body: unkno
  * loanAmount, interestSettings, scheduleSettings, disbursementDetails), product defaults filling the gaps.
  * Installments have no encodedKey. Required disbursement fees are due with the first installment.
  */
-export function previewSchedule(product: WireRecord, terms: Record<string, unknown>, today: string, offset: string) {
+export function previewSchedule(product: WireRecord, terms: Record<string, unknown>, today: string, offset: string, rescheduling?: ScheduleTerms["rescheduling"]) {
   const settings = loanProductSettings(product);
   const fake: WireRecord = {
     encodedKey: "preview",
@@ -128,7 +129,7 @@ export function previewSchedule(product: WireRecord, terms: Record<string, unkno
     throw mambuError("FIRST_REPAYMENT_DATE_BEFORE_EXPECTED_DISBURSEMENT_DATE", "firstRepaymentDate must be after the expected disbursement date");
   }
   const fees = firstInstallmentFeeTotal(disbursementFees(settings, dec(terms.loanAmount), []));
-  const plan = computeSchedule(loanScheduleTerms(fake, settings, start, first ? localDate(first, offset) : undefined, fees));
+  const plan = computeSchedule({ ...loanScheduleTerms(fake, settings, start, first ? localDate(first, offset) : undefined, fees), rescheduling });
   const dp = currencyDecimals(settings.currency);
   const ledger = replayLoan(
     { currency: settings.currency, custom: false, installments: plan.map((p) => ({ encodedKey: derivedKey("preview", String(p.number)), number: String(p.number), dueDate: p.dueDate, principal: num(p.principal, dp), interest: num(p.interest, dp), fee: num(p.fee, dp), penalty: 0 })) },
@@ -150,7 +151,8 @@ export function previewSchedule(product: WireRecord, terms: Record<string, unkno
 export function previewScheduleRequest(ctx: EngineContext, body: Record<string, unknown> | undefined) {
   if (!body || typeof body !== "object") throw invalidParameters("a PreviewLoanAccountSchedule body is required");
   if (body.loanAmount === undefined) throw invalidParameters("loanAmount is required");
-  return previewSchedule(loanProductOf(ctx, body.productTypeKey), body, ctx.clock.today(), ctx.clock.offset);
+  const product = loanProductOf(ctx, body.productTypeKey);
+  return previewSchedule(product, body, ctx.clock.today(), ctx.clock.offset, reschedulingOf(ctx, product));
 }
 
 /** `GET /installments?dueFrom=YYYY-MM-DD&dueTo=YYYY-MM-DD` over all disbursed loans (offset/limit paging). */

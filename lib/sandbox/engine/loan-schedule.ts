@@ -14,6 +14,7 @@ import { mambuError } from "../errors";
 import { D, Dec, ZERO, currencyDecimals, dec, num } from "./money";
 import { LoanProductSettings, feeAmount, findFee, loanProductSettings, path } from "./products";
 import { PlannedInstallment, ScheduleTerms, computeSchedule } from "./schedule";
+import { reschedulingOf } from "./working-days";
 
 /** One planned installment as stored (amounts as JSON numbers in the currency's decimals). */
 export interface StoredInstallment {
@@ -179,7 +180,7 @@ export function planOf(ctx: EngineContext, loan: WireRecord): StoredSchedule {
   const start = typeof dd.expectedDisbursementDate === "string" ? localDate(dd.expectedDisbursementDate, off) : ctx.clock.today();
   let first = typeof dd.firstRepaymentDate === "string" ? localDate(dd.firstRepaymentDate, off) : undefined;
   if (first !== undefined && first <= start) first = undefined; // stale: the preview falls back to one period
-  const plan = computeSchedule(loanScheduleTerms(loan, settings, start, first));
+  const plan = computeSchedule({ ...loanScheduleTerms(loan, settings, start, first), rescheduling: reschedulingOf(ctx, product) });
   const currency = String(path(loan, "currency", "code") ?? settings.currency);
   return toStored(plan, currency, false, (n) => derivedKey(loan.encodedKey, "preview", String(n)));
 }

@@ -43,6 +43,18 @@ export interface ScheduleTerms {
   firstDueDateOffsetDays?: number;
   /** Fees due with the first installment (e.g. product fees with trigger DISBURSEMENT). */
   firstInstallmentFees?: Dec;
+  /** Due dates on non-working days move (the product's `repaymentReschedulingMethod`; see working-days.ts). */
+  rescheduling?: { method: "NEXT_WORKING_DAY" | "PREVIOUS_WORKING_DAY" | "EXTEND_SCHEDULE"; isWorkingDay: (date: string) => boolean };
+}
+
+/** Most days a due date moves looking for a working day (past it, it stays: a tenant of holidays only). */
+const MAX_SHIFT_DAYS = 366;
+
+/** The nearest working day from `date` going `step` days at a time (the date itself when it is one). */
+function workingDayFrom(date: string, step: 1 | -1, isWorkingDay: (d: string) => boolean): string {
+  let d = date;
+  for (let i = 0; i <= MAX_SHIFT_DAYS; i++, d = addDays(d, step)) if (isWorkingDay(d)) return d;
+  return date;
 }
 
 /** One computed installment (amounts are the expected ones). */
@@ -96,7 +108,8 @@ export function periodRate(t: ScheduleTerms): Dec {
 /**
  * The due dates of a schedule: from the first due date when given (`first + i` periods), otherwise from the
  * start (`start + (i + 1)` periods, plus the product's first-due-date offset), so that month ends are kept
- * (disbursed 31 Jan → 28 Feb, 31 Mar, 30 Apr).
+ * (disbursed 31 Jan → 28 Feb, 31 Mar, 30 Apr). With `rescheduling`, a due date on a non-working day moves to the
+ * next (previous) working day; with EXTEND_SCHEDULE the later ones follow the moved one.
  */
 export function dueDates(t: ScheduleTerms): string[] {
   const out: string[] = [];
@@ -107,7 +120,16 @@ export function dueDates(t: ScheduleTerms): string[] {
         : addDays(addPeriods(t.startDate, t.periodUnit, t.periodCount, i + 1), t.firstDueDateOffsetDays ?? 0),
     );
   }
-  return out;
+  const r = t.rescheduling;
+  if (!r) return out;
+  if (r.method !== "EXTEND_SCHEDULE") return out.map((d) => workingDayFrom(d, r.method === "NEXT_WORKING_DAY" ? 1 : -1, r.isWorkingDay));
+  // EXTEND_SCHEDULE: a moved installment moves the ones after it (each one period after the previous one)
+  const moved: string[] = [];
+  for (let i = 0; i < out.length; i++) {
+    const nominal = i === 0 ? out[0] : addPeriods(moved[i - 1], t.periodUnit, t.periodCount, 1);
+    moved.push(workingDayFrom(i > 0 && moved[i - 1] === out[i - 1] ? out[i] : nominal, 1, r.isWorkingDay));
+  }
+  return moved;
 }
 
 function validate(t: ScheduleTerms): void {
