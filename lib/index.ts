@@ -30,7 +30,7 @@ export type { CallOptions, CallRequest, RawCallBody } from "./core/call";
 export {
   getConfiguration, putConfiguration, validateConfiguration, configurationName, CONFIGURATION_NAMES, ConfigurationDocumentError,
 } from "./core/configuration";
-export type { ConfigurationName, GetConfigurationOptions, PutConfigurationOptions, PutConfigurationResult } from "./core/configuration";
+export type { ConfigurationName, ConfigurationDocuments, GetConfigurationOptions, PutConfigurationOptions, PutConfigurationResult } from "./core/configuration";
 export { YamlDocumentError } from "./core/yaml-config";
 export type { YamlProblem, YamlPosition } from "./core/yaml-config";
 export { registerCustomFieldTypes, clearCustomFieldTypes } from "./core/custom-fields";

@@ -7,14 +7,18 @@
  * const { warnings } = await putConfiguration("branches", doc);
  * ```
  *
- * Documents are plain objects as Mambu's YAML has them. Numbers are exact: integers are `number`s, fractional
- * numbers (a selection option's `score`) are `Decimal`s made from the digits as written (see yaml-config.ts).
- * A document is checked against its definition of the contract before anything is sent.
+ * Documents are plain objects as Mambu's YAML has them, typed by the contract's definitions
+ * ({@link ConfigurationDocuments}). Numbers are exact: the fields the contract types as decimal (a selection
+ * option's `score`) and any fractional number are `Decimal`s made from the digits as written; integers are
+ * `number`s. A document is checked against its definition of the contract before anything is sent.
  */
 import { operationSpec, callOperation } from "./call";
 import type { CallOptions } from "./call";
-import { validateAgainst } from "../contract/schema";
+import { definition, validateAgainst } from "../contract/schema";
+import type { FieldSpec } from "../contract/schema";
 import { MambuTsError } from "../errors";
+import type * as T from "../generated/types";
+import { Decimal } from "./money";
 import { decimalsAsText, depthOf, locateInYaml, MAX_CONFIG_DEPTH, parseConfigYaml, problemPath, stringifyConfigYaml, YamlDocumentError } from "./yaml-config";
 import type { YamlProblem } from "./yaml-config";
 
@@ -23,6 +27,17 @@ export const CONFIGURATION_NAMES = ["branches", "centres", "customfields", "orga
 
 /** A configuration document's name. */
 export type ConfigurationName = (typeof CONFIGURATION_NAMES)[number];
+
+/** The document of each configuration (the contract's definitions, hydrated: decimals as Decimal). */
+export interface ConfigurationDocuments {
+  branches: T.configuration__branches_yaml.BranchesConfiguration;
+  centres: T.configuration__centres_yaml.CentresConfiguration;
+  customfields: T.configuration__customfields.CustomFieldsConfiguration;
+  organization: T.configuration__organization.Organization;
+  userroles: T.configuration__userroles.RolesConfiguration;
+  accountingrules: T.configuration__accountingrules_yaml.AccountingRulesConfiguration;
+  authorizationholds: T.configuration__authorizationholds_yaml.AuthorizationHoldsConfiguration;
+}
 
 /** The contract resource of each document (its `get` and `update` operations). */
 const RESOURCES: Record<ConfigurationName, string> = {
@@ -92,12 +107,36 @@ export function formatProblems(problems: YamlProblem[], source = "document"): st
   return problems.map((p) => `${source}${p.line !== undefined ? `:${p.line}:${p.column}` : ""}: ${p.message}`).join("\n");
 }
 
+/** Makes the fields the contract types as decimal `Decimal`s (in place; depth bounded by the parser). */
+function hydrateDecimals(resource: string, spec: FieldSpec | undefined, value: unknown): unknown {
+  if (!spec || value === null || value === undefined) return value;
+  if (spec.type === "decimal" && (typeof value === "number" || (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)))) return new Decimal(value);
+  if (spec.type === "array" && Array.isArray(value)) {
+    value.forEach((x, i) => (value[i] = hydrateDecimals(resource, spec.items, x)));
+    return value;
+  }
+  if (spec.type === "object" && value && typeof value === "object" && !Array.isArray(value) && !Decimal.isDecimal(value)) {
+    let fields = spec.fields;
+    if (spec.ref) {
+      try {
+        fields = definition(resource, spec.ref).fields;
+      } catch {
+        fields = undefined;
+      }
+    }
+    if (!fields) return value;
+    const rec = value as Record<string, unknown>;
+    for (const k of Object.keys(rec)) if (Object.prototype.hasOwnProperty.call(fields, k)) rec[k] = hydrateDecimals(resource, fields[k], rec[k]);
+  }
+  return value;
+}
+
 /**
  * Reads a configuration document from Mambu, parsed (numbers exact: fractional ones as `Decimal`).
  * @throws MambuTsError for an unknown name; MambuError when Mambu refuses; YamlDocumentError when the answer
  *   is not a YAML document within bounds.
  */
-export async function getConfiguration(name: ConfigurationName, options: GetConfigurationOptions = {}): Promise<Record<string, unknown>> {
+export async function getConfiguration<N extends ConfigurationName>(name: N, options: GetConfigurationOptions = {}): Promise<ConfigurationDocuments[N]> {
   const resource = RESOURCES[configurationName(name)];
   if (options.availableFor !== undefined && name !== "customfields") throw new MambuTsError(`getConfiguration: availableFor applies to customfields only, not ${name}`);
   const text = await callOperation(resource, "get", {
@@ -107,7 +146,8 @@ export async function getConfiguration(name: ConfigurationName, options: GetConf
   });
   const doc = parseConfigYaml(String(text ?? ""), `${name}.yaml from Mambu`);
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new YamlDocumentError(`${name}.yaml from Mambu is not a mapping`, [{ message: "not a mapping" }]);
-  return doc as Record<string, unknown>;
+  const op = operationSpec(resource, "get");
+  return hydrateDecimals(resource, op.responses["200"] ?? undefined, doc) as ConfigurationDocuments[N];
 }
 
 /**
@@ -117,7 +157,7 @@ export async function getConfiguration(name: ConfigurationName, options: GetConf
  *   ConfigurationDocumentError when the document does not follow its definition (nothing is sent); MambuError
  *   when Mambu refuses it.
  */
-export async function putConfiguration(name: ConfigurationName, doc: object | string, options: PutConfigurationOptions = {}): Promise<PutConfigurationResult> {
+export async function putConfiguration<N extends ConfigurationName>(name: N, doc: ConfigurationDocuments[N] | string, options: PutConfigurationOptions = {}): Promise<PutConfigurationResult> {
   const resource = RESOURCES[configurationName(name)];
   const yamlText = typeof doc === "string" ? doc : undefined;
   const value = typeof doc === "string" ? parseConfigYaml(doc, `${name}.yaml`) : doc;

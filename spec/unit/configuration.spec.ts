@@ -6,7 +6,7 @@
 import nock from "nock";
 import { parse } from "yaml";
 import {
-  CONFIGURATION_NAMES, ConfigurationDocumentError, Decimal, getConfiguration, MambuError, MambuTsError, putConfiguration, YamlDocumentError,
+  CONFIGURATION_NAMES, ConfigurationDocumentError, ConfigurationDocuments, Decimal, getConfiguration, MambuError, MambuTsError, putConfiguration, YamlDocumentError,
 } from "../../lib";
 import { parseConfigYaml, stringifyConfigYaml } from "../../lib/core/yaml-config";
 import { capture, Captured, mambu, testConnector } from "../helpers/mambu";
@@ -46,7 +46,7 @@ describe("getConfiguration", () => {
     });
   });
 
-  test("fractional numbers come back as Decimal with their digits; integers as numbers", async () => {
+  test("decimal fields (and any fractional number) come back as Decimal with their digits; integers as numbers", async () => {
     const yaml = "customFieldSets:\n- id: _s\n  name: S\n  type: SINGLE\n  availableFor: GROUP\n  customFields:\n  - id: f\n    type: SELECTION\n    state: ACTIVE\n    displaySettings: {displayName: F, fieldSize: SHORT}\n    selectionOptions:\n    - availableOptions:\n      - {selectionId: '1', value: a, score: 0.10}\n      - {selectionId: '2', value: b, score: 12345678901234567890.5}\n      - {selectionId: '3', value: c, score: 3}\n";
     mambu().get("/api/configuration/customfields.yaml").query({ availableFor: ["GROUP", "CLIENT"] }).reply(200, yaml, YAML_TYPE);
     const doc = (await getConfiguration("customfields", { availableFor: ["GROUP", "CLIENT"], connector: testConnector() })) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -54,7 +54,8 @@ describe("getConfiguration", () => {
     expect(Decimal.isDecimal(scores[0])).toBe(true);
     expect(scores[0].toFixed()).toBe("0.1");
     expect(scores[1].toFixed()).toBe("12345678901234567890.5");
-    expect(scores[2]).toBe(3);
+    expect(Decimal.isDecimal(scores[2]) && scores[2].toFixed()).toBe("3"); // score is a decimal field of the contract
+    expect(doc.customFieldSets[0].customFields[0].selectionOptions[0].availableOptions[2].selectionId).toBe("3");
   });
 
   test("an unknown name is refused before any request, naming the known ones", async () => {
@@ -89,7 +90,7 @@ describe("putConfiguration", () => {
         capture(seen, 200).call(this, uri, body);
         return [200, "---\nwarnings:\n- \"Centre [id = DT1] could not be deleted and was deactivated\"\n", YAML_TYPE];
       });
-    const doc = { centres: [{ id: "MP1", name: "Market Place", state: "ACTIVE", assignedBranchId: "2", meetingDay: "FRIDAY" }] };
+    const doc: ConfigurationDocuments["centres"] = { centres: [{ id: "MP1", name: "Market Place", state: "ACTIVE", assignedBranchId: "2", meetingDay: "FRIDAY" }] };
     const result = await putConfiguration("centres", doc, { connector: testConnector() });
     expect(seen.headers?.["content-type"]).toBe("application/yaml");
     expect(seen.headers?.accept).toBe("application/vnd.mambu.v2+yaml");
@@ -120,7 +121,7 @@ describe("putConfiguration", () => {
     expect(e).toBeInstanceOf(ConfigurationDocumentError);
     expect(e.problems).toEqual([{ message: expect.stringContaining("document.branches[0].state: expected one of ACTIVE, INACTIVE"), line: 4, column: 12 }]);
     expect(e.message).toContain("branches.yaml:4:12: document.branches[0].state");
-    const obj = await putConfiguration("userroles", { roles: [{ id: "X" }] }, { connector: testConnector() }).catch((x) => x);
+    const obj = await putConfiguration("userroles", { roles: [{ id: "X" }] } as never, { connector: testConnector() }).catch((x) => x);
     expect(obj.problems.map((p: { message: string }) => p.message)).toEqual(["document.roles[0].name: required field is missing"]);
   });
 
@@ -132,6 +133,6 @@ describe("putConfiguration", () => {
   });
 
   test("an unknown name is refused", async () => {
-    await expect(putConfiguration("loans" as never, {}, { connector: testConnector() })).rejects.toThrow('unknown configuration "loans"');
+    await expect(putConfiguration("loans" as never, {} as never, { connector: testConnector() })).rejects.toThrow('unknown configuration "loans"');
   });
 });
