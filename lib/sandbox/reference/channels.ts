@@ -3,7 +3,8 @@
  * by id or encodedKey, replace (PUT, answered 200 without a body as the contract says) and delete, with Mambu's
  * refusals: a blank id or name, an id with spaces, an id or a name another channel has, constraints that
  * contradict their usage, a `glAccount` the chart of accounts lacks (when the tenant has one), deleting or
- * deactivating the default channel, deleting a channel that loan or deposit transactions name (`transactionDetails.transactionChannelId` / `transactionChannelKey`).
+ * deactivating the default channel, deleting a channel that loan or deposit transactions name
+ * (`transactionDetails.transactionChannelId` / `transactionChannelKey`).
  *
  * Stored in the `transactionchannels` collection in wire shape; `isDefault` is read-only (the seed marks one).
  */
