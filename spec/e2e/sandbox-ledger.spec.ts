@@ -312,6 +312,45 @@ describe("a loan's life", () => {
   });
 });
 
+describe("an ACCRUAL product", () => {
+  it("books fees and penalties when applied, clears the receivable when paid, waived or written off", async () => {
+    const base = (await ok("GET", "/loanproducts/DB-PERSONAL", undefined, 200)).body;
+    const { encodedKey, creationDate, lastModifiedDate, ...rest } = base; // eslint-disable-line @typescript-eslint/no-unused-vars
+    const product = (await ok("POST", "/loanproducts", {
+      ...rest, id: "GL-ACCRUAL", name: "Personal loan (accrual accounting)",
+      penaltySettings: { loanPenaltyCalculationMethod: "OVERDUE_BALANCE", penaltyRate: { defaultValue: 36.5 }, loanPenaltyGracePeriod: 0 },
+      accountingSettings: { ...rest.accountingSettings, accountingMethod: "ACCRUAL" },
+    }, 201)).body.encodedKey;
+    const id = await newLoan(product, 5000, "2025-11-20T10:00:00+02:00");
+    const receivable = async () => {
+      const { loan } = await checkLoanInvariants(sb, id);
+      const own = (await allEntries()).filter((e) => e.accountKey === loan.encodedKey);
+      // fees and penalties owed sit on 1410 (fee and penalty receivable); principal on the portfolio control
+      expect(money(debitsMinusCredits(own.filter((e) => e.glAccount.glCode === "1410")))).toBe(money(d(loan.balances.feesBalance).plus(loan.balances.penaltyBalance)));
+      expect(money(debitsMinusCredits(own.filter((e) => e.glAccount.glCode === "1300")))).toBe(money(loan.balances.principalBalance));
+      for (const tx of new Set(own.map((e) => e.transactionId))) expect(money(debitsMinusCredits(own.filter((e) => e.transactionId === tx)))).toBe("0.00");
+      return { loan, own };
+    };
+    const fee = (await ok("POST", `/loans/${id}/fee-transactions`, { amount: 40 }, 201)).body;
+    expect(net((await receivable()).own.filter((e) => e.transactionId === fee.id))).toEqual({ "1410": "40.00", "4200": "-40.00" });
+    sb.clock.advance({ days: 1 }); // a day of penalties on the installment overdue since 20 December
+    let { loan, own } = await receivable();
+    expect(d(loan.balances.penaltyBalance).greaterThan(0)).toBe(true);
+    const penalties = own.filter((e) => e.glAccount.glCode === "4300");
+    expect(money(debitsMinusCredits(penalties).negated())).toBe(money(loan.balances.penaltyBalance));
+    const repay = (await ok("POST", `/loans/${id}/repayment-transactions`, { amount: 60 }, 201)).body;
+    expect(d(repay.affectedAmounts.feesAmount).plus(repay.affectedAmounts.penaltyAmount).greaterThan(0)).toBe(true);
+    ({ own } = await receivable());
+    expect(net(own.filter((e) => e.transactionId === repay.id))["1410"]).toBe(money(d(repay.affectedAmounts.feesAmount).plus(repay.affectedAmounts.penaltyAmount).negated()));
+    await ok("POST", `/loans/transactions/${fee.id}:adjust`, { notes: "waived" }, 200);
+    await receivable();
+    await call(sb, "POST", `/loans/${id}:writeOff`, { body: {} }).then((r) => expect(r.status).toBe(204));
+    ({ loan } = await receivable());
+    expect(loan.accountState).toBe("CLOSED_WRITTEN_OFF");
+    await checkTrialBalance();
+  });
+});
+
 describe("a reschedule and its undo", () => {
   it("the old loan's balance moves to the new one through the transaction source; undo takes the new loan's books back", async () => {
     const id = await newLoan("FLAT-MICRO", 1200, "2025-12-01T10:00:00+02:00");

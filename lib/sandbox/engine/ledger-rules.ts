@@ -2,9 +2,12 @@
  * What the sandbox books for each transaction of the accounts engine: the product's accounting rules
  * (`accountingSettings.accountingRules`, financial resource → GL account) turned into balanced journal lines.
  *
- * Products with accountingMethod NONE (or none) post nothing. CASH and ACCRUAL products post the same lines:
- * the sandbox books income when it is paid (it keeps no daily accrual entries), so applied interest, fees and
- * penalties, their reductions and a termination post nothing; receivable accounts stay at zero.
+ * Products with accountingMethod NONE (or none) post nothing. CASH products book income when it is paid, so
+ * applied interest, fees and penalties, their reductions and a termination post nothing. ACCRUAL products book
+ * fees and penalties when they are applied (FEE_APPLIED, PENALTY_APPLIED and the disbursement's fees that fall
+ * due later: DR FEE_RECEIVABLE / PENALTY_RECEIVABLE, CR FEE_INCOME / PENALTY_INCOME; FEES_DUE_REDUCED and
+ * PENALTIES_DUE_REDUCED the reverse), and payments, transfers and write-offs then clear the receivables instead
+ * of booking income; interest stays booked when paid (the sandbox posts no daily interest accruals).
  *
  * Loans (amounts from the transaction's `affectedAmounts`, i.e. the replayed split):
  * - DISBURSEMENT: DR PORTFOLIO_CONTROL amount; CR FUND_SOURCE amount − upfront fees; CR FEE_INCOME upfront fees.
@@ -12,7 +15,8 @@
  *   PORTFOLIO_CONTROL principal, INTEREST_INCOME interest, FEE_INCOME fees, PENALTY_INCOME penalty.
  * - REDRAW_REPAYMENT (paid from the redraw balance): DR PORTFOLIO_CONTROL interest + fees + penalty; CR the incomes.
  * - PAYMENT_MADE: DR FUND_SOURCE; CR PORTFOLIO_CONTROL. WITHDRAWAL_REDRAW: DR PORTFOLIO_CONTROL; CR FUND_SOURCE.
- * - WRITE_OFF: DR WRITE_OFF_EXPENSE principal; CR PORTFOLIO_CONTROL principal.
+ * - WRITE_OFF: DR WRITE_OFF_EXPENSE principal; CR PORTFOLIO_CONTROL principal (ACCRUAL: also the fees and
+ *   penalty owed, from the receivables to WRITE_OFF_EXPENSE).
  * Deposits (signed amounts: credit > 0): the SAVINGS_CONTROL account takes the movement (credit for money in,
  * debit for money out), the other side is FEE_INCOME for FEE_APPLIED, INTEREST_EXPENSE for INTEREST_APPLIED,
  * OVERDRAFT_WRITE_OFF_EXPENSE for WRITE_OFF (an overdraft written off at closure) and FUND_SOURCE for DEPOSIT, WITHDRAWAL, TRANSFER, CARD_TRANSACTION_REVERSAL,
@@ -38,9 +42,12 @@ export interface JournalLine {
 /** Product kind of the account a transaction belongs to, as GLJournalEntry.productType. */
 export type LedgerProductType = "LOAN" | "SAVINGS";
 
-/** Loan transaction types that book nothing by design (income is booked when paid; no money moves). */
+/**
+ * Loan transaction types that book nothing by design (interest is booked when paid; no money moves); under CASH
+ * also FEE_APPLIED, PENALTY_APPLIED, FEES_DUE_REDUCED and PENALTIES_DUE_REDUCED.
+ */
 export const NO_GL_EFFECT = new Set([
-  "FEE_APPLIED", "PENALTY_APPLIED", "INTEREST_APPLIED", "INTEREST_DUE_REDUCED", "FEES_DUE_REDUCED", "PENALTIES_DUE_REDUCED",
+  "INTEREST_APPLIED", "INTEREST_DUE_REDUCED",
   "ACCOUNT_TERMINATED", "INTEREST_LOCKED", "INTEREST_UNLOCKED", "FEE_LOCKED", "FEE_UNLOCKED", "PENALTY_LOCKED", "PENALTY_UNLOCKED",
   "INTEREST_RATE_CHANGED", "TERMS_CHANGED", "DUE_DATE_CHANGED", "BRANCH_CHANGED", "ACCOUNT_HOLDER_CHANGED",
   "PENALTY_RATE_CHANGED",
@@ -67,10 +74,16 @@ export function productOf(ctx: EngineContext, account: WireRecord, kind: LedgerP
   return ctx.store.find(kind === "LOAN" ? "loanproducts" : "depositproducts", key);
 }
 
+/** A product's accounting method when it keeps books (CASH or ACCRUAL), else undefined. */
+export function accountingMethod(product: WireRecord | undefined): "CASH" | "ACCRUAL" | undefined {
+  const m = (product?.accountingSettings as { accountingMethod?: unknown } | undefined)?.accountingMethod;
+  return m === "CASH" || m === "ACCRUAL" ? m : undefined;
+}
+
 /** A product's rules as financial resource → GL account encodedKey; undefined when it keeps no books. */
 export function productRules(product: WireRecord | undefined): Map<string, string> | undefined {
   const settings = (product?.accountingSettings ?? {}) as { accountingMethod?: unknown; accountingRules?: unknown };
-  if (settings.accountingMethod !== "CASH" && settings.accountingMethod !== "ACCRUAL") return undefined;
+  if (!accountingMethod(product)) return undefined;
   const rules = new Map<string, string>();
   if (Array.isArray(settings.accountingRules)) {
     for (const r of settings.accountingRules as Array<{ financialResource?: unknown; glAccountKey?: unknown }>) {
@@ -82,33 +95,49 @@ export function productRules(product: WireRecord | undefined): Map<string, strin
 
 type Spec = Array<[resource: string, type: "DEBIT" | "CREDIT", amount: Dec]>;
 
-function loanSpec(tx: WireRecord): Spec | undefined {
+function loanSpec(tx: WireRecord, accrual: boolean): Spec | undefined {
   const a = (tx.affectedAmounts ?? {}) as Record<string, unknown>;
   const p = dec(a.principalAmount);
   const i = dec(a.interestAmount);
   const f = dec(a.feesAmount);
   const pen = dec(a.penaltyAmount);
   const amount = dec(tx.amount);
+  // where paid (or transferred, or written off) fees and penalty go: income (CASH) or the receivables (ACCRUAL)
+  const feeTo = accrual ? "FEE_RECEIVABLE" : "FEE_INCOME";
+  const penaltyTo = accrual ? "PENALTY_RECEIVABLE" : "PENALTY_INCOME";
   switch (String(tx.type)) {
     case "DISBURSEMENT": {
       const fees = Array.isArray(tx.fees) ? (tx.fees as Array<{ amount?: unknown; trigger?: unknown }>) : [];
       const upfront = sum(fees.filter((x) => x.trigger === "UPFRONT_DISBURSEMENT").map((x) => dec(x.amount)));
-      return [["PORTFOLIO_CONTROL", "DEBIT", amount], ["FUND_SOURCE", "CREDIT", amount.minus(upfront)], ["FEE_INCOME", "CREDIT", upfront]];
+      const spec: Spec = [["PORTFOLIO_CONTROL", "DEBIT", amount], ["FUND_SOURCE", "CREDIT", amount.minus(upfront)], ["FEE_INCOME", "CREDIT", upfront]];
+      // fees charged at disbursement that fall due with installment 1 (affectedAmounts.feesAmount counts the upfront ones too)
+      if (accrual) spec.push(["FEE_RECEIVABLE", "DEBIT", f.minus(upfront)], ["FEE_INCOME", "CREDIT", f.minus(upfront)]);
+      return spec;
     }
     case "REPAYMENT":
     case "TRANSFER":
       return [
         ["FUND_SOURCE", "DEBIT", p.plus(i).plus(f).plus(pen)],
-        ["PORTFOLIO_CONTROL", "CREDIT", p], ["INTEREST_INCOME", "CREDIT", i], ["FEE_INCOME", "CREDIT", f], ["PENALTY_INCOME", "CREDIT", pen],
+        ["PORTFOLIO_CONTROL", "CREDIT", p], ["INTEREST_INCOME", "CREDIT", i], [feeTo, "CREDIT", f], [penaltyTo, "CREDIT", pen],
       ];
     case "REDRAW_REPAYMENT":
-      return [["PORTFOLIO_CONTROL", "DEBIT", i.plus(f).plus(pen)], ["INTEREST_INCOME", "CREDIT", i], ["FEE_INCOME", "CREDIT", f], ["PENALTY_INCOME", "CREDIT", pen]];
+      return [["PORTFOLIO_CONTROL", "DEBIT", i.plus(f).plus(pen)], ["INTEREST_INCOME", "CREDIT", i], [feeTo, "CREDIT", f], [penaltyTo, "CREDIT", pen]];
     case "PAYMENT_MADE":
       return [["FUND_SOURCE", "DEBIT", amount], ["PORTFOLIO_CONTROL", "CREDIT", amount]];
     case "WITHDRAWAL_REDRAW":
       return [["PORTFOLIO_CONTROL", "DEBIT", amount], ["FUND_SOURCE", "CREDIT", amount]];
     case "WRITE_OFF":
-      return [["WRITE_OFF_EXPENSE", "DEBIT", p], ["PORTFOLIO_CONTROL", "CREDIT", p]];
+      return accrual
+        ? [["WRITE_OFF_EXPENSE", "DEBIT", p.plus(f).plus(pen)], ["PORTFOLIO_CONTROL", "CREDIT", p], [feeTo, "CREDIT", f], [penaltyTo, "CREDIT", pen]]
+        : [["WRITE_OFF_EXPENSE", "DEBIT", p], ["PORTFOLIO_CONTROL", "CREDIT", p]];
+    case "FEE_APPLIED":
+      return accrual ? [["FEE_RECEIVABLE", "DEBIT", f], ["FEE_INCOME", "CREDIT", f]] : [];
+    case "PENALTY_APPLIED":
+      return accrual ? [["PENALTY_RECEIVABLE", "DEBIT", pen], ["PENALTY_INCOME", "CREDIT", pen]] : [];
+    case "FEES_DUE_REDUCED":
+      return accrual ? [["FEE_INCOME", "DEBIT", f], ["FEE_RECEIVABLE", "CREDIT", f]] : [];
+    case "PENALTIES_DUE_REDUCED":
+      return accrual ? [["PENALTY_INCOME", "DEBIT", pen], ["PENALTY_RECEIVABLE", "CREDIT", pen]] : [];
     default:
       return NO_GL_EFFECT.has(String(tx.type)) ? [] : undefined;
   }
@@ -127,9 +156,10 @@ function depositSpec(tx: WireRecord): Spec | undefined {
  * undefined when it is skipped (no books, unmapped type or missing rule).
  */
 export function plannedLines(ctx: EngineContext, tx: WireRecord, account: WireRecord, kind: LedgerProductType): JournalLine[] | undefined {
-  const rules = productRules(productOf(ctx, account, kind));
+  const product = productOf(ctx, account, kind);
+  const rules = productRules(product);
   if (!rules) return undefined;
-  const spec = kind === "LOAN" ? loanSpec(tx) : depositSpec(tx);
+  const spec = kind === "LOAN" ? loanSpec(tx, accountingMethod(product) === "ACCRUAL") : depositSpec(tx);
   if (!spec) return undefined;
   const lines: JournalLine[] = [];
   for (const [resource, type, amount] of spec) {
