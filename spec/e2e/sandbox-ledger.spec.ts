@@ -8,6 +8,7 @@
  */
 import Decimal from "decimal.js";
 import fc from "fast-check";
+import { DateTime } from "luxon";
 import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { getAccountingRules, setAccountingRules } from "../../lib/sandbox/engine/ledger-accounts";
@@ -299,6 +300,21 @@ describe("a loan's life", () => {
     await checkTrialBalance();
   });
 
+  it("a backdated repayment re-splits a later one: its entries are reversed and posted again", async () => {
+    const id = await newLoan("DB-PERSONAL", 12000, "2025-12-01T10:00:00+02:00");
+    const later = (await ok("POST", `/loans/${id}/repayment-transactions`, { amount: 700 }, 201)).body;
+    const { loan } = await checkLoanBooks(id);
+    const first = net(await entriesOf(loan.encodedKey, later.id));
+    await ok("POST", `/loans/${id}/repayment-transactions`, { amount: 700, valueDate: "2025-12-20T10:00:00+02:00" }, 201);
+    await checkLoanBooks(id); // every transaction's live entries are what the rules say of its new split
+    const again = (await ok("GET", `/loans/transactions/${later.id}`, undefined, 200)).body;
+    expect(again.affectedAmounts.interestAmount).not.toBe(later.affectedAmounts.interestAmount);
+    const entries = await entriesOf(loan.encodedKey, later.id);
+    expect(entries.filter((e) => e.reversalEntryKey).length).toBe(Object.keys(first).length); // the first posting, reversed
+    expect(net(entries)).toEqual(loanRuleNet(again));
+    expect(net(entries)).not.toEqual(first);
+  });
+
   it("a pay-off books the principal back and the interest as income", async () => {
     const id = await newLoan("FLAT-MICRO", 2000, "2025-12-01T10:00:00+02:00");
     await call(sb, "POST", `/loans/${id}:payOff`, { body: { notes: "paid off" } }).then((r) => expect(r.status).toBe(204));
@@ -410,12 +426,14 @@ describe("a deposit's life", () => {
 
 type Op =
   | { kind: "repay" | "deposit" | "withdraw" | "depositFee" | "loanFee" | "transfer"; amount: string }
+  | { kind: "backRepay"; amount: string; daysBack: number }
   | { kind: "adjustLoan" | "adjustDeposit"; pick: number }
   | { kind: "writeOff" | "payOff" };
 
 const amount = fc.integer({ min: 1, max: 150_000 }).map((cents) => new Decimal(cents).dividedBy(100).toFixed(2));
 const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constantFrom("repay" as const, "deposit" as const, "withdraw" as const, "depositFee" as const, "loanFee" as const, "transfer" as const), amount }), weight: 6 },
+  { arbitrary: fc.record({ kind: fc.constant("backRepay" as const), amount, daysBack: fc.integer({ min: 1, max: 30 }) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constantFrom("adjustLoan" as const, "adjustDeposit" as const), pick: fc.nat() }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constantFrom("writeOff" as const, "payOff" as const) }), weight: 1 },
 );
@@ -431,6 +449,12 @@ test("after any sequence of loan and deposit operations the trial balance is zer
         let r: Answer | undefined;
         switch (o.kind) {
           case "repay": r = await call(sb, "POST", `/loans/${loanId}/repayment-transactions`, { body: { amount: o.amount } }); break;
+          case "backRepay": {
+            // a backdated repayment re-splits the later ones (their entries are reversed and posted again)
+            const valueDate = DateTime.fromISO(sb.clock.nowIso(), { setZone: true }).minus({ days: o.daysBack }).toISO({ suppressMilliseconds: true });
+            r = await call(sb, "POST", `/loans/${loanId}/repayment-transactions`, { body: { amount: o.amount, valueDate } });
+            break;
+          }
           case "loanFee": r = await call(sb, "POST", `/loans/${loanId}/fee-transactions`, { body: { amount: o.amount } }); break;
           case "deposit": r = await call(sb, "POST", `/deposits/${depId}/deposit-transactions`, { body: { amount: o.amount } }); break;
           case "withdraw": r = await call(sb, "POST", `/deposits/${depId}/withdrawal-transactions`, { body: { amount: o.amount } }); break;
@@ -465,5 +489,5 @@ test("after any sequence of loan and deposit operations the trial balance is zer
     { numRuns: 15, seed: 20260115 },
   );
   // the walk exercised the money operations, not only refusals
-  for (const kind of ["repay", "deposit", "withdraw", "loanFee", "transfer", "adjustLoan", "adjustDeposit"]) expect({ kind, done: (done.get(kind) ?? 0) > 0 }).toEqual({ kind, done: true });
+  for (const kind of ["repay", "backRepay", "deposit", "withdraw", "loanFee", "transfer", "adjustLoan", "adjustDeposit"]) expect({ kind, done: (done.get(kind) ?? 0) > 0 }).toEqual({ kind, done: true });
 });
