@@ -162,17 +162,16 @@ async function push(ctx: CommandContext): Promise<number> {
   const { files, problems } = readLocal(dir, selected(ctx), ctx);
   if (problems.length) return refuse(ctx, problems);
   if (!files.length) throw new UsageError(`${dir}: no configuration files (${CONFIGURATION_NAMES.map((n) => `${n}.yaml`).join(", ")})`, NAME);
-  const yes = !!ctx.args.options.yes;
-  const where = files.map((f) => `PUT /configuration/${f.name}.yaml`).join(", ");
-  const io = processIO();
-  const ask = mustAsk({ command: NAME, what: `${NAME} push`, where, yes }, io);
-  const diffs = await changes(ctx, files);
+  const diffs = await changes(ctx, files); // reads only
   printChanges(ctx, diffs);
   const todo = diffs.filter((d) => d.lines.length).map((d) => d.f);
   if (!todo.length) {
     ctx.out.stdout.write("nothing to push\n");
     return EXIT.OK;
   }
+  const where = todo.map((f) => `PUT /configuration/${f.name}.yaml`).join(", ");
+  const io = processIO();
+  const ask = mustAsk({ command: NAME, what: `${NAME} push`, where, yes: !!ctx.args.options.yes }, io);
   if (ask && !(await askYesNo(`Push ${todo.map((f) => `${f.name}.yaml`).join(", ")}? [y/N] `, io))) {
     ctx.out.stderr.write("mambu: cancelled, nothing sent\n");
     return EXIT.FAILURE;

@@ -48,6 +48,8 @@ export interface FingerprintInput {
   query: Record<string, string>;
   /** The parsed JSON body. */
   body?: unknown;
+  /** The text of a YAML body (`configuration/*.yaml`). */
+  text?: string;
   multipart?: MultipartBody;
 }
 
@@ -64,6 +66,8 @@ export function requestFingerprint(r: FingerprintInput): string {
       files[name] = { filename: f.filename, contentType: f.contentType, sha256: createHash("sha256").update(f.data).digest("hex") };
     }
     h.update(`multipart ${canonical({ fields: { ...r.multipart.fields }, files })}`);
+  } else if (r.text !== undefined) {
+    h.update(`text ${r.text}`);
   } else {
     h.update(`json ${canonical(r.body)}`);
   }

@@ -71,6 +71,8 @@ describe("mambu config-as-code", () => {
     expect((await mambu("config-as-code", "pull", again)).code).toBe(0);
     expect(read(again)).toEqual(read(work));
     expect((await mambu("config-as-code", "diff", work)).stdout).not.toMatch(/^ {2}[~+-] /m);
+    const nothing = await mambu("config-as-code", "push", work); // nothing changes: no --yes needed
+    expect([nothing.code, nothing.stdout.trimEnd().split("\n").pop()]).toEqual([0, "nothing to push"]);
   });
 
   it("a file that does not parse, or does not follow its definition, is refused with file:line:column; nothing is sent", async () => {

@@ -266,6 +266,18 @@ describe("documents that are refused before anything changes", () => {
     expect(put.body.errors[0]).toMatchObject({ errorReason: "INVALID_YAML_SYNTAX", errorSource: expect.stringContaining("aliases") });
   });
 
+  it("an Idempotency-Key replays the same document's answer and refuses another document (422)", async () => {
+    const key = "5b0c7a4e-8f1d-4c3b-9a2e-6d7f8e9a0b1c";
+    const headers = { "Content-Type": "application/yaml", Accept: YAML_ACCEPT, "Idempotency-Key": key };
+    const doc = "defaultAuthorizationHold:\n  daysToExpiration: 9\n";
+    const first = await call(sb, "PUT", "/configuration/authorizationholds.yaml", { raw: doc, headers });
+    const again = await call(sb, "PUT", "/configuration/authorizationholds.yaml", { raw: doc, headers });
+    expect([first.status, again.status]).toEqual([200, 200]);
+    const other = await call(sb, "PUT", "/configuration/authorizationholds.yaml", { raw: doc.replace("9", "10"), headers });
+    expect(other.status).toBe(422);
+    expect((await getDoc("/configuration/authorizationholds.yaml")).doc.defaultAuthorizationHold).toEqual({ daysToExpiration: 9 });
+  });
+
   it("a body that is not YAML at all (no body) is refused", async () => {
     const put = await putYaml("/configuration/centres.yaml", "");
     expect(put.body.errors[0].errorReason).toBe("INVALID_YAML_SYNTAX");
