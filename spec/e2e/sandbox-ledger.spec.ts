@@ -405,6 +405,9 @@ describe("a deposit's life", () => {
     const account = (await ok("GET", `/deposits/${id}`, undefined, 200)).body;
     const w = (await ok("POST", `/deposits/${id}/withdrawal-transactions`, { amount: "700.00" }, 201)).body;
     expect(net(await entriesOf(account.encodedKey, w.id))).toEqual({ "1100": "-700.00", "2100": "700.00" });
+    // a transaction through a channel books the channel's GL account (bank: 1200) instead of the product's source
+    const byBank = (await ok("POST", `/deposits/${id}/deposit-transactions`, { amount: "250.00", transactionDetails: { transactionChannelId: "bank" } }, 201)).body;
+    expect(net(await entriesOf(account.encodedKey, byBank.id))).toEqual({ "1200": "250.00", "2100": "-250.00" });
     await call(sb, "POST", `/deposits/${id}:applyInterest`, { body: { interestApplicationDate: "2026-01-15T10:00:00+02:00" } }).then((r) => expect(r.status).toBe(204));
     const txs = (await ok("GET", `/deposits/${id}/transactions?limit=1000`, undefined, 200)).body;
     const interest = txs.find((t: { type: string }) => t.type === "INTEREST_APPLIED");
@@ -418,7 +421,7 @@ describe("a deposit's life", () => {
     expect(net(await entriesOf(loan.encodedKey, repayment.id))).toEqual(loanRuleNet(repayment));
     expect(loanRuleNet(repayment)["1100"]).toBe("300.00");
     const entries = await checkDepositBooks(id);
-    expect(net(entries)["2100"]).toBe(money(new Decimal(5000).minus(700).plus(interest.amount).minus(300).negated()));
+    expect(net(entries)["2100"]).toBe(money(new Decimal(5000).minus(700).plus(250).plus(interest.amount).minus(300).negated()));
     await checkLoanBooks(loanId);
     await checkTrialBalance();
   });

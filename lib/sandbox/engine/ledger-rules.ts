@@ -21,6 +21,7 @@
  * debit for money out), the other side is FEE_INCOME for FEE_APPLIED, INTEREST_EXPENSE for INTEREST_APPLIED,
  * OVERDRAFT_WRITE_OFF_EXPENSE for WRITE_OFF (an overdraft written off at closure) and FUND_SOURCE for DEPOSIT, WITHDRAWAL, TRANSFER, CARD_TRANSACTION_REVERSAL,
  * SEIZED_AMOUNT, LOAN_FUNDED, LOAN_REPAID, LOAN_FRACTION_BOUGHT, LOAN_FRACTION_SOLD, WITHDRAWAL_REDRAW.
+ * A transaction naming a transaction channel with a GL account books that account instead of FUND_SOURCE.
  * Adjustments (`originalTransactionKey`, type `*_ADJUSTMENT` or FEE_ADJUSTED) post the reverse of what the
  * original's entries still book.
  *
@@ -162,9 +163,10 @@ export function plannedLines(ctx: EngineContext, tx: WireRecord, account: WireRe
   const spec = kind === "LOAN" ? loanSpec(tx, accountingMethod(product) === "ACCRUAL") : depositSpec(tx);
   if (!spec) return undefined;
   const lines: JournalLine[] = [];
+  const channelGl = channelGlAccount(ctx, tx);
   for (const [resource, type, amount] of spec) {
     if (amount.isZero()) continue;
-    const key = rules.get(resource);
+    const key = resource === "FUND_SOURCE" && channelGl ? channelGl : rules.get(resource);
     if (!key || !ctx.store.find("glaccounts", key)) return undefined;
     // a negative amount (never expected) books on the other side rather than unbalancing
     lines.push(amount.isNegative() ? { glAccountKey: key, type: type === "DEBIT" ? "CREDIT" : "DEBIT", amount: amount.negated() } : { glAccountKey: key, type, amount });
@@ -172,6 +174,22 @@ export function plannedLines(ctx: EngineContext, tx: WireRecord, account: WireRe
   const debits = sum(lines.filter((l) => l.type === "DEBIT").map((l) => l.amount));
   const credits = sum(lines.filter((l) => l.type === "CREDIT").map((l) => l.amount));
   return debits.equals(credits) ? lines : undefined;
+}
+
+/**
+ * The GL account (encodedKey) of the transaction channel a transaction names (`transactionDetails`
+ * `transactionChannelId` / `transactionChannelKey`), which takes the place of FUND_SOURCE as in Mambu; undefined
+ * when it names none or the channel has no (known) `glAccount`.
+ */
+export function channelGlAccount(ctx: EngineContext, tx: WireRecord): string | undefined {
+  const details = (tx.transactionDetails ?? {}) as { transactionChannelId?: unknown; transactionChannelKey?: unknown };
+  const ref = typeof details.transactionChannelKey === "string" ? details.transactionChannelKey : details.transactionChannelId;
+  if (typeof ref !== "string" || ref === "") return undefined;
+  const channel = ctx.store.find("transactionchannels", ref);
+  const gl = channel?.glAccount;
+  if (typeof gl !== "string" || gl === "") return undefined;
+  const account = ctx.store.find("glaccounts", gl) ?? ctx.store.all("glaccounts").find((g) => g.glCode === gl);
+  return account && account.usage !== "HEADER" ? account.encodedKey : undefined;
 }
 
 /** Net of lines per GL account (debit positive), for comparing what is booked with what should be. */
