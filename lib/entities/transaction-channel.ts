@@ -8,6 +8,7 @@ import { chain, Chain } from "../core/chain";
 import { checkOptionKeys, connectorOf, EntityClass, EntitySpec, GetAllOptions, MambuEntity, WriteOptions } from "../core/entity";
 import "../core/entity-methods";
 import { MambuList } from "../core/list";
+import { checkInteger } from "../core/query";
 import type { PatchOperation } from "../core/patch";
 import { RAW } from "../core/symbols";
 import type { TransactionChannel } from "../generated/types/organization_transactionChannels";
@@ -22,6 +23,12 @@ export interface TransactionChannelListOptions {
   transactionChannelState?: "ACTIVE" | "INACTIVE";
   /** BASIC (default) or FULL. */
   detailsLevel?: "BASIC" | "FULL";
+  /** Skip this many channels of the list (applied to the list Mambu answers: it pages it not). */
+  offset?: number;
+  /** At most this many channels (likewise). */
+  limit?: number;
+  /** Accepted for the listing's common options; Mambu sends no total for this list. */
+  paginationDetails?: "ON" | "OFF";
   /** The connection to use (default: `MambuConnector.default()`). */
   connector?: MambuConnector;
 }
@@ -48,12 +55,14 @@ export class MambuTransactionChannel extends MambuEntity {
 
   /**
    * Every transaction channel (`GET /organization/transactionChannels`: one list, Mambu pages it not), optionally
-   * only those of a `transactionChannelState`.
+   * only those of a `transactionChannelState`; `offset` and `limit` cut the list Mambu answers.
    */
   static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts?: NoInfer<GetAllOptions<T>>): MambuList<T> {
     const label = "MambuTransactionChannel.getAll";
     const o = (opts ?? {}) as TransactionChannelListOptions;
-    checkOptionKeys(label, o, ["transactionChannelState", "detailsLevel", "connector"]);
+    checkOptionKeys(label, o, ["transactionChannelState", "detailsLevel", "offset", "limit", "paginationDetails", "connector"]);
+    const offset = checkInteger(`${label}: offset`, o.offset, 0) ?? 0;
+    const limit = checkInteger(`${label}: limit`, o.limit, 1);
     const conn = connectorOf(undefined, o.connector);
     const query = { transactionChannelState: o.transactionChannelState, detailsLevel: o.detailsLevel };
     // checked now (callOperation checks the query again when the list is read)
@@ -66,16 +75,18 @@ export class MambuTransactionChannel extends MambuEntity {
         (async function* () {
           const answer = await callOperation("organization_transactionChannels", "getAll", { query, connector: conn });
           if (!Array.isArray(answer)) throw new MambuError(`malformed response from Mambu to ${label}: expected a JSON list`);
-          yield answer.map((raw) => cls.fromWire(asRecord(raw, label), conn, { detailsLevel: "FULL" }));
+          const page = answer.slice(offset, limit === undefined ? undefined : offset + limit);
+          yield page.map((raw) => cls.fromWire(asRecord(raw, label), conn, { detailsLevel: "FULL" }));
         })(),
       label,
     );
   }
 
   /** One channel by id or encodedKey (`GET /organization/transactionChannels/{id}`); unknown rejects with MambuError (404 INVALID_TRANSACTION_CHANNEL_ID). */
-  static override get<T extends MambuEntity>(this: EntityClass<T>, idOrEncodedKey: string | number, opts: { connector?: MambuConnector } = {}): Chain<T> {
+  static override get<T extends MambuEntity>(this: EntityClass<T>, idOrEncodedKey: string | number, opts: { connector?: MambuConnector; detailsLevel?: "BASIC" | "FULL" } = {}): Chain<T> {
     const label = "MambuTransactionChannel.get";
-    checkOptionKeys(label, opts, ["connector"]);
+    // detailsLevel: accepted as every entity's get takes it (the channel is always answered whole)
+    checkOptionKeys(label, opts, ["connector", "detailsLevel"]);
     if ((typeof idOrEncodedKey !== "string" && typeof idOrEncodedKey !== "number") || String(idOrEncodedKey).trim() === "") {
       throw new MambuTsError(`${label}: the id must be a non-empty string (an id or an encodedKey)`);
     }

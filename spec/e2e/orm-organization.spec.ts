@@ -9,6 +9,7 @@ import {
   addGeneralHolidays, getGeneralSetup, getHolidays, getNonWorkingDays, MambuConnector, MambuDeposit, MambuError, MambuHoliday,
   MambuIdentificationDocumentTemplate, MambuOrganization, MambuTransactionChannel, MambuTsError, setHolidays, setNonWorkingDays,
 } from "../../lib";
+import { main } from "../../lib/cli/main";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { demoConnector } from "../helpers/sandbox-connector";
 
@@ -173,4 +174,15 @@ test("MambuIdentificationDocumentTemplate.getAll(): the templates, and which doc
   expect(curp.matches("GOML850101MDFRRSAX")).toBe(false);
   expect(templates[2].matches("G12345678")).toBe(true);
   expect(templates[2].matches("1G2345678")).toBe(false);
+});
+
+test("the command line lists them: mambu list transactionchannels", async () => {
+  let stdout = "";
+  const io = { stdout: { write: (t: string) => ((stdout += t), true) }, stderr: { write: () => true } } as unknown as Parameters<typeof main>[1];
+  expect(await main(["--sandbox", "list", "transactionchannels", "--limit", "5"], io)).toBe(0);
+  expect(stdout).toMatch(/cash/);
+  expect(stdout).toMatch(/bank/);
+  stdout = "";
+  expect(await main(["--sandbox", "get", "transactionchannel", "bank"], io)).toBe(0);
+  expect(stdout).toMatch(/Bank transfer/);
 });

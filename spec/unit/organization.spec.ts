@@ -115,7 +115,18 @@ describe("MambuTransactionChannel", () => {
     expect(list.map((c) => [c.id, c.isDefault])).toEqual([["cash", true]]);
     expect(list[0]).toBeInstanceOf(MambuTransactionChannel);
     expect(seen.path).toBe("/api/organization/transactionChannels?transactionChannelState=ACTIVE");
-    expect(() => MambuTransactionChannel.getAll({ connector: testConnector(), limit: 5 } as never)).toThrow(/unknown option "limit"/);
+    expect(() => MambuTransactionChannel.getAll({ connector: testConnector(), sortBy: "id:ASC" } as never)).toThrow(/unknown option "sortBy"/);
+    expect(() => MambuTransactionChannel.getAll({ connector: testConnector(), limit: 0 })).toThrow(/limit must be an integer ≥ 1/);
+  });
+
+  test("getAll({ offset, limit }): cuts the one list Mambu answers (what `mambu list transactionchannels` sends)", async () => {
+    const bank = { ...CASH, encodedKey: "8a0000000000000000000000000c0002", id: "bank", name: "Bank", isDefault: false };
+    const agent = { ...CASH, encodedKey: "8a0000000000000000000000000c0003", id: "agent", name: "Agent", isDefault: false };
+    const seen: Captured = {};
+    tenant().get("/api/organization/transactionChannels").reply(capture(seen, 200, answer("GET", "/organization/transactionChannels", 200, [CASH, bank, agent])));
+    const list = await MambuTransactionChannel.getAll({ connector: testConnector(), offset: 1, limit: 1, paginationDetails: "ON" });
+    expect(list.map((c) => c.id)).toEqual(["bank"]);
+    expect(seen.path).toBe("/api/organization/transactionChannels");
   });
 
   test("create(): POST with a body that follows the contract (absent constraints UNCONSTRAINED, isDefault never sent)", async () => {
