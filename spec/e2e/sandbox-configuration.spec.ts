@@ -150,6 +150,16 @@ describe("customfields.yaml", () => {
     const sets = await call(sb, "GET", "/customfieldsets?availableFor=BRANCH");
     const set = { body: sets.body.find((s: { id: string }) => s.id === "_branch_extra") };
     expect(set.body).toMatchObject({ availableFor: "BRANCH", fieldSetType: "STANDARD", displaySettings: { displayName: "Branch extra" } });
+    // a branch's values now follow the new set: an unknown field is refused, a known one kept
+    const branches = (await getDoc("/configuration/branches.yaml")).doc;
+    branches.branches[0].customFieldValueSets = [{ id: "_branch_extra", standardCustomFieldValues: [{ customFieldId: "nope", value: "x" }] }];
+    const refused = await putYaml("/configuration/branches.yaml", JSON.stringify(branches));
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].errorSource).toContain("_branch_extra.nope");
+    branches.branches[0].customFieldValueSets = [{ id: "_branch_extra", standardCustomFieldValues: [{ customFieldId: "region_code", value: "CDMX" }] }];
+    expect((await putYaml("/configuration/branches.yaml", JSON.stringify(branches))).status).toBe(200);
+    expect((await getDoc("/configuration/branches.yaml")).doc).toEqual(branches);
+    expect((await call(sb, "GET", "/branches/CCAZ?detailsLevel=FULL")).body._branch_extra).toEqual({ region_code: "CDMX" });
     // sets come back ordered by id (code point order)
     doc.customFieldSets.sort((a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1));
     expect((await getDoc("/configuration/customfields.yaml")).doc).toEqual(doc);

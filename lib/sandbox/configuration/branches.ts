@@ -8,6 +8,7 @@
  * was deactivated", as Mambu answers for centres). A branch left INACTIVE while an ACTIVE centre is assigned to
  * it is refused (CANNOT_DEACTIVATE_BRANCH). Nothing is changed unless the whole document is accepted.
  */
+import { validateCustomFields } from "../customfields";
 import type { SandboxContext } from "../router";
 import type { WireRecord } from "../types";
 import { valueSetsOf, valueSetsToRecord, withoutValueSets, type ValueSetConfig } from "./cf-values";
@@ -117,6 +118,7 @@ export function applyBranches(ctx: SandboxContext, doc: { branches: BranchConfig
     rec.addresses = addressesFrom(ctx, b.address, rec.encodedKey, old);
     rec.branchHolidays = holidaysToWire(ctx, b.holidays, where, old);
     Object.assign(rec, valueSetsToRecord(b.customFieldValueSets, where));
+    validateCustomFields(ctx, "BRANCH", rec); // values fit the tenant's sets and fields
     return { old, rec };
   });
   const warnings: string[] = [];

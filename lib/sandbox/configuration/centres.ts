@@ -6,6 +6,7 @@
  * it with Mambu's warning "Centre [id = X] could not be deleted and was deactivated" (the reference's example
  * answer). `assignedBranchId` must name an existing branch, ACTIVE for an ACTIVE centre.
  */
+import { validateCustomFields } from "../customfields";
 import type { SandboxContext } from "../router";
 import type { WireRecord } from "../types";
 import { valueSetsOf, valueSetsToRecord, withoutValueSets, type ValueSetConfig } from "./cf-values";
@@ -76,6 +77,7 @@ export function applyCentres(ctx: SandboxContext, doc: { centres: CentreConfig[]
     else delete rec.assignedBranchKey;
     rec.addresses = addressesFrom(ctx, c.address, rec.encodedKey, old);
     Object.assign(rec, valueSetsToRecord(c.customFieldValueSets, where));
+    validateCustomFields(ctx, "CENTRE", rec); // values fit the tenant's sets and fields
     return { old, rec };
   });
   for (const w of writes) {
