@@ -2,13 +2,15 @@
  * `mambu config-as-code pull|diff|push` against the sandbox (the compiled binary as a child process): pull
  * writes one YAML file per configuration; after editing a file, diff shows exactly that change, push --yes
  * applies it, and a new pull gives back the edited files; without a terminal push needs --yes; a file that does
- * not parse or does not follow its definition is refused with file:line:column before anything is sent.
+ * not parse or does not follow its definition is refused with file:line:column before anything is sent; on a
+ * terminal (util-linux `script`) push shows the diff and asks, and a no sends nothing.
  */
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildDist, cleanEnv, runMambu, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, MAMBU, runMambu, RunResult, tempHome } from "./cli-helpers";
 import { call } from "./sandbox-helpers";
 
 jest.setTimeout(60_000);
@@ -34,6 +36,41 @@ async function mambu(...args: string[]): Promise<RunResult> {
   expect(r.stdout + r.stderr).not.toContain(SECRET);
   return r;
 }
+
+/** Whether util-linux `script` is here to give the child a terminal. */
+const HAS_SCRIPT = (() => {
+  const r = spawnSync("script", ["--version"], { encoding: "utf8" });
+  return r.status === 0 && /util-linux/.test(r.stdout + r.stderr);
+})();
+
+const quote = (x: string): string => (/^[\w@%+=:,./-]+$/.test(x) ? x : `'${x.replace(/'/g, "'\\''")}'`);
+
+/** Runs `mambu ...args` on a pseudo-terminal, typing `answer`; what the terminal showed and the exit code. */
+function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
+  const cmd = [process.execPath, MAMBU, ...args].map(quote).join(" ");
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qec", cmd, "/dev/null"], { env: { ...env, SHELL: "/bin/sh" }, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+      reject(new Error(`${cmd} timed out on the terminal:\n${out}`));
+    }, 40_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen: out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "") });
+    });
+    child.stdin.end(`${answer}\n`);
+  });
+}
+
+const AUTH = (): Record<string, string> => ({ Authorization: `Basic ${Buffer.from(`cli:${SECRET}`).toString("base64")}` });
 
 const dir = (): string => mkdtempSync(join(tmpdir(), "mambu-cac-"));
 const read = (d: string): Record<string, string> => Object.fromEntries(readdirSync(d).sort().map((f) => [f, readFileSync(join(d, f), "utf8")]));
@@ -103,5 +140,21 @@ describe("mambu config-as-code", () => {
     expect(only.code).toBe(2);
     expect(only.stderr).toContain("--only loans: not a configuration");
     expect((await mambu("config-as-code", "diff", join(dir(), "nope"))).stderr).toContain("no such directory");
+  });
+
+  (HAS_SCRIPT ? it : it.skip)("on a terminal push shows the diff and asks: no sends nothing, yes pushes", async () => {
+    const work = dir();
+    expect((await mambu("config-as-code", "pull", work, "--only", "userroles")).code).toBe(0);
+    const roles = join(work, "userroles.yaml");
+    writeFileSync(roles, readFileSync(roles, "utf8").replace("name: Credit Officer\n", "name: Oficial de Crédito\n"));
+    const no = await onTerminal(["config-as-code", "push", work], "n");
+    expect(no.code).toBe(1);
+    expect(no.screen).toContain(`${roles}\n  ~ roles[id=CO].name: "Credit Officer" → "Oficial de Crédito"\nPush userroles.yaml? [y/N] n\n`);
+    expect(no.screen).toContain("mambu: cancelled, nothing sent");
+    expect((await call(sandbox, "GET", "/userroles/CO", { headers: AUTH() })).body.name).toBe("Credit Officer");
+    const yes = await onTerminal(["config-as-code", "push", work], "y");
+    expect(yes.code).toBe(0);
+    expect(yes.screen).toContain(`pushed ${roles}`);
+    expect((await call(sandbox, "GET", "/userroles/CO", { headers: AUTH() })).body.name).toBe("Oficial de Crédito");
   });
 });
