@@ -61,9 +61,15 @@ describe("gen-schema regeneration", () => {
 });
 
 describe("generated schema (committed JSON)", () => {
-  test("has one resource per Swagger file, under the file's name", () => {
+  test("has one resource per Swagger file, under the file's name (plus the supplement's resources newer than every file)", () => {
     const names = resourceNames();
-    expect(names).toHaveLength(46);
+    const supplement = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "scripts", "contract-supplement.json"), "utf8")) as {
+      resources: Record<string, { "x-new-resource"?: unknown }>;
+    };
+    const newer = Object.keys(supplement.resources).filter((r) => supplement.resources[r]["x-new-resource"]).sort();
+    expect(newer).toEqual(expect.arrayContaining(["configuration__accountingrules.yaml", "configuration__authorizationholds.yaml"]));
+    expect(names).toHaveLength(46 + newer.length);
+    expect(names).toEqual(expect.arrayContaining(newer));
     expect(names).toEqual(
       expect.arrayContaining(["loans", "clients", "loans_transactions", "deposits_transactions", "configuration__customfields"]),
     );
