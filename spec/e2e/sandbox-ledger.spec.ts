@@ -100,6 +100,15 @@ function loanRuleNet(tx: any): Record<string, string> { // eslint-disable-line @
     case "WRITE_OFF":
       lines.push(["5100", d(a.principalAmount)], ["1300", d(a.principalAmount).negated()]);
       break;
+    case "PAYMENT_MADE":
+      lines.push(["1100", d(tx.amount)], ["1300", d(tx.amount).negated()]);
+      break;
+    case "WITHDRAWAL_REDRAW":
+      lines.push(["1300", d(tx.amount)], ["1100", d(tx.amount).negated()]);
+      break;
+    case "REDRAW_REPAYMENT": // paid out of the redraw balance: the portfolio takes back what is not principal
+      lines.push(["1300", paid.minus(d(a.principalAmount))], ["4100", d(a.interestAmount).negated()], ["4200", d(a.feesAmount).negated()], ["4300", d(a.penaltyAmount).negated()]);
+      break;
     default:
       break; // FEE_APPLIED, PENALTY_APPLIED, INTEREST_APPLIED, waivers: nothing under CASH
   }
@@ -313,6 +322,23 @@ describe("a loan's life", () => {
     expect(entries.filter((e) => e.reversalEntryKey).length).toBe(Object.keys(first).length); // the first posting, reversed
     expect(net(entries)).toEqual(loanRuleNet(again));
     expect(net(entries)).not.toEqual(first);
+  });
+
+  it("redraw: payment made and withdrawal move cash and the portfolio; a redraw repayment books only the interest", async () => {
+    const base = (await ok("GET", "/loanproducts/DB-PERSONAL", undefined, 200)).body;
+    const { encodedKey, creationDate, lastModifiedDate, ...rest } = base; // eslint-disable-line @typescript-eslint/no-unused-vars
+    const product = (await ok("POST", "/loanproducts", { ...rest, id: "GL-REDRAW", name: "Personal loan with redraw", redrawSettings: { allowRedraw: true } }, 201)).body.encodedKey;
+    const id = await newLoan(product, 6000, "2025-12-01T10:00:00+02:00");
+    const { loan } = await checkLoanBooks(id);
+    const made = (await ok("POST", `/loans/${id}/payment-made-transactions`, { amount: 2000 }, 201)).body;
+    expect(net(await entriesOf(loan.encodedKey, made.id))).toEqual({ "1100": "2000.00", "1300": "-2000.00" });
+    const out = (await ok("POST", `/loans/${id}/withdrawal-transactions`, { amount: 500 }, 201)).body;
+    expect(net(await entriesOf(loan.encodedKey, out.id))).toEqual({ "1100": "-500.00", "1300": "500.00" });
+    const repaid = (await ok("POST", `/loans/${id}/redraw-repayment-transactions`, {}, 201)).body;
+    const interest = money(repaid.affectedAmounts.interestAmount);
+    expect(net(await entriesOf(loan.encodedKey, repaid.id))).toEqual({ "1300": interest, "4100": money(new Decimal(interest).negated()) });
+    await checkLoanBooks(id); // portfolio control = principal balance − redraw balance
+    await checkTrialBalance();
   });
 
   it("a pay-off books the principal back and the interest as income", async () => {

@@ -19,8 +19,9 @@
  *   penalty owed, from the receivables to WRITE_OFF_EXPENSE).
  * Deposits (signed amounts: credit > 0): the SAVINGS_CONTROL account takes the movement (credit for money in,
  * debit for money out), the other side is FEE_INCOME for FEE_APPLIED, INTEREST_EXPENSE for INTEREST_APPLIED,
- * OVERDRAFT_WRITE_OFF_EXPENSE for WRITE_OFF (an overdraft written off at closure) and FUND_SOURCE for DEPOSIT, WITHDRAWAL, TRANSFER, CARD_TRANSACTION_REVERSAL,
- * SEIZED_AMOUNT, LOAN_FUNDED, LOAN_REPAID, LOAN_FRACTION_BOUGHT, LOAN_FRACTION_SOLD, WITHDRAWAL_REDRAW.
+ * OVERDRAFT_WRITE_OFF_EXPENSE for WRITE_OFF (an overdraft written off at closure) and FUND_SOURCE for DEPOSIT,
+ * WITHDRAWAL, TRANSFER, CARD_TRANSACTION_REVERSAL, SEIZED_AMOUNT, LOAN_FUNDED, LOAN_REPAID, LOAN_FRACTION_BOUGHT,
+ * LOAN_FRACTION_SOLD, WITHDRAWAL_REDRAW.
  * A transaction naming a transaction channel with a GL account books that account instead of FUND_SOURCE.
  * Adjustments (`originalTransactionKey`, type `*_ADJUSTMENT` or FEE_ADJUSTED) post the reverse of what the
  * original's entries still book.
