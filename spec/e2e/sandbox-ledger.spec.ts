@@ -393,6 +393,26 @@ describe("an ACCRUAL product", () => {
   });
 });
 
+describe("seizures and card transactions", () => {
+  it("a seizure books the channel's account; a card withdrawal and its reversal book the source", async () => {
+    const id = await newDeposit("1000.00");
+    const account = (await ok("GET", `/deposits/${id}`, undefined, 200)).body;
+    await ok("POST", `/deposits/${id}/blocks`, { externalReferenceId: "gl-block-1", amount: "200.00" }, 201);
+    const seized = (await ok("POST", `/deposits/${id}/seizure-transactions`, { blockId: "gl-block-1", amount: "150.00", transactionChannelId: "bank" }, 201)).body;
+    expect(net(await entriesOf(account.encodedKey, seized.id))).toEqual({ "1200": "-150.00", "2100": "150.00" });
+    await ok("POST", `/deposits/${id}/cards`, { referenceToken: "gl-card-1" }, 201);
+    await ok("POST", "/cards/gl-card-1/financialtransactions", { externalReferenceId: "gl-ft-1", amount: "80.00", advice: true, transactionChannelId: "cash", currencyCode: "MXN" }, 201);
+    await ok("POST", "/cards/gl-card-1/financialtransactions/gl-ft-1:decrease", { externalReferenceId: "gl-rev-1", amount: "30.00", currencyCode: "MXN" }, 204);
+    const txs = (await ok("GET", `/deposits/${id}/transactions?limit=1000`, undefined, 200)).body as Array<{ id: string; type: string }>;
+    const withdrawal = txs.find((t) => t.type === "WITHDRAWAL")!;
+    const reversal = txs.find((t) => t.type === "CARD_TRANSACTION_REVERSAL")!;
+    expect(net(await entriesOf(account.encodedKey, withdrawal.id))).toEqual({ "1100": "-80.00", "2100": "80.00" });
+    expect(net(await entriesOf(account.encodedKey, reversal.id))).toEqual({ "1100": "30.00", "2100": "-30.00" });
+    await checkDepositBooks(id);
+    await checkTrialBalance();
+  });
+});
+
 describe("a reschedule and its undo", () => {
   it("the old loan's balance moves to the new one through the transaction source; undo takes the new loan's books back", async () => {
     const id = await newLoan("FLAT-MICRO", 1200, "2025-12-01T10:00:00+02:00");
