@@ -132,10 +132,31 @@
  * | MISSING_REQUIRED_DATE_TIME_CHARACTER                   | 3327 | 400    | dateTimeFormat without d, M, y, an hour (H or h) or m          | guess     |
  * | BLANK_HOLIDAY_NAME                                     | 3330 | 400    | a holiday without name                                         | guess     |
  * | HOLIDAY_NAME_LENGTH                                    | 3331 | 400    | a holiday name longer than 255 characters                      | guess     |
- * | HOLIDAY_VALID_DATE_ERROR                               | 3332 | 400    | a holiday without a valid date (YYYY-MM-DD)                    | guess     |
- * | DUPLICATE_HOLIDAY_ID                                   | 3333 | 400    | two holidays with one id (in the body, or one the tenant has)  | guess     |
+ * | HOLIDAY_VALID_DATE_ERROR                               | 3332 | 400    | a holiday without a valid date (YYYY-MM-DD), also in branches.yaml | guess     |
+ * | DUPLICATE_HOLIDAY_ID                                   | 3333 | 400    | two holidays with one id (in the body, or one the tenant has; a branch's in branches.yaml) | guess     |
  * | INVALID_HOLIDAY_SETUP                                  | 3334 | 400    | more than 1000 holidays, or two on one date                    | guess     |
  * | DUPLICATE_NON_WORKING_DAYS                             | 3335 | 400    | a day named twice in nonWorkingDays, or all seven days         | guess     |
+ * | BRANCHES_CONFIGURATION_EMPTY                           | 3400 | 400    | branches.yaml without any branch                               | guess     |
+ * | BLANK_BRANCH_ID                                        | 3401 | 400    | branches.yaml: a branch with a blank id                        | guess     |
+ * | BLANK_BRANCH_NAME                                      | 3402 | 400    | branches.yaml: a branch with a blank name                      | guess     |
+ * | DUPLICATE_BRANCH_ID                                    | 3403 | 400    | branches.yaml: two branches with one id                        | guess     |
+ * | CANNOT_DEACTIVATE_BRANCH                               | 3404 | 400    | branches.yaml: a branch made (or left) INACTIVE while an active centre is assigned to it | guess     |
+ * | CENTRE_CONFIGURATION_EMPTY                             | 3407 | 400    | centres.yaml without any centre                                | guess     |
+ * | BLANK_CENTRE_ID                                        | 3408 | 400    | centres.yaml: a centre with a blank id                         | guess     |
+ * | BLANK_CENTRE_NAME                                      | 3409 | 400    | centres.yaml: a centre with a blank name                       | guess     |
+ * | DUPLICATE_CENTRE_ID                                    | 3410 | 400    | centres.yaml: two centres with one id                          | guess     |
+ * | BRANCH_DOES_NOT_EXIST                                  | 3411 | 400    | centres.yaml: an assignedBranchId the tenant lacks             | guess     |
+ * | BRANCH_IS_INACTIVE                                     | 3412 | 400    | centres.yaml: an active centre assigned to an INACTIVE branch  | guess     |
+ * | ROLES_CONFIGURATION_EMPTY                              | 3413 | 400    | userroles.yaml without any role                                | guess     |
+ * | NULL_OR_EMPTY_ID                                       | 3414 | 400    | userroles.yaml: a role with a blank id                         | guess     |
+ * | MISSING_ROLE_NAME                                      | 3415 | 400    | userroles.yaml: a role with a blank name                       | guess     |
+ * | INVALID_ROLE_NAME                                      | 3416 | 400    | userroles.yaml: two roles with one id or one name              | guess     |
+ * | ROLE_IN_USE                                            | 3417 | 400    | userroles.yaml: a role missing from the document while users have it | guess     |
+ * | CUSTOM_FIELDS_CONFIGURATION_EMPTY                      | 3418 | 400    | customfields.yaml without any set                              | guess     |
+ * | CF_SET_DUPLICATE_ID                                    | 3419 | 400    | customfields.yaml: two sets, or two fields, with one id        | guess     |
+ * | CF_SET_INVALID_ID                                      | 3420 | 400    | customfields.yaml: a set id that does not start with "_"; a blank field id; an unknown dependentFieldId | guess     |
+ * | INVALID_DAYS_TO_EXPIRE_FOR_AUTHORIZATION_HOLD          | 9957 | 400    | authorizationholds.yaml: daysToExpiration not a positive number | sure      |
+ * | INVALID_YAML_SYNTAX                                    | 10000 | 400    | a configuration document (configuration/*.yaml) that does not parse | sure      |
  * | INVALID_PRODUCT_WITH_FUNDING_SOURCE_DISABLED           |  148 | 400    | investor funds on a loan whose product has funding disabled    | derived   |
  * | INVALID_GUARANTOR_KEY                                  |  155 | 400    | fund guarantorKey not a client/group, or not the funding deposit's holder | derived   |
  * | DISBURSE_TO_SAVINGS_NOT_AVALAIBLE_WITH_INVESTOR_FUNDS  |  227 | 400    | disbursement of an investor-funded loan into a deposit (transferDetails) | derived   |
@@ -505,6 +526,28 @@ export const ERRORS = {
   NO_INDEX_RATE_AVAILABLE: def(1138, "NO_INDEX_RATE_AVAILABLE"),
   INDEX_RATE_SOURCE_IN_USE: def(1141, "INDEX_RATE_SOURCE_IN_USE"),
   CURRENCY_DOES_NOT_EXIST: def(2901, "CURRENCY_DOES_NOT_EXIST", 404),
+  // configuration as code (configuration/*.ts); 9957 and 10000 are shown by the reference's examples, 3400–3420 guessed
+  BRANCHES_CONFIGURATION_EMPTY: def(3400, "BRANCHES_CONFIGURATION_EMPTY"),
+  BLANK_BRANCH_ID: def(3401, "BLANK_BRANCH_ID"),
+  BLANK_BRANCH_NAME: def(3402, "BLANK_BRANCH_NAME"),
+  DUPLICATE_BRANCH_ID: def(3403, "DUPLICATE_BRANCH_ID"),
+  CANNOT_DEACTIVATE_BRANCH: def(3404, "CANNOT_DEACTIVATE_BRANCH"),
+  CENTRE_CONFIGURATION_EMPTY: def(3407, "CENTRE_CONFIGURATION_EMPTY"),
+  BLANK_CENTRE_ID: def(3408, "BLANK_CENTRE_ID"),
+  BLANK_CENTRE_NAME: def(3409, "BLANK_CENTRE_NAME"),
+  DUPLICATE_CENTRE_ID: def(3410, "DUPLICATE_CENTRE_ID"),
+  BRANCH_DOES_NOT_EXIST: def(3411, "BRANCH_DOES_NOT_EXIST"),
+  BRANCH_IS_INACTIVE: def(3412, "BRANCH_IS_INACTIVE"),
+  ROLES_CONFIGURATION_EMPTY: def(3413, "ROLES_CONFIGURATION_EMPTY"),
+  NULL_OR_EMPTY_ID: def(3414, "NULL_OR_EMPTY_ID"),
+  MISSING_ROLE_NAME: def(3415, "MISSING_ROLE_NAME"),
+  INVALID_ROLE_NAME: def(3416, "INVALID_ROLE_NAME"),
+  ROLE_IN_USE: def(3417, "ROLE_IN_USE"),
+  CUSTOM_FIELDS_CONFIGURATION_EMPTY: def(3418, "CUSTOM_FIELDS_CONFIGURATION_EMPTY"),
+  CF_SET_DUPLICATE_ID: def(3419, "CF_SET_DUPLICATE_ID"),
+  CF_SET_INVALID_ID: def(3420, "CF_SET_INVALID_ID"),
+  INVALID_DAYS_TO_EXPIRE_FOR_AUTHORIZATION_HOLD: def(9957, "INVALID_DAYS_TO_EXPIRE_FOR_AUTHORIZATION_HOLD"),
+  INVALID_YAML_SYNTAX: def(10000, "INVALID_YAML_SYNTAX"),
 } as const;
 
 /** Name of an entry of {@link ERRORS}. */

@@ -87,3 +87,32 @@ test("no module of the sandbox keeps an error code table of its own (SandboxErro
   walk(SANDBOX);
   expect(offenders).toEqual([]);
 });
+
+test("no module of the sandbox (configuration/, reference/, engine/ …) declares reason → code rows or a code that differs from the table", () => {
+  const offenders: string[] = [];
+  const table = new Map(Object.entries(ERRORS));
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".ts") && p !== ERRORS_TS) {
+        const text = readFileSync(p, "utf8");
+        const rel = p.slice(SANDBOX.length + 1);
+        // rows of a local table: `SOME_REASON: 1234,` (a reason of Mambu's enum mapped to a number)
+        const rows = [...text.matchAll(/^\s+([A-Z][A-Z0-9_]{3,}):\s*\d+,?\s*$/gm)].map((m) => m[1]);
+        if (rows.length > 0) offenders.push(`${rel}: local code rows ${rows.slice(0, 3).join(", ")}`);
+        // a literal code with a literal reason must be the table's
+        for (const m of text.matchAll(/new SandboxError\(\s*\d+\s*,\s*(\d+)\s*,\s*"([A-Z_]+)"/g)) {
+          const d = table.get(m[2]);
+          if (!d || d.code !== Number(m[1])) offenders.push(`${rel}: ${m[0]} (table: ${d ? d.code : "no row"})`);
+        }
+      }
+    }
+  };
+  walk(SANDBOX);
+  expect(offenders).toEqual([]);
+  // the configuration-as-code reasons are rows of the table (two of them shared with /organization/holidays)
+  for (const [reason, code] of [["INVALID_YAML_SYNTAX", 10000], ["INVALID_DAYS_TO_EXPIRE_FOR_AUTHORIZATION_HOLD", 9957], ["BRANCHES_CONFIGURATION_EMPTY", 3400], ["CF_SET_INVALID_ID", 3420], ["DUPLICATE_HOLIDAY_ID", 3333]] as const) {
+    expect({ reason, def: table.get(reason) }).toEqual({ reason, def: { code, reason, status: 400 } });
+  }
+});

@@ -4,10 +4,9 @@
  * `store.extra.authorizationHoldsConfiguration`; a tenant that never set it has the reference's default of 7 days
  * and no per-MCC settings. {@link holdExpiryDays} is what the card engine asks.
  */
-import { invalidParameters } from "../errors";
+import { invalidParameters, mambuError } from "../errors";
 import type { SandboxContext } from "../router";
 import { ownValue } from "../safe-keys";
-import { configError } from "./errors";
 
 /** The document (`AuthorizationHoldsConfiguration`). */
 export interface AuthorizationHoldsConfig {
@@ -42,7 +41,7 @@ export function holdExpiryDays(ctx: SandboxContext, mcc: number | undefined): nu
 export function applyAuthorizationHolds(ctx: SandboxContext, doc: Partial<AuthorizationHoldsConfig>): void {
   const current = authorizationHoldsDocument(ctx);
   const days = (n: number, where: string): number => {
-    if (!Number.isInteger(n) || n <= 0) throw configError("INVALID_DAYS_TO_EXPIRE_FOR_AUTHORIZATION_HOLD", `${where}: Days to expire value must be a positive number`);
+    if (!Number.isInteger(n) || n <= 0) throw mambuError("INVALID_DAYS_TO_EXPIRE_FOR_AUTHORIZATION_HOLD", `${where}: Days to expire value must be a positive number`);
     return n;
   };
   const list = doc.authorizationHolds ?? [];

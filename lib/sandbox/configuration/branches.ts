@@ -12,7 +12,7 @@ import { validateCustomFields } from "../customfields";
 import type { SandboxContext } from "../router";
 import type { WireRecord } from "../types";
 import { valueSetsOf, valueSetsToRecord, withoutValueSets, type ValueSetConfig } from "./cf-values";
-import { configError } from "./errors";
+import { mambuError } from "../errors";
 import { addressOf, addressesFrom, sortById, type AddressConfig } from "./shapes";
 
 interface HolidayConfig {
@@ -72,11 +72,11 @@ function holidaysToWire(ctx: SandboxContext, list: HolidayConfig[] | undefined, 
   const seen = new Set<number>();
   return (list ?? []).map((h, i) => {
     const at = `${where}.holidays[${i}]`;
-    if (seen.has(h.id)) throw configError("DUPLICATE_HOLIDAY_ID", `${at}.id: ${h.id}`);
+    if (seen.has(h.id)) throw mambuError("DUPLICATE_HOLIDAY_ID", `${at}.id: ${h.id}`);
     seen.add(h.id);
     const date = `${pad(h.year, 4)}-${pad(h.monthOfYear)}-${pad(h.dayOfMonth)}`;
     const t = new Date(`${date}T00:00:00Z`);
-    if (h.year < 1 || Number.isNaN(t.getTime()) || t.toISOString().slice(0, 10) !== date) throw configError("HOLIDAY_VALID_DATE_ERROR", `${at}: ${date} is not a date`);
+    if (h.year < 1 || Number.isNaN(t.getTime()) || t.toISOString().slice(0, 10) !== date) throw mambuError("HOLIDAY_VALID_DATE_ERROR", `${at}: ${date} is not a date`);
     const prev = before.get(h.id);
     return {
       encodedKey: prev?.encodedKey ?? ctx.store.newEncodedKey(),
@@ -91,12 +91,12 @@ function holidaysToWire(ctx: SandboxContext, list: HolidayConfig[] | undefined, 
 
 /** Applies a validated `BranchesConfiguration`; returns the warnings. */
 export function applyBranches(ctx: SandboxContext, doc: { branches: BranchConfig[] }): string[] {
-  if (!doc.branches.length) throw configError("BRANCHES_CONFIGURATION_EMPTY", "branches: at least one branch");
+  if (!doc.branches.length) throw mambuError("BRANCHES_CONFIGURATION_EMPTY", "branches: at least one branch");
   const ids = new Set<string>();
   doc.branches.forEach((b, i) => {
-    if (b.id.trim() === "") throw configError("BLANK_BRANCH_ID", `branches[${i}].id`);
-    if (b.name.trim() === "") throw configError("BLANK_BRANCH_NAME", `branches[${i}].name`);
-    if (ids.has(b.id)) throw configError("DUPLICATE_BRANCH_ID", `branches[${i}].id: ${b.id}`);
+    if (b.id.trim() === "") throw mambuError("BLANK_BRANCH_ID", `branches[${i}].id`);
+    if (b.name.trim() === "") throw mambuError("BLANK_BRANCH_NAME", `branches[${i}].name`);
+    if (ids.has(b.id)) throw mambuError("DUPLICATE_BRANCH_ID", `branches[${i}].id: ${b.id}`);
     ids.add(b.id);
   });
   const now = ctx.clock.nowIso();
@@ -133,7 +133,7 @@ export function applyBranches(ctx: SandboxContext, doc: { branches: BranchConfig
   const blocking = ctx.store.all("centres").find((c) => c.state !== "INACTIVE" && inactive.has(String(c.assignedBranchKey)));
   if (blocking) {
     const branch = ctx.store.find("branches", String(blocking.assignedBranchKey));
-    throw configError("CANNOT_DEACTIVATE_BRANCH", `branch ${branch?.id}: the active centre ${blocking.id} is assigned to it`);
+    throw mambuError("CANNOT_DEACTIVATE_BRANCH", `branch ${branch?.id}: the active centre ${blocking.id} is assigned to it`);
   }
   for (const w of writes) {
     if (w.old) ctx.store.replace("branches", w.rec);

@@ -10,7 +10,7 @@ import { validateCustomFields } from "../customfields";
 import type { SandboxContext } from "../router";
 import type { WireRecord } from "../types";
 import { valueSetsOf, valueSetsToRecord, withoutValueSets, type ValueSetConfig } from "./cf-values";
-import { configError } from "./errors";
+import { mambuError } from "../errors";
 import { addressOf, addressesFrom, sortById, type AddressConfig } from "./shapes";
 
 interface CentreConfig {
@@ -45,20 +45,20 @@ export function centresDocument(ctx: SandboxContext): { centres: CentreConfig[] 
 
 /** Applies a validated `CentresConfiguration`; returns the warnings. */
 export function applyCentres(ctx: SandboxContext, doc: { centres: CentreConfig[] }): string[] {
-  if (!doc.centres.length) throw configError("CENTRE_CONFIGURATION_EMPTY", "centres: at least one centre");
+  if (!doc.centres.length) throw mambuError("CENTRE_CONFIGURATION_EMPTY", "centres: at least one centre");
   const ids = new Set<string>();
   const now = ctx.clock.nowIso();
   const writes = doc.centres.map((c, i) => {
     const where = `centres[${i}]`;
-    if (c.id.trim() === "") throw configError("BLANK_CENTRE_ID", `${where}.id`);
-    if (c.name.trim() === "") throw configError("BLANK_CENTRE_NAME", `${where}.name`);
-    if (ids.has(c.id)) throw configError("DUPLICATE_CENTRE_ID", `${where}.id: ${c.id}`);
+    if (c.id.trim() === "") throw mambuError("BLANK_CENTRE_ID", `${where}.id`);
+    if (c.name.trim() === "") throw mambuError("BLANK_CENTRE_NAME", `${where}.name`);
+    if (ids.has(c.id)) throw mambuError("DUPLICATE_CENTRE_ID", `${where}.id: ${c.id}`);
     ids.add(c.id);
     let branchKey: string | undefined;
     if (c.assignedBranchId !== undefined) {
       const branch = ctx.store.find("branches", c.assignedBranchId);
-      if (!branch || branch.id !== c.assignedBranchId) throw configError("BRANCH_DOES_NOT_EXIST", `${where}.assignedBranchId: ${c.assignedBranchId}`);
-      if (c.state === "ACTIVE" && branch.state === "INACTIVE") throw configError("BRANCH_IS_INACTIVE", `${where}.assignedBranchId: ${c.assignedBranchId}`);
+      if (!branch || branch.id !== c.assignedBranchId) throw mambuError("BRANCH_DOES_NOT_EXIST", `${where}.assignedBranchId: ${c.assignedBranchId}`);
+      if (c.state === "ACTIVE" && branch.state === "INACTIVE") throw mambuError("BRANCH_IS_INACTIVE", `${where}.assignedBranchId: ${c.assignedBranchId}`);
       branchKey = branch.encodedKey;
     }
     const old = ctx.store.find("centres", c.id);

@@ -14,7 +14,7 @@
  */
 import type { SandboxContext } from "../router";
 import type { CollectionName, WireRecord } from "../types";
-import { configError } from "./errors";
+import { mambuError } from "../errors";
 
 interface FieldConfig {
   id: string;
@@ -196,23 +196,23 @@ function fieldRecord(ctx: SandboxContext, f: FieldConfig, availableFor: string, 
 
 /** Applies a validated `CustomFieldsConfiguration`; returns the warnings. */
 export function applyCustomFields(ctx: SandboxContext, doc: { customFieldSets: SetConfig[] }): string[] {
-  if (!doc.customFieldSets.length) throw configError("CUSTOM_FIELDS_CONFIGURATION_EMPTY", "customFieldSets: at least one set");
+  if (!doc.customFieldSets.length) throw mambuError("CUSTOM_FIELDS_CONFIGURATION_EMPTY", "customFieldSets: at least one set");
   const setIds = new Set<string>();
   const fieldIds = new Map<string, string>(); // field id -> set id
   doc.customFieldSets.forEach((s, i) => {
-    if (!s.id.startsWith("_") || s.id.length < 2) throw configError("CF_SET_INVALID_ID", `customFieldSets[${i}].id: ${s.id} (a set id starts with "_")`);
-    if (setIds.has(s.id)) throw configError("CF_SET_DUPLICATE_ID", `customFieldSets[${i}].id: ${s.id}`);
+    if (!s.id.startsWith("_") || s.id.length < 2) throw mambuError("CF_SET_INVALID_ID", `customFieldSets[${i}].id: ${s.id} (a set id starts with "_")`);
+    if (setIds.has(s.id)) throw mambuError("CF_SET_DUPLICATE_ID", `customFieldSets[${i}].id: ${s.id}`);
     setIds.add(s.id);
     (s.customFields ?? []).forEach((f, j) => {
-      if (f.id.trim() === "" || f.id.startsWith("_")) throw configError("CF_SET_INVALID_ID", `customFieldSets[${i}].customFields[${j}].id: ${JSON.stringify(f.id)}`);
-      if (fieldIds.has(f.id)) throw configError("CF_SET_DUPLICATE_ID", `customFieldSets[${i}].customFields[${j}].id: ${f.id} is listed twice`);
+      if (f.id.trim() === "" || f.id.startsWith("_")) throw mambuError("CF_SET_INVALID_ID", `customFieldSets[${i}].customFields[${j}].id: ${JSON.stringify(f.id)}`);
+      if (fieldIds.has(f.id)) throw mambuError("CF_SET_DUPLICATE_ID", `customFieldSets[${i}].customFields[${j}].id: ${f.id} is listed twice`);
       fieldIds.set(f.id, s.id);
     });
   });
   for (const s of doc.customFieldSets) {
     for (const f of s.customFields ?? []) {
       if (f.dependentFieldId !== undefined && !fieldIds.has(f.dependentFieldId)) {
-        throw configError("CF_SET_INVALID_ID", `${s.id}.${f.id}.dependentFieldId: no field ${f.dependentFieldId} in the document`);
+        throw mambuError("CF_SET_INVALID_ID", `${s.id}.${f.id}.dependentFieldId: no field ${f.dependentFieldId} in the document`);
       }
     }
   }

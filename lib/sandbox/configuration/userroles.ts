@@ -9,7 +9,7 @@
  */
 import type { SandboxContext } from "../router";
 import type { WireRecord } from "../types";
-import { configError } from "./errors";
+import { mambuError } from "../errors";
 import { sortById } from "./shapes";
 
 interface RoleConfig {
@@ -74,21 +74,21 @@ export function rolesTemplate(): { roles: RoleConfig[] } {
 
 /** Applies a validated `RolesConfiguration`; returns the warnings. */
 export function applyRoles(ctx: SandboxContext, doc: { roles: RoleConfig[] }): string[] {
-  if (!doc.roles.length) throw configError("ROLES_CONFIGURATION_EMPTY", "roles: at least one role");
+  if (!doc.roles.length) throw mambuError("ROLES_CONFIGURATION_EMPTY", "roles: at least one role");
   const ids = new Set<string>();
   const names = new Set<string>();
   doc.roles.forEach((r, i) => {
-    if (r.id.trim() === "") throw configError("NULL_OR_EMPTY_ID", `roles[${i}].id`);
-    if (r.name.trim() === "") throw configError("MISSING_ROLE_NAME", `roles[${i}].name`);
-    if (ids.has(r.id)) throw configError("INVALID_ROLE_NAME", `roles[${i}].id: ${r.id} is listed twice`);
-    if (names.has(r.name)) throw configError("INVALID_ROLE_NAME", `roles[${i}].name: ${r.name} is listed twice`);
+    if (r.id.trim() === "") throw mambuError("NULL_OR_EMPTY_ID", `roles[${i}].id`);
+    if (r.name.trim() === "") throw mambuError("MISSING_ROLE_NAME", `roles[${i}].name`);
+    if (ids.has(r.id)) throw mambuError("INVALID_ROLE_NAME", `roles[${i}].id: ${r.id} is listed twice`);
+    if (names.has(r.name)) throw mambuError("INVALID_ROLE_NAME", `roles[${i}].name: ${r.name} is listed twice`);
     ids.add(r.id);
     names.add(r.name);
   });
   const leaving = ctx.store.all("userroles").filter((r) => !ids.has(String(r.id)));
   for (const r of leaving) {
     const user = ctx.store.all("users").find((u) => (u.role as { encodedKey?: string } | undefined)?.encodedKey === r.encodedKey);
-    if (user) throw configError("ROLE_IN_USE", `role ${r.id} is missing from the document but user ${user.username ?? user.id} has it`);
+    if (user) throw mambuError("ROLE_IN_USE", `role ${r.id} is missing from the document but user ${user.username ?? user.id} has it`);
   }
   const now = ctx.clock.nowIso();
   for (const r of doc.roles) {

@@ -11,12 +11,11 @@
 import { parseDocument, stringify } from "yaml";
 import { validateAgainst } from "../../contract/schema";
 import { valueDepth } from "../body";
-import { invalidParameters } from "../errors";
+import { invalidParameters, mambuError } from "../errors";
 import { MAX_JSON_DEPTH } from "../limits";
 import type { RouteResponse } from "../router";
 import { findProtoKey } from "../safe-keys";
 import { SandboxError } from "../types";
-import { configError } from "./errors";
 
 /** Longest YAML document accepted (characters). */
 export const MAX_YAML_CHARS = 1024 * 1024;
@@ -29,7 +28,7 @@ export const YAML_ANSWER_TYPE = "application/vnd.mambu.v2+yaml";
 
 /** Mambu's error for a document that does not parse (code 10000 as in the reference's example). */
 export function invalidYaml(source: string): SandboxError {
-  return configError("INVALID_YAML_SYNTAX", source);
+  return mambuError("INVALID_YAML_SYNTAX", source);
 }
 
 /**
