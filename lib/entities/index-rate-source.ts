@@ -9,6 +9,7 @@ import { checkOptionKeys, connectorOf, EntityClass, EntitySpec, GetAllOptions, M
 import "../core/entity-methods";
 import { toWireDateTime, toWireDecimal } from "../core/coerce";
 import { MambuList } from "../core/list";
+import { checkInteger } from "../core/query";
 import type { Amount } from "../core/operations";
 import type { PatchOperation } from "../core/patch";
 import { MambuValueObject, offsetSourceOf, structFromWire } from "../core/struct";
@@ -48,6 +49,20 @@ function asRecord(answer: unknown, what: string, label: string): Bag {
   return answer as Bag;
 }
 
+/** Options of {@link MambuIndexRateSource.getAll}. */
+export interface IndexRateSourceListOptions {
+  /** Skip this many sources of the list (applied to the list Mambu answers: it pages it not). */
+  offset?: number;
+  /** At most this many sources (likewise). */
+  limit?: number;
+  /** Accepted for the listing's common options; every source is answered whole. */
+  detailsLevel?: "BASIC" | "FULL";
+  /** Accepted for the listing's common options; Mambu sends no total for this list. */
+  paginationDetails?: "ON" | "OFF";
+  /** The connection to use (default: `MambuConnector.default()`). */
+  connector?: MambuConnector;
+}
+
 /**
  * An index rate source: `name`, `type` (INTEREST_RATE, TAX_RATE, WITHHOLDING_TAX_RATE, PRINCIPAL_TAX_RATE),
  * `notes`, `encodedKey` (and, from newer Mambu versions, `id`). Created, read, listed and deleted — Mambu's API
@@ -59,29 +74,35 @@ export class MambuIndexRateSource extends MambuEntity {
   static override spec = { prefix: "indexratesources", writable: true } as const satisfies EntitySpec;
 
   /**
-   * Every index rate source (`GET /indexratesources`: one list, Mambu pages it not). The only option is
-   * `connector`.
+   * Every index rate source (`GET /indexratesources`: one list, Mambu pages it not). Options: `connector`;
+   * `offset` and `limit` cut the list Mambu answers; `detailsLevel` and `paginationDetails` are accepted as every
+   * listing takes them (what `mambu list indexratesources` sends) and change nothing.
    */
   static override getAll<T extends MambuEntity>(this: EntityClass<T>, opts?: NoInfer<GetAllOptions<T>>): MambuList<T> {
     const label = "MambuIndexRateSource.getAll";
-    checkOptionKeys(label, opts as object | undefined, ["connector"]);
-    const conn = connectorOf(undefined, (opts as { connector?: MambuConnector } | undefined)?.connector);
+    const o = (opts ?? {}) as IndexRateSourceListOptions;
+    checkOptionKeys(label, o, ["connector", "offset", "limit", "detailsLevel", "paginationDetails"]);
+    const offset = checkInteger(`${label}: offset`, o.offset, 0) ?? 0;
+    const limit = checkInteger(`${label}: limit`, o.limit, 1);
+    const conn = connectorOf(undefined, o.connector);
     const cls = this;
     return new MambuList<T>(
       () =>
         (async function* () {
           const answer = await callOperation("indexratesources", "getAll", { connector: conn });
           if (!Array.isArray(answer)) throw new MambuError(`malformed response from Mambu to ${label}: expected a JSON list`);
-          yield answer.map((raw) => cls.fromWire(asRecord(raw, "an index rate source", label), conn, { detailsLevel: "FULL" }));
+          const page = answer.slice(offset, limit === undefined ? undefined : offset + limit);
+          yield page.map((raw) => cls.fromWire(asRecord(raw, "an index rate source", label), conn, { detailsLevel: "FULL" }));
         })(),
       label,
     );
   }
 
   /** One source by id or encodedKey (`GET /indexratesources/{indexRateSourceId}`); not found rejects with MambuError (404). */
-  static override get<T extends MambuEntity>(this: EntityClass<T>, idOrEncodedKey: string | number, opts: { connector?: MambuConnector } = {}): Chain<T> {
+  static override get<T extends MambuEntity>(this: EntityClass<T>, idOrEncodedKey: string | number, opts: { connector?: MambuConnector; detailsLevel?: "BASIC" | "FULL" } = {}): Chain<T> {
     const label = "MambuIndexRateSource.get";
-    checkOptionKeys(label, opts, ["connector"]);
+    // detailsLevel: accepted as every entity's get takes it (what `mambu get indexratesource` sends; the source is always answered whole)
+    checkOptionKeys(label, opts, ["connector", "detailsLevel"]);
     if ((typeof idOrEncodedKey !== "string" && typeof idOrEncodedKey !== "number") || String(idOrEncodedKey).trim() === "") {
       throw new MambuTsError(`${label}: the id must be a non-empty string (an id or an encodedKey)`);
     }

@@ -7,6 +7,7 @@ import { DateTime } from "luxon";
 import {
   Decimal, MambuAccountingRate, MambuConnector, MambuCurrency, MambuError, MambuIndexRate, MambuIndexRateSource, MambuTsError,
 } from "../../lib";
+import { main } from "../../lib/cli/main";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { demoConnector } from "../helpers/sandbox-connector";
 
@@ -127,5 +128,34 @@ describe("MambuIndexRateSource", () => {
     await expect(tiie.update()).rejects.toThrow(/cannot be updated/);
     await expect(tiie.deleteIndexRate("")).rejects.toThrow(MambuTsError);
     expect(sandbox.requests).toBe(before);
+  });
+});
+
+describe("the command line on index rate sources", () => {
+  function io(): { out: () => string; io: Parameters<typeof main>[1] } {
+    let stdout = "";
+    let stderr = "";
+    const sink = { stdout: { write: (t: string) => ((stdout += t), true) }, stderr: { write: (t: string) => ((stderr += t), true) } } as unknown as Parameters<typeof main>[1];
+    return { out: () => stdout + stderr, io: sink };
+  }
+
+  test("mambu list indexratesources and mambu get indexratesource TIIE answer the demo's source", async () => {
+    const list = io();
+    expect({ rc: await main(["--sandbox", "list", "indexratesources", "--limit", "5"], list.io), out: list.out() }).toMatchObject({ rc: 0, out: expect.stringMatching(/TIIE 28 días/) });
+    const one = io();
+    expect({ rc: await main(["--sandbox", "get", "indexratesource", "TIIE"], one.io), out: one.out() }).toMatchObject({ rc: 0, out: expect.stringMatching(/INTEREST_RATE/) });
+    expect(one.out()).toMatch(/TIIE 28 días/);
+  });
+
+  test("getAll({ offset, limit }) cuts the one list Mambu answers; get takes detailsLevel", async () => {
+    const extra = await new MambuIndexRateSource({ name: "SOFR", type: "INTEREST_RATE" }).create({ connector: conn });
+    const all = (await MambuIndexRateSource.getAll({ connector: conn })).map((s) => s.encodedKey);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const cut = await MambuIndexRateSource.getAll({ connector: conn, offset: 1, limit: 1, detailsLevel: "FULL", paginationDetails: "OFF" } as never);
+    expect(cut.map((s) => s.encodedKey)).toEqual(all.slice(1, 2));
+    expect((await MambuIndexRateSource.get("TIIE", { connector: conn, detailsLevel: "FULL" })).name).toBe("TIIE 28 días");
+    expect(() => MambuIndexRateSource.getAll({ connector: conn, limit: 0 } as never)).toThrow(/limit must be an integer ≥ 1/);
+    expect(() => MambuIndexRateSource.getAll({ connector: conn, sortBy: "id:ASC" } as never)).toThrow(/unknown option "sortBy"/);
+    await extra.delete();
   });
 });

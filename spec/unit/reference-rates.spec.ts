@@ -137,7 +137,16 @@ describe("MambuIndexRateSource", () => {
     expect(all).toHaveLength(1);
     expect(all[0]).toBeInstanceOf(MambuIndexRateSource);
     expect([all[0].name, all[0].type]).toEqual(["TIIE 28", "INTEREST_RATE"]);
-    expect(() => MambuIndexRateSource.getAll({ limit: 5 } as never)).toThrow(/unknown option "limit"/);
+    expect(() => MambuIndexRateSource.getAll({ sortBy: "name:ASC" } as never)).toThrow(/unknown option "sortBy"/);
+  });
+
+  test("getAll({ offset, limit, detailsLevel }): still one GET without paging parameters, cut on this side (what `mambu list indexratesources` sends)", async () => {
+    const seen: Captured = {};
+    const other = { ...SOURCE, encodedKey: "8a0000000000000000000000000e0002", name: "EURIBOR 3M" };
+    tenant().get("/api/indexratesources").reply(capture(seen, 200, answer("GET", "/indexratesources", "200", [SOURCE, other])));
+    const cut = await MambuIndexRateSource.getAll({ connector: conn(), offset: 1, limit: 1, detailsLevel: "FULL" } as never);
+    expect(seen.path).toBe("/api/indexratesources");
+    expect(cut.map((s) => s.name)).toEqual(["EURIBOR 3M"]);
   });
 
   test("get, getIndexRates, addIndexRate, deleteIndexRate, delete: the contract's operations by the source's key", async () => {
