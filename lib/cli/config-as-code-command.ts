@@ -15,7 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFile
 import { join } from "node:path";
 import { callOperation } from "../core/call";
 import {
-  CONFIGURATION_NAMES, ConfigurationName, formatProblems, getConfiguration, putConfiguration, validateConfiguration,
+  CONFIGURATION_NAMES, CONFIGURATION_RESOURCES, ConfigurationName, formatProblems, getConfiguration, putConfiguration, validateConfiguration,
 } from "../core/configuration";
 import { parseConfigYaml, YamlDocumentError } from "../core/yaml-config";
 import type { YamlProblem } from "../core/yaml-config";
@@ -29,16 +29,6 @@ const NAME = "config-as-code";
 /** The order files are pushed in: what others refer to first (roles before fields' rights, fields before values, branches before centres and rules). */
 export const PUSH_ORDER: readonly ConfigurationName[] = ["organization", "userroles", "customfields", "branches", "centres", "accountingrules", "authorizationholds"];
 
-/** The contract resource of each configuration (for the raw text of `pull`). */
-const RESOURCES: Record<ConfigurationName, string> = {
-  branches: "configuration__branches.yaml",
-  centres: "configuration__centres.yaml",
-  customfields: "configuration__customfields",
-  organization: "configuration__organization",
-  userroles: "configuration__userroles",
-  accountingrules: "configuration__accountingrules.yaml",
-  authorizationholds: "configuration__authorizationholds.yaml",
-};
 
 /** The configurations `--only` names (all when absent), checked. */
 function selected(ctx: CommandContext): ConfigurationName[] {
@@ -118,7 +108,7 @@ async function pull(ctx: CommandContext): Promise<number> {
   mkdirSync(dir, { recursive: true });
   const s = await ctx.session();
   for (const name of names) {
-    const text = String((await callOperation(RESOURCES[name], "get", { connector: s.connector })) ?? "");
+    const text = String((await callOperation(CONFIGURATION_RESOURCES[name], "get", { connector: s.connector })) ?? "");
     parseConfigYaml(text, `${name}.yaml from Mambu`); // only documents that parse are written
     writeAtomic(join(dir, `${name}.yaml`), text.endsWith("\n") ? text : `${text}\n`);
     ctx.out.stdout.write(`${join(dir, `${name}.yaml`)}\n`);

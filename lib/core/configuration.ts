@@ -39,8 +39,8 @@ export interface ConfigurationDocuments {
   authorizationholds: T.configuration__authorizationholds_yaml.AuthorizationHoldsConfiguration;
 }
 
-/** The contract resource of each document (its `get` and `update` operations). */
-const RESOURCES: Record<ConfigurationName, string> = {
+/** The contract resource of each document (its `get` and `update` operations). @internal */
+export const CONFIGURATION_RESOURCES: Readonly<Record<ConfigurationName, string>> = {
   branches: "configuration__branches.yaml",
   centres: "configuration__centres.yaml",
   customfields: "configuration__customfields",
@@ -91,7 +91,7 @@ export function configurationName(name: string): ConfigurationName {
  * With the YAML text it came from, each problem has the line and column of the value.
  */
 export function validateConfiguration(name: ConfigurationName, doc: unknown, yamlText?: string): YamlProblem[] {
-  const resource = RESOURCES[configurationName(name)];
+  const resource = CONFIGURATION_RESOURCES[configurationName(name)];
   const op = operationSpec(resource, "update");
   if (depthOf(doc, MAX_CONFIG_DEPTH) > MAX_CONFIG_DEPTH) return [{ message: `document: nested deeper than ${MAX_CONFIG_DEPTH} levels` }];
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return [{ message: "document: expected a mapping", ...(yamlText ? { line: 1, column: 1 } : {}) }];
@@ -137,7 +137,7 @@ function hydrateDecimals(resource: string, spec: FieldSpec | undefined, value: u
  *   is not a YAML document within bounds.
  */
 export async function getConfiguration<N extends ConfigurationName>(name: N, options: GetConfigurationOptions = {}): Promise<ConfigurationDocuments[N]> {
-  const resource = RESOURCES[configurationName(name)];
+  const resource = CONFIGURATION_RESOURCES[configurationName(name)];
   if (options.availableFor !== undefined && name !== "customfields") throw new MambuTsError(`getConfiguration: availableFor applies to customfields only, not ${name}`);
   const text = await callOperation(resource, "get", {
     connector: options.connector,
@@ -158,7 +158,7 @@ export async function getConfiguration<N extends ConfigurationName>(name: N, opt
  *   when Mambu refuses it.
  */
 export async function putConfiguration<N extends ConfigurationName>(name: N, doc: ConfigurationDocuments[N] | string, options: PutConfigurationOptions = {}): Promise<PutConfigurationResult> {
-  const resource = RESOURCES[configurationName(name)];
+  const resource = CONFIGURATION_RESOURCES[configurationName(name)];
   const yamlText = typeof doc === "string" ? doc : undefined;
   const value = typeof doc === "string" ? parseConfigYaml(doc, `${name}.yaml`) : doc;
   const problems = validateConfiguration(name, value, yamlText);
