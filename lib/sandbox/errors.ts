@@ -122,6 +122,10 @@
  * | CANNOT_DELETE_DEFAULT_TRANSACTION_CHANNEL              | 3309 | 400    | DELETE of the default transaction channel                      | guess     |
  * | TRANSACTION_CHANNEL_IN_USE                             | 3310 | 400    | DELETE of a channel that loan or deposit transactions name     | guess     |
  * | TRANSACTION_CHANNEL_CANNOT_BE_DEACTIVATED              | 3311 | 400    | PUT making the default channel INACTIVE                        | guess     |
+ * | TRANSACTION_CHANNEL_IS_MANDATORY                       |  228 | 400    | a seizure or card transaction without transactionChannelId     | derived   |
+ * | INVALID_TRANSACTION_CHANNEL                            |  232 | 400    | a loan/deposit transaction naming a channel the tenant lacks, or an INACTIVE one | derived   |
+ * | TRANSACTION_IS_NOT_WITHIN_CHANNEL_CONSTRAINTS          | 1114 | 400    | a transaction outside the channel's loanConstraints / depositConstraints (LIMITED: product, type, amount) | derived   |
+ * | INCONSISTENCY_BETWEEN_CHANNEL_KEY_AND_ID               | 3312 | 400    | transactionDetails whose transactionChannelId and transactionChannelKey name two channels | guess     |
  * | BLANK_INSTITUTION_NAME                                 | 3320 | 400    | PUT /setup/organization without institutionName                | guess     |
  * | INSTITUTION_NAME_LENGTH                                | 3321 | 400    | institutionName longer than 255 characters                     | guess     |
  * | BLANK_DECIMAL_SEPARATOR                                | 3322 | 400    | PUT /setup/organization without decimalSeparator               | guess     |
@@ -390,6 +394,11 @@ export const ERRORS = {
   CANNOT_DELETE_DEFAULT_TRANSACTION_CHANNEL: def(3309, "CANNOT_DELETE_DEFAULT_TRANSACTION_CHANNEL"),
   TRANSACTION_CHANNEL_IN_USE: def(3310, "TRANSACTION_CHANNEL_IN_USE"),
   TRANSACTION_CHANNEL_CANNOT_BE_DEACTIVATED: def(3311, "TRANSACTION_CHANNEL_CANNOT_BE_DEACTIVATED"),
+  // the channel of a loan/deposit transaction (engine/transaction-channel.ts)
+  TRANSACTION_CHANNEL_IS_MANDATORY: def(228, "TRANSACTION_CHANNEL_IS_MANDATORY"),
+  INVALID_TRANSACTION_CHANNEL: def(232, "INVALID_TRANSACTION_CHANNEL"),
+  TRANSACTION_IS_NOT_WITHIN_CHANNEL_CONSTRAINTS: def(1114, "TRANSACTION_IS_NOT_WITHIN_CHANNEL_CONSTRAINTS"),
+  INCONSISTENCY_BETWEEN_CHANNEL_KEY_AND_ID: def(3312, "INCONSISTENCY_BETWEEN_CHANNEL_KEY_AND_ID"),
   BLANK_INSTITUTION_NAME: def(3320, "BLANK_INSTITUTION_NAME"),
   INSTITUTION_NAME_LENGTH: def(3321, "INSTITUTION_NAME_LENGTH"),
   BLANK_DECIMAL_SEPARATOR: def(3322, "BLANK_DECIMAL_SEPARATOR"),

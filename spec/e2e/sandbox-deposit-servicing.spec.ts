@@ -140,7 +140,8 @@ describe("seizures", () => {
     expect(await balances("SZ001")).toMatchObject({ totalBalance: 400, blockedBalance: 1000, availableBalance: -600 });
     expectError(await call(sb, "POST", "/deposits/SZ001/seizure-transactions", { body: { blockId: "order-2", transactionChannelId: "cash" } }), 400, "BALANCE_BELOW_ZERO");
     expectError(await call(sb, "POST", "/deposits/SZ001/seizure-transactions", { body: { blockId: "nope", transactionChannelId: "cash" } }), 400, "BLOCK_FUND_DOES_NOT_EXIST");
-    expectError(await call(sb, "POST", "/deposits/SZ001/seizure-transactions", { body: { blockId: "order-2", transactionChannelId: " " } }), 400, "INVALID_PARAMETERS");
+    expectError(await call(sb, "POST", "/deposits/SZ001/seizure-transactions", { body: { blockId: "order-2", transactionChannelId: " " } }), 400, "TRANSACTION_CHANNEL_IS_MANDATORY");
+    expectError(await call(sb, "POST", "/deposits/SZ001/seizure-transactions", { body: { blockId: "order-2", transactionChannelId: "court" } }), 400, "INVALID_TRANSACTION_CHANNEL");
     expectError(await call(sb, "POST", "/deposits/SZ001/seizure-transactions", { body: { blockId: "order-2", amount: 0, transactionChannelId: "cash" } }), 400, "INVALID_AMOUNT");
     // money comes in; then the whole block can be seized
     expect((await call(sb, "POST", "/deposits/SZ001/deposit-transactions", { body: { amount: 600 } })).status).toBe(201);
@@ -331,6 +332,12 @@ describe("bulk deposits", () => {
 });
 
 describe("a seeded random walk of deposits, withdrawals, blocks, unblocks and seizures", () => {
+  beforeAll(async () => {
+    // the seizures go through a channel of the tenant's own (the demo has cash and bank)
+    const court = { id: "court", name: "Court orders", glAccount: "1200", loanConstraints: { usage: "UNCONSTRAINED" }, depositConstraints: { usage: "UNCONSTRAINED" } };
+    expect((await call(sb, "POST", "/organization/transactionChannels", { body: court })).status).toBe(201);
+  });
+
   it.each([7, 2026])("keeps the balances right and refuses exactly what a model refuses (seed %i)", async (seed) => {
     const id = `RW${seed}`;
     await newSavings(id, 1000);

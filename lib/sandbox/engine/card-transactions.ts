@@ -25,6 +25,7 @@ import { depositCurrency, positiveAmount, postMovement } from "./deposit-common"
 import { disburseLoan } from "./loan-disburse";
 import { loanCurrency } from "./loan-common";
 import { Dec, ZERO, dec, num, round, sum } from "./money";
+import { transactionChannelFor } from "./transaction-channel";
 
 /** The card transaction fields of a stored loan/deposit transaction, or undefined. */
 function cardTxOf(tx: WireRecord): Record<string, unknown> | undefined {
@@ -87,7 +88,17 @@ export function createCardTransaction(ctx: EngineContext, token: string, input: 
   }
   if (body.advice !== true) checkAvailable(ctx, kind, account, amount, released);
   const card = cardTransactionRecord(ctx, token, body, num(amount, dp), code);
-  const details = typeof body.transactionChannelId === "string" ? { transactionDetails: { transactionChannelId: body.transactionChannelId } } : {};
+  // the contract requires the channel (CardTransactionInput.transactionChannelId)
+  const channel = transactionChannelFor(ctx, {
+    details: { transactionChannelId: body.transactionChannelId },
+    account,
+    kind: kind === "loans" ? "LOAN" : "DEPOSIT",
+    type: kind === "loans" ? "DISBURSEMENT" : "WITHDRAWAL",
+    amount,
+    required: true,
+    field: "transactionChannelId",
+  });
+  const details = channel ? { transactionDetails: channel } : {};
   const holdBefore = hold ? { ...hold } : undefined;
   if (hold) settleHold(ctx, hold);
   let linked: { linkedTransactionType: "LOAN" | "DEPOSIT"; linkedTransactionKey: string };
@@ -166,11 +177,15 @@ export function reverseCardTransaction(ctx: EngineContext, token: string, ref: s
   }
   const original = cardTxOf(tx) ?? {};
   const card = cardTransactionRecord(ctx, token, { ...body, advice: original.advice === true }, num(amount, dp), code);
-  const channel = typeof body.transactionChannelId === "string" ? body.transactionChannelId : (tx.transactionDetails as { transactionChannelId?: unknown } | undefined)?.transactionChannelId;
+  // the channel the reversal names (checked), else the one of the transaction it reverses
+  const named = body.transactionChannelId !== undefined && body.transactionChannelId !== null;
+  const channel = named
+    ? transactionChannelFor(ctx, { details: { transactionChannelId: body.transactionChannelId }, account: dep, kind: "DEPOSIT", type: "CARD_TRANSACTION_REVERSAL", amount, field: "transactionChannelId" })
+    : (tx.transactionDetails as Record<string, unknown> | undefined);
   postMovement(ctx, dep, {
     type: "CARD_TRANSACTION_REVERSAL",
     amount,
     valueDate: ctx.clock.nowIso(),
-    fields: { cardTransaction: card, originalTransactionKey: tx.encodedKey, ...(typeof channel === "string" ? { transactionDetails: { transactionChannelId: channel } } : {}) },
+    fields: { cardTransaction: card, originalTransactionKey: tx.encodedKey, ...(channel && typeof channel.transactionChannelId === "string" ? { transactionDetails: { ...channel } } : {}) },
   });
 }

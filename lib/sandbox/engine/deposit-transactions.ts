@@ -14,6 +14,7 @@ import { RUNNING, loanCurrency, requireLoan } from "./loan-common";
 import { repayLoan } from "./loan-payments";
 import { adjustLoanTransaction } from "./loan-adjust";
 import { dec } from "./money";
+import { withTransactionChannel } from "./transaction-channel";
 import { feeAmount, findFee } from "./products";
 
 function requireState(dep: WireRecord, states: Set<string>): void {
@@ -30,7 +31,8 @@ export function makeDeposit(ctx: EngineContext, depId: string, input: Record<str
   }
   const amount = positiveAmount(body.amount, "INVALID_DEPOSIT_AMOUNT");
   const valueDate = depositValueDate(ctx, dep, body.valueDate);
-  return postMovement(ctx, dep, { type: "DEPOSIT", amount, valueDate, body }).tx;
+  const through = withTransactionChannel(ctx, body, { account: dep, kind: "DEPOSIT", type: "DEPOSIT", amount });
+  return postMovement(ctx, dep, { type: "DEPOSIT", amount, valueDate, body: through }).tx;
 }
 
 /** `POST /deposits/{depositAccountId}/withdrawal-transactions` (WithdrawalDepositTransactionInput). */
@@ -45,7 +47,8 @@ export function makeWithdrawal(ctx: EngineContext, depId: string, input: Record<
     throw mambuError("MAXIMUM_WITHDRAWAL_AMOUNT_EXCEEDED", `the maximum withdrawal is ${limit.toString()}`);
   }
   const valueDate = depositValueDate(ctx, dep, body.valueDate);
-  return postMovement(ctx, dep, { type: "WITHDRAWAL", amount: amount.negated(), valueDate, body }).tx;
+  const through = withTransactionChannel(ctx, body, { account: dep, kind: "DEPOSIT", type: "WITHDRAWAL", amount });
+  return postMovement(ctx, dep, { type: "WITHDRAWAL", amount: amount.negated(), valueDate, body: through }).tx;
 }
 
 /** `POST /deposits/{depositAccountId}/fee-transactions` (FeeAppliedDepositTransactionInput). */
@@ -91,7 +94,7 @@ export function makeTransfer(ctx: EngineContext, depId: string, input: Record<st
     if (loanCurrency(loan).code !== code) throw mambuError("TRANSFER_CANT_BE_MADE", "the loan has another currency");
     if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE_FOR_REPAYMENTS", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
     checkFunds(ctx, dep, amount);
-    const loanTx = repayLoan(ctx, loan.encodedKey, { amount: amount.toNumber(), valueDate, notes: body.notes }, {});
+    const loanTx = repayLoan(ctx, loan.encodedKey, { amount: amount.toNumber(), valueDate, notes: body.notes }, {}, true);
     const { tx } = postMovement(ctx, dep, {
       type: "TRANSFER",
       amount: amount.negated(),

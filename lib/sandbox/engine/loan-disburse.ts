@@ -16,6 +16,7 @@ import { dec, num, sum } from "./money";
 import { path } from "./products";
 import { computeSchedule } from "./schedule";
 import { loanRescheduling } from "./working-days";
+import { withTransactionChannel } from "./transaction-channel";
 import { postMovement, requireDeposit, depositCurrency } from "./deposit-common";
 
 /** Disburses an APPROVED loan; returns the DISBURSEMENT transaction. */
@@ -57,7 +58,13 @@ export function disburseLoan(ctx: EngineContext, loanId: string, input: Record<s
     plan = toStored(computed, frame.currency, false, () => ctx.store.newEncodedKey());
   }
 
-  const tx = newLoanTransaction(ctx, loan, "DISBURSEMENT", num(loanAmount, frame.dp), valueDate, body);
+  // paid into a deposit account (transferDetails): no channel unless one is named; paid out: through a channel
+  const paidInto = (body.transferDetails ?? {}) as Record<string, unknown>;
+  const toDeposit = paidInto.linkedAccountKey !== undefined || paidInto.linkedAccountId !== undefined;
+  const through = toDeposit && (body.transactionDetails === undefined || body.transactionDetails === null)
+    ? body
+    : withTransactionChannel(ctx, body, { account: loan, kind: "LOAN", type: "DISBURSEMENT", amount: loanAmount });
+  const tx = newLoanTransaction(ctx, loan, "DISBURSEMENT", num(loanAmount, frame.dp), valueDate, through);
   tx.fees = fees.map((f) => ({ predefinedFeeKey: f.predefinedFeeKey, ...(f.name ? { name: f.name } : {}), amount: num(f.amount, frame.dp), trigger: f.trigger }));
   checkLoanDisbursement(ctx, loan, valueDate, plan.installments[plan.installments.length - 1]?.dueDate, tx.encodedKey, body); // credit arrangement, investor funds
 
@@ -86,7 +93,7 @@ export function disburseLoan(ctx: EngineContext, loanId: string, input: Record<s
       encodedKey: typeof dd.encodedKey === "string" ? dd.encodedKey : ctx.store.newEncodedKey(),
       disbursementDate: valueDate,
       firstRepaymentDate: startOfDay(plan.installments[0].dueDate, off),
-      ...(body.transactionDetails ? { transactionDetails: body.transactionDetails } : {}),
+      ...(through.transactionDetails ? { transactionDetails: through.transactionDetails } : {}),
     },
     scheduleSettings: { ...((loan.scheduleSettings as object) ?? {}), repaymentInstallments: plan.installments.length },
   });

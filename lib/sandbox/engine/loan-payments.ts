@@ -13,6 +13,7 @@ import { syncFunderPayouts } from "./funding-payouts";
 import { LoanFrame, RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch, transactionDate } from "./loan-common";
 import { Ledger, totalOutstanding } from "./loan-ledger";
 import { Dec, ZERO, dec, min, num, round } from "./money";
+import { withTransactionChannel } from "./transaction-channel";
 
 /** A positive amount with at most the currency's decimals, or 400 INVALID_AMOUNT. */
 export function loanAmountInput(v: unknown, dp: number, field = "amount"): Dec {
@@ -53,9 +54,13 @@ export function settle(ctx: EngineContext, frame: LoanFrame, ledger: Ledger): Wi
   return stored;
 }
 
-/** Posts a repayment; returns the REPAYMENT transaction. `fields` are extra transaction fields (transfers). */
-export function repayLoan(ctx: EngineContext, loanId: string, input: Record<string, unknown> | undefined, fields: Record<string, unknown> = {}): WireRecord {
-  const body = input ?? {};
+/**
+ * Posts a repayment; returns the REPAYMENT transaction. `fields` are extra transaction fields (transfers);
+ * `internalTransfer` (a repayment paid from a deposit account) goes through no transaction channel, any other
+ * through the channel it names or the tenant's default (transaction-channel.ts).
+ */
+export function repayLoan(ctx: EngineContext, loanId: string, input: Record<string, unknown> | undefined, fields: Record<string, unknown> = {}, internalTransfer = false): WireRecord {
+  let body = input ?? {};
   const loan = requireLoan(ctx, loanId);
   if (!RUNNING.has(String(loan.accountState))) {
     throw mambuError("INVALID_ACCOUNT_STATE_FOR_REPAYMENTS", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
@@ -63,6 +68,7 @@ export function repayLoan(ctx: EngineContext, loanId: string, input: Record<stri
   const frame = frameOf(ctx, loan);
   const amount = loanAmountInput(body.amount, frame.dp);
   const valueDate = transactionDate(ctx, loan, body.valueDate);
+  if (!internalTransfer) body = withTransactionChannel(ctx, body, { account: loan, kind: "LOAN", type: "REPAYMENT", amount });
   const tx = { ...newLoanTransaction(ctx, loan, "REPAYMENT", num(amount, frame.dp), valueDate, body), ...fields };
   const specific = body.installmentEncodedKey;
   if (specific !== undefined) {
@@ -127,6 +133,8 @@ export function payOffLoan(ctx: EngineContext, loanId: string, input: Record<str
   const interest = adjustable(frame, owed.interest, adj.interestPaid, "PAY_OFF_INVALID_INTEREST_PAID");
   const fees = adjustable(frame, owed.fee, adj.feesPaid, "PAY_OFF_INVALID_FEES_PAID");
   const penalty = adjustable(frame, owed.penalty, adj.penaltyPaid, "PAY_OFF_INVALID_PENALTY_PAID");
+  const total = owed.principal.plus(interest).plus(fees).plus(penalty);
+  const through = withTransactionChannel(ctx, body, { account: loan, kind: "LOAN", type: "REPAYMENT", amount: total });
   if (use.greaterThan(0)) commitTransaction(ctx, newLoanTransaction(ctx, loan, "REDRAW_REPAYMENT", num(use, frame.dp), now, { notes: body.notes }));
   const waivers: Array<[string, Dec]> = [
     ["INTEREST_DUE_REDUCED", owed.interest.minus(interest)],
@@ -136,9 +144,8 @@ export function payOffLoan(ctx: EngineContext, loanId: string, input: Record<str
   for (const [type, amount] of waivers) {
     if (amount.greaterThan(0)) commitTransaction(ctx, newLoanTransaction(ctx, loan, type, num(amount, frame.dp), now, { notes: body.notes }));
   }
-  const total = owed.principal.plus(interest).plus(fees).plus(penalty);
   if (total.greaterThan(ZERO)) {
-    commitTransaction(ctx, newLoanTransaction(ctx, loan, "REPAYMENT", num(total, frame.dp), now, body));
+    commitTransaction(ctx, newLoanTransaction(ctx, loan, "REPAYMENT", num(total, frame.dp), now, through));
   }
   settle(ctx, frame, replay(ctx, frame));
 }

@@ -24,6 +24,7 @@ import { dueOn } from "./loan-view";
 import { Dec, min, num } from "./money";
 import { loanProductOf } from "./loan-schedule";
 import { path } from "./products";
+import { withTransactionChannel } from "./transaction-channel";
 
 type RedrawType = "PAYMENT_MADE" | "WITHDRAWAL_REDRAW" | "REDRAW_REPAYMENT";
 const REFUSAL = {
@@ -59,7 +60,9 @@ function postRedraw(ctx: EngineContext, type: RedrawType, loanId: string, input:
   } else {
     amount = loanAmountInput(body.amount, frame.dp);
   }
-  const tx = newLoanTransaction(ctx, loan, type, num(amount, frame.dp), valueDate, body);
+  // PAYMENT_MADE and WITHDRAWAL_REDRAW move money through a channel (their inputs carry transactionDetails)
+  const through = type === "REDRAW_REPAYMENT" ? body : withTransactionChannel(ctx, body, { account: loan, kind: "LOAN", type, amount });
+  const tx = newLoanTransaction(ctx, loan, type, num(amount, frame.dp), valueDate, through);
   if (typeof body.originalCurrencyCode === "string") tx.originalCurrencyCode = body.originalCurrencyCode;
   const ledger = replay(ctx, frame, [tx]);
   checkRedraw(ledger);
