@@ -205,6 +205,7 @@ export class SandboxApp {
     try {
       if (req.path.startsWith("/loans")) loadEngine()?.refreshArrears(this.ctx);
       if (req.path.startsWith("/deposits")) loadEngine()?.matureDueDeposits(this.ctx);
+      if (/^\/(cards|deposits|loans)([/:]|$)/.test(req.path)) loadEngine()?.expireAuthorizationHolds(this.ctx);
       return await handler(this.ctx, req);
     } catch (e) {
       if (e instanceof SandboxError) return errorResponse(e);

@@ -41,6 +41,8 @@ export interface EngineModule {
   refreshArrears(ctx: EngineContextLike): void;
   /** Matures the deposit accounts whose maturity date has come (before each /deposits request). */
   matureDueDeposits(ctx: EngineContextLike): void;
+  /** Expires the card authorization holds whose days have passed (before each /cards, /deposits and /loans request). */
+  expireAuthorizationHolds(ctx: EngineContextLike): number;
 }
 
 /** The engine module (always part of this build; kept behind this accessor so the HTTP layer has one seam). */

@@ -1,7 +1,8 @@
 /**
  * Card authorization holds (`cards` Swagger file): `POST /cards/{token}/authorizationholds` creates a PENDING hold
  * on the card's account, `:increase` / `:decrease` change its amount, `DELETE` reverses it, a card transaction that
- * names it settles it (./card-transactions.ts); `GET /loans|deposits/{id}/authorizationholds` lists an account's.
+ * names it settles it (./card-transactions.ts); a PENDING hold expires after the days `authorizationholds.yaml` sets
+ * (./card-hold-expiry.ts); `GET /loans|deposits/{id}/authorizationholds` lists an account's.
  *
  * Money: a debit (DBIT, the default) hold reserves its amount — on a deposit `balances.holdBalance` rises and
  * `availableBalance` falls by it (through {@link adjustHoldBalance}, the one arithmetic for a deposit's reserved
@@ -226,6 +227,12 @@ export function decreaseAuthorizationHold(ctx: EngineContext, token: string, ref
 export function settleHold(ctx: EngineContext, h: WireRecord): WireRecord {
   requirePending(h);
   return updateHold(ctx, h, { status: "SETTLED" });
+}
+
+/** Expires a PENDING hold (its days to expiration passed: card-hold-expiry.ts): EXPIRED, its money released. */
+export function expireHold(ctx: EngineContext, h: WireRecord): WireRecord {
+  requirePending(h);
+  return updateHold(ctx, h, { status: "EXPIRED" });
 }
 
 /** Puts a hold back as it was (undo of a settlement whose transaction failed). */

@@ -13,6 +13,7 @@ export { engineRoutes } from "./routes";
 export { prepareCreate } from "./create";
 export { refreshArrears, resetArrearsMemo } from "./arrears";
 export { matureDueDeposits } from "./deposit-maturity";
+export { expireAuthorizationHolds } from "./card-hold-expiry";
 export { computeSchedule } from "./schedule";
 export type { ScheduleTerms, PlannedInstallment } from "./schedule";
 
