@@ -7,9 +7,8 @@
  * that agree with GET /glaccounts — and total debits equal total credits. Every answer matches the contract.
  */
 import Decimal from "decimal.js";
-import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
-import { Answer, call } from "./sandbox-helpers";
+import { Answer, call, expectContractAnswer } from "./sandbox-helpers";
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -20,11 +19,7 @@ afterAll(() => sb.stop());
 /** Calls the sandbox; a JSON answer must match the contract's response schema for its status. */
 async function api(method: string, path: string, body?: unknown): Promise<Answer> {
   const r = await call(sb, method, path, body === undefined ? {} : { body });
-  const match = findOperation(method, path.split("?")[0]);
-  expect(match).toBeDefined();
-  const spec = match!.op.responses[String(r.status)];
-  expect(spec).toBeDefined();
-  if (spec && r.body !== undefined) expect(validateAgainst(match!.resource, spec, r.body, { path: "response" })).toEqual([]);
+  expectContractAnswer(method, path, r, { strict: true });
   return r;
 }
 

@@ -9,13 +9,12 @@
 import Decimal from "decimal.js";
 import fc from "fast-check";
 import { DateTime } from "luxon";
-import { findOperation, validateAgainst } from "../../lib/contract/schema";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { getAccountingRules, setAccountingRules } from "../../lib/sandbox/engine/ledger-accounts";
 import { SandboxError } from "../../lib/sandbox/types";
 import { checkDepositInvariants } from "../helpers/deposit-invariants";
 import { checkLoanInvariants } from "../helpers/loan-invariants";
-import { Answer, call } from "./sandbox-helpers";
+import { Answer, call, expectContractAnswer } from "./sandbox-helpers";
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -26,10 +25,7 @@ afterAll(() => sb.stop());
 /** Calls the sandbox; a JSON answer must match the contract's response schema for its status exactly. */
 async function api(method: string, path: string, body?: unknown): Promise<Answer> {
   const r = await call(sb, method, path, body === undefined ? {} : { body });
-  const match = findOperation(method, path.split("?")[0]);
-  expect(match).toBeDefined();
-  const spec = match!.op.responses[String(r.status)];
-  if (spec && r.body !== undefined) expect(validateAgainst(match!.resource, spec, r.body, { path: "response" })).toEqual([]);
+  expectContractAnswer(method, path, r, { strict: true });
   return r;
 }
 

@@ -5,8 +5,7 @@
  */
 import Decimal from "decimal.js";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
-import { findOperation, validateAgainst } from "../../lib/contract/schema";
-import { Answer, call } from "./sandbox-helpers";
+import { Answer, call, expectContractAnswer } from "./sandbox-helpers";
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -16,11 +15,7 @@ afterAll(() => sb.stop());
 
 /** The answer, checked against the Swagger response schema of its operation. */
 function valid(method: string, path: string, r: Answer, status = 200): Answer {
-  expect(r.status).toBe(status);
-  const found = findOperation(method, path);
-  expect(found).toBeDefined();
-  const spec = found!.op.responses[String(status)];
-  if (spec) expect(validateAgainst(found!.resource, spec, r.body)).toEqual([]);
+  expectContractAnswer(method, path, r, { status, strict: true });
   return r;
 }
 
