@@ -4,10 +4,10 @@
  * balance follows), the holds listed by status and page, a card transaction posting to the account,
  * its partial reversal, and the balance inquiry. Amounts are exact Decimals.
  */
-import { Decimal, MambuCard, MambuConnector, MambuDeposit, MambuDepositProduct, MambuError } from "../../lib";
+import { Decimal, MambuCard, MambuConnector, MambuDeposit, MambuDepositProduct } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { checkDepositInvariants } from "../helpers/deposit-invariants";
-import { demoConnector } from "../helpers/sandbox-connector";
+import { demoConnector, reasonOf } from "../helpers/sandbox-connector";
 
 let sandbox: Sandbox;
 let conn: MambuConnector;
@@ -29,16 +29,6 @@ async function newDeposit(id: string, opening: string): Promise<MambuDeposit> {
   await dep.approve();
   await dep.deposit(opening);
   return dep;
-}
-
-async function reasonOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MambuError) return e.errors?.[0]?.errorReason ?? e.message;
-    throw e;
-  }
-  throw new Error("expected a MambuError");
 }
 
 const money = (d: Decimal | undefined): string | undefined => d?.toFixed(2);

@@ -4,9 +4,9 @@
  * Mambu's CREDIT_ARRANGEMENT_AMOUNT_EXCEEDED), its accounts and holder, a client's arrangements,
  * search, and closing.
  */
-import { Decimal, MambuClient, MambuConnector, MambuCreditArrangement, MambuError, MambuLoan, MambuProduct } from "../../lib";
+import { Decimal, MambuClient, MambuConnector, MambuCreditArrangement, MambuLoan, MambuProduct } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
-import { demoConnector } from "../helpers/sandbox-connector";
+import { demoConnector, reasonOf } from "../helpers/sandbox-connector";
 
 let sandbox: Sandbox;
 let conn: MambuConnector;
@@ -28,16 +28,6 @@ afterAll(async () => {
   conn.close();
   await sandbox.stop();
 });
-
-async function reasonOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MambuError) return e.errors?.[0]?.errorReason ?? e.message;
-    throw e;
-  }
-  throw new Error("expected a MambuError");
-}
 
 function newLoan(amount: string, ca: MambuCreditArrangement): MambuLoan {
   return new MambuLoan({

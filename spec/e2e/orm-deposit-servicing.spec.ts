@@ -6,13 +6,13 @@
  * their reason.
  */
 import {
-  DateTime, Decimal, MambuBlockFund, MambuConnector, MambuDeposit, MambuDepositProduct, MambuDepositTransaction, MambuError, MambuLoan,
+  DateTime, Decimal, MambuBlockFund, MambuConnector, MambuDeposit, MambuDepositProduct, MambuDepositTransaction, MambuLoan,
   MambuProduct,
 } from "../../lib";
 import { call } from "./sandbox-helpers";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { checkDepositInvariants } from "../helpers/deposit-invariants";
-import { demoConnector } from "../helpers/sandbox-connector";
+import { demoConnector, reasonOf } from "../helpers/sandbox-connector";
 
 let sandbox: Sandbox;
 let conn: MambuConnector;
@@ -37,17 +37,6 @@ async function newDeposit(id: string, opening: string, product = "SAVINGS"): Pro
   await dep.approve();
   if (opening !== "0") await dep.deposit(opening);
   return dep;
-}
-
-/** The reason of a MambuError a promise rejects with. */
-async function reasonOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MambuError) return e.errors?.[0]?.errorReason ?? e.message;
-    throw e;
-  }
-  throw new Error("expected a MambuError");
 }
 
 test("blocks lower the available balance; a block is seized in part, the rest unblocked", async () => {

@@ -6,12 +6,12 @@
  */
 import { DateTime } from "luxon";
 import {
-  addGeneralHolidays, getGeneralSetup, getHolidays, getNonWorkingDays, MambuConnector, MambuDeposit, MambuError, MambuHoliday,
+  addGeneralHolidays, getGeneralSetup, getHolidays, getNonWorkingDays, MambuConnector, MambuDeposit, MambuHoliday,
   MambuIdentificationDocumentTemplate, MambuOrganization, MambuTransactionChannel, MambuTsError, setHolidays, setNonWorkingDays,
 } from "../../lib";
 import { main } from "../../lib/cli/main";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
-import { demoConnector } from "../helpers/sandbox-connector";
+import { demoConnector, reasonOf } from "../helpers/sandbox-connector";
 
 let sandbox: Sandbox;
 let conn: MambuConnector;
@@ -24,16 +24,6 @@ afterAll(async () => {
   conn.close();
   await sandbox.stop();
 });
-
-async function reasonOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MambuError) return e.errors?.[0]?.errorReason ?? e.message;
-    throw e;
-  }
-  throw new Error("expected a MambuError");
-}
 
 describe("MambuOrganization", () => {
   test("get(): the name, base currency and time zone an ETL client needs; now() in the tenant's zone", async () => {

@@ -5,11 +5,11 @@
  */
 import { DateTime } from "luxon";
 import {
-  Decimal, MambuAccountingRate, MambuConnector, MambuCurrency, MambuError, MambuIndexRate, MambuIndexRateSource, MambuTsError,
+  Decimal, MambuAccountingRate, MambuConnector, MambuCurrency, MambuIndexRate, MambuIndexRateSource, MambuTsError,
 } from "../../lib";
 import { main } from "../../lib/cli/main";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
-import { demoConnector } from "../helpers/sandbox-connector";
+import { demoConnector, reasonOf } from "../helpers/sandbox-connector";
 
 let sandbox: Sandbox;
 let conn: MambuConnector;
@@ -22,16 +22,6 @@ afterAll(async () => {
   conn.close();
   await sandbox.stop();
 });
-
-async function reasonOf(p: PromiseLike<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MambuError) return e.errors?.[0]?.errorReason ?? e.message;
-    throw e;
-  }
-  throw new Error("expected a MambuError");
-}
 
 const iso = (d: DateTime | undefined): string | undefined => d?.toISO({ suppressMilliseconds: true }) ?? undefined;
 

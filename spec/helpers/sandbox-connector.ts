@@ -1,5 +1,5 @@
 /** The connector of the ORM specs that run against a sandbox: the demo user, no waiting between retries. */
-import { MambuConfig, MambuConnector } from "../../lib";
+import { MambuConfig, MambuConnector, MambuError } from "../../lib";
 import type { Sandbox } from "../../lib/sandbox";
 
 /** A connector to `sandbox` as the demo user (`over` sets more configuration keys, e.g. `{ retries: 0 }`). */
@@ -10,4 +10,15 @@ export function demoConnector(sandbox: Pick<Sandbox, "url">, over: Record<string
   config.apipwd = "demo";
   for (const [k, v] of Object.entries(over)) config.set(k, v);
   return new MambuConnector({ config, sleep: async () => {} });
+}
+
+/** The Mambu error reason (else the message) of the MambuError that `p` rejects with; fails when it resolves. */
+export async function reasonOf(p: PromiseLike<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof MambuError) return e.errors?.[0]?.errorReason ?? e.message;
+    throw e;
+  }
+  throw new Error("expected a MambuError");
 }
