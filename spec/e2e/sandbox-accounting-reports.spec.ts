@@ -8,7 +8,7 @@
  */
 import Decimal from "decimal.js";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
-import { Answer, call, expectContractAnswer } from "./sandbox-helpers";
+import { Answer, contractCall } from "./sandbox-helpers";
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -18,15 +18,11 @@ afterAll(() => sb.stop());
 
 /** Calls the sandbox; a JSON answer must match the contract's response schema for its status. */
 async function api(method: string, path: string, body?: unknown): Promise<Answer> {
-  const r = await call(sb, method, path, body === undefined ? {} : { body });
-  expectContractAnswer(method, path, r, { strict: true });
-  return r;
+  return contractCall(sb, method, path, body, { strict: true });
 }
 
 async function ok(method: string, path: string, body: unknown, status: number): Promise<Answer> {
-  const r = await api(method, path, body);
-  expect({ path, status: r.status, body: r.status === status ? undefined : r.body }).toEqual({ path, status, body: undefined });
-  return r;
+  return contractCall(sb, method, path, body, { status, strict: true });
 }
 
 const reason = (r: Answer): string => r.body?.errors?.[0]?.errorReason;

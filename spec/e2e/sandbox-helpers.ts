@@ -85,9 +85,16 @@ export function contractProblems(method: string, path: string, status: number, b
  */
 export function expectContractAnswer(method: string, path: string, answer: Pick<Answer, "status" | "body" | "text">, opts: ContractCheck = {}): void {
   if (opts.status !== undefined) {
-    expect({ status: answer.status, body: answer.status === opts.status ? undefined : answer.body ?? answer.text })
-      .toEqual({ status: opts.status, body: undefined });
+    expect({ path, status: answer.status, body: answer.status === opts.status ? undefined : answer.body ?? answer.text })
+      .toEqual({ path, status: opts.status, body: undefined });
   }
   const body = answer.text === "" ? undefined : answer.body ?? answer.text;
   expect(contractProblems(method, path, answer.status, body, opts)).toEqual([]);
+}
+
+/** Calls `method path` (with a JSON `body` when given) and asserts that the answer keeps the contract ({@link expectContractAnswer}). */
+export async function contractCall(sb: Sandbox, method: string, path: string, body?: unknown, check: ContractCheck = {}): Promise<Answer> {
+  const r = await call(sb, method, path, body === undefined ? {} : { body });
+  expectContractAnswer(method, path, r, check);
+  return r;
 }

@@ -6,16 +6,14 @@
  */
 import { DateTime } from "luxon";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
-import { Answer, call, expectContractAnswer } from "./sandbox-helpers";
+import { Answer, call, contractCall } from "./sandbox-helpers";
 
 let sb: Sandbox;
 const START = "2026-03-02T10:00:00+02:00";
 
 /** Calls the sandbox and asserts that a JSON answer matches the contract's response schema for its status. */
 async function api(method: string, path: string, body?: unknown, s: Sandbox = sb): Promise<Answer> {
-  const r = await call(s, method, path, body === undefined ? {} : { body });
-  expectContractAnswer(method, path, r);
-  return r;
+  return contractCall(s, method, path, body);
 }
 
 function reason(r: Answer): string {
