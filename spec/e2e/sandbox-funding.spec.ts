@@ -402,6 +402,21 @@ describe("what the funders receive", () => {
   let second: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   let afterFirst: { e: Decimal; f: Decimal };
 
+  /** A second loan on the first one's product, funded 750 by E and 250 by F, approved and disbursed. */
+  async function disbursedSecondLoan(): Promise<{ other: { id: string; encodedKey: string }; disbursed: Answer }> {
+    const product = (await api("GET", `/loans/${loan.id}`)).body.productTypeKey;
+    const created = await api("POST", "/loans", {
+      accountHolderKey: borrowerKey, accountHolderType: "CLIENT", productTypeKey: product, loanAmount: 1000,
+      interestSettings: { interestRate: RATE },
+      scheduleSettings: { gracePeriod: 0, repaymentInstallments: 3, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" },
+      fundingSources: [fund(e, 750), fund(f, 250)],
+    });
+    const other = created.body as { id: string; encodedKey: string };
+    expect((await api("POST", `/loans/${other.id}:changeState`, { action: "APPROVE" })).status).toBe(200);
+    const disbursed = await api("POST", `/loans/${other.id}/disbursement-transactions`, {});
+    return { other, disbursed };
+  }
+
   it("pays each funder its share of the first installment's principal and interest, less the commission", async () => {
     const base = (await call(sb, "GET", "/loanproducts/DB-PERSONAL")).body;
     for (const k of ["encodedKey", "creationDate", "lastModifiedDate"]) delete base[k];
@@ -511,16 +526,7 @@ describe("what the funders receive", () => {
     );
   });
   it("re-posts the payouts of a repayment that a backdated one re-allocates", async () => {
-    const product = (await api("GET", `/loans/${loan.id}`)).body.productTypeKey;
-    const created = await api("POST", "/loans", {
-      accountHolderKey: borrowerKey, accountHolderType: "CLIENT", productTypeKey: product, loanAmount: 1000,
-      interestSettings: { interestRate: RATE },
-      scheduleSettings: { gracePeriod: 0, repaymentInstallments: 3, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" },
-      fundingSources: [fund(e, 750), fund(f, 250)],
-    });
-    const other = created.body as { id: string };
-    expect((await api("POST", `/loans/${other.id}:changeState`, { action: "APPROVE" })).status).toBe(200);
-    const disbursed = await api("POST", `/loans/${other.id}/disbursement-transactions`, {});
+    const { other, disbursed } = await disbursedSecondLoan();
     sb.clock.advance({ days: 40 });
     const later = await api("POST", `/loans/${other.id}/repayment-transactions`, { amount: 200 });
     expect(dec(later.body.affectedAmounts.interestAmount).greaterThan(0)).toBe(true);
@@ -554,16 +560,7 @@ describe("what the funders receive", () => {
     expect([back.e.toString(), back.f.toString()]).toEqual(["10000", "10000"]);
   });
   it("pays out a repayment made by transfer from a deposit, and takes it back when the transfer is adjusted", async () => {
-    const product = (await api("GET", `/loans/${loan.id}`)).body.productTypeKey;
-    const created = await api("POST", "/loans", {
-      accountHolderKey: borrowerKey, accountHolderType: "CLIENT", productTypeKey: product, loanAmount: 1000,
-      interestSettings: { interestRate: RATE },
-      scheduleSettings: { gracePeriod: 0, repaymentInstallments: 3, repaymentPeriodCount: 1, repaymentPeriodUnit: "MONTHS" },
-      fundingSources: [fund(e, 750), fund(f, 250)],
-    });
-    const other = created.body as { id: string; encodedKey: string };
-    expect((await api("POST", `/loans/${other.id}:changeState`, { action: "APPROVE" })).status).toBe(200);
-    const disbursed = await api("POST", `/loans/${other.id}/disbursement-transactions`, {});
+    const { other, disbursed } = await disbursedSecondLoan();
     sb.clock.advance({ days: 31 });
     const transfer = await api("POST", "/deposits/DEP001/transfer-transactions", {
       amount: 150, transferDetails: { linkedAccountType: "LOAN", linkedAccountId: other.id },
