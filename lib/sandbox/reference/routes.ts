@@ -9,6 +9,7 @@ import { registerIdTemplateRoutes } from "./id-templates";
 import { registerOrganizationRoutes } from "./organization";
 import { registerCurrencyRoutes } from "./currencies";
 import { registerIndexRateRoutes } from "./index-rates";
+import { registerPlatformRoutes } from "./platform";
 
 /** Registers the reference data routes. */
 export function registerReferenceRoutes(router: Router): void {
@@ -18,5 +19,6 @@ export function registerReferenceRoutes(router: Router): void {
   registerIdTemplateRoutes(router);
   registerCurrencyRoutes(router);
   registerIndexRateRoutes(router);
+  registerPlatformRoutes(router);
   void router;
 }
