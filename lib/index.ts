@@ -43,6 +43,8 @@ export { MambuDocument, DOCUMENT_EXTENSIONS, MAX_DOCUMENT_BYTES } from "./core/a
 export type { AttachDocumentOptions, DocumentRef, DocumentSource } from "./core/attachments";
 export { MambuComment } from "./core/comments";
 export type { CommentOptions, OwnedListOptions } from "./core/comments";
+export { getApplicationStatus, runEndOfDay } from "./core/platform";
+export type { ApplicationStatus, EndOfDayOptions, EndOfDayRun, PlatformOptions } from "./core/platform";
 export type { ReassignOptions, AssignmentRef } from "./core/reassign";
 
 export { MambuBranch } from "./entities/branch";
