@@ -5,6 +5,7 @@
  * `deposit.addCard(token)`. Through it: authorization holds, financial transactions and the
  * balance inquiry of the linked account.
  */
+import { expectRecord } from "../core/account-operation";
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import Decimal from "decimal.js";
@@ -89,12 +90,6 @@ function splitCardOptions(label: string, opts: unknown, positional: Bag = {}): [
   return [Object.assign(input, rest), { idempotencyKey: idempotencyKey as string | undefined }];
 }
 
-function asRecord(answer: unknown, what: string, label: string): Bag {
-  if (typeof answer !== "object" || answer === null || Array.isArray(answer)) {
-    throw new MambuError(`malformed response from Mambu to ${label}: expected ${what} as a JSON object`);
-  }
-  return answer as Bag;
-}
 
 /** A handle on one card, by its reference token. */
 export class MambuCard {
@@ -128,7 +123,7 @@ export class MambuCard {
    */
   async balanceInquiry(): Promise<MambuCardBalances> {
     const label = "MambuCard.balanceInquiry";
-    const raw = asRecord(await this.call("getAccountBalances", {}), "the card's account balances", label);
+    const raw = expectRecord(await this.call("getAccountBalances", {}), "the card's account balances", label);
     const out: MambuCardBalances = {};
     for (const k of ["accountId", "cardType", "currencyCode"] as const) if (typeof raw[k] === "string") out[k] = raw[k] as string;
     for (const k of ["availableBalance", "creditLimit", "totalBalance"] as const) {
@@ -187,7 +182,7 @@ export class CardAuthorizationHolds {
     if (input.advice === undefined) input.advice = false;
     const body = this.card.body("AuthorizationHold", input, label);
     const answer = await this.card.call("createAuthorizationHold", { body, idempotencyKey: action.idempotencyKey });
-    return structFromWire<MambuAuthorizationHold>(MambuAuthorizationHold, asRecord(answer, "the created authorization hold", label));
+    return structFromWire<MambuAuthorizationHold>(MambuAuthorizationHold, expectRecord(answer, "the created authorization hold", label));
   }
 
   /** One hold by its external reference id (`GET /cards/{token}/authorizationholds/{id}`). */
@@ -195,7 +190,7 @@ export class CardAuthorizationHolds {
     const label = "MambuCard.authorizationHolds.get";
     checkId(externalReferenceId, "the hold's externalReferenceId", label);
     const answer = await this.card.call("getAuthorizationHoldById", { path: { authorizationHoldExternalReferenceId: externalReferenceId } });
-    return structFromWire<MambuAuthorizationHold>(MambuAuthorizationHold, asRecord(answer, "an authorization hold", label));
+    return structFromWire<MambuAuthorizationHold>(MambuAuthorizationHold, expectRecord(answer, "an authorization hold", label));
   }
 
   /**
@@ -247,7 +242,7 @@ export class CardFinancialTransactions {
     if (input.advice === undefined) input.advice = false;
     const body = this.card.body("CardTransactionInput", input, label);
     const answer = await this.card.call("createCardTransaction", { body, idempotencyKey: action.idempotencyKey });
-    return structFromWire<MambuCardTransaction>(MambuCardTransaction, asRecord(answer, "the created card transaction", label));
+    return structFromWire<MambuCardTransaction>(MambuCardTransaction, expectRecord(answer, "the created card transaction", label));
   }
 
   /**

@@ -8,7 +8,7 @@ import type { DetailsLevel } from "../core/query";
 import "../core/entity-methods";
 import { changeState } from "../core/operations";
 import { relate, setTransient } from "../core/relations";
-import { accountOperation, entityKey } from "../core/account-operation";
+import { accountOperation, entityKey, expectRecord } from "../core/account-operation";
 import type { CreditArrangementAction, CreditArrangementFilterCriteria, CreditArrangementSortingCriteria, CreditArrangementStruct, QueryParameters } from "../generated/types/creditarrangements";
 import { MambuError, MambuTsError } from "../errors";
 import type { Listable, Listing } from "../core/query-types";
@@ -93,10 +93,7 @@ export class MambuCreditArrangement extends MambuEntity {
   /** Mambu's `CreditArrangementAccounts` as entities, also set as `creditArrangement.accounts`. */
   private takeAccounts(answer: unknown, label: string): CreditArrangementAccountsList {
     const conn = connectorOf(this);
-    if (typeof answer !== "object" || answer === null || Array.isArray(answer)) {
-      throw new MambuError(`malformed response from Mambu to ${label}: expected the accounts as a JSON object`);
-    }
-    const { loanAccounts = [], depositAccounts = [] } = answer as { loanAccounts?: unknown; depositAccounts?: unknown };
+    const { loanAccounts = [], depositAccounts = [] } = expectRecord(answer, "the accounts", label) as { loanAccounts?: unknown; depositAccounts?: unknown };
     const records = (list: unknown, what: string): Record<string, unknown>[] => {
       if (!Array.isArray(list) || !list.every((x) => typeof x === "object" && x !== null && !Array.isArray(x))) {
         throw new MambuError(`malformed response from Mambu to ${label}: ${what} is not a list of records`);

@@ -7,7 +7,7 @@
  * checked against its Swagger definition before any request, and the account re-read after a write
  * unless `reread: false`.
  */
-import { accountOperation, entityKey } from "../core/account-operation";
+import { accountOperation, entityKey, expectRecord } from "../core/account-operation";
 import type { ActionOptions } from "../core/actions";
 import { buildBody } from "../core/actions";
 import { callOperation } from "../core/call";
@@ -113,8 +113,7 @@ export async function blockDepositFunds(deposit: MambuDeposit, externalReference
   nonEmpty(externalReferenceId, "externalReferenceId", label);
   const [input, action] = operationInput(label, opts as Bag | undefined, { externalReferenceId, amount });
   const answer = await accountOperation(deposit, "deposits", "createBlockFund", input, action, { returns: "answer", label });
-  if (!isRecord(answer)) throw new MambuError(`malformed response from Mambu to ${label}: expected the block fund as a JSON object`);
-  return structFromWire<MambuBlockFund>(MambuBlockFund, answer, deposit);
+  return structFromWire<MambuBlockFund>(MambuBlockFund, expectRecord(answer, "the block fund", label), deposit);
 }
 
 /** `deposit.getBlocks()`: `GET /deposits/{id}/blocks`. */
@@ -308,8 +307,7 @@ export async function bulkStatus(key: string, opts?: { connector?: MambuConnecto
   nonEmpty(key, "the bulk process key", label);
   checkOptionKeys(label, opts, ["connector"]);
   const answer = await callOperation("bulks", "getBulkStatus", { path: { bulkProcessKey: key }, connector: connectorOf(undefined, opts?.connector) });
-  if (!isRecord(answer)) throw new MambuError(`malformed response from Mambu to ${label}: expected the bulk status as a JSON object`);
-  return answer as unknown as BulkProcessStatus;
+  return expectRecord(answer, "the bulk status", label) as unknown as BulkProcessStatus;
 }
 
 /** `MambuDeposit.waitForBulk(key, opts)`: reads `GET /bulks/{key}` until Mambu is done with the bulk. */

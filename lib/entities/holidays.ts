@@ -3,6 +3,7 @@
  * `.../nonworkingdays`): the dates on which Mambu moves installments due (by the loan product's
  * `repaymentReschedulingMethod`) and that arrears counting may skip.
  */
+import { expectRecord } from "../core/account-operation";
 import { callOperation } from "../core/call";
 import { checkOptionKeys, connectorOf } from "../core/entity";
 import { toWireDate } from "../core/coerce";
@@ -70,14 +71,10 @@ export interface SetHolidaysOptions extends HolidayWriteOptions {
   nonWorkingDays?: readonly WeekDay[];
 }
 
-function record(v: unknown, what: string, label: string): Bag {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new MambuError(`malformed response from Mambu to ${label}: expected ${what} as a JSON object`);
-  return v as Bag;
-}
 
 function holidaysOf(list: unknown, label: string): MambuHoliday[] {
   if (!Array.isArray(list)) throw new MambuError(`malformed response from Mambu to ${label}: expected a list of holidays`);
-  return list.map((h) => structFromWire<MambuHoliday>(MambuHoliday, record(h, "a holiday", label)));
+  return list.map((h) => structFromWire<MambuHoliday>(MambuHoliday, expectRecord(h, "a holiday", label)));
 }
 
 function daysOf(list: unknown, label: string): WeekDay[] {
@@ -142,7 +139,7 @@ function holidayBodies(list: unknown, label: string, allowEmpty: boolean): Bag[]
 export async function getHolidays(opts: HolidayReadOptions = {}): Promise<HolidaysList> {
   const label = "getHolidays";
   checkOptionKeys(label, opts, ["connector"]);
-  const answer = record(await callOperation("organization_holidays", "get", { connector: connectorOf(undefined, opts.connector) }), "the holidays", label);
+  const answer = expectRecord(await callOperation("organization_holidays", "get", { connector: connectorOf(undefined, opts.connector) }), "the holidays", label);
   return { holidays: holidaysOf(answer.holidays ?? [], label), nonWorkingDays: daysOf(answer.nonWorkingDays ?? [], label) };
 }
 
@@ -157,7 +154,7 @@ export async function setHolidays(holidays: readonly HolidayInput[], opts: SetHo
   checkOptionKeys(label, opts, ["connector", "idempotencyKey", "nonWorkingDays"]);
   const body: Bag = { holidays: holidayBodies(holidays, label, true) };
   if (opts.nonWorkingDays !== undefined) body.nonWorkingDays = checkDays(opts.nonWorkingDays, label);
-  const answer = record(await callOperation("organization_holidays", "update", { body, connector: connectorOf(undefined, opts.connector), idempotencyKey: opts.idempotencyKey }), "the holidays", label);
+  const answer = expectRecord(await callOperation("organization_holidays", "update", { body, connector: connectorOf(undefined, opts.connector), idempotencyKey: opts.idempotencyKey }), "the holidays", label);
   return { holidays: holidaysOf(answer.holidays ?? [], label), nonWorkingDays: daysOf(answer.nonWorkingDays ?? [], label) };
 }
 
@@ -177,7 +174,7 @@ export async function addGeneralHolidays(holidays: readonly HolidayInput[], opts
 export async function getNonWorkingDays(opts: HolidayReadOptions = {}): Promise<WeekDay[]> {
   const label = "getNonWorkingDays";
   checkOptionKeys(label, opts, ["connector"]);
-  const answer = record(await callOperation("organization_holidays_nonworkingdays", "get", { connector: connectorOf(undefined, opts.connector) }), "the non-working days", label);
+  const answer = expectRecord(await callOperation("organization_holidays_nonworkingdays", "get", { connector: connectorOf(undefined, opts.connector) }), "the non-working days", label);
   return daysOf(answer.nonWorkingDays ?? [], label);
 }
 
@@ -190,6 +187,6 @@ export async function setNonWorkingDays(days: readonly WeekDay[], opts: HolidayW
   const label = "setNonWorkingDays";
   checkOptionKeys(label, opts, ["connector", "idempotencyKey"]);
   const body = { nonWorkingDays: checkDays(days, label) };
-  const answer = record(await callOperation("organization_holidays_nonworkingdays", "update", { body, connector: connectorOf(undefined, opts.connector), idempotencyKey: opts.idempotencyKey }), "the non-working days", label);
+  const answer = expectRecord(await callOperation("organization_holidays_nonworkingdays", "update", { body, connector: connectorOf(undefined, opts.connector), idempotencyKey: opts.idempotencyKey }), "the non-working days", label);
   return daysOf(answer.nonWorkingDays ?? [], label);
 }

@@ -2,6 +2,7 @@
  * Index rate sources and their index rates (`/api/indexratesources`): the dated reference rates (TIIE,
  * EURIBOR, a tax rate) that indexed loans and deposits follow.
  */
+import { expectRecord } from "../core/account-operation";
 import type { DateTime } from "luxon";
 import { callOperation } from "../core/call";
 import { chain, Chain } from "../core/chain";
@@ -44,10 +45,6 @@ export interface IndexRateInput {
   idempotencyKey?: string;
 }
 
-function asRecord(answer: unknown, what: string, label: string): Bag {
-  if (typeof answer !== "object" || answer === null || Array.isArray(answer)) throw new MambuError(`malformed response from Mambu to ${label}: expected ${what} as a JSON object`);
-  return answer as Bag;
-}
 
 /** Options of {@link MambuIndexRateSource.getAll}. */
 export interface IndexRateSourceListOptions {
@@ -92,7 +89,7 @@ export class MambuIndexRateSource extends MambuEntity {
           const answer = await callOperation("indexratesources", "getAll", { connector: conn });
           if (!Array.isArray(answer)) throw new MambuError(`malformed response from Mambu to ${label}: expected a JSON list`);
           const page = answer.slice(offset, limit === undefined ? undefined : offset + limit);
-          yield page.map((raw) => cls.fromWire(asRecord(raw, "an index rate source", label), conn, { detailsLevel: "FULL" }));
+          yield page.map((raw) => cls.fromWire(expectRecord(raw, "an index rate source", label), conn, { detailsLevel: "FULL" }));
         })(),
       label,
     );
@@ -109,7 +106,7 @@ export class MambuIndexRateSource extends MambuEntity {
     const conn = connectorOf(undefined, opts.connector);
     return chain(async () => {
       const answer = await callOperation("indexratesources", "getById", { path: { indexRateSourceId: String(idOrEncodedKey) }, connector: conn });
-      return this.fromWire(asRecord(answer, "an index rate source", label), conn, { detailsLevel: "FULL" });
+      return this.fromWire(expectRecord(answer, "an index rate source", label), conn, { detailsLevel: "FULL" });
     }, `${label}(${JSON.stringify(String(idOrEncodedKey))})`);
   }
 
@@ -151,7 +148,7 @@ export class MambuIndexRateSource extends MambuEntity {
     const label = "MambuIndexRateSource.getIndexRates";
     const answer = await callOperation("indexratesources", "getAll_1", { path: { indexRateSourceId: this.sourceId(label) }, connector: connectorOf(this) });
     if (!Array.isArray(answer)) throw new MambuError(`malformed response from Mambu to ${label}: expected a JSON list`);
-    return answer.map((raw) => structFromWire<MambuIndexRate>(MambuIndexRate, asRecord(raw, "an index rate", label), this));
+    return answer.map((raw) => structFromWire<MambuIndexRate>(MambuIndexRate, expectRecord(raw, "an index rate", label), this));
   }
 
   /**
@@ -175,7 +172,7 @@ export class MambuIndexRateSource extends MambuEntity {
     if (input.notes !== undefined) body.notes = input.notes;
     const id = this.sourceId(label);
     const answer = await callOperation("indexratesources", "create_1", { path: { indexRateSourceId: id }, body, connector: connectorOf(this), idempotencyKey: input.idempotencyKey });
-    return structFromWire<MambuIndexRate>(MambuIndexRate, asRecord(answer, "the created index rate", label), this);
+    return structFromWire<MambuIndexRate>(MambuIndexRate, expectRecord(answer, "the created index rate", label), this);
   }
 
   /** Deletes one rate of the source by its encodedKey, or the rate itself (`DELETE .../indexrates/{indexRateId}`). */

@@ -3,6 +3,7 @@
  * bank transfer, agents), named by `transactionDetails.transactionChannelId` on disbursements, repayments,
  * deposits and withdrawals.
  */
+import { expectRecord } from "../core/account-operation";
 import { callOperation } from "../core/call";
 import { chain, Chain } from "../core/chain";
 import { checkOptionKeys, connectorOf, EntityClass, EntitySpec, GetAllOptions, MambuEntity, WriteOptions } from "../core/entity";
@@ -33,10 +34,6 @@ export interface TransactionChannelListOptions {
   connector?: MambuConnector;
 }
 
-function asRecord(answer: unknown, label: string): Bag {
-  if (typeof answer !== "object" || answer === null || Array.isArray(answer)) throw new MambuError(`malformed response from Mambu to ${label}: expected a transaction channel as a JSON object`);
-  return answer as Bag;
-}
 
 const UNCONSTRAINED = (): Bag => ({ usage: "UNCONSTRAINED", constraints: [] });
 
@@ -76,7 +73,7 @@ export class MambuTransactionChannel extends MambuEntity {
           const answer = await callOperation("organization_transactionChannels", "getAll", { query, connector: conn });
           if (!Array.isArray(answer)) throw new MambuError(`malformed response from Mambu to ${label}: expected a JSON list`);
           const page = answer.slice(offset, limit === undefined ? undefined : offset + limit);
-          yield page.map((raw) => cls.fromWire(asRecord(raw, label), conn, { detailsLevel: "FULL" }));
+          yield page.map((raw) => cls.fromWire(expectRecord(raw, "a transaction channel", label), conn, { detailsLevel: "FULL" }));
         })(),
       label,
     );
@@ -93,7 +90,7 @@ export class MambuTransactionChannel extends MambuEntity {
     const conn = connectorOf(undefined, opts.connector);
     return chain(async () => {
       const answer = await callOperation("organization_transactionChannels", "getById", { path: { transactionChannelId: String(idOrEncodedKey) }, connector: conn });
-      return this.fromWire(asRecord(answer, label), conn, { detailsLevel: "FULL" });
+      return this.fromWire(expectRecord(answer, "a transaction channel", label), conn, { detailsLevel: "FULL" });
     }, `${label}(${JSON.stringify(String(idOrEncodedKey))})`);
   }
 
@@ -127,7 +124,7 @@ export class MambuTransactionChannel extends MambuEntity {
     if (opts.connector) this.setConnector(opts.connector);
     const body = this.channelBody(label);
     const answer = await callOperation("organization_transactionChannels", "create", { body, connector: connectorOf(this), idempotencyKey: opts.idempotencyKey });
-    this.adopt(asRecord(answer, label), { detailsLevel: "FULL" });
+    this.adopt(expectRecord(answer, "a transaction channel", label), { detailsLevel: "FULL" });
     return this;
   }
 
@@ -143,7 +140,7 @@ export class MambuTransactionChannel extends MambuEntity {
     const path = { transactionChannelId: this.readId(label) };
     const answer = await callOperation("organization_transactionChannels", "update", { path, body, connector: connectorOf(this), idempotencyKey: opts.idempotencyKey });
     const read = this[RAW];
-    this.adopt(answer === undefined ? { ...body, encodedKey: read.encodedKey, isDefault: read.isDefault } : asRecord(answer, label));
+    this.adopt(answer === undefined ? { ...body, encodedKey: read.encodedKey, isDefault: read.isDefault } : expectRecord(answer, "a transaction channel", label));
     return this;
   }
 
