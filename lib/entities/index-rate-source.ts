@@ -5,18 +5,18 @@
 import { expectRecord } from "../core/account-operation";
 import type { DateTime } from "luxon";
 import { callOperation } from "../core/call";
-import { chain, Chain } from "../core/chain";
+import type { Chain } from "../core/chain";
 import { checkOptionKeys, connectorOf, EntityClass, EntitySpec, GetAllOptions, MambuEntity, WriteOptions } from "../core/entity";
 import "../core/entity-methods";
 import { toWireDateTime, toWireDecimal } from "../core/coerce";
 import { MambuList } from "../core/list";
-import { checkInteger } from "../core/query";
 import type { Amount } from "../core/operations";
 import type { PatchOperation } from "../core/patch";
 import { MambuValueObject, offsetSourceOf, structFromWire } from "../core/struct";
 import type { IndexRateSource, IndexRateStruct } from "../generated/types/indexratesources";
 import { MambuError, MambuTsError } from "../errors";
 import type { MambuConnector } from "../transport";
+import { getWhole, wholeList, WholeResource } from "../core/whole-list";
 
 type Bag = Record<string, unknown>;
 
@@ -60,6 +60,9 @@ export interface IndexRateSourceListOptions {
   connector?: MambuConnector;
 }
 
+/** Where index rate sources are read (one unpaged list). */
+const SOURCES: WholeResource = { resource: "indexratesources", idParam: "indexRateSourceId", what: "an index rate source" };
+
 /**
  * An index rate source: `name`, `type` (INTEREST_RATE, TAX_RATE, WITHHOLDING_TAX_RATE, PRINCIPAL_TAX_RATE),
  * `notes`, `encodedKey` (and, from newer Mambu versions, `id`). Created, read, listed and deleted — Mambu's API
@@ -79,20 +82,7 @@ export class MambuIndexRateSource extends MambuEntity {
     const label = "MambuIndexRateSource.getAll";
     const o = (opts ?? {}) as IndexRateSourceListOptions;
     checkOptionKeys(label, o, ["connector", "offset", "limit", "detailsLevel", "paginationDetails"]);
-    const offset = checkInteger(`${label}: offset`, o.offset, 0) ?? 0;
-    const limit = checkInteger(`${label}: limit`, o.limit, 1);
-    const conn = connectorOf(undefined, o.connector);
-    const cls = this;
-    return new MambuList<T>(
-      () =>
-        (async function* () {
-          const answer = await callOperation("indexratesources", "getAll", { connector: conn });
-          if (!Array.isArray(answer)) throw new MambuError(`malformed response from Mambu to ${label}: expected a JSON list`);
-          const page = answer.slice(offset, limit === undefined ? undefined : offset + limit);
-          yield page.map((raw) => cls.fromWire(expectRecord(raw, "an index rate source", label), conn, { detailsLevel: "FULL" }));
-        })(),
-      label,
-    );
+    return wholeList(this, SOURCES, label, o);
   }
 
   /** One source by id or encodedKey (`GET /indexratesources/{indexRateSourceId}`); not found rejects with MambuError (404). */
@@ -100,14 +90,7 @@ export class MambuIndexRateSource extends MambuEntity {
     const label = "MambuIndexRateSource.get";
     // detailsLevel: accepted as every entity's get takes it (what `mambu get indexratesource` sends; the source is always answered whole)
     checkOptionKeys(label, opts, ["connector", "detailsLevel"]);
-    if ((typeof idOrEncodedKey !== "string" && typeof idOrEncodedKey !== "number") || String(idOrEncodedKey).trim() === "") {
-      throw new MambuTsError(`${label}: the id must be a non-empty string (an id or an encodedKey)`);
-    }
-    const conn = connectorOf(undefined, opts.connector);
-    return chain(async () => {
-      const answer = await callOperation("indexratesources", "getById", { path: { indexRateSourceId: String(idOrEncodedKey) }, connector: conn });
-      return this.fromWire(expectRecord(answer, "an index rate source", label), conn, { detailsLevel: "FULL" });
-    }, `${label}(${JSON.stringify(String(idOrEncodedKey))})`);
+    return getWhole(this, SOURCES, label, idOrEncodedKey, opts.connector);
   }
 
   /**

@@ -5,16 +5,16 @@
  */
 import { expectRecord } from "../core/account-operation";
 import { callOperation } from "../core/call";
-import { chain, Chain } from "../core/chain";
+import type { Chain } from "../core/chain";
 import { checkOptionKeys, connectorOf, EntityClass, EntitySpec, GetAllOptions, MambuEntity, WriteOptions } from "../core/entity";
 import "../core/entity-methods";
 import { MambuList } from "../core/list";
-import { checkInteger } from "../core/query";
 import type { PatchOperation } from "../core/patch";
 import { RAW } from "../core/symbols";
 import type { TransactionChannel } from "../generated/types/organization_transactionChannels";
-import { MambuError, MambuTsError } from "../errors";
+import { MambuTsError } from "../errors";
 import type { MambuConnector } from "../transport";
+import { getWhole, wholeList, WholeResource } from "../core/whole-list";
 
 type Bag = Record<string, unknown>;
 
@@ -37,6 +37,9 @@ export interface TransactionChannelListOptions {
 
 const UNCONSTRAINED = (): Bag => ({ usage: "UNCONSTRAINED", constraints: [] });
 
+/** Where transaction channels are read (one unpaged list). */
+const CHANNELS: WholeResource = { resource: "organization_transactionChannels", idParam: "transactionChannelId", what: "a transaction channel" };
+
 /**
  * A transaction channel (Swagger `TransactionChannel`): `id`, `name`, `state` (ACTIVE, INACTIVE), `glAccount`,
  * `isDefault` (read-only: Mambu's default channel), `availableForAll` and `usageRights` (role keys),
@@ -58,25 +61,11 @@ export class MambuTransactionChannel extends MambuEntity {
     const label = "MambuTransactionChannel.getAll";
     const o = (opts ?? {}) as TransactionChannelListOptions;
     checkOptionKeys(label, o, ["transactionChannelState", "detailsLevel", "offset", "limit", "paginationDetails", "connector"]);
-    const offset = checkInteger(`${label}: offset`, o.offset, 0) ?? 0;
-    const limit = checkInteger(`${label}: limit`, o.limit, 1);
-    const conn = connectorOf(undefined, o.connector);
-    const query = { transactionChannelState: o.transactionChannelState, detailsLevel: o.detailsLevel };
     // checked now (callOperation checks the query again when the list is read)
     if (o.transactionChannelState !== undefined && o.transactionChannelState !== "ACTIVE" && o.transactionChannelState !== "INACTIVE") {
       throw new MambuTsError(`${label}: transactionChannelState must be ACTIVE or INACTIVE, got ${JSON.stringify(o.transactionChannelState)}`);
     }
-    const cls = this;
-    return new MambuList<T>(
-      () =>
-        (async function* () {
-          const answer = await callOperation("organization_transactionChannels", "getAll", { query, connector: conn });
-          if (!Array.isArray(answer)) throw new MambuError(`malformed response from Mambu to ${label}: expected a JSON list`);
-          const page = answer.slice(offset, limit === undefined ? undefined : offset + limit);
-          yield page.map((raw) => cls.fromWire(expectRecord(raw, "a transaction channel", label), conn, { detailsLevel: "FULL" }));
-        })(),
-      label,
-    );
+    return wholeList(this, CHANNELS, label, o, { transactionChannelState: o.transactionChannelState, detailsLevel: o.detailsLevel });
   }
 
   /** One channel by id or encodedKey (`GET /organization/transactionChannels/{id}`); unknown rejects with MambuError (404 INVALID_TRANSACTION_CHANNEL_ID). */
@@ -84,14 +73,7 @@ export class MambuTransactionChannel extends MambuEntity {
     const label = "MambuTransactionChannel.get";
     // detailsLevel: accepted as every entity's get takes it (the channel is always answered whole)
     checkOptionKeys(label, opts, ["connector", "detailsLevel"]);
-    if ((typeof idOrEncodedKey !== "string" && typeof idOrEncodedKey !== "number") || String(idOrEncodedKey).trim() === "") {
-      throw new MambuTsError(`${label}: the id must be a non-empty string (an id or an encodedKey)`);
-    }
-    const conn = connectorOf(undefined, opts.connector);
-    return chain(async () => {
-      const answer = await callOperation("organization_transactionChannels", "getById", { path: { transactionChannelId: String(idOrEncodedKey) }, connector: conn });
-      return this.fromWire(expectRecord(answer, "a transaction channel", label), conn, { detailsLevel: "FULL" });
-    }, `${label}(${JSON.stringify(String(idOrEncodedKey))})`);
+    return getWhole(this, CHANNELS, label, idOrEncodedKey, opts.connector);
   }
 
   /** The channel's fields checked as Mambu would, before any request; absent constraints become UNCONSTRAINED. */
