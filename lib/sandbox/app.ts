@@ -17,6 +17,7 @@ import { validateOperationBody } from "./contract";
 import { registerCommentRoutes } from "./comments";
 import { registerConfigurationRoutes } from "./configuration/routes";
 import { registerCrudRoutes } from "./crud";
+import { registerTenantPlatformRoutes } from "./platform/routes";
 import { registerReferenceRoutes } from "./reference/routes";
 import { parseMultipart, registerDocumentRoutes } from "./documents";
 import { loadEngine } from "./engine-bridge";
@@ -109,6 +110,7 @@ export class SandboxApp {
     registerCommentRoutes(this.router);
     registerReferenceRoutes(this.router);
     registerConfigurationRoutes(this.router);
+    registerTenantPlatformRoutes(this.router);
   }
 
   /** Runs a request through the whole pipeline. */

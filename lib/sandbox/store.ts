@@ -12,6 +12,7 @@ const ALL: CollectionName[] = [
   "customfields", "customfieldsets", "documents", "comments",
   "cards", "authorizationholds", "blockfunds", "creditarrangements", "bulks",
   "glaccounts", "gljournalentries", "accountingreports", "currencies", "indexratesources", "transactionchannels", "holidays", "idtemplates",
+  "apiconsumers", "apikeys", "dataimports", "messages",
 ];
 
 /** Serialised form of a store (what `--persist` writes and `--seed` reads). */

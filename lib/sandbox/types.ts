@@ -40,7 +40,11 @@ export type CollectionName =
   | "indexratesources" /* index rate sources with their index rates */
   | "transactionchannels"
   | "holidays"
-  | "idtemplates" /* identification document templates */;
+  | "idtemplates" /* identification document templates */
+  | "apiconsumers" /* API consumers (ApiConsumer wire shape) */
+  | "apikeys" /* API consumers' API keys and secret keys (hashed; never the plain value) */
+  | "dataimports" /* data imports (POST /data/import) with their status and rows */
+  | "messages" /* communication messages (CommunicationMessage wire shape) */;
 
 /** A collection: records by encodedKey, in insertion order, plus an index id → encodedKey. */
 export interface Collection {

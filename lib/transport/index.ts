@@ -8,6 +8,7 @@ export { encodeSegment, buildPath, buildQuery } from "./paths";
 export type { QueryValue } from "./paths";
 export { isV4Uuid, deterministicUuidV4, randomUuidV4 } from "./uuid";
 export { redact, redactDeep, REDACTED } from "./redact";
+export { Secret, isSecret, knownSecrets, MAX_KNOWN_SECRETS } from "./secret";
 export { resolveBaseUrl, isLoopbackHost } from "./baseurl";
 export type { BaseUrl } from "./baseurl";
 export { MAMBU_V2_ACCEPT, userAgent, packageVersion } from "./headers";

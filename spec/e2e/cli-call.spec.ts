@@ -128,7 +128,7 @@ describe("mambu call", () => {
   it("--help lists every operation; <operation> --help lists its parameters from the contract", async () => {
     const all = await mambu("call", "--help");
     expect(all.code).toBe(0);
-    expect(all.stdout).toContain("Operations (228;"); // 217 of the Swagger files + 11 of scripts/contract-supplement.json
+    expect(all.stdout).toContain("Operations (238;"); // 217 of the Swagger files + 21 of scripts/contract-supplement.json
     expect(all.stdout).toMatch(/\n {2}cards\.getAccountBalances +GET \/cards\/\{cardReferenceToken\}\/balanceInquiry\n/);
     expect(all.stdout).toMatch(/\n {2}creditarrangements\.addAccount +POST \/creditarrangements\/\{creditArrangementId\}:addAccount\n/);
     expect(all.stdout).toMatch(/\n {2}creditarrangements\.removeAccount +POST \/creditarrangements\/\{creditArrangementId\}:removeAccount\n/);

@@ -39,14 +39,16 @@ const SUPPLEMENT: Row[] = Object.entries(
 );
 
 test("the contract has the 217 operations of the 46 Swagger files plus the supplement's, each with an operationId", () => {
-  // 46 Swagger files + 3 resources newer than all of them (the accounting rules and authorization holds YAML, accounting reports).
-  expect(resourceNames()).toHaveLength(46 + 3);
+  // 46 Swagger files + 4 resources newer than all of them (the accounting rules and authorization holds YAML, accounting reports, API consumers).
+  expect(resourceNames()).toHaveLength(46 + 4);
   expect(SUPPLEMENT.map((r) => `${r.resource}.${r.operationId}`).sort()).toEqual([
     "accounting_reports.create", "accounting_reports.get", "cards.getAccountBalances", "configuration__accountingrules.yaml.get", "configuration__accountingrules.yaml.update",
     "configuration__authorizationholds.yaml.get", "configuration__authorizationholds.yaml.update",
+    "consumers.create", "consumers.createApiKeyForConsumer", "consumers.createSecretKeyForConsumer", "consumers.delete", "consumers.deleteApiKeyForConsumer",
+    "consumers.getAll", "consumers.getApiKeysByConsumerId", "consumers.getById", "consumers.patch", "consumers.update",
     "creditarrangements.addAccount", "creditarrangements.removeAccount", "currencies.getAll", "loans.editSchedule",
   ]);
-  expect(ALL).toHaveLength(217 + 11);
+  expect(ALL).toHaveLength(217 + 21);
   expect(ALL.filter((r) => !r.operationId)).toEqual([]);
   // Each supplement operation is in the compiled contract, as written in the supplement (none shadowed by a Swagger file).
   for (const s of SUPPLEMENT) expect(ALL).toContainEqual(s);

@@ -20,6 +20,7 @@ import { configuration__centres_yaml } from "./configuration__centres_yaml";
 import { configuration__customfields } from "./configuration__customfields";
 import { configuration__organization } from "./configuration__organization";
 import { configuration__userroles } from "./configuration__userroles";
+import { consumers } from "./consumers";
 import { creditarrangements } from "./creditarrangements";
 import { crons_eod } from "./crons_eod";
 import { currencies } from "./currencies";
@@ -72,6 +73,7 @@ export const OPERATIONS = {
   configuration__customfields,
   configuration__organization,
   configuration__userroles,
+  consumers,
   creditarrangements,
   crons_eod,
   currencies,

@@ -20,6 +20,7 @@ export * as configuration__centres_yaml from "./configuration__centres_yaml";
 export * as configuration__customfields from "./configuration__customfields";
 export * as configuration__organization from "./configuration__organization";
 export * as configuration__userroles from "./configuration__userroles";
+export * as consumers from "./consumers";
 export * as creditarrangements from "./creditarrangements";
 export * as crons_eod from "./crons_eod";
 export * as currencies from "./currencies";
