@@ -20,6 +20,7 @@ import { configTable, maskUrl } from "./configview";
 import { entities, entityClasses } from "./entities";
 import { tableColumns } from "./output";
 import { forDisplay } from "./repl-display";
+import { keepSecretsOutOfHistory } from "./history-secrets";
 import { renderTable } from "./table";
 import { terminalWidth } from "./terminal";
 
@@ -179,8 +180,10 @@ export function chainCompleter(inner: Completer): Completer {
   };
 }
 
-/** Adds the mambu-ts writer, completion of chains, `.help` and `.config` to a REPL server (the one `node -i` starts, or ours). */
+/** Adds the mambu-ts writer, completion of chains, `.help`, `.config` and a history without secrets to a REPL server (the one `node -i` starts, or ours). */
 export function decorateRepl(server: nodeRepl.REPLServer, opts: DecorateOptions = {}): nodeRepl.REPLServer {
+  // A line holding a credential never reaches the history file (see history-secrets.ts).
+  keepSecretsOutOfHistory(server);
   const writer = ((v: unknown) => formatReplValue(v, { colors: server.useColors, width: terminalWidth(server.output as { isTTY?: boolean; columns?: number }) })) as nodeRepl.REPLWriter;
   (server as unknown as { writer: nodeRepl.REPLWriter }).writer = writer;
   const inner = server.completer.bind(server) as Completer;
