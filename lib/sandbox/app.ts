@@ -11,7 +11,7 @@
  * rejected with 400 INVALID_API_OPERATION so that a client missing the v2 header notices here.
  */
 import { URL } from "node:url";
-import { authenticate, SandboxUser } from "./auth";
+import { authenticateRequest, SandboxUser } from "./auth";
 import { decodeUtf8, parseJsonBody } from "./body";
 import { validateOperationBody } from "./contract";
 import { registerCommentRoutes } from "./comments";
@@ -128,7 +128,7 @@ export class SandboxApp {
     // Who calls: the X-Sandbox-Fault header is honoured only for a caller that authenticates.
     let auth: AuthUser | SandboxError;
     try {
-      auth = authenticate(this.users, raw.headers);
+      auth = authenticateRequest(this.users, raw.headers, this.ctx, method, path);
     } catch (e) {
       if (!(e instanceof SandboxError)) throw e;
       auth = e;

@@ -1,11 +1,18 @@
 /**
  * Authentication of sandbox requests, as Mambu does it: `Authorization: Basic base64(user:password)` or an
- * `apiKey` header, checked against the configured API users. Anything else answers 401 with Mambu's body
- * `{"errors":[{"errorCode":2,"errorSource":"credentials","errorReason":"INVALID_CREDENTIALS"}]}`.
+ * `apiKey` header, checked against the configured API users and then against the live API keys of the tenant's
+ * API consumers (platform/api-keys.ts: looked up by SHA-256 digest, compared in constant time; an expired or
+ * deleted key, or one whose consumer was deleted, no longer matches). `POST /apikey/rotation` is the exception:
+ * it authenticates with its `secretkey` header alone (a live secret key of a consumer), nothing else.
+ * Anything else answers 401 with Mambu's body
+ * `{"errors":[{"errorCode":2,"errorSource":"credentials","errorReason":"INVALID_CREDENTIALS"}]}` — which never
+ * repeats what was presented.
  */
 import { timingSafeEqual } from "node:crypto";
+import { findLiveKey, KeyRecord } from "./platform/api-keys";
+import { ROTATION_PATH } from "./platform/key-rotation";
 import { SandboxError } from "./types";
-import type { AuthUser } from "./router";
+import type { AuthUser, SandboxContext } from "./router";
 import { Headers, headerValue } from "./request";
 
 /** An API user of the sandbox (not a Mambu `users` record). */
@@ -31,14 +38,17 @@ function invalid(): SandboxError {
 /**
  * Returns the user that the request's headers authenticate, or throws the 401 SandboxError.
  * `apiKey` wins over Basic when both are sent (as in Mambu, where API consumers' keys take precedence). Only the
- * header object's own properties count.
+ * header object's own properties count. With `ctx`, an `apiKey` that is no API user's authenticates when it is a
+ * live API key of one of the tenant's API consumers.
  */
-export function authenticate(users: SandboxUser[], headers: Headers): AuthUser {
+export function authenticate(users: SandboxUser[], headers: Headers, ctx?: SandboxContext): AuthUser {
   const apiKey = headerValue(headers, "apikey");
   if (apiKey !== undefined) {
     const u = users.find((x) => x.apiKey !== undefined && same(x.apiKey, apiKey));
-    if (!u) throw invalid();
-    return { username: u.username };
+    if (u) return { username: u.username };
+    const key = ctx ? findLiveKey(ctx, apiKey, "API_KEY") : undefined;
+    if (!key || !ctx) throw invalid();
+    return consumerCaller(ctx, key);
   }
   const auth = headerValue(headers, "authorization");
   const m = auth ? /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(auth) : null;
@@ -51,4 +61,31 @@ export function authenticate(users: SandboxUser[], headers: Headers): AuthUser {
   const u = users.find((x) => x.username === username && x.password !== undefined && same(x.password, password));
   if (!u) throw invalid();
   return { username: u.username };
+}
+
+/**
+ * The caller an API consumer's key authenticates: named after the consumer, and told apart from the API users
+ * and from other consumers of the same name by the consumer's encodedKey (idempotency keys are per caller).
+ */
+function consumerCaller(ctx: SandboxContext, key: KeyRecord): AuthUser {
+  const consumer = ctx.store.find("apiconsumers", key.consumerKey);
+  if (!consumer) throw invalid();
+  return { username: `${String(consumer.name)} (API consumer ${consumer.encodedKey})` };
+}
+
+/**
+ * Authenticates a request of the pipeline (app.ts): `POST /apikey/rotation` (path without `/api`) with a live
+ * secret key in its `secretkey` header and nothing else (the rotation itself checks that the secret belongs to
+ * the owner of the key to rotate: platform/key-rotation.ts); any other request with {@link authenticate}.
+ * Throws the 401 SandboxError.
+ */
+export function authenticateRequest(users: SandboxUser[], headers: Headers, ctx: SandboxContext, method: string, path: string | undefined): AuthUser {
+  const bare = path !== undefined && path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+  if (method === "POST" && bare === ROTATION_PATH) {
+    const secret = headerValue(headers, "secretkey");
+    const key = secret === undefined ? undefined : findLiveKey(ctx, secret, "SECRET_KEY");
+    if (!key) throw invalid();
+    return consumerCaller(ctx, key);
+  }
+  return authenticate(users, headers, ctx);
 }

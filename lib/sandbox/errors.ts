@@ -265,7 +265,7 @@
  * | GL_ACCOUNT_IS_HEADER                                   |  545 | 400    | manual journal entry on a HEADER GL account                    | derived   |
  * | GL_ACCOUNT_DOES_NOT_SUPPORT_MANUALLY_ENTRIES           |  546 | 400    | manual journal entry on a GL account with allowManualJournalEntries false | derived   |
  * | JOURNAL_ENTRY_DATE_IN_THE_FUTURE                       |  552 | 400    | manual journal entry dated after now                           | derived   |
- * | OBJECT_NOT_FOUND                                       |   29 | 404    | unknown index rate of a source (reference/index-rates.ts)      | derived   |
+ * | OBJECT_NOT_FOUND                                       |   29 | 404    | unknown index rate of a source (reference/index-rates.ts); unknown API consumer, or API key of a consumer (platform/consumers.ts: the RestError enum has no reason of its own for them) | derived   |
  * | INVALID_TAX_RATE                                       |  137 | 400    | a negative rate for a tax index rate source                    | derived   |
  * | CURRENCY_SHOULD_BE_DIFFERENT_THEN_ORGANISATION_BASE_CURRENCY | 559 | 400 | accounting rate for the organization's base currency        | derived   |
  * | START_DATE_SHOULD_BE_AFTER_LAST_ACCOUNTING_RATE        |  560 | 400    | accounting rate starting on or before the currency's last one  | derived   |
@@ -522,7 +522,8 @@ export const ERRORS = {
   GL_ACCOUNT_IS_HEADER: def(545, "GL_ACCOUNT_IS_HEADER"),
   GL_ACCOUNT_DOES_NOT_SUPPORT_MANUALLY_ENTRIES: def(546, "GL_ACCOUNT_DOES_NOT_SUPPORT_MANUALLY_ENTRIES"),
   JOURNAL_ENTRY_DATE_IN_THE_FUTURE: def(552, "JOURNAL_ENTRY_DATE_IN_THE_FUTURE"),
-  // currencies and accounting rates, index rate sources and index rates (reference/currencies.ts, reference/index-rates.ts)
+  // currencies and accounting rates, index rate sources and index rates (reference/currencies.ts, reference/index-rates.ts);
+  // OBJECT_NOT_FOUND also for API consumers and their keys (platform/consumers.ts)
   OBJECT_NOT_FOUND: def(29, "OBJECT_NOT_FOUND", 404),
   INVALID_TAX_RATE: def(137, "INVALID_TAX_RATE"),
   CURRENCY_SHOULD_BE_DIFFERENT_THEN_ORGANISATION_BASE_CURRENCY: def(559, "CURRENCY_SHOULD_BE_DIFFERENT_THEN_ORGANISATION_BASE_CURRENCY"),
