@@ -93,6 +93,14 @@ export { MambuAccountingReport } from "./entities/accounting-report";
 export type {
   AccountingReportRequest, AccountingReportProgress, AccountingReportStatus, GenerateReportOptions, MambuAccountingReportItem,
 } from "./entities/accounting-report";
+export { getBulkStatus, waitForBulk, BULK_PENDING_STATES } from "./core/bulk";
+export type { BulkStatus, BulkStatusOptions } from "./core/bulk";
+export type { PollOptions } from "./core/poll";
+export { MambuDataImport, MAX_DATA_IMPORT_BYTES, DATA_IMPORT_EXTENSIONS } from "./entities/data-import";
+export type {
+  DataImport, DataImportError, DataImportState, DataImportSource, DataImportUploadOptions, DataImportGetOptions, DataImportActionOptions,
+  DataImportProgress, DataImportWaitOptions,
+} from "./entities/data-import";
 export type { CreditArrangementStateAction, CreditArrangementAccountsList, CreditArrangementListOptions } from "./entities/credit-arrangement";
 export { MAX_BULK_DEPOSITS } from "./entities/deposit-servicing";
 export type {

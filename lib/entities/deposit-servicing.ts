@@ -8,6 +8,7 @@
  * unless `reread: false`.
  */
 import { accountOperation, entityKey, expectRecord } from "../core/account-operation";
+import { bulkStatusAs, BulkStatusOptions, waitForBulkAs, WaitForBulkOptions } from "../core/bulk";
 import type { ActionOptions } from "../core/actions";
 import { buildBody } from "../core/actions";
 import { callOperation } from "../core/call";
@@ -77,19 +78,8 @@ export interface BulkDepositResult {
   /** The `Location` header as Mambu sent it. */
   location: string;
 }
-/** Options of `MambuDeposit.waitForBulk(key, ...)`. */
-export interface WaitForBulkOptions {
-  connector?: MambuConnector;
-  /** Called with each status read, the last one included. */
-  onProgress?: (status: BulkProcessStatus) => void;
-  /** Milliseconds between two reads (default 1000). */
-  intervalMs?: number;
-  /** Reads before giving up with a MambuTsError (default 600). */
-  maxPolls?: number;
-}
-
-/** Bulk statuses after which Mambu still works on the bulk (polled again). */
-const BULK_PENDING: ReadonlySet<string> = new Set(["QUEUED", "IN_PROGRESS", "TO_BE_CANCELED", "TRANSIENT_ERROR"]);
+/** Options of `MambuDeposit.waitForBulk(key, ...)`: those of core's `waitForBulk` (lib/core/bulk.ts). */
+export type { WaitForBulkOptions } from "../core/bulk";
 /** Upper bound of one bulk deposit's transactions (Mambu refuses larger bulks with BULK_API_REQUEST_SIZE_LIMIT_REACHED). */
 export const MAX_BULK_DEPOSITS = 1000;
 
@@ -301,28 +291,12 @@ export async function bulkDeposit(depositClass: EntityClass, transactions: reado
   return { bulkProcessKey: decodeURIComponent(key), location };
 }
 
-/** `MambuDeposit.getBulkStatus(key)`: `GET /bulks/{bulkProcessKey}`. */
-export async function bulkStatus(key: string, opts?: { connector?: MambuConnector }): Promise<BulkProcessStatus> {
-  const label = "MambuDeposit.getBulkStatus";
-  nonEmpty(key, "the bulk process key", label);
-  checkOptionKeys(label, opts, ["connector"]);
-  const answer = await callOperation("bulks", "getBulkStatus", { path: { bulkProcessKey: key }, connector: connectorOf(undefined, opts?.connector) });
-  return expectRecord(answer, "the bulk status", label) as unknown as BulkProcessStatus;
+/** `MambuDeposit.getBulkStatus(key)`: `GET /bulks/{bulkProcessKey}` (core's `getBulkStatus`). */
+export function bulkStatus(key: string, opts?: BulkStatusOptions): Promise<BulkProcessStatus> {
+  return bulkStatusAs("MambuDeposit.getBulkStatus", key, opts);
 }
 
-/** `MambuDeposit.waitForBulk(key, opts)`: reads `GET /bulks/{key}` until Mambu is done with the bulk. */
-export async function waitForBulk(key: string, opts: WaitForBulkOptions = {}): Promise<BulkProcessStatus> {
-  const label = "MambuDeposit.waitForBulk";
-  checkOptionKeys(label, opts, ["connector", "onProgress", "intervalMs", "maxPolls"]);
-  const { intervalMs = 1000, maxPolls = 600, onProgress } = opts;
-  if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new MambuTsError(`${label}: intervalMs must be a number ≥ 0`);
-  if (!Number.isSafeInteger(maxPolls) || maxPolls < 1) throw new MambuTsError(`${label}: maxPolls must be an integer ≥ 1`);
-  if (onProgress !== undefined && typeof onProgress !== "function") throw new MambuTsError(`${label}: onProgress must be a function`);
-  for (let poll = 1; ; poll++) {
-    const status = await bulkStatus(key, { connector: opts.connector });
-    onProgress?.(status);
-    if (!BULK_PENDING.has(String(status.status))) return status;
-    if (poll >= maxPolls) throw new MambuTsError(`${label}: bulk ${key} still ${status.status} after ${maxPolls} reads`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+/** `MambuDeposit.waitForBulk(key, opts)`: reads `GET /bulks/{key}` until Mambu is done with the bulk (core's `waitForBulk`). */
+export function waitForBulk(key: string, opts: WaitForBulkOptions = {}): Promise<BulkProcessStatus> {
+  return waitForBulkAs("MambuDeposit.waitForBulk", key, opts);
 }
