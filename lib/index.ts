@@ -89,6 +89,10 @@ export type { GLAccountType, GLAccountGetOptions } from "./entities/gl-account";
 export { MambuGLJournalEntry, MAX_JOURNAL_ENTRY_LINES } from "./entities/gl-journal-entry";
 export type { JournalEntryInput, JournalEntryLine, JournalEntryPostOptions } from "./entities/gl-journal-entry";
 export { MambuInterestAccrual } from "./entities/interest-accrual";
+export { MambuCommunicationMessage, MAX_RESEND_BATCH, maskDestination } from "./entities/communication-message";
+export type {
+  CommunicationMessageInput, CommunicationMessageType, CommunicationMessageState, SendMessageOptions, ResendOptions, ResendFailedOptions,
+} from "./entities/communication-message";
 export { MambuAccountingReport } from "./entities/accounting-report";
 export type {
   AccountingReportRequest, AccountingReportProgress, AccountingReportStatus, GenerateReportOptions, MambuAccountingReportItem,

@@ -1,9 +1,9 @@
 /**
  * Every operation of the contract's account resources has a method on an entity, in the ORM's style: one
  * explicit table per Swagger resource (operationId → method) — loans, loan transactions, installments,
- * deposits, deposit transactions, cards, credit arrangements and bulks — checked by one loop. The test fails
- * when the contract has an operation the table does not name (a new operation needs a method), when the table
- * names an operation the contract does not have, and when the method named does not exist.
+ * deposits, deposit transactions, cards, credit arrangements, bulks and communication messages — checked by one
+ * loop. The test fails when the contract has an operation the table does not name (a new operation needs a
+ * method), when the table names an operation the contract does not have, and when the method named does not exist.
  *
  * A method is written `Class.method` (static) or `Class#method` (instance). Add a table per resource to
  * TABLES to cover it.
@@ -140,9 +140,16 @@ const bulks: Table = {
   getBulkStatus: "MambuDeposit.getBulkStatus",
 };
 
+const communications_messages: Table = {
+  getByEncodedKey: "MambuCommunicationMessage.get",
+  send: "MambuCommunicationMessage.send",
+  search: "MambuCommunicationMessage.search",
+  resend: "MambuCommunicationMessage.resend",
+};
+
 /** One table per resource. */
 const TABLES: Readonly<Record<string, Table>> = {
-  loans, loans_transactions, installments, deposits, deposits_transactions, cards, creditarrangements, bulks,
+  loans, loans_transactions, installments, deposits, deposits_transactions, cards, creditarrangements, bulks, communications_messages,
 };
 
 /** The function a `Class.method` / `Class#method` reference names, or undefined. */
