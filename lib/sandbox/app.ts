@@ -24,6 +24,9 @@ import { loadEngine } from "./engine-bridge";
 import { errorBody, mambuError } from "./errors";
 import { FaultDecision, FaultInjector, faultBody } from "./faults";
 import { checkIdempotencyKey, IdempotencyCache, requestFingerprint } from "./idempotency";
+import { DEFAULT_JOB_ROWS_PER_STEP, JobKind, JobStepper, runJobStep } from "./jobs";
+import { stepBulk } from "./engine/deposit-bulk";
+import { stepDataImport } from "./platform/data-import-run";
 import { ResolvedLimits, resolveLimits } from "./limits";
 import { headerValue, parseQuery } from "./request";
 import { checkResponsesByDefault, mismatchMessage, responseProblems } from "./response-check";
@@ -87,6 +90,12 @@ export class SandboxApp {
   requests = 0;
   /** Whether answers are checked against the contract's response schemas (see response-check.ts). */
   checkResponses = checkResponsesByDefault();
+  /** Rows of background work (bulks, data imports: see jobs.ts) done before each request. */
+  jobRowsPerStep = DEFAULT_JOB_ROWS_PER_STEP;
+  private readonly steppers: Record<JobKind, JobStepper> = {
+    bulk: (c, key, budget) => stepBulk(c, key, budget),
+    dataimport: (c, key, budget) => stepDataImport(c, this.router, key, budget),
+  };
 
   constructor(
     readonly ctx: SandboxContext,
@@ -116,6 +125,7 @@ export class SandboxApp {
   /** Runs a request through the whole pipeline. */
   async handle(raw: RawRequest): Promise<AppResult> {
     this.requests++;
+    runJobStep(this.ctx, this.steppers, this.jobRowsPerStep); // one step of background work, synchronously
     const method = raw.method.toUpperCase();
     let url: URL;
     try {

@@ -110,6 +110,8 @@
  * | BLOCK_FUND_DOES_NOT_EXIST                              | 2107 | 404    | unknown block (400 when named in a seizure body)               | guess     |
  * | INVALID_BULK_PROCESS_KEY                               | 2108 | 404    | GET /bulks/{key} of an unknown bulk                            | guess     |
  * | BULK_API_REQUEST_SIZE_LIMIT_REACHED                    | 2109 | 400    | a bulk of more than 1000 rows                                  | guess     |
+ * | INVALID_DATA_IMPORT_TASK_KEY                           | 3720 | 404    | GET /data/import/{importKey} of an unknown import            | guess     |
+ * | INVALID_DATA_MIGRATION_EVENT_KEY                       | 3721 | 404    | POST /data/import/events/{eventKey}:action of an unknown event | guess   |
  * | POSITIVE_AMOUNT_REQUIRED                               | 2110 | 400    | a bulk row whose amount is not positive                        | guess     |
  * | INVALID_TRANSACTION_CHANNEL_ID                         | 3301 | 404    | unknown transaction channel (/organization/transactionChannels/{id}) | guess     |
  * | DUPLICATE_TRANSACTION_CHANNEL_ID                       | 3302 | 400    | a transaction channel whose id another channel has             | guess     |
@@ -381,6 +383,8 @@ export const ERRORS = {
   BLOCK_FUND_DOES_NOT_EXIST: def(2107, "BLOCK_FUND_DOES_NOT_EXIST", 404),
   INVALID_BULK_PROCESS_KEY: def(2108, "INVALID_BULK_PROCESS_KEY", 404),
   BULK_API_REQUEST_SIZE_LIMIT_REACHED: def(2109, "BULK_API_REQUEST_SIZE_LIMIT_REACHED"),
+  INVALID_DATA_IMPORT_TASK_KEY: def(3720, "INVALID_DATA_IMPORT_TASK_KEY", 404),
+  INVALID_DATA_MIGRATION_EVENT_KEY: def(3721, "INVALID_DATA_MIGRATION_EVENT_KEY", 404),
   POSITIVE_AMOUNT_REQUIRED: def(2110, "POSITIVE_AMOUNT_REQUIRED"),
   // reference data: transaction channels, organization setup, holidays (reference/*.ts); guessed codes 3301–3335
   INVALID_TRANSACTION_CHANNEL_ID: def(3301, "INVALID_TRANSACTION_CHANNEL_ID", 404),

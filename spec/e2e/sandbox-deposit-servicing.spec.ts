@@ -271,6 +271,15 @@ describe("interest-rate change", () => {
 });
 
 describe("bulk deposits", () => {
+  /** The bulk is worked through in the background (a step before each request): polls its status until COMPLETE. */
+  async function bulkDone(path: string): Promise<Answer> {
+    for (let i = 0; i < 100; i++) {
+      const r = await call(sb, "GET", path);
+      if (r.status !== 200 || r.body.status === "COMPLETE") return r;
+    }
+    throw new Error(`bulk ${path} did not complete`);
+  }
+
   it("posts the good rows, reports the bad ones by index, and keeps the status", async () => {
     await newSavings("BK001", 100);
     expect((await call(sb, "POST", "/deposits/FD001:startMaturity", { body: { maturityDate: "2026-12-31" } })).status).toBe(200);
@@ -291,7 +300,7 @@ describe("bulk deposits", () => {
     const location = r.headers.get("location") ?? "";
     expect(location).toMatch(/^\/api\/bulks\/[0-9a-f]{32}$/);
     const key = location.split("/").pop();
-    const status = await call(sb, "GET", `/bulks/${key}`);
+    const status = await bulkDone(`/bulks/${key}`);
     expectContract(status, "bulks", "GET", "/bulks/{bulkProcessKey}", 200);
     expect(status.body.status).toBe("COMPLETE");
     expect(status.body.processedItems.map((p: { indexInRequest: number; externalId?: string }) => [p.indexInRequest, p.externalId])).toEqual([[0, "row-0"], [3, undefined], [5, undefined]]);
@@ -317,7 +326,7 @@ describe("bulk deposits", () => {
     expectError(await call(sb, "GET", "/bulks/0123456789abcdef0123456789abcdef"), 404, "INVALID_BULK_PROCESS_KEY", 2108);
     const ok = await call(sb, "POST", "/deposits/deposit-transactions:bulk", { body: { transactions: rows.slice(0, 1000) } });
     expect(ok.status).toBe(202);
-    const status = await call(sb, "GET", ok.headers.get("location")!.replace(/^\/api/, ""));
+    const status = await bulkDone(ok.headers.get("location")!.replace(/^\/api/, ""));
     expect([status.body.processedItems.length, status.body.errors.length]).toEqual([1000, 0]);
     await checkDepositInvariants(sb, "BK001");
   });
