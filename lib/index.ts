@@ -45,6 +45,9 @@ export { MambuComment } from "./core/comments";
 export type { CommentOptions, OwnedListOptions } from "./core/comments";
 export { getApplicationStatus, runEndOfDay } from "./core/platform";
 export type { ApplicationStatus, EndOfDayOptions, EndOfDayRun, PlatformOptions } from "./core/platform";
+export { Secret, isSecret, knownSecrets } from "./transport";
+export { rotateApiKey, MAX_API_KEY_EXPIRATION } from "./core/apikey-rotation";
+export type { RotateApiKeyOptions, RotatedApiKey } from "./core/apikey-rotation";
 export type { ReassignOptions, AssignmentRef } from "./core/reassign";
 
 export { MambuBranch } from "./entities/branch";
@@ -57,6 +60,8 @@ export { MambuProduct } from "./entities/product";
 export { MambuTransaction } from "./entities/transaction";
 export { MambuUser } from "./entities/user";
 export { MambuRole } from "./entities/role";
+export { MambuApiConsumer, API_CONSUMER_TYPES } from "./entities/api-consumer";
+export type { ApiConsumerFields, ApiKeyInfo, ApiKeyWriteOptions, CreateApiKeyOptions, CreatedApiKey } from "./entities/api-consumer";
 export { MambuTask, TASK_LINK_TARGETS } from "./entities/task";
 export { MambuCustomField, loadCustomFieldDefinitions } from "./entities/customfield";
 export { MambuCustomFieldSet } from "./entities/customfieldset";

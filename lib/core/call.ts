@@ -9,8 +9,9 @@
 import { resource as resourceSpec, SCHEMA, validateAgainst } from "../contract/schema";
 import type { OperationSpec, QueryParamSpec } from "../contract/schema";
 import { MambuTsError } from "../errors";
-import { encodeSegment, MambuConnector } from "../transport";
-import type { HttpMethod } from "../transport";
+import { encodeSegment, isSecret, MambuConnector, redact } from "../transport";
+import type { HttpMethod, Secret } from "../transport";
+import { headerValue, revealSecrets } from "../transport/reveal";
 import { hasOwn } from "./clone";
 import { parseJsonExact, stringifyExact } from "./json";
 
@@ -22,6 +23,15 @@ export interface CallOptions {
   idempotencyKey?: string;
   /** Aborts the request and its retries. */
   signal?: AbortSignal;
+  /**
+   * Values this call must never show (see `RequestOptions.secrets`): redacted from its errors, log lines and
+   * retry events. `Secret`s given in `headers` or `body` are added on their own.
+   */
+  secrets?: string[];
+  /** The answer carries credentials: an unreadable answer is reported without an excerpt of its body. */
+  secretAnswer?: boolean;
+  /** Retries of this call only (default: the connector's); 0 for a request that must not be repeated. */
+  retries?: number;
 }
 
 /** A body sent as given (multipart uploads), with its content type. */
@@ -36,6 +46,12 @@ export interface CallRequest extends CallOptions {
   path?: Record<string, string | number>;
   /** Query parameters by name, as the operation declares them (`undefined` entries are left out). */
   query?: Record<string, unknown>;
+  /**
+   * Header parameters the operation declares, by name (`{ secretkey: new Secret(key, "secret key") }` for
+   * `apikey_rotation.rotateKey`), each a string or a `Secret` (revealed only in the request sent, redacted from
+   * everything it shows). `Idempotency-Key` goes in `idempotencyKey`.
+   */
+  headers?: Record<string, string | Secret>;
   /**
    * The body: a JSON value (entities, Decimals, DateTimes and RawNumbers written exactly), YAML text for
    * operations that take YAML, or a {@link RawCallBody} for multipart uploads.
@@ -164,6 +180,9 @@ export async function callOperation(resourceName: string, operationId: string, r
   const qs = queryString(label, op, req.query ?? {});
   if (qs) path += `?${qs}`;
 
+  const secrets = checkSecrets(label, req.secrets);
+  const headers = headerParams(label, op, req.headers, secrets);
+
   const takesBody = op.body !== undefined || op.formData !== undefined;
   let sent: { bodyText?: string; rawBody?: { data: Buffer | string; contentType: string } } = {};
   if (req.body === undefined) {
@@ -173,10 +192,10 @@ export async function callOperation(resourceName: string, operationId: string, r
   } else if (op.formData || !isJsonMedia(op.consumes)) {
     sent = { rawBody: rawBody(label, op, req.body) };
   } else {
-    const text = stringifyExact(req.body);
+    const text = stringifyExact(revealSecrets(req.body, secrets));
     if (text === undefined) throw new MambuTsError(`${label}: the body cannot be written as JSON`);
     const problems = validateAgainst(resourceName, op.body!, JSON.parse(text));
-    if (problems.length) throw new MambuTsError(`${label}: the body does not follow the contract:\n  ${problems.join("\n  ")}`);
+    if (problems.length) throw new MambuTsError(redact(`${label}: the body does not follow the contract:\n  ${problems.join("\n  ")}`, secrets));
     sent = { bodyText: text };
   }
 
@@ -189,9 +208,43 @@ export async function callOperation(resourceName: string, operationId: string, r
     ...(jsonAnswer ? { parse: parseJsonExact } : { accept: op.produces!.join(", ") }),
     idempotencyKey: req.idempotencyKey,
     signal: req.signal,
+    ...(headers ? { headers } : {}),
+    ...(secrets.length ? { secrets } : {}),
+    ...(req.secretAnswer ? { secretAnswer: true } : {}),
+    ...(req.retries !== undefined ? { retries: req.retries } : {}),
   });
   if (jsonAnswer) return res.text.trim() === "" ? undefined : res.body;
   return op.produces!.some((p) => /yaml/.test(p)) ? res.text : res.raw;
+}
+
+/** The caller's extra secrets, checked (a copy: the Secrets of headers and body are added to it). */
+function checkSecrets(label: string, secrets: unknown): string[] {
+  if (secrets === undefined) return [];
+  if (!Array.isArray(secrets) || !secrets.every((x) => typeof x === "string")) throw new MambuTsError(`${label}: secrets must be a list of strings`);
+  return secrets.filter((x) => x !== "");
+}
+
+/**
+ * The header parameters of a call, by the names the operation declares (matched without regard to case),
+ * their values as sent; Secrets revealed and their values pushed onto `secrets`. Undefined when none.
+ */
+function headerParams(label: string, op: OperationSpec, given: CallRequest["headers"], secrets: string[]): Record<string, string> | undefined {
+  if (given === undefined || given === null) return undefined;
+  if (typeof given !== "object" || Array.isArray(given)) throw new MambuTsError(`${label}: headers must be an object of header parameters`);
+  const declared = new Map(op.headers.filter((h) => h.toLowerCase() !== "idempotency-key").map((h) => [h.toLowerCase(), h]));
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(given)) {
+    if (k.toLowerCase() === "idempotency-key") throw new MambuTsError(`${label}: give the Idempotency-Key as idempotencyKey, not in headers`);
+    const name = declared.get(k.toLowerCase());
+    if (!name) {
+      throw new MambuTsError(`${label}: unknown header parameter "${k}"; ${declared.size ? `header parameters: ${[...declared.values()].join(", ")}` : "it takes none"}`);
+    }
+    if (v === undefined || v === null) continue;
+    if (!isSecret(v) && typeof v !== "string") throw new MambuTsError(`${label}: header parameter "${name}" must be a string or a Secret`);
+    if (v === "") throw new MambuTsError(`${label}: header parameter "${name}" is empty`);
+    out[name] = headerValue(name, v, secrets);
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** The raw body of a YAML or multipart operation: YAML text, or `{ data, contentType }`. */

@@ -14,6 +14,7 @@ import { BodyTooLarge, readCapped } from "./body";
 import { MAMBU_V2_ACCEPT, authHeaders, basicToken, getHeader, setHeader, userAgent } from "./headers";
 import { buildQuery } from "./paths";
 import { redact, redactDeep } from "./redact";
+import { headerValue, revealSecrets } from "./reveal";
 import { excerpt, readFailure, ResponseFailure } from "./responseerror";
 import { MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, isRetryableNetworkError, retryAfterMs, retryWait } from "./retrypolicy";
 import { ConnectorOptions, HttpMethod, MambuResponse, RequestOptions, RetryEvent, TransportLogger } from "./types";
@@ -42,6 +43,8 @@ interface Prepared {
   /** Largest body accepted, in bytes. */
   maxBytes: number;
   secrets: string[];
+  /** A 2xx body carries credentials: never shown in an error. */
+  secretAnswer: boolean;
 }
 
 /** Why an attempt failed in a way worth retrying. */
@@ -223,11 +226,14 @@ export class MambuConnector {
 
     const secrets = [apipwd, apikey].filter((s): s is string => typeof s === "string" && s !== "");
     if (apiuser && apipwd) secrets.push(basicToken(apiuser, apipwd));
+    if (req.secrets !== undefined) {
+      if (!Array.isArray(req.secrets) || !req.secrets.every((s) => typeof s === "string")) throw new MambuTsError("secrets must be a list of strings");
+      secrets.push(...req.secrets.filter((s) => s !== ""));
+    }
 
     const query = buildQuery(req.query);
     const pathAndQuery = query ? `${req.path}${req.path.includes("?") ? "&" : "?"}${query}` : req.path;
     const url = `${base.href}${pathAndQuery}`;
-    const shownUrl = redact(new URL(url).pathname + new URL(url).search, secrets);
 
     const headers: Record<string, string> = {
       Accept: req.accept ?? MAMBU_V2_ACCEPT,
@@ -236,9 +242,9 @@ export class MambuConnector {
     let callerKey = req.idempotencyKey;
     for (const [name, value] of Object.entries(req.headers ?? {})) {
       const lower = name.toLowerCase();
-      if (lower === "idempotency-key") callerKey ??= value;
+      if (lower === "idempotency-key") callerKey ??= String(value);
       else if (RESERVED_HEADERS.has(lower)) throw new MambuTsError(`header ${name} is set by the connector, not by callers`);
-      else setHeader(headers, name, String(value));
+      else setHeader(headers, name, headerValue(name, value, secrets));
     }
     if (req.accept !== undefined) setHeader(headers, "Accept", req.accept);
 
@@ -247,7 +253,7 @@ export class MambuConnector {
       body = req.rawBody.data;
       setHeader(headers, "Content-Type", req.rawBody.contentType);
     } else if (req.bodyText !== undefined || req.body !== undefined) {
-      body = req.bodyText ?? JSON.stringify(req.body);
+      body = req.bodyText ?? JSON.stringify(revealSecrets(req.body, secrets));
       setHeader(headers, "Content-Type", "application/json");
     }
 
@@ -261,6 +267,7 @@ export class MambuConnector {
       headers["Idempotency-Key"] = randomUuidV4();
     }
     Object.assign(headers, authHeaders({ apiuser, apipwd, apikey }));
+    const shownUrl = redact(new URL(url).pathname + new URL(url).search, secrets);
 
     return {
       method,
@@ -275,6 +282,7 @@ export class MambuConnector {
       timeout,
       maxBytes,
       secrets,
+      secretAnswer: req.secretAnswer === true,
     };
   }
 
@@ -463,7 +471,7 @@ function parseBody<T>(prep: Prepared, status: number, headers: Record<string, st
     if (!prep.expectJson) return undefined as T;
     throw new MambuError(`non-JSON body from Mambu (HTTP ${status}, content-type ${contentType}, ${prep.method} ${prep.shownUrl})`, {
       status,
-      bodyExcerpt: excerpt(redact(text, prep.secrets)),
+      bodyExcerpt: prep.secretAnswer ? undefined : excerpt(redact(text, prep.secrets)),
       method: prep.method,
       url: prep.shownUrl,
       attempts: attempt,
@@ -474,7 +482,7 @@ function parseBody<T>(prep: Prepared, status: number, headers: Record<string, st
   } catch {
     throw new MambuError(`malformed JSON from Mambu (HTTP ${status}, ${prep.method} ${prep.shownUrl})`, {
       status,
-      bodyExcerpt: excerpt(redact(text, prep.secrets)),
+      bodyExcerpt: prep.secretAnswer ? undefined : excerpt(redact(text, prep.secrets)),
       method: prep.method,
       url: prep.shownUrl,
       attempts: attempt,

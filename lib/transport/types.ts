@@ -3,6 +3,7 @@ import type { Agent } from "http";
 import type nodeFetch from "node-fetch";
 import type { MambuConfig } from "../config";
 import type { QueryValue } from "./paths";
+import type { Secret } from "./secret";
 
 /** HTTP methods Mambu's API uses. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -14,7 +15,10 @@ export interface RequestOptions {
   path: string;
   /** Query parameters; `undefined`/`null` entries are left out. Never put credentials here. */
   query?: Record<string, QueryValue>;
-  /** A JSON body (serialised with `JSON.stringify`); use `bodyText` to send exact bytes. */
+  /**
+   * A JSON body (serialised with `JSON.stringify`); use `bodyText` to send exact bytes. {@link Secret}s inside
+   * its plain objects and arrays are written as their values (and redacted like `secrets`).
+   */
   body?: unknown;
   /** A pre-serialised body with its content type (e.g. multipart for attachments). */
   rawBody?: { data: Buffer | string; contentType: string };
@@ -22,8 +26,11 @@ export interface RequestOptions {
   bodyText?: string;
   /** `Idempotency-Key` to use (v4 format); POST/PUT/PATCH get a random one when absent. */
   idempotencyKey?: string;
-  /** Extra headers; they cannot replace the authentication headers. */
-  headers?: Record<string, string>;
+  /**
+   * Extra headers; they cannot replace the authentication headers. A {@link Secret} value is revealed only
+   * in the request sent, and redacted like `secrets` from everything the request shows.
+   */
+  headers?: Record<string, string | Secret>;
   /** `Accept` header (default `application/vnd.mambu.v2+json`). */
   accept?: string;
   /** Aborts the request (and its retries); the promise then rejects with a `MambuTsError`. */
@@ -36,6 +43,17 @@ export interface RequestOptions {
   parse?: (text: string) => unknown;
   /** Largest response body accepted for this request only, in bytes (default: the connector's). */
   maxResponseBytes?: number;
+  /**
+   * More values this request must never show (a secret key in a header, an API key in the body): replaced by
+   * `****` in its error messages, `bodyExcerpt`s and `errors`, its logger lines and its `onRetry` events, as the
+   * connector's own credentials are. Values shorter than 4 characters are not searched for.
+   */
+  secrets?: string[];
+  /**
+   * The successful answer carries credentials (a new API key or secret key): an answer that cannot be read is
+   * reported without an excerpt of its body.
+   */
+  secretAnswer?: boolean;
 }
 
 /** Mambu's answer to a successful request. */
