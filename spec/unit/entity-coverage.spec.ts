@@ -5,8 +5,8 @@
  * loop. The test fails when the contract has an operation the table does not name (a new operation needs a
  * method), when the table names an operation the contract does not have, and when the method named does not exist.
  *
- * A method is written `Class.method` (static) or `Class#method` (instance). Add a table per resource to
- * TABLES to cover it.
+ * A method is written `Class.method` (static) or `Class#method` (instance), an exported function by its name.
+ * Add a table per resource to TABLES to cover it.
  */
 import * as lib from "../../lib";
 import { resource } from "../../lib/contract/schema";
@@ -147,13 +147,32 @@ const communications_messages: Table = {
   resend: "MambuCommunicationMessage.resend",
 };
 
-/** One table per resource. */
-const TABLES: Readonly<Record<string, Table>> = {
-  loans, loans_transactions, installments, deposits, deposits_transactions, cards, creditarrangements, bulks, communications_messages,
+const consumers: Table = {
+  getAll: "MambuApiConsumer.getAll",
+  create: "MambuApiConsumer#create",
+  getById: "MambuApiConsumer.get",
+  update: "MambuApiConsumer#update",
+  patch: "MambuApiConsumer#patch",
+  delete: "MambuApiConsumer#delete",
+  getApiKeysByConsumerId: "MambuApiConsumer#apiKeys",
+  createApiKeyForConsumer: "MambuApiConsumer#createApiKey",
+  deleteApiKeyForConsumer: "MambuApiConsumer#deleteApiKey",
+  createSecretKeyForConsumer: "MambuApiConsumer#createSecretKey",
 };
 
-/** The function a `Class.method` / `Class#method` reference names, or undefined. */
+/** A bare name is an exported function of the library (an operation that belongs to no entity). */
+const apikey_rotation: Table = {
+  rotateKey: "rotateApiKey",
+};
+
+/** One table per resource. */
+const TABLES: Readonly<Record<string, Table>> = {
+  loans, loans_transactions, installments, deposits, deposits_transactions, cards, creditarrangements, bulks, communications_messages, consumers, apikey_rotation,
+};
+
+/** The function a `Class.method` / `Class#method` / `function` reference names, or undefined. */
 function methodOf(ref: string): unknown {
+  if (/^[a-z]\w*$/.test(ref)) return (lib as Record<string, unknown>)[ref];
   const m = /^(\w+)([.#])(\w+)$/.exec(ref);
   if (!m) return undefined;
   const cls: unknown = (lib as Record<string, unknown>)[m[1]];
@@ -206,4 +225,10 @@ test("the check can fail: an operation without a row, a row without an operation
   expect(methodOf("MambuDeposit.blockFunds")).toBeUndefined();
   expect(typeof methodOf("MambuLoan#reschedule")).toBe("function");
   expect(typeof methodOf("CardAuthorizationHolds#create")).toBe("function");
+});
+
+test("a bare name is an exported function of the library, or nothing", () => {
+  expect(typeof methodOf("rotateApiKey")).toBe("function");
+  expect(methodOf("noSuchFunction")).toBeUndefined();
+  expect(coverageProblems("apikey_rotation", { rotateKey: "rotateApiKeys" }).missing).toEqual(["rotateKey → rotateApiKeys"]);
 });
