@@ -4,6 +4,7 @@
  *
  *   mambu-sandbox [--port 7070] [--seed <file> | --empty] [--generate clients=20000,loans=20000]
  *                 [--tls] [--latency <ms>[±jitter]] [--fault-rate <0..1>] [--persist <file>]
+ *                 [--message-failure-rate <0..1>]
  *
  * The first line printed is `Mambu sandbox listening on http://127.0.0.1:PORT` (https with --tls,
  * followed by a line with the CA certificate file). The demo tenant accepts user `demo`, password
@@ -27,6 +28,7 @@ export const SANDBOX_OPTIONS: readonly OptionSpec[] = [
   { name: "tls", kind: "flag", help: "serve https with a certificate made at start (prints the CA file)" },
   { name: "latency", kind: "value", arg: "<ms>[±j]", help: "add latency to every response, e.g. 50 or 50±20 (also 50+-20)" },
   { name: "fault-rate", kind: "value", arg: "<r>", help: "share of requests (0..1) answered 429 / 5xx (half each)" },
+  { name: "message-failure-rate", kind: "value", arg: "<r>", help: "share of communication messages (0..1) that fail to send (reproducible)" },
   { name: "persist", kind: "value", arg: "<file>", help: "resume from <file> when it exists; save the state there on exit" },
   { name: "help", kind: "flag", short: "h", help: "show this help" },
 ];
@@ -96,6 +98,12 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
     faults.seed = Date.now() % 2147483647;
   }
   if (Object.keys(faults).length) opts.faults = faults;
+  const messageRate = o["message-failure-rate"] as string | undefined;
+  if (messageRate !== undefined) {
+    const v = Number(messageRate);
+    if (messageRate.trim() === "" || !(v >= 0 && v <= 1)) throw new UsageError("--message-failure-rate: expected a number between 0 and 1");
+    opts.communications = { failureRate: v };
+  }
   return opts;
 }
 

@@ -17,13 +17,13 @@ import { SandboxApp } from "./app";
 import { DEFAULT_USERS, SandboxUser } from "./auth";
 import { SandboxClock } from "./clock";
 import { FaultInjector, FaultOptions } from "./faults";
-import { checkRowsPerStep } from "./jobs";
 import { resolveLimits, SandboxLimits } from "./limits";
 import { loadSnapshotFile, saveSnapshot } from "./persist";
 import { demoSeedPath, generate, GenerateOptions, loadSeed, readSeedFile, SeedFile } from "./seed";
 import { LOOPBACK_HOSTS, startServer } from "./server";
 import { SandboxStore, StoreSnapshot } from "./store";
 import { makeTls } from "./tls";
+import { CommunicationOptions, CommunicationSettings, configureCommunications, communicationSettings } from "./platform/messages-settings";
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 
@@ -32,6 +32,9 @@ export type { SandboxUser } from "./auth";
 export type { StoreSnapshot } from "./store";
 export type { GenerateOptions, SeedFile } from "./seed";
 export type { SandboxLimits } from "./limits";
+export type { CommunicationOptions, CommunicationSettings } from "./platform/messages-settings";
+export type { NotificationTemplate } from "./platform/messages-templates";
+export { DEFAULT_NOTIFICATION_TEMPLATES } from "./platform/messages-templates";
 export { MAX_FAULT_COUNTERS, MAX_FORM_FIELD_BYTES, MAX_IDEMPOTENCY_KEYS, MAX_JSON_BODY_BYTES, MAX_JSON_DEPTH, MAX_UPLOAD_BYTES } from "./limits";
 export { SandboxClock } from "./clock";
 export { SandboxStore } from "./store";
@@ -68,10 +71,12 @@ export interface SandboxOptions {
    */
   checkResponses?: boolean;
   /**
-   * Rows of background work (bulk deposits, data imports) the sandbox does before handling each request
-   * (default 100; see jobs.ts). A small value lets a test watch a job go QUEUED → IN_PROGRESS → COMPLETE.
+   * Communication messages: `failureRate` (0..1, default 0) — the share of sends that fail, drawn
+   * deterministically from `seed` (default 1); `templates` — the notification templates (default: SMS on loan
+   * disbursement and repayment, EMAIL on deposit and withdrawal; `[]` sends none). Change later with
+   * `sandbox.communications.set(...)`.
    */
-  jobRowsPerStep?: number;
+  communications?: CommunicationOptions;
 }
 
 /** Controls of the run's faults. */
@@ -82,6 +87,14 @@ export interface SandboxFaults {
   clear(): void;
   /** Fails the next `count` requests (matching method/path) with a fault word: "429", "503", "drop", "drop-after", "slow". */
   injectNext(fault: string, count?: number, match?: { method?: string; path?: string | RegExp }): void;
+}
+
+/** Controls of the run's communication messages. */
+export interface SandboxCommunications {
+  /** Changes the options given (failureRate, seed, templates); the others stay. Throws for invalid ones. */
+  set(options: CommunicationOptions): void;
+  /** The settings in force. */
+  get(): CommunicationSettings;
 }
 
 /** A running sandbox. */
@@ -99,6 +112,7 @@ export interface Sandbox {
   clock: SandboxClock;
   store: SandboxStore;
   faults: SandboxFaults;
+  communications: SandboxCommunications;
   /** Requests received so far. */
   readonly requests: number;
   /** The routes served, as "METHOD template". */
@@ -116,10 +130,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const limits = resolveLimits(options.limits);
   const clock = new SandboxClock({ offset: options.clock?.offset ?? "+02:00", start: options.clock?.start, frozen: options.clock?.frozen });
   const store = new SandboxStore();
+  configureCommunications(store, options.communications); // before the seed: its actions send messages too
   const faults = new FaultInjector(options.faults, limits.maxFaultCounters);
   const app = new SandboxApp({ store, clock, limits }, options.users ?? DEFAULT_USERS, faults, limits);
   if (options.checkResponses !== undefined) app.checkResponses = options.checkResponses;
-  if (options.jobRowsPerStep !== undefined) app.jobRowsPerStep = checkRowsPerStep(options.jobRowsPerStep);
 
   const persisted = options.persist ? loadSnapshotFile(options.persist) : undefined;
   if (persisted) {
@@ -155,6 +169,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       set: (f) => faults.set(f),
       clear: () => faults.clear(),
       injectNext: (f, count, match) => faults.injectNext(f, count, match),
+    },
+    communications: {
+      set: (o) => void configureCommunications(store, o),
+      get: () => communicationSettings(store),
     },
     get requests() {
       return app.requests;

@@ -16,6 +16,7 @@ import { mambuError } from "../errors";
 import { D, Dec, ZERO, currencyDecimals, dec, min, max, num, round } from "./money";
 import { DepositProductSettings, depositProductSettings, path } from "./products";
 import { postJournalEntries } from "./ledger-post";
+import { notifyTransaction } from "../platform/messages-notify";
 
 /** A deposit by id or encodedKey, or 404 INVALID_DEPOSIT_ACCOUNT_ID (400 when `inBody`). */
 export function requireDeposit(ctx: EngineContext, idOrKey: string | undefined, inBody = false): WireRecord {
@@ -167,6 +168,7 @@ export function postMovement(ctx: EngineContext, depIn: WireRecord, m: Movement)
   fillDepositTransactionFields(tx, dep);
   ctx.store.insert("depositTransactions", tx);
   postJournalEntries(ctx, tx, dep, "SAVINGS");
+  notifyTransaction(ctx, tx, "DEPOSIT"); // communication messages of the tenant's notification templates
 
   const next: WireRecord = { ...dep, balances: balancesFor(dep, newNet, dp), lastModifiedDate: now, lastAccountAppraisalDate: now };
   if (credit && state === "APPROVED" && !m.anyState) {

@@ -15,6 +15,7 @@ import { Dec, currencyDecimals, dec, num, round, sum, ZERO } from "./money";
 import { LoanProductSettings, loanProductSettings, path } from "./products";
 import { outstandingElements } from "./allocation";
 import { postJournalEntries } from "./ledger-post";
+import { notifyTransaction } from "../platform/messages-notify";
 
 /** States in which a loan has been disbursed and is running. */
 export const RUNNING = new Set(["ACTIVE", "ACTIVE_IN_ARREARS"]);
@@ -230,6 +231,7 @@ export function commitTransaction(ctx: EngineContext, tx: WireRecord): WireRecor
   indexLoanTransaction(ctx.store, stored);
   const loan = ctx.store.find("loans", String(stored.parentAccountKey));
   if (loan) postJournalEntries(ctx, stored, loan, "LOAN");
+  notifyTransaction(ctx, stored, "LOAN"); // communication messages of the tenant's notification templates
   return stored;
 }
 
