@@ -37,6 +37,8 @@ Options:
                           rehearsals .mambu-journal/<plan id>/rehearsal); one run at a time
   --report <file>         write report.json there
   --reconcile             compare source counts and sums with the tenant after the run
+  --redact                mask the personal columns in the failures files too (no other output holds
+                          personal data: messages give files, lines, columns and ids)
   --tenant-offset <±HH:MM> tenant UTC offset for dates given without one
   --progress <mode>       auto (default), bar, lines or none
   --progress-interval <s> seconds between progress lines when not on a terminal (default 5)
@@ -59,6 +61,7 @@ const OPTIONS = {
   resume: { type: "boolean" },
   "allow-changed-plan": { type: "boolean" },
   reconcile: { type: "boolean" },
+  redact: { type: "boolean" },
   target: { type: "string" },
   "sandbox-faults": { type: "string" },
   "sandbox-state": { type: "string" },
@@ -156,6 +159,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (v.resume) a.resume = true;
   if (v["allow-changed-plan"]) a.allowChangedPlan = true;
   if (v.reconcile) a.reconcile = true;
+  if (v.redact) a.redact = true;
   const target = text("target");
   if (target !== undefined) {
     if (target !== "tenant" && target !== "sandbox") throw new Error(`--target: expected tenant or sandbox, got "${target}"`);

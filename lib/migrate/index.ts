@@ -32,6 +32,7 @@ import { Progress } from "./progress";
 import { parseRate, RateLimiter } from "./ratelimit";
 import { formatReconciliation, reconcile, Reconciliation } from "./reconcile";
 import { saveRehearsalNow, stopRehearsal } from "./rehearsal";
+import { PERSONAL_NOTE } from "./failures";
 import { buildReport, FailedRows, formatSummary, summarize, writeFailures, writeReport } from "./report";
 import { checkTenantHasJournal, ResumeRefused } from "./resume";
 import { newStats, runUnits } from "./runner";
@@ -60,6 +61,9 @@ export { RateLimiter, parseRate } from "./ratelimit";
 export { reconcile, formatReconciliation, METRICS } from "./reconcile";
 export type { Reconciliation, Figures, Metric } from "./reconcile";
 export { formatSummary, ERROR_COLUMN } from "./report";
+export { PERSONAL_NOTE } from "./failures";
+export { REDACTED, PERSONAL_TARGETS } from "./personal";
+export type { PersonalColumns } from "./personal";
 export type { Summary, Report, FailedRows } from "./report";
 export { loadReferenceData } from "./tenant";
 export type { ReferenceData } from "./tenant";
@@ -215,8 +219,11 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     ];
     for (const f of stats.failures.slice(0, 20)) say(`failed ${f.unit.key}: ${f.reason}`);
     if (stats.failures.length > 20) say(`... and ${stats.failures.length - 20} more failures`);
-    const failuresPlan = writeFailures(join(workdir, "failures"), plan, book, failed);
-    if (failuresPlan) say(`failed rows: ${failuresPlan} (correct them and run it; same plan id, so finished steps are adopted)`);
+    const failuresPlan = writeFailures(join(workdir, "failures"), plan, book, failed, { redact: options.redact });
+    if (failuresPlan) {
+      say(`failed rows: ${failuresPlan} (correct them and run it; same plan id, so finished steps are adopted)`);
+      say(`  they hold personal data${options.redact ? ", personal columns masked (--redact)" : ""}: readable by you only (mode 600); see ${join(failuresPlan, "..", PERSONAL_NOTE)}`);
+    }
 
     let rec: Reconciliation | undefined;
     if (options.reconcile) {

@@ -12,9 +12,11 @@ import type { SourceLayout, SourceRow } from "./sources";
  * Why a JSON line does not parse, and where (0-based): a number with a leading zero (`046`), a
  * number with thousands separators (`13,000.00`), or the parser's own message.
  */
-export function describeJsonError(line: string, message: string): { at: number; reason: string } {
+export function describeJsonError(line: string, message: string, isPersonal?: (key: string) => boolean): { at: number; reason: string } {
   const m = /position (\d+)/.exec(message);
-  const generic = { at: m ? Number(m[1]) : 0, reason: `invalid JSON: ${message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, "")}` };
+  // the parser's message may quote the line ('Unexpected token …, "{…" is not valid JSON'): never repeated
+  const said = message.replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, "").replace(/, "[\s\S]*" is not valid JSON$/, " (not valid JSON)");
+  const generic = { at: m ? Number(m[1]) : 0, reason: `invalid JSON: ${said}` };
   if (!m) return generic;
   const isNum = (c: string | undefined): boolean => c !== undefined && /[0-9.eE+-]/.test(c);
   let start = Number(m[1]);
@@ -23,6 +25,8 @@ export function describeJsonError(line: string, message: string): { at: number; 
   let end = Number(m[1]);
   while (end < line.length && isNum(line[end])) end++;
   const num = line.slice(start, end);
+  const key = /"((?:[^"\\]|\\.)*)"\s*:\s*[-\d.,]*$/.exec(line.slice(0, start))?.[1];
+  if (key !== undefined && isPersonal?.(key)) return { at: start, reason: `invalid JSON: the number of "${key}" is not written as JSON allows (quote it)` };
   if (line[start - 1] === "," && /\d/.test(line[start - 2] ?? "")) {
     let from = start - 1;
     while (from > 0 && /[\d,]/.test(line[from - 1])) from--;
@@ -56,7 +60,14 @@ function flatten(obj: Record<string, unknown>, prefix: string, out: Record<strin
 }
 
 /** Reads the rows of a JSON lines file (see the module comment). */
-export async function* readJsonLines(source: string, path: string, shown: string, onLayout?: (l: SourceLayout) => void, onError?: (e: SourceError) => void): AsyncGenerator<SourceRow> {
+export async function* readJsonLines(
+  source: string,
+  path: string,
+  shown: string,
+  onLayout?: (l: SourceLayout) => void,
+  onError?: (e: SourceError) => void,
+  isPersonal?: (key: string) => boolean,
+): AsyncGenerator<SourceRow> {
   onLayout?.({ format: "jsonl" });
   let buf = "";
   let line = 0;
@@ -74,7 +85,7 @@ export async function* readJsonLines(source: string, path: string, shown: string
     try {
       parsed = parseJsonExact(t);
     } catch (e) {
-      const d = describeJsonError(t, (e as Error).message);
+      const d = describeJsonError(t, (e as Error).message, isPersonal);
       return bad(d.at + 1, d.reason);
     }
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return bad(1, "each line must be a JSON object");

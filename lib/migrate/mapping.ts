@@ -8,6 +8,7 @@
 import { RawNumber, parseJsonExact } from "../core/json";
 import { definition, FieldSpec } from "../contract/schema";
 import { checkAmount, checkDecimal, checkInteger } from "./numbers";
+import { isPersonalTarget, REDACTED, withholdValue } from "./personal";
 import type { CustomFieldRef, ReferenceData } from "./tenant";
 import type { FieldMapSpec, Problem } from "./types";
 import type { SourceRow } from "./sources";
@@ -91,6 +92,8 @@ export interface FieldRule {
   required: boolean;
   split?: string;
   kind: Kind;
+  /** Whether its column holds personal data (problems never quote its cells; see personal.ts). */
+  personal: boolean;
 }
 
 /** A compiled mapping block. */
@@ -225,7 +228,7 @@ export function compileBlock(block: BlockSpec, map: FieldMapSpec | undefined, de
       p(target, `unknown field (known: ${Object.keys(block.specials ?? {}).join(", ")})`);
       continue;
     }
-    const rule: FieldRule = { target, segs, required: false, kind };
+    const rule: FieldRule = { target, segs, required: false, kind, personal: kind.type !== "custom" && isPersonalTarget(block.name, segs[0].key) };
     if (typeof ruleSpec === "string") rule.column = ruleSpec;
     else if (ruleSpec && typeof ruleSpec === "object") {
       rule.column = ruleSpec.column;
@@ -233,6 +236,7 @@ export function compileBlock(block: BlockSpec, map: FieldMapSpec | undefined, de
       rule.fallback = str(ruleSpec.default);
       rule.required = ruleSpec.required === true;
       rule.split = ruleSpec.split;
+      if (typeof ruleSpec.personal === "boolean") rule.personal = ruleSpec.personal;
     }
     if (rule.fallback === undefined && defaults && target in defaults) rule.fallback = str(defaults[target]);
     if (kind.type === "special" && kind.valueType === "list") rule.split ??= ";";
@@ -459,17 +463,22 @@ export function mapRow(block: CompiledBlock, row: SourceRow, ctx: MapContext, pr
       }
     }
     if (s === undefined && rule.fallback !== undefined) s = rule.fallback;
-    const problem = (message: string): void =>
+    const cell = s;
+    const problem = (message: string, quotesCell = true): void =>
       void out.problems.push({
         file: row.file,
         line: row.line,
         column: fromCell || rule.column ? row.columns[rule.column ?? ""] : undefined,
         columnName: rule.column,
-        message: `${rule.target}: ${message}`,
+        message: `${rule.target}: ${quotesCell && fromCell && rule.personal && cell !== undefined ? withholdValue(message, cell) : message}`,
         row,
       });
     if (s === undefined) {
       if (rule.required) problem(rule.column && !(rule.column in row.columns) ? `column "${rule.column}" is missing from the file` : "is required but empty");
+      continue;
+    }
+    if (fromCell && s === REDACTED) {
+      problem(`the cell was masked by --redact (${REDACTED}): put back the value of the original source`, false);
       continue;
     }
     const k = rule.kind;

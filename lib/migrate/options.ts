@@ -56,6 +56,11 @@ export interface MigrationOptions {
   report?: string;
   /** Compare source and tenant after the run. */
   reconcile?: boolean;
+  /**
+   * Mask the personal columns (personal.ts) in the failures files too, as `[redacted]` (no other
+   * output holds personal data in any case). Put the values back before feeding the rows again.
+   */
+  redact?: boolean;
   /** Tenant offset for dates without one (default: plan, then config `tenantoffset`, then the sandbox's). */
   tenantOffset?: string;
   /** Progress display (default "auto": a bar on a terminal, lines elsewhere). */

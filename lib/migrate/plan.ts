@@ -18,9 +18,9 @@ export class PlanError extends Error {
   }
 }
 
-const TOP_KEYS = new Set(["id", "description", "tenantOffset", "amountDecimals", "sources", "steps", "mapping", "defaults"]);
+const TOP_KEYS = new Set(["id", "description", "tenantOffset", "amountDecimals", "sources", "steps", "mapping", "defaults", "personal"]);
 const LOAN_BLOCKS = new Set(["account", "approve", "settlement", "disburse"]);
-const RULE_KEYS = new Set(["column", "value", "default", "required", "split"]);
+const RULE_KEYS = new Set(["column", "value", "default", "required", "split", "personal"]);
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Which source each step needs. */
@@ -61,6 +61,7 @@ function checkFieldMap(where: string, map: unknown, problems: Problem[], file: s
     if (rule.column !== undefined && rule.value !== undefined) problems.push({ file, message: `${where}.${target}: give either column or value, not both` });
     if (rule.required !== undefined && typeof rule.required !== "boolean") problems.push({ file, message: `${where}.${target}.required: expected true or false` });
     if (rule.split !== undefined && (typeof rule.split !== "string" || rule.split === "")) problems.push({ file, message: `${where}.${target}.split: expected a separator` });
+    if (rule.personal !== undefined && typeof rule.personal !== "boolean") problems.push({ file, message: `${where}.${target}.personal: expected true or false` });
   }
 }
 
@@ -171,6 +172,16 @@ export function parsePlan(text: string, file: string): Plan {
     if ((steps.has("fee") || steps.has("repayment")) && steps.has("loan") && !steps.has("disburse")) p("steps: fee and repayment need disburse");
   }
   if (spec.defaults !== undefined && !isObj(spec.defaults)) p("defaults: expected a map shaped like mapping");
+  if (spec.personal !== undefined) {
+    if (!isObj(spec.personal)) p("personal: expected a map of source name → list of columns holding personal data");
+    else {
+      for (const [name, cols] of Object.entries(spec.personal)) {
+        if (!(SOURCE_NAMES as readonly string[]).includes(name)) p(`personal.${name}: unknown source (known: ${SOURCE_NAMES.join(", ")})`);
+        else if (!has(name as SourceName)) p(`personal.${name}: no such source in sources`);
+        if (!Array.isArray(cols) || cols.some((c) => typeof c !== "string" || c.trim() === "")) p(`personal.${name}: expected a list of column names`);
+      }
+    }
+  }
 
   if (problems.length) throw new PlanError(problems);
   return {

@@ -1,21 +1,18 @@
 /**
  * What a run leaves behind: the final summary (rows, steps, created, adopted, failed, elapsed,
- * requests per second), the failures files — the rows of every failed or skipped client in the
- * format of their source, with a `migrate_error` column, plus a copy of the plan reading them, so
- * that they can be corrected and fed back — and `report.json`.
+ * requests per second) and `report.json` (ids, positions and counts: no personal data). The failures
+ * files are failures.ts's.
  */
-import { mkdirSync, writeFileSync } from "fs";
-import { basename, extname, join, relative } from "path";
-import { stringify as toYaml } from "yaml";
+import { writeFileSync } from "fs";
+import type { FailedRows } from "./failures";
 import { fsError } from "./fserrors";
 import { formatDuration } from "./progress";
 import { figuresJson, Reconciliation } from "./reconcile";
 import type { RunStats } from "./runner";
-import { formatRows, SourceRow } from "./sources";
-import { Book, formatProblem, Plan, PlanSpec, Problem, STEP_NAMES } from "./types";
+import { Book, formatProblem, Plan, Problem, STEP_NAMES } from "./types";
 
-/** The name of the column (JSON key) that carries the reason in failures files. */
-export const ERROR_COLUMN = "migrate_error";
+export { ERROR_COLUMN, writeFailures } from "./failures";
+export type { FailedRows } from "./failures";
 
 /** The summary of a run as numbers (also in report.json). */
 export interface Summary {
@@ -77,50 +74,6 @@ export function summaryTotals(s: Summary): string[] {
     `steps: ${s.steps.done} of ${s.steps.total} (${s.steps.created} created, ${s.steps.adopted} adopted, ${s.steps.journal} from the journal)`,
     `elapsed ${formatDuration(s.elapsedSeconds)} (${s.elapsedSeconds.toFixed(1)} s), ${s.requests} requests, ${s.requestsPerSecond.toFixed(1)} req/s${s.throttled ? `, ${s.throttled} answered 429` : ""}${s.retries ? `, ${s.retries} retried` : ""}`,
   ];
-}
-
-/** A failed or skipped unit's rows and why. */
-export interface FailedRows {
-  unit?: string;
-  rows: SourceRow[];
-  reason: string;
-}
-
-/**
- * Writes the failures files into `dir`: for each source file of the plan, the failed rows in its
- * format (a header-only file when none failed, so that the plan still reads), and `plan.<ext>`, the
- * plan with its sources pointing at them (same id: a rerun adopts what the failed run did).
- * Returns the path of that plan, or undefined when nothing failed.
- */
-export function writeFailures(dir: string, plan: Plan, book: Book, failed: readonly FailedRows[]): string | undefined {
-  if (!failed.length) return undefined;
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw fsError("create", "the failures directory", dir, e);
-  }
-  const reasonOf = new Map<SourceRow, string>();
-  for (const f of failed) for (const r of f.rows) reasonOf.set(r, f.reason);
-  const used = new Set<string>();
-  const spec: PlanSpec = JSON.parse(JSON.stringify(plan.spec)) as PlanSpec;
-  for (const file of plan.files) {
-    const layout = book.layouts.get(file.shown) ?? { format: file.format };
-    let name = basename(file.path);
-    while (used.has(name)) name = `${basename(name, extname(name))}_${used.size}${extname(name)}`;
-    used.add(name);
-    const rows = [...reasonOf.keys()].filter((r) => r.file === file.shown).sort((a, b) => a.line - b.line);
-    writeFile(join(dir, name), formatRows(layout, rows, ERROR_COLUMN, (r) => reasonOf.get(r) ?? ""), "the failures file");
-    const src = spec.sources[file.source]!;
-    const list = Array.isArray(src.file) ? src.file : [src.file];
-    const idx = plan.files.filter((f) => f.source === file.source).indexOf(file);
-    list[idx] = name;
-    src.file = list.length === 1 ? list[0] : list;
-  }
-  const isJson = /\.json$/i.test(plan.file);
-  const planPath = join(dir, isJson ? "plan.json" : "plan.yaml");
-  const header = `# Failed rows of plan ${plan.id} (${relative(dir, plan.file)}): correct them, then run\n#   mambu-migrate ${planPath}\n`;
-  writeFile(planPath, isJson ? `${JSON.stringify(spec, null, 2)}\n` : header + toYaml(spec), "the failures plan");
-  return planPath;
 }
 
 /** The content of report.json. */

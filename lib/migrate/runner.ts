@@ -8,6 +8,7 @@
 import type { MambuConnector } from "../transport";
 import type { Journal } from "./journal";
 import { rowKey } from "./keys";
+import { personalValues, safeErrorMessage } from "./personal";
 import { holderStep, loanSteps, StepContext, StepError, StepOutcome } from "./steps";
 import type { Book, Plan, StepName, Unit } from "./types";
 import { unitStepNames } from "./validate";
@@ -85,14 +86,18 @@ function deferred(): Deferred {
   return d;
 }
 
-/** Why a unit failed, in one line (Mambu's error reason when there is one). */
-export function failureReason(e: unknown): string {
-  if (e instanceof StepError) {
-    const c = e.cause;
-    const detail = c instanceof Error ? c.message : String(c);
-    return `${e.step} ${e.where}: ${detail}`;
-  }
-  return e instanceof Error ? e.message : String(e);
+/**
+ * Why a unit failed, in one line (Mambu's error reason when there is one), without personal data:
+ * with the unit and the book, an `errorSource` of Mambu's that repeats a value of the unit's rows is
+ * withheld and the unit's personal values are scrubbed (personal.ts) — the reason goes to the
+ * console, the journal, the report and the failures files' `migrate_error` column.
+ */
+export function failureReason(e: unknown, unit?: Unit, book?: Pick<Book, "personal">): string {
+  const rows = unit?.rows ?? [];
+  const values = rows.flatMap((r) => Object.values(r.values).map((v) => v.trim()).filter((v) => v !== ""));
+  const personal = personalValues(rows, book?.personal);
+  if (e instanceof StepError) return `${e.step} ${e.where}: ${safeErrorMessage(e.cause, values, personal)}`;
+  return safeErrorMessage(e, values, personal);
 }
 
 /** Runs every unit of the book (see the module comment); resolves when all are done or failed. */
@@ -141,7 +146,7 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
           try {
             holder.resolve(await holderStep(ctx, u));
           } catch (e) {
-            holder.reject(e as Error);
+            holder.reject(new Error(failureReason(e, u, book)));
           }
         }
       }
@@ -153,7 +158,8 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
       key = await holderStep(ctx, u);
       holder?.resolve(key);
     } catch (e) {
-      holder?.reject(e as Error);
+      // the groups waiting for this client say why it failed: in words fit for their own reasons
+      holder?.reject(new Error(failureReason(e, u, book)));
       return fail(u, e);
     }
     try {
@@ -173,7 +179,7 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
   const fail = async (u: Unit, e: unknown): Promise<void> => {
     // the journal failed, not the unit: the run stops and reports it; the unit is resumed later
     if (journal.failed) return;
-    const reason = failureReason(e);
+    const reason = failureReason(e, u, book);
     stats.units.failed++;
     stats.failures.push({ unit: u, reason });
     await journal.recordUnit(u.key, "failed", reason).catch((err: unknown) => {

@@ -71,6 +71,8 @@ export interface ReadOptions {
    * without it, the first one throws. CSV structure errors (quotes) always throw.
    */
   onError?: (e: SourceError) => void;
+  /** Whether a column holds personal data: messages about the file then never quote its cells. */
+  isPersonal?: (column: string) => boolean;
 }
 
 /** Reads a source file row by row, in constant memory (chunks of 64 KiB). */
@@ -78,7 +80,7 @@ export async function* readSource(opts: ReadOptions): AsyncGenerator<SourceRow> 
   const format = opts.format ?? formatOf(opts.path);
   const shown = opts.shownAs ?? opts.path;
   if (format === "jsonl") {
-    yield* readJsonLines(opts.source, opts.path, shown, opts.onLayout, opts.onError);
+    yield* readJsonLines(opts.source, opts.path, shown, opts.onLayout, opts.onError, opts.isPersonal);
     return;
   }
   const delimiter = opts.delimiter ?? ",";
@@ -108,7 +110,10 @@ export async function* readSource(opts: ReadOptions): AsyncGenerator<SourceRow> 
       if (rec.fields.length > header.length) {
         row.misaligned = true;
         const split = delimiter === "," ? thousandsSplit(rec.fields, rec.fields.length - header.length) : undefined;
-        if (split) {
+        if (split && opts.isPersonal?.(header[split.index])) {
+          row.shapeProblem += `: ${header[split.index]} looks like a number with a thousands separator (quote the cell)`;
+          row.shapeColumn = header[split.index];
+        } else if (split) {
           row.shapeProblem += `: "${split.text}" looks like a number with a thousands separator (write ${split.text.replace(/,/g, "")}, or quote the cell)`;
           row.shapeColumn = header[split.index];
         } else row.shapeProblem += ` (a "${delimiter}" inside a value? quote that cell)`;
@@ -116,9 +121,17 @@ export async function* readSource(opts: ReadOptions): AsyncGenerator<SourceRow> 
     }
     return row;
   };
-  for await (const rec of readCsv(createReadStream(opts.path, { highWaterMark: 64 * 1024 }), shown, delimiter, shape)) {
-    const row = toRow(rec);
-    if (row) yield row;
+  try {
+    for await (const rec of readCsv(createReadStream(opts.path, { highWaterMark: 64 * 1024 }), shown, delimiter, shape)) {
+      const row = toRow(rec);
+      if (row) yield row;
+    }
+  } catch (e) {
+    // a malformed quote's message quotes the cell's text: not when the file has personal columns
+    if (e instanceof SourceError && header?.some((h) => opts.isPersonal?.(h)) && /^unexpected ".*" after/s.test(e.reason)) {
+      throw new SourceError(e.file, e.line, e.column, e.reason.replace(/^unexpected ".*" after/s, "unexpected characters after"));
+    }
+    throw e;
   }
   if (!header) throw new SourceError(shown, 1, 1, "the file is empty (a CSV source needs a header line)");
 }

@@ -23,6 +23,8 @@ export type FieldRuleSpec =
       default?: unknown;
       required?: boolean;
       split?: string;
+      /** Whether the column holds personal data (default: by the target field, see personal.ts). */
+      personal?: boolean;
     };
 
 /** Target path → rule, e.g. `{ firstName: "first_name", "_OtherDetails.Age": "age" }`. */
@@ -60,6 +62,8 @@ export interface PlanSpec {
   mapping: MappingSpec;
   /** Values used when a field is unmapped or its cell is empty, shaped like `mapping`. */
   defaults?: Record<string, unknown>;
+  /** Columns holding personal data that no personal rule reads, by source (`{ clients: [spouse_name] }`). */
+  personal?: Partial<Record<SourceName, string[]>>;
 }
 
 /** A source file resolved against the plan's directory. */
@@ -171,4 +175,6 @@ export interface Book {
   totalSteps: number;
   /** Clients and groups outside the plan that it refers to, found in the tenant: id → kind and encodedKey. */
   external: Map<string, { kind: "client" | "group"; encodedKey: string }>;
+  /** Columns holding personal data, by source (see personal.ts). */
+  personal: ReadonlyMap<string, ReadonlySet<string>>;
 }

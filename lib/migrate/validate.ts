@@ -32,8 +32,8 @@ export { unitStepNames, unitSteps } from "./book/unit-steps";
  * are left out and listed in `book.skipped`).
  */
 export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Book> {
-  const { blocks, rows, layouts } = await readPlan(plan, opts);
-  const c = newContext(plan, opts, blocks, rows, layouts);
+  const { blocks, rows, layouts, personal } = await readPlan(plan, opts);
+  const c = newContext(plan, opts, blocks, rows, layouts, personal);
   holderUnits(c);
   loanPlans(c);
   await lookUpExternal(c);

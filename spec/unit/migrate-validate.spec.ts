@@ -163,8 +163,8 @@ describe("validation of a clean plan", () => {
 describe("validation errors: every broken row, with file, line and column, at once", () => {
   // [file, broken row, expected problem text]
   const table: Array<[string, string, string]> = [
-    ["clients.csv", "C10,Eva,Diaz,FEMALE,1978-13-01,CCAZ,a.alas,,,", 'clients.csv:5:5 (birth): birthDate: expected a date (YYYY-MM-DD), got "1978-13-01"'],
-    ["clients.csv", "C11,Eva,Diaz,female,1978-01-01,CCAZ,a.alas,,,", 'clients.csv:6:4 (gender): gender: expected one of MALE, FEMALE, got "female" (did you mean FEMALE?)'],
+    ["clients.csv", "C10,Eva,Diaz,FEMALE,1978-13-01,CCAZ,a.alas,,,", 'clients.csv:5:5 (birth): birthDate: expected a date (YYYY-MM-DD), got a value withheld (personal data)'],
+    ["clients.csv", "C11,Eva,Diaz,female,1978-01-01,CCAZ,a.alas,,,", 'clients.csv:6:4 (gender): gender: expected one of MALE, FEMALE, got a value withheld (personal data)'],
     ["clients.csv", "C12,Eva,,FEMALE,1978-01-01,CCAZ,a.alas,,,", "clients.csv:7:3 (last): lastName: required field is missing"],
     ["clients.csv", "C13,Eva,Diaz,FEMALE,1978-01-01,NOPE,a.alas,,,", 'clients.csv:8:6 (branch): assignedBranchKey: no branch with id "NOPE" in the tenant'],
     ["clients.csv", "C1,Eva,Diaz,FEMALE,1978-01-01,CCAZ,a.alas,,,", 'clients.csv:9:1 (id): client id "C1" appears twice (first at line 2)'],
@@ -234,7 +234,7 @@ describe("numbers a legacy export writes badly: a message at the cell, never a c
     ["loans.csv", "L35,C3,,FLAT-MICRO,-0.00,36,3,,,", "loans.csv:11:5 (amount): loanAmount must be positive, got -0.00"],
     ["clients.csv", "C40,Eva,Diaz,FEMALE,1978-01-01,CCAZ,a.alas,045,,", 'clients.csv:5:8 (age): _OtherDetails.Age: "045" has a leading zero (write 45)'],
     ["clients.csv", "C41,Eva,Diaz,FEMALE,1978-01-01,CCAZ,a.alas,,Land,0965000.50", 'clients.csv:6:10 (asset_value): _Assets[0].ASSETVALUE: "0965000.50" has a leading zero (write 965000.50)'],
-    ["clients.csv", "C42,Eva,Diaz,FEMALE,19780101,CCAZ,a.alas,,,", 'clients.csv:7:5 (birth): birthDate: expected a date (YYYY-MM-DD), got "19780101"'],
+    ["clients.csv", "C42,Eva,Diaz,FEMALE,19780101,CCAZ,a.alas,,,", 'clients.csv:7:5 (birth): birthDate: expected a date (YYYY-MM-DD), got a value withheld (personal data)'],
     ["schedules.csv", "L3,02,2025-05-01,01500.00", 'schedules.csv:4:2 (no): number: "02" has a leading zero (write 2)'],
     ["schedules.csv", "L3,3,2025-06-01,01500.00", 'schedules.csv:5:4 (principal): principal: "01500.00" has a leading zero (write 1500.00)'],
     ["repayments.csv", "R40,L1,2025-02-11,0500.00", 'repayments.csv:5:4 (amount): amount: "0500.00" has a leading zero (write 500.00)'],

@@ -5,6 +5,7 @@
  * row: they are all gathered, then thrown as one {@link PlanError}.
  */
 import { BLOCKS, CompiledBlock, compileBlock, missingColumns } from "../mapping";
+import { isPersonalColumn, PersonalColumns } from "../personal";
 import { PlanError } from "../plan";
 import { readSource, SourceError, SourceLayout, SourceRow } from "../sources";
 import type { FieldMapSpec, Plan, Problem, SourceName } from "../types";
@@ -46,12 +47,13 @@ function compileBlocks(plan: Plan, opts: BookOptions, fatal: Problem[]): Blocks 
 }
 
 /** Reads every row of a source (all its files); layout of each file recorded. */
-async function readAll(plan: Plan, source: SourceName, layouts: Map<string, SourceLayout>, problems: Problem[]): Promise<SourceRow[]> {
+async function readAll(plan: Plan, source: SourceName, layouts: Map<string, SourceLayout>, problems: Problem[], personal: PersonalColumns): Promise<SourceRow[]> {
   const rows: SourceRow[] = [];
+  const isPersonal = (column: string): boolean => isPersonalColumn(personal, source, column);
   for (const f of plan.files.filter((x) => x.source === source)) {
     const onError = (e: SourceError): void => void problems.push({ file: e.file, line: e.line, column: e.column, message: e.reason });
     try {
-      for await (const row of readSource({ source, path: f.path, shownAs: f.shown, format: f.format, delimiter: f.delimiter, onLayout: (l) => layouts.set(f.shown, l), onError })) {
+      for await (const row of readSource({ source, path: f.path, shownAs: f.shown, format: f.format, delimiter: f.delimiter, onLayout: (l) => layouts.set(f.shown, l), onError, isPersonal })) {
         rows.push(row);
       }
     } catch (e) {
@@ -75,16 +77,33 @@ function blocksOf(blocks: Blocks): Record<SourceName, Array<CompiledBlock | unde
 }
 
 /**
+ * The columns holding personal data, by source: those read by a personal rule (personal.ts) and
+ * those the plan lists under `personal`.
+ */
+function personalColumns(plan: Plan, blocks: Blocks): Map<string, Set<string>> {
+  const reading = blocksOf(blocks);
+  const out = new Map<string, Set<string>>();
+  for (const source of Object.keys(reading) as SourceName[]) {
+    const set = new Set<string>();
+    for (const b of reading[source]) for (const r of b?.rules ?? []) if (r.personal && r.column) set.add(r.column);
+    for (const c of plan.spec.personal?.[source] ?? []) set.add(c.trim());
+    out.set(source, set);
+  }
+  return out;
+}
+
+/**
  * Compiles the mapping and reads every source file.
  * @throws PlanError with every plan-level problem.
  */
-export async function readPlan(plan: Plan, opts: BookOptions): Promise<Pick<BookContext, "blocks" | "rows" | "layouts">> {
+export async function readPlan(plan: Plan, opts: BookOptions): Promise<Pick<BookContext, "blocks" | "rows" | "layouts" | "personal">> {
   const fatal: Problem[] = [];
   const blocks = compileBlocks(plan, opts, fatal);
+  const personal = personalColumns(plan, blocks);
   const layouts = new Map<string, SourceLayout>();
   const rows: BookContext["rows"] = {};
   for (const s of ["clients", "groups", "loans", "schedules", "fees", "repayments"] as const) {
-    if (plan.files.some((f) => f.source === s)) rows[s] = await readAll(plan, s, layouts, fatal);
+    if (plan.files.some((f) => f.source === s)) rows[s] = await readAll(plan, s, layouts, fatal, personal);
   }
   const reading = blocksOf(blocks);
   for (const f of plan.files) {
@@ -92,7 +111,10 @@ export async function readPlan(plan: Plan, opts: BookOptions): Promise<Pick<Book
     for (const b of reading[f.source].filter((x): x is CompiledBlock => x !== undefined)) {
       for (const col of missingColumns(b, layout?.header)) fatal.push({ file: f.shown, line: 1, message: `column "${col}" (${b.spec.name}) is not in the header` });
     }
+    for (const col of plan.spec.personal?.[f.source] ?? []) {
+      if (layout?.header && !layout.header.includes(col.trim())) fatal.push({ file: f.shown, line: 1, message: `column "${col}" (personal.${f.source}) is not in the header` });
+    }
   }
   if (fatal.length) throw new PlanError(fatal);
-  return { blocks, rows, layouts };
+  return { blocks, rows, layouts, personal };
 }

@@ -7,6 +7,7 @@ import { stringifyExact } from "../../core/json";
 import { validateAgainst } from "../../contract/schema";
 import type { MambuConnector } from "../../transport";
 import { CompiledBlock, MapContext, Mapped, mapRow } from "../mapping";
+import { PersonalColumns, WITHHELD } from "../personal";
 import type { SourceLayout, SourceRow } from "../sources";
 import type { ReferenceData } from "../tenant";
 import type { LoanPlan, Plan, Problem, SourceName, Unit } from "../types";
@@ -50,6 +51,8 @@ export interface BookContext {
   blocks: Blocks;
   rows: Partial<Record<SourceName, SourceRow[]>>;
   layouts: Map<string, SourceLayout>;
+  /** Columns holding personal data, by source. */
+  personal: PersonalColumns;
   /** Problems of rows (plan-level problems throw before). */
   problems: Problem[];
   /** "Now" (ms) for value dates in the future. */
@@ -72,13 +75,14 @@ export interface BookContext {
 }
 
 /** A new context for a plan whose blocks compiled and whose files were read. */
-export function newContext(plan: Plan, opts: BookOptions, blocks: Blocks, rows: BookContext["rows"], layouts: Map<string, SourceLayout>): BookContext {
+export function newContext(plan: Plan, opts: BookOptions, blocks: Blocks, rows: BookContext["rows"], layouts: Map<string, SourceLayout>, personal: PersonalColumns = new Map()): BookContext {
   return {
     plan,
     opts,
     blocks,
     rows,
     layouts,
+    personal,
     problems: [],
     nowMs: opts.now ? instant(opts.now) : Date.now(),
     mapContext: { refs: opts.refs, offset: opts.offset, amountDecimals: plan.amountDecimals },
@@ -176,12 +180,14 @@ export function contractProblems(block: CompiledBlock, body: Rec, row: SourceRow
     const rule = block.rules.find((r) => r.target === path) ?? block.rules.find((r) => path.startsWith(`${r.target}.`) || r.target.startsWith(`${path}.`));
     // a cell whose conversion failed was already reported; its field is missing as a consequence
     if (rule?.column && reported.some((p) => p.row === row && p.columnName === rule.column)) continue;
+    // the contract's words quote the value ("expected …, got \"…\""): not a personal one
+    const detail = m ? (rule?.personal ? m[2].replace(/, got [\s\S]*$/, `, got ${WITHHELD}`) : m[2]) : text;
     out.push({
       file: row.file,
       line: row.line,
       column: rule?.column ? row.columns[rule.column] : undefined,
       columnName: rule?.column,
-      message: m ? `${path}: ${m[2]}` : text,
+      message: m ? `${path}: ${detail}` : rule?.personal ? `${path}: not valid (${WITHHELD})` : text,
       row,
     });
   }

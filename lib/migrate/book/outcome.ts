@@ -82,5 +82,5 @@ export function finishBook(c: BookContext): Book {
   const totalSteps = kept.reduce((n, u) => n + unitSteps(u, plan), 0);
   const rowCounts: Book["rowCounts"] = {};
   for (const [k, v] of Object.entries(c.rows)) rowCounts[k as keyof Book["rowCounts"]] = v?.length ?? 0;
-  return { units: kept, problems, skipped, layouts: c.layouts, rowCounts, totalSteps, external: c.externalKeys };
+  return { units: kept, problems, skipped, layouts: c.layouts, rowCounts, totalSteps, external: c.externalKeys, personal: c.personal };
 }
