@@ -184,6 +184,25 @@ describe("POST /communications/messages", () => {
     expect(long.body).toMatchObject({ state: "FAILED", failureReason: "SMS_TOO_LONG" });
   });
 
+  it("sends a notification template by its templateKey, filled from the recipient and the account", async () => {
+    const [notice] = (await search(sb, [eq("event", "LOAN_DISBURSEMENT")], "?limit=1")).body; // the demo tenant's history
+    const client = (await call(sb, "GET", "/clients/0512N0025")).body;
+    const loan = (await call(sb, "GET", "/loans/54321")).body;
+    const r = await send({ type: "SMS", templateKey: notice.templateKey, clientKey: client.encodedKey, loanAccountKey: loan.encodedKey }, 201);
+    expect(r.body).toMatchObject({ state: "SENT", templateKey: notice.templateKey, destination: "5512345678", loanAccountKey: loan.encodedKey });
+    expect(r.body.body).toBe("Financiera Demo AZ: your loan 54321 was disbursed:  MXN."); // no transaction: no amount
+    const unknown = await send({ type: "SMS", templateKey: "nope", clientKey: client.encodedKey }, 400);
+    expect(reasonOf(unknown)).toBe("INVALID_PARAMETERS");
+    const otherType = await send({ type: "EMAIL", templateKey: notice.templateKey, clientKey: client.encodedKey }, 400);
+    expect(unknown.body.errors[0].errorSource).toMatch(/templateKey/);
+    expect(otherType.body.errors[0].errorSource).toMatch(/SMS template/);
+  });
+
+  it("never quotes a destination in an error", async () => {
+    const r = await send({ type: "EMAIL", destination: "josefa at home", subject: "s", body: "x" }, 400);
+    expect(r.text).not.toContain("josefa");
+  });
+
   it("a recipient without the address gets a FAILED message (MISSING_EMAIL_RECIPIENT_ADDRESS)", async () => {
     const r = await send({ type: "EMAIL", clientKey: "24N12345", subject: "Hello", body: "Hello Juan" }, 201);
     expect(r.body).toMatchObject({ state: "FAILED", failureReason: "MISSING_EMAIL_RECIPIENT_ADDRESS" });

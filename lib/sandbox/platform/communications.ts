@@ -4,12 +4,14 @@
  * - `GET /communications/messages/{encodedKey}`: one message; an unknown key is 404
  *   INVALID_COMMUNICATION_MESSAGE_ENCODED_KEY.
  * - `POST /communications/messages`: sends a message (201, the message as recorded: SENT, or FAILED with its
- *   failureReason). `type` SMS or EMAIL; a non-blank `body` (at most 10000 characters); EMAIL needs a `subject`
- *   (at most 255: else INVALID_EMAIL_SUBJECT); a `destination` (a phone number or an email address) or one
- *   recipient — `clientKey`, `groupKey` or `userKey` — to take it from (neither: MISSING_RECIPIENT; an unknown
- *   recipient or account: INVALID_CLIENT_ID, INVALID_GROUP_ID, INVALID_USER_ID, INVALID_LOAN_ACCOUNT_ID,
- *   INVALID_DEPOSIT_ACCOUNT_ID). `event` defaults to MANUAL, `senderKey` to the calling user. Fields the
- *   sandbox sets (state, dates, numRetries, failure details) are ignored.
+ *   failureReason). `type` SMS or EMAIL (the Swagger's "either SMS or Email"); a non-blank `body` (at most 10000
+ *   characters) and, for EMAIL, a `subject` (at most 255: else INVALID_EMAIL_SUBJECT) — or, instead, the
+ *   `templateKey` of one of the tenant's notification templates of that type, filled from the recipient and the
+ *   account named; a `destination` (a phone number or an email address) or one recipient — `clientKey`,
+ *   `groupKey` or `userKey` — to take it from (neither: MISSING_RECIPIENT; an unknown recipient or account:
+ *   INVALID_CLIENT_ID, INVALID_GROUP_ID, INVALID_USER_ID, INVALID_LOAN_ACCOUNT_ID, INVALID_DEPOSIT_ACCOUNT_ID).
+ *   `event` defaults to MANUAL, `senderKey` to the calling user. Fields the sandbox sets (state, dates,
+ *   numRetries, failure details) are ignored. Error messages never quote a destination (personal data).
  * - `POST /communications/messages:search`: the body is Mambu's — an array of filter criteria on the contract's
  *   fields (encodedKey, creationDate, sendDate, senderKey, clientKey, groupKey, userKey, state, failureReason,
  *   failureCause, destination, type, event; at most 100 criteria), with `offset`/`limit`/`paginationDetails`;
@@ -30,7 +32,9 @@ import type { Router, RouteRequest, SandboxContext } from "../router";
 import { runSearch, SearchSpec } from "../search";
 import type { WireRecord } from "../types";
 import { messageWire, MessageDraft, recordMessage, resendMessage } from "./messages-dispatch";
-import { MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, MessageEvent } from "./messages-templates";
+import { placeholderValues } from "./messages-notify";
+import { communicationSettings } from "./messages-settings";
+import { MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, MessageEvent, NotificationTemplate, render, templateKey, TemplateMessageType } from "./messages-templates";
 
 const RESOURCE = "communications_messages";
 const ITEM = "/communications/messages/{encodedKey}";
@@ -88,6 +92,14 @@ function callerKey(ctx: SandboxContext, req: RouteRequest): string | undefined {
   return ctx.store.all("users").find((u) => u.username === name)?.encodedKey;
 }
 
+/** The tenant's notification template a send names by `templateKey` (for a message sent without a body). */
+function namedTemplate(ctx: SandboxContext, key: string, type: TemplateMessageType): NotificationTemplate {
+  const t = communicationSettings(ctx.store).templates.find((x) => templateKey(x) === key);
+  if (!t) throw invalidParameters(`templateKey: the tenant has no notification template ${key}`);
+  if (t.type !== type) throw invalidParameters(`templateKey: template ${key} is an ${t.type} template, not ${type}`);
+  return t;
+}
+
 /** Reads and checks the body of `POST /communications/messages`. */
 function draftOf(ctx: SandboxContext, req: RouteRequest): MessageDraft {
   const raw = req.body;
@@ -97,17 +109,7 @@ function draftOf(ctx: SandboxContext, req: RouteRequest): MessageDraft {
   if (b.type === undefined || b.type === null) throw invalidParameters("Property type may not be null");
   if (b.type !== "SMS" && b.type !== "EMAIL") throw invalidParameters(`type: the API sends SMS and EMAIL messages, got "${String(b.type)}"`);
   const type = b.type;
-  const text = optionalString(b, "body", MAX_BODY_LENGTH);
-  if (text === undefined || text.trim() === "") throw invalidParameters("body: the message needs a non-blank body");
-  const draft: MessageDraft = { type, event: (b.event as MessageEvent | undefined) ?? "MANUAL", body: text };
-  if (type === "EMAIL") {
-    const subject = b.subject;
-    if (typeof subject !== "string" || subject.trim() === "") throw mambuError("INVALID_EMAIL_SUBJECT", "subject: an EMAIL message needs a non-blank subject");
-    if (subject.length > MAX_SUBJECT_LENGTH) throw mambuError("INVALID_EMAIL_SUBJECT", `subject: at most ${MAX_SUBJECT_LENGTH} characters, got ${subject.length}`);
-    draft.subject = subject;
-  } else if (b.subject !== undefined && b.subject !== null) {
-    throw invalidParameters("subject: only EMAIL messages have a subject");
-  }
+  const draft: MessageDraft = { type, event: (b.event as MessageEvent | undefined) ?? "MANUAL", body: "" };
   const recipients = (["clientKey", "groupKey", "userKey"] as const).filter((f) => b[f] !== undefined && b[f] !== null);
   if (recipients.length > 1) throw invalidParameters(`give one recipient (clientKey, groupKey or userKey), not ${recipients.join(" and ")}`);
   draft.clientKey = referenced(ctx, b, "clientKey", "clients", "INVALID_CLIENT_ID");
@@ -118,10 +120,39 @@ function draftOf(ctx: SandboxContext, req: RouteRequest): MessageDraft {
   draft.senderKey = referenced(ctx, b, "senderKey", "users", "INVALID_USER_ID") ?? callerKey(ctx, req);
   draft.repaymentKey = optionalString(b, "repaymentKey", MAX_KEY_LENGTH);
   draft.templateKey = optionalString(b, "templateKey", MAX_KEY_LENGTH);
+
+  // the content: the body (and subject) given, or the named template's filled from the recipient and the account
+  let text = optionalString(b, "body", MAX_BODY_LENGTH);
+  let subject: unknown = b.subject;
+  if ((text === undefined || text.trim() === "") && draft.templateKey !== undefined) {
+    const t = namedTemplate(ctx, draft.templateKey, type);
+    const holder = draft.clientKey ?? draft.groupKey ?? draft.userKey;
+    const holderColl = draft.clientKey ? "clients" : draft.groupKey ? "groups" : "users";
+    const accountKey = draft.loanAccountKey ?? draft.depositAccountKey;
+    const values = placeholderValues(ctx, {
+      holder: holder === undefined ? undefined : ctx.store.find(holderColl, holder),
+      group: draft.groupKey !== undefined,
+      account: accountKey === undefined ? undefined : ctx.store.find(draft.loanAccountKey ? "loans" : "deposits", accountKey),
+      kind: draft.loanAccountKey ? "LOAN" : "DEPOSIT",
+    });
+    text = render(t.body, values);
+    if ((subject === undefined || subject === null) && t.subject !== undefined) subject = render(t.subject, values);
+  }
+  if (text === undefined || text.trim() === "") throw invalidParameters("body: the message needs a non-blank body (or the templateKey of a notification template)");
+  draft.body = text;
+  if (type === "EMAIL") {
+    if (typeof subject !== "string" || subject.trim() === "") throw mambuError("INVALID_EMAIL_SUBJECT", "subject: an EMAIL message needs a non-blank subject");
+    if (subject.length > MAX_SUBJECT_LENGTH) throw mambuError("INVALID_EMAIL_SUBJECT", `subject: at most ${MAX_SUBJECT_LENGTH} characters, got ${subject.length}`);
+    draft.subject = subject;
+  } else if (subject !== undefined && subject !== null) {
+    throw invalidParameters("subject: only EMAIL messages have a subject");
+  }
+
+  // the destination (not quoted in errors: it is personal data)
   const destination = optionalString(b, "destination", MAX_DESTINATION_LENGTH)?.trim();
   if (destination !== undefined && destination !== "") {
-    if (type === "EMAIL" && !EMAIL_RE.test(destination)) throw invalidParameters(`destination: "${destination}" is not an email address`);
-    if (type === "SMS" && !PHONE_RE.test(destination)) throw invalidParameters(`destination: "${destination}" is not a phone number (digits, spaces, "+", "-", "(", ")")`);
+    if (type === "EMAIL" && !EMAIL_RE.test(destination)) throw invalidParameters("destination: not an email address");
+    if (type === "SMS" && !PHONE_RE.test(destination)) throw invalidParameters('destination: not a phone number (digits, spaces, "+", "-", "(", ")")');
     draft.destination = destination;
   } else if (!recipients.length) {
     throw mambuError("MISSING_RECIPIENT", "give a destination, or a clientKey, groupKey or userKey to take it from");

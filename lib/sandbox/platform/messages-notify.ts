@@ -15,23 +15,33 @@ import { render, templateKey, TRANSACTION_EVENTS } from "./messages-templates";
 
 const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
 
-/** The placeholder values of a transaction's notification. */
-function placeholderValues(ctx: MessageContext, tx: WireRecord, account: WireRecord, holder: WireRecord | undefined, kind: "LOAN" | "DEPOSIT"): Map<string, string> {
-  const currency = kind === "LOAN" ? str(ownValue(account.currency, "code")) : str(account.currencyCode);
-  const amount = Math.abs(Number(tx.amount ?? 0));
-  const group = account.accountHolderType === "GROUP";
-  const first = group ? str(holder?.groupName) : str(holder?.firstName);
-  const last = group ? "" : str(holder?.lastName);
+/** What a message is about: its recipient, its account, its transaction (each optional). */
+export interface MessageSubjectMatter {
+  holder?: WireRecord;
+  /** Whether `holder` is a group (else a client, or a user). */
+  group?: boolean;
+  account?: WireRecord;
+  kind?: "LOAN" | "DEPOSIT";
+  tx?: WireRecord;
+}
+
+/** The placeholder values of a message (those without a source are empty). */
+export function placeholderValues(ctx: MessageContext, m: MessageSubjectMatter): Map<string, string> {
+  const { tx, account, holder, kind } = m;
+  const currency = !account ? "" : kind === "LOAN" ? str(ownValue(account.currency, "code")) : str(account.currencyCode);
+  const amount = Math.abs(Number(tx?.amount ?? 0));
+  const first = m.group ? str(holder?.groupName) : str(holder?.firstName);
+  const last = m.group ? "" : str(holder?.lastName);
   return new Map([
     ["FIRST_NAME", first],
     ["LAST_NAME", last],
     ["RECIPIENT_NAME", [first, last].filter((s) => s !== "").join(" ")],
-    ["AMOUNT", Number.isFinite(amount) ? amount.toFixed(currencyDecimals(currency || undefined)) : str(tx.amount)],
+    ["AMOUNT", !tx ? "" : Number.isFinite(amount) ? amount.toFixed(currencyDecimals(currency || undefined)) : str(tx.amount)],
     ["CURRENCY", currency],
-    ["ACCOUNT_ID", str(account.id)],
-    ["ACCOUNT_NAME", str(kind === "LOAN" ? account.loanName : account.name)],
-    ["TRANSACTION_ID", str(tx.id)],
-    ["VALUE_DATE", localDate(tx.valueDate, ctx.clock.offset) ?? ""],
+    ["ACCOUNT_ID", str(account?.id)],
+    ["ACCOUNT_NAME", str(kind === "LOAN" ? account?.loanName : account?.name)],
+    ["TRANSACTION_ID", str(tx?.id)],
+    ["VALUE_DATE", (tx && localDate(tx.valueDate, ctx.clock.offset)) ?? ""],
     ["INSTITUTION_NAME", str(ownValue(ctx.store.extra.organization, "institutionName")) || "Mambu sandbox"],
   ]);
 }
@@ -49,7 +59,7 @@ export function notifyTransaction(ctx: MessageContext, tx: WireRecord, kind: "LO
   if (!account) return;
   const group = account.accountHolderType === "GROUP";
   const holder = typeof account.accountHolderKey === "string" ? ctx.store.find(group ? "groups" : "clients", account.accountHolderKey) : undefined;
-  const values = placeholderValues(ctx, tx, account, holder, kind);
+  const values = placeholderValues(ctx, { tx, account, holder, group, kind });
   for (const t of templates) {
     const draft: MessageDraft = { type: t.type, event, body: render(t.body, values), templateKey: templateKey(t) };
     if (t.subject !== undefined) draft.subject = render(t.subject, values);
