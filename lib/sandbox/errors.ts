@@ -285,12 +285,6 @@
  * | DUPLICATED_NOTIFICATION_ENCODED_KEY                    | 3704 | 400    | :resend naming one message twice                               | guess     |
  * | MISSING_RECIPIENT                                      | 3705 | 400    | a message sent without destination, clientKey, groupKey or userKey | guess     |
  * | INVALID_EMAIL_SUBJECT                                  | 3706 | 400    | an EMAIL message without subject, or one over 255 characters   | guess     |
- * | INVALID_COMMUNICATION_MESSAGE_ENCODED_KEY              | 3701 | 404    | unknown communication message (GET, :resend)                   | guess     |
- * | MESSAGE_STATE_MUST_BE_FAILED                           | 3702 | 400    | :resend of a message that is not FAILED                        | guess     |
- * | MAXIMUM_NUMBER_OF_COMMUNICATION_MESSAGES_TO_RESEND_EXCEEDED | 3703 | 400 | :resend of more than 1000 messages                           | guess     |
- * | DUPLICATED_NOTIFICATION_ENCODED_KEY                    | 3704 | 400    | :resend naming one message twice                               | guess     |
- * | MISSING_RECIPIENT                                      | 3705 | 400    | a message sent without destination, clientKey, groupKey or userKey | guess     |
- * | INVALID_EMAIL_SUBJECT                                  | 3706 | 400    | an EMAIL message without subject, or one over 255 characters   | guess     |
  * | TOO_MANY_REQUESTS (no Mambu code)                      |    — | 429    | injected rate limit: body has errorCode 429                    | sandbox   |
  */
 import { SandboxError } from "./types";
@@ -552,13 +546,6 @@ export const ERRORS = {
   NO_INDEX_RATE_AVAILABLE: def(1138, "NO_INDEX_RATE_AVAILABLE"),
   INDEX_RATE_SOURCE_IN_USE: def(1141, "INDEX_RATE_SOURCE_IN_USE"),
   CURRENCY_DOES_NOT_EXIST: def(2901, "CURRENCY_DOES_NOT_EXIST", 404),
-  // communication messages (platform/communications.ts, platform/messages-*.ts); guessed codes 3701–3706
-  INVALID_COMMUNICATION_MESSAGE_ENCODED_KEY: def(3701, "INVALID_COMMUNICATION_MESSAGE_ENCODED_KEY", 404),
-  MESSAGE_STATE_MUST_BE_FAILED: def(3702, "MESSAGE_STATE_MUST_BE_FAILED"),
-  MAXIMUM_NUMBER_OF_COMMUNICATION_MESSAGES_TO_RESEND_EXCEEDED: def(3703, "MAXIMUM_NUMBER_OF_COMMUNICATION_MESSAGES_TO_RESEND_EXCEEDED"),
-  DUPLICATED_NOTIFICATION_ENCODED_KEY: def(3704, "DUPLICATED_NOTIFICATION_ENCODED_KEY"),
-  MISSING_RECIPIENT: def(3705, "MISSING_RECIPIENT"),
-  INVALID_EMAIL_SUBJECT: def(3706, "INVALID_EMAIL_SUBJECT"),
   // communication messages (platform/communications.ts, platform/messages-*.ts); guessed codes 3701–3706
   INVALID_COMMUNICATION_MESSAGE_ENCODED_KEY: def(3701, "INVALID_COMMUNICATION_MESSAGE_ENCODED_KEY", 404),
   MESSAGE_STATE_MUST_BE_FAILED: def(3702, "MESSAGE_STATE_MUST_BE_FAILED"),
