@@ -23,6 +23,7 @@ import { callCommand } from "./call-command";
 import { depositCommand } from "./deposit-command";
 import { loanCommand, printLoanSchedule } from "./loan-command";
 import { configAsCodeCommand } from "./config-as-code-command";
+import { messagesCommand } from "./messages-command";
 import { bulkCommand, importCommand } from "./import-command";
 
 /** What a command gets to run. */
@@ -451,4 +452,4 @@ const migrate: Command = {
 };
 
 /** Every command, in the order `mambu --help` lists them. */
-export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, loanCommand, depositCommand, callCommand, configAsCodeCommand, importCommand, bulkCommand, config, entitiesCommand, typesCommand, repl, sandbox, demo, migrate];
+export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, loanCommand, depositCommand, messagesCommand, callCommand, configAsCodeCommand, importCommand, bulkCommand, config, entitiesCommand, typesCommand, repl, sandbox, demo, migrate];

@@ -7,6 +7,7 @@
  *   mambu call <resource>.<operationId> [path params...] [--data JSON|@file|@-] [--query k=v ...] [--yes]
  *   mambu loan approve|disburse|repay|reschedule|refinance|payoff|writeoff|fee|schedule <loanId> [amount] [--yes]
  *   mambu deposit deposit|withdraw|transfer|block|unblock <depositId> [amount] [--yes]
+ *   mambu messages list [--failed] [--client ID] [--since DATE] | resend <key...> | resend --failed [--yes]
  *   mambu schedule <loanId> | transactions <loanId> | config | entities | types | repl | sandbox | demo | migrate
  *
  * Global options: --json, --jsonl, --columns a,b,c, --sandbox, --debug, --progress/--no-progress, --help, --version.

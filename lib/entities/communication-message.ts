@@ -20,7 +20,7 @@ import type { MambuList } from "../core/list";
 import type { DateInput, Input } from "../core/operations";
 import { checkInteger, checkSearch } from "../core/query";
 import type { Listable, Listing, LooseSearchOptions } from "../core/query-types";
-import { inspectStruct, structFromWire } from "../core/struct";
+import { inspectStruct } from "../core/struct";
 import { CONN, RAW } from "../core/symbols";
 import { definition } from "../contract/schema";
 import type { CommunicationMessage, CommunicationMessageFilterCriteria, CommunicationMessageStruct } from "../generated/types/communications_messages";
@@ -93,8 +93,12 @@ export interface ResendFailedOptions extends ResendOptions {
   limit?: number;
 }
 
-/** A search criterion of messages. */
-type Criterion = { field: string; operator: string; value?: string };
+/** A search criterion of messages, as sent. */
+export interface Criterion {
+  field: string;
+  operator: string;
+  value?: string;
+}
 
 /**
  * A message Mambu recorded: `type` (`EMAIL`, `SMS`, `WEB_HOOK`, ...), `state` (`SENT`, `QUEUED`, `FAILED`, ...),
@@ -194,7 +198,7 @@ export class MambuCommunicationMessage extends MambuEntity {
     checkOptionKeys(label, opts, ["since", "type", "clientKey", "limit", "connector", "batchSize", "idempotencyKey", "onBatch"]);
     const conn = connectorOf(undefined, opts.connector);
     const criteria: Criterion[] = [{ field: "state", operator: "EQUALS", value: "FAILED" }];
-    if (opts.since !== undefined) criteria.push(sinceCriterion(opts.since, conn, label));
+    if (opts.since !== undefined) criteria.push(createdSinceCriterion(opts.since, conn, label));
     if (opts.type !== undefined) {
       const types = definition("communications_messages", "CommunicationMessage").fields.type?.enum ?? [];
       if (typeof opts.type !== "string" || !types.includes(opts.type)) throw new MambuTsError(`${label}: type must be one of ${types.join(", ")}`);
@@ -229,10 +233,9 @@ export class MambuCommunicationMessage extends MambuEntity {
     return opts.reread === false ? this : this.refresh();
   }
 
-  /** REPL/console form: the destination masked, the subject, body and failure cause as their length only. */
+  /** REPL/console form: the destination masked (also inside the failure cause), the subject and body as their length. */
   override [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, insp: typeof inspect): string {
-    const masked = structFromWire<MambuCommunicationMessage>(MambuCommunicationMessage, maskedRecord(this[RAW]));
-    return inspectStruct(masked, `MambuCommunicationMessage(${String(this[RAW].encodedKey ?? "new")})`, depth, options, insp);
+    return inspectStruct(withoutPersonalData(this), `MambuCommunicationMessage(${String(this[RAW].encodedKey ?? "new")})`, depth, options, insp);
   }
 }
 export interface MambuCommunicationMessage
@@ -255,10 +258,12 @@ function checkMessageCriteria(filterCriteria: unknown, label: string): Criterion
 }
 
 /**
- * `since` as a criterion: a date is that day on (`creationDate AFTER` the day before, compared by day), an instant
- * is that second on (`creationDate AFTER` the second before; Mambu's dates have whole seconds).
+ * The search criterion "created at or after `since`": a date `YYYY-MM-DD` is that day on (`creationDate AFTER` the
+ * day before, compared by day in the tenant's time zone), an instant is that second on (`creationDate AFTER` the
+ * second before; Mambu's dates have whole seconds). A date-time without offset takes the connector's tenant offset.
+ * @throws MambuTsError for a value that is not a date or an instant.
  */
-function sinceCriterion(since: unknown, conn: MambuConnector, label: string): Criterion {
+export function createdSinceCriterion(since: DateInput, conn: MambuConnector = MambuConnector.default(), label = "since"): Criterion {
   if (typeof since === "string" && /^\d{4}-\d{2}-\d{2}$/.test(since.trim())) {
     const day = DateTime.fromISO(since.trim(), { zone: "utc" });
     if (!day.isValid) throw new MambuTsError(`${label}: since ${JSON.stringify(since)} is not a date`);
@@ -362,4 +367,12 @@ export function maskedRecord(raw: Readonly<Bag>): Bag {
     out.failureCause = raw.failureCause.split(dest.trim()).join(maskDestination(dest));
   }
   return out;
+}
+
+/**
+ * A copy of a message without its personal data (see {@link maskedRecord}), for display: the destination masked,
+ * the subject and body as their length. The message given is not changed.
+ */
+export function withoutPersonalData(message: MambuCommunicationMessage): MambuCommunicationMessage {
+  return MambuCommunicationMessage.fromWire(maskedRecord(message[RAW]), message[CONN]);
 }
