@@ -32,6 +32,12 @@ export interface CallOptions {
   secretAnswer?: boolean;
   /** Retries of this call only (default: the connector's); 0 for a request that must not be repeated. */
   retries?: number;
+  /**
+   * Header parameters the operation declares, by name (`{ secretkey: new Secret(key, "secret key") }` for
+   * `apikey_rotation.rotateKey`), each a string or a `Secret` (revealed only in the request sent, redacted from
+   * everything it shows). `Idempotency-Key` goes in `idempotencyKey`.
+   */
+  headers?: Record<string, string | Secret>;
 }
 
 /** A body sent as given (multipart uploads), with its content type. */
@@ -46,12 +52,6 @@ export interface CallRequest extends CallOptions {
   path?: Record<string, string | number>;
   /** Query parameters by name, as the operation declares them (`undefined` entries are left out). */
   query?: Record<string, unknown>;
-  /**
-   * Header parameters the operation declares, by name (`{ secretkey: new Secret(key, "secret key") }` for
-   * `apikey_rotation.rotateKey`), each a string or a `Secret` (revealed only in the request sent, redacted from
-   * everything it shows). `Idempotency-Key` goes in `idempotencyKey`.
-   */
-  headers?: Record<string, string | Secret>;
   /**
    * The body: a JSON value (entities, Decimals, DateTimes and RawNumbers written exactly), YAML text for
    * operations that take YAML, or a {@link RawCallBody} for multipart uploads.

@@ -7,7 +7,7 @@
  */
 import nock from "nock";
 import { inspect } from "util";
-import { callOperation, knownSecrets, MambuCommError, MambuConnector, MambuError, MambuTsError, Secret } from "../../lib";
+import { api, callOperation, knownSecrets, MambuCommError, MambuConnector, MambuError, MambuTsError, Secret } from "../../lib";
 import { isSecret, MAX_KNOWN_SECRETS } from "../../lib/transport";
 import { headerValue, revealSecrets } from "../../lib/transport/reveal";
 import { mambu, testConnector } from "../helpers/mambu";
@@ -159,7 +159,7 @@ describe("MambuConnector with a request's secrets", () => {
 });
 
 describe("callOperation's header parameters", () => {
-  it("sends a header the operation declares (a Secret revealed only on the wire) and refuses others", async () => {
+  it("sends a header the operation declares (a Secret revealed only on the wire; also through api.*) and refuses others", async () => {
     let seen: Record<string, string> = {};
     mambu().post("/api/apikey/rotation").reply(function () {
       seen = this.req.headers as Record<string, string>;
@@ -167,6 +167,13 @@ describe("callOperation's header parameters", () => {
     });
     await callOperation("apikey_rotation", "rotateKey", { headers: { SecretKey: new Secret(TOKEN) }, body: { apiKey: new Secret(PIN) }, connector: testConnector() });
     expect(seen.secretkey).toBe(TOKEN);
+    mambu().post("/api/apikey/rotation").reply(function () {
+      seen = this.req.headers as Record<string, string>;
+      return [200, { apiKey: "n-api-key-456", secretKey: "n-secret-key-456" }];
+    });
+    const answer = await api.apikey_rotation.rotateKey({}, { apiKey: PIN }, { headers: { secretkey: new Secret(TOKEN) }, connector: testConnector() });
+    expect(seen.secretkey).toBe(TOKEN);
+    expect(answer).toEqual({ apiKey: "n-api-key-456", secretKey: "n-secret-key-456" });
     await expect(callOperation("apikey_rotation", "rotateKey", { headers: { "X-Other": "1" }, connector: testConnector() })).rejects.toThrow(
       'apikey_rotation.rotateKey: unknown header parameter "X-Other"; header parameters: secretkey',
     );
