@@ -25,6 +25,7 @@ import { loanCommand, printLoanSchedule } from "./loan-command";
 import { configAsCodeCommand } from "./config-as-code-command";
 import { messagesCommand } from "./messages-command";
 import { bulkCommand, importCommand } from "./import-command";
+import { apikeyCommand } from "./apikey-command";
 
 /** What a command gets to run. */
 export interface CommandContext {
@@ -452,4 +453,4 @@ const migrate: Command = {
 };
 
 /** Every command, in the order `mambu --help` lists them. */
-export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, loanCommand, depositCommand, messagesCommand, callCommand, configAsCodeCommand, importCommand, bulkCommand, config, entitiesCommand, typesCommand, repl, sandbox, demo, migrate];
+export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, loanCommand, depositCommand, messagesCommand, callCommand, configAsCodeCommand, importCommand, bulkCommand, apikeyCommand, config, entitiesCommand, typesCommand, repl, sandbox, demo, migrate];
