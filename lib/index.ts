@@ -47,6 +47,8 @@ export { getApplicationStatus, runEndOfDay } from "./core/platform";
 export type { ApplicationStatus, EndOfDayOptions, EndOfDayRun, PlatformOptions } from "./core/platform";
 export { Secret, isSecret, knownSecrets } from "./transport";
 export { rotateApiKey, MAX_API_KEY_EXPIRATION } from "./core/apikey-rotation";
+export { updateRcKey } from "./config/rc-update";
+export type { RcUpdateResult, RcUpdateOptions } from "./config/rc-update";
 export type { RotateApiKeyOptions, RotatedApiKey } from "./core/apikey-rotation";
 export type { ReassignOptions, AssignmentRef } from "./core/reassign";
 

@@ -44,7 +44,7 @@ const OPTIONS: OptionSpec[] = [
   { name: "out", kind: "value", arg: "FILE", help: "write the new key(s) to FILE: JSON, mode 600, a new file (see below)" },
   { name: "force", kind: "flag", help: "with --out: replace FILE if it exists (atomically)" },
   { name: "show-secret", kind: "flag", help: "print the new key(s) on stdout" },
-  { name: "update-rc", kind: "flag", help: "rotate: put the new API key in ~/.mambupy.rc, or in the PATH that follows: --update-rc PATH" },
+  { name: "update-rc", kind: "flag", arg: "[PATH]", help: "rotate: put the new API key in the rc file PATH (default ~/.mambupy.rc), in place" },
   { name: "yes", kind: "flag", help: "do it without asking (needed without a terminal)" },
   { name: "secret-key", kind: "value", arg: "VALUE", help: "refused: a key on the command line is visible in ps; use --secret-key-file" },
   { name: "api-key", kind: "value", arg: "VALUE", help: "refused: a key on the command line is visible in ps; use --api-key-file" },
