@@ -22,6 +22,7 @@ import { planRcUpdate, RcUpdateResult, updateRcKey } from "../config/rc-update";
 import { MAX_API_KEY_EXPIRATION, rotateApiKey } from "../core/apikey-rotation";
 import { MambuApiConsumer } from "../entities/api-consumer";
 import type { ApiKeyInfo } from "../entities/api-consumer";
+import { MambuCommError } from "../errors";
 import { knownSecrets, Secret } from "../transport";
 import type { OptionSpec } from "./args";
 import type { Command, CommandContext } from "./commands";
@@ -434,6 +435,14 @@ export const apikeyCommand: Command = {
     } catch (e) {
       // Masked again here: the keys read or made by this command (Secrets) are not among the session's secrets.
       ctx.out.stderr.write(`${describeError(e, { debug: ctx.debug, secrets: knownSecrets() })}\n`);
+      if (verb === "rotate" && e instanceof MambuCommError) {
+        // The answer may be what was lost: Mambu may have rotated, and only its answer held the new pair.
+        ctx.out.stderr.write(
+          "mambu: the rotation may have happened without its answer arriving: check whether the old API key still works\n" +
+            "mambu: (mambu list branches --limit 1); if it no longer does, an administrator must create a new API key and\n" +
+            "mambu: secret key for the consumer (mambu apikey create <consumerId>, mambu apikey secret <consumerId>)\n",
+        );
+      }
       return exitCodeOf(e);
     }
   },

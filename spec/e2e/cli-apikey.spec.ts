@@ -262,6 +262,18 @@ describe("mambu apikey rotate", () => {
     expect(await works(pair.apiKey)).toBe(true); // never rotated
   });
 
+  it("Mambu out of reach: exit code 4, and what to check (the answer of a rotation may be what was lost)", async () => {
+    const pair = await freshPair();
+    const d = dir("unreachable");
+    const keyFile = privateFile(join(d, "key.txt"), pair.apiKey);
+    const env = { ...adminEnv, MAMBU_API_URL: "http://127.0.0.1:1", MAMBU_API_RETRIES: "0", MAMBU_SECRET_KEY: pair.secretKey };
+    const r = await mambu(["apikey", "rotate", "--api-key-file", keyFile, "--out", join(d, "keys.json"), "--yes"], env);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("mambu: communication error:");
+    expect(r.stderr).toContain("mambu: the rotation may have happened without its answer arriving: check whether the old API key still works");
+    expect(fs.existsSync(join(d, "keys.json"))).toBe(false);
+  });
+
   it("when storing fails after the rotation, the new pair is printed once on stderr with a warning, exit code 1", async () => {
     const pair = await freshPair();
     const d = dir("disk-full");
