@@ -204,9 +204,9 @@ describe("POST /communications/messages", () => {
   });
 
   it("a recipient without the address gets a FAILED message (MISSING_EMAIL_RECIPIENT_ADDRESS)", async () => {
-    const r = await send({ type: "EMAIL", clientKey: "24N12345", subject: "Hello", body: "Hello Juan" }, 201);
-    expect(r.body).toMatchObject({ state: "FAILED", failureReason: "MISSING_EMAIL_RECIPIENT_ADDRESS" });
-    expect(r.body.clientKey).toBe((await call(sb, "GET", "/clients/24N12345")).body.encodedKey);
+    const juan = (await call(sb, "GET", "/clients/24N12345")).body.encodedKey;
+    const r = await send({ type: "EMAIL", clientKey: juan, subject: "Hello", body: "Hello Juan" }, 201);
+    expect(r.body).toMatchObject({ state: "FAILED", failureReason: "MISSING_EMAIL_RECIPIENT_ADDRESS", clientKey: juan });
   });
 
   it.each([
@@ -222,6 +222,7 @@ describe("POST /communications/messages", () => {
     ["a destination that is no email address", "INVALID_PARAMETERS", { type: "EMAIL", destination: "not-an-address", subject: "s", body: "x" }],
     ["a destination that is no phone number", "INVALID_PARAMETERS", { type: "SMS", destination: "call me", body: "x" }],
     ["an unknown client", "INVALID_CLIENT_ID", { type: "SMS", clientKey: "nobody", body: "x" }],
+    ["a client's id for its key", "INVALID_CLIENT_ID", { type: "SMS", clientKey: "0512N0025", body: "x" }],
     ["an unknown loan account", "INVALID_LOAN_ACCOUNT_ID", { type: "SMS", destination: "5512345678", loanAccountKey: "nope", body: "x" }],
     ["two recipients", "INVALID_PARAMETERS", { type: "SMS", clientKey: "0512N0025", userKey: "demo", body: "x" }],
     ["an event outside the contract's enum", "INVALID_PARAMETERS", { type: "SMS", destination: "5512345678", event: "BIRTHDAY", body: "x" }],

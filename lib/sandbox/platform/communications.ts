@@ -70,7 +70,7 @@ function optionalString(b: Record<string, unknown>, field: string, max: number):
   return v;
 }
 
-/** The encodedKey of a record a body names by key (or id), or the given 400. */
+/** The encodedKey of a record a body names by its encodedKey (an id is not a key), or the given 400. */
 function referenced(
   ctx: SandboxContext,
   b: Record<string, unknown>,
@@ -80,9 +80,8 @@ function referenced(
 ): string | undefined {
   const key = optionalString(b, field, MAX_KEY_LENGTH);
   if (key === undefined) return undefined;
-  const rec = ctx.store.find(coll, key);
-  if (!rec) throw mambuError(error, `${field}: ${key} not found`, 400);
-  return rec.encodedKey;
+  if (!ctx.store.coll(coll).byKey.has(key)) throw mambuError(error, `${field}: no record has the encodedKey ${key}`, 400);
+  return key;
 }
 
 /** The calling API user's record (by username), if the tenant has one. */
