@@ -13,6 +13,7 @@
 import { parseArgs as parseArgv } from "node:util";
 import { MigrationOptions, RehearsalStarter, runMigration, SandboxFaultOptions } from "../migrate";
 import { parseRate } from "../migrate/ratelimit";
+import { parseShard } from "../migrate/shard";
 import { TABLES } from "./migrate-output";
 
 /** The help text. */
@@ -36,7 +37,11 @@ Options:
   --workdir <dir>         journal, lock and failures files (default .mambu-journal/<plan id>,
                           rehearsals .mambu-journal/<plan id>/rehearsal); one run at a time
   --report <file>         write report.json there
-  --reconcile             compare source counts and sums with the tenant after the run
+  --reconcile             compare source counts and sums with the tenant after the run; without --shard
+                          in a workdir of shards: reconcile them all (each shard's journal, then the
+                          whole plan against the tenant), running nothing
+  --shard <i/n>           run shard i of n: a stable slice of the clients (by a hash of the client id),
+                          with its own journal and lock, so that n processes or machines run one plan
   --redact                mask the personal columns in the failures files too (no other output holds
                           personal data: messages give files, lines, columns and ids)
   --tenant-offset <±HH:MM> tenant UTC offset for dates given without one
@@ -62,6 +67,7 @@ const OPTIONS = {
   "allow-changed-plan": { type: "boolean" },
   reconcile: { type: "boolean" },
   redact: { type: "boolean" },
+  shard: { type: "string" },
   target: { type: "string" },
   "sandbox-faults": { type: "string" },
   "sandbox-state": { type: "string" },
@@ -160,6 +166,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (v["allow-changed-plan"]) a.allowChangedPlan = true;
   if (v.reconcile) a.reconcile = true;
   if (v.redact) a.redact = true;
+  const shard = text("shard");
+  if (shard !== undefined) {
+    parseShard(shard);
+    a.shard = shard;
+  }
   const target = text("target");
   if (target !== undefined) {
     if (target !== "tenant" && target !== "sandbox") throw new Error(`--target: expected tenant or sandbox, got "${target}"`);
@@ -199,6 +210,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (parsed.positionals.length) a.plan = parsed.positionals[0];
   if (a.sandbox && a.target !== "sandbox") throw new Error("--sandbox-faults and --sandbox-state need --target sandbox");
   if (a.allowChangedPlan && !a.resume) throw new Error("--allow-changed-plan goes with --resume");
+  if (a.shard && a.target === "sandbox") throw new Error("--shard needs a tenant that every shard writes to (a rehearsal's sandbox belongs to its run)");
   return a;
 }
 

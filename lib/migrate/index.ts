@@ -37,6 +37,9 @@ import { buildReport, FailedRows, formatSummary, summarize, writeFailures, write
 import { checkTenantHasJournal, ResumeRefused } from "./resume";
 import { newStats, runUnits } from "./runner";
 import { openSession, releaseSession, Session } from "./session";
+import { parseShard, Shard, ShardError, shardTag, shardText, sliceBook } from "./shard";
+import { formatShardStatuses, shardsComplete, shardStatuses } from "./shard-reconcile";
+import { ShardRefused } from "./shard-workdir";
 import { loadReferenceData } from "./tenant";
 import { Book, formatProblem, Plan } from "./types";
 import { buildBook } from "./validate";
@@ -54,6 +57,10 @@ export { FileLock, LockedError } from "./lock";
 export type { LockHolder } from "./lock";
 export { ResumeRefused } from "./resume";
 export { defaultWorkdir } from "./workdir";
+export { parseShard, shardOfKey, sliceBook, ShardError, MAX_SHARDS } from "./shard";
+export type { Shard } from "./shard";
+export { ShardRefused, SHARDS_FILE, shardJournalName, shardLockName } from "./shard-workdir";
+export type { ShardStatus } from "./shard-reconcile";
 export { describeBinding, keyFingerprint } from "./binding";
 export type { TenantBinding, PlanFingerprint } from "./binding";
 export { idempotencyKey, derivedExternalId, disbursementExternalId } from "./keys";
@@ -98,6 +105,14 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     throw new TypeError(`runMigration: a rehearsal (target "sandbox") needs sandbox.start, what starts its tenant: startRehearsalSandbox from "mambu-ts/sandbox"`);
   }
   const persist = target === "sandbox" && options.sandbox?.persist ? resolve(options.sandbox.persist) : undefined;
+  let shard: Shard | undefined;
+  try {
+    shard = typeof options.shard === "string" ? parseShard(options.shard) : options.shard && parseShard(`${options.shard.index}/${options.shard.count}`);
+  } catch (e) {
+    if (!(e instanceof ShardError)) throw e;
+    say(e.message);
+    return { exitCode: 2, ok: false, problems: [], failed: [], stopped: false, refused: e.message };
+  }
   const rate = typeof options.rate === "string" ? parseRate(options.rate) : options.rate;
   const limiter = new RateLimiter({ rate });
   const counters: Counters = { requests: 0, throttled: 0, retries: 0 };
@@ -126,11 +141,26 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     (options.stderr ?? process.stderr).write(`${message}\n`);
   };
   options.quit?.addEventListener("abort", onQuit, { once: true });
+  if (shard && target === "sandbox") {
+    return refused("--shard splits a plan between runs that write to one tenant; a rehearsal's sandbox belongs to its run: rehearse unsharded, or run the shards against a tenant");
+  }
   try {
     try {
-      session = await openSession({ plan, target, persist, check: options.check, workdir: options.workdir, resume: options.resume, allowChangedPlan: options.allowChangedPlan, connection: options.connection, config: mambuconfig });
+      session = await openSession({
+        plan,
+        target,
+        persist,
+        check: options.check,
+        workdir: options.workdir,
+        resume: options.resume,
+        allowChangedPlan: options.allowChangedPlan,
+        shard,
+        reconcile: options.reconcile,
+        connection: options.connection,
+        config: mambuconfig,
+      });
     } catch (e) {
-      if (e instanceof LockedError || e instanceof ResumeRefused || e instanceof JournalCorruptError) return refused(e.message);
+      if (e instanceof LockedError || e instanceof ResumeRefused || e instanceof JournalCorruptError || e instanceof ShardRefused) return refused(e.message);
       throw e;
     }
     const { workdir, journalPath, binding, fingerprint, startState, history, decision } = session;
@@ -158,6 +188,23 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
       say(`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${new Set(problems.map((p) => `${p.file}:${p.line}`)).size} rows${options.skipInvalid ? `; skipping ${book.skipped.length} clients or rows` : "; nothing was sent (fix them, or use --skip-invalid)"}`);
     }
     if (problems.length && !options.skipInvalid) return { exitCode: 2, ok: false, problems, book, failed: [], stopped: false };
+    if (session.shards && workdir) {
+      // a sharded workdir reconciled as a whole: each shard's journal, then the whole plan against the tenant
+      const shards = shardStatuses(workdir, plan, book, session.shards);
+      say(formatShardStatuses(shards));
+      const rec = await reconcile(conn, plan, book, options.concurrency ?? 8);
+      say(render.reconciliation(rec));
+      const ok = rec.equal && shardsComplete(shards) && !problems.length;
+      const report = buildReport({ plan, target, ok, problems, failed: [], reconciliation: rec, shards });
+      if (options.report) writeReport(options.report, report);
+      conn.close();
+      return { exitCode: ok ? 0 : 1, ok, problems, book, reconciliation: rec, failed: [], report, stopped: false, shards };
+    }
+    if (shard) {
+      const all = book.units.length;
+      book = sliceBook(book, plan, shard);
+      say(`shard ${shardText(shard)}: ${book.units.length} of ${all} clients and groups, ${book.totalSteps} steps`);
+    }
     if (options.check || !workdir || !journalPath || !binding || !fingerprint) {
       say(`plan ${plan.id} is ${problems.length ? "valid once the rows above are skipped" : "valid"}: ${book.units.length} clients and groups, ${book.totalSteps} steps`);
       return { exitCode: problems.length ? 1 : 0, ok: !problems.length, problems, book, failed: [], stopped: false };
@@ -219,7 +266,7 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     ];
     for (const f of stats.failures.slice(0, 20)) say(`failed ${f.unit.key}: ${f.reason}`);
     if (stats.failures.length > 20) say(`... and ${stats.failures.length - 20} more failures`);
-    const failuresPlan = writeFailures(join(workdir, "failures"), plan, book, failed, { redact: options.redact });
+    const failuresPlan = writeFailures(shard ? join(workdir, "failures", shardTag(shard)) : join(workdir, "failures"), plan, book, failed, { redact: options.redact });
     if (failuresPlan) {
       say(`failed rows: ${failuresPlan} (correct them and run it; same plan id, so finished steps are adopted)`);
       say(`  they hold personal data${options.redact ? ", personal columns masked (--redact)" : ""}: readable by you only (mode 600); see ${join(failuresPlan, "..", PERSONAL_NOTE)}`);
@@ -231,7 +278,7 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
       say(render.reconciliation(rec));
     }
     const ok = failed.length === 0 && !stopped && (rec ? rec.equal : true);
-    const report = buildReport({ plan, target, ok, summary, problems, failed, reconciliation: rec, journal: journal.path, failuresPlan });
+    const report = buildReport({ plan, target, ok, summary, problems, failed, reconciliation: rec, journal: journal.path, failuresPlan, shard: shard && shardText(shard) });
     if (options.report) writeReport(options.report, report);
     conn.close();
     return { exitCode: ok ? 0 : 1, ok, problems, book, summary, reconciliation: rec, failed, journal: journal.path, failuresPlan, report, stopped };

@@ -149,6 +149,14 @@ export class FileLock {
     }
   }
 
+  /** Who holds the lock `path` now, if a live run does (a stale lock, or none, is undefined; an unreadable one is reported as held). */
+  static holder(path: string): LockHolder | { unknown: string } | undefined {
+    const seen = readHolder(path);
+    if (!seen) return undefined;
+    if (!seen.holder) return { unknown: seen.text.slice(0, 80) };
+    return isStale(seen.holder) ? undefined : seen.holder;
+  }
+
   /**
    * Puts the lock file in place atomically: a hard link of the file written aside (EEXIST when it is
    * there). File systems without hard links get an exclusive create, then the content.

@@ -1,6 +1,8 @@
 /** The options and the result of `runMigration`, and what a rehearsal's tenant must offer. */
 import type { Reconciliation } from "./reconcile";
 import type { FailedRows, Report, Summary } from "./report";
+import type { Shard } from "./shard";
+import type { ShardStatus } from "./shard-reconcile";
 import type { Book, Problem } from "./types";
 
 /** Faults of a sandbox rehearsal (see the sandbox's FaultOptions). */
@@ -54,8 +56,17 @@ export interface MigrationOptions {
   workdir?: string;
   /** Where to write report.json (default: not written). */
   report?: string;
-  /** Compare source and tenant after the run. */
+  /**
+   * Compare source and tenant after the run. Without `shard`, in a workdir cut into shards: reconcile
+   * them all — what each shard's journal says, and the whole plan against the tenant (nothing is run).
+   */
   reconcile?: boolean;
+  /**
+   * Run one slice of the clients (`"2/3"` or `{ index: 2, count: 3 }`; shard.ts says how clients are
+   * sliced), with its own journal and lock in the workdir, so that n processes or machines run one
+   * plan without overlap. Not for rehearsals.
+   */
+  shard?: string | Shard;
   /**
    * Mask the personal columns (personal.ts) in the failures files too, as `[redacted]` (no other
    * output holds personal data in any case). Put the values back before feeding the rows again.
@@ -103,6 +114,8 @@ export interface MigrationResult {
   stopped: boolean;
   /** Why nothing was done (exit code 2): another run holds the workdir, or the journal may not be resumed here. */
   refused?: string;
+  /** A sharded workdir reconciled as a whole: what each shard's journal says. */
+  shards?: ShardStatus[];
 }
 
 /**

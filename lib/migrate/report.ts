@@ -8,6 +8,7 @@ import type { FailedRows } from "./failures";
 import { fsError } from "./fserrors";
 import { formatDuration } from "./progress";
 import { figuresJson, Reconciliation } from "./reconcile";
+import type { ShardStatus } from "./shard-reconcile";
 import type { RunStats } from "./runner";
 import { Book, formatProblem, Plan, Problem, STEP_NAMES } from "./types";
 
@@ -86,6 +87,10 @@ export interface Report {
   failures: Array<{ unit?: string; reason: string; rows: Array<{ file: string; line: number }> }>;
   reconciliation?: { equal: boolean; totals: { source: Record<string, string>; tenant: Record<string, string> }; differences: Array<{ unit: string; metric: string; source: string; tenant: string }> };
   files: { journal?: string; failuresPlan?: string };
+  /** The shard this run ran (`2/3`). */
+  shard?: string;
+  /** A sharded workdir reconciled as a whole: each shard's journal. */
+  shards?: ShardStatus[];
 }
 
 /** Builds report.json's content. */
@@ -99,6 +104,8 @@ export function buildReport(args: {
   reconciliation?: Reconciliation;
   journal?: string;
   failuresPlan?: string;
+  shard?: string;
+  shards?: ShardStatus[];
 }): Report {
   const r = args.reconciliation;
   return {
@@ -114,6 +121,8 @@ export function buildReport(args: {
       differences: r.units.flatMap((u) => u.differences.map((m) => ({ unit: u.unit, metric: m, source: u.source[m].toString(), tenant: u.tenant[m].toString() }))),
     },
     files: { journal: args.journal, failuresPlan: args.failuresPlan },
+    ...(args.shard ? { shard: args.shard } : {}),
+    ...(args.shards ? { shards: args.shards } : {}),
   };
 }
 

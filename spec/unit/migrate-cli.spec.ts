@@ -47,6 +47,9 @@ describe("mambu-migrate arguments", () => {
     expect(() => parseArgs(["p", "-x"])).toThrow(/unknown option -x/);
     expect(() => parseArgs(["p", "--tenant-offset", "06:00"])).toThrow(/--tenant-offset: expected ±HH:MM/);
     expect(parseArgs(["--tenant-offset", "+05:30", "p", "-h"])).toEqual({ plan: "p", tenantOffset: "+05:30", help: true });
+    expect(() => parseArgs(["p", "--shard", "4/3"])).toThrow(/--shard: expected i\/n with 1 ≤ i ≤ n ≤ 1000 \(e\.g\. 2\/3\), got "4\/3"/);
+    expect(() => parseArgs(["p", "--shard", "1/3", "--target", "sandbox"])).toThrow(/--shard needs a tenant that every shard writes to/);
+    expect(parseArgs(["p", "--shard", "2/3", "--redact"])).toEqual({ plan: "p", shard: "2/3", redact: true });
     expect(() => parseFaults("429=2")).toThrow(/share between 0 and 1/);
     expect(() => parseFaults("lightning=1")).toThrow(/unknown fault "lightning"/);
   });
