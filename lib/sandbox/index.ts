@@ -17,6 +17,7 @@ import { SandboxApp } from "./app";
 import { DEFAULT_USERS, SandboxUser } from "./auth";
 import { SandboxClock } from "./clock";
 import { FaultInjector, FaultOptions } from "./faults";
+import { checkRowsPerStep } from "./jobs";
 import { resolveLimits, SandboxLimits } from "./limits";
 import { loadSnapshotFile, saveSnapshot } from "./persist";
 import { demoSeedPath, generate, GenerateOptions, loadSeed, readSeedFile, SeedFile } from "./seed";
@@ -77,6 +78,11 @@ export interface SandboxOptions {
    * `sandbox.communications.set(...)`.
    */
   communications?: CommunicationOptions;
+  /**
+   * Rows of background work (bulk deposits, data imports) the sandbox does before handling each request
+   * (default 100; see jobs.ts). A small value lets a test watch a job go QUEUED → IN_PROGRESS → COMPLETE.
+   */
+  jobRowsPerStep?: number;
 }
 
 /** Controls of the run's faults. */
@@ -134,6 +140,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector(options.faults, limits.maxFaultCounters);
   const app = new SandboxApp({ store, clock, limits }, options.users ?? DEFAULT_USERS, faults, limits);
   if (options.checkResponses !== undefined) app.checkResponses = options.checkResponses;
+  if (options.jobRowsPerStep !== undefined) app.jobRowsPerStep = checkRowsPerStep(options.jobRowsPerStep);
 
   const persisted = options.persist ? loadSnapshotFile(options.persist) : undefined;
   if (persisted) {
