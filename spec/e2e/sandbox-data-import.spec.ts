@@ -7,6 +7,9 @@
 import Decimal from "decimal.js";
 import writeXlsxFile from "write-excel-file/node";
 import { zipSync } from "fflate";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { Answer, call, contractCall, expectContractAnswer } from "./sandbox-helpers";
 import { checkDepositInvariants } from "../helpers/deposit-invariants";
@@ -27,14 +30,14 @@ async function workbook(sheets: Sheets): Promise<Buffer> {
   return writeXlsxFile(data as never).toBuffer();
 }
 
-async function upload(file: Buffer, filename = "import.xlsx"): Promise<Answer> {
+async function upload(file: Buffer, filename = "import.xlsx", to: Sandbox = sb): Promise<Answer> {
   const boundary = "----mambu-ts-import-boundary";
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
       "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n",
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return call(sb, "POST", "/data/import", { raw: Buffer.concat([head, file, tail]), headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` } });
+  return call(to, "POST", "/data/import", { raw: Buffer.concat([head, file, tail]), headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` } });
 }
 
 /** Polls the import until it is no longer QUEUED or IN_PROGRESS; returns every state seen and the last answer. */
@@ -50,9 +53,9 @@ async function follow(importKey: string): Promise<{ states: string[]; last: Answ
 
 function clients(prefix: string): Cell[][] {
   return [
-    ["id", "firstName", "lastName", "assignedBranchKey", "emailAddress"],
-    [`${prefix}C1`, "Ana", "Ruiz", "CCAZ", "ana@demo.invalid"],
-    [`${prefix}C2`, "Luis", "Mora", "CCAZ", null],
+    ["id", "firstName", "lastName", "assignedBranchKey", "emailAddress", "_OtherDetails.EmployerName"],
+    [`${prefix}C1`, "Ana", "Ruiz", "CCAZ", "ana@demo.invalid", "ACME"],
+    [`${prefix}C2`, "Luis", "Mora", "CCAZ", null, null],
   ];
 }
 
@@ -97,9 +100,9 @@ async function balance(id: string): Promise<string> {
 describe("a workbook of clients, deposit accounts and deposit transactions", () => {
   it("is imported in the background, COMPLETE with an event key; APPROVE keeps the data", async () => {
     const eventKey = await importOk("A");
-    const ana = await call(sb, "GET", "/clients/AC1");
+    const ana = await call(sb, "GET", "/clients/AC1?detailsLevel=FULL");
     expect(ana.status).toBe(200);
-    expect(ana.body).toMatchObject({ firstName: "Ana", lastName: "Ruiz", emailAddress: "ana@demo.invalid" });
+    expect(ana.body).toMatchObject({ firstName: "Ana", lastName: "Ruiz", emailAddress: "ana@demo.invalid", _OtherDetails: { EmployerName: "ACME" } });
     const d1 = (await call(sb, "GET", "/deposits/AD1")).body;
     expect(d1).toMatchObject({ accountHolderKey: ana.body.encodedKey, accountState: "ACTIVE" });
     expect([await balance("AD1"), await balance("AD2")]).toEqual(["100.30", "50.00"]);
@@ -219,6 +222,57 @@ describe("a workbook with bad rows", () => {
     expect((await call(sb, "GET", "/deposits/ED1")).status).toBe(404);
     expect((await call(sb, "GET", "/deposits?limit=1000")).body.length).toBe(depositsBefore);
     expect((await call(sb, "GET", "/clients?limit=1000")).body.length).toBe(clientsBefore);
+  });
+});
+
+describe("an import that another request interferes with", () => {
+  it("ends in ERROR without reverting when an account it changed was changed meanwhile, and says so", async () => {
+    const holder = (await call(sb, "GET", "/clients/0512N0025")).body.encodedKey;
+    expect((await call(sb, "POST", "/deposits", { body: { id: "OLD2", name: "Old", accountHolderKey: holder, accountHolderType: "CLIENT", productTypeKey: "SAVINGS", currencyCode: "MXN" } })).status).toBe(201);
+    expect((await call(sb, "POST", "/deposits/OLD2:changeState", { body: { action: "APPROVE" } })).status).toBe(200);
+    const rows: Cell[][] = [["accountId", "amount"], ["OLD2", 1], ["OLD2", 2], ["OLD2", 3], ["OLD2", 4], ["OLD2", -1]];
+    const r = await upload(await workbook([{ sheet: "Deposit Transactions", rows }]));
+    expect((await call(sb, "GET", `/data/import/${r.body.importKey}`)).body.state).toBe("IN_PROGRESS"); // rows 2–3 done
+    // rows 4–5 are done before this deposit: the import changed OLD2, and so does this request
+    expect((await call(sb, "POST", "/deposits/OLD2/deposit-transactions", { body: { amount: 100 } })).status).toBe(201);
+    const { last } = await follow(r.body.importKey);
+    expect(last.body.state).toBe("ERROR");
+    const errors = last.body.errors as Array<{ sheet?: string; row?: number; errorMessage: string }>;
+    expect(errors.map((e) => [e.sheet, e.row])).toEqual([["Deposit Transactions", 6], [undefined, undefined]]);
+    expect(errors[1].errorMessage).toBe("the import could not be reverted, its records stay: deposits OLD2 was changed by another request while the import ran");
+    expect(await balance("OLD2")).toBe("110.00");
+    await checkDepositInvariants(sb, "OLD2");
+  });
+});
+
+describe("an import half done", () => {
+  it("survives --persist: the restarted sandbox finishes it, and REJECT still reverts it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mambu-import-"));
+    const persist = join(dir, "state.json");
+    try {
+      const first = await startSandbox({ port: 0, clock: { start: "2026-01-15T10:00:00+02:00" }, jobRowsPerStep: 1, persist });
+      let importKey: string;
+      try {
+        const r = await upload(await workbook([{ sheet: "Clients", rows: clients("P") }]), "p.xlsx", first);
+        importKey = r.body.importKey;
+        expect((await call(first, "GET", `/data/import/${importKey}`)).body).toEqual({ state: "IN_PROGRESS" });
+      } finally {
+        await first.stop();
+      }
+      const again = await startSandbox({ port: 0, clock: { start: "2026-01-15T10:00:00+02:00" }, jobRowsPerStep: 1, persist });
+      try {
+        const done = await call(again, "GET", `/data/import/${importKey}`);
+        expect(done.body).toEqual({ state: "COMPLETE", eventKey: expect.any(String) });
+        expect((await call(again, "GET", "/clients/PC2")).status).toBe(200);
+        expect((await call(again, "POST", `/data/import/events/${done.body.eventKey}:action`, { body: { type: "REJECT" } })).status).toBe(204);
+        expect((await call(again, "GET", "/clients/PC1")).status).toBe(404);
+        expect((await call(again, "GET", "/clients/PC2")).status).toBe(404);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
