@@ -76,9 +76,17 @@ function transactions(prefix: string): Cell[][] {
   ];
 }
 
+function loans(prefix: string): Cell[][] {
+  return [
+    ["id", "accountHolderType", "accountHolderKey", "productTypeKey", "loanAmount", "scheduleSettings.repaymentInstallments", "scheduleSettings.gracePeriod", "accountState"],
+    [`${prefix}L1`, "CLIENT", `${prefix}C1`, "FLAT-MICRO", 1000, 4, 0, "APPROVED"],
+  ];
+}
+
 async function importOk(prefix: string): Promise<string> {
   const file = await workbook([
-    // sheets in any order: they are imported clients first, then accounts, then transactions
+    // sheets in any order: they are imported clients first, then deposit accounts, deposit transactions, loans
+    { sheet: "Loan Accounts", rows: loans(prefix) },
     { sheet: "Deposit Transactions", rows: transactions(prefix) },
     { sheet: "Clients", rows: clients(prefix) },
     { sheet: "Deposit Accounts", rows: accounts(prefix) },
@@ -87,7 +95,7 @@ async function importOk(prefix: string): Promise<string> {
   expectContractAnswer("POST", "/data/import", r, { status: 202 });
   expect(r.body).toEqual({ importKey: expect.stringMatching(/^[0-9a-f]{32}$/), state: "QUEUED" });
   const { states, last } = await follow(r.body.importKey);
-  // 7 rows, 2 a step: QUEUED is over at the first poll, then 3 polls IN_PROGRESS, then COMPLETE
+  // 8 rows, 2 a step: QUEUED is over at the first poll, then 3 polls IN_PROGRESS, then COMPLETE
   expect(states).toEqual(["IN_PROGRESS", "IN_PROGRESS", "IN_PROGRESS", "COMPLETE"]);
   expect(last.body).toEqual({ state: "COMPLETE", eventKey: expect.stringMatching(/^[0-9a-f]{32}$/) });
   return last.body.eventKey;
@@ -109,6 +117,7 @@ describe("a workbook of clients, deposit accounts and deposit transactions", () 
     const txs = (await call(sb, "GET", "/deposits/AD1/transactions")).body;
     expect(txs.map((t: { amount: number; notes?: string }) => [t.amount, t.notes])).toEqual(expect.arrayContaining([[100.1, "opening"], [0.2, undefined]]));
     await checkDepositInvariants(sb, "AD1");
+    expect((await call(sb, "GET", "/loans/AL1")).body).toMatchObject({ accountHolderKey: ana.body.encodedKey, loanAmount: 1000, accountState: "APPROVED" });
 
     const ok = await contractCall(sb, "POST", `/data/import/events/${eventKey}:action`, { type: "APPROVE" }, { status: 204 });
     expect(ok.text).toBe("");
@@ -132,6 +141,7 @@ describe("a workbook of clients, deposit accounts and deposit transactions", () 
 
     const file = await workbook([
       { sheet: "Clients", rows: clients("R") },
+      { sheet: "Loan Accounts", rows: loans("R") },
       { sheet: "Deposit Accounts", rows: accounts("R") },
       { sheet: "Deposit Transactions", rows: [...transactions("R"), ["OLD1", 5, "into an old account", "cash"]] },
     ]);
@@ -145,6 +155,7 @@ describe("a workbook of clients, deposit accounts and deposit transactions", () 
     expect((await call(sb, "GET", "/clients/RC1")).status).toBe(404);
     expect((await call(sb, "GET", "/clients/RC2")).status).toBe(404);
     expect((await call(sb, "GET", "/deposits/RD1")).status).toBe(404);
+    expect((await call(sb, "GET", "/loans/RL1")).status).toBe(404);
     expect((await call(sb, "GET", "/clients?limit=1000")).body.length).toBe(clientsBefore);
     expect((await call(sb, "GET", "/deposits/OLD1")).body).toEqual(oldBefore);
     expect((await call(sb, "GET", "/deposits/OLD1/transactions")).body).toHaveLength(1);
@@ -286,7 +297,7 @@ describe("the upload", () => {
     expect(zipNotXlsx.body.errors[0].errorSource).toContain("not a readable .xlsx workbook");
     const unknownSheet = await upload(await workbook([{ sheet: "Loans", rows: [["id"], ["L1"]] }]));
     expect(unknownSheet.status).toBe(400);
-    expect(unknownSheet.body.errors[0].errorSource).toContain('sheet "Loans": not a sheet a data import reads');
+    expect(unknownSheet.body.errors[0].errorSource).toBe('sheet "Loans": not a sheet a data import reads (sheets: Clients, Deposit Accounts, Deposit Transactions, Loan Accounts)');
     const proto = await upload(await workbook([{ sheet: "Clients", rows: [["__proto__.x"], ["1"]] }]));
     expect(proto.status).toBe(400);
     expect(proto.body.errors[0].errorSource).toContain('"__proto__.x" is not allowed');

@@ -2,7 +2,8 @@
  * The work of a data import (see data-import.ts for its routes and data-import-workbook.ts for its file): its
  * records are applied in steps (../jobs.ts), each row by the API's own route — "Clients" rows as `POST /clients`,
  * "Deposit Accounts" rows as `POST /deposits` (then `POST /deposits/{id}:changeState` APPROVE when the row's
- * `accountState` is APPROVED), "Deposit Transactions" rows as `POST /deposits/{accountId}/deposit-transactions` —
+ * `accountState` is APPROVED), "Deposit Transactions" rows as `POST /deposits/{accountId}/deposit-transactions`,
+ * "Loan Accounts" rows as `POST /loans` (then `POST /loans/{id}:changeState` APPROVE for `accountState` APPROVED) —
  * so a row is validated exactly as the same request would be. A row that fails is listed (sheet, row, column,
  * message) and the import goes on, so that every failing row is reported; rows may name records of earlier rows
  * by id (`accountHolderKey`: a client's id; `accountId`: a deposit account's id).
@@ -151,16 +152,18 @@ function applyRow(router: Router, ctx: SandboxContext, row: ImportRow): void {
     case "Clients":
       callRoute(router, ctx, "POST", "/clients", bodyOf(row, new Set()));
       return;
-    case "Deposit Accounts": {
+    case "Deposit Accounts":
+    case "Loan Accounts": {
+      const path = row.sheet === "Loan Accounts" ? "/loans" : "/deposits";
       const stateCell = cellOf(row, "accountState");
       const state = stateCell?.value;
       if (state !== undefined && state !== "PENDING_APPROVAL" && state !== "APPROVED") {
         throw new RowError(`accountState: PENDING_APPROVAL (default) or APPROVED, got ${JSON.stringify(state)}`, stateCell);
       }
-      const created = callRoute(router, ctx, "POST", "/deposits", bodyOf(row, new Set(["accountState"])));
+      const created = callRoute(router, ctx, "POST", path, bodyOf(row, new Set(["accountState"])));
       if (state === "APPROVED") {
         const id = String((created.body as { id?: unknown }).id);
-        callRoute(router, ctx, "POST", `/deposits/${encodeURIComponent(id)}:changeState`, { action: "APPROVE" });
+        callRoute(router, ctx, "POST", `${path}/${encodeURIComponent(id)}:changeState`, { action: "APPROVE" });
       }
       return;
     }

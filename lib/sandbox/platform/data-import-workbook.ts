@@ -28,7 +28,7 @@ export const MAX_IMPORT_UNZIPPED_BYTES = 50 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 10_000;
 
 /** The sheets a workbook may have, in the order they are imported (later sheets may name records of earlier ones). */
-export const IMPORT_SHEETS = ["Clients", "Deposit Accounts", "Deposit Transactions"] as const;
+export const IMPORT_SHEETS = ["Clients", "Deposit Accounts", "Deposit Transactions", "Loan Accounts"] as const;
 
 /** Name of an importable sheet. */
 export type ImportSheet = (typeof IMPORT_SHEETS)[number];
