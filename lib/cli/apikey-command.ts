@@ -392,8 +392,9 @@ const VERBS: Record<string, (ctx: CommandContext, args: string[], rc: string | u
 export const apikeyCommand: Command = {
   name: "apikey",
   globals: ["json", "jsonl", "sandbox", "debug", "help"],
-  synopsis: "rotate|list|create|delete|secret ...",
-  summary: "Rotate the configured API key; list, create and delete API consumers' keys; create secret keys.",
+  synopsis: "<verb> [consumerId] [keyId]",
+  summary: "Rotate the configured API key (rotate); list, create and delete API consumers' keys; create secret keys.",
+
   description: [
     "",
     "Verbs:",
