@@ -69,10 +69,12 @@ function same(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-/** Runs `fn` with every store write journaled (first write of a record keeps its before-image). Synchronous. */
-function journaled<T>(ctx: SandboxContext, journal: JournalEntry[], fn: () => T): T {
+/**
+ * Runs `fn` with every store write journaled (the first write of a record keeps its before-image; `seen` holds the
+ * `coll NUL key` of the records journaled already). Synchronous.
+ */
+function journaled<T>(ctx: SandboxContext, journal: JournalEntry[], seen: Set<string>, fn: () => T): T {
   const store = ctx.store;
-  const seen = new Set(journal.map((j) => `${j.coll}\u0000${j.key}`));
   const note = (coll: CollectionName, key: string, before: WireRecord | null): void => {
     const id = `${coll}\u0000${key}`;
     if (seen.has(id)) return;
@@ -295,10 +297,11 @@ export function stepDataImport(ctx: SandboxContext, router: Router, key: string,
   }
   let next = rec.nextRow;
   let done = 0;
+  const seen = new Set(journal.map((j) => `${j.coll}\u0000${j.key}`));
   while (next < rows.length && done < budget) {
     const row = rows[next];
     try {
-      journaled(ctx, journal, () => applyRow(router, ctx, row));
+      journaled(ctx, journal, seen, () => applyRow(router, ctx, row));
     } catch (e) {
       errors.push(rowError(row, rec.columns?.find((c) => c.sheet === row.sheet)?.columns ?? [], e));
     }
