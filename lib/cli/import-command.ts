@@ -51,13 +51,22 @@ function printJson(ctx: CommandContext, doc: unknown): void {
   ctx.out.stdout.write(`${ctx.out.format === "jsonl" ? compact : prettyJson(compact)}\n`);
 }
 
+/**
+ * Text from Mambu as a terminal may show it: control characters (an escape sequence echoed from a workbook's cell,
+ * a line break) become `?`, so that a message cannot move the cursor, recolour or rewrite the screen.
+ */
+export function printable(v: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  return v === undefined || v === null ? "" : String(v).replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+}
+
 /** The refused cells of an import as a table: sheet, row, column, message. */
 export function importErrorsTable(errors: readonly DataImportError[], width?: number): string {
   return renderTable(errors, [
-    { header: "sheet", value: (e) => e.sheet ?? "" },
+    { header: "sheet", value: (e) => printable(e.sheet) },
     { header: "row", value: (e) => e.row ?? "", align: "right" },
-    { header: "column", value: (e) => e.column?.name ?? (e.column?.index !== undefined ? `#${e.column.index}` : "") },
-    { header: "message", value: (e) => e.errorMessage ?? "", overflow: "wrap" },
+    { header: "column", value: (e) => printable(e.column?.name ?? (e.column?.index !== undefined ? `#${e.column.index}` : "")) },
+    { header: "message", value: (e) => printable(e.errorMessage), overflow: "wrap" },
   ], { width });
 }
 
@@ -214,10 +223,10 @@ function printBulk(ctx: CommandContext, key: string, s: BulkStatus): void {
   if (!errors.length) return;
   ctx.out.stdout.write(`${renderTable(errors, [
     { header: "index", value: (e) => e.indexInRequest ?? "", align: "right" },
-    { header: "externalId", value: (e) => e.externalId ?? "" },
+    { header: "externalId", value: (e) => printable(e.externalId) },
     { header: "code", value: (e) => e.errorCode ?? "", align: "right" },
-    { header: "reason", value: (e) => e.errorReason ?? "" },
-    { header: "source", value: (e) => e.errorSource ?? "", overflow: "wrap" },
+    { header: "reason", value: (e) => printable(e.errorReason) },
+    { header: "source", value: (e) => printable(e.errorSource), overflow: "wrap" },
   ], { width: ctx.out.width })}\n`);
 }
 

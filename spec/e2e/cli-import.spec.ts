@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import writeXlsxFile from "write-excel-file/node";
+import { importErrorsTable, printable } from "../../lib/cli/import-command";
 import { formatElapsed, renderBar, StateProgress } from "../../lib/cli/progress";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { buildDist, cleanEnv, MAMBU, runMambu, RunResult, tempHome } from "./cli-helpers";
@@ -289,5 +290,12 @@ describe("the progress display (lib/cli/progress.ts)", () => {
     ]);
     expect([renderBar(8, undefined, 1), renderBar(8, undefined, 4), renderBar(8, undefined, 5), renderBar(8, 1, 0)]).toEqual(["[░████░░░]", "[░░░░████]", "[░░░████░]", "[████████]"]);
     expect([formatElapsed(400), formatElapsed(59_940), formatElapsed(59_960), formatElapsed(3_600_000 + 180_000)]).toEqual(["0.4s", "59.9s", "1m 00s", "1h 03m"]);
+  });
+
+  it("Mambu's texts reach the terminal without control characters: an escape sequence echoed from a cell is shown, not run", () => {
+    expect(printable("a\x1b[2Jb\r\nc\u009bd")).toBe("a?[2Jb??c?d");
+    const table = importErrorsTable([{ sheet: "Clients", row: 2, column: { name: "lastName\x1b]0;owned\x07", index: 3 }, errorMessage: "bad \x1b[31mred" }]);
+    expect(table).not.toMatch(/[\x07\x1b]/);
+    expect(table.split("\n")[2]).toBe("Clients    2  lastName?]0;owned?  bad ?[31mred");
   });
 });
