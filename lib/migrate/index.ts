@@ -18,6 +18,10 @@
  * the ORM (`find`, `create`, operations with `reread: false`), with the run's connector (connection.ts).
  * The command line (lib/cli/migrate-command.ts) parses arguments, starts a rehearsal's sandbox and
  * renders the summary as tables.
+ *
+ * Personal data (personal.ts) reaches no output but the failures files (failures.ts: mode 600, a
+ * note beside them, masked with `redact`). Shards (shard.ts, shard-workdir.ts, shard-reconcile.ts):
+ * with `shard`, the book is sliced after validation and the run keeps its own journal and lock.
  */
 import { join, resolve } from "path";
 import { mambuconfig } from "../config";

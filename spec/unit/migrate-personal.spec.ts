@@ -7,8 +7,10 @@
 import { MambuError } from "../../lib/errors";
 import { parsePlan, PlanError } from "../../lib/migrate";
 import { describeJsonError } from "../../lib/migrate/jsonl";
+import { writeFailures } from "../../lib/migrate/failures";
+import type { Book, SourceRow } from "../../lib/migrate";
 import { safeErrorMessage, scrub } from "../../lib/migrate/personal";
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 
@@ -74,5 +76,20 @@ describe("failure reasons built from Mambu's answers", () => {
   });
   it("scrub personal values from any other message, whole words only", () => {
     expect(scrub("firstName: expected a string, got Ana (Analysis)", ["Ana"])).toBe("firstName: expected a string, got (withheld) (Analysis)");
+  });
+});
+
+describe("--redact on JSON lines failures files", () => {
+  it("masks personal keys, nested ones too, and keeps the rest exactly (numbers as written)", () => {
+    writeFileSync(join(dir, "groups.jsonl"), "");
+    const plan = parsePlan("id: p\nsources: { groups: { file: groups.jsonl } }\nmapping: { groups: { id: id, groupName: name, notes: notes, \"addresses[0].city\": address.city } }\n", join(dir, "plan.yaml"));
+    const text = '{"id":"G1","name":"Las Rosas","notes":"meets at Ana Lopez\'s house","address":{"city":"Oaxaca","zip":"06000"},"rate":1.50}';
+    const row: SourceRow = { source: "groups", file: "groups.jsonl", line: 1, values: {}, columns: {}, raw: { kind: "jsonl", text } };
+    const book = { layouts: new Map([["groups.jsonl", { format: "jsonl" }]]), personal: new Map([["groups", new Set(["notes", "address.city"])]]) } as unknown as Book;
+    const out = mkdtempSync(join(tmpdir(), "mig-redact-"));
+    writeFailures(out, { ...plan, files: plan.files.map((f) => ({ ...f, shown: "groups.jsonl" })) }, book, [{ unit: "group:G1", rows: [row], reason: "invalid" }], { redact: true });
+    expect(readFileSync(join(out, "groups.jsonl"), "utf8")).toBe('{"id":"G1","name":"Las Rosas","notes":"[redacted]","address":{"city":"[redacted]","zip":"06000"},"rate":1.50,"migrate_error":"invalid"}\n');
+    expect(statSync(join(out, "groups.jsonl")).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(out, "PERSONAL-DATA.txt"), "utf8")).toContain("  groups.jsonl: notes, address.city");
   });
 });

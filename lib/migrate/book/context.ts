@@ -7,7 +7,7 @@ import { stringifyExact } from "../../core/json";
 import { validateAgainst } from "../../contract/schema";
 import type { MambuConnector } from "../../transport";
 import { CompiledBlock, MapContext, Mapped, mapRow } from "../mapping";
-import { PersonalColumns, WITHHELD } from "../personal";
+import { isPersonalTarget, PersonalColumns, WITHHELD } from "../personal";
 import type { SourceLayout, SourceRow } from "../sources";
 import type { ReferenceData } from "../tenant";
 import type { LoanPlan, Plan, Problem, SourceName, Unit } from "../types";
@@ -181,13 +181,14 @@ export function contractProblems(block: CompiledBlock, body: Rec, row: SourceRow
     // a cell whose conversion failed was already reported; its field is missing as a consequence
     if (rule?.column && reported.some((p) => p.row === row && p.columnName === rule.column)) continue;
     // the contract's words quote the value ("expected …, got \"…\""): not a personal one
-    const detail = m ? (rule?.personal ? m[2].replace(/, got [\s\S]*$/, `, got ${WITHHELD}`) : m[2]) : text;
+    const personal = rule ? rule.personal : isPersonalTarget(block.spec.name, path.split(/[.[]/)[0]);
+    const detail = m ? (personal ? m[2].replace(/, got [\s\S]*$/, `, got ${WITHHELD}`) : m[2]) : text;
     out.push({
       file: row.file,
       line: row.line,
       column: rule?.column ? row.columns[rule.column] : undefined,
       columnName: rule?.column,
-      message: m ? `${path}: ${detail}` : rule?.personal ? `${path}: not valid (${WITHHELD})` : text,
+      message: m ? `${path}: ${detail}` : personal ? `${path}: not valid (${WITHHELD})` : text,
       row,
     });
   }
