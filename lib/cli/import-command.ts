@@ -176,7 +176,7 @@ export const importCommand: Command = {
   name: "import",
   globals: ["json", "jsonl", "sandbox", "progress", "debug", "help"],
   synopsis: "<file.xlsx>",
-  summary: "Import a workbook of clients, deposit accounts and transactions (POST /data/import), follow it, approve or reject it.",
+  summary: "Import a workbook of clients, accounts and transactions (POST /data/import), follow it, approve or reject it.",
   description:
     "The workbook (.xlsx or .xls, at most 10 MiB; one sheet per kind of record, its first row the API's field names) is\n" +
     'checked before anything is sent. On a terminal the upload is shown and "Proceed? [y/N]" asked (without one: --yes).\n' +
