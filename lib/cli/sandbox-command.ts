@@ -4,7 +4,7 @@
  *
  *   mambu-sandbox [--port 7070] [--seed <file> | --empty] [--generate clients=20000,loans=20000]
  *                 [--tls] [--latency <ms>[±jitter]] [--fault-rate <0..1>] [--persist <file>]
- *                 [--message-failure-rate <0..1>]
+ *                 [--message-failure-rate <0..1>] [--job-rows-per-step <n>]
  *
  * The first line printed is `Mambu sandbox listening on http://127.0.0.1:PORT` (https with --tls,
  * followed by a line with the CA certificate file). The demo tenant accepts user `demo`, password
@@ -30,6 +30,7 @@ export const SANDBOX_OPTIONS: readonly OptionSpec[] = [
   { name: "fault-rate", kind: "value", arg: "<r>", help: "share of requests (0..1) answered 429 / 5xx (half each)" },
   { name: "message-failure-rate", kind: "value", arg: "<r>", help: "share of communication messages (0..1) that fail to send (reproducible)" },
   { name: "persist", kind: "value", arg: "<file>", help: "resume from <file> when it exists; save the state there on exit" },
+  { name: "job-rows-per-step", kind: "value", arg: "<n>", help: "rows of bulks and data imports done before each request (default 100)" },
   { name: "help", kind: "flag", short: "h", help: "show this help" },
 ];
 
@@ -81,6 +82,13 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
   }
   if (o.tls) opts.tls = true;
   if (o.persist !== undefined) opts.persist = o.persist as string;
+  const rowsPerStep = o["job-rows-per-step"] as string | undefined;
+  if (rowsPerStep !== undefined) {
+    if (!/^\d+$/.test(rowsPerStep) || !(Number(rowsPerStep) >= 1 && Number.isSafeInteger(Number(rowsPerStep)))) {
+      throw new UsageError(`--job-rows-per-step: expected a positive integer, got ${rowsPerStep}`);
+    }
+    opts.jobRowsPerStep = Number(rowsPerStep);
+  }
   const faults: NonNullable<SandboxOptions["faults"]> = {};
   const latency = o.latency as string | undefined;
   if (latency !== undefined) {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { parseSandboxArgs } from "../../lib/cli/sandbox-command";
 import { Answer, call, contractCall, expectContractAnswer } from "./sandbox-helpers";
 import { checkDepositInvariants } from "../helpers/deposit-invariants";
 
@@ -158,6 +159,11 @@ describe("a bulk half done", () => {
   });
 });
 
-test("jobRowsPerStep must be a positive integer", async () => {
+test("jobRowsPerStep must be a positive integer (also mambu-sandbox --job-rows-per-step)", async () => {
   await expect(startSandbox({ port: 0, jobRowsPerStep: 0 })).rejects.toThrow("jobRowsPerStep must be a positive integer, got 0");
+  expect(parseSandboxArgs(["--job-rows-per-step", "5"]).jobRowsPerStep).toBe(5);
+  expect(parseSandboxArgs([]).jobRowsPerStep).toBeUndefined();
+  for (const bad of ["0", "-1", "1.5", "many"]) {
+    expect(() => parseSandboxArgs([`--job-rows-per-step=${bad}`])).toThrow(`--job-rows-per-step: expected a positive integer, got ${bad}`);
+  }
 });
