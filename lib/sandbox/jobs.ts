@@ -31,20 +31,18 @@ export interface QueuedJob {
  */
 export type JobStepper = (ctx: SandboxContext, key: string, budget: number) => { rows: number; done: boolean };
 
-function queueOf(store: SandboxStore): QueuedJob[] {
+/** The queue in the store (created by the first job: a tenant that never queued work keeps no queue). */
+function queueOf(store: SandboxStore, create: boolean): QueuedJob[] {
   const extra = store.extra as { jobQueue?: unknown };
-  if (!Array.isArray(extra.jobQueue)) extra.jobQueue = [];
+  if (Array.isArray(extra.jobQueue)) return extra.jobQueue as QueuedJob[];
+  if (!create) return [];
+  extra.jobQueue = [];
   return extra.jobQueue as QueuedJob[];
 }
 
 /** Adds a job at the end of the queue. */
 export function enqueueJob(store: SandboxStore, job: QueuedJob): void {
-  queueOf(store).push({ kind: job.kind, key: job.key });
-}
-
-/** The jobs not finished yet, oldest first (a copy). */
-export function pendingJobs(store: SandboxStore): QueuedJob[] {
-  return queueOf(store).map((j) => ({ ...j }));
+  queueOf(store, true).push({ kind: job.kind, key: job.key });
 }
 
 /** Checks a `jobRowsPerStep` option: a positive safe integer, else throws. */
@@ -59,7 +57,7 @@ export function checkRowsPerStep(n: number): number {
  * or whose stepper throws, leaves the queue (its record tells the rest). Returns the rows done.
  */
 export function runJobStep(ctx: SandboxContext, steppers: Readonly<Record<JobKind, JobStepper>>, rowsPerStep: number): number {
-  const queue = queueOf(ctx.store);
+  const queue = queueOf(ctx.store, false);
   let budget = rowsPerStep;
   let done = 0;
   while (queue.length > 0 && budget > 0) {
