@@ -6,10 +6,10 @@
  * the background; so does the sandbox (see ../jobs.ts): the answer comes at once with the bulk QUEUED, and the
  * rows are posted in steps, one step before each later request, at most `jobRowsPerStep` rows a step — the status
  * goes QUEUED → IN_PROGRESS (`processedItems` and `errors` growing) → COMPLETE. The bulk, its rows still to post
- * and its results live in the `bulks` collection (they survive `--persist`). Each row is an independent deposit (as `POST /deposits/{accountId}/deposit-transactions`): a row with an
- * unknown account, a non-positive amount (400 POSITIVE_AMOUNT_REQUIRED) or an account in the wrong state fails
- * alone, with its `indexInRequest` in `errors`; the others post and are listed in `processedItems` with their
- * transaction id. At most {@link MAX_BULK_ROWS} rows (else 400 BULK_API_REQUEST_SIZE_LIMIT_REACHED, nothing
+ * and its results live in the `bulks` collection (they survive `--persist`). Each row is an independent deposit
+ * (as `POST /deposits/{accountId}/deposit-transactions`): a row with an unknown account, a non-positive amount
+ * (400 POSITIVE_AMOUNT_REQUIRED) or an account in the wrong state fails alone, with its `indexInRequest` in
+ * `errors`; the others post and are listed in `processedItems` with their transaction id. At most {@link MAX_BULK_ROWS} rows (else 400 BULK_API_REQUEST_SIZE_LIMIT_REACHED, nothing
  * posted); no rows is 400 INVALID_PARAMETERS.
  */
 import { SandboxError, WireRecord } from "../types";
