@@ -114,7 +114,7 @@ describe("entity names", () => {
   });
 
   it("an unknown name is a usage error listing the known ones", () => {
-    expect(() => findEntity("planet", "get")).toThrow(/unknown entity "planet"\. Known: branch\(es\), centre\(s\)\/center\(s\), client\(s\)/);
+    expect(() => findEntity("planet", "get")).toThrow(/unknown entity "planet"\. Known: apiconsumer\(s\), branch\(es\), centre\(s\)\/center\(s\), client\(s\)/);
   });
 
   it("a class newly exported appears without an edit; a class name wins over a prefix", () => {
