@@ -417,7 +417,7 @@ describe("errors and exit codes", () => {
     [["frobnicate"], /unknown command "frobnicate"/],
     [["lst", "clients"], /unknown command "lst" \(did you mean list\?\)/],
     [[], /no command given/],
-    [["list", "planets"], /unknown entity "planets"\. Known: branch\(es\), centre\(s\)\/center\(s\), client\(s\), .*loan\(s\)/],
+    [["list", "planets"], /unknown entity "planets"\. Known: apiconsumer\(s\), branch\(es\), centre\(s\)\/center\(s\), client\(s\), .*loan\(s\)/],
     [["list", "clients", "--limit", "0"], /--limit must be an integer ≥ 1, got "0"/],
     [["list", "clients", "--limt", "3"], /unknown option --limt \(did you mean --limit\?\)/],
     [["list", "clients", "--filter", "planet=Mars"], /unknown filter planet for client; filters: branchId, centreId/],
