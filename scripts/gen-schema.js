@@ -12,6 +12,8 @@
  *         Swagger 2.0 shape, merged into the Swagger file of the same name (a method the file already has, or a
  *         definition it declares differently, stays the file's, with a warning). A resource with no Swagger file
  *         (newer than all of them) says "x-new-resource" and starts from the error definitions of a named file.
+ *         A property marked `"x-secret": true` (or named in a resource's `"secretFields"`, for definitions of a
+ *         Swagger file) is a credential in answers: `"secret": true` in schema.json, typed `SecretValue`.
  * Output: <out>/schema.json (compact, keys sorted), <out>/types/<resource>.ts + <out>/types/index.ts and
  *         <out>/operations/<resource>.ts + _op.ts + index.ts (one typed descriptor per operationId),
  *         where <out> is --out, else lib/generated. lib/contract/schema.ts (the runtime accessor over the
@@ -82,6 +84,11 @@ class Converter {
     }
     const out = this.fieldType(s, defs, where);
     if (s.readOnly === true) out.readOnly = true;
+    if (s["x-secret"] === true) {
+      // A credential in an answer (an API key, a secret key): the ORM hands it out as a Secret.
+      if (out.type === "string" && !out.enum) out.secret = true;
+      else this.warn(where, "x-secret on a field that is not a plain string; ignored");
+    }
     return out;
   }
 
@@ -478,6 +485,13 @@ function identifier(name) {
 
 const SHARED_MODULE = "_shared";
 const COMMON_MODULE = "_common";
+/**
+ * The TS type of a credential field (`"x-secret": true`) and its module, relative to lib/generated: a
+ * structural, type-only interface in lib/contract (lib/generated may not import lib/transport, where the
+ * `Secret` class that has this shape lives).
+ */
+const SECRET_TYPE = "SecretValue";
+const SECRET_MODULE = "../contract/secret-value";
 
 /** Definition names a spec refers to (directly, through items and inline fields). */
 function refsOf(spec, out = new Set()) {
@@ -557,6 +571,7 @@ class TypeWriter {
     this.common = common;
     this.usesDecimal = false;
     this.usesDateTime = false;
+    this.usesSecret = false;
     this.sharedTypes = new Set();
     this.names = new Map(); // definition name -> TS identifier
     const taken = new Map();
@@ -582,6 +597,10 @@ class TypeWriter {
   type(spec, indent) {
     switch (spec.type) {
       case "string":
+        if (spec.secret) {
+          this.usesSecret = true;
+          return SECRET_TYPE;
+        }
         if (spec.enumRef !== undefined) {
           const t = sharedTypeName(spec.enumRef);
           this.sharedTypes.add(t);
@@ -706,6 +725,7 @@ class TypeWriter {
     const imports = [];
     if (this.usesDecimal) imports.push('import type Decimal from "decimal.js";\n');
     if (this.usesDateTime) imports.push('import type { DateTime } from "luxon";\n');
+    if (this.usesSecret) imports.push(`import type { ${SECRET_TYPE} } from "../${SECRET_MODULE}";\n`);
     if (this.sharedTypes.size) imports.push(`import type { ${[...this.sharedTypes].sort().join(", ")} } from "./${SHARED_MODULE}";\n`);
     if (this.common.size) {
       const names = [...this.common].flatMap((dn) => [this.names.get(dn), ...(this.structNames.has(dn) ? [this.structNames.get(dn)] : [])]).sort().join(", ");
@@ -827,6 +847,7 @@ function renderOperations(name, mod, typesMod, res, conv) {
   const imports = [];
   if (writer.usesDecimal) imports.push('import type Decimal from "decimal.js";\n');
   if (writer.usesDateTime) imports.push('import type { DateTime } from "luxon";\n');
+  if (writer.usesSecret) imports.push(`import type { ${SECRET_TYPE} } from "../${SECRET_MODULE}";\n`);
   if (writer.sharedTypes.size) imports.push(`import type { ${[...writer.sharedTypes].sort().join(", ")} } from "../types/${SHARED_MODULE}";\n`);
   const names = [...used].filter(Boolean).sort();
   if (names.length) imports.push(`import type { ${names.join(", ")} } from "../types/${typesMod}";\n`);
@@ -955,7 +976,35 @@ function mergeSupplement(name, swagger, sup, conv) {
     }
     swagger.definitions[dn] = d;
   }
+  markSecretFields(name, swagger, sup.secretFields);
   return added;
+}
+
+/**
+ * `secretFields`: `{ "x-source": "...", <definition>: [<property>, ...] }` marks properties of the merged
+ * document's definitions — the Swagger file's too, which the supplement cannot redeclare — as credentials
+ * (`"x-secret": true`, carried into schema.json as `"secret": true` and typed SecretValue). A definition or
+ * property the document does not have is an error.
+ */
+function markSecretFields(name, swagger, secretFields) {
+  if (secretFields === undefined) return;
+  const fail = (msg) => {
+    process.stderr.write(`gen-schema: supplement ${name} secretFields: ${msg}\n`);
+    process.exit(1);
+  };
+  if (!secretFields || typeof secretFields !== "object" || Array.isArray(secretFields)) fail("expected an object { <definition>: [<property>, ...] }");
+  for (const dn of Object.keys(secretFields)) {
+    if (dn.startsWith("x-")) continue;
+    const props = secretFields[dn];
+    if (!Array.isArray(props) || !props.every((p) => typeof p === "string")) fail(`${dn}: expected a list of property names`);
+    const def = Object.prototype.hasOwnProperty.call(swagger.definitions, dn) ? swagger.definitions[dn] : undefined;
+    if (!def) fail(`no definition ${dn}`);
+    for (const p of props) {
+      const prop = def.properties && Object.prototype.hasOwnProperty.call(def.properties, p) ? def.properties[p] : undefined;
+      if (!prop || typeof prop !== "object") fail(`${dn} has no property ${p}`);
+      prop["x-secret"] = true;
+    }
+  }
 }
 
 /**

@@ -34,6 +34,11 @@ export interface FieldSpec {
   fields?: Record<string, FieldSpec>;
   readOnly?: true;
   format?: "int32" | "int64";
+  /**
+   * A credential in answers (type "string": an API key, a secret key): the ORM hands it out as a `Secret`
+   * (lib/core/secret-answer.ts), and a check of it never shows its value.
+   */
+  secret?: true;
 }
 
 export interface DefinitionSpec {
@@ -349,6 +354,7 @@ class Validator {
   value(spec: FieldSpec, v: unknown, path: string): void {
     // null is how Mambu (and the ORM) clear optional values; required-ness is checked by the enclosing object.
     if (v === null) return;
+    if (spec.secret) return this.secret(v, path);
     switch (spec.type) {
       case "any":
       case "binary":
@@ -425,6 +431,16 @@ class Validator {
     }
   }
 
+  /**
+   * A credential: a string on the wire, or the `Secret` (anything with `reveal()`) the ORM hands out in its
+   * place. Its problem never shows the value, only its kind.
+   */
+  private secret(v: unknown, path: string): void {
+    if (typeof v === "string") return;
+    if (typeof v === "object" && typeof (v as { reveal?: unknown }).reveal === "function") return;
+    this.problems.push(`${path}: expected string (a credential), got ${Array.isArray(v) ? "array" : typeof v} (not shown)`);
+  }
+
   private enumText(values: string[]): string {
     return `one of ${values.join(", ")}`;
   }
@@ -441,7 +457,8 @@ class Validator {
  * Returns human-readable problems (empty when valid), e.g.
  * `body.disbursementDetails.disbursementDate: expected date-time with offset, got "2021-01-01"`.
  * Decimals may be JSON numbers or numeric strings; null is accepted for optional fields; keys starting with "_"
- * (custom field sets) are allowed in any object and not checked; readOnly fields are accepted.
+ * (custom field sets) are allowed in any object and not checked; readOnly fields are accepted; a credential field
+ * (`secret: true`) takes a string or a `Secret`, and its problem never shows the value.
  * Throws when the resource or a referenced definition does not exist.
  */
 export function validateAgainst(

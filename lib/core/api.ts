@@ -11,7 +11,8 @@
  *
  * Bodies take the wire shape (amounts as Decimal, number, numeric string or RawNumber; dates as DateTime
  * or ISO strings); answers are Mambu's JSON (numbers as numbers, or RawNumber when a double would change
- * them; dates as strings).
+ * them; dates as strings; credentials — `api.consumers.createApiKeyForConsumer`'s `apiKey`,
+ * `api.apikey_rotation.rotateKey`'s pair — as `Secret`s: `****` when printed, `reveal()` for the value).
  */
 import type Decimal from "decimal.js";
 import type { DateTime } from "luxon";
@@ -20,32 +21,44 @@ import type { AnyOperation, OperationDescriptor, RawBody } from "../generated/op
 import { MambuTsError } from "../errors";
 import { callOperation, CallOptions, operationSpec } from "./call";
 import type { RawNumber } from "./json";
+import type { SecretValue } from "../contract/secret-value";
+import type { Secret } from "../transport";
 
-/** What a body may hold where the contract says `T` (hydrated type): amounts and dates as the caller has them. */
-export type WireInput<T> = T extends Decimal
-  ? Decimal | number | string | RawNumber
-  : T extends DateTime
-    ? DateTime | Date | string
-    : T extends Uint8Array
-      ? T
-      : T extends readonly (infer U)[]
-        ? WireInput<U>[]
-        : T extends object
-          ? { [K in keyof T]: WireInput<T[K]> }
-          : T;
+/**
+ * What a body may hold where the contract says `T` (hydrated type): amounts and dates as the caller has them,
+ * a credential as a `Secret` or its text.
+ */
+export type WireInput<T> = T extends SecretValue
+  ? Secret | string
+  : T extends Decimal
+    ? Decimal | number | string | RawNumber
+    : T extends DateTime
+      ? DateTime | Date | string
+      : T extends Uint8Array
+        ? T
+        : T extends readonly (infer U)[]
+          ? WireInput<U>[]
+          : T extends object
+            ? { [K in keyof T]: WireInput<T[K]> }
+            : T;
 
-/** What Mambu's JSON answer holds where the contract says `T`: numbers (RawNumber when not exact as a double), date strings. */
-export type WireOutput<T> = T extends Decimal
-  ? number | RawNumber
-  : T extends DateTime
-    ? string
-    : T extends Uint8Array
-      ? Buffer
-      : T extends readonly (infer U)[]
-        ? WireOutput<U>[]
-        : T extends object
-          ? { [K in keyof T]: WireOutput<T[K]> }
-          : T;
+/**
+ * What Mambu's JSON answer holds where the contract says `T`: numbers (RawNumber when not exact as a double), date
+ * strings, credentials (a new API key, a secret key) as `Secret`s.
+ */
+export type WireOutput<T> = T extends SecretValue
+  ? Secret
+  : T extends Decimal
+    ? number | RawNumber
+    : T extends DateTime
+      ? string
+      : T extends Uint8Array
+        ? Buffer
+        : T extends readonly (infer U)[]
+          ? WireOutput<U>[]
+          : T extends object
+            ? { [K in keyof T]: WireOutput<T[K]> }
+            : T;
 
 type ParamsOf<D> = D extends OperationDescriptor<infer P, infer Q, unknown, unknown> ? P & Q : never;
 type BodyOf<D> = D extends OperationDescriptor<unknown, unknown, infer B, unknown> ? B : never;

@@ -6,7 +6,7 @@
  * answer is lost cannot be repeated: the old key no longer works).
  */
 import { MambuError, MambuTsError } from "../errors";
-import { MambuConnector, Secret } from "../transport";
+import { isSecret, MambuConnector, Secret } from "../transport";
 import { MIN_SECRET_LENGTH } from "../transport/redact";
 import { callOperation } from "./call";
 import { checkOptionKeys } from "./entity";
@@ -76,15 +76,18 @@ export function checkExpirationTime(label: string, value: unknown): number | und
   return value;
 }
 
-/** A credential of Mambu's answer, or a MambuError that does not show the answer. */
-function answerKey(label: string, answer: unknown, field: "apiKey" | "secretKey", secretLabel: string): Secret {
+/**
+ * A credential of Mambu's answer — a {@link Secret} already (`callOperation` wraps the fields the contract marks
+ * secret) — or a MambuError that does not show the answer.
+ */
+function answerKey(label: string, answer: unknown, field: "apiKey" | "secretKey"): Secret {
   const v = answer !== null && typeof answer === "object" && !Array.isArray(answer) && Object.prototype.hasOwnProperty.call(answer, field)
     ? (answer as Record<string, unknown>)[field]
     : undefined;
-  if (typeof v !== "string" || v === "") {
+  if (!isSecret(v)) {
     throw new MambuError(`${label}: malformed answer from Mambu: expected { apiKey, secretKey } as non-empty strings (the answer is not shown: it may hold credentials)`);
   }
-  return new Secret(v, secretLabel);
+  return v;
 }
 
 /**
@@ -113,5 +116,5 @@ export async function rotateApiKey(opts: RotateApiKeyOptions): Promise<RotatedAp
     signal: opts.signal,
     idempotencyKey: opts.idempotencyKey,
   });
-  return { apiKey: answerKey(label, answer, "apiKey", "API key"), secretKey: answerKey(label, answer, "secretKey", "secret key") };
+  return { apiKey: answerKey(label, answer, "apiKey"), secretKey: answerKey(label, answer, "secretKey") };
 }

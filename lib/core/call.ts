@@ -14,6 +14,7 @@ import type { HttpMethod, Secret } from "../transport";
 import { headerValue, revealSecrets } from "../transport/reveal";
 import { hasOwn } from "./clone";
 import { parseJsonExact, stringifyExact } from "./json";
+import { answersSecrets, wrapSecretAnswer } from "./secret-answer";
 
 /** Options of one call, besides its parameters and body. */
 export interface CallOptions {
@@ -28,7 +29,10 @@ export interface CallOptions {
    * retry events. `Secret`s given in `headers` or `body` are added on their own.
    */
   secrets?: string[];
-  /** The answer carries credentials: an unreadable answer is reported without an excerpt of its body. */
+  /**
+   * The answer carries credentials: an unreadable answer is reported without an excerpt of its body. Set on its
+   * own for the operations whose answers the contract marks as holding credentials (see ./secret-answer.ts).
+   */
   secretAnswer?: boolean;
   /** Retries of this call only (default: the connector's); 0 for a request that must not be repeated. */
   retries?: number;
@@ -166,7 +170,8 @@ function concretePath(label: string, op: OperationSpec, params: Record<string, s
  * Calls one operation of the contract (e.g. `callOperation("loans", "writeOff", { path: { loanAccountId:
  * "54321" }, body: { notes: "..." } })`) and resolves to Mambu's answer: parsed JSON with every number exact
  * (numbers a double cannot hold as written come back as `RawNumber`), `undefined` for an empty answer, the
- * text of a YAML answer, the bytes (Buffer) of a file.
+ * text of a YAML answer, the bytes (Buffer) of a file. Credentials the contract marks in an answer (a new API
+ * key, a secret key) come back as `Secret`s, and such an answer is never shown in an error.
  * @throws MambuTsError before sending, for an unknown operation, a missing or unknown path parameter, an unknown
  *   query parameter or a value of the wrong type or outside its enum, a missing required body or a body that
  *   does not follow its definition (every problem listed); MambuError when Mambu answers with an error;
@@ -201,6 +206,7 @@ export async function callOperation(resourceName: string, operationId: string, r
 
   const conn = req.connector ?? MambuConnector.default();
   const jsonAnswer = isJsonMedia(op.produces);
+  const secretAnswer = jsonAnswer && answersSecrets(resourceName, op);
   const res = await conn.request({
     method: op.method as HttpMethod,
     path,
@@ -210,10 +216,13 @@ export async function callOperation(resourceName: string, operationId: string, r
     signal: req.signal,
     ...(headers ? { headers } : {}),
     ...(secrets.length ? { secrets } : {}),
-    ...(req.secretAnswer ? { secretAnswer: true } : {}),
+    ...(req.secretAnswer || secretAnswer ? { secretAnswer: true } : {}),
     ...(req.retries !== undefined ? { retries: req.retries } : {}),
   });
-  if (jsonAnswer) return res.text.trim() === "" ? undefined : res.body;
+  if (jsonAnswer) {
+    if (res.text.trim() === "") return undefined;
+    return secretAnswer ? wrapSecretAnswer(label, resourceName, op, res.status, res.body) : res.body;
+  }
   return op.produces!.some((p) => /yaml/.test(p)) ? res.text : res.raw;
 }
 

@@ -1,10 +1,12 @@
 /**
  * The keys of an API consumer as Mambu answers them (`GET/POST /consumers/{id}/apikeys`,
- * `POST /consumers/{id}/secretkeys`), read into shapes whose credentials are {@link Secret}s. A malformed
- * answer is a `MambuError` that never shows the answer (it may hold credentials).
+ * `POST /consumers/{id}/secretkeys`), checked and read into their shapes. The credentials arrive as
+ * {@link Secret}s already: `callOperation` wraps every field the contract marks secret (lib/core/secret-answer.ts).
+ * A malformed answer is a `MambuError` that never shows the answer (it may hold credentials).
  */
 import { MambuError } from "../errors";
-import { Secret } from "../transport";
+import { isSecret } from "../transport";
+import type { Secret } from "../transport";
 
 /** Most API keys of one consumer read from one answer (a longer list is refused, not truncated). */
 export const MAX_API_KEYS = 10_000;
@@ -62,21 +64,22 @@ export function readApiKeyList(label: string, answer: unknown): ApiKeyInfo[] {
   if (answer.length > MAX_API_KEYS) throw malformed(label, `more than ${MAX_API_KEYS} API keys`);
   return answer.map((raw, i) => {
     const { apiKey, ...rest } = keyFields(label, raw, `API key #${i + 1}`);
-    if (apiKey !== undefined && apiKey !== null && typeof apiKey !== "string") throw malformed(label, `API key #${i + 1} holds an apiKey that is not a string`);
-    return typeof apiKey === "string" && apiKey !== "" ? { ...rest, apiKey: new Secret(apiKey, "API key") } : rest;
+    if (apiKey === undefined || apiKey === null || apiKey === "") return rest;
+    if (!isSecret(apiKey)) throw malformed(label, `API key #${i + 1} holds an apiKey that is not a credential`);
+    return { ...rest, apiKey };
   });
 }
 
 /** `POST /consumers/{id}/apikeys`'s answer as a {@link CreatedApiKey}. @throws MambuError without the new key. */
 export function readCreatedApiKey(label: string, answer: unknown): CreatedApiKey {
   const { apiKey, ...rest } = keyFields(label, answer, "the created API key");
-  if (typeof apiKey !== "string" || apiKey === "") throw malformed(label, "the created API key has no apiKey");
-  return { ...rest, apiKey: new Secret(apiKey, "API key") };
+  if (!isSecret(apiKey)) throw malformed(label, "the created API key has no apiKey");
+  return { ...rest, apiKey };
 }
 
 /** `POST /consumers/{id}/secretkeys`'s answer as a {@link Secret}. @throws MambuError without the new key. */
 export function readSecretKey(label: string, answer: unknown): Secret {
   const v = isBag(answer) ? own(answer, "secretKey") : undefined;
-  if (typeof v !== "string" || v === "") throw malformed(label, "expected { secretKey } as a non-empty string");
-  return new Secret(v, "secret key");
+  if (!isSecret(v)) throw malformed(label, "expected { secretKey } as a non-empty string");
+  return v;
 }

@@ -173,7 +173,8 @@ describe("callOperation's header parameters", () => {
     });
     const answer = await api.apikey_rotation.rotateKey({}, { apiKey: PIN }, { headers: { secretkey: new Secret(TOKEN) }, connector: testConnector() });
     expect(seen.secretkey).toBe(TOKEN);
-    expect(answer).toEqual({ apiKey: "n-api-key-456", secretKey: "n-secret-key-456" });
+    expect(answer).toEqual({ apiKey: expect.any(Secret), secretKey: expect.any(Secret) });
+    expect([answer.apiKey!.reveal(), answer.secretKey!.reveal(), JSON.stringify(answer)]).toEqual(["n-api-key-456", "n-secret-key-456", '{"apiKey":"****","secretKey":"****"}']);
     await expect(callOperation("apikey_rotation", "rotateKey", { headers: { "X-Other": "1" }, connector: testConnector() })).rejects.toThrow(
       'apikey_rotation.rotateKey: unknown header parameter "X-Other"; header parameters: secretkey',
     );

@@ -3,6 +3,7 @@
 // Hydrated shapes: decimals are Decimal, dates and date-times are luxon DateTime. <Name>Struct: the same
 // fields as entities and value objects hold them (amounts and dates also written as number, string or Date).
 
+import type { SecretValue } from "../../contract/secret-value";
 import type { ApplicationStatus, ErrorResponse, PatchOperation, PatchOperationsList, RestError } from "./_common";
 
 export type { ApplicationStatus, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
@@ -13,6 +14,6 @@ export interface ApiKeyRotation {
 }
 
 export interface ApiKeyRotationResult {
-  apiKey?: string;
-  secretKey?: string;
+  apiKey?: SecretValue;
+  secretKey?: SecretValue;
 }

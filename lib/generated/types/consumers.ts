@@ -4,6 +4,7 @@
 // fields as entities and value objects hold them (amounts and dates also written as number, string or Date).
 
 import type { DateTime } from "luxon";
+import type { SecretValue } from "../../contract/secret-value";
 import type { RoleConfiguration_permissions_item } from "./_shared";
 import type { ErrorResponse, PatchOperation, PatchOperationsList, RestError, RoleIdentifier, UserManagedBranch } from "./_common";
 
@@ -40,7 +41,7 @@ export interface ApiConsumerAccess {
 }
 
 export interface ApiKey {
-  apiKey?: string;
+  apiKey?: SecretValue;
   expirationTime?: number;
   id?: string;
 }
@@ -50,7 +51,7 @@ export interface ApiKeyInput {
 }
 
 export interface SecretKey {
-  secretKey?: string;
+  secretKey?: SecretValue;
 }
 
 export interface QueryParameters {
