@@ -326,6 +326,24 @@ describe("the upload", () => {
     expect((await call(sb, "GET", "/clients/MANY0")).status).toBe(404);
   });
 
+  it("refuses a zip whose entry inflates past the size it declares (zip bomb), and a zip of more than 1,000 entries", async () => {
+    // 60 MiB of zeros, the sizes patched to declare 1000 bytes: the sandbox stops inflating after 1000
+    const bomb = Buffer.from(zipSync({ "xl/worksheets/sheet1.xml": new Uint8Array(60 * 1024 * 1024) }, { level: 9 }));
+    bomb.writeUInt32LE(1000, 22); // the local header's uncompressed size
+    bomb.writeUInt32LE(1000, bomb.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 24); // the directory's
+    const refused = await upload(bomb);
+    expectContractAnswer("POST", "/data/import", refused, { status: 400 });
+    expect(refused.body.errors[0]).toMatchObject({
+      errorReason: "INVALID_PARAMETERS",
+      errorSource: 'file: the workbook\'s zip entry "xl/worksheets/sheet1.xml" inflates to more than the 1000 bytes it declares',
+    });
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 1001; i++) files[`xl/f${i}.xml`] = new Uint8Array(1);
+    const many = await upload(Buffer.from(zipSync(files)));
+    expect(many.status).toBe(400);
+    expect(many.body.errors[0].errorSource).toBe("file: the workbook's zip has 1001 entries, more than the 1000 allowed");
+  });
+
   it("answers 404 for an unknown import or event", async () => {
     const r = await call(sb, "GET", "/data/import/0123456789abcdef0123456789abcdef");
     expectContractAnswer("GET", "/data/import/{importKey}", r, { status: 404 });

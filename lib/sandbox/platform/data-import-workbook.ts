@@ -6,8 +6,11 @@
  *
  * Bounds, each a 400 INVALID_PARAMETERS naming the bound, checked before anything is written:
  * - the file at most {@link MAX_IMPORT_FILE_BYTES} (10 MiB);
+ * - at most {@link MAX_IMPORT_ZIP_ENTRIES} entries (1,000) in the zip;
  * - the zip's declared uncompressed size at most {@link MAX_IMPORT_UNZIPPED_BYTES} (50 MiB), read from the zip's
- *   directory before anything is inflated;
+ *   directory before anything is inflated, and its REAL one too: every entry is inflated here, stopped as soon as it
+ *   passes the size it declares (a zip bomb lies about its sizes), and the workbook is read from those counted
+ *   bytes only (see zip-bounds.ts);
  * - at most {@link MAX_IMPORT_ROWS} records (10,000) in all sheets;
  * - a file that is not a readable .xlsx workbook, a sheet of another name, a blank, repeated or unsafe column name
  *   (`__proto__`, `constructor`, `prototype` as a path segment) is refused too.
@@ -16,14 +19,16 @@
  * API's format (`2026-03-01`, `2026-03-01T10:00:00+02:00`); a date cell becomes `YYYY-MM-DD`.
  */
 import readXlsxFile from "read-excel-file/node";
-import { unzipSync } from "fflate";
 import { invalidParameters } from "../errors";
 import { isForbiddenSegment } from "../safe-keys";
+import { readBoundedZip, rebuildZip, ZipBoundsError } from "./zip-bounds";
 
 /** Largest workbook file, in bytes (10 MiB). */
 export const MAX_IMPORT_FILE_BYTES = 10 * 1024 * 1024;
-/** Largest declared uncompressed size of the workbook's zip, in bytes (50 MiB). */
+/** Largest uncompressed size of the workbook's zip, declared and real, in bytes (50 MiB). */
 export const MAX_IMPORT_UNZIPPED_BYTES = 50 * 1024 * 1024;
+/** Most entries (files) in the workbook's zip. */
+export const MAX_IMPORT_ZIP_ENTRIES = 1_000;
 /** Most records (non-empty rows after the header) in all sheets of one workbook. */
 export const MAX_IMPORT_ROWS = 10_000;
 
@@ -61,25 +66,40 @@ export interface ImportRow {
 
 type CellValue = string | number | boolean | Date | null | undefined;
 
-/** Throws 400 unless the file's size and its zip's declared uncompressed size are within the bounds. */
-export function checkWorkbookBounds(data: Buffer): void {
+/**
+ * The workbook's zip entries, inflated within the bounds; throws 400 unless the file's size, its zip's entry count,
+ * declared and real uncompressed sizes are within the bounds.
+ */
+function boundedEntries(data: Buffer): Map<string, Uint8Array> {
   if (data.length > MAX_IMPORT_FILE_BYTES) {
     throw invalidParameters(`file: a data import file has at most ${MAX_IMPORT_FILE_BYTES} bytes (10 MiB), got ${data.length}`);
   }
-  let declared = 0;
   try {
-    unzipSync(new Uint8Array(data.buffer, data.byteOffset, data.length), {
-      filter: (f) => {
-        declared += f.originalSize;
-        return false; // nothing is inflated here
-      },
-    });
+    return readBoundedZip(data, { maxEntries: MAX_IMPORT_ZIP_ENTRIES, maxBytes: MAX_IMPORT_UNZIPPED_BYTES });
   } catch (e) {
-    throw invalidParameters(`file: not a readable .xlsx workbook (${(e as Error)?.message ?? "not a zip file"})`);
+    if (!(e instanceof ZipBoundsError)) throw e;
+    const r = e.refusal;
+    switch (r.kind) {
+      case "entries":
+        throw invalidParameters(`file: the workbook's zip has ${r.count} entries, more than the ${MAX_IMPORT_ZIP_ENTRIES} allowed`);
+      case "declared":
+        throw invalidParameters(`file: the workbook unzips to ${r.bytes} bytes, more than the ${MAX_IMPORT_UNZIPPED_BYTES} (50 MiB) allowed`);
+      case "entry":
+        throw invalidParameters(`file: the workbook's zip entry ${JSON.stringify(r.name.slice(0, 100))} inflates to more than the ${r.declared} bytes it declares`);
+      case "inflated":
+        throw invalidParameters(`file: the workbook inflates to more than the ${MAX_IMPORT_UNZIPPED_BYTES} bytes (50 MiB) allowed`);
+      case "unreadable":
+        throw invalidParameters(`file: not a readable .xlsx workbook (${r.detail})`);
+    }
   }
-  if (declared > MAX_IMPORT_UNZIPPED_BYTES) {
-    throw invalidParameters(`file: the workbook unzips to ${declared} bytes, more than the ${MAX_IMPORT_UNZIPPED_BYTES} (50 MiB) allowed`);
-  }
+}
+
+/**
+ * Throws 400 unless the file's size, its zip's entry count and its declared and real (inflated) uncompressed sizes
+ * are within the bounds. Synchronous: inflates the entries (at most {@link MAX_IMPORT_UNZIPPED_BYTES} in all).
+ */
+export function checkWorkbookBounds(data: Buffer): void {
+  boundedEntries(data);
 }
 
 function isIdColumn(name: string): boolean {
@@ -112,13 +132,16 @@ function headerOf(sheet: string, first: CellValue[]): Array<string | undefined> 
 
 /**
  * Reads a workbook (after {@link checkWorkbookBounds}) into its records, in import order ({@link IMPORT_SHEETS}).
- * Throws 400 for a file that is not a workbook, a sheet not in {@link IMPORT_SHEETS}, a bad header, a value under
- * no column, or more than {@link MAX_IMPORT_ROWS} records.
+ * Checks the bounds again and reads only the entries inflated within them. Throws 400 for a file that is not a
+ * workbook, a sheet not in {@link IMPORT_SHEETS}, a bad header, a value under no column, or more than
+ * {@link MAX_IMPORT_ROWS} records.
  */
 export async function readImportWorkbook(data: Buffer): Promise<ImportWorkbook> {
+  // read-excel-file reads a stored zip of the bounded entries, never the sender's zip itself
+  const bounded = rebuildZip(boundedEntries(data));
   let sheets: Array<{ sheet: string; data: CellValue[][] }>;
   try {
-    sheets = (await readXlsxFile(data)) as Array<{ sheet: string; data: CellValue[][] }>;
+    sheets = (await readXlsxFile(bounded)) as Array<{ sheet: string; data: CellValue[][] }>;
   } catch (e) {
     throw invalidParameters(`file: not a readable .xlsx workbook (${(e as Error)?.message ?? String(e)})`);
   }
