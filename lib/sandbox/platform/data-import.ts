@@ -14,7 +14,7 @@ import { enqueueJob } from "../jobs";
 import type { Router, SandboxContext } from "../router";
 import type { CollectionName } from "../types";
 import { DataImportRecord, revertConflicts, revertJournal } from "./data-import-run";
-import { checkWorkbookBounds, readImportWorkbook } from "./data-import-workbook";
+import { readImportWorkbook } from "./data-import-workbook";
 
 function requireImport(ctx: SandboxContext, key: string): DataImportRecord {
   const rec = ctx.store.coll("dataimports").byKey.get(key) as DataImportRecord | undefined;
@@ -43,8 +43,7 @@ export function registerDataImportRoutes(router: Router): void {
   router.add("POST", "/data/import", async (ctx, req) => {
     const file = req.multipart?.files.file;
     if (!file) throw invalidParameters("file: a multipart/form-data part named \"file\" with the .xlsx workbook is required");
-    checkWorkbookBounds(file.data);
-    const { rows, columns } = await readImportWorkbook(file.data);
+    const { rows, columns } = await readImportWorkbook(file.data); // checks the bounds while inflating, once
     // From here on synchronous: the import is stored and queued in one go.
     const importKey = ctx.store.newEncodedKey();
     const rec: DataImportRecord = {
