@@ -13,7 +13,8 @@
  *         definition it declares differently, stays the file's, with a warning). A resource with no Swagger file
  *         (newer than all of them) says "x-new-resource" and starts from the error definitions of a named file.
  *         A property marked `"x-secret": true` (or named in a resource's `"secretFields"`, for definitions of a
- *         Swagger file) is a credential in answers: `"secret": true` in schema.json, typed `SecretValue`.
+ *         Swagger file) is a credential (an API key, a secret key): `"secret": true` in schema.json, typed
+ *         `SecretValue`.
  * Output: <out>/schema.json (compact, keys sorted), <out>/types/<resource>.ts + <out>/types/index.ts and
  *         <out>/operations/<resource>.ts + _op.ts + index.ts (one typed descriptor per operationId),
  *         where <out> is --out, else lib/generated. lib/contract/schema.ts (the runtime accessor over the
@@ -85,7 +86,7 @@ class Converter {
     const out = this.fieldType(s, defs, where);
     if (s.readOnly === true) out.readOnly = true;
     if (s["x-secret"] === true) {
-      // A credential in an answer (an API key, a secret key): the ORM hands it out as a Secret.
+      // A credential (an API key, a secret key): the ORM answers it as a Secret and keeps it out of what it shows.
       if (out.type === "string" && !out.enum) out.secret = true;
       else this.warn(where, "x-secret on a field that is not a plain string; ignored");
     }

@@ -35,8 +35,9 @@ export interface FieldSpec {
   readOnly?: true;
   format?: "int32" | "int64";
   /**
-   * A credential in answers (type "string": an API key, a secret key): the ORM hands it out as a `Secret`
-   * (lib/core/secret-answer.ts), and a check of it never shows its value.
+   * A credential (type "string": an API key, a secret key): in an answer the ORM hands it out as a `Secret`, in
+   * a request body it is kept out of errors and log lines (lib/core/secret-answer.ts); a check of it never shows
+   * its value.
    */
   secret?: true;
 }

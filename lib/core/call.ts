@@ -14,7 +14,7 @@ import type { HttpMethod, Secret } from "../transport";
 import { headerValue, revealSecrets } from "../transport/reveal";
 import { hasOwn } from "./clone";
 import { parseJsonExact, stringifyExact } from "./json";
-import { answersSecrets, wrapSecretAnswer } from "./secret-answer";
+import { answersSecrets, secretValuesIn, wrapSecretAnswer } from "./secret-answer";
 
 /** Options of one call, besides its parameters and body. */
 export interface CallOptions {
@@ -199,7 +199,9 @@ export async function callOperation(resourceName: string, operationId: string, r
   } else {
     const text = stringifyExact(revealSecrets(req.body, secrets));
     if (text === undefined) throw new MambuTsError(`${label}: the body cannot be written as JSON`);
-    const problems = validateAgainst(resourceName, op.body!, JSON.parse(text));
+    const sentJson: unknown = JSON.parse(text);
+    secrets.push(...secretValuesIn(resourceName, op.body!, sentJson)); // credentials given as plain strings
+    const problems = validateAgainst(resourceName, op.body!, sentJson);
     if (problems.length) throw new MambuTsError(redact(`${label}: the body does not follow the contract:\n  ${problems.join("\n  ")}`, secrets));
     sent = { bodyText: text };
   }

@@ -1,9 +1,11 @@
 /**
- * Credentials in answers: the fields the contract marks `"secret": true` (`ApiKey.apiKey`, `SecretKey.secretKey`,
- * `ApiKeyRotationResult.apiKey`/`secretKey`; scripts/contract-supplement.json) come out of {@link callOperation}
- * as {@link Secret}s, so that `api.consumers.createApiKeyForConsumer(...)` in a REPL or `mambu call` shows `****`,
- * never the key. An answer that does not have the shape that leads to them is refused with a `MambuError` that
- * shows nothing of it (it may hold credentials), rather than handed back with a key in plain text.
+ * Credentials the contract marks `"secret": true` (`ApiKey.apiKey`, `SecretKey.secretKey`,
+ * `ApiKeyRotationResult.apiKey`/`secretKey`, `ApiKeyRotation.apiKey`; scripts/contract-supplement.json). In
+ * answers they come out of `callOperation` as {@link Secret}s, so that `api.consumers.createApiKeyForConsumer(...)`
+ * in a REPL or `mambu call` shows `****`, never the key; an answer that does not have the shape that leads to them
+ * is refused with a `MambuError` that shows nothing of it (it may hold credentials), rather than handed back with
+ * a key in plain text. In a request body, their values are found ({@link secretValuesIn}) so that the request's
+ * errors and log lines redact them even when given as plain strings.
  *
  * @module
  */
@@ -100,6 +102,33 @@ class Wrapper {
     }
     return v;
   }
+}
+
+/**
+ * The non-empty strings at the credential fields of a JSON value (a request body as sent) that follows `spec`;
+ * parts that do not follow it are skipped (the contract check reports them).
+ */
+export function secretValuesIn(resourceName: string, spec: FieldSpec, value: unknown): string[] {
+  const res = resourceSpec(resourceName);
+  const found: string[] = [];
+  const visit = (s: FieldSpec, v: unknown, depth: number): void => {
+    if (v === null || v === undefined || depth > 64) return;
+    if (s.secret) {
+      if (typeof v === "string" && v !== "") found.push(v);
+      return;
+    }
+    if (!holdsSecret(resourceName, res, s)) return;
+    if (Array.isArray(v)) {
+      const items = s.items ?? (s.ref ? res.definitions[s.ref].items : undefined);
+      if (items) for (const x of v) visit(items, x, depth + 1);
+      return;
+    }
+    if (!isBag(v)) return;
+    const fields = s.ref ? res.definitions[s.ref].fields : (s.fields ?? {});
+    for (const k of Object.keys(fields)) if (hasOwn(v, k)) visit(fields[k], v[k], depth + 1);
+  };
+  visit(spec, value, 0);
+  return found;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { ApplicationStatus, ErrorResponse, PatchOperation, PatchOperationsL
 export type { ApplicationStatus, ErrorResponse, PatchOperation, PatchOperationsList, RestError };
 
 export interface ApiKeyRotation {
-  apiKey?: string;
+  apiKey?: SecretValue;
   expirationTime?: number;
 }
 
