@@ -2,8 +2,10 @@
  * `mambu call <resource>.<operationId> [path params...] [--data JSON|@file|@-] [--query k=v ...] [--yes]`:
  * any operation of the contract, with the configured credentials (or `--sandbox`), through the same
  * caller as `api.<resource>.<operationId>` (checked against the contract before anything is sent).
- * Prints Mambu's answer as JSON, numbers exactly as Mambu sent them. Writes (POST, PUT, PATCH, DELETE)
- * ask for confirmation on a terminal; without one they need `--yes` (./confirm.ts).
+ * Prints Mambu's answer as JSON, numbers exactly as Mambu sent them; credentials in it (the `Secret`s of
+ * a new API key or secret key) as `****`, with one line on stderr saying so, unless `--show-secret`.
+ * Writes (POST, PUT, PATCH, DELETE) ask for confirmation on a terminal; without one they need `--yes`
+ * (./confirm.ts).
  */
 import { resource as resourceSpec, resourceNames } from "../contract/schema";
 import type { FieldSpec, OperationSpec } from "../contract/schema";
@@ -11,6 +13,7 @@ import { callOperation, isJsonMedia, operationSpec } from "../core/call";
 import { parseJsonExact, stringifyExact } from "../core/json";
 import type { Command, CommandContext } from "./commands";
 import { MambuTsError } from "../errors";
+import { isSecret } from "../transport";
 import { confirmWrites, mustAsk, WriteCancelled } from "./confirm";
 import { readData, readsStdin } from "./data-arg";
 import { EXIT, UsageError } from "./exit";
@@ -119,6 +122,39 @@ function dataOf(raw: string | undefined, op: OperationSpec): unknown {
   }
 }
 
+/** Whether `v` is a JSON object of the answer (not a Secret, a RawNumber or another class). */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The labels of the credentials (`Secret`s) in an answer, in order; with `reveal`, each is replaced in place by its
+ * value (for `--show-secret`).
+ */
+export function answerSecrets(answer: unknown, reveal: boolean): string[] {
+  const labels: string[] = [];
+  const visit = (v: unknown): unknown => {
+    if (isSecret(v)) {
+      labels.push(v.label);
+      return reveal ? v.reveal() : v;
+    }
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) v[i] = visit(v[i]);
+    else if (isRecord(v)) for (const k of Object.keys(v)) v[k] = visit(v[k]);
+    return v;
+  };
+  visit(answer);
+  return labels;
+}
+
+/** The stderr line of an answer whose credentials were printed as `****` (their labels, never a value). */
+function hiddenNote(labels: string[]): string {
+  const kinds = [...new Set(labels)].join(", ");
+  const n = labels.length;
+  return `mambu: ${n} credential${n === 1 ? "" : "s"} in the answer (${kinds}) printed as ****; add --show-secret to print ${n === 1 ? "it" : "them"} (Mambu shows a new key only once)\n`;
+}
+
 /** `mambu call`. */
 export const callCommand: Command = {
   name: NAME,
@@ -129,12 +165,14 @@ export const callCommand: Command = {
     "The ids are the operation's path parameters, in order. Query parameters, the body and its fields are checked\n" +
     "against the contract before anything is sent. Writes (POST, PUT, PATCH, DELETE) show what will be sent and ask\n" +
     "\"Proceed? [y/N]\" on a terminal; without one (a script, a pipe, --data @-) they need --yes. Output: JSON\n" +
-    "(--jsonl: on one line), numbers exactly as Mambu sent them. " +
+    "(--jsonl: on one line), numbers exactly as Mambu sent them; credentials in it (a new API key, a secret key)\n" +
+    "as **** unless --show-secret (stderr says so). " +
     '"mambu call <resource>.<operationId> --help" lists an operation\'s parameters.',
   options: [
     { name: "data", kind: "value", arg: "JSON|@file|@-", help: "the request body (JSON text, @file to read it from a file, @- from stdin)" },
     { name: "query", kind: "list", arg: "key=value", help: "a query parameter (repeatable; repeat a key for a list)" },
     { name: "yes", kind: "flag", short: "y", help: "do not ask for confirmation of a write" },
+    { name: "show-secret", kind: "flag", help: "print the credentials of the answer (a new API key, a secret key) instead of ****" },
   ],
   examples: [
     "mambu call loans.getById 54321 --query detailsLevel=FULL",
@@ -183,6 +221,9 @@ export const callCommand: Command = {
     if (Buffer.isBuffer(answer)) ctx.out.stdout.write(answer);
     else if (typeof answer === "string" && !isJsonMedia(op.produces)) ctx.out.stdout.write(answer);
     else {
+      const show = !!opts["show-secret"];
+      const hidden = answerSecrets(answer, show);
+      if (hidden.length && !show) ctx.out.stderr.write(hiddenNote(hidden));
       const compact = stringifyExact(answer);
       ctx.out.stdout.write(`${ctx.out.format === "jsonl" ? compact : prettyJson(compact)}\n`);
     }
