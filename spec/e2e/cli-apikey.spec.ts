@@ -6,7 +6,6 @@
  * rotation, the new pair is printed once on stderr. A consumer's keys are listed masked, created and deleted.
  * Every output (stdout, stderr, the screen, the rc file's other lines) is searched for every secret value.
  */
-import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 // The plain CommonJS module object, whose functions jest can spy on (the lib reads them through it).
 import fsModule = require("fs");
@@ -16,7 +15,7 @@ import { MambuApiConsumer } from "../../lib/entities/api-consumer";
 import { main } from "../../lib/cli/main";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { MambuConfig, MambuConnector } from "../../lib";
-import { buildDist, cleanEnv, MAMBU, runMambu, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome, TerminalResult } from "./cli-helpers";
 import { call } from "./sandbox-helpers";
 
 jest.setTimeout(60_000);
@@ -30,11 +29,6 @@ let home: string;
 let adminEnv: NodeJS.ProcessEnv;
 /** Every secret value seen in this file: no output may hold one (except the output that was asked for). */
 const secrets = new Set<string>([ADMIN_PWD]);
-
-const HAS_SCRIPT = (() => {
-  const r = spawnSync("script", ["--version"], { encoding: "utf8" });
-  return r.status === 0 && /util-linux/.test(r.stdout + r.stderr);
-})();
 
 beforeAll(async () => {
   buildDist();
@@ -322,44 +316,9 @@ describe("mambu apikey rotate", () => {
 
   const onTerminal = HAS_SCRIPT ? it : it.skip;
 
-  /**
-   * Runs `node bin/mambu ...args` on a pseudo-terminal (util-linux script); each [prompt, answer] is typed once
-   * `prompt` shows. Returns the screen (escape sequences and carriage returns removed) and the exit code.
-   */
-  function terminal(args: string[], env: NodeJS.ProcessEnv, dialogue: Array<[RegExp, string]>): Promise<{ code: number | null; screen: string }> {
-    const q = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
-    const cmd = [process.execPath, MAMBU, ...args].map(q).join(" ");
-    return new Promise((resolve, reject) => {
-      const child = spawn("script", ["-qec", cmd, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
-      let out = "";
-      let step = 0;
-      let from = 0;
-      const feed = (d: string): void => {
-        out += d;
-        const screen = out.slice(from).replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "");
-        if (step < dialogue.length && dialogue[step][0].test(screen)) {
-          from = out.length;
-          child.stdin.write(`${dialogue[step][1]}\r`);
-          step++;
-          if (step === dialogue.length) child.stdin.end();
-        }
-      };
-      child.stdout.setEncoding("utf8").on("data", feed);
-      child.stderr.setEncoding("utf8").on("data", feed);
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {
-          /* gone */
-        }
-        reject(new Error(`${cmd} timed out on the terminal:\n${out}`));
-      }, 40_000);
-      child.on("error", reject);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, screen: out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "") });
-      });
-    });
+  /** Runs `node bin/mambu ...args` on a pseudo-terminal; each [prompt, answer] is typed once `prompt` shows. */
+  function terminal(args: string[], env: NodeJS.ProcessEnv, dialogue: Array<[RegExp, string]>): Promise<TerminalResult> {
+    return runOnTerminal(args, env, { answers: dialogue.map(([when, type]) => ({ when, type })) });
   }
 
   onTerminal("on a terminal the secret key is asked without echo, the plan shown without secrets; n sends nothing, y rotates", async () => {

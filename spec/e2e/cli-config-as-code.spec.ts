@@ -5,12 +5,11 @@
  * not parse or does not follow its definition is refused with file:line:column before anything is sent; on a
  * terminal (util-linux `script`) push shows the diff and asks, and a no sends nothing.
  */
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildDist, cleanEnv, MAMBU, runMambu, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome, TerminalResult } from "./cli-helpers";
 import { call } from "./sandbox-helpers";
 
 jest.setTimeout(60_000);
@@ -37,37 +36,9 @@ async function mambu(...args: string[]): Promise<RunResult> {
   return r;
 }
 
-/** Whether util-linux `script` is here to give the child a terminal. */
-const HAS_SCRIPT = (() => {
-  const r = spawnSync("script", ["--version"], { encoding: "utf8" });
-  return r.status === 0 && /util-linux/.test(r.stdout + r.stderr);
-})();
-
-const quote = (x: string): string => (/^[\w@%+=:,./-]+$/.test(x) ? x : `'${x.replace(/'/g, "'\\''")}'`);
-
 /** Runs `mambu ...args` on a pseudo-terminal, typing `answer`; what the terminal showed and the exit code. */
-function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
-  const cmd = [process.execPath, MAMBU, ...args].map(quote).join(" ");
-  return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-qec", cmd, "/dev/null"], { env: { ...env, SHELL: "/bin/sh" }, stdio: ["pipe", "pipe", "pipe"], detached: true });
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-      reject(new Error(`${cmd} timed out on the terminal:\n${out}`));
-    }, 40_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, screen: out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "") });
-    });
-    child.stdin.end(`${answer}\n`);
-  });
+function onTerminal(args: string[], answer: string): Promise<TerminalResult> {
+  return runOnTerminal(args, env, { answer });
 }
 
 const AUTH = (): Record<string, string> => ({ Authorization: `Basic ${Buffer.from(`cli:${SECRET}`).toString("base64")}` });

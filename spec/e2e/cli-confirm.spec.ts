@@ -4,23 +4,16 @@
  * recording proxy saw no write); a yes sends exactly what was shown. Without a terminal — stdout
  * redirected, a pipe, `--data @-` — a write needs --yes. `--data @-` is bounded.
  */
-import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { parseJsonExact } from "../../lib/core/json";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildDist, cleanEnv, MAMBU, runMambu, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome, TerminalResult } from "./cli-helpers";
 import { Recorder, startRecorder } from "./cli-recorder";
 import { call } from "./sandbox-helpers";
 
 jest.setTimeout(60_000);
 
 const SECRET = "s3cret-Confirm-word";
-
-/** Whether util-linux `script` (`-q -e -c`) is here to give the child a terminal. */
-const HAS_SCRIPT = (() => {
-  const r = spawnSync("script", ["--version"], { encoding: "utf8" });
-  return r.status === 0 && /util-linux/.test(r.stdout + r.stderr);
-})();
 
 let sandbox: Sandbox;
 let recorder: Recorder;
@@ -48,39 +41,14 @@ async function get(path: string): Promise<unknown> {
   return parseJsonExact(a.text);
 }
 
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
-}
-
 /**
- * Runs `node bin/mambu ...args` on a pseudo-terminal (stdin, stdout and stderr all the terminal),
- * typing `answer` (a line) into it; `redirect` is appended to the shell command (e.g. `> file`).
- * Returns what the terminal showed (escape sequences and carriage returns removed) and the exit code.
+ * Runs `node bin/mambu ...args` on a pseudo-terminal, typing `answer` (a line) into it; `redirect` is appended
+ * to the shell command (e.g. `> file`). The screen never holds the password.
  */
-function onTerminal(args: string[], answer: string, redirect = ""): Promise<{ code: number | null; screen: string }> {
-  const cmd = [process.execPath, MAMBU, ...args].map(shellQuote).join(" ") + (redirect ? ` ${redirect}` : "");
-  return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-qec", cmd, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-      reject(new Error(`${cmd} timed out on the terminal:\n${out}`));
-    }, 40_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const screen = out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "");
-      expect(screen).not.toContain(SECRET);
-      resolve({ code, screen });
-    });
-    child.stdin.end(`${answer}\n`);
-  });
+async function onTerminal(args: string[], answer: string, redirect = ""): Promise<TerminalResult> {
+  const r = await runOnTerminal(args, env, { answer, redirect });
+  expect(r.screen).not.toContain(SECRET);
+  return r;
 }
 
 async function mambu(args: string[], input?: string): Promise<RunResult> {

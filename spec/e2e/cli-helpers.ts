@@ -1,7 +1,7 @@
 /**
  * Helpers of the CLI and REPL end-to-end tests: build dist/ once (the binaries run compiled code),
- * run `node bin/mambu ...` as a child process with a clean environment, and talk to a REPL child
- * through its stdin/stdout.
+ * run `node bin/mambu ...` as a child process with a clean environment — or on a pseudo-terminal,
+ * answering its questions — and talk to a REPL child through its stdin/stdout.
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -108,6 +108,101 @@ export function runNode(args: string[], env: NodeJS.ProcessEnv, opts: { timeoutM
       resolve({ code, stdout, stderr });
     });
     child.stdin.end(opts.input ?? "");
+  });
+}
+
+/** Whether util-linux `script` (`-q -e -c`) is here to give a child a terminal (see {@link runOnTerminal}). */
+export const HAS_SCRIPT: boolean = (() => {
+  const r = spawnSync("script", ["--version"], { encoding: "utf8" });
+  return r.status === 0 && /util-linux/.test(r.stdout + r.stderr);
+})();
+
+/** `s` quoted for a POSIX shell (left as it is when it holds nothing the shell would read). */
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/** What a terminal showed: `raw` without escape sequences (`ESC [ ... letter`) and carriage returns. */
+export function screenOf(raw: string): string {
+  return raw.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "");
+}
+
+/** How {@link runOnTerminal} types into the terminal. */
+export interface TerminalOptions {
+  /**
+   * A line typed at once, before anything shows (the terminal keeps it until the program reads),
+   * then the input ends: the answer to the one question a command may ask.
+   */
+  answer?: string;
+  /**
+   * Lines typed one by one, each (then Enter) once `when` matches what the terminal showed since the
+   * previous one was typed (the screen as {@link screenOf} gives it); the input ends after the last.
+   * For dialogues where an answer typed early would be lost or read by the wrong question.
+   */
+  answers?: ReadonlyArray<{ when: RegExp; type: string }>;
+  /** Appended to the shell command line, e.g. `> file` (stdout then is no terminal). */
+  redirect?: string;
+  /** The process group is killed, and the promise rejected, after this long (default 40 s). */
+  timeoutMs?: number;
+}
+
+/** What a command run on a terminal gave. */
+export interface TerminalResult {
+  /** `script`'s exit code: the command's (`-e`). */
+  code: number | null;
+  /** What the terminal showed, escape sequences and carriage returns removed ({@link screenOf}). */
+  screen: string;
+  /** What the terminal showed, byte for byte (progress bars redraw with `\r` and escape sequences). */
+  raw: string;
+}
+
+/**
+ * Runs `node bin/mambu ...args` on a pseudo-terminal — util-linux `script -qec CMD /dev/null`, CMD run
+ * by /bin/sh — so that stdin, stdout and stderr are all the terminal, and types `opts.answer` or
+ * `opts.answers` into it. Needs {@link HAS_SCRIPT}. The child runs in its own process group, killed
+ * whole on timeout.
+ * @returns the exit code and what the terminal showed (stdout and stderr together, as on a screen).
+ */
+export function runOnTerminal(args: string[], env: NodeJS.ProcessEnv, opts: TerminalOptions = {}): Promise<TerminalResult> {
+  if (opts.answer !== undefined && opts.answers) throw new Error("runOnTerminal: give answer or answers, not both");
+  const cmd = [process.execPath, MAMBU, ...args].map(shellQuote).join(" ") + (opts.redirect ? ` ${opts.redirect}` : "");
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qec", cmd, "/dev/null"], { cwd: ROOT, env: { ...env, SHELL: "/bin/sh" }, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    child.stdin.on("error", () => {
+      /* the command ended before reading: what it showed says so */
+    });
+    let out = "";
+    const answers = opts.answers ?? [];
+    let step = 0;
+    let from = 0;
+    const feed = (d: string): void => {
+      out += d;
+      if (step < answers.length && answers[step].when.test(screenOf(out.slice(from)))) {
+        from = out.length;
+        child.stdin.write(`${answers[step++].type}\r`);
+        if (step === answers.length) child.stdin.end();
+      }
+    };
+    child.stdout.setEncoding("utf8").on("data", feed);
+    child.stderr.setEncoding("utf8").on("data", feed);
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+      reject(new Error(`${cmd} timed out on the terminal:\n${out}`));
+    }, opts.timeoutMs ?? 40_000);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen: screenOf(out), raw: out });
+    });
+    if (opts.answer !== undefined) child.stdin.end(`${opts.answer}\n`);
+    else if (!answers.length) child.stdin.end();
   });
 }
 

@@ -5,7 +5,6 @@
  * as a table with exit code 3, the draft approved or rejected, the usage errors before anything is sent. The
  * progress display itself is checked on a fake stream at the end.
  */
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +12,7 @@ import writeXlsxFile from "write-excel-file/node";
 import { importErrorsTable, printable } from "../../lib/cli/import-command";
 import { formatElapsed, renderBar, StateProgress } from "../../lib/cli/progress";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildDist, cleanEnv, MAMBU, runMambu, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome, TerminalResult } from "./cli-helpers";
 import { Recorder, startRecorder } from "./cli-recorder";
 import { call } from "./sandbox-helpers";
 
@@ -21,12 +20,6 @@ jest.setTimeout(60_000);
 
 const SECRET = "s3cret-Import-word";
 const AUTH = `Basic ${Buffer.from(`cli:${SECRET}`).toString("base64")}`;
-
-/** Whether util-linux `script` (`-q -e -c`) is here to give the child a terminal. */
-const HAS_SCRIPT = (() => {
-  const r = spawnSync("script", ["--version"], { encoding: "utf8" });
-  return r.status === 0 && /util-linux/.test(r.stdout + r.stderr);
-})();
 
 let sandbox: Sandbox;
 let recorder: Recorder;
@@ -187,50 +180,21 @@ describe("mambu bulk", () => {
   });
 });
 
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
-}
-
-/** Runs `mambu ...args` on a pseudo-terminal, typing `answers` (one line each, a little apart); returns the screen and code. */
-function onTerminal(args: string[], answers: string[]): Promise<{ code: number | null; screen: string }> {
-  const cmd = [process.execPath, MAMBU, ...args].map(shellQuote).join(" ");
-  return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-qec", cmd, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
-    let out = "";
-    let asked = 0;
-    const answerQuestions = (): void => {
-      // a question ends with "[y/N] "; each is answered once it is on the screen
-      const questions = (out.match(/\[y\/N\] /g) ?? []).length;
-      while (asked < questions && asked < answers.length) child.stdin.write(`${answers[asked++]}\n`);
-      if (asked >= answers.length) child.stdin.end();
-    };
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      answerQuestions();
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-      reject(new Error(`${cmd} timed out on the terminal:\n${out}`));
-    }, 40_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      expect(out).not.toContain(SECRET);
-      resolve({ code, screen: out });
-    });
-  });
+/**
+ * Runs `mambu ...args` on a pseudo-terminal, typing `answers` (one line each, once its question, ending with
+ * "[y/N] ", shows); the screen never holds the password.
+ */
+async function onTerminal(args: string[], answers: string[]): Promise<TerminalResult> {
+  const r = await runOnTerminal(args, env, { answers: answers.map((type) => ({ when: /\[y\/N\] /, type })) });
+  expect(r.raw).not.toContain(SECRET);
+  return r;
 }
 
 (HAS_SCRIPT ? describe : describe.skip)("mambu import on a terminal (util-linux script)", () => {
   it("shows the upload and asks; a bar while Mambu works; then asks whether to approve (no), or reject (yes)", async () => {
     const file = await clientsWorkbook("terminal.xlsx", "IT", ["Ruiz", "Mora", "Paz"]);
     const r = await onTerminal(["import", file, "--interval", "50"], ["y", "n", "y"]);
-    const screen = r.screen.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r\n/g, "\n").replace(/\r/g, "\n");
+    const screen = r.raw.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r\n/g, "\n").replace(/\r/g, "\n");
     expect(r.code).toBe(0);
     expect(screen).toContain(`mambu will send:\n  POST ${recorder.url}/api/data/import\n  file terminal.xlsx (`);
     expect(screen).toContain("Proceed? [y/N] y");
@@ -249,7 +213,7 @@ function onTerminal(args: string[], answers: string[]): Promise<{ code: number |
     const before = recorder.writes().length;
     const r = await onTerminal(["import", file, "--approve"], ["n"]);
     expect(r.code).toBe(1);
-    expect(r.screen).toContain("mambu: cancelled, nothing sent");
+    expect(r.raw).toContain("mambu: cancelled, nothing sent");
     expect(recorder.writes().length).toBe(before);
   });
 });

@@ -4,22 +4,15 @@
  * --client, --since and --type; the resend of failed messages by key or with --failed, which needs --yes without a
  * terminal (nothing is sent otherwise) and asks "Resend N messages? [y/N]" on one; usage errors before any request.
  */
-import { spawn, spawnSync } from "node:child_process";
 import { MambuClient, MambuCommunicationMessage, MambuConnector, MambuLoan } from "../../lib";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { demoConnector } from "../helpers/sandbox-connector";
-import { buildDist, cleanEnv, MAMBU, runMambu, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome, TerminalResult } from "./cli-helpers";
 import { Recorder, startRecorder } from "./cli-recorder";
 
 jest.setTimeout(60_000);
 
 const SECRET = "s3cret-Messages-word";
-
-/** Whether util-linux `script` (`-q -e -c`) is here to give the child a terminal. */
-const HAS_SCRIPT = (() => {
-  const r = spawnSync("script", ["--version"], { encoding: "utf8" });
-  return r.status === 0 && /util-linux/.test(r.stdout + r.stderr);
-})();
 
 let sandbox: Sandbox;
 let recorder: Recorder;
@@ -164,33 +157,9 @@ describe("mambu messages resend", () => {
   });
 });
 
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
-}
-
 /** Runs `mambu ...args` on a pseudo-terminal, typing `answer`; what the terminal showed and the exit code. */
-function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
-  const cmd = [process.execPath, MAMBU, ...args].map(shellQuote).join(" ");
-  return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-qec", cmd, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-      reject(new Error(`${cmd} timed out on the terminal:\n${out}`));
-    }, 40_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, screen: out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "") });
-    });
-    child.stdin.end(`${answer}\n`);
-  });
+function onTerminal(args: string[], answer: string): Promise<TerminalResult> {
+  return runOnTerminal(args, env, { answer });
 }
 
 (HAS_SCRIPT ? describe : describe.skip)("mambu messages resend on a terminal (util-linux script)", () => {
