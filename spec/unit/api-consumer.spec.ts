@@ -4,11 +4,11 @@
  * Secrets, and never lets the old or the new keys reach an error, a log line or a retry event — even when Mambu
  * echoes them. `MambuApiConsumer` reads, lists, writes and deletes consumers and manages their keys.
  */
-import nock from "nock";
 import { inspect } from "util";
 import { knownSecrets, MambuApiConsumer, MambuCommError, MambuConnector, MambuError, MambuTsError, rotateApiKey, Secret } from "../../lib";
 import { findOperation, validateAgainst } from "../../lib/contract/schema";
-import { mambu, testConnector } from "../helpers/mambu";
+import { testConnector } from "../helpers/mambu";
+import { recordingTenant } from "../helpers/recording-tenant";
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const OLD_API_KEY = "oldApiKey-7f3a9c1e5b2d4f6a8c0e";
@@ -17,29 +17,7 @@ const NEW_API_KEY = "newApiKey-0a1b2c3d4e5f6a7b8c9d";
 const NEW_SECRET = "newSecret-f9e8d7c6b5a4f3e2d1c0";
 const ALL = [OLD_API_KEY, OLD_SECRET, NEW_API_KEY, NEW_SECRET];
 
-interface Seen {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-let seen: Seen[] = [];
-
-function tenant(): nock.Scope {
-  const scope = mambu();
-  scope.on("request", (req: { method: string; path: string; headers: Record<string, string> }, _i: unknown, body?: string) => {
-    seen.push({ method: req.method, path: req.path, headers: req.headers, body });
-  });
-  return scope;
-}
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-  seen = [];
-});
+const { tenant, seen } = recordingTenant();
 
 /** Every text a user, a log or a crash report could see of a value (an error, a result). */
 function exposures(value: unknown): string[] {

@@ -6,37 +6,15 @@
  * never appear in an error or in what `console.log` prints.
  */
 import { inspect } from "node:util";
-import nock from "nock";
 import { DateTime, isV4Uuid, MambuCommunicationMessage, MambuError, MambuTsError, maskDestination, MAX_RESEND_BATCH } from "../../lib";
 import { findOperation, validateAgainst } from "../../lib/contract/schema";
-import { mambu, testConnector } from "../helpers/mambu";
+import { testConnector } from "../helpers/mambu";
+import { recordingTenant } from "../helpers/recording-tenant";
 
 type Bag = Record<string, unknown>;
 
-interface Seen {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: unknown;
-}
-let seen: Seen[] = [];
-
 /** The mocked tenant, recording every request (body parsed). */
-function tenant(): nock.Scope {
-  const scope = mambu();
-  scope.on("request", (req: { method: string; path: string; headers: Record<string, string> }, _i: unknown, body?: string) => {
-    seen.push({ method: req.method, path: req.path, headers: req.headers, body: body ? JSON.parse(body) : undefined });
-  });
-  return scope;
-}
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-  seen = [];
-});
+const { tenant, seen } = recordingTenant({ json: true });
 
 const KEY = "8a19a2b37c9f3e01017c9f5d2a1b0042";
 const PHONE = "+525512345678";

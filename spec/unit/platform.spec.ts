@@ -3,29 +3,13 @@
  * `runEndOfDay()` sends `POST /crons/eod:run` without a body, with an Idempotency-Key, and returns the state.
  * Every request is checked against the contract's operation.
  */
-import nock from "nock";
 import { getApplicationStatus, MambuError, MambuTsError, runEndOfDay } from "../../lib";
 import { findOperation, validateAgainst } from "../../lib/contract/schema";
-import { mambu, testConnector } from "../helpers/mambu";
+import { testConnector } from "../helpers/mambu";
+import { recordingTenant } from "../helpers/recording-tenant";
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-let seen: { method: string; path: string; headers: Record<string, string>; body?: string }[] = [];
-
-function tenant(): nock.Scope {
-  const scope = mambu();
-  scope.on("request", (req: { method: string; path: string; headers: Record<string, string> }, _i: unknown, body?: string) => {
-    seen.push({ method: req.method, path: req.path, headers: req.headers, body });
-  });
-  return scope;
-}
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-  seen = [];
-});
+const { tenant, seen } = recordingTenant();
 
 /** The contract's operation for a request seen, checked: known path, no query, no body. */
 function expectContractRequest(r: (typeof seen)[number], resource: string, operationId: string): void {
