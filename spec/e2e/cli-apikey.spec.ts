@@ -14,7 +14,8 @@ import { PassThrough } from "node:stream";
 import { MambuApiConsumer } from "../../lib/entities/api-consumer";
 import { main } from "../../lib/cli/main";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { MambuConfig, MambuConnector } from "../../lib";
+import { MambuConnector } from "../../lib";
+import { demoConnector } from "../helpers/sandbox-connector";
 import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome, TerminalResult } from "./cli-helpers";
 import { call } from "./sandbox-helpers";
 
@@ -33,11 +34,7 @@ const secrets = new Set<string>([ADMIN_PWD]);
 beforeAll(async () => {
   buildDist();
   sandbox = await startSandbox({ port: 0, users: [{ username: "admin", password: ADMIN_PWD }] });
-  const config = new MambuConfig({ env: {}, rcFiles: [] });
-  config.apiurl = sandbox.url;
-  config.apiuser = "admin";
-  config.apipwd = ADMIN_PWD;
-  admin = new MambuConnector({ config, sleep: async () => {} });
+  admin = demoConnector(sandbox, { apiuser: "admin", apipwd: ADMIN_PWD });
   const c = await MambuApiConsumer.create({ name: "payments-gateway", type: "MAMBU_API" }, { connector: admin });
   consumerId = String(c.id);
   home = tempHome();
