@@ -2,16 +2,17 @@
  * Credentials in answers at the generic layer, against a mocked tenant (nock): the fields the contract marks
  * secret (`ApiKey.apiKey`, `SecretKey.secretKey`, `ApiKeyRotationResult.apiKey`/`secretKey`) come out of
  * `api.consumers.*`, `api.apikey_rotation.rotateKey` and `callOperation` as `Secret`s — `****` in `util.inspect`,
- * `JSON.stringify`, `String()`, a logger's lines — and an answer that is not the expected shape is a `MambuError`
+ * the REPL, `JSON.stringify`, `String()`, a logger's lines — and an answer that is not the expected shape is a `MambuError`
  * that shows nothing of it. The contract's check of answers accepts the marked fields as strings (the wire) and
  * as Secrets (what the ORM hands out), and never shows a credential in its complaint.
  */
 import nock from "nock";
 import { inspect } from "util";
-import { api, callOperation, MambuConnector, MambuError, Secret } from "../../lib";
+import { api, callOperation, knownSecrets, MambuConnector, MambuError, Secret } from "../../lib";
 import { findOperation, SCHEMA, validateAgainst } from "../../lib/contract/schema";
 import type { FieldSpec } from "../../lib/contract/schema";
 import { secretLabel } from "../../lib/core/secret-answer";
+import { forDisplay } from "../../lib/cli/repl-display";
 import { mambu, testConnector } from "../helpers/mambu";
 
 const API_KEY = "genApiKey-4c1d9e7f2a6b8c0d3e5f";
@@ -77,6 +78,8 @@ describe("api.consumers answers credentials as Secrets", () => {
     expect(JSON.stringify(answer)).toBe('{"id":"K1","expirationTime":60,"apiKey":"****"}');
     expect(inspect(answer)).toBe("{ id: 'K1', expirationTime: 60, apiKey: Secret(API key: ****) }");
     expect(String(answer.apiKey)).toBe("****");
+    expect(inspect(forDisplay(answer), { colors: true })).toContain("apiKey: Secret(API key: ****)"); // as the REPL shows it
+    expect(knownSecrets()).toContain(API_KEY); // left out of the REPL's history file
     expect(lines.some((l) => l.startsWith("retry "))).toBe(true);
     expectNoSecret([...exposures(answer), ...lines]);
   });
