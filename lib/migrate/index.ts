@@ -229,6 +229,9 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
       history,
       keepBytes: decision?.keepBytes,
       run: { tenant: binding, files: fingerprint.files, content: fingerprint.content, ...(startState ? { state: startState } : {}) },
+      lookups: options.lookups,
+      // a rehearsal sandbox started empty holds nothing of the plan, whatever earlier journals say
+      emptyTenant: target === "sandbox" && (!persist || startState === "absent"),
     });
     for (const note of decision?.notes ?? []) say(note);
     if (journal.tornLines) say(`note: the journal's last ${journal.tornLines === 1 ? "line was" : `${journal.tornLines} lines were`} torn by a crash; dropped (those steps are looked up in the tenant)`);
@@ -245,7 +248,7 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     const progress = new Progress(stats, { mode: options.progress, stream: options.stderr, interval: options.progressInterval, rateLimit: () => limiter.currentRate });
     progress.start();
     try {
-      await runUnits({ conn, plan, book, journal, stats, concurrency: options.concurrency ?? 8, offset, signal: options.signal, onProgress: () => progress.tick() });
+      await runUnits({ conn, plan, book, journal, stats, concurrency: options.concurrency ?? 8, offset, fold: options.fold, signal: options.signal, onProgress: () => progress.tick() });
     } finally {
       progress.stop();
     }

@@ -8,8 +8,14 @@
  * Each run starts with a `run` line saying where it ran (tenant or rehearsal sandbox), on what (the
  * plan's and sources' hashes) and, for a rehearsal kept in a state file, that file's hash; `state`
  * lines mark when a rehearsal's sandbox state was saved. resume.ts and rehearsal.ts read them.
+ *
+ * A `begin` line is synced before the first request of each unit. A journal that has known every
+ * run of its plan in this workdir from the start (no earlier journal moved aside, none of an earlier
+ * version) therefore knows which units were never sent anything: their records are created without a
+ * look-up first (`untouched`); a unit it has a line of is looked up as before (steps.ts).
  * A write that fails (full disk, permissions) fails the journal for good, with a message naming it.
  */
+import { randomUUID } from "crypto";
 import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, renameSync, write, writeSync } from "fs";
 import { hostname } from "os";
 import { dirname } from "path";
@@ -28,6 +34,13 @@ export interface StepRecord {
   status: "created" | "adopted";
   /** encodedKey of the record the step created or adopted (client, group, loan, deposit, transaction). */
   key?: string;
+  at: string;
+}
+
+/** A unit about to send its first request (synced before it does). */
+export interface BeginRecord {
+  t: "begin";
+  unit: string;
   at: string;
 }
 
@@ -57,6 +70,13 @@ export interface RunRecord {
   content?: string;
   /** Rehearsal kept in a state file: the file's SHA-256 when the run started ("absent": none yet). */
   state?: string;
+  /**
+   * This journal knows every unit sent anything by its runs (`begin` lines) and started with a tenant
+   * holding none of them: units it has no line of are created without a look-up. Absent: look up.
+   */
+  direct?: boolean;
+  /** With `direct`: the scope of the journal's idempotency keys (keys.ts), the same in each of its runs. */
+  keys?: string;
 }
 
 /** A rehearsal's sandbox state being saved ("saving") and saved ("saved", with the file's hash). */
@@ -68,7 +88,7 @@ export interface StateRecord {
 }
 
 /** One line of the journal. */
-export type JournalRecord = StepRecord | UnitRecord | RunRecord | StateRecord;
+export type JournalRecord = StepRecord | UnitRecord | RunRecord | StateRecord | BeginRecord;
 
 /** Options of {@link Journal.open}. */
 export interface JournalOptions {
@@ -82,12 +102,26 @@ export interface JournalOptions {
   keepBytes?: number;
   /** What the `run` line records besides the plan: where it runs, the content's hashes, the rehearsal state. */
   run?: Pick<RunRecord, "tenant" | "files" | "content" | "state">;
+  /**
+   * "auto" (default): units the journal can tell were never sent anything are created without a
+   * look-up first; "always": every creation is preceded by a look-up (as before; the benchmark's
+   * "before"). A new journal replacing an earlier one (moved aside) looks up: the tenant may hold
+   * what the earlier runs wrote.
+   */
+  lookups?: "auto" | "always";
+  /** The tenant is known to hold nothing of this plan (a rehearsal sandbox started empty): no look-ups even when an earlier journal was moved aside. */
+  emptyTenant?: boolean;
 }
 
 /** The journal of one plan (see the module comment). */
 export class Journal {
   private readonly steps = new Map<string, StepRecord>();
   private readonly units = new Map<string, UnitRecord>();
+  /** Units this journal has a line of (begun, a step, an end). */
+  private readonly touched = new Set<string>();
+  /** Whether units without a line were never sent anything (see the module comment). */
+  private direct = false;
+  private scope: string | undefined;
   private pending: string[] = [];
   private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   private busy = false;
@@ -128,9 +162,11 @@ export class Journal {
       throw fsError("create the directory of", "the journal", path, e);
     }
     const j = new Journal(path);
+    j.direct = opts.lookups !== "always";
     if (existsSync(path)) {
       if (opts.resume) j.load(opts.history ?? readJournal(path), opts.planId, opts.keepBytes);
       else {
+        if (!opts.emptyTenant) j.direct = false;
         j.movedAside = `${path}.${new Date().toISOString().replace(/[:.]/g, "-")}.old`;
         try {
           renameSync(path, j.movedAside);
@@ -144,7 +180,7 @@ export class Journal {
     } catch (e) {
       throw fsError("open", "the journal", path, e);
     }
-    const run: RunRecord = { t: "run", plan: opts.planId, hash: opts.planHash, resume: opts.resume, at: new Date().toISOString(), pid: process.pid, host: hostname(), ...opts.run };
+    const run: RunRecord = { t: "run", plan: opts.planId, hash: opts.planHash, resume: opts.resume, at: new Date().toISOString(), pid: process.pid, host: hostname(), ...opts.run, ...(j.direct ? { direct: true as const, keys: (j.scope ??= randomUUID()) } : j.scope ? { keys: j.scope } : {}) };
     try {
       j.writeNow(`${JSON.stringify(run)}\n`);
     } catch (e) {
@@ -180,9 +216,18 @@ export class Journal {
         if (rec.t === "step" || rec.t === "unit") this.rolledBack++;
         continue;
       }
-      if (rec.t === "run") this.previousHash = rec.hash;
-      else if (rec.t === "step") this.steps.set(`${rec.row}|${rec.step}`, rec);
-      else if (rec.t === "unit") this.units.set(rec.unit, rec);
+      if (rec.t === "run") {
+        this.previousHash = rec.hash;
+        // a run of an earlier version, or one that replaced an earlier journal: units without a line may have been sent
+        if (rec.direct !== true) this.direct = false;
+        this.scope ??= rec.keys;
+      } else if (rec.t === "step") {
+        this.steps.set(`${rec.row}|${rec.step}`, rec);
+        this.touched.add(rec.unit);
+      } else if (rec.t === "unit") {
+        this.units.set(rec.unit, rec);
+        this.touched.add(rec.unit);
+      } else if (rec.t === "begin") this.touched.add(rec.unit);
     }
     this.resumed = true;
   }
@@ -195,6 +240,36 @@ export class Journal {
   /** How a unit ended in an earlier run (or this one). */
   unit(unit: string): UnitRecord | undefined {
     return this.units.get(unit);
+  }
+
+  /**
+   * Whether the unit was never sent anything by a run of this journal, and the tenant held nothing
+   * of the plan when the journal began (see the module comment): its records may be created without
+   * a look-up. False once {@link recordBegin} was called for it.
+   */
+  untouched(unit: string): boolean {
+    return this.direct && !this.touched.has(unit);
+  }
+
+  /**
+   * The scope of this journal's idempotency keys (keys.ts): set when it began creating without
+   * look-ups (and kept by each of its runs), so that a creation another journal already made is
+   * answered "id already in use" (and adopted), not replayed as if this journal had made it; absent:
+   * the plan's keys, shared by every run (a journal that looks up before creating).
+   */
+  get keyScope(): string | undefined {
+    return this.scope;
+  }
+
+  /** Whether this journal creates the records of untouched units without a look-up (recorded in its `run` lines). */
+  get createsDirectly(): boolean {
+    return this.direct;
+  }
+
+  /** Records that a unit is about to send its first request; resolves once it is on disk (send nothing before). */
+  recordBegin(unit: string): Promise<void> {
+    this.touched.add(unit);
+    return this.append({ t: "begin", unit, at: new Date().toISOString() });
   }
 
   /** Number of completed steps known. */
@@ -211,6 +286,7 @@ export class Journal {
   recordStep(rec: Omit<StepRecord, "t" | "at">): Promise<void> {
     const full: StepRecord = { t: "step", ...rec, at: new Date().toISOString() };
     this.steps.set(`${rec.row}|${rec.step}`, full);
+    this.touched.add(rec.unit);
     return this.append(full);
   }
 
@@ -218,6 +294,7 @@ export class Journal {
   recordUnit(unit: string, status: "done" | "failed", reason?: string): Promise<void> {
     const rec: UnitRecord = { t: "unit", unit, status, ...(reason ? { reason } : {}), at: new Date().toISOString() };
     this.units.set(unit, rec);
+    this.touched.add(unit);
     return this.append(rec);
   }
 

@@ -13,9 +13,12 @@ const NS = "mambu-ts/migrate/v1";
 /**
  * The `Idempotency-Key` of one request of a step: `(plan id, row key, step, part)` → v4-format UUID.
  * `part` tells apart the requests of a step that needs several (settlement: create, approve, link).
+ * `scope`, when given, is the journal's own (journal.ts: a journal that creates without look-ups):
+ * its runs share their keys, while another journal's creation of a record that exists gets Mambu's
+ * "id already in use" (and adopts it) rather than a replay of the first answer.
  */
-export function idempotencyKey(planId: string, rowKey: string, step: string, part = ""): string {
-  return deterministicUuidV4(NS, planId, rowKey, step, part);
+export function idempotencyKey(planId: string, rowKey: string, step: string, part = "", scope?: string): string {
+  return scope === undefined ? deterministicUuidV4(NS, planId, rowKey, step, part) : deterministicUuidV4(NS, planId, rowKey, step, part, scope);
 }
 
 /** A short stable hash (hex) of parts, length-prefixed so that ("ab","c") ≠ ("a","bc"). */

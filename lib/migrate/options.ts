@@ -44,6 +44,19 @@ export interface MigrationOptions {
   resume?: boolean;
   /** With `resume`: continue even though the plan or its sources changed (steps the journal records as done stay as they are). */
   allowChangedPlan?: boolean;
+  /**
+   * Look-ups before creations: "auto" (default) sends a creation the journal knows was never sent
+   * (a unit no run of this journal touched) without looking the id up first, and looks up only what
+   * the journal cannot tell (a resumed unit, a rerun that replaced an earlier journal); "always" looks
+   * up before every creation, as earlier versions did (the benchmark's "before" figure).
+   */
+  lookups?: "auto" | "always";
+  /**
+   * Fold the settlement link into the loan's creation (default true: the settlement account is
+   * created and approved first and the loan is created linked to it, one PATCH less per loan);
+   * false: link it after the approval, as earlier versions did (the benchmark's "before" figure).
+   */
+  fold?: boolean;
   /** Clients migrated at once (default 8). */
   concurrency?: number;
   /** Global request rate: a number per second or text like "20/s", "1200/min" (default: none until a 429). */

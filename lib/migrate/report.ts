@@ -23,11 +23,22 @@ export interface Summary {
   steps: { total: number; done: number; created: number; adopted: number; journal: number; failed: number };
   byStep: RunStats["byStep"];
   elapsedSeconds: number;
+  /** Client units of the run (groups aside). */
+  clients: number;
+  /** Writes Mambu accepted: the fewest requests the run could have sent. */
+  writes: number;
+  /** HTTP attempts, retries included. */
   requests: number;
+  /** `requests / clients`, two decimals (0 without clients). */
+  requestsPerClient: number;
+  /** `writes / clients`, two decimals: the floor of `requestsPerClient`. */
+  writesPerClient: number;
   requestsPerSecond: number;
   throttled: number;
   retries: number;
 }
+
+const perClient = (n: number, clients: number): number => (clients > 0 ? Math.round((n / clients) * 100) / 100 : 0);
 
 /** The summary of a run. */
 export function summarize(plan: Plan, book: Book, stats: RunStats, now = Date.now()): Summary {
@@ -47,7 +58,11 @@ export function summarize(plan: Plan, book: Book, stats: RunStats, now = Date.no
     },
     byStep: stats.byStep,
     elapsedSeconds: Math.round(elapsed * 1000) / 1000,
+    clients: stats.clients,
+    writes: stats.writes,
     requests: stats.requests,
+    requestsPerClient: perClient(stats.requests, stats.clients),
+    writesPerClient: perClient(stats.writes, stats.clients),
     requestsPerSecond: elapsed > 0 ? Math.round((stats.requests / elapsed) * 10) / 10 : 0,
     throttled: stats.throttled,
     retries: stats.retries,
@@ -68,12 +83,13 @@ export function summaryHead(s: Summary): string {
   return `plan ${s.plan}: rows read — ${rows || "none"}`;
 }
 
-/** The last lines of a summary: clients and groups, steps, time and requests. */
+/** The last lines of a summary: clients and groups, steps, time and requests (and per client, against the floor of the writes). */
 export function summaryTotals(s: Summary): string[] {
   return [
     `clients and groups: ${s.units.done} done, ${s.units.failed} failed, ${s.units.skipped} skipped (invalid)${s.units.resumed ? `, ${s.units.resumed} already done by an earlier run` : ""} — of ${s.units.total + s.units.skipped}`,
     `steps: ${s.steps.done} of ${s.steps.total} (${s.steps.created} created, ${s.steps.adopted} adopted, ${s.steps.journal} from the journal)`,
     `elapsed ${formatDuration(s.elapsedSeconds)} (${s.elapsedSeconds.toFixed(1)} s), ${s.requests} requests, ${s.requestsPerSecond.toFixed(1)} req/s${s.throttled ? `, ${s.throttled} answered 429` : ""}${s.retries ? `, ${s.retries} retried` : ""}`,
+    ...(s.clients > 0 ? [`calls: ${s.requests} requests for ${s.writes} writes — ${s.requestsPerClient.toFixed(2)} per client (the floor, one request per write: ${s.writesPerClient.toFixed(2)})`] : []),
   ];
 }
 

@@ -19,6 +19,10 @@ export interface RunStats {
   units: { total: number; done: number; failed: number; resumed: number };
   steps: { total: number; done: number; created: number; adopted: number; journal: number };
   byStep: Partial<Record<StepName, { created: number; adopted: number; journal: number }>>;
+  /** Client units of the run (groups aside): the "per client" of the report's figures. */
+  clients: number;
+  /** Writes Mambu accepted (creations, state changes, transactions, links): the floor of `requests`. */
+  writes: number;
   /** HTTP attempts (retries included), 429 answers and retries, maintained by the transport hooks. */
   requests: number;
   throttled: number;
@@ -33,6 +37,8 @@ export function newStats(book: Book): RunStats {
     units: { total: book.units.length, done: 0, failed: 0, resumed: 0 },
     steps: { total: book.totalSteps, done: 0, created: 0, adopted: 0, journal: 0 },
     byStep: {},
+    clients: book.units.filter((u) => u.kind === "client").length,
+    writes: 0,
     requests: 0,
     throttled: 0,
     retries: 0,
@@ -50,6 +56,8 @@ export interface RunnerOptions {
   concurrency: number;
   /** The tenant's UTC offset (due dates of edited schedules are at midnight there). */
   offset?: string;
+  /** Fold the settlement link into the loan's creation (default true; see steps.ts). */
+  fold?: boolean;
   /** Stops taking new units (units under way are finished). */
   signal?: AbortSignal;
   /** Called after each step and unit. */
@@ -126,7 +134,9 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
     stats.steps.done++;
     opts.onProgress?.();
   };
-  const ctx: StepContext = { conn: opts.conn, plan, journal, offset: opts.offset, clientKey, onStep };
+  // units the journal knows were never sent anything, begun by this run: created without look-ups
+  const direct = new Set<string>();
+  const ctx: StepContext = { conn: opts.conn, plan, journal, offset: opts.offset, clientKey, onStep, direct: (u) => direct.has(u.key), fold: opts.fold, onWrite: () => void stats.writes++ };
 
   const runOne = async (u: Unit): Promise<void> => {
     const holder = u.kind === "client" ? holders.get(u.id) : undefined;
@@ -152,6 +162,16 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
       }
       opts.onProgress?.();
       return;
+    }
+    if (journal.untouched(u.key)) {
+      try {
+        await journal.recordBegin(u.key); // on disk before the unit's first request
+      } catch (e) {
+        holder?.reject(new Error("the run stopped before this client"));
+        if (journal.failed) return; // the run stops; nothing of the unit was sent
+        throw e;
+      }
+      direct.add(u.key);
     }
     let key: string;
     try {

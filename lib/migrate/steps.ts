@@ -3,10 +3,15 @@
  * loan creation, approval, settlement account link, schedule edit, disbursement, fees and repayments.
  *
  * Each step is exactly-once three ways: a step the journal records as done is skipped without a
- * request; otherwise the tenant is asked first (client, group, loan and deposit by their source ids,
- * loan state for approval, disbursement and schedule, the loan's transactions by `externalId`) and
- * what is already there is adopted; and every write carries a deterministic `Idempotency-Key`, so a
- * retry, or a rerun that Mambu still remembers, is replayed rather than applied twice.
+ * request; otherwise, for a unit the journal cannot tell was never sent anything (a resumed unit, a
+ * rerun replacing an earlier journal), the tenant is asked first (client, group, loan and deposit by
+ * their source ids, loan state for approval, disbursement and schedule, the loan's transactions by
+ * `externalId`) and what is already there is adopted; and every write carries a deterministic
+ * `Idempotency-Key`, so a retry, or a rerun that Mambu still remembers, is replayed rather than
+ * applied twice. A unit the journal knows was never sent anything (`Journal.untouched`: most units of
+ * a first run) is created without the look-ups — the fewest calls: one request per write — and an
+ * "id already in use" answer then adopts the record by the same rule as a look-up would (a loan or
+ * deposit of another holder fails the unit, saying so).
  *
  * The steps are written with the ORM's public API, as a user's own migration script would be (README
  * "Writing many records"): `find(id)` to adopt, `create()` and the loan and deposit operations with
@@ -38,6 +43,12 @@ export interface StepContext {
   clientKey(id: string): Promise<string>;
   /** Called after each step. */
   onStep(unit: Unit, step: StepName, outcome: StepOutcome): void;
+  /** Whether the unit's records are created without a look-up first (the journal knows it was never sent anything). */
+  direct?(unit: Unit): boolean;
+  /** Fold the settlement link into the loan's creation (default true). */
+  fold?: boolean;
+  /** Called after each write Mambu accepted (the report's writes count: the floor of the requests). */
+  onWrite?(): void;
 }
 
 /** A step that failed: which step of which row, and why. */
@@ -91,9 +102,12 @@ async function step(
 /**
  * Adopts the record with the source's id (`find`), or creates it (`create()` with the step's
  * idempotency key); an "id in use" answer to the creation (another run got there first) adopts too.
+ * For a unit created directly (`ctx.direct`) the `find` is left out: the creation is sent at once
+ * and only its "id in use" answer leads to the `find` (the caller's rules for adopting then apply).
  */
 async function findOrCreate<T extends MambuEntity>(
   ctx: StepContext,
+  unit: Unit,
   cls: EntityClass<T>,
   id: string,
   fields: () => Promise<Rec> | Rec,
@@ -101,11 +115,14 @@ async function findOrCreate<T extends MambuEntity>(
   inUse: string,
 ): Promise<{ status: "created" | "adopted"; entity: T }> {
   const connector = ctx.conn;
-  const existing = await cls.find(id, { connector });
-  if (existing) return { status: "adopted", entity: existing };
+  if (ctx.direct?.(unit) !== true) {
+    const existing = await cls.find(id, { connector });
+    if (existing) return { status: "adopted", entity: existing };
+  }
   try {
     const entity = new cls(await fields());
     await entity.create({ idempotencyKey: key, connector });
+    ctx.onWrite?.();
     keyOf(entity, `the created ${cls.name}`);
     return { status: "created", entity };
   } catch (e) {
@@ -134,6 +151,7 @@ export async function holderStep(ctx: StepContext, unit: Unit): Promise<string> 
   const r = await step(ctx, unit, row, name, where, async () => {
     const res = await findOrCreate(
       ctx,
+      unit,
       cls,
       unit.id,
       async () => {
@@ -142,7 +160,7 @@ export async function holderStep(ctx: StepContext, unit: Unit): Promise<string> 
         if (isGroup) fields.groupMembers = await Promise.all(unit.members.map(async (m) => ({ clientKey: await ctx.clientKey(m) })));
         return fields;
       },
-      idempotencyKey(ctx.plan.id, row, name),
+      idempotencyKey(ctx.plan.id, row, name, "", ctx.journal.keyScope),
       isGroup ? "GROUP_ID_ALREADY_IN_USE" : "CLIENT_ID_ALREADY_IN_USE",
     );
     return { status: res.status, key: keyOf(res.entity, `${unit.kind} ${unit.id}`) };
@@ -201,16 +219,31 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
   const row = rowKey.loan(loan.id);
   const at = `loan ${loan.id} (${loan.row.file}:${loan.row.line})`;
   const st: LoanState = { plan: loan, fresh: false };
-  const key = (name: string, part = ""): string => idempotencyKey(ctx.plan.id, row, name, part);
+  const key = (name: string, part = ""): string => idempotencyKey(ctx.plan.id, row, name, part, ctx.journal.keyScope);
+
+  // the settlement link folded into the loan's creation (POST /loans takes settlementAccountKey): the
+  // deposit is created and approved first, so that the loan is created linked, without the PATCH
+  // that linked it afterwards. Not when the journal has the loan already (a journal of the earlier
+  // order): the link then follows the approval, as it did.
+  const settle = loan.settlement && s.has("settlement") ? loan.settlement : undefined;
+  // (a journal that has the settlement step but not the loan's was folded: it goes on folded)
+  const fold = settle !== undefined && s.has("loan") && !ctx.journal.step(row, "loan") && (ctx.fold !== false || ctx.journal.step(row, "settlement") !== undefined);
+  let depKey: string | undefined;
+  if (settle && fold) {
+    depKey = await settlementStep(ctx, unit, st, settle, holderKey, `${at}, settlement account ${settle.id}`, key, false);
+  }
 
   if (s.has("loan")) {
     await step(ctx, unit, row, "loan", at, async () => {
-      const res = await findOrCreate(ctx, MambuLoan, loan.id, () => ({ ...structuredCloneExact(loan.body), accountHolderKey: holderKey }), key("loan"), "ACCOUNT_ID_ALREADY_IN_USE");
+      const fields = () => ({ ...structuredCloneExact(loan.body), accountHolderKey: holderKey, ...(depKey ? { settlementAccountKey: depKey } : {}) });
+      const res = await findOrCreate(ctx, unit, MambuLoan, loan.id, fields, key("loan"), "ACCOUNT_ID_ALREADY_IN_USE");
       if (res.status === "adopted" && res.entity.accountHolderKey !== holderKey) {
         throw new Error(`loan ${loan.id} exists in the tenant for another account holder (${String(res.entity.accountHolderKey)})`);
       }
       st.loan = res.entity;
       st.fresh = res.status === "created";
+      // a loan found rather than created (a run of the earlier order made it): linked now if it is not
+      if (depKey && res.status === "adopted") await link(ctx, st, res.entity, depKey, key);
       return { status: res.status, key: keyOf(res.entity, `loan ${loan.id}`) };
     });
   }
@@ -221,6 +254,7 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
       const l = await loanOf(ctx, st);
       if (stateOf(st, l) === "PARTIAL_APPLICATION") {
         await l.setState("REQUEST_APPROVAL", undefined, { idempotencyKey: key("approve", "request"), reread: false });
+        ctx.onWrite?.();
         st.accountState = "PENDING_APPROVAL";
       }
       const state = stateOf(st, l);
@@ -229,39 +263,13 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
         throw new Error(`loan ${loan.id} is ${state}: it cannot be approved`);
       }
       await l.setState(action, notes, { idempotencyKey: key("approve"), reread: false });
+      ctx.onWrite?.();
       st.accountState = "APPROVED";
       return { status: "created" };
     });
   }
 
-  if (loan.settlement && s.has("settlement")) {
-    const sett = loan.settlement;
-    await step(ctx, unit, row, "settlement", `${at}, settlement account ${sett.id}`, async () => {
-      let wrote = false;
-      const dep = await findOrCreate(
-        ctx,
-        MambuDeposit,
-        sett.id,
-        () => ({ ...structuredCloneExact(sett.body), accountHolderKey: holderKey, accountHolderType: loan.holderType }),
-        key("settlement", "create"),
-        "ACCOUNT_ID_ALREADY_IN_USE",
-      );
-      if (dep.status === "created") wrote = true;
-      else if (dep.entity.accountHolderKey !== holderKey) throw new Error(`deposit ${sett.id} exists in the tenant for another account holder`);
-      if (dep.entity.accountState === "PENDING_APPROVAL") {
-        await dep.entity.approve(undefined, { idempotencyKey: key("settlement", "approve"), reread: false });
-        wrote = true;
-      }
-      const depKey = keyOf(dep.entity, `deposit ${sett.id}`);
-      const l = await loanOf(ctx, st);
-      if (l.settlementAccountKey !== depKey) {
-        l.settlementAccountKey = depKey;
-        await l.patch(["settlementAccountKey"], { idempotencyKey: key("settlement", "link") });
-        wrote = true;
-      }
-      return { status: wrote ? "created" : "adopted", key: depKey };
-    });
-  }
+  if (settle && !fold) await settlementStep(ctx, unit, st, settle, holderKey, `${at}, settlement account ${settle.id}`, key, true);
 
   if (loan.schedule && s.has("schedule")) {
     const installments = loan.schedule.installments;
@@ -270,6 +278,7 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
       if (st.customSchedule || l.scheduleSettings?.hasCustomSchedule === true) return { status: "adopted" };
       if (isDisbursed(st, l)) throw new Error(`loan ${loan.id} was disbursed without its edited schedule (a schedule is edited before disbursement)`);
       await l.editSchedule(installments.map((i) => wireInstallment(i, ctx.offset)), { idempotencyKey: key("schedule"), reread: false });
+      ctx.onWrite?.();
       st.customSchedule = true;
       return { status: "created" };
     });
@@ -285,6 +294,7 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
       // exactly the plan's fields: what the plan leaves out is Mambu's to decide (null), not the loan's
       const opts = { firstRepaymentDate: null, ...structuredCloneExact(body), idempotencyKey: key("disburse"), reread: false } as DisburseOptions;
       const tx = await l.disburse(opts);
+      ctx.onWrite?.();
       st.accountState = "ACTIVE";
       st.disbursed = true;
       return { status: "created", key: typeof tx.encodedKey === "string" ? tx.encodedKey : undefined };
@@ -295,6 +305,58 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
     if (!s.has(tx.kind)) continue;
     await step(ctx, unit, tx.key, tx.kind, `${tx.externalId} of loan ${loan.id} (${tx.row.file}:${tx.row.line})`, () => postTransaction(ctx, st, tx));
   }
+}
+
+/**
+ * The settlement step: creates (or adopts) the settlement deposit and approves it; with `linkNow`,
+ * also links it to the loan (PATCH), else the loan step creates the loan linked. Resolves the
+ * deposit's encodedKey (from the journal when it has the step; always when not `linkNow`).
+ */
+async function settlementStep(
+  ctx: StepContext,
+  unit: Unit,
+  st: LoanState,
+  sett: NonNullable<LoanPlan["settlement"]>,
+  holderKey: string,
+  where: string,
+  key: (name: string, part?: string) => string,
+  linkNow: boolean,
+): Promise<string | undefined> {
+  const loan = st.plan;
+  const r = await step(ctx, unit, rowKey.loan(loan.id), "settlement", where, async () => {
+    let wrote = false;
+    const dep = await findOrCreate(
+      ctx,
+      unit,
+      MambuDeposit,
+      sett.id,
+      () => ({ ...structuredCloneExact(sett.body), accountHolderKey: holderKey, accountHolderType: loan.holderType }),
+      key("settlement", "create"),
+      "ACCOUNT_ID_ALREADY_IN_USE",
+    );
+    if (dep.status === "created") wrote = true;
+    else if (dep.entity.accountHolderKey !== holderKey) throw new Error(`deposit ${sett.id} exists in the tenant for another account holder`);
+    if (dep.entity.accountState === "PENDING_APPROVAL") {
+      await dep.entity.approve(undefined, { idempotencyKey: key("settlement", "approve"), reread: false });
+      ctx.onWrite?.();
+      wrote = true;
+    }
+    const depKey = keyOf(dep.entity, `deposit ${sett.id}`);
+    if (linkNow && (await link(ctx, st, await loanOf(ctx, st), depKey, key))) wrote = true;
+    return { status: wrote ? "created" : "adopted", key: depKey };
+  });
+  if (!r.key && !linkNow) throw new StepError("settlement", where, new Error(`the journal records the settlement account ${sett.id} without its encodedKey`));
+  return r.key;
+}
+
+/** Links the settlement deposit to the loan unless it is linked already (PATCH); whether it wrote. */
+async function link(ctx: StepContext, st: LoanState, l: MambuLoan, depKey: string, key: (name: string, part?: string) => string): Promise<boolean> {
+  if (l.settlementAccountKey === depKey) return false;
+  l.settlementAccountKey = depKey;
+  await l.patch(["settlementAccountKey"], { idempotencyKey: key("settlement", "link") });
+  ctx.onWrite?.();
+  st.loan = l;
+  return true;
 }
 
 /**
@@ -321,9 +383,10 @@ async function postTransaction(ctx: StepContext, st: LoanState, tx: TxPlan): Pro
   const existing = st.txs?.get(tx.externalId);
   if (existing) return { status: "adopted", key: existing };
   const { amount, ...fields } = structuredCloneExact(tx.body);
-  const opts = { ...fields, idempotencyKey: idempotencyKey(ctx.plan.id, tx.key, tx.kind), reread: false };
+  const opts = { ...fields, idempotencyKey: idempotencyKey(ctx.plan.id, tx.key, tx.kind, "", ctx.journal.keyScope), reread: false };
   try {
     const posted = tx.kind === "fee" ? await l.applyFee(amount as Amount | undefined, opts as LoanFeeOptions) : await l.repay(amount as Amount, opts as RepayOptions);
+    ctx.onWrite?.();
     const key = typeof posted.encodedKey === "string" ? posted.encodedKey : undefined;
     st.txs?.set(tx.externalId, key ?? "");
     return { status: "created", key };

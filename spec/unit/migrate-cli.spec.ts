@@ -82,7 +82,11 @@ describe("the end of a run on stdout", () => {
     steps: { total: 5, done: 5, created: 4, adopted: 1, journal: 0, failed: 0 },
     byStep: { client: { created: 2, adopted: 0, journal: 0 }, loan: { created: 2, adopted: 1, journal: 0 } },
     elapsedSeconds: 2,
+    clients: 2,
+    writes: 6,
     requests: 9,
+    requestsPerClient: 4.5,
+    writesPerClient: 3,
     requestsPerSecond: 4.5,
     throttled: 0,
     retries: 0,
@@ -96,7 +100,12 @@ describe("the end of a run on stdout", () => {
       { unit: "client:B", source: figures(1), tenant: { ...figures(1), loans: new Decimal(0) }, differences: ["loans"] },
     ],
   };
-  const tail = ["clients and groups: 2 done, 0 failed, 0 skipped (invalid) — of 2", "steps: 5 of 5 (4 created, 1 adopted, 0 from the journal)", "elapsed 0:02 (2.0 s), 9 requests, 4.5 req/s"];
+  const tail = [
+    "clients and groups: 2 done, 0 failed, 0 skipped (invalid) — of 2",
+    "steps: 5 of 5 (4 created, 1 adopted, 0 from the journal)",
+    "elapsed 0:02 (2.0 s), 9 requests, 4.5 req/s",
+    "calls: 9 requests for 6 writes — 4.50 per client (the floor, one request per write: 3.00)",
+  ];
 
   it("the command renders tables; the toolkit alone writes plain lines", () => {
     expect(summaryTable(summary).split("\n")).toEqual([
@@ -129,6 +138,8 @@ describe("progress", () => {
     units: { total: 300, done: 100, failed: 2, resumed: 0 },
     steps: { total: 2400, done: 800, created: 700, adopted: 50, journal: 50 },
     byStep: {},
+    clients: 300,
+    writes: 1100,
     requests: 1200,
     throttled: 3,
     retries: 5,

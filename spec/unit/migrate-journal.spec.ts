@@ -170,3 +170,66 @@ describe("journal", () => {
     expect(() => open(join(dir, "file", "journal.jsonl"), false)).toThrow(/^cannot create the directory of the journal .*file\/journal\.jsonl: /);
   });
 });
+
+describe("journal: what it can tell was never sent (creations without look-ups)", () => {
+  const open = (path: string, resume: boolean, extra: { lookups?: "auto" | "always"; emptyTenant?: boolean } = {}) => Journal.open(path, { planId: "book", planHash: "h", resume, ...extra });
+  const newPath = () => join(mkdtempSync(join(tmpdir(), "mig-jd-")), "journal.jsonl");
+
+  it("a first journal knows every unit it begins; a resume looks up only those begun and not done", async () => {
+    const path = newPath();
+    const j = open(path, false);
+    expect(j.createsDirectly).toBe(true);
+    expect(j.untouched("client:C1")).toBe(true);
+    const scope = j.keyScope!;
+    expect(isV4Uuid(scope)).toBe(true);
+    await j.recordBegin("client:C1");
+    expect(j.untouched("client:C1")).toBe(false);
+    await j.recordBegin("client:C2");
+    await j.recordStep({ unit: "client:C2", row: "client:C2", step: "client", status: "created", key: "k2" });
+    await j.close();
+    // the begin line is on disk before the unit's first request
+    expect(readFileSync(path, "utf8").trim().split("\n").map((l) => JSON.parse(l).t)).toEqual(["run", "begin", "begin", "step"]);
+    const r = open(path, true);
+    expect([r.untouched("client:C1"), r.untouched("client:C2"), r.untouched("client:C3")]).toEqual([false, false, true]);
+    // its runs share their idempotency keys' scope: a resumed request is replayed, not refused
+    expect(r.keyScope).toBe(scope);
+    expect(idempotencyKey("book", "client:C1", "client", "", scope)).not.toBe(idempotencyKey("book", "client:C1", "client"));
+    await r.close();
+  });
+
+  it("looks everything up when it cannot tell: a journal replacing another, one of an earlier version, lookups: always", async () => {
+    const path = newPath();
+    await open(path, false).close();
+    const again = open(path, false); // the first one moved aside: the tenant may hold what its runs wrote
+    expect(again.createsDirectly).toBe(false);
+    expect(again.untouched("client:C1")).toBe(false);
+    expect(again.keyScope).toBeUndefined();
+    await again.close();
+    const empty = open(path, false, { emptyTenant: true }); // a rehearsal sandbox started empty
+    expect(empty.untouched("client:C1")).toBe(true);
+    await empty.close();
+
+    const old = newPath();
+    writeFileSync(old, `${JSON.stringify({ t: "run", plan: "book", hash: "h", resume: false, at: "2026-01-01T00:00:00.000Z", pid: 1 })}\n`);
+    const resumed = open(old, true);
+    expect(resumed.untouched("client:C1")).toBe(false);
+    await resumed.close();
+
+    const always = open(newPath(), false, { lookups: "always" });
+    expect(always.untouched("client:C1")).toBe(false);
+    await always.close();
+  });
+
+  it("a direct journal resumed with lookups: always keeps its keys, and stays looked up after", async () => {
+    const path = newPath();
+    const j = open(path, false);
+    const scope = j.keyScope;
+    await j.close();
+    const a = open(path, true, { lookups: "always" });
+    expect([a.untouched("client:C9"), a.keyScope]).toEqual([false, scope]);
+    await a.close();
+    const b = open(path, true);
+    expect([b.untouched("client:C9"), b.keyScope]).toEqual([false, scope]);
+    await b.close();
+  });
+});
