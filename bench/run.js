@@ -28,6 +28,7 @@ const fmtNumber = (unit, v) => {
   if (v === null || v === undefined) return "—";
   if (unit === "ms") return v >= 10000 ? `${(v / 1000).toFixed(1)} s` : `${int(v)} ms`;
   if (unit === "MB") return `${int(v)} MB`;
+  if (unit === "calls/client") return v.toFixed(2);
   return `${int(v)}/s`;
 };
 

@@ -6,10 +6,13 @@
  *
  * Figures: requests/s, and the ratio of the wall time to the floor — calls × latency ÷ concurrency,
  * where calls are the requests the run made (the toolkit's count) and concurrency is the number of
- * clients migrated at once (each client's steps run one after the other). The toolkit reads the
- * tenant's reference data first and checks each client and loan id before creating it (GET → 404
- * → POST, so that a rerun adopts instead of duplicating): seven requests per client, five of them
- * writes.
+ * clients migrated at once (each client's steps run one after the other).
+ *
+ * Calls per client, before and after (issue 17 item 2): the same plan is migrated twice, each time
+ * to a new sandbox — "before" with `lookups: "always", fold: false` (the flow of earlier versions: a
+ * GET before each client and loan POST, the settlement link as its own PATCH), "after" with the
+ * defaults (a first run creates without look-ups) — and the calls per client of each are compared
+ * with the floor, the writes per client (five here). The requests/s row is the "after" run's.
  *
  * Usage: node bench/writes.js [--clients 2000] [--latency 20] [--concurrency 8]
  * Prints progress, then one JSON line (the result) last.
@@ -40,37 +43,54 @@ async function main() {
   if (!migrate || typeof migrate.runMigration !== "function") {
     throw new Error("the migration toolkit (dist/migrate, runMigration) is not built; run npm run build");
   }
-  log(`starting the sandbox (own process, demo tenant): --latency ${latency}`);
-  const sb = await startSandboxProcess(["--latency", String(latency)], { memoryMb: 4096 });
   const dir = mkTmp();
   try {
     const { planPath, writes } = writeMigrationPlan(dir, clients);
     log(`inputs: ${int(clients)} clients × (client, loan, approve, disburse, repayment) = ${int(writes)} writes; latency ${latency} ms/request; concurrency ${concurrency} clients at once; http`);
-    const t0 = process.hrtime.bigint();
-    const res = await migrate.runMigration(planPath, {
-      connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" },
-      concurrency,
-      workdir: path.join(dir, "journal"),
-      progress: "none",
-      stdout: null,
-    });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (res.exitCode !== 0 || !res.summary) {
-      const why = res.problems.slice(0, 3).map((p) => JSON.stringify(p)).join("; ") || res.failed.slice(0, 3).map((f) => JSON.stringify(f)).join("; ");
-      throw new Error(`runMigration exited ${res.exitCode}: ${why}`);
-    }
-    const s = res.summary;
+    /** One migration of the plan to a new sandbox process; the toolkit's summary and the wall time. */
+    const migrateOnce = async (label, flow) => {
+      log(`${label}: starting the sandbox (own process, demo tenant): --latency ${latency}`);
+      const sb = await startSandboxProcess(["--latency", String(latency)], { memoryMb: 4096 });
+      try {
+        const t0 = process.hrtime.bigint();
+        const res = await migrate.runMigration(planPath, {
+          connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" },
+          concurrency,
+          workdir: path.join(dir, `journal-${label}`),
+          progress: "none",
+          stdout: null,
+          ...flow,
+        });
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        if (res.exitCode !== 0 || !res.summary) {
+          const why = res.problems.slice(0, 3).map((p) => JSON.stringify(p)).join("; ") || res.failed.slice(0, 3).map((f) => JSON.stringify(f)).join("; ");
+          throw new Error(`runMigration (${label}) exited ${res.exitCode}: ${why}`);
+        }
+        const s = res.summary;
+        log(`${label}: ${int(s.steps.created)} steps created, ${int(s.requests)} requests for ${int(s.writes)} writes in ${s.elapsedSeconds.toFixed(2)} s — ${s.requestsPerClient.toFixed(2)} calls per client (runMigration wall ${(ms / 1000).toFixed(2)} s incl. reading the plan)`);
+        return s;
+      } finally {
+        await sb.stop();
+      }
+    };
+    const before = await migrateOnce("before", { lookups: "always", fold: false });
+    const s = await migrateOnce("after", {});
     const calls = s.requests;
     const floor = (calls * latency) / concurrency;
     const elapsed = s.elapsedSeconds * 1000;
     const ratio = elapsed / floor;
-    log(`done: ${int(s.steps.created)} steps created, ${int(calls)} requests in ${(elapsed / 1000).toFixed(2)} s (${int(s.requestsPerSecond)}/s; runMigration wall ${(ms / 1000).toFixed(2)} s incl. reading the plan)`);
+    const perClientFloor = s.writesPerClient;
     log(`floor: ${int(calls)} calls × ${latency} ms ÷ ${concurrency} = ${(floor / 1000).toFixed(2)} s → ×${ratio.toFixed(2)}`);
+    log(`calls per client: before ${before.requestsPerClient.toFixed(2)}, after ${s.requestsPerClient.toFixed(2)}; floor (writes per client) ${perClientFloor.toFixed(2)}`);
     notes.push(
-      `writes through runMigration (lib/migrate) with concurrency ${concurrency}; ${int(calls)} requests counted by the toolkit = ${int(writes)} writes + ${int(calls - writes)} reads ` +
-        `(a GET before each client and loan POST, so that reruns adopt); the floor counts every request`,
+      `writes through runMigration (lib/migrate) with concurrency ${concurrency}; ${int(calls)} requests counted by the toolkit for ${int(s.writes)} writes ` +
+        `(a first run creates without looking ids up: its journal knows nothing was sent); the floor counts every request`,
     );
-    notes.push(`against the writes alone the floor would be ${((writes * latency) / concurrency / 1000).toFixed(2)} s (×${(elapsed / ((writes * latency) / concurrency)).toFixed(2)})`);
+    notes.push(
+      `calls per client: ${before.requestsPerClient.toFixed(2)} before (${int(before.requests)} requests: a GET before each client and loan POST, lookups: "always"), ` +
+        `${s.requestsPerClient.toFixed(2)} after; the floor is ${perClientFloor.toFixed(2)} (one request per write)`,
+    );
+    notes.push(`against the writes alone the floor would be ${((s.writes * latency) / concurrency / 1000).toFixed(2)} s (×${(elapsed / ((s.writes * latency) / concurrency)).toFixed(2)})`);
     const row = {
       benchmark: "writes",
       measure: `migrate ${int(clients)} clients (client, loan, approve, disburse, repay)`,
@@ -85,15 +105,35 @@ async function main() {
       seconds: round(elapsed / 1000, 2),
       floorSeconds: round(floor / 1000, 2),
     };
+    const perClient = (label, summary) => ({
+      benchmark: "writes",
+      measure: `calls per client, ${label} (${label === "before" ? "a look-up before each creation" : "a first run: no look-ups"})`,
+      unit: "calls/client",
+      mambuTs: summary.requestsPerClient,
+      floor: perClientFloor,
+      mambupy: null,
+      ratioToFloor: perClientFloor > 0 ? round(summary.requestsPerClient / perClientFloor) : null,
+      vsMambuPy: null,
+      target: label === "after" ? { floorMax: 1 } : {},
+      met: label === "after" ? summary.requestsPerClient <= perClientFloor : null,
+    });
     const result = {
       name: "writes",
-      inputs: { clients, writes, requests: calls, latencyMs: latency, concurrency, via: "runMigration (lib/migrate)" },
-      rows: [row],
+      inputs: {
+        clients,
+        writes,
+        requests: calls,
+        requestsBefore: before.requests,
+        callsPerClient: { before: before.requestsPerClient, after: s.requestsPerClient, floor: perClientFloor },
+        latencyMs: latency,
+        concurrency,
+        via: "runMigration (lib/migrate)",
+      },
+      rows: [row, perClient("before", before), perClient("after", s)],
       notes,
     };
     process.stdout.write(JSON.stringify(result) + "\n");
   } finally {
-    await sb.stop();
     rmTmp(dir);
   }
 }
