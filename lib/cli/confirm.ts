@@ -123,14 +123,14 @@ function bodyText(req: RequestOptions): string | undefined {
 
 /**
  * The text shown before a write: `POST https://tenant.mambu.com/api/loans/54321/repayment-transactions`,
- * then the body indented, with every secret masked.
+ * then the body indented, with every secret masked (`secrets` and the request's own `req.secrets`).
  */
 export function describeRequest(req: RequestOptions, baseUrl: string, secrets: readonly (string | undefined)[] = []): string {
   const base = withoutUserinfo(baseUrl).replace(/\/+$/, "");
   const lines = [`  ${req.method} ${base}${req.path}`];
   const body = bodyText(req);
   if (body !== undefined) lines.push(...body.split("\n").map((l) => `  ${l}`));
-  return mask(lines.join("\n"), secrets);
+  return mask(lines.join("\n"), [...secrets, ...(req.secrets ?? [])]); // the request's own credentials too
 }
 
 /** Options of {@link confirmWrites}. */

@@ -72,6 +72,13 @@ describe("describeRequest", () => {
     expect(text).toBe('  POST https://tenant.mambu.test/api/loans/1/repayment-transactions\n  {\n    "amount": 100.50,\n    "notes": "****"\n  }');
   });
 
+  it("masks the request's own credentials (a key to rotate in the body)", () => {
+    const key = "key-to-rotate-0123456789";
+    const text = describeRequest({ method: "POST", path: "/apikey/rotation", bodyText: `{"apiKey":"${key}"}`, secrets: [key] }, "https://tenant.mambu.test/api");
+    expect(text).not.toContain(key);
+    expect(text).toContain('"apiKey": "****"');
+  });
+
   it("cuts a long body after 60 lines", () => {
     const items = Array.from({ length: 100 }, (_, i) => i);
     const text = describeRequest({ method: "PUT", path: "/x", body: items }, "https://t.test/api");
