@@ -9,7 +9,8 @@
  * plan's and sources' hashes) and, for a rehearsal kept in a state file, that file's hash; `state`
  * lines mark when a rehearsal's sandbox state was saved. resume.ts and rehearsal.ts read them.
  *
- * A `begin` line is synced before the first request of each unit. A journal that has known every
+ * A `begin` line is synced before the first request of each unit (the runner writes them a few units
+ * ahead, in one batch: a unit begun but never run is only looked up on resume). A journal that has known every
  * run of its plan in this workdir from the start (no earlier journal moved aside, none of an earlier
  * version) therefore knows which units were never sent anything: their records are created without a
  * look-up first (`untouched`); a unit it has a line of is looked up as before (steps.ts).

@@ -136,9 +136,26 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
   };
   // units the journal knows were never sent anything, begun by this run: created without look-ups
   const direct = new Set<string>();
+  // their begin lines, written ahead for the next few units in one synced batch (a unit begun but not
+  // run — the run stopped — is only looked up on resume)
+  const begun = new Map<string, Promise<void>>();
+  const ahead = Math.max(32, 4 * opts.concurrency);
+  const begin = (i: number): Promise<void> | undefined => {
+    const u = book.units[i];
+    if (!begun.has(u.key) && journal.untouched(u.key)) {
+      for (let j = i; j < Math.min(book.units.length, i + ahead); j++) {
+        const v = book.units[j];
+        if (begun.has(v.key) || !journal.untouched(v.key)) continue;
+        const p = journal.recordBegin(v.key);
+        p.catch(() => undefined);
+        begun.set(v.key, p);
+      }
+    }
+    return begun.get(u.key);
+  };
   const ctx: StepContext = { conn: opts.conn, plan, journal, offset: opts.offset, clientKey, onStep, direct: (u) => direct.has(u.key), fold: opts.fold, onWrite: () => void stats.writes++ };
 
-  const runOne = async (u: Unit): Promise<void> => {
+  const runOne = async (u: Unit, index: number): Promise<void> => {
     const holder = u.kind === "client" ? holders.get(u.id) : undefined;
     const prior = journal.unit(u.key);
     if (prior?.status === "done") {
@@ -163,9 +180,10 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
       opts.onProgress?.();
       return;
     }
-    if (journal.untouched(u.key)) {
+    const beginning = begin(index);
+    if (beginning) {
       try {
-        await journal.recordBegin(u.key); // on disk before the unit's first request
+        await beginning; // on disk before the unit's first request
       } catch (e) {
         holder?.reject(new Error("the run stopped before this client"));
         if (journal.failed) return; // the run stops; nothing of the unit was sent
@@ -211,8 +229,8 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < book.units.length && !opts.signal?.aborted && !journal.failed) {
-      const u = book.units[next++];
-      await runOne(u);
+      const i = next++;
+      await runOne(book.units[i], i);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, book.units.length)) }, worker));

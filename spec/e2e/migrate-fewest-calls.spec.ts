@@ -59,6 +59,12 @@ describe("fewest calls", () => {
     const workdir = join(dir, "w-after");
     const journal = join(workdir, "journal.jsonl");
     const lines = readFileSync(journal, "utf8").trim().split("\n");
+    // every unit's begin line is in the journal before its first step (written ahead, in batches)
+    const recs = lines.map((l) => JSON.parse(l) as { t: string; unit?: string });
+    const begins = new Map<string, number>();
+    recs.forEach((r, i) => r.t === "begin" && !begins.has(r.unit!) && begins.set(r.unit!, i));
+    expect(begins.size).toBe(60);
+    recs.forEach((r, i) => r.t === "step" && expect(begins.get(r.unit!)).toBeLessThan(i));
     // a crash right after MIG-C0005's first requests: its begin line stays, its steps and end are gone
     const begun = "client:MIG-C0005";
     const kept = lines.filter((l) => {
