@@ -242,8 +242,10 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
       }
       st.loan = res.entity;
       st.fresh = res.status === "created";
-      // a loan found rather than created (a run of the earlier order made it): linked now if it is not
-      if (depKey && res.status === "adopted") await link(ctx, st, res.entity, depKey, key);
+      // a loan found rather than created (a run of the earlier order made it), or one Mambu created without
+      // taking the settlementAccountKey it was sent (its answer says which): linked now — link() sends nothing
+      // when the loan is linked already, so a tenant that honours the fold costs no request
+      if (depKey) await link(ctx, st, res.entity, depKey, key);
       return { status: res.status, key: keyOf(res.entity, `loan ${loan.id}`) };
     });
   }
