@@ -61,6 +61,14 @@ export interface Command {
   run(ctx: CommandContext, rest: string[]): Promise<number>;
 }
 
+/**
+ * `{ detailsLevel: "FULL" }` with `--full`, else nothing: an entity whose reads take no detailsLevel (an API consumer)
+ * is then read without the option rather than refused.
+ */
+function fullDetails(ctx: CommandContext): { detailsLevel?: "FULL" } {
+  return ctx.args.options.full ? { detailsLevel: "FULL" } : {};
+}
+
 const FULL: OptionSpec = { name: "full", kind: "flag", help: "detailsLevel FULL: custom fields and every detail" };
 const LIMIT: OptionSpec = { name: "limit", kind: "value", arg: "N", help: "at most N records (default: all of them, page by page)" };
 const OFFSET: OptionSpec = { name: "offset", kind: "value", arg: "N", help: "skip the first N records" };
@@ -125,7 +133,7 @@ const get: Command = {
     const e = findEntity(name, "get");
     if (!id) throw new UsageError(`which ${e.name}? Give its id or encodedKey: mambu get ${e.name} <id>`, "get");
     const s = await ctx.session();
-    const record = await e.cls.get(id, { detailsLevel: ctx.args.options.full ? "FULL" : undefined, connector: s.connector });
+    const record = await e.cls.get(id, { ...fullDetails(ctx), connector: s.connector });
     printRecord(record, ctx.out);
     return EXIT.OK;
   },
@@ -188,7 +196,7 @@ const listCommand: Command = {
       limit,
       offset,
       ...(showsProgress(ctx) ? { paginationDetails: "ON" as const } : {}),
-      detailsLevel: ctx.args.options.full ? "FULL" : undefined,
+      ...fullDetails(ctx),
       connector: s.connector,
     });
     return printList(ctx, listing as MambuList<unknown>, columnsFor(e), plural(e));
@@ -242,7 +250,7 @@ const search: Command = {
       limit,
       offset,
       ...(showsProgress(ctx) ? { paginationDetails: "ON" as const } : {}),
-      detailsLevel: ctx.args.options.full ? "FULL" : undefined,
+      ...fullDetails(ctx),
       connector: s.connector,
     });
     return printList(ctx, listing as MambuList<unknown>, columnsFor(e), plural(e));

@@ -125,6 +125,16 @@ describe("mambu apikey create, secret, list, delete", () => {
     expect(await works(apiKey)).toBe(false);
   });
 
+  it("mambu list apiconsumers and get apiconsumer show the consumer (their reads take no detailsLevel)", async () => {
+    const l = await mambu(["list", "apiconsumers", "--json"]);
+    expect(l.stderr).toBe("");
+    expect(l.code).toBe(0);
+    expect((JSON.parse(l.stdout) as Array<{ id: string }>).map((c) => c.id)).toContain(consumerId);
+    const g = await mambu(["get", "apiconsumer", consumerId, "--json"]);
+    expect(g.code).toBe(0);
+    expect((JSON.parse(g.stdout) as { id: string }).id).toBe(consumerId);
+  });
+
   it("create with --show-secret prints the key on stdout only; an existing --out is refused before anything is made", async () => {
     const c = await mambu(["apikey", "create", consumerId, "--show-secret", "--yes", "--json"]);
     expect(c.code).toBe(0);
