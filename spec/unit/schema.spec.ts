@@ -47,7 +47,10 @@ describe("gen-schema regeneration", () => {
       expect(generated).toContain("types/index.ts");
       expect(generated).toContain("types/loans.ts");
       expect(generated).toContain("operations/loans.ts");
-      const committed = listFiles(GENERATED).filter((f) => f === "schema.json" || f.startsWith("types/") || f.startsWith("operations/"));
+      expect(generated).toContain("services/schema.json"); // the Services API, from lib/contract/openapi/services-v1.json
+      const committed = listFiles(GENERATED).filter(
+        (f) => f === "schema.json" || f.startsWith("types/") || f.startsWith("operations/") || f.startsWith("services/"),
+      );
       expect(committed).toEqual(generated);
       for (const f of generated) {
         const a = fs.readFileSync(path.join(out, f));
