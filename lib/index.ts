@@ -25,6 +25,8 @@ export type { FilterCriterion, SortingCriterion, DetailsLevel } from "./core/que
 export { RawNumber, parseJsonExact, stringifyExact } from "./core/json";
 export { api } from "./core/api";
 export type { Api, OperationArgs, OperationFunction, WireInput, WireOutput } from "./core/api";
+export { services } from "./core/services";
+export type { ServicesApi, ServicesOperationFunction, ServicesWireOutput } from "./core/services";
 export { callOperation, operationSpec } from "./core/call";
 export type { CallOptions, CallRequest, RawCallBody } from "./core/call";
 export {

@@ -22,6 +22,7 @@ import { MambuTsError } from "../errors";
 import { callOperation, CallOptions, operationSpec } from "./call";
 import type { RawNumber } from "./json";
 import type { SecretValue } from "../contract/secret-value";
+import type { ApiName } from "../contract/schema";
 import type { Secret } from "../transport";
 
 /**
@@ -60,9 +61,12 @@ export type WireOutput<T> = T extends SecretValue
             ? { [K in keyof T]: WireOutput<T[K]> }
             : T;
 
-type ParamsOf<D> = D extends OperationDescriptor<infer P, infer Q, unknown, unknown> ? P & Q : never;
-type BodyOf<D> = D extends OperationDescriptor<unknown, unknown, infer B, unknown> ? B : never;
-type ResponseOf<D> = D extends OperationDescriptor<unknown, unknown, unknown, infer R> ? R : never;
+/** The path and query parameters of an operation descriptor, in one object. */
+export type ParamsOf<D> = D extends OperationDescriptor<infer P, infer Q, unknown, unknown> ? P & Q : never;
+/** The request body of an operation descriptor (`never`: none). */
+export type BodyOf<D> = D extends OperationDescriptor<unknown, unknown, infer B, unknown> ? B : never;
+/** The answer of an operation descriptor (hydrated types). */
+export type ResponseOf<D> = D extends OperationDescriptor<unknown, unknown, unknown, infer R> ? R : never;
 
 type BodyInput<B> = B extends RawBody ? RawBody : B extends string ? string : WireInput<B>;
 
@@ -88,10 +92,10 @@ export type Api = {
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The function of one descriptor: splits its parameters into path and query and calls {@link callOperation}. */
-function bind(d: AnyOperation): (...args: unknown[]) => Promise<unknown> {
-  const label = `api.${d.resource}.${d.operationId}`;
+function bind(d: AnyOperation, api: ApiName): (...args: unknown[]) => Promise<unknown> {
+  const label = `${api === "v2" ? "api" : api}.${d.resource}.${d.operationId}`;
   const fn = async (...args: unknown[]): Promise<unknown> => {
-    const op = operationSpec(d.resource, d.operationId);
+    const op = operationSpec(d.resource, d.operationId, api);
     const takesBody = op.body !== undefined || op.formData !== undefined;
     const [params = {}, a, b] = args;
     const body = takesBody ? a : undefined;
@@ -104,7 +108,7 @@ function bind(d: AnyOperation): (...args: unknown[]) => Promise<unknown> {
       if (op.pathParams.includes(k)) path[k] = v as string | number;
       else query[k] = v;
     }
-    return callOperation(d.resource, d.operationId, { ...(options as CallOptions), path, query, body });
+    return callOperation(d.resource, d.operationId, { ...(options as CallOptions), api, path, query, body });
   };
   return Object.defineProperty(fn, "descriptor", { value: d, enumerable: false });
 }
@@ -113,14 +117,23 @@ function example(names: string[]): string {
   return `{ ${names.map((n) => `${n}: "..."`).join(", ")} }`;
 }
 
-function build(): Api {
+/**
+ * The frozen namespace of an API's generated descriptors (`OPERATIONS.<resource>.<operationId>`), each bound to
+ * {@link callOperation} for that API. Used by `api` and lib/core/services.ts's `services`.
+ * @internal
+ */
+export function buildOperations(table: Record<string, Record<string, AnyOperation>>, api: ApiName): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
-  for (const [r, ops] of Object.entries(OPERATIONS)) {
+  for (const [r, ops] of Object.entries(table)) {
     const fns: Record<string, unknown> = {};
-    for (const [id, d] of Object.entries(ops as Record<string, AnyOperation>)) fns[id] = bind(d);
+    for (const [id, d] of Object.entries(ops)) fns[id] = bind(d, api);
     out[r] = Object.freeze(fns);
   }
-  return Object.freeze(out) as unknown as Api;
+  return Object.freeze(out);
+}
+
+function build(): Api {
+  return buildOperations(OPERATIONS as unknown as Record<string, Record<string, AnyOperation>>, "v2") as unknown as Api;
 }
 
 /**

@@ -1,13 +1,15 @@
 /**
- * The one generic caller of the contract's operations: `callOperation("loans", "writeOff", {...})`
+ * The one generic caller of the contract's operations: `callOperation("loans", "writeOff", {...})` for API v2,
+ * `callOperation("cards", "getCardBalance", { api: "services", ... })` for the Services API (sent under its base
+ * path, `/v1`, with `Accept: application/json`, through the same connector)
  * checks a request against the operation's Swagger description (path parameters present, query keys
  * known and their values typed, enums, the body against its definition) before anything is sent,
  * builds the path with encoded segments, and sends it through `connector.request` with exact JSON
  * (amounts keep every digit both ways). Every generated `api.<resource>.<operationId>` function
  * (lib/core/api.ts) and `mambu call` go through it.
  */
-import { resource as resourceSpec, SCHEMA, validateAgainst } from "../contract/schema";
-import type { OperationSpec, QueryParamSpec } from "../contract/schema";
+import { resource as resourceSpec, schemaOf, validateAgainst } from "../contract/schema";
+import type { ApiName, OperationSpec, QueryParamSpec } from "../contract/schema";
 import { MambuTsError } from "../errors";
 import { encodeSegment, isSecret, MambuConnector, redact } from "../transport";
 import type { HttpMethod, Secret } from "../transport";
@@ -52,6 +54,11 @@ export interface RawCallBody {
 
 /** What {@link callOperation} sends. */
 export interface CallRequest extends CallOptions {
+  /**
+   * The API whose contract names the operation: `"v2"` (default; under `/api`) or `"services"` (the Services API,
+   * under `/v1`; lib/generated/services). Resource names are per API: `cards` of one is not `cards` of the other.
+   */
+  api?: ApiName;
   /** Path parameters by name (`{ loanAccountId: "54321" }`), each a non-empty string or a number. */
   path?: Record<string, string | number>;
   /** Query parameters by name, as the operation declares them (`undefined` entries are left out). */
@@ -65,28 +72,31 @@ export interface CallRequest extends CallOptions {
 
 const SENDABLE: ReadonlySet<string> = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
-let byId: Map<string, OperationSpec> | undefined;
+const byId = new Map<ApiName, Map<string, OperationSpec>>();
 
 /**
- * The contract's description of an operation by resource and operationId.
+ * The contract's description of an operation by resource and operationId (of API v2 unless `api` says otherwise).
  * @throws MambuTsError naming the resource's operations when there is no such operation.
  */
-export function operationSpec(resourceName: string, operationId: string): OperationSpec {
-  if (!byId) {
-    byId = new Map();
-    for (const r of Object.keys(SCHEMA.resources)) {
-      for (const op of SCHEMA.resources[r].operations) if (op.operationId) byId.set(`${r}.${op.operationId}`, op);
+export function operationSpec(resourceName: string, operationId: string, api: ApiName = "v2"): OperationSpec {
+  const schema = schemaOf(api);
+  let ops = byId.get(api);
+  if (!ops) {
+    ops = new Map();
+    for (const r of Object.keys(schema.resources)) {
+      for (const op of schema.resources[r].operations) if (op.operationId) ops.set(`${r}.${op.operationId}`, op);
     }
+    byId.set(api, ops);
   }
-  const op = byId.get(`${resourceName}.${operationId}`);
+  const op = ops.get(`${resourceName}.${operationId}`);
   if (op) return op;
   let known: string[];
   try {
-    known = resourceSpec(resourceName).operations.map((o) => o.operationId ?? "").filter(Boolean);
+    known = resourceSpec(resourceName, api).operations.map((o) => o.operationId ?? "").filter(Boolean);
   } catch {
-    throw new MambuTsError(`unknown Mambu resource "${resourceName}"`);
+    throw new MambuTsError(`unknown ${api === "v2" ? "Mambu" : "Services API"} resource "${resourceName}"`);
   }
-  throw new MambuTsError(`${resourceName} has no operation "${operationId}"; operations: ${known.join(", ")}`);
+  throw new MambuTsError(`${api === "v2" ? "" : "services."}${resourceName} has no operation "${operationId}"; operations: ${known.join(", ")}`);
 }
 
 /** Whether media types (an operation's `consumes` or `produces`) are JSON (or something else: YAML, files, multipart); none declared is JSON. */
@@ -178,8 +188,12 @@ function concretePath(label: string, op: OperationSpec, params: Record<string, s
  *   MambuCommError when Mambu cannot be reached or keeps failing.
  */
 export async function callOperation(resourceName: string, operationId: string, req: CallRequest = {}): Promise<unknown> {
-  const op = operationSpec(resourceName, operationId);
-  const label = `${resourceName}.${operationId}`;
+  const api: ApiName = req.api ?? "v2";
+  if (api !== "v2" && api !== "services") throw new MambuTsError(`api must be "v2" or "services", got ${JSON.stringify(api)}`);
+  const v2 = api === "v2";
+  const schema = schemaOf(api);
+  const op = operationSpec(resourceName, operationId, api);
+  const label = `${v2 ? "" : "services."}${resourceName}.${operationId}`;
   if (!SENDABLE.has(op.method)) throw new MambuTsError(`${label}: ${op.method} requests are not supported`);
   let path = concretePath(label, op, req.path ?? {});
   const qs = queryString(label, op, req.query ?? {});
@@ -200,20 +214,22 @@ export async function callOperation(resourceName: string, operationId: string, r
     const text = stringifyExact(revealSecrets(req.body, secrets));
     if (text === undefined) throw new MambuTsError(`${label}: the body cannot be written as JSON`);
     const sentJson: unknown = JSON.parse(text);
-    secrets.push(...secretValuesIn(resourceName, op.body!, sentJson)); // credentials given as plain strings
-    const problems = validateAgainst(resourceName, op.body!, sentJson);
+    // Credentials given as plain strings (the v2 contract marks them; the Services contract has none).
+    if (v2) secrets.push(...secretValuesIn(resourceName, op.body!, sentJson));
+    const problems = validateAgainst(resourceName, op.body!, sentJson, v2 ? {} : { api, request: true });
     if (problems.length) throw new MambuTsError(redact(`${label}: the body does not follow the contract:\n  ${problems.join("\n  ")}`, secrets));
     sent = { bodyText: text };
   }
 
   const conn = req.connector ?? MambuConnector.default();
   const jsonAnswer = isJsonMedia(op.produces);
-  const secretAnswer = jsonAnswer && answersSecrets(resourceName, op);
+  const secretAnswer = v2 && jsonAnswer && answersSecrets(resourceName, op);
   const res = await conn.request({
     method: op.method as HttpMethod,
     path,
+    ...(v2 ? {} : { basePath: schema.basePath }),
     ...sent,
-    ...(jsonAnswer ? { parse: parseJsonExact } : { accept: op.produces!.join(", ") }),
+    ...(jsonAnswer ? { parse: parseJsonExact, ...(schema.mediaType ? { accept: schema.mediaType } : {}) } : { accept: op.produces!.join(", ") }),
     idempotencyKey: req.idempotencyKey,
     signal: req.signal,
     ...(headers ? { headers } : {}),

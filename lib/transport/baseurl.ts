@@ -51,6 +51,21 @@ export function resolveBaseUrl(apiurl: string): BaseUrl {
   return { href: `${url.protocol}//${url.host}${path}/api`, protocol: url.protocol };
 }
 
+const BASE_PATH = /^(?:\/[A-Za-z0-9._~-]+)+$/;
+
+/**
+ * The base URL of another API of the same tenant: `https://tenant.mambu.com/api` with `/v1` ->
+ * `https://tenant.mambu.com/v1`. Undefined keeps the API v2 base.
+ * @throws MambuTsError when basePath is not one or more plain path segments (`/v1`).
+ */
+export function withBasePath(base: BaseUrl, basePath: string | undefined): string {
+  if (basePath === undefined) return base.href;
+  if (typeof basePath !== "string" || !BASE_PATH.test(basePath) || basePath.split("/").some((seg) => seg === "." || seg === "..")) {
+    throw new MambuTsError(`basePath must be one or more plain path segments such as "/v1", got ${JSON.stringify(basePath)}`);
+  }
+  return `${base.href.replace(/\/api$/, "")}${basePath}`;
+}
+
 /** The apiurl as typed, with anything before its last `@` (a would-be `user:password`) masked. */
 function withoutUserinfo(text: string): string {
   return maskUserinfo(text, true);

@@ -9,7 +9,7 @@ import { inspect } from "util";
 import { MambuCommError, MambuError, MambuErrorEntry, MambuTsError } from "../errors";
 import { MambuConfig, mambuconfig, maskUserinfo } from "../config";
 import { MAX_RESPONSE_BYTES_LIMIT } from "../config/keys";
-import { BaseUrl, resolveBaseUrl } from "./baseurl";
+import { BaseUrl, resolveBaseUrl, withBasePath } from "./baseurl";
 import { BodyTooLarge, readCapped } from "./body";
 import { MAMBU_V2_ACCEPT, authHeaders, basicToken, getHeader, setHeader, userAgent } from "./headers";
 import { buildQuery } from "./paths";
@@ -233,7 +233,7 @@ export class MambuConnector {
 
     const query = buildQuery(req.query);
     const pathAndQuery = query ? `${req.path}${req.path.includes("?") ? "&" : "?"}${query}` : req.path;
-    const url = `${base.href}${pathAndQuery}`;
+    const url = `${withBasePath(base, req.basePath)}${pathAndQuery}`;
 
     const headers: Record<string, string> = {
       Accept: req.accept ?? MAMBU_V2_ACCEPT,

@@ -11,8 +11,13 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** One request to Mambu, relative to `/api`. */
 export interface RequestOptions {
   method: HttpMethod;
-  /** Starts with `/`, relative to `/api`, already encoded (see `encodeSegment`, `buildPath`). */
+  /** Starts with `/`, relative to `/api` (or `basePath`), already encoded (see `encodeSegment`, `buildPath`). */
   path: string;
+  /**
+   * The API's base path in place of `/api`: `/v1` for the Services API (same host, credentials, retries and
+   * idempotency keys). One or more plain segments, e.g. `/v1`.
+   */
+  basePath?: string;
   /** Query parameters; `undefined`/`null` entries are left out. Never put credentials here. */
   query?: Record<string, QueryValue>;
   /**
