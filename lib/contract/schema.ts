@@ -513,7 +513,9 @@ class Validator {
  * `validateAgainst("loans", operation("loans", "POST", "/loans")!.body!, body)`.
  * Returns human-readable problems (empty when valid), e.g.
  * `body.disbursementDetails.disbursementDate: expected date-time with offset, got "2021-01-01"`.
- * Decimals may be JSON numbers or numeric strings; null is accepted for optional fields; keys starting with "_"
+ * Decimals may be JSON numbers or numeric strings (a decimal kept a string, `asString`, only a string of digits);
+ * `options.api` names the API of the resource (default "v2"); with `options.request`, a readOnly field a definition
+ * requires is not required (it is in answers only); null is accepted for optional fields; keys starting with "_"
  * (custom field sets) are allowed in any object and not checked; readOnly fields are accepted; a credential field
  * (`secret: true`) takes a string or a `Secret`, and its problem never shows the value.
  * Throws when the resource or a referenced definition does not exist.

@@ -169,3 +169,47 @@ describe("MambuConnector basePath (per request)", () => {
     );
   });
 });
+
+describe("coverage of the Services contract", () => {
+  test("every operation of lib/generated/services has its services.<resource>.<operationId>, with its method and path", () => {
+    const listed: string[] = [];
+    for (const [r, res] of Object.entries(SERVICES.resources)) {
+      for (const op of res.operations) {
+        const fn = (services as unknown as Record<string, Record<string, { descriptor: { method: string; path: string } }>>)[r]?.[op.operationId!];
+        listed.push(`${r}.${op.operationId} ${fn?.descriptor.method} ${fn?.descriptor.path}`);
+        expect(`${r}.${op.operationId} ${fn?.descriptor.method} ${fn?.descriptor.path}`).toBe(`${r}.${op.operationId} ${op.method} ${op.path}`);
+      }
+    }
+    expect(listed).toHaveLength(34);
+    expect(Object.keys(services).sort()).toEqual(["cards", "currencies", "holdConfigs", "rates"]);
+  });
+
+  test("no field of the Services contract is a credential (the caller's Secret handling covers API v2's only)", () => {
+    const secrets: string[] = [];
+    const visit = (spec: { secret?: true; items?: unknown; fields?: Record<string, unknown> } | null | undefined, where: string): void => {
+      if (!spec) return;
+      if (spec.secret) secrets.push(where);
+      if (spec.items) visit(spec.items as typeof spec, `${where}[]`);
+      for (const [k, v] of Object.entries(spec.fields ?? {})) visit(v as typeof spec, `${where}.${k}`);
+    };
+    for (const [r, res] of Object.entries(SERVICES.resources)) {
+      for (const [dn, d] of Object.entries(res.definitions)) for (const [k, f] of Object.entries(d.fields)) visit(f, `${r}#${dn}.${k}`);
+    }
+    expect(secrets).toEqual([]);
+  });
+});
+
+test("parameters and bodies are typed from the Services contract (checked by tsc on the spec config)", () => {
+  const typeChecks = async (): Promise<void> => {
+    // @ts-expect-error card_id is required
+    await services.cards.getCardBalance({});
+    // @ts-expect-error an unknown query key does not compile
+    await services.currencies.listCurrencies({ pageSize: 2 });
+    // @ts-expect-error the hold's amount is required
+    await services.cards.createAuthorizationHold({ card_id: "C1" }, { hold_id: "H1" });
+    const b = await services.cards.getCardBalance({ card_id: "C1" });
+    const currency: string = b.available.currency;
+    void currency;
+  };
+  expect(typeof typeChecks).toBe("function");
+});
