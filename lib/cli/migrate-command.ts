@@ -24,6 +24,12 @@ settlement account, schedule edits, disbursement, fees and repayments. See READM
 
 Options:
   --check                 validate the plan and every row against the tenant, then stop (writes nothing)
+  --pack <dir>            write the onboarding pack there instead of migrating (pack.md, pack.json):
+                          volumes, steps, a sample API call per step (personal data masked, no
+                          credential), calls per client and in total with and without the fewest-calls
+                          flow, their duration at --rate, the reconciliation's checks; reads the
+                          tenant's reference data only (writes nothing)
+  --force                 with --pack: replace the pack the directory holds
   --skip-invalid          migrate the valid clients; report the invalid rows (failures file)
   --resume                continue from the journal of an earlier (interrupted) run; refused when it was
                           written against another tenant or sandbox, or the plan or its files changed
@@ -62,6 +68,8 @@ export interface CliArgs extends MigrationOptions {
 const OPTIONS = {
   help: { type: "boolean", short: "h" },
   check: { type: "boolean" },
+  pack: { type: "string" },
+  force: { type: "boolean" },
   "skip-invalid": { type: "boolean" },
   resume: { type: "boolean" },
   "allow-changed-plan": { type: "boolean" },
@@ -161,6 +169,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const a: CliArgs = {};
   if (v.help) a.help = true;
   if (v.check) a.check = true;
+  if (text("pack") !== undefined) a.pack = text("pack");
+  if (v.force) a.force = true;
   if (v["skip-invalid"]) a.skipInvalid = true;
   if (v.resume) a.resume = true;
   if (v["allow-changed-plan"]) a.allowChangedPlan = true;
@@ -209,6 +219,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (parsed.positionals.length > 1) throw new Error(`one plan at a time (got ${parsed.positionals[0]} and ${parsed.positionals[1]})`);
   if (parsed.positionals.length) a.plan = parsed.positionals[0];
   if (a.sandbox && a.target !== "sandbox") throw new Error("--sandbox-faults and --sandbox-state need --target sandbox");
+  if (a.force && a.pack === undefined) throw new Error("--force goes with --pack (it replaces an existing pack)");
+  if (a.pack !== undefined && (a.resume || a.reconcile)) throw new Error("--pack writes nothing to the tenant: it goes without --resume and --reconcile");
   if (a.allowChangedPlan && !a.resume) throw new Error("--allow-changed-plan goes with --resume");
   if (a.shard && a.target === "sandbox") throw new Error("--shard needs a tenant that every shard writes to (a rehearsal's sandbox belongs to its run)");
   return a;

@@ -41,6 +41,7 @@ import { buildReport, FailedRows, formatSummary, summarize, writeFailures, write
 import { checkTenantHasJournal, ResumeRefused } from "./resume";
 import { newStats, runUnits } from "./runner";
 import { openSession, releaseSession, Session } from "./session";
+import { buildPack, packRefusal, writePack } from "./pack";
 import { parseShard, Shard, ShardError, shardTag, shardText, sliceBook } from "./shard";
 import { formatShardStatuses, shardsComplete, shardStatuses } from "./shard-reconcile";
 import { ShardRefused } from "./shard-workdir";
@@ -70,6 +71,8 @@ export type { TenantBinding, PlanFingerprint } from "./binding";
 export { idempotencyKey, derivedExternalId, disbursementExternalId } from "./keys";
 export { RateLimiter, parseRate } from "./ratelimit";
 export { reconcile, formatReconciliation, METRICS } from "./reconcile";
+export { buildPack, writePack, PACK_FILES } from "./pack";
+export type { Pack, PackSample, PackCalls, PackOptions } from "./pack";
 export type { Reconciliation, Figures, Metric } from "./reconcile";
 export { formatSummary, ERROR_COLUMN } from "./report";
 export { PERSONAL_NOTE } from "./failures";
@@ -145,6 +148,10 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
     (options.stderr ?? process.stderr).write(`${message}\n`);
   };
   options.quit?.addEventListener("abort", onQuit, { once: true });
+  if (options.pack !== undefined) {
+    const no = options.resume || options.reconcile ? "--pack writes nothing to the tenant: it goes without --resume and --reconcile" : options.force ? undefined : packRefusal(resolve(options.pack));
+    if (no) return refused(no);
+  }
   if (shard && target === "sandbox") {
     return refused("--shard splits a plan between runs that write to one tenant; a rehearsal's sandbox belongs to its run: rehearse unsharded, or run the shards against a tenant");
   }
@@ -154,7 +161,8 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
         plan,
         target,
         persist,
-        check: options.check,
+        // a pack keeps no journal and takes no lock, as a check
+        check: options.check || options.pack !== undefined,
         workdir: options.workdir,
         resume: options.resume,
         allowChangedPlan: options.allowChangedPlan,
@@ -208,6 +216,15 @@ export async function runMigration(planOrPath: string | Plan, options: Migration
       const all = book.units.length;
       book = sliceBook(book, plan, shard);
       say(`shard ${shardText(shard)}: ${book.units.length} of ${all} clients and groups, ${book.totalSteps} steps`);
+    }
+    if (options.pack !== undefined) {
+      const pack = await buildPack(plan, book, { rate, rateText: typeof options.rate === "string" ? options.rate.trim() : undefined, offset });
+      const files = writePack(resolve(options.pack), pack, book, options.force);
+      const c = pack.calls;
+      say(`onboarding pack: ${files.join(", ")} (nothing was written to the tenant)`);
+      say(`calls: ${c.default.total} requests, ${c.default.perClient.toFixed(2)} per client (earlier flow: ${c.earlier.total}, ${c.earlier.perClient.toFixed(2)} per client)`);
+      conn.close();
+      return { exitCode: problems.length ? 1 : 0, ok: !problems.length, problems, book, failed: [], stopped: false, pack: { files, content: pack } };
     }
     if (options.check || !workdir || !journalPath || !binding || !fingerprint) {
       say(`plan ${plan.id} is ${problems.length ? "valid once the rows above are skipped" : "valid"}: ${book.units.length} clients and groups, ${book.totalSteps} steps`);

@@ -1,4 +1,5 @@
 /** The options and the result of `runMigration`, and what a rehearsal's tenant must offer. */
+import type { Pack } from "./pack";
 import type { Reconciliation } from "./reconcile";
 import type { FailedRows, Report, Summary } from "./report";
 import type { Shard } from "./shard";
@@ -57,6 +58,16 @@ export interface MigrationOptions {
    * false: link it after the approval, as earlier versions did (the benchmark's "before" figure).
    */
   fold?: boolean;
+  /**
+   * Write the onboarding pack into this directory instead of migrating (pack.ts): `pack.md` and
+   * `pack.json` — volumes, steps, a sample API call per step (personal data masked, no credential),
+   * the calls per client and in total with and without the fewest-calls flow, their duration at
+   * `rate`, and the reconciliation's checks. Nothing is written to the tenant (its reference data is
+   * read, as `check` does); no journal or lock. A directory holding a pack is refused unless `force`.
+   */
+  pack?: string;
+  /** With `pack`: replace the pack the directory holds. */
+  force?: boolean;
   /** Clients migrated at once (default 8). */
   concurrency?: number;
   /** Global request rate: a number per second or text like "20/s", "1200/min" (default: none until a 429). */
@@ -129,6 +140,8 @@ export interface MigrationResult {
   refused?: string;
   /** A sharded workdir reconciled as a whole: what each shard's journal says. */
   shards?: ShardStatus[];
+  /** With `pack`: the files written and their content. */
+  pack?: { files: string[]; content: Pack };
 }
 
 /**

@@ -1,0 +1,176 @@
+/**
+ * The onboarding pack's dry run: the plan's units run by the migration's own runner and steps
+ * (runner.ts, steps.ts — the ORM builds every request as in a real run) against a recording tenant
+ * in memory that answers as an empty Mambu tenant would (records created, states changed, nothing
+ * found before it was created). Nothing leaves the process: the connector's `fetch` is the recorder.
+ * The journal is a throw-away one in a private temporary directory, removed afterwards.
+ *
+ * Its credentials are placeholders (never the tenant's): the recorded `Authorization` header is
+ * shown as `****` in any case.
+ */
+import { mkdtempSync, rmSync } from "fs";
+import { Response } from "node-fetch";
+import type nodeFetch from "node-fetch";
+import { tmpdir } from "os";
+import { join } from "path";
+import { randomUUID } from "crypto";
+import { parseJsonExact } from "../core/json";
+import { MambuConnector } from "../transport";
+import { Journal } from "./journal";
+import { newStats, runUnits } from "./runner";
+import type { Book, Plan } from "./types";
+
+type Rec = Record<string, unknown>;
+
+/** One request the steps sent to the recording tenant. */
+export interface RecordedCall {
+  method: string;
+  /** Path under the API root with its query (`/api/clients`). */
+  path: string;
+  /** The path with the record's id as `{id}` (`/api/loans/{id}:changeState`). */
+  template: string;
+  /** Headers as sent, credentials shown as `****`. */
+  headers: Record<string, string>;
+  /** The JSON body as sent, its numbers exact (`RawNumber`; undefined: none); in `path` and `body`, the encodedKey of a record created earlier reads `{encodedKey of loan L1}`. */
+  body?: unknown;
+  /** The unit whose steps sent it. */
+  unit: string;
+}
+
+/** What a dry run of one flow found. */
+export interface DryRun {
+  calls: RecordedCall[];
+  /** Writes Mambu would accept (the summary's `writes`). */
+  writes: number;
+  /** Client units (the summary's `clients`). */
+  clients: number;
+  /** Requests per unit key. */
+  perUnit: Map<string, number>;
+  /** Units whose steps failed against the recording tenant (a bug of the pack, or a plan it cannot follow). */
+  failures: Array<{ unit: string; reason: string }>;
+}
+
+const CREDENTIAL_HEADERS = new Set(["authorization", "apikey"]);
+const API = "https://tenant.invalid/api";
+
+/** A record store answering the requests a migration sends, as an empty tenant would. */
+class RecordingTenant {
+  private readonly byId = new Map<string, Map<string, Rec>>();
+  private n = 0;
+  /** What each encodedKey handed out stands for, as the samples show it. */
+  readonly labels = new Map<string, string>();
+
+  /** A text with the encodedKeys handed out shown as what they stand for. */
+  label(text: string): string {
+    return text.replace(/8a[0-9a-f]{30}/g, (k) => this.labels.get(k) ?? k);
+  }
+
+  private coll(name: string): Map<string, Rec> {
+    let c = this.byId.get(name);
+    if (!c) this.byId.set(name, (c = new Map()));
+    return c;
+  }
+
+  private find(coll: string, idOrKey: string): Rec | undefined {
+    const c = this.coll(coll);
+    return c.get(idOrKey) ?? [...c.values()].find((r) => r.encodedKey === idOrKey);
+  }
+
+  /** The encodedKey of a record created here, by id. */
+  keyOf(coll: string, id: string): string | undefined {
+    const k = this.coll(coll).get(id)?.encodedKey;
+    return typeof k === "string" ? k : undefined;
+  }
+
+  answer(method: string, path: string, body: unknown): { status: number; body?: unknown } {
+    const parts = path.split("?")[0].replace(/^\/api\//, "").split("/");
+    const [coll, rawId, sub] = parts;
+    const [id, action] = (rawId ?? "").split(":");
+    const b = (body && typeof body === "object" ? body : {}) as Rec;
+    const missing = { status: 404, body: { errors: [{ errorCode: 301, errorReason: `${coll.toUpperCase()}_NOT_FOUND` }] } };
+    if (method === "POST" && parts.length === 1) {
+      const key = `8a${(++this.n).toString(16).padStart(30, "0")}`;
+      const rec: Rec = { ...b, encodedKey: key, id: typeof b.id === "string" ? b.id : key };
+      this.labels.set(key, `{encodedKey of ${coll.replace(/s$/, "")} ${String(rec.id)}}`);
+      if (coll === "loans" || coll === "deposits") rec.accountState = typeof b.accountState === "string" ? b.accountState : "PENDING_APPROVAL";
+      this.coll(coll).set(String(rec.id), rec);
+      return { status: 201, body: rec };
+    }
+    const rec = id ? this.find(coll, decodeURIComponent(id)) : undefined;
+    if (method === "GET" && sub === "transactions") return rec ? { status: 200, body: [] } : missing;
+    if (method === "GET" && parts.length === 2) return rec ? { status: 200, body: rec } : missing;
+    if (!rec) return missing;
+    if (method === "POST" && action === "changeState") {
+      const to = b.action === "REQUEST_APPROVAL" ? "PENDING_APPROVAL" : b.action === "APPROVE" ? "APPROVED" : String(rec.accountState);
+      rec.accountState = to;
+      return { status: 200, body: rec };
+    }
+    if (method === "PATCH" && parts.length === 2) {
+      for (const op of Array.isArray(body) ? (body as Rec[]) : []) {
+        if (typeof op.path === "string") rec[op.path.replace(/^\//, "")] = op.value;
+      }
+      return { status: 204 };
+    }
+    if (method === "PUT" && sub === "schedule") {
+      (rec.scheduleSettings as Rec | undefined) ??= {};
+      rec.scheduleSettings = { ...(rec.scheduleSettings as Rec), hasCustomSchedule: true };
+      return { status: 200, body: { installments: Array.isArray(b.installments) ? b.installments : [] } };
+    }
+    if (method === "POST" && sub?.endsWith("-transactions")) {
+      if (sub === "disbursement-transactions") rec.accountState = "ACTIVE";
+      const type = sub === "disbursement-transactions" ? "DISBURSEMENT" : sub === "fee-transactions" ? "FEE_APPLIED" : "REPAYMENT";
+      return { status: 201, body: { encodedKey: randomUUID().replace(/-/g, ""), id: String(++this.n), type, parentAccountKey: rec.encodedKey, ...(typeof b.externalId === "string" ? { externalId: b.externalId } : {}) } };
+    }
+    return { status: 404, body: { errors: [{ errorCode: 0, errorReason: "NOT_EMULATED_BY_THE_PACK" }] } };
+  }
+}
+
+/** The id in a path (`/api/loans/L1:changeState` → `/api/loans/{id}:changeState`). */
+export function pathTemplate(path: string): string {
+  return path.split("?")[0].replace(/^(\/api\/[^/]+)\/([^/:]+)/, "$1/{id}");
+}
+
+/**
+ * Runs the book's units against a recording tenant in the flow of `lookups` and `fold` (the runner's
+ * options), one unit at a time, and returns every request they sent.
+ */
+export async function dryRun(plan: Plan, book: Book, flow: { lookups?: "auto" | "always"; fold?: boolean; offset?: string }): Promise<DryRun> {
+  const tenant = new RecordingTenant();
+  const calls: RecordedCall[] = [];
+  const perUnit = new Map<string, number>();
+  let current = "";
+  const fetch = (async (url: string, init?: { method?: string; headers?: Record<string, string>; body?: unknown }) => {
+    const method = (init?.method ?? "GET").toUpperCase();
+    const u = new URL(String(url));
+    const path = `${u.pathname}${u.search}`;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(init?.headers ?? {})) headers[k] = CREDENTIAL_HEADERS.has(k.toLowerCase()) ? "****" : String(v);
+    let body: unknown;
+    if (typeof init?.body === "string" && init.body !== "") body = JSON.parse(init.body);
+    // the records' encodedKeys (placeholders of the recording tenant) shown as what they stand for
+    const shown = tenant.label(path);
+    calls.push({ method, path: shown, template: pathTemplate(shown), headers, body: typeof init?.body === "string" && init.body !== "" ? parseJsonExact(tenant.label(init.body)) : undefined, unit: current });
+    perUnit.set(current, (perUnit.get(current) ?? 0) + 1);
+    const a = tenant.answer(method, u.pathname.replace(/^\/api/, "/api"), body);
+    return new Response(a.body === undefined ? "" : JSON.stringify(a.body), { status: a.status, headers: a.body === undefined ? {} : { "content-type": "application/json" } });
+  }) as unknown as typeof nodeFetch;
+  const conn = new MambuConnector({ apiurl: API, apiuser: "pack", apipwd: "not-a-credential", fetch, retries: 0, apipagination: 1000 });
+  const dir = mkdtempSync(join(tmpdir(), "mambu-pack-"));
+  const journal = Journal.open(join(dir, "journal.jsonl"), { planId: plan.id, planHash: plan.hash, resume: false, lookups: flow.lookups, emptyTenant: true });
+  const stats = newStats(book);
+  try {
+    // one unit at a time: each request belongs to the unit under way, and the first unit of a kind gives its samples
+    const external = new Map(book.external);
+    for (const u of book.units) {
+      current = u.key;
+      await runUnits({ conn, plan, book: { ...book, units: [u], external }, journal, stats, concurrency: 1, offset: flow.offset, fold: flow.fold });
+      // a group's members are clients run before it: known to the next units as the tenant's
+      const key = u.kind === "client" ? tenant.keyOf("clients", u.id) : undefined;
+      if (key) external.set(u.id, { kind: "client", encodedKey: key });
+    }
+  } finally {
+    await journal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { calls, writes: stats.writes, clients: book.units.filter((u) => u.kind === "client").length, perUnit, failures: stats.failures.map((f) => ({ unit: f.unit.key, reason: f.reason })) };
+}

@@ -1,0 +1,300 @@
+/**
+ * The onboarding pack (`mambu-migrate plan.yaml --pack <dir>`, `runMigration(plan, { pack })`): what
+ * Mambu's onboarding asks of an API migration (seed 002) — the volumes, the steps per client, a sample
+ * API call per step, the calls per client and in total with the time they take at a rate, with and
+ * without the fewest-calls flow, and the reconciliation the run will produce — as `pack.md` for
+ * people and `pack.json` for tools.
+ *
+ * Nothing is written to the tenant: the pack reads what `--check` reads (the tenant's reference data,
+ * to validate the rows and resolve ids into the encodedKeys the bodies carry — GET requests only),
+ * then runs the units with the migration's own runner and steps against a recording tenant in memory
+ * (pack-dry-run.ts), so that the samples are the requests a run sends and the counts are exact for a
+ * first run into an empty tenant. No workdir, journal or lock is touched.
+ *
+ * The pack holds no personal data and no credential: the samples' personal fields are masked as
+ * `[redacted]` (the targets and columns of personal.ts), every personal value of the source that
+ * would still appear anywhere in the text is withheld, and credentials are `****` (the dry run never
+ * had any). So the files are written with the usual modes; each is written to a temporary file and
+ * renamed (a pack is whole or absent), and an existing pack is kept unless `force`.
+ */
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "fs";
+import { basename, join } from "path";
+import { dryRun, DryRun, RecordedCall } from "./pack-dry-run";
+import { exactJson, renderPack } from "./pack-render";
+import { RawNumber } from "../core/json";
+import { isPersonalTarget, personalValues, REDACTED, scrub } from "./personal";
+import { METRICS, sourceFigures } from "./reconcile";
+import type { Book, Plan, StepName } from "./types";
+import { STEP_NAMES } from "./types";
+import { unitStepNames } from "./validate";
+import { WorkdirError } from "./fserrors";
+
+type Rec = Record<string, unknown>;
+
+/** The files of a pack. */
+export const PACK_FILES = ["pack.md", "pack.json"] as const;
+
+/** A sample API call of the pack. */
+export interface PackSample {
+  /** The step it belongs to (`lookup` for a look-up of the earlier flow). */
+  step: StepName | "lookup";
+  /** Which flow sends it: both, or only the earlier one (look-ups, the settlement link's PATCH). */
+  flows: "both" | "earlier";
+  method: string;
+  /** The endpoint with the record's id as `{id}`. */
+  endpoint: string;
+  /** The path of this sample, its id filled in. */
+  path: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  /**
+   * The client or group of the source it was built from: the first one whose steps reach the most
+   * endpoints (one client's flow), else the first one that reaches the endpoint.
+   */
+  unit: string;
+}
+
+/** Requests of one flow. */
+export interface PackCalls {
+  total: number;
+  writes: number;
+  /** `total / clients`, two decimals (the summary's `requestsPerClient`). */
+  perClient: number;
+  /** Requests by `METHOD endpoint`. */
+  byEndpoint: Record<string, number>;
+  /** The most requests one client or group needs. */
+  maxPerUnit: number;
+}
+
+/** The content of `pack.json`. */
+export interface Pack {
+  kind: "mambu-migrate onboarding pack";
+  version: 1;
+  plan: { id: string; file: string; description?: string };
+  /** What the pack read of the tenant. */
+  tenantReads: string;
+  volumes: {
+    rows: Record<string, number>;
+    entities: Record<string, number>;
+    /** Steps the run performs, by step. */
+    steps: Record<string, number>;
+    skippedRows: number;
+  };
+  /** The steps in the order the plan runs them for a client. */
+  steps: Array<{ step: StepName; count: number; what: string }>;
+  samples: PackSample[];
+  calls: { clients: number; units: number; default: PackCalls; earlier: PackCalls; saved: number };
+  /** Time the calls take at each rate (seconds). */
+  durations: Array<{ rate: string; perSecond: number; defaultSeconds: number; earlierSeconds: number }>;
+  reconciliation: { checks: Array<{ metric: string; source: string; tenant: string; total: string }>; requests: string[]; requestCount: number; report: string };
+  personalData: { columns: Record<string, string[]>; note: string };
+}
+
+/** Options of {@link buildPack}. */
+export interface PackOptions {
+  /** Requests per second for the durations (default: 10, 20 and 50 per second). */
+  rate?: number;
+  /** The rate as the user wrote it. */
+  rateText?: string;
+  offset?: string;
+}
+
+const STEP_WHAT: Record<StepName, string> = {
+  client: "client creation",
+  group: "group creation (members: clients created before)",
+  loan: "loan account creation (linked to its settlement account at creation in the default flow)",
+  approve: "loan account approval",
+  settlement: "settlement deposit account creation and approval (linked to the loan: at the loan's creation, or a PATCH in the earlier flow)",
+  schedule: "loan account schedule edited",
+  disburse: "loan account disbursed",
+  fee: "manual fees applied",
+  repayment: "repayments posted",
+};
+
+/** The step a request of the steps belongs to. */
+function stepOf(c: RecordedCall): StepName | "lookup" {
+  const t = c.template.replace(/^\/api/, "");
+  if (c.method === "GET") return "lookup";
+  if (t === "/clients") return "client";
+  if (t === "/groups") return "group";
+  if (t === "/loans") return "loan";
+  if (t.startsWith("/deposits") || (c.method === "PATCH" && t === "/loans/{id}")) return "settlement";
+  if (t === "/loans/{id}:changeState") return "approve";
+  if (t === "/loans/{id}/schedule") return "schedule";
+  if (t.endsWith("/disbursement-transactions")) return "disburse";
+  if (t.endsWith("/fee-transactions")) return "fee";
+  if (t.endsWith("/repayment-transactions")) return "repayment";
+  return "lookup";
+}
+
+const BLOCK_OF: Record<string, string> = { "/api/clients": "mapping.clients", "/api/groups": "mapping.groups", "/api/loans": "mapping.loans.account" };
+
+/** A body with its personal fields masked (personal targets, and any value of a personal column). */
+function maskBody(body: unknown, block: string | undefined, values: readonly string[]): unknown {
+  const walk = (v: unknown, top: boolean): unknown => {
+    if (v instanceof RawNumber) return scrub(v.text, values) !== v.text ? REDACTED : v;
+    if (Array.isArray(v)) return v.map((x) => walk(x, false));
+    if (v && typeof v === "object") {
+      const out: Rec = {};
+      for (const [k, x] of Object.entries(v as Rec)) out[k] = top && block && isPersonalTarget(block, k) ? REDACTED : walk(x, false);
+      return out;
+    }
+    if (typeof v === "string" || typeof v === "number") return scrub(String(v), values) !== String(v) ? REDACTED : v;
+    return v;
+  };
+  return walk(body, true);
+}
+
+function calls(run: DryRun): PackCalls {
+  const byEndpoint: Record<string, number> = {};
+  for (const c of run.calls) byEndpoint[`${c.method} ${c.template}`] = (byEndpoint[`${c.method} ${c.template}`] ?? 0) + 1;
+  const total = run.calls.length;
+  return {
+    total,
+    writes: run.writes,
+    perClient: run.clients > 0 ? Math.round((total / run.clients) * 100) / 100 : 0,
+    byEndpoint,
+    maxPerUnit: Math.max(0, ...run.perUnit.values()),
+  };
+}
+
+const RECONCILE: Record<string, { source: string; tenant: string }> = {
+  holders: { source: "clients and groups of the plan", tenant: "GET /api/clients/{id} or /api/groups/{id} answers the record" },
+  loans: { source: "loans of the plan", tenant: "GET /api/loans/{id} answers a loan of that holder" },
+  loanAmount: { source: "sum of the loans' amounts", tenant: "sum of loanAmount of those loans" },
+  disbursed: { source: "sum of the amounts of the loans disbursed", tenant: "sum of the DISBURSEMENT transactions (GET /api/loans/{id}/transactions, reversed ones left out)" },
+  fees: { source: "sum of the fees' amounts", tenant: "sum of the FEE_APPLIED transactions" },
+  feeCount: { source: "number of fees", tenant: "number of FEE_APPLIED transactions" },
+  repaid: { source: "sum of the repayments' amounts", tenant: "sum of the REPAYMENT transactions" },
+  repaymentCount: { source: "number of repayments", tenant: "number of REPAYMENT transactions" },
+  paid: { source: "sum of the repayments' amounts", tenant: "balances.principalPaid + interestPaid + feesPaid + penaltyPaid of the loans" },
+};
+
+/** Builds the pack of a validated book: two dry runs (the default flow, the earlier one). */
+export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}): Promise<Pack> {
+  const fast = await dryRun(plan, book, { offset: opts.offset });
+  const slow = await dryRun(plan, book, { offset: opts.offset, lookups: "always", fold: false });
+  const failures = [...fast.failures, ...slow.failures];
+  if (failures.length) throw new Error(`the pack's dry run could not follow the plan for ${failures.length} clients or groups (first: ${failures[0].unit}: ${failures[0].reason})`);
+  const allRows = book.units.flatMap((u) => u.rows);
+  const values = personalValues(allRows, book.personal);
+
+  const samples: PackSample[] = [];
+  const seen = new Set<string>();
+  const fastKeys = new Set(fast.calls.map((c) => `${c.method} ${c.template}`));
+  // one client's whole flow where it can: the first unit reaching the most endpoints gives their samples
+  const reach = new Map<string, Set<string>>();
+  for (const c of fast.calls) (reach.get(c.unit) ?? reach.set(c.unit, new Set()).get(c.unit)!).add(`${c.method} ${c.template}`);
+  let fullest = "";
+  for (const [unit, eps] of reach) if (eps.size > (reach.get(fullest)?.size ?? 0)) fullest = unit;
+  // of that client's calls to an endpoint, the fullest body (a loan with its settlement account over one without)
+  const size = (c: RecordedCall): number => (c.body === undefined ? 0 : JSON.stringify(c.body).length);
+  const first = (list: RecordedCall[]): RecordedCall[] => [...list.filter((c) => c.unit === fullest).sort((a, b) => size(b) - size(a)), ...list.filter((c) => c.unit !== fullest)];
+  for (const c of [...first(fast.calls), ...first(slow.calls)]) {
+    const k = `${c.method} ${c.template}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    samples.push({
+      step: stepOf(c),
+      flows: fastKeys.has(k) ? "both" : "earlier",
+      method: c.method,
+      endpoint: c.template,
+      path: c.path,
+      headers: c.headers,
+      ...(c.body === undefined ? {} : { body: maskBody(c.body, c.method === "POST" ? BLOCK_OF[c.template] : undefined, values) }),
+      unit: c.unit,
+    });
+  }
+  const order = (s: PackSample): number => (s.step === "lookup" ? -1 : STEP_NAMES.indexOf(s.step));
+  samples.sort((a, b) => order(a) - order(b));
+
+  const stepCounts: Record<string, number> = {};
+  for (const u of book.units) for (const s of unitStepNames(u, plan)) stepCounts[s] = (stepCounts[s] ?? 0) + 1;
+  const loans = book.units.flatMap((u) => u.loans);
+  const txs = loans.flatMap((l) => l.transactions);
+  const entities: Record<string, number> = {
+    clients: book.units.filter((u) => u.kind === "client").length,
+    groups: book.units.filter((u) => u.kind === "group").length,
+    loans: loans.length,
+    settlementAccounts: loans.filter((l) => l.settlement).length,
+    editedSchedules: loans.filter((l) => l.schedule).length,
+    installments: loans.reduce((n, l) => n + (l.schedule?.installments.length ?? 0), 0),
+    disbursements: loans.filter((l) => l.disburse).length,
+    fees: txs.filter((t) => t.kind === "fee").length,
+    repayments: txs.filter((t) => t.kind === "repayment").length,
+  };
+  entities.transactions = entities.disbursements + entities.fees + entities.repayments;
+
+  const def = calls(fast);
+  const earlier = calls(slow);
+  const rates = opts.rate ? [{ rate: opts.rateText ?? `${opts.rate}/s`, perSecond: opts.rate }] : [10, 20, 50].map((r) => ({ rate: `${r}/s`, perSecond: r }));
+  const personalColumns: Record<string, string[]> = {};
+  for (const [source, cols] of book.personal) if (cols.size) personalColumns[source] = [...cols].sort();
+
+  const checks = METRICS.filter((m) => plan.steps.has("loan") || m === "holders").map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
+  const totals = new Map<string, string>();
+  for (const u of book.units) {
+    const f = sourceFigures(u, plan);
+    for (const m of METRICS) totals.set(m, f[m].plus(totals.get(m) ?? "0").toString());
+  }
+  for (const c of checks) c.total = totals.get(c.metric) ?? "0";
+
+  return {
+    kind: "mambu-migrate onboarding pack",
+    version: 1,
+    plan: { id: plan.id, file: basename(plan.file), ...(plan.spec.description ? { description: plan.spec.description } : {}) },
+    tenantReads:
+      "reference data only, as --check does (branches, centres, users, loan and deposit products, custom field sets, and holders outside the plan): GET requests; nothing is written, no journal is kept",
+    volumes: { rows: { ...book.rowCounts } as Record<string, number>, entities, steps: stepCounts, skippedRows: book.skipped.reduce((n, s) => n + s.rows.length, 0) },
+    steps: STEP_NAMES.filter((s) => (stepCounts[s] ?? 0) > 0).map((s) => ({ step: s, count: stepCounts[s], what: STEP_WHAT[s] })),
+    samples,
+    calls: { clients: fast.clients, units: book.units.length, default: def, earlier, saved: earlier.total - def.total },
+    durations: rates.map((r) => ({ ...r, defaultSeconds: Math.ceil(def.total / r.perSecond), earlierSeconds: Math.ceil(earlier.total / r.perSecond) })),
+    reconciliation: {
+      checks,
+      requests: ["GET /api/clients/{id} (or /api/groups/{id})", "GET /api/loans/{id}", "GET /api/loans/{id}/transactions"],
+      requestCount: book.units.length + 2 * loans.length,
+      report: "with --reconcile: source and tenant figures per client or group and in total, the differing units on stdout and in report.json (--report)",
+    },
+    personalData: {
+      columns: personalColumns,
+      note: "The samples' personal fields are masked as [redacted]; no personal value of the source and no credential is in this pack. The migration itself handles personal data and credentials: GDPR applies.",
+    },
+  };
+}
+
+/** Why a pack may not be written in `dir` without `force` (it holds one already), if it may not. */
+export function packRefusal(dir: string): string | undefined {
+  const present = PACK_FILES.map((f) => join(dir, f)).filter((p) => existsSync(p));
+  if (!present.length) return undefined;
+  return `${present.join(" and ")} already ${present.length === 1 ? "exists" : "exist"}: choose another --pack directory, or --force to replace the pack`;
+}
+
+/**
+ * Writes `pack.md` and `pack.json` into `dir` (created if needed); refuses a directory that holds a
+ * pack already unless `force`. Each file is written to a temporary name and renamed. Every personal
+ * value of the book (4 characters or more) that the text would still hold is withheld (a last net
+ * under the masking).
+ */
+export function writePack(dir: string, pack: Pack, book: Book, force = false): string[] {
+  const paths = PACK_FILES.map((f) => join(dir, f));
+  const refused = force ? undefined : packRefusal(dir);
+  if (refused) throw new WorkdirError(refused, dir);
+  // (short values — an age, an initial — would hit the pack's own counts: the masking of the samples covers them)
+  const values = personalValues(
+    book.units.flatMap((u) => u.rows),
+    book.personal,
+  ).filter((v) => v.length >= 4);
+  const texts = [renderPack(pack), `${exactJson(pack)}\n`].map((t) => scrub(t, values));
+  try {
+    mkdirSync(dir, { recursive: true });
+    paths.forEach((p, i) => {
+      const tmp = `${p}.${process.pid}.tmp`;
+      writeFileSync(tmp, texts[i]);
+      renameSync(tmp, p);
+    });
+  } catch (e) {
+    throw new WorkdirError(`cannot write the pack in ${dir}: ${(e as Error).message}`, dir, (e as NodeJS.ErrnoException).code);
+  }
+  return paths;
+}
