@@ -5,6 +5,7 @@
  * retries, idempotency keys, exact JSON, typed errors), checked against the contract before anything is sent.
  * The connector's per-request `basePath` is what puts them there; API v2 requests keep `/api`.
  */
+import DecimalJs from "decimal.js";
 import nock from "nock";
 import { api, callOperation, Decimal, MambuError, MambuTsError, RawNumber, services } from "../../lib";
 import { SERVICES, validateAgainst } from "../../lib/contract/schema";
@@ -212,4 +213,20 @@ test("parameters and bodies are typed from the Services contract (checked by tsc
     void currency;
   };
   expect(typeof typeChecks).toBe("function");
+});
+
+test("a Decimal is sent in plain notation (a rate of 0.00000012 is not written 1.2e-7, even by decimal.js's own Decimal), every digit kept", async () => {
+  const rec = await startRecorder(() => [201, '{"rate_id":"R1","rate":"0.00000012","from_currency":"EUR","to_currency":"XTS","start_time":"2026-01-01T00:00:00Z"}', { "content-type": "application/json" }]);
+  try {
+    const rate = await services.currencies.createAccountingRate(
+      { code: "XTS" },
+      { rate: new DecimalJs("0.00000012"), start_time: "2026-01-01T00:00:00Z" },
+      { connector: rec.connector() },
+    );
+    expect(rec.requests[0].url).toBe("/v1/currencies/XTS/accounting_rate");
+    expect(rec.requests[0].body).toBe('{"rate":"0.00000012","start_time":"2026-01-01T00:00:00Z"}');
+    expect(rate.rate).toBe("0.00000012");
+  } finally {
+    await rec.close();
+  }
 });
