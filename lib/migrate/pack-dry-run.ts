@@ -1,8 +1,9 @@
 /**
  * The onboarding pack's dry run: the plan's units run by the migration's own runner and steps
  * (runner.ts, steps.ts — the ORM builds every request as in a real run) against a recording tenant
- * in memory that answers as an empty Mambu tenant would (records created, states changed, nothing
- * found before it was created). Nothing leaves the process: the connector's `fetch` is the recorder.
+ * in memory that answers as a Mambu tenant holding none of the plan's records would (records created,
+ * states changed, nothing found before it was created; the holders outside the plan that validation
+ * found in the tenant are there). Nothing leaves the process: the connector's `fetch` is the recorder.
  * The journal is a throw-away one in a private temporary directory, removed afterwards.
  *
  * Its credentials are placeholders (never the tenant's): the recorded `Authorization` header is
@@ -76,6 +77,11 @@ class RecordingTenant {
     return c.get(idOrKey) ?? [...c.values()].find((r) => r.encodedKey === idOrKey);
   }
 
+  /** Holds a record the tenant has already (a holder outside the plan, found at validation). */
+  hold(coll: string, id: string, encodedKey: string): void {
+    this.coll(coll).set(id, { id, encodedKey });
+  }
+
   /** The encodedKey of a record created here, by id. */
   keyOf(coll: string, id: string): string | undefined {
     const k = this.coll(coll).get(id)?.encodedKey;
@@ -136,6 +142,7 @@ export function pathTemplate(path: string): string {
  */
 export async function dryRun(plan: Plan, book: Book, flow: { lookups?: "auto" | "always"; fold?: boolean; offset?: string }): Promise<DryRun> {
   const tenant = new RecordingTenant();
+  for (const [id, ext] of book.external) tenant.hold(ext.kind === "group" ? "groups" : "clients", id, ext.encodedKey);
   const calls: RecordedCall[] = [];
   const perUnit = new Map<string, number>();
   let current = "";

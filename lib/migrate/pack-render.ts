@@ -19,7 +19,7 @@ export function exactJson(value: unknown): string {
 }
 
 /** A duration in seconds as `1 h 2 min 3 s`. */
-export function formatDuration(seconds: number): string {
+export function durationWords(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -86,7 +86,7 @@ export function renderPack(p: Pack): string {
   out.push(...table(["Endpoint", "Default flow", "Earlier flow"], endpoints(c.default, c.earlier)), "");
 
   out.push("## 5. Timing", "");
-  out.push(...table(["Rate", "Default flow", "Earlier flow"], p.durations.map((d) => [d.rate, formatDuration(d.defaultSeconds), formatDuration(d.earlierSeconds)])), "");
+  out.push(...table(["Rate", "Default flow", "Earlier flow"], p.durations.map((d) => [d.rate, durationWords(d.defaultSeconds), durationWords(d.earlierSeconds)])), "");
   out.push("Besides the reference data read once at the start, and retries of throttled or failed requests.", "");
 
   out.push("## 6. Reconciliation", "");

@@ -11,7 +11,8 @@ import { join } from "path";
 import { parseCsvText, runMigration } from "../../lib/migrate";
 import type { Pack } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { copyExample, tenantPicture } from "./migrate-helpers";
+import { main } from "../../lib/cli/migrate-command";
+import { copyExample, subsetExample, tenantPicture } from "./migrate-helpers";
 
 jest.setTimeout(300_000);
 
@@ -36,6 +37,8 @@ async function countingProxy(target: string): Promise<{ url: string; methods: Ma
 describe("the onboarding pack", () => {
   const dir = copyExample();
   const plan = join(dir, "plan.yaml");
+  // a custom field the plan marks personal: masked in the samples as the names are
+  writeFileSync(plan, readFileSync(plan, "utf8").replace("_OtherDetails.EmployerName: employer", "_OtherDetails.EmployerName: { column: employer, personal: true }"));
   const packDir = join(dir, "pack");
   let sb: Sandbox;
   let proxy: Awaited<ReturnType<typeof countingProxy>>;
@@ -48,7 +51,7 @@ describe("the onboarding pack", () => {
     proxy = await countingProxy(sb.url);
     const before = tenantPicture(sb);
     const stdout = { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream;
-    const r = await runMigration(plan, { stdout, progress: "none", connection: { apiurl: proxy.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset, pack: packDir, rate: "20/s" });
+    const r = await runMigration(plan, { stdout, progress: "none", connection: { apiurl: proxy.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset, pack: packDir, rate: "20/s", workdir: join(dir, "w") });
     expect(r.exitCode).toBe(0);
     expect(tenantPicture(sb)).toEqual(before);
     pack = r.pack!.content;
@@ -63,7 +66,7 @@ describe("the onboarding pack", () => {
   it("reads the tenant's reference data only: no request that writes, no journal", () => {
     expect([...proxy.methods.keys()]).toEqual(["GET"]);
     expect(proxy.methods.get("GET")).toBeGreaterThan(0);
-    expect(existsSync(join(dir, ".mambu-journal"))).toBe(false);
+    expect(existsSync(join(dir, "w"))).toBe(false);
     expect(out).toMatch(/onboarding pack: .*pack\.md, .*pack\.json \(nothing was written to the tenant\)/);
   });
 
@@ -87,6 +90,9 @@ describe("the onboarding pack", () => {
     expect(sample("POST", "/api/clients")).toMatchObject({ step: "client", flows: "both", path: "/api/clients" });
     expect(sample("POST", "/api/clients").body).toMatchObject({ id: unit.slice(7), firstName: "[redacted]", lastName: "[redacted]", birthDate: "[redacted]", mobilePhone: "[redacted]" });
     expect(sample("POST", "/api/loans").body).toMatchObject({ settlementAccountKey: expect.any(String), accountHolderType: "CLIENT" });
+    expect(sample("POST", "/api/clients").body).toMatchObject({ _OtherDetails: { EmployerName: "[redacted]" } });
+    expect(sample("POST", "/api/loans").body).toMatchObject({ accountHolderKey: `{encodedKey of client ${unit.slice(7)}}` });
+    expect(sample("POST", "/api/loans/{id}:changeState").path).toMatch(/^\/api\/loans\/\{encodedKey of loan MIG-L\d+\}:changeState$/);
     expect(sample("PATCH", "/api/loans/{id}")).toMatchObject({ step: "settlement", flows: "earlier" });
     expect(sample("GET", "/api/clients/{id}")).toMatchObject({ step: "lookup", flows: "earlier" });
     for (const s of pack.samples.filter((x) => x.method !== "GET")) {
@@ -104,7 +110,7 @@ describe("the onboarding pack", () => {
   it("holds no personal value of the source and no credential", () => {
     const rows = parseCsvText(readFileSync(join(dir, "clients.csv"), "utf8").replace(/^\ufeff/, ""));
     const head = rows[0].fields;
-    const personal = ["first_name", "last_name", "birth_date", "email", "mobile", "street", "id_document"].map((c) => head.indexOf(c));
+    const personal = ["first_name", "last_name", "birth_date", "email", "mobile", "street", "id_document", "employer"].map((c) => head.indexOf(c));
     const values = new Set(rows.slice(1).flatMap((r) => personal.map((i) => r.fields[i])).filter((v) => v !== ""));
     expect(values.size).toBeGreaterThan(1000);
     const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -125,6 +131,30 @@ describe("the onboarding pack", () => {
     expect(r.exitCode).toBe(2);
     expect(r.refused).toMatch(/pack\.md and .*pack\.json already exist: choose another --pack directory, or --force/);
     expect(readFileSync(join(packDir, "pack.md"), "utf8")).toBe("mine\n");
+  });
+
+  it("goes without --resume and --reconcile", async () => {
+    const r = await runMigration(plan, { ...quiet, connection: { apiurl: proxy.url, apiuser: "demo", apipwd: "demo" }, pack: join(dir, "other"), reconcile: true });
+    expect(r.refused).toMatch(/--pack writes nothing to the tenant/);
+    expect(existsSync(join(dir, "other"))).toBe(false);
+  });
+
+  it("mambu-migrate --pack --target sandbox writes the pack of a rehearsal's tenant", async () => {
+    const small = subsetExample(2);
+    const out: string[] = [];
+    const o = jest.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
+    const e = jest.spyOn(process.stderr, "write").mockImplementation((s) => (out.push(String(s)), true));
+    try {
+      expect(await main([join(small, "plan.yaml"), "--pack", join(small, "pack"), "--target", "sandbox", "--rate", "1200/min", "--progress", "none", "--workdir", join(small, "w")])).toBe(0);
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+    }
+    const p = JSON.parse(readFileSync(join(small, "pack", "pack.json"), "utf8")) as Pack;
+    expect(p.volumes.entities.clients).toBe(2);
+    expect(p.durations).toEqual([{ rate: "1200/min", perSecond: 20, defaultSeconds: Math.ceil(p.calls.default.total / 20), earlierSeconds: Math.ceil(p.calls.earlier.total / 20) }]);
+    expect(out.join("")).toMatch(/calls: \d+ requests, \d+\.\d{2} per client \(earlier flow: \d+, \d+\.\d{2} per client\)/);
+    expect(existsSync(join(small, "w"))).toBe(false);
   });
 
   it("counts exactly the requests a real run sends, in both flows", async () => {
