@@ -9,7 +9,7 @@
  * Its credentials are placeholders (never the tenant's): the recorded `Authorization` header is
  * shown as `****` in any case.
  */
-import { mkdtempSync, rmSync } from "fs";
+import { existsSync, mkdtempSync, rmSync } from "fs";
 import { Response } from "node-fetch";
 import type nodeFetch from "node-fetch";
 import { tmpdir } from "os";
@@ -38,15 +38,22 @@ export interface RecordedCall {
   unit: string;
 }
 
-/** What a dry run of one flow found. */
+/** What a dry run of one flow found (bounded: counts, and the calls kept as samples). */
 export interface DryRun {
-  calls: RecordedCall[];
+  /** Requests sent. */
+  total: number;
   /** Writes Mambu would accept (the summary's `writes`). */
   writes: number;
   /** Client units (the summary's `clients`). */
   clients: number;
-  /** Requests per unit key. */
-  perUnit: Map<string, number>;
+  /** Requests by `METHOD template`. */
+  byEndpoint: Map<string, number>;
+  /** The most requests one unit sent. */
+  maxPerUnit: number;
+  /** The first call to each endpoint. */
+  first: Map<string, RecordedCall>;
+  /** Every call of the first unit whose steps reached the most endpoints. */
+  fullest: RecordedCall[];
   /** Units whose steps failed against the recording tenant (a bug of the pack, or a plan it cannot follow). */
   failures: Array<{ unit: string; reason: string }>;
 }
@@ -138,39 +145,48 @@ export function pathTemplate(path: string): string {
 
 /**
  * Runs the book's units against a recording tenant in the flow of `lookups` and `fold` (the runner's
- * options), one unit at a time, and returns every request they sent.
+ * options), one unit at a time: what they sent, counted, and the calls kept as samples.
  */
 export async function dryRun(plan: Plan, book: Book, flow: { lookups?: "auto" | "always"; fold?: boolean; offset?: string }): Promise<DryRun> {
   const tenant = new RecordingTenant();
   for (const [id, ext] of book.external) tenant.hold(ext.kind === "group" ? "groups" : "clients", id, ext.encodedKey);
-  const calls: RecordedCall[] = [];
-  const perUnit = new Map<string, number>();
+  const run: DryRun = { total: 0, writes: 0, clients: book.units.filter((u) => u.kind === "client").length, byEndpoint: new Map(), maxPerUnit: 0, first: new Map(), fullest: [], failures: [] };
   let current = "";
+  let unitCalls: RecordedCall[] = [];
   const fetch = (async (url: string, init?: { method?: string; headers?: Record<string, string>; body?: unknown }) => {
     const method = (init?.method ?? "GET").toUpperCase();
     const u = new URL(String(url));
-    const path = `${u.pathname}${u.search}`;
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(init?.headers ?? {})) headers[k] = CREDENTIAL_HEADERS.has(k.toLowerCase()) ? "****" : String(v);
-    let body: unknown;
-    if (typeof init?.body === "string" && init.body !== "") body = JSON.parse(init.body);
+    const text = typeof init?.body === "string" && init.body !== "" ? init.body : undefined;
     // the records' encodedKeys (placeholders of the recording tenant) shown as what they stand for
-    const shown = tenant.label(path);
-    calls.push({ method, path: shown, template: pathTemplate(shown), headers, body: typeof init?.body === "string" && init.body !== "" ? parseJsonExact(tenant.label(init.body)) : undefined, unit: current });
-    perUnit.set(current, (perUnit.get(current) ?? 0) + 1);
-    const a = tenant.answer(method, u.pathname.replace(/^\/api/, "/api"), body);
+    const path = tenant.label(`${u.pathname}${u.search}`);
+    const call: RecordedCall = { method, path, template: pathTemplate(path), headers, body: text === undefined ? undefined : parseJsonExact(tenant.label(text)), unit: current };
+    const endpoint = `${method} ${call.template}`;
+    run.total++;
+    run.byEndpoint.set(endpoint, (run.byEndpoint.get(endpoint) ?? 0) + 1);
+    if (!run.first.has(endpoint)) run.first.set(endpoint, call);
+    unitCalls.push(call);
+    const a = tenant.answer(method, u.pathname, text === undefined ? undefined : JSON.parse(text));
     return new Response(a.body === undefined ? "" : JSON.stringify(a.body), { status: a.status, headers: a.body === undefined ? {} : { "content-type": "application/json" } });
   }) as unknown as typeof nodeFetch;
   const conn = new MambuConnector({ apiurl: API, apiuser: "pack", apipwd: "not-a-credential", fetch, retries: 0, apipagination: 1000 });
-  const dir = mkdtempSync(join(tmpdir(), "mambu-pack-"));
+  // a throw-away journal (ids and steps only): on tmpfs where there is one, its syncs cost nothing
+  const dir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "mambu-pack-"));
   const journal = Journal.open(join(dir, "journal.jsonl"), { planId: plan.id, planHash: plan.hash, resume: false, lookups: flow.lookups, emptyTenant: true });
   const stats = newStats(book);
+  const reached = (calls: RecordedCall[]): number => new Set(calls.map((c) => `${c.method} ${c.template}`)).size;
+  let best = 0;
   try {
-    // one unit at a time: each request belongs to the unit under way, and the first unit of a kind gives its samples
+    // one unit at a time: each request belongs to the unit under way
     const external = new Map(book.external);
     for (const u of book.units) {
       current = u.key;
+      unitCalls = [];
       await runUnits({ conn, plan, book: { ...book, units: [u], external }, journal, stats, concurrency: 1, offset: flow.offset, fold: flow.fold });
+      run.maxPerUnit = Math.max(run.maxPerUnit, unitCalls.length);
+      const n = reached(unitCalls);
+      if (n > best) [best, run.fullest] = [n, unitCalls];
       // a group's members are clients run before it: known to the next units as the tenant's
       const key = u.kind === "client" ? tenant.keyOf("clients", u.id) : undefined;
       if (key) external.set(u.id, { kind: "client", encodedKey: key });
@@ -179,5 +195,7 @@ export async function dryRun(plan: Plan, book: Book, flow: { lookups?: "auto" | 
     await journal.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { calls, writes: stats.writes, clients: book.units.filter((u) => u.kind === "client").length, perUnit, failures: stats.failures.map((f) => ({ unit: f.unit.key, reason: f.reason })) };
+  run.writes = stats.writes;
+  run.failures = stats.failures.map((f) => ({ unit: f.unit.key, reason: f.reason }));
+  return run;
 }

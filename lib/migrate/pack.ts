@@ -22,7 +22,7 @@ import { basename, join } from "path";
 import { dryRun, DryRun, RecordedCall } from "./pack-dry-run";
 import { exactJson, renderPack } from "./pack-render";
 import { RawNumber } from "../core/json";
-import { isPersonalTarget, personalValues, REDACTED, scrub } from "./personal";
+import { isPersonalTarget, personalValues, REDACTED } from "./personal";
 import { METRICS, sourceFigures } from "./reconcile";
 import type { Book, Plan, StepName } from "./types";
 import { STEP_NAMES } from "./types";
@@ -130,32 +130,38 @@ function stepOf(c: RecordedCall): StepName | "lookup" {
 const BLOCK_OF: Record<string, string> = { "/api/clients": "mapping.clients", "/api/groups": "mapping.groups", "/api/loans": "mapping.loans.account" };
 
 /** A body with its personal fields masked (personal targets, and any value of a personal column). */
-function maskBody(body: unknown, block: string | undefined, values: readonly string[]): unknown {
+function maskBody(body: unknown, block: string | undefined, personal: RegExp | undefined): unknown {
+  const holds = (text: string): boolean => personal !== undefined && ((personal.lastIndex = 0), personal.test(text));
   const walk = (v: unknown, top: boolean): unknown => {
-    if (v instanceof RawNumber) return scrub(v.text, values) !== v.text ? REDACTED : v;
+    if (v instanceof RawNumber) return holds(v.text) ? REDACTED : v;
     if (Array.isArray(v)) return v.map((x) => walk(x, false));
     if (v && typeof v === "object") {
       const out: Rec = {};
       for (const [k, x] of Object.entries(v as Rec)) out[k] = top && block && isPersonalTarget(block, k) ? REDACTED : walk(x, false);
       return out;
     }
-    if (typeof v === "string" || typeof v === "number") return scrub(String(v), values) !== String(v) ? REDACTED : v;
+    if (typeof v === "string" || typeof v === "number") return holds(String(v)) ? REDACTED : v;
     return v;
   };
   return walk(body, true);
 }
 
 function calls(run: DryRun): PackCalls {
-  const byEndpoint: Record<string, number> = {};
-  for (const c of run.calls) byEndpoint[`${c.method} ${c.template}`] = (byEndpoint[`${c.method} ${c.template}`] ?? 0) + 1;
-  const total = run.calls.length;
   return {
-    total,
+    total: run.total,
     writes: run.writes,
-    perClient: run.clients > 0 ? Math.round((total / run.clients) * 100) / 100 : 0,
-    byEndpoint,
-    maxPerUnit: Math.max(0, ...run.perUnit.values()),
+    perClient: run.clients > 0 ? Math.round((run.total / run.clients) * 100) / 100 : 0,
+    byEndpoint: Object.fromEntries([...run.byEndpoint].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    maxPerUnit: run.maxPerUnit,
   };
+}
+
+/** One mask over many personal values: whether a text holds any of them (standing alone, case-insensitive). */
+function personalMatcher(values: readonly string[]): RegExp | undefined {
+  const usable = values.filter((v) => v.length >= 2);
+  if (!usable.length) return undefined;
+  const alts = usable.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alts})(?![\\p{L}\\p{N}])`, "giu");
 }
 
 const RECONCILE: Record<string, { source: string; tenant: string }> = {
@@ -177,20 +183,17 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
   const failures = [...fast.failures, ...slow.failures];
   if (failures.length) throw new Error(`the pack's dry run could not follow the plan for ${failures.length} clients or groups (first: ${failures[0].unit}: ${failures[0].reason})`);
   const allRows = book.units.flatMap((u) => u.rows);
-  const values = personalValues(allRows, book.personal);
+  const personal = personalMatcher(personalValues(allRows, book.personal));
 
   const samples: PackSample[] = [];
   const seen = new Set<string>();
-  const fastKeys = new Set(fast.calls.map((c) => `${c.method} ${c.template}`));
-  // one client's whole flow where it can: the first unit reaching the most endpoints gives their samples
-  const reach = new Map<string, Set<string>>();
-  for (const c of fast.calls) (reach.get(c.unit) ?? reach.set(c.unit, new Set()).get(c.unit)!).add(`${c.method} ${c.template}`);
-  let fullest = "";
-  for (const [unit, eps] of reach) if (eps.size > (reach.get(fullest)?.size ?? 0)) fullest = unit;
-  // of that client's calls to an endpoint, the fullest body (a loan with its settlement account over one without)
+  const fastKeys = new Set(fast.byEndpoint.keys());
+  // one client's whole flow where it can (the first unit reaching the most endpoints), and of its calls
+  // to an endpoint the fullest body (a loan with its settlement account over one without); then the
+  // first call to each endpoint that client did not reach
   const size = (c: RecordedCall): number => (c.body === undefined ? 0 : JSON.stringify(c.body).length);
-  const first = (list: RecordedCall[]): RecordedCall[] => [...list.filter((c) => c.unit === fullest).sort((a, b) => size(b) - size(a)), ...list.filter((c) => c.unit !== fullest)];
-  for (const c of [...first(fast.calls), ...first(slow.calls)]) {
+  const candidates = (run: DryRun): RecordedCall[] => [...[...run.fullest].sort((a, b) => size(b) - size(a)), ...run.first.values()];
+  for (const c of [...candidates(fast), ...candidates(slow)]) {
     const k = `${c.method} ${c.template}`;
     if (seen.has(k)) continue;
     seen.add(k);
@@ -201,7 +204,7 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
       endpoint: c.template,
       path: c.path,
       headers: c.headers,
-      ...(c.body === undefined ? {} : { body: maskBody(c.body, c.method === "POST" ? BLOCK_OF[c.template] : undefined, values) }),
+      ...(c.body === undefined ? {} : { body: maskBody(c.body, c.method === "POST" ? BLOCK_OF[c.template] : undefined, personal) }),
       unit: c.unit,
     });
   }
@@ -285,7 +288,8 @@ export function writePack(dir: string, pack: Pack, book: Book, force = false): s
     book.units.flatMap((u) => u.rows),
     book.personal,
   ).filter((v) => v.length >= 4);
-  const texts = [renderPack(pack), `${exactJson(pack)}\n`].map((t) => scrub(t, values));
+  const net = personalMatcher(values);
+  const texts = [renderPack(pack), `${exactJson(pack)}\n`].map((t) => (net ? t.replace(net, "(withheld)") : t));
   try {
     mkdirSync(dir, { recursive: true });
     paths.forEach((p, i) => {
