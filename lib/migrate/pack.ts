@@ -129,7 +129,7 @@ function stepOf(c: RecordedCall): StepName | "lookup" {
 
 const BLOCK_OF: Record<string, string> = { "/api/clients": "mapping.clients", "/api/groups": "mapping.groups", "/api/loans": "mapping.loans.account" };
 
-/** A body with its personal fields masked (personal targets, and any value of a personal column). */
+/** A body with its personal fields masked (personal targets — `notes` in every body — and any value of a personal column). */
 function maskBody(body: unknown, block: string | undefined, personal: RegExp | undefined): unknown {
   const holds = (text: string): boolean => personal !== undefined && ((personal.lastIndex = 0), personal.test(text));
   const walk = (v: unknown, top: boolean): unknown => {
@@ -137,7 +137,7 @@ function maskBody(body: unknown, block: string | undefined, personal: RegExp | u
     if (Array.isArray(v)) return v.map((x) => walk(x, false));
     if (v && typeof v === "object") {
       const out: Rec = {};
-      for (const [k, x] of Object.entries(v as Rec)) out[k] = top && block && isPersonalTarget(block, k) ? REDACTED : walk(x, false);
+      for (const [k, x] of Object.entries(v as Rec)) out[k] = top && isPersonalTarget(block ?? "", k) ? REDACTED : walk(x, false);
       return out;
     }
     if (typeof v === "string" || typeof v === "number") return holds(String(v)) ? REDACTED : v;
