@@ -4,7 +4,7 @@
  * lib/generated/services/ (the same three outputs) from the Services API's OpenAPI 3 contract.
  *
  *   node scripts/gen-schema.js [--in <swagger dir>] [--out <dir>] [--supplement <file>]
- *                              [--services <openapi 3 file>|none] [--verbose]
+ *                              [--services <openapi 3 file>|none] [--payments <openapi 3 file>|none] [--verbose]
  *
  * Input:  <dir>/*_v2_swagger.json, where <dir> is --in, else $MAMBU_OPENAPI_DIR, else ../shared/mambu-openapi
  *         (relative to the project root). The vendor files are never copied: only names, types and enums
@@ -27,6 +27,9 @@
  *         <out>/services/: schema.json (plus "api": "services", "basePath" from servers[0].url, e.g. "/v1", and
  *         "mediaType"), types/ and operations/ (one resource per first tag). `x-decimal` strings are decimals kept
  *         strings on the wire (`"asString": true`). The v2 output does not depend on it.
+ * Payments API: --payments, default lib/contract/openapi/payments-v1.json ("none": skip it), the same way to
+ *         <out>/payments/ ("api": "payments", "basePath": "/api/v1"). `nullable: true` -> `"nullable": true` in
+ *         schema.json, typed `T | null`; an application/xml body (an incoming ISO 20022 message) is a raw string body.
  * Plain Node (>= 20), CommonJS, no dependencies. Deterministic: same input, byte-identical output.
  */
 "use strict";
@@ -59,12 +62,12 @@ let LABELS = V2_LABELS;
 
 function usage(msg) {
   if (msg) process.stderr.write(`gen-schema: ${msg}\n`);
-  process.stderr.write("usage: node scripts/gen-schema.js [--in <swagger dir>] [--out <dir>] [--supplement <file>] [--services <openapi 3 file>|none] [--verbose]\n");
+  process.stderr.write("usage: node scripts/gen-schema.js [--in <swagger dir>] [--out <dir>] [--supplement <file>] [--services <openapi 3 file>|none] [--payments <openapi 3 file>|none] [--verbose]\n");
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const opts = { input: undefined, out: undefined, supplement: undefined, services: undefined, verbose: false };
+  const opts = { input: undefined, out: undefined, supplement: undefined, services: undefined, payments: undefined, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf("=");
@@ -80,6 +83,7 @@ function parseArgs(argv) {
     else if (flag === "--in") opts.input = value();
     else if (flag === "--supplement") opts.supplement = value();
     else if (flag === "--services") opts.services = value();
+    else if (flag === "--payments") opts.payments = value();
     else if (flag === "--verbose" || flag === "-v") opts.verbose = true;
     else if (flag === "--help" || flag === "-h") usage();
     else usage(`unknown argument ${a}`);
@@ -111,6 +115,8 @@ class Converter {
     }
     const out = this.fieldType(s, defs, where);
     if (s.readOnly === true) out.readOnly = true;
+    // OpenAPI 3 `nullable: true` (the Payments API's suspension dates): null is a value the field may hold.
+    if (s.nullable === true) out.nullable = true;
     if (s["x-secret"] === true) {
       // A credential (an API key, a secret key): the ORM answers it as a Secret and keeps it out of what it shows.
       if (out.type === "string" && !out.enum) out.secret = true;
@@ -625,6 +631,10 @@ class TypeWriter {
   }
 
   type(spec, indent) {
+    if (spec.nullable) {
+      const t = this.type({ ...spec, nullable: false }, indent);
+      return t.startsWith("\n") ? `${t}\n${"  ".repeat(indent + 1)}| null` : `${t} | null`;
+    }
     switch (spec.type) {
       case "string":
         if (spec.secret) {
@@ -704,7 +714,7 @@ class TypeWriter {
     let out = `\nexport interface ${this.structNames.get(dn)} extends Omit<${id}, ${omitted}${omitted.startsWith("\n") ? "\n" : ""}> {\n`;
     for (const f of fields) {
       const decimal = d.fields[f].type === "decimal";
-      const opt = d.required.includes(f) ? "" : " | undefined";
+      const opt = (d.fields[f].nullable ? " | null" : "") + (d.required.includes(f) ? "" : " | undefined");
       if (decimal) this.usesDecimal = true;
       else this.usesDateTime = true;
       out += `  get ${propName(f)}(): ${decimal ? "Decimal" : "DateTime"}${opt};\n`;
@@ -1093,6 +1103,18 @@ const SERVICES_LABELS = {
   indexLine: "// One namespace per Services API resource (an operation's first tag, made a valid identifier).\n",
 };
 
+const PAYMENTS_LABELS = {
+  source: "lib/contract/openapi/payments-v1.json",
+  api: "Payments API",
+  namespace: "payments",
+  basePath: "/api/v1",
+  pathOrigin: "the OpenAPI 3 contract",
+  pathExample: '"/payments/{paymentId}"',
+  readOnlyNotRequiredInRequests: true,
+  secretImport: "../../",
+  indexLine: "// One namespace per Payments API resource (an operation's first tag, made a valid identifier).\n",
+};
+
 function fail(msg) {
   process.stderr.write(`gen-schema: ${msg}\n`);
   process.exit(1);
@@ -1210,6 +1232,17 @@ function reachableDefinitions(definitions, roots) {
   return seen;
 }
 
+/**
+ * The resource name of a tag: a tag that is already a lower camelCase name stays as it is ("holdConfigs"); a tag in
+ * words is made one ("SEPA credit transfers" -> "sepaCreditTransfers", "Log" -> "log").
+ */
+function resourceNameOf(tag) {
+  if (/^[a-z][A-Za-z0-9]*$/.test(tag)) return tag;
+  const words = tag.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  if (!words.length) return "root";
+  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join("");
+}
+
 /** The OpenAPI 3 document's resources in the compact spec: `{ <resource>: { definitions, operations } }`. */
 function openApi3Resources(doc, conv) {
   const allUsed = new Set();
@@ -1228,7 +1261,7 @@ function openApi3Resources(doc, conv) {
         continue;
       }
       const o = item[m] || {};
-      const tag = Array.isArray(o.tags) && typeof o.tags[0] === "string" ? o.tags[0] : p.split("/")[1] || "root";
+      const tag = resourceNameOf(Array.isArray(o.tags) && typeof o.tags[0] === "string" ? o.tags[0] : p.split("/")[1] || "root");
       const used = new Set();
       const op = swaggerOperation(doc, { ...o, parameters: [...(item.parameters || []), ...(o.parameters || [])] }, used);
       const r = docs.get(tag) || { paths: {}, roots: new Set() };
@@ -1381,21 +1414,27 @@ function main() {
 
   const json = writeApi(outDir, resources, conv, V2_LABELS, {});
 
+  // The OpenAPI 3 APIs: the Services API (under /v1) and the Payments API (under /api/v1), each in <out>/<api>/.
   let servicesLine = "";
-  if (opts.services !== "none") {
-    const servicesFile = path.resolve(opts.services || path.join(ROOT, "lib", "contract", "openapi", "services-v1.json"));
+  const openApis = [
+    { api: "services", option: opts.services, file: "services-v1.json", labels: SERVICES_LABELS },
+    { api: "payments", option: opts.payments, file: "payments-v1.json", labels: PAYMENTS_LABELS },
+  ];
+  for (const { api, option, file, labels: base } of openApis) {
+    if (option === "none") continue;
+    const apiFile = path.resolve(option || path.join(ROOT, "lib", "contract", "openapi", file));
     const sconv = new Converter();
     sconv.defaultProduces = SERVICES_MEDIA_TYPE;
-    const doc = readOpenApi3(servicesFile);
-    const services = openApi3Resources(doc, sconv);
-    const top = { api: "services", basePath: basePathOf(doc, servicesFile), mediaType: SERVICES_MEDIA_TYPE };
-    const labels = { ...SERVICES_LABELS, source: path.relative(ROOT, servicesFile).split(path.sep).join("/"), basePath: top.basePath };
-    const sjson = writeApi(path.join(outDir, "services"), services, sconv, labels, top);
-    const nsOps = Object.values(services).reduce((n, r) => n + r.operations.length, 0);
-    conv.warnings.push(...sconv.warnings.map((w) => `services ${w}`));
-    servicesLine =
-      `gen-schema: Services API: ${Object.keys(services).length} resources, ${nsOps} operations, base path ${top.basePath}, ` +
-      `schema.json ${Buffer.byteLength(sjson)} bytes -> ${path.relative(process.cwd(), path.join(outDir, "services")) || "."}\n`;
+    const doc = readOpenApi3(apiFile);
+    const rs = openApi3Resources(doc, sconv);
+    const top = { api, basePath: basePathOf(doc, apiFile), mediaType: SERVICES_MEDIA_TYPE };
+    const labels = { ...base, source: path.relative(ROOT, apiFile).split(path.sep).join("/"), basePath: top.basePath };
+    const sjson = writeApi(path.join(outDir, api), rs, sconv, labels, top);
+    const nsOps = Object.values(rs).reduce((n, r) => n + r.operations.length, 0);
+    conv.warnings.push(...sconv.warnings.map((w) => `${api} ${w}`));
+    servicesLine +=
+      `gen-schema: ${base.api}: ${Object.keys(rs).length} resources, ${nsOps} operations, base path ${top.basePath}, ` +
+      `schema.json ${Buffer.byteLength(sjson)} bytes -> ${path.relative(process.cwd(), path.join(outDir, api)) || "."}\n`;
   }
 
   if (opts.verbose) for (const w of conv.warnings) process.stderr.write(`  warning: ${w}\n`);

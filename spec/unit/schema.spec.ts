@@ -49,7 +49,7 @@ describe("gen-schema regeneration", () => {
       expect(generated).toContain("operations/loans.ts");
       expect(generated).toContain("services/schema.json"); // the Services API, from lib/contract/openapi/services-v1.json
       const committed = listFiles(GENERATED).filter(
-        (f) => f === "schema.json" || f.startsWith("types/") || f.startsWith("operations/") || f.startsWith("services/"),
+        (f) => f === "schema.json" || f.startsWith("types/") || f.startsWith("operations/") || f.startsWith("services/") || f.startsWith("payments/"),
       );
       expect(committed).toEqual(generated);
       for (const f of generated) {
