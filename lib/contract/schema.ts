@@ -8,6 +8,7 @@
  */
 import schemaJson from "../generated/schema.json";
 import servicesJson from "../generated/services/schema.json";
+import paymentsJson from "../generated/payments/schema.json";
 import newerJson from "./newer-than-2021.json";
 import { compareSpecificity, compilePathTemplate } from "./path-template";
 
@@ -171,7 +172,7 @@ export const SCHEMA: Schema = expandSharedEnums(
 );
 
 /** The APIs the contract describes: Mambu's API v2 (under `/api`) and the Services API (under `/v1`). */
-export type ApiName = "v2" | "services";
+export type ApiName = "v2" | "services" | "payments";
 
 /** One API's contract with where it is served: its base path and the media type of its JSON. */
 export interface ApiSchema extends Schema {
@@ -194,13 +195,32 @@ export const SERVICES: ApiSchema = (() => {
   return { resources: schema.resources, basePath, mediaType };
 })();
 
+/**
+ * The Payments API's contract (SEPA credit transfers, direct debits, standing orders, account identifications,
+ * incoming ISO 20022 messages), generated from lib/contract/openapi/payments-v1.json: same shape as {@link SCHEMA},
+ * served under `basePath` (`/api/v1`) with `application/json` (the incoming message: `application/xml` text). It
+ * authenticates by API key only. Treat as read-only.
+ */
+export const PAYMENTS: ApiSchema = (() => {
+  const raw = paymentsJson as unknown as { api: string; basePath: string; mediaType: string; enums?: Record<string, string[]>; resources: Record<string, ResourceSpec> };
+  const { basePath, mediaType } = raw;
+  const schema = expandSharedEnums({ ...(raw.enums ? { enums: raw.enums } : {}), resources: raw.resources });
+  return { resources: schema.resources, basePath, mediaType };
+})();
+
+/** How messages name an API: "Mambu" (API v2), "Services API", "Payments API". */
+export function apiTitle(api: ApiName): string {
+  return api === "v2" ? "Mambu" : api === "services" ? "Services API" : "Payments API";
+}
+
 const V2: ApiSchema = { resources: SCHEMA.resources, basePath: "/api" };
 
-/** The contract of an API: {@link SCHEMA} (with its base path `/api`) or {@link SERVICES}. */
+/** The contract of an API: {@link SCHEMA} (with its base path `/api`), {@link SERVICES} or {@link PAYMENTS}. */
 export function schemaOf(api: ApiName = "v2"): ApiSchema {
   if (api === "v2") return V2;
   if (api === "services") return SERVICES;
-  throw new Error(`Unknown API ${JSON.stringify(api)}: "v2" or "services"`);
+  if (api === "payments") return PAYMENTS;
+  throw new Error(`Unknown API ${JSON.stringify(api)}: "v2", "services" or "payments"`);
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -214,7 +234,7 @@ export function resourceNames(): string[] {
 export function resource(name: string, api: ApiName = "v2"): ResourceSpec {
   const resources = schemaOf(api).resources;
   if (!hasOwn(resources, name)) {
-    throw new Error(`Unknown ${api === "v2" ? "Mambu" : "Services API"} resource "${name}" in the generated schema`);
+    throw new Error(`Unknown ${apiTitle(api)} resource "${name}" in the generated schema`);
   }
   return resources[name];
 }

@@ -8,7 +8,7 @@
  * (amounts keep every digit both ways). Every generated `api.<resource>.<operationId>` function
  * (lib/core/api.ts) and `mambu call` go through it.
  */
-import { resource as resourceSpec, schemaOf, validateAgainst } from "../contract/schema";
+import { apiTitle, resource as resourceSpec, schemaOf, validateAgainst } from "../contract/schema";
 import type { ApiName, OperationSpec, QueryParamSpec } from "../contract/schema";
 import { MambuTsError } from "../errors";
 import { encodeSegment, isSecret, MambuConnector, redact } from "../transport";
@@ -57,7 +57,8 @@ export interface RawCallBody {
 export interface CallRequest extends CallOptions {
   /**
    * The API whose contract names the operation: `"v2"` (default; under `/api`) or `"services"` (the Services API,
-   * under `/v1`; lib/generated/services). Resource names are per API: `cards` of one is not `cards` of the other.
+   * under `/v1`; lib/generated/services) or `"payments"` (the Payments API, under `/api/v1`, API key only;
+   * lib/generated/payments). Resource names are per API: `cards` of one is not `cards` of the other.
    */
   api?: ApiName;
   /** Path parameters by name (`{ loanAccountId: "54321" }`), each a non-empty string or a number. */
@@ -95,9 +96,9 @@ export function operationSpec(resourceName: string, operationId: string, api: Ap
   try {
     known = resourceSpec(resourceName, api).operations.map((o) => o.operationId ?? "").filter(Boolean);
   } catch {
-    throw new MambuTsError(`unknown ${api === "v2" ? "Mambu" : "Services API"} resource "${resourceName}"`);
+    throw new MambuTsError(`unknown ${apiTitle(api)} resource "${resourceName}"`);
   }
-  throw new MambuTsError(`${api === "v2" ? "" : "services."}${resourceName} has no operation "${operationId}"; operations: ${known.join(", ")}`);
+  throw new MambuTsError(`${api === "v2" ? "" : `${api}.`}${resourceName} has no operation "${operationId}"; operations: ${known.join(", ")}`);
 }
 
 /** Whether media types (an operation's `consumes` or `produces`) are JSON (or something else: YAML, files, multipart); none declared is JSON. */
@@ -190,11 +191,13 @@ function concretePath(label: string, op: OperationSpec, params: Record<string, s
  */
 export async function callOperation(resourceName: string, operationId: string, req: CallRequest = {}): Promise<unknown> {
   const api: ApiName = req.api ?? "v2";
-  if (api !== "v2" && api !== "services") throw new MambuTsError(`api must be "v2" or "services", got ${JSON.stringify(api)}`);
+  if (api !== "v2" && api !== "services" && api !== "payments") {
+    throw new MambuTsError(`api must be "v2", "services" or "payments", got ${JSON.stringify(api)}`);
+  }
   const v2 = api === "v2";
   const schema = schemaOf(api);
   const op = operationSpec(resourceName, operationId, api);
-  const label = `${v2 ? "" : "services."}${resourceName}.${operationId}`;
+  const label = `${v2 ? "" : `${api}.`}${resourceName}.${operationId}`;
   if (!SENDABLE.has(op.method)) throw new MambuTsError(`${label}: ${op.method} requests are not supported`);
   let path = concretePath(label, op, req.path ?? {});
   const qs = queryString(label, op, req.query ?? {});
@@ -215,7 +218,7 @@ export async function callOperation(resourceName: string, operationId: string, r
     const text = stringifyExact(revealSecrets(v2 ? req.body : plainDecimals(req.body), secrets));
     if (text === undefined) throw new MambuTsError(`${label}: the body cannot be written as JSON`);
     const sentJson: unknown = JSON.parse(text);
-    // Credentials given as plain strings (the v2 contract marks them; the Services contract has none).
+    // Credentials given as plain strings (the v2 contract marks them; the Services and Payments contracts have none).
     if (v2) secrets.push(...secretValuesIn(resourceName, op.body!, sentJson));
     const problems = validateAgainst(resourceName, op.body!, sentJson, v2 ? {} : { api, request: true });
     if (problems.length) throw new MambuTsError(redact(`${label}: the body does not follow the contract:\n  ${problems.join("\n  ")}`, secrets));
@@ -229,6 +232,8 @@ export async function callOperation(resourceName: string, operationId: string, r
     method: op.method as HttpMethod,
     path,
     ...(v2 ? {} : { basePath: schema.basePath }),
+    // The Payments API authenticates by API key only: refused before sending when the connector has none.
+    ...(api === "payments" ? { apikeyOnly: "the Payments API" } : {}),
     ...sent,
     ...(jsonAnswer ? { parse: parseJsonExact, ...(schema.mediaType ? { accept: schema.mediaType } : {}) } : { accept: op.produces!.join(", ") }),
     idempotencyKey: req.idempotencyKey,

@@ -220,6 +220,12 @@ export class MambuConnector {
     const retries = req.retries ?? o.retries ?? c.retries;
     const timeout = req.timeout ?? o.timeout ?? c.timeout;
     const maxBytes = req.maxResponseBytes ?? o.maxResponseBytes ?? c.maxresponsebytes;
+    if (req.apikeyOnly !== undefined && (typeof apikey !== "string" || apikey === "")) {
+      throw new MambuTsError(
+        `${req.apikeyOnly} needs an apikey: it authenticates by API key only, not by user and password ` +
+          "(give the connector apikey, or set MAMBU_API_KEY)",
+      );
+    }
     checkRetries(retries);
     checkTimeout(timeout);
     checkMaxBytes(maxBytes);

@@ -18,6 +18,11 @@ export interface RequestOptions {
    * idempotency keys). One or more plain segments, e.g. `/v1`.
    */
   basePath?: string;
+  /**
+   * The API authenticates by API key only (e.g. "the Payments API"): a connector with user/password and no API key
+   * fails with a MambuTsError naming it, before anything is sent.
+   */
+  apikeyOnly?: string;
   /** Query parameters; `undefined`/`null` entries are left out. Never put credentials here. */
   query?: Record<string, QueryValue>;
   /**
