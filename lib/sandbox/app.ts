@@ -19,6 +19,8 @@ import { registerConfigurationRoutes } from "./configuration/routes";
 import { registerCrudRoutes } from "./crud";
 import { registerTenantPlatformRoutes } from "./platform/routes";
 import { registerReferenceRoutes } from "./reference/routes";
+import { SERVICES_BASE } from "./services/contract";
+import { registerServicesRoutes } from "./services/routes";
 import { parseMultipart, registerDocumentRoutes } from "./documents";
 import { loadEngine } from "./engine-bridge";
 import { errorBody, mambuError } from "./errors";
@@ -58,6 +60,29 @@ export function isYaml(contentType: string): boolean {
   return t === "application/yaml" || t === "text/yaml" || t === "application/x-yaml";
 }
 
+/** Whether an Accept header asks for JSON, as the Services API (`/v1`) answers: `application/json`, `*\/*`, `application/*` or none. */
+export function acceptableJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === "") return true;
+  return accept.split(",").some((part) => {
+    const t = part.split(";")[0].trim().toLowerCase();
+    return t === "*/*" || t === "application/*" || t === "application/json";
+  });
+}
+
+/** Where a request path goes: API v2 (`/api/...`), the Services API (`/v1/...`) or neither; `path` without the base. */
+interface Target {
+  api: "v2" | "services";
+  path: string;
+}
+
+function targetOf(full: string): Target | undefined {
+  if (full === "/api" || full.startsWith("/api/")) return { api: "v2", path: full === "/api" ? "/" : full.slice(4) };
+  if (full === SERVICES_BASE || full.startsWith(`${SERVICES_BASE}/`)) {
+    return { api: "services", path: full === SERVICES_BASE ? "/" : full.slice(SERVICES_BASE.length) };
+  }
+  return undefined;
+}
+
 export function acceptable(accept: string | undefined): boolean {
   if (accept === undefined || accept.trim() === "") return true;
   return accept.split(",").some((part) => {
@@ -80,9 +105,17 @@ function serialise(r: RouteResponse): RouteResponse & { raw: Buffer } {
   return { status: r.status, headers, raw };
 }
 
+/** A Services API answer with a body says `application/json` (API v2's say the vendor type: {@link serialise}). */
+function jsonTyped(api: "v2" | "services", r: RouteResponse): RouteResponse {
+  if (api !== "services" || r.body === undefined || r.raw !== undefined) return r;
+  return { ...r, headers: { ...(r.headers ?? {}), "Content-Type": "application/json;charset=UTF-8" } };
+}
+
 /** The sandbox's request pipeline. */
 export class SandboxApp {
   readonly router = new Router();
+  /** The Services API's routes (served under `/v1`: services/routes.ts). */
+  readonly servicesRouter = new Router();
   readonly idempotency: IdempotencyCache;
   /** The input limits in force (also `ctx.limits`). */
   readonly limits: ResolvedLimits;
@@ -120,6 +153,7 @@ export class SandboxApp {
     registerReferenceRoutes(this.router);
     registerConfigurationRoutes(this.router);
     registerTenantPlatformRoutes(this.router);
+    registerServicesRoutes(this.servicesRouter);
   }
 
   /** Runs a request through the whole pipeline. */
@@ -134,11 +168,14 @@ export class SandboxApp {
       return { response: serialise(errorResponse(mambuError("INVALID_API_OPERATION", "malformed URL"))), fault: { latencyMs: 0 } };
     }
     const full = url.pathname;
-    const path = full === "/api" ? "/" : full.startsWith("/api/") ? full.slice(4) : undefined;
+    const target = targetOf(full);
+    const path = target?.path;
+    const api = target?.api ?? "v2";
     // Who calls: the X-Sandbox-Fault header is honoured only for a caller that authenticates.
     let auth: AuthUser | SandboxError;
     try {
-      auth = authenticateRequest(this.users, raw.headers, this.ctx, method, path);
+      // The key rotation's own authentication is API v2's only (never a /v1 path).
+      auth = authenticateRequest(this.users, raw.headers, this.ctx, method, api === "v2" ? path : undefined);
     } catch (e) {
       if (!(e instanceof SandboxError)) throw e;
       auth = e;
@@ -146,7 +183,7 @@ export class SandboxApp {
     let fault: FaultDecision;
     try {
       const header = auth instanceof SandboxError ? undefined : headerValue(raw.headers, "x-sandbox-fault");
-      fault = this.faults.decide(method, path ?? full, header);
+      fault = this.faults.decide(method, api === "v2" ? (path ?? full) : full, header);
     } catch (e) {
       return { response: serialise(errorResponse(mambuError("INVALID_PARAMETERS", (e as Error).message))), fault: { latencyMs: 0 } };
     }
@@ -156,16 +193,17 @@ export class SandboxApp {
       if (fault.status === 429) headers["Retry-After"] = String(fault.retryAfterSeconds ?? 1);
       return { response: serialise({ status: fault.status, body: faultBody(fault.status), headers }), fault };
     }
-    const response = this.checked(method, path, await this.process(raw, method, url, path, auth));
-    return { response: serialise(response), fault };
+    const response = this.checked(api, method, path, await this.process(raw, method, url, path, auth, api));
+    return { response: serialise(jsonTyped(api, response)), fault };
   }
 
   /** With {@link checkResponses}: an answer that does not match its operation's response schema becomes a 500. */
-  private checked(method: string, path: string | undefined, response: RouteResponse): RouteResponse {
+  private checked(api: "v2" | "services", method: string, path: string | undefined, response: RouteResponse): RouteResponse {
     if (!this.checkResponses || path === undefined || response.raw !== undefined) return response;
-    const problems = responseProblems(method, path, response.status, response.body);
+    const problems = responseProblems(method, path, response.status, response.body, api);
     if (!problems.length) return response;
-    return errorResponse(mambuError("INTERNAL_ERROR", mismatchMessage(method, path, response.status, problems)));
+    const shown = api === "v2" ? path : `${SERVICES_BASE}${path}`;
+    return errorResponse(mambuError("INTERNAL_ERROR", mismatchMessage(method, shown, response.status, problems)));
   }
 
   private async process(
@@ -174,17 +212,24 @@ export class SandboxApp {
     url: URL,
     path: string | undefined,
     auth: AuthUser | SandboxError,
+    api: "v2" | "services" = "v2",
   ): Promise<RouteResponse> {
     try {
       if (auth instanceof SandboxError) throw auth;
       const user = auth;
-      if (path === undefined) throw mambuError("INVALID_API_OPERATION", `no API at ${url.pathname}; the API lives under /api`);
-      if (!acceptable(headerValue(raw.headers, "accept"))) {
+      if (path === undefined) {
+        throw mambuError("INVALID_API_OPERATION", `no API at ${url.pathname}; API v2 lives under /api, the Services API under ${SERVICES_BASE}`);
+      }
+      if (api === "services") {
+        if (!acceptableJson(headerValue(raw.headers, "accept"))) {
+          throw mambuError("INVALID_API_OPERATION", `Accept header must be application/json (the Services API under ${SERVICES_BASE})`, 400);
+        }
+      } else if (!acceptable(headerValue(raw.headers, "accept"))) {
         throw mambuError("INVALID_API_OPERATION", "Accept header must be application/vnd.mambu.v2+json", 400);
       }
-      const query = parseQuery(url.search, MULTI);
-      const match = this.router.match(method, path);
-      if (match.kind === "none") throw mambuError("INVALID_API_OPERATION", `${method} ${path}`);
+      const query = parseQuery(url.search, api === "v2" ? MULTI : undefined);
+      const match = (api === "v2" ? this.router : this.servicesRouter).match(method, path);
+      if (match.kind === "none") throw mambuError("INVALID_API_OPERATION", `${method} ${api === "v2" ? "" : SERVICES_BASE}${path}`);
       if (match.kind === "method") {
         const e = mambuError("METHOD_NOT_IMPLEMENTED", `${method} ${path}; allowed: ${match.allowed.join(", ")}`);
         return { ...errorResponse(e), headers: { Allow: match.allowed.join(", ") } };
@@ -198,13 +243,13 @@ export class SandboxApp {
       } else {
         req.body = parseJsonBody(raw.body, this.limits.maxJsonDepth);
       }
-      const run = async (): Promise<RouteResponse> => this.invoke(match.route.handler, req);
+      const run = async (): Promise<RouteResponse> => this.invoke(match.route.handler, req, api);
       const key = headerValue(raw.headers, "idempotency-key");
       if (key !== undefined && method !== "GET" && method !== "HEAD") {
         checkIdempotencyKey(key);
         const fingerprint = requestFingerprint(req);
-        const request = { fingerprint, describe: `${method} ${path}` };
-        return await this.idempotency.run(user.username, key, request, async () => serialise(await run()));
+        const request = { fingerprint: api === "v2" ? fingerprint : `${SERVICES_BASE} ${fingerprint}`, describe: `${method} ${api === "v2" ? "" : SERVICES_BASE}${path}` };
+        return await this.idempotency.run(user.username, key, request, async () => serialise(jsonTyped(api, await run())));
       }
       return await run();
     } catch (e) {
@@ -213,8 +258,9 @@ export class SandboxApp {
     }
   }
 
-  private async invoke(handler: RouteHandler, req: RouteRequest): Promise<RouteResponse> {
+  private async invoke(handler: RouteHandler, req: RouteRequest, api: "v2" | "services" = "v2"): Promise<RouteResponse> {
     try {
+      if (api === "services") return await handler(this.ctx, req);
       if (req.path.startsWith("/loans")) loadEngine()?.refreshArrears(this.ctx);
       if (req.path.startsWith("/deposits")) loadEngine()?.matureDueDeposits(this.ctx);
       if (/^\/(cards|deposits|loans)([/:]|$)/.test(req.path)) loadEngine()?.expireAuthorizationHolds(this.ctx);

@@ -9,6 +9,7 @@
  * drifts from the contract fails the test that provoked it as a 500 naming the mismatch).
  */
 import { findOperation, validateAgainst } from "../contract/schema";
+import { servicesResponseProblems } from "./services/contract";
 
 /**
  * Enum values that real tenants send and the 2021 Swagger enums lack (the enums are a floor, not the list).
@@ -28,9 +29,12 @@ const SHOWN = 5;
 
 /**
  * Problems of an answer against its operation's response schema (empty when it matches, or when the path is
- * not an operation of the contract, or the status has no documented body).
+ * not an operation of the contract, or the status has no documented body). `api` chooses the contract by the
+ * request's base path: `"v2"` (`/api`) or `"services"` (`/v1`, checked exactly: that contract is ours, no newer
+ * fields to tolerate); the path is relative to that base.
  */
-export function responseProblems(method: string, path: string, status: number, body: unknown): string[] {
+export function responseProblems(method: string, path: string, status: number, body: unknown, api: "v2" | "services" = "v2"): string[] {
+  if (api === "services") return servicesResponseProblems(method, path, status, body);
   const match = findOperation(method, path);
   if (!match) return [];
   const responses = match.op.responses;

@@ -13,6 +13,7 @@ const ALL: CollectionName[] = [
   "cards", "authorizationholds", "blockfunds", "creditarrangements", "bulks",
   "glaccounts", "gljournalentries", "accountingreports", "currencies", "indexratesources", "transactionchannels", "holidays", "idtemplates",
   "apiconsumers", "apikeys", "dataimports", "messages",
+  "svccurrencies", "svcaccountingrates", "svcexchangerates", "svcsources", "svcindexrates",
 ];
 
 /** Serialised form of a store (what `--persist` writes and `--seed` reads). */

@@ -44,7 +44,12 @@ export type CollectionName =
   | "apiconsumers" /* API consumers (ApiConsumer wire shape) */
   | "apikeys" /* API consumers' API keys and secret keys (hashed; never the plain value) */
   | "dataimports" /* data imports (POST /data/import) with their status and rows */
-  | "messages" /* communication messages (CommunicationMessage wire shape) */;
+  | "messages" /* communication messages (CommunicationMessage wire shape) */
+  | "svccurrencies" /* Services API (/v1) currencies: { id: code, wire } (services/store.ts) */
+  | "svcaccountingrates" /* Services API accounting rates: { id: rate_id, parent: code, wire } */
+  | "svcexchangerates" /* Services API exchange rates: { id: rate_id, parent: code, wire } */
+  | "svcsources" /* Services API index rate sources: { id: source_id, wire } */
+  | "svcindexrates" /* Services API index rates: { id: rate_id, parent: source_id, wire } */;
 
 /** A collection: records by encodedKey, in insertion order, plus an index id → encodedKey. */
 export interface Collection {
