@@ -15,6 +15,21 @@ export interface MambuErrorEntry {
   [key: string]: unknown;
 }
 
+/**
+ * One message of a Payments API error answer (`{"tppMessages":[{"category":"ERROR","code":"FORMAT_ERROR",
+ * "path":"creditorAccount.iban","text":"..."}]}`), as the API sent it (each text at most 2,000 characters).
+ */
+export interface TppMessage {
+  /** `ERROR` or `WARN`. */
+  category: string;
+  /** The API's code, e.g. `FORMAT_ERROR`, `RESOURCE_UNKNOWN`. */
+  code: string;
+  /** The field concerned, when the API names one. */
+  path?: string;
+  /** The API's explanation, when it gives one. */
+  text?: string;
+}
+
 /** Base of every error the library raises (alias `MambuPyError` for scripts ported from MambuPy). */
 export class MambuTsError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -35,6 +50,11 @@ export class MambuError extends MambuTsError {
   readonly errorSource?: string;
   /** Every error of the body, as Mambu sent them. */
   readonly errors: MambuErrorEntry[];
+  /**
+   * The messages of a Payments API error answer (`{ tppMessages: [...] }`), each whole (category, code, path,
+   * text); undefined for other answers.
+   */
+  readonly tppMessages?: TppMessage[];
   /** A bounded excerpt of a body that was not a Mambu error document (e.g. a proxy's HTML page). */
   readonly bodyExcerpt?: string;
   /** HTTP method of the request that failed (e.g. `GET`), when the error came from a request. */
@@ -49,6 +69,7 @@ export class MambuError extends MambuTsError {
     fields: {
       status?: number;
       errors?: MambuErrorEntry[];
+      tppMessages?: TppMessage[];
       bodyExcerpt?: string;
       method?: string;
       url?: string;
@@ -66,6 +87,7 @@ export class MambuError extends MambuTsError {
       this.errorReason = first.errorReason;
       this.errorSource = first.errorSource;
     }
+    if (fields.tppMessages !== undefined) this.tppMessages = fields.tppMessages;
     this.bodyExcerpt = fields.bodyExcerpt;
     if (fields.method !== undefined) this.method = fields.method;
     if (fields.url !== undefined) this.url = fields.url;

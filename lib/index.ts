@@ -10,7 +10,7 @@ export { MambuConnector, isV4Uuid, deterministicUuidV4 } from "./transport";
 export type { ConnectorOptions, RequestOptions, MambuResponse, RetryEvent } from "./transport";
 
 export { MambuTsError, MambuError, MambuCommError, MambuPyError } from "./errors";
-export type { MambuErrorEntry } from "./errors";
+export type { MambuErrorEntry, TppMessage } from "./errors";
 export { MambuEntity } from "./core/entity";
 export type { EntitySpec, GetOptions, GetAllOptions, SearchOptions, WriteOptions } from "./core/entity";
 export type {

@@ -381,6 +381,7 @@ export class MambuConnector {
           }
         : readFailure(status, safeText);
     failure.errors = redactDeep(failure.errors, prep.secrets);
+    if (failure.tppMessages) failure.tppMessages = redactDeep(failure.tppMessages, prep.secrets);
     if (RETRYABLE_STATUSES.has(status)) {
       return { kind: "http", failure, retryAfter: retryAfterMs(headers["retry-after"]) };
     }
@@ -460,6 +461,7 @@ function retryAfterTooLong(prep: Prepared, last: AttemptFailure & { kind: "http"
     {
       status: f.status,
       errors: f.errors as MambuErrorEntry[],
+      ...(f.tppMessages ? { tppMessages: f.tppMessages } : {}),
       bodyExcerpt: f.bodyExcerpt,
       method: prep.method,
       url: prep.shownUrl,
@@ -536,6 +538,7 @@ function exhausted(prep: Prepared, last: AttemptFailure, attempts: number): Mamb
   return new MambuCommError(`Mambu kept failing after ${times} (${prep.method} ${prep.shownUrl}): ${f.message}`, {
     status: f.status,
     errors: f.errors as MambuErrorEntry[],
+    ...(f.tppMessages ? { tppMessages: f.tppMessages } : {}),
     bodyExcerpt: f.bodyExcerpt,
     method: prep.method,
     url: prep.shownUrl,
