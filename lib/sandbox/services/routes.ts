@@ -3,9 +3,11 @@
  * `/v1/...` request here, with API v2's authentication, idempotency and limits.
  */
 import type { Router } from "../router";
+import { registerHoldConfigRoutes } from "./hold-configs";
 import { registerServicesReferenceRoutes } from "./reference";
 
 /** Registers every Services API route the sandbox serves. */
 export function registerServicesRoutes(router: Router): void {
   registerServicesReferenceRoutes(router);
+  registerHoldConfigRoutes(router);
 }
