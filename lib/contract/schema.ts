@@ -48,6 +48,11 @@ export interface FieldSpec {
    * exact: the Services API's `x-decimal` strings (`Amount.value`, `AccountingRate.rate`).
    */
   asString?: true;
+  /**
+   * OpenAPI 3 `nullable: true` (the Payments API's suspension dates): the contract says `null` is a value of the field
+   * (typed `T | null`). The validator accepts null for every optional field already.
+   */
+  nullable?: true;
 }
 
 export interface DefinitionSpec {
@@ -171,12 +176,12 @@ export const SCHEMA: Schema = expandSharedEnums(
   schemaJson as unknown as { enums?: Record<string, string[]>; resources: Record<string, ResourceSpec> },
 );
 
-/** The APIs the contract describes: Mambu's API v2 (under `/api`) and the Services API (under `/v1`). */
+/** The APIs the contract describes: Mambu's API v2 (under `/api`), the Services API (under `/v1`) and the Payments API (under `/api/v1`). */
 export type ApiName = "v2" | "services" | "payments";
 
 /** One API's contract with where it is served: its base path and the media type of its JSON. */
 export interface ApiSchema extends Schema {
-  /** The path every operation's path is relative to: `/api` (API v2), `/v1` (the Services API). */
+  /** The path every operation's path is relative to: `/api` (API v2), `/v1` (the Services API), `/api/v1` (the Payments API). */
   basePath: string;
   /** The JSON media type of its bodies and answers (`Accept`): undefined for API v2 (the connector's vendor type). */
   mediaType?: string;

@@ -1,7 +1,8 @@
 /**
  * The one generic caller of the contract's operations: `callOperation("loans", "writeOff", {...})` for API v2,
  * `callOperation("cards", "getCardBalance", { api: "services", ... })` for the Services API (sent under its base
- * path, `/v1`, with `Accept: application/json`, through the same connector)
+ * path, `/v1`, with `Accept: application/json`, through the same connector), `{ api: "payments" }` for the Payments
+ * API (under `/api/v1`, API key only)
  * checks a request against the operation's Swagger description (path parameters present, query keys
  * known and their values typed, enums, the body against its definition) before anything is sent,
  * builds the path with encoded segments, and sends it through `connector.request` with exact JSON

@@ -7,7 +7,7 @@
  */
 import nock from "nock";
 import { callOperation, MambuTsError, payments } from "../../lib";
-import { PAYMENTS } from "../../lib/contract/schema";
+import { PAYMENTS, validateAgainst } from "../../lib/contract/schema";
 import { OPERATIONS } from "../../lib/generated/payments/operations";
 import { capture, Captured, mambu, testConnector } from "../helpers/mambu";
 
@@ -82,6 +82,16 @@ describe("payments.<resource>.<operationId>", () => {
   test("a body that breaks the contract is refused before sending", async () => {
     const call = payments.standingOrders.suspendStandingOrder({}, { id: "SO1" } as never, { connector: keyed() });
     await expect(call).rejects.toThrow(/payments\.standingOrders\.suspendStandingOrder: the body does not follow the contract/);
+  });
+
+  test("amounts are decimal strings of digits: a number or an exponent is a contract problem, a nullable date may be null", () => {
+    const amount = { type: "object" as const, ref: "AmountDTO" };
+    expect(validateAgainst("standingOrders", amount, { amount: "12.50", currency: "EUR" }, { api: "payments", request: true })).toEqual([]);
+    expect(validateAgainst("standingOrders", amount, { amount: 12.5, currency: "EUR" }, { api: "payments", request: true })).toHaveLength(1);
+    expect(validateAgainst("standingOrders", amount, { amount: "1.2e-7", currency: "EUR" }, { api: "payments", request: true })).toHaveLength(1);
+    const answer = { type: "object" as const, ref: "StandingOrderGetResponse" };
+    expect(PAYMENTS.resources.standingOrders.definitions.StandingOrderGetResponse.fields.suspendDateFrom).toMatchObject({ nullable: true });
+    expect(validateAgainst("standingOrders", answer, { suspendDateFrom: null }, { api: "payments" }).filter((p) => p.includes("suspendDateFrom"))).toEqual([]);
   });
 
   test("every operation of the contract has its payments.<resource>.<operationId> (method, path)", () => {
