@@ -3,6 +3,7 @@
  * `/v1/...` request here, with API v2's authentication, idempotency and limits.
  */
 import type { Router } from "../router";
+import { registerServicesCardRoutes } from "./cards";
 import { registerHoldConfigRoutes } from "./hold-configs";
 import { registerServicesReferenceRoutes } from "./reference";
 
@@ -10,4 +11,5 @@ import { registerServicesReferenceRoutes } from "./reference";
 export function registerServicesRoutes(router: Router): void {
   registerServicesReferenceRoutes(router);
   registerHoldConfigRoutes(router);
+  registerServicesCardRoutes(router);
 }
