@@ -41,6 +41,8 @@ test("a hold reserves money: the balance's available sum falls by it, exactly, a
   const during = await services.cards.getCardBalance({ card_id: "SVC-CARD-1" }, { connector });
   expect(new Decimal(String(before.available.value)).minus(String(during.available.value)).toFixed(2)).toBe("12.34");
   await expect(services.cards.getAuthorizationHold({ card_id: "SVC-CARD-1", hold_id: "H-1" }, { connector })).resolves.toMatchObject({ status: "HoldPending" });
+  const twice = services.cards.createAuthorizationHold({ card_id: "SVC-CARD-1" }, { hold_id: "H-1", amount: { value: "1.00", currency } }, { connector });
+  await expect(twice).rejects.toMatchObject({ status: 409 });
   await services.cards.revokeAuthorizationHold({ card_id: "SVC-CARD-1", hold_id: "H-1" }, { connector });
   await expect(services.cards.getAuthorizationHold({ card_id: "SVC-CARD-1", hold_id: "H-1" }, { connector })).resolves.toMatchObject({ status: "HoldReversed" });
   const after = await services.cards.getCardBalance({ card_id: "SVC-CARD-1" }, { connector });

@@ -5,10 +5,10 @@
  * card engine (../engine/card-holds.ts: available funds, reserved money, expiry by merchant code), so a hold made
  * here is the hold v2 shows and the account's balances count it. Amounts are exact decimal strings in the
  * account's currency (an amount in another currency is 400 INVALID_PARAMETERS: give the card payment's own sum as
- * original_amount). Not yet: PUT and :adjust of a hold, card transactions and their reversal.
+ * original_amount); a hold_id already taken is 409. Not yet: PUT and :adjust of a hold, card transactions and their reversal.
  */
 import Decimal from "decimal.js";
-import { invalidParameters } from "../errors";
+import { invalidParameters, mambuError } from "../errors";
 import { balanceInquiry } from "../engine/cards";
 import { createAuthorizationHold, getAuthorizationHold, pendingHolds, reverseAuthorizationHold } from "../engine/card-holds";
 import { expireAuthorizationHolds } from "../engine/card-hold-expiry";
@@ -70,6 +70,9 @@ export function registerServicesCardRoutes(router: Router): void {
     }
     const original = body.original_amount as { value: string; currency: string } | undefined;
     const acceptor = body.card_acceptor as { name?: string; m_c_c?: number } | undefined;
+    if (ctx.store.find("authorizationholds", String(body.hold_id))?.externalReferenceId === body.hold_id) {
+      throw mambuError("DUPLICATE_AUTHORIZATION_HOLD", `hold_id: a hold ${String(body.hold_id).slice(0, 64)} exists`, 409);
+    }
     createAuthorizationHold(ctx, cardId, {
       externalReferenceId: body.hold_id,
       amount: amount.value,
