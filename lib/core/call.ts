@@ -16,8 +16,8 @@ import { encodeSegment, isSecret, MambuConnector, redact } from "../transport";
 import type { HttpMethod, Secret } from "../transport";
 import { headerValue, revealSecrets } from "../transport/reveal";
 import { hasOwn } from "./clone";
-import { Decimal } from "./money";
 import { parseJsonExact, stringifyExact } from "./json";
+import { wireDecimals } from "./wire-decimals";
 import { answersSecrets, secretValuesIn, wrapSecretAnswer } from "./secret-answer";
 
 /** Options of one call, besides its parameters and body. */
@@ -216,7 +216,7 @@ export async function callOperation(resourceName: string, operationId: string, r
   } else if (op.formData || !isJsonMedia(op.consumes)) {
     sent = { rawBody: rawBody(label, op, req.body) };
   } else {
-    const text = stringifyExact(revealSecrets(v2 ? req.body : plainDecimals(req.body), secrets));
+    const text = stringifyExact(revealSecrets(v2 ? req.body : wireDecimals(api, resourceName, op.body, req.body), secrets));
     if (text === undefined) throw new MambuTsError(`${label}: the body cannot be written as JSON`);
     const sentJson: unknown = JSON.parse(text);
     // Credentials given as plain strings (the v2 contract marks them; the Services and Payments contracts have none).
@@ -249,21 +249,6 @@ export async function callOperation(resourceName: string, operationId: string, r
     return secretAnswer ? wrapSecretAnswer(label, resourceName, op, res.status, res.body) : res.body;
   }
   return op.produces!.some((p) => /yaml/.test(p)) ? res.text : res.raw;
-}
-
-/**
- * The Services API's body with every `Decimal` written in plain notation (`0.00000012`, never `1.2e-7`: its decimal
- * strings are digits only). Plain objects and arrays are copied; anything else is kept as it is.
- */
-function plainDecimals(value: unknown, depth = 0): unknown {
-  if (Decimal.isDecimal(value)) return (value as Decimal).isFinite() ? (value as Decimal).toFixed() : value;
-  if (depth > 64 || typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => plainDecimals(v, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
-  const out: Record<string, unknown> = {};
-  // defineProperty: a key such as "__proto__" stays a plain field (it is checked against the contract next).
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: plainDecimals(v, depth + 1), enumerable: true, writable: true, configurable: true });
-  return out;
 }
 
 /** The caller's extra secrets, checked (a copy: the Secrets of headers and body are added to it). */

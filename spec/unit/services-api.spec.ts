@@ -230,3 +230,22 @@ test("a Decimal is sent in plain notation (a rate of 0.00000012 is not written 1
     await rec.close();
   }
 });
+
+test("a Decimal in a field the contract types as a number is sent as that JSON number, exact and in plain notation; a decimal string stays a string", async () => {
+  const rec = await startRecorder(() => [
+    201,
+    '{"rate_id":"X1","buy_rate":16.123456789012345678,"sell_rate":0.00000012,"from_currency":"MXN","to_currency":"USD","start_time":"2026-01-01T00:00:00Z"}',
+    { "content-type": "application/json" },
+  ]);
+  try {
+    await services.currencies.createExchangeRate(
+      { code: "USD" },
+      { buy_rate: new Decimal("16.123456789012345678"), sell_rate: new DecimalJs("1.2e-7"), start_time: "2026-01-01T00:00:00Z" },
+      { connector: rec.connector() },
+    );
+    // numbers, not strings (the contract types buy_rate and sell_rate as numbers), with every digit: no double in between
+    expect(rec.requests[0].body).toBe('{"buy_rate":16.123456789012345678,"sell_rate":0.00000012,"start_time":"2026-01-01T00:00:00Z"}');
+  } finally {
+    await rec.close();
+  }
+});
