@@ -27,6 +27,8 @@ export { api } from "./core/api";
 export type { Api, OperationArgs, OperationFunction, WireInput, WireOutput } from "./core/api";
 export { services } from "./core/services";
 export type { ServicesApi, ServicesOperationFunction, ServicesWireOutput } from "./core/services";
+/** The Services API (`/v1`) as entities: `Services.Currency`, `Services.IndexRateSource`, `Services.HoldConfig`, `Services.Card`. */
+export * as Services from "./entities/services";
 export { payments } from "./core/payments";
 export type { PaymentsApi, PaymentsOperationFunction, PaymentsWireOutput } from "./core/payments";
 export { callOperation, operationSpec } from "./core/call";

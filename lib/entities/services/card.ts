@@ -1,0 +1,145 @@
+/**
+ * `Services.Card`: a card of the Services API (`/v1/cards/{card_id}`), named by its reference token: its balances
+ * and its authorization holds. Amounts are exact `Decimal`s in their currency.
+ */
+import { randomUUID } from "node:crypto";
+import type { DateTime } from "luxon";
+import { MambuTsError } from "../../errors";
+import { services } from "../../core/services";
+import type { Decimal } from "../../core/money";
+import type { MambuConnector } from "../../transport/connector";
+import { amountIn, amountOut, callOpts, dateTimeIn, decimalIn, optDateTimeOut, optDecimalOut, optStrOut, strOut, type Amount, type AmountInput, type CreateOptions, type ServicesOptions } from "./wire";
+
+/** A card's balances. */
+export interface CardBalance {
+  /** The account the card draws on. */
+  accountId: string;
+  /** What can be spent now. */
+  available: Amount;
+  /** The account's balance. */
+  total: Amount;
+  cardType?: "Debit" | "Credit";
+  /** The credit limit of a credit card. */
+  creditLimit?: Amount;
+}
+
+/** The status of a hold. */
+export type HoldStatus = "HoldPending" | "HoldReversed" | "HoldSettled" | "HoldExpired";
+
+/** What creates a hold. */
+export interface HoldInput {
+  /** The hold's identifier, chosen by the caller (default: a random UUID). */
+  holdId?: string;
+  /** The amount held, in the card account's currency. */
+  amount: AmountInput;
+  /** The card payment's own sum, when in another currency. */
+  originalAmount?: AmountInput;
+  /** The rate from the original currency (a `Decimal` or a decimal string). */
+  exchangeRate?: Decimal | string;
+  /** An advice (already authorised elsewhere). */
+  advice?: boolean;
+  type?: "Debit" | "Credit";
+  source?: "CardSource" | "AccountSource";
+  /** Where the card was used. */
+  cardAcceptor?: { name?: string; m_c_c?: number; address?: Record<string, string> };
+  userTransactionTime?: DateTime | Date | string;
+}
+
+/** An authorization hold on a card. */
+export class Hold {
+  readonly holdId: string;
+  readonly cardId: string;
+  readonly accountId: string;
+  readonly amount: Amount;
+  readonly status: HoldStatus;
+  readonly originalAmount?: Amount;
+  readonly exchangeRate?: Decimal;
+  readonly advice?: boolean;
+  readonly type?: "Debit" | "Credit";
+  readonly source?: "CardSource" | "AccountSource";
+  readonly userTransactionTime?: DateTime;
+  readonly #connector?: MambuConnector;
+
+  /** @internal from the wire */
+  constructor(r: Record<string, unknown>, connector?: MambuConnector) {
+    this.holdId = strOut(r.hold_id, "hold_id");
+    this.cardId = strOut(r.card_id, "card_id");
+    this.accountId = strOut(r.account_id, "account_id");
+    this.amount = amountOut(r.amount, "amount");
+    this.status = strOut(r.status, "status") as HoldStatus;
+    if (r.original_amount !== undefined) this.originalAmount = amountOut(r.original_amount, "original_amount");
+    this.exchangeRate = optDecimalOut(r.exchange_rate, "exchange_rate");
+    if (typeof r.advice === "boolean") this.advice = r.advice;
+    this.type = optStrOut(r.type) as Hold["type"];
+    this.source = optStrOut(r.source) as Hold["source"];
+    this.userTransactionTime = optDateTimeOut(r.user_transaction_time, "user_transaction_time");
+    this.#connector = connector;
+  }
+
+  /** Revokes this hold (the amount is available again); answers the hold as it now is. */
+  async revoke(opts?: ServicesOptions): Promise<Hold> {
+    const o = callOpts(opts, this.#connector);
+    await services.cards.revokeAuthorizationHold({ card_id: this.cardId, hold_id: this.holdId }, o);
+    return new Hold((await services.cards.getAuthorizationHold({ card_id: this.cardId, hold_id: this.holdId }, o)) as Record<string, unknown>, o.connector);
+  }
+}
+
+/** A card's holds: `card.holds.create({...})`, `card.holds.get(id)`. */
+export class CardHolds {
+  /** @internal */
+  constructor(private readonly card: Card) {}
+
+  /** Places a hold on the card. @throws MambuError (409) when its holdId is taken. */
+  async create(input: HoldInput, opts?: CreateOptions): Promise<Hold> {
+    if (typeof input !== "object" || input === null) throw new MambuTsError("Services.Card.holds.create: give { amount, ... }");
+    const o = callOpts(opts, this.card.connector);
+    const holdId = input.holdId ?? randomUUID();
+    if (typeof holdId !== "string" || holdId === "") throw new MambuTsError("Services.Card.holds.create: holdId must be a non-empty string");
+    const body: Record<string, unknown> = { hold_id: holdId, amount: amountIn(input.amount, "amount") };
+    if (input.originalAmount !== undefined) body.original_amount = amountIn(input.originalAmount, "originalAmount");
+    if (input.exchangeRate !== undefined) body.exchange_rate = decimalIn(input.exchangeRate, "exchangeRate");
+    if (input.advice !== undefined) body.advice = input.advice;
+    if (input.type !== undefined) body.type = input.type;
+    if (input.source !== undefined) body.source = input.source;
+    if (input.cardAcceptor !== undefined) body.card_acceptor = input.cardAcceptor;
+    if (input.userTransactionTime !== undefined) body.user_transaction_time = dateTimeIn(input.userTransactionTime, "userTransactionTime");
+    return new Hold((await services.cards.createAuthorizationHold({ card_id: this.card.cardId }, body as never, o)) as Record<string, unknown>, o.connector);
+  }
+
+  /** The hold `holdId` of the card. @throws MambuError (404) when there is none. */
+  async get(holdId: string, opts?: ServicesOptions): Promise<Hold> {
+    const o = callOpts(opts, this.card.connector);
+    return new Hold((await services.cards.getAuthorizationHold({ card_id: this.card.cardId, hold_id: holdId }, o)) as Record<string, unknown>, o.connector);
+  }
+}
+
+/** A card, by its reference token: `Services.Card.get("CARD-1", { connector }).balance()`. */
+export class Card {
+  /** The card's reference token. */
+  readonly cardId: string;
+  /** The card's holds. */
+  readonly holds: CardHolds;
+  /** @internal */
+  readonly connector?: MambuConnector;
+
+  private constructor(cardId: string, connector?: MambuConnector) {
+    this.cardId = cardId;
+    this.connector = connector;
+    this.holds = new CardHolds(this);
+  }
+
+  /** The card `cardId` (no request: the Services API has no card read; `balance()` is the first). */
+  static get(cardId: string, opts?: ServicesOptions): Card {
+    if (typeof cardId !== "string" || cardId === "") throw new MambuTsError("Services.Card.get: cardId must be a non-empty string");
+    return new Card(cardId, callOpts(opts).connector);
+  }
+
+  /** The card's balances. @throws MambuError (404) for an unknown card. */
+  async balance(opts?: ServicesOptions): Promise<CardBalance> {
+    const r = (await services.cards.getCardBalance({ card_id: this.cardId }, callOpts(opts, this.connector))) as Record<string, unknown>;
+    const out: CardBalance = { accountId: strOut(r.account_id, "account_id"), available: amountOut(r.available, "available"), total: amountOut(r.total, "total") };
+    if (r.card_type === "Debit" || r.card_type === "Credit") out.cardType = r.card_type;
+    if (r.credit_limit !== undefined) out.creditLimit = amountOut(r.credit_limit, "credit_limit");
+    return out;
+  }
+}
