@@ -76,6 +76,17 @@ export class Hold {
     this.#connector = connector;
   }
 
+  /**
+   * Changes the held amount by `change` (signed: `"-2.50"` releases part of it); `adjustmentId` identifies the
+   * adjustment (default: a random UUID). Answers the hold as it now is.
+   */
+  async adjust(change: AmountInput, opts?: CreateOptions & { adjustmentId?: string; advice?: boolean }): Promise<Hold> {
+    const o = callOpts(opts, this.#connector);
+    const body: Record<string, unknown> = { adjustment_id: opts?.adjustmentId ?? randomUUID(), change: amountIn(change, "change") };
+    if (opts?.advice !== undefined) body.advice = opts.advice;
+    return new Hold((await services.cards.adjustAuthorizationHold({ card_id: this.cardId, hold_id: this.holdId }, body as never, o)) as Record<string, unknown>, o.connector);
+  }
+
   /** Revokes this hold (the amount is available again); answers the hold as it now is. */
   async revoke(opts?: ServicesOptions): Promise<Hold> {
     const o = callOpts(opts, this.#connector);
@@ -113,12 +124,80 @@ export class CardHolds {
   }
 }
 
+/** What creates a card transaction. */
+export interface CardTransactionInput {
+  /** The transaction's identifier, chosen by the caller (default: a random UUID). */
+  transactionId?: string;
+  amount: AmountInput;
+  /** The hold it settles, when there is one. */
+  authorizationId?: string;
+  advice?: boolean;
+  transactionTime?: DateTime | Date | string;
+  transactionChannelId?: string;
+  /** Let the amount exceed the available balance (credit cards). */
+  increaseAmountIfNeeded?: boolean;
+  firstRepayTime?: DateTime | Date | string;
+}
+
+/** A financial transaction on a card. */
+export class CardTransaction {
+  readonly transactionId: string;
+  readonly cardId: string;
+  readonly amount: Amount;
+  readonly authorizationId?: string;
+  readonly advice?: boolean;
+  readonly transactionTime?: DateTime;
+  readonly #connector?: MambuConnector;
+
+  /** @internal from the wire */
+  constructor(r: Record<string, unknown>, connector?: MambuConnector) {
+    this.transactionId = strOut(r.transaction_id, "transaction_id");
+    this.cardId = strOut(r.card_id, "card_id");
+    this.amount = amountOut(r.amount, "amount");
+    this.authorizationId = optStrOut(r.authorization_id);
+    if (typeof r.advice === "boolean") this.advice = r.advice;
+    this.transactionTime = optDateTimeOut(r.transaction_time, "transaction_time");
+    this.#connector = connector;
+  }
+
+  /** Reverses `amount` of this transaction (all or part of it); answers the transaction as it now is. */
+  async reverse(amount: AmountInput, opts?: CreateOptions & { transactionChannelId?: string }): Promise<CardTransaction> {
+    const o = callOpts(opts, this.#connector);
+    const body: Record<string, unknown> = { amount: amountIn(amount, "amount") };
+    if (opts?.transactionChannelId !== undefined) body.transaction_channel_id = opts.transactionChannelId;
+    return new CardTransaction((await services.cards.reverseCardTransaction({ card_id: this.cardId, ref_id: this.transactionId }, body as never, o)) as Record<string, unknown>, o.connector);
+  }
+}
+
+/** A card's transactions: `card.transactions.create({...})`. */
+export class CardTransactions {
+  /** @internal */
+  constructor(private readonly card: Card) {}
+
+  /** Posts a financial transaction on the card (settling a hold when `authorizationId` names one). */
+  async create(input: CardTransactionInput, opts?: CreateOptions): Promise<CardTransaction> {
+    if (typeof input !== "object" || input === null) throw new MambuTsError("Services.Card.transactions.create: give { amount, ... }");
+    const o = callOpts(opts, this.card.connector);
+    const tx: Record<string, unknown> = { transaction_id: input.transactionId ?? randomUUID(), card_id: this.card.cardId, amount: amountIn(input.amount, "amount") };
+    if (input.authorizationId !== undefined) tx.authorization_id = input.authorizationId;
+    if (input.advice !== undefined) tx.advice = input.advice;
+    if (input.transactionTime !== undefined) tx.transaction_time = dateTimeIn(input.transactionTime, "transactionTime");
+    const body: Record<string, unknown> = { transaction: tx };
+    if (input.transactionChannelId !== undefined) body.transaction_channel_id = input.transactionChannelId;
+    if (input.increaseAmountIfNeeded !== undefined) body.increase_amount_if_needed = input.increaseAmountIfNeeded;
+    if (input.firstRepayTime !== undefined) body.first_repay_time = dateTimeIn(input.firstRepayTime, "firstRepayTime");
+    return new CardTransaction((await services.cards.createCardTransaction({ card_id: this.card.cardId }, body as never, o)) as Record<string, unknown>, o.connector);
+  }
+}
+
 /** A card, by its reference token: `Services.Card.get("CARD-1", { connector }).balance()`. */
 export class Card {
   /** The card's reference token. */
   readonly cardId: string;
   /** The card's holds. */
   readonly holds: CardHolds;
+  /** The card's financial transactions. */
+  readonly transactions: CardTransactions;
   /** @internal */
   readonly connector?: MambuConnector;
 
@@ -126,6 +205,7 @@ export class Card {
     this.cardId = cardId;
     this.connector = connector;
     this.holds = new CardHolds(this);
+    this.transactions = new CardTransactions(this);
   }
 
   /** The card `cardId` (no request: the Services API has no card read; `balance()` is the first). */
