@@ -1,0 +1,18 @@
+/**
+ * The Payments API (SEPA) as entities: {@link CreditTransfer}, {@link Payment}, {@link StandingOrder}, and the
+ * checks they make before sending (./validate.ts).
+ */
+export { CreditTransfer, Payment } from "./payment";
+export type { CreditTransferFields, PaymentStatus, SepaAmount } from "./payment";
+export { StandingOrder } from "./standing-order";
+export type {
+  PaymentsDay,
+  StandingOrderExecution,
+  StandingOrderFields,
+  StandingOrderFrequency,
+  StandingOrderPayment,
+  StandingOrderSearch,
+  StandingOrderStatus,
+} from "./standing-order";
+export type { PaymentsReadOptions, PaymentsWriteOptions } from "./common";
+export { checkBic, checkEurAmount, checkIban, checkSepaPayment, checkSepaText, maskIban, SEPA_MAX_AMOUNT, SEPA_MAX_LENGTH } from "./validate";

@@ -1,0 +1,107 @@
+/**
+ * SEPA credit transfers of the Payments API: {@link CreditTransfer.initiate} (`POST /payments`) checks every field
+ * before sending (./validate.ts) and answers the {@link Payment} created; {@link Payment.get}
+ * (`GET /payments/{paymentId}`) reads a payment's status.
+ */
+import type { TppMessage } from "../../errors";
+import { callOperation } from "../../core/call";
+import { checkOptionKeys } from "../../core/entity";
+import type { Decimal } from "../../core/money";
+import type { InitiationPaymentDTO } from "../../generated/payments/types/sepaCreditTransfers";
+import { answerRecord, checkId, field, READ_KEYS, str, tppMessagesOf, WRITE_KEYS, type PaymentsReadOptions, type PaymentsWriteOptions } from "./common";
+import { checkSepaPayment } from "./validate";
+
+/**
+ * The status of a payment (ISO 20022 codes): `RCVD` received, `ACTC` validated, `CPVP` under a profile (AML) check,
+ * `PDNG` pending, `ACSP` accepted for execution, `ACSC` settled, `RJCT` rejected.
+ */
+export type PaymentStatus = "RCVD" | "ACTC" | "CPVP" | "PDNG" | "ACSP" | "ACSC" | "RJCT";
+
+/** A SEPA amount: a `Decimal` (or a string of digits) in euros. */
+export interface SepaAmount {
+  amount: Decimal | string;
+  currency: "EUR";
+}
+
+/**
+ * The fields of a SEPA credit transfer (`InitiationPaymentDTO`), the amount a {@link SepaAmount}:
+ * `{ debtorAccount: { identification: { iban } }, debtorName, creditorAccount: ..., creditorName,
+ * instructedAmount: { amount: new Decimal("12.50"), currency: "EUR" }, remittanceInformationUnstructured? , ... }`.
+ * `requestedExecutionDate` is a `YYYY-MM-DD` string.
+ */
+export type CreditTransferFields = Omit<InitiationPaymentDTO, "instructedAmount" | "requestedExecutionDate"> & {
+  instructedAmount: SepaAmount;
+  requestedExecutionDate?: string;
+};
+
+/** A payment of the Payments API: its id and status, and the messages the API added. */
+export class Payment {
+  /** The payment's id (`paymentId`). */
+  readonly id: string;
+  /** Its status (`transactionStatus`): `RCVD` when just received, `RJCT` when rejected, ... */
+  readonly status: PaymentStatus | string;
+  /** Whether a fee applies (`transactionFeeIndicator`), when the API says. */
+  readonly transactionFeeIndicator?: boolean;
+  /** Messages of the answer (warnings), each whole. */
+  readonly tppMessages: TppMessage[];
+  /** Every field of the answer as the API sent it (a details answer may carry more than the above). */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  /** @internal Built from an answer; use {@link CreditTransfer.initiate} or {@link Payment.get}. */
+  constructor(answer: Record<string, unknown>) {
+    this.id = str(answer, "paymentId") ?? "";
+    this.status = str(answer, "transactionStatus") ?? "";
+    const fee = field(answer, "transactionFeeIndicator");
+    if (typeof fee === "boolean") this.transactionFeeIndicator = fee;
+    this.tppMessages = tppMessagesOf(answer);
+    this.details = Object.freeze({ ...answer });
+  }
+
+  /**
+   * Reads a payment's details and status (`GET /payments/{paymentId}`).
+   * @throws MambuError (404 with `tppMessages` when there is no such payment); MambuTsError for an empty id or a
+   *   connector without an apikey.
+   */
+  static async get(id: string, opts: PaymentsReadOptions = {}): Promise<Payment> {
+    checkOptionKeys("Payment.get", opts, READ_KEYS);
+    const paymentId = checkId("Payment.get", id);
+    const answer = await callOperation("sepaCreditTransfers", "getPaymentDetails", {
+      api: "payments",
+      path: { paymentId },
+      connector: opts.connector,
+      signal: opts.signal,
+    });
+    return new Payment(answerRecord("Payment.get", answer));
+  }
+
+  /** Whether the payment was rejected (`RJCT`). */
+  get rejected(): boolean {
+    return this.status === "RJCT";
+  }
+}
+
+/** SEPA credit transfers (`POST /payments`). */
+export class CreditTransfer {
+  private constructor() {}
+
+  /**
+   * Initiates a SEPA credit transfer. Every field is checked before anything is sent (IBANs, BICs, the SEPA
+   * character set and lengths, an amount in EUR with at most two decimals); the amount's digits are sent as they
+   * are. A v4 Idempotency-Key goes with the request (`idempotencyKey`, or a random one), the same on each retry.
+   * @returns the payment created (`id`, `status` `RCVD`).
+   * @throws MambuTsError naming the field to fix, before any request; MambuError with `tppMessages` when the API
+   *   refuses.
+   */
+  static async initiate(fields: CreditTransferFields, opts: PaymentsWriteOptions = {}): Promise<Payment> {
+    checkOptionKeys("CreditTransfer.initiate", opts, WRITE_KEYS);
+    const body = checkSepaPayment("", fields);
+    const answer = await callOperation("sepaCreditTransfers", "initiatePayment", {
+      api: "payments",
+      body,
+      connector: opts.connector,
+      signal: opts.signal,
+      idempotencyKey: opts.idempotencyKey,
+    });
+    return new Payment(answerRecord("CreditTransfer.initiate", answer));
+  }
+}
