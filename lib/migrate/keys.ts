@@ -42,10 +42,16 @@ export function disbursementExternalId(planId: string, loanId: string): string {
   return `mig-${shortHash([NS, planId, loanId, "disburse"])}`;
 }
 
+/** The `externalId` of a deposit account's opening deposit. */
+export function openingExternalId(planId: string, depositId: string): string {
+  return `mig-${shortHash([NS, planId, depositId, "opening"])}`;
+}
+
 /** Row keys: what identifies a row across runs. */
 export const rowKey = {
   client: (id: string) => `client:${id}`,
   group: (id: string) => `group:${id}`,
   loan: (id: string) => `loan:${id}`,
+  deposit: (id: string) => `deposit:${id}`,
   transaction: (kind: string, loanId: string, externalId: string) => `${kind}:${loanId}:${externalId}`,
 };

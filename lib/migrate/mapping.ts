@@ -58,6 +58,14 @@ export const BLOCKS: Record<string, BlockSpec> = {
   },
   fees: { name: "mapping.fees", resource: "loans_transactions", definition: "FeeLoanTransactionInput", specials: { loanId: "string" } },
   repayments: { name: "mapping.repayments", resource: "loans_transactions", definition: "RepaymentLoanTransactionInput", specials: { loanId: "string" } },
+  deposits: {
+    name: "mapping.deposits",
+    resource: "deposits",
+    definition: "DepositAccount",
+    customFieldsFor: "DEPOSIT_ACCOUNT",
+    specials: { accountHolderId: "string", openingBalance: "amount", openingDate: "string", openingNotes: "string" },
+    reserved: ["accountHolderKey", "encodedKey"],
+  },
 };
 
 /** Contract fields holding money: at most `amountDecimals` decimals. */
@@ -250,6 +258,8 @@ export function compileBlock(block: BlockSpec, map: FieldMapSpec | undefined, de
     for (const req of def.required) {
       if (block.reserved?.includes(req) || provided.has(req)) continue;
       if (block.definition === "LoanAccount" && req === "scheduleSettings") continue;
+      // a standalone deposit's holder type: the holder's kind in the plan or the tenant when unmapped
+      if (block.name === "mapping.deposits" && req === "accountHolderType") continue;
       p(req, `required by ${block.definition} but not mapped`);
     }
   }

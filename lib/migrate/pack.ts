@@ -102,6 +102,8 @@ export interface PackOptions {
 const STEP_WHAT: Record<StepName, string> = {
   client: "client creation",
   group: "group creation (members: clients created before)",
+  deposit: "deposit account (savings) creation and approval",
+  opening: "opening balance deposited (one deposit transaction on the opening date)",
   loan: "loan account creation (linked to its settlement account at creation in the default flow)",
   approve: "loan account approval",
   settlement: "settlement deposit account creation and approval (linked to the loan: at the loan's creation, or a PATCH in the earlier flow)",
@@ -118,6 +120,7 @@ function stepOf(c: RecordedCall): StepName | "lookup" {
   if (t === "/clients") return "client";
   if (t === "/groups") return "group";
   if (t === "/loans") return "loan";
+  if (t === "/deposits/{id}/deposit-transactions") return "opening";
   if (t.startsWith("/deposits") || (c.method === "PATCH" && t === "/loans/{id}")) return "settlement";
   if (t === "/loans/{id}:changeState") return "approve";
   if (t === "/loans/{id}/schedule") return "schedule";
@@ -174,6 +177,8 @@ const RECONCILE: Record<string, { source: string; tenant: string }> = {
   repaid: { source: "sum of the repayments' amounts", tenant: "sum of the REPAYMENT transactions" },
   repaymentCount: { source: "number of repayments", tenant: "number of REPAYMENT transactions" },
   paid: { source: "sum of the repayments' amounts", tenant: "balances.principalPaid + interestPaid + feesPaid + penaltyPaid of the loans" },
+  deposits: { source: "standalone deposit accounts of the plan", tenant: "GET /api/deposits/{id} answers an account of that holder" },
+  depositBalance: { source: "sum of the opening balances", tenant: "sum of balances.totalBalance of those accounts" },
 };
 
 /** Builds the pack of a validated book: two dry runs (the default flow, the earlier one). */
@@ -227,6 +232,11 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
     repayments: txs.filter((t) => t.kind === "repayment").length,
   };
   entities.transactions = entities.disbursements + entities.fees + entities.repayments;
+  const savings = book.units.flatMap((u) => u.deposits ?? []);
+  if (savings.length) {
+    entities.depositAccounts = savings.length;
+    entities.openingDeposits = savings.filter((d) => d.opening).length;
+  }
 
   const def = calls(fast);
   const earlier = calls(slow);
@@ -234,7 +244,8 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
   const personalColumns: Record<string, string[]> = {};
   for (const [source, cols] of book.personal) if (cols.size) personalColumns[source] = [...cols].sort();
 
-  const checks = METRICS.filter((m) => plan.steps.has("loan") || m === "holders").map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
+  const hasDeposits = book.units.some((u) => (u.deposits ?? []).length > 0);
+  const checks = METRICS.filter((m) => (m === "deposits" || m === "depositBalance" ? hasDeposits : plan.steps.has("loan") || m === "holders")).map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
   const totals = new Map<string, string>();
   for (const u of book.units) {
     const f = sourceFigures(u, plan);
@@ -256,7 +267,7 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
     reconciliation: {
       checks,
       requests: ["GET /api/clients/{id} (or /api/groups/{id})", "GET /api/loans/{id}", "GET /api/loans/{id}/transactions"],
-      requestCount: book.units.length + 2 * loans.length,
+      requestCount: book.units.length + 2 * loans.length + book.units.reduce((n, u) => n + (u.deposits ?? []).length, 0),
       report: "with --reconcile: source and tenant figures per client or group and in total, the differing units on stdout and in report.json (--report)",
     },
     personalData: {

@@ -27,6 +27,8 @@ const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const STEP_SOURCE: Record<StepName, SourceName> = {
   client: "clients",
   group: "groups",
+  deposit: "deposits",
+  opening: "deposits",
   loan: "loans",
   approve: "loans",
   settlement: "loans",
@@ -128,7 +130,7 @@ export function parsePlan(text: string, file: string): Plan {
   const has = (n: SourceName): boolean => files.some((f) => f.source === n);
 
   const mapping = spec.mapping;
-  if (!isObj(mapping)) p("mapping: expected a map with clients, groups, loans, schedules, fees, repayments");
+  if (!isObj(mapping)) p("mapping: expected a map with clients, groups, loans, schedules, fees, repayments, deposits");
   else {
     for (const [name, m] of Object.entries(mapping)) {
       if (!(SOURCE_NAMES as readonly string[]).includes(name)) {
@@ -157,6 +159,10 @@ export function parsePlan(text: string, file: string): Plan {
     req("loans", "id");
     req("loans", "accountHolderId");
     for (const s of ["schedules", "fees", "repayments"]) if (isObj(mapping[s])) req(s, "loanId");
+    if (isObj(mapping.deposits)) {
+      req("deposits", "id");
+      req("deposits", "accountHolderId");
+    }
   }
 
   let steps: Set<StepName>;

@@ -1,16 +1,17 @@
 /**
  * Reconciliation: per unit and in total, what the source says (holders, loans, loan amounts, amounts
- * disbursed, fees, repayments and their counts) against what the tenant holds (the loans' amounts,
+ * disbursed, fees, repayments and their counts, standalone deposit accounts and their opening balances)
+ * against what the tenant holds (the deposit accounts' total balances, the loans' amounts,
  * their transactions, and the amounts paid according to the loans' balances), with the differences.
  */
 import { Decimal } from "../core/money";
 import type { EntityClass } from "../core/entity";
-import { MambuClient, MambuGroup, MambuLoan } from "../index";
+import { MambuClient, MambuDeposit, MambuGroup, MambuLoan } from "../index";
 import type { MambuConnector } from "../transport";
 import type { Book, Plan, Unit } from "./types";
 
 /** The figures compared, in display order. */
-export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid"] as const;
+export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid", "deposits", "depositBalance"] as const;
 /** One figure. */
 export type Metric = (typeof METRICS)[number];
 /** Figures of one side. */
@@ -47,6 +48,10 @@ export function sourceFigures(u: Unit, plan: Plan): Figures {
   const f = zero();
   const s = plan.steps;
   f.holders = new Decimal(1);
+  for (const d of u.deposits ?? []) {
+    f.deposits = f.deposits.plus(1);
+    if (d.opening) f.depositBalance = f.depositBalance.plus(d.opening.amount);
+  }
   if (!s.has("loan")) return f;
   for (const l of u.loans) {
     f.loans = f.loans.plus(1);
@@ -74,6 +79,13 @@ export async function tenantFigures(conn: MambuConnector, u: Unit): Promise<Figu
   const holder = (await holderClass.find(u.id, { connector: conn }))?.toJSON();
   if (!holder) return f;
   f.holders = new Decimal(1);
+  for (const d of u.deposits ?? []) {
+    const dep = await MambuDeposit.find(d.id, { connector: conn });
+    if (!dep || dep.accountHolderKey !== holder.encodedKey) continue;
+    const b = (dep.toJSON().balances ?? {}) as Record<string, unknown>; // as Mambu wrote them
+    f.deposits = f.deposits.plus(1);
+    f.depositBalance = f.depositBalance.plus(dec(b.totalBalance));
+  }
   for (const l of u.loans) {
     const loan = await MambuLoan.find(l.id, { connector: conn });
     if (!loan || loan.accountHolderKey !== holder.encodedKey) continue;
@@ -131,7 +143,7 @@ export async function reconcile(conn: MambuConnector, plan: Plan, book: Book, co
   return { equal: units.every((r) => r.differences.length === 0), totals, units };
 }
 
-const money = new Set<Metric>(["loanAmount", "disbursed", "fees", "repaid", "paid"]);
+const money = new Set<Metric>(["loanAmount", "disbursed", "fees", "repaid", "paid", "depositBalance"]);
 /** A figure as shown: amounts with 2 decimals, counts as they are. */
 export const showFigure = (m: Metric, d: Decimal): string => (money.has(m) ? d.toFixed(2) : d.toString());
 

@@ -9,7 +9,7 @@ import type { MambuConnector } from "../transport";
 import type { Journal } from "./journal";
 import { rowKey } from "./keys";
 import { personalValues, safeErrorMessage } from "./personal";
-import { holderStep, loanSteps, StepContext, StepError, StepOutcome } from "./steps";
+import { depositSteps, holderStep, loanSteps, StepContext, StepError, StepOutcome } from "./steps";
 import type { Book, Plan, StepName, Unit } from "./types";
 import { unitStepNames } from "./validate";
 
@@ -201,6 +201,7 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
       return fail(u, e);
     }
     try {
+      for (const dep of u.deposits ?? []) await depositSteps(ctx, u, dep, key);
       for (const loan of u.loans) await loanSteps(ctx, u, loan, key);
     } catch (e) {
       return fail(u, e);

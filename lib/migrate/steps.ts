@@ -21,11 +21,11 @@
 import { MambuError } from "../errors";
 import type { EntityClass } from "../core/entity";
 import { MambuClient, MambuDeposit, MambuGroup, MambuLoan } from "../index";
-import type { Amount, DisburseOptions, InstallmentInput, LoanAction, LoanFeeOptions, MambuEntity, RepayOptions } from "../index";
+import type { Amount, DepositOptions, DisburseOptions, InstallmentInput, LoanAction, LoanFeeOptions, MambuEntity, RepayOptions } from "../index";
 import type { MambuConnector } from "../transport";
 import { idempotencyKey, rowKey } from "./keys";
 import type { Journal, StepRecord } from "./journal";
-import type { LoanPlan, Plan, StepName, TxPlan, Unit } from "./types";
+import type { DepositPlan, LoanPlan, Plan, StepName, TxPlan, Unit } from "./types";
 
 type Rec = Record<string, unknown>;
 
@@ -306,6 +306,83 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
   for (const tx of loan.transactions) {
     if (!s.has(tx.kind)) continue;
     await step(ctx, unit, tx.key, tx.kind, `${tx.externalId} of loan ${loan.id} (${tx.row.file}:${tx.row.line})`, () => postTransaction(ctx, st, tx));
+  }
+}
+
+/**
+ * The steps of one standalone deposit account: `deposit` creates (or adopts) it and approves it —
+ * one journaled step with a key per request, resumed by the account's state — and `opening` posts
+ * the opening balance as a deposit on the opening date, tagged with its `mig-` externalId: a rerun
+ * or a resumed unit finds it among the account's transactions instead of posting it twice.
+ */
+export async function depositSteps(ctx: StepContext, unit: Unit, dep: DepositPlan, holderKey: string): Promise<void> {
+  const s = ctx.plan.steps;
+  const row = rowKey.deposit(dep.id);
+  const at = `deposit ${dep.id} (${dep.row.file}:${dep.row.line})`;
+  const key = (name: string, part = ""): string => idempotencyKey(ctx.plan.id, row, name, part, ctx.journal.keyScope);
+  let account: MambuDeposit | undefined;
+  let fresh = false;
+  if (s.has("deposit")) {
+    await step(ctx, unit, row, "deposit", at, async () => {
+      let wrote = false;
+      const res = await findOrCreate(
+        ctx,
+        unit,
+        MambuDeposit,
+        dep.id,
+        () => ({ ...structuredCloneExact(dep.body), accountHolderKey: holderKey, accountHolderType: dep.holderType }),
+        key("deposit", "create"),
+        "ACCOUNT_ID_ALREADY_IN_USE",
+      );
+      if (res.status === "created") wrote = true;
+      else if (res.entity.accountHolderKey !== holderKey) throw new Error(`deposit ${dep.id} exists in the tenant for another account holder (${String(res.entity.accountHolderKey)})`);
+      if (res.entity.accountState === "PENDING_APPROVAL") {
+        await res.entity.approve(undefined, { idempotencyKey: key("deposit", "approve"), reread: false });
+        ctx.onWrite?.();
+        wrote = true;
+      }
+      account = res.entity;
+      fresh = res.status === "created";
+      return { status: wrote ? "created" : "adopted", key: keyOf(res.entity, `deposit ${dep.id}`) };
+    });
+  }
+  const opening = dep.opening;
+  if (opening && s.has("opening")) {
+    await step(ctx, unit, row, "opening", `the opening balance of ${at}`, async () => {
+      if (!account) {
+        const found = await MambuDeposit.find(dep.id, { connector: ctx.conn });
+        if (!found) throw new Error(`deposit ${dep.id} is not in the tenant`);
+        if (found.accountHolderKey !== holderKey) throw new Error(`deposit ${dep.id} exists in the tenant for another account holder (${String(found.accountHolderKey)})`);
+        account = found;
+      }
+      const acc = account;
+      const posted = async (): Promise<string | undefined> => {
+        for await (const t of acc.getTransactions()) if (t.externalId === opening.externalId) return String(t.encodedKey);
+        return undefined;
+      };
+      if (!fresh) {
+        const existing = await posted();
+        if (existing) return { status: "adopted", key: existing };
+      }
+      try {
+        const tx = await acc.deposit(opening.amount, {
+          valueDate: opening.valueDate,
+          externalId: opening.externalId,
+          ...(opening.notes ? { notes: opening.notes } : {}),
+          idempotencyKey: key("opening"),
+          reread: false,
+        } as DepositOptions);
+        ctx.onWrite?.();
+        return { status: "created", key: typeof tx.encodedKey === "string" ? tx.encodedKey : undefined };
+      } catch (e) {
+        // posted by a request whose answer was lost, then refused as a duplicate: adopt it
+        if (e instanceof MambuError && e.status !== undefined && e.status < 500) {
+          const found = await posted().catch(() => undefined);
+          if (found) return { status: "adopted", key: found };
+        }
+        throw e;
+      }
+    });
   }
 }
 

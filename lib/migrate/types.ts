@@ -2,12 +2,12 @@
 import type { SourceFormat, SourceLayout, SourceRow } from "./sources";
 
 /** The steps of a migration, in the order they run for one client (seed 002). */
-export const STEP_NAMES = ["client", "group", "loan", "approve", "settlement", "schedule", "disburse", "fee", "repayment"] as const;
+export const STEP_NAMES = ["client", "group", "deposit", "opening", "loan", "approve", "settlement", "schedule", "disburse", "fee", "repayment"] as const;
 /** One step of a migration. */
 export type StepName = (typeof STEP_NAMES)[number];
 
 /** Logical sources of a plan. */
-export const SOURCE_NAMES = ["clients", "groups", "loans", "schedules", "fees", "repayments"] as const;
+export const SOURCE_NAMES = ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits"] as const;
 /** One logical source of a plan. */
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -38,6 +38,8 @@ export interface MappingSpec {
   schedules?: FieldMapSpec;
   fees?: FieldMapSpec;
   repayments?: FieldMapSpec;
+  /** Standalone deposit accounts (savings): `id`, `accountHolderId`, `openingBalance`, `openingDate` and DepositAccount fields. */
+  deposits?: FieldMapSpec;
 }
 
 /** A source as written in the plan. */
@@ -139,6 +141,18 @@ export interface LoanPlan {
   transactions: TxPlan[];
 }
 
+/** A standalone deposit account (savings) of a holder, approved, with its opening balance deposited. */
+export interface DepositPlan {
+  id: string;
+  row: SourceRow;
+  holderId: string;
+  holderType: "CLIENT" | "GROUP";
+  /** DepositAccount body; `accountHolderKey` is filled in at run time. */
+  body: Record<string, unknown>;
+  /** The opening deposit: exact amount, value date (ISO with offset) and the `mig-` externalId tagging it. */
+  opening?: { amount: string; valueDate: string; externalId: string; notes?: string };
+}
+
 /** A client or group and all that hangs on it: the unit of work, of failure and of resumption. */
 export interface Unit {
   /** `client:<id>` or `group:<id>`. */
@@ -155,6 +169,8 @@ export interface Unit {
   /** Client ids this unit's body refers to (CLIENT_LINK custom fields), besides members. */
   links: Array<{ clientId: string; set: (encodedKey: string) => void }>;
   loans: LoanPlan[];
+  /** Standalone deposit accounts of the holder (created before its loans). */
+  deposits?: DepositPlan[];
   /** Every source row of the unit (for the failures file). */
   rows: SourceRow[];
   /** Position of the unit in the run (clients first, then groups). */

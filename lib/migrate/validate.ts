@@ -7,12 +7,13 @@
  * problems come back at once with file, line and column; the valid rows become the {@link Book}.
  *
  * One job per file of book/: the plan's blocks and files (blocks.ts), clients and groups
- * (holders.ts), loans (loans.ts), references outside the plan (external.ts), schedules
+ * (holders.ts), loans (loans.ts), standalone deposit accounts (deposits.ts), references outside the plan (external.ts), schedules
  * (schedules.ts), fees and repayments (transactions.ts), and the units in order with the invalid
  * ones left out (outcome.ts), over a shared context (context.ts).
  */
 import { readPlan } from "./book/blocks";
 import { BookOptions, newContext } from "./book/context";
+import { attachDeposits, depositPlans } from "./book/deposits";
 import { lookUpExternal } from "./book/external";
 import { holderUnits } from "./book/holders";
 import { attachLoans, loanPlans } from "./book/loans";
@@ -36,8 +37,10 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
   const c = newContext(plan, opts, blocks, rows, layouts, personal);
   holderUnits(c);
   loanPlans(c);
+  depositPlans(c);
   await lookUpExternal(c);
   attachLoans(c);
+  attachDeposits(c);
   schedules(c);
   transactions(c);
   return finishBook(c);

@@ -10,7 +10,7 @@ import { CompiledBlock, MapContext, Mapped, mapRow } from "../mapping";
 import { isPersonalTarget, PersonalColumns, WITHHELD } from "../personal";
 import type { SourceLayout, SourceRow } from "../sources";
 import type { ReferenceData } from "../tenant";
-import type { LoanPlan, Plan, Problem, SourceName, Unit } from "../types";
+import type { DepositPlan, LoanPlan, Plan, Problem, SourceName, Unit } from "../types";
 
 /** Options of `buildBook`. */
 export interface BookOptions {
@@ -37,6 +37,7 @@ export interface Blocks {
   schedules?: CompiledBlock;
   fees?: CompiledBlock;
   repayments?: CompiledBlock;
+  deposits?: CompiledBlock;
 }
 
 /** A client or group outside the plan that rows refer to, and where. */
@@ -72,6 +73,10 @@ export interface BookContext {
   loanUnit: Map<string, Unit>;
   /** Duplicate loan rows → the loan id they repeat (their unit is left out with them). */
   loanUnitRows: Map<SourceRow, string>;
+  /** Standalone deposit accounts, by id (not yet in their units: see book/deposits.ts). */
+  deposits: Map<string, DepositPlan>;
+  /** Duplicate deposit rows → the deposit id they repeat. */
+  depositDupRows: Map<SourceRow, string>;
 }
 
 /** A new context for a plan whose blocks compiled and whose files were read. */
@@ -94,6 +99,8 @@ export function newContext(plan: Plan, opts: BookOptions, blocks: Blocks, rows: 
     loans: new Map(),
     loanUnit: new Map(),
     loanUnitRows: new Map(),
+    deposits: new Map(),
+    depositDupRows: new Map(),
   };
 }
 

@@ -7,6 +7,10 @@ export function unitStepNames(u: Unit, plan: Plan): StepName[] {
   const out: StepName[] = [];
   if (u.create && u.kind === "client" && s.has("client")) out.push("client");
   if (u.create && u.kind === "group" && s.has("group")) out.push("group");
+  for (const d of u.deposits ?? []) {
+    if (s.has("deposit")) out.push("deposit");
+    if (d.opening && s.has("opening")) out.push("opening");
+  }
   for (const l of u.loans) {
     if (s.has("loan")) out.push("loan");
     if (l.approve && s.has("approve")) out.push("approve");
