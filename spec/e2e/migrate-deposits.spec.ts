@@ -160,6 +160,26 @@ it("resumes a run killed after the tenant wrote but before the journal did, with
   }
 });
 
+it("fails the unit whose deposit id is another holder's account in the tenant, creating nothing for it", async () => {
+  const sb = await startSandbox({ port: 0 });
+  try {
+    const connector = demoConnector(sb);
+    const other = sb.store.all("clients").find((c) => !String(c.id).startsWith("MIG-"))!;
+    const product = sb.store.find("depositproducts", "SAVINGS")!;
+    const taken = new MambuDeposit({ id: "MIG-D0003", name: "Not ours", productTypeKey: product.encodedKey, accountHolderKey: other.encodedKey, accountHolderType: "CLIENT", currencyCode: "MXN" });
+    await taken.create({ connector });
+    const r = await runMigration(planWithSavings(), { ...quiet, connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset, workdir: join(mkdtempSync(join(tmpdir(), "mig-dep-other-")), "w") });
+    expect(r.exitCode).toBe(1);
+    expect(r.failed.map((f) => [f.unit, f.reason])).toEqual([["client:MIG-C0003", expect.stringMatching(/^deposit deposit MIG-D0003 .*: deposit MIG-D0003 exists in the tenant for another account holder/)]]);
+    // the other holder's account is untouched, and nothing was deposited into it
+    expect(sb.store.find("deposits", "MIG-D0003")).toMatchObject({ accountHolderKey: other.encodedKey, name: "Not ours" });
+    expect(sb.store.all("depositTransactions").filter((t) => t.parentAccountKey === taken.encodedKey)).toHaveLength(0);
+    expect(savings(sb).map((d) => String(d.id)).sort()).toEqual(["MIG-D0001", "MIG-D0002", "MIG-D0003"]);
+  } finally {
+    await sb.stop();
+  }
+});
+
 describe("validation of the deposits' rows", () => {
   const bad = [
     "deposit_id,holder_id,product,currency,opening_balance,opening_date,remark",
@@ -231,6 +251,11 @@ it("the onboarding pack counts the deposit steps' requests exactly as a real run
     expect(pack.reconciliation.checks.map((c) => c.metric)).toEqual(expect.arrayContaining(["deposits", "depositBalance"]));
     expect(pack.reconciliation.checks.find((c) => c.metric === "depositBalance")?.total).toBe("1750.65");
     expect(savings(p)).toHaveLength(0);
+    // the opening deposit's notes and the account's are personal: their values are masked in the samples
+    const json = readFileSync(join(tmp, "pack", "pack.json"), "utf8");
+    expect(json).toContain("POST /api/deposits/{id}/deposit-transactions");
+    expect(json).not.toContain("Opened at the branch");
+    expect(json).not.toContain("second account of the client");
     const [now, old] = await Promise.all([
       runMigration(plan, { ...quiet, ...conn(a), workdir: join(tmp, "w-now") }),
       runMigration(plan, { ...quiet, ...conn(b), workdir: join(tmp, "w-old"), lookups: "always", fold: false }),
