@@ -9,6 +9,7 @@
  * stop the walk with a `MambuCommError`.
  */
 import { MambuCommError, MambuTsError } from "../errors";
+import { resource, type ApiName } from "../contract/schema";
 import { MambuList } from "./list";
 
 /** Records per request when none is asked for (the contract's default). */
@@ -21,6 +22,18 @@ export const MAX_TOKEN_PAGES = 100_000;
 const MAX_TOKEN_LENGTH = 4096;
 /** Most comparisons in a filter and keys in an order_by (as the sandbox bounds them). */
 const MAX_TERMS = 16;
+
+/**
+ * The field names of definition `definition` of resource `resourceName` of `api`'s contract, sorted: what a
+ * `filter` or `order_by` on a list of those objects may name.
+ * @throws MambuTsError when the contract has no such definition (a library bug).
+ */
+export function schemaFields(resourceName: string, definition: string, api: ApiName = "services"): readonly string[] {
+  const defs = resource(resourceName, api).definitions;
+  const def = Object.prototype.hasOwnProperty.call(defs, definition) ? defs[definition] : undefined;
+  if (!def?.fields) throw new MambuTsError(`contract: ${api} ${resourceName} has no definition ${definition}`);
+  return Object.freeze(Object.keys(def.fields).sort());
+}
 
 /** What a token-paged listing takes. */
 export interface TokenListOptions {

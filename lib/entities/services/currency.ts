@@ -6,7 +6,7 @@ import type { DateTime } from "luxon";
 import { MambuTsError } from "../../errors";
 import { services } from "../../core/services";
 import type { MambuList } from "../../core/list";
-import { tokenList, type TokenListOptions } from "../../core/token-list";
+import { schemaFields, tokenList, type TokenListOptions } from "../../core/token-list";
 import type { Decimal } from "../../core/money";
 import type { MambuConnector } from "../../transport/connector";
 import { callOpts, dateTimeIn, dateTimeOut, decimalIn, decimalOut, optDateTimeOut, optStrOut, strOut, type CreateOptions, type ServicesOptions } from "./wire";
@@ -22,9 +22,9 @@ export interface CurrencyFields {
   format?: string;
 }
 
-const CURRENCY_FIELDS = ["code", "decimals", "format", "name", "symbol"] as const;
-const ACCOUNTING_RATE_FIELDS = ["end_time", "from_currency", "rate", "rate_id", "start_time", "to_currency"] as const;
-const EXCHANGE_RATE_FIELDS = ["buy_rate", "end_time", "from_currency", "rate_id", "sell_rate", "start_time", "to_currency"] as const;
+const CURRENCY_FIELDS = schemaFields("currencies", "Currency");
+const ACCOUNTING_RATE_FIELDS = schemaFields("currencies", "AccountingRate");
+const EXCHANGE_RATE_FIELDS = schemaFields("currencies", "ExchangeRate");
 
 /** An accounting rate of a currency: how much of `toCurrency` one `fromCurrency` is worth from `startTime`. */
 export class AccountingRate {

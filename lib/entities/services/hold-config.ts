@@ -6,7 +6,7 @@ import type { Duration } from "luxon";
 import { MambuTsError } from "../../errors";
 import { services } from "../../core/services";
 import type { MambuList } from "../../core/list";
-import { tokenList, type TokenListOptions } from "../../core/token-list";
+import { schemaFields, tokenList, type TokenListOptions } from "../../core/token-list";
 import type { MambuConnector } from "../../transport/connector";
 import { callOpts, formatServicesDuration, optStrOut, parseServicesDuration, strOut, type CreateOptions, type ServicesOptions } from "./wire";
 
@@ -19,7 +19,7 @@ export interface HoldConfigFields {
   description?: string;
 }
 
-const HOLD_CONFIG_FIELDS = ["description", "duration", "merchant_code"] as const;
+const HOLD_CONFIG_FIELDS = schemaFields("holdConfigs", "HoldConfig");
 
 function configBody(f: HoldConfigFields): Record<string, unknown> {
   if (typeof f !== "object" || f === null || typeof f.merchantCode !== "string" || f.merchantCode === "") throw new MambuTsError("Services.HoldConfig: merchantCode must be a non-empty string");

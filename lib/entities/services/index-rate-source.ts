@@ -6,7 +6,7 @@ import type { DateTime } from "luxon";
 import { MambuTsError } from "../../errors";
 import { services } from "../../core/services";
 import type { MambuList } from "../../core/list";
-import { tokenList, type TokenListOptions } from "../../core/token-list";
+import { schemaFields, tokenList, type TokenListOptions } from "../../core/token-list";
 import type { Decimal } from "../../core/money";
 import type { MambuConnector } from "../../transport/connector";
 import { callOpts, dateTimeIn, dateTimeOut, decimalIn, decimalOut, optStrOut, strOut, type CreateOptions, type ServicesOptions } from "./wire";
@@ -23,8 +23,8 @@ export interface IndexRateSourceFields {
   notes?: string;
 }
 
-const SOURCE_FIELDS = ["name", "notes", "source_id", "type"] as const;
-const INDEX_RATE_FIELDS = ["notes", "rate", "rate_id", "source_id", "start_time", "user_id"] as const;
+const SOURCE_FIELDS = schemaFields("rates", "Source");
+const INDEX_RATE_FIELDS = schemaFields("rates", "IndexRate");
 
 /** One index rate of a source, valid from `startTime`. */
 export class IndexRate {
