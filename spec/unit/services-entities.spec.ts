@@ -7,7 +7,8 @@
 import { Duration } from "luxon";
 import nock from "nock";
 import { Decimal, MambuCommError, MambuError, MambuTsError, Services } from "../../lib";
-import { capture, Captured, mambu, startRecorder, testConnector } from "../helpers/mambu";
+import { inspect } from "util";
+import { capture, Captured, mambu, PASSWORD, startRecorder, testConnector } from "../helpers/mambu";
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const JSON_HEADERS = { "Content-Type": "application/json" };
@@ -137,4 +138,10 @@ test("a hold is adjusted by a signed change and a card transaction reversed, amo
   const keys = [adj, tx, rev].map((c) => String(c.headers?.["idempotency-key"]));
   for (const k of keys) expect(k).toMatch(UUID_V4);
   expect(new Set(keys).size).toBe(3);
+});
+
+test("entities show no credentials: a card prints and serialises as its reference token", () => {
+  const card = Services.Card.get("C1", { connector: connector() });
+  expect(JSON.stringify(card)).toBe('{"cardId":"C1"}');
+  expect(inspect(card, { depth: 8 })).not.toContain(PASSWORD);
 });

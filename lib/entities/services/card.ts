@@ -97,13 +97,17 @@ export class Hold {
 
 /** A card's holds: `card.holds.create({...})`, `card.holds.get(id)`. */
 export class CardHolds {
+  readonly #card: Card;
+
   /** @internal */
-  constructor(private readonly card: Card) {}
+  constructor(card: Card) {
+    this.#card = card;
+  }
 
   /** Places a hold on the card. @throws MambuError (409) when its holdId is taken. */
   async create(input: HoldInput, opts?: CreateOptions): Promise<Hold> {
     if (typeof input !== "object" || input === null) throw new MambuTsError("Services.Card.holds.create: give { amount, ... }");
-    const o = callOpts(opts, this.card.connector);
+    const o = callOpts(opts, this.#card.connector);
     const holdId = input.holdId ?? randomUUID();
     if (typeof holdId !== "string" || holdId === "") throw new MambuTsError("Services.Card.holds.create: holdId must be a non-empty string");
     const body: Record<string, unknown> = { hold_id: holdId, amount: amountIn(input.amount, "amount") };
@@ -114,13 +118,13 @@ export class CardHolds {
     if (input.source !== undefined) body.source = input.source;
     if (input.cardAcceptor !== undefined) body.card_acceptor = input.cardAcceptor;
     if (input.userTransactionTime !== undefined) body.user_transaction_time = dateTimeIn(input.userTransactionTime, "userTransactionTime");
-    return new Hold((await services.cards.createAuthorizationHold({ card_id: this.card.cardId }, body as never, o)) as Record<string, unknown>, o.connector);
+    return new Hold((await services.cards.createAuthorizationHold({ card_id: this.#card.cardId }, body as never, o)) as Record<string, unknown>, o.connector);
   }
 
   /** The hold `holdId` of the card. @throws MambuError (404) when there is none. */
   async get(holdId: string, opts?: ServicesOptions): Promise<Hold> {
-    const o = callOpts(opts, this.card.connector);
-    return new Hold((await services.cards.getAuthorizationHold({ card_id: this.card.cardId, hold_id: holdId }, o)) as Record<string, unknown>, o.connector);
+    const o = callOpts(opts, this.#card.connector);
+    return new Hold((await services.cards.getAuthorizationHold({ card_id: this.#card.cardId, hold_id: holdId }, o)) as Record<string, unknown>, o.connector);
   }
 }
 
@@ -171,14 +175,18 @@ export class CardTransaction {
 
 /** A card's transactions: `card.transactions.create({...})`. */
 export class CardTransactions {
+  readonly #card: Card;
+
   /** @internal */
-  constructor(private readonly card: Card) {}
+  constructor(card: Card) {
+    this.#card = card;
+  }
 
   /** Posts a financial transaction on the card (settling a hold when `authorizationId` names one). */
   async create(input: CardTransactionInput, opts?: CreateOptions): Promise<CardTransaction> {
     if (typeof input !== "object" || input === null) throw new MambuTsError("Services.Card.transactions.create: give { amount, ... }");
-    const o = callOpts(opts, this.card.connector);
-    const tx: Record<string, unknown> = { transaction_id: input.transactionId ?? randomUUID(), card_id: this.card.cardId, amount: amountIn(input.amount, "amount") };
+    const o = callOpts(opts, this.#card.connector);
+    const tx: Record<string, unknown> = { transaction_id: input.transactionId ?? randomUUID(), card_id: this.#card.cardId, amount: amountIn(input.amount, "amount") };
     if (input.authorizationId !== undefined) tx.authorization_id = input.authorizationId;
     if (input.advice !== undefined) tx.advice = input.advice;
     if (input.transactionTime !== undefined) tx.transaction_time = dateTimeIn(input.transactionTime, "transactionTime");
@@ -186,7 +194,7 @@ export class CardTransactions {
     if (input.transactionChannelId !== undefined) body.transaction_channel_id = input.transactionChannelId;
     if (input.increaseAmountIfNeeded !== undefined) body.increase_amount_if_needed = input.increaseAmountIfNeeded;
     if (input.firstRepayTime !== undefined) body.first_repay_time = dateTimeIn(input.firstRepayTime, "firstRepayTime");
-    return new CardTransaction((await services.cards.createCardTransaction({ card_id: this.card.cardId }, body as never, o)) as Record<string, unknown>, o.connector);
+    return new CardTransaction((await services.cards.createCardTransaction({ card_id: this.#card.cardId }, body as never, o)) as Record<string, unknown>, o.connector);
   }
 }
 
@@ -198,14 +206,23 @@ export class Card {
   readonly holds: CardHolds;
   /** The card's financial transactions. */
   readonly transactions: CardTransactions;
-  /** @internal */
-  readonly connector?: MambuConnector;
+  readonly #connector?: MambuConnector;
 
   private constructor(cardId: string, connector?: MambuConnector) {
     this.cardId = cardId;
-    this.connector = connector;
+    this.#connector = connector;
     this.holds = new CardHolds(this);
     this.transactions = new CardTransactions(this);
+  }
+
+  /** The connector this card was got with (undefined: the default one). @internal */
+  get connector(): MambuConnector | undefined {
+    return this.#connector;
+  }
+
+  /** `{ cardId }`: what a card is as JSON. */
+  toJSON(): { cardId: string } {
+    return { cardId: this.cardId };
   }
 
   /** The card `cardId` (no request: the Services API has no card read; `balance()` is the first). */
