@@ -46,6 +46,7 @@ function planWithSavings(rows = DEPOSITS): string {
         "    notes: remark",
         "    openingBalance: opening_balance",
         "    openingDate: opening_date",
+        "    openingNotes: remark",
         "",
         "  schedules:",
         "",
@@ -93,7 +94,7 @@ describe("standalone deposit accounts with opening balances", () => {
     expect(txs).toHaveLength(3);
     for (const t of txs) expect(String(t.externalId)).toMatch(/^mig-[0-9a-f]{20}$/);
     const t1 = txs.find((t) => t.parentAccountKey === d1.encodedKey)!;
-    expect(t1).toMatchObject({ type: "DEPOSIT" });
+    expect(t1).toMatchObject({ type: "DEPOSIT", notes: "Opened at the branch" });
     expect(String(t1.valueDate).slice(0, 10)).toBe("2025-01-15");
     expect(r.reconciliation?.equal).toBe(true);
     expect(r.reconciliation?.totals.source.deposits.toString()).toBe("4");
