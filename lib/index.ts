@@ -31,12 +31,7 @@ export type { ServicesApi, ServicesOperationFunction, ServicesWireOutput } from 
 export * as Services from "./entities/services";
 export { payments } from "./core/payments";
 export type { PaymentsApi, PaymentsOperationFunction, PaymentsWireOutput } from "./core/payments";
-export { CreditTransfer, Payment, StandingOrder } from "./entities/payments";
-export type {
-  CreditTransferFields, PaymentStatus, SepaAmount, PaymentsDay, StandingOrderExecution, StandingOrderFields, StandingOrderFrequency,
-  StandingOrderPayment, StandingOrderSearch, StandingOrderStatus, PaymentsReadOptions, PaymentsWriteOptions,
-} from "./entities/payments";
-export { checkBic, checkEurAmount, checkIban, checkSepaPayment, checkSepaText, maskIban, SEPA_MAX_AMOUNT, SEPA_MAX_LENGTH } from "./entities/payments";
+export * as Payments from "./entities/payments";
 export { callOperation, operationSpec } from "./core/call";
 export type { CallOptions, CallRequest, RawCallBody } from "./core/call";
 export {

@@ -6,7 +6,9 @@
  */
 import nock from "nock";
 import { DateTime } from "luxon";
-import { CreditTransfer, Decimal, MambuError, MambuTsError, Payment, StandingOrder } from "../../lib";
+import { Decimal, MambuError, MambuTsError, Payments } from "../../lib";
+
+const { Collection, CreditTransfer, Payment, StandingOrder } = Payments;
 import { capture, Captured, mambu, testConnector } from "../helpers/mambu";
 
 const KEY = "pay-K3y-S3cr3t";
@@ -270,6 +272,63 @@ describe("StandingOrder", () => {
     const tpp = [{ category: "ERROR", code: "RESOURCE_UNKNOWN", path: "id", text: "unknown standing order" }];
     mambu().get("/api/v1/payments/standing-orders/NOPE").reply(404, { tppMessages: tpp }, { "Content-Type": "application/json" });
     const err = await StandingOrder.get("NOPE", { connector: keyed() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MambuError);
+    expect((err as MambuError).tppMessages).toEqual(tpp);
+  });
+});
+
+const collection = () => ({
+  debtorAccount: { identification: { iban: IBAN_NL } },
+  debtorName: "Jan de Vries",
+  creditorAccount: { identification: { iban: IBAN_DE } },
+  creditorName: "Stadtwerke Musterstadt",
+  instructedAmount: { amount: "49.9", currency: "EUR" as const },
+  mandateRelatedInformation: { mandateIdentification: "MANDATE-2026-0042", dateOfSignature: DateTime.fromISO("2026-01-15", { zone: "UTC" }) },
+  creditorSchemeIdentification: { identification: { privateIdentification: "DE98ZZZ09999999999" } },
+  paymentTypeInformation: { sequenceType: "RCUR" as const },
+});
+
+describe("Collection", () => {
+  test("initiate sends the collection (signature day as YYYY-MM-DD, amount with two decimals) and answers it", async () => {
+    const seen: Captured = {};
+    mambu().post("/api/v1/collections").reply(capture(seen, 201, { collectionId: "C1", transactionStatus: "RCVD" }));
+    const c = await Collection.initiate(collection(), { connector: keyed() });
+    expect(JSON.parse(seen.body!)).toEqual({
+      ...collection(),
+      instructedAmount: { amount: "49.90", currency: "EUR" },
+      mandateRelatedInformation: { mandateIdentification: "MANDATE-2026-0042", dateOfSignature: "2026-01-15" },
+    });
+    expect(String(seen.headers?.["idempotency-key"])).toMatch(UUID_V4);
+    expect(seen.headers?.apikey).toBe(KEY);
+    expect(c.id).toBe("C1");
+    expect(c.status).toBe("RCVD");
+  });
+
+  test.each<[string, (c: ReturnType<typeof collection>) => unknown, RegExp]>([
+    ["no mandate", ({ mandateRelatedInformation: _m, ...c }) => c, /^mandateRelatedInformation: a collection needs its mandate/],
+    ["no mandate id", (c) => ({ ...c, mandateRelatedInformation: { dateOfSignature: "2026-01-15" } }), /^mandateRelatedInformation\.mandateIdentification: the mandate's id is required/],
+    ["a mandate id over 35", (c) => ({ ...c, mandateRelatedInformation: { mandateIdentification: "M".repeat(36), dateOfSignature: "2026-01-15" } }), /^mandateRelatedInformation\.mandateIdentification: at most 35/],
+    ["no signature date", (c) => ({ ...c, mandateRelatedInformation: { mandateIdentification: "M1" } }), /^mandateRelatedInformation\.dateOfSignature: the day the debtor signed/],
+    ["a signature in the future", (c) => ({ ...c, mandateRelatedInformation: { mandateIdentification: "M1", dateOfSignature: "2999-01-01" } }), /^mandateRelatedInformation\.dateOfSignature: a mandate cannot be signed in the future/],
+    ["no creditor identifier", ({ creditorSchemeIdentification: _s, ...c }) => c, /^creditorSchemeIdentification\.identification: the creditor identifier is required/],
+    ["a creditor identifier with wrong check digits", (c) => ({ ...c, creditorSchemeIdentification: { identification: { privateIdentification: "DE99ZZZ09999999999" } } }), /^creditorSchemeIdentification\.identification\.privateIdentification: the creditor identifier's check digits are wrong/],
+    ["no sequence type", ({ paymentTypeInformation: _p, ...c }) => c, /^paymentTypeInformation\.sequenceType: give FRST/],
+    ["a debtor IBAN typo", (c) => ({ ...c, debtorAccount: { identification: { iban: "NL91ABNA0417164301" } } }), /^debtorAccount\.identification\.iban: IBAN NL91…4301/],
+    ["a non-EUR amount", (c) => ({ ...c, instructedAmount: { amount: "1", currency: "SEK" } }), /^instructedAmount\.currency: SEPA payments are in euros/],
+  ])("initiate refuses %s before any request", async (_what, change, message) => {
+    noRequest();
+    await expect(Collection.initiate(change(collection()) as never, { connector: keyed() })).rejects.toThrow(message);
+    expect(nock.pendingMocks()).toHaveLength(2);
+    nock.cleanAll();
+  });
+
+  test("get reads the status; a 400 keeps every TPPMessage", async () => {
+    mambu().get("/api/v1/collections/C1").reply(200, { collectionId: "C1", transactionStatus: "ACSC", transactionFeeIndicator: true }, { "Content-Type": "application/json" });
+    const c = await Collection.get("C1", { connector: keyed() });
+    expect([c.id, c.status, c.transactionFeeIndicator]).toEqual(["C1", "ACSC", true]);
+    const tpp = [{ category: "ERROR", code: "FORMAT_ERROR", path: "mandateRelatedInformation.mandateIdentification", text: "unknown mandate" }];
+    mambu().post("/api/v1/collections").reply(400, { tppMessages: tpp }, { "Content-Type": "application/json" });
+    const err = await Collection.initiate(collection(), { connector: keyed() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MambuError);
     expect((err as MambuError).tppMessages).toEqual(tpp);
   });

@@ -16,6 +16,7 @@ import {
   maskIban,
   SEPA_MAX_LENGTH,
 } from "../../lib/entities/payments/validate";
+import { checkCreditorIdentifier } from "../../lib/entities/payments/validate-collection";
 
 const IBAN_DE = "DE89370400440532013000";
 const IBAN_NL = "NL91ABNA0417164300";
@@ -185,5 +186,21 @@ describe("a whole payment", () => {
       /^debtorAccount\.currency: a SEPA account is in euros/,
     );
     expect(refusal(() => checkSepaPayment("", { ...valid(), ultimateDebtor: "Ünal" })).message).toMatch(/^ultimateDebtor: use only/);
+  });
+});
+
+describe("SEPA creditor identifier", () => {
+  test("valid identifiers pass (the Bundesbank's and Banque de France's examples)", () => {
+    expect(checkCreditorIdentifier("ci", "DE98ZZZ09999999999")).toBe("DE98ZZZ09999999999");
+    expect(checkCreditorIdentifier("ci", "FR72ZZZ123456")).toBe("FR72ZZZ123456");
+  });
+
+  test("wrong check digits, lower case or a bad shape are refused without showing the value", () => {
+    const e = refusal(() => checkCreditorIdentifier("creditorSchemeIdentification.identification.privateIdentification", "DE99ZZZ09999999999"));
+    expect(e.message).toMatch(/check digits are wrong/);
+    expect(e.message).not.toContain("09999999999");
+    expect(refusal(() => checkCreditorIdentifier("ci", "de98zzz09999999999")).message).toMatch(/in capitals/);
+    expect(refusal(() => checkCreditorIdentifier("ci", "DE98")).message).toMatch(/a country code, 2 check digits/);
+    expect(refusal(() => checkCreditorIdentifier("ci", "")).message).toMatch(/is required/);
   });
 });

@@ -1,9 +1,12 @@
 /**
- * The Payments API (SEPA) as entities: {@link CreditTransfer}, {@link Payment}, {@link StandingOrder}, and the
+ * The Payments API (SEPA) as entities: {@link CreditTransfer}, {@link Payment}, {@link Collection},
+ * {@link StandingOrder}, and the
  * checks they make before sending (./validate.ts).
  */
 export { CreditTransfer, Payment } from "./payment";
 export type { CreditTransferFields, PaymentStatus, SepaAmount } from "./payment";
+export { Collection } from "./collection";
+export type { CollectionFields } from "./collection";
 export { StandingOrder } from "./standing-order";
 export type {
   PaymentsDay,
@@ -16,3 +19,4 @@ export type {
 } from "./standing-order";
 export type { PaymentsReadOptions, PaymentsWriteOptions } from "./common";
 export { checkBic, checkEurAmount, checkIban, checkSepaPayment, checkSepaText, maskIban, SEPA_MAX_AMOUNT, SEPA_MAX_LENGTH } from "./validate";
+export { checkCollection, checkCreditorIdentifier, SEQUENCE_TYPES } from "./validate-collection";
