@@ -3,7 +3,7 @@
  * reconciliation as a table of totals and a table of the units that differ. The migration toolkit
  * gives the figures (lib/migrate: `Summary`, `Reconciliation`); rendering tables is the command's job.
  */
-import { differingUnits, METRICS, Reconciliation, showFigure } from "../migrate/reconcile";
+import { differingUnits, Reconciliation, showFigure, shownMetrics } from "../migrate/reconcile";
 import { Summary, summaryHead, summaryTotals } from "../migrate/report";
 import type { MigrationRenderer } from "../migrate/options";
 import { STEP_NAMES } from "../migrate/types";
@@ -23,7 +23,7 @@ export function summaryTable(s: Summary): string {
 
 /** The reconciliation: a table of totals (source, tenant, difference), then the units that differ (at most `limit`). */
 export function reconciliationTable(r: Reconciliation, limit = 20): string {
-  const rows = METRICS.map((m) => ({
+  const rows = shownMetrics(r).map((m) => ({
     metric: m,
     source: showFigure(m, r.totals.source[m]),
     tenant: showFigure(m, r.totals.tenant[m]),

@@ -147,6 +147,12 @@ const money = new Set<Metric>(["loanAmount", "disbursed", "fees", "repaid", "pai
 /** A figure as shown: amounts with 2 decimals, counts as they are. */
 export const showFigure = (m: Metric, d: Decimal): string => (money.has(m) ? d.toFixed(2) : d.toString());
 
+/** The metrics shown: the deposit accounts' only when a side has any (a plan without savings shows the table it always did). */
+export function shownMetrics(r: Reconciliation): Metric[] {
+  const none = (m: Metric): boolean => r.totals.source[m].isZero() && r.totals.tenant[m].isZero();
+  return METRICS.filter((m) => !((m === "deposits" || m === "depositBalance") && none("deposits") && none("depositBalance")));
+}
+
 /** The units that differ (at most `limit`), and the closing line of a reconciliation. */
 export function differingUnits(r: Reconciliation, limit = 20): { shown: UnitReconciliation[]; more: number; verdict: string } {
   const differing = r.units.filter((u) => u.differences.length);
@@ -159,7 +165,7 @@ export function differingUnits(r: Reconciliation, limit = 20): { shown: UnitReco
 /** The reconciliation as plain lines: totals (source / tenant), then the units that differ (at most `limit`). */
 export function formatReconciliation(r: Reconciliation, limit = 20): string {
   const { shown, more, verdict } = differingUnits(r, limit);
-  const totals = METRICS.map((m) => `${m} ${showFigure(m, r.totals.source[m])}${r.totals.source[m].equals(r.totals.tenant[m]) ? " =" : ` / ${showFigure(m, r.totals.tenant[m])}`}`);
+  const totals = shownMetrics(r).map((m) => `${m} ${showFigure(m, r.totals.source[m])}${r.totals.source[m].equals(r.totals.tenant[m]) ? " =" : ` / ${showFigure(m, r.totals.tenant[m])}`}`);
   const out = [`reconciliation (source / tenant): ${totals.join(", ")}`, verdict];
   for (const u of shown) out.push(`  ${u.unit}: ${u.differences.map((m) => `${m} ${showFigure(m, u.source[m])} / ${showFigure(m, u.tenant[m])}`).join(", ")}`);
   if (more) out.push(`... and ${more} more (see the report)`);

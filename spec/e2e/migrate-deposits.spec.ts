@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { MambuDeposit } from "../../lib";
-import { runMigration } from "../../lib/migrate";
+import { formatReconciliation, runMigration } from "../../lib/migrate";
 import { startRehearsalSandbox, startSandbox, Sandbox } from "../../lib/sandbox";
 import { demoConnector } from "../helpers/sandbox-connector";
 import { duplicates, subsetExample } from "./migrate-helpers";
@@ -100,6 +100,7 @@ describe("standalone deposit accounts with opening balances", () => {
     expect(r.reconciliation?.totals.source.deposits.toString()).toBe("4");
     expect(r.reconciliation?.totals.tenant.depositBalance.toFixed(2)).toBe("1750.65");
     expect(r.reconciliation?.totals.source.depositBalance.toFixed(2)).toBe("1750.65");
+    expect(formatReconciliation(r.reconciliation!)).toMatch(/, deposits 4 =, depositBalance 1750\.65 =\n/);
   });
 
   it("creates nothing on a rerun (a new journal: looked up and adopted)", async () => {
