@@ -8,7 +8,7 @@ import nock from "nock";
 import { DateTime } from "luxon";
 import { Decimal, MambuError, MambuTsError, Payments } from "../../lib";
 
-const { Collection, CreditTransfer, Payment, StandingOrder } = Payments;
+const { AccountIdentification, BlockingRule, Collection, CreditTransfer, Payment, StandingOrder } = Payments;
 import { capture, Captured, mambu, testConnector } from "../helpers/mambu";
 
 const KEY = "pay-K3y-S3cr3t";
@@ -331,5 +331,107 @@ describe("Collection", () => {
     const err = await Collection.initiate(collection(), { connector: keyed() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MambuError);
     expect((err as MambuError).tppMessages).toEqual(tpp);
+  });
+});
+
+describe("AccountIdentification", () => {
+  test("get lists an account's identifications with offset and limit", async () => {
+    const seen: Captured = {};
+    mambu()
+      .get("/api/v1/accounts/ACC%201/identifications")
+      .query({ offset: "0", limit: "5" })
+      .reply(capture(seen, 200, [{ iban: IBAN_DE, currency: "EUR" }, { other: { identification: "12345", scheme: "BBAN" } }]));
+    const ids = await AccountIdentification.get("ACC 1", { connector: keyed(), offset: 0, limit: 5 });
+    expect(seen.headers?.apikey).toBe(KEY);
+    expect(ids.map((i) => [i.iban, i.currency, i.other])).toEqual([
+      [IBAN_DE, "EUR", undefined],
+      [undefined, undefined, { identification: "12345", scheme: "BBAN" }],
+    ]);
+  });
+
+  test("map and mapMany send the checked identification with a v4 key and answer the internal accounts", async () => {
+    const seen: Captured = {};
+    mambu().post("/api/v1/accounts/ACC1/identifications").reply(capture(seen, 201, { internalAccounts: [{ id: "ACC1", type: "DEPOSIT", currency: "EUR" }] }));
+    const m = await AccountIdentification.map("ACC1", { iban: IBAN_DE, currency: "EUR" }, { connector: keyed() });
+    expect(JSON.parse(seen.body!)).toEqual({ identification: { iban: IBAN_DE, currency: "EUR" } });
+    expect(String(seen.headers?.["idempotency-key"])).toMatch(UUID_V4);
+    expect(m).toEqual({ internalAccounts: [{ id: "ACC1", type: "DEPOSIT", currency: "EUR" }], tppMessages: [] });
+    const put: Captured = {};
+    mambu().put("/api/v1/accounts/identifications").reply(capture(put, 201, { internalAccounts: [{ id: "A" }, { id: "B" }] }));
+    const many = await AccountIdentification.mapMany(["A", "B"], { other: { identification: "X1", scheme: "CUST" } }, { connector: keyed() });
+    expect(JSON.parse(put.body!)).toEqual({ accountIds: ["A", "B"], identification: { other: { identification: "X1", scheme: "CUST" } } });
+    expect(many.internalAccounts.map((a) => a.id)).toEqual(["A", "B"]);
+  });
+
+  test("a bad IBAN, no identification, an empty or repeated account id are refused before any request", async () => {
+    noRequest();
+    await expect(AccountIdentification.map("ACC1", { iban: "DE89370400440532013001" }, { connector: keyed() })).rejects.toThrow(/^identification\.iban: IBAN DE89…3001: its check digits/);
+    await expect(AccountIdentification.map("ACC1", {}, { connector: keyed() })).rejects.toThrow(/^identification: give an iban or an other/);
+    await expect(AccountIdentification.mapMany([], { iban: IBAN_DE }, { connector: keyed() })).rejects.toThrow(/^accountIds: give at least one/);
+    await expect(AccountIdentification.mapMany(["A", "A"], { iban: IBAN_DE }, { connector: keyed() })).rejects.toThrow(/^accountIds\[1\]: given twice/);
+    await expect(AccountIdentification.search({ iban: "NL00ABNA0417164300" }, { connector: keyed() })).rejects.toThrow(/^iban: /);
+    await expect(AccountIdentification.search({}, { connector: keyed() })).rejects.toThrow(/give iban, scheme or identification/);
+    expect(nock.pendingMocks()).toHaveLength(2);
+    nock.cleanAll();
+  });
+
+  test("search sends EQUALS filters and answers the matches", async () => {
+    const seen: Captured = {};
+    mambu()
+      .post("/api/v1/accounts/identifications:search")
+      .reply(capture(seen, 200, [{ accountId: "ACC1", type: "DEPOSIT", currency: "EUR", identification: { iban: IBAN_DE } }]));
+    const found = await AccountIdentification.search({ iban: IBAN_DE }, { connector: keyed() });
+    expect(JSON.parse(seen.body!)).toEqual({ filterCriteria: [{ field: "IBAN", operator: "EQUALS", value: IBAN_DE }] });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ accountId: "ACC1", type: "DEPOSIT", currency: "EUR" });
+    expect(found[0]!.identification.iban).toBe(IBAN_DE);
+  });
+
+  test("a mapping already made is a MambuError with its TPPMessage", async () => {
+    const tpp = [{ category: "ERROR", code: "ACCOUNT_ALREADY_MAPPED_TO_THE_SPECIFIED_IDENTIFICATION", text: "already mapped" }];
+    mambu().post("/api/v1/accounts/ACC1/identifications").reply(400, { tppMessages: tpp }, { "Content-Type": "application/json" });
+    const err = await AccountIdentification.map("ACC1", { iban: IBAN_DE }, { connector: keyed() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MambuError);
+    expect((err as MambuError).tppMessages).toEqual(tpp);
+  });
+});
+
+describe("BlockingRule", () => {
+  const mandate = { creditorIdentifier: "DE98ZZZ09999999999", mandateIdentification: "MANDATE-1" };
+
+  test("create blocks SEPA direct debits (all, or one mandate's) with a v4 key", async () => {
+    const all: Captured = {};
+    const one: Captured = {};
+    mambu().post("/api/v1/accounts/ACC1/blocking-rules").reply(capture(all, 202)).post("/api/v1/accounts/ACC1/blocking-rules").reply(capture(one, 202));
+    await BlockingRule.create("ACC1", undefined, { connector: keyed() });
+    await BlockingRule.create("ACC1", mandate, { connector: keyed() });
+    expect(JSON.parse(all.body!)).toEqual({ product: "SEPA_DIRECT_DEBIT" });
+    expect(JSON.parse(one.body!)).toEqual({
+      product: "SEPA_DIRECT_DEBIT",
+      creditorMandate: {
+        creditorSchemeIdentification: { identification: { privateIdentification: "DE98ZZZ09999999999" } },
+        mandateRelatedInformation: { mandateIdentification: "MANDATE-1" },
+      },
+    });
+    expect(String(one.headers?.["idempotency-key"])).toMatch(UUID_V4);
+  });
+
+  test("delete sends the mandate; deleteAll sends no body", async () => {
+    const one: Captured = {};
+    const all: Captured = {};
+    mambu().delete("/api/v1/accounts/ACC1/blocking-rules").reply(capture(one, 202)).delete("/api/v1/accounts/ACC1/blocking-rules").reply(capture(all, 202));
+    await BlockingRule.delete("ACC1", mandate, { connector: keyed() });
+    await BlockingRule.deleteAll("ACC1", { connector: keyed() });
+    expect(JSON.parse(one.body!)).toMatchObject({ product: "SEPA_DIRECT_DEBIT", creditorMandate: { mandateRelatedInformation: { mandateIdentification: "MANDATE-1" } } });
+    expect(all.body ?? "").toBe("");
+  });
+
+  test("a bad creditor identifier or mandate id is refused before any request", async () => {
+    noRequest();
+    await expect(BlockingRule.create("ACC1", { ...mandate, creditorIdentifier: "DE99ZZZ09999999999" }, { connector: keyed() })).rejects.toThrow(/^creditorIdentifier: .*check digits/);
+    await expect(BlockingRule.create("ACC1", { ...mandate, mandateIdentification: "M#1" }, { connector: keyed() })).rejects.toThrow(/^mandateIdentification: use only the SEPA character set/);
+    await expect(BlockingRule.delete("ACC1", undefined as never, { connector: keyed() })).rejects.toThrow(/deleteAll removes every rule/);
+    expect(nock.pendingMocks()).toHaveLength(2);
+    nock.cleanAll();
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The Payments API (SEPA) as entities: {@link CreditTransfer}, {@link Payment}, {@link Collection},
- * {@link StandingOrder}, and the
+ * {@link StandingOrder}, {@link AccountIdentification}, {@link BlockingRule}, and the
  * checks they make before sending (./validate.ts).
  */
 export { CreditTransfer, Payment } from "./payment";
@@ -8,6 +8,17 @@ export type { CreditTransferFields, PaymentStatus, SepaAmount } from "./payment"
 export { Collection } from "./collection";
 export type { CollectionFields } from "./collection";
 export { StandingOrder } from "./standing-order";
+export { AccountIdentification } from "./account-identification";
+export type {
+  AccountIdentificationFields,
+  AccountIdentificationListOptions,
+  AccountIdentificationMatch,
+  AccountIdentificationSearch,
+  AccountMapping,
+  InternalAccount,
+} from "./account-identification";
+export { BlockingRule } from "./blocking-rule";
+export type { CreditorMandate } from "./blocking-rule";
 export type {
   PaymentsDay,
   StandingOrderExecution,
