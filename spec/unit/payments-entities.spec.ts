@@ -63,6 +63,13 @@ describe("CreditTransfer.initiate", () => {
     expect(payment.tppMessages).toEqual([]);
   });
 
+  test("a requested execution day given as a DateTime is sent as YYYY-MM-DD", async () => {
+    const seen: Captured = {};
+    mambu().post("/api/v1/payments").reply(capture(seen, 201, { paymentId: "P4", transactionStatus: "RCVD" }));
+    await CreditTransfer.initiate({ ...transfer(), requestedExecutionDate: DateTime.fromISO("2026-12-24", { zone: "Europe/Berlin" }) }, { connector: keyed() });
+    expect(JSON.parse(seen.body!).requestedExecutionDate).toBe("2026-12-24");
+  });
+
   test("a given Idempotency-Key is sent, and the same key goes again when a 503 is retried", async () => {
     const keys: string[] = [];
     const record = (status: number, body: string) =>
@@ -107,6 +114,7 @@ describe("CreditTransfer.initiate", () => {
     ["another currency", (t) => ({ ...t, instructedAmount: { amount: new Decimal("1"), currency: "USD" } }), /^instructedAmount\.currency: SEPA payments are in euros/],
     ["an amount as a number", (t) => ({ ...t, instructedAmount: { amount: 12.5, currency: "EUR" } }), /^instructedAmount\.amount: .*never a number/],
     ["a missing creditor name", (t) => ({ ...t, creditorName: undefined }), /^creditorName: is required/],
+    ["an execution date that is not a day", (t) => ({ ...t, requestedExecutionDate: "31.12.2026" }), /^requestedExecutionDate: give a luxon DateTime or a YYYY-MM-DD date/],
   ])("%s is refused before any request", async (_what, change, message) => {
     noRequest();
     const err = await CreditTransfer.initiate(change(transfer()) as never, { connector: keyed() }).catch((e: unknown) => e);

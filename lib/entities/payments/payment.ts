@@ -3,6 +3,7 @@
  * before sending (./validate.ts) and answers the {@link Payment} created; {@link Payment.get}
  * (`GET /payments/{paymentId}`) reads a payment's status.
  */
+import type { DateTime } from "luxon";
 import type { TppMessage } from "../../errors";
 import { callOperation } from "../../core/call";
 import { checkOptionKeys } from "../../core/entity";
@@ -10,6 +11,7 @@ import type { Decimal } from "../../core/money";
 import type { InitiationPaymentDTO } from "../../generated/payments/types/sepaCreditTransfers";
 import { answerRecord, checkId, field, READ_KEYS, str, tppMessagesOf, WRITE_KEYS, type PaymentsReadOptions, type PaymentsWriteOptions } from "./common";
 import { checkSepaPayment } from "./validate";
+import { checkDay } from "./validate-collection";
 
 /**
  * The status of a payment (ISO 20022 codes): `RCVD` received, `ACTC` validated, `CPVP` under a profile (AML) check,
@@ -27,11 +29,11 @@ export interface SepaAmount {
  * The fields of a SEPA credit transfer (`InitiationPaymentDTO`), the amount a {@link SepaAmount}:
  * `{ debtorAccount: { identification: { iban } }, debtorName, creditorAccount: ..., creditorName,
  * instructedAmount: { amount: new Decimal("12.50"), currency: "EUR" }, remittanceInformationUnstructured? , ... }`.
- * `requestedExecutionDate` is a `YYYY-MM-DD` string.
+ * `requestedExecutionDate` is a luxon `DateTime` (its calendar day) or a `YYYY-MM-DD` string.
  */
 export type CreditTransferFields = Omit<InitiationPaymentDTO, "instructedAmount" | "requestedExecutionDate"> & {
   instructedAmount: SepaAmount;
-  requestedExecutionDate?: string;
+  requestedExecutionDate?: DateTime | string;
 };
 
 /** A payment of the Payments API: its id and status, and the messages the API added. */
@@ -95,6 +97,7 @@ export class CreditTransfer {
   static async initiate(fields: CreditTransferFields, opts: PaymentsWriteOptions = {}): Promise<Payment> {
     checkOptionKeys("CreditTransfer.initiate", opts, WRITE_KEYS);
     const body = checkSepaPayment("", fields);
+    if (body.requestedExecutionDate !== undefined) body.requestedExecutionDate = checkDay("requestedExecutionDate", body.requestedExecutionDate);
     const answer = await callOperation("sepaCreditTransfers", "initiatePayment", {
       api: "payments",
       body,

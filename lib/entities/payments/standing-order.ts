@@ -13,6 +13,7 @@ import { Decimal } from "../../core/money";
 import { answerList, answerRecord, checkId, field, READ_KEYS, str, WRITE_KEYS, type PaymentsReadOptions, type PaymentsWriteOptions } from "./common";
 import type { SepaAmount } from "./payment";
 import { checkSepaPayment } from "./validate";
+import { checkDay } from "./validate-collection";
 
 /** How often a standing order pays. */
 export type StandingOrderFrequency = "DAILY" | "WEEKLY" | "MONTHLY";
@@ -71,15 +72,6 @@ export interface StandingOrderExecution {
 }
 
 const FREQUENCIES: readonly string[] = ["DAILY", "WEEKLY", "MONTHLY"];
-
-function wireDay(path: string, value: unknown): string {
-  if (DateTime.isDateTime(value)) {
-    if (!value.isValid) throw new MambuTsError(`${path}: the DateTime is invalid (${value.invalidReason ?? "unknown reason"})`);
-    return value.toISODate()!;
-  }
-  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid) return value;
-  throw new MambuTsError(`${path}: give a luxon DateTime or a YYYY-MM-DD date`);
-}
 
 function day(obj: Record<string, unknown>, key: string): DateTime | string | undefined {
   const v = field(obj, key);
@@ -165,8 +157,8 @@ export class StandingOrder {
     if (fields === null || typeof fields !== "object") throw new MambuTsError("StandingOrder.create: give the order's fields as an object");
     if (typeof fields.ownerId !== "string" || fields.ownerId === "") throw new MambuTsError("ownerId: give the paying Mambu account's id");
     if (!FREQUENCIES.includes(fields.frequency)) throw new MambuTsError("frequency: give DAILY, WEEKLY or MONTHLY");
-    const startDate = wireDay("startDate", fields.startDate);
-    const endDate = fields.endDate === undefined ? undefined : wireDay("endDate", fields.endDate);
+    const startDate = checkDay("startDate", fields.startDate);
+    const endDate = fields.endDate === undefined ? undefined : checkDay("endDate", fields.endDate);
     if (endDate !== undefined && endDate < startDate) throw new MambuTsError("endDate: must not be before startDate");
     const payment = checkSepaPayment("payment.", fields.payment);
     const body: Record<string, unknown> = {
@@ -236,8 +228,8 @@ export class StandingOrder {
    */
   async suspend(period: { endDate: PaymentsDay; startDate?: PaymentsDay }, opts: PaymentsWriteOptions = {}): Promise<void> {
     checkOptionKeys("StandingOrder.suspend", opts, WRITE_KEYS);
-    const endDate = wireDay("endDate", period?.endDate);
-    const startDate = period.startDate === undefined ? undefined : wireDay("startDate", period.startDate);
+    const endDate = checkDay("endDate", period?.endDate);
+    const startDate = period.startDate === undefined ? undefined : checkDay("startDate", period.startDate);
     if (startDate !== undefined && endDate < startDate) throw new MambuTsError("endDate: must not be before startDate");
     const body = { id: checkId("StandingOrder.suspend", this.id), endDate, ...(startDate === undefined ? {} : { startDate }) };
     await callOperation("standingOrders", "suspendStandingOrder", {
