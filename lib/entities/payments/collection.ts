@@ -4,12 +4,11 @@
  * {@link Collection.get} (`GET /collections/{collectionId}`) reads its status.
  */
 import type { DateTime } from "luxon";
-import type { TppMessage } from "../../errors";
 import { callOperation } from "../../core/call";
 import { checkOptionKeys } from "../../core/entity";
 import type { CollectionDTO } from "../../generated/payments/types/sepaDirectDebit";
-import { answerRecord, checkId, field, READ_KEYS, str, tppMessagesOf, WRITE_KEYS, type PaymentsReadOptions, type PaymentsWriteOptions } from "./common";
-import type { PaymentStatus, SepaAmount } from "./payment";
+import { answerRecord, checkId, PaymentsTransaction, READ_KEYS, WRITE_KEYS, type PaymentsReadOptions, type PaymentsWriteOptions } from "./common";
+import type { SepaAmount } from "./payment";
 import { checkCollection } from "./validate-collection";
 
 /**
@@ -25,26 +24,10 @@ export type CollectionFields = Omit<CollectionDTO, "instructedAmount" | "mandate
 };
 
 /** A SEPA direct debit: its id and status, and the messages the API added. */
-export class Collection {
-  /** Its id (`collectionId`). */
-  readonly id: string;
-  /** Its status (`transactionStatus`), as for a payment. */
-  readonly status: PaymentStatus | string;
-  /** Whether a fee applies, when the API says. */
-  readonly transactionFeeIndicator?: boolean;
-  /** Messages of the answer (warnings), each whole. */
-  readonly tppMessages: TppMessage[];
-  /** Every field of the answer as sent. */
-  readonly details: Readonly<Record<string, unknown>>;
-
+export class Collection extends PaymentsTransaction {
   /** @internal Built from an answer; use {@link Collection.initiate} or {@link Collection.get}. */
   constructor(answer: Record<string, unknown>) {
-    this.id = str(answer, "collectionId") ?? "";
-    this.status = str(answer, "transactionStatus") ?? "";
-    const fee = field(answer, "transactionFeeIndicator");
-    if (typeof fee === "boolean") this.transactionFeeIndicator = fee;
-    this.tppMessages = tppMessagesOf(answer);
-    this.details = Object.freeze({ ...answer });
+    super(answer, "collectionId");
   }
 
   /**

@@ -61,3 +61,36 @@ export function checkId(label: string, id: unknown): string {
   if (typeof id !== "string" || id === "") throw new MambuTsError(`${label}: give the id as a non-empty string`);
   return id;
 }
+
+/**
+ * The status of a payment (ISO 20022 codes): `RCVD` received, `ACTC` validated, `CPVP` under a profile (AML) check,
+ * `PDNG` pending, `ACSP` accepted for execution, `ACSC` settled, `RJCT` rejected.
+ */
+export type PaymentStatus = "RCVD" | "ACTC" | "CPVP" | "PDNG" | "ACSP" | "ACSC" | "RJCT";
+
+/**
+ * What the Payments API answers about a payment or a collection: its id, status, fee indicator and messages, and
+ * every field as sent. {@link Payment} and `Collection` are this, read from their own id field.
+ */
+export abstract class PaymentsTransaction {
+  /** Its id (`paymentId` of a payment, `collectionId` of a collection). */
+  readonly id: string;
+  /** Its status (`transactionStatus`): `RCVD` when just received, `RJCT` when rejected, ... */
+  readonly status: PaymentStatus | string;
+  /** Whether a fee applies (`transactionFeeIndicator`), when the API says. */
+  readonly transactionFeeIndicator?: boolean;
+  /** Messages of the answer (warnings), each whole. */
+  readonly tppMessages: TppMessage[];
+  /** Every field of the answer as the API sent it (a details answer may carry more than the above). */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  /** Built from an answer, its id read from `idField`. */
+  protected constructor(answer: Record<string, unknown>, idField: string) {
+    this.id = str(answer, idField) ?? "";
+    this.status = str(answer, "transactionStatus") ?? "";
+    const fee = field(answer, "transactionFeeIndicator");
+    if (typeof fee === "boolean") this.transactionFeeIndicator = fee;
+    this.tppMessages = tppMessagesOf(answer);
+    this.details = Object.freeze({ ...answer });
+  }
+}

@@ -4,20 +4,15 @@
  * (`GET /payments/{paymentId}`) reads a payment's status.
  */
 import type { DateTime } from "luxon";
-import type { TppMessage } from "../../errors";
 import { callOperation } from "../../core/call";
 import { checkOptionKeys } from "../../core/entity";
 import type { Decimal } from "../../core/money";
 import type { InitiationPaymentDTO } from "../../generated/payments/types/sepaCreditTransfers";
-import { answerRecord, checkId, field, READ_KEYS, str, tppMessagesOf, WRITE_KEYS, type PaymentsReadOptions, type PaymentsWriteOptions } from "./common";
+import { answerRecord, checkId, PaymentsTransaction, READ_KEYS, WRITE_KEYS, type PaymentsReadOptions, type PaymentsWriteOptions } from "./common";
 import { checkSepaPayment } from "./validate";
 import { checkDay } from "./validate-collection";
 
-/**
- * The status of a payment (ISO 20022 codes): `RCVD` received, `ACTC` validated, `CPVP` under a profile (AML) check,
- * `PDNG` pending, `ACSP` accepted for execution, `ACSC` settled, `RJCT` rejected.
- */
-export type PaymentStatus = "RCVD" | "ACTC" | "CPVP" | "PDNG" | "ACSP" | "ACSC" | "RJCT";
+export type { PaymentStatus } from "./common";
 
 /** A SEPA amount: a `Decimal` (or a string of digits) in euros. */
 export interface SepaAmount {
@@ -37,26 +32,10 @@ export type CreditTransferFields = Omit<InitiationPaymentDTO, "instructedAmount"
 };
 
 /** A payment of the Payments API: its id and status, and the messages the API added. */
-export class Payment {
-  /** The payment's id (`paymentId`). */
-  readonly id: string;
-  /** Its status (`transactionStatus`): `RCVD` when just received, `RJCT` when rejected, ... */
-  readonly status: PaymentStatus | string;
-  /** Whether a fee applies (`transactionFeeIndicator`), when the API says. */
-  readonly transactionFeeIndicator?: boolean;
-  /** Messages of the answer (warnings), each whole. */
-  readonly tppMessages: TppMessage[];
-  /** Every field of the answer as the API sent it (a details answer may carry more than the above). */
-  readonly details: Readonly<Record<string, unknown>>;
-
+export class Payment extends PaymentsTransaction {
   /** @internal Built from an answer; use {@link CreditTransfer.initiate} or {@link Payment.get}. */
   constructor(answer: Record<string, unknown>) {
-    this.id = str(answer, "paymentId") ?? "";
-    this.status = str(answer, "transactionStatus") ?? "";
-    const fee = field(answer, "transactionFeeIndicator");
-    if (typeof fee === "boolean") this.transactionFeeIndicator = fee;
-    this.tppMessages = tppMessagesOf(answer);
-    this.details = Object.freeze({ ...answer });
+    super(answer, "paymentId");
   }
 
   /**
