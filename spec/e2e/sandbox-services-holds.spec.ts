@@ -3,9 +3,9 @@
  * against one sandbox, answers checked against the Services contract. They are the tenant's authorization holds
  * setting that API v2 serves as configuration/authorizationholds.yaml: one setting, seen from both APIs.
  */
-import { getConfiguration, MambuError, services } from "../../lib";
+import { getConfiguration, services } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
-import { demoConnector } from "../helpers/sandbox-connector";
+import { demoConnector, statusOf } from "../helpers/sandbox-connector";
 
 let sb: Sandbox;
 let connector: ReturnType<typeof demoConnector>;
@@ -19,15 +19,6 @@ afterAll(async () => {
   await sb.stop();
 });
 
-const statusOf = async (p: PromiseLike<unknown>): Promise<number | undefined> => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MambuError) return e.status;
-    throw e;
-  }
-  throw new Error("expected a MambuError");
-};
 
 test("the default configuration always exists: read and replaced, never created (409) or deleted (400)", async () => {
   await expect(services.holdConfigs.getHoldConfig({ merchant_code: "default" }, { connector })).resolves.toEqual({ merchant_code: "default", duration: "604800s" });

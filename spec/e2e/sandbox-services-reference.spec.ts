@@ -3,9 +3,9 @@
  * index rate sources with their index rates, called through the ORM's `services.*` against one sandbox (answers
  * checked against the Services contract: jest.config.js sets MAMBU_SANDBOX_CHECK_RESPONSES=1).
  */
-import { Decimal, MambuError, services } from "../../lib";
+import { Decimal, services } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
-import { demoConnector, reasonOf } from "../helpers/sandbox-connector";
+import { demoConnector, reasonOf, statusOf } from "../helpers/sandbox-connector";
 
 let sb: Sandbox;
 let connector: ReturnType<typeof demoConnector>;
@@ -19,15 +19,6 @@ afterAll(async () => {
   await sb.stop();
 });
 
-const statusOf = async (p: PromiseLike<unknown>): Promise<number | undefined> => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof MambuError) return e.status;
-    throw e;
-  }
-  throw new Error("expected a MambuError");
-};
 
 describe("currencies", () => {
   test("create, read, replace, delete; the code is the caller's: a second create is 409, an unknown one 404", async () => {

@@ -22,3 +22,14 @@ export async function reasonOf(p: PromiseLike<unknown>): Promise<string | undefi
   }
   throw new Error("expected a MambuError");
 }
+
+/** The HTTP status of the MambuError that `p` rejects with; fails when it resolves or rejects otherwise. */
+export async function statusOf(p: PromiseLike<unknown>): Promise<number | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof MambuError) return e.status;
+    throw e;
+  }
+  throw new Error("expected a MambuError");
+}
