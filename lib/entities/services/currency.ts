@@ -26,52 +26,50 @@ const CURRENCY_FIELDS = schemaFields("currencies", "Currency");
 const ACCOUNTING_RATE_FIELDS = schemaFields("currencies", "AccountingRate");
 const EXCHANGE_RATE_FIELDS = schemaFields("currencies", "ExchangeRate");
 
-/** An accounting rate of a currency: how much of `toCurrency` one `fromCurrency` is worth from `startTime`. */
-export class AccountingRate {
+/** What every rate of a currency has: its id, the two currencies, and when it holds. */
+abstract class CurrencyRate {
   /** The server's identifier. */
   readonly rateId: string;
   readonly fromCurrency: string;
   readonly toCurrency: string;
-  /** Exact (a decimal string on the wire). */
-  readonly rate: Decimal;
   readonly startTime: DateTime;
   /** When the next rate took over; undefined for the current one. */
   readonly endTime?: DateTime;
 
-  /** @internal from the wire */
-  constructor(r: Record<string, unknown>) {
+  /** From the wire. */
+  protected constructor(r: Record<string, unknown>) {
     this.rateId = strOut(r.rate_id, "rate_id");
     this.fromCurrency = strOut(r.from_currency, "from_currency");
     this.toCurrency = strOut(r.to_currency, "to_currency");
-    this.rate = decimalOut(r.rate, "rate");
     this.startTime = dateTimeOut(r.start_time, "start_time");
     this.endTime = optDateTimeOut(r.end_time, "end_time");
   }
 }
 
+/** An accounting rate of a currency: how much of `toCurrency` one `fromCurrency` is worth from `startTime`. */
+export class AccountingRate extends CurrencyRate {
+  /** Exact (a decimal string on the wire). */
+  readonly rate: Decimal;
+
+  /** @internal from the wire */
+  constructor(r: Record<string, unknown>) {
+    super(r);
+    this.rate = decimalOut(r.rate, "rate");
+  }
+}
+
 /** An exchange rate of a currency: buy and sell rates from `startTime`. */
-export class ExchangeRate {
-  /** The server's identifier. */
-  readonly rateId: string;
-  readonly fromCurrency: string;
-  readonly toCurrency: string;
+export class ExchangeRate extends CurrencyRate {
   /** Exact: every digit of the JSON number sent (a double on the wire). */
   readonly buyRate: Decimal;
   /** Exact: every digit of the JSON number sent (a double on the wire). */
   readonly sellRate: Decimal;
-  readonly startTime: DateTime;
-  /** When the next rate took over; undefined for the current one. */
-  readonly endTime?: DateTime;
 
   /** @internal from the wire */
   constructor(r: Record<string, unknown>) {
-    this.rateId = strOut(r.rate_id, "rate_id");
-    this.fromCurrency = strOut(r.from_currency, "from_currency");
-    this.toCurrency = strOut(r.to_currency, "to_currency");
+    super(r);
     this.buyRate = decimalOut(r.buy_rate, "buy_rate");
     this.sellRate = decimalOut(r.sell_rate, "sell_rate");
-    this.startTime = dateTimeOut(r.start_time, "start_time");
-    this.endTime = optDateTimeOut(r.end_time, "end_time");
   }
 }
 
