@@ -66,6 +66,10 @@ export const BLOCKS: Record<string, BlockSpec> = {
     specials: { accountHolderId: "string", openingBalance: "amount", openingDate: "string", openingNotes: "string" },
     reserved: ["accountHolderKey", "encodedKey"],
   },
+  depositTransactions: {
+    name: "mapping.depositTransactions",
+    specials: { depositId: "string", type: "string", amount: "amount", valueDate: "string", notes: "string", externalId: "string" },
+  },
 };
 
 /** Contract fields holding money: at most `amountDecimals` decimals. */

@@ -131,7 +131,7 @@ class RecordingTenant {
     }
     if (method === "POST" && sub?.endsWith("-transactions")) {
       if (sub === "disbursement-transactions") rec.accountState = "ACTIVE";
-      const type = sub === "disbursement-transactions" ? "DISBURSEMENT" : sub === "fee-transactions" ? "FEE_APPLIED" : sub === "deposit-transactions" ? "DEPOSIT" : "REPAYMENT";
+      const type = sub === "disbursement-transactions" ? "DISBURSEMENT" : sub === "fee-transactions" ? "FEE_APPLIED" : sub === "deposit-transactions" ? "DEPOSIT" : sub === "withdrawal-transactions" ? "WITHDRAWAL" : "REPAYMENT";
       return { status: 201, body: { encodedKey: randomUUID().replace(/-/g, ""), id: String(++this.n), type, parentAccountKey: rec.encodedKey, ...(typeof b.externalId === "string" ? { externalId: b.externalId } : {}) } };
     }
     return { status: 404, body: { errors: [{ errorCode: 0, errorReason: "NOT_EMULATED_BY_THE_PACK" }] } };

@@ -104,6 +104,7 @@ const STEP_WHAT: Record<StepName, string> = {
   group: "group creation (members: clients created before)",
   deposit: "deposit account (savings) creation and approval",
   opening: "opening balance deposited (one deposit transaction on the opening date)",
+  depositTransaction: "deposits and withdrawals of the deposit accounts posted, in value-date order after the opening",
   loan: "loan account creation (linked to its settlement account at creation in the default flow)",
   approve: "loan account approval",
   settlement: "settlement deposit account creation and approval (linked to the loan: at the loan's creation, or a PATCH in the earlier flow)",
@@ -113,15 +114,36 @@ const STEP_WHAT: Record<StepName, string> = {
   repayment: "repayments posted",
 };
 
-/** The step a request of the steps belongs to. */
-function stepOf(c: RecordedCall): StepName | "lookup" {
+/** What tells the deposit steps' requests apart: the standalone accounts' ids and their opening deposits' externalIds. */
+export interface DepositSteps {
+  standalone: ReadonlySet<string>;
+  openings: ReadonlySet<string>;
+}
+
+/** The deposit account a request is about: its id in the path (or its encodedKey as the samples show it), else in the body. */
+function depositIdOf(c: RecordedCall): string | undefined {
+  const m = /^\/api\/deposits\/(?:\{encodedKey of deposit (.+?)\}|([^/:{}]+))/.exec(c.path);
+  if (m) return decodeURIComponent(m[1] ?? m[2]);
+  const id = (c.body as Rec | undefined)?.id;
+  return typeof id === "string" ? id : undefined;
+}
+
+/** The step a request of the steps belongs to (a deposit account's: standalone or settlement, by its id). */
+export function stepOf(c: RecordedCall, deposits: DepositSteps = { standalone: new Set(), openings: new Set() }): StepName | "lookup" {
   const t = c.template.replace(/^\/api/, "");
   if (c.method === "GET") return "lookup";
   if (t === "/clients") return "client";
   if (t === "/groups") return "group";
   if (t === "/loans") return "loan";
-  if (t === "/deposits/{id}/deposit-transactions") return "opening";
-  if (t.startsWith("/deposits") || (c.method === "PATCH" && t === "/loans/{id}")) return "settlement";
+  if (t === "/deposits/{id}/deposit-transactions" || t === "/deposits/{id}/withdrawal-transactions") {
+    const ext = (c.body as Rec | undefined)?.externalId;
+    return typeof ext === "string" && deposits.openings.has(ext) ? "opening" : "depositTransaction";
+  }
+  if (t.startsWith("/deposits")) {
+    const id = depositIdOf(c);
+    return id !== undefined && deposits.standalone.has(id) ? "deposit" : "settlement";
+  }
+  if (c.method === "PATCH" && t === "/loans/{id}") return "settlement";
   if (t === "/loans/{id}:changeState") return "approve";
   if (t === "/loans/{id}/schedule") return "schedule";
   if (t.endsWith("/disbursement-transactions")) return "disburse";
@@ -178,8 +200,15 @@ const RECONCILE: Record<string, { source: string; tenant: string }> = {
   repaymentCount: { source: "number of repayments", tenant: "number of REPAYMENT transactions" },
   paid: { source: "sum of the repayments' amounts", tenant: "balances.principalPaid + interestPaid + feesPaid + penaltyPaid of the loans" },
   deposits: { source: "standalone deposit accounts of the plan", tenant: "GET /api/deposits/{id} answers an account of that holder" },
-  depositBalance: { source: "sum of the opening balances", tenant: "sum of balances.totalBalance of those accounts" },
+  depositBalance: { source: "sum of the opening balances, plus the deposits, less the withdrawals", tenant: "sum of balances.totalBalance of those accounts" },
+  deposited: { source: "sum of the deposits after the openings", tenant: "sum of the DEPOSIT transactions tagged with the plan's externalIds (GET /api/deposits/{id}/transactions, reversed ones left out)" },
+  depositedCount: { source: "number of deposits after the openings", tenant: "number of those DEPOSIT transactions" },
+  withdrawn: { source: "sum of the withdrawals", tenant: "sum of the WITHDRAWAL transactions tagged with the plan's externalIds" },
+  withdrawnCount: { source: "number of withdrawals", tenant: "number of those WITHDRAWAL transactions" },
 };
+
+/** The deposit accounts' transactions' metrics (shown when the plan has some). */
+const DEPOSIT_TX_METRICS = new Set<string>(["deposited", "depositedCount", "withdrawn", "withdrawnCount"]);
 
 /** Builds the pack of a validated book: two dry runs (the default flow, the earlier one). */
 export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}): Promise<Pack> {
@@ -190,6 +219,8 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
   const allRows = book.units.flatMap((u) => u.rows);
   const personal = personalMatcher(personalValues(allRows, book.personal));
 
+  const savings = book.units.flatMap((u) => u.deposits ?? []);
+  const depositSteps: DepositSteps = { standalone: new Set(savings.map((d) => d.id)), openings: new Set(savings.flatMap((d) => (d.opening ? [d.opening.externalId] : []))) };
   const samples: PackSample[] = [];
   const seen = new Set<string>();
   const fastKeys = new Set(fast.byEndpoint.keys());
@@ -203,7 +234,7 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
     if (seen.has(k)) continue;
     seen.add(k);
     samples.push({
-      step: stepOf(c),
+      step: stepOf(c, depositSteps),
       flows: fastKeys.has(k) ? "both" : "earlier",
       method: c.method,
       endpoint: c.template,
@@ -232,10 +263,14 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
     repayments: txs.filter((t) => t.kind === "repayment").length,
   };
   entities.transactions = entities.disbursements + entities.fees + entities.repayments;
-  const savings = book.units.flatMap((u) => u.deposits ?? []);
   if (savings.length) {
     entities.depositAccounts = savings.length;
     entities.openingDeposits = savings.filter((d) => d.opening).length;
+    const depositTxs = savings.flatMap((d) => d.transactions ?? []);
+    if (depositTxs.length) {
+      entities.depositTransactions = depositTxs.filter((t) => t.type === "DEPOSIT").length;
+      entities.withdrawals = depositTxs.filter((t) => t.type === "WITHDRAWAL").length;
+    }
   }
 
   const def = calls(fast);
@@ -245,7 +280,8 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
   for (const [source, cols] of book.personal) if (cols.size) personalColumns[source] = [...cols].sort();
 
   const hasDeposits = book.units.some((u) => (u.deposits ?? []).length > 0);
-  const checks = METRICS.filter((m) => (m === "deposits" || m === "depositBalance" ? hasDeposits : plan.steps.has("loan") || m === "holders")).map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
+  const hasDepositTxs = savings.some((d) => (d.transactions ?? []).length > 0) && plan.steps.has("depositTransaction");
+  const checks = METRICS.filter((m) => (DEPOSIT_TX_METRICS.has(m) ? hasDepositTxs : m === "deposits" || m === "depositBalance" ? hasDeposits : plan.steps.has("loan") || m === "holders")).map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
   const totals = new Map<string, string>();
   for (const u of book.units) {
     const f = sourceFigures(u, plan);
@@ -266,8 +302,14 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
     durations: rates.map((r) => ({ ...r, defaultSeconds: Math.ceil(def.total / r.perSecond), earlierSeconds: Math.ceil(earlier.total / r.perSecond) })),
     reconciliation: {
       checks,
-      requests: ["GET /api/clients/{id} (or /api/groups/{id})", "GET /api/loans/{id}", "GET /api/loans/{id}/transactions"],
-      requestCount: book.units.length + 2 * loans.length + book.units.reduce((n, u) => n + (u.deposits ?? []).length, 0),
+      requests: [
+        "GET /api/clients/{id} (or /api/groups/{id})",
+        "GET /api/loans/{id}",
+        "GET /api/loans/{id}/transactions",
+        ...(hasDeposits ? ["GET /api/deposits/{id}"] : []),
+        ...(hasDepositTxs ? ["GET /api/deposits/{id}/transactions"] : []),
+      ],
+      requestCount: book.units.length + 2 * loans.length + savings.length + (hasDepositTxs ? savings.filter((d) => (d.transactions ?? []).length > 0).length : 0),
       report: "with --reconcile: source and tenant figures per client or group and in total, the differing units on stdout and in report.json (--report)",
     },
     personalData: {

@@ -31,6 +31,7 @@ export const PERSONAL_TARGETS: Readonly<Record<string, readonly string[]>> = {
   "mapping.groups": ["emailAddress", "mobilePhone", "homePhone", "addresses", "notes"],
   "mapping.loans.account": ["assets", "guarantors", "notes"],
   "mapping.deposits": ["notes", "openingNotes"],
+  "mapping.depositTransactions": ["notes"],
 };
 
 /** Whether a target field of a mapping block is personal unless the rule says otherwise. */

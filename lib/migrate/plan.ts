@@ -29,6 +29,7 @@ export const STEP_SOURCE: Record<StepName, SourceName> = {
   group: "groups",
   deposit: "deposits",
   opening: "deposits",
+  depositTransaction: "depositTransactions",
   loan: "loans",
   approve: "loans",
   settlement: "loans",
@@ -130,7 +131,7 @@ export function parsePlan(text: string, file: string): Plan {
   const has = (n: SourceName): boolean => files.some((f) => f.source === n);
 
   const mapping = spec.mapping;
-  if (!isObj(mapping)) p("mapping: expected a map with clients, groups, loans, schedules, fees, repayments, deposits");
+  if (!isObj(mapping)) p("mapping: expected a map with clients, groups, loans, schedules, fees, repayments, deposits, depositTransactions");
   else {
     for (const [name, m] of Object.entries(mapping)) {
       if (!(SOURCE_NAMES as readonly string[]).includes(name)) {
@@ -163,6 +164,8 @@ export function parsePlan(text: string, file: string): Plan {
       req("deposits", "id");
       req("deposits", "accountHolderId");
     }
+    if (isObj(mapping.depositTransactions)) req("depositTransactions", "depositId");
+    if (has("depositTransactions") && !has("deposits")) p("sources.depositTransactions: needs the deposits source (the accounts the transactions belong to)");
   }
 
   let steps: Set<StepName>;

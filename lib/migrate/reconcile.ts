@@ -1,6 +1,7 @@
 /**
  * Reconciliation: per unit and in total, what the source says (holders, loans, loan amounts, amounts
- * disbursed, fees, repayments and their counts, standalone deposit accounts and their opening balances)
+ * disbursed, fees, repayments and their counts, standalone deposit accounts and their balances —
+ * the opening plus the deposits less the withdrawals —, those deposits and withdrawals and their counts)
  * against what the tenant holds (the deposit accounts' total balances, the loans' amounts,
  * their transactions, and the amounts paid according to the loans' balances), with the differences.
  */
@@ -11,7 +12,7 @@ import type { MambuConnector } from "../transport";
 import type { Book, Plan, Unit } from "./types";
 
 /** The figures compared, in display order. */
-export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid", "deposits", "depositBalance"] as const;
+export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid", "deposits", "depositBalance", "deposited", "depositedCount", "withdrawn", "withdrawnCount"] as const;
 /** One figure. */
 export type Metric = (typeof METRICS)[number];
 /** Figures of one side. */
@@ -51,6 +52,18 @@ export function sourceFigures(u: Unit, plan: Plan): Figures {
   for (const d of u.deposits ?? []) {
     f.deposits = f.deposits.plus(1);
     if (d.opening) f.depositBalance = f.depositBalance.plus(d.opening.amount);
+    if (!s.has("depositTransaction")) continue;
+    for (const t of d.transactions ?? []) {
+      if (t.type === "DEPOSIT") {
+        f.deposited = f.deposited.plus(t.amount);
+        f.depositedCount = f.depositedCount.plus(1);
+        f.depositBalance = f.depositBalance.plus(t.amount);
+      } else {
+        f.withdrawn = f.withdrawn.plus(t.amount);
+        f.withdrawnCount = f.withdrawnCount.plus(1);
+        f.depositBalance = f.depositBalance.minus(t.amount);
+      }
+    }
   }
   if (!s.has("loan")) return f;
   for (const l of u.loans) {
@@ -72,8 +85,12 @@ export function sourceFigures(u: Unit, plan: Plan): Figures {
   return f;
 }
 
-/** What the tenant holds for a unit (its plan loans only). */
-export async function tenantFigures(conn: MambuConnector, u: Unit): Promise<Figures> {
+/**
+ * What the tenant holds for a unit (its plan loans only). A deposit account's deposits and
+ * withdrawals are those tagged with the externalIds of the plan's rows (reversed ones left out): an
+ * extra transaction shows in its balance.
+ */
+export async function tenantFigures(conn: MambuConnector, u: Unit, plan?: Plan): Promise<Figures> {
   const f = zero();
   const holderClass: EntityClass = u.kind === "group" ? MambuGroup : MambuClient;
   const holder = (await holderClass.find(u.id, { connector: conn }))?.toJSON();
@@ -85,6 +102,19 @@ export async function tenantFigures(conn: MambuConnector, u: Unit): Promise<Figu
     const b = (dep.toJSON().balances ?? {}) as Record<string, unknown>; // as Mambu wrote them
     f.deposits = f.deposits.plus(1);
     f.depositBalance = f.depositBalance.plus(dec(b.totalBalance));
+    const planned = new Set((plan === undefined || plan.steps.has("depositTransaction") ? (d.transactions ?? []) : []).map((t) => t.externalId));
+    if (!planned.size) continue;
+    for await (const tx of dep.getTransactions()) {
+      const t = tx.toJSON();
+      if (t.adjustmentTransactionKey || typeof t.externalId !== "string" || !planned.has(t.externalId)) continue;
+      if (t.type === "DEPOSIT") {
+        f.deposited = f.deposited.plus(dec(t.amount));
+        f.depositedCount = f.depositedCount.plus(1);
+      } else if (t.type === "WITHDRAWAL") {
+        f.withdrawn = f.withdrawn.plus(dec(t.amount).abs()); // Mambu writes a withdrawal's amount negative
+        f.withdrawnCount = f.withdrawnCount.plus(1);
+      }
+    }
   }
   for (const l of u.loans) {
     const loan = await MambuLoan.find(l.id, { connector: conn });
@@ -128,7 +158,7 @@ export async function reconcile(conn: MambuConnector, plan: Plan, book: Book, co
         const i = next++;
         const u = book.units[i];
         const source = sourceFigures(u, plan);
-        const tenant = await tenantFigures(conn, u);
+        const tenant = await tenantFigures(conn, u, plan);
         units[i] = { unit: u.key, source, tenant, differences: METRICS.filter((m) => !source[m].equals(tenant[m])) };
       }
     }),
@@ -143,14 +173,20 @@ export async function reconcile(conn: MambuConnector, plan: Plan, book: Book, co
   return { equal: units.every((r) => r.differences.length === 0), totals, units };
 }
 
-const money = new Set<Metric>(["loanAmount", "disbursed", "fees", "repaid", "paid", "depositBalance"]);
+const money = new Set<Metric>(["loanAmount", "disbursed", "fees", "repaid", "paid", "depositBalance", "deposited", "withdrawn"]);
 /** A figure as shown: amounts with 2 decimals, counts as they are. */
 export const showFigure = (m: Metric, d: Decimal): string => (money.has(m) ? d.toFixed(2) : d.toString());
 
-/** The metrics shown: the deposit accounts' only when a side has any (a plan without savings shows the table it always did). */
+const DEPOSIT_METRICS: readonly Metric[] = ["deposits", "depositBalance"];
+const DEPOSIT_TX_METRICS: readonly Metric[] = ["deposited", "depositedCount", "withdrawn", "withdrawnCount"];
+
+/**
+ * The metrics shown: the deposit accounts' only when a side has any, and their deposits' and
+ * withdrawals' only when a side has some (a plan without savings shows the table it always did).
+ */
 export function shownMetrics(r: Reconciliation): Metric[] {
-  const none = (m: Metric): boolean => r.totals.source[m].isZero() && r.totals.tenant[m].isZero();
-  return METRICS.filter((m) => !((m === "deposits" || m === "depositBalance") && none("deposits") && none("depositBalance")));
+  const none = (ms: readonly Metric[]): boolean => ms.every((m) => r.totals.source[m].isZero() && r.totals.tenant[m].isZero());
+  return METRICS.filter((m) => !(DEPOSIT_METRICS.includes(m) && none(DEPOSIT_METRICS)) && !(DEPOSIT_TX_METRICS.includes(m) && none(DEPOSIT_TX_METRICS)));
 }
 
 /** The units that differ (at most `limit`), and the closing line of a reconciliation. */

@@ -21,7 +21,7 @@
 import { MambuError } from "../errors";
 import type { EntityClass } from "../core/entity";
 import { MambuClient, MambuDeposit, MambuGroup, MambuLoan } from "../index";
-import type { Amount, DepositOptions, DisburseOptions, InstallmentInput, LoanAction, LoanFeeOptions, MambuEntity, RepayOptions } from "../index";
+import type { Amount, DepositOptions, MambuDepositTransaction, WithdrawalOptions, DisburseOptions, InstallmentInput, LoanAction, LoanFeeOptions, MambuEntity, RepayOptions } from "../index";
 import type { MambuConnector } from "../transport";
 import { idempotencyKey, rowKey } from "./keys";
 import type { Journal, StepRecord } from "./journal";
@@ -346,43 +346,68 @@ export async function depositSteps(ctx: StepContext, unit: Unit, dep: DepositPla
       return { status: wrote ? "created" : "adopted", key: keyOf(res.entity, `deposit ${dep.id}`) };
     });
   }
+  /** The account: as the deposit step left it, else found by its id (the journal had the deposit step). */
+  const accountOf = async (): Promise<MambuDeposit> => {
+    if (!account) {
+      const found = await MambuDeposit.find(dep.id, { connector: ctx.conn });
+      if (!found) throw new Error(`deposit ${dep.id} is not in the tenant`);
+      if (found.accountHolderKey !== holderKey) throw new Error(`deposit ${dep.id} exists in the tenant for another account holder (${String(found.accountHolderKey)})`);
+      account = found;
+    }
+    return account;
+  };
+  /** externalId → encodedKey of the account's transactions in the tenant (read once; none for an account this run created). */
+  let txs: Map<string, string> | undefined;
+  const posted = async (acc: MambuDeposit, again = false): Promise<Map<string, string>> => {
+    if (fresh && !again) return (txs ??= new Map());
+    if (!txs || again) {
+      const found = new Map<string, string>();
+      for await (const t of acc.getTransactions()) if (typeof t.externalId === "string") found.set(t.externalId, String(t.encodedKey));
+      txs = found;
+    }
+    return txs;
+  };
+  /** Posts one deposit or withdrawal unless the account has a transaction with its externalId. */
+  const post = async (externalId: string, write: (acc: MambuDeposit) => Promise<MambuDepositTransaction>): Promise<{ status: "created" | "adopted"; key?: string }> => {
+    const acc = await accountOf();
+    const existing = (await posted(acc)).get(externalId);
+    if (existing) return { status: "adopted", key: existing };
+    try {
+      const tx = await write(acc);
+      ctx.onWrite?.();
+      const key = typeof tx.encodedKey === "string" ? tx.encodedKey : undefined;
+      txs?.set(externalId, key ?? "");
+      return { status: "created", key };
+    } catch (e) {
+      // posted by a request whose answer was lost, then refused as a duplicate: adopt it
+      if (e instanceof MambuError && e.status !== undefined && e.status < 500) {
+        const found = (await posted(acc, true).catch(() => new Map<string, string>())).get(externalId);
+        if (found) return { status: "adopted", key: found };
+      }
+      throw e;
+    }
+  };
   const opening = dep.opening;
   if (opening && s.has("opening")) {
-    await step(ctx, unit, row, "opening", `the opening balance of ${at}`, async () => {
-      if (!account) {
-        const found = await MambuDeposit.find(dep.id, { connector: ctx.conn });
-        if (!found) throw new Error(`deposit ${dep.id} is not in the tenant`);
-        if (found.accountHolderKey !== holderKey) throw new Error(`deposit ${dep.id} exists in the tenant for another account holder (${String(found.accountHolderKey)})`);
-        account = found;
-      }
-      const acc = account;
-      const posted = async (): Promise<string | undefined> => {
-        for await (const t of acc.getTransactions()) if (t.externalId === opening.externalId) return String(t.encodedKey);
-        return undefined;
-      };
-      if (!fresh) {
-        const existing = await posted();
-        if (existing) return { status: "adopted", key: existing };
-      }
-      try {
-        const tx = await acc.deposit(opening.amount, {
+    await step(ctx, unit, row, "opening", `the opening balance of ${at}`, () =>
+      post(opening.externalId, (acc) =>
+        acc.deposit(opening.amount, {
           valueDate: opening.valueDate,
           externalId: opening.externalId,
           ...(opening.notes ? { notes: opening.notes } : {}),
           idempotencyKey: key("opening"),
           reread: false,
-        } as DepositOptions);
-        ctx.onWrite?.();
-        return { status: "created", key: typeof tx.encodedKey === "string" ? tx.encodedKey : undefined };
-      } catch (e) {
-        // posted by a request whose answer was lost, then refused as a duplicate: adopt it
-        if (e instanceof MambuError && e.status !== undefined && e.status < 500) {
-          const found = await posted().catch(() => undefined);
-          if (found) return { status: "adopted", key: found };
-        }
-        throw e;
-      }
-    });
+        } as DepositOptions),
+      ),
+    );
+  }
+  if (!s.has("depositTransaction")) return;
+  for (const tx of dep.transactions ?? []) {
+    const txKey = idempotencyKey(ctx.plan.id, tx.key, "depositTransaction", "", ctx.journal.keyScope);
+    const opts = { valueDate: tx.valueDate, externalId: tx.externalId, ...(tx.notes ? { notes: tx.notes } : {}), idempotencyKey: txKey, reread: false };
+    await step(ctx, unit, tx.key, "depositTransaction", `${tx.type.toLowerCase()} ${tx.externalId} of ${at} (${tx.row.file}:${tx.row.line})`, () =>
+      post(tx.externalId, (acc) => (tx.type === "DEPOSIT" ? acc.deposit(tx.amount, opts as DepositOptions) : acc.withdrawal(tx.amount, opts as WithdrawalOptions))),
+    );
   }
 }
 

@@ -2,12 +2,12 @@
 import type { SourceFormat, SourceLayout, SourceRow } from "./sources";
 
 /** The steps of a migration, in the order they run for one client (seed 002). */
-export const STEP_NAMES = ["client", "group", "deposit", "opening", "loan", "approve", "settlement", "schedule", "disburse", "fee", "repayment"] as const;
+export const STEP_NAMES = ["client", "group", "deposit", "opening", "depositTransaction", "loan", "approve", "settlement", "schedule", "disburse", "fee", "repayment"] as const;
 /** One step of a migration. */
 export type StepName = (typeof STEP_NAMES)[number];
 
 /** Logical sources of a plan. */
-export const SOURCE_NAMES = ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits"] as const;
+export const SOURCE_NAMES = ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions"] as const;
 /** One logical source of a plan. */
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -40,6 +40,8 @@ export interface MappingSpec {
   repayments?: FieldMapSpec;
   /** Standalone deposit accounts (savings): `id`, `accountHolderId`, `openingBalance`, `openingDate` and DepositAccount fields. */
   deposits?: FieldMapSpec;
+  /** Deposits and withdrawals of the plan's deposit accounts: `depositId`, `type`, `amount`, `valueDate`, `notes`, `externalId`. */
+  depositTransactions?: FieldMapSpec;
 }
 
 /** A source as written in the plan. */
@@ -151,6 +153,21 @@ export interface DepositPlan {
   body: Record<string, unknown>;
   /** The opening deposit: exact amount, value date (ISO with offset) and the `mig-` externalId tagging it. */
   opening?: { amount: string; valueDate: string; externalId: string; notes?: string };
+  /** Deposits and withdrawals posted after the opening, in value-date order (then source order). */
+  transactions?: DepositTxPlan[];
+}
+
+/** A deposit or withdrawal of a deposit account of the plan. */
+export interface DepositTxPlan {
+  type: "DEPOSIT" | "WITHDRAWAL";
+  row: SourceRow;
+  /** Stable key of the row: `depositTransaction:<deposit>:<externalId>`. */
+  key: string;
+  externalId: string;
+  /** Value date (ISO with offset) and amount (exact text, above zero). */
+  valueDate: string;
+  amount: string;
+  notes?: string;
 }
 
 /** A client or group and all that hangs on it: the unit of work, of failure and of resumption. */

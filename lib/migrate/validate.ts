@@ -7,12 +7,14 @@
  * problems come back at once with file, line and column; the valid rows become the {@link Book}.
  *
  * One job per file of book/: the plan's blocks and files (blocks.ts), clients and groups
- * (holders.ts), loans (loans.ts), standalone deposit accounts (deposits.ts), references outside the plan (external.ts), schedules
+ * (holders.ts), loans (loans.ts), standalone deposit accounts (deposits.ts) and their deposits and
+ * withdrawals (deposit-transactions.ts), references outside the plan (external.ts), schedules
  * (schedules.ts), fees and repayments (transactions.ts), and the units in order with the invalid
  * ones left out (outcome.ts), over a shared context (context.ts).
  */
 import { readPlan } from "./book/blocks";
 import { BookOptions, newContext } from "./book/context";
+import { depositTransactions } from "./book/deposit-transactions";
 import { attachDeposits, depositPlans } from "./book/deposits";
 import { lookUpExternal } from "./book/external";
 import { holderUnits } from "./book/holders";
@@ -41,6 +43,7 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
   await lookUpExternal(c);
   attachLoans(c);
   attachDeposits(c);
+  depositTransactions(c);
   schedules(c);
   transactions(c);
   return finishBook(c);

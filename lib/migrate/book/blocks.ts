@@ -37,6 +37,7 @@ function compileBlocks(plan: Plan, opts: BookOptions, fatal: Problem[]): Blocks 
     fees: compile("fees", m.fees, dflt("fees")),
     repayments: compile("repayments", m.repayments, dflt("repayments")),
     deposits: compile("deposits", m.deposits, dflt("deposits")),
+    depositTransactions: compile("depositTransactions", m.depositTransactions, dflt("depositTransactions")),
   };
   if (plan.steps.has("disburse") && blocks.disburse && !blocks.disburse.rules.some((r) => r.target === "valueDate")) {
     fatal.push({ file: planFile, message: "mapping.loans.disburse.valueDate: must be mapped (a loan is disbursed on the date of its row)" });
@@ -44,6 +45,11 @@ function compileBlocks(plan: Plan, opts: BookOptions, fatal: Problem[]): Blocks 
   if (plan.steps.has("opening") && blocks.deposits) {
     for (const t of ["openingBalance", "openingDate"]) {
       if (!blocks.deposits.rules.some((r) => r.target === t)) fatal.push({ file: planFile, message: `mapping.deposits.${t}: must be mapped (the opening deposit's ${t === "openingBalance" ? "amount" : "value date"})` });
+    }
+  }
+  if (plan.steps.has("depositTransaction") && blocks.depositTransactions) {
+    for (const t of ["amount", "valueDate"]) {
+      if (!blocks.depositTransactions.rules.some((r) => r.target === t)) fatal.push({ file: planFile, message: `mapping.depositTransactions.${t}: must be mapped (the transaction's ${t === "amount" ? "amount" : "value date"})` });
     }
   }
   if (plan.steps.has("settlement") && blocks.settlement && !blocks.settlement.rules.some((r) => r.target === "id")) {
@@ -80,6 +86,7 @@ function blocksOf(blocks: Blocks): Record<SourceName, Array<CompiledBlock | unde
     fees: [blocks.fees],
     repayments: [blocks.repayments],
     deposits: [blocks.deposits],
+    depositTransactions: [blocks.depositTransactions],
   };
 }
 
@@ -109,7 +116,7 @@ export async function readPlan(plan: Plan, opts: BookOptions): Promise<Pick<Book
   const personal = personalColumns(plan, blocks);
   const layouts = new Map<string, SourceLayout>();
   const rows: BookContext["rows"] = {};
-  for (const s of ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits"] as const) {
+  for (const s of ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions"] as const) {
     if (plan.files.some((f) => f.source === s)) rows[s] = await readAll(plan, s, layouts, fatal, personal);
   }
   const reading = blocksOf(blocks);

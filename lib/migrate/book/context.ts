@@ -38,6 +38,7 @@ export interface Blocks {
   fees?: CompiledBlock;
   repayments?: CompiledBlock;
   deposits?: CompiledBlock;
+  depositTransactions?: CompiledBlock;
 }
 
 /** A client or group outside the plan that rows refer to, and where. */
@@ -77,6 +78,8 @@ export interface BookContext {
   deposits: Map<string, DepositPlan>;
   /** Duplicate deposit rows → the deposit id they repeat. */
   depositDupRows: Map<SourceRow, string>;
+  /** The unit each deposit account belongs to, by deposit id (filled by attachDeposits). */
+  depositUnit: Map<string, Unit>;
 }
 
 /** A new context for a plan whose blocks compiled and whose files were read. */
@@ -101,6 +104,7 @@ export function newContext(plan: Plan, opts: BookOptions, blocks: Blocks, rows: 
     loanUnitRows: new Map(),
     deposits: new Map(),
     depositDupRows: new Map(),
+    depositUnit: new Map(),
   };
 }
 

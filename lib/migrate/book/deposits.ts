@@ -64,7 +64,7 @@ export function depositPlans(c: BookContext): void {
 
 /** Puts each deposit account in its holder's unit (after the holders outside the plan were looked up). */
 export function attachDeposits(c: BookContext): void {
-  const unitOf = new Map<string, Unit>();
+  const unitOf = c.depositUnit;
   for (const dep of c.deposits.values()) {
     let unit = dep.holderType === "GROUP" ? c.groupUnits.get(dep.holderId) : c.clientUnits.get(dep.holderId);
     if (!unit) {

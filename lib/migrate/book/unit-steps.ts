@@ -10,6 +10,7 @@ export function unitStepNames(u: Unit, plan: Plan): StepName[] {
   for (const d of u.deposits ?? []) {
     if (s.has("deposit")) out.push("deposit");
     if (d.opening && s.has("opening")) out.push("opening");
+    if (s.has("depositTransaction")) for (const _ of d.transactions ?? []) out.push("depositTransaction");
   }
   for (const l of u.loans) {
     if (s.has("loan")) out.push("loan");
