@@ -2,13 +2,16 @@
  * `mambu call <resource>.<operationId> [path params...] [--data JSON|@file|@-] [--query k=v ...] [--yes]`:
  * any operation of the contract, with the configured credentials (or `--sandbox`), through the same
  * caller as `api.<resource>.<operationId>` (checked against the contract before anything is sent).
- * Prints Mambu's answer as JSON, numbers exactly as Mambu sent them; credentials in it (the `Secret`s of
+ * The Services API (`/v1`) and the Payments API (`/api/v1`) are reached the same way with their prefix:
+ * `mambu call services.cards.getCardBalance C1`, `mambu call payments.sepaCreditTransfers.getPaymentDetails P1`
+ * (the same caller as `services.cards.getCardBalance` and `payments.sepaCreditTransfers.getPaymentDetails`).
+ * Prints the answer as JSON, numbers exactly as the server sent them; credentials in it (the `Secret`s of
  * a new API key or secret key) as `****`, with one line on stderr saying so, unless `--show-secret`.
  * Writes (POST, PUT, PATCH, DELETE) ask for confirmation on a terminal; without one they need `--yes`
  * (./confirm.ts).
  */
-import { resource as resourceSpec, resourceNames } from "../contract/schema";
-import type { FieldSpec, OperationSpec } from "../contract/schema";
+import { resource as resourceSpec, resourceNames, schemaOf } from "../contract/schema";
+import type { ApiName, FieldSpec, OperationSpec } from "../contract/schema";
 import { callOperation, isJsonMedia, operationSpec } from "../core/call";
 import { parseJsonExact, stringifyExact } from "../core/json";
 import type { Command, CommandContext } from "./commands";
@@ -21,27 +24,57 @@ import { prettyJson } from "./output";
 
 const NAME = "call";
 
+/** The APIs besides v2 that `mambu call` reaches, by the prefix the user types (`services.`, `payments.`). */
+const PREFIXED_APIS: readonly ApiName[] = ["services", "payments"];
+
+/** The resource names of an API's contract, sorted. */
+function apiResourceNames(api: ApiName): string[] {
+  return api === "v2" ? resourceNames() : Object.keys(schemaOf(api).resources).sort();
+}
+
 /** The resource's name in the contract from what the user typed (`loans`, or the identifier `configuration__branches_yaml`). */
-function resolveResource(typed: string): string {
-  const names = resourceNames();
+function resolveResource(typed: string, api: ApiName): string {
+  const names = apiResourceNames(api);
   const found = names.find((n) => n === typed) ?? names.find((n) => n.replace(/[^A-Za-z0-9_$]/g, "_") === typed);
-  if (!found) throw new UsageError(`unknown resource "${typed}"; run mambu call --help for the list`, NAME);
+  if (!found) {
+    const where = api === "v2" ? "" : ` of the ${api === "services" ? "Services" : "Payments"} API (${names.map((n) => `${api}.${n}`).join(", ")})`;
+    throw new UsageError(`unknown resource "${api === "v2" ? "" : `${api}.`}${typed}"${where}; run mambu call --help for the list`, NAME);
+  }
   return found;
 }
 
-/** `loans.writeOff` → the contract's resource name, operationId and spec. */
-function target(word: string | undefined): { resource: string; operationId: string; op: OperationSpec } {
+/** One operation as `mambu call` names it: its API, resource, operationId, spec and the label typed (`services.cards.getCardBalance`). */
+interface Target {
+  api: ApiName;
+  resource: string;
+  operationId: string;
+  op: OperationSpec;
+  label: string;
+}
+
+/** `loans.writeOff`, `services.cards.getCardBalance`, `payments.standingOrders.cancelStandingOrder` → the contract's API, resource name, operationId and spec. */
+function target(word: string | undefined): Target {
   if (!word) throw new UsageError("which operation? mambu call <resource>.<operationId> (mambu call --help lists them)", NAME);
-  const dot = word.lastIndexOf(".");
-  if (dot <= 0 || dot === word.length - 1) throw new UsageError(`expected <resource>.<operationId>, e.g. loans.getById, got "${word}"`, NAME);
-  const resource = resolveResource(word.slice(0, dot));
-  const operationId = word.slice(dot + 1);
+  const api = PREFIXED_APIS.find((a) => word.startsWith(`${a}.`)) ?? "v2";
+  const rest = api === "v2" ? word : word.slice(api.length + 1);
+  const dot = rest.lastIndexOf(".");
+  if (dot <= 0 || dot === rest.length - 1) {
+    throw new UsageError(`expected ${api === "v2" ? "<resource>.<operationId>, e.g. loans.getById" : `${api}.<resource>.<operationId>, e.g. ${api === "services" ? "services.cards.getCardBalance" : "payments.sepaCreditTransfers.getPaymentDetails"}`}, got "${word}"`, NAME);
+  }
+  const resource = resolveResource(rest.slice(0, dot), api);
+  const operationId = rest.slice(dot + 1);
   try {
-    return { resource, operationId, op: operationSpec(resource, operationId) };
+    const op = operationSpec(resource, operationId, api);
+    return { api, resource, operationId, op, label: `${api === "v2" ? "" : `${api}.`}${resource}.${operationId}` };
   } catch (e) {
     if (e instanceof MambuTsError) throw new UsageError(e.message, NAME); // names the resource's operations
     throw e;
   }
+}
+
+/** An operation's path as shown: API v2's as in its contract (under /api), the others' with their base path (`/v1/cards/...`). */
+function shownPath(api: ApiName, path: string): string {
+  return api === "v2" ? path : `${schemaOf(api).basePath}${path}`;
 }
 
 function typeText(spec: FieldSpec | { type: string; enum?: string[]; items?: FieldSpec; ref?: string }): string {
@@ -60,12 +93,13 @@ function responseText(op: OperationSpec): string {
   return "nothing (empty answer)";
 }
 
-/** `mambu call loans.writeOff --help`: the operation's parameters, from the contract. */
-export function operationHelp(resource: string, operationId: string, op: OperationSpec): string {
+/** `mambu call loans.writeOff --help`: the operation's parameters, from the contract (of API v2 unless `api` says otherwise). */
+export function operationHelp(resource: string, operationId: string, op: OperationSpec, api: ApiName = "v2"): string {
+  const label = `${api === "v2" ? "" : `${api}.`}${resource}.${operationId}`;
   const lines = [
     "",
-    `${resource}.${operationId}: ${op.method} ${op.path}`,
-    `  mambu call ${resource}.${operationId}${op.pathParams.map((p) => ` <${p}>`).join("")}${op.body || op.formData ? " --data JSON|@file" : ""}${op.method === "GET" ? "" : " --yes"}`,
+    `${label}: ${op.method} ${shownPath(api, op.path)}`,
+    `  mambu call ${label}${op.pathParams.map((p) => ` <${p}>`).join("")}${op.body || op.formData ? " --data JSON|@file" : ""}${op.method === "GET" ? "" : " --yes"}`,
     "",
     op.pathParams.length ? `Path parameters (in order): ${op.pathParams.join(", ")}` : "Path parameters: none",
   ];
@@ -77,7 +111,8 @@ export function operationHelp(resource: string, operationId: string, op: Operati
   else if (op.body) {
     const media = isJsonMedia(op.consumes) ? "" : ` (${op.consumes!.join(", ")} text)`;
     lines.push(`Body (--data)${op.bodyRequired ? ", required" : ""}: ${typeText(op.body)}${media}`);
-    const def = op.body.ref ? resourceSpec(resource).definitions[op.body.ref] : undefined;
+    const defs = resourceSpec(resource, api).definitions;
+    const def = op.body.ref && Object.prototype.hasOwnProperty.call(defs, op.body.ref) ? defs[op.body.ref] : undefined;
     if (def && !def.items) {
       for (const f of Object.keys(def.fields)) {
         if (!def.fields[f].readOnly) lines.push(`  ${f}${def.required.includes(f) ? " (required)" : ""}: ${typeText(def.fields[f])}`);
@@ -88,11 +123,28 @@ export function operationHelp(resource: string, operationId: string, op: Operati
   return lines.join("\n");
 }
 
-/** `mambu call --help`: every resource and its operations. */
+/** The rows of `mambu call --help` for one API: `[name as typed, "METHOD path"]`. */
+function operationRows(api: ApiName): string[][] {
+  const prefix = api === "v2" ? "" : `${api}.`;
+  return apiResourceNames(api).flatMap((r) =>
+    resourceSpec(r, api).operations.filter((op) => op.operationId).map((op) => [`${prefix}${r}.${op.operationId}`, `${op.method} ${shownPath(api, op.path)}`]),
+  );
+}
+
+/** `mambu call --help`: every operation of the three APIs (API v2, then the Services API and the Payments API with their prefixes). */
 export function operationsList(): string {
-  const rows = resourceNames().flatMap((r) => resourceSpec(r).operations.filter((op) => op.operationId).map((op) => [`${r}.${op.operationId}`, `${op.method} ${op.path}`]));
-  const w = Math.max(...rows.map(([name]) => name.length));
-  const lines = ["", `Operations (${rows.length}; resource.operationId  METHOD path):`, ...rows.map(([name, where]) => `  ${name.padEnd(w)}  ${where}`)];
+  const sections: Array<[string | undefined, string[][]]> = [
+    [undefined, operationRows("v2")],
+    ["Services API (under /v1; services.<resource>.<operationId>)", operationRows("services")],
+    ["Payments API (under /api/v1, API key only; payments.<resource>.<operationId>)", operationRows("payments")],
+  ];
+  const all = sections.flatMap(([, rows]) => rows);
+  const w = Math.max(...all.map(([name]) => name.length));
+  const lines = ["", `Operations (${all.length}; resource.operationId  METHOD path):`];
+  for (const [title, rows] of sections) {
+    if (title) lines.push("", `${title}, ${rows.length}:`);
+    lines.push(...rows.map(([name, where]) => `  ${name.padEnd(w)}  ${where}`));
+  }
   lines.push("");
   return lines.join("\n");
 }
@@ -162,7 +214,9 @@ export const callCommand: Command = {
   synopsis: "<resource>.<operationId> [ids...]",
   summary: "Call any operation of the API (from the contract), printing Mambu's JSON answer.",
   description:
-    "The ids are the operation's path parameters, in order. Query parameters, the body and its fields are checked\n" +
+    "The ids are the operation's path parameters, in order. The Services API (/v1) and the Payments API (/api/v1)\n" +
+    "are reached with their prefix: services.<resource>.<operationId>, payments.<resource>.<operationId> (the\n" +
+    "Payments API takes an API key only: MAMBU_API_KEY). Query parameters, the body and its fields are checked\n" +
     "against the contract before anything is sent. Writes (POST, PUT, PATCH, DELETE) show what will be sent and ask\n" +
     "\"Proceed? [y/N]\" on a terminal; without one (a script, a pipe, --data @-) they need --yes. Output: JSON\n" +
     "(--jsonl: on one line), numbers exactly as Mambu sent them; credentials in it (a new API key, a secret key)\n" +
@@ -179,37 +233,40 @@ export const callCommand: Command = {
     'mambu call loans.writeOff 54321 --data \'{"notes":"uncollectable"}\' --yes',
     "mambu call clients.getAll --query limit=5 --jsonl",
     "mambu call loans.changeState --help",
+    "mambu call services.cards.getCardBalance C1",
+    "mambu call services.currencies.listCurrencies --query page_size=10",
+    "mambu call payments.sepaCreditTransfers.getPaymentDetails 3f1c0d2e-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
   ],
   moreHelp(positionals) {
     if (!positionals.length) return operationsList();
     const t = target(positionals[0]);
-    return operationHelp(t.resource, t.operationId, t.op);
+    return operationHelp(t.resource, t.operationId, t.op, t.api);
   },
   async run(ctx: CommandContext) {
     const [word, ...ids] = ctx.args.positionals;
-    const { resource, operationId, op } = target(word);
+    const { api, resource, operationId, op, label } = target(word);
     if (ids.length > op.pathParams.length) {
       throw new UsageError(
-        `${resource}.${operationId} takes ${op.pathParams.length ? `${op.pathParams.length} path parameter(s) (${op.pathParams.join(", ")})` : "no path parameters"}, got ${ids.length}`,
+        `${label} takes ${op.pathParams.length ? `${op.pathParams.length} path parameter(s) (${op.pathParams.join(", ")})` : "no path parameters"}, got ${ids.length}`,
         NAME,
       );
     }
     if (ids.length < op.pathParams.length) {
-      throw new UsageError(`${resource}.${operationId} needs ${op.pathParams.slice(ids.length).map((p) => `<${p}>`).join(" ")} (${op.method} ${op.path})`, NAME);
+      throw new UsageError(`${label} needs ${op.pathParams.slice(ids.length).map((p) => `<${p}>`).join(" ")} (${op.method} ${shownPath(api, op.path)})`, NAME);
     }
-    if (op.formData) throw new UsageError(`${resource}.${operationId} takes a multipart upload: use api.${resource}.${operationId} from code`, NAME);
+    if (op.formData) throw new UsageError(`${label} takes a multipart upload: use api.${resource}.${operationId} from code`, NAME);
     const opts = ctx.args.options;
     const dataArg = typeof opts.data === "string" ? opts.data : undefined;
     const query = queryOf(Array.isArray(opts.query) ? opts.query : []);
     const path = Object.fromEntries(op.pathParams.map((p, i) => [p, ids[i]]));
-    const where = `${op.method} ${op.path.replace(/\{([^}]+)\}/g, (_m, n: string) => String(path[n]))}`;
-    const ask = op.method !== "GET" && mustAsk({ command: NAME, what: `${resource}.${operationId}`, where, yes: !!opts.yes, bodyFromStdin: readsStdin(dataArg) });
+    const where = `${op.method} ${shownPath(api, op.path).replace(/\{([^}]+)\}/g, (_m, n: string) => String(path[n]))}`;
+    const ask = op.method !== "GET" && mustAsk({ command: NAME, what: label, where, yes: !!opts.yes, bodyFromStdin: readsStdin(dataArg) });
     const body = dataOf(await readData(dataArg, NAME), op);
     const s = await ctx.session();
     const undo = ask ? confirmWrites(s.connector, { secrets: () => s.secrets() }) : undefined;
     let answer: unknown;
     try {
-      answer = await callOperation(resource, operationId, { path, query, body, connector: s.connector });
+      answer = await callOperation(resource, operationId, { ...(api === "v2" ? {} : { api }), path, query, body, connector: s.connector });
     } catch (e) {
       if (!(e instanceof WriteCancelled)) throw e;
       ctx.out.stderr.write(`mambu: ${e.message}\n`);

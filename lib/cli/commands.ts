@@ -26,6 +26,7 @@ import { configAsCodeCommand } from "./config-as-code-command";
 import { messagesCommand } from "./messages-command";
 import { bulkCommand, importCommand } from "./import-command";
 import { apikeyCommand } from "./apikey-command";
+import { apiEntityRows, getApiEntity, isApiEntityName, listApiEntity } from "./api-entities";
 
 /** What a command gets to run. */
 export interface CommandContext {
@@ -121,14 +122,22 @@ const get: Command = {
   name: "get",
   synopsis: "<entity> <id>",
   summary: "Show one record by id or encodedKey.",
-  description: "Prints every field (nested objects as dotted paths, custom fields as _Set.field with --full).",
+  description:
+    "Prints every field (nested objects as dotted paths, custom fields as _Set.field with --full).\n" +
+    "The Services API's and the Payments API's records are services.<name> and payments.<name> (mambu entities\n" +
+    "lists them), their parents' ids before their own: mambu get services.indexrate <sourceId> <rateId>.",
   options: [FULL],
   examples: [
     "mambu get client 0512N0025",
     "mambu get client 0512N0025 --full --columns id,firstName,_OtherDetails.Age",
     "mambu get loan 54321 --json",
+    "mambu get services.currency EUR",
+    "mambu get services.exchangerate EUR <rateId>",
+    "mambu get payments.payment <paymentId> --json",
   ],
   async run(ctx) {
+    // The Services API's and the Payments API's records (./api-entities.ts).
+    if (isApiEntityName(ctx.args.positionals[0])) return getApiEntity(ctx);
     const [name, id] = positionals(ctx, "get", ["entity", "id"]);
     const e = findEntity(name, "get");
     if (!id) throw new UsageError(`which ${e.name}? Give its id or encodedKey: mambu get ${e.name} <id>`, "get");
@@ -145,7 +154,11 @@ const listCommand: Command = {
   summary: "List records, filtered and sorted as the API allows.",
   description:
     "Filters and sort fields are the entity's (MambuPy's lists; see mambu entities). Without --limit every\n" +
-    "record is fetched, page by page; JSON and JSON lines are printed as pages arrive.",
+    "record is fetched, page by page; JSON and JSON lines are printed as pages arrive. The Services API's lists\n" +
+    "(services.currencies, services.exchangerates <code>, services.holdconfigs, services.sources, ...) take\n" +
+    "--filter field=value (or != < <= > >=; snake_case fields, joined by AND) and --sort field:ASC|DESC, checked\n" +
+    "before any request; the Payments API's lists are payments.executions <standingOrderId> and\n" +
+    "payments.identifications <accountId>.",
   options: [
     { name: "filter", kind: "list", arg: "key=value", help: "a filter of the API (repeatable), e.g. state=ACTIVE" },
     { name: "sort", kind: "list", arg: "field:ASC|DESC", help: "sort (repeatable, or comma-separated), e.g. creationDate:DESC" },
@@ -158,8 +171,12 @@ const listCommand: Command = {
     "mambu list loans --filter accountState=ACTIVE_IN_ARREARS --columns id,loanAmount,daysInArrears",
     "mambu list loans --jsonl > loans.jsonl",
     "mambu list transactions --filter loanAccountId=54321",
+    "mambu list services.currencies --sort code:DESC --limit 5",
+    "mambu list services.exchangerates EUR --filter to_currency=USD",
+    "mambu list payments.executions <standingOrderId> --jsonl",
   ],
   async run(ctx) {
+    if (isApiEntityName(ctx.args.positionals[0])) return listApiEntity(ctx);
     const [name] = positionals(ctx, "list", ["entity"]);
     const e = findEntity(name, "list");
     const allowed = e.cls.spec.filters ?? [];
@@ -229,6 +246,14 @@ const search: Command = {
   ],
   async run(ctx) {
     const [name] = positionals(ctx, "search", ["entity"]);
+    if (isApiEntityName(name)) {
+      throw new UsageError(
+        /^payments\./i.test(name)
+          ? `${name}: the Payments API's searches take a body: mambu call payments.standingOrders.searchStandingOrders --data JSON (or payments.externalAccountIdentifications.searchAccountIdentifications)`
+          : `${name}: the Services API has no search; its lists filter: mambu list ${name} --filter field=value`,
+        "search",
+      );
+    }
     const e = findEntity(name, "search");
     const spec = e.cls.spec.search;
     if (!spec) throw new UsageError(`${e.name} is not searchable; use mambu list ${e.name}`, "search");
@@ -338,7 +363,7 @@ const entitiesCommand: Command = {
       search: e.cls.spec.search ? "yes" : "no",
       filters: (e.cls.spec.filters ?? []).join(","),
       sort: (e.cls.spec.sortBy ?? []).join(","),
-    }));
+    })).concat(apiEntityRows());
     if (ctx.out.format === "table") {
       ctx.out.stdout.write(`${renderTable(rows, [
         { header: "entity", value: (r) => r.entity },

@@ -126,7 +126,9 @@ function bodyText(req: RequestOptions): string | undefined {
  * then the body indented, with every secret masked (`secrets` and the request's own `req.secrets`).
  */
 export function describeRequest(req: RequestOptions, baseUrl: string, secrets: readonly (string | undefined)[] = []): string {
-  const base = withoutUserinfo(baseUrl).replace(/\/+$/, "");
+  let base = withoutUserinfo(baseUrl).replace(/\/+$/, "");
+  // The Services API (/v1) and the Payments API (/api/v1) are sent under their own base path, not API v2's /api.
+  if (req.basePath !== undefined) base = `${base.replace(/\/api$/, "")}${req.basePath}`;
   const lines = [`  ${req.method} ${base}${req.path}`];
   const body = bodyText(req);
   if (body !== undefined) lines.push(...body.split("\n").map((l) => `  ${l}`));

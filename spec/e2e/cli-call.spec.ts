@@ -128,7 +128,8 @@ describe("mambu call", () => {
   it("--help lists every operation; <operation> --help lists its parameters from the contract", async () => {
     const all = await mambu("call", "--help");
     expect(all.code).toBe(0);
-    expect(all.stdout).toContain("Operations (238;"); // 217 of the Swagger files + 21 of scripts/contract-supplement.json
+    // 238 of API v2 (217 of the Swagger files + 21 of scripts/contract-supplement.json), 34 of the Services API, 20 of the Payments API
+    expect(all.stdout).toContain("Operations (292;");
     expect(all.stdout).toMatch(/\n {2}cards\.getAccountBalances +GET \/cards\/\{cardReferenceToken\}\/balanceInquiry\n/);
     expect(all.stdout).toMatch(/\n {2}creditarrangements\.addAccount +POST \/creditarrangements\/\{creditArrangementId\}:addAccount\n/);
     expect(all.stdout).toMatch(/\n {2}creditarrangements\.removeAccount +POST \/creditarrangements\/\{creditArrangementId\}:removeAccount\n/);
