@@ -26,6 +26,15 @@ export interface CardBalance {
 /** The status of a hold. */
 export type HoldStatus = "HoldPending" | "HoldReversed" | "HoldSettled" | "HoldExpired";
 
+/** The merchant that accepted a card: its name, merchant category code (0..9999) and address. */
+export interface CardAcceptor {
+  name?: string;
+  /** Merchant category code: a hold's expiry follows the hold configuration of this code (`Services.HoldConfig`). */
+  m_c_c?: number;
+  /** Optional parts: line1, line2, city, region, postcode, country. */
+  address?: Record<string, string>;
+}
+
 /** What creates a hold. */
 export interface HoldInput {
   /** The hold's identifier, chosen by the caller (default: a random UUID). */
@@ -41,8 +50,22 @@ export interface HoldInput {
   type?: "Debit" | "Credit";
   source?: "CardSource" | "AccountSource";
   /** Where the card was used. */
-  cardAcceptor?: { name?: string; m_c_c?: number; address?: Record<string, string> };
+  cardAcceptor?: CardAcceptor;
   userTransactionTime?: DateTime | Date | string;
+}
+
+/** The wire body of a Hold from its fields (a create's or a replacement's). */
+function holdBody(holdId: string, input: Omit<HoldInput, "holdId">, what: string): Record<string, unknown> {
+  if (typeof holdId !== "string" || holdId === "") throw new MambuTsError(`${what}: holdId must be a non-empty string`);
+  const body: Record<string, unknown> = { hold_id: holdId, amount: amountIn(input.amount, "amount") };
+  if (input.originalAmount !== undefined) body.original_amount = amountIn(input.originalAmount, "originalAmount");
+  if (input.exchangeRate !== undefined) body.exchange_rate = decimalIn(input.exchangeRate, "exchangeRate");
+  if (input.advice !== undefined) body.advice = input.advice;
+  if (input.type !== undefined) body.type = input.type;
+  if (input.source !== undefined) body.source = input.source;
+  if (input.cardAcceptor !== undefined) body.card_acceptor = input.cardAcceptor;
+  if (input.userTransactionTime !== undefined) body.user_transaction_time = dateTimeIn(input.userTransactionTime, "userTransactionTime");
+  return body;
 }
 
 /** An authorization hold on a card. */
@@ -58,10 +81,13 @@ export class Hold {
   readonly type?: "Debit" | "Credit";
   readonly source?: "CardSource" | "AccountSource";
   readonly userTransactionTime?: DateTime;
+  /** The merchant. */
+  readonly cardAcceptor?: CardAcceptor;
   readonly #connector?: MambuConnector;
 
   /** @internal from the wire */
   constructor(r: Record<string, unknown>, connector?: MambuConnector) {
+    if (r.card_acceptor !== undefined && r.card_acceptor !== null) this.cardAcceptor = r.card_acceptor as CardAcceptor;
     this.holdId = strOut(r.hold_id, "hold_id");
     this.cardId = strOut(r.card_id, "card_id");
     this.accountId = strOut(r.account_id, "account_id");
@@ -87,6 +113,28 @@ export class Hold {
     return new Hold((await services.cards.adjustAuthorizationHold({ card_id: this.cardId, hold_id: this.holdId }, body as never, o)) as Record<string, unknown>, o.connector);
   }
 
+  /**
+   * Replaces this pending hold with its fields changed by `changes` (the others kept as they are; a key given as
+   * `undefined` removes that field): a new `amount` reserves or releases the difference. Answers the hold as it
+   * now is. @throws MambuError (400 INVALID_AUTHORIZATION_HOLD_STATE) when the hold is no longer pending.
+   */
+  async update(changes: Partial<Omit<HoldInput, "holdId">>, opts?: CreateOptions): Promise<Hold> {
+    if (typeof changes !== "object" || changes === null) throw new MambuTsError("Services.Hold.update: give the fields to change, e.g. { amount }");
+    const current: Omit<HoldInput, "holdId"> = { amount: this.amount };
+    if (this.originalAmount !== undefined) current.originalAmount = this.originalAmount;
+    if (this.exchangeRate !== undefined) current.exchangeRate = this.exchangeRate;
+    if (this.advice !== undefined) current.advice = this.advice;
+    if (this.type !== undefined) current.type = this.type;
+    if (this.source !== undefined) current.source = this.source;
+    if (this.cardAcceptor !== undefined) current.cardAcceptor = this.cardAcceptor;
+    if (this.userTransactionTime !== undefined) current.userTransactionTime = this.userTransactionTime;
+    const next = { ...current, ...changes } as Omit<HoldInput, "holdId">;
+    if (next.amount === undefined) throw new MambuTsError("Services.Hold.update: a hold keeps an amount");
+    const o = callOpts(opts, this.#connector);
+    const body = holdBody(this.holdId, next, "Services.Hold.update");
+    return new Hold((await services.cards.updateAuthorizationHold({ card_id: this.cardId, hold_id: this.holdId }, body as never, o)) as Record<string, unknown>, o.connector);
+  }
+
   /** Revokes this hold (the amount is available again); answers the hold as it now is. */
   async revoke(opts?: ServicesOptions): Promise<Hold> {
     const o = callOpts(opts, this.#connector);
@@ -108,16 +156,8 @@ export class CardHolds {
   async create(input: HoldInput, opts?: CreateOptions): Promise<Hold> {
     if (typeof input !== "object" || input === null) throw new MambuTsError("Services.Card.holds.create: give { amount, ... }");
     const o = callOpts(opts, this.#card.connector);
-    const holdId = input.holdId ?? randomUUID();
-    if (typeof holdId !== "string" || holdId === "") throw new MambuTsError("Services.Card.holds.create: holdId must be a non-empty string");
-    const body: Record<string, unknown> = { hold_id: holdId, amount: amountIn(input.amount, "amount") };
-    if (input.originalAmount !== undefined) body.original_amount = amountIn(input.originalAmount, "originalAmount");
-    if (input.exchangeRate !== undefined) body.exchange_rate = decimalIn(input.exchangeRate, "exchangeRate");
-    if (input.advice !== undefined) body.advice = input.advice;
-    if (input.type !== undefined) body.type = input.type;
-    if (input.source !== undefined) body.source = input.source;
-    if (input.cardAcceptor !== undefined) body.card_acceptor = input.cardAcceptor;
-    if (input.userTransactionTime !== undefined) body.user_transaction_time = dateTimeIn(input.userTransactionTime, "userTransactionTime");
+    const { holdId = randomUUID(), ...fields } = input;
+    const body = holdBody(holdId, fields, "Services.Card.holds.create");
     return new Hold((await services.cards.createAuthorizationHold({ card_id: this.#card.cardId }, body as never, o)) as Record<string, unknown>, o.connector);
   }
 
@@ -136,6 +176,8 @@ export interface CardTransactionInput {
   /** The hold it settles, when there is one. */
   authorizationId?: string;
   advice?: boolean;
+  /** The merchant. */
+  acceptor?: CardAcceptor;
   transactionTime?: DateTime | Date | string;
   transactionChannelId?: string;
   /** Let the amount exceed the available balance (credit cards). */
@@ -151,10 +193,13 @@ export class CardTransaction {
   readonly authorizationId?: string;
   readonly advice?: boolean;
   readonly transactionTime?: DateTime;
+  /** The merchant. */
+  readonly acceptor?: CardAcceptor;
   readonly #connector?: MambuConnector;
 
   /** @internal from the wire */
   constructor(r: Record<string, unknown>, connector?: MambuConnector) {
+    if (r.acceptor !== undefined && r.acceptor !== null) this.acceptor = r.acceptor as CardAcceptor;
     this.transactionId = strOut(r.transaction_id, "transaction_id");
     this.cardId = strOut(r.card_id, "card_id");
     this.amount = amountOut(r.amount, "amount");
@@ -164,7 +209,10 @@ export class CardTransaction {
     this.#connector = connector;
   }
 
-  /** Reverses `amount` of this transaction (all or part of it); answers the transaction as it now is. */
+  /**
+   * Reverses `amount` of this transaction (all or part of it: reversals add up to at most the amount), crediting it
+   * back to the account; answers the transaction as it now is, its `amount` what stays withdrawn.
+   */
   async reverse(amount: AmountInput, opts?: CreateOptions & { transactionChannelId?: string }): Promise<CardTransaction> {
     const o = callOpts(opts, this.#connector);
     const body: Record<string, unknown> = { amount: amountIn(amount, "amount") };
@@ -189,6 +237,7 @@ export class CardTransactions {
     const tx: Record<string, unknown> = { transaction_id: input.transactionId ?? randomUUID(), card_id: this.#card.cardId, amount: amountIn(input.amount, "amount") };
     if (input.authorizationId !== undefined) tx.authorization_id = input.authorizationId;
     if (input.advice !== undefined) tx.advice = input.advice;
+    if (input.acceptor !== undefined) tx.acceptor = input.acceptor;
     if (input.transactionTime !== undefined) tx.transaction_time = dateTimeIn(input.transactionTime, "transactionTime");
     const body: Record<string, unknown> = { transaction: tx };
     if (input.transactionChannelId !== undefined) body.transaction_channel_id = input.transactionChannelId;

@@ -6,6 +6,6 @@
 export { Currency, AccountingRate, ExchangeRate, type CurrencyFields } from "./currency";
 export { IndexRateSource, IndexRate, type IndexRateSourceFields, type IndexRateSourceType } from "./index-rate-source";
 export { HoldConfig, type HoldConfigFields } from "./hold-config";
-export { Card, CardHolds, CardTransaction, CardTransactions, Hold, type CardBalance, type CardTransactionInput, type HoldInput, type HoldStatus } from "./card";
+export { Card, CardHolds, CardTransaction, CardTransactions, Hold, type CardAcceptor, type CardBalance, type CardTransactionInput, type HoldInput, type HoldStatus } from "./card";
 export { parseServicesDuration, formatServicesDuration, type Amount, type AmountInput, type ServicesOptions, type CreateOptions } from "./wire";
 export { checkListQuery, type TokenListOptions } from "../../core/token-list";

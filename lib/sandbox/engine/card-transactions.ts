@@ -156,6 +156,16 @@ function reversedOf(ctx: EngineContext, payment: WireRecord): Dec {
 }
 
 /**
+ * A card payment of a token by its externalReferenceId as it now is: the account's transaction, its
+ * `cardTransaction` and what its live reversals gave back so far (the Services API answers a reversal with it).
+ * 404 CARD_TRANSACTION_NOT_FOUND when the card has no such payment.
+ */
+export function cardPaymentOf(ctx: EngineContext, token: string, ref: string): { kind: "LOAN" | "DEPOSIT"; tx: WireRecord; card: Record<string, unknown>; reversed: Dec } {
+  const { coll, tx } = requirePayment(ctx, token, ref);
+  return { kind: coll === "loanTransactions" ? "LOAN" : "DEPOSIT", tx, card: cardTxOf(tx) ?? {}, reversed: coll === "loanTransactions" ? ZERO : reversedOf(ctx, tx) };
+}
+
+/**
  * `POST /cards/{token}/financialtransactions/{externalReferenceId}:decrease` (CardTransactionReversal): credits
  * `amount` of a deposit card payment back as a CARD_TRANSACTION_REVERSAL (answered 204).
  */
