@@ -112,6 +112,8 @@
  * | BULK_API_REQUEST_SIZE_LIMIT_REACHED                    | 2109 | 400    | a bulk of more than 1000 rows                                  | guess     |
  * | INVALID_DATA_IMPORT_TASK_KEY                           | 3720 | 404    | GET /data/import/{importKey} of an unknown import            | guess     |
  * | INVALID_DATA_MIGRATION_EVENT_KEY                       | 3721 | 404    | POST /data/import/events/{eventKey}:action of an unknown event | guess   |
+ * | DATABASE_BACKUP_IN_PROGRESS                            | 3730 | 400    | POST /database/backup while a backup is being made             | guess     |
+ * | DATABASE_BACKUP_NOT_FOUND                              | 3731 | 404    | GET /database/backup/LATEST before any backup was made         | guess     |
  * | POSITIVE_AMOUNT_REQUIRED                               | 2110 | 400    | a bulk row whose amount is not positive                        | guess     |
  * | INVALID_TRANSACTION_CHANNEL_ID                         | 3301 | 404    | unknown transaction channel (/organization/transactionChannels/{id}) | guess     |
  * | DUPLICATE_TRANSACTION_CHANNEL_ID                       | 3302 | 400    | a transaction channel whose id another channel has             | guess     |
@@ -391,6 +393,8 @@ export const ERRORS = {
   BULK_API_REQUEST_SIZE_LIMIT_REACHED: def(2109, "BULK_API_REQUEST_SIZE_LIMIT_REACHED"),
   INVALID_DATA_IMPORT_TASK_KEY: def(3720, "INVALID_DATA_IMPORT_TASK_KEY", 404),
   INVALID_DATA_MIGRATION_EVENT_KEY: def(3721, "INVALID_DATA_MIGRATION_EVENT_KEY", 404),
+  DATABASE_BACKUP_IN_PROGRESS: def(3730, "DATABASE_BACKUP_IN_PROGRESS"),
+  DATABASE_BACKUP_NOT_FOUND: def(3731, "DATABASE_BACKUP_NOT_FOUND", 404),
   POSITIVE_AMOUNT_REQUIRED: def(2110, "POSITIVE_AMOUNT_REQUIRED"),
   // reference data: transaction channels, organization setup, holidays (reference/*.ts); guessed codes 3301–3335
   INVALID_TRANSACTION_CHANNEL_ID: def(3301, "INVALID_TRANSACTION_CHANNEL_ID", 404),
