@@ -8,7 +8,7 @@
  * errors for unknown cards, holds and transactions.
  */
 import { Duration } from "luxon";
-import { Decimal, MambuCard, MambuConnector, MambuDeposit, MambuDepositProduct, MambuError, Services, services } from "../../lib";
+import { Decimal, MambuCard, MambuConnector, MambuDeposit, MambuDepositProduct, MambuError, MambuLoan, Services, services } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
 import { checkDepositInvariants } from "../helpers/deposit-invariants";
 import { demoConnector, reasonOf, statusOf } from "../helpers/sandbox-connector";
@@ -150,6 +150,31 @@ test("exact money: more decimals than the currency has, zero, and another curren
   const more = await hold.adjust(MXN("0.20"));
   expect(more.amount.value.toFixed()).toBe("0.3");
   expect(await available(dep, card)).toBe("99.70");
+});
+
+test("a credit card: the loan's amount is its limit, a hold reserves credit, a draw of the loan amount settles it and disburses the loan", async () => {
+  const loan = await MambuLoan.get("54324", { connector });
+  expect(loan.accountState).toBe("APPROVED");
+  await loan.addCard("life-credit");
+  const card = Services.Card.get("life-credit", { connector });
+  const limit = new Decimal(String(loan.loanAmount));
+  const b = await card.balance();
+  expect([b.cardType, b.creditLimit?.value.toFixed(2), b.available.value.toFixed(2), b.total.value.toFixed(2)]).toEqual(["Credit", limit.toFixed(2), limit.toFixed(2), "0.00"]);
+  const cur = b.available.currency;
+  const hold = await card.holds.create({ holdId: "CR-H1", amount: { value: "300.00", currency: cur }, type: "Credit" });
+  expect(hold.type).toBe("Credit");
+  expect(await reasonOf(card.holds.create({ amount: { value: "1.00", currency: cur }, type: "Debit" }))).toBe("INVALID_PARAMETERS");
+  expect((await card.balance()).available.value.toFixed(2)).toBe(limit.minus(300).toFixed(2));
+  expect((await loan.refresh()).balances?.holdBalance?.toFixed(2)).toBe("300.00");
+  expect(await reasonOf(hold.adjust({ value: limit.minus(299).toFixed(2), currency: cur }))).toBe("INSUFFICIENT_AVAILABLE_AMOUNT_FOR_AUTHORIZATION_HOLD_ON_LOANS");
+  const draw = await card.transactions.create({ transactionId: "CR-T1", amount: { value: limit.toFixed(2), currency: cur }, authorizationId: "CR-H1" });
+  expect(draw.amount.value.toFixed(2)).toBe(limit.toFixed(2));
+  expect((await card.holds.get("CR-H1")).status).toBe("HoldSettled");
+  await loan.refresh();
+  expect([loan.accountState, loan.balances?.principalBalance?.toFixed(2), loan.balances?.holdBalance?.toFixed(2)]).toEqual(["ACTIVE", limit.toFixed(2), "0.00"]);
+  const after = await card.balance();
+  expect([after.available.value.toFixed(2), after.total.value.toFixed(2)]).toEqual(["0.00", limit.toFixed(2)]);
+  expect(await reasonOf(draw.reverse({ value: "1.00", currency: cur }))).toBe("CARD_TRANSACTION_CANNOT_BE_ADJUSTED");
 });
 
 test("unknown cards, holds and transactions are 404 MambuErrors with Mambu's reasons", async () => {
