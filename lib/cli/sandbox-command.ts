@@ -4,7 +4,7 @@
  *
  *   mambu-sandbox [--port 7070] [--seed <file> | --empty] [--generate clients=20000,loans=20000]
  *                 [--tls] [--latency <ms>[±jitter]] [--fault-rate <0..1>] [--persist <file>]
- *                 [--message-failure-rate <0..1>] [--job-rows-per-step <n>]
+ *                 [--message-failure-rate <0..1>] [--job-rows-per-step <n>] [--payments-callout <url>]
  *
  * The first line printed is `Mambu sandbox listening on http://127.0.0.1:PORT` (https with --tls,
  * followed by a line with the CA certificate file). The demo tenant accepts user `demo`, password
@@ -13,6 +13,7 @@
  */
 import { startSandbox } from "../sandbox";
 import type { SandboxOptions } from "../sandbox";
+import { checkCalloutOptions } from "../sandbox/payments/callout";
 import { parseGenerate } from "../sandbox/seed";
 import { OptionSpec, parseArgs } from "./args";
 import { EXIT, UsageError } from "./exit";
@@ -31,6 +32,12 @@ export const SANDBOX_OPTIONS: readonly OptionSpec[] = [
   { name: "message-failure-rate", kind: "value", arg: "<r>", help: "share of communication messages (0..1) that fail to send (reproducible)" },
   { name: "persist", kind: "value", arg: "<file>", help: "resume from <file> when it exists; save the state there on exit" },
   { name: "job-rows-per-step", kind: "value", arg: "<n>", help: "rows of bulks and data imports done before each request (default 100)" },
+  {
+    name: "payments-callout",
+    kind: "value",
+    arg: "<url>",
+    help: "POST the Payments API's outgoing ISO 20022 messages (pacs.008) here; Basic credentials from MAMBU_SANDBOX_CALLOUT_USER and MAMBU_SANDBOX_CALLOUT_PASSWORD",
+  },
   { name: "help", kind: "flag", short: "h", help: "show this help" },
 ];
 
@@ -60,7 +67,7 @@ export type SandboxArgs = SandboxOptions & { help?: boolean };
  * Parses `mambu-sandbox`'s command line into sandbox options.
  * @throws UsageError on an unknown option, a missing value or a value out of range.
  */
-export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
+export function parseSandboxArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SandboxArgs {
   const { positionals, options: o } = parseArgs(argv, SANDBOX_OPTIONS);
   if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const opts: SandboxArgs = { port: 7070 };
@@ -81,6 +88,18 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
     }
   }
   if (o.tls) opts.tls = true;
+  const callout = o["payments-callout"] as string | undefined;
+  if (callout !== undefined) {
+    // The credentials come from the environment, never the command line (which other users' `ps` shows).
+    const username = env.MAMBU_SANDBOX_CALLOUT_USER;
+    const password = env.MAMBU_SANDBOX_CALLOUT_PASSWORD;
+    opts.paymentsCallout = { url: callout, ...(username ? { username, password: password ?? "" } : {}) };
+    try {
+      checkCalloutOptions(opts.paymentsCallout);
+    } catch (e) {
+      throw new UsageError(`--payments-callout: ${(e as Error).message}`);
+    }
+  }
   if (o.persist !== undefined) opts.persist = o.persist as string;
   const rowsPerStep = o["job-rows-per-step"] as string | undefined;
   if (rowsPerStep !== undefined) {

@@ -17,6 +17,7 @@ import { validateOperationBody } from "./contract";
 import { registerCommentRoutes } from "./comments";
 import { registerConfigurationRoutes } from "./configuration/routes";
 import { registerCrudRoutes } from "./crud";
+import { isPaymentsPath, PaymentsGateway } from "./payments/gateway";
 import { registerTenantPlatformRoutes } from "./platform/routes";
 import { registerReferenceRoutes } from "./reference/routes";
 import { SERVICES_BASE } from "./services/contract";
@@ -116,6 +117,8 @@ export class SandboxApp {
   readonly router = new Router();
   /** The Services API's routes (served under `/v1`: services/routes.ts). */
   readonly servicesRouter = new Router();
+  /** The Payments API (served under `/api/v1`, before API v2's `/api`: payments/gateway.ts). */
+  readonly payments: PaymentsGateway;
   readonly idempotency: IdempotencyCache;
   /** The input limits in force (also `ctx.limits`). */
   readonly limits: ResolvedLimits;
@@ -154,6 +157,7 @@ export class SandboxApp {
     registerConfigurationRoutes(this.router);
     registerTenantPlatformRoutes(this.router);
     registerServicesRoutes(this.servicesRouter);
+    this.payments = new PaymentsGateway(this);
   }
 
   /** Runs a request through the whole pipeline. */
@@ -168,6 +172,7 @@ export class SandboxApp {
       return { response: serialise(errorResponse(mambuError("INVALID_API_OPERATION", "malformed URL"))), fault: { latencyMs: 0 } };
     }
     const full = url.pathname;
+    if (isPaymentsPath(full)) return this.payments.handle(raw, method, url); // `/api/v1` before API v2's `/api`
     const target = targetOf(full);
     const path = target?.path;
     const api = target?.api ?? "v2";

@@ -24,6 +24,7 @@ import { demoSeedPath, generate, GenerateOptions, loadSeed, readSeedFile, SeedFi
 import { LOOPBACK_HOSTS, startServer } from "./server";
 import { SandboxStore, StoreSnapshot } from "./store";
 import { makeTls } from "./tls";
+import { OutgoingMessage, outboxOf, PaymentsCalloutOptions } from "./payments/callout";
 import { CommunicationOptions, CommunicationSettings, configureCommunications, communicationSettings } from "./platform/messages-settings";
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
@@ -34,6 +35,7 @@ export type { StoreSnapshot } from "./store";
 export type { GenerateOptions, SeedFile } from "./seed";
 export type { SandboxLimits } from "./limits";
 export type { CommunicationOptions, CommunicationSettings } from "./platform/messages-settings";
+export type { OutgoingMessage, PaymentsCalloutOptions } from "./payments/callout";
 export type { NotificationTemplate } from "./platform/messages-templates";
 export { DEFAULT_NOTIFICATION_TEMPLATES } from "./platform/messages-templates";
 export { MAX_FAULT_COUNTERS, MAX_FORM_FIELD_BYTES, MAX_IDEMPOTENCY_KEYS, MAX_JSON_BODY_BYTES, MAX_JSON_DEPTH, MAX_UPLOAD_BYTES } from "./limits";
@@ -83,6 +85,13 @@ export interface SandboxOptions {
    * (default 100; see jobs.ts). A small value lets a test watch a job go QUEUED → IN_PROGRESS → COMPLETE.
    */
   jobRowsPerStep?: number;
+  /**
+   * The Payments API's callout (`/api/v1`): the URL its outgoing ISO 20022 messages (pacs.008 of each credit
+   * transfer) are POSTed to, with optional Basic credentials, attempts and retry delay (payments/callout.ts).
+   * Without it messages are kept, not sent (`sandbox.paymentsCallout.messages()`). Change later with
+   * `sandbox.paymentsCallout.set(...)`.
+   */
+  paymentsCallout?: PaymentsCalloutOptions;
 }
 
 /** Controls of the run's faults. */
@@ -103,6 +112,16 @@ export interface SandboxCommunications {
   get(): CommunicationSettings;
 }
 
+/** Controls of the Payments API's outgoing messages. */
+export interface SandboxPaymentsCallout {
+  /** Sets the callout (or removes it with undefined); messages kept while there was none are sent then. */
+  set(options: PaymentsCalloutOptions | undefined): void;
+  /** The outgoing messages so far (oldest first, at most 1000), with their delivery status. */
+  messages(): OutgoingMessage[];
+  /** Resolves once no delivery is under way. */
+  idle(): Promise<void>;
+}
+
 /** A running sandbox. */
 export interface Sandbox {
   /** Base URL, e.g. `http://127.0.0.1:7070` (requests go to `${url}/api/...`). */
@@ -119,6 +138,7 @@ export interface Sandbox {
   store: SandboxStore;
   faults: SandboxFaults;
   communications: SandboxCommunications;
+  paymentsCallout: SandboxPaymentsCallout;
   /** Requests received so far. */
   readonly requests: number;
   /** The routes served, as "METHOD template". */
@@ -138,6 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = new SandboxStore();
   configureCommunications(store, options.communications); // before the seed: its actions send messages too
   const faults = new FaultInjector(options.faults, limits.maxFaultCounters);
+  outboxOf(store).configure(options.paymentsCallout); // throws for a bad URL or credentials, before anything starts
   const app = new SandboxApp({ store, clock, limits }, options.users ?? DEFAULT_USERS, faults, limits);
   if (options.checkResponses !== undefined) app.checkResponses = options.checkResponses;
   if (options.jobRowsPerStep !== undefined) app.jobRowsPerStep = checkRowsPerStep(options.jobRowsPerStep);
@@ -181,6 +202,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       set: (o) => void configureCommunications(store, o),
       get: () => communicationSettings(store),
     },
+    paymentsCallout: {
+      set: (o) => outboxOf(store).configure(o),
+      messages: () => outboxOf(store).list(),
+      idle: () => outboxOf(store).idle(),
+    },
     get requests() {
       return app.requests;
     },
@@ -188,6 +214,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     persistNow,
     stop: () => {
       stopped ??= (async () => {
+        outboxOf(store).close();
         await server.close();
         persistNow();
         if (tls) rmSync(dirname(tls.caPath), { recursive: true, force: true }); // the CA made at start

@@ -9,6 +9,7 @@
  * drifts from the contract fails the test that provoked it as a 500 naming the mismatch).
  */
 import { findOperation, validateAgainst } from "../contract/schema";
+import { paymentsResponseProblems } from "./payments/contract";
 import { servicesResponseProblems } from "./services/contract";
 
 /**
@@ -30,11 +31,12 @@ const SHOWN = 5;
 /**
  * Problems of an answer against its operation's response schema (empty when it matches, or when the path is
  * not an operation of the contract, or the status has no documented body). `api` chooses the contract by the
- * request's base path: `"v2"` (`/api`) or `"services"` (`/v1`, checked exactly: that contract is ours, no newer
- * fields to tolerate); the path is relative to that base.
+ * request's base path: `"v2"` (`/api`), `"services"` (`/v1`) or `"payments"` (`/api/v1`; both checked exactly: those
+ * contracts are ours, no newer fields to tolerate); the path is relative to that base.
  */
-export function responseProblems(method: string, path: string, status: number, body: unknown, api: "v2" | "services" = "v2"): string[] {
+export function responseProblems(method: string, path: string, status: number, body: unknown, api: "v2" | "services" | "payments" = "v2"): string[] {
   if (api === "services") return servicesResponseProblems(method, path, status, body);
+  if (api === "payments") return paymentsResponseProblems(method, path, status, body);
   const match = findOperation(method, path);
   if (!match) return [];
   const responses = match.op.responses;

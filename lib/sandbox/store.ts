@@ -14,6 +14,7 @@ const ALL: CollectionName[] = [
   "glaccounts", "gljournalentries", "accountingreports", "currencies", "indexratesources", "transactionchannels", "holidays", "idtemplates",
   "apiconsumers", "apikeys", "dataimports", "messages",
   "svccurrencies", "svcaccountingrates", "svcexchangerates", "svcsources", "svcindexrates",
+  "payidentifications", "payblockingrules", "paypayments", "payincoming", "paycollections", "paystandingorders", "paysoexecutions",
 ];
 
 /** Serialised form of a store (what `--persist` writes and `--seed` reads). */

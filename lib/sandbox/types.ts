@@ -49,7 +49,14 @@ export type CollectionName =
   | "svcaccountingrates" /* Services API accounting rates: { id: rate_id, parent: code, wire } */
   | "svcexchangerates" /* Services API exchange rates: { id: rate_id, parent: code, wire } */
   | "svcsources" /* Services API index rate sources: { id: source_id, wire } */
-  | "svcindexrates" /* Services API index rates: { id: rate_id, parent: source_id, wire } */;
+  | "svcindexrates" /* Services API index rates: { id: rate_id, parent: source_id, wire } */
+  | "payidentifications" /* Payments API (/api/v1): external identifications (IBAN/other) of Mambu accounts (payments/identifications.ts) */
+  | "payblockingrules" /* Payments API: SEPA direct-debit blocking rules per account (payments/blocking-rules.ts) */
+  | "paypayments" /* Payments API: credit transfers sent and received, with their status (payments/payment-records.ts) */
+  | "payincoming" /* Payments API: incoming ISO 20022 messages, by messageId (payments/incoming.ts) */
+  | "paycollections" /* Payments API: SEPA direct-debit collections (payments/collections*.ts) */
+  | "paystandingorders" /* Payments API: standing orders (payments/standing-orders*.ts) */
+  | "paysoexecutions" /* Payments API: standing order executions (payments/standing-orders*.ts) */;
 
 /** A collection: records by encodedKey, in insertion order, plus an index id → encodedKey. */
 export interface Collection {
