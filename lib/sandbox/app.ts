@@ -21,6 +21,7 @@ import { isPaymentsPath, PaymentsGateway } from "./payments/gateway";
 import { registerTenantPlatformRoutes } from "./platform/routes";
 import { registerReferenceRoutes } from "./reference/routes";
 import { SERVICES_BASE } from "./services/contract";
+import { exactBodyOf, keepExactBody, parseJsonExact, plainNumbers, stringifyJsonExact } from "./services/exact-json";
 import { registerServicesRoutes } from "./services/routes";
 import { parseMultipart, registerDocumentRoutes } from "./documents";
 import { loadEngine } from "./engine-bridge";
@@ -106,10 +107,14 @@ function serialise(r: RouteResponse): RouteResponse & { raw: Buffer } {
   return { status: r.status, headers, raw };
 }
 
-/** A Services API answer with a body says `application/json` (API v2's say the vendor type: {@link serialise}). */
+/**
+ * A Services API answer with a body says `application/json` (API v2's say the vendor type: {@link serialise}) and
+ * writes each exact number (a rate sent with more digits than a double holds) as its number text.
+ */
 function jsonTyped(api: "v2" | "services", r: RouteResponse): RouteResponse {
   if (api !== "services" || r.body === undefined || r.raw !== undefined) return r;
-  return { ...r, headers: { ...(r.headers ?? {}), "Content-Type": "application/json;charset=UTF-8" } };
+  const raw = Buffer.from(stringifyJsonExact(r.body) ?? "", "utf8");
+  return { ...r, raw, headers: { ...(r.headers ?? {}), "Content-Type": "application/json;charset=UTF-8" } };
 }
 
 /** The sandbox's request pipeline. */
@@ -205,7 +210,7 @@ export class SandboxApp {
   /** With {@link checkResponses}: an answer that does not match its operation's response schema becomes a 500. */
   private checked(api: "v2" | "services", method: string, path: string | undefined, response: RouteResponse): RouteResponse {
     if (!this.checkResponses || path === undefined || response.raw !== undefined) return response;
-    const problems = responseProblems(method, path, response.status, response.body, api);
+    const problems = responseProblems(method, path, response.status, api === "v2" ? response.body : plainNumbers(response.body), api);
     if (!problems.length) return response;
     const shown = api === "v2" ? path : `${SERVICES_BASE}${path}`;
     return errorResponse(mambuError("INTERNAL_ERROR", mismatchMessage(method, shown, response.status, problems)));
@@ -247,12 +252,16 @@ export class SandboxApp {
         req.text = decodeUtf8(raw.body);
       } else {
         req.body = parseJsonBody(raw.body, this.limits.maxJsonDepth);
+        // Services rates are Float(64): keep every digit sent beside the plain body (services/exact-json.ts)
+        if (api === "services" && req.body !== null && typeof req.body === "object") {
+          keepExactBody(req.body, parseJsonExact(decodeUtf8(raw.body), this.limits.maxJsonDepth));
+        }
       }
       const run = async (): Promise<RouteResponse> => this.invoke(match.route.handler, req, api);
       const key = headerValue(raw.headers, "idempotency-key");
       if (key !== undefined && method !== "GET" && method !== "HEAD") {
         checkIdempotencyKey(key);
-        const fingerprint = requestFingerprint(req);
+        const fingerprint = requestFingerprint(api === "v2" ? req : { ...req, body: exactBodyOf(req.body) });
         const request = { fingerprint: api === "v2" ? fingerprint : `${SERVICES_BASE} ${fingerprint}`, describe: `${method} ${api === "v2" ? "" : SERVICES_BASE}${path}` };
         return await this.idempotency.run(user.username, key, request, async () => serialise(jsonTyped(api, await run())));
       }

@@ -70,7 +70,7 @@ export function registerHoldConfigRoutes(router: Router): void {
 
   router.add("GET", "/holds", (ctx, req): RouteResponse => {
     const all = authorizationHoldsDocument(ctx).authorizationHolds.map((h) => wireOf(codeOf(h.mcc), h.daysToExpiration, h.description));
-    const p = pageOf(all, req.query, fields);
+    const p = pageOf(all, req.query, fields, { list: "holds", wire: (w) => w, tie: (w) => [0, String(w.merchant_code)] });
     return { status: 200, body: { total: p.total, remaining: p.remaining, configs: p.items, ...(p.next_page_token ? { next_page_token: p.next_page_token } : {}) } };
   });
 

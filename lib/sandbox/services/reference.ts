@@ -18,7 +18,8 @@ import { baseCurrency } from "../reference/currencies";
 import type { RouteRequest, RouteResponse, Router, SandboxContext } from "../router";
 import type { CollectionName } from "../types";
 import { checkServicesBody, servicesFields } from "./contract";
-import { pageOf } from "./paging";
+import { ExactNumber, exactBodyOf } from "./exact-json";
+import { Listing, pageOf } from "./paging";
 import { answerOf, findObject, insertObject, objectsOf, removeObject, replaceObject, ServicesRecord, utc } from "./store";
 
 const CURRENCIES: CollectionName = "svccurrencies";
@@ -28,6 +29,9 @@ const SOURCES: CollectionName = "svcsources";
 const INDEX_RATES: CollectionName = "svcindexrates";
 
 const ok = (body: unknown, status = 200): RouteResponse => ({ status, body });
+
+/** A list of stored objects: in order of creation, told apart by identifier; `list` names the list for its page tokens. */
+const listing = (list: string): Listing<ServicesRecord> => ({ list, wire: answerOf, tie: (r) => [r.seq ?? 0, r.id] });
 
 /** A 409: the caller's identifier is taken. */
 function taken(what: string): never {
@@ -48,7 +52,7 @@ function pick(body: Record<string, unknown>, fields: string[]): Record<string, u
 }
 
 function positive(field: string, value: unknown): void {
-  const d = typeof value === "number" || typeof value === "string" ? new Decimal(value) : undefined;
+  const d = typeof value === "number" || typeof value === "string" ? new Decimal(value) : value instanceof ExactNumber ? new Decimal(value.text) : undefined;
   if (!d || !d.isFinite() || d.lte(0)) throw mambuError("INVALID_AMOUNT", `${field}: must be greater than 0, got ${String(value)}`);
 }
 
@@ -88,13 +92,14 @@ function createCurrencyRate(ctx: SandboxContext, req: RouteRequest, coll: Collec
   const base = baseCurrency(ctx);
   samePathId(body, "from_currency", base);
   if (code === base) throw invalidParameters(`code: ${code} is the organisation's base currency; rates are to a foreign currency`);
-  for (const v of values) positive(v, body[v]);
+  const exact = exactBodyOf(req.body) as Record<string, unknown>;
+  for (const v of values) positive(v, exact[v]);
   const start = utc(String(body.start_time));
   if (objectsOf(ctx, coll, code).some((r) => Date.parse(String(r.wire.start_time)) === Date.parse(start))) {
     throw invalidParameters(`start_time: ${code} already has a rate starting at ${start}`);
   }
   const rateId = ctx.store.nextId(coll);
-  const wire = { rate_id: rateId, ...pick(body, values), from_currency: base, to_currency: code, start_time: start };
+  const wire = { rate_id: rateId, ...pick(exact, values), from_currency: base, to_currency: code, start_time: start };
   const rec = insertObject(ctx, coll, rateId, wire, code);
   chainEndTimes(ctx, coll, code);
   return ok(answerOf(findObject(ctx, coll, rec.id)!), 201);
@@ -106,7 +111,8 @@ function indexRateWire(ctx: SandboxContext, req: RouteRequest, sourceId: string,
   if (req.params.rate_id !== undefined) samePathId(body, "rate_id", rateId);
   const start = utc(String(body.start_time));
   const user = req.user?.username;
-  return { rate_id: rateId, source_id: sourceId, ...(user ? { user_id: user } : {}), rate: body.rate, ...pick(body, ["notes"]), start_time: start };
+  const exact = exactBodyOf(req.body) as Record<string, unknown>;
+  return { rate_id: rateId, source_id: sourceId, ...(user ? { user_id: user } : {}), rate: exact.rate, ...pick(body, ["notes"]), start_time: start };
 }
 
 /** Registers the reference-data routes on the Services router (paths relative to `/v1`). */
@@ -127,7 +133,7 @@ export function registerServicesReferenceRoutes(router: Router): void {
     return ok(answerOf(insertObject(ctx, CURRENCIES, code, pick(body, currencyKeys))), 201);
   });
   router.add("GET", "/currencies", (ctx, req) => {
-    const p = pageOf(objectsOf(ctx, CURRENCIES).map(answerOf), req.query, currencyFields);
+    const p = pageOf(objectsOf(ctx, CURRENCIES), req.query, currencyFields, listing("currencies"));
     return ok({ total: p.total, remaining: p.remaining, currencies: p.items, ...(p.next_page_token ? { next_page_token: p.next_page_token } : {}) });
   });
   router.add("GET", "/currencies/{code}", (ctx, req) => ok(answerOf(currency(ctx, req.params.code))));
@@ -150,7 +156,7 @@ export function registerServicesReferenceRoutes(router: Router): void {
     router.add("POST", `/currencies/{code}/${segment}`, (ctx, req) => createCurrencyRate(ctx, req, coll, definition, values));
     router.add("GET", `/currencies/{code}/${segment}`, (ctx, req) => {
       currency(ctx, req.params.code);
-      const p = pageOf(objectsOf(ctx, coll, req.params.code).map(answerOf), req.query, fields);
+      const p = pageOf(objectsOf(ctx, coll, req.params.code), req.query, fields, listing(`${segment} ${req.params.code}`));
       return ok({ total: p.total, remaining: p.remaining, rates: p.items, ...(p.next_page_token ? { next_page_token: p.next_page_token } : {}) });
     });
     router.add("GET", `/currencies/{code}/${segment}/{rate_id}`, (ctx, req) => {
@@ -169,7 +175,7 @@ export function registerServicesReferenceRoutes(router: Router): void {
     return ok(answerOf(insertObject(ctx, SOURCES, id, pick(body, sourceKeys))), 201);
   });
   router.add("GET", "/sources", (ctx, req) => {
-    const p = pageOf(objectsOf(ctx, SOURCES).map(answerOf), req.query, sourceFields);
+    const p = pageOf(objectsOf(ctx, SOURCES), req.query, sourceFields, listing("sources"));
     return ok({ total: p.total, remaining: p.remaining, sources: p.items, ...(p.next_page_token ? { next_page_token: p.next_page_token } : {}) });
   });
   router.add("GET", "/sources/{source_id}", (ctx, req) => ok(answerOf(source(ctx, req.params.source_id))));
@@ -196,7 +202,7 @@ export function registerServicesReferenceRoutes(router: Router): void {
   });
   router.add("GET", "/sources/{source_id}/indexrates", (ctx, req) => {
     source(ctx, req.params.source_id);
-    const p = pageOf(objectsOf(ctx, INDEX_RATES, req.params.source_id).map(answerOf), req.query, indexRateFields);
+    const p = pageOf(objectsOf(ctx, INDEX_RATES, req.params.source_id), req.query, indexRateFields, listing(`indexrates ${req.params.source_id}`));
     return ok({ total: p.total, remaining: p.remaining, rates: p.items, ...(p.next_page_token ? { next_page_token: p.next_page_token } : {}) });
   });
   router.add("GET", "/sources/{source_id}/indexrates/{rate_id}", (ctx, req) => {
