@@ -18,6 +18,7 @@ import { registerCommentRoutes } from "./comments";
 import { registerConfigurationRoutes } from "./configuration/routes";
 import { registerCrudRoutes } from "./crud";
 import { isPaymentsPath, PaymentsGateway } from "./payments/gateway";
+import { runDuePayments } from "./payments/schedule";
 import { registerTenantPlatformRoutes } from "./platform/routes";
 import { registerReferenceRoutes } from "./reference/routes";
 import { SERVICES_BASE } from "./services/contract";
@@ -277,6 +278,7 @@ export class SandboxApp {
       if (api === "services") return await handler(this.ctx, req);
       if (req.path.startsWith("/loans")) loadEngine()?.refreshArrears(this.ctx);
       if (req.path.startsWith("/deposits")) loadEngine()?.matureDueDeposits(this.ctx);
+      if (/^\/(deposits|crons)([/:]|$)/.test(req.path)) runDuePayments(this.ctx); // collections, standing orders (payments/schedule.ts)
       if (/^\/(cards|deposits|loans)([/:]|$)/.test(req.path)) loadEngine()?.expireAuthorizationHolds(this.ctx);
       return await handler(this.ctx, req);
     } catch (e) {

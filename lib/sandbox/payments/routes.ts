@@ -16,6 +16,8 @@ import type { Router } from "../router";
 import { registerBlockingRuleRoutes } from "./blocking-rules";
 import { registerIdentificationRoutes } from "./identifications";
 import { registerLogRoutes } from "./log";
+import { registerCollectionRoutes } from "./collections";
+import { registerStandingOrderRoutes } from "./standing-orders";
 
 /** Registers every Payments API route the sandbox serves. */
 export function registerPaymentsRoutes(router: Router): void {
@@ -24,5 +26,7 @@ export function registerPaymentsRoutes(router: Router): void {
   registerBlockingRuleRoutes(router);
   registerLogRoutes(router);
   // H6: collections (POST /collections, GET /collections/{collectionId}).
+  registerCollectionRoutes(router);
   // H6: standing orders (/payments/standing-orders...).
+  registerStandingOrderRoutes(router);
 }

@@ -1,0 +1,46 @@
+/**
+ * The gateway's time-driven work, caught up lazily: {@link runDuePayments} runs, in date order, every collection
+ * and standing-order execution (and retry) whose day the sandbox clock has reached, then stops. It runs before
+ * each collection and standing-order request ({@link afterDueWork}), before each API v2 `/deposits` request (so a balance read after moving the clock
+ * already shows the debits) and in the end-of-day cron (`POST /crons/eod:run`). Each piece of work moves its
+ * record on as it runs, so running again changes nothing until the clock moves: idempotent.
+ *
+ * Order: the earliest day first; on one day, collections before standing orders, each kind in creation order (a
+ * standing order's retries before its regular occurrence of the same day).
+ */
+import type { RouteHandler, SandboxContext } from "../router";
+import { settleCollection } from "./collections-settle";
+import { allCollections } from "./collections-store";
+import { dueDay, runNextDue } from "./standing-orders-run";
+import { allStandingOrders } from "./standing-orders-store";
+
+/** Most pieces of work one catch-up runs (a clock moved decades ahead finishes on the following requests). */
+export const MAX_DUE_PER_RUN = 20000;
+
+/** Runs every payment due by the sandbox clock's today, in order; returns how many pieces of work ran. */
+export function runDuePayments(ctx: SandboxContext): number {
+  const today = ctx.clock.today();
+  let ran = 0;
+  while (ran < MAX_DUE_PER_RUN) {
+    let best: { day: string; run: () => void } | undefined;
+    for (const c of allCollections(ctx)) {
+      if (c.status === "ACSP" && c.dueDate <= today && (best === undefined || c.dueDate < best.day)) best = { day: c.dueDate, run: () => settleCollection(ctx, c) };
+    }
+    for (const so of allStandingOrders(ctx)) {
+      const day = dueDay(so, today);
+      if (day !== undefined && (best === undefined || day < best.day)) best = { day, run: () => runNextDue(ctx, so, today) };
+    }
+    if (best === undefined) break;
+    best.run();
+    ran += 1;
+  }
+  return ran;
+}
+
+/** A gateway handler that first catches up the due work, so that its answer is as of the sandbox clock's now. */
+export function afterDueWork(handler: RouteHandler): RouteHandler {
+  return (ctx, req) => {
+    runDuePayments(ctx);
+    return handler(ctx, req);
+  };
+}
