@@ -7,6 +7,7 @@
  * refused; advice over the available balance; expiry after the merchant's hold configuration on the sandbox clock;
  * errors for unknown cards, holds and transactions.
  */
+import { randomUUID } from "node:crypto";
 import { Duration } from "luxon";
 import { Decimal, MambuCard, MambuConnector, MambuDeposit, MambuDepositProduct, MambuError, MambuLoan, Services, services } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
@@ -150,6 +151,46 @@ test("exact money: more decimals than the currency has, zero, and another curren
   const more = await hold.adjust(MXN("0.20"));
   expect(more.amount.value.toFixed()).toBe("0.3");
   expect(await available(dep, card)).toBe("99.70");
+});
+
+test("replacing a hold: what is not changed is kept, a key given as undefined is removed, a rise is checked unless advice", async () => {
+  const { dep, card } = await cardOn("LIFE007", "100.00", "life-7");
+  const hold = await card.holds.create({
+    holdId: "PUT-1", amount: MXN("86.25"), originalAmount: { value: "5.00", currency: "USD" }, exchangeRate: "17.25",
+    userTransactionTime: "2026-01-15T09:30:00+02:00", source: "CardSource",
+  });
+  expect([hold.originalAmount?.value.toFixed(2), hold.originalAmount?.currency, hold.exchangeRate?.toFixed(), hold.userTransactionTime?.toUTC().toISO(), hold.source])
+    .toEqual(["5.00", "USD", "17.25", "2026-01-15T07:30:00.000Z", "CardSource"]);
+  expect(await reasonOf(hold.update({ amount: MXN("100.01") }))).toBe("AVAILABLE_BALANCE_BELOW_ZERO");
+  const advised = await hold.update({ amount: MXN("100.01"), advice: true });
+  expect([advised.amount.value.toFixed(2), advised.advice, advised.originalAmount?.value.toFixed(2), advised.exchangeRate?.toFixed()]).toEqual(["100.01", true, "5.00", "17.25"]);
+  expect(await available(dep, card)).toBe("-0.01");
+  const smaller = await advised.update({ amount: MXN("50.00"), originalAmount: undefined, advice: false });
+  expect([smaller.amount.value.toFixed(2), smaller.originalAmount, smaller.exchangeRate?.toFixed(), smaller.source]).toEqual(["50.00", undefined, "17.25", "CardSource"]);
+  expect(await available(dep, card)).toBe("50.00");
+  // the body's hold_id must be the path's
+  const other = services.cards.updateAuthorizationHold({ card_id: "life-7", hold_id: "PUT-1" }, { hold_id: "PUT-2", amount: MXN("1.00") }, { connector });
+  expect(await reasonOf(other)).toBe("INVALID_PARAMETERS");
+  expect(await statusOf(services.cards.updateAuthorizationHold({ card_id: "life-7", hold_id: "NOPE" }, { hold_id: "NOPE", amount: MXN("1.00") }, { connector }))).toBe(404);
+  await checkDepositInvariants(sb, "LIFE007");
+});
+
+test("a retried adjustment, transaction or reversal (the same Idempotency-Key) moves money once", async () => {
+  const { dep, card } = await cardOn("LIFE006", "100.00", "life-6");
+  const hold = await card.holds.create({ amount: MXN("10.00") });
+  const key = randomUUID();
+  const first = await hold.adjust(MXN("5.00"), { adjustmentId: "IDEM-1", idempotencyKey: key });
+  const again = await hold.adjust(MXN("5.00"), { adjustmentId: "IDEM-1", idempotencyKey: key });
+  expect([first.amount.value.toFixed(2), again.amount.value.toFixed(2)]).toEqual(["15.00", "15.00"]);
+  expect(await available(dep, card)).toBe("85.00");
+  const txKey = randomUUID();
+  const tx = await card.transactions.create({ transactionId: "IDEM-T", amount: MXN("20.00") }, { idempotencyKey: txKey });
+  await card.transactions.create({ transactionId: "IDEM-T", amount: MXN("20.00") }, { idempotencyKey: txKey });
+  expect(await available(dep, card)).toBe("65.00");
+  const revKey = randomUUID();
+  await tx.reverse(MXN("5.00"), { idempotencyKey: revKey });
+  expect((await tx.reverse(MXN("5.00"), { idempotencyKey: revKey })).amount.value.toFixed(2)).toBe("15.00");
+  expect(await available(dep, card)).toBe("70.00");
 });
 
 test("a credit card: the loan's amount is its limit, a hold reserves credit, a draw of the loan amount settles it and disburses the loan", async () => {
