@@ -31,3 +31,19 @@ export type {
 export type { PaymentsReadOptions, PaymentsWriteOptions } from "./common";
 export { checkBic, checkEurAmount, checkIban, checkSepaPayment, checkSepaText, maskIban, SEPA_MAX_AMOUNT, SEPA_MAX_LENGTH } from "./validate";
 export { checkCollection, checkCreditorIdentifier, SEQUENCE_TYPES } from "./validate-collection";
+export { listenForCallouts, DEFAULT_CALLOUT_MAX_BYTES, DEFAULT_CALLOUT_QUEUE, MAX_CALLOUT_MAX_BYTES } from "./callout-listener";
+export type { CalloutListener, CalloutListenerOptions, CalloutRejection } from "./callout-listener";
+export { calloutKind, Iso20022Error, ISO20022_URN, MAX_MESSAGE_TRANSACTIONS, parseCalloutMessage } from "./iso20022-parse";
+export type {
+  CalloutMessage,
+  CalloutMessageKind,
+  Camt056Message,
+  CreditTransferInstruction,
+  Iso20022Amount,
+  Iso20022Party,
+  Iso20022Reason,
+  Pacs002Message,
+  Pacs008Message,
+  PaymentCancellation,
+  TransactionStatus,
+} from "./iso20022-types";
