@@ -49,6 +49,7 @@ export const BLOCKS: Record<string, BlockSpec> = {
     resource: "deposits",
     definition: "DepositAccount",
     customFieldsFor: "DEPOSIT_ACCOUNT",
+    specials: { openingBalance: "amount", openingDate: "string", openingNotes: "string" },
     reserved: ["accountHolderKey", "accountHolderType"],
   },
   "loans.disburse": { name: "mapping.loans.disburse", resource: "loans_transactions", definition: "DisbursementLoanTransactionInput" },

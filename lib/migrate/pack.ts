@@ -108,6 +108,7 @@ const STEP_WHAT: Record<StepName, string> = {
   loan: "loan account creation (linked to its settlement account at creation in the default flow)",
   approve: "loan account approval",
   settlement: "settlement deposit account creation and approval (linked to the loan: at the loan's creation, or a PATCH in the earlier flow)",
+  settlementOpening: "settlement account's opening balance deposited (one deposit transaction on the opening date)",
   schedule: "loan account schedule edited",
   disburse: "loan account disbursed",
   fee: "manual fees applied",
@@ -118,6 +119,8 @@ const STEP_WHAT: Record<StepName, string> = {
 export interface DepositSteps {
   standalone: ReadonlySet<string>;
   openings: ReadonlySet<string>;
+  /** The settlement accounts' opening deposits' externalIds. */
+  settlementOpenings?: ReadonlySet<string>;
 }
 
 /** The deposit account a request is about: its id in the path (or its encodedKey as the samples show it), else in the body. */
@@ -137,6 +140,7 @@ export function stepOf(c: RecordedCall, deposits: DepositSteps = { standalone: n
   if (t === "/loans") return "loan";
   if (t === "/deposits/{id}/deposit-transactions" || t === "/deposits/{id}/withdrawal-transactions") {
     const ext = (c.body as Rec | undefined)?.externalId;
+    if (typeof ext === "string" && deposits.settlementOpenings?.has(ext)) return "settlementOpening";
     return typeof ext === "string" && deposits.openings.has(ext) ? "opening" : "depositTransaction";
   }
   if (t.startsWith("/deposits")) {
@@ -205,6 +209,7 @@ const RECONCILE: Record<string, { source: string; tenant: string }> = {
   depositedCount: { source: "number of deposits after the openings", tenant: "number of those DEPOSIT transactions" },
   withdrawn: { source: "sum of the withdrawals", tenant: "sum of the WITHDRAWAL transactions tagged with the plan's externalIds" },
   withdrawnCount: { source: "number of withdrawals", tenant: "number of those WITHDRAWAL transactions" },
+  settlements: { source: "sum of the settlement accounts' opening balances", tenant: "sum of balances.totalBalance of those settlement accounts (GET /api/deposits/{id})" },
 };
 
 /** The deposit accounts' transactions' metrics (shown when the plan has some). */
@@ -220,7 +225,12 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
   const personal = personalMatcher(personalValues(allRows, book.personal));
 
   const savings = book.units.flatMap((u) => u.deposits ?? []);
-  const depositSteps: DepositSteps = { standalone: new Set(savings.map((d) => d.id)), openings: new Set(savings.flatMap((d) => (d.opening ? [d.opening.externalId] : []))) };
+  const settlementOpenings = book.units.flatMap((u) => u.loans.flatMap((l) => (l.settlement?.opening ? [l.settlement.opening] : [])));
+  const depositSteps: DepositSteps = {
+    standalone: new Set(savings.map((d) => d.id)),
+    openings: new Set(savings.flatMap((d) => (d.opening ? [d.opening.externalId] : []))),
+    settlementOpenings: new Set(settlementOpenings.map((o) => o.externalId)),
+  };
   const samples: PackSample[] = [];
   const seen = new Set<string>();
   const fastKeys = new Set(fast.byEndpoint.keys());
@@ -256,6 +266,7 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
     groups: book.units.filter((u) => u.kind === "group").length,
     loans: loans.length,
     settlementAccounts: loans.filter((l) => l.settlement).length,
+    ...(settlementOpenings.length ? { settlementOpenings: settlementOpenings.length } : {}),
     editedSchedules: loans.filter((l) => l.schedule).length,
     installments: loans.reduce((n, l) => n + (l.schedule?.installments.length ?? 0), 0),
     disbursements: loans.filter((l) => l.disburse).length,
@@ -281,7 +292,8 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
 
   const hasDeposits = book.units.some((u) => (u.deposits ?? []).length > 0);
   const hasDepositTxs = savings.some((d) => (d.transactions ?? []).length > 0) && plan.steps.has("depositTransaction");
-  const checks = METRICS.filter((m) => (DEPOSIT_TX_METRICS.has(m) ? hasDepositTxs : m === "deposits" || m === "depositBalance" ? hasDeposits : plan.steps.has("loan") || m === "holders")).map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
+  const hasSettlementOpenings = settlementOpenings.length > 0 && plan.steps.has("settlementOpening");
+  const checks = METRICS.filter((m) => (m === "settlements" ? hasSettlementOpenings : DEPOSIT_TX_METRICS.has(m) ? hasDepositTxs : m === "deposits" || m === "depositBalance" ? hasDeposits : plan.steps.has("loan") || m === "holders")).map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
   const totals = new Map<string, string>();
   for (const u of book.units) {
     const f = sourceFigures(u, plan);
@@ -306,10 +318,10 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
         "GET /api/clients/{id} (or /api/groups/{id})",
         "GET /api/loans/{id}",
         "GET /api/loans/{id}/transactions",
-        ...(hasDeposits ? ["GET /api/deposits/{id}"] : []),
+        ...(hasDeposits || hasSettlementOpenings ? ["GET /api/deposits/{id}"] : []),
         ...(hasDepositTxs ? ["GET /api/deposits/{id}/transactions"] : []),
       ],
-      requestCount: book.units.length + 2 * loans.length + savings.length + (hasDepositTxs ? savings.filter((d) => (d.transactions ?? []).length > 0).length : 0),
+      requestCount: book.units.length + 2 * loans.length + savings.length + (hasDepositTxs ? savings.filter((d) => (d.transactions ?? []).length > 0).length : 0) + (hasSettlementOpenings ? settlementOpenings.length : 0),
       report: "with --reconcile: source and tenant figures per client or group and in total, the differing units on stdout and in report.json (--report)",
     },
     personalData: {

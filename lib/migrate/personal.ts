@@ -30,6 +30,7 @@ export const PERSONAL_TARGETS: Readonly<Record<string, readonly string[]>> = {
   "mapping.clients": ["firstName", "lastName", "middleName", "birthDate", "gender", "emailAddress", "mobilePhone", "mobilePhone2", "homePhone", "addresses", "idDocuments", "portalSettings", "notes"],
   "mapping.groups": ["emailAddress", "mobilePhone", "homePhone", "addresses", "notes"],
   "mapping.loans.account": ["assets", "guarantors", "notes"],
+  "mapping.loans.settlement": ["notes", "openingNotes"],
   "mapping.deposits": ["notes", "openingNotes"],
   "mapping.depositTransactions": ["notes"],
 };

@@ -33,6 +33,7 @@ export const STEP_SOURCE: Record<StepName, SourceName> = {
   loan: "loans",
   approve: "loans",
   settlement: "loans",
+  settlementOpening: "loans",
   schedule: "schedules",
   disburse: "loans",
   fee: "fees",

@@ -1,7 +1,8 @@
 /**
  * Reconciliation: per unit and in total, what the source says (holders, loans, loan amounts, amounts
  * disbursed, fees, repayments and their counts, standalone deposit accounts and their balances —
- * the opening plus the deposits less the withdrawals —, those deposits and withdrawals and their counts)
+ * the opening plus the deposits less the withdrawals —, those deposits and withdrawals and their counts,
+ * and the balances of the settlement accounts opened with one)
  * against what the tenant holds (the deposit accounts' total balances, the loans' amounts,
  * their transactions, and the amounts paid according to the loans' balances), with the differences.
  */
@@ -12,7 +13,7 @@ import type { MambuConnector } from "../transport";
 import type { Book, Plan, Unit } from "./types";
 
 /** The figures compared, in display order. */
-export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid", "deposits", "depositBalance", "deposited", "depositedCount", "withdrawn", "withdrawnCount"] as const;
+export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid", "deposits", "depositBalance", "deposited", "depositedCount", "withdrawn", "withdrawnCount", "settlements"] as const;
 /** One figure. */
 export type Metric = (typeof METRICS)[number];
 /** Figures of one side. */
@@ -67,6 +68,7 @@ export function sourceFigures(u: Unit, plan: Plan): Figures {
   }
   if (!s.has("loan")) return f;
   for (const l of u.loans) {
+    if (l.settlement?.opening && s.has("settlementOpening")) f.settlements = f.settlements.plus(l.settlement.opening.amount);
     f.loans = f.loans.plus(1);
     f.loanAmount = f.loanAmount.plus(l.loanAmount);
     if (l.disburse && s.has("disburse")) f.disbursed = f.disbursed.plus(l.loanAmount);
@@ -117,6 +119,11 @@ export async function tenantFigures(conn: MambuConnector, u: Unit, plan?: Plan):
     }
   }
   for (const l of u.loans) {
+    // the settlement accounts opened with a balance: their balances (those opened empty are not read)
+    if (l.settlement?.opening && (plan === undefined || plan.steps.has("settlementOpening"))) {
+      const dep = await MambuDeposit.find(l.settlement.id, { connector: conn });
+      if (dep && dep.accountHolderKey === holder.encodedKey) f.settlements = f.settlements.plus(dec(((dep.toJSON().balances ?? {}) as Record<string, unknown>).totalBalance));
+    }
     const loan = await MambuLoan.find(l.id, { connector: conn });
     if (!loan || loan.accountHolderKey !== holder.encodedKey) continue;
     const wire = loan.toJSON(); // amounts as Mambu wrote them
@@ -173,7 +180,7 @@ export async function reconcile(conn: MambuConnector, plan: Plan, book: Book, co
   return { equal: units.every((r) => r.differences.length === 0), totals, units };
 }
 
-const money = new Set<Metric>(["loanAmount", "disbursed", "fees", "repaid", "paid", "depositBalance", "deposited", "withdrawn"]);
+const money = new Set<Metric>(["loanAmount", "disbursed", "fees", "repaid", "paid", "depositBalance", "deposited", "withdrawn", "settlements"]);
 /** A figure as shown: amounts with 2 decimals, counts as they are. */
 export const showFigure = (m: Metric, d: Decimal): string => (money.has(m) ? d.toFixed(2) : d.toString());
 
@@ -181,12 +188,15 @@ const DEPOSIT_METRICS: readonly Metric[] = ["deposits", "depositBalance"];
 const DEPOSIT_TX_METRICS: readonly Metric[] = ["deposited", "depositedCount", "withdrawn", "withdrawnCount"];
 
 /**
- * The metrics shown: the deposit accounts' only when a side has any, and their deposits' and
- * withdrawals' only when a side has some (a plan without savings shows the table it always did).
+ * The metrics shown: the deposit accounts' only when a side has any, their deposits' and
+ * withdrawals' and the settlement accounts' balances only when a side has some (a plan without
+ * savings shows the table it always did).
  */
 export function shownMetrics(r: Reconciliation): Metric[] {
   const none = (ms: readonly Metric[]): boolean => ms.every((m) => r.totals.source[m].isZero() && r.totals.tenant[m].isZero());
-  return METRICS.filter((m) => !(DEPOSIT_METRICS.includes(m) && none(DEPOSIT_METRICS)) && !(DEPOSIT_TX_METRICS.includes(m) && none(DEPOSIT_TX_METRICS)));
+  return METRICS.filter(
+    (m) => !(DEPOSIT_METRICS.includes(m) && none(DEPOSIT_METRICS)) && !(DEPOSIT_TX_METRICS.includes(m) && none(DEPOSIT_TX_METRICS)) && !(m === "settlements" && none([m])),
+  );
 }
 
 /** The units that differ (at most `limit`), and the closing line of a reconciliation. */

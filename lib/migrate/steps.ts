@@ -25,7 +25,7 @@ import type { Amount, DepositOptions, MambuDepositTransaction, WithdrawalOptions
 import type { MambuConnector } from "../transport";
 import { idempotencyKey, rowKey } from "./keys";
 import type { Journal, StepRecord } from "./journal";
-import type { DepositPlan, LoanPlan, Plan, StepName, TxPlan, Unit } from "./types";
+import type { DepositPlan, LoanPlan, OpeningPlan, Plan, StepName, TxPlan, Unit } from "./types";
 
 type Rec = Record<string, unknown>;
 
@@ -195,6 +195,9 @@ interface LoanState {
   customSchedule?: boolean;
   /** externalId → encodedKey of the loan's transactions in the tenant (fetched once, when not fresh). */
   txs?: Map<string, string>;
+  /** The settlement account as the settlement step left it, and whether this run created it. */
+  settlementAccount?: MambuDeposit;
+  settlementFresh?: boolean;
 }
 
 /** The loan: as the loan step left it, else found by its id (the journal had the loan step). */
@@ -231,6 +234,7 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
   let depKey: string | undefined;
   if (settle && fold) {
     depKey = await settlementStep(ctx, unit, st, settle, holderKey, `${at}, settlement account ${settle.id}`, key, false);
+    await settlementOpeningStep(ctx, unit, st, settle, holderKey, at, key);
   }
 
   if (s.has("loan")) {
@@ -271,7 +275,10 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
     });
   }
 
-  if (settle && !fold) await settlementStep(ctx, unit, st, settle, holderKey, `${at}, settlement account ${settle.id}`, key, true);
+  if (settle && !fold) {
+    await settlementStep(ctx, unit, st, settle, holderKey, `${at}, settlement account ${settle.id}`, key, true);
+    await settlementOpeningStep(ctx, unit, st, settle, holderKey, at, key);
+  }
 
   if (loan.schedule && s.has("schedule")) {
     const installments = loan.schedule.installments;
@@ -308,6 +315,59 @@ export async function loanSteps(ctx: StepContext, unit: Unit, loan: LoanPlan, ho
     await step(ctx, unit, tx.key, tx.kind, `${tx.externalId} of loan ${loan.id} (${tx.row.file}:${tx.row.line})`, () => postTransaction(ctx, st, tx));
   }
 }
+
+/**
+ * Posts deposits and withdrawals on one deposit account exactly once: unless the account has a
+ * transaction with the externalId already — its transactions read once, and not at all for an
+ * account this run created (`fresh`) — and, when Mambu refuses a post whose earlier answer was lost,
+ * by finding it then.
+ */
+function depositPoster(
+  ctx: StepContext,
+  accountOf: () => Promise<MambuDeposit>,
+  fresh: () => boolean,
+): (externalId: string, write: (acc: MambuDeposit) => Promise<MambuDepositTransaction>) => Promise<{ status: "created" | "adopted"; key?: string }> {
+  /** externalId → encodedKey of the account's transactions in the tenant. */
+  let txs: Map<string, string> | undefined;
+  const posted = async (acc: MambuDeposit, again = false): Promise<Map<string, string>> => {
+    if (fresh() && !again) return (txs ??= new Map());
+    if (!txs || again) {
+      const found = new Map<string, string>();
+      for await (const t of acc.getTransactions()) if (typeof t.externalId === "string") found.set(t.externalId, String(t.encodedKey));
+      txs = found;
+    }
+    return txs;
+  };
+  return async (externalId, write) => {
+    const acc = await accountOf();
+    const existing = (await posted(acc)).get(externalId);
+    if (existing) return { status: "adopted", key: existing };
+    try {
+      const tx = await write(acc);
+      ctx.onWrite?.();
+      const key = typeof tx.encodedKey === "string" ? tx.encodedKey : undefined;
+      txs?.set(externalId, key ?? "");
+      return { status: "created", key };
+    } catch (e) {
+      // posted by a request whose answer was lost, then refused as a duplicate: adopt it
+      if (e instanceof MambuError && e.status !== undefined && e.status < 500) {
+        const found = (await posted(acc, true).catch(() => new Map<string, string>())).get(externalId);
+        if (found) return { status: "adopted", key: found };
+      }
+      throw e;
+    }
+  };
+}
+
+/** The opening deposit of an account (standalone or settlement), tagged with its externalId. */
+const openingDeposit = (opening: OpeningPlan, idempotencyKey: string) => (acc: MambuDeposit): Promise<MambuDepositTransaction> =>
+  acc.deposit(opening.amount, {
+    valueDate: opening.valueDate,
+    externalId: opening.externalId,
+    ...(opening.notes ? { notes: opening.notes } : {}),
+    idempotencyKey,
+    reread: false,
+  } as DepositOptions);
 
 /**
  * The steps of one standalone deposit account: `deposit` creates (or adopts) it and approves it —
@@ -356,50 +416,10 @@ export async function depositSteps(ctx: StepContext, unit: Unit, dep: DepositPla
     }
     return account;
   };
-  /** externalId → encodedKey of the account's transactions in the tenant (read once; none for an account this run created). */
-  let txs: Map<string, string> | undefined;
-  const posted = async (acc: MambuDeposit, again = false): Promise<Map<string, string>> => {
-    if (fresh && !again) return (txs ??= new Map());
-    if (!txs || again) {
-      const found = new Map<string, string>();
-      for await (const t of acc.getTransactions()) if (typeof t.externalId === "string") found.set(t.externalId, String(t.encodedKey));
-      txs = found;
-    }
-    return txs;
-  };
-  /** Posts one deposit or withdrawal unless the account has a transaction with its externalId. */
-  const post = async (externalId: string, write: (acc: MambuDeposit) => Promise<MambuDepositTransaction>): Promise<{ status: "created" | "adopted"; key?: string }> => {
-    const acc = await accountOf();
-    const existing = (await posted(acc)).get(externalId);
-    if (existing) return { status: "adopted", key: existing };
-    try {
-      const tx = await write(acc);
-      ctx.onWrite?.();
-      const key = typeof tx.encodedKey === "string" ? tx.encodedKey : undefined;
-      txs?.set(externalId, key ?? "");
-      return { status: "created", key };
-    } catch (e) {
-      // posted by a request whose answer was lost, then refused as a duplicate: adopt it
-      if (e instanceof MambuError && e.status !== undefined && e.status < 500) {
-        const found = (await posted(acc, true).catch(() => new Map<string, string>())).get(externalId);
-        if (found) return { status: "adopted", key: found };
-      }
-      throw e;
-    }
-  };
+  const post = depositPoster(ctx, accountOf, () => fresh);
   const opening = dep.opening;
   if (opening && s.has("opening")) {
-    await step(ctx, unit, row, "opening", `the opening balance of ${at}`, () =>
-      post(opening.externalId, (acc) =>
-        acc.deposit(opening.amount, {
-          valueDate: opening.valueDate,
-          externalId: opening.externalId,
-          ...(opening.notes ? { notes: opening.notes } : {}),
-          idempotencyKey: key("opening"),
-          reread: false,
-        } as DepositOptions),
-      ),
-    );
+    await step(ctx, unit, row, "opening", `the opening balance of ${at}`, () => post(opening.externalId, openingDeposit(opening, key("opening"))));
   }
   if (!s.has("depositTransaction")) return;
   for (const tx of dep.transactions ?? []) {
@@ -440,6 +460,8 @@ async function settlementStep(
     );
     if (dep.status === "created") wrote = true;
     else if (dep.entity.accountHolderKey !== holderKey) throw new Error(`deposit ${sett.id} exists in the tenant for another account holder`);
+    st.settlementAccount = dep.entity;
+    st.settlementFresh = dep.status === "created";
     if (dep.entity.accountState === "PENDING_APPROVAL") {
       await dep.entity.approve(undefined, { idempotencyKey: key("settlement", "approve"), reread: false });
       ctx.onWrite?.();
@@ -451,6 +473,37 @@ async function settlementStep(
   });
   if (!r.key && !linkNow) throw new StepError("settlement", where, new Error(`the journal records the settlement account ${sett.id} without its encodedKey`));
   return r.key;
+}
+
+/**
+ * The settlementOpening step: the settlement account's opening balance deposited on its opening date,
+ * tagged with its `mig-` externalId (looked for among the account's transactions unless this run
+ * created the account), right after the settlement step.
+ */
+async function settlementOpeningStep(
+  ctx: StepContext,
+  unit: Unit,
+  st: LoanState,
+  sett: NonNullable<LoanPlan["settlement"]>,
+  holderKey: string,
+  at: string,
+  key: (name: string, part?: string) => string,
+): Promise<void> {
+  const opening = sett.opening;
+  if (!opening || !ctx.plan.steps.has("settlementOpening")) return;
+  const accountOf = async (): Promise<MambuDeposit> => {
+    if (!st.settlementAccount) {
+      const found = await MambuDeposit.find(sett.id, { connector: ctx.conn });
+      if (!found) throw new Error(`deposit ${sett.id} is not in the tenant`);
+      if (found.accountHolderKey !== holderKey) throw new Error(`deposit ${sett.id} exists in the tenant for another account holder`);
+      st.settlementAccount = found;
+    }
+    return st.settlementAccount;
+  };
+  const post = depositPoster(ctx, accountOf, () => st.settlementFresh === true);
+  await step(ctx, unit, rowKey.loan(st.plan.id), "settlementOpening", `the opening balance of ${at}, settlement account ${sett.id}`, () =>
+    post(opening.externalId, openingDeposit(opening, key("settlementOpening"))),
+  );
 }
 
 /** Links the settlement deposit to the loan unless it is linked already (PATCH); whether it wrote. */

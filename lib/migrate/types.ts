@@ -2,7 +2,7 @@
 import type { SourceFormat, SourceLayout, SourceRow } from "./sources";
 
 /** The steps of a migration, in the order they run for one client (seed 002). */
-export const STEP_NAMES = ["client", "group", "deposit", "opening", "depositTransaction", "loan", "approve", "settlement", "schedule", "disburse", "fee", "repayment"] as const;
+export const STEP_NAMES = ["client", "group", "deposit", "opening", "depositTransaction", "loan", "approve", "settlement", "settlementOpening", "schedule", "disburse", "fee", "repayment"] as const;
 /** One step of a migration. */
 export type StepName = (typeof STEP_NAMES)[number];
 
@@ -136,7 +136,8 @@ export interface LoanPlan {
   body: Record<string, unknown>;
   loanAmount: string;
   approve?: { body: Record<string, unknown> };
-  settlement?: { id: string; body: Record<string, unknown> };
+  /** The settlement deposit account, and its opening deposit (posted by the settlementOpening step). */
+  settlement?: { id: string; body: Record<string, unknown>; opening?: OpeningPlan };
   schedule?: { rows: SourceRow[]; installments: Array<Record<string, unknown>> };
   disburse?: { body: Record<string, unknown>; valueDate: string; externalId: string };
   /** Fees and repayments in value-date order (fees first on the same date, then source order). */
@@ -152,9 +153,17 @@ export interface DepositPlan {
   /** DepositAccount body; `accountHolderKey` is filled in at run time. */
   body: Record<string, unknown>;
   /** The opening deposit: exact amount, value date (ISO with offset) and the `mig-` externalId tagging it. */
-  opening?: { amount: string; valueDate: string; externalId: string; notes?: string };
+  opening?: OpeningPlan;
   /** Deposits and withdrawals posted after the opening, in value-date order (then source order). */
   transactions?: DepositTxPlan[];
+}
+
+/** An account's opening deposit: exact amount, value date (ISO with offset) and the `mig-` externalId tagging it. */
+export interface OpeningPlan {
+  amount: string;
+  valueDate: string;
+  externalId: string;
+  notes?: string;
 }
 
 /** A deposit or withdrawal of a deposit account of the plan. */

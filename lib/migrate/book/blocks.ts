@@ -52,6 +52,9 @@ function compileBlocks(plan: Plan, opts: BookOptions, fatal: Problem[]): Blocks 
       if (!blocks.depositTransactions.rules.some((r) => r.target === t)) fatal.push({ file: planFile, message: `mapping.depositTransactions.${t}: must be mapped (the transaction's ${t === "amount" ? "amount" : "value date"})` });
     }
   }
+  if (plan.steps.has("settlementOpening") && blocks.settlement?.rules.some((r) => r.target === "openingBalance") && !blocks.settlement.rules.some((r) => r.target === "openingDate")) {
+    fatal.push({ file: planFile, message: "mapping.loans.settlement.openingDate: must be mapped with openingBalance (the opening deposit's value date)" });
+  }
   if (plan.steps.has("settlement") && blocks.settlement && !blocks.settlement.rules.some((r) => r.target === "id")) {
     fatal.push({ file: planFile, message: "mapping.loans.settlement.id: must be mapped (the settlement account's id comes from the source)" });
   }

@@ -4,10 +4,10 @@
  * negative, exact to the plan's decimals) with the opening date (not in the future) that the opening
  * deposit is posted on; then each account joins its holder's unit, whose loans come after it.
  */
-import { openingExternalId, rowKey } from "../keys";
-import { checkAmount, toDateTime } from "../mapping";
+import { rowKey } from "../keys";
 import type { DepositPlan, Unit } from "../types";
-import { BookContext, checkShape, cmpDec, colOf, contractProblems, instant, mapInto, needExternal, rowProblem } from "./context";
+import { BookContext, checkShape, colOf, contractProblems, mapInto, needExternal, rowProblem } from "./context";
+import { openingOf } from "./opening";
 
 /** The deposit accounts of the deposits' rows (not yet in their units: {@link attachDeposits} does that). */
 export function depositPlans(c: BookContext): void {
@@ -40,23 +40,8 @@ export function depositPlans(c: BookContext): void {
     dep.body.accountHolderType = holderType;
 
     // the opening balance: posted as one deposit on the opening date (none for an empty or zero balance)
-    const balance = r.specials.openingBalance !== undefined ? String(r.specials.openingBalance) : undefined;
-    const balanceCol = colOf(block, "openingBalance");
-    const dateCol = colOf(block, "openingDate");
-    if (balance !== undefined && balance.startsWith("-")) problems.push(rowProblem(row, `openingBalance must not be negative, got ${balance}`, balanceCol));
-    else if (balance !== undefined && cmpDec(balance, "0") > 0 && plan.steps.has("opening")) {
-      const dateText = r.specials.openingDate as string | undefined;
-      if (dateText === undefined) problems.push(rowProblem(row, "openingDate: is required when the opening balance is not zero", dateCol));
-      else {
-        const d = toDateTime(dateText, c.mapContext.offset);
-        if ("error" in d) problems.push(rowProblem(row, `openingDate: ${d.error}`, dateCol));
-        else if (instant(d.value) > c.nowMs) problems.push(rowProblem(row, `openingDate ${dateText} is in the future`, dateCol));
-        else if (!checkAmount(balance, plan.amountDecimals, true)) {
-          const notes = r.specials.openingNotes as string | undefined;
-          dep.opening = { amount: balance, valueDate: d.value, externalId: openingExternalId(plan.id, id), ...(notes ? { notes } : {}) };
-        }
-      }
-    }
+    const opening = openingOf(c, block, row, r.specials, id, plan.steps.has("opening"));
+    if (opening) dep.opening = opening;
     deposits.set(id, dep);
     if (!inPlan) needExternal(c, holderId, row, colOf(block, "accountHolderId"), `account holder "${holderId}"`, declared ? [declared === "GROUP" ? "group" : "client"] : ["client", "group"]);
   }

@@ -8,6 +8,7 @@ import { checkAmount } from "../mapping";
 import { disbursementExternalId, rowKey } from "../keys";
 import type { LoanPlan, Unit } from "../types";
 import { BookContext, checkShape, cmpDec, colOf, contractProblems, instant, mapInto, needExternal, rowProblem } from "./context";
+import { openingOf } from "./opening";
 
 type Rec = Record<string, unknown>;
 
@@ -67,6 +68,8 @@ export function loanPlans(c: BookContext): void {
         const probe = { ...st.body, accountHolderKey: "x", accountHolderType: holderType };
         problems.push(...contractProblems(blocks.settlement, probe, row, [], st.problems));
         loan.settlement = { id: sid, body: st.body };
+        const opening = openingOf(c, blocks.settlement, row, st.specials, sid, plan.steps.has("settlementOpening"));
+        if (opening) loan.settlement.opening = opening;
       }
     }
     if (blocks.disburse && plan.steps.has("disburse")) {

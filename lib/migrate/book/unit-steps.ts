@@ -16,6 +16,7 @@ export function unitStepNames(u: Unit, plan: Plan): StepName[] {
     if (s.has("loan")) out.push("loan");
     if (l.approve && s.has("approve")) out.push("approve");
     if (l.settlement && s.has("settlement")) out.push("settlement");
+    if (l.settlement?.opening && s.has("settlementOpening")) out.push("settlementOpening");
     if (l.schedule && s.has("schedule")) out.push("schedule");
     if (l.disburse && s.has("disburse")) out.push("disburse");
     for (const t of l.transactions) if (s.has(t.kind)) out.push(t.kind);
