@@ -1,6 +1,7 @@
 /**
- * `Services.Card`: a card of the Services API (`/v1/cards/{card_id}`), named by its reference token: its balances
- * and its authorization holds. Amounts are exact `Decimal`s in their currency.
+ * `Services.Card`: a card of the Services API (`/v1/cards/{card_id}`), named by its reference token: its balances,
+ * its authorization holds (create, get, update, adjust by a signed difference, revoke) and its financial
+ * transactions (settling a hold; reversed in part or whole). Amounts are exact `Decimal`s in their currency.
  */
 import { randomUUID } from "node:crypto";
 import type { DateTime } from "luxon";
@@ -189,7 +190,9 @@ export interface CardTransactionInput {
 export class CardTransaction {
   readonly transactionId: string;
   readonly cardId: string;
+  /** The sum withdrawn; after reversals, what stays withdrawn. */
   readonly amount: Amount;
+  /** The hold it settled, when it named one. */
   readonly authorizationId?: string;
   readonly advice?: boolean;
   readonly transactionTime?: DateTime;
