@@ -10,3 +10,5 @@ export type { KnownKey } from "./keys";
 export { parseIni } from "./inireader";
 export type { IniDocument, IniEntry } from "./inireader";
 export { clearRcFileCache } from "./rcfile";
+export { DbSettings, DB_KEYS, DB_DEFAULTS, DB_SECTION, dbEnvNames } from "./db-settings";
+export type { DbKey } from "./db-settings";

@@ -9,6 +9,7 @@ import { MambuTsError } from "../errors";
 import { INTEGER_KEYS, KNOWN_KEYS, MASK, isSecretKey, isUrlKey, maskUserinfo, normaliseKey } from "./keys";
 import { ResolvedValue, SourceSnapshot, WarnState, extraKeys, loadRcFiles, resolveKey } from "./sources";
 import { parseIntegerKey, parseOffset } from "./validate";
+import { DB_KEYS, DbKey, DbSettings, resolveDbSettings } from "./db-settings";
 
 /** Options of `new MambuConfig(...)`; meant for tests and for tools that read other files. */
 export interface MambuConfigOptions {
@@ -240,6 +241,21 @@ export class MambuConfig {
   }
   set tenantoffset(value: string | undefined) {
     this.set("tenantoffset", value);
+  }
+
+  /**
+   * The database settings (MambuPy's `[DB]` section: dbname, dbuser, dbpwd, dbhost, dbport, dbeng, and
+   * dbsocket), resolved now from the same sources: `code` (e.g. `{ dbname: "mambu" }`) > this configuration's
+   * code overrides > `MAMBU_DB_*` / `MAMBUPY_DB*` env > the rc files' `[DB]` sections > MambuPy's defaults.
+   * @throws MambuTsError when dbport is not a port or dbeng is not mysql/mariadb (naming where it came from).
+   */
+  dbSettings(code: Partial<Record<DbKey, string>> = {}): DbSettings {
+    const map = new Map<string, string>();
+    for (const key of DB_KEYS) {
+      const v = Object.prototype.hasOwnProperty.call(code, key) ? code[key] : undefined;
+      if (v !== undefined) map.set(key, String(v));
+    }
+    return resolveDbSettings(this.#snapshot(), this.#warnState, map);
   }
 
   #integer(key: string): number {

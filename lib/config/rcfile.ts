@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import { MambuTsError } from "../errors";
-import { IniEntry, parseIni, sectionWithDefaults } from "./inireader";
+import { IniDocument, IniEntry, parseIni, sectionWithDefaults } from "./inireader";
 
 /** The section of an rc file that holds mambu-ts (and MambuPy) API settings. */
 export const RC_SECTION = "API";
@@ -17,6 +17,8 @@ export interface RcFile {
   options: Map<string, IniEntry>;
   /** `stat.mode & 0o777`. */
   mode: number;
+  /** Every section of the file (the `[DB]` section of the database settings is read from here). */
+  sections: IniDocument;
 }
 
 /** Outcome of looking at one rc file path. */
@@ -73,8 +75,9 @@ export function readRcFile(path: string): RcFileResult {
   } catch {
     throw new MambuTsError(`malformed rc file ${path}, line ${firstInvalidUtf8Line(bytes)}: not valid UTF-8`);
   }
-  const options = sectionWithDefaults(parseIni(text, path), RC_SECTION);
-  const file: RcFile = { path, options, mode: stat.mode & 0o777 };
+  const sections = parseIni(text, path);
+  const options = sectionWithDefaults(sections, RC_SECTION);
+  const file: RcFile = { path, options, mode: stat.mode & 0o777, sections };
   cache.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, ino: stat.ino, file });
   return { kind: "file", file };
 }

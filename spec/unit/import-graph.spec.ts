@@ -28,6 +28,15 @@ const RANK: Record<string, number> = {
   repl: 8,
 };
 
+/**
+ * The SQL read models (lib/db, `mambu-ts/db`) stand beside the ORM: they import the configuration, errors,
+ * the contract and transport (Secret), and of lib/core only the money module (the library's Decimal); only
+ * cli, migrate and repl import them.
+ */
+const DB_MAY_IMPORT = new Set(["db", "errors", "generated", "contract", "config", "transport"]);
+const DB_MAY_IMPORT_FILES = new Set(["core/money.ts"]);
+const DB_IMPORTED_BY = new Set(["cli", "migrate", "repl"]);
+
 /** What the sandbox may import besides itself: it is not a client of the ORM. */
 const SANDBOX_MAY_IMPORT = new Set(["sandbox", "generated", "contract"]);
 
@@ -87,6 +96,8 @@ function violates(from: string, to: string): boolean {
   if (lf === lt) return false;
   if (lf === "sandbox") return !SANDBOX_MAY_IMPORT.has(lt);
   if (lt === "sandbox") return lf !== "cli" && lf !== "repl";
+  if (lf === "db") return !DB_MAY_IMPORT.has(lt) && !DB_MAY_IMPORT_FILES.has(to);
+  if (lt === "db") return !DB_IMPORTED_BY.has(lf);
   const rf = RANK[lf];
   const rt = RANK[lt];
   if (rf === undefined || rt === undefined) throw new Error(`no layer for ${from} → ${to}`);
