@@ -33,7 +33,7 @@ const STATUS: Record<string, string> = { PENDING: "HoldPending", REVERSED: "Hold
 export const MAX_ADJUSTMENTS_PER_HOLD = 1000;
 
 /** The Services answer (Hold) of a stored hold. */
-export function holdAnswer(ctx: SandboxContext, info: CardAccountInfo, cardId: string, h: WireRecord): Record<string, unknown> {
+export function holdAnswer(info: CardAccountInfo, cardId: string, h: WireRecord): Record<string, unknown> {
   const acceptor = acceptorFromV2(h.cardAcceptor);
   const original = h.svcOriginalAmount as WireAmount | undefined;
   const time = utcOut(h.userTransactionTime);
@@ -120,13 +120,13 @@ export function registerServicesHoldRoutes(router: Router): void {
       ...(described.cardAcceptor ? { cardAcceptor: described.cardAcceptor } : {}),
     });
     const stored = replaceFields(ctx, requireHold(ctx, cardId, holdId), described);
-    return { status: 201, body: holdAnswer(ctx, info, cardId, stored) };
+    return { status: 201, body: holdAnswer(info, cardId, stored) };
   });
 
   router.add("GET", "/cards/{card_id}/holds/{hold_id}", (ctx, req): RouteResponse => {
     expireAuthorizationHolds(ctx);
     const info = cardAccountOf(ctx, req.params.card_id);
-    return { status: 200, body: holdAnswer(ctx, info, req.params.card_id, requireHold(ctx, req.params.card_id, req.params.hold_id)) };
+    return { status: 200, body: holdAnswer(info, req.params.card_id, requireHold(ctx, req.params.card_id, req.params.hold_id)) };
   });
 
   router.add("PUT", "/cards/{card_id}/holds/{hold_id}", (ctx, req): RouteResponse => {
@@ -143,7 +143,7 @@ export function registerServicesHoldRoutes(router: Router): void {
     const described = describedBy(body);
     moveAmount(ctx, cardId, holdId, amount.minus(String(h.amount)), body.advice === true);
     const stored = replaceFields(ctx, requireHold(ctx, cardId, holdId), described);
-    return { status: 200, body: holdAnswer(ctx, info, cardId, stored) };
+    return { status: 200, body: holdAnswer(info, cardId, stored) };
   });
 
   router.add("POST", "/cards/{card_id}/holds/{hold_id}:adjust", (ctx, req): RouteResponse => {
@@ -164,7 +164,7 @@ export function registerServicesHoldRoutes(router: Router): void {
     }
     moveAmount(ctx, cardId, holdId, change, body.advice === true);
     const stored = replaceFields(ctx, requireHold(ctx, cardId, holdId), { svcAdjustments: [...done, adjustmentId] });
-    return { status: 200, body: holdAnswer(ctx, info, cardId, stored) };
+    return { status: 200, body: holdAnswer(info, cardId, stored) };
   });
 
   router.add("DELETE", "/cards/{card_id}/holds/{hold_id}", (ctx, req): RouteResponse => {
