@@ -52,6 +52,8 @@ export { MambuComment } from "./core/comments";
 export type { CommentOptions, OwnedListOptions } from "./core/comments";
 export { getApplicationStatus, runEndOfDay } from "./core/platform";
 export type { ApplicationStatus, EndOfDayOptions, EndOfDayRun, PlatformOptions } from "./core/platform";
+export { backupDatabase, BackupFailedError, BackupTimeoutError, BackupZipError, DEFAULT_BACKUP_POLL_MS, DEFAULT_BACKUP_TIMEOUT_MS } from "./core/backup";
+export type { BackupCallbackOptions, BackupCallbackPayload, BackupOptions, BackupProgress, BackupResult, BackupVia, BackupZipEntry } from "./core/backup";
 export { Secret, isSecret, knownSecrets } from "./transport";
 export { rotateApiKey, MAX_API_KEY_EXPIRATION } from "./core/apikey-rotation";
 export { updateRcKey } from "./config/rc-update";
