@@ -4,7 +4,8 @@
  *
  * - `POST /cards/{card_id}/transactions` (NewTransaction) posts `transaction.amount` to the account: a WITHDRAWAL
  *   of a deposit account (debit card), the disbursement of an APPROVED loan of exactly its loan amount (credit card:
- *   revolving credit is not modelled; `first_repay_time` is the disbursement's first repayment date). Naming a
+ *   revolving credit is not modelled; `first_repay_time` is the disbursement's first repayment date, and
+ *   `increase_amount_if_needed` changes nothing: a draw is always the whole loan amount). Naming a
  *   pending hold (`authorization_id`) settles it (HoldSettled) in the same step: its reserved money is released as
  *   the account is debited, never counted twice; a hold of another card, or not pending, is refused. The funds
  *   check counts the released hold as available; `advice: true` skips it. No `transaction_channel_id`: the
