@@ -8,6 +8,7 @@
 import { DateTime } from "luxon";
 import { Decimal, MambuError, Payments } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { outboxOf } from "../../lib/sandbox/payments/callout";
 import { demoConnector } from "../helpers/sandbox-connector";
 import { call } from "./sandbox-helpers";
 import { DEMO_API_KEY, openEurAccount, payCall, v2Balance } from "./sandbox-payments-helpers";
@@ -104,7 +105,14 @@ test("three monthly periods: paid, failed for short funds then retried the next 
   expect(done.nextExecution).toBeUndefined();
   const executions = await o.executions({ connector });
   expect(executions).toHaveLength(4);
-  expect(executions.every((e) => e.standingOrderId === o.id && typeof e.paymentOrderId === "string")).toBe(true);
+  expect(executions.every((e) => e.standingOrderId === o.id)).toBe(true);
+  // Each paid execution is a credit transfer (its pacs.008 queued for the callout); the failed one made none.
+  const paid = executions.filter((e) => e.status === "COMPLETED");
+  expect(executions.find((e) => e.status === "FAILED")?.paymentOrderId).toBeUndefined();
+  for (const e of paid) expect((await Payments.Payment.get(e.paymentOrderId!, { connector })).status).toBe("ACSP");
+  const sent = outboxOf(sb.store).list().filter((m) => paid.some((e) => e.paymentOrderId === m.paymentId));
+  expect(sent).toHaveLength(3);
+  expect(sent[0].xml).toContain('<IntrBkSttlmAmt Ccy="EUR">40.25</IntrBkSttlmAmt>');
   sb.clock.advance({ days: 40 });
   expect(await v2Balance(sb, "SO-A")).toBe(29.25);
 });

@@ -3,9 +3,9 @@
  * the earliest due work of all orders and collections, so every account sees its debits in date order):
  *
  * - a regular occurrence (startDate, then every day, week or month up to endDate) debits the debtor's deposit
- *   account with the amount and records an execution (type REGULAR, COMPLETED with the payment order's id, or
- *   FAILED with the reason: INSUFFICIENT_FUNDS, ACCOUNT_INACTIVE, OTHER); an occurrence inside the suspension is
- *   skipped (no execution: the suspension's point);
+ *   account with the amount and records an execution: type REGULAR, COMPLETED with the id of the credit transfer
+ *   it made (`paymentOrderId`, ./standing-orders-payment.ts), or FAILED with the reason (INSUFFICIENT_FUNDS,
+ *   ACCOUNT_INACTIVE, OTHER) and no payment; an occurrence inside the suspension is skipped (no execution);
  * - a failed payment is retried the next day, and the day after, up to the order's retryCount (sandbox decision:
  *   the seed gives a count, no interval — one day it is); each retry is an execution of type RETRY; when the last
  *   one fails the occurrence stays unpaid. A retry due inside a suspension waits for the day after it;
@@ -20,6 +20,7 @@ import { dueValueDate } from "./collections-settle";
 import { text } from "./schedule-checks";
 import { addDays, dayStart } from "./schedule-dates";
 import { debitAccount, DebitOutcome } from "./schedule-ports";
+import { recordExecutionPayment } from "./standing-orders-payment";
 import { nextRegular, PendingRetry, saveStandingOrder, StandingOrderRecord, suspendedOn } from "./standing-orders-store";
 
 /** The earliest day with work due by `today` (a regular occurrence or a retry), or undefined. */
@@ -38,9 +39,10 @@ function execute(ctx: SandboxContext, rec: StandingOrderRecord, day: string, typ
   const outcome: DebitOutcome = account
     ? debitAccount(ctx, account, amount, dueValueDate(ctx, day, account), notes)
     : { ok: false, failReason: "ACCOUNT_INACTIVE", text: "the debtor's account no longer exists" };
+  if (outcome.ok && account) recordExecutionPayment(ctx, rec, account, paymentOrderId, outcome.transactionKey);
   const wire: Record<string, unknown> = {
     standingOrderId: rec.id,
-    paymentOrderId,
+    ...(outcome.ok ? { paymentOrderId } : {}),
     requestedExecuteOn: dayStart(day, ctx.clock.offset),
     status: outcome.ok ? "COMPLETED" : "FAILED",
     creationDate: ctx.clock.nowIso(),
