@@ -14,7 +14,9 @@
  */
 import type { Router } from "../router";
 import { registerBlockingRuleRoutes } from "./blocking-rules";
+import { registerCreditTransferRoutes } from "./credit-transfers";
 import { registerIdentificationRoutes } from "./identifications";
+import { registerIncomingRoutes } from "./incoming";
 import { registerLogRoutes } from "./log";
 import { registerCollectionRoutes } from "./collections";
 import { registerStandingOrderRoutes } from "./standing-orders";
@@ -24,6 +26,8 @@ export function registerPaymentsRoutes(router: Router): void {
   // H4: account identifications, blocking rules, credit transfers, incoming messages, log.
   registerIdentificationRoutes(router);
   registerBlockingRuleRoutes(router);
+  registerCreditTransferRoutes(router);
+  registerIncomingRoutes(router);
   registerLogRoutes(router);
   // H6: collections (POST /collections, GET /collections/{collectionId}).
   registerCollectionRoutes(router);
