@@ -78,7 +78,7 @@ export interface CalloutListener extends AsyncIterable<CalloutMessage> {
   readonly url: string;
   /** The port listened on. */
   readonly port: number;
-  /** Stops listening (open connections are closed); iterators end. Idempotent. */
+  /** Stops listening: deliveries under way are answered (for up to 5 s), idle connections closed; iterators end. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -259,9 +259,15 @@ export async function listenForCallouts(opts: CalloutListenerOptions): Promise<C
     if (closed) return;
     closed = true;
     for (const w of waiters.splice(0)) w({ value: undefined, done: true });
+    // Deliveries under way are answered first (a message handed over is acknowledged), for up to 5 s.
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 5000);
+      force.unref();
+      server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      server.closeIdleConnections();
     });
   };
   if (opts.signal) {
