@@ -27,7 +27,6 @@ import { messagesCommand } from "./messages-command";
 import { bulkCommand, importCommand } from "./import-command";
 import { apikeyCommand } from "./apikey-command";
 import { backupCommand } from "./backup-command";
-import { backupCommand } from "./backup-command";
 import { dbCommand } from "./db-command";
 import { apiEntityRows, getApiEntity, isApiEntityName, listApiEntity } from "./api-entities";
 import { paymentsCommand } from "./payments-listen-command";
@@ -490,4 +489,4 @@ const migrate: Command = {
 };
 
 /** Every command, in the order `mambu --help` lists them. */
-export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, loanCommand, depositCommand, messagesCommand, paymentsCommand, callCommand, configAsCodeCommand, importCommand, bulkCommand, apikeyCommand, backupCommand, backupCommand, dbCommand, config, entitiesCommand, typesCommand, repl, sandbox, demo, migrate];
+export const COMMANDS: readonly Command[] = [get, listCommand, search, schedule, transactions, loanCommand, depositCommand, messagesCommand, paymentsCommand, callCommand, configAsCodeCommand, importCommand, bulkCommand, apikeyCommand, backupCommand, dbCommand, config, entitiesCommand, typesCommand, repl, sandbox, demo, migrate];
