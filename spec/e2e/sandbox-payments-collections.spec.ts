@@ -8,6 +8,7 @@
 import { DateTime } from "luxon";
 import { Decimal, MambuError, Payments } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
+import { outboxOf } from "../../lib/sandbox/payments/callout";
 import { demoConnector } from "../helpers/sandbox-connector";
 import { call } from "./sandbox-helpers";
 import { DEMO_API_KEY, openEurAccount, payCall, v2Balance, v2Transactions } from "./sandbox-payments-helpers";
@@ -36,6 +37,14 @@ function collection(iban: string, amount: string, mandate: string, due: string, 
     paymentTypeInformation: { sequenceType: sequenceType as "RCUR" },
     creditorSchemeIdentification: { identification: { privateIdentification: creditor } },
   };
+}
+
+/** The pacs.002 reports queued for the callout about a collection. */
+function reportsOf(collectionId: string): string[] {
+  return outboxOf(sb.store)
+    .list()
+    .filter((m) => m.paymentId === collectionId && m.messageType === "urn:iso:std:iso:20022:tech:xsd:pacs.002.001.03")
+    .map((m) => m.xml);
 }
 
 /** Opens an EUR account with `opening` and maps `iban` to it. */
@@ -70,6 +79,7 @@ test("a collection is debited on its due date, not before: RCVD, accepted until 
   const settled = await Payments.Collection.get(c.id, { connector });
   expect(settled.status).toBe("ACSC");
   expect(settled.tppMessages).toEqual([]);
+  expect(reportsOf(c.id)).toEqual([]);
   const tx = (await v2Transactions(sb, "DD-A")).find((t) => String(t.notes).includes(c.id));
   expect(tx).toMatchObject({ type: "WITHDRAWAL", amount: -123.45 });
   expect(String(tx?.valueDate).slice(0, 10)).toBe(due);
@@ -105,6 +115,10 @@ test("a blocking rule rejects: against the mandate at initiation (RJCT, PAYMENT_
   const blocked = await Payments.Collection.initiate(collection("DE75512108001245126199", "50", "MANDATE-B-1", day(1)), { connector });
   expect(blocked.status).toBe("RJCT");
   expect(blocked.tppMessages).toEqual([{ category: "ERROR", code: "PAYMENT_FAILED", text: expect.stringContaining("MS02") }]);
+  const [report] = reportsOf(blocked.id);
+  expect(report).toContain("<TxSts>RJCT</TxSts>");
+  expect(report).toContain("<Cd>MS02</Cd>");
+  expect(report).toContain("<OrgnlMsgNmId>pacs.003.001.02</OrgnlMsgNmId>");
   // Another creditor's mandate of the same id, and another mandate, are not blocked.
   const other = await Payments.Collection.initiate(collection("DE75512108001245126199", "20", "MANDATE-B-1", day(1), "RCUR", OTHER_CREDITOR), { connector });
   const second = await Payments.Collection.initiate(collection("DE75512108001245126199", "30", "MANDATE-B-2", day(2)), { connector });
@@ -137,6 +151,7 @@ test("short funds on the due date reject the collection (RJCT, AM04) and leave t
   const failed = await Payments.Collection.get(c.id, { connector });
   expect(failed.status).toBe("RJCT");
   expect(failed.tppMessages).toEqual([{ category: "ERROR", code: "PAYMENT_FAILED", text: expect.stringContaining("AM04") }]);
+  expect(reportsOf(c.id)).toEqual([expect.stringContaining("<Cd>AM04</Cd>")]);
   // A rejected FRST does not count: the mandate may start again.
   const retry = await Payments.Collection.initiate(collection("DE12500105170648489890", "40", "MANDATE-F-1", day(0), "FRST"), { connector });
   expect((await Payments.Collection.get(retry.id, { connector })).status).toBe("ACSC");

@@ -27,6 +27,8 @@ export interface CollectionRecord extends WireRecord {
   sequenceType: string;
   /** Messages of the answer (why it was rejected). */
   messages: TppMessage[];
+  /** The ISO 20022 reason of a rejection (MS02, AM04, AC04, AC01, MS03). */
+  reasonCode?: string;
   creationDateTime: string;
   /** The v2 deposit transaction of the debit, once settled. */
   transactionKey?: string;

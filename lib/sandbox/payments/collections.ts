@@ -7,12 +7,13 @@
  * FRST or an OOFF only as a mandate's first collection, nothing after its OOFF or FNAL (rejected ones do not
  * count). It answers 201 `RCVD` with a Location; the collection then waits, accepted (`ACSP`), for its due date
  * (./collections-settle.ts). A blocking rule in force already rejects it at initiation: 201 `RJCT` with a
- * PAYMENT_FAILED message (MS02), as the seed says blocked collections are rejected, not refused.
+ * PAYMENT_FAILED message and a pacs.002 (reason MS02) to the callout, as the seed says blocked collections are
+ * rejected, not refused.
  */
 import { randomUUID } from "node:crypto";
 import type { Router, SandboxContext, RouteRequest, RouteResponse } from "../router";
 import { creditorIdentifierOf } from "./blocking-rules";
-import { blockedMessage } from "./collections-settle";
+import { blockedMessage, rejectCollection } from "./collections-settle";
 import { allCollections, CollectionRecord, findCollection } from "./collections-store";
 import { at, checkDay, checkEurAmount, Problems, text } from "./schedule-checks";
 import { accountForIban, collectionBlocked } from "./schedule-ports";
@@ -55,26 +56,27 @@ function initiate(ctx: SandboxContext, req: RouteRequest): RouteResponse {
   const seqProblem = sequenceProblem(sequenceType, earlier);
   if (seqProblem) throw tppError("FORMAT_ERROR", `paymentTypeInformation.sequenceType ${seqProblem}`, "paymentTypeInformation.sequenceType");
 
-  const blocked = collectionBlocked(ctx, account, creditorId, mandateId);
   const rec: CollectionRecord = {
     encodedKey: ctx.store.newEncodedKey(),
     id: randomUUID(),
     request: structuredClone(body),
-    status: blocked ? "RJCT" : "ACSP",
+    status: "ACSP",
     dueDate: dueDate as string,
     accountKey: account.encodedKey,
     creditorId,
     mandateId,
     sequenceType,
-    messages: blocked ? [blockedMessage(mandateId)] : [],
+    messages: [],
     creationDateTime: ctx.clock.nowIso(),
   };
   ctx.store.insert("paycollections", rec);
+  const blocked = collectionBlocked(ctx, account, creditorId, mandateId);
+  if (blocked) rejectCollection(ctx, rec, blockedMessage(mandateId), "MS02");
   runDuePayments(ctx); // due today: debited at once
   const answer = {
     collectionId: rec.id,
     transactionStatus: blocked ? "RJCT" : "RCVD",
-    ...(rec.messages.length ? { tppMessages: rec.messages.map((m) => ({ ...m })) } : {}),
+    ...(blocked ? { tppMessages: [blockedMessage(mandateId)] } : {}),
   };
   return { status: 201, body: answer, headers: { Location: `/api/v1/collections/${rec.id}` } };
 }
