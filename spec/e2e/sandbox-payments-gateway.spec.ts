@@ -3,7 +3,9 @@
  * codes, contract checks of bodies, Idempotency-Key replay, account identifications, blocking rules and `/log`.
  * One sandbox for the file; raw HTTP here, the library's entities in sandbox-payments-orm.spec.ts.
  */
+import { parseSandboxArgs } from "../../lib/cli/sandbox-command";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
+import { responseProblems } from "../../lib/sandbox/response-check";
 import { loggedLines } from "../../lib/sandbox/payments/log";
 import { openEurAccount, payCall } from "./sandbox-payments-helpers";
 
@@ -125,5 +127,25 @@ describe("blocking rules", () => {
     const deleted = await payCall(sb, "DELETE", "/accounts/PGW-A/blocking-rules");
     expect(deleted.status).toBe(202);
     expect(sb.store.all("payblockingrules")).toHaveLength(0);
+  });
+});
+
+describe("the contract checks", () => {
+  test("answers are checked against payments-v1.json (what MAMBU_SANDBOX_CHECK_RESPONSES=1 turns on)", () => {
+    expect(responseProblems("GET", "/payments/P1", 200, { paymentId: "P1", transactionStatus: "RJCT" }, "payments")).toEqual([]);
+    expect(responseProblems("GET", "/payments/P1", 200, { paymentId: "P1", transactionStatus: "DONE" }, "payments")).not.toEqual([]);
+    expect(responseProblems("POST", "/payments", 201, { transactionStatus: "RCVD" }, "payments")).not.toEqual([]);
+    expect(responseProblems("POST", "/log", 400, { tppMessages: [{ category: "ERROR", code: "NO_SUCH_CODE" }] }, "payments")).not.toEqual([]);
+  });
+});
+
+describe("mambu-sandbox --payments-callout", () => {
+  test("takes the URL from the flag and the Basic credentials from the environment only", () => {
+    const env = { MAMBU_SANDBOX_CALLOUT_USER: "gw", MAMBU_SANDBOX_CALLOUT_PASSWORD: "pw" };
+    expect(parseSandboxArgs(["--payments-callout", "http://127.0.0.1:9999/in"], env).paymentsCallout).toEqual({ url: "http://127.0.0.1:9999/in", username: "gw", password: "pw" });
+    expect(parseSandboxArgs(["--payments-callout", "http://127.0.0.1:9999/in"], {}).paymentsCallout).toEqual({ url: "http://127.0.0.1:9999/in" });
+    expect(parseSandboxArgs([], env).paymentsCallout).toBeUndefined();
+    expect(() => parseSandboxArgs(["--payments-callout", "ftp://x/"], {})).toThrow(/--payments-callout: paymentsCallout.url: expected http: or https:/);
+    expect(() => parseSandboxArgs(["--payments-callout", "http://u:p@127.0.0.1/"], {})).toThrow(/not in the URL/);
   });
 });
