@@ -20,6 +20,7 @@ import { registerCrudRoutes } from "./crud";
 import { isPaymentsPath, PaymentsGateway } from "./payments/gateway";
 import { runDuePayments } from "./payments/schedule";
 import { registerTenantPlatformRoutes } from "./platform/routes";
+import { followIndexRates } from "./reference/index-repricing";
 import { registerReferenceRoutes } from "./reference/routes";
 import { SERVICES_BASE } from "./services/contract";
 import { exactBodyOf, keepExactBody, parseJsonExact, plainNumbers, stringifyJsonExact } from "./services/exact-json";
@@ -276,7 +277,10 @@ export class SandboxApp {
   private async invoke(handler: RouteHandler, req: RouteRequest, api: "v2" | "services" = "v2"): Promise<RouteResponse> {
     try {
       if (api === "services") return await handler(this.ctx, req);
-      if (req.path.startsWith("/loans")) loadEngine()?.refreshArrears(this.ctx);
+      if (req.path.startsWith("/loans")) {
+        followIndexRates(this.ctx); // indexed loans follow the index rates that came into force (reference/index-repricing.ts)
+        loadEngine()?.refreshArrears(this.ctx);
+      }
       if (req.path.startsWith("/deposits")) loadEngine()?.matureDueDeposits(this.ctx);
       if (/^\/(deposits|crons)([/:]|$)/.test(req.path)) runDuePayments(this.ctx); // collections, standing orders (payments/schedule.ts)
       if (/^\/(cards|deposits|loans)([/:]|$)/.test(req.path)) loadEngine()?.expireAuthorizationHolds(this.ctx);

@@ -266,15 +266,37 @@ export function changeInterestRate(ctx: EngineContext, loanId: string, input: Bo
   if (rate.isNegative() || (bounds.min && rate.lessThan(bounds.min)) || (bounds.max && rate.greaterThan(bounds.max))) {
     throw mambuError("INVALID_INTEREST_RATE", `interest rate ${rate.toString()} must be between ${bounds.min?.toString() ?? "0"} and ${bounds.max?.toString() ?? "-"}`);
   }
-  const { iso, day } = changeDate(ctx, loan, body.valueDate, "valueDate");
+  rerate(ctx, loan, frame, rate, settingsPatch, body.valueDate, body.notes);
+}
+
+/** Moves a running loan to `rate` from a value date: the tail of its schedule recomputed, INTEREST_RATE_CHANGED posted. */
+function rerate(ctx: EngineContext, loan: WireRecord, frame: LoanFrame, rate: Dec, settingsPatch: Record<string, unknown>, valueDate: unknown, notes: unknown): void {
+  const is = (loan.interestSettings ?? {}) as Record<string, unknown>;
+  const { iso, day } = changeDate(ctx, loan, valueDate, "valueDate");
   const split = splitAt(ctx, frame, day);
   const mode: TailMode = String(is.interestCalculationMethod ?? frame.settings.interestMethod) === "DECLINING_BALANCE_DISCOUNTED" ? { kind: "annuity" } : { kind: "keep" };
   applyTail(ctx, frame, split, mode, {
     rate,
     when: iso,
-    tx: { type: "INTEREST_RATE_CHANGED", terms: { interestSettings: { interestRate: rate.toNumber() } }, notes: body.notes },
+    tx: { type: "INTEREST_RATE_CHANGED", terms: { interestSettings: { interestRate: rate.toNumber() } }, notes },
     fields: (plan) => ({ interestSettings: { ...is, ...settingsPatch, interestRate: rate.toNumber() }, scheduleSettings: scheduleSettingsWith(loan, plan) }),
   });
+}
+
+/**
+ * An indexed loan follows its index (../reference/index-repricing.ts): a running loan whose rate source is
+ * INDEX_INTEREST_RATE moves to `rate` (the index's new rate plus its spread, within the product's floor and
+ * ceiling) from `valueDate` (an ISO date-time, not in the future; the disbursement date at the earliest), by the
+ * `:changeInterestRate` machinery: installments due on or before that day and paid ones stay, the tail is
+ * recomputed at the new rate, and an INTEREST_RATE_CHANGED transaction records it. Its spread is kept.
+ * @throws like `:changeInterestRate` (INVALID_ACCOUNT_STATE, INVALID_DATE, INSTALLMENT_WITH_PENALTY_APPLIED_CANNOT_BE_EDITED).
+ */
+export function repriceIndexedLoan(ctx: EngineContext, loanId: string, rate: Dec, valueDate: string, notes?: string): void {
+  const loan = runningLoan(ctx, loanId);
+  const frame = frameOf(ctx, loan);
+  if (frame.settings.type === "INTEREST_FREE_LOAN") return;
+  if ((loan.interestSettings as Record<string, unknown> | undefined)?.interestRateSource !== "INDEX_INTEREST_RATE") return;
+  rerate(ctx, loan, frame, rate, {}, valueDate, notes);
 }
 
 const PERCENT_METHODS = new Set(["OUTSTANDING_PRINCIPAL_PERCENTAGE", "PRINCIPAL_PERCENTAGE_LAST_DISB", "TOTAL_BALANCE_PERCENTAGE", "TOTAL_PRINCIPAL_PERCENTAGE"]);

@@ -10,6 +10,14 @@
  * rate is not negative (INVALID_TAX_RATE), an interest rate may be (EURIBOR was). A source that a product or an
  * account names (`indexSourceKey`, `taxSourceKey`, `withholdingTaxSourceKey`) cannot be deleted
  * (INDEX_RATE_SOURCE_IN_USE).
+ *
+ * One index, two APIs: an index rate source of the Services API (`/v1/sources`, ../services/reference.ts) whose
+ * `source_id` equals a v2 source's `id` or `encodedKey`, and whose type corresponds (InterestRate ↔ INTEREST_RATE,
+ * TaxRate ↔ TAX_RATE, WithholdingTaxRate ↔ WITHHOLDING_TAX_RATE, PrincipalTaxRate ↔ PRINCIPAL_TAX_RATE), is the same
+ * index: its rates count wherever v2 looks up the rate in force ({@link indexRateInForce}: the rate of either API
+ * with the latest start at or before the instant; on an equal start, the Services API's). A product may also name a
+ * Services source directly (`indexSourceKey` = its `source_id`, no v2 source of that id). Each API still lists only
+ * its own rates. Running loans follow the index as its rate in force changes (./index-repricing.ts).
  */
 import Decimal from "decimal.js";
 import { validateBody } from "../contract";
@@ -18,6 +26,11 @@ import { findUser } from "../resource-rules";
 import type { Router, SandboxContext } from "../router";
 import type { CollectionName, WireRecord } from "../types";
 import { instantOf, tenantDateTime, tenantIso } from "./rate-dates";
+import { findObject, objectsOf, ServicesRecord } from "../services/store";
+
+/** The Services API's collections of sources and their rates (../services/reference.ts). */
+const SERVICES_SOURCES: CollectionName = "svcsources";
+const SERVICES_INDEX_RATES: CollectionName = "svcindexrates";
 
 /** At most this many sources, and this many rates per source (the sandbox's bounds on what a client can make it keep). */
 export const MAX_INDEX_RATE_SOURCES = 1_000;
@@ -40,6 +53,80 @@ export interface StoredIndexRate {
 /** The rates of a source record, oldest first. */
 export function indexRatesOf(source: WireRecord): StoredIndexRate[] {
   return Array.isArray(source.indexRates) ? (source.indexRates as StoredIndexRate[]) : [];
+}
+
+/** The v2 source type of each Services source type. */
+const V2_TYPE_OF: ReadonlyMap<string, string> = new Map([
+  ["InterestRate", "INTEREST_RATE"],
+  ["TaxRate", "TAX_RATE"],
+  ["WithholdingTaxRate", "WITHHOLDING_TAX_RATE"],
+  ["PrincipalTaxRate", "PRINCIPAL_TAX_RATE"],
+]);
+
+/** The v2 source type a Services source type corresponds to (undefined for an unknown one). */
+export function v2SourceType(servicesType: unknown): string | undefined {
+  return typeof servicesType === "string" ? V2_TYPE_OF.get(servicesType) : undefined;
+}
+
+/** The Services source type an API v2 source type corresponds to (undefined for an unknown one). */
+export function servicesSourceType(v2Type: unknown): string | undefined {
+  for (const [svc, v2] of V2_TYPE_OF) if (v2 === v2Type) return svc;
+  return undefined;
+}
+
+/** One rate of an index, from either API: exact value, start (ISO date-time) and the API it was entered through. */
+export interface IndexRateOfIndex {
+  rate: Decimal;
+  startDate: string;
+  api: "v2" | "services";
+}
+
+/** The Services sources that are the index a v2 source id or key names (see the module comment). */
+export function servicesSourcesOfIndex(ctx: SandboxContext, sourceIdOrKey: string): ServicesRecord[] {
+  const v2 = ctx.store.find("indexratesources", sourceIdOrKey);
+  if (!v2) {
+    const own = findObject(ctx, SERVICES_SOURCES, sourceIdOrKey);
+    return own ? [own] : [];
+  }
+  const out: ServicesRecord[] = [];
+  for (const id of new Set([v2.id, v2.encodedKey])) {
+    const s = typeof id === "string" ? findObject(ctx, SERVICES_SOURCES, id) : undefined;
+    if (s && v2SourceType(s.wire.type) === v2.type) out.push(s);
+  }
+  return out;
+}
+
+/** Every rate of the index a source id or key names, from both APIs (unordered). */
+export function ratesOfIndex(ctx: SandboxContext, sourceIdOrKey: string): IndexRateOfIndex[] {
+  const out: IndexRateOfIndex[] = [];
+  const v2 = ctx.store.find("indexratesources", sourceIdOrKey);
+  if (v2) for (const r of indexRatesOf(v2)) out.push({ rate: new Decimal(r.rate), startDate: r.startDate, api: "v2" });
+  for (const src of servicesSourcesOfIndex(ctx, sourceIdOrKey)) {
+    for (const r of objectsOf(ctx, SERVICES_INDEX_RATES, src.id)) {
+      const text = r.exact?.rate ?? (typeof r.wire.rate === "number" || typeof r.wire.rate === "string" ? String(r.wire.rate) : undefined);
+      if (text !== undefined && typeof r.wire.start_time === "string") out.push({ rate: new Decimal(text), startDate: r.wire.start_time, api: "services" });
+    }
+  }
+  return out;
+}
+
+/**
+ * The rate in force at an instant (ISO date-time) of the index a source id or key names, from both APIs: the one
+ * with the latest start at or before it (on an equal start, the Services API's); undefined when there is none.
+ */
+export function indexRateInForce(ctx: SandboxContext, sourceIdOrKey: string, at: string): IndexRateOfIndex | undefined {
+  const t = instantOf(at);
+  let best: IndexRateOfIndex | undefined;
+  let bestT = -Infinity;
+  for (const r of ratesOfIndex(ctx, sourceIdOrKey)) {
+    const s = instantOf(r.startDate);
+    if (!(s <= t)) continue;
+    if (!best || s > bestT || (s === bestT && r.api === "services")) {
+      best = r;
+      bestT = s;
+    }
+  }
+  return best;
 }
 
 /**
@@ -97,6 +184,18 @@ export function sourceUser(ctx: SandboxContext, source: WireRecord): string | un
     if (user) return `${coll} ${String(user.id ?? user.encodedKey)}`;
   }
   return undefined;
+}
+
+/** `store.extra` key: when the earliest index rate write that running loans have not followed yet was made. */
+export const INDEX_RATE_WRITE_PENDING = "indexRateWritePending";
+
+/**
+ * Notes that an index rate was created, replaced or deleted (through either API), so that running indexed loans
+ * follow the rate in force from now on (./index-repricing.ts, at once for the Services API, before the next
+ * `/loans` request for API v2).
+ */
+export function noteIndexRateWrite(ctx: SandboxContext): void {
+  if (typeof ctx.store.extra[INDEX_RATE_WRITE_PENDING] !== "string") ctx.store.extra[INDEX_RATE_WRITE_PENDING] = ctx.clock.nowIso();
 }
 
 /** Registers the index rate source routes. */
@@ -174,6 +273,7 @@ export function registerIndexRateRoutes(router: Router): void {
     if (author) created.userKey = author.encodedKey;
     const next = [...rates, created].sort((a, b) => instantOf(a.startDate) - instantOf(b.startDate));
     ctx.store.replace("indexratesources", { ...source, indexRates: next, lastModifiedDate: ctx.clock.nowIso() });
+    noteIndexRateWrite(ctx);
     return { status: 201, body: rateWire(created) };
   });
 
@@ -184,6 +284,7 @@ export function registerIndexRateRoutes(router: Router): void {
     const gone = rates.find((r) => r.encodedKey === id);
     if (!gone) throw mambuError("OBJECT_NOT_FOUND", `index rate ${id.slice(0, 64)} not found in source ${String(source.id ?? source.encodedKey)}`);
     ctx.store.replace("indexratesources", { ...source, indexRates: rates.filter((r) => r !== gone), lastModifiedDate: ctx.clock.nowIso() });
+    noteIndexRateWrite(ctx);
     return { status: 204 };
   });
 }
@@ -197,7 +298,8 @@ export interface IndexedLoanRate {
   interestSpread: number;
 }
 
-function decOf(v: unknown): Decimal | undefined {
+/** A spread or a rate as a Decimal (a number or a numeric string), else undefined. */
+export function decOf(v: unknown): Decimal | undefined {
   if (typeof v === "number" && Number.isFinite(v)) return new Decimal(v);
   if (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim())) return new Decimal(v.trim());
   return undefined;
@@ -232,13 +334,33 @@ export function indexedLoanRate(ctx: SandboxContext, product: WireRecord, loanIn
   if ((min && spread.lessThan(min)) || (max && spread.greaterThan(max))) {
     throw mambuError("INVALID_INTEREST_SPREAD", `interestSpread ${spread.toString()} must be between ${min?.toString() ?? "-"} and ${max?.toString() ?? "-"}`);
   }
-  const index = indexRateAt(ctx, settings.indexSourceKey, at);
+  const index = indexRateInForce(ctx, settings.indexSourceKey, at);
   if (!index) throw mambuError("NO_INDEX_RATE_AVAILABLE", `index rate source ${settings.indexSourceKey} has no rate in force on ${at}`);
-  let rate = new Decimal(index.rate).plus(spread);
+  const rate = indexedRate(settings, index.rate, spread);
+  return { interestRateSource: "INDEX_INTEREST_RATE", interestRate: rate.toNumber(), interestSpread: spread.toNumber() };
+}
+
+/**
+ * An indexed rate: the index's rate plus the spread, within the product's `indexRateSettings`
+ * (`interestRateFloorValue`/`interestRateCeilingValue`) and, unless `allowNegativeInterestRate`, not below zero.
+ */
+export function indexedRate(settings: Record<string, unknown>, index: Decimal, spread: Decimal): Decimal {
+  let rate = index.plus(spread);
   const floor = decOf(settings.interestRateFloorValue);
   const ceiling = decOf(settings.interestRateCeilingValue);
   if (floor && rate.lessThan(floor)) rate = floor;
   if (ceiling && rate.greaterThan(ceiling)) rate = ceiling;
   if (settings.allowNegativeInterestRate !== true && rate.isNegative()) rate = new Decimal(0);
-  return { interestRateSource: "INDEX_INTEREST_RATE", interestRate: rate.toNumber(), interestSpread: spread.toNumber() };
+  return rate;
 }
+
+/** A loan product's index settings when its rate follows an index rate source (else undefined). */
+export function indexSettingsOf(product: WireRecord | undefined): (Record<string, unknown> & { indexSourceKey: string }) | undefined {
+  const is = product?.interestSettings;
+  const rs = is && typeof is === "object" ? (is as Record<string, unknown>).indexRateSettings : undefined;
+  if (!rs || typeof rs !== "object") return undefined;
+  const settings = rs as Record<string, unknown>;
+  if (settings.interestRateSource !== "INDEX_INTEREST_RATE" || typeof settings.indexSourceKey !== "string") return undefined;
+  return settings as Record<string, unknown> & { indexSourceKey: string };
+}
+

@@ -8,7 +8,13 @@
  *   one currency cannot start at the same instant); `from_currency` is the organisation's base currency and
  *   `to_currency` the path's code;
  * - an identifier repeated in a body must equal the path's (400 otherwise);
- * - deleting a currency or a source deletes its rates too (the API has no other way to delete a currency's rates).
+ * - deleting a currency or a source deletes its rates too (the API has no other way to delete a currency's rates);
+ * - one index, two APIs (decision `index-rates-drive-loans`): a source whose source_id equals an API v2 index rate
+ *   source's id or encodedKey is that index (its type must correspond: InterestRate ↔ INTEREST_RATE, ...; 400
+ *   otherwise), and a loan product may name a source by its source_id. Its rates count wherever v2 looks up the
+ *   rate in force (a new indexed loan's rate: ../reference/index-rates.ts), and running indexed loans follow each
+ *   rate as it comes into force — at once for a rate in force when written, at its start when the clock reaches it
+ *   (../reference/index-repricing.ts) — through the engine's interest rate change (schedule tail recomputed).
  * Stored in their own collections (svc*), apart from API v2's `currencies` and `indexratesources`: the two APIs'
  * objects have different shapes and identities (v2 keys rates by encodedKey, this API by rate_id).
  */
@@ -19,6 +25,8 @@ import type { RouteRequest, RouteResponse, Router, SandboxContext } from "../rou
 import type { CollectionName } from "../types";
 import { checkServicesBody, servicesFields } from "./contract";
 import { ExactNumber, exactBodyOf } from "./exact-json";
+import { noteIndexRateWrite, servicesSourceType, v2SourceType } from "../reference/index-rates";
+import { followIndexRates } from "../reference/index-repricing";
 import { Listing, pageOf } from "./paging";
 import { answerOf, findObject, insertObject, objectsOf, removeObject, replaceObject, ServicesRecord, utc } from "./store";
 
@@ -66,6 +74,20 @@ function source(ctx: SandboxContext, id: string): ServicesRecord {
   const rec = findObject(ctx, SOURCES, id);
   if (!rec) throw mambuError("INVALID_INDEX_RATE_SOURCE_ID", `index rate source ${id} does not exist`);
   return rec;
+}
+
+/** After an index rate write: running loans of that index follow its rate in force (../reference/index-repricing.ts). */
+function indexChanged(ctx: SandboxContext): void {
+  noteIndexRateWrite(ctx);
+  followIndexRates(ctx);
+}
+
+/** A source whose source_id names an API v2 source is that index: its type must correspond (400 otherwise). */
+function sameIndexType(ctx: SandboxContext, body: Record<string, unknown>): void {
+  const v2 = ctx.store.find("indexratesources", String(body.source_id));
+  if (v2 && v2SourceType(body.type) !== v2.type) {
+    throw invalidParameters(`type: source_id ${String(body.source_id)} names the API v2 index rate source of type ${String(v2.type)}, the same index: give the corresponding type ${servicesSourceType(v2.type) ?? String(v2.type)}, got ${JSON.stringify(body.type)}`);
+  }
 }
 
 function rateOf(ctx: SandboxContext, coll: CollectionName, parent: string, rateId: string): ServicesRecord {
@@ -172,6 +194,7 @@ export function registerServicesReferenceRoutes(router: Router): void {
     const body = checkServicesBody("rates", "Source", req.body);
     const id = String(body.source_id);
     if (findObject(ctx, SOURCES, id)) taken(`index rate source ${id}`);
+    sameIndexType(ctx, body);
     return ok(answerOf(insertObject(ctx, SOURCES, id, pick(body, sourceKeys))), 201);
   });
   router.add("GET", "/sources", (ctx, req) => {
@@ -183,13 +206,16 @@ export function registerServicesReferenceRoutes(router: Router): void {
     const rec = source(ctx, req.params.source_id);
     const body = checkServicesBody("rates", "Source", { ...(req.body as object), source_id: (req.body as Record<string, unknown> | undefined)?.source_id ?? req.params.source_id });
     samePathId(body, "source_id", req.params.source_id);
+    sameIndexType(ctx, body);
     replaceObject(ctx, SOURCES, rec, pick(body, sourceKeys));
+    indexChanged(ctx);
     return ok(answerOf(source(ctx, req.params.source_id)));
   });
   router.add("DELETE", "/sources/{source_id}", (ctx, req) => {
     const rec = source(ctx, req.params.source_id);
     for (const r of objectsOf(ctx, INDEX_RATES, rec.id)) removeObject(ctx, INDEX_RATES, r);
     removeObject(ctx, SOURCES, rec);
+    indexChanged(ctx);
     return { status: 204 };
   });
 
@@ -198,7 +224,9 @@ export function registerServicesReferenceRoutes(router: Router): void {
     const src = source(ctx, req.params.source_id);
     const rateId = ctx.store.nextId(INDEX_RATES);
     const wire = indexRateWire(ctx, req, src.id, rateId);
-    return ok(answerOf(insertObject(ctx, INDEX_RATES, rateId, wire, src.id)), 201);
+    const rec = insertObject(ctx, INDEX_RATES, rateId, wire, src.id);
+    indexChanged(ctx);
+    return ok(answerOf(rec), 201);
   });
   router.add("GET", "/sources/{source_id}/indexrates", (ctx, req) => {
     source(ctx, req.params.source_id);
@@ -213,11 +241,13 @@ export function registerServicesReferenceRoutes(router: Router): void {
     source(ctx, req.params.source_id);
     const rec = rateOf(ctx, INDEX_RATES, req.params.source_id, req.params.rate_id);
     replaceObject(ctx, INDEX_RATES, rec, indexRateWire(ctx, req, req.params.source_id, rec.id));
+    indexChanged(ctx);
     return ok(answerOf(rateOf(ctx, INDEX_RATES, req.params.source_id, rec.id)));
   });
   router.add("DELETE", "/sources/{source_id}/indexrates/{rate_id}", (ctx, req) => {
     source(ctx, req.params.source_id);
     removeObject(ctx, INDEX_RATES, rateOf(ctx, INDEX_RATES, req.params.source_id, req.params.rate_id));
+    indexChanged(ctx);
     return { status: 204 };
   });
 }
