@@ -61,6 +61,18 @@ describe("authentication and errors", () => {
   });
 });
 
+describe("injected faults", () => {
+  test("X-Sandbox-Fault: 503 answers without a body (as the contract's 503), 429 with a TPP message and Retry-After", async () => {
+    const unavailable = await payCall(sb, "POST", "/log", { body: { log: "x" }, headers: { "X-Sandbox-Fault": "503" } });
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.text).toBe("");
+    const busy = await payCall(sb, "POST", "/log", { body: { log: "x" }, headers: { "X-Sandbox-Fault": "429" } });
+    expect(busy.status).toBe(429);
+    expect(busy.headers["retry-after"]).toBe("1");
+    expect(busy.body.tppMessages[0]).toMatchObject({ category: "ERROR", code: "SERVICE_INVALID" });
+  });
+});
+
 describe("POST /log", () => {
   test("answers 200 without a body and keeps the line", async () => {
     const a = await payCall(sb, "POST", "/log", { body: { log: "hello gateway" } });

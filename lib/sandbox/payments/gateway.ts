@@ -13,7 +13,6 @@ import type { URL } from "node:url";
 import { authenticate, SandboxUser } from "../auth";
 import { decodeUtf8, parseJsonBody } from "../body";
 import type { FaultDecision, FaultInjector } from "../faults";
-import { faultBody } from "../faults";
 import { checkIdempotencyKey, IdempotencyCache, requestFingerprint } from "../idempotency";
 import { headerValue, parseQuery } from "../request";
 import { mismatchMessage, responseProblems } from "../response-check";
@@ -118,8 +117,9 @@ export class PaymentsGateway {
     if (fault.status) {
       const headers: Record<string, string> = {};
       if (fault.status === 429) headers["Retry-After"] = String(fault.retryAfterSeconds ?? 1);
-      // 503 has no body in the contract; other injected statuses keep the sandbox's fault body.
-      return { response: serialise({ status: fault.status, ...(fault.status === 503 ? {} : { body: faultBody(fault.status) }), headers }), fault };
+      // 503 has no body in the contract; other injected statuses answer a TPP message.
+      const body = fault.status === 503 ? undefined : tppError("SERVICE_INVALID", `injected ${fault.status} by the sandbox`, undefined, fault.status).toBody();
+      return { response: serialise({ status: fault.status, ...(body ? { body } : {}), headers }), fault };
     }
     const answer = await this.process(raw, method, url, path, auth);
     return { response: serialise(this.checked(method, path, answer)), fault };

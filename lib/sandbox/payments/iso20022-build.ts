@@ -6,8 +6,9 @@
  * SLEV, BIC in `FinInstnId/BIC` (`Othr/Id NOTPROVIDED` when the creditor agent is not given), amounts with the
  * currency's decimals in `Ccy`.
  *
- * No npm package ships the official XSDs (checked: the ISO 20022 schemas are published by iso20022.org, not on a
- * registry), so the tests check these documents by parsing them and reading the required elements.
+ * No npm package ships the official XSDs (checked: `iso20022.js` and `sepa` ship none; the schemas are published
+ * by iso20022.org), so the tests check these documents by parsing them and reading the required elements and
+ * their order, not with `xmllint-wasm` against the XSD.
  */
 import { buildXml, XmlNode } from "./iso20022-xml";
 
