@@ -67,6 +67,10 @@ export const BLOCKS: Record<string, BlockSpec> = {
     specials: { accountHolderId: "string", openingBalance: "amount", openingDate: "string", openingNotes: "string" },
     reserved: ["accountHolderKey", "encodedKey"],
   },
+  loanTransactions: {
+    name: "mapping.loanTransactions",
+    specials: { loanId: "string", type: "string", valueDate: "string", adjusts: "string", notes: "string", externalId: "string" },
+  },
   depositTransactions: {
     name: "mapping.depositTransactions",
     specials: { depositId: "string", type: "string", amount: "amount", valueDate: "string", notes: "string", externalId: "string" },

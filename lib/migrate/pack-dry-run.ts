@@ -65,6 +65,8 @@ const API = "https://tenant.invalid/api";
 class RecordingTenant {
   private readonly byId = new Map<string, Map<string, Rec>>();
   private n = 0;
+  /** The type of each transaction posted here, by encodedKey (what an adjustment reverses). */
+  private readonly txTypes = new Map<string, string>();
   /** What each encodedKey handed out stands for, as the samples show it. */
   readonly labels = new Map<string, string>();
 
@@ -109,10 +111,15 @@ class RecordingTenant {
       this.coll(coll).set(String(rec.id), rec);
       return { status: 201, body: rec };
     }
+    if (method === "POST" && id === "transactions" && sub?.endsWith(":adjust")) {
+      const type = this.txTypes.get(sub.split(":")[0]);
+      return { status: 200, body: { encodedKey: randomUUID().replace(/-/g, ""), id: String(++this.n), type: `${type === "FEE_APPLIED" ? "FEE" : (type ?? "REPAYMENT")}_ADJUSTMENT` } };
+    }
     const rec = id ? this.find(coll, decodeURIComponent(id)) : undefined;
     if (method === "GET" && sub === "transactions") return rec ? { status: 200, body: [] } : missing;
     if (method === "GET" && parts.length === 2) return rec ? { status: 200, body: rec } : missing;
     if (!rec) return missing;
+    if (method === "POST" && action === "applyInterest") return { status: 204 };
     if (method === "POST" && action === "changeState") {
       const to = b.action === "REQUEST_APPROVAL" ? "PENDING_APPROVAL" : b.action === "APPROVE" ? "APPROVED" : String(rec.accountState);
       rec.accountState = to;
@@ -132,7 +139,9 @@ class RecordingTenant {
     if (method === "POST" && sub?.endsWith("-transactions")) {
       if (sub === "disbursement-transactions") rec.accountState = "ACTIVE";
       const type = sub === "disbursement-transactions" ? "DISBURSEMENT" : sub === "fee-transactions" ? "FEE_APPLIED" : sub === "deposit-transactions" ? "DEPOSIT" : sub === "withdrawal-transactions" ? "WITHDRAWAL" : "REPAYMENT";
-      return { status: 201, body: { encodedKey: randomUUID().replace(/-/g, ""), id: String(++this.n), type, parentAccountKey: rec.encodedKey, ...(typeof b.externalId === "string" ? { externalId: b.externalId } : {}) } };
+      const encodedKey = randomUUID().replace(/-/g, "");
+      this.txTypes.set(encodedKey, type);
+      return { status: 201, body: { encodedKey, id: String(++this.n), type, parentAccountKey: rec.encodedKey, ...(typeof b.externalId === "string" ? { externalId: b.externalId } : {}) } };
     }
     return { status: 404, body: { errors: [{ errorCode: 0, errorReason: "NOT_EMULATED_BY_THE_PACK" }] } };
   }
@@ -140,7 +149,10 @@ class RecordingTenant {
 
 /** The id in a path (`/api/loans/L1:changeState` → `/api/loans/{id}:changeState`). */
 export function pathTemplate(path: string): string {
-  return path.split("?")[0].replace(/^(\/api\/[^/]+)\/([^/:]+)/, "$1/{id}");
+  const p = path.split("?")[0];
+  // a transaction by its key (`/api/loans/transactions/{id}:adjust`): the id is the transaction's
+  if (/^\/api\/(loans|deposits)\/transactions\//.test(p)) return p.replace(/^(\/api\/[^/]+\/transactions)\/([^/:]+)/, "$1/{id}");
+  return p.replace(/^(\/api\/[^/]+)\/([^/:]+)/, "$1/{id}");
 }
 
 /**

@@ -113,6 +113,8 @@ const STEP_WHAT: Record<StepName, string> = {
   disburse: "loan account disbursed",
   fee: "manual fees applied",
   repayment: "repayments posted",
+  interest: "interest applied up to a date",
+  adjustment: "fees and repayments adjusted (reversed)",
 };
 
 /** What tells the deposit steps' requests apart: the standalone accounts' ids and their opening deposits' externalIds. */
@@ -149,6 +151,8 @@ export function stepOf(c: RecordedCall, deposits: DepositSteps = { standalone: n
   }
   if (c.method === "PATCH" && t === "/loans/{id}") return "settlement";
   if (t === "/loans/{id}:changeState") return "approve";
+  if (t === "/loans/{id}:applyInterest") return "interest";
+  if (t === "/loans/transactions/{id}:adjust") return "adjustment";
   if (t === "/loans/{id}/schedule") return "schedule";
   if (t.endsWith("/disbursement-transactions")) return "disburse";
   if (t.endsWith("/fee-transactions")) return "fee";
@@ -209,6 +213,7 @@ const RECONCILE: Record<string, { source: string; tenant: string }> = {
   depositedCount: { source: "number of deposits after the openings", tenant: "number of those DEPOSIT transactions" },
   withdrawn: { source: "sum of the withdrawals", tenant: "sum of the WITHDRAWAL transactions tagged with the plan's externalIds" },
   withdrawnCount: { source: "number of withdrawals", tenant: "number of those WITHDRAWAL transactions" },
+  adjustedCount: { source: "number of the fees and repayments adjusted (left out of fees, repaid and paid)", tenant: "number of those transactions reversed in the tenant (adjustmentTransactionKey)" },
   settlements: { source: "sum of the settlement accounts' opening balances", tenant: "sum of balances.totalBalance of those settlement accounts (GET /api/deposits/{id})" },
 };
 
@@ -273,7 +278,11 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
     fees: txs.filter((t) => t.kind === "fee").length,
     repayments: txs.filter((t) => t.kind === "repayment").length,
   };
+  const interest = txs.filter((t) => t.kind === "interest").length;
+  const adjustments = txs.filter((t) => t.kind === "adjustment").length;
   entities.transactions = entities.disbursements + entities.fees + entities.repayments;
+  if (interest) entities.interestApplications = interest;
+  if (adjustments) entities.adjustments = adjustments;
   if (savings.length) {
     entities.depositAccounts = savings.length;
     entities.openingDeposits = savings.filter((d) => d.opening).length;
@@ -293,7 +302,7 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
   const hasDeposits = book.units.some((u) => (u.deposits ?? []).length > 0);
   const hasDepositTxs = savings.some((d) => (d.transactions ?? []).length > 0) && plan.steps.has("depositTransaction");
   const hasSettlementOpenings = settlementOpenings.length > 0 && plan.steps.has("settlementOpening");
-  const checks = METRICS.filter((m) => (m === "settlements" ? hasSettlementOpenings : DEPOSIT_TX_METRICS.has(m) ? hasDepositTxs : m === "deposits" || m === "depositBalance" ? hasDeposits : plan.steps.has("loan") || m === "holders")).map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
+  const checks = METRICS.filter((m) => (m === "adjustedCount" ? adjustments > 0 && plan.steps.has("adjustment") : m === "settlements" ? hasSettlementOpenings : DEPOSIT_TX_METRICS.has(m) ? hasDepositTxs : m === "deposits" || m === "depositBalance" ? hasDeposits : plan.steps.has("loan") || m === "holders")).map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
   const totals = new Map<string, string>();
   for (const u of book.units) {
     const f = sourceFigures(u, plan);

@@ -33,6 +33,7 @@ export const PERSONAL_TARGETS: Readonly<Record<string, readonly string[]>> = {
   "mapping.loans.settlement": ["notes", "openingNotes"],
   "mapping.deposits": ["notes", "openingNotes"],
   "mapping.depositTransactions": ["notes"],
+  "mapping.loanTransactions": ["notes"],
 };
 
 /** Whether a target field of a mapping block is personal unless the rule says otherwise. */

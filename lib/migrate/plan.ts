@@ -38,6 +38,8 @@ export const STEP_SOURCE: Record<StepName, SourceName> = {
   disburse: "loans",
   fee: "fees",
   repayment: "repayments",
+  interest: "loanTransactions",
+  adjustment: "loanTransactions",
 };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -132,7 +134,7 @@ export function parsePlan(text: string, file: string): Plan {
   const has = (n: SourceName): boolean => files.some((f) => f.source === n);
 
   const mapping = spec.mapping;
-  if (!isObj(mapping)) p("mapping: expected a map with clients, groups, loans, schedules, fees, repayments, deposits, depositTransactions");
+  if (!isObj(mapping)) p("mapping: expected a map with clients, groups, loans, schedules, fees, repayments, deposits, depositTransactions, loanTransactions");
   else {
     for (const [name, m] of Object.entries(mapping)) {
       if (!(SOURCE_NAMES as readonly string[]).includes(name)) {
@@ -160,7 +162,7 @@ export function parsePlan(text: string, file: string): Plan {
     req("groups", "id");
     req("loans", "id");
     req("loans", "accountHolderId");
-    for (const s of ["schedules", "fees", "repayments"]) if (isObj(mapping[s])) req(s, "loanId");
+    for (const s of ["schedules", "fees", "repayments", "loanTransactions"]) if (isObj(mapping[s])) req(s, "loanId");
     if (isObj(mapping.deposits)) {
       req("deposits", "id");
       req("deposits", "accountHolderId");
@@ -180,6 +182,7 @@ export function parsePlan(text: string, file: string): Plan {
     for (const s of steps) if (!has(STEP_SOURCE[s])) p(`steps: ${s} needs the source ${STEP_SOURCE[s]}`);
     if (steps.has("disburse") && steps.has("loan") && !steps.has("approve")) p("steps: disburse needs approve (a loan is disbursed once approved)");
     if ((steps.has("fee") || steps.has("repayment")) && steps.has("loan") && !steps.has("disburse")) p("steps: fee and repayment need disburse");
+    if ((steps.has("interest") || steps.has("adjustment")) && steps.has("loan") && !steps.has("disburse")) p("steps: interest and adjustment need disburse");
   }
   if (spec.defaults !== undefined && !isObj(spec.defaults)) p("defaults: expected a map shaped like mapping");
   if (spec.personal !== undefined) {

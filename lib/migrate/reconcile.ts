@@ -13,7 +13,7 @@ import type { MambuConnector } from "../transport";
 import type { Book, Plan, Unit } from "./types";
 
 /** The figures compared, in display order. */
-export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid", "deposits", "depositBalance", "deposited", "depositedCount", "withdrawn", "withdrawnCount", "settlements"] as const;
+export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid", "deposits", "depositBalance", "deposited", "depositedCount", "withdrawn", "withdrawnCount", "settlements", "adjustedCount"] as const;
 /** One figure. */
 export type Metric = (typeof METRICS)[number];
 /** Figures of one side. */
@@ -72,8 +72,16 @@ export function sourceFigures(u: Unit, plan: Plan): Figures {
     f.loans = f.loans.plus(1);
     f.loanAmount = f.loanAmount.plus(l.loanAmount);
     if (l.disburse && s.has("disburse")) f.disbursed = f.disbursed.plus(l.loanAmount);
+    // the fees and repayments the plan adjusts are reversed in the tenant: left out, like the tenant's
+    const reversed = new Set(s.has("adjustment") ? l.transactions.filter((t) => t.kind === "adjustment").map((t) => t.adjusts) : []);
     for (const t of l.transactions) {
       if (!s.has(t.kind)) continue;
+      if (t.kind === "interest") continue; // its amount is the tenant's to compute: seen in paid
+      if (t.kind === "adjustment") {
+        f.adjustedCount = f.adjustedCount.plus(1);
+        continue;
+      }
+      if (reversed.has(t.externalId)) continue;
       if (t.kind === "fee") {
         f.fees = f.fees.plus(t.amount);
         f.feeCount = f.feeCount.plus(1);
@@ -131,9 +139,14 @@ export async function tenantFigures(conn: MambuConnector, u: Unit, plan?: Plan):
     f.loanAmount = f.loanAmount.plus(dec(wire.loanAmount));
     const b = (wire.balances ?? {}) as Record<string, unknown>;
     f.paid = f.paid.plus(dec(b.principalPaid)).plus(dec(b.interestPaid)).plus(dec(b.feesPaid)).plus(dec(b.penaltyPaid));
+    const adjusts = new Set((plan === undefined || plan.steps.has("adjustment") ? l.transactions : []).filter((t) => t.kind === "adjustment").map((t) => t.adjusts));
     for await (const tx of loan.getTransactions()) {
       const t = tx.toJSON();
-      if (t.adjustmentTransactionKey) continue; // reversed
+      if (t.adjustmentTransactionKey) {
+        // reversed: one the plan adjusts counts as its adjustment
+        if (typeof t.externalId === "string" && adjusts.has(t.externalId)) f.adjustedCount = f.adjustedCount.plus(1);
+        continue;
+      }
       const amount = dec(t.amount);
       switch (t.type) {
         case "DISBURSEMENT":
@@ -195,7 +208,7 @@ const DEPOSIT_TX_METRICS: readonly Metric[] = ["deposited", "depositedCount", "w
 export function shownMetrics(r: Reconciliation): Metric[] {
   const none = (ms: readonly Metric[]): boolean => ms.every((m) => r.totals.source[m].isZero() && r.totals.tenant[m].isZero());
   return METRICS.filter(
-    (m) => !(DEPOSIT_METRICS.includes(m) && none(DEPOSIT_METRICS)) && !(DEPOSIT_TX_METRICS.includes(m) && none(DEPOSIT_TX_METRICS)) && !(m === "settlements" && none([m])),
+    (m) => !(DEPOSIT_METRICS.includes(m) && none(DEPOSIT_METRICS)) && !(DEPOSIT_TX_METRICS.includes(m) && none(DEPOSIT_TX_METRICS)) && !((m === "settlements" || m === "adjustedCount") && none([m])),
   );
 }
 

@@ -21,7 +21,7 @@
 import { MambuError } from "../errors";
 import type { EntityClass } from "../core/entity";
 import { MambuClient, MambuDeposit, MambuGroup, MambuLoan } from "../index";
-import type { Amount, DepositOptions, MambuDepositTransaction, WithdrawalOptions, DisburseOptions, InstallmentInput, LoanAction, LoanFeeOptions, MambuEntity, RepayOptions } from "../index";
+import type { Amount, DepositOptions, MambuDepositTransaction, MambuTransaction, WithdrawalOptions, DisburseOptions, InstallmentInput, LoanAction, LoanAdjustOptions, LoanFeeOptions, LoanInterestOptions, MambuEntity, RepayOptions } from "../index";
 import type { MambuConnector } from "../transport";
 import { idempotencyKey, rowKey } from "./keys";
 import type { Journal, StepRecord } from "./journal";
@@ -198,6 +198,8 @@ interface LoanState {
   /** The settlement account as the settlement step left it, and whether this run created it. */
   settlementAccount?: MambuDeposit;
   settlementFresh?: boolean;
+  /** The fees and repayments this run posted, by externalId (what an adjustment reverses). */
+  posted?: Map<string, MambuTransaction>;
 }
 
 /** The loan: as the loan step left it, else found by its id (the journal had the loan step). */
@@ -527,14 +529,26 @@ function wireInstallment(i: Record<string, unknown>, offset: string | undefined)
   return { ...structuredCloneExact(i), number: String(i.number), dueDate } as InstallmentInput;
 }
 
+/** The transactions of a loan in the tenant by externalId (one request up to 1000 of them). */
+async function listedTransactions(loan: MambuLoan): Promise<Map<string, MambuTransaction>> {
+  const list = await loan.getTransactions();
+  return new Map(list.filter((t) => typeof t.externalId === "string").map((t) => [String(t.externalId), t]));
+}
+
 /** externalId → encodedKey of a loan's transactions in the tenant (one request up to 1000 of them). */
 async function postedTransactions(loan: MambuLoan): Promise<Map<string, string>> {
-  const list = await loan.getTransactions();
-  return new Map(list.filter((t) => typeof t.externalId === "string").map((t) => [String(t.externalId), String(t.encodedKey)]));
+  return new Map([...(await listedTransactions(loan))].map(([k, t]) => [k, String(t.encodedKey)]));
+}
+
+/** Posts a fee or repayment, applies interest or adjusts a transaction: once (see each). */
+async function postTransaction(ctx: StepContext, st: LoanState, tx: TxPlan): Promise<{ status: "created" | "adopted"; key?: string }> {
+  if (tx.kind === "interest") return applyInterest(ctx, st, tx);
+  if (tx.kind === "adjustment") return adjust(ctx, st, tx);
+  return postMoney(ctx, st, tx);
 }
 
 /** Posts a fee or repayment unless the loan already has a transaction with its externalId. */
-async function postTransaction(ctx: StepContext, st: LoanState, tx: TxPlan): Promise<{ status: "created" | "adopted"; key?: string }> {
+async function postMoney(ctx: StepContext, st: LoanState, tx: TxPlan): Promise<{ status: "created" | "adopted"; key?: string }> {
   const l = await loanOf(ctx, st);
   if (!st.fresh && !st.txs) st.txs = await postedTransactions(l);
   const existing = st.txs?.get(tx.externalId);
@@ -546,6 +560,7 @@ async function postTransaction(ctx: StepContext, st: LoanState, tx: TxPlan): Pro
     ctx.onWrite?.();
     const key = typeof posted.encodedKey === "string" ? posted.encodedKey : undefined;
     st.txs?.set(tx.externalId, key ?? "");
+    (st.posted ??= new Map()).set(tx.externalId, posted);
     return { status: "created", key };
   } catch (e) {
     // a transaction posted by a request whose answer was lost, then refused as a duplicate: adopt it
@@ -555,4 +570,48 @@ async function postTransaction(ctx: StepContext, st: LoanState, tx: TxPlan): Pro
     }
     throw e;
   }
+}
+
+/** The date part of a date-time as the ORM holds it (a luxon DateTime in the tenant's offset, or text). */
+const dayOf = (v: unknown): string => String(v && typeof v === "object" && "toISO" in v ? (v as { toISO(): string }).toISO() : v).slice(0, 10);
+
+/**
+ * Applies interest up to the row's date (`:applyInterest`, answered without a body nor a transaction
+ * key). A loan this run did not create is checked first: an INTEREST_APPLIED transaction on that
+ * date, or a `lastInterestAppliedDate` on or after it, means it was applied (adopted). A tenant that
+ * leaves neither (the sandbox: its interest is in the schedule) gets the request again, with the key
+ * of the first one.
+ */
+async function applyInterest(ctx: StepContext, st: LoanState, tx: TxPlan): Promise<{ status: "created" | "adopted"; key?: string }> {
+  const l = await loanOf(ctx, st);
+  const day = tx.valueDate.slice(0, 10);
+  if (!st.fresh) {
+    const last = l.lastInterestAppliedDate;
+    if (last !== undefined && last !== null && dayOf(last) >= day) return { status: "adopted" };
+    for (const t of await l.getTransactions()) {
+      if (t.type === "INTEREST_APPLIED" && !t.adjustmentTransactionKey && dayOf(t.valueDate) === day) return { status: "adopted", key: String(t.encodedKey) };
+    }
+  }
+  // the key is the same whatever the journal (no scope): a rerun that finds no trace of the application is replayed while Mambu remembers the key
+  await l.applyInterest({ ...(structuredCloneExact(tx.body) as { interestApplicationDate: string; notes?: string }), idempotencyKey: idempotencyKey(ctx.plan.id, tx.key, tx.kind), reread: false } as LoanInterestOptions);
+  ctx.onWrite?.();
+  return { status: "created" };
+}
+
+/**
+ * Adjusts (reverses) one of the plan's fees or repayments of the loan: the transaction as this run
+ * posted it, else as the tenant lists it by externalId; one already adjusted is adopted.
+ */
+async function adjust(ctx: StepContext, st: LoanState, tx: TxPlan): Promise<{ status: "created" | "adopted"; key?: string }> {
+  const l = await loanOf(ctx, st);
+  const target = tx.adjusts!;
+  let original = st.posted?.get(target);
+  if (!original || !st.fresh) original = (await listedTransactions(l)).get(target);
+  if (!original) throw new Error(`loan ${st.plan.id} has no transaction with externalId ${target} to adjust`);
+  const done = original.adjustmentTransactionKey;
+  if (typeof done === "string" && done !== "") return { status: "adopted", key: done };
+  const { notes, ...fields } = structuredCloneExact(tx.body) as { notes?: string };
+  const answer = await l.adjustTransaction(original, notes, { ...fields, idempotencyKey: idempotencyKey(ctx.plan.id, tx.key, tx.kind, "", ctx.journal.keyScope), reread: false } as LoanAdjustOptions);
+  ctx.onWrite?.();
+  return { status: "created", key: typeof answer.encodedKey === "string" ? answer.encodedKey : undefined };
 }

@@ -2,12 +2,12 @@
 import type { SourceFormat, SourceLayout, SourceRow } from "./sources";
 
 /** The steps of a migration, in the order they run for one client (seed 002). */
-export const STEP_NAMES = ["client", "group", "deposit", "opening", "depositTransaction", "loan", "approve", "settlement", "settlementOpening", "schedule", "disburse", "fee", "repayment"] as const;
+export const STEP_NAMES = ["client", "group", "deposit", "opening", "depositTransaction", "loan", "approve", "settlement", "settlementOpening", "schedule", "disburse", "fee", "repayment", "interest", "adjustment"] as const;
 /** One step of a migration. */
 export type StepName = (typeof STEP_NAMES)[number];
 
 /** Logical sources of a plan. */
-export const SOURCE_NAMES = ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions"] as const;
+export const SOURCE_NAMES = ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions", "loanTransactions"] as const;
 /** One logical source of a plan. */
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -42,6 +42,8 @@ export interface MappingSpec {
   deposits?: FieldMapSpec;
   /** Deposits and withdrawals of the plan's deposit accounts: `depositId`, `type`, `amount`, `valueDate`, `notes`, `externalId`. */
   depositTransactions?: FieldMapSpec;
+  /** Loans' history beyond fees and repayments: `loanId`, `type` (INTEREST, ADJUSTMENT), `valueDate`, `adjusts`, `notes`, `externalId`. */
+  loanTransactions?: FieldMapSpec;
 }
 
 /** A source as written in the plan. */
@@ -112,9 +114,12 @@ export function formatProblem(p: Problem): string {
   return `${pos}${p.columnName ? ` (${p.columnName})` : ""}: ${p.message}`;
 }
 
-/** A fee or repayment to post. */
+/**
+ * A transaction of a loan's history: a fee or repayment to post, interest to apply up to a date, or
+ * the adjustment (reversal) of one of the plan's fees or repayments.
+ */
 export interface TxPlan {
-  kind: "fee" | "repayment";
+  kind: "fee" | "repayment" | "interest" | "adjustment";
   row: SourceRow;
   /** Stable key of the row: `fee:<loan>:<externalId>`. */
   key: string;
@@ -124,6 +129,8 @@ export interface TxPlan {
   amount: string;
   /** The request body (amounts exact), without references still to resolve. */
   body: Record<string, unknown>;
+  /** An adjustment's target: the externalId of a fee or repayment of the same loan. */
+  adjusts?: string;
 }
 
 /** One loan and everything that happens to it. */
@@ -140,7 +147,7 @@ export interface LoanPlan {
   settlement?: { id: string; body: Record<string, unknown>; opening?: OpeningPlan };
   schedule?: { rows: SourceRow[]; installments: Array<Record<string, unknown>> };
   disburse?: { body: Record<string, unknown>; valueDate: string; externalId: string };
-  /** Fees and repayments in value-date order (fees first on the same date, then source order). */
+  /** Fees, repayments, interest applications and adjustments in value-date order (on the same date: fees, interest, repayments, adjustments, then source order). */
   transactions: TxPlan[];
 }
 

@@ -9,7 +9,8 @@
  * One job per file of book/: the plan's blocks and files (blocks.ts), clients and groups
  * (holders.ts), loans (loans.ts), standalone deposit accounts (deposits.ts) and their deposits and
  * withdrawals (deposit-transactions.ts), references outside the plan (external.ts), schedules
- * (schedules.ts), fees and repayments (transactions.ts), and the units in order with the invalid
+ * (schedules.ts), fees and repayments (transactions.ts), interest applied and adjustments
+ * (loan-history.ts), and the units in order with the invalid
  * ones left out (outcome.ts), over a shared context (context.ts).
  */
 import { readPlan } from "./book/blocks";
@@ -18,6 +19,7 @@ import { depositTransactions } from "./book/deposit-transactions";
 import { attachDeposits, depositPlans } from "./book/deposits";
 import { lookUpExternal } from "./book/external";
 import { holderUnits } from "./book/holders";
+import { loanHistory } from "./book/loan-history";
 import { attachLoans, loanPlans } from "./book/loans";
 import { finishBook } from "./book/outcome";
 import { schedules } from "./book/schedules";
@@ -46,5 +48,6 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
   depositTransactions(c);
   schedules(c);
   transactions(c);
+  loanHistory(c);
   return finishBook(c);
 }

@@ -38,6 +38,7 @@ function compileBlocks(plan: Plan, opts: BookOptions, fatal: Problem[]): Blocks 
     repayments: compile("repayments", m.repayments, dflt("repayments")),
     deposits: compile("deposits", m.deposits, dflt("deposits")),
     depositTransactions: compile("depositTransactions", m.depositTransactions, dflt("depositTransactions")),
+    loanTransactions: compile("loanTransactions", m.loanTransactions, dflt("loanTransactions")),
   };
   if (plan.steps.has("disburse") && blocks.disburse && !blocks.disburse.rules.some((r) => r.target === "valueDate")) {
     fatal.push({ file: planFile, message: "mapping.loans.disburse.valueDate: must be mapped (a loan is disbursed on the date of its row)" });
@@ -90,6 +91,7 @@ function blocksOf(blocks: Blocks): Record<SourceName, Array<CompiledBlock | unde
     repayments: [blocks.repayments],
     deposits: [blocks.deposits],
     depositTransactions: [blocks.depositTransactions],
+    loanTransactions: [blocks.loanTransactions],
   };
 }
 
@@ -119,7 +121,7 @@ export async function readPlan(plan: Plan, opts: BookOptions): Promise<Pick<Book
   const personal = personalColumns(plan, blocks);
   const layouts = new Map<string, SourceLayout>();
   const rows: BookContext["rows"] = {};
-  for (const s of ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions"] as const) {
+  for (const s of ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions", "loanTransactions"] as const) {
     if (plan.files.some((f) => f.source === s)) rows[s] = await readAll(plan, s, layouts, fatal, personal);
   }
   const reading = blocksOf(blocks);

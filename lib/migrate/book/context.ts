@@ -39,6 +39,7 @@ export interface Blocks {
   repayments?: CompiledBlock;
   deposits?: CompiledBlock;
   depositTransactions?: CompiledBlock;
+  loanTransactions?: CompiledBlock;
 }
 
 /** A client or group outside the plan that rows refer to, and where. */

@@ -12,6 +12,9 @@ import type { SourceRow } from "../sources";
 import type { TxPlan } from "../types";
 import { BookContext, colOf, contractProblems, instant, mapLoanRow, rowProblem } from "./context";
 
+/** On the same value date: fees, then interest applied, repayments, and adjustments last (of what came before). */
+export const KIND_RANK: Record<TxPlan["kind"], number> = { fee: 0, interest: 1, repayment: 2, adjustment: 3 };
+
 /** The fees and repayments of their rows, on their loans, in order. */
 export function transactions(c: BookContext): void {
   const occurrences = new Map<string, number>();
@@ -25,8 +28,7 @@ export function transactions(c: BookContext): void {
       const da = instant(a.valueDate);
       const db = instant(b.valueDate);
       if (da !== db) return da - db;
-      if (a.kind !== b.kind) return a.kind === "fee" ? -1 : 1;
-      return seq.get(a)! - seq.get(b)!;
+      return KIND_RANK[a.kind] - KIND_RANK[b.kind] || seq.get(a)! - seq.get(b)!;
     });
   }
 }
