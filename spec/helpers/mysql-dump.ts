@@ -45,6 +45,7 @@ export function readDumpInserts(sql: string): Map<string, DumpedTable> {
         } else {
           const end = sql.slice(i).search(/[,)]/);
           const bare = sql.slice(i, i + end);
+          if (!/^(NULL|-?\d+(\.\d+)?)$/.test(bare)) throw new Error(`unquoted value ${JSON.stringify(bare.slice(0, 40))} in ${table}`);
           values.push(bare === "NULL" ? null : bare);
           i += end;
         }

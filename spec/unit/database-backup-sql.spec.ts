@@ -6,8 +6,8 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { FixedOffsetZone } from "luxon";
-import { backupTable } from "../../lib/contract/backup-schema";
-import { datetimeText, decimalText, DumpValueError, dumpTable, MAX_INSERT_CHARS, sqlString } from "../../lib/sandbox/platform/database-backup-sql";
+import { backupColumn, backupTable } from "../../lib/contract/backup-schema";
+import { datetimeText, decimalText, DumpValueError, dumpTable, MAX_INSERT_CHARS, sqlString, sqlValue } from "../../lib/sandbox/platform/database-backup-sql";
 import { callbackUrlProblem, deliverCallback } from "../../lib/sandbox/platform/database-backup-callback";
 import { readDumpInserts } from "../helpers/mysql-dump";
 
@@ -35,6 +35,21 @@ describe("dump values", () => {
     expect(datetimeText("2026-01-15T10:00:00.123+02:00", plus2)).toBe("2026-01-15 10:00:00");
     expect(datetimeText("not a date", plus2)).toBeUndefined();
     expect(datetimeText(42, plus2)).toBeUndefined();
+  });
+});
+
+describe("sqlValue", () => {
+  it("quotes strings and DATETIMEs, writes DECIMALs and INTs bare, and NULL for a missing or unreadable value", () => {
+    const col = (t: string, c: string) => backupColumn(t, c)!;
+    expect(sqlValue(col("client", "birthDate"), "1978-04-12", plus2, "t")).toBe("'1978-04-12 00:00:00'");
+    expect(sqlValue(col("client", "creationDate"), "not a date", plus2, "t")).toBe("NULL");
+    expect(sqlValue(col("loanaccount", "loanAmount"), 1500.5, plus2, "t")).toBe("1500.5000000000");
+    expect(sqlValue(col("client", "loanCycle"), 3, plus2, "t")).toBe("3");
+    expect(sqlValue(col("loantransaction", "transactionId"), "12", plus2, "t")).toBe("12");
+    expect(sqlValue(col("loantransaction", "transactionId"), "TX-12", plus2, "t")).toBe("NULL");
+    expect(sqlValue(col("client", "firstName"), "Ana", plus2, "t")).toBe("'Ana'");
+    expect(sqlValue(col("client", "middleName"), undefined, plus2, "t")).toBe("NULL");
+    expect(sqlValue(col("client", "middleName"), null, plus2, "t")).toBe("NULL");
   });
 });
 

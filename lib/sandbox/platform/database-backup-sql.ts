@@ -78,8 +78,10 @@ export function sqlValue(col: BackupColumn, value: unknown, zone: FixedOffsetZon
   switch (t.kind) {
     case "decimal":
       return decimalText(value, t.precision, t.scale, `${where}.${col.name}`) ?? "NULL";
-    case "datetime":
-      return datetimeText(value, zone) ?? "NULL";
+    case "datetime": {
+      const text = datetimeText(value, zone);
+      return text === undefined ? "NULL" : `'${text}'`;
+    }
     case "int":
     case "bigint":
       return integerText(value) ?? "NULL";
