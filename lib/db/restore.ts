@@ -47,8 +47,13 @@ export interface RestoreOptions {
   socket?: string;
   /** The configuration to read the rest from (default: `mambuconfig`). */
   config?: MambuConfig;
-  /** Replace the tables of a target database that has some (default false: refused). */
+  /** Replace the tables of a target database that has some (default false: refused, unless `confirmReplace` says yes). */
   replace?: boolean;
+  /**
+   * Asked (after the zip was verified, before anything is written) when the target holds tables and `replace`
+   * is not true: resolve true to replace them. The CLI asks on a terminal.
+   */
+  confirmReplace?: (database: string, tables: readonly string[]) => Promise<boolean>;
   /** Bounds of the zip. */
   bounds?: BackupZipBounds;
   /** Called as the restore goes (at most a few times a second per phase, and at each phase's end). */
@@ -162,7 +167,7 @@ export async function restoreBackup(zipFile: string, options: RestoreOptions = {
   let scratchMade = false;
   try {
     const existing = await tablesOf(target);
-    if (existing.length && !options.replace) {
+    if (existing.length && !options.replace && !(options.confirmReplace && (await options.confirmReplace(target, existing)))) {
       throw new RestoreError(
         "target",
         `database ${target} on ${describeServer(settings)} already holds ${existing.length} table(s); restoring replaces them all — confirm with replace: true (mambu db restore --yes), or choose another --database`,
