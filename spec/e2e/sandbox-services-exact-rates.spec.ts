@@ -4,6 +4,9 @@
  * keeps that text (lib/sandbox/services/exact-json.ts) and answers it as a JSON number, not a string. Through the
  * `Services.*` entities (the user's view) and in the raw answer text.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fetch from "node-fetch";
 import { Decimal, Services } from "../../lib";
 import { Sandbox, startSandbox } from "../../lib/sandbox";
@@ -117,5 +120,28 @@ describe("bodies stay safe", () => {
     const ok = await v1("POST", "/currencies/NOK/exchange_rate", '{"buy_rate": 1.5, "sell_rate": 1.6, "start_time": "2026-04-01T00:00:00Z"}');
     expect(ok.status).toBe(201);
     expect(ok.text).toContain('"buy_rate":1.5,');
+  });
+});
+
+describe("a persisted sandbox", () => {
+  test("keeps every digit across a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mambu-exact-"));
+    const file = join(dir, "state.json");
+    try {
+      const first = await startSandbox({ port: 0, persist: file, clock: { start: "2026-01-15T10:00:00+02:00" } });
+      const c1 = demoConnector(first, { retries: 0 });
+      const src = await Services.IndexRateSource.create({ sourceId: "KEPT", name: "Kept", type: "InterestRate" }, { connector: c1 });
+      await src.createIndexRate({ rate: new Decimal(BUY), startTime: "2026-01-01T00:00:00Z" });
+      await first.stop();
+      const second = await startSandbox({ port: 0, persist: file, clock: { start: "2026-01-15T10:00:00+02:00" } });
+      try {
+        const [rate] = await (await Services.IndexRateSource.get("KEPT", { connector: demoConnector(second, { retries: 0 }) })).indexRates();
+        expect(rate.rate.toFixed()).toBe(BUY);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -13,7 +13,7 @@
  * (objects created meanwhile are answered when they sort after the place reached). A token is bound to its list
  * (resource and parent), `filter` and `order_by` (another's is 400 INVALID_PARAMETERS; `page_size` may change),
  * signed with this process's key (an altered one is 400), and bounded: a text key value longer than
- * {@link MAX_TOKEN_TEXT} characters is kept as its prefix, and when the object it came from is gone, objects sharing
+ * {@link MAX_TOKEN_TEXT} bytes is kept as its prefix, and when the object it came from is gone, objects sharing
  * that prefix are answered again rather than skipped.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
@@ -27,7 +27,7 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 /** Most comparisons in a filter, and most keys in an order_by. */
 export const MAX_TERMS = 16;
-/** Longest text key value a page token keeps whole (longer ones are kept as their prefix). */
+/** Most bytes a text key value takes in a page token (as JSON, UTF-8); a longer one is kept as its prefix. */
 export const MAX_TOKEN_TEXT = 256;
 /** Longest page token accepted (a token this server gives is shorter). */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -173,7 +173,21 @@ function tokenValue(v: unknown): TokenValue {
   if (typeof v === "number") return { n: String(v) };
   if (typeof v === "boolean") return { b: v };
   const s = typeof v === "string" ? v : JSON.stringify(v) ?? "";
-  return s.length > MAX_TOKEN_TEXT ? { s: s.slice(0, MAX_TOKEN_TEXT), cut: 1 } : { s };
+  return fits(s) ? { s } : { s: prefixThatFits(s), cut: 1 };
+}
+
+/** Whether a text takes at most {@link MAX_TOKEN_TEXT} bytes in a token (as JSON, UTF-8). */
+function fits(s: string): boolean {
+  return s.length <= MAX_TOKEN_TEXT / 6 || Buffer.byteLength(JSON.stringify(s), "utf8") <= MAX_TOKEN_TEXT;
+}
+
+/** The longest prefix of a text that {@link fits} (never half a surrogate pair). */
+function prefixThatFits(s: string): string {
+  let n = Math.min(s.length, MAX_TOKEN_TEXT);
+  while (n > 0 && !fits(s.slice(0, n))) n = Math.floor(n * 0.8);
+  while (n < s.length && fits(s.slice(0, n + 1))) n++;
+  const c = s.charCodeAt(n - 1);
+  return s.slice(0, c >= 0xd800 && c <= 0xdbff ? n - 1 : n);
 }
 
 function valueOfToken(v: TokenValue): unknown {
