@@ -9,6 +9,8 @@ import { join } from "node:path";
 import * as nodeRepl from "node:repl";
 import { PassThrough } from "node:stream";
 import { inspect, types } from "node:util";
+import Decimal from "decimal.js";
+import { DateTime } from "luxon";
 import * as api from "../index";
 import { MambuEntity } from "../core/entity";
 import { MambuCommError, MambuError, MambuTsError } from "../errors";
@@ -27,11 +29,74 @@ import { terminalWidth } from "./terminal";
 /** Rows of a list shown in a table before "... N more". */
 const MAX_ROWS = 100;
 
-/** Everything the REPL puts in scope: every runtime export of mambu-ts, by its exported name. */
+/** The namespaces of the Services API (`/v1`) and the Payments API (`/api/v1`), by their exported name. */
+const NAMESPACES = ["Services", "Payments"] as const;
+
+/** The classes of a namespace (`Services.Currency`, `Payments.StandingOrder`, ...), by name; errors left out. */
+function namespaceClasses(ns: (typeof NAMESPACES)[number]): Array<[string, Function]> {
+  const mod = (api as unknown as Record<string, Record<string, unknown>>)[ns] ?? {};
+  return Object.entries(mod)
+    .filter((e): e is [string, Function] => typeof e[1] === "function" && /^[A-Z]/.test(e[0]) && !/Error$/.test(e[0]) && !!(e[1] as { prototype?: unknown }).prototype)
+    .sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * The Services and Payments classes the REPL also puts in scope under their own name (`Currency` for
+ * `Services.Currency`, `StandingOrder` for `Payments.StandingOrder`): those whose name is not an export of
+ * mambu-ts, a class of the other namespace, or a global of Node.
+ */
+export function namespaceShortNames(): Map<string, { ns: string; cls: Function }> {
+  const out = new Map<string, { ns: string; cls: Function }>();
+  const clash = new Set<string>();
+  for (const ns of NAMESPACES) {
+    for (const [name, cls] of namespaceClasses(ns)) {
+      if (out.has(name)) clash.add(name);
+      else out.set(name, { ns, cls });
+    }
+  }
+  for (const name of clash) out.delete(name);
+  for (const name of [...out.keys()]) if (Object.prototype.hasOwnProperty.call(api, name) || name in globalThis) out.delete(name);
+  return out;
+}
+
+let shortNames: Map<string, { ns: string; cls: Function }> | undefined;
+
+/** Everything the REPL puts in scope: every runtime export of mambu-ts, by its exported name, and the Services and Payments classes by their own name where nothing else has it. */
 export function replGlobals(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(api)) if (k !== "default" && k !== "__esModule") out[k] = v;
+  // Computed once, before installGlobals puts them on globalThis (they would then clash with themselves).
+  shortNames ??= namespaceShortNames();
+  for (const [name, { cls }] of shortNames) out[name] = cls;
   return out;
+}
+
+/** The namespace and class of a Services or Payments class instance (`Services.Currency`), or undefined. */
+function namespaceLabel(v: unknown): string | undefined {
+  if (v === null || typeof v !== "object") return undefined;
+  const ctor = (v as object).constructor;
+  for (const ns of NAMESPACES) for (const [name, cls] of namespaceClasses(ns)) if (cls === ctor) return `${ns}.${name}`;
+  return undefined;
+}
+
+/** A Services or Payments record for `inspect`: its fields (none undefined), amounts, rates and dates as the tables show them. */
+function namespaceDisplay(v: object): object {
+  const plain: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) if ((v as Record<string, unknown>)[k] !== undefined) plain[k] = (v as Record<string, unknown>)[k];
+  const copy = Object.create(Object.getPrototypeOf(v)) as object;
+  return Object.assign(copy, forDisplay(plain));
+}
+
+/** Table columns for Services/Payments records: their scalar fields (Decimals and DateTimes included), at most 8. */
+function namespaceColumns(rows: readonly object[]): string[] {
+  const keys: string[] = [];
+  for (const r of rows.slice(0, 20)) {
+    for (const [k, x] of Object.entries(r)) {
+      const scalar = x !== undefined && (x === null || typeof x !== "object" || Decimal.isDecimal(x) || DateTime.isDateTime(x));
+      if (scalar && !keys.includes(k)) keys.push(k);
+    }
+  }
+  return keys.slice(0, 8);
 }
 
 /**
@@ -105,6 +170,13 @@ export function formatReplValue(v: unknown, opts: FormatOptions = {}): string {
       return `${label}\n${entityTable(v, columnsOf(cls, v), currencyOf(v[0]), opts.width)}`;
     }
   }
+  // The Services and Payments records (Services.Currency, Payments.StandingOrder...): a list as a table, one as its fields.
+  const label = Array.isArray(v) ? (v.length ? namespaceLabel(v[0]) : undefined) : namespaceLabel(v);
+  if (label && Array.isArray(v) && v.every((x) => namespaceLabel(x) === label)) {
+    const rows = v as object[];
+    return `${rows.length} × ${label}\n${entityTable(rows, namespaceColumns(rows), undefined, opts.width)}`;
+  }
+  if (label && !Array.isArray(v)) return inspect(namespaceDisplay(v as object), { colors: opts.colors, showProxy: false, depth: 3 });
   return inspect(forDisplay(v), { colors: opts.colors, showProxy: false, depth: 3 });
 }
 
@@ -112,7 +184,13 @@ export function formatReplValue(v: unknown, opts: FormatOptions = {}): string {
 export function helpText(server?: nodeRepl.REPLServer): string {
   const names = Object.keys(replGlobals());
   const entityNames = [...entityClasses().values()].map((c) => c.name).sort();
-  const others = names.filter((n) => !entityNames.includes(n)).sort();
+  const short = shortNames ?? namespaceShortNames();
+  const others = names.filter((n) => !entityNames.includes(n) && !short.has(n)).sort();
+  const nsLine = (ns: (typeof NAMESPACES)[number]): string => {
+    const classes = namespaceClasses(ns).map(([n]) => `${ns}.${n}`);
+    const alias = [...short].filter(([, x]) => x.ns === ns).map(([n]) => n);
+    return `${classes.join(", ")}${alias.length ? ` (also as ${alias.join(", ")})` : ""}`;
+  };
   const commands = server
     ? Object.entries(server.commands)
         .sort(([a], [b]) => a.localeCompare(b))
@@ -122,12 +200,16 @@ export function helpText(server?: nodeRepl.REPLServer): string {
     `mambu-ts ${packageVersion()} REPL: top-level await works; Tab completes fields and custom fields (client.<Tab>).`,
     "",
     `Entities: ${entityNames.join(", ")}`,
+    `Services API (/v1; operations as services.<resource>.<operationId>): ${nsLine("Services")}`,
+    `Payments API (/api/v1, API key only; operations as payments.<resource>.<operationId>): ${nsLine("Payments")}`,
     `Also:     ${others.join(", ")}`,
     "",
     "Examples:",
     '  > const client = await MambuClient.get("0512N0025", { detailsLevel: "FULL" }); client.firstName',
     '  > await MambuLoan.get("54321").getSchedule()',
     '  > await MambuLoan.search({ filterCriteria: [{ field: "accountState", operator: "EQUALS", value: "ACTIVE" }], limit: 5 })',
+    '  > await Services.Currency.list({ orderBy: "code desc" })',
+    '  > (await Payments.StandingOrder.get("SO-1")).executions()',
     "",
     "Commands:",
     ...commands,
@@ -309,6 +391,7 @@ export function startRepl(opts: StartReplOptions = {}): nodeRepl.REPLServer {
   const terminal = opts.terminal ?? (!!(input as { isTTY?: boolean }).isTTY && !!(output as { isTTY?: boolean }).isTTY);
   const gate = terminal ? undefined : new LineGate(input);
   output.write(`mambu-ts ${packageVersion()}: ${target(opts.sandboxUrl)}. Type .help for what is loaded.\n`);
+  output.write("Loaded: the API v2 entities (MambuClient, MambuLoan, ...), Services.* and services.* (the Services API, /v1), Payments.* and payments.* (the Payments API, /api/v1).\n");
   const server = nodeRepl.start({
     prompt: opts.prompt ?? "mambu> ",
     input: gate?.stream ?? input,

@@ -52,6 +52,30 @@ describe("mambu repl", () => {
     expect(repl.out).toMatch(new RegExp(`^mambu-ts \\d+\\.\\d+\\.\\d+: Mambu at ${sandbox.url.replace(/[.]/g, "\\.")}\\. Type \\.help for what is loaded\\.\\n`));
   });
 
+  it("says on its second line that the Services and Payments APIs are loaded too", () => {
+    expect(repl.out.split("\n")[1]).toBe(
+      "Loaded: the API v2 entities (MambuClient, MambuLoan, ...), Services.* and services.* (the Services API, /v1), Payments.* and payments.* (the Payments API, /api/v1).",
+    );
+  });
+
+  it("preloads the Services and Payments namespaces, their operations, and their classes by name where nothing clashes", async () => {
+    expect(await repl.eval("[typeof Services, typeof services.currencies.listCurrencies, typeof Payments, typeof payments.standingOrders.getStandingOrderDetails].join()")).toBe("'object,function,object,function'\n");
+    expect(await repl.eval("[Currency === Services.Currency, HoldConfig === Services.HoldConfig, StandingOrder === Payments.StandingOrder, CreditTransfer === Payments.CreditTransfer].join()")).toBe("'true,true,true,true'\n");
+    expect(await repl.eval("MambuCurrency === Currency")).toBe("false\n"); // API v2's currency keeps its own name
+  });
+
+  it("prints Services records: a list as a table, one record with its dates and rates as the tables show them", async () => {
+    expect(await repl.eval('(await Services.Currency.create({ code: "CHF", name: "Swiss franc", decimals: 2 })).code')).toBe("'CHF'\n");
+    const rate = await repl.eval('await (await Currency.get("CHF")).createExchangeRate({ buyRate: "1.0512345678901234567", sellRate: "1.07", startTime: "2026-01-01T00:00:00Z" })');
+    expect(rate).toMatch(/^ExchangeRate \{/);
+    expect(rate).toContain("buyRate: 1.0512345678901234567");
+    expect(rate).toContain("startTime: 2026-01-01");
+    expect(rate).not.toContain("endTime");
+    const list = await repl.eval("await Services.Currency.list()");
+    expect(list).toMatch(/^\d+ × Services\.Currency\ncode +name +decimals\n/);
+    expect(list).toMatch(/\nCHF +Swiss franc +2\n/);
+  });
+
   it("has every entity class, mambuconfig, Decimal and DateTime in scope", async () => {
     expect(await repl.eval("[typeof MambuClient, typeof MambuLoan, typeof MambuBranch, typeof mambuconfig, typeof Decimal, typeof DateTime].join()")).toBe(
       "'function,function,function,object,function,function'\n",
@@ -106,11 +130,13 @@ describe("mambu repl", () => {
     expect(await repl.eval("1 + 1")).toBe("2\n"); // and the session goes on
   });
 
-  it(".help lists what is loaded and shows three examples", async () => {
+  it(".help lists what is loaded and shows five examples (three of API v2, one of the Services API, one of the Payments API)", async () => {
     const out = await repl.eval(".help");
     expect(out).toMatch(/^Entities: .*MambuClient.*MambuLoan/m);
+    expect(out).toMatch(/^Services API \(\/v1; operations as services\.<resource>\.<operationId>\): .*Services\.Currency.* \(also as .*Currency.*HoldConfig/m);
+    expect(out).toMatch(/^Payments API \(\/api\/v1, API key only; operations as payments\.<resource>\.<operationId>\): .*Payments\.StandingOrder \(also as .*CreditTransfer.*StandingOrder\)$/m);
     expect(out).toMatch(/^Also: .*DateTime.*Decimal.*mambuconfig/m);
-    expect(out.match(/^ {2}> /gm)).toHaveLength(3);
+    expect(out.match(/^ {2}> /gm)).toHaveLength(5);
     expect(out).toMatch(/^ {2}\.config +The effective configuration/m);
   });
 
