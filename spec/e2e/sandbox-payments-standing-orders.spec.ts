@@ -199,3 +199,15 @@ test("refused: a start in the past, an IBAN mapped to no account, a retry count 
   const executions = await payCall(sb, "GET", "/payments/standing-orders/no-such-order/executions");
   expect(executions.status).toBe(404);
 });
+
+test("an order whose stored amount is broken fails its execution (OTHER): the other orders still run and API v2 keeps answering", async () => {
+  await account("SO-X", "DE27100777770209299700", "100");
+  const broken = await Payments.StandingOrder.create(order("DE27100777770209299700", "1", { startDate: day(1), endDate: day(1) }), { connector });
+  const healthy = await Payments.StandingOrder.create(order("DE27100777770209299700", "2", { startDate: day(1), endDate: day(1) }), { connector });
+  const rec = sb.store.find("paystandingorders", sb.store.coll("paystandingorders").idIndex.get(broken.id)!)!;
+  sb.store.replace("paystandingorders", { ...rec, payment: { ...(rec.payment as object), instructedAmount: { currency: "EUR", amount: "not a number" } } });
+  sb.clock.advance({ days: 1 });
+  expect(await v2Balance(sb, "SO-X")).toBe(98);
+  expect((await runs(healthy)).map((r) => r.slice(11))).toEqual(["REGULAR COMPLETED"]);
+  expect((await runs(broken)).map((r) => r.slice(11))).toEqual(["REGULAR FAILED OTHER"]);
+});

@@ -50,7 +50,7 @@ function initiate(ctx: SandboxContext, req: RouteRequest): RouteResponse {
   problems.throwIfAny();
 
   const account = accountForIban(ctx, iban as string);
-  if (!account) throw tppError("PAYMENT_FAILED", `no Mambu deposit account is mapped to the debtor's IBAN ${String(iban)}`, "debtorAccount.identification.iban");
+  if (!account) throw tppError("PAYMENT_FAILED", "no Mambu deposit account is mapped to the debtor's IBAN", "debtorAccount.identification.iban");
   if (account.currencyCode !== "EUR") throw tppError("PAYMENT_FAILED", `the debtor's account ${String(account.id)} is in ${String(account.currencyCode)}, not EUR`, "debtorAccount");
   const earlier = allCollections(ctx).filter((c) => c.status !== "RJCT" && c.creditorId === creditorId && c.mandateId === mandateId);
   const seqProblem = sequenceProblem(sequenceType, earlier);

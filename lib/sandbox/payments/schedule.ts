@@ -9,29 +9,51 @@
  * standing order's retries before its regular occurrence of the same day).
  */
 import type { RouteHandler, SandboxContext } from "../router";
-import { settleCollection } from "./collections-settle";
-import { allCollections } from "./collections-store";
-import { dueDay, runNextDue } from "./standing-orders-run";
+import { rejectCollection, settleCollection } from "./collections-settle";
+import { allCollections, CollectionRecord, findCollection } from "./collections-store";
+import { dueDay, runNextDue, skipNextDue } from "./standing-orders-run";
 import { allStandingOrders } from "./standing-orders-store";
 
 /** Most pieces of work one catch-up runs (a clock moved decades ahead finishes on the following requests). */
 export const MAX_DUE_PER_RUN = 20000;
+
+/** Rejects (MS03) a collection whose settlement failed unexpectedly, if it is still waiting. */
+function abandonCollection(ctx: SandboxContext, c: CollectionRecord): void {
+  const current = findCollection(ctx, c.id);
+  if (current?.status !== "ACSP") return;
+  try {
+    rejectCollection(ctx, current, { category: "ERROR", code: "PAYMENT_FAILED", text: "the gateway could not process the collection (MS03)" }, "MS03");
+  } catch {
+    ctx.store.replace("paycollections", { ...current, status: "RJCT" });
+  }
+}
 
 /** Runs every payment due by the sandbox clock's today, in order; returns how many pieces of work ran. */
 export function runDuePayments(ctx: SandboxContext): number {
   const today = ctx.clock.today();
   let ran = 0;
   while (ran < MAX_DUE_PER_RUN) {
-    let best: { day: string; run: () => void } | undefined;
+    let best: { day: string; run: () => void; skip: () => void } | undefined;
     for (const c of allCollections(ctx)) {
-      if (c.status === "ACSP" && c.dueDate <= today && (best === undefined || c.dueDate < best.day)) best = { day: c.dueDate, run: () => settleCollection(ctx, c) };
+      if (c.status === "ACSP" && c.dueDate <= today && (best === undefined || c.dueDate < best.day)) {
+        best = { day: c.dueDate, run: () => settleCollection(ctx, c), skip: () => abandonCollection(ctx, c) };
+      }
     }
     for (const so of allStandingOrders(ctx)) {
-      const day = dueDay(so, today);
-      if (day !== undefined && (best === undefined || day < best.day)) best = { day, run: () => runNextDue(ctx, so, today) };
+      let day: string | undefined;
+      try {
+        day = dueDay(so, today);
+      } catch {
+        continue; // a record that cannot even say when it is due is left alone
+      }
+      if (day !== undefined && (best === undefined || day < best.day)) best = { day, run: () => runNextDue(ctx, so, today), skip: () => skipNextDue(ctx, so, today) };
     }
     if (best === undefined) break;
-    best.run();
+    try {
+      best.run();
+    } catch {
+      best.skip(); // never let one broken piece of work stop the others (or every /deposits request)
+    }
     ran += 1;
   }
   return ran;

@@ -39,10 +39,18 @@ function execute(ctx: SandboxContext, rec: StandingOrderRecord, day: string, typ
   const outcome: DebitOutcome = account
     ? debitAccount(ctx, account, amount, dueValueDate(ctx, day, account), notes)
     : { ok: false, failReason: "ACCOUNT_INACTIVE", text: "the debtor's account no longer exists" };
-  if (outcome.ok && account) recordExecutionPayment(ctx, rec, account, paymentOrderId, outcome.transactionKey);
+  let paid = false;
+  if (outcome.ok && account) {
+    try {
+      recordExecutionPayment(ctx, rec, account, paymentOrderId, outcome.transactionKey);
+      paid = true;
+    } catch {
+      // the debit stands: the execution is recorded as COMPLETED, without a payment to point to
+    }
+  }
   const wire: Record<string, unknown> = {
     standingOrderId: rec.id,
-    ...(outcome.ok ? { paymentOrderId } : {}),
+    ...(paid ? { paymentOrderId } : {}),
     requestedExecuteOn: dayStart(day, ctx.clock.offset),
     status: outcome.ok ? "COMPLETED" : "FAILED",
     creationDate: ctx.clock.nowIso(),
@@ -72,4 +80,19 @@ export function runNextDue(ctx: SandboxContext, rec: StandingOrderRecord, today:
   if (execute(ctx, rec, day, "REGULAR")) return saveStandingOrder(ctx, { ...next, paymentsCount: rec.paymentsCount + 1, lastExecution: day });
   const retries: PendingRetry[] = rec.retryCount > 0 ? [{ on: addDays(day, 1), occurrence: day, attempt: 1 }] : [];
   return saveStandingOrder(ctx, { ...next, pending: [...rec.pending, ...retries] });
+}
+
+/**
+ * Moves the order past its earliest due work without running it (the regular occurrence skipped, or the retry
+ * dropped): what ./schedule.ts does when running it failed unexpectedly, so that one broken order never blocks
+ * the catch-up of the others.
+ */
+export function skipNextDue(ctx: SandboxContext, rec: StandingOrderRecord, today: string): void {
+  const current = ctx.store.find("paystandingorders", rec.encodedKey) as StandingOrderRecord | undefined;
+  if (!current) return;
+  const day = dueDay(current, today);
+  if (day === undefined) return;
+  const retry = current.pending.find((p) => p.on === day);
+  if (retry) saveStandingOrder(ctx, { ...current, pending: current.pending.filter((p) => p !== retry) });
+  else saveStandingOrder(ctx, { ...current, nextIndex: current.nextIndex + 1 });
 }

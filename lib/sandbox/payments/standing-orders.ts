@@ -26,9 +26,11 @@ import { TppError, tppError } from "./tpp";
 export const DEFAULT_RETRIES = 3;
 /** Most retries an order may ask for. */
 export const MAX_RETRIES = 10;
-/** Search paging: default and largest limit, most filter criteria. */
+/** Standing orders a search answers when it names no limit. */
 export const SEARCH_DEFAULT_LIMIT = 50;
+/** The largest limit of a search. */
 export const SEARCH_MAX_LIMIT = 1000;
+/** Most filter criteria of a search. */
 export const MAX_FILTERS = 10;
 
 function notFound(id: string): TppError {
@@ -52,7 +54,7 @@ function create(ctx: SandboxContext, req: RouteRequest): RouteResponse {
   if (iban === undefined) problems.add("payment.debtorAccount.identification.iban", "must be given: every execution debits the account mapped to it");
   problems.throwIfAny();
   const account = accountForIban(ctx, iban as string);
-  if (!account) throw tppError("FORMAT_ERROR", `payment.debtorAccount.identification.iban ${String(iban)} is mapped to no Mambu deposit account`, "payment.debtorAccount.identification.iban");
+  if (!account) throw tppError("FORMAT_ERROR", "payment.debtorAccount.identification.iban is mapped to no Mambu deposit account", "payment.debtorAccount.identification.iban");
   if (account.currencyCode !== "EUR") throw tppError("FORMAT_ERROR", `payment.debtorAccount: the account ${String(account.id)} is in ${String(account.currencyCode)}, not EUR`, "payment.debtorAccount");
 
   const rec: StandingOrderRecord = {
