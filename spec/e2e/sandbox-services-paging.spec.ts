@@ -232,15 +232,15 @@ describe("page tokens", () => {
     // non-ASCII text takes more bytes: the token stays short all the same
     for (let n = 0; n < 3; n++) await create(`U${n}`, `u${n}`, "InterestRate", `${"€😀".repeat(2000)}${n}`);
     const unicode: string[] = [];
-    token = undefined;
-    pages = 0;
+    let utoken: string | undefined;
+    let upages = 0;
     do {
-      const page = await services.rates.listIndexRateSources({ page_size: 1, order_by: "notes desc", filter: 'source_id >= "U" AND source_id < "V"', ...(token ? { page_token: token } : {}) }, { connector });
+      const page = await services.rates.listIndexRateSources({ page_size: 1, order_by: "notes desc", filter: 'source_id >= "U" AND source_id < "V"', ...(utoken ? { page_token: utoken } : {}) }, { connector });
       unicode.push(...page.sources.map((s) => s.source_id));
-      token = page.next_page_token || undefined;
-      if (token) expect(token.length).toBeLessThan(1024);
-      pages++;
-    } while (token && pages < 10);
+      utoken = page.next_page_token || undefined;
+      if (utoken) expect(utoken.length).toBeLessThan(1024);
+      upages++;
+    } while (utoken && upages < 10);
     expect(unicode).toEqual(["U2", "U1", "U0"]);
 
     // the object a token's prefix came from is gone: the ones sharing the prefix are answered again, none skipped
