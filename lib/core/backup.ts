@@ -20,6 +20,10 @@
  * Content-Length, synced, checked as a zip (backup-zip.ts: every entry's size and CRC-32, a `.sql` inside), and
  * only then renamed to `out` (replacing a file there) and the directory synced. On any failure, abort or timeout,
  * the temporary file is removed and `out` is untouched.
+ *
+ * Limit: the connector reads an answer whole before handing it on (backup-http.ts), so a backup larger than the
+ * connector's largest answer (about 512 MiB) fails with a MambuCommError "response too large", and polling reads
+ * LATEST whole at each poll (prefer the callback, or a long `pollInterval`, against a large tenant).
  */
 import * as fs from "node:fs";
 import { randomBytes } from "node:crypto";
