@@ -9,8 +9,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
+import { inspect } from "node:util";
 import { XMLParser } from "fast-xml-parser";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
+import { outboxOf } from "../../lib/sandbox/payments/callout";
 import { openEurAccount, payCall, v2Balance, v2Transactions } from "./sandbox-payments-helpers";
 
 const IBAN_A = "DE89370400440532013000";
@@ -317,7 +319,7 @@ test("the callout is retried until it answers 2xx, and the credential never show
   const msg = sb.paymentsCallout.messages().find((m) => m.paymentId === created.body.paymentId)!;
   expect(msg).toMatchObject({ status: "DELIVERED", attempts: 3 });
   expect(received.filter((r) => r.headers["message-id"] === msg.messageId)).toHaveLength(3);
-  const shown = JSON.stringify(sb.paymentsCallout.messages());
+  const shown = JSON.stringify(sb.paymentsCallout.messages()) + inspect(outboxOf(sb.store), { depth: 10, showHidden: true }) + inspect(sb, { depth: 4 });
   expect(shown).not.toContain(CALLOUT_PASSWORD);
   expect(shown).not.toContain(Buffer.from(`gateway:${CALLOUT_PASSWORD}`).toString("base64"));
 });

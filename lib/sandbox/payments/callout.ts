@@ -59,10 +59,12 @@ export const MAX_OUTBOX = 1000;
 
 interface Settings {
   url: URL;
-  authorization?: string;
   maxAttempts: number;
   retryDelayMs: number;
 }
+
+/** The Authorization header of each settings object, kept out of the object (never shown by inspect or JSON). */
+const authorizations = new WeakMap<Settings, string>();
 
 /** Checks callout options; throws an Error naming the field (never showing the password). */
 export function checkCalloutOptions(o: PaymentsCalloutOptions): Settings {
@@ -85,8 +87,9 @@ export function checkCalloutOptions(o: PaymentsCalloutOptions): Settings {
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) throw new Error("paymentsCallout.maxAttempts: an integer 1..20");
   const retryDelayMs = o.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
   if (!Number.isInteger(retryDelayMs) || retryDelayMs < 0 || retryDelayMs > 60_000) throw new Error("paymentsCallout.retryDelayMs: an integer 0..60000");
-  const authorization = o.username !== undefined ? `BASIC ${Buffer.from(`${o.username}:${o.password}`, "utf8").toString("base64")}` : undefined;
-  return { url, ...(authorization ? { authorization } : {}), maxAttempts, retryDelayMs };
+  const settings: Settings = { url, maxAttempts, retryDelayMs };
+  if (o.username !== undefined) authorizations.set(settings, `BASIC ${Buffer.from(`${o.username}:${o.password}`, "utf8").toString("base64")}`);
+  return settings;
 }
 
 /** The outbox of one sandbox: its callout settings, its messages, their deliveries. */
@@ -180,7 +183,8 @@ export class Outbox {
         "Message-Id": m.messageId,
         "Content-Length": String(body.length),
       };
-      if (s.authorization) headers.Authorization = s.authorization;
+      const authorization = authorizations.get(s);
+      if (authorization) headers.Authorization = authorization;
       const lib = s.url.protocol === "https:" ? https : http;
       let done = false;
       const finish = (r: string | undefined): void => {
