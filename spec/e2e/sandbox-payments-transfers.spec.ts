@@ -323,3 +323,23 @@ test("the callout is retried until it answers 2xx, and the credential never show
   expect(shown).not.toContain(CALLOUT_PASSWORD);
   expect(shown).not.toContain(Buffer.from(`gateway:${CALLOUT_PASSWORD}`).toString("base64"));
 });
+
+test("stopping a sandbox ends a delivery waiting for its next attempt; the message stays PENDING", async () => {
+  const dead = http.createServer((_req, res) => {
+    res.statusCode = 500;
+    res.end();
+  });
+  await new Promise<void>((resolve) => dead.listen(0, "127.0.0.1", resolve));
+  const other = await startSandbox({ port: 0, paymentsCallout: { url: `http://127.0.0.1:${(dead.address() as AddressInfo).port}/`, retryDelayMs: 60_000, maxAttempts: 3 } });
+  try {
+    await openEurAccount(other, "STOP-A", "10");
+    expect((await payCall(other, "POST", "/accounts/STOP-A/identifications", { body: { identification: { iban: IBAN_A } } })).status).toBe(201);
+    expect((await payCall(other, "POST", "/payments", { body: transfer("1") })).status).toBe(201);
+    while (other.paymentsCallout.messages()[0].attempts < 1 || other.paymentsCallout.messages()[0].lastError === undefined) await new Promise((r) => setImmediate(r));
+  } finally {
+    await other.stop();
+    await new Promise<void>((resolve) => dead.close(() => resolve()));
+  }
+  await other.paymentsCallout.idle(); // returns: nothing waits for the minute-long retry delay any more
+  expect(other.paymentsCallout.messages()[0]).toMatchObject({ status: "PENDING", attempts: 1, lastError: "answered 500" });
+});

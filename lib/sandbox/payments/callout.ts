@@ -97,7 +97,7 @@ export class Outbox {
   private settings?: Settings;
   private readonly messages: OutgoingMessage[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private readonly requests = new Set<http.ClientRequest>();
   private closed = false;
 
@@ -134,7 +134,10 @@ export class Outbox {
   /** Stops: pending retries are dropped, requests under way aborted. */
   close(): void {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const [t, resolve] of this.timers) {
+      clearTimeout(t);
+      resolve(); // the delivery sees `closed` and stops
+    }
     this.timers.clear();
     for (const r of this.requests) r.destroy();
     this.requests.clear();
@@ -169,7 +172,7 @@ export class Outbox {
         this.timers.delete(t);
         resolve();
       }, ms);
-      this.timers.add(t);
+      this.timers.set(t, resolve);
     });
   }
 
