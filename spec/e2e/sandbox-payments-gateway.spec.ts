@@ -7,6 +7,7 @@ import { parseSandboxArgs } from "../../lib/cli/sandbox-command";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { responseProblems } from "../../lib/sandbox/response-check";
 import { loggedLines } from "../../lib/sandbox/payments/log";
+import { call } from "./sandbox-helpers";
 import { openEurAccount, payCall } from "./sandbox-payments-helpers";
 
 let sb: Sandbox;
@@ -30,6 +31,18 @@ describe("authentication and errors", () => {
       expect(a.status).toBe(401);
       expect(a.body).toEqual({ tppMessages: [{ category: "ERROR", code: "SERVICE_INVALID", text: expect.any(String) }] });
     }
+  });
+
+  test("an API consumer's live key authenticates; once deleted it no longer does", async () => {
+    const consumer = await call(sb, "POST", "/consumers", { body: { name: "payments-gateway", type: "MAMBU_API" } });
+    expect(consumer.status).toBe(201);
+    const key = await call(sb, "POST", `/consumers/${consumer.body.id}/apikeys`);
+    expect(key.status).toBe(201);
+    const ok = await payCall(sb, "POST", "/log", { body: { log: "from a consumer" }, headers: { apikey: key.body.apiKey } });
+    expect(ok.status).toBe(200);
+    expect((await call(sb, "DELETE", `/consumers/${consumer.body.id}/apikeys/${key.body.id}`)).status).toBe(204);
+    const gone = await payCall(sb, "POST", "/log", { body: { log: "again" }, headers: { apikey: key.body.apiKey } });
+    expect(gone.status).toBe(401);
   });
 
   test("an unknown path is 404 RESOURCE_UNKNOWN, a wrong method 405 SERVICE_INVALID with Allow", async () => {
