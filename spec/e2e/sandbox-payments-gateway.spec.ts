@@ -4,9 +4,12 @@
  * One sandbox for the file; raw HTTP here, the library's entities in sandbox-payments-orm.spec.ts.
  */
 import { parseSandboxArgs } from "../../lib/cli/sandbox-command";
+import { PAYMENTS } from "../../lib/contract/schema";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { responseProblems } from "../../lib/sandbox/response-check";
 import { loggedLines } from "../../lib/sandbox/payments/log";
+import { registerPaymentsRoutes } from "../../lib/sandbox/payments/routes";
+import { Router } from "../../lib/sandbox/router";
 import { call } from "./sandbox-helpers";
 import { openEurAccount, payCall } from "./sandbox-payments-helpers";
 
@@ -173,4 +176,13 @@ describe("mambu-sandbox --payments-callout", () => {
     expect(() => parseSandboxArgs(["--payments-callout", "ftp://x/"], {})).toThrow(/--payments-callout: paymentsCallout.url: expected http: or https:/);
     expect(() => parseSandboxArgs(["--payments-callout", "http://u:p@127.0.0.1/"], {})).toThrow(/not in the URL/);
   });
+});
+
+test("the gateway serves every operation of payments-v1.json (20)", () => {
+  const router = new Router();
+  registerPaymentsRoutes(router);
+  const served = new Set(router.list());
+  const ops = Object.values(PAYMENTS.resources).flatMap((r) => r.operations.map((op) => `${op.method} ${op.path}`));
+  expect(ops).toHaveLength(20);
+  expect(ops.filter((op) => !served.has(op))).toEqual([]);
 });
