@@ -225,7 +225,7 @@ function decodeCursor(token: string, list: string, keys: number): Cursor {
     return badToken("not a token this server gave");
   }
   const o = c as Cursor;
-  if (!o || typeof o !== "object" || !Array.isArray(o.k) || !Array.isArray(o.t) || typeof o.t[0] !== "number" || typeof o.t[1] !== "string") {
+  if (!o || typeof o !== "object" || !Array.isArray(o.k) || !Array.isArray(o.t) || o.t.length !== 2 || typeof o.t[0] !== "number" || typeof o.t[1] !== "string") {
     badToken("not a token this server gave");
   }
   if (o.l !== list || o.k.length !== keys || !o.k.every(isTokenValue)) badToken("it belongs to another list, filter or order_by");
