@@ -165,7 +165,7 @@ test("a suspension skips the occurrences inside it (SUSPENDED meanwhile); a canc
 test("search by owner and status, paged by offset and limit in creation order; unsupported filters are refused", async () => {
   await account("SO-P", "DE12500105170648489890", "0");
   const ids: string[] = [];
-  for (let i = 0; i < 5; i++) ids.push((await Payments.StandingOrder.create(order("DE12500105170648489890", "1", { ownerId: "OWNER-PAGED", startDate: day(30) }), { connector })).id);
+  for (let i = 0; i < 5; i++) ids.push((await Payments.StandingOrder.create(order("DE12500105170648489890", "1", { ownerId: "OWNER-PAGED", startDate: day(30), endDate: day(30) }), { connector })).id);
   await Payments.StandingOrder.get(ids[4], { connector }).then((o) => o.cancel({ connector }));
 
   const page1 = await Payments.StandingOrder.search({ ownerId: "OWNER-PAGED", limit: 2 }, { connector });
@@ -210,4 +210,14 @@ test("an order whose stored amount is broken fails its execution (OTHER): the ot
   expect(await v2Balance(sb, "SO-X")).toBe(98);
   expect((await runs(healthy)).map((r) => r.slice(11))).toEqual(["REGULAR COMPLETED"]);
   expect((await runs(broken)).map((r) => r.slice(11))).toEqual(["REGULAR FAILED OTHER"]);
+});
+
+test("a monthly order from the 31st pays on the last day of a shorter month, then on the 31st again", async () => {
+  await account("SO-M", "NL91ABNA0417164300", "1000");
+  const o = await Payments.StandingOrder.create(order("NL91ABNA0417164300", "100", { frequency: "MONTHLY", startDate: "2027-01-31", endDate: "2027-03-31" }), { connector });
+  sb.clock.set("2027-01-31T12:00:00+01:00");
+  expect(iso((await Payments.StandingOrder.get(o.id, { connector })).nextExecution)).toBe("2027-02-28");
+  sb.clock.set("2027-04-01T12:00:00+01:00");
+  expect((await runs(o)).map((r) => r.slice(0, 10))).toEqual(["2027-01-31", "2027-02-28", "2027-03-31"]);
+  expect(await v2Balance(sb, "SO-M")).toBe(700);
 });
