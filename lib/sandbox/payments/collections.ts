@@ -1,6 +1,6 @@
 /**
  * SEPA direct debits on the gateway: `POST /collections` (initiateCollection) and `GET /collections/{collectionId}`
- * (getCollectionDetails). An initiation is checked beyond the contract (../payments/contract.ts has run): a EUR
+ * (getCollectionDetails). An initiation is checked beyond the contract (./contract.ts has run): a EUR
  * amount, the requested collection date not in the past (today when absent), the mandate signed and not after that
  * date, the debtor's IBAN mapped to a Mambu deposit account in EUR (else 400 PAYMENT_FAILED), and the sequence
  * type against the mandate's earlier collections (400 FORMAT_ERROR on `paymentTypeInformation.sequenceType`): a
