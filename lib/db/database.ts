@@ -100,6 +100,17 @@ function codeSettings(options: DatabaseOptions): Record<string, string> {
   return code;
 }
 
+/**
+ * The password to connect with: the option (a `Secret` or text), else the configured dbpwd. A text password is
+ * wrapped in a `Secret` once, so that outputs the library does not control (the REPL's history) leave it out.
+ * @internal
+ */
+export function passwordOf(option: string | Secret | undefined, settings: DbSettings): string | undefined {
+  const value = option === undefined ? settings.revealPassword() : option instanceof Secret ? option.reveal() : option;
+  if (value === undefined || value === "") return undefined;
+  return new Secret(value, "database password").reveal();
+}
+
 /** Where the server is, for messages. */
 export function describeServer(s: DbSettings): string {
   return s.socket ? `socket ${s.socket}` : `${s.host}:${s.port}`;
@@ -163,7 +174,7 @@ export function connectionError(err: unknown, s: DbSettings): MambuTsError {
 export async function openDatabase(options: DatabaseOptions = {}): Promise<MambuDatabase> {
   const config = options.config ?? mambuconfig;
   const settings = config.dbSettings(codeSettings(options));
-  const password = options.password === undefined ? settings.revealPassword() : options.password instanceof Secret ? options.password.reveal() : options.password;
+  const password = passwordOf(options.password, settings);
   const zone = zoneOf(options, config);
   const limit = options.connectionLimit ?? 4;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 100) throw new MambuTsError(`connectionLimit must be a whole number from 1 to 100, got ${String(limit)}`);

@@ -20,7 +20,7 @@ import { mambuconfig, MambuConfig } from "../config";
 import { MambuTsError } from "../errors";
 import { Secret } from "../transport/secret";
 import { BackupZip, BackupZipBounds } from "./backup-zip";
-import { connectionError, describeServer, poolFor } from "./database";
+import { connectionError, describeServer, passwordOf, poolFor } from "./database";
 import { SqlSplitter } from "./sql-splitter";
 
 /** What a restore reports while it runs. */
@@ -147,8 +147,7 @@ export async function restoreBackup(zipFile: string, options: RestoreOptions = {
     if (progress && (tick() || done === total)) progress({ phase: "verify", bytes: done, totalBytes: total, statements: 0 });
   });
 
-  const password =
-    options.password === undefined ? settings.revealPassword() : options.password instanceof Secret ? options.password.reveal() : options.password;
+  const password = passwordOf(options.password, settings);
   const { raw: pool } = poolFor(settings, password, "UTC", { database: null, connectionLimit: 1 });
   let conn: PoolConnection;
   try {
