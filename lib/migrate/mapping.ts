@@ -67,6 +67,10 @@ export const BLOCKS: Record<string, BlockSpec> = {
     specials: { accountHolderId: "string", openingBalance: "amount", openingDate: "string", openingNotes: "string" },
     reserved: ["accountHolderKey", "encodedKey"],
   },
+  documents: {
+    name: "mapping.documents",
+    specials: { ownerType: "string", ownerId: "string", file: "string", name: "string", notes: "string" },
+  },
   loanTransactions: {
     name: "mapping.loanTransactions",
     specials: { loanId: "string", type: "string", valueDate: "string", adjusts: "string", notes: "string", externalId: "string" },

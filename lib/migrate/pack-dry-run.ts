@@ -111,6 +111,8 @@ class RecordingTenant {
       this.coll(coll).set(String(rec.id), rec);
       return { status: 201, body: rec };
     }
+    // an empty tenant's owners have no documents yet
+    if (method === "GET" && coll === "documents" && id === "documentsMetadata") return { status: 200, body: [] };
     if (method === "POST" && id === "transactions" && sub?.endsWith(":adjust")) {
       const type = this.txTypes.get(sub.split(":")[0]);
       return { status: 200, body: { encodedKey: randomUUID().replace(/-/g, ""), id: String(++this.n), type: `${type === "FEE_APPLIED" ? "FEE" : (type ?? "REPAYMENT")}_ADJUSTMENT` } };

@@ -115,6 +115,7 @@ const STEP_WHAT: Record<StepName, string> = {
   repayment: "repayments posted",
   interest: "interest applied up to a date",
   adjustment: "fees and repayments adjusted (reversed)",
+  document: "documents attached to clients, groups and accounts (one multipart upload each)",
 };
 
 /** What tells the deposit steps' requests apart: the standalone accounts' ids and their opening deposits' externalIds. */
@@ -138,6 +139,7 @@ export function stepOf(c: RecordedCall, deposits: DepositSteps = { standalone: n
   const t = c.template.replace(/^\/api/, "");
   if (c.method === "GET") return "lookup";
   if (t === "/clients") return "client";
+  if (t === "/documents") return "document";
   if (t === "/groups") return "group";
   if (t === "/loans") return "loan";
   if (t === "/deposits/{id}/deposit-transactions" || t === "/deposits/{id}/withdrawal-transactions") {
@@ -214,6 +216,7 @@ const RECONCILE: Record<string, { source: string; tenant: string }> = {
   withdrawn: { source: "sum of the withdrawals", tenant: "sum of the WITHDRAWAL transactions tagged with the plan's externalIds" },
   withdrawnCount: { source: "number of withdrawals", tenant: "number of those WITHDRAWAL transactions" },
   adjustedCount: { source: "number of the fees and repayments adjusted (left out of fees, repaid and paid)", tenant: "number of those transactions reversed in the tenant (adjustmentTransactionKey)" },
+  documents: { source: "documents of the plan", tenant: "documents of their owners with the same title and file name (GET /api/documents/documentsMetadata)" },
   settlements: { source: "sum of the settlement accounts' opening balances", tenant: "sum of balances.totalBalance of those settlement accounts (GET /api/deposits/{id})" },
 };
 
@@ -281,6 +284,8 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
   const interest = txs.filter((t) => t.kind === "interest").length;
   const adjustments = txs.filter((t) => t.kind === "adjustment").length;
   entities.transactions = entities.disbursements + entities.fees + entities.repayments;
+  const documents = book.units.flatMap((u) => u.documents ?? []);
+  if (documents.length) entities.documents = documents.length;
   if (interest) entities.interestApplications = interest;
   if (adjustments) entities.adjustments = adjustments;
   if (savings.length) {
@@ -302,7 +307,9 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
   const hasDeposits = book.units.some((u) => (u.deposits ?? []).length > 0);
   const hasDepositTxs = savings.some((d) => (d.transactions ?? []).length > 0) && plan.steps.has("depositTransaction");
   const hasSettlementOpenings = settlementOpenings.length > 0 && plan.steps.has("settlementOpening");
-  const checks = METRICS.filter((m) => (m === "adjustedCount" ? adjustments > 0 && plan.steps.has("adjustment") : m === "settlements" ? hasSettlementOpenings : DEPOSIT_TX_METRICS.has(m) ? hasDepositTxs : m === "deposits" || m === "depositBalance" ? hasDeposits : plan.steps.has("loan") || m === "holders")).map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
+  const hasDocuments = documents.length > 0 && plan.steps.has("document");
+  const owners = new Set(documents.map((d) => `${d.ownerType}:${d.ownerId}`)).size;
+  const checks = METRICS.filter((m) => (m === "documents" ? hasDocuments : m === "adjustedCount" ? adjustments > 0 && plan.steps.has("adjustment") : m === "settlements" ? hasSettlementOpenings : DEPOSIT_TX_METRICS.has(m) ? hasDepositTxs : m === "deposits" || m === "depositBalance" ? hasDeposits : plan.steps.has("loan") || m === "holders")).map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
   const totals = new Map<string, string>();
   for (const u of book.units) {
     const f = sourceFigures(u, plan);
@@ -329,8 +336,9 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
         "GET /api/loans/{id}/transactions",
         ...(hasDeposits || hasSettlementOpenings ? ["GET /api/deposits/{id}"] : []),
         ...(hasDepositTxs ? ["GET /api/deposits/{id}/transactions"] : []),
+        ...(hasDocuments ? ["GET /api/documents/documentsMetadata?entity=&ownerKey="] : []),
       ],
-      requestCount: book.units.length + 2 * loans.length + savings.length + (hasDepositTxs ? savings.filter((d) => (d.transactions ?? []).length > 0).length : 0) + (hasSettlementOpenings ? settlementOpenings.length : 0),
+      requestCount: book.units.length + 2 * loans.length + savings.length + (hasDepositTxs ? savings.filter((d) => (d.transactions ?? []).length > 0).length : 0) + (hasSettlementOpenings ? settlementOpenings.length : 0) + (hasDocuments ? owners : 0),
       report: "with --reconcile: source and tenant figures per client or group and in total, the differing units on stdout and in report.json (--report)",
     },
     personalData: {

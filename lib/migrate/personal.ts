@@ -34,6 +34,7 @@ export const PERSONAL_TARGETS: Readonly<Record<string, readonly string[]>> = {
   "mapping.deposits": ["notes", "openingNotes"],
   "mapping.depositTransactions": ["notes"],
   "mapping.loanTransactions": ["notes"],
+  "mapping.documents": ["file", "name", "notes"],
 };
 
 /** Whether a target field of a mapping block is personal unless the rule says otherwise. */

@@ -40,6 +40,7 @@ export const STEP_SOURCE: Record<StepName, SourceName> = {
   repayment: "repayments",
   interest: "loanTransactions",
   adjustment: "loanTransactions",
+  document: "documents",
 };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -134,7 +135,7 @@ export function parsePlan(text: string, file: string): Plan {
   const has = (n: SourceName): boolean => files.some((f) => f.source === n);
 
   const mapping = spec.mapping;
-  if (!isObj(mapping)) p("mapping: expected a map with clients, groups, loans, schedules, fees, repayments, deposits, depositTransactions, loanTransactions");
+  if (!isObj(mapping)) p("mapping: expected a map with clients, groups, loans, schedules, fees, repayments, deposits, depositTransactions, loanTransactions, documents");
   else {
     for (const [name, m] of Object.entries(mapping)) {
       if (!(SOURCE_NAMES as readonly string[]).includes(name)) {
@@ -168,6 +169,10 @@ export function parsePlan(text: string, file: string): Plan {
       req("deposits", "accountHolderId");
     }
     if (isObj(mapping.depositTransactions)) req("depositTransactions", "depositId");
+    if (isObj(mapping.documents)) {
+      req("documents", "ownerId");
+      req("documents", "file");
+    }
     if (has("depositTransactions") && !has("deposits")) p("sources.depositTransactions: needs the deposits source (the accounts the transactions belong to)");
   }
 

@@ -9,11 +9,13 @@
 import { Decimal } from "../core/money";
 import type { EntityClass } from "../core/entity";
 import { MambuClient, MambuDeposit, MambuGroup, MambuLoan } from "../index";
+import type { MambuEntity } from "../index";
+import { getAttachmentsMetadata } from "../core/attachments";
 import type { MambuConnector } from "../transport";
 import type { Book, Plan, Unit } from "./types";
 
 /** The figures compared, in display order. */
-export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid", "deposits", "depositBalance", "deposited", "depositedCount", "withdrawn", "withdrawnCount", "settlements", "adjustedCount"] as const;
+export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid", "deposits", "depositBalance", "deposited", "depositedCount", "withdrawn", "withdrawnCount", "settlements", "adjustedCount", "documents"] as const;
 /** One figure. */
 export type Metric = (typeof METRICS)[number];
 /** Figures of one side. */
@@ -50,6 +52,7 @@ export function sourceFigures(u: Unit, plan: Plan): Figures {
   const f = zero();
   const s = plan.steps;
   f.holders = new Decimal(1);
+  if (s.has("document")) f.documents = new Decimal((u.documents ?? []).length);
   for (const d of u.deposits ?? []) {
     f.deposits = f.deposits.plus(1);
     if (d.opening) f.depositBalance = f.depositBalance.plus(d.opening.amount);
@@ -106,6 +109,7 @@ export async function tenantFigures(conn: MambuConnector, u: Unit, plan?: Plan):
   const holder = (await holderClass.find(u.id, { connector: conn }))?.toJSON();
   if (!holder) return f;
   f.holders = new Decimal(1);
+  if (plan === undefined || plan.steps.has("document")) f.documents = await tenantDocuments(conn, u, String(holder.encodedKey));
   for (const d of u.deposits ?? []) {
     const dep = await MambuDeposit.find(d.id, { connector: conn });
     if (!dep || dep.accountHolderKey !== holder.encodedKey) continue;
@@ -168,6 +172,37 @@ export async function tenantFigures(conn: MambuConnector, u: Unit, plan?: Plan):
   return f;
 }
 
+/** How many of a unit's documents its owners have in the tenant (same title and file name; one listing per owner). */
+async function tenantDocuments(conn: MambuConnector, u: Unit, holderKey: string): Promise<Decimal> {
+  let n = 0;
+  const byOwner = new Map<string, NonNullable<Unit["documents"]>>();
+  for (const d of u.documents ?? []) {
+    const k = `${d.ownerType}:${d.ownerId}`;
+    if (!byOwner.has(k)) byOwner.set(k, []);
+    byOwner.get(k)!.push(d);
+  }
+  for (const docs of byOwner.values()) {
+    const { ownerType, ownerId } = docs[0];
+    let owner: MambuEntity | undefined;
+    if (ownerType === "CLIENT" || ownerType === "GROUP") owner = ((ownerType === "GROUP" ? MambuGroup : MambuClient) as EntityClass).fromWire({ encodedKey: holderKey, id: ownerId }, conn);
+    else {
+      const found = ownerType === "LOAN_ACCOUNT" ? await MambuLoan.find(ownerId, { connector: conn }) : await MambuDeposit.find(ownerId, { connector: conn });
+      if (!found || found.accountHolderKey !== holderKey) continue;
+      owner = found;
+    }
+    const listed = await getAttachmentsMetadata(owner);
+    const left = [...listed];
+    for (const d of docs) {
+      const i = left.findIndex((x) => x.name === d.title && x.fileName === d.fileName);
+      if (i >= 0) {
+        n++;
+        left.splice(i, 1);
+      }
+    }
+  }
+  return new Decimal(n);
+}
+
 /** Compares every unit of the book with the tenant, `concurrency` units at a time. */
 export async function reconcile(conn: MambuConnector, plan: Plan, book: Book, concurrency = 8): Promise<Reconciliation> {
   const units: UnitReconciliation[] = new Array(book.units.length);
@@ -208,7 +243,7 @@ const DEPOSIT_TX_METRICS: readonly Metric[] = ["deposited", "depositedCount", "w
 export function shownMetrics(r: Reconciliation): Metric[] {
   const none = (ms: readonly Metric[]): boolean => ms.every((m) => r.totals.source[m].isZero() && r.totals.tenant[m].isZero());
   return METRICS.filter(
-    (m) => !(DEPOSIT_METRICS.includes(m) && none(DEPOSIT_METRICS)) && !(DEPOSIT_TX_METRICS.includes(m) && none(DEPOSIT_TX_METRICS)) && !((m === "settlements" || m === "adjustedCount") && none([m])),
+    (m) => !(DEPOSIT_METRICS.includes(m) && none(DEPOSIT_METRICS)) && !(DEPOSIT_TX_METRICS.includes(m) && none(DEPOSIT_TX_METRICS)) && !((m === "settlements" || m === "adjustedCount" || m === "documents") && none([m])),
   );
 }
 

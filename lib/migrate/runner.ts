@@ -9,7 +9,7 @@ import type { MambuConnector } from "../transport";
 import type { Journal } from "./journal";
 import { rowKey } from "./keys";
 import { personalValues, safeErrorMessage } from "./personal";
-import { depositSteps, holderStep, loanSteps, StepContext, StepError, StepOutcome } from "./steps";
+import { depositSteps, documentSteps, holderStep, loanSteps, StepContext, StepError, StepOutcome } from "./steps";
 import type { Book, Plan, StepName, Unit } from "./types";
 import { unitStepNames } from "./validate";
 
@@ -203,6 +203,7 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
     try {
       for (const dep of u.deposits ?? []) await depositSteps(ctx, u, dep, key);
       for (const loan of u.loans) await loanSteps(ctx, u, loan, key);
+      await documentSteps(ctx, u, key);
     } catch (e) {
       return fail(u, e);
     }

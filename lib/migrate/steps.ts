@@ -18,14 +18,15 @@
  * the step's idempotency key and `reread: false` — one request per write, Mambu's answer taken as the
  * new state. Bodies keep the source's exact amounts (`RawNumber`s are sent as they are).
  */
-import { MambuError } from "../errors";
+import { MambuError, MambuTsError } from "../errors";
+import { attachDocument, getAttachmentsMetadata, MambuDocument } from "../core/attachments";
 import type { EntityClass } from "../core/entity";
 import { MambuClient, MambuDeposit, MambuGroup, MambuLoan } from "../index";
 import type { Amount, DepositOptions, MambuDepositTransaction, MambuTransaction, WithdrawalOptions, DisburseOptions, InstallmentInput, LoanAction, LoanAdjustOptions, LoanFeeOptions, LoanInterestOptions, MambuEntity, RepayOptions } from "../index";
 import type { MambuConnector } from "../transport";
 import { idempotencyKey, rowKey } from "./keys";
 import type { Journal, StepRecord } from "./journal";
-import type { DepositPlan, LoanPlan, OpeningPlan, Plan, StepName, TxPlan, Unit } from "./types";
+import type { DepositPlan, DocumentPlan, LoanPlan, OpeningPlan, Plan, StepName, TxPlan, Unit } from "./types";
 
 type Rec = Record<string, unknown>;
 
@@ -99,6 +100,9 @@ async function step(
   return { ...r, fresh: true };
 }
 
+/** The records each unit's steps created in this run (`MambuLoan:L1`): they hold nothing this run did not put there. */
+const createdHere = new WeakMap<Unit, Set<string>>();
+
 /**
  * Adopts the record with the source's id (`find`), or creates it (`create()` with the step's
  * idempotency key); an "id in use" answer to the creation (another run got there first) adopts too.
@@ -124,6 +128,8 @@ async function findOrCreate<T extends MambuEntity>(
     await entity.create({ idempotencyKey: key, connector });
     ctx.onWrite?.();
     keyOf(entity, `the created ${cls.name}`);
+    if (!createdHere.has(unit)) createdHere.set(unit, new Set());
+    createdHere.get(unit)!.add(`${cls.name}:${id}`);
     return { status: "created", entity };
   } catch (e) {
     if (reasonOf(e) === inUse) {
@@ -614,4 +620,50 @@ async function adjust(ctx: StepContext, st: LoanState, tx: TxPlan): Promise<{ st
   const answer = await l.adjustTransaction(original, notes, { ...fields, idempotencyKey: idempotencyKey(ctx.plan.id, tx.key, tx.kind, "", ctx.journal.keyScope), reread: false } as LoanAdjustOptions);
   ctx.onWrite?.();
   return { status: "created", key: typeof answer.encodedKey === "string" ? answer.encodedKey : undefined };
+}
+
+/** The encodedKey of a document's owner: the unit's holder, or the account as this run's journal records it, else found by id. */
+async function ownerKeyOf(ctx: StepContext, doc: DocumentPlan, holderKey: string): Promise<string> {
+  if (doc.ownerType === "CLIENT" || doc.ownerType === "GROUP") return holderKey;
+  const loan = doc.ownerType === "LOAN_ACCOUNT";
+  const recorded = ctx.journal.step(loan ? rowKey.loan(doc.ownerId) : rowKey.deposit(doc.ownerId), loan ? "loan" : "deposit")?.key;
+  if (recorded) return recorded;
+  const found = loan ? await MambuLoan.find(doc.ownerId, { connector: ctx.conn }) : await MambuDeposit.find(doc.ownerId, { connector: ctx.conn });
+  if (!found) throw new Error(`${loan ? "loan" : "deposit"} ${doc.ownerId} is not in the tenant`);
+  return keyOf(found, `${loan ? "loan" : "deposit"} ${doc.ownerId}`);
+}
+
+const OWNER_CLASS: Record<DocumentPlan["ownerType"], EntityClass> = { CLIENT: MambuClient, GROUP: MambuGroup, LOAN_ACCOUNT: MambuLoan, DEPOSIT_ACCOUNT: MambuDeposit };
+
+/**
+ * The document steps of a unit: each file uploaded to its owner (`POST /documents`, multipart) with
+ * the row's idempotency key. An owner this run did not create has its documents listed first (once):
+ * one with the same title, file name and size is adopted. A file that can no
+ * longer be read fails the unit, naming the row (not the file: its name is personal).
+ */
+export async function documentSteps(ctx: StepContext, unit: Unit, holderKey: string): Promise<void> {
+  if (!ctx.plan.steps.has("document")) return;
+  const listed = new Map<string, MambuDocument[]>();
+  for (const doc of unit.documents ?? []) {
+    const where = `document of ${doc.ownerType.toLowerCase().replace("_account", "")} ${doc.ownerId} (${doc.row.file}:${doc.row.line})`;
+    await step(ctx, unit, doc.key, "document", where, async () => {
+      const ownerKey = await ownerKeyOf(ctx, doc, holderKey);
+      const owner = OWNER_CLASS[doc.ownerType].fromWire({ encodedKey: ownerKey, id: doc.ownerId }, ctx.conn);
+      // an owner this run created has no document this run did not attach
+      if (createdHere.get(unit)?.has(`${OWNER_CLASS[doc.ownerType].name}:${doc.ownerId}`) !== true) {
+        if (!listed.has(ownerKey)) listed.set(ownerKey, await getAttachmentsMetadata(owner));
+        const same = listed.get(ownerKey)!.find((d) => d.name === doc.title && d.fileName === doc.fileName && Number(String(d.fileSize)) === doc.size);
+        if (same) return { status: "adopted", key: typeof same.encodedKey === "string" ? same.encodedKey : undefined };
+      }
+      let created: MambuDocument;
+      try {
+        created = await attachDocument(owner, doc.path, { title: doc.title, ...(doc.notes ? { notes: doc.notes } : {}), idempotencyKey: idempotencyKey(ctx.plan.id, doc.key, "document", "", ctx.journal.keyScope) });
+      } catch (e) {
+        if (e instanceof MambuTsError) throw new Error(`the file of ${doc.row.file}:${doc.row.line} cannot be uploaded: it is missing, unreadable, empty or too large now (it was checked before the run)`);
+        throw e;
+      }
+      ctx.onWrite?.();
+      return { status: "created", key: typeof created.encodedKey === "string" ? created.encodedKey : undefined };
+    });
+  }
 }

@@ -2,12 +2,12 @@
 import type { SourceFormat, SourceLayout, SourceRow } from "./sources";
 
 /** The steps of a migration, in the order they run for one client (seed 002). */
-export const STEP_NAMES = ["client", "group", "deposit", "opening", "depositTransaction", "loan", "approve", "settlement", "settlementOpening", "schedule", "disburse", "fee", "repayment", "interest", "adjustment"] as const;
+export const STEP_NAMES = ["client", "group", "deposit", "opening", "depositTransaction", "loan", "approve", "settlement", "settlementOpening", "schedule", "disburse", "fee", "repayment", "interest", "adjustment", "document"] as const;
 /** One step of a migration. */
 export type StepName = (typeof STEP_NAMES)[number];
 
 /** Logical sources of a plan. */
-export const SOURCE_NAMES = ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions", "loanTransactions"] as const;
+export const SOURCE_NAMES = ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions", "loanTransactions", "documents"] as const;
 /** One logical source of a plan. */
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -44,6 +44,8 @@ export interface MappingSpec {
   depositTransactions?: FieldMapSpec;
   /** Loans' history beyond fees and repayments: `loanId`, `type` (INTEREST, ADJUSTMENT), `valueDate`, `adjusts`, `notes`, `externalId`. */
   loanTransactions?: FieldMapSpec;
+  /** Documents attached to the plan's clients, groups, loans and deposits: `ownerType`, `ownerId`, `file` (relative to the plan), `name`, `notes`. */
+  documents?: FieldMapSpec;
 }
 
 /** A source as written in the plan. */
@@ -186,6 +188,22 @@ export interface DepositTxPlan {
   notes?: string;
 }
 
+/** A document to attach to a client, group, loan or deposit account of the plan. */
+export interface DocumentPlan {
+  row: SourceRow;
+  /** Stable key of the row: `document:<owner type>:<owner id>:<hash>`. */
+  key: string;
+  ownerType: "CLIENT" | "GROUP" | "LOAN_ACCOUNT" | "DEPOSIT_ACCOUNT";
+  ownerId: string;
+  /** The file (absolute path), its name, and its size when validated (bytes). */
+  path: string;
+  fileName: string;
+  size: number;
+  /** Its title in Mambu (`name`), and its notes. */
+  title: string;
+  notes?: string;
+}
+
 /** A client or group and all that hangs on it: the unit of work, of failure and of resumption. */
 export interface Unit {
   /** `client:<id>` or `group:<id>`. */
@@ -204,6 +222,8 @@ export interface Unit {
   loans: LoanPlan[];
   /** Standalone deposit accounts of the holder (created before its loans). */
   deposits?: DepositPlan[];
+  /** Documents attached to the holder and its accounts (after its loans). */
+  documents?: DocumentPlan[];
   /** Every source row of the unit (for the failures file). */
   rows: SourceRow[];
   /** Position of the unit in the run (clients first, then groups). */

@@ -10,12 +10,13 @@
  * (holders.ts), loans (loans.ts), standalone deposit accounts (deposits.ts) and their deposits and
  * withdrawals (deposit-transactions.ts), references outside the plan (external.ts), schedules
  * (schedules.ts), fees and repayments (transactions.ts), interest applied and adjustments
- * (loan-history.ts), and the units in order with the invalid
+ * (loan-history.ts), documents (documents.ts), and the units in order with the invalid
  * ones left out (outcome.ts), over a shared context (context.ts).
  */
 import { readPlan } from "./book/blocks";
 import { BookOptions, newContext } from "./book/context";
 import { depositTransactions } from "./book/deposit-transactions";
+import { documentPlans } from "./book/documents";
 import { attachDeposits, depositPlans } from "./book/deposits";
 import { lookUpExternal } from "./book/external";
 import { holderUnits } from "./book/holders";
@@ -49,5 +50,6 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
   schedules(c);
   transactions(c);
   loanHistory(c);
+  documentPlans(c);
   return finishBook(c);
 }

@@ -39,6 +39,7 @@ function compileBlocks(plan: Plan, opts: BookOptions, fatal: Problem[]): Blocks 
     deposits: compile("deposits", m.deposits, dflt("deposits")),
     depositTransactions: compile("depositTransactions", m.depositTransactions, dflt("depositTransactions")),
     loanTransactions: compile("loanTransactions", m.loanTransactions, dflt("loanTransactions")),
+    documents: compile("documents", m.documents, dflt("documents")),
   };
   if (plan.steps.has("disburse") && blocks.disburse && !blocks.disburse.rules.some((r) => r.target === "valueDate")) {
     fatal.push({ file: planFile, message: "mapping.loans.disburse.valueDate: must be mapped (a loan is disbursed on the date of its row)" });
@@ -92,6 +93,7 @@ function blocksOf(blocks: Blocks): Record<SourceName, Array<CompiledBlock | unde
     deposits: [blocks.deposits],
     depositTransactions: [blocks.depositTransactions],
     loanTransactions: [blocks.loanTransactions],
+    documents: [blocks.documents],
   };
 }
 
@@ -121,7 +123,7 @@ export async function readPlan(plan: Plan, opts: BookOptions): Promise<Pick<Book
   const personal = personalColumns(plan, blocks);
   const layouts = new Map<string, SourceLayout>();
   const rows: BookContext["rows"] = {};
-  for (const s of ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions", "loanTransactions"] as const) {
+  for (const s of ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions", "loanTransactions", "documents"] as const) {
     if (plan.files.some((f) => f.source === s)) rows[s] = await readAll(plan, s, layouts, fatal, personal);
   }
   const reading = blocksOf(blocks);

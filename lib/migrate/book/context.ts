@@ -40,6 +40,7 @@ export interface Blocks {
   deposits?: CompiledBlock;
   depositTransactions?: CompiledBlock;
   loanTransactions?: CompiledBlock;
+  documents?: CompiledBlock;
 }
 
 /** A client or group outside the plan that rows refer to, and where. */

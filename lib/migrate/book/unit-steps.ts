@@ -21,6 +21,7 @@ export function unitStepNames(u: Unit, plan: Plan): StepName[] {
     if (l.disburse && s.has("disburse")) out.push("disburse");
     for (const t of l.transactions) if (s.has(t.kind)) out.push(t.kind);
   }
+  if (s.has("document")) for (const _ of u.documents ?? []) out.push("document");
   return out;
 }
 
