@@ -255,6 +255,9 @@ class Converter {
       }
       if (!required.includes(r)) required.push(r);
     }
+    // Named properties and `additionalProperties` (true or a schema): the named ones are checked, others may come
+    // (the Payments API's details answers, decision D02). Without it a validator would refuse any other field.
+    if (d.properties && d.additionalProperties !== undefined && d.additionalProperties !== false) return { required, fields, open: true };
     return { required, fields };
   }
 

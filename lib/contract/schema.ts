@@ -60,6 +60,8 @@ export interface DefinitionSpec {
   fields: Record<string, FieldSpec>;
   /** Present only on array definitions (e.g. PatchOperationsList): the element spec. */
   items?: FieldSpec;
+  /** Fields beyond the named ones are allowed (OpenAPI `additionalProperties` beside `properties`). */
+  open?: true;
 }
 
 export interface QueryParamSpec {
@@ -486,7 +488,7 @@ class Validator {
     if (def.items) return this.value({ type: "array", items: def.items }, v, path);
     if (!isPlainObject(v)) return this.problem(path, `object (${name})`, v);
     const required = this.request ? def.required.filter((r) => !(hasOwn(def.fields, r) && def.fields[r].readOnly)) : def.required;
-    this.object(def.fields, required, v, path, name);
+    this.object(def.fields, required, v, path, name, def.open === true);
   }
 
   object(
@@ -495,6 +497,7 @@ class Validator {
     v: Record<string, unknown>,
     path: string,
     defName: string | undefined,
+    open = false,
   ): void {
     for (const r of required) {
       const x = v[r];
@@ -506,6 +509,7 @@ class Validator {
       if (k.charCodeAt(0) === 95 /* _ */) continue;
       const x = v[k];
       if (!hasOwn(fields, k)) {
+        if (open) continue;
         this.problems.push(`${path}.${k}: unknown field${defName ? ` (not in ${defName})` : ""}`);
         continue;
       }

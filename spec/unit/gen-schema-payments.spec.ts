@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { validateAgainst } from "../../lib/contract/schema";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const GEN = path.join(ROOT, "scripts", "gen-schema.js");
@@ -126,6 +127,24 @@ describe("gen-schema with the Payments API's OpenAPI 3 document", () => {
     expect(types).toContain("  amount?: Decimal | null;\n");
     expect(types).toContain("  id: string;\n");
     expect(types).toContain("  get suspendDateFrom(): DateTime | null | undefined;\n");
+  });
+
+  test("named properties beside additionalProperties make an open definition: the named ones checked, other fields allowed (D02)", () => {
+    const real = gen(["--out", path.join(tmp, "open"), "--services", "none"]);
+    expect(real.status).toBe(0);
+    const doc = JSON.parse(fs.readFileSync(path.join(tmp, "open", "payments", "schema.json"), "utf8")) as Schema;
+    const details = doc.resources.sepaDirectDebit.definitions.CollectionDetailsResponse as { open?: boolean; required: string[] };
+    expect(details.open).toBe(true);
+    expect(details.required).toEqual(["collectionId", "transactionStatus"]);
+    const spec = { type: "object" as const, ref: "CollectionDetailsResponse" };
+    expect(validateAgainst("sepaDirectDebit", spec, { collectionId: "c1", transactionStatus: "ACSC", mandateId: "M-1" }, { api: "payments" })).toEqual([]);
+    expect(validateAgainst("sepaDirectDebit", spec, { collectionId: "c1", transactionStatus: "DONE" }, { api: "payments" })).toEqual([
+      expect.stringContaining("body.transactionStatus"),
+    ]);
+    // a definition without additionalProperties stays closed
+    expect(validateAgainst("sepaDirectDebit", { type: "object", ref: "TPPMessage" }, { category: "ERROR", code: "FORMAT_ERROR", colour: "red" }, { api: "payments" })).toEqual([
+      expect.stringContaining("body.colour: unknown field"),
+    ]);
   });
 
   test("the committed lib/generated/payments is what the generator writes from the committed contract", () => {
