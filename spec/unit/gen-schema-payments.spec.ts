@@ -133,7 +133,7 @@ describe("gen-schema with the Payments API's OpenAPI 3 document", () => {
     const real = gen(["--out", path.join(tmp, "open"), "--services", "none"]);
     expect(real.status).toBe(0);
     const doc = JSON.parse(fs.readFileSync(path.join(tmp, "open", "payments", "schema.json"), "utf8")) as Schema;
-    const details = doc.resources.sepaDirectDebit.definitions.CollectionDetailsResponse as { open?: boolean; required: string[] };
+    const details = doc.resources.sepaDirectDebit.definitions.CollectionDetailsResponse as unknown as { open?: boolean; required: string[] };
     expect(details.open).toBe(true);
     expect(details.required).toEqual(["collectionId", "transactionStatus"]);
     const spec = { type: "object" as const, ref: "CollectionDetailsResponse" };
