@@ -176,8 +176,8 @@ async function start(dir) {
   const grant =
     `CREATE USER 'mambu'@'localhost' IDENTIFIED BY '${password}';` +
     `CREATE USER 'mambu'@'127.0.0.1' IDENTIFIED BY '${password}';` +
-    "GRANT ALL PRIVILEGES ON *.* TO 'mambu'@'localhost';" +
-    "GRANT ALL PRIVILEGES ON *.* TO 'mambu'@'127.0.0.1';";
+    "GRANT ALL PRIVILEGES ON *.* TO 'mambu'@'localhost' WITH GRANT OPTION;" +
+    "GRANT ALL PRIVILEGES ON *.* TO 'mambu'@'127.0.0.1' WITH GRANT OPTION;";
   const g = sql(bin.client, socket, grant);
   if (g.status !== 0) {
     stopPid(child.pid);

@@ -187,6 +187,32 @@ describeWithMariaDb("restoring a backup into MariaDB and reading it with the rea
     }
   });
 
+  test("a user allowed only `analytics` and `analytics\\_\\_%` (the scratch databases) restores there, and a dump writing to another database fails untouched", async () => {
+    const s = server();
+    const admin = await createConnection({ host: s.host, port: s.port, user: s.user, password: s.password });
+    try {
+      await admin.query("CREATE USER 'analyst'@'127.0.0.1' IDENTIFIED BY 'an4lyst-pw'");
+      await admin.query("GRANT ALL PRIVILEGES ON `analytics`.* TO 'analyst'@'127.0.0.1'");
+      await admin.query("GRANT ALL PRIVILEGES ON `analytics\\_\\_%`.* TO 'analyst'@'127.0.0.1'");
+    } finally {
+      await admin.end();
+    }
+    const as = { ...restoreOpts(s, "analytics"), user: "analyst", password: "an4lyst-pw" };
+    const r = await restoreBackup(zipOf("analytics.zip", fixtureDump()), as);
+    expect(r.tables).toContain("client");
+    const sneaky = zipOf("sneaky.zip", fixtureDump("INSERT INTO `mambu`.`client` (`encodedKey`, `id`) VALUES ('k9', 'SNEAK');"));
+    const err = await restoreBackup(sneaky, { ...as, replace: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RestoreError);
+    expect((err as Error).message).toMatch(/ER_TABLEACCESS_DENIED_ERROR|ER_DBACCESS_DENIED_ERROR/);
+    const db = await openDatabase({ ...conn(s, "mambu"), config: new MambuConfig({ env: {}, rcFiles: [] }) });
+    try {
+      expect(await db.clients.where("id", "=", "SNEAK").count()).toBe(0);
+    } finally {
+      await db.close();
+    }
+    expect(await databases(s, "analytics\\_\\_%")).toEqual([]);
+  });
+
   test("the connection comes from the rc file's [DB] section and MAMBU_DB_* (env over file); the password never prints", async () => {
     const s = server();
     const rc = join(dir, "mambupy.rc");
