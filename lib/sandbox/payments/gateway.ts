@@ -18,6 +18,7 @@ import { headerValue, parseQuery } from "../request";
 import { mismatchMessage, responseProblems } from "../response-check";
 import { AuthUser, Router, RouteRequest, RouteResponse, SandboxContext } from "../router";
 import { SandboxError } from "../types";
+import { mambuError } from "../errors";
 import { checkPaymentsBody, findPaymentsOperation, PAYMENTS_BASE } from "./contract";
 import { registerPaymentsRoutes } from "./routes";
 import { TppError, tppError, tppFromSandboxError } from "./tpp";
@@ -152,7 +153,7 @@ export class PaymentsGateway {
       if (raw.body.length > 0 || ctype !== "") {
         if (xmlOp) {
           if (!isXmlMedia(ctype)) throw tppError("SERVICE_INVALID", `Content-Type must be application/xml, got ${ctype.slice(0, 60) || "none"}`, undefined, 415);
-          req.text = decodeUtf8(raw.body, "XML document", () => new SandboxError(400, 4, "INVALID_JSON_SYNTAX", "the XML document is not valid UTF-8"));
+          req.text = decodeUtf8(raw.body, "XML document", () => mambuError("INVALID_JSON_SYNTAX", "the XML document is not valid UTF-8"));
         } else if (raw.body.length > 0) {
           if (ctype !== "application/json") throw tppError("SERVICE_INVALID", `Content-Type must be application/json, got ${ctype.slice(0, 60) || "none"}`, undefined, 415);
           req.body = parseJsonBody(raw.body, this.host.ctx.limits?.maxJsonDepth);

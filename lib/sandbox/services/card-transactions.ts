@@ -50,7 +50,7 @@ function conflictOnDuplicate<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof SandboxError && e.errorReason === "DUPLICATE_CARD_TRANSACTION") throw new SandboxError(409, e.errorCode, e.errorReason, e.errorSource);
+    if (e instanceof SandboxError && e.errorReason === "DUPLICATE_CARD_TRANSACTION") throw mambuError("DUPLICATE_CARD_TRANSACTION", e.errorSource, 409);
     throw e;
   }
 }
