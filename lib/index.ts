@@ -7,7 +7,7 @@ export { DateTime } from "luxon";
 
 export { mambuconfig, MambuConfig } from "./config";
 export { MambuConnector, isV4Uuid, deterministicUuidV4 } from "./transport";
-export type { ConnectorOptions, RequestOptions, MambuResponse, RetryEvent } from "./transport";
+export type { ConnectorOptions, RequestOptions, MambuResponse, MambuStreamResponse, RetryEvent } from "./transport";
 
 export { MambuTsError, MambuError, MambuCommError, MambuPyError } from "./errors";
 export type { MambuErrorEntry, TppMessage } from "./errors";

@@ -1,13 +1,10 @@
 /**
  * The two requests of a database backup, through the connector: `POST /database/backup` (the trigger, with the
  * callback URL) and `GET /database/backup/LATEST` (the zip, with its headers: Content-Length, Last-Modified, ETag).
- *
- * The download is handed on as an async iterable of chunks, which backup.ts writes to disk as they come. Today
- * the connector reads an answer whole before giving it (capped by `maxResponseBytes`; this request raises the cap
- * to the largest the connector allows, {@link MAX_RESPONSE_BYTES_LIMIT}), so the chunks are slices of that
- * buffer: a streaming read in the transport is the one change needed here for backups larger than memory.
+ * The download is read as a stream (`MambuConnector.stream`): backup.ts writes its chunks to disk as they arrive,
+ * whatever the size, and an answer that is not wanted (polling: still the old backup) is cancelled after its
+ * headers, not downloaded.
  */
-import { MAX_RESPONSE_BYTES_LIMIT } from "../config/keys";
 import { MambuError, MambuTsError } from "../errors";
 import { MambuConnector } from "../transport";
 import { callOperation } from "./call";
@@ -23,6 +20,8 @@ export interface LatestAnswer {
   headers: Record<string, string>;
   /** The zip's bytes, in order (empty for a 404). */
   body: AsyncIterable<Uint8Array>;
+  /** Stops the transfer of an answer that is not wanted (none: read or drop the body). */
+  cancel?(): void;
 }
 
 /** What a backup needs from HTTP (a seam: tests and a streaming transport plug in here). */
@@ -31,12 +30,6 @@ export interface BackupHttp {
   trigger(callback: string | undefined, signal?: AbortSignal): Promise<string | undefined>;
   /** Reads `LATEST`; a 404 resolves (status 404), other refusals reject with Mambu's error. */
   latest(signal?: AbortSignal): Promise<LatestAnswer>;
-}
-
-const SLICE = 1024 * 1024;
-
-async function* slices(buf: Buffer): AsyncIterable<Uint8Array> {
-  for (let at = 0; at < buf.length; at += SLICE) yield buf.subarray(at, Math.min(buf.length, at + SLICE));
 }
 
 async function* nothing(): AsyncIterable<Uint8Array> {
@@ -53,14 +46,8 @@ export function connectorBackupHttp(connector: MambuConnector): BackupHttp {
     },
     async latest(signal) {
       try {
-        const res = await connector.request({
-          method: "GET",
-          path: "/database/backup/LATEST",
-          accept: BACKUP_ZIP_ACCEPT,
-          signal,
-          maxResponseBytes: MAX_RESPONSE_BYTES_LIMIT,
-        });
-        return { status: res.status, headers: res.headers, body: slices(res.raw) };
+        const res = await connector.stream({ method: "GET", path: "/database/backup/LATEST", accept: BACKUP_ZIP_ACCEPT, signal });
+        return { status: res.status, headers: res.headers, body: res.body, cancel: () => res.cancel() };
       } catch (e) {
         if (e instanceof MambuError && e.status === 404) return { status: 404, headers: {}, body: nothing() };
         throw e;

@@ -20,10 +20,7 @@
  * Content-Length, synced, checked as a zip (backup-zip.ts: every entry's size and CRC-32, a `.sql` inside), and
  * only then renamed to `out` (replacing a file there) and the directory synced. On any failure, abort or timeout,
  * the temporary file is removed and `out` is untouched.
- *
- * Limit: the connector reads an answer whole before handing it on (backup-http.ts), so a backup larger than the
- * connector's largest answer (about 512 MiB) fails with a MambuCommError "response too large", and polling reads
- * LATEST whole at each poll (prefer the callback, or a long `pollInterval`, against a large tenant).
+
  */
 import * as fs from "node:fs";
 import { randomBytes } from "node:crypto";
@@ -154,6 +151,7 @@ function describe(a: LatestAnswer): string {
 
 /** Drops an answer's body that is not wanted (a stream must be read or released). */
 async function discard(a: LatestAnswer): Promise<void> {
+  if (a.cancel) return a.cancel();
   const it = a.body[Symbol.asyncIterator]();
   await it.return?.();
 }
@@ -248,6 +246,7 @@ async function saveVerified(a: LatestAnswer, path: string, signal: AbortSignal |
     syncDirectory(dirname(path));
     return { bytes, entries };
   } catch (e) {
+    a.cancel?.();
     if (open) await fh.close().catch(() => undefined);
     await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
     throw e;

@@ -17,7 +17,7 @@ import { redact, redactDeep } from "./redact";
 import { headerValue, revealSecrets } from "./reveal";
 import { excerpt, readFailure, ResponseFailure } from "./responseerror";
 import { MAX_RETRY_AFTER_MS, RETRYABLE_STATUSES, isRetryableNetworkError, retryAfterMs, retryWait } from "./retrypolicy";
-import { ConnectorOptions, HttpMethod, MambuResponse, RequestOptions, RetryEvent, TransportLogger } from "./types";
+import { ConnectorOptions, HttpMethod, MambuResponse, MambuStreamResponse, RequestOptions, RetryEvent, TransportLogger } from "./types";
 import { isV4Uuid, randomUuidV4 } from "./uuid";
 
 const METHODS: ReadonlySet<string> = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
@@ -129,11 +129,34 @@ export class MambuConnector {
    */
   async request<T = unknown>(req: RequestOptions): Promise<MambuResponse<T>> {
     const prep = this.#prepare(req);
+    return this.#retrying(prep, req.signal, (attempt, attempts) => this.#attempt<T>(prep, req.signal, attempt, attempts));
+  }
+
+  /**
+   * Sends one request as {@link request} does — same URL, headers, credentials, idempotency key, and retries
+   * (connection errors, timeouts, 429, 5xx) until the answer's headers arrive — but hands a successful answer's
+   * body back unread, as a stream: for downloads too large to hold in memory (a database backup). The timeout
+   * covers the wait for the headers, then each wait for the body's next bytes; `signal` aborts the body too. No size cap applies to a successful body
+   * (the caller writes it somewhere); an answer ≥ 300 is read (capped) and thrown as `request` throws it.
+   * Read `body` to its end, or call `cancel()`.
+   * @throws as {@link request} does, before the body.
+   */
+  async stream(req: RequestOptions): Promise<MambuStreamResponse> {
+    const prep = this.#prepare(req);
+    return this.#retrying(prep, req.signal, (attempt, attempts) => this.#open(prep, req.signal, attempt, attempts));
+  }
+
+  /** Runs attempts until one is done, waiting between them (backoff, Retry-After), logging and notifying retries. */
+  async #retrying<R>(
+    prep: Prepared,
+    signal: AbortSignal | undefined,
+    attemptOnce: (attempt: number, attempts: number) => Promise<{ kind: "done"; response: R } | AttemptFailure>,
+  ): Promise<R> {
     const attempts = prep.retries + 1;
     let last: AttemptFailure | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      throwIfAborted(req.signal, prep);
-      const outcome = await this.#attempt<T>(prep, req.signal, attempt, attempts);
+      throwIfAborted(signal, prep);
+      const outcome = await attemptOnce(attempt, attempts);
       if (outcome.kind === "done") return outcome.response;
       last = outcome;
       if (attempt === attempts) break;
@@ -370,27 +393,124 @@ export class MambuConnector {
     if (status >= 200 && status < 300) {
       return { kind: "done", response: { status, headers, body: parseBody<T>(prep, status, headers, text, attempt), text, raw } };
     }
-    const safeText = redact(text, prep.secrets);
-    const failure =
-      status < 400
-        ? {
-            message: `HTTP ${status} from Mambu (redirects are not followed)`,
-            status,
-            errors: [],
-            bodyExcerpt: safeText ? excerpt(safeText) : undefined,
-          }
-        : readFailure(status, safeText);
-    failure.errors = redactDeep(failure.errors, prep.secrets);
-    if (failure.tppMessages) failure.tppMessages = redactDeep(failure.tppMessages, prep.secrets);
-    if (RETRYABLE_STATUSES.has(status)) {
-      return { kind: "http", failure, retryAfter: retryAfterMs(headers["retry-after"]) };
+    return refusal(prep, status, headers, text, attempt);
+  }
+
+  /**
+   * One attempt of {@link stream}: a 2xx answer comes back with its body unread (the timeout stops at the
+   * headers; the abort listener stays until the body ends or is cancelled), anything else as {@link #attempt}.
+   */
+  async #open(
+    prep: Prepared,
+    signal: AbortSignal | undefined,
+    attempt: number,
+    attempts: number,
+  ): Promise<{ kind: "done"; response: MambuStreamResponse } | AttemptFailure> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, prep.timeout);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const release = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const started = Date.now();
+    let res: Awaited<ReturnType<typeof nodeFetch>>;
+    try {
+      res = await this.#fetch(prep.url, {
+        method: prep.method,
+        headers: prep.headers,
+        body: prep.body,
+        redirect: "manual",
+        agent: this.#agentFor(prep.base),
+        signal: controller.signal as unknown as RequestInit["signal"],
+      });
+    } catch (err) {
+      release();
+      if (signal?.aborted && !timedOut) throw aborted(prep, err);
+      const reason = timedOut ? `timed out after ${prep.timeout} ms` : networkReason(err, prep.secrets);
+      const cause = sanitisedCause(err, prep.secrets);
+      this.#log(prep, "debug", `${prep.method} ${prep.shownUrl} -> ${reason} (attempt ${attempt}/${attempts}, ${Date.now() - started} ms)`, { attempt, attempts });
+      if (timedOut || isRetryableNetworkError(err)) return { kind: "network", reason, cause };
+      throw new MambuCommError(commMessage(prep, attempt, reason), { method: prep.method, url: prep.shownUrl, attempts: attempt, cause });
     }
-    throw new MambuError(failure.message, {
-      ...failure,
-      method: prep.method,
-      url: prep.shownUrl,
-      attempts: attempt,
+    clearTimeout(timer); // the timeout covered the wait for the headers
+    const status = res.status;
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, name) => {
+      headers[name.toLowerCase()] = value;
     });
+    this.#log(prep, "debug", `${prep.method} ${prep.shownUrl} -> ${status} (attempt ${attempt}/${attempts}, ${Date.now() - started} ms, body streamed)`, {
+      status,
+      attempt,
+      attempts,
+    });
+    if (status >= 200 && status < 300) {
+      const source = res.body as unknown as AsyncIterable<Buffer | string> | null;
+      // While the body streams, the timeout is an idle timeout: no byte for `timeout` ms stops the transfer.
+      let idle = false;
+      let idleTimer: NodeJS.Timeout | undefined;
+      const arm = (): void => {
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => {
+          idle = true;
+          controller.abort();
+        }, prep.timeout);
+      };
+      const body = async function* (): AsyncGenerator<Buffer> {
+        arm();
+        try {
+          if (source) {
+            for await (const chunk of source) {
+              arm();
+              yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+            }
+          }
+        } catch (err) {
+          if (signal?.aborted) throw aborted(prep, err);
+          const why = idle ? `the answer stopped: no data for ${prep.timeout} ms` : `the answer broke off: ${networkReason(err, prep.secrets)}`;
+          throw new MambuCommError(commMessage(prep, attempt, why), {
+            status,
+            method: prep.method,
+            url: prep.shownUrl,
+            attempts: attempt,
+            cause: sanitisedCause(err, prep.secrets),
+          });
+        } finally {
+          clearTimeout(idleTimer);
+          release();
+        }
+      };
+      return {
+        kind: "done",
+        response: {
+          status,
+          headers,
+          body: body(),
+          cancel: () => {
+            clearTimeout(idleTimer);
+            controller.abort();
+            release();
+          },
+        },
+      };
+    }
+    let raw: Buffer;
+    try {
+      raw = await readCapped(res, prep.maxBytes, headers["content-length"]);
+    } catch (err) {
+      controller.abort();
+      if (err instanceof BodyTooLarge) throw tooLarge(prep, err, status, attempt);
+      if (signal?.aborted) throw aborted(prep, err);
+      return { kind: "network", reason: networkReason(err, prep.secrets), cause: sanitisedCause(err, prep.secrets) };
+    } finally {
+      release();
+    }
+    return refusal(prep, status, headers, raw.toString("utf8"), attempt);
   }
 
   #agentFor(base: BaseUrl): http.Agent {
@@ -543,6 +663,31 @@ function exhausted(prep: Prepared, last: AttemptFailure, attempts: number): Mamb
     method: prep.method,
     url: prep.shownUrl,
     attempts,
+  });
+}
+
+/** An answer ≥ 300: a retryable failure (429, 5xx) or a MambuError thrown at once. */
+function refusal(prep: Prepared, status: number, headers: Record<string, string>, text: string, attempt: number): AttemptFailure {
+  const safeText = redact(text, prep.secrets);
+  const failure =
+    status < 400
+      ? {
+          message: `HTTP ${status} from Mambu (redirects are not followed)`,
+          status,
+          errors: [],
+          bodyExcerpt: safeText ? excerpt(safeText) : undefined,
+        }
+      : readFailure(status, safeText);
+  failure.errors = redactDeep(failure.errors, prep.secrets);
+  if (failure.tppMessages) failure.tppMessages = redactDeep(failure.tppMessages, prep.secrets);
+  if (RETRYABLE_STATUSES.has(status)) {
+    return { kind: "http", failure, retryAfter: retryAfterMs(headers["retry-after"]) };
+  }
+  throw new MambuError(failure.message, {
+    ...failure,
+    method: prep.method,
+    url: prep.shownUrl,
+    attempts: attempt,
   });
 }
 

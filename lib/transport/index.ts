@@ -3,7 +3,7 @@
  * the helpers its callers need to build requests safely.
  */
 export { MambuConnector } from "./connector";
-export type { RequestOptions, MambuResponse, ConnectorOptions, TransportLogger, HttpMethod, RetryEvent } from "./types";
+export type { RequestOptions, MambuResponse, MambuStreamResponse, ConnectorOptions, TransportLogger, HttpMethod, RetryEvent } from "./types";
 export { encodeSegment, buildPath, buildQuery } from "./paths";
 export type { QueryValue } from "./paths";
 export { isV4Uuid, deterministicUuidV4, randomUuidV4 } from "./uuid";

@@ -79,6 +79,20 @@ export interface MambuResponse<T = unknown> {
   raw: Buffer;
 }
 
+/** Mambu's successful answer to {@link MambuConnector.stream}: its body not read yet. */
+export interface MambuStreamResponse {
+  status: number;
+  /** Response headers, names lower-cased (repeated headers joined with `, `). */
+  headers: Record<string, string>;
+  /**
+   * The body's bytes as they arrive, read once. A transfer that breaks off rejects with a `MambuCommError` (not
+   * retried: the caller knows what it already has), or with a `MambuTsError` when the request's `signal` aborts.
+   */
+  body: AsyncIterable<Buffer>;
+  /** Stops the transfer (an answer not wanted, or not read to its end) and frees the connection. */
+  cancel(): void;
+}
+
 /** Optional logging; lines carry method, path+query, status and attempt, never credentials. */
 export interface TransportLogger {
   debug?(msg: string, meta?: Record<string, unknown>): void;

@@ -72,6 +72,25 @@ describe("backupDatabase by polling", () => {
     expect(seen.map((p) => p.phase)).toEqual(expect.arrayContaining(["trigger", "waiting", "verify", "done"]));
   });
 
+  it("cancels the answers it does not want (the old backup) after their headers, without reading them", async () => {
+    let reads = 0;
+    const cancelled: string[] = [];
+    const answer = (etag: string): LatestAnswer => ({
+      status: 200,
+      headers: { "content-length": String(ZIP.length), etag },
+      body: (async function* () {
+        reads++;
+        yield* chunks(ZIP);
+      })(),
+      cancel: () => cancelled.push(etag),
+    });
+    const http = fakeHttp([() => answer('"old"'), () => answer('"old"'), () => answer('"new"')]);
+    const r = await backupDatabase({ out: path.join(dir, "c.zip"), pollInterval: 1 }, http);
+    expect(r.bytes).toBe(ZIP.length);
+    expect(cancelled).toEqual(['"old"', '"old"']);
+    expect(reads).toBe(1); // only the new backup's body was read
+  });
+
   it("takes the first LATEST when there was no backup before the trigger", async () => {
     const http = fakeHttp([notFound, notFound, () => zipAnswer(ZIP, { "last-modified": "x" })]);
     const r = await backupDatabase({ out: path.join(dir, "b.zip"), pollInterval: 1 }, http);
