@@ -198,8 +198,8 @@ export const paymentsCommand: Command = {
     { name: "password", kind: "value", arg: "VALUE", help: "refused: a password on the command line is visible in ps; use --password-file" },
   ],
   examples: [
-    "MAMBU_CALLOUT_PASSWORD=... mambu payments listen --port 8443 --user gateway",
     "mambu payments listen --port 8443 --user gateway --password-file ~/.callout-password --jsonl >> callouts.jsonl",
+    "mambu payments listen --port 8443 --user gateway        # the password from env MAMBU_CALLOUT_PASSWORD, else asked",
     "mambu payments listen --no-auth --count 1 --jsonl --xml",
   ],
   async run(ctx) {

@@ -6,7 +6,7 @@
  */
 import { parseJsonExact, RawNumber } from "../../lib/core/json";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildDist, cleanEnv, runMambu, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome } from "./cli-helpers";
 
 jest.setTimeout(60_000);
 
@@ -108,6 +108,19 @@ describe("mambu call services.<resource>.<operationId>", () => {
     const p = await mambu("call", "services.cards.getCardBalance");
     expect(p.code).toBe(2);
     expect(p.stderr).toContain("services.cards.getCardBalance needs <card_id> (GET /v1/cards/{card_id}/balance)");
+  });
+
+  (HAS_SCRIPT ? it : it.skip)("on a terminal a write shows its /v1 request and asks: no sends nothing, y sends it", async () => {
+    const data = '{"code":"SEK","name":"Swedish krona","decimals":2}';
+    const no = await runOnTerminal(["call", "services.currencies.createCurrency", "--data", data], { ...env, SHELL: "/bin/sh" }, { answer: "n" });
+    expect(no.code).toBe(1);
+    expect(no.screen).toContain(`mambu will send:\n  POST ${sandbox.url}/v1/currencies\n  {\n    "code": "SEK",`);
+    expect(no.screen).toContain("mambu: cancelled, nothing sent");
+    expect(no.screen).not.toContain(SECRET);
+    expect(await currencyCodes()).not.toContain("SEK");
+    const yes = await runOnTerminal(["call", "services.currencies.createCurrency", "--data", data], { ...env, SHELL: "/bin/sh" }, { answer: "y" });
+    expect(yes.code).toBe(0);
+    expect(await currencyCodes()).toContain("SEK");
   });
 
   it("the Services API's errors exit 3 with their code and reason", async () => {
