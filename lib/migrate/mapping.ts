@@ -67,6 +67,10 @@ export const BLOCKS: Record<string, BlockSpec> = {
     specials: { accountHolderId: "string", openingBalance: "amount", openingDate: "string", openingNotes: "string" },
     reserved: ["accountHolderKey", "encodedKey"],
   },
+  groupMembers: {
+    name: "mapping.groupMembers",
+    specials: { groupId: "string", clientId: "string", groupRoleNameKey: "string", roleName: "string" },
+  },
   documents: {
     name: "mapping.documents",
     specials: { ownerType: "string", ownerId: "string", file: "string", name: "string", notes: "string" },

@@ -216,6 +216,7 @@ const RECONCILE: Record<string, { source: string; tenant: string }> = {
   withdrawn: { source: "sum of the withdrawals", tenant: "sum of the WITHDRAWAL transactions tagged with the plan's externalIds" },
   withdrawnCount: { source: "number of withdrawals", tenant: "number of those WITHDRAWAL transactions" },
   adjustedCount: { source: "number of the fees and repayments adjusted (left out of fees, repaid and paid)", tenant: "number of those transactions reversed in the tenant (adjustmentTransactionKey)" },
+  groupRoles: { source: "roles of the groups' members (groupMembers source)", tenant: "roles of the members of those groups with the plan's groupRoleNameKeys (GET /api/groups/{id})" },
   documents: { source: "documents of the plan", tenant: "documents of their owners with the same title and file name (GET /api/documents/documentsMetadata)" },
   settlements: { source: "sum of the settlement accounts' opening balances", tenant: "sum of balances.totalBalance of those settlement accounts (GET /api/deposits/{id})" },
 };
@@ -286,6 +287,8 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
   entities.transactions = entities.disbursements + entities.fees + entities.repayments;
   const documents = book.units.flatMap((u) => u.documents ?? []);
   if (documents.length) entities.documents = documents.length;
+  const groupRoles = book.units.reduce((n, u) => n + [...(u.memberRoles?.values() ?? [])].reduce((k, r) => k + r.length, 0), 0);
+  if (groupRoles) entities.groupRoles = groupRoles;
   if (interest) entities.interestApplications = interest;
   if (adjustments) entities.adjustments = adjustments;
   if (savings.length) {
@@ -309,7 +312,7 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
   const hasSettlementOpenings = settlementOpenings.length > 0 && plan.steps.has("settlementOpening");
   const hasDocuments = documents.length > 0 && plan.steps.has("document");
   const owners = new Set(documents.map((d) => `${d.ownerType}:${d.ownerId}`)).size;
-  const checks = METRICS.filter((m) => (m === "documents" ? hasDocuments : m === "adjustedCount" ? adjustments > 0 && plan.steps.has("adjustment") : m === "settlements" ? hasSettlementOpenings : DEPOSIT_TX_METRICS.has(m) ? hasDepositTxs : m === "deposits" || m === "depositBalance" ? hasDeposits : plan.steps.has("loan") || m === "holders")).map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
+  const checks = METRICS.filter((m) => (m === "groupRoles" ? groupRoles > 0 : m === "documents" ? hasDocuments : m === "adjustedCount" ? adjustments > 0 && plan.steps.has("adjustment") : m === "settlements" ? hasSettlementOpenings : DEPOSIT_TX_METRICS.has(m) ? hasDepositTxs : m === "deposits" || m === "depositBalance" ? hasDeposits : plan.steps.has("loan") || m === "holders")).map((m) => ({ metric: m, ...RECONCILE[m], total: "" }));
   const totals = new Map<string, string>();
   for (const u of book.units) {
     const f = sourceFigures(u, plan);

@@ -135,7 +135,7 @@ export function parsePlan(text: string, file: string): Plan {
   const has = (n: SourceName): boolean => files.some((f) => f.source === n);
 
   const mapping = spec.mapping;
-  if (!isObj(mapping)) p("mapping: expected a map with clients, groups, loans, schedules, fees, repayments, deposits, depositTransactions, loanTransactions, documents");
+  if (!isObj(mapping)) p("mapping: expected a map with clients, groups, loans, schedules, fees, repayments, deposits, depositTransactions, loanTransactions, documents, groupMembers");
   else {
     for (const [name, m] of Object.entries(mapping)) {
       if (!(SOURCE_NAMES as readonly string[]).includes(name)) {
@@ -169,6 +169,11 @@ export function parsePlan(text: string, file: string): Plan {
       req("deposits", "accountHolderId");
     }
     if (isObj(mapping.depositTransactions)) req("depositTransactions", "depositId");
+    if (isObj(mapping.groupMembers)) {
+      req("groupMembers", "groupId");
+      req("groupMembers", "clientId");
+    }
+    if (has("groupMembers") && !has("groups")) p("sources.groupMembers: needs the groups source (the groups the members belong to)");
     if (isObj(mapping.documents)) {
       req("documents", "ownerId");
       req("documents", "file");

@@ -15,7 +15,7 @@ import type { MambuConnector } from "../transport";
 import type { Book, Plan, Unit } from "./types";
 
 /** The figures compared, in display order. */
-export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid", "deposits", "depositBalance", "deposited", "depositedCount", "withdrawn", "withdrawnCount", "settlements", "adjustedCount", "documents"] as const;
+export const METRICS = ["holders", "loans", "loanAmount", "disbursed", "fees", "feeCount", "repaid", "repaymentCount", "paid", "deposits", "depositBalance", "deposited", "depositedCount", "withdrawn", "withdrawnCount", "settlements", "adjustedCount", "documents", "groupRoles"] as const;
 /** One figure. */
 export type Metric = (typeof METRICS)[number];
 /** Figures of one side. */
@@ -53,6 +53,7 @@ export function sourceFigures(u: Unit, plan: Plan): Figures {
   const s = plan.steps;
   f.holders = new Decimal(1);
   if (s.has("document")) f.documents = new Decimal((u.documents ?? []).length);
+  for (const roles of u.memberRoles?.values() ?? []) f.groupRoles = f.groupRoles.plus(roles.length);
   for (const d of u.deposits ?? []) {
     f.deposits = f.deposits.plus(1);
     if (d.opening) f.depositBalance = f.depositBalance.plus(d.opening.amount);
@@ -106,10 +107,18 @@ export function sourceFigures(u: Unit, plan: Plan): Figures {
 export async function tenantFigures(conn: MambuConnector, u: Unit, plan?: Plan): Promise<Figures> {
   const f = zero();
   const holderClass: EntityClass = u.kind === "group" ? MambuGroup : MambuClient;
-  const holder = (await holderClass.find(u.id, { connector: conn }))?.toJSON();
+  // a group whose members have roles in the plan is read in full (its members and their roles)
+  const holder = (await holderClass.find(u.id, { connector: conn, ...(u.memberRoles?.size ? { detailsLevel: "FULL" as const } : {}) }))?.toJSON();
   if (!holder) return f;
   f.holders = new Decimal(1);
   if (plan === undefined || plan.steps.has("document")) f.documents = await tenantDocuments(conn, u, String(holder.encodedKey));
+  if (u.memberRoles?.size) {
+    // the roles of the group's members that are the plan's (by the key of their name)
+    const planned = new Set([...u.memberRoles.values()].flat().map((r) => r.groupRoleNameKey));
+    for (const m of (holder.groupMembers ?? []) as Array<{ roles?: Array<{ groupRoleNameKey?: string }> }>) {
+      for (const r of m.roles ?? []) if (typeof r.groupRoleNameKey === "string" && planned.has(r.groupRoleNameKey)) f.groupRoles = f.groupRoles.plus(1);
+    }
+  }
   for (const d of u.deposits ?? []) {
     const dep = await MambuDeposit.find(d.id, { connector: conn });
     if (!dep || dep.accountHolderKey !== holder.encodedKey) continue;
@@ -243,7 +252,7 @@ const DEPOSIT_TX_METRICS: readonly Metric[] = ["deposited", "depositedCount", "w
 export function shownMetrics(r: Reconciliation): Metric[] {
   const none = (ms: readonly Metric[]): boolean => ms.every((m) => r.totals.source[m].isZero() && r.totals.tenant[m].isZero());
   return METRICS.filter(
-    (m) => !(DEPOSIT_METRICS.includes(m) && none(DEPOSIT_METRICS)) && !(DEPOSIT_TX_METRICS.includes(m) && none(DEPOSIT_TX_METRICS)) && !((m === "settlements" || m === "adjustedCount" || m === "documents") && none([m])),
+    (m) => !(DEPOSIT_METRICS.includes(m) && none(DEPOSIT_METRICS)) && !(DEPOSIT_TX_METRICS.includes(m) && none(DEPOSIT_TX_METRICS)) && !((m === "settlements" || m === "adjustedCount" || m === "documents" || m === "groupRoles") && none([m])),
   );
 }
 

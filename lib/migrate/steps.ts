@@ -163,7 +163,14 @@ export async function holderStep(ctx: StepContext, unit: Unit): Promise<string> 
       async () => {
         for (const l of unit.links) l.set(await ctx.clientKey(l.clientId));
         const fields = structuredCloneExact(unit.body ?? {});
-        if (isGroup) fields.groupMembers = await Promise.all(unit.members.map(async (m) => ({ clientKey: await ctx.clientKey(m) })));
+        if (isGroup) {
+          fields.groupMembers = await Promise.all(
+            unit.members.map(async (m) => {
+              const roles = unit.memberRoles?.get(m);
+              return { clientKey: await ctx.clientKey(m), ...(roles?.length ? { roles: roles.map((r) => ({ ...r })) } : {}) };
+            }),
+          );
+        }
         return fields;
       },
       idempotencyKey(ctx.plan.id, row, name, "", ctx.journal.keyScope),

@@ -7,7 +7,7 @@ export const STEP_NAMES = ["client", "group", "deposit", "opening", "depositTran
 export type StepName = (typeof STEP_NAMES)[number];
 
 /** Logical sources of a plan. */
-export const SOURCE_NAMES = ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions", "loanTransactions", "documents"] as const;
+export const SOURCE_NAMES = ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions", "loanTransactions", "documents", "groupMembers"] as const;
 /** One logical source of a plan. */
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -46,6 +46,8 @@ export interface MappingSpec {
   loanTransactions?: FieldMapSpec;
   /** Documents attached to the plan's clients, groups, loans and deposits: `ownerType`, `ownerId`, `file` (relative to the plan), `name`, `notes`. */
   documents?: FieldMapSpec;
+  /** Group memberships with roles: `groupId`, `clientId`, `groupRoleNameKey`, `roleName` (the roles go into the group's creation). */
+  groupMembers?: FieldMapSpec;
 }
 
 /** A source as written in the plan. */
@@ -217,6 +219,8 @@ export interface Unit {
   body?: Record<string, unknown>;
   /** Group members (client ids), in order. */
   members: string[];
+  /** Roles of group members, by client id (`groupRoleNameKey`, `roleName`): sent in the group's creation. */
+  memberRoles?: Map<string, Array<{ groupRoleNameKey: string; roleName?: string }>>;
   /** Client ids this unit's body refers to (CLIENT_LINK custom fields), besides members. */
   links: Array<{ clientId: string; set: (encodedKey: string) => void }>;
   loans: LoanPlan[];

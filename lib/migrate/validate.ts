@@ -7,7 +7,7 @@
  * problems come back at once with file, line and column; the valid rows become the {@link Book}.
  *
  * One job per file of book/: the plan's blocks and files (blocks.ts), clients and groups
- * (holders.ts), loans (loans.ts), standalone deposit accounts (deposits.ts) and their deposits and
+ * (holders.ts), group memberships with roles (memberships.ts), loans (loans.ts), standalone deposit accounts (deposits.ts) and their deposits and
  * withdrawals (deposit-transactions.ts), references outside the plan (external.ts), schedules
  * (schedules.ts), fees and repayments (transactions.ts), interest applied and adjustments
  * (loan-history.ts), documents (documents.ts), and the units in order with the invalid
@@ -20,6 +20,7 @@ import { documentPlans } from "./book/documents";
 import { attachDeposits, depositPlans } from "./book/deposits";
 import { lookUpExternal } from "./book/external";
 import { holderUnits } from "./book/holders";
+import { memberships } from "./book/memberships";
 import { loanHistory } from "./book/loan-history";
 import { attachLoans, loanPlans } from "./book/loans";
 import { finishBook } from "./book/outcome";
@@ -41,6 +42,7 @@ export async function buildBook(plan: Plan, opts: BookOptions = {}): Promise<Boo
   const { blocks, rows, layouts, personal } = await readPlan(plan, opts);
   const c = newContext(plan, opts, blocks, rows, layouts, personal);
   holderUnits(c);
+  memberships(c);
   loanPlans(c);
   depositPlans(c);
   await lookUpExternal(c);

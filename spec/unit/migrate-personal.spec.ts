@@ -37,7 +37,7 @@ describe("the plan's personal data syntax", () => {
     expect(problems(`${base}mapping: { clients: { id: client_id } }\npersonal: { clients: spouse }\n`)).toEqual(["personal.clients: expected a list of column names"]);
     expect(problems(`${base}mapping: { clients: { id: client_id } }\npersonal: { loans: [notes], people: [x] }\n`)).toEqual([
       "personal.loans: no such source in sources",
-      "personal.people: unknown source (known: clients, groups, loans, schedules, fees, repayments, deposits, depositTransactions, loanTransactions, documents)",
+      "personal.people: unknown source (known: clients, groups, loans, schedules, fees, repayments, deposits, depositTransactions, loanTransactions, documents, groupMembers)",
     ]);
     expect(problems(`${base}mapping: { clients: { id: client_id } }\npersonal: [spouse]\n`)).toEqual(["personal: expected a map of source name → list of columns holding personal data"]);
   });

@@ -40,6 +40,7 @@ function compileBlocks(plan: Plan, opts: BookOptions, fatal: Problem[]): Blocks 
     depositTransactions: compile("depositTransactions", m.depositTransactions, dflt("depositTransactions")),
     loanTransactions: compile("loanTransactions", m.loanTransactions, dflt("loanTransactions")),
     documents: compile("documents", m.documents, dflt("documents")),
+    groupMembers: compile("groupMembers", m.groupMembers, dflt("groupMembers")),
   };
   if (plan.steps.has("disburse") && blocks.disburse && !blocks.disburse.rules.some((r) => r.target === "valueDate")) {
     fatal.push({ file: planFile, message: "mapping.loans.disburse.valueDate: must be mapped (a loan is disbursed on the date of its row)" });
@@ -94,6 +95,7 @@ function blocksOf(blocks: Blocks): Record<SourceName, Array<CompiledBlock | unde
     depositTransactions: [blocks.depositTransactions],
     loanTransactions: [blocks.loanTransactions],
     documents: [blocks.documents],
+    groupMembers: [blocks.groupMembers],
   };
 }
 
@@ -123,7 +125,7 @@ export async function readPlan(plan: Plan, opts: BookOptions): Promise<Pick<Book
   const personal = personalColumns(plan, blocks);
   const layouts = new Map<string, SourceLayout>();
   const rows: BookContext["rows"] = {};
-  for (const s of ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions", "loanTransactions", "documents"] as const) {
+  for (const s of ["clients", "groups", "loans", "schedules", "fees", "repayments", "deposits", "depositTransactions", "loanTransactions", "documents", "groupMembers"] as const) {
     if (plan.files.some((f) => f.source === s)) rows[s] = await readAll(plan, s, layouts, fatal, personal);
   }
   const reading = blocksOf(blocks);

@@ -41,6 +41,7 @@ export interface Blocks {
   depositTransactions?: CompiledBlock;
   loanTransactions?: CompiledBlock;
   documents?: CompiledBlock;
+  groupMembers?: CompiledBlock;
 }
 
 /** A client or group outside the plan that rows refer to, and where. */
