@@ -105,9 +105,11 @@ describe("parseCalloutMessage", () => {
     ["a transfer without its end-to-end id", PACS008.replace("<EndToEndId>NOTPROVIDED</EndToEndId>", ""), "CdtTrfTxInf[1]/PmtId/EndToEndId: missing"],
     ["an id longer than 35 characters", PACS008.replace("<TxId>SCTTX156820211213000000000002", "<TxId>SCTTX156820211213000000000002-TOO-LONG"), "longer than 35 characters"],
     ["a message id given twice", PACS008.replace("<MsgId>", "<MsgId>X</MsgId><MsgId>"), "MsgId: given 2 times"],
+    ["an element named __proto__ (prototype pollution)", PACS008.replace("<ChrgBr>SLEV</ChrgBr>", "<__proto__><polluted>1</polluted></__proto__><ChrgBr>SLEV</ChrgBr>"), "not readable XML"],
     ["another document than the Message-Type", PACS008.replace("pacs.008.001.02", "pacs.008.001.08"), "is not the Message-Type header's"],
   ])("refuses %s, handing nothing over", (_what, xml, expected) => {
     expect(refusal(xml)).toContain(expected);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it("refuses a Message-Type it does not read and a camt.056 naming no original transaction", () => {
