@@ -90,6 +90,15 @@ describe("interest applied and adjustments", () => {
     expect(adjustments(sb)).toHaveLength(before);
     expect(r.reconciliation?.equal).toBe(true);
   });
+
+  it("adopts interest a loan shows applied on or after the row's date (Mambu's lastInterestAppliedDate), writing nothing", async () => {
+    // what a Mambu tenant keeps of an application (the sandbox's interest is in the schedule: it keeps nothing)
+    for (const [id, day] of [["MIG-L00002", "2025-12-10"], ["MIG-L00003", "2025-10-31"]]) sb.store.find("loans", id)!.lastInterestAppliedDate = `${day}T00:00:00${sb.clock.offset}`;
+    const r = await runMigration(plan, { ...quiet, ...conn(sb), workdir: join(tmp, "rerun-2"), reconcile: true });
+    expect(r.exitCode).toBe(0);
+    expect(r.summary?.writes).toBe(0);
+    expect(r.summary?.byStep).toMatchObject({ interest: { created: 0, adopted: 2 }, adjustment: { created: 0, adopted: 2 } });
+  });
 });
 
 it("resumes a run killed after the tenant adjusted but before the journal did, without a second adjustment", async () => {
