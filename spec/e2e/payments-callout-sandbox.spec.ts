@@ -6,8 +6,9 @@
  * prints the message, `mambu get payments.payment` shows its status.
  */
 import { ChildProcess, spawn } from "node:child_process";
+import { DateTime } from "luxon";
 import { Decimal, Payments } from "../../lib";
-import type { CalloutMessage, Pacs008Message } from "../../lib/entities/payments";
+import type { CalloutMessage, Pacs002Message, Pacs008Message } from "../../lib/entities/payments";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { demoConnector } from "../helpers/sandbox-connector";
 import { buildDist, cleanEnv, MAMBU, ROOT, runMambu, tempHome } from "./cli-helpers";
@@ -67,6 +68,37 @@ it("a credit transfer initiated in the sandbox reaches the listener as a typed p
   expect(t.debtor).toMatchObject({ name: "Josefa Alas", iban: IBAN_A });
   expect(t.creditor).toMatchObject({ name: "Boulangerie Paul", iban: IBAN_FAR });
   expect(t.remittanceInformation).toBe("Order 77");
+});
+
+it("a collection rejected by a blocking rule reaches the listener as a typed pacs.002: RJCT with reason MS02", async () => {
+  const connector = demoConnector(sb, { apikey: DEMO_API_KEY });
+  const iban = "DE75512108001245126199";
+  await openEurAccount(sb, "CALLOUT-B", "100");
+  await Payments.AccountIdentification.map("CALLOUT-B", { iban, currency: "EUR" }, { connector });
+  await Payments.BlockingRule.create("CALLOUT-B", { creditorIdentifier: "DE98ZZZ09999999999", mandateIdentification: "MANDATE-CALLOUT-1" }, { connector });
+  const blocked = await Payments.Collection.initiate(
+    {
+      debtorAccount: { identification: { iban }, currency: "EUR" },
+      debtorName: "Jane Debtor",
+      creditorAccount: { identification: { iban: "GB29NWBK60161331926819" }, currency: "EUR" },
+      creditorName: "Utility Company",
+      instructedAmount: { amount: new Decimal("49.90"), currency: "EUR" },
+      requestedExecutionDate: DateTime.fromISO(sb.clock.today(), { zone: "utc" }).plus({ days: 1 }).toISODate()!,
+      mandateRelatedInformation: { mandateIdentification: "MANDATE-CALLOUT-1", dateOfSignature: "2025-06-01" },
+      paymentTypeInformation: { sequenceType: "FRST" },
+      creditorSchemeIdentification: { identification: { privateIdentification: "DE98ZZZ09999999999" } },
+    },
+    { connector },
+  );
+  expect(blocked.status).toBe("RJCT");
+  await sb.paymentsCallout.idle();
+  const out = sb.paymentsCallout.messages().find((m) => m.paymentId === blocked.id && /pacs\.002/.test(m.messageType))!;
+  expect(out.status).toBe("DELIVERED");
+  const m = received.find((x) => x.messageId === out.messageId) as Pacs002Message;
+  expect(m.kind).toBe("pacs.002");
+  expect(m.originalMessageName).toBe("pacs.003.001.02");
+  expect(m.transactions).toHaveLength(1);
+  expect(m.transactions[0]).toMatchObject({ status: "RJCT", reason: { code: "MS02" } });
 });
 
 it("a gateway configured with the wrong password is refused (401) and nothing is handed over", async () => {
