@@ -11,6 +11,9 @@
  *   the same pages' bytes with a bare https client (same agent, page size and concurrency, the
  *   sandbox's latency switched off for those requests with `X-Sandbox-Fault: latency=0`, nothing
  *   parsed).
+ * - reading floor (issue 19): the same bare client and plan with the latency on, each page
+ *   `JSON.parse`d and every value visited; against it, `getAll` alone (≤ ×1.25) and `getAll` then
+ *   every value of every loan read (≤ ×2.5).
  * - MambuPy: sequential by design (one page after the other, then every entity built).
  * - streaming: a child process (bench/stream-rss.js) walks every loan of a sandbox generated with
  *   50,000 and then 200,000 loans, sampling `process.memoryUsage().rss`.
@@ -22,7 +25,9 @@
 const fs = require("node:fs");
 const https = require("node:https");
 const { median, round, int, logger, findMambuPy, runMambuPy, startSandboxProcess, runNodeChild } = require("./lib/common");
+const path = require("node:path");
 const { dist, sandboxConnector } = require("./lib/client");
+const { walkJson, structReader } = require("./lib/read-all");
 
 const log = logger("bulk-read");
 
@@ -32,7 +37,7 @@ function arg(name, dflt) {
 }
 
 /** A bare client: the pages' bytes with the plan mambu-ts follows, nothing parsed. */
-async function rawFetchAll(sb, { pageSize, concurrency, noLatency }) {
+async function rawFetchAll(sb, { pageSize, concurrency, noLatency, parseWalk = false }) {
   const agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: fs.readFileSync(sb.caPath) });
   const headers = {
     Accept: "application/vnd.mambu.v2+json",
@@ -45,11 +50,21 @@ async function rawFetchAll(sb, { pageSize, concurrency, noLatency }) {
       https
         .get(`${sb.url}/api/loans?${q}`, { agent, headers }, (res) => {
           let bytes = 0;
-          res.on("data", (d) => (bytes += d.length));
-          res.on("end", () => (res.statusCode === 200 ? resolve({ bytes, total: Number(res.headers["items-total"]) }) : reject(new Error(`HTTP ${res.statusCode}`))));
+          const chunks = [];
+          res.on("data", (d) => {
+            bytes += d.length;
+            if (parseWalk) chunks.push(d);
+          });
+          res.on("end", () => {
+            if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
+            // the reading floor: the page parsed by JSON.parse and every value visited once
+            if (parseWalk) walked += walkJson(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+            resolve({ bytes, total: Number(res.headers["items-total"]) });
+          });
         })
         .on("error", reject);
     });
+  let walked = 0;
   const t0 = process.hrtime.bigint();
   const first = await get(0, true);
   let bytes = first.bytes;
@@ -65,7 +80,7 @@ async function rawFetchAll(sb, { pageSize, concurrency, noLatency }) {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   agent.destroy();
-  return { ms, bytes, total: first.total, pages: Math.ceil(first.total / pageSize) };
+  return { ms, bytes, total: first.total, pages: Math.ceil(first.total / pageSize), walked };
 }
 
 async function main() {
@@ -75,7 +90,8 @@ async function main() {
   const rounds = Number(arg("rounds", 3));
   const streams = String(arg("stream", "50000,200000")).split(",").map(Number);
   const pageSize = 1000;
-  const { MambuLoan } = require(dist);
+  const { MambuLoan, MambuStruct } = require(dist);
+  const readAll = structReader(MambuStruct, require(path.join(dist, "core", "symbols")).RAW);
   const notes = [];
   const rows = [];
 
@@ -87,19 +103,31 @@ async function main() {
   try {
     const connector = sandboxConnector(sb.url, { caPath: sb.caPath, pageSize, concurrency });
     await MambuLoan.getAll({ limit: pageSize, detailsLevel: "FULL", connector }); // warm-up: TLS, JIT
-    const t = { mts: [], transfer: [], raw: [] };
+    const t = { mts: [], transfer: [], raw: [], walk: [], read: [] };
     for (let r = 0; r < rounds; r++) {
       const transfer = await rawFetchAll(sb, { pageSize, concurrency, noLatency: true });
       const raw = await rawFetchAll(sb, { pageSize, concurrency, noLatency: false });
+      // the floor of reading: the same plan, each page parsed by JSON.parse and every value visited
+      const walk = await rawFetchAll(sb, { pageSize, concurrency, noLatency: false, parseWalk: true });
       ({ total, pages, bytes } = transfer);
       const t0 = process.hrtime.bigint();
       const list = await MambuLoan.getAll({ detailsLevel: "FULL", connector });
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (list.length !== total) throw new Error(`getAll gave ${list.length} loans, the sandbox has ${total}`);
+      const t1 = process.hrtime.bigint();
+      let values = 0;
+      for (const loan of await MambuLoan.getAll({ detailsLevel: "FULL", connector })) values += readAll(loan);
+      const readMs = Number(process.hrtime.bigint() - t1) / 1e6;
+      if (values === 0) throw new Error("read no value");
       t.mts.push(ms);
       t.transfer.push(transfer.ms);
       t.raw.push(raw.ms);
-      log(`round ${r + 1}: mambu-ts getAll ${ms.toFixed(0)} ms; bare client ${raw.ms.toFixed(0)} ms; transfer without latency ${transfer.ms.toFixed(0)} ms`);
+      t.walk.push(walk.ms);
+      t.read.push(readMs);
+      log(
+        `round ${r + 1}: mambu-ts getAll ${ms.toFixed(0)} ms, getAll + read every value ${readMs.toFixed(0)} ms; bare client ${raw.ms.toFixed(0)} ms, ` +
+          `+ JSON.parse + walk ${walk.ms.toFixed(0)} ms; transfer without latency ${transfer.ms.toFixed(0)} ms`,
+      );
     }
     connector.close();
     const transfer = median(t.transfer);
@@ -156,6 +184,34 @@ async function main() {
       met: ratio <= 1.3 && (vs === undefined ? null : vs >= 8),
       ms: { all: t.mts.map((x) => round(x, 0)), transfer: t.transfer.map((x) => round(x, 0)), bareClient: t.raw.map((x) => round(x, 0)) },
     });
+    // Issue 19: against the reading floor (fetch + JSON.parse + a walk over every value, same plan, same run).
+    const perRound = (xs) => median(xs.map((x, i) => x / t.walk[i]));
+    const walkFloor = median(t.walk);
+    const getAllRatio = perRound(t.mts);
+    const readRatio = perRound(t.read);
+    notes.push(
+      `reading floor = a bare https client with the same plan and latency that JSON.parses each page and visits every value: ${walkFloor.toFixed(0)} ms ` +
+        `(getAll ×${getAllRatio.toFixed(2)}, getAll + read every value ×${readRatio.toFixed(2)}, medians of per-round ratios)`,
+    );
+    for (const [measure, ms, ratio, max] of [
+      [`getAll ${int(total)} loans, vs fetch + JSON.parse + walk`, t.mts, getAllRatio, 1.25],
+      [`getAll ${int(total)} loans + read every value, vs fetch + JSON.parse + walk`, t.read, readRatio, 2.5],
+    ]) {
+      rows.push({
+        benchmark: "bulk read",
+        measure,
+        unit: "ms",
+        mambuTs: round(median(ms), 0),
+        floor: round(walkFloor, 0),
+        floorIs: "fetch + JSON.parse + a walk over every value",
+        mambupy: null,
+        ratioToFloor: round(ratio),
+        vsMambuPy: null,
+        target: { floorMax: max },
+        met: ratio <= max,
+        ms: { all: ms.map((x) => round(x, 0)), floorAll: t.walk.map((x) => round(x, 0)) },
+      });
+    }
   } finally {
     await sb.stop();
   }

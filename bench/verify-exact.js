@@ -15,8 +15,9 @@ const path = require("node:path");
 const { ROOT } = require("./lib/common");
 const { loanPages } = require("./lib/gen-loans");
 const { referenceParseJsonExact } = require("./lib/reference-json");
-const { parseJsonExact, RawNumber } = require(path.join(ROOT, "dist", "core", "json"));
-const { parseWireDate, parseWireDateTime } = require(path.join(ROOT, "dist", "core", "coerce"));
+const DIST = process.env.MAMBU_TS_DIST ? path.resolve(process.env.MAMBU_TS_DIST) : path.join(ROOT, "dist");
+const { parseJsonExact, RawNumber } = require(path.join(DIST, "core", "json"));
+const { parseWireDate, parseWireDateTime } = require(path.join(DIST, "core", "coerce"));
 const { DateTime } = require(path.join(ROOT, "node_modules", "luxon"));
 
 /**

@@ -9,6 +9,7 @@ import type { FieldSpec } from "../contract/schema";
 import { MambuTsError } from "../errors";
 import { Decimal } from "./money";
 import { RawNumber } from "./json";
+import { decimalFromJsonText, decimalFromNumber, decimalFromPlainText } from "./fast-decimal";
 
 /** The scalar kinds the ORM converts. */
 export type ScalarKind = "decimal" | "integer" | "datetime" | "date" | "boolean" | "string" | "any";
@@ -48,9 +49,9 @@ function plainDateMillis(s: string): number {
  * The form Mambu always sends, `YYYY-MM-DDTHH:mm:ss` then `Z` or `±HH:MM`, read without luxon's
  * general ISO parser: the same DateTime as `DateTime.fromISO(s, { setZone: true })` (same instant,
  * fixed offset zone and locale), several times faster. Undefined for any other form or an unusual
- * value (then luxon parses it).
+ * value (then luxon parses it). @internal
  */
-function fastWireDateTime(s: string): DateTime | undefined {
+export function fastWireDateTime(s: string): DateTime | undefined {
   const n = s.length;
   let offset: number;
   if (n === 20 && s.charCodeAt(19) === 90 /* Z */) offset = 0;
@@ -68,7 +69,20 @@ function fastWireDateTime(s: string): DateTime | undefined {
   const second = twoDigits(s, 17);
   if (Number.isNaN(day) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
   const ts = day + ((hour * 60 + minute - offset) * 60 + second) * 1000;
-  return DateTime.fromMillis(ts, { zone: FixedOffsetZone.instance(offset) });
+  return DateTime.fromMillis(ts, { zone: fixedZone(offset) });
+}
+
+/** Fixed-offset zones by minutes (immutable; luxon makes a new one per call of `FixedOffsetZone.instance`). */
+const fixedZones = new Map<number, FixedOffsetZone>();
+
+/** The fixed-offset zone of `minutes` east of UTC, made once (offsets are bounded: at most 24 × 60 × 2 of them). */
+function fixedZone(minutes: number): FixedOffsetZone {
+  let z = fixedZones.get(minutes);
+  if (z === undefined) {
+    z = FixedOffsetZone.instance(minutes);
+    fixedZones.set(minutes, z);
+  }
+  return z;
 }
 
 /** Two probe zones (+00:01, +00:02): a date-time text parsed in both keeps one offset only if it carries its own. */
@@ -96,7 +110,7 @@ export function parseWireDateTime(s: string, naiveOffset?: OffsetSource): DateTi
 export function parseWireDate(s: string): DateTime | string {
   if (s.length >= 10) {
     const ts = plainDateMillis(s);
-    if (!Number.isNaN(ts)) return DateTime.fromMillis(ts, { zone: "UTC" });
+    if (!Number.isNaN(ts)) return DateTime.fromMillis(ts, { zone: FixedOffsetZone.utcInstance });
   }
   const dt = DateTime.fromISO(s.length > 10 ? s.slice(0, 10) : s, { zone: "UTC" });
   return dt.isValid ? dt : s;
@@ -110,9 +124,9 @@ export function hydrateScalar(kind: ScalarKind, raw: unknown, naiveOffset?: Offs
   if (raw === null || raw === undefined) return raw;
   switch (kind) {
     case "decimal":
-      if (typeof raw === "number") return new Decimal(raw);
-      if (raw instanceof RawNumber) return new Decimal(raw.text);
-      if (typeof raw === "string" && NUMERIC.test(raw)) return new Decimal(raw);
+      if (typeof raw === "number") return decimalFromNumber(raw);
+      if (raw instanceof RawNumber) return decimalFromJsonText(raw.text);
+      if (typeof raw === "string") return decimalFromPlainText(raw) ?? (NUMERIC.test(raw) ? new Decimal(raw) : raw);
       return raw;
     case "integer":
       if (raw instanceof RawNumber) {

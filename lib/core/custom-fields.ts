@@ -14,6 +14,7 @@ import { getOwn, hasOwn, isPlainObject, setOwn } from "./clone";
 import { describe, parseWireDate, sameValue } from "./coerce";
 import { MambuTsError } from "../errors";
 import { Decimal } from "./money";
+import { decimalFromPlainText } from "./fast-decimal";
 import { RawNumber, stringifyExact } from "./json";
 import { CF_NAMES, DIRTY, RAW, StructSlots, VALS } from "./symbols";
 import { TenantOptions, tenantOfStruct, tenantsOfDefinitions } from "./tenant";
@@ -113,7 +114,10 @@ export function hydrateCustomValue(fieldId: string, raw: unknown, types: Types):
   if (typeof raw !== "string") return raw;
   const type = types.get(fieldId);
   if (type === undefined) return raw;
-  if (type === "NUMBER" || type === "DECIMAL") return /^-?\d+(?:\.\d+)?$/.test(raw.trim()) ? new Decimal(raw.trim()) : raw;
+  if (type === "NUMBER" || type === "DECIMAL") {
+    const t = raw.trim();
+    return decimalFromPlainText(t) ?? (/^-?\d+(?:\.\d+)?$/.test(t) ? new Decimal(t) : raw);
+  }
   if (type === "CHECKBOX") return raw.toUpperCase() === "TRUE" ? true : raw.toUpperCase() === "FALSE" ? false : raw;
   if (type === "DATE") return raw === "" ? raw : parseWireDate(raw);
   return raw;
@@ -324,6 +328,93 @@ export function syncCustomFieldAccessors(s: StructSlots): void {
     }
   }
   Object.defineProperty(s, CF_NAMES, { value: names, configurable: true, enumerable: false, writable: true });
+}
+
+/** The flattened accessors of one custom field layout: property descriptors (shared functions), and their names. */
+interface Layout {
+  descriptors: PropertyDescriptorMap;
+}
+/** Per class prototype: layout signature → its accessors. */
+const layouts = new WeakMap<object, Map<string, Layout>>();
+/** Layouts kept per class (a tenant has few; beyond this, entities get their accessors one by one as before). */
+const MAX_LAYOUTS = 512;
+
+/** `key` written so that no two different key sequences give the same text. */
+function sigPart(k: string): string {
+  return `${k.length}:${k}`;
+}
+
+/**
+ * Defines the flattened custom field accessors of an entity just read from Mambu (no own
+ * properties yet but the symbol slots) in one step: the accessors of its layout (set keys, and each
+ * set's field ids, row by row) are worked out once per class and layout — the same names, in the
+ * same order, with the same shared functions as {@link syncCustomFieldAccessors} defines — and the
+ * sets read from Mambu are due to be typed with the custom field types registered now. False when
+ * the record has no custom field set, or its class has too many layouts: then call
+ * {@link syncCustomFieldAccessors}.
+ * @internal
+ */
+export function adoptCustomFieldLayout(s: StructSlots, base: object): boolean {
+  const raw = s[RAW];
+  let sig = "";
+  for (const k in raw) {
+    if (!isCustomFieldKey(k)) continue;
+    const v = raw[k];
+    if (Array.isArray(v)) {
+      sig += `[${sigPart(k)}`;
+      for (const row of v) {
+        sig += "|";
+        if (isPlainObject(row)) for (const f of typedKeys(row)) sig += sigPart(f);
+      }
+    } else if (isPlainObject(v)) {
+      sig += `{${sigPart(k)}`;
+      for (const f of typedKeys(v)) sig += sigPart(f);
+    } else sig += `.${sigPart(k)}`;
+  }
+  if (sig === "") return false;
+  let byLayout = layouts.get(base);
+  if (byLayout === undefined) layouts.set(base, (byLayout = new Map()));
+  let layout = byLayout.get(sig);
+  if (layout === undefined) {
+    if (byLayout.size >= MAX_LAYOUTS) return false;
+    // Worked out on a bare object of the class: the names a method or schema field already takes are left out, as on an entity.
+    const probe = Object.create(base) as StructSlots;
+    const names: string[] = [];
+    for (const key in raw) {
+      if (!isCustomFieldKey(key)) continue;
+      const current = raw[key];
+      const acc = setAccessor(key);
+      define(probe, key, acc, names);
+      if (Array.isArray(current)) {
+        define(probe, key.slice(1), acc, names);
+        current.forEach((row, i) => {
+          for (const f of isPlainObject(row) ? typedKeys(row) : []) define(probe, `${f}_${i}`, rowAccessor(key, f, i), names);
+        });
+      } else if (isPlainObject(current)) {
+        for (const f of typedKeys(current)) define(probe, f, fieldAccessor(key, f), names);
+      }
+    }
+    const descriptors: PropertyDescriptorMap = Object.create(null) as PropertyDescriptorMap;
+    for (const n of names) setOwn(descriptors as Record<string, unknown>, n, Object.getOwnPropertyDescriptor(probe, n));
+    (descriptors as Record<symbol, PropertyDescriptor>)[CF_NAMES] = { value: Object.freeze(names), configurable: true, enumerable: false, writable: true };
+    layout = { descriptors };
+    byLayout.set(sig, layout);
+  }
+  Object.defineProperties(s, layout.descriptors);
+  markWireSetsDue(s);
+  return true;
+}
+
+/** The sets read from Mambu are due to be typed with the custom field types registered now (what {@link syncCustomFieldAccessors} records). */
+function markWireSetsDue(s: StructSlots): void {
+  const raw = s[RAW];
+  let due: TypesAtSync | undefined;
+  for (const key in raw) {
+    if (!isCustomFieldKey(key)) continue;
+    const current = raw[key];
+    if (Array.isArray(current) || isPlainObject(current)) (due ??= Object.create(null) as TypesAtSync)[key] = typeStore;
+  }
+  if (due !== undefined) (s as WithTypes)[TYPES_AT_SYNC] = due;
 }
 
 /** Forgets which types the sets of a struct were due to be typed with (its baseline was replaced). @internal */

@@ -8,7 +8,7 @@ import { encodeSegment, MambuConnector } from "../transport";
 import type { MambuResponse, RequestOptions } from "../transport";
 import { Chain, chain } from "./chain";
 import { getOwn, hasOwn, isPlainObject, setOwn } from "./clone";
-import { isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
+import { adoptCustomFieldLayout, isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
 import { readCustomField, writeCustomField } from "./custom-field-access";
 import { MambuError, MambuTsError } from "../errors";
 import { parseJsonExact, stringifyExact } from "./json";
@@ -107,7 +107,7 @@ export class MambuEntity extends MambuStruct {
     const e = structFromWire<T>(this, raw);
     e[CONN] = connector;
     e[READ_OPTS] = readOpts;
-    adoptWire(e);
+    adoptWire(e, true);
     return e;
   }
 
@@ -362,17 +362,24 @@ function detailsQuery(cls: EntityClass, detailsLevel: DetailsLevel): { detailsLe
   return takes ? { detailsLevel } : {};
 }
 
-/** Copies fields unknown to the schema onto the entity and defines custom field accessors. */
-function adoptWire(e: MambuStruct): void {
+/**
+ * Copies fields unknown to the schema onto the entity and defines custom field accessors (`fresh`:
+ * a new entity, without own fields yet — its accessors are then defined for its whole layout at once).
+ */
+function adoptWire(e: MambuStruct, fresh = false): void {
   ensureAccessors(e.constructor as StructClass);
   const specs = fieldSpecsOf(e.constructor as StructClass);
   const raw = e[RAW];
   let hasCustom = false;
+  let copied = false;
   for (const k in raw) {
     if (isCustomFieldKey(k)) hasCustom = true;
-    else if (!hasOwn(specs, k) && !(k in e)) (e as unknown as Bag)[k] = raw[k];
+    else if (!hasOwn(specs, k) && !(k in e)) {
+      (e as unknown as Bag)[k] = raw[k];
+      copied = true;
+    }
   }
-  if (hasCustom) syncCustomFieldAccessors(e);
+  if (hasCustom && !(fresh && !copied && adoptCustomFieldLayout(e, Object.getPrototypeOf(e) as object))) syncCustomFieldAccessors(e);
 }
 
 function extraQuery(cls: EntityClass, path: string, extra: Bag): Bag {

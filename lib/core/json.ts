@@ -265,9 +265,14 @@ function childOf(o: Record<string, unknown>, k: string | number): unknown {
 /**
  * Parses JSON keeping every number exactly: unsafe ones become {@link RawNumber}.
  *
- * `JSON.parse` reads the document at native speed (and rejects invalid JSON as before); one scan of
- * the text finds the few numbers a double would not reproduce, and only those are replaced — by
- * path, a container at a time — with a RawNumber of their source text.
+ * `JSON.parse` reads the document at native speed (and rejects invalid JSON as before). One scan of
+ * the text finds the few numbers a double would not reproduce, and their place in document order
+ * (the how-manieth number token each is); one walk of the parsed document then swaps the numbers at
+ * those places for a RawNumber of their source text. The walk meets the values in the order of the
+ * text only when no object repeats a key and no key is an array index (which objects list first):
+ * the walk counts the keys it meets against the scan's count of members, and a document with a
+ * repeated key, a key starting with a digit, or very deep nesting is parsed again and placed by
+ * path instead (a container at a time, repeated keys resolved as `JSON.parse` does).
  */
 export function parseJsonExact(text: string): unknown {
   const doc = JSON.parse(text) as unknown;
@@ -276,6 +281,151 @@ export function parseJsonExact(text: string): unknown {
     return isUnsafeNumber(t, 0, t.length) ? rawNumberOf(t) : doc;
   }
   if (doc === null || typeof doc !== "object") return doc;
+  const scan = scanNumbers(text);
+  if (scan === undefined) return doc;
+  if (scan.maxDepth <= MAX_WALK_DEPTH && !prototypesEnumerable() && placeInOrder(doc, text, scan)) return doc;
+  return placeByPath(JSON.parse(text) as object, text);
+}
+
+/** Deepest nesting the in-order walk recurses into (deeper documents are placed by path, iteratively). */
+const MAX_WALK_DEPTH = 256;
+
+/** What one scan of the text found: the unsafe numbers' ordinals and source ranges, the members, the nesting. */
+interface NumberScan {
+  /** Ordinal (among all number tokens, in text order) of each unsafe number, ascending. */
+  ordinals: number[];
+  starts: number[];
+  ends: number[];
+  /** Object members in the text (one `:` outside strings each). */
+  members: number;
+  maxDepth: number;
+}
+
+/**
+ * One pass over a valid JSON document's text: strings are skipped with `indexOf` (their content is
+ * never a number), only the characters between strings are looked at. Undefined when no number is
+ * unsafe.
+ */
+function scanNumbers(text: string): NumberScan | undefined {
+  const n = text.length;
+  let ordinals: number[] | undefined;
+  let starts: number[] | undefined;
+  let ends: number[] | undefined;
+  let ordinal = 0;
+  let members = 0;
+  let depth = 0;
+  let maxDepth = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      let j = text.indexOf('"', i + 1);
+      while (text.charCodeAt(j - 1) === 92 /* \ */ && isEscapedQuote(text, j)) j = text.indexOf('"', j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (c === 58 /* : */) members++;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > maxDepth) maxDepth = depth;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+    else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
+      let j = i + 1;
+      for (;;) {
+        const d = text.charCodeAt(j);
+        if ((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45) j++;
+        else break;
+      }
+      if (isUnsafeNumber(text, i, j)) {
+        if (ordinals === undefined) {
+          ordinals = [];
+          starts = [];
+          ends = [];
+        }
+        ordinals.push(ordinal);
+        starts!.push(i);
+        ends!.push(j);
+      }
+      ordinal++;
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  return ordinals === undefined ? undefined : { ordinals, starts: starts!, ends: ends!, members, maxDepth };
+}
+
+/** Whether `Object.prototype` or `Array.prototype` has an enumerable member (a `for…in` of a parsed object would meet it). */
+function prototypesEnumerable(): boolean {
+  for (const _ in {}) return true;
+  for (const _ in []) return true;
+  return false;
+}
+
+/** State of one in-order walk. */
+interface Placer {
+  text: string;
+  scan: NumberScan;
+  /** Numbers met so far. */
+  ordinal: number;
+  /** Index in `scan.ordinals` of the next unsafe number to place. */
+  next: number;
+  /** Ordinal of the next unsafe number (Infinity once all are placed). */
+  at: number;
+  /** Object keys met so far. */
+  keys: number;
+  /** A key that is an array index (or may be) was met: objects list those first, out of text order. */
+  indexKey: boolean;
+}
+
+/**
+ * Places the unsafe numbers by walking the document in order; false when the walk's order could
+ * differ from the text's (a repeated key, a key starting with a digit) — the caller then parses
+ * again and places by path.
+ */
+function placeInOrder(doc: object, text: string, scan: NumberScan): boolean {
+  const p: Placer = { text, scan, ordinal: 0, next: 0, at: scan.ordinals[0], keys: 0, indexKey: false };
+  if (Array.isArray(doc)) walkArray(doc, p);
+  else walkObject(doc as Record<string, unknown>, p);
+  return !p.indexKey && p.keys === scan.members && p.next === scan.ordinals.length;
+}
+
+/** The RawNumber of the unsafe number the walk has reached; moves on to the next one. */
+function take(p: Placer): RawNumber {
+  const k = p.next++;
+  const r = rawNumberOf(p.text.slice(p.scan.starts[k], p.scan.ends[k]));
+  p.at = p.next < p.scan.ordinals.length ? p.scan.ordinals[p.next] : Infinity;
+  return r;
+}
+
+function walkArray(a: unknown[], p: Placer): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (typeof v === "number") {
+      if (p.ordinal++ === p.at) a[i] = take(p);
+    } else if (typeof v === "object" && v !== null) {
+      if (Array.isArray(v)) walkArray(v, p);
+      else walkObject(v as Record<string, unknown>, p);
+    }
+  }
+}
+
+function walkObject(o: Record<string, unknown>, p: Placer): void {
+  for (const k in o) {
+    p.keys++;
+    const c = k.charCodeAt(0);
+    if (c >= 48 && c <= 57) p.indexKey = true;
+    const v = o[k];
+    if (typeof v === "number") {
+      if (p.ordinal++ === p.at) setOwn(o, k, take(p));
+    } else if (typeof v === "object" && v !== null) {
+      if (Array.isArray(v)) walkArray(v, p);
+      else walkObject(v as Record<string, unknown>, p);
+    }
+  }
+}
+
+/** Places the unsafe numbers of a parsed document by path (any document: repeated keys, index keys, any depth). */
+function placeByPath(doc: object, text: string): object {
   const unsafe = findUnsafeNumbers(text);
   if (unsafe === undefined) return doc;
   for (const box of unsafe.containers) {

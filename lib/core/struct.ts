@@ -13,7 +13,7 @@ import { definition, FieldSpec } from "../contract/schema";
 import { mambuconfig } from "../config";
 import { cloneWire, hasOwn, isPlainObject, setOwn } from "./clone";
 import {
-  dehydrateScalar, describe, formatWireDateTime, hydrateScalar, OffsetSource, parseWireDateTime, ScalarKind, toWireDate,
+  dehydrateScalar, describe, fastWireDateTime, formatWireDateTime, hydrateScalar, OffsetSource, parseWireDateTime, ScalarKind, toWireDate,
   toWireDateTime, toWireDecimal,
 } from "./coerce";
 import { MambuTsError } from "../errors";
@@ -130,7 +130,7 @@ function accessorFor(name: string, spec: FieldSpec, resource: string): PropertyD
 /** Reads a field through the store (converted lazily, cached). @internal */
 export function getField(s: MambuStruct, name: string, spec: FieldSpec | undefined, resource: string): unknown {
   const vals = s[VALS];
-  if (vals !== undefined && hasOwn(vals, name)) return vals[name];
+  if (vals !== undefined && name in vals) return vals[name]; // a null-prototype store: `in` sees own keys only
   const raw = s[RAW][name];
   if (raw === undefined || raw === null) return raw;
   const v = spec ? hydrateField(spec, raw, resource, rootOf(s)) : raw;
@@ -168,6 +168,21 @@ const inlineClasses = new WeakMap<object, StructClass>();
  */
 export function setValueObjectClass(resource: string, def: string, cls: StructClass): void {
   registeredVoClasses.set(`${resource}/${def}`, cls);
+  voGeneration++;
+}
+
+/** Bumped whenever a value-object class is registered: the per-spec cache below is then stale. */
+let voGeneration = 0;
+/** The value-object class of a `ref` field spec, by spec object (so that reading a nested object builds no key string). */
+const voClassBySpec = new WeakMap<FieldSpec, { resource: string; generation: number; cls: StructClass }>();
+
+/** {@link valueObjectClass} of a field spec with a `ref`, cached per spec object. */
+function refClass(spec: FieldSpec, resource: string): StructClass {
+  const hit = voClassBySpec.get(spec);
+  if (hit !== undefined && hit.resource === resource && hit.generation === voGeneration) return hit.cls;
+  const cls = valueObjectClass(resource, spec.ref!);
+  voClassBySpec.set(spec, { resource, generation: voGeneration, cls });
+  return cls;
 }
 
 /** The value-object class for a definition of a resource: the registered one, else a generic one (created once). @internal */
@@ -217,7 +232,7 @@ export function hydrateField(spec: FieldSpec, raw: unknown, resource: string, ro
   switch (spec.type) {
     case "object":
       if (!isPlainObject(raw)) return raw;
-      if (spec.ref) return structFromWire(valueObjectClass(resource, spec.ref), raw, root);
+      if (spec.ref) return structFromWire(refClass(spec, resource), raw, root);
       if (spec.fields) return structFromWire(inlineClass(resource, spec.fields), raw, root);
       return cloneWire(raw);
     case "array": {
@@ -230,7 +245,8 @@ export function hydrateField(spec: FieldSpec, raw: unknown, resource: string, ro
       return cloneWire(raw);
     case "datetime":
       // a date-time sent without an offset takes the tenant's or the entity's, never the machine's zone
-      return typeof raw === "string" ? parseWireDateTime(raw, offsetSourceOf(root)) : raw;
+      if (typeof raw !== "string") return raw;
+      return fastWireDateTime(raw) ?? parseWireDateTime(raw, offsetSourceOf(root)); // the offset source only when one may be needed
     default:
       return hydrateScalar(spec.type as ScalarKind, raw);
   }
