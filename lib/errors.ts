@@ -112,3 +112,25 @@ export class MambuCommError extends MambuError {}
 export const MambuPyError = MambuTsError;
 /** Alias type for scripts ported from MambuPy. */
 export type MambuPyError = MambuTsError;
+
+/** What is wrong with a database backup zip ({@link BackupZipError.problem}). */
+export type BackupZipProblem = "missing" | "not-zip" | "truncated" | "corrupt" | "bounds" | "no-sql" | "unsupported";
+
+/**
+ * A database backup zip refused: a truncated or damaged download (`backupDatabase`, nothing kept under the final
+ * name), or a file `restoreBackup` will not restore (refused before anything is written). One class for both, so
+ * `catch (e) { if (e instanceof BackupZipError) ... }` works whichever found it.
+ */
+export class BackupZipError extends MambuTsError {
+  /** What is wrong, when the check says (`restoreBackup` always does). */
+  readonly problem?: BackupZipProblem;
+  /** The file, when the check read one. */
+  readonly file?: string;
+
+  constructor(message: string, options: { problem?: BackupZipProblem; file?: string } = {}) {
+    super(message);
+    this.name = "BackupZipError";
+    if (options.problem !== undefined) this.problem = options.problem;
+    if (options.file !== undefined) this.file = options.file;
+  }
+}

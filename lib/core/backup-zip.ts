@@ -7,14 +7,13 @@
  */
 import * as fs from "node:fs";
 import { Inflate } from "fflate";
-import { MambuTsError } from "../errors";
+import { BackupZipError } from "../errors";
 
-/** A downloaded backup that is not a whole zip with a `.sql` dump. */
-export class BackupZipError extends MambuTsError {
-  constructor(detail: string) {
-    super(`the downloaded backup is not a valid zip: ${detail}`);
-    this.name = "BackupZipError";
-  }
+export { BackupZipError };
+
+/** A downloaded backup that is not a whole zip with a `.sql` dump (one class with `restoreBackup`'s: lib/errors.ts). */
+function notZip(detail: string): BackupZipError {
+  return new BackupZipError(`the downloaded backup is not a valid zip: ${detail}`);
 }
 
 /** One entry of a checked backup zip. */
@@ -52,7 +51,7 @@ function readAt(fd: number, position: number, length: number): Buffer {
   let off = 0;
   while (off < length) {
     const n = fs.readSync(fd, buf, off, length - off, position + off);
-    if (n === 0) throw new BackupZipError(`the file ends at byte ${position + off}, before the data it declares`);
+    if (n === 0) throw notZip(`the file ends at byte ${position + off}, before the data it declares`);
     off += n;
   }
   return buf;
@@ -60,7 +59,7 @@ function readAt(fd: number, position: number, length: number): Buffer {
 
 const u64 = (b: Buffer, at: number): number => {
   const v = b.readBigUInt64LE(at);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new BackupZipError("a zip64 size or offset is out of range");
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw notZip("a zip64 size or offset is out of range");
   return Number(v);
 };
 
@@ -71,7 +70,7 @@ interface Directory {
 }
 
 function findDirectory(fd: number, fileSize: number): Directory {
-  if (fileSize < 22) throw new BackupZipError(`${fileSize} bytes is too short for a zip (truncated?)`);
+  if (fileSize < 22) throw notZip(`${fileSize} bytes is too short for a zip (truncated?)`);
   const tailLen = Math.min(fileSize, 22 + 0xffff);
   const tail = readAt(fd, fileSize - tailLen, tailLen);
   let at = -1;
@@ -81,25 +80,25 @@ function findDirectory(fd: number, fileSize: number): Directory {
       break;
     }
   }
-  if (at < 0) throw new BackupZipError("no end of central directory record (the download is truncated, or not a zip)");
+  if (at < 0) throw notZip("no end of central directory record (the download is truncated, or not a zip)");
   let count = tail.readUInt16LE(at + 10);
   let size = tail.readUInt32LE(at + 12);
   let offset = tail.readUInt32LE(at + 16);
   if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
     const locAt = fileSize - tailLen + at - 20;
-    if (locAt < 0) throw new BackupZipError("zip64 end of central directory locator missing");
+    if (locAt < 0) throw notZip("zip64 end of central directory locator missing");
     const loc = readAt(fd, locAt, 20);
-    if (loc.readUInt32LE(0) !== 0x07064b50) throw new BackupZipError("zip64 end of central directory locator missing");
+    if (loc.readUInt32LE(0) !== 0x07064b50) throw notZip("zip64 end of central directory locator missing");
     const recAt = u64(loc, 8);
-    if (recAt + 56 > fileSize) throw new BackupZipError("zip64 end of central directory record outside the file");
+    if (recAt + 56 > fileSize) throw notZip("zip64 end of central directory record outside the file");
     const rec = readAt(fd, recAt, 56);
-    if (rec.readUInt32LE(0) !== 0x06064b50) throw new BackupZipError("zip64 end of central directory record missing");
+    if (rec.readUInt32LE(0) !== 0x06064b50) throw notZip("zip64 end of central directory record missing");
     count = u64(rec, 32);
     size = u64(rec, 40);
     offset = u64(rec, 48);
   }
-  if (count > MAX_ENTRIES) throw new BackupZipError(`${count} entries (more than ${MAX_ENTRIES})`);
-  if (size > MAX_DIRECTORY_BYTES || offset + size > fileSize) throw new BackupZipError("the central directory lies outside the file (truncated?)");
+  if (count > MAX_ENTRIES) throw notZip(`${count} entries (more than ${MAX_ENTRIES})`);
+  if (size > MAX_DIRECTORY_BYTES || offset + size > fileSize) throw notZip("the central directory lies outside the file (truncated?)");
   return { offset, size, count };
 }
 
@@ -118,11 +117,11 @@ function readEntries(fd: number, dir: Directory): Entry[] {
   const out: Entry[] = [];
   let p = 0;
   for (let n = 0; n < dir.count; n++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw new BackupZipError(`central directory entry ${n + 1} is damaged`);
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw notZip(`central directory entry ${n + 1} is damaged`);
     const nameLen = buf.readUInt16LE(p + 28);
     const extraLen = buf.readUInt16LE(p + 30);
     const commentLen = buf.readUInt16LE(p + 32);
-    if (p + 46 + nameLen + extraLen + commentLen > buf.length) throw new BackupZipError(`central directory entry ${n + 1} is damaged`);
+    if (p + 46 + nameLen + extraLen + commentLen > buf.length) throw notZip(`central directory entry ${n + 1} is damaged`);
     const e: Entry = {
       name: buf.toString("utf8", p + 46, p + 46 + nameLen),
       flags: buf.readUInt16LE(p + 8),
@@ -141,7 +140,7 @@ function readEntries(fd: number, dir: Directory): Entry[] {
       if (id === 0x0001) {
         let q = x + 4;
         const take = (): number => {
-          if (q + 8 > x + 4 + len) throw new BackupZipError(`entry ${e.name}: damaged zip64 field`);
+          if (q + 8 > x + 4 + len) throw notZip(`entry ${e.name}: damaged zip64 field`);
           const v = u64(buf, q);
           q += 8;
           return v;
@@ -159,13 +158,13 @@ function readEntries(fd: number, dir: Directory): Entry[] {
 }
 
 function checkEntry(fd: number, fileSize: number, e: Entry): void {
-  if (e.flags & 0x1) throw new BackupZipError(`entry ${e.name} is encrypted`);
-  if (e.method !== 0 && e.method !== 8) throw new BackupZipError(`entry ${e.name} uses compression method ${e.method} (only stored and deflated are read)`);
-  if (e.local + 30 > fileSize) throw new BackupZipError(`entry ${e.name} lies outside the file (truncated?)`);
+  if (e.flags & 0x1) throw notZip(`entry ${e.name} is encrypted`);
+  if (e.method !== 0 && e.method !== 8) throw notZip(`entry ${e.name} uses compression method ${e.method} (only stored and deflated are read)`);
+  if (e.local + 30 > fileSize) throw notZip(`entry ${e.name} lies outside the file (truncated?)`);
   const head = readAt(fd, e.local, 30);
-  if (head.readUInt32LE(0) !== 0x04034b50) throw new BackupZipError(`entry ${e.name}: no local header where the directory says`);
+  if (head.readUInt32LE(0) !== 0x04034b50) throw notZip(`entry ${e.name}: no local header where the directory says`);
   const start = e.local + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
-  if (start + e.compressed > fileSize) throw new BackupZipError(`entry ${e.name} lies outside the file (truncated?)`);
+  if (start + e.compressed > fileSize) throw notZip(`entry ${e.name} lies outside the file (truncated?)`);
   let crc = 0xffffffff;
   let size = 0;
   let failure: string | undefined;
@@ -180,7 +179,7 @@ function checkEntry(fd: number, fileSize: number, e: Entry): void {
   try {
     while (done < e.compressed && failure === undefined) {
       const n = fs.readSync(fd, buf, 0, Math.min(buf.length, e.compressed - done), start + done);
-      if (n === 0) throw new BackupZipError(`entry ${e.name} is cut short (truncated?)`);
+      if (n === 0) throw notZip(`entry ${e.name} is cut short (truncated?)`);
       done += n;
       const chunk = Uint8Array.from(buf.subarray(0, n)); // a copy: the buffer is reused for the next read
       if (inflater) inflater.push(chunk, done === e.compressed);
@@ -189,11 +188,11 @@ function checkEntry(fd: number, fileSize: number, e: Entry): void {
     if (inflater && e.compressed === 0) inflater.push(new Uint8Array(0), true);
   } catch (err) {
     if (err instanceof BackupZipError) throw err;
-    throw new BackupZipError(`entry ${e.name} cannot be inflated (${(err as Error).message})`);
+    throw notZip(`entry ${e.name} cannot be inflated (${(err as Error).message})`);
   }
-  if (failure) throw new BackupZipError(failure);
-  if (size !== e.size) throw new BackupZipError(`entry ${e.name} inflates to ${size} bytes, not the ${e.size} it declares`);
-  if ((crc ^ 0xffffffff) >>> 0 !== e.crc) throw new BackupZipError(`entry ${e.name} fails its CRC-32 check (corrupt download)`);
+  if (failure) throw notZip(failure);
+  if (size !== e.size) throw notZip(`entry ${e.name} inflates to ${size} bytes, not the ${e.size} it declares`);
+  if ((crc ^ 0xffffffff) >>> 0 !== e.crc) throw notZip(`entry ${e.name} fails its CRC-32 check (corrupt download)`);
 }
 
 /**
@@ -208,7 +207,7 @@ export function verifyBackupZip(path: string): BackupZipEntry[] {
     const entries = readEntries(fd, findDirectory(fd, fileSize));
     for (const e of entries) if (!e.name.endsWith("/")) checkEntry(fd, fileSize, e);
     if (!entries.some((e) => e.name.toLowerCase().endsWith(".sql"))) {
-      throw new BackupZipError(`no .sql dump inside (entries: ${entries.slice(0, 5).map((e) => JSON.stringify(e.name)).join(", ") || "none"})`);
+      throw notZip(`no .sql dump inside (entries: ${entries.slice(0, 5).map((e) => JSON.stringify(e.name)).join(", ") || "none"})`);
     }
     return entries.filter((e) => !e.name.endsWith("/")).map((e) => ({ name: e.name, size: e.size }));
   } finally {

@@ -10,23 +10,13 @@ import { createReadStream, promises as fsp } from "node:fs";
 import type { Readable } from "node:stream";
 import { createInflateRaw } from "node:zlib";
 import * as zlib from "node:zlib";
-import { MambuTsError } from "../errors";
+import { BackupZipError, type BackupZipProblem } from "../errors";
 
-/** Why a backup zip was refused. */
-export type BackupZipProblem = "missing" | "not-zip" | "truncated" | "corrupt" | "bounds" | "no-sql" | "unsupported";
+export { BackupZipError, type BackupZipProblem };
 
-/** A backup that cannot be restored: `problem` says why; nothing was written anywhere. */
-export class BackupZipError extends MambuTsError {
-  /** What is wrong with the file. */
-  readonly problem: BackupZipProblem;
-  /** The file. */
-  readonly file: string;
-
-  constructor(problem: BackupZipProblem, file: string, message: string) {
-    super(`backup ${file} refused: ${message}`);
-    this.problem = problem;
-    this.file = file;
-  }
+/** The refusal of `file` (one class with `backupDatabase`'s: lib/errors.ts). */
+function refused(problem: BackupZipProblem, file: string, message: string): BackupZipError {
+  return new BackupZipError(`backup ${file} refused: ${message}`, { problem, file });
 }
 
 /** Bounds of a backup zip. */
@@ -105,8 +95,8 @@ export class BackupZip {
       crc = crc32(chunk, crc);
       size += chunk.length;
     }
-    if (size !== entry.size) throw new BackupZipError("truncated", file, `${entry.name} inflates to ${size} bytes, its directory says ${entry.size}`);
-    if (crc >>> 0 !== entry.crc >>> 0) throw new BackupZipError("corrupt", file, `${entry.name} fails its CRC-32 check (the file is damaged)`);
+    if (size !== entry.size) throw refused("truncated", file, `${entry.name} inflates to ${size} bytes, its directory says ${entry.size}`);
+    if (crc >>> 0 !== entry.crc >>> 0) throw refused("corrupt", file, `${entry.name} fails its CRC-32 check (the file is damaged)`);
     return zip;
   }
 
@@ -119,7 +109,7 @@ export class BackupZip {
     const e = this.entry;
     const limit = Math.min(e.size, b.maxBytes);
     if (e.compressedSize === 0) {
-      if (e.size !== 0) throw new BackupZipError("corrupt", this.file, `${e.name} has no data`);
+      if (e.size !== 0) throw refused("corrupt", this.file, `${e.name} has no data`);
       return;
     }
     const raw: Readable = createReadStream(this.file, { start: e.dataOffset, end: e.dataOffset + e.compressedSize - 1, highWaterMark: 1 << 20 });
@@ -135,7 +125,7 @@ export class BackupZip {
       for await (const chunk of source as AsyncIterable<Buffer>) {
         out += chunk.length;
         if (out > limit) {
-          throw new BackupZipError("bounds", this.file, `${e.name} inflates to more than ${e.size < b.maxBytes ? `the ${e.size} bytes its directory declares` : `${b.maxBytes} bytes`}`);
+          throw refused("bounds", this.file, `${e.name} inflates to more than ${e.size < b.maxBytes ? `the ${e.size} bytes its directory declares` : `${b.maxBytes} bytes`}`);
         }
         yield chunk;
       }
@@ -143,14 +133,14 @@ export class BackupZip {
       if (err instanceof BackupZipError) throw err;
       const code = (err as { code?: string }).code ?? "";
       if (code === "Z_BUF_ERROR" || /unexpected end/i.test(String((err as Error).message))) {
-        throw new BackupZipError("truncated", this.file, `${e.name} is cut short (an incomplete download?)`);
+        throw refused("truncated", this.file, `${e.name} is cut short (an incomplete download?)`);
       }
-      throw new BackupZipError("corrupt", this.file, `${e.name} cannot be inflated (${(err as Error).message ?? String(err)})`);
+      throw refused("corrupt", this.file, `${e.name} cannot be inflated (${(err as Error).message ?? String(err)})`);
     } finally {
       raw.destroy();
       if (source !== raw) source.destroy();
     }
-    if (read < e.compressedSize) throw new BackupZipError("truncated", this.file, `${e.name} is cut short`);
+    if (read < e.compressedSize) throw refused("truncated", this.file, `${e.name} is cut short`);
   }
 }
 
@@ -173,12 +163,12 @@ async function findSqlEntry(file: string, b: typeof DEFAULTS): Promise<BackupEnt
     fh = await fsp.open(file, "r");
   } catch (err) {
     const code = (err as { code?: string }).code;
-    throw new BackupZipError("missing", file, code === "ENOENT" ? "no such file" : `cannot be read (${code ?? String(err)})`);
+    throw refused("missing", file, code === "ENOENT" ? "no such file" : `cannot be read (${code ?? String(err)})`);
   }
   try {
     const { size } = await fh.stat();
     const truncated = (what: string): never => {
-      throw new BackupZipError("truncated", file, `${what} (the file is cut short or is not a zip)`);
+      throw refused("truncated", file, `${what} (the file is cut short or is not a zip)`);
     };
     if (size < 22) truncated("it is too small to be a zip");
     const tailLength = Math.min(size, 22 + 0xffff + 20);
@@ -188,7 +178,7 @@ async function findSqlEntry(file: string, b: typeof DEFAULTS): Promise<BackupEnt
     if (e < 0) {
       const head = await readAt(fh, 0, 4);
       if (head.length === 4 && head.readUInt32LE(0) === LOCAL) truncated("its end (the zip's directory) is missing");
-      throw new BackupZipError("not-zip", file, "it is not a zip file");
+      throw refused("not-zip", file, "it is not a zip file");
     }
     let count = tail.readUInt16LE(e + 10);
     let dirSize = tail.readUInt32LE(e + 12);
@@ -203,13 +193,13 @@ async function findSqlEntry(file: string, b: typeof DEFAULTS): Promise<BackupEnt
       dirSize = u64(z, 40, () => truncated("bad zip64 size"));
       dirOffset = u64(z, 48, () => truncated("bad zip64 offset"));
     }
-    if (count > b.maxEntries) throw new BackupZipError("bounds", file, `it has ${count} entries (at most ${b.maxEntries})`);
+    if (count > b.maxEntries) throw refused("bounds", file, `it has ${count} entries (at most ${b.maxEntries})`);
     if (dirOffset + dirSize > size || dirSize > 64 * 1024 * 1024) truncated("its directory lies outside the file");
     const dir = await readAt(fh, dirOffset, dirSize);
     const sql: BackupEntry[] = [];
     let p = 0;
     for (let i = 0; i < count; i++) {
-      if (p + 46 > dir.length || dir.readUInt32LE(p) !== CENTRAL) throw new BackupZipError("corrupt", file, "its directory is damaged");
+      if (p + 46 > dir.length || dir.readUInt32LE(p) !== CENTRAL) throw refused("corrupt", file, "its directory is damaged");
       const flags = dir.readUInt16LE(p + 8);
       const method = dir.readUInt16LE(p + 10);
       const crc = dir.readUInt32LE(p + 16);
@@ -221,16 +211,16 @@ async function findSqlEntry(file: string, b: typeof DEFAULTS): Promise<BackupEnt
       let local = dir.readUInt32LE(p + 42);
       const nameEnd = p + 46 + nameLength;
       const extraEnd = nameEnd + extraLength;
-      if (extraEnd + commentLength > dir.length) throw new BackupZipError("corrupt", file, "its directory is damaged");
+      if (extraEnd + commentLength > dir.length) throw refused("corrupt", file, "its directory is damaged");
       const name = dir.toString(flags & 0x800 ? "utf8" : "latin1", p + 46, nameEnd);
       if (entrySize === U32 || compressedSize === U32 || local === U32) {
         let x = nameEnd;
         while (x + 4 <= extraEnd && dir.readUInt16LE(x) !== 0x0001) x += 4 + dir.readUInt16LE(x + 2);
-        if (x + 4 > extraEnd) throw new BackupZipError("corrupt", file, "zip64 sizes missing");
+        if (x + 4 > extraEnd) throw refused("corrupt", file, "zip64 sizes missing");
         let f = x + 4;
         const next = (): number => {
           const v = u64(dir, f, () => {
-            throw new BackupZipError("corrupt", file, "zip64 size out of range");
+            throw refused("corrupt", file, "zip64 size out of range");
           });
           f += 8;
           return v;
@@ -242,21 +232,21 @@ async function findSqlEntry(file: string, b: typeof DEFAULTS): Promise<BackupEnt
       p = extraEnd + commentLength;
       if (!/\.sql$/i.test(name) || name.endsWith("/")) continue;
       const shown = JSON.stringify(name.slice(0, 200));
-      if (flags & 0x1) throw new BackupZipError("unsupported", file, `${shown} is encrypted`);
-      if (method !== 0 && method !== 8) throw new BackupZipError("unsupported", file, `${shown} uses compression method ${method} (only stored and deflated are read)`);
-      if (entrySize > b.maxBytes) throw new BackupZipError("bounds", file, `${shown} declares ${entrySize} bytes (at most ${b.maxBytes})`);
+      if (flags & 0x1) throw refused("unsupported", file, `${shown} is encrypted`);
+      if (method !== 0 && method !== 8) throw refused("unsupported", file, `${shown} uses compression method ${method} (only stored and deflated are read)`);
+      if (entrySize > b.maxBytes) throw refused("bounds", file, `${shown} declares ${entrySize} bytes (at most ${b.maxBytes})`);
       if (compressedSize > 0 && entrySize / compressedSize > b.maxRatio) {
-        throw new BackupZipError("bounds", file, `${shown} declares a compression ratio above ${b.maxRatio} (a zip bomb?)`);
+        throw refused("bounds", file, `${shown} declares a compression ratio above ${b.maxRatio} (a zip bomb?)`);
       }
       if (local + 30 > size) truncated(`${shown} lies outside the file`);
       const header = await readAt(fh, local, 30);
-      if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw new BackupZipError("corrupt", file, `the local header of ${shown} is missing`);
+      if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw refused("corrupt", file, `the local header of ${shown} is missing`);
       const dataOffset = local + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
       if (dataOffset + compressedSize > size) truncated(`${shown} lies outside the file`);
       sql.push({ name, method, compressedSize, size: entrySize, crc, dataOffset });
     }
-    if (sql.length === 0) throw new BackupZipError("no-sql", file, "it holds no .sql file (a Mambu backup is a zip of one mysqldump .sql file)");
-    if (sql.length > 1) throw new BackupZipError("no-sql", file, `it holds ${sql.length} .sql files; a backup has one`);
+    if (sql.length === 0) throw refused("no-sql", file, "it holds no .sql file (a Mambu backup is a zip of one mysqldump .sql file)");
+    if (sql.length > 1) throw refused("no-sql", file, `it holds ${sql.length} .sql files; a backup has one`);
     return sql[0]!;
   } finally {
     await fh.close();

@@ -84,7 +84,7 @@ describe("verifyBackupZip", () => {
   it("refuses a stored entry whose bytes changed (CRC-32)", () => {
     const zip = Buffer.from(zipSync({ "a.sql": [new Uint8Array(SQL), { level: 0 }] }));
     zip[30 + 5 + 10] ^= 0x01; // a byte of the data, after the local header (30) and the name (5)
-    expect(() => verifyBackupZip(file("crc.zip", zip))).toThrow(new BackupZipError("entry a.sql fails its CRC-32 check (corrupt download)"));
+    expect(() => verifyBackupZip(file("crc.zip", zip))).toThrow(new BackupZipError("the downloaded backup is not a valid zip: entry a.sql fails its CRC-32 check (corrupt download)"));
   });
 
   it("refuses a file that is not a zip, or too short to be one", () => {

@@ -24,7 +24,7 @@ function zip(files: Zippable, level: 0 | 6 = 6): Uint8Array {
   return zipSync(files, { level });
 }
 
-async function problemOf(file: string, bounds = {}): Promise<BackupZipProblem> {
+async function problemOf(file: string, bounds = {}): Promise<BackupZipProblem | undefined> {
   const err = await BackupZip.verify(file, bounds).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(BackupZipError);
   return (err as BackupZipError).problem;
@@ -78,4 +78,14 @@ test("bounds: entries, declared size, compression ratio — and a directory lyin
   const err = await BackupZip.verify(write("liar.zip", liar)).catch((e: unknown) => e);
   expect((err as BackupZipError).problem).toBe("bounds");
   expect((err as Error).message).toMatch(/inflates to more than the 100 bytes its directory declares/);
+});
+
+test("one BackupZipError class: what restoreBackup refuses is caught as the error backupDatabase throws", async () => {
+  const lib = await import("../../lib");
+  const db = await import("../../lib/db");
+  expect(db.BackupZipError).toBe(lib.BackupZipError);
+  const err = await db.BackupZip.verify(__filename).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(lib.BackupZipError);
+  expect(err).toBeInstanceOf(lib.MambuTsError);
+  expect((err as InstanceType<typeof lib.BackupZipError>).name).toBe("BackupZipError");
 });
