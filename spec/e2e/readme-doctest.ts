@@ -231,7 +231,7 @@ export function typeCheck(blocks: DocBlock[], root: string, exported: string[]):
     types: ["node"],
     typeRoots: [join(root, "node_modules", "@types")],
     baseUrl: root,
-    paths: { "mambu-ts": ["lib/index.ts"], "mambu-ts/sandbox": ["lib/sandbox/index.ts"], "mambu-ts/migrate": ["lib/migrate/index.ts"] },
+    paths: { "mambu-ts": ["lib/index.ts"], "mambu-ts/sandbox": ["lib/sandbox/index.ts"], "mambu-ts/migrate": ["lib/migrate/index.ts"], "mambu-ts/db": ["lib/db/index.ts"] },
   };
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;

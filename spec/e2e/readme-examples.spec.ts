@@ -5,7 +5,7 @@
  * - Each block must compile as a user's strict TypeScript file (a block without imports gets every
  *   export of mambu-ts, as in the REPL).
  * - Each block then runs: compiled with transpileModule to CommonJS, as one async function (top-level
- *   await works), `import ... from "mambu-ts"` (also "mambu-ts/sandbox", "mambu-ts/migrate") loading
+ *   await works), `import ... from "mambu-ts"` (also "mambu-ts/sandbox", "mambu-ts/migrate", "mambu-ts/db") loading
  *   lib/. It gets a fresh sandbox whose clock stands still at SANDBOX_NOW (printed dates are stable),
  *   `mambuconfig` pointed at it as the demo user, its own temporary working directory and home
  *   directory; all of that is undone after it.
@@ -47,6 +47,7 @@ function docRequire(name: string): unknown {
   if (name === "mambu-ts") return lib;
   if (name === "mambu-ts/sandbox") return require("../../lib/sandbox");
   if (name === "mambu-ts/migrate") return require("../../lib/migrate");
+  if (name === "mambu-ts/db") return require("../../lib/db");
   return require(name);
 }
 
