@@ -115,6 +115,8 @@ export function writeFailures(dir: string, plan: Plan, book: Book, failed: reado
     list[idx] = name;
     src.file = list.length === 1 ? list[0] : list;
   }
+  // the documents' files stay where they are: the failures plan reads them from the first plan's directory
+  if (spec.sources.documents) spec.documentsDir = plan.documentsDir ?? plan.dir;
   const isJson = /\.json$/i.test(plan.file);
   const planPath = join(dir, isJson ? "plan.json" : "plan.yaml");
   const header =

@@ -18,7 +18,7 @@ export class PlanError extends Error {
   }
 }
 
-const TOP_KEYS = new Set(["id", "description", "tenantOffset", "amountDecimals", "sources", "steps", "mapping", "defaults", "personal"]);
+const TOP_KEYS = new Set(["id", "description", "tenantOffset", "amountDecimals", "sources", "steps", "mapping", "defaults", "personal", "documentsDir"]);
 const LOAN_BLOCKS = new Set(["account", "approve", "settlement", "disburse"]);
 const RULE_KEYS = new Set(["column", "value", "default", "required", "split", "personal"]);
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -195,6 +195,8 @@ export function parsePlan(text: string, file: string): Plan {
     if ((steps.has("interest") || steps.has("adjustment")) && steps.has("loan") && !steps.has("disburse")) p("steps: interest and adjustment need disburse");
   }
   if (spec.defaults !== undefined && !isObj(spec.defaults)) p("defaults: expected a map shaped like mapping");
+  if (spec.documentsDir !== undefined && (typeof spec.documentsDir !== "string" || spec.documentsDir === "")) p("documentsDir: expected a directory (the documents' files are relative to it)");
+  const documentsDir = typeof spec.documentsDir === "string" && spec.documentsDir !== "" ? resolve(dir, spec.documentsDir) : dir;
   if (spec.personal !== undefined) {
     if (!isObj(spec.personal)) p("personal: expected a map of source name → list of columns holding personal data");
     else {
@@ -216,6 +218,7 @@ export function parsePlan(text: string, file: string): Plan {
     files,
     steps,
     amountDecimals: decimals as number,
+    documentsDir,
   };
 }
 

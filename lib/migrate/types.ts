@@ -74,6 +74,8 @@ export interface PlanSpec {
   defaults?: Record<string, unknown>;
   /** Columns holding personal data that no personal rule reads, by source (`{ clients: [spouse_name] }`). */
   personal?: Partial<Record<SourceName, string[]>>;
+  /** The directory the documents' files are relative to (default: the plan's). */
+  documentsDir?: string;
 }
 
 /** A source file resolved against the plan's directory. */
@@ -98,6 +100,8 @@ export interface Plan {
   files: SourceFile[];
   steps: Set<StepName>;
   amountDecimals: number;
+  /** The directory the documents' files are relative to (absolute; default the plan's directory). */
+  documentsDir?: string;
 }
 
 /** Something wrong with the plan or a row, located as precisely as known. */

@@ -164,16 +164,36 @@ it("refuses missing, empty and refused files and unknown owners at their cells, 
     expect(r.exitCode).toBe(2);
     const messages = r.problems.filter((p) => p.file.endsWith("documents.csv")).map((p) => `${p.line}:${p.column} ${p.columnName ?? ""}: ${p.message}`);
     expect(messages).toEqual([
-      `2:3 path: file: no such file in the plan's directory ${dirname(plan)}`,
+      `2:3 path: file: no such file in the documents' directory ${dirname(plan)}`,
       "3:3 path: file: the file is empty (Mambu refuses empty files)",
       expect.stringMatching(/^4:3 path: file: Mambu does not accept \.exe files/),
-      "5:3 path: file: give the path relative to the plan's directory, without .. (a value withheld: personal data)",
+      "5:3 path: file: give the path relative to the documents' directory (the plan's, or documentsDir), without .. (a value withheld: personal data)",
       '6:2 owner_id: ownerId: no client "MIG-C9999" in the plan',
       '7:1 owner_type: ownerType: expected CLIENT, GROUP, LOAN_ACCOUNT or DEPOSIT_ACCOUNT, got "USER"',
-      "8:3 path: file: is required (the document's file, relative to the plan's directory)",
+      "8:3 path: file: is required (the document's file, relative to the documents' directory)",
     ]);
     expect(messages.join("\n")).not.toMatch(/maria/);
     expect(sb.store.all("documents")).toHaveLength(0);
+  } finally {
+    await sb.stop();
+  }
+});
+
+it("a client left out for a missing file comes back through the failures plan, which reads the files where they are", async () => {
+  const sb = await startSandbox({ port: 0 });
+  try {
+    const rows = ["owner_type,owner_id,path,title,remark", "CLIENT,MIG-C0002,docs/ok.pdf,,", "CLIENT,MIG-C0002,docs/late.pdf,,"].join("\n");
+    const plan = planWithDocuments(rows, { "docs/ok.pdf": "%PDF ok" });
+    const workdir = join(mkdtempSync(join(tmpdir(), "mig-docs-fail-")), "w");
+    const r = await runMigration(plan, { ...quiet, ...conn(sb), skipInvalid: true, workdir });
+    expect(r.summary?.units.skipped).toBe(1);
+    expect(sb.store.find("clients", "MIG-C0002")).toBeUndefined();
+    // the file arrives; the failures plan (in the workdir) takes the client with both documents
+    writeFileSync(join(dirname(plan), "docs/late.pdf"), "%PDF late");
+    const again = await runMigration(join(workdir, "failures", "plan.yaml"), { ...quiet, ...conn(sb), workdir: `${workdir}-2`, reconcile: true });
+    expect(again.failed.map((f) => f.reason)).toEqual([]);
+    expect(again.exitCode).toBe(0);
+    expect(docsOf(sb, "clients", "MIG-C0002").map((d) => d.fileName).sort()).toEqual(["late.pdf", "ok.pdf"]);
   } finally {
     await sb.stop();
   }

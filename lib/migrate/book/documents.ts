@@ -1,7 +1,8 @@
 /**
  * Documents attached to the plan's records (the `documents` source): each row names its owner — a
  * client (the default `ownerType`), a group, a loan (`LOAN_ACCOUNT`) or a deposit account
- * (`DEPOSIT_ACCOUNT`) of the plan, by id — and a file given relative to the plan's directory (no
+ * (`DEPOSIT_ACCOUNT`) of the plan, by id — and a file given relative to the plan's `documentsDir`
+ * (default: the plan's directory; no
  * absolute path, no `..`), which must be there, be a file Mambu takes (one period, an accepted
  * extension), not be empty nor larger than Mambu's 50 MB; `name` (its title in Mambu, default the
  * file name without its extension) and `notes` are optional. The file's name, the title and the notes
@@ -60,11 +61,11 @@ export function documentPlans(c: BookContext): void {
     if (!plan.steps.has("document")) continue;
     const file = s.file as string | undefined;
     if (!file) {
-      problems.push(rowProblem(row, "file: is required (the document's file, relative to the plan's directory)", fileCol));
+      problems.push(rowProblem(row, "file: is required (the document's file, relative to the documents' directory)", fileCol));
       continue;
     }
     if (isAbsolute(file) || file.split(/[/\\]/).includes("..") || CONTROL.test(file)) {
-      problems.push(rowProblem(row, "file: give the path relative to the plan's directory, without .. (a value withheld: personal data)", fileCol));
+      problems.push(rowProblem(row, "file: give the path relative to the documents' directory (the plan's, or documentsDir), without .. (a value withheld: personal data)", fileCol));
       continue;
     }
     const fileName = basename(file);
@@ -74,7 +75,8 @@ export function documentPlans(c: BookContext): void {
       problems.push(rowProblem(row, withholdValue((e as Error).message, fileName), fileCol));
       continue;
     }
-    const path = join(plan.dir, file);
+    const base = plan.documentsDir ?? plan.dir;
+    const path = join(base, file);
     let size: number;
     try {
       const st = statSync(path);
@@ -82,7 +84,7 @@ export function documentPlans(c: BookContext): void {
       size = st.size;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      problems.push(rowProblem(row, `file: ${code === "ENOENT" ? "no such file" : code === "ENOTFILE" ? "not a file" : `cannot be read (${code ?? "error"})`} in the plan's directory ${plan.dir}`, fileCol));
+      problems.push(rowProblem(row, `file: ${code === "ENOENT" ? "no such file" : code === "ENOTFILE" ? "not a file" : `cannot be read (${code ?? "error"})`} in the documents' directory ${base}`, fileCol));
       continue;
     }
     if (size === 0) problems.push(rowProblem(row, "file: the file is empty (Mambu refuses empty files)", fileCol));
