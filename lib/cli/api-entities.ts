@@ -16,7 +16,8 @@ import { callOperation } from "../core/call";
 import type { MambuList } from "../core/list";
 import { DEFAULT_TOKEN_PAGE_SIZE, MAX_TOKEN_PAGE_SIZE, schemaFields, tokenList } from "../core/token-list";
 import { MambuTsError } from "../errors";
-import type { MambuConnector } from "../transport";
+import { MambuConnector } from "../transport";
+import type { Session } from "./session";
 import { positiveInt } from "./args";
 import type { CommandContext } from "./commands";
 import { EXIT, UsageError } from "./exit";
@@ -142,6 +143,20 @@ export const API_ENTITIES: readonly ApiEntity[] = [
   },
 ];
 
+/**
+ * The connection a call to `api` goes through: the session's, except for the Payments API with `--sandbox` (it takes
+ * an API key only): a connector to the embedded sandbox with its demo tenant's API key. `close()` releases what was
+ * opened here (nothing for the session's own).
+ */
+export async function connectionFor(api: OtherApi | "v2", s: Session): Promise<{ connector: MambuConnector; close(): void }> {
+  if (api !== "payments" || !s.sandbox) return { connector: s.connector, close: () => undefined };
+  const { DEFAULT_USERS } = await import("../sandbox/auth");
+  const apikey = DEFAULT_USERS.find((u) => u.apiKey)?.apiKey;
+  if (!apikey) return { connector: s.connector, close: () => undefined };
+  const connector = new MambuConnector({ apiurl: s.sandbox.url, apikey });
+  return { connector, close: () => connector.close() };
+}
+
 /** Whether a command-line entity name is one of the Services or Payments API (`services.…`, `payments.…`). */
 export function isApiEntityName(name: string | undefined): boolean {
   return name !== undefined && /^(services|payments)\./i.test(name);
@@ -210,9 +225,13 @@ export async function getApiEntity(ctx: CommandContext): Promise<number> {
   }
   const path = idsOf(ctx, "get", e, e.getIds ?? []);
   refuse(ctx, "get", e, ["full"]);
-  const s = await ctx.session();
-  const record = await asUsage("get", () => callOperation(e.get!.resource, e.get!.operationId, { api: e.api, path, connector: s.connector }));
-  printRecord(record, ctx.out);
+  const conn = await connectionFor(e.api, await ctx.session());
+  try {
+    const record = await asUsage("get", () => callOperation(e.get!.resource, e.get!.operationId, { api: e.api, path, connector: conn.connector }));
+    printRecord(record, ctx.out);
+  } finally {
+    conn.close();
+  }
   return EXIT.OK;
 }
 
@@ -304,8 +323,13 @@ export async function listApiEntity(ctx: CommandContext): Promise<number> {
   const offsetText = ctx.args.options.offset;
   const offset = positiveInt("offset", typeof offsetText === "string" ? offsetText : undefined, "list", 0);
   const query = listing.paged ? { ...(limit !== undefined ? { limit: Math.min(limit, 1000) } : {}), ...(offset ? { offset } : {}) } : {};
-  const s = await ctx.session();
-  const answer = await asUsage("list", () => callOperation(listing.resource, listing.operationId, { api: e.api, path, query, connector: s.connector as MambuConnector }));
+  const conn = await connectionFor(e.api, await ctx.session());
+  let answer: unknown;
+  try {
+    answer = await asUsage("list", () => callOperation(listing.resource, listing.operationId, { api: e.api, path, query, connector: conn.connector }));
+  } finally {
+    conn.close();
+  }
   const rows = Array.isArray(answer) ? answer : [];
   await printPages(limited([rows], limit), ctx.out, defaults, label);
   return EXIT.OK;

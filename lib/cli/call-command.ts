@@ -21,6 +21,7 @@ import { confirmWrites, mustAsk, WriteCancelled } from "./confirm";
 import { readData, readsStdin } from "./data-arg";
 import { EXIT, UsageError } from "./exit";
 import { prettyJson } from "./output";
+import { connectionFor } from "./api-entities";
 
 const NAME = "call";
 
@@ -216,7 +217,8 @@ export const callCommand: Command = {
   description:
     "The ids are the operation's path parameters, in order. The Services API (/v1) and the Payments API (/api/v1)\n" +
     "are reached with their prefix: services.<resource>.<operationId>, payments.<resource>.<operationId> (the\n" +
-    "Payments API takes an API key only: MAMBU_API_KEY). Query parameters, the body and its fields are checked\n" +
+    "Payments API takes an API key only: MAMBU_API_KEY; with --sandbox, the sandbox's demo key). Query parameters,\n" +
+    "the body and its fields are checked\n" +
     "against the contract before anything is sent. Writes (POST, PUT, PATCH, DELETE) show what will be sent and ask\n" +
     "\"Proceed? [y/N]\" on a terminal; without one (a script, a pipe, --data @-) they need --yes. Output: JSON\n" +
     "(--jsonl: on one line), numbers exactly as Mambu sent them; credentials in it (a new API key, a secret key)\n" +
@@ -263,16 +265,19 @@ export const callCommand: Command = {
     const ask = op.method !== "GET" && mustAsk({ command: NAME, what: label, where, yes: !!opts.yes, bodyFromStdin: readsStdin(dataArg) });
     const body = dataOf(await readData(dataArg, NAME), op);
     const s = await ctx.session();
-    const undo = ask ? confirmWrites(s.connector, { secrets: () => s.secrets() }) : undefined;
+    // The Payments API takes an API key only: with --sandbox, the embedded sandbox's demo key (./api-entities.ts).
+    const conn = await connectionFor(api, s);
+    const undo = ask ? confirmWrites(conn.connector, { secrets: () => s.secrets() }) : undefined;
     let answer: unknown;
     try {
-      answer = await callOperation(resource, operationId, { ...(api === "v2" ? {} : { api }), path, query, body, connector: s.connector });
+      answer = await callOperation(resource, operationId, { ...(api === "v2" ? {} : { api }), path, query, body, connector: conn.connector });
     } catch (e) {
       if (!(e instanceof WriteCancelled)) throw e;
       ctx.out.stderr.write(`mambu: ${e.message}\n`);
       return EXIT.FAILURE;
     } finally {
       undo?.();
+      conn.close();
     }
     if (answer === undefined) return EXIT.OK;
     if (Buffer.isBuffer(answer)) ctx.out.stdout.write(answer);

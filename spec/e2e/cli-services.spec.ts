@@ -191,6 +191,16 @@ describe("mambu get / list services.<name>", () => {
     expect(srch.stderr).toContain("the Services API has no search; its lists filter: mambu list services.currencies --filter field=value");
   });
 
+  it("with --sandbox the Payments API is reached with the sandbox's demo API key (it takes no user and password)", async () => {
+    const r = await runMambu(["--sandbox", "get", "payments.payment", "NO-SUCH-PAYMENT"], cleanEnv(tempHome()));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("HTTP 404");
+    expect(r.stderr).toContain("GET /api/v1/payments/NO-SUCH-PAYMENT");
+    const c = await runMambu(["--sandbox", "call", "payments.standingOrders.getExecutionsByStandingOrderId", "SO-NONE"], cleanEnv(tempHome()));
+    expect(c.code).toBe(3);
+    expect(c.stderr).toContain("GET /api/v1/payments/standing-orders/SO-NONE/executions");
+  });
+
   it("mambu entities lists the Services and Payments names with the fields a filter may name", async () => {
     const r = await mambu("entities", "--jsonl");
     const rows = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { entity: string; class: string; filters: string });
