@@ -28,10 +28,32 @@ function wordOf(text: string, from: number, to: number): number {
 }
 
 /**
+ * Decimals made lately, by text: records repeat amounts (`0.00` above all), and a Decimal never
+ * changes (decimal.js's methods return new ones), so one instance serves every field with that text.
+ * Bounded: emptied when full.
+ */
+const recent = new Map<string, Decimal>();
+const MAX_RECENT = 2048;
+/** Texts longer than this are not kept (amounts are short). */
+const MAX_RECENT_LENGTH = 24;
+
+/**
  * The Decimal of `-?DIGITS(.DIGITS)?` (leading zeros allowed), equal in every field to
  * `new Decimal(text)`; undefined when `text` has another form (then call `new Decimal` or refuse).
  */
 export function decimalFromPlainText(text: string): Decimal | undefined {
+  if (text.length > MAX_RECENT_LENGTH) return parsePlain(text);
+  let d = recent.get(text);
+  if (d === undefined) {
+    d = parsePlain(text);
+    if (d === undefined) return undefined;
+    if (recent.size >= MAX_RECENT) recent.clear();
+    recent.set(text, d);
+  }
+  return d;
+}
+
+function parsePlain(text: string): Decimal | undefined {
   const n = text.length;
   if (n === 0 || n > MAX_FAST_LENGTH) return undefined;
   let p = 0;

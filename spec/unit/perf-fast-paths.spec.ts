@@ -56,6 +56,17 @@ describe("Decimal from Mambu's decimal text", () => {
     }
   });
 
+  test("a text read again gives a Decimal of the same value that no arithmetic on another can change", () => {
+    const a = decimalFromPlainText("0.00")!;
+    const b = decimalFromPlainText("0.00")!;
+    expect(fields(a)).toEqual(fields(new Decimal("0.00")));
+    expect(a.plus(5).toFixed(2)).toBe("5.00");
+    expect(b.neg().abs().toFixed(2)).toBe("0.00");
+    expect(fields(b)).toEqual(fields(new Decimal(0)));
+    for (let i = 0; i < 5000; i++) decimalFromPlainText(`${i}.25`); // past the bound: the cache empties, values stay right
+    expect(fields(decimalFromPlainText("4999.25"))).toEqual(fields(new Decimal("4999.25")));
+  });
+
   test("other forms are left to decimal.js (exponents) or refused (not decimal text)", () => {
     for (const text of ["1e5", "1E-7", "-2.5e+10", "+1", ".5", "5.", "1.2.3", "", "-", " 1", "1 ", "0x10", "Infinity", "NaN", "1,5", "--1"]) {
       expect(decimalFromPlainText(text)).toBeUndefined();
