@@ -10,7 +10,7 @@ import schemaJson from "../generated/schema.json";
 import servicesJson from "../generated/services/schema.json";
 import paymentsJson from "../generated/payments/schema.json";
 import newerJson from "./newer-than-2021.json";
-import { compareSpecificity, compilePathTemplate } from "./path-template";
+import { compareSpecificity, compilePathTemplate, CompiledPathTemplate } from "./path-template";
 
 /** Wire types. decimal: JSON number or numeric string; datetime: ISO 8601 with offset; date: YYYY-MM-DD. */
 export type FieldType =
@@ -308,6 +308,39 @@ function compileRoutes(): Map<string, Route[]> {
     list.sort((a, b) => compareSpecificity(a, b) || b.op.path.length - a.op.path.length);
   }
   return byMethod;
+}
+
+/** The operation of one API that a method and a concrete path (relative to that API's base path) name. */
+export interface ApiOperationMatch {
+  resource: string;
+  op: OperationSpec;
+}
+
+/**
+ * A finder over one API's operations (the Services or the Payments API): `find(method, path)` with the path
+ * relative to the API's base path, percent-encoded, without a query (a trailing `/` is ignored); the most
+ * specific template wins, as {@link findOperation} orders them. Templates are compiled on the first call.
+ */
+export function operationFinder(api: ApiSchema): (method: string, path: string) => ApiOperationMatch | undefined {
+  let byMethod: Map<string, (ApiOperationMatch & CompiledPathTemplate)[]> | undefined;
+  const compile = (): Map<string, (ApiOperationMatch & CompiledPathTemplate)[]> => {
+    const out = new Map<string, (ApiOperationMatch & CompiledPathTemplate)[]>();
+    for (const resource of Object.keys(api.resources).sort()) {
+      for (const op of api.resources[resource].operations) {
+        const list = out.get(op.method) ?? [];
+        list.push({ resource, op, ...compilePathTemplate(op.path) });
+        out.set(op.method, list);
+      }
+    }
+    for (const list of out.values()) list.sort((a, b) => compareSpecificity(a, b) || b.op.path.length - a.op.path.length);
+    return out;
+  };
+  return (method, path) => {
+    byMethod ??= compile();
+    const p = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+    const hit = (byMethod.get(method.toUpperCase()) ?? []).find((r) => r.re.test(p));
+    return hit ? { resource: hit.resource, op: hit.op } : undefined;
+  };
 }
 
 function decodeParam(s: string): string {

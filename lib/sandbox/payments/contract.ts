@@ -6,8 +6,7 @@
  * `debtorAccount.identification` and answers checked against the operation's response schema
  * (../response-check.ts, with `MAMBU_SANDBOX_CHECK_RESPONSES=1`).
  */
-import { compareSpecificity, compilePathTemplate, CompiledPathTemplate } from "../../contract/path-template";
-import { OperationSpec, PAYMENTS, validateAgainst } from "../../contract/schema";
+import { ApiOperationMatch, operationFinder, PAYMENTS, validateAgainst } from "../../contract/schema";
 import { limitProblems } from "./contract-limits";
 import { MAX_TPP_MESSAGES, TppError, tppError, TppMessage } from "./tpp";
 
@@ -15,34 +14,10 @@ import { MAX_TPP_MESSAGES, TppError, tppError, TppMessage } from "./tpp";
 export const PAYMENTS_BASE = "/api/v1";
 
 /** An operation of the Payments API matched by a concrete path. */
-export interface PaymentsOperationMatch {
-  resource: string;
-  op: OperationSpec;
-}
-
-type Compiled = PaymentsOperationMatch & CompiledPathTemplate;
-let routes: Map<string, Compiled[]> | undefined;
-
-function compile(): Map<string, Compiled[]> {
-  const byMethod = new Map<string, Compiled[]>();
-  for (const resource of Object.keys(PAYMENTS.resources).sort()) {
-    for (const op of PAYMENTS.resources[resource].operations) {
-      const list = byMethod.get(op.method) ?? [];
-      list.push({ resource, op, ...compilePathTemplate(op.path) });
-      byMethod.set(op.method, list);
-    }
-  }
-  for (const list of byMethod.values()) list.sort((a, b) => compareSpecificity(a, b) || b.op.path.length - a.op.path.length);
-  return byMethod;
-}
+export type PaymentsOperationMatch = ApiOperationMatch;
 
 /** The Payments operation a method and a path (relative to `/api/v1`, percent-encoded, no query) name, or undefined. */
-export function findPaymentsOperation(method: string, path: string): PaymentsOperationMatch | undefined {
-  routes ??= compile();
-  const p = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-  const hit = (routes.get(method.toUpperCase()) ?? []).find((r) => r.re.test(p));
-  return hit ? { resource: hit.resource, op: hit.op } : undefined;
-}
+export const findPaymentsOperation: (method: string, path: string) => PaymentsOperationMatch | undefined = operationFinder(PAYMENTS);
 
 /** A validator problem (`body.a.b: expected ...`) as a TPPMessage: path `a.b`, text the problem. */
 function problemMessage(problem: string): TppMessage {

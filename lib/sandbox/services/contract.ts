@@ -3,42 +3,17 @@
  * operation a concrete path names, request bodies checked against their definitions (400 INVALID_PARAMETERS naming
  * the first problem) and answers checked against the operation's response schema (see ../response-check.ts).
  */
-import { compareSpecificity, compilePathTemplate, CompiledPathTemplate } from "../../contract/path-template";
-import { OperationSpec, SERVICES, validateAgainst } from "../../contract/schema";
+import { ApiOperationMatch, operationFinder, SERVICES, validateAgainst } from "../../contract/schema";
 import { invalidParameters } from "../errors";
 
 /** The Services API's base path. */
 export const SERVICES_BASE = "/v1";
 
 /** An operation of the Services API matched by a concrete path. */
-export interface ServicesOperationMatch {
-  resource: string;
-  op: OperationSpec;
-}
-
-type Compiled = ServicesOperationMatch & CompiledPathTemplate;
-let routes: Map<string, Compiled[]> | undefined;
-
-function compile(): Map<string, Compiled[]> {
-  const byMethod = new Map<string, Compiled[]>();
-  for (const resource of Object.keys(SERVICES.resources).sort()) {
-    for (const op of SERVICES.resources[resource].operations) {
-      const list = byMethod.get(op.method) ?? [];
-      list.push({ resource, op, ...compilePathTemplate(op.path) });
-      byMethod.set(op.method, list);
-    }
-  }
-  for (const list of byMethod.values()) list.sort((a, b) => compareSpecificity(a, b) || b.op.path.length - a.op.path.length);
-  return byMethod;
-}
+export type ServicesOperationMatch = ApiOperationMatch;
 
 /** The Services operation a method and a path (relative to `/v1`, percent-encoded, no query) name, or undefined. */
-export function findServicesOperation(method: string, path: string): ServicesOperationMatch | undefined {
-  routes ??= compile();
-  const p = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-  const hit = (routes.get(method.toUpperCase()) ?? []).find((r) => r.re.test(p));
-  return hit ? { resource: hit.resource, op: hit.op } : undefined;
-}
+export const findServicesOperation: (method: string, path: string) => ServicesOperationMatch | undefined = operationFinder(SERVICES);
 
 /**
  * Checks a request body against a definition of a Services resource (readOnly fields not required, unknown
