@@ -14,6 +14,7 @@ import { applyLoanInterest, editLoanSchedule, getLoanSchedule, listInstallments,
 import { changeDepositState } from "./deposit-state";
 import { adjustDepositTransaction, applyDepositFee, makeDeposit, makeTransfer, makeWithdrawal } from "./deposit-transactions";
 import { applyDepositInterest } from "./deposit-interest";
+import { requestCancellationOnAdjust } from "../payments/cancellation";
 import { refreshArrears } from "./arrears";
 import { routes as loanRestructureRoutes } from "./routes-loan-restructure";
 import { routes as loanSettingsRoutes } from "./routes-loan-settings";
@@ -52,7 +53,7 @@ export const engineRoutes: EngineRoute[] = [
   { method: "POST", template: "/deposits/{depositAccountId}/withdrawal-transactions", handle: (ctx, r) => ({ status: 201, body: makeWithdrawal(ctx, r.params.depositAccountId, r.body) }) },
   { method: "POST", template: "/deposits/{depositAccountId}/transfer-transactions", handle: (ctx, r) => ({ status: 201, body: makeTransfer(ctx, r.params.depositAccountId, r.body) }) },
   { method: "POST", template: "/deposits/{depositAccountId}/fee-transactions", handle: (ctx, r) => ({ status: 201, body: applyDepositFee(ctx, r.params.depositAccountId, r.body) }) },
-  { method: "POST", template: "/deposits/transactions/{depositTransactionId}:adjust", handle: (ctx, r) => ({ status: 200, body: adjustDepositTransaction(ctx, r.params.depositTransactionId, r.body) }) },
+  { method: "POST", template: "/deposits/transactions/{depositTransactionId}:adjust", handle: (ctx, r) => ({ status: 200, body: requestCancellationOnAdjust(ctx, adjustDepositTransaction(ctx, r.params.depositTransactionId, r.body), r.body) }) },
   { method: "POST", template: "/deposits/{depositAccountId}:applyInterest", handle: (ctx, r) => (applyDepositInterest(ctx, r.params.depositAccountId, r.body), { status: 204 }) },
   // servicing areas, one file each
   ...loanRestructureRoutes,

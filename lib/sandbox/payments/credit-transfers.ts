@@ -172,6 +172,7 @@ function initiate(ctx: SandboxContext, t: TransferRequest) {
     transactionKey: tx.encodedKey,
     ...(t.debtor.iban !== undefined ? { debtorIban: t.debtor.iban } : {}),
     ...(t.creditor.iban !== undefined ? { creditorIban: t.creditor.iban } : {}),
+    ...(t.creditor.bic !== undefined ? { creditorBic: t.creditor.bic } : {}),
     endToEndId: t.endToEndId ?? "NOTPROVIDED",
     txId: t.txId ?? `${messageId}-1`,
     messageId,

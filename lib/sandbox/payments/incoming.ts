@@ -7,7 +7,8 @@
  *
  * - pacs.002 (`FIToFIPmtStsRpt`), a status report on a pacs.008 the gateway sent (found by OrgnlTxId, else
  *   OrgnlEndToEndId, within OrgnlMsgId): TxSts RJCT (or GrpSts RJCT for the whole message) → the payment is RJCT,
- *   its debit reversed, the reason (StsRsnInf/Rsn/Cd) kept; ACSC/ACCP/ACSP → ACSC; PDNG → PDNG.
+ *   its debit reversed (unless it was already adjusted through API v2: a cancellation requested, D32), the reason
+ *   (StsRsnInf/Rsn/Cd) kept; ACSC/ACCP/ACSP → ACSC; PDNG → PDNG.
  * - pacs.004 (`PmtRtr`), a return of a sent payment (OrgnlTxId/OrgnlEndToEndId; the whole amount) → RJCT, debit
  *   reversed, returned, reason RtrRsnInf/Rsn/Cd.
  * - pacs.008 (`FIToFICstmrCdtTrf`), a credit transfer to an account of the sandbox: credits the deposit account
@@ -72,8 +73,12 @@ function repliedPayment(ctx: SandboxContext, ref: { messageId?: string; txId?: s
 
 /** Rejects or returns a sent payment: its debit reversed. */
 function reject(ctx: SandboxContext, p: PaymentRecord, reason: string | undefined, returned: boolean): string {
-  const adj = p.transactionKey ? reverseMovement(ctx, p.transactionKey, `SEPA credit transfer ${p.id} ${returned ? "returned" : "rejected"}${reason ? ` (${reason})` : ""}`) : undefined;
-  updatePayment(ctx, p, { status: "RJCT", replied: true, ...(returned ? { returned: true } : {}), ...(reason ? { reasonCode: reason } : {}), ...(adj ? { reversalKey: adj.encodedKey } : {}) });
+  // A debit already adjusted through API v2 (a cancellation requested, D32) is not reversed a second time.
+  const debit = p.transactionKey ? ctx.store.find("depositTransactions", p.transactionKey) : undefined;
+  const adjusted = typeof debit?.adjustmentTransactionKey === "string" ? debit.adjustmentTransactionKey : undefined;
+  const adj = p.transactionKey && adjusted === undefined ? reverseMovement(ctx, p.transactionKey, `SEPA credit transfer ${p.id} ${returned ? "returned" : "rejected"}${reason ? ` (${reason})` : ""}`) : undefined;
+  const reversalKey = adj?.encodedKey ?? adjusted;
+  updatePayment(ctx, p, { status: "RJCT", replied: true, ...(returned ? { returned: true } : {}), ...(reason ? { reasonCode: reason } : {}), ...(reversalKey ? { reversalKey } : {}) });
   return p.id;
 }
 

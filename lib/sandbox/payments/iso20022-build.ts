@@ -1,8 +1,9 @@
 /**
  * The gateway's outgoing ISO 20022 messages, in the versions the seed names: pacs.008.001.02 (FI-to-FI customer
  * credit transfer, one per credit transfer sent; the financial-institution transfer is sent as one too, its
- * debtor and creditor being institutions) and pacs.002.001.03 (payment status report: the gateway's reject of a
- * received pacs.008 it cannot book). Elements in the schema's order, SEPA usage: service level SEPA, charge bearer
+ * debtor and creditor being institutions), pacs.002.001.03 (payment status report: the gateway's reject of a
+ * received pacs.008 it cannot book) and camt.056.001.01 (FI-to-FI payment cancellation request: a sent credit
+ * transfer whose debit was adjusted through API v2, ./cancellation.ts). Elements in the schema's order, SEPA usage: service level SEPA, charge bearer
  * SLEV, BIC in `FinInstnId/BIC` (`Othr/Id NOTPROVIDED` when the creditor agent is not given), amounts with the
  * currency's decimals in `Ccy`.
  *
@@ -16,6 +17,8 @@ import { buildXml, XmlNode } from "./iso20022-xml";
 export const PACS_008 = "urn:iso:std:iso:20022:tech:xsd:pacs.008.001.02";
 /** The `Message-Type` of a pacs.002 sent. */
 export const PACS_002 = "urn:iso:std:iso:20022:tech:xsd:pacs.002.001.03";
+/** The `Message-Type` of a camt.056 sent. */
+export const CAMT_056 = "urn:iso:std:iso:20022:tech:xsd:camt.056.001.01";
 /** The gateway's own BIC (instructing agent, and debtor agent when the request names none). */
 export const GATEWAY_BIC = "SANDDEFFXXX";
 
@@ -147,6 +150,66 @@ export function buildPacs002(r: StatusReport): string {
         OrgnlTxId: r.original.txId,
         TxSts: r.status,
         StsRsnInf: r.reasonCode ? { Rsn: { Cd: r.reasonCode } } : undefined,
+      },
+    },
+  });
+}
+
+/** What a camt.056 cancellation request of one sent credit transfer carries. */
+export interface CancellationRequest {
+  /** `Assgnmt/Id`: the message id (also the `Message-Id` header). */
+  messageId: string;
+  /** `Assgnmt/CreDtTm` (ISO with offset). */
+  createdAt: string;
+  /** The BIC of the creditor's agent (the assignee), when the transfer named one. */
+  assigneeBic?: string;
+  /** `Undrlyg/TxInf/CxlId`. */
+  cancellationId: string;
+  original: {
+    /** GrpHdr/MsgId of the pacs.008. */
+    messageId: string;
+    /** The pacs.008's Message-Type. */
+    messageType: string;
+    endToEndId: string;
+    txId: string;
+    amount: string;
+    currency: string;
+    /** IntrBkSttlmDt of the pacs.008 (YYYY-MM-DD). */
+    settlementDate: string;
+  };
+  /** `CxlRsnInf/Rsn/Cd`: an ISO cancellation reason (CUST, DUPL, TECH, FRAD...). */
+  reasonCode: string;
+  /** `CxlRsnInf/AddtlInf` (at most 105 characters). */
+  additionalInformation?: string;
+}
+
+/** The camt.056.001.01 document of a cancellation request (SEPA recall) of one sent transfer. */
+export function buildCamt056(r: CancellationRequest): string {
+  const o = r.original;
+  return buildXml("Document", {
+    "@_xmlns": CAMT_056,
+    FIToFIPmtCxlReq: {
+      Assgnmt: {
+        Id: r.messageId,
+        Assgnr: { Agt: { FinInstnId: { BIC: GATEWAY_BIC } } },
+        Assgne: { Agt: agent(r.assigneeBic) },
+        CreDtTm: r.createdAt,
+      },
+      CtrlData: { NbOfTxs: "1" },
+      Undrlyg: {
+        TxInf: {
+          CxlId: r.cancellationId,
+          OrgnlGrpInf: { OrgnlMsgId: o.messageId, OrgnlMsgNmId: o.messageType.replace(/^urn:iso:std:iso:20022:tech:xsd:/, "") },
+          OrgnlEndToEndId: o.endToEndId,
+          OrgnlTxId: o.txId,
+          OrgnlIntrBkSttlmAmt: { "@_Ccy": o.currency, "#text": o.amount },
+          OrgnlIntrBkSttlmDt: o.settlementDate,
+          CxlRsnInf: {
+            Orgtr: { Id: { OrgId: { BICOrBEI: GATEWAY_BIC } } },
+            Rsn: { Cd: r.reasonCode },
+            AddtlInf: r.additionalInformation?.slice(0, 105),
+          },
+        },
       },
     },
   });

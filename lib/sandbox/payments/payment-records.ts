@@ -8,7 +8,9 @@
  * Statuses (the seed's seven ISO codes; `POST` answers RCVD, the contract's only value there):
  * - sent: ACSP once the debtor's account is debited and the pacs.008 is queued for the callout; ACSC when a
  *   pacs.002 reports it settled (ACSC/ACCP); RJCT when a pacs.002 rejects it (RJCT) or a pacs.004 returns it — the
- *   debit is reversed then, and a WARN TPPMessage says why (reason code of the message).
+ *   debit is reversed then, and a WARN TPPMessage says why (reason code of the message); PDNG with a cancellation
+ *   requested when, before any reply, the debit is adjusted through API v2 (decision D32, ./cancellation.ts: a
+ *   camt.056 goes to the callout; a later pacs.002 RJCT or pacs.004 makes it RJCT without reversing again).
  * - received: ACSC once the creditor's account is credited; RJCT when no account is mapped to the creditor IBAN
  *   (reason AC01) — the gateway answers that with a pacs.002 RJCT on the callout.
  */
@@ -37,6 +39,8 @@ export interface PaymentRecord extends WireRecord {
   reversalKey?: string;
   debtorIban?: string;
   creditorIban?: string;
+  /** The creditor agent's BIC, when the transfer named one. */
+  creditorBic?: string;
   endToEndId: string;
   txId: string;
   /** GrpHdr/MsgId of the pacs.008 (sent: ours; received: the sender's). */
@@ -47,6 +51,8 @@ export interface PaymentRecord extends WireRecord {
   returned?: boolean;
   /** Whether a reply (pacs.002 RJCT/ACSC, pacs.004) has been applied. */
   replied?: boolean;
+  /** The camt.056 sent when the debit was adjusted through API v2 before any reply (D32). */
+  cancellation?: { messageId: string; reasonCode: string; requestedAt: string };
   createdAt: string;
 }
 
@@ -102,12 +108,17 @@ export function updatePayment(ctx: SandboxContext, p: PaymentRecord, changes: Pa
 
 /** What `GET /payments/{paymentId}` says about a payment beyond its status: why it was rejected or returned. */
 function messagesOf(p: PaymentRecord): TppMessage[] {
+  const c = p.cancellation;
+  if (c && p.status !== "RJCT") {
+    return [{ category: "WARN", code: "PAYMENT_FAILED", text: `cancellation requested (camt.056 ${c.messageId}, reason ${c.reasonCode}): the debit of account ${p.accountId ?? "?"} was adjusted through API v2` }];
+  }
   if (p.status !== "RJCT") return [];
   const reason = p.reasonCode ? ` (reason ${p.reasonCode})` : "";
   if (p.direction === "INCOMING") {
     return [{ category: "WARN", code: "PAYMENT_FAILED", text: `received credit transfer rejected${reason}: no account is mapped to the creditor IBAN` }];
   }
   const what = p.returned ? `returned by the creditor's bank (pacs.004)${reason}` : `rejected (pacs.002)${reason}`;
+  if (c) return [{ category: "WARN", code: "PAYMENT_FAILED", text: `${what} after its cancellation was requested (camt.056 ${c.messageId}); the debit of account ${p.accountId ?? "?"} was adjusted through API v2` }];
   return [{ category: "WARN", code: "PAYMENT_FAILED", text: `${what}; the debit of account ${p.accountId ?? "?"} was reversed` }];
 }
 
