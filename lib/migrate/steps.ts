@@ -591,9 +591,9 @@ const dayOf = (v: unknown): string => String(v && typeof v === "object" && "toIS
 /**
  * Applies interest up to the row's date (`:applyInterest`, answered without a body nor a transaction
  * key). A loan this run did not create is checked first: an INTEREST_APPLIED transaction on that
- * date, or a `lastInterestAppliedDate` on or after it, means it was applied (adopted). A tenant that
- * leaves neither (the sandbox: its interest is in the schedule) gets the request again, with the key
- * of the first one.
+ * date, or a `lastInterestAppliedDate` on or after it, means it was applied (adopted) — Mambu, and the
+ * sandbox, leave both. A tenant that shows neither gets the request again, with the key of the first
+ * one.
  */
 async function applyInterest(ctx: StepContext, st: LoanState, tx: TxPlan): Promise<{ status: "created" | "adopted"; key?: string }> {
   const l = await loanOf(ctx, st);

@@ -78,21 +78,32 @@ describe("interest applied and adjustments", () => {
     expect(readFileSync(join(tmp, "first", "journal.jsonl"), "utf8")).not.toContain("Pedro Sanz");
   });
 
-  it("adjusts nothing twice on a rerun; interest the tenant keeps no trace of is sent again under its first key", async () => {
+  it("applies the interest as the tenant shows it (an INTEREST_APPLIED transaction, lastInterestAppliedDate)", () => {
+    for (const [id, day] of [["MIG-L00002", "2025-12-10"], ["MIG-L00003", "2025-10-08"]]) {
+      const loan = sb.store.find("loans", id)!;
+      expect(String(loan.lastInterestAppliedDate).slice(0, 10)).toBe(day);
+      const applied = sb.store.all("loanTransactions").filter((t) => t.parentAccountKey === loan.encodedKey && t.type === "INTEREST_APPLIED");
+      expect(applied.map((t) => String(t.valueDate).slice(0, 10))).toEqual([day]);
+    }
+  });
+
+  it("writes nothing on a rerun: the adjustments and the interest applied are adopted", async () => {
     const before = adjustments(sb).length;
+    const interest = sb.store.all("loanTransactions").filter((t) => t.type === "INTEREST_APPLIED").length;
     const loans = JSON.stringify(sb.store.all("loans").filter((l) => String(l.id).startsWith("MIG-")).map((l) => l.balances));
     const r = await runMigration(plan, { ...quiet, ...conn(sb), workdir: join(tmp, "rerun"), reconcile: true });
     expect(r.exitCode).toBe(0);
-    // the sandbox's interest is in the schedule: applying it posts nothing, so nothing tells a rerun it was applied
-    expect(r.summary?.writes).toBe(2);
-    expect(r.summary?.byStep).toMatchObject({ interest: { created: 2 }, adjustment: { created: 0, adopted: 2 }, repayment: { created: 0 } });
+    expect(r.summary?.writes).toBe(0);
+    expect(r.summary?.byStep).toMatchObject({ interest: { created: 0, adopted: 2 }, adjustment: { created: 0, adopted: 2 }, repayment: { created: 0 } });
     expect(JSON.stringify(sb.store.all("loans").filter((l) => String(l.id).startsWith("MIG-")).map((l) => l.balances))).toBe(loans);
     expect(adjustments(sb)).toHaveLength(before);
+    expect(sb.store.all("loanTransactions").filter((t) => t.type === "INTEREST_APPLIED")).toHaveLength(interest);
     expect(r.reconciliation?.equal).toBe(true);
   });
 
-  it("adopts interest a loan shows applied on or after the row's date (Mambu's lastInterestAppliedDate), writing nothing", async () => {
-    // what a Mambu tenant keeps of an application (the sandbox's interest is in the schedule: it keeps nothing)
+  it("adopts interest a loan shows applied on or after the row's date by lastInterestAppliedDate alone, writing nothing", async () => {
+    // a later application's date covers the row's, even with the row's own transaction gone (adjusted)
+    for (const t of sb.store.all("loanTransactions").filter((x) => x.type === "INTEREST_APPLIED")) t.adjustmentTransactionKey = "reversed-elsewhere";
     for (const [id, day] of [["MIG-L00002", "2025-12-10"], ["MIG-L00003", "2025-10-31"]]) sb.store.find("loans", id)!.lastInterestAppliedDate = `${day}T00:00:00${sb.clock.offset}`;
     const r = await runMigration(plan, { ...quiet, ...conn(sb), workdir: join(tmp, "rerun-2"), reconcile: true });
     expect(r.exitCode).toBe(0);

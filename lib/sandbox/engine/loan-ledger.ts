@@ -205,6 +205,10 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
         }
         break;
       }
+      case "INTEREST_APPLIED":
+        // the schedule holds the interest already: the application moves no balance, it shows its amount
+        affected = { ...affected, interest: amount };
+        break;
       case "INTEREST_DUE_REDUCED":
         affected = { ...affected, interest: reduce(installments, "interest", amount) };
         break;

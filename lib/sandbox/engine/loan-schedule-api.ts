@@ -2,15 +2,16 @@
  * Schedule endpoints: `GET /loans/{loanAccountId}/schedule` (`LoanAccountSchedule`), the schedule edit of
  * newer Mambu versions (`PUT /loans/{loanAccountId}/schedule`, before disbursement), `POST /loans:previewSchedule`
  * (`PreviewLoanAccountSchedule`), `GET /installments?dueFrom&dueTo`, and `:applyInterest` (interest is
- * schedule-based here, so applying it is a validated no-op).
+ * schedule-based here: applying it posts the scheduled interest due so far as INTEREST_APPLIED and sets
+ * `lastInterestAppliedDate`, the balances unchanged).
  */
 import { WireRecord } from "../types";
 import { EngineContext } from "./context";
 import { localDate, parseDateInput, parseDateTimeInput } from "./dates";
 import { invalidParameters, mambuError } from "../errors";
-import { RUNNING, frameOf, loanCurrency, replay, requireLoan, touch } from "./loan-common";
+import { RUNNING, commitTransaction, frameOf, loanCurrency, newLoanTransaction, replay, requireLoan, syncLoan, touch } from "./loan-common";
 import { isDisbursed } from "./loan-disburse";
-import { replayLoan, Ledger } from "./loan-ledger";
+import { liveLoanTransactions, replayLoan, Ledger } from "./loan-ledger";
 import { StoredInstallment, derivedKey, disbursementFees, firstInstallmentFeeTotal, loanProductOf, loanScheduleTerms, pendingDisbursementFees, planOf, saveSchedule } from "./loan-schedule";
 import { installmentWire } from "./loan-view";
 import { D, currencyDecimals, dec, num, sum } from "./money";
@@ -181,10 +182,33 @@ export function listInstallments(ctx: EngineContext, query: Record<string, strin
   return { items: out.slice(offset, offset + limit), total: out.length };
 }
 
-/** `POST /loans/{loanAccountId}:applyInterest`: validated; interest is already in the schedule, so nothing to post. */
+/**
+ * `POST /loans/{loanAccountId}:applyInterest`: applies the interest of the schedule up to the application date —
+ * that of the installments due on or before that day, less what earlier applications (live INTEREST_APPLIED
+ * transactions) posted — as an INTEREST_APPLIED transaction of that amount (none when nothing is left to apply;
+ * it books nothing: loans' interest is booked when paid, see ledger-rules.ts), and sets the loan's
+ * `lastInterestAppliedDate` to the date (never back): the two traces Mambu leaves of an application. The interest
+ * itself is in the schedule already, so the balances do not move.
+ */
 export function applyLoanInterest(ctx: EngineContext, loanId: string, body: Record<string, unknown> | undefined): void {
   const loan = requireLoan(ctx, loanId);
   const date = parseDateTimeInput(body?.interestApplicationDate, ctx.clock.offset, "interestApplicationDate");
   if (!date) throw invalidParameters("interestApplicationDate is required");
   if (!RUNNING.has(String(loan.accountState))) throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}`);
+  const frame = frameOf(ctx, loan);
+  const day = localDate(date, ctx.clock.offset);
+  const scheduled = sum(replay(ctx, frame).installments.filter((i) => String(i.dueDate).slice(0, 10) <= day).map((i) => i.expected.interest));
+  const applied = sum(liveLoanTransactions(ctx, loan.encodedKey).filter((t) => t.type === "INTEREST_APPLIED").map((t) => dec(t.amount)));
+  const amount = scheduled.minus(applied);
+  if (amount.greaterThan(0)) {
+    const tx = newLoanTransaction(ctx, loan, "INTEREST_APPLIED", num(amount, frame.dp), date, typeof body?.notes === "string" ? { notes: body.notes } : {});
+    commitTransaction(ctx, tx);
+  }
+  const current = ctx.store.find("loans", loan.encodedKey) ?? loan;
+  const last = current.lastInterestAppliedDate;
+  const next = typeof last === "string" && localDate(last, ctx.clock.offset) > day ? last : date;
+  // the replay writes the new transaction's affectedAmounts (its interest) and its account balances
+  const touched = touch(ctx, current, { lastInterestAppliedDate: next });
+  const after = frameOf(ctx, touched);
+  syncLoan(ctx, after, replay(ctx, after), touched);
 }
