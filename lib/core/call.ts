@@ -19,6 +19,7 @@ import { hasOwn } from "./clone";
 import { parseJsonExact, stringifyExact } from "./json";
 import { wireDecimals } from "./wire-decimals";
 import { answersSecrets, secretValuesIn, wrapSecretAnswer } from "./secret-answer";
+import { withPaymentsRequestId } from "./payments-request-id";
 
 /** Options of one call, besides its parameters and body. */
 export interface CallOptions {
@@ -205,7 +206,7 @@ export async function callOperation(resourceName: string, operationId: string, r
   if (qs) path += `?${qs}`;
 
   const secrets = checkSecrets(label, req.secrets);
-  const headers = headerParams(label, op, req.headers, secrets);
+  const headers = withPaymentsRequestId(api, headerParams(label, op, req.headers, secrets));
 
   const takesBody = op.body !== undefined || op.formData !== undefined;
   let sent: { bodyText?: string; rawBody?: { data: Buffer | string; contentType: string } } = {};

@@ -4,8 +4,9 @@
  * `payments.<resource>.<operationId>(...)`, assembled from the descriptors generated from
  * lib/contract/openapi/payments-v1.json (lib/generated/payments/operations) over the one caller,
  * {@link callOperation}: sent under the API's base path (`/api/v1`) through the same connector as API v2 (retries,
- * an `Idempotency-Key` on every POST kept on each retry, exact JSON), checked against the contract before anything
- * is sent. The Payments API authenticates by API key only (the `apikey` header): a connector with user and password
+ * an `Idempotency-Key` on every POST kept on each retry, an `X-Request-ID` on every request — a random v4 UUID,
+ * or the caller's own on the four initiations that declare it, the same on each retry (./payments-request-id.ts,
+ * decision D34) —, exact JSON), checked against the contract before anything is sent. The Payments API authenticates by API key only (the `apikey` header): a connector with user and password
  * only is refused before sending. Its error answers (`{ tppMessages: [...] }`) become a `MambuError` keeping them
  * whole in `error.tppMessages`. Arguments as for `api`: the path and query parameters in one object, then the body
  * when the operation takes one, then {@link CallOptions}:
@@ -21,6 +22,8 @@ import { OPERATIONS as PAYMENTS_OPERATIONS } from "../generated/payments/operati
 import type { AnyOperation } from "../generated/payments/operations/_op";
 import { buildOperations, type BodyOf, type OperationArgs, type ParamsOf, type ResponseOf } from "./api";
 import type { ServicesWireOutput } from "./services";
+
+export { PAYMENTS_REQUEST_ID_HEADER } from "./payments-request-id";
 
 /**
  * What the Payments API's JSON answer holds where its contract says `T` (hydrated type): amounts as decimal strings

@@ -3,6 +3,7 @@
  * the demo API key, EUR deposit accounts of the demo tenant made through API v2, and their balances read back
  * through API v2.
  */
+import { randomUUID } from "node:crypto";
 import fetch from "node-fetch";
 import type { Sandbox } from "../../lib/sandbox";
 import { call } from "./sandbox-helpers";
@@ -19,8 +20,9 @@ export interface PayAnswer {
 }
 
 /**
- * Calls `${sb.url}/api/v1${path}`: a JSON `body`, or an `xml` document (`application/xml`), with the demo apikey
- * unless `headers` says otherwise (an empty value removes a header).
+ * Calls `${sb.url}/api/v1${path}`: a JSON `body`, or an `xml` document (`application/xml`), with the demo apikey and
+ * a fresh `X-Request-ID` (a v4 UUID; required on the four initiations, D31) unless `headers` says otherwise (an
+ * empty value removes a header).
  */
 export async function payCall(
   sb: Pick<Sandbox, "url">,
@@ -28,7 +30,7 @@ export async function payCall(
   path: string,
   opts: { body?: unknown; xml?: string; headers?: Record<string, string> } = {},
 ): Promise<PayAnswer> {
-  const headers: Record<string, string> = { apikey: DEMO_API_KEY, Accept: "application/json" };
+  const headers: Record<string, string> = { apikey: DEMO_API_KEY, Accept: "application/json", "X-Request-ID": randomUUID() };
   let body: string | undefined;
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
@@ -83,7 +85,7 @@ export async function v2Balance(sb: Sandbox, id: string): Promise<number> {
   return a.body.balances.totalBalance as number;
 }
 
-/** The transactions of a deposit account as API v2 answers them (newest first, as Mambu lists them). */
+/** The transactions of a deposit account as the sandbox's API v2 answers them: oldest first. */
 export async function v2Transactions(sb: Sandbox, id: string): Promise<Array<Record<string, unknown>>> {
   const a = await call(sb, "GET", `/deposits/${id}/transactions?detailsLevel=FULL`);
   if (a.status !== 200) throw new Error(`GET /deposits/${id}/transactions: ${a.status} ${a.text}`);

@@ -3,9 +3,12 @@
  * here before API v2's `/api`): authentication by `apikey` only (the sandbox's API keys: its API users' and its
  * API consumers' live keys — never Basic), the `X-Sandbox-Fault` header (for a caller that authenticates), the
  * `Accept` header (JSON), the body (JSON checked against the contract, or XML text for `/payments/incoming`),
- * routing on the gateway's own router (./routes.ts), `Idempotency-Key` replay (the sandbox's cache, per caller:
- * the same key and body get the same answer again, marked `Idempotency-Replayed: true`; the same key with another
- * body is 422 FORMAT_ERROR on path `Idempotency-Key`, never a second execution), errors as `TppMessagesResponse`
+ * routing on the gateway's own router (./routes.ts), `X-Request-ID` on the operations whose contract declares it
+ * (the four initiations, decision D31: 400 FORMAT_ERROR on path `X-Request-ID` without it), `Idempotency-Key`
+ * replay (per caller: the same key and body get the same answer again, marked `Idempotency-Replayed: true` — a
+ * success from the sandbox's cache, and a failure the request caused, 4xx other than 401/403/408/429, from the
+ * gateway's own {@link FailureCache}, decision D33; the same key with another body is 422 FORMAT_ERROR on path
+ * `Idempotency-Key`, never a second execution), errors as `TppMessagesResponse`
  * (./tpp.ts) and, with response checking on, every answer checked against payments-v1.json (a mismatch becomes a
  * 500 SERVICE_INVALID naming it). Answers are `application/json`.
  */
@@ -88,10 +91,52 @@ function asTpp(e: unknown): TppError {
   return tppError("SERVICE_INVALID", (e as Error)?.message ?? String(e), undefined, 500);
 }
 
+/** Most failures remembered per gateway (the oldest is forgotten first). */
+export const MAX_REMEMBERED_FAILURES = 10_000;
+
+/** Whether a failure answer is the request's own doing, and so replayed for its Idempotency-Key (D33). */
+export function isReplayedFailure(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 408 && status !== 429;
+}
+
+/**
+ * The failures answered to requests with an Idempotency-Key (D33), by caller and key, each with the fingerprint of
+ * its request: the sandbox's IdempotencyCache keeps successes only (API v2's rule), the Payments API keeps the
+ * first answer, so that a PAYMENT_FAILED retried with its key is not processed again. Bounded.
+ */
+export class FailureCache {
+  private readonly entries = new Map<string, { fingerprint: string; describe: string; response: RouteResponse & { raw: Buffer } }>();
+
+  constructor(private readonly maxEntries = MAX_REMEMBERED_FAILURES) {}
+
+  private static id(user: string, key: string): string {
+    return `${user}\n${key.toLowerCase()}`;
+  }
+
+  /** The remembered failure of this caller and key, or undefined. */
+  get(user: string, key: string): { fingerprint: string; describe: string; response: RouteResponse & { raw: Buffer } } | undefined {
+    return this.entries.get(FailureCache.id(user, key));
+  }
+
+  /** Remembers a failure (the first one only). */
+  remember(user: string, key: string, fingerprint: string, describe: string, response: RouteResponse & { raw: Buffer }): void {
+    const id = FailureCache.id(user, key);
+    if (this.entries.has(id)) return;
+    this.entries.set(id, { fingerprint, describe, response });
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+function replayed(r: RouteResponse & { raw: Buffer }): RouteResponse & { raw: Buffer } {
+  return { ...r, headers: { ...(r.headers ?? {}), "Idempotency-Replayed": "true" } };
+}
+
 /** The Payments API of one sandbox: its router and its pipeline. */
 export class PaymentsGateway {
   /** The gateway's routes (paths relative to `/api/v1`). */
   readonly router = new Router();
+  /** Failures replayed for their Idempotency-Key (D33). */
+  readonly failures = new FailureCache();
 
   constructor(private readonly host: GatewayHost) {
     registerPaymentsRoutes(this.router);
@@ -160,6 +205,10 @@ export class PaymentsGateway {
         }
       }
       if (!xmlOp) req.body = checkPaymentsBody(method, path, req.body);
+      const requestId = headerValue(raw.headers, "x-request-id");
+      if (op?.op.headers.includes("X-Request-ID") && (requestId === undefined || requestId.trim() === "")) {
+        throw tppError("FORMAT_ERROR", `the X-Request-ID header is required on ${method} ${PAYMENTS_BASE}${op.op.path} (an id of the request, e.g. a v4 UUID)`, "X-Request-ID");
+      }
       const run = async (): Promise<RouteResponse> => {
         try {
           return await match.route.handler(this.host.ctx, req);
@@ -175,8 +224,25 @@ export class PaymentsGateway {
           throw tppError("FORMAT_ERROR", `Idempotency-Key must be a v4 UUID, got "${key.slice(0, 64)}"`, "Idempotency-Key");
         }
         const request = { fingerprint: `${PAYMENTS_BASE} ${requestFingerprint(req)}`, describe: `${method} ${PAYMENTS_BASE}${path}` };
+        const failed = (): RouteResponse | undefined => {
+          const f = this.failures.get(auth.username, key);
+          if (!f) return undefined;
+          if (f.fingerprint !== request.fingerprint) {
+            throw tppError("FORMAT_ERROR", `Idempotency-Key ${key} was already used for another request (first used for ${f.describe}); use a new key for a new request`, "Idempotency-Key", 422);
+          }
+          return replayed(f.response);
+        };
+        const before = failed();
+        if (before) return before;
         try {
-          return await this.host.idempotency.run(auth.username, key, request, async () => serialise(await run()));
+          return await this.host.idempotency.run(auth.username, key, request, async () => {
+            // A duplicate that waited for its first attempt, which failed meanwhile, gets that failure.
+            const meanwhile = failed();
+            if (meanwhile) return meanwhile;
+            const answer = serialise(await run());
+            if (isReplayedFailure(answer.status)) this.failures.remember(auth.username, key, request.fingerprint, request.describe, answer);
+            return answer;
+          });
         } catch (e) {
           if (e instanceof SandboxError && e.status === 422) throw new TppError(422, [{ category: "ERROR", code: "FORMAT_ERROR", path: "Idempotency-Key", text: e.errorSource ?? e.errorReason }]);
           throw e;
