@@ -38,7 +38,11 @@ export interface StandingOrderPayment {
 
 /** The fields of a new standing order (`StandingOrderDTO`). */
 export interface StandingOrderFields {
-  /** The Mambu account (id or encoded key) that pays. */
+  /**
+   * The order's owner: a free identifier the bank chooses (e.g. the client's id), kept as given and searchable
+   * ({@link StandingOrder.search}). It does not choose the account paid from: that is the Mambu deposit account
+   * mapped to `payment.debtorAccount`'s IBAN (`AccountIdentification.map`).
+   */
   ownerId: string;
   frequency: StandingOrderFrequency;
   startDate: PaymentsDay;
@@ -155,7 +159,7 @@ export class StandingOrder {
   static async create(fields: StandingOrderFields, opts: PaymentsWriteOptions = {}): Promise<StandingOrder> {
     checkOptionKeys("StandingOrder.create", opts, WRITE_KEYS);
     if (fields === null || typeof fields !== "object") throw new MambuTsError("StandingOrder.create: give the order's fields as an object");
-    if (typeof fields.ownerId !== "string" || fields.ownerId === "") throw new MambuTsError("ownerId: give the paying Mambu account's id");
+    if (typeof fields.ownerId !== "string" || fields.ownerId === "") throw new MambuTsError("ownerId: give the order's owner id (a free identifier, e.g. the client's id; the account debited is the one mapped to payment.debtorAccount's IBAN)");
     if (!FREQUENCIES.includes(fields.frequency)) throw new MambuTsError("frequency: give DAILY, WEEKLY or MONTHLY");
     const startDate = checkDay("startDate", fields.startDate);
     const endDate = fields.endDate === undefined ? undefined : checkDay("endDate", fields.endDate);
