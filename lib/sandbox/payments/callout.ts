@@ -1,5 +1,6 @@
 /**
- * Outgoing ISO 20022 messages of the gateway (pacs.008 for a credit transfer): POSTed to the callout URL
+ * Outgoing ISO 20022 messages of the gateway (pacs.008 for a credit transfer, camt.056 to cancel one whose debit
+ * was adjusted through API v2, pacs.002 for a rejected collection or received transfer): POSTed to the callout URL
  * configured for the sandbox (`startSandbox({ paymentsCallout: { url, username?, password? } })`, the
  * `mambu-sandbox --payments-callout <url>` flag, or `sandbox.paymentsCallout.set(...)`), as the seed's
  * "Outgoing messages" describe: `Content-Type: application/xml`, `Message-Type: urn:iso:std:iso:20022:tech:xsd:…`,
@@ -33,9 +34,9 @@ export interface PaymentsCalloutOptions {
 
 /** An outgoing message and its delivery. */
 export interface OutgoingMessage {
-  /** GrpHdr/MsgId, also the `Message-Id` header. */
+  /** GrpHdr/MsgId (Assgnmt/Id of a camt.056), also the `Message-Id` header. */
   messageId: string;
-  /** The `Message-Type` header: `urn:iso:std:iso:20022:tech:xsd:pacs.008.001.02`. */
+  /** The `Message-Type` header, e.g. `urn:iso:std:iso:20022:tech:xsd:pacs.008.001.02` or `...:camt.056.001.01`. */
   messageType: string;
   /** The payment (or collection) the message belongs to. */
   paymentId?: string;
