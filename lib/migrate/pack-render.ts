@@ -84,6 +84,9 @@ export function renderPack(p: Pack): string {
     "",
   );
   out.push(...table(["Endpoint", "Default flow", "Earlier flow"], endpoints(c.default, c.earlier)), "");
+  if (c.bulk.rows > 0) {
+    out.push(`Bulk deposits (\`${c.bulk.endpoint}\`): not used, ${c.bulk.saved} requests saved for the ${c.bulk.rows} deposits. ${c.bulk.reason}`, "");
+  }
 
   out.push("## 5. Timing", "");
   out.push(...table(["Rate", "Default flow", "Earlier flow"], p.durations.map((d) => [d.rate, durationWords(d.defaultSeconds), durationWords(d.earlierSeconds)])), "");

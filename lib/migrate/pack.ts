@@ -66,6 +66,26 @@ export interface PackCalls {
   maxPerUnit: number;
 }
 
+/**
+ * Mambu's bulk deposits (`POST /deposits/deposit-transactions:bulk`) for the plan's deposits: not used — the
+ * bulk's rows (`DepositTransactionBulkableInputDTO`) carry no value date, so Mambu books each on the day it
+ * processes the bulk, and a history (or an opening balance on its opening date) would lose its dates. The
+ * deposits go one `POST /deposits/{id}/deposit-transactions` each, in both flows: `rows` of them.
+ */
+export interface PackBulk {
+  endpoint: "POST /api/deposits/deposit-transactions:bulk";
+  used: false;
+  /** The deposits the run posts one by one (opening balances and the history's deposits); withdrawals have no bulk endpoint. */
+  rows: number;
+  /** Requests saved by the bulk endpoint: none (see `reason`). */
+  saved: 0;
+  reason: string;
+}
+
+/** Why the pack's {@link PackBulk} is not used. */
+export const BULK_REASON =
+  "Mambu's bulk deposit rows (DepositTransactionBulkableInputDTO) have no valueDate: Mambu books each row on the day it processes the bulk, so deposits with their historical value dates (the history, the opening balances) cannot go through it without changing the accounts' history; withdrawals have no bulk endpoint. Each deposit is one POST /api/deposits/{id}/deposit-transactions, in both flows.";
+
 /** The content of `pack.json`. */
 export interface Pack {
   kind: "mambu-migrate onboarding pack";
@@ -83,7 +103,7 @@ export interface Pack {
   /** The steps in the order the plan runs them for a client. */
   steps: Array<{ step: StepName; count: number; what: string }>;
   samples: PackSample[];
-  calls: { clients: number; units: number; default: PackCalls; earlier: PackCalls; saved: number };
+  calls: { clients: number; units: number; default: PackCalls; earlier: PackCalls; saved: number; bulk: PackBulk };
   /** Time the calls take at each rate (seconds). */
   durations: Array<{ rate: string; perSecond: number; defaultSeconds: number; earlierSeconds: number }>;
   reconciliation: { checks: Array<{ metric: string; source: string; tenant: string; total: string }>; requests: string[]; requestCount: number; report: string };
@@ -179,6 +199,19 @@ function maskBody(body: unknown, block: string | undefined, personal: RegExp | u
     return v;
   };
   return walk(body, true);
+}
+
+/** The deposits the run posts one by one, and why not in bulk (see {@link PackBulk}). */
+function bulkOf(plan: Plan, book: Book): PackBulk {
+  let rows = 0;
+  for (const u of book.units) {
+    for (const d of u.deposits ?? []) {
+      if (d.opening && plan.steps.has("opening")) rows++;
+      if (plan.steps.has("depositTransaction")) rows += (d.transactions ?? []).filter((t) => t.type === "DEPOSIT").length;
+    }
+    for (const l of u.loans) if (l.settlement?.opening && plan.steps.has("settlementOpening")) rows++;
+  }
+  return { endpoint: "POST /api/deposits/deposit-transactions:bulk", used: false, rows, saved: 0, reason: BULK_REASON };
 }
 
 function calls(run: DryRun): PackCalls {
@@ -329,7 +362,7 @@ export async function buildPack(plan: Plan, book: Book, opts: PackOptions = {}):
     volumes: { rows: { ...book.rowCounts } as Record<string, number>, entities, steps: stepCounts, skippedRows: book.skipped.reduce((n, s) => n + s.rows.length, 0) },
     steps: STEP_NAMES.filter((s) => (stepCounts[s] ?? 0) > 0).map((s) => ({ step: s, count: stepCounts[s], what: STEP_WHAT[s] })),
     samples,
-    calls: { clients: fast.clients, units: book.units.length, default: def, earlier, saved: earlier.total - def.total },
+    calls: { clients: fast.clients, units: book.units.length, default: def, earlier, saved: earlier.total - def.total, bulk: bulkOf(plan, book) },
     durations: rates.map((r) => ({ ...r, defaultSeconds: Math.ceil(def.total / r.perSecond), earlierSeconds: Math.ceil(earlier.total / r.perSecond) })),
     reconciliation: {
       checks,
