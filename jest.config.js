@@ -14,5 +14,12 @@ module.exports = {
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/spec/tsconfig.json" }] },
   setupFiles: ["<rootDir>/spec/helpers/setup.ts"],
   setupFilesAfterEnv: ["<rootDir>/spec/helpers/after-env.ts"],
+  // A directory per run where builds every CLI or migration test file needs are made once
+  // (spec/helpers/once-per-run.ts) instead of once per file.
+  globalSetup: "<rootDir>/spec/helpers/global-setup.js",
+  globalTeardown: "<rootDir>/spec/helpers/global-teardown.js",
+  // One worker per core: Jest's default (cores - 1) runs the suites one after the other on 2 cores,
+  // while most end-to-end files spend their time waiting for a child process or a socket.
+  maxWorkers: "100%",
   testTimeout: 30000,
 };

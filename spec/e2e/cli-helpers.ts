@@ -7,6 +7,7 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { doneInRun, markDone } from "../helpers/once-per-run";
 
 /** The project root. */
 export const ROOT = join(__dirname, "..", "..");
@@ -18,9 +19,11 @@ export const MAMBU = join(ROOT, "bin", "mambu");
  * make tsc report errors while still emitting everything; what matters here is that the CLI files
  * compile and that what every bin/ executable and the REPL load is emitted (else this throws), so
  * errors in other files are tolerated. Concurrent builds from parallel test files are serialised
- * with a lock directory.
+ * with a lock directory. Built once per `jest` run (spec/helpers/once-per-run.ts): a later test file
+ * of the same run finds the build marked done and its outputs there, and does not compile again.
  */
 export function buildDist(): void {
+  if (doneInRun("dist") && missingOutputs().length === 0) return;
   const lock = join(ROOT, "dist", ".cli-spec-build.lock");
   mkdirSync(join(ROOT, "dist"), { recursive: true });
   const deadline = Date.now() + 170_000;
@@ -36,25 +39,31 @@ export function buildDist(): void {
         /* gone meanwhile */
       }
       if (Date.now() > deadline) throw new Error("timed out waiting for another build of dist/");
-      spawnSync(process.execPath, ["-e", "setTimeout(() => {}, 500)"]);
+      // A synchronous half-second wait (no child node process spawned for it).
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
     }
   }
   try {
+    // Another test file of this run built it while this one waited for the lock.
+    if (doneInRun("dist") && missingOutputs().length === 0) return;
     const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
     const r = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.json")], { cwd: ROOT, encoding: "utf8" });
     const mine = (r.stdout ?? "").split("\n").filter((l) => /^lib\/(cli\/(?!demo)|repl\.ts)/.test(l));
     if (mine.length) throw new Error(`the CLI does not compile:\n${mine.join("\n")}`);
-    // Every executable's implementation (bin/* require ../dist/...), and the REPL module.
-    const needed = ["dist/repl.js"];
-    for (const bin of readdirSync(join(ROOT, "bin"))) {
-      for (const m of readFileSync(join(ROOT, "bin", bin), "utf8").matchAll(/require\("\.\.\/(dist\/[^"]+)"\)/g)) needed.push(m[1]);
-    }
-    for (const f of needed) {
-      if (!existsSync(join(ROOT, f))) throw new Error(`tsc did not emit ${f}:\n${r.stdout}${r.stderr}`);
-    }
+    for (const f of missingOutputs()) throw new Error(`tsc did not emit ${f}:\n${r.stdout}${r.stderr}`);
+    markDone("dist");
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/** What the tests need of dist/ and is not there: every executable's implementation (bin/* require ../dist/...), and the REPL module. */
+function missingOutputs(): string[] {
+  const needed = ["dist/repl.js"];
+  for (const bin of readdirSync(join(ROOT, "bin"))) {
+    for (const m of readFileSync(join(ROOT, "bin", bin), "utf8").matchAll(/require\("\.\.\/(dist\/[^"]+)"\)/g)) needed.push(m[1]);
+  }
+  return needed.filter((f) => !existsSync(join(ROOT, f)));
 }
 
 /** A temporary HOME (no real ~/.mambupy.rc is read). */

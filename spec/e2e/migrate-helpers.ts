@@ -9,6 +9,7 @@ import { join, relative } from "path";
 import { csvLine, parseCsvText } from "../../lib/migrate";
 import type { Sandbox } from "../../lib/sandbox";
 import type { CollectionName, WireRecord } from "../../lib/sandbox/types";
+import { oncePerRun, runDir } from "../helpers/once-per-run";
 
 /** The example plan of config/migration. */
 export const EXAMPLE_PLAN = join(__dirname, "..", "..", "config", "migration", "plan.yaml");
@@ -118,17 +119,30 @@ const ROOT = join(__dirname, "..", "..");
 
 /**
  * Compiles lib/ into `<dir>/dist` — a private build, so that other builds of the shared dist/ cannot
- * interfere — with config/ beside it (the sandbox's demo seed); returns the path of the CLI.
+ * interfere — with config/ beside it (the sandbox's demo seed); returns the path of the CLI. Within
+ * one `jest` run lib/ is compiled once, into the run's directory (spec/helpers/once-per-run.ts), and
+ * copied from there: every caller still gets a dist/ of its own.
  */
 export async function buildCli(dir: string): Promise<string> {
   const dist = join(dir, "dist");
-  await new Promise<void>((resolve) => {
-    execFile(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.json"), "--outDir", dist, "--sourceMap", "false", "--declaration", "false"], { cwd: ROOT }, () => resolve());
-  });
+  const run = runDir();
+  if (run === undefined) await compileLib(dist);
+  else {
+    const built = join(run, "migrate-dist");
+    await oncePerRun("migrate-dist", () => compileLib(built));
+    cpSync(built, dist, { recursive: true });
+  }
   const cli = join(dist, "cli", "migrate-command.js");
   if (!existsSync(cli)) throw new Error(`the build did not produce ${cli}`);
   if (!existsSync(join(dir, "config"))) symlinkSync(join(ROOT, "config"), join(dir, "config"));
   return cli;
+}
+
+/** Compiles lib/ into `dist` (JavaScript only: no declarations, no source maps). */
+function compileLib(dist: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    execFile(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.json"), "--outDir", dist, "--sourceMap", "false", "--declaration", "false"], { cwd: ROOT }, () => resolve());
+  });
 }
 
 /**
