@@ -83,6 +83,17 @@ describe("a bulk in the background", () => {
     await checkDepositInvariants(sb, "BA2");
   });
 
+  it("books each row on the day the bulk is processed: a valueDate a row carries (not a field of bulk rows) is not honoured", async () => {
+    const transactions = [{ accountId: "BA1", amount: 1, externalId: "dated", valueDate: "2026-01-10T10:00:00+02:00" }];
+    const key = keyOf(await call(sb, "POST", "/deposits/deposit-transactions:bulk", { body: { transactions } }));
+    let status;
+    for (let i = 0; i < 5 && status?.body.status !== "COMPLETE"; i++) status = await contractCall(sb, "GET", `/bulks/${key}`, undefined, { status: 200 });
+    expect([status?.body.status, status?.body.errors]).toEqual(["COMPLETE", []]);
+    const posted = await call(sb, "GET", `/deposits/transactions/${status?.body.processedItems[0].id}`);
+    expect(posted.body.valueDate.slice(0, 10)).toBe(START.slice(0, 10));
+    await checkDepositInvariants(sb, "BA1");
+  });
+
   it("shows QUEUED to the first poll when another bulk is ahead, and works through bulks oldest first", async () => {
     const rows = (n: number, amount: number) => Array.from({ length: n }, () => ({ accountId: "BA2", amount }));
     const before = new Decimal(await total(sb, "BA2"));

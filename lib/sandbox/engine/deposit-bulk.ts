@@ -49,8 +49,15 @@ function postRow(ctx: EngineContext, row: unknown): string {
   }
   if (!amount.isFinite() || !amount.greaterThan(0)) throw mambuError("POSITIVE_AMOUNT_REQUIRED", `amount must be positive, got ${JSON.stringify(r.amount)}`);
   if (typeof r.accountId !== "string" || r.accountId === "") throw mambuError("INVALID_DEPOSIT_ACCOUNT_ID", "accountId missing", 400);
-  return String(makeDeposit(ctx, r.accountId, r).id);
+  // Only the fields of a bulk row (Swagger DepositTransactionBulkableInputDTO): Mambu books each on the day it
+  // processes the bulk, so a valueDate or bookingDate a row carries is not honoured (it is not in the contract).
+  const bulkable: Record<string, unknown> = {};
+  for (const k of BULKABLE) if (Object.prototype.hasOwnProperty.call(r, k)) bulkable[k] = r[k];
+  return String(makeDeposit(ctx, r.accountId, bulkable).id);
 }
+
+/** The fields of a bulk deposit row. */
+const BULKABLE = ["accountId", "amount", "externalId", "notes", "paymentDetails", "paymentOrderId", "transactionDetails"] as const;
 
 function externalIdOf(row: unknown): string | undefined {
   return row && typeof row === "object" && typeof (row as { externalId?: unknown }).externalId === "string"
