@@ -129,7 +129,10 @@ export async function buildCli(dir: string): Promise<string> {
   if (run === undefined) await compileLib(dist);
   else {
     const built = join(run, "migrate-dist");
-    await oncePerRun("migrate-dist", () => compileLib(built));
+    await oncePerRun("migrate-dist", async () => {
+      await compileLib(built);
+      if (!existsSync(join(built, "cli", "migrate-command.js"))) throw new Error(`the build did not produce ${join(built, "cli", "migrate-command.js")}`);
+    });
     cpSync(built, dist, { recursive: true });
   }
   const cli = join(dist, "cli", "migrate-command.js");
