@@ -17,7 +17,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { BENCH, ROOT, int, runNodeChild, findMambuPy } = require("./lib/common");
 
-const ALL = ["hydration", "bulk-read", "writes"];
+const ALL = ["hydration", "bulk-read", "writes", "sandbox-mixed"];
 
 function arg(name) {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,6 +38,7 @@ function targetText(row) {
   if (t.floorMax !== undefined) parts.push(`≤ ×${t.floorMax} floor`);
   if (t.mambupyMin !== undefined) parts.push(`≥ ×${t.mambupyMin} MambuPy`);
   if (t.maxMb !== undefined) parts.push(`< ${t.maxMb} MB`);
+  if (t.minRate !== undefined) parts.push(`≥ ${t.minRate.toLocaleString("en-US")}/s`);
   return parts.join(", ");
 }
 
@@ -86,6 +87,7 @@ async function main() {
     }
     if (name === "bulk-read" && quick) args.push("--loans", "3000", "--rounds", "1", "--stream", "5000,20000");
     if (name === "writes" && quick) args.push("--clients", "100");
+    if (name === "sandbox-mixed" && quick) args.push("--clients", "2000", "--loans", "2000", "--requests", "1000", "--rounds", "1");
     process.stdout.write(`── ${name} ──\n`);
     const t0 = Date.now();
     try {

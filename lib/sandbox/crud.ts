@@ -9,14 +9,15 @@ import { readOnlyFields, validateBody, validateQuery } from "./contract";
 import { validateCustomFields } from "./customfields";
 import { loadEngine } from "./engine-bridge";
 import { invalidParameters, mambuError } from "./errors";
-import { pageResponse, parsePaging, parseSortBy, sortRecords } from "./list";
+import { insertSorted, pageResponse, parsePaging, parseSortBy, SortKey, sortRecords } from "./list";
 import { applyPatch } from "./patch";
-import { requireRecord, shape } from "./records";
+import { requireRecord, shape, shapeForAnswer } from "./records";
 import type { ResourceDecl } from "./resource-decl";
 import { RESOURCES } from "./resources";
 import type { RouteRequest, Router, SandboxContext } from "./router";
 import { runSearch } from "./search";
-import type { WireRecord } from "./types";
+import type { SandboxStore } from "./store";
+import type { CollectionName, WireRecord } from "./types";
 
 /** `detailsLevel` of a request: true for FULL (default BASIC); 400 for anything else. */
 export function isFull(query: Record<string, string>): boolean {
@@ -109,22 +110,67 @@ export function patchRecord(ctx: SandboxContext, decl: ResourceDecl, old: WireRe
   return stored;
 }
 
+/** Sorted orders of whole collections, per store: (collection, sort keys) → the order and the version it is of. */
+const SORTED = new WeakMap<SandboxStore, Map<string, { version: number; recs: WireRecord[] }>>();
+/** Sorted orders kept per store (the least recently computed goes first). */
+const MAX_SORTED = 16;
+
+/**
+ * A whole collection sorted by `keys`, kept until the collection changes (so that pages of a large collection do
+ * not sort it for each page). The caller must not change the array.
+ */
+function sortedCollection(ctx: SandboxContext, coll: CollectionName, keys: SortKey[]): WireRecord[] {
+  let cache = SORTED.get(ctx.store);
+  if (!cache) SORTED.set(ctx.store, (cache = new Map()));
+  const id = `${coll}|${keys.map((k) => `${k.field}:${k.desc ? "D" : "A"}`).join(",")}`;
+  const version = ctx.store.version(coll);
+  const hit = cache.get(id);
+  if (hit && hit.version === version) return hit.recs;
+  const changes = hit ? ctx.store.changesSince(coll, hit.version) : undefined;
+  let recs: WireRecord[];
+  if (hit && changes) {
+    // Follow the changes: drop the records replaced or removed, place the new ones (a copy: pages handed out
+    // before keep their array).
+    const gone = new Set<WireRecord>();
+    for (const ch of changes) if (ch.old) gone.add(ch.old);
+    const added = changes.map((ch) => ch.rec).filter((r): r is WireRecord => r !== undefined && !gone.has(r));
+    recs = gone.size ? hit.recs.filter((r) => !gone.has(r)) : hit.recs.slice();
+    insertSorted(recs, added, keys, (r) => ctx.store.orderOfRecord(coll, r.encodedKey) ?? 0);
+  } else {
+    recs = sortRecords(ctx.store.all(coll), keys);
+  }
+  cache.delete(id);
+  cache.set(id, { version, recs });
+  if (cache.size > MAX_SORTED) cache.delete(cache.keys().next().value as string);
+  return recs;
+}
+
 function listHandler(decl: ResourceDecl, template: string, records?: (ctx: SandboxContext, req: RouteRequest) => WireRecord[]) {
   return (ctx: SandboxContext, req: RouteRequest) => {
     validateQuery(decl.swagger, "GET", template, req.query);
     const paging = parsePaging(req.query);
     const full = isFull(req.query);
-    let recs = records ? records(ctx, req) : ctx.store.all(decl.coll);
+    let keys: SortKey[] = [];
+    let sortError: unknown; // thrown after the filters, whose errors come first
+    try {
+      if (decl.sortFields) {
+        keys = parseSortBy(req.query.sortBy, decl.sortFields);
+        if (!keys.length && decl.defaultSort) keys = parseSortBy(decl.defaultSort, decl.sortFields);
+      }
+    } catch (e) {
+      sortError = e;
+      keys = [];
+    }
+    // The whole collection sorted once (kept while it does not change), then filtered: a stable sort keeps the
+    // collection's order among ties, so filtering after sorting gives what sorting after filtering gives.
+    let recs = records ? records(ctx, req) : keys.length ? sortedCollection(ctx, decl.coll, keys) : ctx.store.all(decl.coll);
     for (const [name, f] of Object.entries(decl.filters ?? {})) {
       const v = req.query[name];
       if (v !== undefined && v !== "") recs = recs.filter((r) => f(r, v, ctx, req.query));
     }
-    if (decl.sortFields) {
-      let keys = parseSortBy(req.query.sortBy, decl.sortFields);
-      if (!keys.length && decl.defaultSort) keys = parseSortBy(decl.defaultSort, decl.sortFields);
-      recs = sortRecords(recs, keys);
-    }
-    return pageResponse(recs, paging, (r) => shape(decl, r, full));
+    if (sortError !== undefined) throw sortError;
+    if (records && keys.length) recs = sortRecords(recs, keys);
+    return pageResponse(recs, paging, (r) => shapeForAnswer(decl, r, full));
   };
 }
 
@@ -140,7 +186,7 @@ export function registerCrudRoutes(router: Router): void {
       router.add("GET", item, (ctx, req) => {
         validateQuery(decl.swagger, "GET", item, req.query);
         const full = isFull(req.query);
-        return { status: 200, body: shape(decl, requireRecord(ctx, decl, req.params[decl.idParam]), full) };
+        return { status: 200, body: shapeForAnswer(decl, requireRecord(ctx, decl, req.params[decl.idParam]), full) };
       });
     }
     if (has("POST", decl.path) && decl.coll !== "comments") {
@@ -175,8 +221,8 @@ export function registerCrudRoutes(router: Router): void {
         validateQuery(decl.swagger, "POST", template, req.query);
         const paging = parsePaging(req.query);
         const full = isFull(req.query);
-        const found = runSearch(spec, ctx.store.all(decl.coll), req.body, ctx);
-        return pageResponse(found, paging, (r) => shape(decl, r, full));
+        const found = runSearch(spec, () => ctx.store.all(decl.coll), req.body, ctx, decl.coll);
+        return pageResponse(found, paging, (r) => shapeForAnswer(decl, r, full));
       });
     }
   }

@@ -100,23 +100,84 @@ export function parseSortBy(sortBy: string | undefined, allowed: string[]): Sort
   });
 }
 
-/** Sorts records (stable: ties keep their insertion order). */
+/** A value prepared for {@link compareValues}: what it computes of one side, computed once per record. */
+interface SortValue {
+  nil: boolean;
+  num: boolean;
+  /** The number it compares as (NaN when it is not numeric). */
+  n: number;
+  /** The instant of an ISO date text (NaN when it is not one, or does not parse). */
+  t: number;
+  s: string;
+}
+
+const NUMERIC_TEXT = /^-?\d+(\.\d+)?$/;
+
+function sortValue(v: unknown): SortValue {
+  const nil = v === undefined || v === null || v === "";
+  if (nil) return { nil, num: false, n: NaN, t: NaN, s: "" };
+  const num = typeof v === "number";
+  const n = num ? (v as number) : typeof v === "string" && NUMERIC_TEXT.test(v) ? Number(v) : NaN;
+  const t = typeof v === "string" && ISO_RE.test(v) ? Date.parse(v) : NaN;
+  return { nil, num, n, t, s: String(v) };
+}
+
+/** {@link compareValues} of two prepared values (the same result, without its tests per comparison). */
+function compareSortValues(a: SortValue, b: SortValue): number {
+  if (a.nil || b.nil) return a.nil && b.nil ? 0 : a.nil ? 1 : -1;
+  if (a.num && b.num) return a.n - b.n;
+  if (!Number.isNaN(a.n) && !Number.isNaN(b.n)) return a.n - b.n;
+  if (!Number.isNaN(a.t) && !Number.isNaN(b.t) && a.t !== b.t) return a.t - b.t;
+  return a.s < b.s ? -1 : a.s > b.s ? 1 : 0;
+}
+
+/** Sorts records (stable: ties keep their insertion order). Each record's sort values are read once. */
 export function sortRecords<T extends WireRecord>(records: T[], keys: SortKey[]): T[] {
   if (!keys.length) return records;
-  const indexed = records.map((r, i) => ({ r, i }));
+  const indexed = records.map((r, i) => ({ r, i, v: keys.map((k) => sortValue(k.get ? k.get(r) : getPath(r, k.field))) }));
   indexed.sort((x, y) => {
-    for (const k of keys) {
-      const a = k.get ? k.get(x.r) : getPath(x.r, k.field);
-      const b = k.get ? k.get(y.r) : getPath(y.r, k.field);
-      let c = compareValues(a, b);
+    for (let j = 0; j < keys.length; j++) {
+      const a = x.v[j];
+      const b = y.v[j];
+      let c = compareSortValues(a, b);
       if (c !== 0) {
         // Missing values stay last in both directions.
-        const nil = (v: unknown): boolean => v === undefined || v === null || v === "";
-        if (!nil(a) && !nil(b) && k.desc) c = -c;
+        if (!a.nil && !b.nil && keys[j].desc) c = -c;
         return c;
       }
     }
     return x.i - y.i;
   });
   return indexed.map((e) => e.r);
+}
+
+/**
+ * Adds records to an array sorted by {@link sortRecords} with `keys`, where they land in a sort of the whole
+ * (ties in `rank` order: the collection's insertion order). `sorted` is changed in place.
+ */
+export function insertSorted<T extends WireRecord>(sorted: T[], added: T[], keys: SortKey[], rank: (r: T) => number): void {
+  const values = (r: T): SortValue[] => keys.map((k) => sortValue(k.get ? k.get(r) : getPath(r, k.field)));
+  const cmp = (av: SortValue[], ar: number, b: T): number => {
+    const bv = values(b);
+    for (let j = 0; j < keys.length; j++) {
+      let c = compareSortValues(av[j], bv[j]);
+      if (c !== 0) {
+        if (!av[j].nil && !bv[j].nil && keys[j].desc) c = -c;
+        return c;
+      }
+    }
+    return ar - rank(b);
+  };
+  for (const r of added) {
+    const v = values(r);
+    const rr = rank(r);
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmp(v, rr, sorted[mid]) > 0) lo = mid + 1;
+      else hi = mid;
+    }
+    sorted.splice(lo, 0, r);
+  }
 }

@@ -30,3 +30,19 @@ export function shape(decl: ResourceDecl | undefined, rec: WireRecord, full: boo
   }
   return Object.fromEntries(entries); // defines own properties: no key can set the copy's prototype
 }
+
+/**
+ * The wire shape of {@link shape} for an answer that is serialised as it is (a GET, a list or search page): the
+ * same fields, but nested values are the stored ones, not copies — so it must not be changed or kept.
+ */
+export function shapeForAnswer(decl: ResourceDecl | undefined, rec: WireRecord, full: boolean): Record<string, unknown> {
+  const hidden = decl?.hidden;
+  const fullOnly = decl?.fullOnly;
+  const entries: Array<[string, unknown]> = [];
+  for (const k of Object.keys(rec)) {
+    if (hidden?.includes(k)) continue;
+    if (!full && (k.charCodeAt(0) === 95 || fullOnly?.includes(k))) continue;
+    entries.push([k, rec[k]]);
+  }
+  return Object.fromEntries(entries); // defines own properties: no key can set the answer's prototype
+}

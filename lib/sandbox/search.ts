@@ -18,7 +18,7 @@ import { invalidParameters } from "./errors";
 import { compareValues, getPath, sortRecords, SortKey } from "./list";
 import { ownValue } from "./safe-keys";
 import type { SandboxContext } from "./router";
-import type { WireRecord } from "./types";
+import type { CollectionName, WireRecord } from "./types";
 
 /** Reads a search field from a record; may return a list (any element matches). */
 export type Accessor = (rec: WireRecord, ctx: SandboxContext) => unknown;
@@ -115,10 +115,20 @@ function order(rec: unknown, value: unknown, offset: string): number | undefined
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** What matching needs of the sandbox: the tenant offset, and today's date (read once per search, when needed). */
+interface MatchEnv {
+  offset: string;
+  today(): string;
+}
+
+function envOf(ctx: SandboxContext): MatchEnv {
+  let today: string | undefined;
+  return { offset: ctx.clock.offset, today: () => (today ??= ctx.clock.today()) };
+}
+
 /** Whether one (scalar) record value satisfies a criterion. */
-function matchOne(rec: unknown, c: FilterCriterion, ctx: SandboxContext): boolean {
-  const offset = ctx.clock.offset;
-  const today = ctx.clock.today();
+function matchOne(rec: unknown, c: FilterCriterion, env: MatchEnv): boolean {
+  const offset = env.offset;
   const v = c.value;
   switch (c.operator) {
     case "EQUALS":
@@ -161,20 +171,22 @@ function matchOne(rec: unknown, c: FilterCriterion, ctx: SandboxContext): boolea
     case "IN":
       return (c.values ?? []).some((x) => equalsLoose(rec, x, true));
     case "TODAY":
-      return localDate(rec, offset) === today;
+      return localDate(rec, offset) === env.today();
     case "THIS_WEEK": {
       const d = localDate(rec, offset);
       if (!d) return false;
+      const today = env.today();
       const weekday = DateTime.fromISO(today, { zone: "utc" }).weekday; // 1 = Monday
       const monday = addDays(today, 1 - weekday);
       return d >= monday && d <= addDays(monday, 6);
     }
     case "THIS_MONTH":
-      return (localDate(rec, offset) ?? "").slice(0, 7) === today.slice(0, 7);
+      return (localDate(rec, offset) ?? "").slice(0, 7) === env.today().slice(0, 7);
     case "THIS_YEAR":
-      return (localDate(rec, offset) ?? "").slice(0, 4) === today.slice(0, 4);
+      return (localDate(rec, offset) ?? "").slice(0, 4) === env.today().slice(0, 4);
     case "LAST_DAYS": {
       const d = localDate(rec, offset);
+      const today = env.today();
       return !!d && d <= today && d >= addDays(today, -Number(v));
     }
     default:
@@ -184,6 +196,10 @@ function matchOne(rec: unknown, c: FilterCriterion, ctx: SandboxContext): boolea
 
 /** Whether a record value (scalar or list) satisfies a criterion. */
 export function matches(value: unknown, c: FilterCriterion, ctx: SandboxContext): boolean {
+  return matchesIn(value, c, envOf(ctx));
+}
+
+function matchesIn(value: unknown, c: FilterCriterion, ctx: MatchEnv): boolean {
   if (c.operator === "EMPTY") return Array.isArray(value) ? value.every(isEmpty) : isEmpty(value);
   if (c.operator === "NOT_EMPTY") return Array.isArray(value) ? value.some((x) => !isEmpty(x)) : !isEmpty(value);
   if (Array.isArray(value)) {
@@ -249,17 +265,68 @@ function checkCriterion(spec: SearchSpec, c: FilterCriterion, i: number, ctx: Sa
   }
 }
 
-/** Filters and sorts records for a search body; throws 400 INVALID_PARAMETERS for an invalid body. */
-export function runSearch(spec: SearchSpec, records: WireRecord[], body: unknown, ctx: SandboxContext): WireRecord[] {
+/** The reader of a search field, resolved once per search (the custom-field and accessor tests are not per record). */
+function fieldReader(spec: SearchSpec, field: string, ctx: SandboxContext): (rec: WireRecord) => unknown {
+  if (CUSTOM_FIELD.test(field)) return (rec) => resolveField(spec, field, rec, ctx);
+  const acc = ownValue(spec.accessors, field) as Accessor | undefined;
+  if (acc) return (rec) => acc(rec, ctx);
+  if (!field.includes(".")) return (rec) => ownValue(rec, field);
+  return (rec) => getPath(rec, field);
+}
+
+/**
+ * The test of one criterion on a record. EQUALS and EQUALS_CASE_SENSITIVE with a value that is not numeric
+ * compare text directly (what `equalsLoose` does for such a value, without its numeric test per record).
+ */
+function criterionTest(spec: SearchSpec, c: FilterCriterion, ctx: SandboxContext, env: MatchEnv): (rec: WireRecord) => boolean {
+  const read = fieldReader(spec, c.field, ctx);
+  if ((c.operator === "EQUALS" || c.operator === "EQUALS_CASE_SENSITIVE") && !isNumeric(c.value)) {
+    const sensitive = c.operator === "EQUALS_CASE_SENSITIVE";
+    const want = String(c.value);
+    const wantLower = want.toLowerCase();
+    return (rec) => {
+      const v = read(rec);
+      if (v === undefined || v === null) return false;
+      if (typeof v === "object") return matchesIn(v, c, env);
+      if (typeof v === "boolean" || !sensitive) return String(v).toLowerCase() === wantLower;
+      return String(v) === want;
+    };
+  }
+  return (rec) => matchesIn(read(rec), c, env);
+}
+
+/**
+ * The records a search needs to test: from the store's index when a criterion is an EQUALS (either case) on an
+ * indexed record field with a value that is not numeric (a superset of the matches, in insertion order), else all.
+ */
+function searchCandidates(spec: SearchSpec, criteria: FilterCriterion[], ctx: SandboxContext, coll: CollectionName | undefined): WireRecord[] | undefined {
+  if (!coll) return undefined;
+  let best: WireRecord[] | undefined;
+  for (const c of criteria) {
+    if (c.operator !== "EQUALS" && c.operator !== "EQUALS_CASE_SENSITIVE") continue;
+    if (isNumeric(c.value) || c.value === undefined || c.value === null || typeof c.value === "object") continue;
+    if (CUSTOM_FIELD.test(c.field) || ownValue(spec.accessors, c.field) !== undefined) continue;
+    const found = ctx.store.candidates(coll, c.field, c.value);
+    if (found && (!best || found.length < best.length)) best = found;
+  }
+  return best;
+}
+
+/**
+ * Filters and sorts records for a search body; throws 400 INVALID_PARAMETERS for an invalid body. With `coll`
+ * (the collection `records` is all of), an EQUALS on an indexed field looks its records up instead of testing all.
+ */
+export function runSearch(spec: SearchSpec, records: WireRecord[] | (() => WireRecord[]), body: unknown, ctx: SandboxContext, coll?: CollectionName): WireRecord[] {
   if (body === undefined || body === null) body = {};
   if (typeof body !== "object" || Array.isArray(body)) throw invalidParameters("search body must be an object");
   const b = body as { filterCriteria?: unknown; sortingCriteria?: unknown };
   const criteria = b.filterCriteria ?? [];
   if (!Array.isArray(criteria)) throw invalidParameters("filterCriteria: expected array");
   criteria.forEach((c, i) => checkCriterion(spec, c as FilterCriterion, i, ctx));
-  let out = records.filter((rec) =>
-    (criteria as FilterCriterion[]).every((c) => matches(resolveField(spec, c.field, rec, ctx), c, ctx)),
-  );
+  const env = envOf(ctx);
+  const tests = (criteria as FilterCriterion[]).map((c) => criterionTest(spec, c, ctx, env));
+  const pool = searchCandidates(spec, criteria as FilterCriterion[], ctx, coll) ?? (typeof records === "function" ? records() : records);
+  let out = pool.filter((rec) => tests.every((t) => t(rec)));
   if (b.sortingCriteria !== undefined && b.sortingCriteria !== null) {
     const s = b.sortingCriteria as { field?: unknown; order?: unknown };
     if (typeof s !== "object" || typeof s.field !== "string") throw invalidParameters("sortingCriteria.field: required field is missing");

@@ -17,6 +17,54 @@ const ALL: CollectionName[] = [
   "payidentifications", "payblockingrules", "paypayments", "payincoming", "paycollections", "paystandingorders", "paysoexecutions",
 ];
 
+/**
+ * Fields a search may look records up by (see {@link SandboxStore.candidates}): fields that change only through
+ * `insert`, `replace` and `remove` — never in place — so that an index of them stays right.
+ */
+export const INDEXED_FIELDS: ReadonlySet<string> = new Set(["id", "encodedKey", "accountHolderKey", "parentAccountKey"]);
+/** Fields indexed in some collections only (the accounts' state: the engines replace accounts, never change them). */
+const INDEXED_IN: ReadonlyMap<string, ReadonlySet<CollectionName>> = new Map([["accountState", new Set<CollectionName>(["loans", "deposits"])]]);
+
+/** Whether {@link SandboxStore.candidates} can look records of a collection up by a field. */
+export function isIndexed(coll: CollectionName, field: string): boolean {
+  return INDEXED_FIELDS.has(field) || (INDEXED_IN.get(field)?.has(coll) ?? false);
+}
+
+/** A secondary index of one field: lower-cased text of a scalar value → encodedKeys; records holding a list or object. */
+interface FieldIndex {
+  byValue: Map<string, Set<string>>;
+  nonScalar: Set<string>;
+}
+
+const NON_SCALAR = Symbol("non-scalar");
+
+/** The index text of a value: lower-cased for a scalar, NON_SCALAR for a list or object, undefined when absent. */
+function indexText(v: unknown): string | undefined | typeof NON_SCALAR {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "object") return NON_SCALAR;
+  return String(v).toLowerCase();
+}
+
+function addToIndex(ix: FieldIndex, field: string, rec: WireRecord): void {
+  const t = indexText(Object.prototype.hasOwnProperty.call(rec, field) ? rec[field] : undefined);
+  if (t === undefined) return;
+  if (t === NON_SCALAR) ix.nonScalar.add(rec.encodedKey);
+  else {
+    let keys = ix.byValue.get(t);
+    if (!keys) ix.byValue.set(t, (keys = new Set()));
+    keys.add(rec.encodedKey);
+  }
+}
+
+/** One change of a collection: a record inserted (`rec`), replaced (`old` → `rec`) or removed (`old`). */
+export interface StoreChange {
+  old?: WireRecord;
+  rec?: WireRecord;
+}
+
+/** Changes kept per collection for {@link SandboxStore.changesSince}. */
+const CHANGE_LOG = 256;
+
 /** Serialised form of a store (what `--persist` writes and `--seed` reads). */
 export interface StoreSnapshot {
   collections: Partial<Record<CollectionName, WireRecord[]>>;
@@ -29,6 +77,15 @@ export interface StoreSnapshot {
 export class SandboxStore {
   private readonly colls = new Map<CollectionName, Collection>();
   private readonly counters = new Map<string, number>();
+  /** Insertion order of each record (encodedKey → sequence number), per collection. */
+  private readonly order = new Map<CollectionName, Map<string, number>>();
+  private seq = 0;
+  /** Changes of each collection (insert, replace, remove): what a cache of a collection's order is valid for. */
+  private readonly versions = new Map<CollectionName, number>();
+  /** The last changes of each collection (at most CHANGE_LOG), for caches that follow them: see changesSince. */
+  private readonly changeLog = new Map<CollectionName, { from: number; entries: StoreChange[] }>();
+  /** Secondary indexes, built on first use (collection → field → index). */
+  private readonly indexes = new Map<CollectionName, Map<string, FieldIndex>>();
   /** Free-form engine state that must be persisted with the records (e.g. schedules). */
   extra: Record<string, unknown> = {};
 
@@ -95,6 +152,9 @@ export class SandboxStore {
       c.idIndex.set(String(rec.id), rec.encodedKey);
     }
     c.byKey.set(rec.encodedKey, rec);
+    this.orderOf(coll).set(rec.encodedKey, ++this.seq);
+    this.indexAdd(coll, rec);
+    this.bump(coll, { rec });
     return rec;
   }
 
@@ -110,7 +170,10 @@ export class SandboxStore {
       if (old.id !== undefined) c.idIndex.delete(String(old.id));
       if (rec.id !== undefined) c.idIndex.set(String(rec.id), rec.encodedKey);
     }
+    this.indexDelete(coll, old);
     c.byKey.set(rec.encodedKey, rec);
+    this.indexAdd(coll, rec);
+    this.bump(coll, { old, rec });
     return rec;
   }
 
@@ -121,7 +184,101 @@ export class SandboxStore {
     if (!old) return false;
     if (old.id !== undefined) c.idIndex.delete(String(old.id));
     c.byKey.delete(encodedKey);
+    this.orderOf(coll).delete(encodedKey);
+    this.indexDelete(coll, old);
+    this.bump(coll, { old });
     return true;
+  }
+
+  /**
+   * How many times a collection changed through `insert`, `replace` and `remove`: a cache of something computed
+   * from its records (e.g. their sorted order) is valid while this number stays the same (records are replaced,
+   * never changed in place, once stored).
+   */
+  version(coll: CollectionName): number {
+    return this.versions.get(coll) ?? 0;
+  }
+
+  private bump(coll: CollectionName, change: StoreChange): void {
+    const v = this.version(coll);
+    this.versions.set(coll, v + 1);
+    let log = this.changeLog.get(coll);
+    if (!log) this.changeLog.set(coll, (log = { from: v, entries: [] }));
+    log.entries.push(change);
+    if (log.entries.length > CHANGE_LOG) {
+      log.entries.shift();
+      log.from++;
+    }
+  }
+
+  /**
+   * The changes of a collection since it was at `version` (oldest first), or undefined when they are no longer
+   * all kept (the caller then starts again from {@link all}).
+   */
+  changesSince(coll: CollectionName, version: number): StoreChange[] | undefined {
+    const now = this.version(coll);
+    if (version === now) return [];
+    const log = this.changeLog.get(coll);
+    if (!log || version < log.from || version > now) return undefined;
+    return log.entries.slice(version - log.from);
+  }
+
+  /** The insertion order of a stored record (what {@link all} lists it by), or undefined. */
+  orderOfRecord(coll: CollectionName, encodedKey: string): number | undefined {
+    return this.order.get(coll)?.get(encodedKey);
+  }
+
+  private orderOf(coll: CollectionName): Map<string, number> {
+    let m = this.order.get(coll);
+    if (!m) this.order.set(coll, (m = new Map()));
+    return m;
+  }
+
+  private indexAdd(coll: CollectionName, rec: WireRecord): void {
+    const byField = this.indexes.get(coll);
+    if (byField) for (const [field, ix] of byField) addToIndex(ix, field, rec);
+  }
+
+  private indexDelete(coll: CollectionName, rec: WireRecord): void {
+    const byField = this.indexes.get(coll);
+    if (!byField) return;
+    for (const [field, ix] of byField) {
+      const t = indexText(Object.prototype.hasOwnProperty.call(rec, field) ? rec[field] : undefined);
+      if (t === undefined) continue;
+      if (t === NON_SCALAR) ix.nonScalar.delete(rec.encodedKey);
+      else {
+        const keys = ix.byValue.get(t);
+        keys?.delete(rec.encodedKey);
+        if (keys && !keys.size) ix.byValue.delete(t);
+      }
+    }
+  }
+
+  /**
+   * The records that may hold `value` in `field` (one of {@link INDEXED_FIELDS}, or one {@link isIndexed} there), compared as text without
+   * case: every record whose scalar value's text equals it case-insensitively, and every record holding a list
+   * or object there (for the caller to test), in insertion order. A superset for a caller that still applies its
+   * own test. Undefined for a field that is not indexed.
+   */
+  candidates(coll: CollectionName, field: string, value: unknown): WireRecord[] | undefined {
+    if (!isIndexed(coll, field)) return undefined;
+    const c = this.coll(coll);
+    let byField = this.indexes.get(coll);
+    if (!byField) this.indexes.set(coll, (byField = new Map()));
+    let ix = byField.get(field);
+    if (!ix) {
+      ix = { byValue: new Map(), nonScalar: new Set() };
+      for (const rec of c.byKey.values()) addToIndex(ix, field, rec);
+      byField.set(field, ix);
+    }
+    const keys = [...(ix.byValue.get(String(value).toLowerCase()) ?? []), ...ix.nonScalar];
+    const order = this.orderOf(coll);
+    const recs: Array<[number, WireRecord]> = [];
+    for (const k of keys) {
+      const rec = c.byKey.get(k);
+      if (rec) recs.push([order.get(k) ?? 0, rec]);
+    }
+    return recs.sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   }
 
   /** All records of a collection, in insertion order. */
