@@ -14,7 +14,8 @@
  * defaults (a first run creates without look-ups) — and the calls per client of each are compared
  * with the floor, the writes per client (five here). The requests/s row is the "after" run's.
  *
- * Usage: node bench/writes.js [--clients 2000] [--latency 20] [--concurrency 8]
+ * Usage: node bench/writes.js [--clients 2000] [--latency 20] [--concurrency 8] [--cpu-prof <dir>]
+ *   --cpu-prof  profiles the sandbox process of the "after" run (a .cpuprofile in <dir>)
  * Prints progress, then one JSON line (the result) last.
  */
 const path = require("node:path");
@@ -27,6 +28,11 @@ const log = logger("writes");
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+function argText(name) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
 }
 
 async function main() {
@@ -50,7 +56,13 @@ async function main() {
     /** One migration of the plan to a new sandbox process; the toolkit's summary and the wall time. */
     const migrateOnce = async (label, flow) => {
       log(`${label}: starting the sandbox (own process, demo tenant): --latency ${latency}`);
+      const profDir = label === "after" ? argText("cpu-prof") : undefined;
+      if (profDir) {
+        process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "lib", "cpu-prof-preload.js")}`.trim();
+        process.env.BENCH_CPU_PROF_DIR = path.resolve(profDir);
+      }
       const sb = await startSandboxProcess(["--latency", String(latency)], { memoryMb: 4096 });
+      if (profDir) delete process.env.NODE_OPTIONS;
       try {
         const t0 = process.hrtime.bigint();
         const res = await migrate.runMigration(planPath, {
