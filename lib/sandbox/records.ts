@@ -33,11 +33,13 @@ export function shape(decl: ResourceDecl | undefined, rec: WireRecord, full: boo
 
 /**
  * The wire shape of {@link shape} for an answer that is serialised as it is (a GET, a list or search page): the
- * same fields, but nested values are the stored ones, not copies — so it must not be changed or kept.
+ * same fields, but nested values are the stored ones, not copies (FULL of a declaration hiding nothing: the stored
+ * record itself, which the store replaces rather than changes) — so it must not be changed or kept.
  */
 export function shapeForAnswer(decl: ResourceDecl | undefined, rec: WireRecord, full: boolean): Record<string, unknown> {
   const hidden = decl?.hidden;
   const fullOnly = decl?.fullOnly;
+  if (full && !hidden?.length) return rec;
   const entries: Array<[string, unknown]> = [];
   for (const k of Object.keys(rec)) {
     if (hidden?.includes(k)) continue;
