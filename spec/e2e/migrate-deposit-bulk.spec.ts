@@ -10,8 +10,8 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { MambuDeposit, MambuTsError } from "../../lib";
 import { runMigration } from "../../lib/migrate";
-import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { demoConnector } from "../helpers/sandbox-connector";
+import { demoTarget, DEPOSIT_MAPPING, DEPOSIT_TRANSACTION_MAPPING, depositTransactionsOf, editPlan, quiet, sandboxPerSuite } from "./migrate-book-helpers";
 import { subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -33,47 +33,13 @@ const HISTORY = [
 
 function planWithHistory(): string {
   const dir = subsetExample(3);
-  const plan = join(dir, "plan.yaml");
   writeFileSync(join(dir, "deposits.csv"), `${DEPOSITS}\n`);
   writeFileSync(join(dir, "deposit-history.csv"), `${HISTORY}\n`);
-  const text = readFileSync(plan, "utf8")
-    .replace("sources:\n", "sources:\n  deposits: { file: deposits.csv }\n  depositTransactions: { file: deposit-history.csv }\n")
-    .replace(/^steps: .*$/m, "")
-    .replace(
-      "\n  schedules:\n",
-      [
-        "",
-        "  deposits:",
-        "    id: deposit_id",
-        "    accountHolderId: holder_id",
-        "    productTypeKey: product",
-        "    currencyCode: currency",
-        "    name: { value: Savings }",
-        "    openingBalance: opening_balance",
-        "    openingDate: opening_date",
-        "  depositTransactions:",
-        "    depositId: deposit_id",
-        "    type: kind",
-        "    amount: amount",
-        "    valueDate: value_date",
-        "",
-        "  schedules:",
-        "",
-      ].join("\n"),
-    );
-  writeFileSync(plan, text);
-  return plan;
+  return editPlan(dir, { sources: { deposits: "deposits.csv", depositTransactions: "deposit-history.csv" }, mapping: [...DEPOSIT_MAPPING, ...DEPOSIT_TRANSACTION_MAPPING] });
 }
 
-const quiet = { stdout: null, progress: "none" as const };
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await startSandbox({ port: 0 });
-});
-afterAll(async () => {
-  await sb?.stop();
-});
-const conn = () => ({ connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset });
+const sb = sandboxPerSuite();
+const conn = () => demoTarget(sb);
 
 it("the pack reports the bulk deposit endpoint unused, for how many deposits and why; the run posts each deposit on its value date", async () => {
   const plan = planWithHistory();
@@ -93,8 +59,7 @@ it("the pack reports the bulk deposit endpoint unused, for how many deposits and
   expect(run.failed).toEqual([]);
   expect(run.summary?.requests).toBe(pack.calls.default.total);
   expect(sb.store.all("bulks")).toHaveLength(0);
-  const key = sb.store.find("deposits", "MIG-D0001")!.encodedKey;
-  const txs = sb.store.all("depositTransactions").filter((t) => t.parentAccountKey === key);
+  const txs = depositTransactionsOf(sb, "MIG-D0001");
   expect(txs.map((t) => [t.type, String(t.valueDate).slice(0, 10)])).toEqual([
     ["DEPOSIT", "2025-01-15"],
     ["DEPOSIT", "2025-02-01"],

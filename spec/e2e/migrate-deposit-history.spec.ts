@@ -11,6 +11,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
+import { balanceOf, demoTarget, DEPOSIT_MAPPING, DEPOSIT_TRANSACTION_MAPPING, depositsMatching, depositTransactionsMatching, depositTransactionsOf, editPlan, freshWorkdir, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, silent, startSandboxes } from "./migrate-book-helpers";
 import { duplicates, subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -35,51 +36,14 @@ const HISTORY = [
 /** A copy of the example's first 5 clients with savings accounts and their history. */
 function planWithHistory(history = HISTORY, deposits = DEPOSITS): string {
   const dir = subsetExample(5);
-  const plan = join(dir, "plan.yaml");
   writeFileSync(join(dir, "deposits.csv"), `${deposits}\n`);
   writeFileSync(join(dir, "deposit-history.csv"), `${history}\n`);
-  const text = readFileSync(plan, "utf8")
-    .replace("sources:\n", "sources:\n  deposits: { file: deposits.csv }\n  depositTransactions: { file: deposit-history.csv }\n")
-    .replace(/^steps: .*$/m, "")
-    .replace(
-      "\n  schedules:\n",
-      [
-        "",
-        "  deposits:",
-        "    id: deposit_id",
-        "    accountHolderId: holder_id",
-        "    productTypeKey: product",
-        "    currencyCode: currency",
-        "    name: { value: Savings }",
-        "    openingBalance: opening_balance",
-        "    openingDate: opening_date",
-        "  depositTransactions:",
-        "    depositId: deposit_id",
-        "    type: kind",
-        "    amount: amount",
-        "    valueDate: value_date",
-        "    notes: memo",
-        "    externalId: tx_ref",
-        "",
-        "  schedules:",
-        "",
-      ].join("\n"),
-    );
-  writeFileSync(plan, text);
-  return plan;
+  return editPlan(dir, { sources: { deposits: "deposits.csv", depositTransactions: "deposit-history.csv" }, mapping: [...DEPOSIT_MAPPING, ...DEPOSIT_TRANSACTION_MAPPING, "    notes: memo", "    externalId: tx_ref"] });
 }
 
-const quiet = { stdout: null, progress: "none" as const };
-const accounts = (sb: Sandbox) => sb.store.all("deposits").filter((d) => /^MIG-D/.test(String(d.id)));
-const transactionsOf = (sb: Sandbox, id: string) => {
-  const key = sb.store.find("deposits", id)!.encodedKey;
-  return sb.store.all("depositTransactions").filter((t) => t.parentAccountKey === key);
-};
-const allTransactions = (sb: Sandbox) => {
-  const keys = new Set(accounts(sb).map((d) => d.encodedKey));
-  return sb.store.all("depositTransactions").filter((t) => keys.has(String(t.parentAccountKey)));
-};
-const balanceOf = (sb: Sandbox, id: string) => String((sb.store.find("deposits", id)!.balances as Record<string, unknown>).totalBalance);
+const accounts = (sb: Sandbox) => depositsMatching(sb, /^MIG-D/);
+const transactionsOf = depositTransactionsOf;
+const allTransactions = (sb: Sandbox) => depositTransactionsMatching(sb, /^MIG-D/);
 /** Deposit transactions posted twice: the same account and externalId. */
 const twice = (sb: Sandbox): string[] => {
   const seen = new Set<string>();
@@ -93,16 +57,10 @@ const twice = (sb: Sandbox): string[] => {
 };
 
 describe("deposits and withdrawals of the deposit accounts", () => {
-  let sb: Sandbox;
+  const sb = sandboxPerSuite();
   const tmp = mkdtempSync(join(tmpdir(), "mig-dep-hist-"));
   const plan = planWithHistory();
-  beforeAll(async () => {
-    sb = await startSandbox({ port: 0 });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
-  const target = () => ({ connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset });
+  const target = () => demoTarget(sb);
 
   it("posts them after the opening in value-date order, tagged, and reconciles counts, sums and balances", async () => {
     const r = await runMigration(plan, { ...quiet, ...target(), workdir: join(tmp, "first"), reconcile: true });
@@ -172,28 +130,14 @@ describe("deposits and withdrawals of the deposit accounts", () => {
 });
 
 it("resumes a run killed after the tenant wrote but before the journal did, without a second transaction", async () => {
-  const tmp = mkdtempSync(join(tmpdir(), "mig-dep-hist-kill-"));
-  const state = join(tmp, "state.json");
-  const plan = planWithHistory();
-  const workdir = join(tmp, "work");
-  let sb = await startSandbox({ port: 0, persist: state });
-  try {
-    const target = () => ({ connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset });
-    const first = await runMigration(plan, { ...quiet, ...target(), workdir });
-    expect(first.exitCode).toBe(0);
-    const txs = allTransactions(sb).length;
-    // the kill: the journal lost what it wrote from the second deposit transaction on (the tenant has it all)
-    const journal = join(workdir, "journal.jsonl");
-    const lines = readFileSync(journal, "utf8").split("\n").filter((l) => l !== "");
-    const cut = lines.findIndex((l, i) => /"step":"depositTransaction"/.test(l) && lines.slice(0, i).some((x) => /"step":"depositTransaction"/.test(x)));
-    expect(cut).toBeGreaterThan(0);
-    const kept = lines.slice(0, cut).filter((l) => !/"t":"unit"/.test(l) || !/"status":"done"/.test(l));
-    writeFileSync(journal, kept.map((l) => `${l}\n`).join(""));
-    // the tenant's API restarted too: its idempotency cache is gone, only the look-ups remain
-    const port = sb.port;
-    await sb.stop();
-    sb = await startSandbox({ port, persist: state });
-    const resumed = await runMigration(plan, { ...quiet, ...target(), workdir, resume: true, reconcile: true });
+  let txs = 0;
+  // the kill: the journal lost what it wrote from the second deposit transaction on (the tenant has it all)
+  const kill = {
+    prefix: "mig-dep-hist-kill-",
+    lostFrom: (l: string, i: number, lines: string[]) => /"step":"depositTransaction"/.test(l) && lines.slice(0, i).some((x) => /"step":"depositTransaction"/.test(x)),
+    afterFirst: (sb: Sandbox) => (txs = allTransactions(sb).length),
+  };
+  await resumeAfterKill(planWithHistory(), kill, (resumed, sb) => {
     expect(resumed.failed.map((f) => f.reason)).toEqual([]);
     expect(resumed.exitCode).toBe(0);
     expect(resumed.summary?.writes).toBe(0);
@@ -202,9 +146,7 @@ it("resumes a run killed after the tenant wrote but before the journal did, with
     expect(twice(sb)).toEqual([]);
     expect(duplicates(sb)).toEqual([]);
     expect(resumed.reconciliation?.equal).toBe(true);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 describe("validation of the deposit transactions' rows", () => {
@@ -228,10 +170,9 @@ describe("validation of the deposit transactions' rows", () => {
     try {
       const r = await runMigration(planWithHistory(bad), {
         ...quiet,
-        stderr: { write: () => true } as unknown as NodeJS.WritableStream,
-        connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" },
-        tenantOffset: sb.clock.offset,
-        workdir: join(mkdtempSync(join(tmpdir(), "mig-dep-hist-bad-")), "w"),
+        stderr: silent,
+        ...demoTarget(sb),
+        workdir: freshWorkdir("mig-dep-hist-bad-"),
       });
       expect(r.exitCode).toBe(2);
       const messages = r.problems.filter((p) => p.file.endsWith("deposit-history.csv")).map((p) => `${p.line}:${p.column} ${p.columnName ?? ""}: ${p.message}`);
@@ -261,9 +202,8 @@ describe("validation of the deposit transactions' rows", () => {
       const r = await runMigration(planWithHistory(rows), {
         ...quiet,
         skipInvalid: true,
-        connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" },
-        tenantOffset: sb.clock.offset,
-        workdir: join(mkdtempSync(join(tmpdir(), "mig-dep-hist-skip-")), "w"),
+        ...demoTarget(sb),
+        workdir: freshWorkdir("mig-dep-hist-skip-"),
       });
       expect(r.exitCode).toBe(1);
       expect(r.summary?.units.skipped).toBe(1);
@@ -278,9 +218,9 @@ describe("validation of the deposit transactions' rows", () => {
 it("the onboarding pack counts the deposit transactions' requests as a real run sends them, and labels a savings account's requests as its own", async () => {
   const plan = planWithHistory();
   const tmp = mkdtempSync(join(tmpdir(), "mig-dep-hist-pack-"));
-  const [p, a, b] = await Promise.all([startSandbox({ port: 0 }), startSandbox({ port: 0 }), startSandbox({ port: 0 })]);
+  const [p, a, b] = await startSandboxes(3);
   try {
-    const conn = (s: Sandbox) => ({ connection: { apiurl: s.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: s.clock.offset });
+    const conn = demoTarget;
     const r = await runMigration(plan, { ...quiet, ...conn(p), pack: join(tmp, "pack") });
     expect(r.exitCode).toBe(0);
     const pack = r.pack!.content;
@@ -299,14 +239,7 @@ it("the onboarding pack counts the deposit transactions' requests as a real run 
     expect(pack.reconciliation.checks.find((c) => c.metric === "depositBalance")?.total).toBe("575.25");
     const json = readFileSync(join(tmp, "pack", "pack.json"), "utf8");
     expect(json).not.toMatch(/Ana Ruiz|Calle Luna/);
-    const [now, old] = await Promise.all([
-      runMigration(plan, { ...quiet, ...conn(a), workdir: join(tmp, "w-now") }),
-      runMigration(plan, { ...quiet, ...conn(b), workdir: join(tmp, "w-old"), lookups: "always", fold: false }),
-    ]);
-    for (const [run, calls] of [
-      [now, pack.calls.default],
-      [old, pack.calls.earlier],
-    ] as const) {
+    for (const [run, calls] of await runBothFlows(plan, tmp, a, b, pack.calls)) {
       expect(run.failed).toEqual([]);
       const s = run.summary!;
       expect(s.retries).toBe(0);

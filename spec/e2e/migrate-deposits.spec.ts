@@ -13,6 +13,7 @@ import { MambuDeposit } from "../../lib";
 import { formatReconciliation, runMigration } from "../../lib/migrate";
 import { startRehearsalSandbox, startSandbox, Sandbox } from "../../lib/sandbox";
 import { demoConnector } from "../helpers/sandbox-connector";
+import { balanceOf, demoTarget, depositsMatching, depositTransactionsMatching, editPlan, freshWorkdir, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, startSandboxes } from "./migrate-book-helpers";
 import { duplicates, subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -28,53 +29,33 @@ const DEPOSITS = [
 /** A copy of the example's first 5 clients (and their loans) with savings accounts. */
 function planWithSavings(rows = DEPOSITS): string {
   const dir = subsetExample(5);
-  const plan = join(dir, "plan.yaml");
   writeFileSync(join(dir, "deposits.csv"), `${rows}\n`);
-  const text = readFileSync(plan, "utf8")
-    .replace("sources:\n", "sources:\n  deposits: { file: deposits.csv }\n")
-    .replace(/^steps: .*$/m, "steps: [client, group, deposit, opening, loan, approve, settlement, schedule, disburse, fee, repayment]")
-    .replace(
-      "\n  schedules:\n",
-      [
-        "",
-        "  deposits:",
-        "    id: deposit_id",
-        "    accountHolderId: holder_id",
-        "    productTypeKey: product",
-        "    currencyCode: currency",
-        "    name: { value: Savings }",
-        "    notes: remark",
-        "    openingBalance: opening_balance",
-        "    openingDate: opening_date",
-        "    openingNotes: remark",
-        "",
-        "  schedules:",
-        "",
-      ].join("\n"),
-    );
-  writeFileSync(plan, text);
-  return plan;
+  return editPlan(dir, {
+    sources: { deposits: "deposits.csv" },
+    steps: "[client, group, deposit, opening, loan, approve, settlement, schedule, disburse, fee, repayment]",
+    mapping: [
+      "  deposits:",
+      "    id: deposit_id",
+      "    accountHolderId: holder_id",
+      "    productTypeKey: product",
+      "    currencyCode: currency",
+      "    name: { value: Savings }",
+      "    notes: remark",
+      "    openingBalance: opening_balance",
+      "    openingDate: opening_date",
+      "    openingNotes: remark",
+    ],
+  });
 }
 
-const quiet = { stdout: null, progress: "none" as const };
-const savings = (sb: Sandbox) => sb.store.all("deposits").filter((d) => /^MIG-D/.test(String(d.id)));
-const openings = (sb: Sandbox) => {
-  const keys = new Set(savings(sb).map((d) => d.encodedKey));
-  return sb.store.all("depositTransactions").filter((t) => keys.has(String(t.parentAccountKey)));
-};
-const balanceOf = (sb: Sandbox, id: string) => String((sb.store.find("deposits", id)!.balances as Record<string, unknown>).totalBalance);
+const savings = (sb: Sandbox) => depositsMatching(sb, /^MIG-D/);
+const openings = (sb: Sandbox) => depositTransactionsMatching(sb, /^MIG-D/);
 
 describe("standalone deposit accounts with opening balances", () => {
-  let sb: Sandbox;
+  const sb = sandboxPerSuite();
   const tmp = mkdtempSync(join(tmpdir(), "mig-dep-"));
   const plan = planWithSavings();
-  beforeAll(async () => {
-    sb = await startSandbox({ port: 0 });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
-  const target = () => ({ connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset });
+  const target = () => demoTarget(sb);
 
   it("creates, approves and funds each account of its client, and reconciles", async () => {
     const r = await runMigration(plan, { ...quiet, ...target(), workdir: join(tmp, "first"), reconcile: true });
@@ -129,27 +110,8 @@ describe("standalone deposit accounts with opening balances", () => {
 });
 
 it("resumes a run killed after the tenant wrote but before the journal did, without a second account or deposit", async () => {
-  const tmp = mkdtempSync(join(tmpdir(), "mig-dep-kill-"));
-  const state = join(tmp, "state.json");
-  const plan = planWithSavings();
-  const workdir = join(tmp, "work");
-  let sb = await startSandbox({ port: 0, persist: state });
-  try {
-    const target = () => ({ connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset });
-    const first = await runMigration(plan, { ...quiet, ...target(), workdir });
-    expect(first.exitCode).toBe(0);
-    // the kill: the journal lost what it wrote from the first deposit step on (the tenant has it all)
-    const journal = join(workdir, "journal.jsonl");
-    const lines = readFileSync(journal, "utf8").split("\n").filter((l) => l !== "");
-    const cut = lines.findIndex((l) => /"step":"(deposit|opening)"/.test(l));
-    expect(cut).toBeGreaterThan(0);
-    const kept = lines.slice(0, cut).filter((l) => !/"t":"unit"/.test(l) || !/"status":"done"/.test(l));
-    writeFileSync(journal, kept.map((l) => `${l}\n`).join(""));
-    // the tenant's API restarted too: its idempotency cache is gone, only the look-ups remain
-    const port = sb.port;
-    await sb.stop();
-    sb = await startSandbox({ port, persist: state });
-    const resumed = await runMigration(plan, { ...quiet, ...target(), workdir, resume: true, reconcile: true });
+  // the kill: the journal lost what it wrote from the first deposit step on (the tenant has it all)
+  await resumeAfterKill(planWithSavings(), { prefix: "mig-dep-kill-", lostFrom: (l) => /"step":"(deposit|opening)"/.test(l) }, (resumed, sb) => {
     expect(resumed.failed.map((f) => f.reason)).toEqual([]);
     expect(resumed.exitCode).toBe(0);
     expect(resumed.summary?.byStep).toMatchObject({ deposit: { created: 0, adopted: 4 }, opening: { created: 0, adopted: 3 } });
@@ -157,9 +119,7 @@ it("resumes a run killed after the tenant wrote but before the journal did, with
     expect(openings(sb)).toHaveLength(3);
     expect(duplicates(sb)).toEqual([]);
     expect(resumed.reconciliation?.equal).toBe(true);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 it("fails the unit whose deposit id is another holder's account in the tenant, creating nothing for it", async () => {
@@ -170,7 +130,7 @@ it("fails the unit whose deposit id is another holder's account in the tenant, c
     const product = sb.store.find("depositproducts", "SAVINGS")!;
     const taken = new MambuDeposit({ id: "MIG-D0003", name: "Not ours", productTypeKey: product.encodedKey, accountHolderKey: other.encodedKey, accountHolderType: "CLIENT", currencyCode: "MXN" });
     await taken.create({ connector });
-    const r = await runMigration(planWithSavings(), { ...quiet, connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset, workdir: join(mkdtempSync(join(tmpdir(), "mig-dep-other-")), "w") });
+    const r = await runMigration(planWithSavings(), { ...quiet, ...demoTarget(sb), workdir: freshWorkdir("mig-dep-other-") });
     expect(r.exitCode).toBe(1);
     expect(r.failed.map((f) => [f.unit, f.reason])).toEqual([["client:MIG-C0003", expect.stringMatching(/^deposit deposit MIG-D0003 .*: deposit MIG-D0003 exists in the tenant for another account holder/)]]);
     // the other holder's account is untouched, and nothing was deposited into it
@@ -201,9 +161,8 @@ describe("validation of the deposits' rows", () => {
       const r = await runMigration(plan, {
         ...quiet,
         stderr: { write: (s: string) => (err.push(s), true) } as unknown as NodeJS.WritableStream,
-        connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" },
-        tenantOffset: sb.clock.offset,
-        workdir: join(mkdtempSync(join(tmpdir(), "mig-dep-bad-")), "w"),
+        ...demoTarget(sb),
+        workdir: freshWorkdir("mig-dep-bad-"),
       });
       expect(r.exitCode).toBe(2);
       const messages = r.problems.map((p) => `${p.line} ${p.columnName ?? ""}: ${p.message}`);
@@ -227,19 +186,18 @@ describe("validation of the deposits' rows", () => {
   it("says which mapping a plan with an opening step lacks", async () => {
     const plan = planWithSavings();
     writeFileSync(plan, readFileSync(plan, "utf8").replace("    openingDate: opening_date\n", ""));
-    const r = await runMigration(plan, { ...quiet, target: "sandbox", sandbox: { start: startRehearsalSandbox }, workdir: join(mkdtempSync(join(tmpdir(), "mig-dep-map-")), "w") });
+    const r = await runMigration(plan, { ...quiet, target: "sandbox", sandbox: { start: startRehearsalSandbox }, workdir: freshWorkdir("mig-dep-map-") });
     expect(r.exitCode).toBe(2);
     expect(r.problems.map((p) => p.message)).toContain("mapping.deposits.openingDate: must be mapped (the opening deposit's value date)");
   });
 });
 
-
 it("the onboarding pack counts the deposit steps' requests exactly as a real run sends them, in both flows", async () => {
   const plan = planWithSavings();
   const tmp = mkdtempSync(join(tmpdir(), "mig-dep-pack-"));
-  const [p, a, b] = await Promise.all([startSandbox({ port: 0 }), startSandbox({ port: 0 }), startSandbox({ port: 0 })]);
+  const [p, a, b] = await startSandboxes(3);
   try {
-    const conn = (s: Sandbox) => ({ connection: { apiurl: s.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: s.clock.offset });
+    const conn = demoTarget;
     const r = await runMigration(plan, { ...quiet, ...conn(p), pack: join(tmp, "pack") });
     expect(r.exitCode).toBe(0);
     const pack = r.pack!.content;
@@ -258,14 +216,7 @@ it("the onboarding pack counts the deposit steps' requests exactly as a real run
     expect(json).toContain("POST /api/deposits/{id}/deposit-transactions");
     expect(json).not.toContain("Opened at the branch");
     expect(json).not.toContain("second account of the client");
-    const [now, old] = await Promise.all([
-      runMigration(plan, { ...quiet, ...conn(a), workdir: join(tmp, "w-now") }),
-      runMigration(plan, { ...quiet, ...conn(b), workdir: join(tmp, "w-old"), lookups: "always", fold: false }),
-    ]);
-    for (const [run, calls] of [
-      [now, pack.calls.default],
-      [old, pack.calls.earlier],
-    ] as const) {
+    for (const [run, calls] of await runBothFlows(plan, tmp, a, b, pack.calls)) {
       expect(run.failed).toEqual([]);
       const s = run.summary!;
       expect(s.retries).toBe(0);

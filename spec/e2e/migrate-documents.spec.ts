@@ -12,6 +12,7 @@ import { tmpdir } from "os";
 import { dirname, join } from "path";
 import { runMigration } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
+import { demoTarget, freshWorkdir, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, silent, startSandboxes } from "./migrate-book-helpers";
 import { subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -65,23 +66,16 @@ function planWithDocuments(rows = DOCS, files: Record<string, string> = { "docs/
   return plan;
 }
 
-const quiet = { stdout: null, progress: "none" as const };
-const conn = (sb: Sandbox) => ({ connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset });
+const conn = demoTarget;
 const docsOf = (sb: Sandbox, coll: "clients" | "loans" | "deposits", id: string) => {
   const key = sb.store.find(coll, id)!.encodedKey;
   return sb.store.all("documents").filter((d) => d.ownerKey === key);
 };
 
 describe("documents of clients and accounts", () => {
-  let sb: Sandbox;
+  const sb = sandboxPerSuite();
   const tmp = mkdtempSync(join(tmpdir(), "mig-docs-"));
   const plan = planWithDocuments();
-  beforeAll(async () => {
-    sb = await startSandbox({ port: 0 });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
 
   it("uploads each file to its owner with its title and notes, and reconciles", async () => {
     const r = await runMigration(plan, { ...quiet, ...conn(sb), workdir: join(tmp, "first"), reconcile: true });
@@ -117,33 +111,14 @@ describe("documents of clients and accounts", () => {
 });
 
 it("resumes a run killed after the tenant stored the documents but before the journal did, without second copies", async () => {
-  const tmp = mkdtempSync(join(tmpdir(), "mig-docs-kill-"));
-  const state = join(tmp, "state.json");
-  const plan = planWithDocuments();
-  const workdir = join(tmp, "work");
-  let sb = await startSandbox({ port: 0, persist: state });
-  try {
-    const first = await runMigration(plan, { ...quiet, ...conn(sb), workdir });
-    expect(first.exitCode).toBe(0);
-    const journal = join(workdir, "journal.jsonl");
-    const lines = readFileSync(journal, "utf8").split("\n").filter((l) => l !== "");
-    const cut = lines.findIndex((l) => /"step":"document"/.test(l));
-    expect(cut).toBeGreaterThan(0);
-    const kept = lines.slice(0, cut).filter((l) => !/"t":"unit"/.test(l) || !/"status":"done"/.test(l));
-    writeFileSync(journal, kept.map((l) => `${l}\n`).join(""));
-    const port = sb.port;
-    await sb.stop();
-    sb = await startSandbox({ port, persist: state });
-    const resumed = await runMigration(plan, { ...quiet, ...conn(sb), workdir, resume: true, reconcile: true });
+  await resumeAfterKill(planWithDocuments(), { prefix: "mig-docs-kill-", lostFrom: (l) => /"step":"document"/.test(l) }, (resumed, sb) => {
     expect(resumed.failed.map((f) => f.reason)).toEqual([]);
     expect(resumed.exitCode).toBe(0);
     expect(resumed.summary?.writes).toBe(0);
     expect(resumed.summary?.byStep.document).toMatchObject({ created: 0 });
     expect(sb.store.all("documents")).toHaveLength(4);
     expect(resumed.reconciliation?.equal).toBe(true);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 it("refuses missing, empty and refused files and unknown owners at their cells, without quoting the file names, sending nothing", async () => {
@@ -160,7 +135,7 @@ it("refuses missing, empty and refused files and unknown owners at their cells, 
       "CLIENT,MIG-C0001,,,", // 8: no file
     ].join("\n");
     const plan = planWithDocuments(rows, { "docs/empty-maria.pdf": "", "docs/maria.exe": "MZ", "docs/ok.pdf": "%PDF" });
-    const r = await runMigration(plan, { ...quiet, ...conn(sb), stderr: { write: () => true } as unknown as NodeJS.WritableStream, workdir: join(mkdtempSync(join(tmpdir(), "mig-docs-bad-")), "w") });
+    const r = await runMigration(plan, { ...quiet, ...conn(sb), stderr: silent, workdir: freshWorkdir("mig-docs-bad-") });
     expect(r.exitCode).toBe(2);
     const messages = r.problems.filter((p) => p.file.endsWith("documents.csv")).map((p) => `${p.line}:${p.column} ${p.columnName ?? ""}: ${p.message}`);
     expect(messages).toEqual([
@@ -184,7 +159,7 @@ it("a client left out for a missing file comes back through the failures plan, w
   try {
     const rows = ["owner_type,owner_id,path,title,remark", "CLIENT,MIG-C0002,docs/ok.pdf,,", "CLIENT,MIG-C0002,docs/late.pdf,,"].join("\n");
     const plan = planWithDocuments(rows, { "docs/ok.pdf": "%PDF ok" });
-    const workdir = join(mkdtempSync(join(tmpdir(), "mig-docs-fail-")), "w");
+    const workdir = freshWorkdir("mig-docs-fail-");
     const r = await runMigration(plan, { ...quiet, ...conn(sb), skipInvalid: true, workdir });
     expect(r.summary?.units.skipped).toBe(1);
     expect(sb.store.find("clients", "MIG-C0002")).toBeUndefined();
@@ -202,7 +177,7 @@ it("a client left out for a missing file comes back through the failures plan, w
 it("the onboarding pack counts the uploads as a real run sends them, in both flows, and holds no file name", async () => {
   const plan = planWithDocuments();
   const tmp = mkdtempSync(join(tmpdir(), "mig-docs-pack-"));
-  const [p, a, b] = await Promise.all([startSandbox({ port: 0 }), startSandbox({ port: 0 }), startSandbox({ port: 0 })]);
+  const [p, a, b] = await startSandboxes(3);
   try {
     const r = await runMigration(plan, { ...quiet, ...conn(p), pack: join(tmp, "pack") });
     expect(r.exitCode).toBe(0);
@@ -212,14 +187,7 @@ it("the onboarding pack counts the uploads as a real run sends them, in both flo
     expect(pack.calls.default.byEndpoint).toMatchObject({ "POST /api/documents": 4 });
     expect(pack.samples.find((s) => s.endpoint === "/api/documents")?.step).toBe("document");
     expect(readFileSync(join(tmp, "pack", "pack.json"), "utf8")).not.toMatch(/carlos|Carlos|Scanned/);
-    const [now, old] = await Promise.all([
-      runMigration(plan, { ...quiet, ...conn(a), workdir: join(tmp, "w-now") }),
-      runMigration(plan, { ...quiet, ...conn(b), workdir: join(tmp, "w-old"), lookups: "always", fold: false }),
-    ]);
-    for (const [run, calls] of [
-      [now, pack.calls.default],
-      [old, pack.calls.earlier],
-    ] as const) {
+    for (const [run, calls] of await runBothFlows(plan, tmp, a, b, pack.calls)) {
       expect(run.failed).toEqual([]);
       const s = run.summary!;
       expect({ total: calls.total, writes: calls.writes }).toEqual({ total: s.requests, writes: s.writes });

@@ -12,6 +12,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
+import { demoTarget, freshWorkdir, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, silent, startSandboxes } from "./migrate-book-helpers";
 import { duplicates, subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -39,21 +40,14 @@ function planWithHistory(rows = HISTORY, clients = 5): string {
   return plan;
 }
 
-const quiet = { stdout: null, progress: "none" as const };
-const conn = (sb: Sandbox) => ({ connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset });
+const conn = demoTarget;
 const txOf = (sb: Sandbox, externalId: string) => sb.store.all("loanTransactions").find((t) => t.externalId === externalId);
 const adjustments = (sb: Sandbox) => sb.store.all("loanTransactions").filter((t) => /_ADJUSTMENT$/.test(String(t.type)));
 
 describe("interest applied and adjustments", () => {
-  let sb: Sandbox;
+  const sb = sandboxPerSuite();
   const tmp = mkdtempSync(join(tmpdir(), "mig-loan-hist-"));
   const plan = planWithHistory();
-  beforeAll(async () => {
-    sb = await startSandbox({ port: 0 });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
 
   it("applies interest and reverses the named repayments, in date order, and reconciles without them", async () => {
     const r = await runMigration(plan, { ...quiet, ...conn(sb), workdir: join(tmp, "first"), reconcile: true });
@@ -113,33 +107,14 @@ describe("interest applied and adjustments", () => {
 });
 
 it("resumes a run killed after the tenant adjusted but before the journal did, without a second adjustment", async () => {
-  const tmp = mkdtempSync(join(tmpdir(), "mig-loan-hist-kill-"));
-  const state = join(tmp, "state.json");
-  const plan = planWithHistory();
-  const workdir = join(tmp, "work");
-  let sb = await startSandbox({ port: 0, persist: state });
-  try {
-    const first = await runMigration(plan, { ...quiet, ...conn(sb), workdir });
-    expect(first.exitCode).toBe(0);
-    const journal = join(workdir, "journal.jsonl");
-    const lines = readFileSync(journal, "utf8").split("\n").filter((l) => l !== "");
-    const cut = lines.findIndex((l) => /"step":"adjustment"/.test(l));
-    expect(cut).toBeGreaterThan(0);
-    const kept = lines.slice(0, cut).filter((l) => !/"t":"unit"/.test(l) || !/"status":"done"/.test(l));
-    writeFileSync(journal, kept.map((l) => `${l}\n`).join(""));
-    const port = sb.port;
-    await sb.stop();
-    sb = await startSandbox({ port, persist: state });
-    const resumed = await runMigration(plan, { ...quiet, ...conn(sb), workdir, resume: true, reconcile: true });
+  await resumeAfterKill(planWithHistory(), { prefix: "mig-loan-hist-kill-", lostFrom: (l) => /"step":"adjustment"/.test(l) }, (resumed, sb) => {
     expect(resumed.failed.map((f) => f.reason)).toEqual([]);
     expect(resumed.exitCode).toBe(0);
     expect(resumed.summary?.byStep.adjustment).toMatchObject({ created: 0, adopted: 2 });
     expect(adjustments(sb)).toHaveLength(2);
     expect(duplicates(sb)).toEqual([]);
     expect(resumed.reconciliation?.equal).toBe(true);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 it("refuses PENALTY rows and bad cells at their cells, sending nothing", async () => {
@@ -160,7 +135,7 @@ it("refuses PENALTY rows and bad cells at their cells, sending nothing", async (
       "MIG-L00006,INTEREST,2025-12-10,,", // 12: a loan not disbursed
       "MIG-L09999,INTEREST,2025-12-10,,", // 13: not a loan of the plan
     ].join("\n");
-    const r = await runMigration(planWithHistory(rows, 6), { ...quiet, ...conn(sb), stderr: { write: () => true } as unknown as NodeJS.WritableStream, workdir: join(mkdtempSync(join(tmpdir(), "mig-loan-hist-bad-")), "w") });
+    const r = await runMigration(planWithHistory(rows, 6), { ...quiet, ...conn(sb), stderr: silent, workdir: freshWorkdir("mig-loan-hist-bad-") });
     expect(r.exitCode).toBe(2);
     const messages = r.problems.filter((p) => p.file.endsWith("loan-history.csv")).map((p) => `${p.line}:${p.column} ${p.columnName ?? ""}: ${p.message}`);
     expect(messages).toEqual([
@@ -185,7 +160,7 @@ it("refuses PENALTY rows and bad cells at their cells, sending nothing", async (
 it("the onboarding pack counts interest and adjustments as a real run sends them, in both flows", async () => {
   const plan = planWithHistory();
   const tmp = mkdtempSync(join(tmpdir(), "mig-loan-hist-pack-"));
-  const [p, a, b] = await Promise.all([startSandbox({ port: 0 }), startSandbox({ port: 0 }), startSandbox({ port: 0 })]);
+  const [p, a, b] = await startSandboxes(3);
   try {
     const r = await runMigration(plan, { ...quiet, ...conn(p), pack: join(tmp, "pack") });
     expect(r.exitCode).toBe(0);
@@ -199,14 +174,7 @@ it("the onboarding pack counts interest and adjustments as a real run sends them
     expect(pack.samples.find((s) => s.endpoint === "/api/loans/transactions/{id}:adjust")?.step).toBe("adjustment");
     expect(pack.samples.find((s) => s.endpoint === "/api/loans/{id}:applyInterest")).toMatchObject({ step: "interest", body: { interestApplicationDate: expect.stringMatching(/^2025-1[02]-/) } });
     expect(readFileSync(join(tmp, "pack", "pack.json"), "utf8")).not.toContain("Pedro Sanz");
-    const [now, old] = await Promise.all([
-      runMigration(plan, { ...quiet, ...conn(a), workdir: join(tmp, "w-now") }),
-      runMigration(plan, { ...quiet, ...conn(b), workdir: join(tmp, "w-old"), lookups: "always", fold: false }),
-    ]);
-    for (const [run, calls] of [
-      [now, pack.calls.default],
-      [old, pack.calls.earlier],
-    ] as const) {
+    for (const [run, calls] of await runBothFlows(plan, tmp, a, b, pack.calls)) {
       expect(run.failed).toEqual([]);
       const s = run.summary!;
       expect({ total: calls.total, writes: calls.writes }).toEqual({ total: s.requests, writes: s.writes });

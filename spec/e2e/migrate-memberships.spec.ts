@@ -9,6 +9,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
+import { demoTarget, freshWorkdir, quiet, resumeAfterKill, sandboxPerSuite, silent } from "./migrate-book-helpers";
 import { duplicates, subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -38,8 +39,7 @@ function planWithRoles(rows = MEMBERS): string {
   return plan;
 }
 
-const quiet = { stdout: null, progress: "none" as const };
-const conn = (sb: Sandbox) => ({ connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset });
+const conn = demoTarget;
 /** The group's members as client ids with their role keys. */
 const membersOf = (sb: Sandbox, id: string) => {
   const ids = new Map(sb.store.all("clients").map((c) => [c.encodedKey, String(c.id)]));
@@ -48,15 +48,9 @@ const membersOf = (sb: Sandbox, id: string) => {
 };
 
 describe("group members with roles", () => {
-  let sb: Sandbox;
+  const sb = sandboxPerSuite();
   const tmp = mkdtempSync(join(tmpdir(), "mig-roles-"));
   const plan = planWithRoles();
-  beforeAll(async () => {
-    sb = await startSandbox({ port: 0 });
-  });
-  afterAll(async () => {
-    await sb?.stop();
-  });
 
   it("creates the group with its members and their roles in one request, and reconciles the roles", async () => {
     const r = await runMigration(plan, { ...quiet, ...conn(sb), workdir: join(tmp, "first"), reconcile: true });
@@ -94,32 +88,13 @@ describe("group members with roles", () => {
 });
 
 it("resumes a run killed after the tenant created the group but before the journal said so, without a second group", async () => {
-  const tmp = mkdtempSync(join(tmpdir(), "mig-roles-kill-"));
-  const state = join(tmp, "state.json");
-  const plan = planWithRoles();
-  const workdir = join(tmp, "work");
-  let sb = await startSandbox({ port: 0, persist: state });
-  try {
-    const first = await runMigration(plan, { ...quiet, ...conn(sb), workdir });
-    expect(first.exitCode).toBe(0);
-    const journal = join(workdir, "journal.jsonl");
-    const lines = readFileSync(journal, "utf8").split("\n").filter((l) => l !== "");
-    const cut = lines.findIndex((l) => /"step":"group"/.test(l));
-    expect(cut).toBeGreaterThan(0);
-    const kept = lines.slice(0, cut).filter((l) => !/"t":"unit"/.test(l) || !/"status":"done"/.test(l) || !/group:/.test(l));
-    writeFileSync(journal, kept.map((l) => `${l}\n`).join(""));
-    const port = sb.port;
-    await sb.stop();
-    sb = await startSandbox({ port, persist: state });
-    const resumed = await runMigration(plan, { ...quiet, ...conn(sb), workdir, resume: true, reconcile: true });
+  await resumeAfterKill(planWithRoles(), { prefix: "mig-roles-kill-", lostFrom: (l) => /"step":"group"/.test(l), keepDone: (l: string) => !/group:/.test(l) }, (resumed, sb) => {
     expect(resumed.failed.map((f) => f.reason)).toEqual([]);
     expect(resumed.exitCode).toBe(0);
     expect(resumed.summary?.byStep.group).toMatchObject({ created: 0, adopted: 1 });
     expect(sb.store.all("groups").filter((g) => g.id === "MIG-G900")).toHaveLength(1);
     expect(resumed.reconciliation?.equal).toBe(true);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 it("refuses bad membership rows at their cells, sending nothing", async () => {
@@ -135,7 +110,7 @@ it("refuses bad membership rows at their cells, sending nothing", async () => {
       "MIG-G900,MIG-C0001,8a1a00000000000000000000000000a1,Leader", // 7: twice
       "MIG-G900,MIG-G900,,", // 8: a group as a member
     ].join("\n");
-    const r = await runMigration(planWithRoles(rows), { ...quiet, ...conn(sb), stderr: { write: () => true } as unknown as NodeJS.WritableStream, workdir: join(mkdtempSync(join(tmpdir(), "mig-roles-bad-")), "w") });
+    const r = await runMigration(planWithRoles(rows), { ...quiet, ...conn(sb), stderr: silent, workdir: freshWorkdir("mig-roles-bad-") });
     expect(r.exitCode).toBe(2);
     expect(r.problems.filter((p) => p.file.endsWith("group-members.csv")).map((p) => `${p.line}:${p.column} ${p.columnName ?? ""}: ${p.message}`)).toEqual([
       '2:1 group_id: groupId: no group "MIG-G999" in the plan\'s groups',

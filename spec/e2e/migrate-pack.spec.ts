@@ -12,11 +12,11 @@ import { parseCsvText, runMigration } from "../../lib/migrate";
 import type { Pack } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { main } from "../../lib/cli/migrate-command";
+import { quiet, runBothFlows, startSandboxes } from "./migrate-book-helpers";
 import { copyExample, subsetExample, tenantPicture } from "./migrate-helpers";
 
 jest.setTimeout(300_000);
 
-const quiet = { stdout: null, progress: "none" as const };
 
 /** A proxy in front of the sandbox counting the requests by method. */
 async function countingProxy(target: string): Promise<{ url: string; methods: Map<string, number>; server: Server }> {
@@ -158,17 +158,9 @@ describe("the onboarding pack", () => {
   });
 
   it("counts exactly the requests a real run sends, in both flows", async () => {
-    const [a, b] = await Promise.all([startSandbox({ port: 0 }), startSandbox({ port: 0 })]);
+    const [a, b] = await startSandboxes(2);
     try {
-      const conn = (s: Sandbox) => ({ connection: { apiurl: s.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: s.clock.offset });
-      const [now, old] = await Promise.all([
-        runMigration(plan, { ...quiet, ...conn(a), workdir: join(dir, "w-now"), concurrency: 8 }),
-        runMigration(plan, { ...quiet, ...conn(b), workdir: join(dir, "w-old"), concurrency: 8, lookups: "always", fold: false }),
-      ]);
-      for (const [run, calls] of [
-        [now, pack.calls.default],
-        [old, pack.calls.earlier],
-      ] as const) {
+      for (const [run, calls] of await runBothFlows(plan, dir, a, b, pack.calls, { concurrency: 8 })) {
         expect(run.failed).toEqual([]);
         const s = run.summary!;
         expect(s.retries).toBe(0);

@@ -12,6 +12,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { csvLine, parseCsvText, runMigration } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
+import { balanceOf, demoTarget, depositTransactionsMatching, freshWorkdir, quiet, resumeAfterKill, silent, startSandboxes } from "./migrate-book-helpers";
 import { duplicates, subsetExample, tenantPicture } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -45,13 +46,8 @@ function planWithOpenings(openings = OPENINGS): string {
   return plan;
 }
 
-const quiet = { stdout: null, progress: "none" as const };
-const settlementTxs = (sb: Sandbox) => {
-  const keys = new Set(sb.store.all("deposits").filter((d) => /^MIG-S/.test(String(d.id))).map((d) => d.encodedKey));
-  return sb.store.all("depositTransactions").filter((t) => keys.has(String(t.parentAccountKey)));
-};
-const balanceOf = (sb: Sandbox, id: string) => String((sb.store.find("deposits", id)!.balances as Record<string, unknown>).totalBalance);
-const conn = (sb: Sandbox) => ({ connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset });
+const settlementTxs = (sb: Sandbox) => depositTransactionsMatching(sb, /^MIG-S/);
+const conn = demoTarget;
 
 describe("settlement accounts with opening balances", () => {
   let sb: Sandbox;
@@ -109,24 +105,7 @@ describe("settlement accounts with opening balances", () => {
 });
 
 it("resumes a run killed after the tenant wrote the settlement account's opening but before the journal did", async () => {
-  const tmp = mkdtempSync(join(tmpdir(), "mig-sett-open-kill-"));
-  const state = join(tmp, "state.json");
-  const plan = planWithOpenings();
-  const workdir = join(tmp, "work");
-  let sb = await startSandbox({ port: 0, persist: state });
-  try {
-    const first = await runMigration(plan, { ...quiet, ...conn(sb), workdir });
-    expect(first.exitCode).toBe(0);
-    const journal = join(workdir, "journal.jsonl");
-    const lines = readFileSync(journal, "utf8").split("\n").filter((l) => l !== "");
-    const cut = lines.findIndex((l) => /"step":"settlementOpening"/.test(l));
-    expect(cut).toBeGreaterThan(0);
-    const kept = lines.slice(0, cut).filter((l) => !/"t":"unit"/.test(l) || !/"status":"done"/.test(l));
-    writeFileSync(journal, kept.map((l) => `${l}\n`).join(""));
-    const port = sb.port;
-    await sb.stop();
-    sb = await startSandbox({ port, persist: state });
-    const resumed = await runMigration(plan, { ...quiet, ...conn(sb), workdir, resume: true, reconcile: true });
+  await resumeAfterKill(planWithOpenings(), { prefix: "mig-sett-open-kill-", lostFrom: (l) => /"step":"settlementOpening"/.test(l) }, (resumed, sb) => {
     expect(resumed.failed.map((f) => f.reason)).toEqual([]);
     expect(resumed.exitCode).toBe(0);
     expect(resumed.summary?.writes).toBe(0);
@@ -134,16 +113,14 @@ it("resumes a run killed after the tenant wrote the settlement account's opening
     expect(settlementTxs(sb)).toHaveLength(2);
     expect(duplicates(sb)).toEqual([]);
     expect(resumed.reconciliation?.equal).toBe(true);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 it("refuses bad opening cells of settlement accounts at their cells, sending nothing", async () => {
   const sb = await startSandbox({ port: 0 });
   try {
     const plan = planWithOpenings({ "MIG-S00001": ["-5.00", "2025-11-01", ""], "MIG-S00002": ["10.001", "2025-11-01", ""], "MIG-S00003": ["10.00", "2999-01-01", ""], "MIG-S00004": ["10.00", "", ""] });
-    const r = await runMigration(plan, { ...quiet, ...conn(sb), stderr: { write: () => true } as unknown as NodeJS.WritableStream, workdir: join(mkdtempSync(join(tmpdir(), "mig-sett-open-bad-")), "w") });
+    const r = await runMigration(plan, { ...quiet, ...conn(sb), stderr: silent, workdir: freshWorkdir("mig-sett-open-bad-") });
     expect(r.exitCode).toBe(2);
     const messages = r.problems.map((p) => `${p.columnName ?? ""}: ${p.message}`);
     expect(messages).toEqual([
@@ -161,7 +138,7 @@ it("refuses bad opening cells of settlement accounts at their cells, sending not
 it("the onboarding pack counts the settlement openings as a real run sends them", async () => {
   const plan = planWithOpenings();
   const tmp = mkdtempSync(join(tmpdir(), "mig-sett-open-pack-"));
-  const [p, a] = await Promise.all([startSandbox({ port: 0 }), startSandbox({ port: 0 })]);
+  const [p, a] = await startSandboxes(2);
   try {
     const r = await runMigration(plan, { ...quiet, ...conn(p), pack: join(tmp, "pack") });
     expect(r.exitCode).toBe(0);
