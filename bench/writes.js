@@ -112,8 +112,8 @@ async function main() {
       mambupy: null,
       ratioToFloor: round(ratio),
       vsMambuPy: null,
-      target: { floorMax: 1.5 },
-      met: ratio <= 1.5,
+      target: { floorMax: 1.1 },
+      met: ratio <= 1.1,
       seconds: round(elapsed / 1000, 2),
       floorSeconds: round(floor / 1000, 2),
     };
