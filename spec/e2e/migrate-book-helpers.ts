@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
-import type { MigrationResult } from "../../lib/migrate";
+import type { MigrationResult, Pack } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 
 /** Run options that print nothing. */
@@ -24,6 +24,16 @@ export const freshWorkdir = (prefix: string): string => join(mkdtempSync(join(tm
 
 /** Starts `n` sandboxes on free ports. */
 export const startSandboxes = (n: number): Promise<Sandbox[]> => Promise.all(Array.from({ length: n }, () => startSandbox({ port: 0 })));
+
+/** Starts a sandbox, hands it to `use`, and stops it however `use` ends. */
+export async function withSandbox<T>(use: (sb: Sandbox) => Promise<T>): Promise<T> {
+  const sb = await startSandbox({ port: 0 });
+  try {
+    return await use(sb);
+  } finally {
+    await sb.stop();
+  }
+}
 
 /**
  * One sandbox for the enclosing `describe` (or file): started in beforeAll, stopped in afterAll. The
@@ -150,6 +160,13 @@ export async function resumeAfterKill(plan: string, kill: Kill, check: (resumed:
   } finally {
     await sb.stop();
   }
+}
+
+/** Writes the onboarding pack of `plan` against `sb` into `<dir>/pack` (the run must succeed); returns its content. */
+export async function packOf(plan: string, sb: Sandbox, dir: string): Promise<Pack> {
+  const r = await runMigration(plan, { ...quiet, ...demoTarget(sb), pack: join(dir, "pack") });
+  expect(r.exitCode).toBe(0);
+  return r.pack!.content;
 }
 
 /**

@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
-import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { balanceOf, demoTarget, DEPOSIT_MAPPING, DEPOSIT_TRANSACTION_MAPPING, depositsMatching, depositTransactionsMatching, depositTransactionsOf, editPlan, freshWorkdir, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, silent, startSandboxes } from "./migrate-book-helpers";
+import type { Sandbox } from "../../lib/sandbox";
+import { balanceOf, demoTarget, DEPOSIT_MAPPING, DEPOSIT_TRANSACTION_MAPPING, depositsMatching, depositTransactionsMatching, depositTransactionsOf, editPlan, freshWorkdir, packOf, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, silent, startSandboxes, withSandbox } from "./migrate-book-helpers";
 import { duplicates, subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -166,8 +166,7 @@ describe("validation of the deposit transactions' rows", () => {
   ].join("\n");
 
   it("refuses the plan with every bad cell located, sending nothing", async () => {
-    const sb = await startSandbox({ port: 0 });
-    try {
+    await withSandbox(async (sb) => {
       const r = await runMigration(planWithHistory(bad), {
         ...quiet,
         stderr: silent,
@@ -190,14 +189,11 @@ describe("validation of the deposit transactions' rows", () => {
       ]);
       expect(accounts(sb)).toHaveLength(0);
       expect(sb.store.all("clients").filter((c) => String(c.id).startsWith("MIG-"))).toHaveLength(0);
-    } finally {
-      await sb.stop();
-    }
+    });
   });
 
   it("with --skip-invalid leaves out the holder of a bad transaction, with its account, and migrates the others", async () => {
-    const sb = await startSandbox({ port: 0 });
-    try {
+    await withSandbox(async (sb) => {
       const rows = ["deposit_id,kind,amount,value_date,memo,tx_ref", "MIG-D0001,DEPOSIT,10.00,2025-02-01,,", "MIG-D0003,DEPOSIT,0,2025-02-01,,"].join("\n");
       const r = await runMigration(planWithHistory(rows), {
         ...quiet,
@@ -209,9 +205,7 @@ describe("validation of the deposit transactions' rows", () => {
       expect(r.summary?.units.skipped).toBe(1);
       expect(accounts(sb).map((d) => String(d.id)).sort()).toEqual(["MIG-D0001", "MIG-D0002"]);
       expect(balanceOf(sb, "MIG-D0001")).toBe("1510");
-    } finally {
-      await sb.stop();
-    }
+    });
   });
 });
 
@@ -220,10 +214,7 @@ it("the onboarding pack counts the deposit transactions' requests as a real run 
   const tmp = mkdtempSync(join(tmpdir(), "mig-dep-hist-pack-"));
   const [p, a, b] = await startSandboxes(3);
   try {
-    const conn = demoTarget;
-    const r = await runMigration(plan, { ...quiet, ...conn(p), pack: join(tmp, "pack") });
-    expect(r.exitCode).toBe(0);
-    const pack = r.pack!.content;
+    const pack = await packOf(plan, p, tmp);
     expect(pack.steps.map((s) => [s.step, s.count])).toEqual(expect.arrayContaining([["deposit", 3], ["opening", 2], ["depositTransaction", 5]]));
     expect(pack.steps.map((s) => s.step).slice(0, 4)).toEqual(["client", "deposit", "opening", "depositTransaction"]);
     expect(pack.volumes.entities).toMatchObject({ depositAccounts: 3, openingDeposits: 2, depositTransactions: 3, withdrawals: 2 });

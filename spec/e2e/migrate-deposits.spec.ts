@@ -11,9 +11,9 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { MambuDeposit } from "../../lib";
 import { formatReconciliation, runMigration } from "../../lib/migrate";
-import { startRehearsalSandbox, startSandbox, Sandbox } from "../../lib/sandbox";
+import { startRehearsalSandbox, Sandbox } from "../../lib/sandbox";
 import { demoConnector } from "../helpers/sandbox-connector";
-import { balanceOf, demoTarget, depositsMatching, depositTransactionsMatching, editPlan, freshWorkdir, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, startSandboxes } from "./migrate-book-helpers";
+import { balanceOf, demoTarget, DEPOSIT_MAPPING, depositsMatching, depositTransactionsMatching, editPlan, freshWorkdir, packOf, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, startSandboxes, withSandbox } from "./migrate-book-helpers";
 import { duplicates, subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -33,18 +33,7 @@ function planWithSavings(rows = DEPOSITS): string {
   return editPlan(dir, {
     sources: { deposits: "deposits.csv" },
     steps: "[client, group, deposit, opening, loan, approve, settlement, schedule, disburse, fee, repayment]",
-    mapping: [
-      "  deposits:",
-      "    id: deposit_id",
-      "    accountHolderId: holder_id",
-      "    productTypeKey: product",
-      "    currencyCode: currency",
-      "    name: { value: Savings }",
-      "    notes: remark",
-      "    openingBalance: opening_balance",
-      "    openingDate: opening_date",
-      "    openingNotes: remark",
-    ],
+    mapping: [...DEPOSIT_MAPPING.slice(0, 6), "    notes: remark", ...DEPOSIT_MAPPING.slice(6), "    openingNotes: remark"],
   });
 }
 
@@ -123,8 +112,7 @@ it("resumes a run killed after the tenant wrote but before the journal did, with
 });
 
 it("fails the unit whose deposit id is another holder's account in the tenant, creating nothing for it", async () => {
-  const sb = await startSandbox({ port: 0 });
-  try {
+  await withSandbox(async (sb) => {
     const connector = demoConnector(sb);
     const other = sb.store.all("clients").find((c) => !String(c.id).startsWith("MIG-"))!;
     const product = sb.store.find("depositproducts", "SAVINGS")!;
@@ -137,9 +125,7 @@ it("fails the unit whose deposit id is another holder's account in the tenant, c
     expect(sb.store.find("deposits", "MIG-D0003")).toMatchObject({ accountHolderKey: other.encodedKey, name: "Not ours" });
     expect(sb.store.all("depositTransactions").filter((t) => t.parentAccountKey === taken.encodedKey)).toHaveLength(0);
     expect(savings(sb).map((d) => String(d.id)).sort()).toEqual(["MIG-D0001", "MIG-D0002", "MIG-D0003"]);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 describe("validation of the deposits' rows", () => {
@@ -154,8 +140,7 @@ describe("validation of the deposits' rows", () => {
   ].join("\n");
 
   it("refuses the plan with every bad cell located, sending nothing", async () => {
-    const sb = await startSandbox({ port: 0 });
-    try {
+    await withSandbox(async (sb) => {
       const plan = planWithSavings(bad);
       const err: string[] = [];
       const r = await runMigration(plan, {
@@ -178,9 +163,7 @@ describe("validation of the deposits' rows", () => {
       );
       expect(savings(sb)).toHaveLength(0);
       expect(sb.store.all("clients").filter((c) => String(c.id).startsWith("MIG-"))).toHaveLength(0);
-    } finally {
-      await sb.stop();
-    }
+    });
   });
 
   it("says which mapping a plan with an opening step lacks", async () => {
@@ -197,10 +180,7 @@ it("the onboarding pack counts the deposit steps' requests exactly as a real run
   const tmp = mkdtempSync(join(tmpdir(), "mig-dep-pack-"));
   const [p, a, b] = await startSandboxes(3);
   try {
-    const conn = demoTarget;
-    const r = await runMigration(plan, { ...quiet, ...conn(p), pack: join(tmp, "pack") });
-    expect(r.exitCode).toBe(0);
-    const pack = r.pack!.content;
+    const pack = await packOf(plan, p, tmp);
     expect(pack.steps.map((s) => s.step)).toEqual(["client", "deposit", "opening", "loan", "approve", "settlement", "disburse", "fee", "repayment"]);
     expect(pack.steps.filter((s) => s.step === "deposit" || s.step === "opening").map((s) => [s.step, s.count])).toEqual([
       ["deposit", 4],

@@ -11,8 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join } from "path";
 import { runMigration } from "../../lib/migrate";
-import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { demoTarget, freshWorkdir, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, silent, startSandboxes } from "./migrate-book-helpers";
+import type { Sandbox } from "../../lib/sandbox";
+import { demoTarget, freshWorkdir, packOf, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, silent, startSandboxes, withSandbox } from "./migrate-book-helpers";
 import { subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -122,8 +122,7 @@ it("resumes a run killed after the tenant stored the documents but before the jo
 });
 
 it("refuses missing, empty and refused files and unknown owners at their cells, without quoting the file names, sending nothing", async () => {
-  const sb = await startSandbox({ port: 0 });
-  try {
+  await withSandbox(async (sb) => {
     const rows = [
       "owner_type,owner_id,path,title,remark",
       "CLIENT,MIG-C0001,docs/missing-maria.pdf,,", // 2: no such file
@@ -149,14 +148,11 @@ it("refuses missing, empty and refused files and unknown owners at their cells, 
     ]);
     expect(messages.join("\n")).not.toMatch(/maria/);
     expect(sb.store.all("documents")).toHaveLength(0);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 it("a client left out for a missing file comes back through the failures plan, which reads the files where they are", async () => {
-  const sb = await startSandbox({ port: 0 });
-  try {
+  await withSandbox(async (sb) => {
     const rows = ["owner_type,owner_id,path,title,remark", "CLIENT,MIG-C0002,docs/ok.pdf,,", "CLIENT,MIG-C0002,docs/late.pdf,,"].join("\n");
     const plan = planWithDocuments(rows, { "docs/ok.pdf": "%PDF ok" });
     const workdir = freshWorkdir("mig-docs-fail-");
@@ -169,9 +165,7 @@ it("a client left out for a missing file comes back through the failures plan, w
     expect(again.failed.map((f) => f.reason)).toEqual([]);
     expect(again.exitCode).toBe(0);
     expect(docsOf(sb, "clients", "MIG-C0002").map((d) => d.fileName).sort()).toEqual(["late.pdf", "ok.pdf"]);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 it("the onboarding pack counts the uploads as a real run sends them, in both flows, and holds no file name", async () => {
@@ -179,9 +173,7 @@ it("the onboarding pack counts the uploads as a real run sends them, in both flo
   const tmp = mkdtempSync(join(tmpdir(), "mig-docs-pack-"));
   const [p, a, b] = await startSandboxes(3);
   try {
-    const r = await runMigration(plan, { ...quiet, ...conn(p), pack: join(tmp, "pack") });
-    expect(r.exitCode).toBe(0);
-    const pack = r.pack!.content;
+    const pack = await packOf(plan, p, tmp);
     expect(pack.steps.find((s) => s.step === "document")?.count).toBe(4);
     expect(pack.volumes.entities).toMatchObject({ documents: 4 });
     expect(pack.calls.default.byEndpoint).toMatchObject({ "POST /api/documents": 4 });

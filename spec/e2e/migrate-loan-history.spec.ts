@@ -11,8 +11,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
-import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { demoTarget, freshWorkdir, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, silent, startSandboxes } from "./migrate-book-helpers";
+import type { Sandbox } from "../../lib/sandbox";
+import { demoTarget, freshWorkdir, packOf, quiet, resumeAfterKill, runBothFlows, sandboxPerSuite, silent, startSandboxes, withSandbox } from "./migrate-book-helpers";
 import { duplicates, subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -118,8 +118,7 @@ it("resumes a run killed after the tenant adjusted but before the journal did, w
 });
 
 it("refuses PENALTY rows and bad cells at their cells, sending nothing", async () => {
-  const sb = await startSandbox({ port: 0 });
-  try {
+  await withSandbox(async (sb) => {
     const rows = [
       "loan_id,kind,date,reverses,memo",
       "MIG-L00002,PENALTY,2025-12-10,,", // 2
@@ -152,9 +151,7 @@ it("refuses PENALTY rows and bad cells at their cells, sending nothing", async (
       '13:1 loan_id: loan "MIG-L09999" is not in the plan\'s loans',
     ]);
     expect(sb.store.all("clients").filter((c) => String(c.id).startsWith("MIG-"))).toHaveLength(0);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 it("the onboarding pack counts interest and adjustments as a real run sends them, in both flows", async () => {
@@ -162,9 +159,7 @@ it("the onboarding pack counts interest and adjustments as a real run sends them
   const tmp = mkdtempSync(join(tmpdir(), "mig-loan-hist-pack-"));
   const [p, a, b] = await startSandboxes(3);
   try {
-    const r = await runMigration(plan, { ...quiet, ...conn(p), pack: join(tmp, "pack") });
-    expect(r.exitCode).toBe(0);
-    const pack = r.pack!.content;
+    const pack = await packOf(plan, p, tmp);
     expect(pack.steps.map((s) => [s.step, s.count]).slice(-2)).toEqual([
       ["interest", 2],
       ["adjustment", 2],

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
-import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { demoTarget, freshWorkdir, quiet, resumeAfterKill, sandboxPerSuite, silent } from "./migrate-book-helpers";
+import type { Sandbox } from "../../lib/sandbox";
+import { demoTarget, freshWorkdir, quiet, resumeAfterKill, sandboxPerSuite, silent, withSandbox } from "./migrate-book-helpers";
 import { duplicates, subsetExample } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -98,8 +98,7 @@ it("resumes a run killed after the tenant created the group but before the journ
 });
 
 it("refuses bad membership rows at their cells, sending nothing", async () => {
-  const sb = await startSandbox({ port: 0 });
-  try {
+  await withSandbox(async (sb) => {
     const rows = [
       "group_id,client_id,role_key,role_name",
       "MIG-G999,MIG-C0001,,", // 2: not a group of the plan
@@ -121,14 +120,11 @@ it("refuses bad membership rows at their cells, sending nothing", async () => {
       '8:2 client_id: clientId: "MIG-G900" is a group; a group\'s members are clients',
     ]);
     expect(sb.store.all("groups").filter((g) => String(g.id).startsWith("MIG-"))).toHaveLength(0);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 it("the onboarding pack shows the roles in the group's sample and counts them", async () => {
-  const sb = await startSandbox({ port: 0 });
-  try {
+  await withSandbox(async (sb) => {
     const r = await runMigration(planWithRoles(), { ...quiet, ...conn(sb), pack: join(mkdtempSync(join(tmpdir(), "mig-roles-pack-")), "pack") });
     expect(r.exitCode).toBe(0);
     const pack = r.pack!.content;
@@ -136,7 +132,5 @@ it("the onboarding pack shows the roles in the group's sample and counts them", 
     const sample = pack.samples.find((s) => s.method === "POST" && s.endpoint === "/api/groups");
     expect(JSON.stringify(sample?.body)).toContain('"groupRoleNameKey":"8a1a00000000000000000000000000a1"');
     expect(pack.reconciliation.checks.find((c) => c.metric === "groupRoles")?.total).toBe("3");
-  } finally {
-    await sb.stop();
-  }
+  });
 });

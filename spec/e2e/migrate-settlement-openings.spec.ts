@@ -12,7 +12,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { csvLine, parseCsvText, runMigration } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { balanceOf, demoTarget, depositTransactionsMatching, freshWorkdir, quiet, resumeAfterKill, silent, startSandboxes } from "./migrate-book-helpers";
+import { balanceOf, demoTarget, depositTransactionsMatching, freshWorkdir, packOf, quiet, resumeAfterKill, silent, startSandboxes, withSandbox } from "./migrate-book-helpers";
 import { duplicates, subsetExample, tenantPicture } from "./migrate-helpers";
 
 jest.setTimeout(180_000);
@@ -117,8 +117,7 @@ it("resumes a run killed after the tenant wrote the settlement account's opening
 });
 
 it("refuses bad opening cells of settlement accounts at their cells, sending nothing", async () => {
-  const sb = await startSandbox({ port: 0 });
-  try {
+  await withSandbox(async (sb) => {
     const plan = planWithOpenings({ "MIG-S00001": ["-5.00", "2025-11-01", ""], "MIG-S00002": ["10.001", "2025-11-01", ""], "MIG-S00003": ["10.00", "2999-01-01", ""], "MIG-S00004": ["10.00", "", ""] });
     const r = await runMigration(plan, { ...quiet, ...conn(sb), stderr: silent, workdir: freshWorkdir("mig-sett-open-bad-") });
     expect(r.exitCode).toBe(2);
@@ -130,9 +129,7 @@ it("refuses bad opening cells of settlement accounts at their cells, sending not
       "settlement_opened_on: openingDate: is required when the opening balance is not zero",
     ]);
     expect(sb.store.all("clients").filter((c) => String(c.id).startsWith("MIG-"))).toHaveLength(0);
-  } finally {
-    await sb.stop();
-  }
+  });
 });
 
 it("the onboarding pack counts the settlement openings as a real run sends them", async () => {
@@ -140,9 +137,7 @@ it("the onboarding pack counts the settlement openings as a real run sends them"
   const tmp = mkdtempSync(join(tmpdir(), "mig-sett-open-pack-"));
   const [p, a] = await startSandboxes(2);
   try {
-    const r = await runMigration(plan, { ...quiet, ...conn(p), pack: join(tmp, "pack") });
-    expect(r.exitCode).toBe(0);
-    const pack = r.pack!.content;
+    const pack = await packOf(plan, p, tmp);
     expect(pack.steps.find((s) => s.step === "settlementOpening")?.count).toBe(2);
     expect(pack.volumes.entities).toMatchObject({ settlementAccounts: 4, settlementOpenings: 2 });
     expect(pack.samples.find((s) => s.endpoint === "/api/deposits/{id}/deposit-transactions")?.step).toBe("settlementOpening");
