@@ -9,7 +9,7 @@ import { readOnlyFields, validateBody, validateQuery } from "./contract";
 import { validateCustomFields } from "./customfields";
 import { loadEngine } from "./engine-bridge";
 import { invalidParameters, mambuError } from "./errors";
-import { insertSorted, pageResponse, parsePaging, parseSortBy, SortKey, sortRecords } from "./list";
+import { insertSorted, pageResponse, removeSorted, parsePaging, parseSortBy, SortKey, sortRecords } from "./list";
 import { applyPatch } from "./patch";
 import { requireRecord, shape, shapeForAnswer } from "./records";
 import type { ResourceDecl } from "./resource-decl";
@@ -129,13 +129,14 @@ function sortedCollection(ctx: SandboxContext, coll: CollectionName, keys: SortK
   const changes = hit ? ctx.store.changesSince(coll, hit.version) : undefined;
   let recs: WireRecord[];
   if (hit && changes) {
-    // Follow the changes: drop the records replaced or removed, place the new ones (a copy: pages handed out
-    // before keep their array).
-    const gone = new Set<WireRecord>();
-    for (const ch of changes) if (ch.old) gone.add(ch.old);
-    const added = changes.map((ch) => ch.rec).filter((r): r is WireRecord => r !== undefined && !gone.has(r));
-    recs = gone.size ? hit.recs.filter((r) => !gone.has(r)) : hit.recs.slice();
-    insertSorted(recs, added, keys, (r) => ctx.store.orderOfRecord(coll, r.encodedKey) ?? 0);
+    // Follow the changes in place (no request keeps the array: pages are copies): take out the records replaced
+    // or removed, where their sort values place them, then place the new ones.
+    recs = hit.recs;
+    const rank = (r: WireRecord): number | undefined => ctx.store.orderOfRecord(coll, r.encodedKey);
+    for (const ch of changes) {
+      if (ch.old) removeSorted(recs, [ch.old], keys, rank);
+      if (ch.rec) insertSorted(recs, [ch.rec], keys, rank);
+    }
   } else {
     recs = sortRecords(ctx.store.all(coll), keys);
   }

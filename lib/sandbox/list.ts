@@ -151,11 +151,8 @@ export function sortRecords<T extends WireRecord>(records: T[], keys: SortKey[])
   return indexed.map((e) => e.r);
 }
 
-/**
- * Adds records to an array sorted by {@link sortRecords} with `keys`, where they land in a sort of the whole
- * (ties in `rank` order: the collection's insertion order). `sorted` is changed in place.
- */
-export function insertSorted<T extends WireRecord>(sorted: T[], added: T[], keys: SortKey[], rank: (r: T) => number): void {
+/** The comparison of {@link sortRecords} between a prepared record (its values and rank) and another record. */
+function sortedComparer<T extends WireRecord>(keys: SortKey[], rank: (r: T) => number | undefined) {
   const values = (r: T): SortValue[] => keys.map((k) => sortValue(k.get ? k.get(r) : getPath(r, k.field)));
   const cmp = (av: SortValue[], ar: number, b: T): number => {
     const bv = values(b);
@@ -166,11 +163,11 @@ export function insertSorted<T extends WireRecord>(sorted: T[], added: T[], keys
         return c;
       }
     }
-    return ar - rank(b);
+    return ar - (rank(b) ?? 0);
   };
-  for (const r of added) {
+  /** The first index whose record does not come before `r`. */
+  const lowerBound = (sorted: T[], r: T, rr: number): number => {
     const v = values(r);
-    const rr = rank(r);
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
@@ -178,6 +175,30 @@ export function insertSorted<T extends WireRecord>(sorted: T[], added: T[], keys
       if (cmp(v, rr, sorted[mid]) > 0) lo = mid + 1;
       else hi = mid;
     }
-    sorted.splice(lo, 0, r);
+    return lo;
+  };
+  return lowerBound;
+}
+
+/**
+ * Adds records to an array sorted by {@link sortRecords} with `keys`, where they land in a sort of the whole
+ * (ties in `rank` order: the collection's insertion order). `sorted` is changed in place.
+ */
+export function insertSorted<T extends WireRecord>(sorted: T[], added: T[], keys: SortKey[], rank: (r: T) => number | undefined): void {
+  const lowerBound = sortedComparer(keys, rank);
+  for (const r of added) sorted.splice(lowerBound(sorted, r, rank(r) ?? 0), 0, r);
+}
+
+/**
+ * Takes records out of an array sorted by {@link sortRecords} with `keys` (found where their values and `rank`
+ * place them; by a search of the whole array when they have no rank any more). `sorted` is changed in place.
+ */
+export function removeSorted<T extends WireRecord>(sorted: T[], gone: T[], keys: SortKey[], rank: (r: T) => number | undefined): void {
+  const lowerBound = sortedComparer(keys, rank);
+  for (const r of gone) {
+    const rr = rank(r);
+    let at = rr === undefined ? -1 : lowerBound(sorted, r, rr);
+    if (at < 0 || sorted[at] !== r) at = sorted.indexOf(r);
+    if (at >= 0) sorted.splice(at, 1);
   }
 }

@@ -119,6 +119,13 @@ describe("sandbox lists: pages kept sorted between requests", () => {
     expect(await list(all)).toEqual(fresh("creationDate", false));
     expect(await list({ ...all, sortBy: "loanName:DESC" })).toEqual(fresh("loanName", true));
     expect(await list({ offset: "5", limit: "10", sortBy: "loanName:DESC" })).toEqual(fresh("loanName", true).slice(5, 15));
+    // a record removed and inserted again under the same encodedKey, then replaced twice
+    ctx.store.remove("loans", key(20));
+    ctx.store.insert("loans", { ...loan(20, "K", "ACTIVE"), id: "L20B" });
+    ctx.store.replace("loans", { ...ctx.store.find("loans", "L20B")!, loanName: "loan 0" });
+    ctx.store.replace("loans", { ...ctx.store.find("loans", "L20B")!, creationDate: "2026-01-03T00:00:00+02:00" });
+    expect(await list(all)).toEqual(fresh("creationDate", false));
+    expect(await list({ ...all, sortBy: "loanName:DESC" })).toEqual(fresh("loanName", true));
     // many changes at once (more than the store keeps track of): sorted again from scratch
     for (let n = 100; n < 400; n++) ctx.store.insert("loans", loan(n, "K", "ACTIVE"));
     expect(await list(all)).toEqual(fresh("creationDate", false));
