@@ -343,6 +343,20 @@ export function operationFinder(api: ApiSchema): (method: string, path: string) 
   };
 }
 
+/**
+ * Problems of an answer against the response schema its operation documents for `status` (empty when it matches,
+ * or when the status has no documented answer): a status documented without a body must have none, a 2xx/3xx
+ * documented with one must have it. What the sandboxes of the three APIs check their answers with.
+ */
+export function answerProblems(match: ApiOperationMatch, status: number, body: unknown, api: ApiName): string[] {
+  const responses = match.op.responses;
+  if (!Object.prototype.hasOwnProperty.call(responses, String(status))) return [];
+  const spec = responses[String(status)];
+  if (spec === null) return body === undefined ? [] : [`status ${status} has no body in the contract, but one was answered`];
+  if (body === undefined) return status >= 400 ? [] : [`status ${status} must have a body (${spec.ref ?? spec.type})`];
+  return validateAgainst(match.resource, spec, body, { path: "response", api });
+}
+
 function decodeParam(s: string): string {
   try {
     return decodeURIComponent(s);

@@ -8,7 +8,7 @@
  * environment variable `MAMBU_SANDBOX_CHECK_RESPONSES=1` (the project's tests run with it on, so an answer that
  * drifts from the contract fails the test that provoked it as a 500 naming the mismatch).
  */
-import { findOperation, validateAgainst } from "../contract/schema";
+import { answerProblems, findOperation } from "../contract/schema";
 import { paymentsResponseProblems } from "./payments/contract";
 import { servicesResponseProblems } from "./services/contract";
 
@@ -39,13 +39,7 @@ export function responseProblems(method: string, path: string, status: number, b
   if (api === "payments") return paymentsResponseProblems(method, path, status, body);
   const match = findOperation(method, path);
   if (!match) return [];
-  const responses = match.op.responses;
-  if (!Object.prototype.hasOwnProperty.call(responses, String(status))) return [];
-  const spec = responses[String(status)];
-  if (spec === null) return body === undefined ? [] : [`status ${status} has no body in the contract, but one was answered`];
-  if (body === undefined) return status >= 400 ? [] : [`status ${status} must have a body (${spec.ref ?? spec.type})`];
-  const problems = validateAgainst(match.resource, spec, body, { path: "response" });
-  return problems.filter((p) => !UNKNOWN_FIELD.test(p) && !NEWER_ENUM_VALUES.some((v) => p.includes(`"${v}"`)));
+  return answerProblems(match, status, body, "v2").filter((p) => !UNKNOWN_FIELD.test(p) && !NEWER_ENUM_VALUES.some((v) => p.includes(`"${v}"`)));
 }
 
 /** The message of a 500 for an answer that does not match (at most {@link SHOWN} problems). */

@@ -6,7 +6,7 @@
  * `debtorAccount.identification` and answers checked against the operation's response schema
  * (../response-check.ts, with `MAMBU_SANDBOX_CHECK_RESPONSES=1`).
  */
-import { ApiOperationMatch, operationFinder, PAYMENTS, validateAgainst } from "../../contract/schema";
+import { answerProblems, ApiOperationMatch, operationFinder, PAYMENTS, validateAgainst } from "../../contract/schema";
 import { limitProblems } from "./contract-limits";
 import { MAX_TPP_MESSAGES, TppError, tppError, TppMessage } from "./tpp";
 
@@ -49,11 +49,5 @@ export function checkPaymentsBody(method: string, path: string, body: unknown): 
 /** Problems of an answer against its Payments operation's response schema (empty: matches, or no such operation/status). */
 export function paymentsResponseProblems(method: string, path: string, status: number, body: unknown): string[] {
   const match = findPaymentsOperation(method, path);
-  if (!match) return [];
-  const responses = match.op.responses;
-  if (!Object.prototype.hasOwnProperty.call(responses, String(status))) return [];
-  const spec = responses[String(status)];
-  if (spec === null) return body === undefined ? [] : [`status ${status} has no body in the contract, but one was answered`];
-  if (body === undefined) return status >= 400 ? [] : [`status ${status} must have a body (${spec.ref ?? spec.type})`];
-  return validateAgainst(match.resource, spec, body, { path: "response", api: "payments" });
+  return match ? answerProblems(match, status, body, "payments") : [];
 }

@@ -3,7 +3,7 @@
  * operation a concrete path names, request bodies checked against their definitions (400 INVALID_PARAMETERS naming
  * the first problem) and answers checked against the operation's response schema (see ../response-check.ts).
  */
-import { ApiOperationMatch, operationFinder, SERVICES, validateAgainst } from "../../contract/schema";
+import { answerProblems, ApiOperationMatch, operationFinder, SERVICES, validateAgainst } from "../../contract/schema";
 import { invalidParameters } from "../errors";
 
 /** The Services API's base path. */
@@ -36,11 +36,5 @@ export function servicesFields(resource: string, definitionName: string): Set<st
 /** Problems of an answer against its Services operation's response schema (empty: matches, or no such operation). */
 export function servicesResponseProblems(method: string, path: string, status: number, body: unknown): string[] {
   const match = findServicesOperation(method, path);
-  if (!match) return [];
-  const responses = match.op.responses;
-  if (!Object.prototype.hasOwnProperty.call(responses, String(status))) return [];
-  const spec = responses[String(status)];
-  if (spec === null) return body === undefined ? [] : [`status ${status} has no body in the contract, but one was answered`];
-  if (body === undefined) return status >= 400 ? [] : [`status ${status} must have a body (${spec.ref ?? spec.type})`];
-  return validateAgainst(match.resource, spec, body, { path: "response", api: "services" });
+  return match ? answerProblems(match, status, body, "services") : [];
 }
