@@ -5,27 +5,23 @@
  * The tenant must be exactly that of an uninterrupted run: no duplicate client, account or
  * transaction, the same balances and totals.
  */
-import { ChildProcess, execFile, spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import { existsSync, mkdtempSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { duplicates, EXAMPLE_PLAN, tenantPicture } from "./migrate-helpers";
+import { buildCli, duplicates, EXAMPLE_PLAN, tenantPicture } from "./migrate-helpers";
 
 jest.setTimeout(240_000);
 
 const ROOT = join(__dirname, "..", "..");
 const tmp = mkdtempSync(join(tmpdir(), "mig-kill-"));
-const DIST = join(tmp, "dist");
-const CLI = join(DIST, "cli", "migrate-command.js");
+let CLI = "";
 
-/** Compiles lib/ into a private dist (other builds of the shared dist/ cannot interfere). */
+/** The compiled CLI: the run's once-per-run build of lib/, copied into this file's own directory. */
 beforeAll(async () => {
-  await new Promise<void>((resolve) => {
-    execFile(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.json"), "--outDir", DIST, "--sourceMap", "false", "--declaration", "false"], { cwd: ROOT }, () => resolve());
-  });
-  if (!existsSync(CLI)) throw new Error(`the build did not produce ${CLI}`);
+  CLI = await buildCli(tmp);
 });
 
 function journalLines(path: string): number {
