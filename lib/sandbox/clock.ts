@@ -51,6 +51,14 @@ export class SandboxClock implements SandboxClockLike {
   private base: DateTime;
   /** Real time (ms) at the anchor; only used when ticking. */
   private anchorMs: number;
+  /** `base` in epoch milliseconds (kept with `base` by {@link rebase}). */
+  private baseMs: number;
+  /**
+   * The last answers, per clock state: `now()` for one virtual millisecond, and `nowIso()`/`today()` for one
+   * virtual second (both are whole-second functions of the virtual instant, the zone being fixed). Every
+   * `advance`/`set` drops them; a ticking clock recomputes them when real time moves past their instant.
+   */
+  private cache: { ms: number; now?: DateTime; sec?: number; iso?: string; today?: string } = { ms: NaN };
 
   constructor(opts: SandboxClockOptions = {}) {
     const minutes = parseOffset(opts.offset ?? "+02:00");
@@ -59,22 +67,43 @@ export class SandboxClock implements SandboxClockLike {
     this.frozen = opts.frozen ?? opts.start !== undefined;
     this.anchorMs = Date.now();
     this.base = opts.start !== undefined ? this.parse(opts.start) : DateTime.fromMillis(this.anchorMs, { zone: this.zone });
+    this.baseMs = this.base.toMillis();
+  }
+
+  /** The current virtual instant in epoch milliseconds. */
+  private virtualMs(): number {
+    return this.frozen ? this.baseMs : this.baseMs + (Date.now() - this.anchorMs);
+  }
+
+  /** The cache for the virtual instant `ms`, emptied when the clock moved to another second. */
+  private cacheAt(ms: number): { ms: number; now?: DateTime; sec?: number; iso?: string; today?: string } {
+    const sec = Math.floor(ms / 1000);
+    if (this.cache.sec !== sec) this.cache = { ms: NaN, sec };
+    if (this.cache.ms !== ms) {
+      this.cache.ms = ms;
+      this.cache.now = undefined;
+    }
+    return this.cache;
   }
 
   /** The current virtual instant as a luxon DateTime in the tenant zone. */
   now(): DateTime {
     if (this.frozen) return this.base;
-    return this.base.plus({ milliseconds: Date.now() - this.anchorMs });
+    const ms = this.virtualMs();
+    const c = this.cacheAt(ms);
+    return (c.now ??= this.base.plus({ milliseconds: ms - this.baseMs }));
   }
 
   /** Current instant, e.g. `2026-01-15T10:00:00+02:00` (seconds precision, tenant offset). */
   nowIso(): string {
-    return isoWithOffset(this.now());
+    const c = this.cacheAt(this.virtualMs());
+    return (c.iso ??= isoWithOffset(this.now()));
   }
 
   /** Current date in the tenant zone, `YYYY-MM-DD`. */
   today(): string {
-    return this.now().toISODate() as string;
+    const c = this.cacheAt(this.virtualMs());
+    return (c.today ??= this.now().toISODate() as string);
   }
 
   /** Moves the clock forward (negative values: back). */
@@ -90,7 +119,9 @@ export class SandboxClock implements SandboxClockLike {
 
   private rebase(dt: DateTime): void {
     this.base = dt;
+    this.baseMs = dt.toMillis();
     this.anchorMs = Date.now();
+    this.cache = { ms: NaN }; // a clock change drops every cached answer
   }
 
   private parse(iso: string): DateTime {
