@@ -8,6 +8,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
 import { startSandbox } from "../../lib/sandbox";
+import { examplePlanReference } from "../helpers/example-plan-reference";
 import { duplicates, EXAMPLE_PLAN, tenantPicture } from "./migrate-helpers";
 
 // a bound against a hung run only: nothing here depends on time (the faults go by request count)
@@ -17,15 +18,8 @@ it("completes with the same result as a run without faults", async () => {
   const tmp = mkdtempSync(join(tmpdir(), "mig-faults-"));
   const quiet = { stdout: null, progress: "none" as const, concurrency: 16 };
 
-  const clean = await startSandbox({ port: 0 });
-  let expected: Record<string, unknown[]>;
-  try {
-    const r = await runMigration(EXAMPLE_PLAN, { ...quiet, connection: { apiurl: clean.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: clean.clock.offset, workdir: join(tmp, "clean") });
-    expect(r.exitCode).toBe(0);
-    expected = tenantPicture(clean);
-  } finally {
-    await clean.stop();
-  }
+  // the tenant of a run without faults (made once per jest run, shared with the other migration tests)
+  const expected = await examplePlanReference();
 
   const sb = await startSandbox({ port: 0 });
   try {

@@ -9,8 +9,8 @@ import { ChildProcess, spawn } from "child_process";
 import { existsSync, mkdtempSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { runMigration } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
+import { examplePlanReference } from "../helpers/example-plan-reference";
 import { buildCli, duplicates, EXAMPLE_PLAN, tenantPicture } from "./migrate-helpers";
 
 jest.setTimeout(240_000);
@@ -48,16 +48,8 @@ const exited = (child: ChildProcess): Promise<{ code: number | null; signal: Nod
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it("killed three times with SIGKILL and resumed, the tenant equals an uninterrupted run", async () => {
-  // the uninterrupted run
-  const ref = await startSandbox({ port: 0 });
-  let expected: Record<string, unknown[]>;
-  try {
-    const r = await runMigration(EXAMPLE_PLAN, { stdout: null, progress: "none", connection: { apiurl: ref.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: ref.clock.offset, workdir: join(tmp, "ref"), concurrency: 12 });
-    expect(r.exitCode).toBe(0);
-    expected = tenantPicture(ref);
-  } finally {
-    await ref.stop();
-  }
+  // the uninterrupted run (made once per jest run, shared with the other migration tests)
+  const expected = await examplePlanReference();
 
   const state = join(tmp, "sandbox-state.json");
   let sb = await startSandbox({ port: 0, persist: state });

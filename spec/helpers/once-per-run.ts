@@ -5,8 +5,9 @@
  * serialised with a lock directory there. Outside a run made by jest.config.js (no run directory)
  * the work is done every time, as if no test file had done it before.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 
 /** The directory of this test run, or undefined when the global setup did not make one. */
 export function runDir(): string | undefined {
@@ -59,4 +60,30 @@ export async function oncePerRun(name: string, work: () => Promise<void>, limitM
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * The value `compute` gives, computed once per run (see {@link oncePerRun}): the first test file
+ * stores it as JSON in the run's directory, later ones read it back. A value JSON does not carry
+ * exactly (checked right after computing: `undefined` members, -0, Infinity, class instances…) is
+ * not stored, and each test file computes its own. Outside a run directory `compute` simply runs.
+ */
+export async function valueOncePerRun<T>(name: string, compute: () => Promise<T>, limitMs = 300_000): Promise<T> {
+  const dir = runDir();
+  if (dir === undefined) return compute();
+  const file = join(dir, `${name}.json`);
+  let mine: { value: T } | undefined;
+  await oncePerRun(
+    name,
+    async () => {
+      const value = await compute();
+      mine = { value };
+      const text = JSON.stringify(value);
+      if (text !== undefined && isDeepStrictEqual(JSON.parse(text), value)) writeFileSync(file, text);
+    },
+    limitMs,
+  );
+  if (mine) return mine.value;
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as T;
+  return compute();
 }
