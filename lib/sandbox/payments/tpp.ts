@@ -18,32 +18,14 @@
  * | RESOURCE_UNKNOWN    | 404    | the payment, account or other resource named in the path does not exist       |
  * | SERVICE_INVALID     | 401, 405, 415, 500 | bad apikey (sandbox choice: the seed documents no 401), method, content type, failure |
  */
+import type { TPPMessage } from "../../generated/payments/types/_common";
 import { SandboxError } from "../types";
 
-/** The codes of a TPPMessage (the contract's enum). */
-export type TppCode =
-  | "ACCOUNT_ALREADY_MAPPED_TO_THE_SPECIFIED_IDENTIFICATION"
-  | "FEATURE_NOT_ENABLED"
-  | "FORMAT_ERROR"
-  | "INVALID_MESSAGE_TYPE"
-  | "INVALID_REQUEST_BODY"
-  | "INVALID_TRANSACTION_STATE"
-  | "INVALID_TRANSACTION_STATUS"
-  | "ORIGINAL_MESSAGE_ALREADY_REPLIED"
-  | "ORIGINAL_MESSAGE_PENDING_REPLY"
-  | "PARAMETER_NOT_SUPPORTED"
-  | "PAYMENT_FAILED"
-  | "SERVICE_INVALID"
-  | "NOT_FOUND"
-  | "RESOURCE_UNKNOWN";
+/** The codes of a TPPMessage (the contract's enum, as generated from payments-v1.json). */
+export type TppCode = TPPMessage["code"];
 
-/** One message of a Payments API answer. */
-export interface TppMessage {
-  category: "ERROR" | "WARN";
-  code: TppCode;
-  path?: string;
-  text?: string;
-}
+/** One message of a Payments API answer (the contract's TPPMessage). */
+export type TppMessage = TPPMessage;
 
 /** Largest number of messages in one error answer (a body with many problems names the first ones). */
 export const MAX_TPP_MESSAGES = 20;
