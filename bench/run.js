@@ -1,7 +1,7 @@
 "use strict";
 /**
  * `npm run bench`: builds (the npm script does), then runs each benchmark in its own process —
- * hydration, bulk read, writes — prints their inputs and progress, a results table, and writes
+ * hydration, bulk read (with streaming), writes, the sandbox's mixed workload — prints their inputs and progress, a results table, and writes
  * bench/results.json (and the same table as Markdown, for the README's Performance section).
  *
  * Every figure is a ratio measured in the same run: these machines are shared and noisy.
@@ -15,55 +15,14 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { BENCH, ROOT, int, runNodeChild, findMambuPy } = require("./lib/common");
+const { BENCH, ROOT, runNodeChild, findMambuPy } = require("./lib/common");
+const { markdownTable, textTable, replaceReadmeBlock } = require("./lib/table");
 
 const ALL = ["hydration", "bulk-read", "writes", "sandbox-mixed"];
 
 function arg(name) {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
-}
-
-const fmtNumber = (unit, v) => {
-  if (v === null || v === undefined) return "—";
-  if (unit === "ms") return v >= 10000 ? `${(v / 1000).toFixed(1)} s` : `${int(v)} ms`;
-  if (unit === "MB") return `${int(v)} MB`;
-  if (unit === "calls/client") return v.toFixed(2);
-  return `${int(v)}/s`;
-};
-
-function targetText(row) {
-  const t = row.target || {};
-  const parts = [];
-  if (t.floorMax !== undefined) parts.push(`≤ ×${t.floorMax} floor`);
-  if (t.mambupyMin !== undefined) parts.push(`≥ ×${t.mambupyMin} MambuPy`);
-  if (t.maxMb !== undefined) parts.push(`< ${t.maxMb} MB`);
-  if (t.minRate !== undefined) parts.push(`≥ ${t.minRate.toLocaleString("en-US")}/s`);
-  return parts.join(", ");
-}
-
-function rowCells(r) {
-  const vsFloor = r.ratioToFloor === null || r.ratioToFloor === undefined ? "—" : `×${r.ratioToFloor.toFixed(2)}`;
-  const vsMp = r.vsMambuPy === null || r.vsMambuPy === undefined ? "—" : `×${r.vsMambuPy.toFixed(1)} faster`;
-  const met = r.met === true ? "yes" : r.met === false ? "**no**" : "n/a";
-  return [r.benchmark, r.measure, fmtNumber(r.unit, r.mambuTs), fmtNumber(r.unit, r.floor), fmtNumber(r.unit, r.mambupy), vsFloor, vsMp, targetText(r), met];
-}
-
-const HEADER = ["benchmark", "measure", "mambu-ts", "floor", "MambuPy", "mambu-ts vs floor", "vs MambuPy", "target", "met"];
-
-function markdownTable(rows) {
-  const lines = [`| ${HEADER.join(" | ")} |`, `|${HEADER.map(() => "---").join("|")}|`];
-  for (const r of rows) lines.push(`| ${rowCells(r).join(" | ")} |`);
-  return lines.join("\n");
-}
-
-function textTable(rows) {
-  const cells = [HEADER, ...rows.map(rowCells)].map((c) => c.map((x) => String(x).replace(/\*\*/g, "")));
-  const widths = HEADER.map((_, i) => Math.max(...cells.map((c) => c[i].length)));
-  return cells.map((c, k) => {
-    const line = c.map((x, i) => x.padEnd(widths[i])).join("  ");
-    return k === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
-  }).join("\n");
 }
 
 async function main() {
@@ -121,6 +80,12 @@ async function main() {
   const file = path.join(BENCH, partial ? "results.partial.json" : "results.json");
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
   process.stdout.write(`\nwrote ${path.relative(ROOT, file)}\n`);
+  // A full run also regenerates the README's Performance table from what it just wrote.
+  if (!partial) {
+    const readmePath = path.join(ROOT, "README.md");
+    fs.writeFileSync(readmePath, replaceReadmeBlock(fs.readFileSync(readmePath, "utf8"), out));
+    process.stdout.write("README.md: Performance table regenerated\n");
+  }
   if (results.some((r) => r.error)) process.exitCode = 1;
 }
 
