@@ -62,14 +62,20 @@ function zoneOf(offset: string): FixedOffsetZone {
   return FixedOffsetZone.instance(minutes);
 }
 
+/** The last date-time read by {@link localDate}, with its offset and answer (a posting reads "now" a few times). */
+let lastLocal: { v: string; offset: string; date: string | undefined } | undefined;
+
 /** The tenant-local date (YYYY-MM-DD) of a date or date-time string, or undefined. */
 export function localDate(v: unknown, offset: string): string | undefined {
   if (typeof v !== "string") return undefined;
   if (DATE_ONLY.test(v)) return v;
+  if (lastLocal !== undefined && lastLocal.v === v && lastLocal.offset === offset) return lastLocal.date;
   if (!DATE_TIME.test(v)) return undefined;
   const zone = zoneOf(offset);
   const dt = DateTime.fromISO(v, { zone, setZone: false });
-  return dt.isValid ? (dt.setZone(zone).toISODate() ?? undefined) : undefined;
+  const date = dt.isValid ? (dt.setZone(zone).toISODate() ?? undefined) : undefined;
+  lastLocal = { v, offset, date };
+  return date;
 }
 
 const isDateLike = (v: unknown): v is string => typeof v === "string" && (DATE_ONLY.test(v) || DATE_TIME.test(v));

@@ -4,15 +4,20 @@
  * bytes, and with the check of answers on (as in the tests) a record changed in place is caught where it is
  * served. Also: pages and searches served this way equal what shaping each record answers (BASIC leaves out
  * custom field sets, FULL keeps them); searches that stop at the page's end answer the first records of the
- * whole search; the router's grouping of routes matches what a scan of every route matches.
+ * whole search; the router's grouping of routes matches what a scan of every route matches; the engine's
+ * comparison of records (same-json.ts) answers what comparing their JSON answers; credentials that authenticated
+ * once stop authenticating when the user's secret changes or the user goes.
  */
+import fc from "fast-check";
 import { AnswerCache } from "../../lib/sandbox/answer-cache";
+import { authenticate, SandboxUser } from "../../lib/sandbox/auth";
 import { SandboxClock } from "../../lib/sandbox/clock";
 import { registerCrudRoutes } from "../../lib/sandbox/crud";
 import { compilePathTemplate } from "../../lib/contract/path-template";
 import { shapeForAnswer } from "../../lib/sandbox/records";
 import { RESOURCES } from "../../lib/sandbox/resources";
 import { Router, RouteResponse, SandboxContext } from "../../lib/sandbox/router";
+import { sameJson } from "../../lib/sandbox/same-json";
 import { runSearch } from "../../lib/sandbox/search";
 import { SandboxStore } from "../../lib/sandbox/store";
 import type { WireRecord } from "../../lib/sandbox/types";
@@ -180,5 +185,52 @@ describe("sandbox router", () => {
         expect(`${method} ${path} → ${got}`).toBe(`${method} ${path} → ${scan(method, path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path)}`);
       }
     }
+  });
+});
+
+describe("sandbox sameJson", () => {
+  const leaf = fc.oneof(
+    fc.constantFrom(undefined, null, 0, -0, 1, NaN, Infinity, "", "1", "a", true, false),
+    fc.integer({ min: -3, max: 3 }),
+    fc.constantFrom("x", "y"),
+  );
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("v"), { maxLength: 3 }), fc.dictionary(fc.constantFrom("a", "b", "c", "1"), tie("v"), { maxKeys: 3 })),
+  })).v;
+
+  it("answers JSON.stringify(a) === JSON.stringify(b), for values alike and apart", () => {
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(sameJson(a, b)).toBe(JSON.stringify(a) === JSON.stringify(b));
+        const copy = a === undefined ? a : (JSON.parse(JSON.stringify(a) ?? "null") as unknown);
+        expect(sameJson(a, copy)).toBe(JSON.stringify(a) === JSON.stringify(copy));
+      }),
+      { numRuns: 3000 },
+    );
+    // key order counts, as in JSON; left-out values (undefined, functions) do not
+    expect(sameJson({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false);
+    expect(sameJson({ a: 1, u: undefined, f: () => 1 }, { a: 1 })).toBe(true);
+    expect(sameJson([undefined], [null])).toBe(true);
+    expect(sameJson({ d: new Date(0) }, { d: "1970-01-01T00:00:00.000Z" })).toBe(true);
+  });
+});
+
+describe("sandbox authentication kept per header", () => {
+  const basic = (user: string, pwd: string): string => `Basic ${Buffer.from(`${user}:${pwd}`).toString("base64")}`;
+  it("answers the same verdicts as checking each time, also after a secret changed or a user left", () => {
+    const users: SandboxUser[] = [{ username: "ana", password: "s1", apiKey: "k1" }, { username: "bo", password: "s2" }];
+    expect(authenticate(users, { authorization: basic("ana", "s1") })).toEqual({ username: "ana" });
+    expect(authenticate(users, { authorization: basic("ana", "s1") })).toEqual({ username: "ana" });
+    expect(authenticate(users, { apikey: "k1" })).toEqual({ username: "ana" });
+    expect(() => authenticate(users, { authorization: basic("ana", "s2") })).toThrow();
+    expect(() => authenticate(users, { apikey: "k2" })).toThrow();
+    users[0].password = "s1-new";
+    users[0].apiKey = "k1-new";
+    expect(() => authenticate(users, { authorization: basic("ana", "s1") })).toThrow();
+    expect(() => authenticate(users, { apikey: "k1" })).toThrow();
+    expect(authenticate(users, { authorization: basic("ana", "s1-new") })).toEqual({ username: "ana" });
+    expect(authenticate(users, { authorization: basic("bo", "s2") })).toEqual({ username: "bo" });
+    users.splice(1, 1);
+    expect(() => authenticate(users, { authorization: basic("bo", "s2") })).toThrow();
   });
 });
