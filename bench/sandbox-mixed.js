@@ -8,7 +8,9 @@
  * and a loan by id, a `clients:search` (state and id), a `loans:search` by holder key (FULL) and one by state, a
  * client creation and a repayment on an active loan. N concurrent clients over keep-alive HTTP, each sending its
  * next request when the previous one answered. Runs alternate sandbox, bare, sandbox, bare... and the figures
- * are medians: requests/s of both and their ratio.
+ * are medians: requests/s of both and their ratio, and (on Linux) each server process's CPU time per request and
+ * their ratio — steadier than wall time on a shared machine. The sandbox runs without the contract check of its
+ * answers (MAMBU_SANDBOX_CHECK_RESPONSES is unset for it).
  *
  * Usage: node bench/sandbox-mixed.js [--clients 20000] [--loans 20000] [--requests 6000] [--concurrency 16]
  *                                    [--rounds 3] [--cpu-prof <dir>]   (profiles the sandbox process)
@@ -29,7 +31,7 @@ function arg(name, dflt) {
   return typeof dflt === "number" ? Number(process.argv[i + 1]) : process.argv[i + 1];
 }
 
-/** Starts bench/lib/bare-server.js with the answers to give; resolves with its URL and a stop function. */
+/** Starts bench/lib/bare-server.js with the answers to give; resolves with its URL, pid and a stop function. */
 function startBare(answersPath) {
   const child = spawn(process.execPath, [path.join(__dirname, "lib", "bare-server.js"), answersPath], { stdio: ["ignore", "pipe", "inherit"] });
   process.on("exit", () => child.exitCode === null && child.kill("SIGTERM"));
@@ -39,9 +41,32 @@ function startBare(answersPath) {
       const m = /listening on (\S+)/.exec(line);
       if (!m) return;
       child.removeAllListeners("exit");
-      resolve({ url: m[1], stop: () => new Promise((res) => (child.exitCode !== null ? res() : (child.once("exit", res), child.kill("SIGTERM")))) });
+      resolve({ url: m[1], pid: child.pid, stop: () => new Promise((res) => (child.exitCode !== null ? res() : (child.once("exit", res), child.kill("SIGTERM")))) });
     });
   });
+}
+
+/**
+ * CPU time (user + system, ms) a process used so far, from /proc (Linux); undefined elsewhere. On a shared machine
+ * the CPU time per request of each server is steadier than the wall time (which waits for other processes).
+ */
+function cpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the 3rd on
+    const ticks = Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the load against a server, measuring the server's CPU time too (ms; undefined off Linux). */
+async function measured(base, pid, seq, concurrency) {
+  const c0 = cpuMs(pid);
+  const r = await runLoad(base, seq, concurrency);
+  const c1 = cpuMs(pid);
+  return { ...r, cpu: c0 === undefined || c1 === undefined ? undefined : c1 - c0 };
 }
 
 /** What the sequence points at: sampled clients (id, key), loans, and `active` loans approved and disbursed here. */
@@ -90,6 +115,9 @@ async function main() {
       process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "lib", "cpu-prof-preload.js")}`.trim();
       process.env.BENCH_CPU_PROF_DIR = path.resolve(profDir);
     }
+    // the contract check of answers (the tests' MAMBU_SANDBOX_CHECK_RESPONSES=1) is not what is measured
+    if (process.env.MAMBU_SANDBOX_CHECK_RESPONSES !== undefined) log("MAMBU_SANDBOX_CHECK_RESPONSES is set: unset for the sandbox process");
+    delete process.env.MAMBU_SANDBOX_CHECK_RESPONSES;
     sb = await startSandboxProcess(["--generate", `clients=${clientCount},loans=${loanCount}`], { memoryMb: 4096 });
     if (profDir) delete process.env.NODE_OPTIONS; // the bare server is not profiled
     const tenant = await tenantOf(sb.url, clientCount, loanCount, 200);
@@ -100,9 +128,11 @@ async function main() {
     const sandboxRates = [];
     const bareRates = [];
     const ratios = [];
+    const cpuRatios = [];
+    const cpuPerRequest = { sandbox: [], bare: [] };
     let answers;
     for (let r = 1; r <= rounds; r++) {
-      const s = await runLoad(sb.url, seq, concurrency);
+      const s = await measured(sb.url, sb.pid, seq, concurrency);
       check(`sandbox run ${r}`, seq, s.answers);
       if (!answers) {
         answers = s.answers;
@@ -111,13 +141,20 @@ async function main() {
         bare = await startBare(file);
         await runLoad(bare.url, seq.slice(0, Math.min(1000, requests)), concurrency);
       }
-      const b = await runLoad(bare.url, seq, concurrency);
+      const b = await measured(bare.url, bare.pid, seq, concurrency);
       const sRate = (requests * 1000) / s.ms;
       const bRate = (requests * 1000) / b.ms;
       sandboxRates.push(sRate);
       bareRates.push(bRate);
       ratios.push(bRate / sRate);
-      log(`run ${r}: sandbox ${int(sRate)} requests/s (${(s.ms / 1000).toFixed(2)} s), bare node:http ${int(bRate)} requests/s (${(b.ms / 1000).toFixed(2)} s) → ×${(bRate / sRate).toFixed(2)}`);
+      let cpuNote = "";
+      if (s.cpu !== undefined && b.cpu !== undefined && b.cpu > 0) {
+        cpuPerRequest.sandbox.push((s.cpu * 1000) / requests);
+        cpuPerRequest.bare.push((b.cpu * 1000) / requests);
+        cpuRatios.push(s.cpu / b.cpu);
+        cpuNote = `; server CPU per request: sandbox ${int((s.cpu * 1000) / requests)} µs, bare ${int((b.cpu * 1000) / requests)} µs → ×${(s.cpu / b.cpu).toFixed(2)}`;
+      }
+      log(`run ${r}: sandbox ${int(sRate)} requests/s (${(s.ms / 1000).toFixed(2)} s), bare node:http ${int(bRate)} requests/s (${(b.ms / 1000).toFixed(2)} s) → ×${(bRate / sRate).toFixed(2)}${cpuNote}`);
     }
     const bytes = answers.reduce((n, [, size]) => n + size, 0);
     const perKind = new Map();
@@ -132,6 +169,10 @@ async function main() {
     const bareRate = median(bareRates);
     const ratio = median(ratios);
     log(`median: sandbox ${int(sandboxRate)} requests/s, bare ${int(bareRate)} requests/s, ratio ×${ratio.toFixed(2)} (median of the runs' ratios)`);
+    const cpu = cpuRatios.length
+      ? { sandboxUs: round(median(cpuPerRequest.sandbox), 0), bareUs: round(median(cpuPerRequest.bare), 0), ratio: round(median(cpuRatios)) }
+      : undefined;
+    if (cpu) log(`median server CPU per request: sandbox ${int(cpu.sandboxUs)} µs, bare ${int(cpu.bareUs)} µs, ratio ×${cpu.ratio.toFixed(2)}`);
     notes.push(
       `mixed workload, ${int(requests)} requests per run, ${concurrency} keep-alive clients, against mambu-sandbox --generate clients=${clientCount},loans=${loanCount} ` +
         `(own process, response check off) and a bare node:http server (own process) answering pre-built bodies of the same sizes ` +
@@ -153,6 +194,7 @@ async function main() {
           target: { minRate: 3000 },
           met: sandboxRate >= 3000,
           runs: { sandbox: sandboxRates.map((x) => round(x, 0)), bare: bareRates.map((x) => round(x, 0)) },
+          cpuPerRequestUs: cpu ?? null,
         },
       ],
       notes,

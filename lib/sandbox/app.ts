@@ -36,7 +36,7 @@ import { stepDataImport } from "./platform/data-import-run";
 import { ResolvedLimits, resolveLimits } from "./limits";
 import { headerValue, parseQuery } from "./request";
 import { checkResponsesByDefault, mismatchMessage, responseProblems } from "./response-check";
-import { AuthUser, Router, RouteHandler, RouteRequest, RouteResponse, SandboxContext } from "./router";
+import { AuthUser, Router, RouteHandler, RouteRequest, RouteResponse, SandboxContext, V2_JSON } from "./router";
 import { SandboxError } from "./types";
 
 /** A request as read from the socket. */
@@ -99,8 +99,6 @@ function errorResponse(e: SandboxError): RouteResponse {
   return { status: e.status, body: errorBody(e) };
 }
 
-/** The Content-Type of an API v2 answer with a JSON body. */
-const V2_JSON = "application/vnd.mambu.v2+json;charset=UTF-8";
 
 function serialise(r: RouteResponse): RouteResponse & { raw: Buffer } {
   if (r.raw) return r as RouteResponse & { raw: Buffer };
@@ -177,6 +175,7 @@ export class SandboxApp {
   /** Runs a request through the whole pipeline. */
   async handle(raw: RawRequest): Promise<AppResult> {
     this.requests++;
+    this.ctx.store.answers.verify = this.checkResponses; // the tests' check also checks every cached answer
     runJobStep(this.ctx, this.steppers, this.jobRowsPerStep); // one step of background work, synchronously
     const method = raw.method.toUpperCase();
     let url: URL;
@@ -218,8 +217,9 @@ export class SandboxApp {
 
   /** With {@link checkResponses}: an answer that does not match its operation's response schema becomes a 500. */
   private checked(api: "v2" | "services", method: string, path: string | undefined, response: RouteResponse): RouteResponse {
-    if (!this.checkResponses || path === undefined || response.raw !== undefined) return response;
-    const problems = responseProblems(method, path, response.status, api === "v2" ? response.body : plainNumbers(response.body), api);
+    if (!this.checkResponses || path === undefined || (response.raw !== undefined && !response.json)) return response;
+    const body = response.body; // of a `json` answer: read from `raw`, what is sent
+    const problems = responseProblems(method, path, response.status, api === "v2" ? body : plainNumbers(body), api);
     if (!problems.length) return response;
     const shown = api === "v2" ? path : `${SERVICES_BASE}${path}`;
     return errorResponse(mambuError("INTERNAL_ERROR", mismatchMessage(method, shown, response.status, problems)));

@@ -31,6 +31,43 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** An API user's credentials that authenticated: the user, and the username and secret they matched then. */
+interface Verdict {
+  user: SandboxUser;
+  username: string;
+  secret: string;
+}
+
+/**
+ * The last credentials that authenticated as API users, per list of users, by header ("k" + apiKey value, "b" +
+ * Authorization value): a request sending them again is not decoded and compared again. Only successes are kept
+ * (a wrong secret always goes through the constant-time comparison), at most {@link MAX_VERDICTS} per list; a hit
+ * counts only while the user is still in the list with the same username and secret. API consumers' keys are not
+ * kept (they expire and are deleted).
+ */
+const VERDICTS = new WeakMap<SandboxUser[], Map<string, Verdict>>();
+const MAX_VERDICTS = 64;
+
+function remembered(users: SandboxUser[], header: string, apiKey: boolean): AuthUser | undefined {
+  const kept = VERDICTS.get(users);
+  const v = kept?.get(header);
+  if (!v) return undefined;
+  const secret = apiKey ? v.user.apiKey : v.user.password;
+  if (secret !== v.secret || v.user.username !== v.username || !users.includes(v.user)) {
+    kept?.delete(header);
+    return undefined;
+  }
+  return { username: v.user.username };
+}
+
+function remember(users: SandboxUser[], header: string, user: SandboxUser, secret: string): AuthUser {
+  let kept = VERDICTS.get(users);
+  if (!kept) VERDICTS.set(users, (kept = new Map()));
+  if (kept.size >= MAX_VERDICTS) kept.clear();
+  kept.set(header, { user, username: user.username, secret });
+  return { username: user.username };
+}
+
 function invalid(): SandboxError {
   return new SandboxError(401, 2, "INVALID_CREDENTIALS", "credentials");
 }
@@ -44,13 +81,17 @@ function invalid(): SandboxError {
 export function authenticate(users: SandboxUser[], headers: Headers, ctx?: SandboxContext): AuthUser {
   const apiKey = headerValue(headers, "apikey");
   if (apiKey !== undefined) {
+    const known = remembered(users, `k${apiKey}`, true);
+    if (known) return known;
     const u = users.find((x) => x.apiKey !== undefined && same(x.apiKey, apiKey));
-    if (u) return { username: u.username };
+    if (u) return remember(users, `k${apiKey}`, u, u.apiKey as string);
     const key = ctx ? findLiveKey(ctx, apiKey, "API_KEY") : undefined;
     if (!key || !ctx) throw invalid();
     return consumerCaller(ctx, key);
   }
   const auth = headerValue(headers, "authorization");
+  const known = auth === undefined ? undefined : remembered(users, `b${auth}`, false);
+  if (known) return known;
   const m = auth ? /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(auth) : null;
   if (!m) throw invalid();
   const decoded = Buffer.from(m[1], "base64").toString("utf8");
@@ -59,8 +100,8 @@ export function authenticate(users: SandboxUser[], headers: Headers, ctx?: Sandb
   const username = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
   const u = users.find((x) => x.username === username && x.password !== undefined && same(x.password, password));
-  if (!u) throw invalid();
-  return { username: u.username };
+  if (!u || auth === undefined) throw invalid();
+  return remember(users, `b${auth}`, u, u.password as string);
 }
 
 /**

@@ -9,9 +9,9 @@ import { readOnlyFields, validateBody, validateQuery } from "./contract";
 import { validateCustomFields } from "./customfields";
 import { loadEngine } from "./engine-bridge";
 import { invalidParameters, mambuError } from "./errors";
-import { insertSorted, pageResponse, removeSorted, parsePaging, parseSortBy, SortKey, sortRecords } from "./list";
+import { insertSorted, removeSorted, replaceSorted, parsePaging, parseSortBy, SortKey, sortRecords } from "./list";
 import { applyPatch } from "./patch";
-import { requireRecord, shape, shapeForAnswer } from "./records";
+import { pageAnswer, recordAnswer, requireRecord, shape } from "./records";
 import type { ResourceDecl } from "./resource-decl";
 import { RESOURCES } from "./resources";
 import type { RouteRequest, Router, SandboxContext } from "./router";
@@ -134,6 +134,7 @@ function sortedCollection(ctx: SandboxContext, coll: CollectionName, keys: SortK
     recs = hit.recs;
     const rank = (r: WireRecord): number | undefined => ctx.store.orderOfRecord(coll, r.encodedKey);
     for (const ch of changes) {
+      if (ch.old && ch.rec && replaceSorted(recs, ch.old, ch.rec, keys, rank)) continue; // same place (e.g. a repayment)
       if (ch.old) removeSorted(recs, [ch.old], keys, rank);
       if (ch.rec) insertSorted(recs, [ch.rec], keys, rank);
     }
@@ -171,7 +172,7 @@ function listHandler(decl: ResourceDecl, template: string, records?: (ctx: Sandb
     }
     if (sortError !== undefined) throw sortError;
     if (records && keys.length) recs = sortRecords(recs, keys);
-    return pageResponse(recs, paging, (r) => shapeForAnswer(decl, r, full));
+    return pageAnswer(ctx, decl, recs, paging, full);
   };
 }
 
@@ -187,7 +188,7 @@ export function registerCrudRoutes(router: Router): void {
       router.add("GET", item, (ctx, req) => {
         validateQuery(decl.swagger, "GET", item, req.query);
         const full = isFull(req.query);
-        return { status: 200, body: shapeForAnswer(decl, requireRecord(ctx, decl, req.params[decl.idParam]), full) };
+        return recordAnswer(ctx, decl, requireRecord(ctx, decl, req.params[decl.idParam]), full);
       });
     }
     if (has("POST", decl.path) && decl.coll !== "comments") {
@@ -222,8 +223,9 @@ export function registerCrudRoutes(router: Router): void {
         validateQuery(decl.swagger, "POST", template, req.query);
         const paging = parsePaging(req.query);
         const full = isFull(req.query);
-        const found = runSearch(spec, () => ctx.store.all(decl.coll), req.body, ctx, decl.coll);
-        return pageResponse(found, paging, (r) => shapeForAnswer(decl, r, full));
+        // without the total (paginationDetails), the search stops at the page's last record
+        const found = runSearch(spec, () => ctx.store.all(decl.coll), req.body, ctx, decl.coll, paging.details ? undefined : paging.offset + paging.limit);
+        return pageAnswer(ctx, decl, found, paging, full);
       });
     }
   }

@@ -41,13 +41,17 @@ export function parsePaging(query: Record<string, string>): Paging {
 /** One page of records as a response (with the pagination headers when asked). */
 export function pageResponse<T>(items: T[], paging: Paging, shape: (r: T) => unknown): RouteResponse {
   const page = items.slice(paging.offset, paging.offset + paging.limit).map(shape);
-  const headers: Record<string, string> = {};
+  return { status: 200, body: page, headers: pagingHeaders(items.length, paging, {}) };
+}
+
+/** Adds the pagination headers to `headers` when they were asked for (`paginationDetails=ON`); returns `headers`. */
+export function pagingHeaders(total: number, paging: Paging, headers: Record<string, string>): Record<string, string> {
   if (paging.details) {
-    headers["items-total"] = String(items.length);
+    headers["items-total"] = String(total);
     headers["items-limit"] = String(paging.limit);
     headers["items-offset"] = String(paging.offset);
   }
-  return { status: 200, body: page, headers };
+  return headers;
 }
 
 /** A value at a dotted path of a record ("balances.principalDue"), through own properties only. */
@@ -187,6 +191,21 @@ function sortedComparer<T extends WireRecord>(keys: SortKey[], rank: (r: T) => n
 export function insertSorted<T extends WireRecord>(sorted: T[], added: T[], keys: SortKey[], rank: (r: T) => number | undefined): void {
   const lowerBound = sortedComparer(keys, rank);
   for (const r of added) sorted.splice(lowerBound(sorted, r, rank(r) ?? 0), 0, r);
+}
+
+/**
+ * Puts `rec` in the place of `old` in an array sorted by {@link sortRecords} with `keys`, when that is where it
+ * lands: both have the same value (===) at every key and the same `rank`. Returns whether it did (else the array is
+ * unchanged). `sorted` is changed in place.
+ */
+export function replaceSorted<T extends WireRecord>(sorted: T[], old: T, rec: T, keys: SortKey[], rank: (r: T) => number | undefined): boolean {
+  const rr = rank(rec);
+  if (rr === undefined || rank(old) !== rr) return false;
+  for (const k of keys) if ((k.get ? k.get(old) : getPath(old, k.field)) !== (k.get ? k.get(rec) : getPath(rec, k.field))) return false;
+  const at = sortedComparer(keys, rank)(sorted, old, rr);
+  if (sorted[at] !== old) return false;
+  sorted[at] = rec;
+  return true;
 }
 
 /**

@@ -3,8 +3,9 @@
  * (else Mambu's not-found error), and the wire shape served for it at a `detailsLevel`.
  */
 import { mambuError } from "./errors";
+import { Paging, pagingHeaders } from "./list";
 import type { ResourceDecl } from "./resource-decl";
-import type { SandboxContext } from "./router";
+import { RouteResponse, SandboxContext, V2_JSON } from "./router";
 import type { WireRecord } from "./types";
 
 /** A record of a declaration by id, encodedKey (or the declaration's extra lookup), else its 404 error. */
@@ -47,4 +48,77 @@ export function shapeForAnswer(decl: ResourceDecl | undefined, rec: WireRecord, 
     entries.push([k, rec[k]]);
   }
   return Object.fromEntries(entries); // defines own properties: no key can set the answer's prototype
+}
+
+/** Answer shapes by what makes them (hidden fields, FULL-only fields, detailsLevel) → their number in the answer cache. */
+const SHAPES = new Map<string, number>();
+/** A declaration's answer shape numbers: [BASIC, FULL]. */
+const DECL_SHAPES = new WeakMap<ResourceDecl, [number, number]>();
+
+function shapeNumber(decl: ResourceDecl | undefined, full: boolean): number {
+  if (!decl) return full ? 1 : 0;
+  let pair = DECL_SHAPES.get(decl);
+  if (!pair) {
+    const id = `${JSON.stringify(decl.hidden ?? [])}|${JSON.stringify(decl.fullOnly ?? [])}`;
+    const n = (f: boolean): number => {
+      const k = `${id}|${f}`;
+      let x = SHAPES.get(k);
+      if (x === undefined) SHAPES.set(k, (x = SHAPES.size + 2)); // 0 and 1: no declaration
+      return x;
+    };
+    DECL_SHAPES.set(decl, (pair = [n(false), n(true)]));
+  }
+  return pair[full ? 1 : 0];
+}
+
+/** The JSON of {@link shapeForAnswer} for a stored record (kept in the store's answer cache: answer-cache.ts). */
+export function answerJson(ctx: SandboxContext, decl: ResourceDecl | undefined, rec: WireRecord, full: boolean): Buffer {
+  return ctx.store.answers.get(rec, shapeNumber(decl, full), () => shapeForAnswer(decl, rec, full));
+}
+
+/** A 200 answer of one stored record ({@link shapeForAnswer}), serialised. */
+export function recordAnswer(ctx: SandboxContext, decl: ResourceDecl | undefined, rec: WireRecord, full: boolean): RouteResponse {
+  return jsonAnswer(answerJson(ctx, decl, rec, full), { "Content-Type": V2_JSON });
+}
+
+/**
+ * A 200 answer already serialised (`json`): its `body` is read from `raw` when asked for (by a caller of the handler
+ * itself, e.g. a data import or a test; the socket only sends `raw`), a fresh copy each time.
+ */
+function jsonAnswer(raw: Buffer, headers: Record<string, string>): RouteResponse {
+  return {
+    status: 200,
+    raw,
+    json: true,
+    headers,
+    get body(): unknown {
+      return JSON.parse(raw.toString("utf8"));
+    },
+  };
+}
+
+const OPEN = Buffer.from("[");
+const COMMA = Buffer.from(",");
+const CLOSE = Buffer.from("]");
+
+/**
+ * A page of stored records as a 200 answer (list.ts `pageResponse` with {@link shapeForAnswer}): the records at
+ * `paging` of `items` (`total` of them in all, for the pagination headers; default `items.length`), serialised as
+ * their cached JSON between brackets.
+ */
+export function pageAnswer(ctx: SandboxContext, decl: ResourceDecl | undefined, items: readonly WireRecord[], paging: Paging, full: boolean, total = items.length): RouteResponse {
+  const end = Math.min(items.length, paging.offset + paging.limit);
+  const parts: Buffer[] = [OPEN];
+  let size = 2;
+  for (let i = paging.offset; i < end; i++) {
+    const json = answerJson(ctx, decl, items[i], full);
+    if (i > paging.offset) {
+      parts.push(COMMA);
+      size++;
+    }
+    parts.push(json);
+    size += json.length;
+  }
+  parts.push(CLOSE);
+  return jsonAnswer(Buffer.concat(parts, size), pagingHeaders(total, paging, { "Content-Type": V2_JSON }));
 }

@@ -41,11 +41,20 @@ export interface RouteRequest {
   user?: AuthUser;
 }
 
+/** The Content-Type of an API v2 answer with a JSON body. */
+export const V2_JSON = "application/vnd.mambu.v2+json;charset=UTF-8";
+
 /** What a route handler answers. `body` is sent as JSON unless `raw` is given. */
 export interface RouteResponse {
   status: number;
   body?: unknown;
   raw?: Buffer;
+  /**
+   * `raw` is the answer's JSON, already serialised (records.ts `pageAnswer`, `recordAnswer`), and `body` reads it
+   * back (a getter: parsed when asked for): checked against the contract as any `body` is when answers are checked.
+   * Its `headers` say its Content-Type.
+   */
+  json?: boolean;
   headers?: Record<string, string>;
 }
 
@@ -84,6 +93,38 @@ function decode(s: string): string {
   }
 }
 
+/**
+ * Routes grouped for matching, each group in matching order: a template's regular expression matches only paths
+ * with as many segments as it has (a parameter never spans a "/"), and one whose first segment is literal only
+ * paths starting with that segment. `byFirst`: "count/first segment" → the routes of that count with that literal
+ * first segment or a parameter in it; `other`: count → the routes of that count with a parameter in their first
+ * segment (all that a path whose first segment is no template's literal can match).
+ */
+interface Buckets {
+  byFirst: Map<string, CompiledRoute[]>;
+  other: Map<number, CompiledRoute[]>;
+}
+
+function bucketsOf(routes: CompiledRoute[]): Buckets {
+  const shape = (r: CompiledRoute) => ({ n: r.rank.length, first: r.rank[0] === 2 ? r.template.split("/")[1] : undefined });
+  const byFirst = new Map<string, CompiledRoute[]>();
+  const other = new Map<number, CompiledRoute[]>();
+  for (const r of routes) {
+    const { n, first } = shape(r);
+    if (first !== undefined) byFirst.set(`${n}/${first}`, []);
+    else if (!other.has(n)) other.set(n, []);
+  }
+  for (const r of routes) {
+    const { n, first } = shape(r);
+    if (first !== undefined) byFirst.get(`${n}/${first}`)!.push(r);
+    else {
+      other.get(n)!.push(r);
+      for (const [k, list] of byFirst) if (k.startsWith(`${n}/`)) list.push(r);
+    }
+  }
+  return { byFirst, other };
+}
+
 /** Compiles Swagger templates and matches request paths against them. */
 export class Router {
   private readonly routes: CompiledRoute[] = [];
@@ -111,7 +152,21 @@ export class Router {
   private sort(): void {
     if (this.sorted) return;
     this.routes.sort((a, b) => compareSpecificity(a, b) || b.rank.length - a.rank.length || a.order - b.order);
+    this.buckets = bucketsOf(this.routes);
     this.sorted = true;
+  }
+
+  /** The routes in matching order, by number of segments and literal first segment (see {@link bucketsOf}). */
+  private buckets: Buckets = { byFirst: new Map(), other: new Map() };
+
+  /** The routes that may match a path (all that can, in matching order): those of its segment count and first segment. */
+  private candidates(path: string): readonly CompiledRoute[] {
+    if (path.charCodeAt(0) !== 47) return this.routes; // "/"
+    let n = 0;
+    for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 47) n++;
+    const slash = path.indexOf("/", 1);
+    const first = slash < 0 ? path.slice(1) : path.slice(1, slash);
+    return this.buckets.byFirst.get(`${n}/${first}`) ?? this.buckets.other.get(n) ?? [];
   }
 
   /** Matches a method and a percent-encoded path (without `/api`). */
@@ -120,7 +175,7 @@ export class Router {
     method = method.toUpperCase();
     if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
     const allowed: string[] = [];
-    for (const r of this.routes) {
+    for (const r of this.candidates(path)) {
       const m = r.re.exec(path);
       if (!m) continue;
       if (r.method !== method) {

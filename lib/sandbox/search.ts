@@ -62,14 +62,20 @@ function zoneOf(offset: string): FixedOffsetZone {
   return FixedOffsetZone.instance(minutes);
 }
 
+/** The last date-time read by {@link localDate}, with its offset and answer (a posting reads "now" a few times). */
+let lastLocal: { v: string; offset: string; date: string | undefined } | undefined;
+
 /** The tenant-local date (YYYY-MM-DD) of a date or date-time string, or undefined. */
 export function localDate(v: unknown, offset: string): string | undefined {
   if (typeof v !== "string") return undefined;
   if (DATE_ONLY.test(v)) return v;
+  if (lastLocal !== undefined && lastLocal.v === v && lastLocal.offset === offset) return lastLocal.date;
   if (!DATE_TIME.test(v)) return undefined;
   const zone = zoneOf(offset);
   const dt = DateTime.fromISO(v, { zone, setZone: false });
-  return dt.isValid ? (dt.setZone(zone).toISODate() ?? undefined) : undefined;
+  const date = dt.isValid ? (dt.setZone(zone).toISODate() ?? undefined) : undefined;
+  lastLocal = { v, offset, date };
+  return date;
 }
 
 const isDateLike = (v: unknown): v is string => typeof v === "string" && (DATE_ONLY.test(v) || DATE_TIME.test(v));
@@ -299,14 +305,14 @@ function criterionTest(spec: SearchSpec, c: FilterCriterion, ctx: SandboxContext
  * The records a search needs to test: from the store's index when a criterion is an EQUALS (either case) on an
  * indexed record field with a value that is not numeric (a superset of the matches, in insertion order), else all.
  */
-function searchCandidates(spec: SearchSpec, criteria: FilterCriterion[], ctx: SandboxContext, coll: CollectionName | undefined): WireRecord[] | undefined {
+function searchCandidates(spec: SearchSpec, criteria: FilterCriterion[], ctx: SandboxContext, coll: CollectionName | undefined): readonly string[] | undefined {
   if (!coll) return undefined;
-  let best: WireRecord[] | undefined;
+  let best: readonly string[] | undefined;
   for (const c of criteria) {
     if (c.operator !== "EQUALS" && c.operator !== "EQUALS_CASE_SENSITIVE") continue;
     if (isNumeric(c.value) || c.value === undefined || c.value === null || typeof c.value === "object") continue;
     if (CUSTOM_FIELD.test(c.field) || ownValue(spec.accessors, c.field) !== undefined) continue;
-    const found = ctx.store.candidates(coll, c.field, c.value);
+    const found = ctx.store.candidateKeys(coll, c.field, c.value);
     if (found && (!best || found.length < best.length)) best = found;
   }
   return best;
@@ -315,8 +321,10 @@ function searchCandidates(spec: SearchSpec, criteria: FilterCriterion[], ctx: Sa
 /**
  * Filters and sorts records for a search body; throws 400 INVALID_PARAMETERS for an invalid body. With `coll`
  * (the collection `records` is all of), an EQUALS on an indexed field looks its records up instead of testing all.
+ * With `enough` (and no `sortingCriteria`), the search stops at that many matches: the first ones, in the order a
+ * whole search gives them (what a page at offset + limit ≤ `enough` needs).
  */
-export function runSearch(spec: SearchSpec, records: WireRecord[] | (() => WireRecord[]), body: unknown, ctx: SandboxContext, coll?: CollectionName): WireRecord[] {
+export function runSearch(spec: SearchSpec, records: WireRecord[] | (() => WireRecord[]), body: unknown, ctx: SandboxContext, coll?: CollectionName, enough?: number): WireRecord[] {
   if (body === undefined || body === null) body = {};
   if (typeof body !== "object" || Array.isArray(body)) throw invalidParameters("search body must be an object");
   const b = body as { filterCriteria?: unknown; sortingCriteria?: unknown };
@@ -325,9 +333,26 @@ export function runSearch(spec: SearchSpec, records: WireRecord[] | (() => WireR
   criteria.forEach((c, i) => checkCriterion(spec, c as FilterCriterion, i, ctx));
   const env = envOf(ctx);
   const tests = (criteria as FilterCriterion[]).map((c) => criterionTest(spec, c, ctx, env));
-  const pool = searchCandidates(spec, criteria as FilterCriterion[], ctx, coll) ?? (typeof records === "function" ? records() : records);
-  let out = pool.filter((rec) => tests.every((t) => t(rec)));
-  if (b.sortingCriteria !== undefined && b.sortingCriteria !== null) {
+  const sorted = b.sortingCriteria !== undefined && b.sortingCriteria !== null;
+  const stopAt = sorted || enough === undefined ? Infinity : enough;
+  const keys = searchCandidates(spec, criteria as FilterCriterion[], ctx, coll);
+  let out: WireRecord[] = [];
+  const take = (rec: WireRecord): boolean => {
+    for (const t of tests) if (!t(rec)) return true;
+    out.push(rec);
+    return out.length < stopAt;
+  };
+  if (keys && coll) {
+    const byKey = ctx.store.coll(coll).byKey;
+    for (const k of keys) {
+      const rec = byKey.get(k);
+      if (rec && !take(rec)) break;
+    }
+  } else {
+    const pool = coll ? ctx.store.coll(coll).byKey.values() : typeof records === "function" ? records() : records;
+    for (const rec of pool) if (!take(rec)) break;
+  }
+  if (sorted) {
     const s = b.sortingCriteria as { field?: unknown; order?: unknown };
     if (typeof s !== "object" || typeof s.field !== "string") throw invalidParameters("sortingCriteria.field: required field is missing");
     const field = s.field;

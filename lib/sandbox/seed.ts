@@ -149,7 +149,8 @@ function linkGroupMembers(store: SandboxStore): void {
       const client = m.clientKey ? store.find("clients", m.clientKey) : undefined;
       if (!client) continue;
       const keys = Array.isArray(client.groupKeys) ? (client.groupKeys as string[]) : [];
-      if (!keys.includes(group.encodedKey)) client.groupKeys = [...keys, group.encodedKey];
+      // replaced, not changed in place: stored records are never changed (answer-cache.ts, the sorted lists)
+      if (!keys.includes(group.encodedKey)) store.replace("clients", { ...client, groupKeys: [...keys, group.encodedKey] });
     }
   }
 }

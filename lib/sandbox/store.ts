@@ -2,7 +2,8 @@
  * The sandbox's state: collections of wire records, looked up by id or encodedKey.
  * Deliberately simple (Maps in insertion order) so that it can be persisted as JSON and reloaded.
  */
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
+import { AnswerCache } from "./answer-cache";
 import { findProtoKey, isForbiddenSegment } from "./safe-keys";
 import { Collection, CollectionName, SandboxError, WireRecord } from "./types";
 
@@ -30,10 +31,22 @@ export function isIndexed(coll: CollectionName, field: string): boolean {
   return INDEXED_FIELDS.has(field) || (INDEXED_IN.get(field)?.has(coll) ?? false);
 }
 
-/** A secondary index of one field: lower-cased text of a scalar value → encodedKeys; records holding a list or object. */
+/** The records of one index value: their encodedKeys, and (once asked) the same in insertion order with those of `nonScalar`. */
+interface IndexEntry {
+  keys: Set<string>;
+  /** Changes of `keys` (what `ordered` is valid for, with the `nonScalar` entry's). */
+  version: number;
+  ordered?: { version: number; nonScalarVersion: number; keys: string[] };
+}
+
+/** A secondary index of one field: lower-cased text of a scalar value → its entry; records holding a list or object. */
 interface FieldIndex {
-  byValue: Map<string, Set<string>>;
-  nonScalar: Set<string>;
+  byValue: Map<string, IndexEntry>;
+  nonScalar: IndexEntry;
+}
+
+function newEntry(): IndexEntry {
+  return { keys: new Set(), version: 0 };
 }
 
 const NON_SCALAR = Symbol("non-scalar");
@@ -45,15 +58,33 @@ function indexText(v: unknown): string | undefined | typeof NON_SCALAR {
   return String(v).toLowerCase();
 }
 
-function addToIndex(ix: FieldIndex, field: string, rec: WireRecord): void {
-  const t = indexText(Object.prototype.hasOwnProperty.call(rec, field) ? rec[field] : undefined);
+/** The index text of a record's own field. */
+function fieldText(rec: WireRecord, field: string): string | undefined | typeof NON_SCALAR {
+  return indexText(Object.prototype.hasOwnProperty.call(rec, field) ? rec[field] : undefined);
+}
+
+function addToIndex(ix: FieldIndex, t: string | undefined | typeof NON_SCALAR, key: string): void {
   if (t === undefined) return;
-  if (t === NON_SCALAR) ix.nonScalar.add(rec.encodedKey);
-  else {
-    let keys = ix.byValue.get(t);
-    if (!keys) ix.byValue.set(t, (keys = new Set()));
-    keys.add(rec.encodedKey);
+  let e = ix.nonScalar;
+  if (t !== NON_SCALAR) {
+    const found = ix.byValue.get(t);
+    if (!found) ix.byValue.set(t, (e = newEntry()));
+    else e = found;
   }
+  e.keys.add(key);
+  e.version++;
+}
+
+function deleteFromIndex(ix: FieldIndex, t: string | undefined | typeof NON_SCALAR, key: string): void {
+  if (t === undefined) return;
+  if (t === NON_SCALAR) {
+    if (ix.nonScalar.keys.delete(key)) ix.nonScalar.version++;
+    return;
+  }
+  const e = ix.byValue.get(t);
+  if (!e?.keys.delete(key)) return;
+  e.version++;
+  if (!e.keys.size) ix.byValue.delete(t);
 }
 
 /** One change of a collection: a record inserted (`rec`), replaced (`old` → `rec`) or removed (`old`). */
@@ -61,6 +92,9 @@ export interface StoreChange {
   old?: WireRecord;
   rec?: WireRecord;
 }
+
+/** encodedKeys drawn per call of the random source (16 random bytes each). */
+const KEY_POOL = 256;
 
 /** Changes kept per collection for {@link SandboxStore.changesSince}. */
 const CHANGE_LOG = 256;
@@ -88,6 +122,11 @@ export class SandboxStore {
   private readonly indexes = new Map<CollectionName, Map<string, FieldIndex>>();
   /** Free-form engine state that must be persisted with the records (e.g. schedules). */
   extra: Record<string, unknown> = {};
+  /** The JSON of records as answered (answer-cache.ts): a record's is dropped when it is replaced or removed. */
+  readonly answers = new AnswerCache();
+  /** Random bytes drawn ahead for {@link newEncodedKey} (one draw per {@link KEY_POOL} keys), and the next unused. */
+  private keyPool = Buffer.alloc(0);
+  private keyPoolAt = 0;
 
   constructor(snapshot?: StoreSnapshot) {
     for (const name of ALL) this.colls.set(name, { byKey: new Map(), idIndex: new Map() });
@@ -102,7 +141,15 @@ export class SandboxStore {
 
   /** A fresh 32-hex-digit encodedKey, as Mambu's. */
   newEncodedKey(): string {
-    return this.keyGenerator ? this.keyGenerator() : randomBytes(16).toString("hex");
+    if (this.keyGenerator) return this.keyGenerator();
+    if (this.keyPoolAt + 16 > this.keyPool.length) {
+      this.keyPool = randomFillSync(Buffer.allocUnsafe(16 * KEY_POOL));
+      this.keyPoolAt = 0;
+    }
+    const key = this.keyPool.toString("hex", this.keyPoolAt, this.keyPoolAt + 16);
+    this.keyPool.fill(0, this.keyPoolAt, this.keyPoolAt + 16); // a key handed out is not kept in the pool
+    this.keyPoolAt += 16;
+    return key;
   }
 
   /** The next numeric id for a collection (as a string), skipping ids already taken. */
@@ -170,9 +217,9 @@ export class SandboxStore {
       if (old.id !== undefined) c.idIndex.delete(String(old.id));
       if (rec.id !== undefined) c.idIndex.set(String(rec.id), rec.encodedKey);
     }
-    this.indexDelete(coll, old);
+    this.indexReplace(coll, old, rec);
     c.byKey.set(rec.encodedKey, rec);
-    this.indexAdd(coll, rec);
+    this.answers.drop(old);
     this.bump(coll, { old, rec });
     return rec;
   }
@@ -186,6 +233,7 @@ export class SandboxStore {
     c.byKey.delete(encodedKey);
     this.orderOf(coll).delete(encodedKey);
     this.indexDelete(coll, old);
+    this.answers.drop(old);
     this.bump(coll, { old });
     return true;
   }
@@ -236,21 +284,24 @@ export class SandboxStore {
 
   private indexAdd(coll: CollectionName, rec: WireRecord): void {
     const byField = this.indexes.get(coll);
-    if (byField) for (const [field, ix] of byField) addToIndex(ix, field, rec);
+    if (byField) for (const [field, ix] of byField) addToIndex(ix, fieldText(rec, field), rec.encodedKey);
   }
 
   private indexDelete(coll: CollectionName, rec: WireRecord): void {
     const byField = this.indexes.get(coll);
+    if (byField) for (const [field, ix] of byField) deleteFromIndex(ix, fieldText(rec, field), rec.encodedKey);
+  }
+
+  /** Moves a replaced record in the indexes whose value it changed (an unchanged value leaves its entry as it is). */
+  private indexReplace(coll: CollectionName, old: WireRecord, rec: WireRecord): void {
+    const byField = this.indexes.get(coll);
     if (!byField) return;
     for (const [field, ix] of byField) {
-      const t = indexText(Object.prototype.hasOwnProperty.call(rec, field) ? rec[field] : undefined);
-      if (t === undefined) continue;
-      if (t === NON_SCALAR) ix.nonScalar.delete(rec.encodedKey);
-      else {
-        const keys = ix.byValue.get(t);
-        keys?.delete(rec.encodedKey);
-        if (keys && !keys.size) ix.byValue.delete(t);
-      }
+      const was = fieldText(old, field);
+      const now = fieldText(rec, field);
+      if (was === now) continue;
+      deleteFromIndex(ix, was, old.encodedKey);
+      addToIndex(ix, now, rec.encodedKey);
     }
   }
 
@@ -261,24 +312,50 @@ export class SandboxStore {
    * own test. Undefined for a field that is not indexed.
    */
   candidates(coll: CollectionName, field: string, value: unknown): WireRecord[] | undefined {
+    const keys = this.candidateKeys(coll, field, value);
+    if (!keys) return undefined;
+    const byKey = this.coll(coll).byKey;
+    const recs: WireRecord[] = [];
+    for (const k of keys) {
+      const rec = byKey.get(k);
+      if (rec) recs.push(rec);
+    }
+    return recs;
+  }
+
+  /**
+   * The encodedKeys of {@link candidates}, in insertion order — kept between calls while the index entries they
+   * come from do not change (a replaced record whose indexed value stays the same changes none). The caller must
+   * not change the array, and must look each key up (the records themselves may have been replaced since).
+   */
+  candidateKeys(coll: CollectionName, field: string, value: unknown): readonly string[] | undefined {
     if (!isIndexed(coll, field)) return undefined;
     const c = this.coll(coll);
     let byField = this.indexes.get(coll);
     if (!byField) this.indexes.set(coll, (byField = new Map()));
     let ix = byField.get(field);
     if (!ix) {
-      ix = { byValue: new Map(), nonScalar: new Set() };
-      for (const rec of c.byKey.values()) addToIndex(ix, field, rec);
+      ix = { byValue: new Map(), nonScalar: newEntry() };
+      for (const rec of c.byKey.values()) addToIndex(ix, fieldText(rec, field), rec.encodedKey);
       byField.set(field, ix);
     }
-    const keys = [...(ix.byValue.get(String(value).toLowerCase()) ?? []), ...ix.nonScalar];
+    const entry = ix.byValue.get(String(value).toLowerCase());
+    const nonScalar = ix.nonScalar;
+    if (!entry) return this.inOrder(coll, [...nonScalar.keys]);
+    const o = entry.ordered;
+    if (o && o.version === entry.version && o.nonScalarVersion === nonScalar.version) return o.keys;
+    const keys = this.inOrder(coll, nonScalar.keys.size ? [...entry.keys, ...nonScalar.keys] : [...entry.keys]);
+    entry.ordered = { version: entry.version, nonScalarVersion: nonScalar.version, keys };
+    return keys;
+  }
+
+  /** Stored keys sorted by insertion order (in place). */
+  private inOrder(coll: CollectionName, keys: string[]): string[] {
     const order = this.orderOf(coll);
-    const recs: Array<[number, WireRecord]> = [];
-    for (const k of keys) {
-      const rec = c.byKey.get(k);
-      if (rec) recs.push([order.get(k) ?? 0, rec]);
-    }
-    return recs.sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+    const ranked = keys.map((k) => ({ k, n: order.get(k) ?? 0 }));
+    ranked.sort((a, b) => a.n - b.n);
+    for (let i = 0; i < ranked.length; i++) keys[i] = ranked[i].k;
+    return keys;
   }
 
   /** All records of a collection, in insertion order. */

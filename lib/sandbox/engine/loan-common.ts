@@ -16,6 +16,7 @@ import { LoanProductSettings, loanProductSettings, path } from "./products";
 import { outstandingElements } from "./allocation";
 import { postJournalEntries } from "./ledger-post";
 import { notifyTransaction } from "../platform/messages-notify";
+import { sameJson } from "../same-json";
 
 /** States in which a loan has been disbursed and is running. */
 export const RUNNING = new Set(["ACTIVE", "ACTIVE_IN_ARREARS"]);
@@ -110,7 +111,7 @@ function upfrontFees(tx: WireRecord): Dec {
 }
 
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return sameJson(a, b);
 }
 
 /** Interest accrued in the running period (REPAYMENT_DUE_DATE interest), pro rata of days elapsed. */

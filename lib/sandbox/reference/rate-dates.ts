@@ -25,9 +25,18 @@ export function nowInstant(ctx: SandboxContext): DateTime {
   return DateTime.fromISO(ctx.clock.nowIso(), { setZone: true });
 }
 
+/** The last date-time with an offset read by {@link instantOf} (the clock's "now", read before each `/loans` request). */
+let lastRead: { iso: string; ms: number } | undefined;
+const WITH_OFFSET = /T.*(Z|[+-]\d{2}:?\d{2})$/;
+
 /** Milliseconds since the epoch of a stored ISO date-time (NaN when it is none). */
 export function instantOf(iso: unknown): number {
-  return typeof iso === "string" ? DateTime.fromISO(iso, { setZone: true }).toMillis() : NaN;
+  if (typeof iso !== "string") return NaN;
+  if (lastRead?.iso === iso) return lastRead.ms;
+  const ms = DateTime.fromISO(iso, { setZone: true }).toMillis();
+  // only a text with its own offset is the same instant whatever the default zone
+  if (WITH_OFFSET.test(iso)) lastRead = { iso, ms };
+  return ms;
 }
 
 /** An instant written as the tenant's ISO date-time (seconds precision, the tenant's offset). */
