@@ -10,6 +10,7 @@ import { MambuTsError } from "../errors";
 import { Decimal } from "./money";
 import { RawNumber } from "./json";
 import { decimalFromJsonText, decimalFromNumber, decimalFromPlainText } from "./fast-decimal";
+import { RecentByText } from "./recent";
 
 /** The scalar kinds the ORM converts. */
 export type ScalarKind = "decimal" | "integer" | "datetime" | "date" | "boolean" | "string" | "any";
@@ -64,12 +65,11 @@ export function fastWireDateTime(s: string): DateTime | undefined {
  * midnight), and a DateTime never changes (luxon's methods return new ones), so one instance serves
  * every field with that text. Only texts that carry their own offset (or are plain dates, below):
  * their DateTime depends on nothing else — but luxon's default locale, numbering system and
- * calendar, which the cache is emptied on when they change. Bounded: emptied when full.
+ * calendar, which the cache is emptied on when they change. Bounded (see recent.ts).
  */
-const recentDateTimes = new Map<string, DateTime>();
+const recentDateTimes = new RecentByText<DateTime>(4096);
 /** Plain dates (`YYYY-MM-DD`, at midnight UTC) made lately, by wire text (as above). */
-const recentDates = new Map<string, DateTime>();
-const MAX_RECENT_DATES = 4096;
+const recentDates = new RecentByText<DateTime>(4096);
 /** luxon's defaults a new DateTime takes (its Locale): those the cached DateTimes were made with. */
 function currentSettings(): unknown[] {
   return [Settings.defaultLocale, Settings.defaultNumberingSystem, Settings.defaultOutputCalendar, Settings.defaultWeekSettings];
@@ -89,8 +89,7 @@ function sameSettings(): boolean {
   return false;
 }
 
-function remember(cache: Map<string, DateTime>, text: string, dt: DateTime): void {
-  if (cache.size >= MAX_RECENT_DATES) cache.clear();
+function remember(cache: RecentByText<DateTime>, text: string, dt: DateTime): void {
   cache.set(text, dt);
 }
 

@@ -6,6 +6,7 @@
  * `-`, very long text) is left to decimal.js.
  */
 import { Decimal } from "./money";
+import { RecentByText } from "./recent";
 
 /** decimal.js's internal representation (the fields its parser sets). */
 interface DecimalFields {
@@ -23,10 +24,9 @@ const MAX_FAST_LENGTH = 400;
 /**
  * Decimals made lately, by text: records repeat amounts (`0.00` above all), and a Decimal never
  * changes (decimal.js's methods return new ones), so one instance serves every field with that text.
- * Bounded: emptied when full.
+ * Bounded (see recent.ts).
  */
-const recent = new Map<string, Decimal>();
-const MAX_RECENT = 2048;
+const recent = new RecentByText<Decimal>(2048);
 /** Texts longer than this are not kept (amounts are short). */
 const MAX_RECENT_LENGTH = 24;
 
@@ -40,7 +40,6 @@ export function decimalFromPlainText(text: string): Decimal | undefined {
   if (d === undefined) {
     d = parsePlain(text);
     if (d === undefined) return undefined;
-    if (recent.size >= MAX_RECENT) recent.clear();
     recent.set(text, d);
   }
   return d;

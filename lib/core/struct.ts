@@ -137,11 +137,13 @@ function accessorFor(name: string, spec: FieldSpec, resource: string): PropertyD
  * user assigned is always what reads back.
  */
 function getterFor(name: string, spec: FieldSpec, resource: string): (this: MambuStruct) => unknown {
+  // What the user assigned is marked changed (setField): only such a value stands in for the wire
+  // value here; values getField keeps are of the forms handed to it below.
   switch (spec.type) {
     case "decimal":
       return function (this: MambuStruct) {
-        const vals = this[VALS];
-        if (vals !== undefined && name in vals) return vals[name];
+        const dirty = this[DIRTY];
+        if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
         const raw = this[RAW][name];
         if (raw instanceof RawNumber) return decimalFromJsonText(raw.text);
         if (typeof raw === "number") return decimalFromNumber(raw);
@@ -149,8 +151,8 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
       };
     case "datetime":
       return function (this: MambuStruct) {
-        const vals = this[VALS];
-        if (vals !== undefined && name in vals) return vals[name];
+        const dirty = this[DIRTY];
+        if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
         const raw = this[RAW][name];
         if (typeof raw === "string") {
           const dt = fastWireDateTime(raw);
@@ -160,8 +162,8 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
       };
     case "date":
       return function (this: MambuStruct) {
-        const vals = this[VALS];
-        if (vals !== undefined && name in vals) return vals[name];
+        const dirty = this[DIRTY];
+        if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
         const raw = this[RAW][name];
         return typeof raw === "string" ? parseWireDate(raw) : getField(this, name, spec, resource);
       };
@@ -169,8 +171,8 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
     case "boolean":
     case "integer":
       return function (this: MambuStruct) {
-        const vals = this[VALS];
-        if (vals !== undefined && name in vals) return vals[name];
+        const dirty = this[DIRTY];
+        if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
         const raw = this[RAW][name];
         return typeof raw !== "object" ? raw : getField(this, name, spec, resource);
       };
@@ -179,6 +181,12 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
         return getField(this, name, spec, resource);
       };
   }
+}
+
+/** A value the user assigned to a field (setField keeps it in the store). */
+function assigned(s: MambuStruct, name: string): unknown {
+  const vals = s[VALS];
+  return vals !== undefined ? vals[name] : undefined;
 }
 
 /** Reads a field through the store (converted lazily, cached). @internal */

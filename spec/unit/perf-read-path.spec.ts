@@ -12,6 +12,7 @@ import { DateTime, Settings } from "luxon";
 import { Decimal, MambuLoan, parseJsonExact, registerCustomFieldTypes, clearCustomFieldTypes, stringifyExact } from "../../lib";
 import { decimalFromNumber } from "../../lib/core/fast-decimal";
 import { parseWireDate, parseWireDateTime } from "../../lib/core/coerce";
+import { RecentByText } from "../../lib/core/recent";
 
 /** decimal.js's own fields: what two Decimals must share to be the same Decimal. */
 function fields(d: unknown): unknown {
@@ -125,5 +126,21 @@ describe("custom field layouts read in turn", () => {
     expect(c.x).toBe("1");
     expect((b._S1 as Bag)._S2).toBe("v");
     expect(Object.getOwnPropertyDescriptor(a, "x")?.get).toBe(Object.getOwnPropertyDescriptor(c, "x")?.get);
+  });
+});
+
+describe("the caches of values by wire text", () => {
+  test("hold at most two generations: recently used texts stay, one-off texts go", () => {
+    const cache = new RecentByText<number>(3);
+    cache.set("a", 1);
+    for (const t of ["b", "c", "d", "e"]) {
+      expect(cache.get("a")).toBe(1); // used again: moved to the newer generation
+      cache.set(t, 0);
+    }
+    expect(cache.get("a")).toBe(1);
+    for (const t of ["f", "g", "h", "i", "j", "k", "l"]) cache.set(t, 0);
+    expect(cache.get("a")).toBeUndefined();
+    expect(cache.get("b")).toBeUndefined();
+    expect(cache.get("l")).toBe(0);
   });
 });
