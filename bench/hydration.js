@@ -4,7 +4,8 @@
  * with trailing zeros) turned into entities, against bare `JSON.parse` of the same bytes (the
  * floor) and against MambuPy building its entities from the same JSON.
  *
- * mambu-ts is lazy (a field converts on first read), so two figures (and a second floor):
+ * mambu-ts is lazy (a field converts when it is read: amounts and dates from the wire text, recent
+ * ones shared by text; nested objects once, then kept), so two figures (and a second floor):
  * - "hydrate": page text → `parseJsonExact` → `MambuLoan.fromWire` for every record (what `getAll`
  *   does per page);
  * - "hydrate + read every field": the same, then every field of every loan read once — nested

@@ -24,6 +24,13 @@ function walkJson(v) {
  * typing) is forced once.
  */
 function structReader(MambuStruct, RAW) {
+  // The flattened name of field f of row i (`guarantorName_0`), made once (code names it in its text).
+  const rowNames = new Map();
+  const rowName = (f, i) => {
+    let byRow = rowNames.get(f);
+    if (byRow === undefined) rowNames.set(f, (byRow = []));
+    return byRow[i] ?? (byRow[i] = `${f}_${i}`);
+  };
   const readAll = (s) => {
     let n = 0;
     const raw = s[RAW];
@@ -32,7 +39,7 @@ function structReader(MambuStruct, RAW) {
         const set = raw[k];
         if (Array.isArray(set)) {
           n += s[k.slice(1)] !== undefined ? 1 : 0;
-          for (let i = 0; i < set.length; i++) for (const f in set[i]) n += s[`${f}_${i}`] !== undefined ? 1 : 0;
+          for (let i = 0; i < set.length; i++) for (const f in set[i]) n += s[rowName(f, i)] !== undefined ? 1 : 0;
         } else {
           for (const f in set) n += s[f] !== undefined ? 1 : 0;
         }

@@ -4,12 +4,13 @@
  * luxon `DateTime` keeping the offset Mambu sent, `date` → `DateTime` at midnight UTC that is
  * written back as `YYYY-MM-DD`. Strings stay strings ("00123" stays "00123").
  */
-import { DateTime, FixedOffsetZone } from "luxon";
+import { DateTime, FixedOffsetZone, Settings } from "luxon";
 import type { FieldSpec } from "../contract/schema";
 import { MambuTsError } from "../errors";
 import { Decimal } from "./money";
 import { RawNumber } from "./json";
 import { decimalFromJsonText, decimalFromNumber, decimalFromPlainText } from "./fast-decimal";
+import { RecentByText } from "./recent";
 
 /** The scalar kinds the ORM converts. */
 export type ScalarKind = "decimal" | "integer" | "datetime" | "date" | "boolean" | "string" | "any";
@@ -52,6 +53,47 @@ function plainDateMillis(s: string): number {
  * value (then luxon parses it). @internal
  */
 export function fastWireDateTime(s: string): DateTime | undefined {
+  const hit = recentDateTimes.get(s);
+  if (hit !== undefined && sameSettings()) return hit;
+  const dt = parseFastWireDateTime(s);
+  if (dt !== undefined) remember(recentDateTimes, s, dt);
+  return dt;
+}
+
+/**
+ * DateTimes made lately, by wire text: records repeat dates (an installment's due date, a day's
+ * midnight), and a DateTime never changes (luxon's methods return new ones), so one instance serves
+ * every field with that text. Only texts that carry their own offset (or are plain dates, below):
+ * their DateTime depends on nothing else — but luxon's default locale, numbering system and
+ * calendar, which the cache is emptied on when they change. Bounded (see recent.ts).
+ */
+const recentDateTimes = new RecentByText<DateTime>(4096);
+/** Plain dates (`YYYY-MM-DD`, at midnight UTC) made lately, by wire text (as above). */
+const recentDates = new RecentByText<DateTime>(4096);
+/** luxon's defaults a new DateTime takes (its Locale): those the cached DateTimes were made with. */
+function currentSettings(): unknown[] {
+  return [Settings.defaultLocale, Settings.defaultNumberingSystem, Settings.defaultOutputCalendar, Settings.defaultWeekSettings];
+}
+let settingsSeen = currentSettings();
+
+/** Whether luxon's defaults are still those the cached DateTimes were made with (else the caches are emptied). */
+function sameSettings(): boolean {
+  const seen = settingsSeen;
+  if (
+    seen[0] === Settings.defaultLocale && seen[1] === Settings.defaultNumberingSystem &&
+    seen[2] === Settings.defaultOutputCalendar && seen[3] === Settings.defaultWeekSettings
+  ) return true;
+  settingsSeen = currentSettings();
+  recentDateTimes.clear();
+  recentDates.clear();
+  return false;
+}
+
+function remember(cache: RecentByText<DateTime>, text: string, dt: DateTime): void {
+  cache.set(text, dt);
+}
+
+function parseFastWireDateTime(s: string): DateTime | undefined {
   const n = s.length;
   let offset: number;
   if (n === 20 && s.charCodeAt(19) === 90 /* Z */) offset = 0;
@@ -109,8 +151,14 @@ export function parseWireDateTime(s: string, naiveOffset?: OffsetSource): DateTi
 /** A wire date string (`YYYY-MM-DD`) → DateTime at midnight UTC (invalid text stays as is). */
 export function parseWireDate(s: string): DateTime | string {
   if (s.length >= 10) {
+    const hit = s.length === 10 ? recentDates.get(s) : undefined;
+    if (hit !== undefined && sameSettings()) return hit;
     const ts = plainDateMillis(s);
-    if (!Number.isNaN(ts)) return DateTime.fromMillis(ts, { zone: FixedOffsetZone.utcInstance });
+    if (!Number.isNaN(ts)) {
+      const dt = DateTime.fromMillis(ts, { zone: FixedOffsetZone.utcInstance });
+      if (s.length === 10) remember(recentDates, s, dt);
+      return dt;
+    }
   }
   const dt = DateTime.fromISO(s.length > 10 ? s.slice(0, 10) : s, { zone: "UTC" });
   return dt.isValid ? dt : s;

@@ -330,18 +330,130 @@ export function syncCustomFieldAccessors(s: StructSlots): void {
   Object.defineProperty(s, CF_NAMES, { value: names, configurable: true, enumerable: false, writable: true });
 }
 
-/** The flattened accessors of one custom field layout: property descriptors (shared functions), and their names. */
+/** The flattened accessors of one custom field layout: property descriptors (shared functions), and its shape. */
 interface Layout {
+  /** The layout's shape, as {@link layoutTokens} writes it. */
+  tokens: ReadonlyArray<string | number>;
   descriptors: PropertyDescriptorMap;
 }
 /** Per class prototype: layout signature → its accessors. */
 const layouts = new WeakMap<object, Map<string, Layout>>();
+/** Per class prototype: the layouts used last, most recent first (matched token by token, no signature text built). */
+const recentLayouts = new WeakMap<object, Layout[]>();
+const MAX_RECENT_LAYOUTS = 8;
 /** Layouts kept per class (a tenant has few; beyond this, entities get their accessors one by one as before). */
 const MAX_LAYOUTS = 512;
+
+/** Tokens of a layout's shape (field ids are strings; these mark the structure). */
+const SET_KEY = 0;
+const STANDARD = 1;
+const GROUPED = 2;
+const ROW = 3;
+const OTHER = 4;
+
+/** Reused by {@link layoutTokens} (one entity at a time: nothing in between calls back into it). */
+const scratch: Array<string | number> = [];
+
+/**
+ * Writes the shape of a record's custom field sets into {@link scratch}: for each set, in wire
+ * order, a SET_KEY mark, its key, then STANDARD and its field ids, or GROUPED and for each row a
+ * ROW mark and its field ids, or OTHER (not a set). Marks and ids are of different types, and every
+ * list of ids is closed by a mark or by the end, so two different shapes never write the same
+ * tokens. Returns how many tokens were written (0: no custom field set).
+ */
+function layoutTokens(raw: Record<string, unknown>): number {
+  const t = scratch;
+  let n = 0;
+  for (const k in raw) {
+    if (!isCustomFieldKey(k)) continue;
+    const v = raw[k];
+    t[n++] = SET_KEY;
+    t[n++] = k;
+    if (Array.isArray(v)) {
+      t[n++] = GROUPED;
+      for (let r = 0; r < v.length; r++) {
+        t[n++] = ROW;
+        const row = v[r];
+        if (isPlainObject(row)) for (const f of typedKeys(row)) t[n++] = f;
+      }
+    } else if (isPlainObject(v)) {
+      t[n++] = STANDARD;
+      for (const f of typedKeys(v)) t[n++] = f;
+    } else t[n++] = OTHER;
+  }
+  return n;
+}
+
+/** Whether the first `n` tokens of {@link scratch} are a layout's. */
+function sameTokens(tokens: ReadonlyArray<string | number>, n: number): boolean {
+  if (tokens.length !== n) return false;
+  const t = scratch;
+  for (let i = 0; i < n; i++) if (tokens[i] !== t[i]) return false;
+  return true;
+}
 
 /** `key` written so that no two different key sequences give the same text. */
 function sigPart(k: string): string {
   return `${k.length}:${k}`;
+}
+
+/** The layout of the first `n` tokens of {@link scratch} for a class prototype: a recent one, else by signature (made once); undefined when the class has too many. */
+function layoutFor(raw: Record<string, unknown>, base: object, n: number): Layout | undefined {
+  let recent = recentLayouts.get(base);
+  if (recent === undefined) recentLayouts.set(base, (recent = []));
+  for (let i = 0; i < recent.length; i++) {
+    const l = recent[i];
+    if (sameTokens(l.tokens, n)) {
+      if (i > 0) {
+        recent.splice(i, 1);
+        recent.unshift(l);
+      }
+      return l;
+    }
+  }
+  let sig = "";
+  for (let i = 0; i < n; i++) {
+    const x = scratch[i];
+    sig += typeof x === "number" ? `#${x}` : sigPart(x);
+  }
+  let byLayout = layouts.get(base);
+  if (byLayout === undefined) layouts.set(base, (byLayout = new Map()));
+  let layout = byLayout.get(sig);
+  if (layout === undefined) {
+    if (byLayout.size >= MAX_LAYOUTS) return undefined;
+    layout = { tokens: scratch.slice(0, n), descriptors: layoutDescriptors(raw, base) };
+    byLayout.set(sig, layout);
+  }
+  recent.unshift(layout);
+  if (recent.length > MAX_RECENT_LAYOUTS) recent.length = MAX_RECENT_LAYOUTS;
+  return layout;
+}
+
+/**
+ * The accessors of a record's layout, worked out on a bare object of the class: the names a method
+ * or schema field already takes are left out, as on an entity.
+ */
+function layoutDescriptors(raw: Record<string, unknown>, base: object): PropertyDescriptorMap {
+  const probe = Object.create(base) as StructSlots;
+  const names: string[] = [];
+  for (const key in raw) {
+    if (!isCustomFieldKey(key)) continue;
+    const current = raw[key];
+    const acc = setAccessor(key);
+    define(probe, key, acc, names);
+    if (Array.isArray(current)) {
+      define(probe, key.slice(1), acc, names);
+      current.forEach((row, i) => {
+        for (const f of isPlainObject(row) ? typedKeys(row) : []) define(probe, `${f}_${i}`, rowAccessor(key, f, i), names);
+      });
+    } else if (isPlainObject(current)) {
+      for (const f of typedKeys(current)) define(probe, f, fieldAccessor(key, f), names);
+    }
+  }
+  const descriptors: PropertyDescriptorMap = Object.create(null) as PropertyDescriptorMap;
+  for (const n of names) setOwn(descriptors as Record<string, unknown>, n, Object.getOwnPropertyDescriptor(probe, n));
+  (descriptors as Record<symbol, PropertyDescriptor>)[CF_NAMES] = { value: Object.freeze(names), configurable: true, enumerable: false, writable: true };
+  return descriptors;
 }
 
 /**
@@ -356,50 +468,10 @@ function sigPart(k: string): string {
  */
 export function adoptCustomFieldLayout(s: StructSlots, base: object): boolean {
   const raw = s[RAW];
-  let sig = "";
-  for (const k in raw) {
-    if (!isCustomFieldKey(k)) continue;
-    const v = raw[k];
-    if (Array.isArray(v)) {
-      sig += `[${sigPart(k)}`;
-      for (const row of v) {
-        sig += "|";
-        if (isPlainObject(row)) for (const f of typedKeys(row)) sig += sigPart(f);
-      }
-    } else if (isPlainObject(v)) {
-      sig += `{${sigPart(k)}`;
-      for (const f of typedKeys(v)) sig += sigPart(f);
-    } else sig += `.${sigPart(k)}`;
-  }
-  if (sig === "") return false;
-  let byLayout = layouts.get(base);
-  if (byLayout === undefined) layouts.set(base, (byLayout = new Map()));
-  let layout = byLayout.get(sig);
-  if (layout === undefined) {
-    if (byLayout.size >= MAX_LAYOUTS) return false;
-    // Worked out on a bare object of the class: the names a method or schema field already takes are left out, as on an entity.
-    const probe = Object.create(base) as StructSlots;
-    const names: string[] = [];
-    for (const key in raw) {
-      if (!isCustomFieldKey(key)) continue;
-      const current = raw[key];
-      const acc = setAccessor(key);
-      define(probe, key, acc, names);
-      if (Array.isArray(current)) {
-        define(probe, key.slice(1), acc, names);
-        current.forEach((row, i) => {
-          for (const f of isPlainObject(row) ? typedKeys(row) : []) define(probe, `${f}_${i}`, rowAccessor(key, f, i), names);
-        });
-      } else if (isPlainObject(current)) {
-        for (const f of typedKeys(current)) define(probe, f, fieldAccessor(key, f), names);
-      }
-    }
-    const descriptors: PropertyDescriptorMap = Object.create(null) as PropertyDescriptorMap;
-    for (const n of names) setOwn(descriptors as Record<string, unknown>, n, Object.getOwnPropertyDescriptor(probe, n));
-    (descriptors as Record<symbol, PropertyDescriptor>)[CF_NAMES] = { value: Object.freeze(names), configurable: true, enumerable: false, writable: true };
-    layout = { descriptors };
-    byLayout.set(sig, layout);
-  }
+  const n = layoutTokens(raw);
+  if (n === 0) return false;
+  const layout = layoutFor(raw, base, n);
+  if (layout === undefined) return false;
   Object.defineProperties(s, layout.descriptors);
   markWireSetsDue(s);
   return true;

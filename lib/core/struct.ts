@@ -13,12 +13,13 @@ import { definition, FieldSpec } from "../contract/schema";
 import { mambuconfig } from "../config";
 import { cloneWire, hasOwn, isPlainObject, setOwn } from "./clone";
 import {
-  dehydrateScalar, describe, fastWireDateTime, formatWireDateTime, hydrateScalar, OffsetSource, parseWireDateTime, ScalarKind, toWireDate,
+  dehydrateScalar, describe, fastWireDateTime, formatWireDateTime, hydrateScalar, OffsetSource, parseWireDate, parseWireDateTime, ScalarKind, toWireDate,
   toWireDateTime, toWireDecimal,
 } from "./coerce";
 import { MambuTsError } from "../errors";
 import { currencyDigits, currencyOf } from "./money";
 import { RawNumber } from "./json";
+import { decimalFromJsonText, decimalFromNumber } from "./fast-decimal";
 import { CONN, DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
 import { absorbNewSets, customFieldSetToWire, forgetDueTypes, isCustomFieldKey, liveSet, syncCustomFieldAccessors } from "./custom-fields";
 
@@ -118,13 +119,74 @@ function accessorFor(name: string, spec: FieldSpec, resource: string): PropertyD
   return {
     configurable: true,
     enumerable: false,
-    get(this: MambuStruct) {
-      return getField(this, name, spec, resource);
-    },
+    get: getterFor(name, spec, resource),
     set(this: MambuStruct, v: unknown) {
       setField(this, name, v);
     },
   };
+}
+
+/**
+ * The getter of a schema field, made once per class and field. A value Mambu sent in the field's
+ * usual wire form converts on each read, without being stored: an amount (a JSON number) to its
+ * Decimal, a date-time with its offset or a date to its DateTime, a string or boolean as it is —
+ * conversions that depend on nothing but the wire text (Decimals and DateTimes are immutable, and
+ * recent ones are shared by text: see fast-decimal.ts, coerce.ts). Everything else (nested objects
+ * and lists, which the user may change in place; a value of an unexpected wire type; a date-time
+ * without an offset) goes through {@link getField}, which converts it once and keeps it. A value the
+ * user assigned is always what reads back.
+ */
+function getterFor(name: string, spec: FieldSpec, resource: string): (this: MambuStruct) => unknown {
+  // What the user assigned is marked changed (setField): only such a value stands in for the wire
+  // value here; values getField keeps are of the forms handed to it below.
+  switch (spec.type) {
+    case "decimal":
+      return function (this: MambuStruct) {
+        const dirty = this[DIRTY];
+        if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
+        const raw = this[RAW][name];
+        if (raw instanceof RawNumber) return decimalFromJsonText(raw.text);
+        if (typeof raw === "number") return decimalFromNumber(raw);
+        return getField(this, name, spec, resource);
+      };
+    case "datetime":
+      return function (this: MambuStruct) {
+        const dirty = this[DIRTY];
+        if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
+        const raw = this[RAW][name];
+        if (typeof raw === "string") {
+          const dt = fastWireDateTime(raw);
+          if (dt !== undefined) return dt;
+        }
+        return getField(this, name, spec, resource);
+      };
+    case "date":
+      return function (this: MambuStruct) {
+        const dirty = this[DIRTY];
+        if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
+        const raw = this[RAW][name];
+        return typeof raw === "string" ? parseWireDate(raw) : getField(this, name, spec, resource);
+      };
+    case "string":
+    case "boolean":
+    case "integer":
+      return function (this: MambuStruct) {
+        const dirty = this[DIRTY];
+        if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
+        const raw = this[RAW][name];
+        return typeof raw !== "object" ? raw : getField(this, name, spec, resource);
+      };
+    default:
+      return function (this: MambuStruct) {
+        return getField(this, name, spec, resource);
+      };
+  }
+}
+
+/** A value the user assigned to a field (setField keeps it in the store). */
+function assigned(s: MambuStruct, name: string): unknown {
+  const vals = s[VALS];
+  return vals !== undefined ? vals[name] : undefined;
 }
 
 /** Reads a field through the store (converted lazily, cached). @internal */
