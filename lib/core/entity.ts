@@ -438,7 +438,7 @@ export function listOf<T extends MambuEntity>(
         if (detailsLevel) query.detailsLevel = detailsLevel;
         if (w.withTotal || paginationDetails === "ON") query.paginationDetails = "ON";
         const { res, body } = await requestJson(conn, {
-          method: req.method, path: req.path, query: query as RequestOptions["query"], bodyText: req.bodyText, jsonList: true,
+          method: req.method, path: req.path, query: query as RequestOptions["query"], bodyText: req.bodyText, jsonList: true, readWhen: w.ready,
         });
         if (!Array.isArray(body)) throw new MambuError(`malformed response from Mambu: expected a JSON list from ${req.method} ${req.path}`, { status: res.status });
         const totalHeader = res.headers["items-total"];

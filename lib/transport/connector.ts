@@ -41,6 +41,8 @@ interface Prepared {
   parse: (text: string) => unknown;
   /** A 2xx JSON answer is read as a list, element by element (see `RequestOptions.jsonList`). */
   jsonList: boolean;
+  /** A 2xx answer's body is read once this settles (see `RequestOptions.readWhen`). */
+  readWhen: PromiseLike<unknown> | undefined;
   retries: number;
   timeout: number;
   /** Largest body accepted, in bytes. */
@@ -311,6 +313,7 @@ export class MambuConnector {
       expectJson: /json/i.test(getHeader(headers, "Accept") ?? ""),
       parse: req.parse ?? JSON.parse,
       jsonList: req.jsonList === true,
+      readWhen: req.readWhen,
       retries,
       timeout,
       maxBytes,
@@ -327,10 +330,12 @@ export class MambuConnector {
   ): Promise<{ kind: "done"; response: MambuResponse<T> } | AttemptFailure> {
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, prep.timeout);
+    const arm = (): NodeJS.Timeout =>
+      setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, prep.timeout);
+    let timer = arm();
     const onAbort = (): void => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     const started = Date.now();
@@ -353,6 +358,12 @@ export class MambuConnector {
       res.headers.forEach((value, name) => {
         headers[name.toLowerCase()] = value;
       });
+      if (prep.readWhen && status >= 200 && status < 300) {
+        // fetched ahead: the body waits in the network buffers until the caller wants it (no timeout meanwhile)
+        clearTimeout(timer);
+        await waitGate(prep.readWhen, signal);
+        timer = arm();
+      }
       if (prep.jsonList && status >= 200 && status < 300 && readsAsJson(prep, headers)) {
         const list = await readJsonList(res, prep.maxBytes, headers["content-length"], prep.parse);
         if ("items" in list) {
@@ -364,6 +375,10 @@ export class MambuConnector {
       }
     } catch (err) {
       const ms = Date.now() - started;
+      if (err instanceof GateClosed) {
+        controller.abort(); // the answer is not wanted any more: free the connection
+        throw aborted(prep);
+      }
       if (err instanceof MalformedJsonList) {
         controller.abort(); // stop the transfer: the answer is refused whatever follows
         throw malformedJson(prep, status!, err.head.toString("utf8"), attempt);
@@ -609,6 +624,26 @@ function retryAfterTooLong(prep: Prepared, last: AttemptFailure & { kind: "http"
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The gate of a request fetched ahead was closed (the caller gave up on it), or its signal aborted while it waited. */
+class GateClosed extends Error {}
+
+/** Waits for `gate`; a rejected gate, or `signal` aborting meanwhile, throws GateClosed. */
+async function waitGate(gate: PromiseLike<unknown>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) throw new GateClosed();
+  let onAbort: (() => void) | undefined;
+  const abortion = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(new GateClosed());
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([gate, abortion]);
+  } catch {
+    throw new GateClosed();
+  } finally {
+    signal?.removeEventListener("abort", onAbort!);
+  }
+}
 
 /** Whether a 2xx answer is parsed as JSON: JSON announced, or expected and no content type given. */
 function readsAsJson(prep: Prepared, headers: Record<string, string>): boolean {

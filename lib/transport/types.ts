@@ -58,6 +58,12 @@ export interface RequestOptions {
    * that is not a list is read and parsed whole, as without this option.
    */
   jsonList?: boolean;
+  /**
+   * A successful answer's body is read only once this settles — the attempt's timeout does not run meanwhile — so
+   * that a page fetched ahead waits in the network buffers, not in memory, until the caller wants it. If it rejects,
+   * the request is given up: the connection is closed and the request rejects with a `MambuTsError` (as an abort).
+   */
+  readWhen?: PromiseLike<unknown>;
   /** Largest response body accepted for this request only, in bytes (default: the connector's). */
   maxResponseBytes?: number;
   /**

@@ -3,7 +3,7 @@
  * values as parsing the page whole, however the bytes are cut into chunks; a malformed list refused with the same
  * typed error; an answer that is not a list parsed whole; the size cap kept.
  */
-import { MambuCommError, MambuError } from "../../lib/errors";
+import { MambuCommError, MambuError, MambuTsError } from "../../lib/errors";
 import { parseJsonExact, RawNumber } from "../../lib/core/json";
 import { JsonListReader, MalformedJsonList } from "../../lib/transport/json-list";
 import { closeLocalServers, sleepyConnector, startLocalServer } from "../helpers/local-server";
@@ -158,5 +158,55 @@ describe("MambuConnector request with jsonList", () => {
     expect(err).toBeInstanceOf(MambuError);
     expect(err.status).toBe(400);
     expect(err.message).toContain("INVALID_PARAMETERS");
+  });
+});
+
+describe("MambuConnector request with readWhen (a page fetched ahead)", () => {
+  const page = '[{"encodedKey":"8a1"}]';
+
+  it("reads the body only once readWhen settles, and the timeout does not run while it waits", async () => {
+    const s = await startLocalServer((_n, _req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(page);
+    });
+    const { c } = sleepyConnector(s.url, { timeout: 50 });
+    let open!: () => void;
+    const ready = new Promise<void>((resolve) => (open = resolve));
+    let settled = false;
+    const pending = c.request({ method: "GET", path: "/loans", jsonList: true, readWhen: ready }).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 200)); // four timeouts long
+    expect(settled).toBe(false);
+    open();
+    const res = await pending;
+    expect(res.body).toEqual([{ encodedKey: "8a1" }]);
+    expect(s.hits).toBe(1);
+  });
+
+  it("gives the request up when readWhen rejects: a MambuTsError, not retried", async () => {
+    const s = await startLocalServer((_n, _req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(page);
+    });
+    const { c, sleeps } = sleepyConnector(s.url, { retries: 3 });
+    const ready = Promise.reject(new Error("not wanted"));
+    ready.catch(() => undefined);
+    const err = await c.request({ method: "GET", path: "/loans", jsonList: true, readWhen: ready }).catch((e) => e);
+    expect(err).toBeInstanceOf(MambuTsError);
+    expect(err).not.toBeInstanceOf(MambuCommError);
+    expect(err.message).toBe("request aborted by the caller: GET /api/loans");
+    expect(s.hits).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it("an error answer is read at once, whatever readWhen does", async () => {
+    const s = await startLocalServer((_n, _req, res) => {
+      res.writeHead(404, { "Content-Type": "application/json" });
+      res.end('{"errors":[{"errorCode":301,"errorReason":"INVALID_LOAN_ACCOUNT_ID"}]}');
+    });
+    const { c } = sleepyConnector(s.url);
+    const never = new Promise<void>(() => undefined);
+    const err = await c.request({ method: "GET", path: "/loans/x", jsonList: true, readWhen: never }).catch((e) => e);
+    expect(err).toBeInstanceOf(MambuError);
+    expect(err.status).toBe(404);
   });
 });
