@@ -58,6 +58,7 @@ const enum At {
  * @internal
  */
 export class JsonListReader {
+  /** The elements parsed so far, in order. */
   readonly items: unknown[] = [];
   #at = At.Start;
   /** Nesting depth inside the current element (0: at its top). */
