@@ -33,7 +33,7 @@ async function streamRows({ streams, latency, concurrency, rounds, log }) {
           runs[mode].push(x);
           log(
             `  ${mode === "bare" ? "bare https client" : "mambu-ts"}: ${int(x.count)} loans in ${(x.ms / 1000).toFixed(1)} s: RSS baseline ${x.baselineMb.toFixed(0)} MB, ` +
-              `peak ${x.peakMb.toFixed(0)} MB (high-water mark ${x.hwmMb === undefined ? "?" : x.hwmMb.toFixed(0)} MB; at the peak V8 heap ${x.atPeakMb.heapTotal} MB, buffers ${x.atPeakMb.arrayBuffers} MB)`,
+              `peak ${x.peakMb.toFixed(0)} MB, left alive ${x.retainedMb} MB (high-water mark ${x.hwmMb === undefined ? "?" : x.hwmMb.toFixed(0)} MB; at the peak V8 heap ${x.atPeakMb.heapTotal} MB, buffers ${x.atPeakMb.arrayBuffers} MB)`,
           );
         }
       }
@@ -49,6 +49,7 @@ async function streamRows({ streams, latency, concurrency, rounds, log }) {
       barePeakMb: med(runs.bare, (x) => x.peakMb),
       baselineMb: med(runs.mts, (x) => x.baselineMb),
       bareBaselineMb: med(runs.bare, (x) => x.baselineMb),
+      retainedMb: med(runs.mts, (x) => x.retainedMb),
       seconds: med(runs.mts, (x) => x.ms / 1000),
       bareSeconds: med(runs.bare, (x) => x.ms / 1000),
       all: runs.mts.map((x) => round(x.peakMb, 0)),
@@ -68,6 +69,7 @@ async function streamRows({ streams, latency, concurrency, rounds, log }) {
     target: { maxMb: MAX_MB },
     met: p.peakMb < MAX_MB,
     baselineMb: round(p.baselineMb, 0),
+    retainedMb: round(p.retainedMb, 1),
     floorBaselineMb: round(p.bareBaselineMb, 0),
     seconds: round(p.seconds, 1),
     floorSeconds: round(p.bareSeconds, 1),
@@ -92,7 +94,7 @@ async function streamRows({ streams, latency, concurrency, rounds, log }) {
     });
     notes.push(
       `streaming peak RSS (median of ${rounds}): ` +
-        results.map((p) => `${int(p.count)} loans ${p.peakMb.toFixed(0)} MB (bare https client ${p.barePeakMb.toFixed(0)} MB)`).join(", ") +
+        results.map((p) => `${int(p.count)} loans ${p.peakMb.toFixed(0)} MB (bare https client ${p.barePeakMb.toFixed(0)} MB; left alive after the walk ${p.retainedMb} MB)`).join(", ") +
         `; RSS after the first request ~${a.baselineMb.toFixed(0)} MB with mambu-ts loaded (~${a.bareBaselineMb.toFixed(0)} MB bare); concurrency ${concurrency}, pages of 1000, TLS`,
     );
   }

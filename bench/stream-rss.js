@@ -3,7 +3,8 @@
  * Child of bench/stream-bench.js (run by bench/bulk-read.js): streams every loan of a sandbox with `for await`
  * (FULL, pages of 1000, concurrency 4), reading one amount of each, and measures the process's resident set size
  * (`process.memoryUsage().rss`) — sampled every 5 ms and every 1,000 records, and the kernel's high-water mark
- * (VmHWM) at the end — and what V8's heap and the buffers held at the peak. Prints one JSON line.
+ * (VmHWM) at the end — what V8's heap and the buffers held at the peak, and what the walk left alive (V8's live
+ * heap after a full collection, after the walk less before it). Prints one JSON line.
  *
  * With `--bare`, the same walk without mambu-ts — the memory floor of streaming these pages in node: a bare https
  * client fetching the same pages (the first alone, then `concurrency` in flight, taken in order), each page
@@ -16,6 +17,19 @@ const https = require("node:https");
 const { sandboxConnector, dist } = require("./lib/client");
 
 const PAGE = 1000;
+
+/**
+ * The bytes V8's heap holds alive after a full collection (MB): what a walk retains, unlike the RSS peak, which
+ * also counts garbage not yet collected. The collector is reached without node flags (this benchmark's own
+ * process; the library never does this).
+ */
+function liveHeapMb() {
+  require("node:v8").setFlagsFromString("--expose-gc");
+  const gc = require("node:vm").runInNewContext("gc");
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1048576;
+}
 
 /** The RSS high-water mark the kernel saw (MB), or undefined off Linux. */
 function vmHwmMb() {
@@ -84,6 +98,7 @@ async function main() {
     // Baseline: the library loaded and one request made (sockets, TLS, JIT warm).
     await MambuLoan.getAll({ limit: 10, detailsLevel: "FULL", connector });
   }
+  const liveBefore = liveHeapMb();
   const baseline = mb();
   let peak = baseline;
   // what the process held when its RSS peaked: V8's heap (live objects and garbage not yet collected) and buffers
@@ -122,11 +137,15 @@ async function main() {
   }
   clearInterval(timer);
   sample();
+  const ms = Date.now() - t0;
+  const liveAfter = liveHeapMb();
   const MB = (x) => Math.round(x / 1048576);
   process.stdout.write(
     JSON.stringify({
       mode: bare ? "bare" : "mambu-ts",
-      count, ms: Date.now() - t0, baselineMb: baseline, peakMb: peak, hwmMb: vmHwmMb(), sum,
+      count, ms, baselineMb: baseline, peakMb: peak, hwmMb: vmHwmMb(), sum,
+      // what the walk left alive: V8's live heap after it, less before it (after a full collection each time)
+      retainedMb: Math.round((liveAfter - liveBefore) * 10) / 10,
       atPeakMb: { heapTotal: MB(atPeak.heapTotal), heapUsed: MB(atPeak.heapUsed), external: MB(atPeak.external), arrayBuffers: MB(atPeak.arrayBuffers) },
     }) + "\n",
   );

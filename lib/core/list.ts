@@ -230,6 +230,15 @@ function recordKey(r: Record<string, unknown>): string {
   return `h:${createHash("sha1").update(text).digest("base64")}`;
 }
 
+/**
+ * How a walk is consumed: `streaming` (`for await`, `byPage()`) hands each page over and forgets it, so a walk may
+ * then read pages element by element and leave the pages fetched ahead unread until their turn (bounded memory);
+ * an `await` keeps every record anyway, and reads each page whole (the least CPU).
+ */
+export interface WalkMode {
+  streaming: boolean;
+}
+
 const handOver = new WeakSet<object>();
 
 /**
@@ -256,7 +265,7 @@ export class MambuList<T> implements PromiseLike<T[]>, AsyncIterable<T> {
    *   through `setTotal` (see {@link MambuList.total}).
    */
   constructor(
-    private readonly walk: (setTotal: (total: number) => void) => AsyncGenerator<T[], void, undefined>,
+    private readonly walk: (setTotal: (total: number) => void, how: WalkMode) => AsyncGenerator<T[], void, undefined>,
     private readonly label = "MambuList",
   ) {}
 
@@ -270,15 +279,15 @@ export class MambuList<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     return this.#total;
   }
 
-  private pages(): AsyncGenerator<T[], void, undefined> {
-    return this.walk((total) => (this.#total = total));
+  private pages(streaming: boolean): AsyncGenerator<T[], void, undefined> {
+    return this.walk((total) => (this.#total = total), { streaming });
   }
 
   /** Every record, in order (memoised). */
   toArray(): Promise<T[]> {
     return (this.all ??= (async () => {
       const out: T[] = [];
-      for await (const page of this.pages()) for (const x of page) out.push(x);
+      for await (const page of this.pages(false)) for (const x of page) out.push(x);
       return out;
     })());
   }
@@ -297,7 +306,7 @@ export class MambuList<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   /** Streams records page by page; `break` stops fetching further pages. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for await (const page of this.pages()) {
+    for await (const page of this.pages(true)) {
       if (!handOver.has(page)) {
         yield* page;
         continue;
@@ -312,7 +321,7 @@ export class MambuList<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   /** Streams whole pages (arrays) instead of records. */
   byPage(): AsyncIterable<T[]> {
-    return { [Symbol.asyncIterator]: () => this.pages() };
+    return { [Symbol.asyncIterator]: () => this.pages(true) };
   }
 
   [inspect.custom](): string {

@@ -3,7 +3,9 @@
  * the request as `readWhen`): memory holds the page being consumed and the next one, whatever `concurrency` is, and
  * the pages the walk never reaches are given up. Records still come in order, each exactly once.
  */
+import { MambuClient } from "../../lib";
 import { paginate, PageWindow } from "../../lib/core/list";
+import { testConnector } from "../helpers/mambu";
 
 /** A listing of `total` numbers; each page's "body" is read (resolved) only once its window's gate opens. */
 function plan(total: number, concurrency: number, log: { opened: number[]; closed: number[]; asked: number[] }) {
@@ -54,4 +56,33 @@ test("break: the pages fetched ahead and never reached are given up (their gates
   // page 0 has no gate (fetched alone, to learn the total); 10 and 20 were opened (the head and the next); 30, 40 given up
   expect(log.opened).toEqual([10, 20]);
   expect(log.closed.sort((a, b) => a - b)).toEqual([30, 40]);
+});
+
+test("getAll streamed with for await (pages read element by element, fetched ahead behind gates) gives what await gives: every record once, in order", async () => {
+  const http = await import("http");
+  const total = 23;
+  const people = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ encodedKey: `k${from + i}`, id: String(from + i), firstName: `P "${from + i}" },{ [x]`, lastName: "Zoë" }));
+  const server = http.createServer((req, res) => {
+    const q = new URL(req.url!, "http://x").searchParams;
+    const offset = Number(q.get("offset"));
+    const n = Math.max(0, Math.min(Number(q.get("limit")), total - offset));
+    res.writeHead(200, { "content-type": "application/json", "items-total": String(total) });
+    const body = Buffer.from(JSON.stringify(people(offset, n)), "utf8");
+    for (let i = 0; i < body.length; i += 5) res.write(body.subarray(i, i + 5)); // cut anywhere, even inside a character
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const conn = testConnector({ apiurl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, apipagination: 3, concurrency: 4 });
+    const streamed: string[] = [];
+    for await (const c of MambuClient.getAll({ connector: conn })) streamed.push(`${c.id} ${c.firstName} ${c.lastName}`);
+    const awaited = (await MambuClient.getAll({ connector: conn })).map((c) => `${c.id} ${c.firstName} ${c.lastName}`);
+    expect(streamed).toEqual(people(0, total).map((p) => `${p.id} ${p.firstName} ${p.lastName}`));
+    expect(awaited).toEqual(streamed);
+    conn.close();
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
 });
