@@ -2,7 +2,7 @@
 /**
  * Benchmark 2 — bulk read: `MambuLoan.getAll()` of 20,000 FULL loans from a sandbox (its own
  * process, TLS, 20 ms injected latency per request), against the floor and against MambuPy's
- * `get_all` over the same TLS sandbox; then the peak RSS of streaming 50,000 and 200,000 loans with
+ * `get_all` over the same TLS sandbox; then the peak RSS of streaming 50,000, 200,000 and 500,000 loans with
  * `for await`.
  *
  * - mambu-ts: pages of 1000 (`apipagination`), `concurrency` pages in flight once `items-total`
@@ -15,19 +15,21 @@
  *   `JSON.parse`d and every value visited; against it, `getAll` alone (≤ ×1.25) and `getAll` then
  *   every value of every loan read (≤ ×2.5).
  * - MambuPy: sequential by design (one page after the other, then every entity built).
- * - streaming: a child process (bench/stream-rss.js) walks every loan of a sandbox generated with
- *   50,000 and then 200,000 loans, sampling `process.memoryUsage().rss`.
+ * - streaming (bench/stream-bench.js): a child process (bench/stream-rss.js) walks every loan of a
+ *   sandbox generated with 50,000, 200,000 and 500,000 loans, sampling `process.memoryUsage().rss`,
+ *   against the same walk by a bare https client.
  *
  * Usage: node bench/bulk-read.js [--loans 20000] [--latency 20] [--concurrency 4] [--rounds 3]
- *                                 [--stream 50000,200000] [--no-mambupy] [--no-stream]
+ *                                 [--stream 50000,200000,500000] [--stream-rounds 2] [--no-mambupy] [--no-stream]
  * Prints progress, then one JSON line (the result) last.
  */
 const fs = require("node:fs");
 const https = require("node:https");
-const { median, round, int, logger, findMambuPy, runMambuPy, startSandboxProcess, runNodeChild } = require("./lib/common");
+const { median, round, int, logger, findMambuPy, runMambuPy, startSandboxProcess } = require("./lib/common");
 const path = require("node:path");
 const { dist, sandboxConnector } = require("./lib/client");
 const { walkJson, structReader } = require("./lib/read-all");
+const { streamRows } = require("./stream-bench");
 
 const log = logger("bulk-read");
 
@@ -88,7 +90,7 @@ async function main() {
   const latency = Number(arg("latency", 20));
   const concurrency = Number(arg("concurrency", 4));
   const rounds = Number(arg("rounds", 3));
-  const streams = String(arg("stream", "50000,200000")).split(",").map(Number);
+  const streams = String(arg("stream", "50000,200000,500000")).split(",").map(Number);
   const pageSize = 1000;
   const { MambuLoan, MambuStruct } = require(dist);
   const readAll = structReader(MambuStruct, require(path.join(dist, "core", "symbols")).RAW);
@@ -217,42 +219,9 @@ async function main() {
   }
 
   if (!process.argv.includes("--no-stream")) {
-    const peaks = [];
-    for (const n of streams) {
-      log(`streaming: sandbox with ${int(n)} generated loans (latency ${latency} ms, TLS)...`);
-      const s = await startSandboxProcess(["--generate", `clients=2000,loans=${n}`, "--latency", String(latency), "--tls"], { memoryMb: 8192 });
-      try {
-        const r = await runNodeChild("stream-rss.js", [s.url, s.caPath, String(concurrency)]);
-        log(`streamed ${int(r.count)} loans in ${(r.ms / 1000).toFixed(1)} s: RSS baseline ${r.baselineMb.toFixed(0)} MB, peak ${r.peakMb.toFixed(0)} MB`);
-        peaks.push({ n, ...r });
-      } finally {
-        await s.stop();
-      }
-    }
-    for (const p of peaks) {
-      rows.push({
-        benchmark: "bulk read",
-        measure: `for await over ${int(p.count)} loans: peak RSS`,
-        unit: "MB",
-        mambuTs: round(p.peakMb, 0),
-        floor: null,
-        mambupy: null,
-        ratioToFloor: null,
-        vsMambuPy: null,
-        target: { maxMb: 150 },
-        met: p.peakMb < 150,
-        baselineMb: round(p.baselineMb, 0),
-        seconds: round(p.ms / 1000, 1),
-      });
-    }
-    if (peaks.length > 1) {
-      const a = peaks[0];
-      const b = peaks[peaks.length - 1];
-      notes.push(
-        `streaming peak RSS: ${int(a.count)} loans ${a.peakMb.toFixed(0)} MB, ${int(b.count)} loans ${b.peakMb.toFixed(0)} MB ` +
-          `(RSS after the first request ~${a.baselineMb.toFixed(0)} MB; concurrency ${concurrency}, pages of ${pageSize})`,
-      );
-    }
+    const streamed = await streamRows({ streams, latency, concurrency, rounds: Number(arg("stream-rounds", 2)), log });
+    rows.push(...streamed.rows);
+    notes.push(...streamed.notes);
   }
 
   const result = {

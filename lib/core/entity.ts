@@ -427,7 +427,7 @@ export function listOf<T extends MambuEntity>(
   const detailsLevel = cls.spec.alwaysFull ? "FULL" : checkDetailsLevel(opts.detailsLevel);
   const conn = connectorOf(undefined, opts.connector);
   const readOpts = { detailsLevel: detailsLevel ?? "BASIC" as DetailsLevel };
-  return new MambuList<T>((setTotal) => {
+  return new MambuList<T>((setTotal, how) => {
     const pageSize = conn.pageSize;
     const concurrency = Math.max(1, conn.config.concurrency);
     return mapPages(paginate<Bag>({
@@ -438,7 +438,7 @@ export function listOf<T extends MambuEntity>(
         if (detailsLevel) query.detailsLevel = detailsLevel;
         if (w.withTotal || paginationDetails === "ON") query.paginationDetails = "ON";
         const { res, body } = await requestJson(conn, {
-          method: req.method, path: req.path, query: query as RequestOptions["query"], bodyText: req.bodyText,
+          method: req.method, path: req.path, query: query as RequestOptions["query"], bodyText: req.bodyText, ...(how.streaming ? { jsonList: true, readWhen: w.ready } : {}),
         });
         if (!Array.isArray(body)) throw new MambuError(`malformed response from Mambu: expected a JSON list from ${req.method} ${req.path}`, { status: res.status });
         const totalHeader = res.headers["items-total"];

@@ -23,6 +23,12 @@ export interface PageWindow {
   limit: number;
   /** Ask Mambu for `items-total` on this page. */
   withTotal: boolean;
+  /**
+   * For a page fetched ahead: settles when the walk wants the page's body — the page before it is being consumed —
+   * and rejects when the walk stops before reaching it. Give it to the request as `readWhen`, so that the answers
+   * fetched ahead wait in the network buffers and memory holds at most two pages, whatever `concurrency` is.
+   */
+  ready?: Promise<void>;
 }
 
 /** One page answered: its records and, when asked, the total. */
@@ -90,16 +96,25 @@ export async function* paginate<R>(plan: PaginationPlan<R>): AsyncGenerator<R[],
   if (concurrency > 1 && total !== undefined && offset < total) {
     // Total known: keep up to `concurrency` windows in flight, launched one by one (never planned
     // from the total), only up to the total; yield in order; stop at the first short page.
-    const inflight: Array<{ window: PageWindow; page: Promise<PageResult<R>> }> = [];
+    // Each page fetched ahead has a gate: its body is read once the page before it is being consumed (the head's
+    // is read at once), so that the answers fetched ahead wait in the network buffers, not in memory.
+    const inflight: Array<{ window: PageWindow; page: Promise<PageResult<R>>; open: () => void; close: () => void }> = [];
     let next = offset;
     let left = remaining;
     const launch = (): void => {
       while (inflight.length < concurrency && next < total && (left === undefined || left > 0)) {
         const size = left === undefined ? pageSize : Math.min(pageSize, left);
-        const window: PageWindow = { offset: next, limit: size, withTotal: false };
+        let open!: () => void;
+        let close!: () => void;
+        const ready = new Promise<void>((resolve, reject) => {
+          open = resolve;
+          close = () => reject(new Error("the listing stopped before this page"));
+        });
+        ready.catch(() => undefined); // a gate closed on a page no one reads is no error
+        const window: PageWindow = { offset: next, limit: size, withTotal: false, ready };
         const page = plan.fetchPage(window);
         page.catch(() => undefined); // observed when awaited below; never an unhandled rejection
-        inflight.push({ window, page });
+        inflight.push({ window, page, open, close });
         next += size;
         if (left !== undefined) left -= size;
       }
@@ -109,6 +124,8 @@ export async function* paginate<R>(plan: PaginationPlan<R>): AsyncGenerator<R[],
         launch();
         const head = inflight.shift();
         if (!head) break;
+        head.open();
+        inflight[0]?.open(); // read while the head is consumed
         const page = await head.page;
         guard.check(head.window, page.items);
         const count = page.items.length;
@@ -117,6 +134,7 @@ export async function* paginate<R>(plan: PaginationPlan<R>): AsyncGenerator<R[],
         advance(head.window.limit);
       }
     } finally {
+      for (const p of inflight) p.close(); // pages fetched ahead and not wanted: their requests are given up
       inflight.length = 0;
     }
     // Every page up to the total was full: the total may be stale or wrong, so go on one page at
@@ -212,6 +230,15 @@ function recordKey(r: Record<string, unknown>): string {
   return `h:${createHash("sha1").update(text).digest("base64")}`;
 }
 
+/**
+ * How a walk is consumed: `streaming` (`for await`, `byPage()`) hands each page over and forgets it, so a walk may
+ * then read pages element by element and leave the pages fetched ahead unread until their turn (bounded memory);
+ * an `await` keeps every record anyway, and reads each page whole (the least CPU).
+ */
+export interface WalkMode {
+  streaming: boolean;
+}
+
 const handOver = new WeakSet<object>();
 
 /**
@@ -238,7 +265,7 @@ export class MambuList<T> implements PromiseLike<T[]>, AsyncIterable<T> {
    *   through `setTotal` (see {@link MambuList.total}).
    */
   constructor(
-    private readonly walk: (setTotal: (total: number) => void) => AsyncGenerator<T[], void, undefined>,
+    private readonly walk: (setTotal: (total: number) => void, how: WalkMode) => AsyncGenerator<T[], void, undefined>,
     private readonly label = "MambuList",
   ) {}
 
@@ -252,15 +279,15 @@ export class MambuList<T> implements PromiseLike<T[]>, AsyncIterable<T> {
     return this.#total;
   }
 
-  private pages(): AsyncGenerator<T[], void, undefined> {
-    return this.walk((total) => (this.#total = total));
+  private pages(streaming: boolean): AsyncGenerator<T[], void, undefined> {
+    return this.walk((total) => (this.#total = total), { streaming });
   }
 
   /** Every record, in order (memoised). */
   toArray(): Promise<T[]> {
     return (this.all ??= (async () => {
       const out: T[] = [];
-      for await (const page of this.pages()) for (const x of page) out.push(x);
+      for await (const page of this.pages(false)) for (const x of page) out.push(x);
       return out;
     })());
   }
@@ -279,7 +306,7 @@ export class MambuList<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   /** Streams records page by page; `break` stops fetching further pages. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for await (const page of this.pages()) {
+    for await (const page of this.pages(true)) {
       if (!handOver.has(page)) {
         yield* page;
         continue;
@@ -294,7 +321,7 @@ export class MambuList<T> implements PromiseLike<T[]>, AsyncIterable<T> {
 
   /** Streams whole pages (arrays) instead of records. */
   byPage(): AsyncIterable<T[]> {
-    return { [Symbol.asyncIterator]: () => this.pages() };
+    return { [Symbol.asyncIterator]: () => this.pages(true) };
   }
 
   [inspect.custom](): string {

@@ -11,6 +11,7 @@ import { MambuConfig, mambuconfig, maskUserinfo } from "../config";
 import { MAX_RESPONSE_BYTES_LIMIT } from "../config/keys";
 import { BaseUrl, resolveBaseUrl, withBasePath } from "./baseurl";
 import { BodyTooLarge, readCapped } from "./body";
+import { MalformedJsonList, readJsonList } from "./json-list";
 import { MAMBU_V2_ACCEPT, authHeaders, basicToken, getHeader, setHeader, userAgent } from "./headers";
 import { buildQuery } from "./paths";
 import { redact, redactDeep } from "./redact";
@@ -38,6 +39,10 @@ interface Prepared {
   expectJson: boolean;
   /** Parser of JSON bodies (default JSON.parse). */
   parse: (text: string) => unknown;
+  /** A 2xx JSON answer is read as a list, element by element (see `RequestOptions.jsonList`). */
+  jsonList: boolean;
+  /** A 2xx answer's body is read once this settles (see `RequestOptions.readWhen`). */
+  readWhen: PromiseLike<unknown> | undefined;
   retries: number;
   timeout: number;
   /** Largest body accepted, in bytes. */
@@ -307,6 +312,8 @@ export class MambuConnector {
       body,
       expectJson: /json/i.test(getHeader(headers, "Accept") ?? ""),
       parse: req.parse ?? JSON.parse,
+      jsonList: req.jsonList === true,
+      readWhen: req.readWhen,
       retries,
       timeout,
       maxBytes,
@@ -323,16 +330,19 @@ export class MambuConnector {
   ): Promise<{ kind: "done"; response: MambuResponse<T> } | AttemptFailure> {
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, prep.timeout);
+    const arm = (): NodeJS.Timeout =>
+      setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, prep.timeout);
+    let timer = arm();
     const onAbort = (): void => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     const started = Date.now();
     let status: number | undefined;
     let headers: Record<string, string> = {};
     let raw: Buffer;
+    let items: unknown[] | undefined;
     try {
       const init: RequestInit = {
         method: prep.method,
@@ -348,9 +358,31 @@ export class MambuConnector {
       res.headers.forEach((value, name) => {
         headers[name.toLowerCase()] = value;
       });
-      raw = await readCapped(res, prep.maxBytes, headers["content-length"]);
+      if (prep.readWhen && status >= 200 && status < 300) {
+        // fetched ahead: the body waits in the network buffers until the caller wants it (no timeout meanwhile)
+        clearTimeout(timer);
+        await waitGate(prep.readWhen, signal);
+        timer = arm();
+      }
+      if (prep.jsonList && status >= 200 && status < 300 && readsAsJson(prep, headers)) {
+        const list = await readJsonList(res, prep.maxBytes, headers["content-length"], prep.parse);
+        if ("items" in list) {
+          items = list.items;
+          raw = EMPTY;
+        } else raw = list.whole;
+      } else {
+        raw = await readCapped(res, prep.maxBytes, headers["content-length"]);
+      }
     } catch (err) {
       const ms = Date.now() - started;
+      if (err instanceof GateClosed) {
+        controller.abort(); // the answer is not wanted any more: free the connection
+        throw aborted(prep);
+      }
+      if (err instanceof MalformedJsonList) {
+        controller.abort(); // stop the transfer: the answer is refused whatever follows
+        throw malformedJson(prep, status!, err.head.toString("utf8"), attempt);
+      }
       if (err instanceof BodyTooLarge) {
         controller.abort(); // stop the transfer: nothing more is read or inflated
         this.#log(prep, "debug", `${prep.method} ${prep.shownUrl} -> ${status}, body over ${prep.maxBytes} bytes (attempt ${attempt}/${attempts}, ${ms} ms)`, {
@@ -389,6 +421,7 @@ export class MambuConnector {
       attempts,
       durationMs: ms,
     });
+    if (items !== undefined) return { kind: "done", response: { status, headers, body: items as T, text: "", raw } };
     const text = raw.toString("utf8");
     if (status >= 200 && status < 300) {
       return { kind: "done", response: { status, headers, body: parseBody<T>(prep, status, headers, text, attempt), text, raw } };
@@ -590,12 +623,50 @@ function retryAfterTooLong(prep: Prepared, last: AttemptFailure & { kind: "http"
   );
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/** The gate of a request fetched ahead was closed (the caller gave up on it), or its signal aborted while it waited. */
+class GateClosed extends Error {}
+
+/** Waits for `gate`; a rejected gate, or `signal` aborting meanwhile, throws GateClosed. */
+async function waitGate(gate: PromiseLike<unknown>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) throw new GateClosed();
+  let onAbort: (() => void) | undefined;
+  const abortion = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(new GateClosed());
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([gate, abortion]);
+  } catch {
+    throw new GateClosed();
+  } finally {
+    signal?.removeEventListener("abort", onAbort!);
+  }
+}
+
+/** Whether a 2xx answer is parsed as JSON: JSON announced, or expected and no content type given. */
+function readsAsJson(prep: Prepared, headers: Record<string, string>): boolean {
+  const contentType = headers["content-type"] ?? "";
+  return /json/i.test(contentType) || (prep.expectJson && contentType === "");
+}
+
+/** A 2xx body that is not JSON: a MambuError (the excerpt redacted, none for an answer carrying credentials). */
+function malformedJson(prep: Prepared, status: number, text: string, attempt: number): MambuError {
+  return new MambuError(`malformed JSON from Mambu (HTTP ${status}, ${prep.method} ${prep.shownUrl})`, {
+    status,
+    bodyExcerpt: prep.secretAnswer ? undefined : excerpt(redact(text, prep.secrets)),
+    method: prep.method,
+    url: prep.shownUrl,
+    attempts: attempt,
+  });
+}
+
 /** Parses a 2xx body: JSON when JSON is expected or announced; malformed JSON is a MambuError. */
 function parseBody<T>(prep: Prepared, status: number, headers: Record<string, string>, text: string, attempt: number): T {
   if (text.trim() === "") return undefined as T;
   const contentType = headers["content-type"] ?? "";
-  const announcedJson = /json/i.test(contentType);
-  if (!announcedJson && !(prep.expectJson && contentType === "")) {
+  if (!readsAsJson(prep, headers)) {
     if (!prep.expectJson) return undefined as T;
     throw new MambuError(`non-JSON body from Mambu (HTTP ${status}, content-type ${contentType}, ${prep.method} ${prep.shownUrl})`, {
       status,
@@ -608,13 +679,7 @@ function parseBody<T>(prep: Prepared, status: number, headers: Record<string, st
   try {
     return prep.parse(text) as T;
   } catch {
-    throw new MambuError(`malformed JSON from Mambu (HTTP ${status}, ${prep.method} ${prep.shownUrl})`, {
-      status,
-      bodyExcerpt: prep.secretAnswer ? undefined : excerpt(redact(text, prep.secrets)),
-      method: prep.method,
-      url: prep.shownUrl,
-      attempts: attempt,
-    });
+    throw malformedJson(prep, status, text, attempt);
   }
 }
 

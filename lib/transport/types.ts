@@ -51,6 +51,19 @@ export interface RequestOptions {
   timeout?: number;
   /** Parser of a JSON answer (default `JSON.parse`; the ORM passes an exact one keeping every digit). */
   parse?: (text: string) => unknown;
+  /**
+   * The successful answer is expected to be a JSON list (a page of records): its elements are cut out and parsed
+   * one by one (each with `parse`) as the body arrives, so that the page never exists as one large buffer or string —
+   * what keeps streaming a long listing in bounded memory. The response's `text` and `raw` are then empty. An answer
+   * that is not a list is read and parsed whole, as without this option.
+   */
+  jsonList?: boolean;
+  /**
+   * A successful answer's body is read only once this settles — the attempt's timeout does not run meanwhile — so
+   * that a page fetched ahead waits in the network buffers, not in memory, until the caller wants it. If it rejects,
+   * the request is given up: the connection is closed and the request rejects with a `MambuTsError` (as an abort).
+   */
+  readWhen?: PromiseLike<unknown>;
   /** Largest response body accepted for this request only, in bytes (default: the connector's). */
   maxResponseBytes?: number;
   /**
@@ -73,9 +86,9 @@ export interface MambuResponse<T = unknown> {
   headers: Record<string, string>;
   /** The parsed JSON body, or undefined for an empty or non-JSON body. */
   body: T;
-  /** The body as text (UTF-8). */
+  /** The body as text (UTF-8); empty when the request set `jsonList` and the answer was a list. */
   text: string;
-  /** The body's bytes (for binary downloads such as documents). */
+  /** The body's bytes (for binary downloads such as documents); empty when `text` is. */
   raw: Buffer;
 }
 
