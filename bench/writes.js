@@ -14,10 +14,17 @@
  * defaults (a first run creates without look-ups) — and the calls per client of each are compared
  * with the floor, the writes per client (five here). The requests/s row is the "after" run's.
  *
- * Usage: node bench/writes.js [--clients 2000] [--latency 20] [--concurrency 8] [--cpu-prof <dir>]
- *   --cpu-prof  profiles the sandbox process of the "after" run (a .cpuprofile in <dir>)
+ * CPU: the migrating process's own CPU time (process.cpuUsage) and the sandbox process's (from
+ * /proc/<pid>/stat, Linux), in ms per request. Each request of a client waits for the latency plus
+ * both processes' CPU for it (and for a core when they are busy): the wall time stays within 1.1× the
+ * floor only while that CPU stays under a tenth of the latency (2 ms at 20 ms).
+ *
+ * Usage: node bench/writes.js [--clients 2000] [--latency 20] [--concurrency 8] [--cpu-prof <dir>] [--no-before]
+ *   --cpu-prof   profiles the sandbox process of the "after" run (a .cpuprofile in <dir>)
+ *   --no-before  skips the "before" run (its rows are left out)
  * Prints progress, then one JSON line (the result) last.
  */
+const fs = require("node:fs");
 const path = require("node:path");
 const { round, int, logger, mkTmp, rmTmp, startSandboxProcess } = require("./lib/common");
 const { dist } = require("./lib/client");
@@ -33,6 +40,18 @@ function arg(name, dflt) {
 function argText(name) {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+/** CPU time (user + system) of a process so far, in ms, from /proc (Linux); undefined elsewhere. */
+function procCpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields[11], fields[12]: utime, stime (fields 14 and 15 of proc(5)), in clock ticks (100 a second)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 async function main() {
@@ -64,6 +83,8 @@ async function main() {
       const sb = await startSandboxProcess(["--latency", String(latency)], { memoryMb: 4096 });
       if (profDir) delete process.env.NODE_OPTIONS;
       try {
+        const sb0 = procCpuMs(sb.pid);
+        const cpu0 = process.cpuUsage();
         const t0 = process.hrtime.bigint();
         const res = await migrate.runMigration(planPath, {
           connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" },
@@ -74,18 +95,24 @@ async function main() {
           ...flow,
         });
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        const cpu = process.cpuUsage(cpu0);
+        const sb1 = procCpuMs(sb.pid);
         if (res.exitCode !== 0 || !res.summary) {
           const why = res.problems.slice(0, 3).map((p) => JSON.stringify(p)).join("; ") || res.failed.slice(0, 3).map((f) => JSON.stringify(f)).join("; ");
           throw new Error(`runMigration (${label}) exited ${res.exitCode}: ${why}`);
         }
         const s = res.summary;
         log(`${label}: ${int(s.steps.created)} steps created, ${int(s.requests)} requests for ${int(s.writes)} writes in ${s.elapsedSeconds.toFixed(2)} s — ${s.requestsPerClient.toFixed(2)} calls per client (runMigration wall ${(ms / 1000).toFixed(2)} s incl. reading the plan)`);
-        return s;
+        // CPU per request (the plan's reading and validation included in the client's: a small part)
+        const clientCpu = (cpu.user + cpu.system) / 1000 / s.requests;
+        const sandboxCpu = sb0 !== undefined && sb1 !== undefined ? (sb1 - sb0) / s.requests : undefined;
+        log(`${label}: CPU per request: migrating process ${clientCpu.toFixed(2)} ms, sandbox process ${sandboxCpu === undefined ? "n/a" : `${sandboxCpu.toFixed(2)} ms`}`);
+        return { ...s, clientCpuMs: clientCpu, sandboxCpuMs: sandboxCpu };
       } finally {
         await sb.stop();
       }
     };
-    const before = await migrateOnce("before", { lookups: "always", fold: false });
+    const before = process.argv.includes("--no-before") ? undefined : await migrateOnce("before", { lookups: "always", fold: false });
     const s = await migrateOnce("after", {});
     const calls = s.requests;
     const floor = (calls * latency) / concurrency;
@@ -93,15 +120,18 @@ async function main() {
     const ratio = elapsed / floor;
     const perClientFloor = s.writesPerClient;
     log(`floor: ${int(calls)} calls × ${latency} ms ÷ ${concurrency} = ${(floor / 1000).toFixed(2)} s → ×${ratio.toFixed(2)}`);
-    log(`calls per client: before ${before.requestsPerClient.toFixed(2)}, after ${s.requestsPerClient.toFixed(2)}; floor (writes per client) ${perClientFloor.toFixed(2)}`);
+    if (before) log(`calls per client: before ${before.requestsPerClient.toFixed(2)}, after ${s.requestsPerClient.toFixed(2)}; floor (writes per client) ${perClientFloor.toFixed(2)}`);
     notes.push(
       `writes through runMigration (lib/migrate) with concurrency ${concurrency}; ${int(calls)} requests counted by the toolkit for ${int(s.writes)} writes ` +
         `(a first run creates without looking ids up: its journal knows nothing was sent); the floor counts every request`,
     );
-    notes.push(
+    if (before) notes.push(
       `calls per client: ${before.requestsPerClient.toFixed(2)} before (${int(before.requests)} requests: a GET before each client and loan POST, lookups: "always"), ` +
         `${s.requestsPerClient.toFixed(2)} after; the floor is ${perClientFloor.toFixed(2)} (one request per write)`,
     );
+    const cpuNote = `CPU per request: migrating process ${s.clientCpuMs.toFixed(2)} ms, sandbox process ${s.sandboxCpuMs === undefined ? "n/a" : `${s.sandboxCpuMs.toFixed(2)} ms`} (the floor leaves ${(latency * 0.1).toFixed(1)} ms per request beyond the latency for ×1.1)`;
+    log(cpuNote);
+    notes.push(cpuNote);
     notes.push(`against the writes alone the floor would be ${((s.writes * latency) / concurrency / 1000).toFixed(2)} s (×${(elapsed / ((s.writes * latency) / concurrency)).toFixed(2)})`);
     const row = {
       benchmark: "writes",
@@ -135,13 +165,14 @@ async function main() {
         clients,
         writes,
         requests: calls,
-        requestsBefore: before.requests,
-        callsPerClient: { before: before.requestsPerClient, after: s.requestsPerClient, floor: perClientFloor },
+        requestsBefore: before?.requests ?? null,
+        callsPerClient: { before: before?.requestsPerClient ?? null, after: s.requestsPerClient, floor: perClientFloor },
+        cpuMsPerRequest: { client: round(s.clientCpuMs, 3), sandbox: s.sandboxCpuMs === undefined ? null : round(s.sandboxCpuMs, 3) },
         latencyMs: latency,
         concurrency,
         via: "runMigration (lib/migrate)",
       },
-      rows: [row, perClient("before", before), perClient("after", s)],
+      rows: before ? [row, perClient("before", before), perClient("after", s)] : [row, perClient("after", s)],
       notes,
     };
     process.stdout.write(JSON.stringify(result) + "\n");

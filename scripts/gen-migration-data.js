@@ -130,6 +130,7 @@ for (let g = 1; g <= 4; g++) {
   });
 }
 
+// within the demo tenant's products (config/sandbox-demo.json loanproducts: amount, installments, rate)
 const PRODUCTS = {
   "FLAT-MICRO": { min: 500, max: 50000, nmin: 3, nmax: 12, rmin: 24, rmax: 48 },
   "DB-PERSONAL": { min: 1000, max: 60000, nmin: 3, nmax: 18, rmin: 12, rmax: 36 },
@@ -147,7 +148,8 @@ function makeLoan(holderId, holderType) {
   loanSeq++;
   const product = rand() < 0.6 ? "FLAT-MICRO" : "DB-PERSONAL";
   const p = PRODUCTS[product];
-  const amountCents = between(p.min / 100, p.max / 100) * 10000 + (rand() < 0.3 ? between(1, 99) * 50 : 0);
+  // the odd cents never take an amount above the product's maximum
+  const amountCents = Math.min(between(p.min / 100, p.max / 100) * 10000 + (rand() < 0.3 ? between(1, 99) * 50 : 0), p.max * 100);
   const n = between(p.nmin, p.nmax);
   const disbursed = rand() < 0.9;
   const disb = addDays("2025-01-06", between(0, 420));

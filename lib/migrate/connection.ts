@@ -1,8 +1,10 @@
 /**
  * The connector of a run: every attempt waits for the rate limiter and is counted (requests, 429s,
- * retries) for the progress display and the summary; listings 1000 records a page.
+ * retries) for the progress display and the summary; listings 1000 records a page. What it does not
+ * take from the run's options it reads from the configuration as the run began ({@link runConfig}).
  */
 import nodeFetch from "node-fetch";
+import { KNOWN_KEYS, MambuConfig, mambuconfig } from "../config";
 import { MambuConnector } from "../transport";
 import { parseRetryAfter } from "../transport/retrypolicy";
 import type { MigrationOptions, RehearsalTenant } from "./options";
@@ -15,7 +17,28 @@ export interface Counters {
   retries: number;
 }
 
-/** The connector of a run: to the rehearsal's tenant, or to `options.connection` (else `mambuconfig`). */
+/**
+ * The configuration of a run: the values `base` (default `mambuconfig`: rc files, environment, code)
+ * resolves when the run starts, kept for the whole run. The connector and the ORM read it on every
+ * request (timeout, response cap, tenant offset...): read afresh, that stats the rc files each time,
+ * a few percent of a run's CPU; and a run is bound to the tenant it started with anyway (binding.ts).
+ * A value it cannot keep (an invalid one: the request that reads it says what is wrong) leaves `base`
+ * itself, read afresh as before.
+ */
+export function runConfig(base: MambuConfig = mambuconfig): MambuConfig {
+  const frozen = new MambuConfig({ env: {}, rcFiles: [] });
+  try {
+    for (const key of KNOWN_KEYS) {
+      const r = base.lookup(key);
+      if (r && r.source !== "default") frozen.set(key, r.value);
+    }
+  } catch {
+    return base;
+  }
+  return frozen;
+}
+
+/** The connector of a run: to the rehearsal's tenant, or to `options.connection` (else the configuration as the run began). */
 export function runConnector(opts: MigrationOptions, rehearsal: RehearsalTenant | undefined, limiter: RateLimiter, counters: Counters): MambuConnector {
   const fetch = (async (url: Parameters<typeof nodeFetch>[0], init?: Parameters<typeof nodeFetch>[1]) => {
     await limiter.take();
@@ -28,6 +51,7 @@ export function runConnector(opts: MigrationOptions, rehearsal: RehearsalTenant 
   const c = opts.connection ?? {};
   return new MambuConnector({
     ...(rehearsal ? rehearsal.connection : c),
+    config: runConfig(),
     fetch,
     retries: opts.retries ?? 8,
     timeout: opts.timeout,

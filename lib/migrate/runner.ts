@@ -207,15 +207,22 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
     } catch (e) {
       return fail(u, e);
     }
-    try {
-      await journal.recordUnit(u.key, "done");
-    } catch (e) {
-      if (journal.failed) return; // the run stops; the unit's steps are looked up in the tenant on resume
-      throw e;
-    }
-    stats.units.done++;
-    opts.onProgress?.();
+    // the unit's line (after its steps' lines, in the same file) is synced while the worker takes the
+    // next unit: the unit is counted done once it is on disk, and the run ends once every line is
+    const written = journal.recordUnit(u.key, "done").then(
+      () => {
+        stats.units.done++;
+        opts.onProgress?.();
+      },
+      (e: unknown) => {
+        if (!journal.failed) throw e; // else the run stops; the unit's steps are looked up in the tenant on resume
+      },
+    );
+    ending.add(written);
+    void written.finally(() => ending.delete(written)).catch(() => undefined);
   };
+  /** The `unit` lines being synced. */
+  const ending = new Set<Promise<void>>();
   const fail = async (u: Unit, e: unknown): Promise<void> => {
     // the journal failed, not the unit: the run stops and reports it; the unit is resumed later
     if (journal.failed) return;
@@ -236,5 +243,6 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, book.units.length)) }, worker));
+  await Promise.all([...ending]);
   for (const d of holders.values()) if (!d.settled) d.reject(new Error("the run stopped before this client"));
 }

@@ -75,7 +75,16 @@ function keyOf(e: MambuEntity, what: string): string {
   return key;
 }
 
-/** Runs one step unless the journal has it; records it when done. */
+/**
+ * Runs one step unless the journal has it; records it when done. The step's line is not waited for:
+ * it is synced with the lines of the other units under way (group commit) while this unit's next
+ * request goes out — pipelined. Exactly-once does not rest on it: a unit's `begin` line is on disk
+ * before its first request, so a crash that loses the last lines of a unit leaves it touched, and
+ * the steps without a line are looked up in the tenant on resume (adopted, with their keys); the
+ * lines of a unit are written in order (a crash keeps a prefix of them), and its `unit` line, awaited
+ * by the runner, is on disk only after all of them. A journal that could not be written stops the
+ * unit before its next request.
+ */
 async function step(
   ctx: StepContext,
   unit: Unit,
@@ -89,13 +98,16 @@ async function step(
     ctx.onStep(unit, name, "journal");
     return done;
   }
+  // a journal that failed (a full disk) stops the run: nothing more is sent
+  if (ctx.journal.failed) throw ctx.journal.failed;
   let r: { status: "created" | "adopted"; key?: string };
   try {
     r = await run();
   } catch (e) {
     throw e instanceof StepError ? e : new StepError(name, where, e);
   }
-  await ctx.journal.recordStep({ unit: unit.key, row, step: name, status: r.status, key: r.key });
+  // not awaited (see above); a write that fails sets journal.failed, which stops the unit and the run
+  ctx.journal.recordStep({ unit: unit.key, row, step: name, status: r.status, key: r.key }).catch(() => undefined);
   ctx.onStep(unit, name, r.status);
   return { ...r, fresh: true };
 }
