@@ -671,3 +671,39 @@ describe("sandbox engine: deposits", () => {
     expect(errorOf(() => createDeposit(ctx, { overdraftSettings: { allowOverdraft: true, overdraftLimit: 900 } })).errorReason).toBe("MAXIMUM_OVERDRAFT_LIMIT_EXCEEDED");
   });
 });
+
+describe("arrears refresh across a growing book", () => {
+  const FLAT = { productTypeKey: "lp-flat", loanAmount: 1000, interestSettings: { interestRate: 12 }, scheduleSettings: { repaymentInstallments: 3 } };
+
+  it("within a day looks only at the loans that changed (a migration does not rescan the book per request); a new day looks at all", () => {
+    const ctx = tenant();
+    const ids = [activeLoan(ctx, FLAT), activeLoan(ctx, FLAT), activeLoan(ctx, FLAT)];
+    refreshArrears(ctx);
+    const all = jest.spyOn(ctx.store, "all");
+    // loans created, approved and disbursed during the day: no scan of every loan
+    ids.push(activeLoan(ctx, FLAT));
+    createLoan(ctx, FLAT);
+    refreshArrears(ctx);
+    expect(all.mock.calls.filter(([coll]) => coll === "loans")).toHaveLength(0);
+    // past the first due date: every running loan falls into arrears, including the one created last
+    ctx.clock.set("2026-02-17T09:00:00+02:00");
+    refreshArrears(ctx);
+    expect(all.mock.calls.filter(([coll]) => coll === "loans")).toHaveLength(1);
+    expect(ids.map((id) => loanOf(ctx, id).accountState)).toEqual(Array(4).fill("ACTIVE_IN_ARREARS"));
+    all.mockRestore();
+  });
+
+  it("brings a running loan stored mid-day (a restored record and its transactions) up to the day on the next refresh", () => {
+    const source = tenant();
+    const id = activeLoan(source, FLAT);
+    const ctx = tenant();
+    ctx.clock.set("2026-02-17T09:00:00+02:00");
+    refreshArrears(ctx); // the day's refresh has run before the loan arrives
+    ctx.store.extra = source.store.extra; // the engine's schedules
+    for (const tx of source.store.all("loanTransactions")) ctx.store.insert("loanTransactions", tx);
+    ctx.store.insert("loans", loanOf(source, id));
+    expect(loanOf(ctx, id).accountState).toBe("ACTIVE");
+    refreshArrears(ctx);
+    expect(loanOf(ctx, id)).toMatchObject({ accountState: "ACTIVE_IN_ARREARS", daysLate: 2 });
+  });
+});
