@@ -10,7 +10,7 @@ import { EngineContext } from "./context";
 import { compareInstant, daysBetween, localDate } from "./dates";
 import { Allocatable, Elements, OrderName, allocate, outstandingElements, outstandingOf, reduce, totalOf, zeroElements } from "./allocation";
 import { Dec, ZERO, currencyDecimals, dec, sum } from "./money";
-import { StoredSchedule } from "./loan-schedule";
+import { StoredInstallment, StoredSchedule } from "./loan-schedule";
 
 /** A replayed installment. */
 export interface LedgerInstallment extends Allocatable {
@@ -145,17 +145,121 @@ export function balancesAt(ledger: Pick<Ledger, "installments" | "disbursedAmoun
   return { principal: ledger.disbursedAmount.minus(principalPaid), interest, fee: o.fee, penalty: o.penalty };
 }
 
+/** What {@link RunningTotals} last saw of an installment: its amounts (Decimals are immutable) and outstanding. */
+interface Seen {
+  expected: Elements;
+  paid: Elements;
+  outstanding: Elements;
+}
+
+const ELEMENTS = ["principal", "interest", "fee", "penalty"] as const;
+
+/** Whether a sum of many such amounts stays exact at the engine's 34 significant digits (< 1e16, ≤ 12 decimals). */
+function small(v: Dec): boolean {
+  return v.e < 16 && v.decimalPlaces() <= 12;
+}
+
+/**
+ * Outstanding totals and principal paid over a replay's installments, kept up to date from the installments
+ * whose amounts changed since the last look (a changed amount is a new Decimal object) instead of summed afresh
+ * after every transaction. The sums are exact (amounts below 1e16 with at most 12 decimals; anything else makes
+ * {@link RunningTotals.refresh} answer false and the caller sums afresh), so they are the values a fresh sum gives.
+ */
+class RunningTotals {
+  private readonly seen: Seen[] = [];
+  readonly outstanding: Elements = zeroElements();
+  principalPaid: Dec = ZERO;
+  /** Cleared for good once an amount is out of the exact range. */
+  private exact = true;
+
+  constructor(private readonly installments: LedgerInstallment[]) {}
+
+  /** Brings the totals up to date; false when some amount is out of the exact range. */
+  refresh(): boolean {
+    if (!this.exact) return false;
+    const insts = this.installments;
+    for (let n = 0; n < insts.length; n++) {
+      const i = insts[n];
+      const s = this.seen[n];
+      if (s && sameAmounts(s.expected, i.expected) && sameAmounts(s.paid, i.paid)) continue;
+      const out = outstandingElements(i);
+      if (!ELEMENTS.every((e) => small(out[e])) || !small(i.paid.principal)) return (this.exact = false);
+      const o = this.outstanding;
+      if (s) {
+        for (const e of ELEMENTS) o[e] = o[e].minus(s.outstanding[e]).plus(out[e]);
+        this.principalPaid = this.principalPaid.minus(s.paid.principal).plus(i.paid.principal);
+      } else {
+        for (const e of ELEMENTS) o[e] = o[e].plus(out[e]);
+        this.principalPaid = this.principalPaid.plus(i.paid.principal);
+      }
+      this.seen[n] = { expected: { ...i.expected }, paid: { ...i.paid }, outstanding: out };
+    }
+    return true;
+  }
+
+  /** The outstanding interest of installments due on or before `date` (REPAYMENT_DUE_DATE interest). */
+  interestDueBy(date: string): Dec {
+    let total = ZERO;
+    for (let n = 0; n < this.installments.length; n++) {
+      if (this.installments[n].dueDate <= date) total = total.plus(this.seen[n].outstanding.interest);
+    }
+    return total;
+  }
+}
+
+function sameAmounts(a: Elements, b: Elements): boolean {
+  return a.principal === b.principal && a.interest === b.interest && a.fee === b.fee && a.penalty === b.penalty;
+}
+
+/**
+ * Principal and total balance after a transaction — what `balancesAt(ledger, date, method)` gives, from the
+ * running totals when they are exact.
+ */
+function balancesAfter(ledger: Ledger, totals: RunningTotals, date: string, method: LedgerOptions["interestApplicationMethod"]): { principal: Dec; total: Dec } {
+  if (!ledger.disbursed || ledger.writtenOff) return { principal: ZERO, total: ZERO };
+  if (!totals.refresh()) {
+    const b = balancesAt(ledger, date, method);
+    return { principal: b.principal, total: totalOf(b) };
+  }
+  const o = totals.outstanding;
+  const interest = method === "AFTER_DISBURSEMENT" ? o.interest : totals.interestDueBy(date);
+  const principal = ledger.disbursedAmount.minus(totals.principalPaid);
+  return { principal, total: principal.plus(interest).plus(o.fee).plus(o.penalty) };
+}
+
+/** The planned amounts of a stored installment as Decimals, with the numbers they were made from. */
+interface PlannedAmounts {
+  from: [number, number, number, number];
+  amounts: Elements;
+}
+
+const planned = new WeakMap<StoredInstallment, PlannedAmounts>();
+
+/**
+ * A stored installment's expected amounts as a new Elements (its Decimals shared: they are immutable), parsed
+ * once per installment record and reused while its four numbers are the same.
+ */
+function plannedAmounts(s: StoredInstallment): Elements {
+  let p = planned.get(s);
+  if (!p || p.from[0] !== s.principal || p.from[1] !== s.interest || p.from[2] !== s.fee || p.from[3] !== s.penalty) {
+    p = { from: [s.principal, s.interest, s.fee, s.penalty], amounts: { principal: dec(s.principal), interest: dec(s.interest), fee: dec(s.fee), penalty: dec(s.penalty) } };
+    planned.set(s, p);
+  }
+  return { ...p.amounts };
+}
+
 /** Replays `txs` (live, in order) over `plan`. */
 export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: LedgerOptions): Ledger {
   const installments: LedgerInstallment[] = plan.installments.map((s) => ({
     encodedKey: s.encodedKey,
     number: s.number,
     dueDate: s.dueDate,
-    expected: { principal: dec(s.principal), interest: dec(s.interest), fee: dec(s.fee), penalty: dec(s.penalty) },
+    expected: plannedAmounts(s),
     paid: zeroElements(),
   }));
   const ledger: Ledger = { installments, effects: new Map(), disbursedAmount: ZERO, disbursed: false, writtenOff: false, paid: zeroElements(), redraw: ZERO };
   const dp = currencyDecimals(plan.currency);
+  const totals = new RunningTotals(installments);
   let start: string | undefined;
   const firstOpen = () => installments.find((i) => totalOf(outstandingElements(i)).greaterThan(0)) ?? installments[installments.length - 1];
 
@@ -244,8 +348,8 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
       ledger.paid.fee = ledger.paid.fee.plus(affected.fee);
       ledger.paid.penalty = ledger.paid.penalty.plus(affected.penalty);
     }
-    const b = balancesAt(ledger, localDate(date, opts.offset), opts.interestApplicationMethod);
-    ledger.effects.set(tx.encodedKey, { affected, principalBalance: b.principal, totalBalance: totalOf(b), left, installmentKey, redraw: ledger.redraw });
+    const b = balancesAfter(ledger, totals, localDate(date, opts.offset), opts.interestApplicationMethod);
+    ledger.effects.set(tx.encodedKey, { affected, principalBalance: b.principal, totalBalance: b.total, left, installmentKey, redraw: ledger.redraw });
   }
   return ledger;
 }
