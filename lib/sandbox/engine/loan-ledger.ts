@@ -136,6 +136,17 @@ function outstandingTotals(insts: LedgerInstallment[]): Elements {
 /** Balances at a date: principal, interest (per application method), fees and penalties outstanding. */
 export function balancesAt(ledger: Pick<Ledger, "installments" | "disbursedAmount" | "writtenOff" | "disbursed">, date: string, method: LedgerOptions["interestApplicationMethod"]): Elements {
   if (!ledger.disbursed || ledger.writtenOff) return zeroElements();
+  const totals = currentTotals(ledger);
+  if (totals) {
+    const o = totals.outstanding;
+    const interest = method === "AFTER_DISBURSEMENT" ? o.interest : totals.interestDueBy(date);
+    return { principal: ledger.disbursedAmount.minus(totals.principalPaid), interest, fee: o.fee, penalty: o.penalty };
+  }
+  return freshBalancesAt(ledger, date, method);
+}
+
+/** {@link balancesAt} summed over every installment (a disbursed loan not written off). */
+function freshBalancesAt(ledger: Pick<Ledger, "installments" | "disbursedAmount" | "writtenOff" | "disbursed">, date: string, method: LedgerOptions["interestApplicationMethod"]): Elements {
   const o = outstandingTotals(ledger.installments);
   const interest =
     method === "AFTER_DISBURSEMENT"
@@ -172,7 +183,27 @@ class RunningTotals {
   /** Cleared for good once an amount is out of the exact range. */
   private exact = true;
 
-  constructor(private readonly installments: LedgerInstallment[]) {}
+  /**
+   * Totals over `installments`, which hold the plan's amounts (`start.parts`, nothing paid yet): they start from
+   * the plan's totals (kept per plan) instead of a sum over every installment.
+   */
+  constructor(
+    private readonly installments: LedgerInstallment[],
+    start: PlanStart,
+  ) {
+    if (!start.exact) {
+      this.exact = false;
+      return;
+    }
+    const nothingPaid = zeroElements(); // the same (ZERO) amounts as each installment's `paid` now
+    for (const p of start.parts) this.seen.push({ expected: p.amounts, paid: nothingPaid, outstanding: p.outstanding });
+    this.outstanding = { ...start.outstanding };
+  }
+
+  /** Whether these are the totals of that array of installments. */
+  covers(installments: LedgerInstallment[]): boolean {
+    return installments === this.installments;
+  }
 
   /** Brings the totals up to date; false when some amount is out of the exact range. */
   refresh(): boolean {
@@ -211,6 +242,14 @@ function sameAmounts(a: Elements, b: Elements): boolean {
   return a.principal === b.principal && a.interest === b.interest && a.fee === b.fee && a.penalty === b.penalty;
 }
 
+/** The running totals of the replay that made `ledger` (over its installments), brought up to date; undefined when not exact. */
+const replayTotals = new WeakMap<object, RunningTotals>();
+
+function currentTotals(ledger: Pick<Ledger, "installments">): RunningTotals | undefined {
+  const totals = replayTotals.get(ledger);
+  return totals && totals.covers(ledger.installments) && totals.refresh() ? totals : undefined;
+}
+
 /**
  * Principal and total balance after a transaction — what `balancesAt(ledger, date, method)` gives, from the
  * running totals when they are exact.
@@ -231,35 +270,68 @@ function balancesAfter(ledger: Ledger, totals: RunningTotals, date: string, meth
 interface PlannedAmounts {
   from: [number, number, number, number];
   amounts: Elements;
+  /** Outstanding with nothing paid. */
+  outstanding: Elements;
+}
+
+/** The starting point of a plan's replays: its installments' planned amounts and their outstanding totals. */
+interface PlanStart {
+  parts: PlannedAmounts[];
+  outstanding: Elements;
+  /** Whether every amount is in the range where running sums are exact (see {@link RunningTotals}). */
+  exact: boolean;
+}
+
+const planStarts = new WeakMap<StoredSchedule, PlanStart>();
+
+/** The plan's planned amounts and totals (kept per plan while its installments' amounts are the same). */
+function planStart(plan: StoredSchedule): PlanStart {
+  const parts = plan.installments.map(plannedAmounts);
+  const known = planStarts.get(plan);
+  if (known && known.parts.length === parts.length && known.parts.every((p, n) => p === parts[n])) return known;
+  const outstanding = zeroElements();
+  let exact = true;
+  for (const p of parts) {
+    for (const e of ELEMENTS) {
+      if (!small(p.outstanding[e])) exact = false;
+      outstanding[e] = outstanding[e].plus(p.outstanding[e]);
+    }
+  }
+  const start = { parts, outstanding, exact };
+  planStarts.set(plan, start);
+  return start;
 }
 
 const planned = new WeakMap<StoredInstallment, PlannedAmounts>();
 
 /**
- * A stored installment's expected amounts as a new Elements (its Decimals shared: they are immutable), parsed
- * once per installment record and reused while its four numbers are the same.
+ * A stored installment's planned amounts as Decimals (shared by replays: they are immutable; each replay copies
+ * the Elements object), parsed once per installment record and reused while its four numbers are the same.
  */
-function plannedAmounts(s: StoredInstallment): Elements {
+function plannedAmounts(s: StoredInstallment): PlannedAmounts {
   let p = planned.get(s);
   if (!p || p.from[0] !== s.principal || p.from[1] !== s.interest || p.from[2] !== s.fee || p.from[3] !== s.penalty) {
-    p = { from: [s.principal, s.interest, s.fee, s.penalty], amounts: { principal: dec(s.principal), interest: dec(s.interest), fee: dec(s.fee), penalty: dec(s.penalty) } };
+    const amounts = { principal: dec(s.principal), interest: dec(s.interest), fee: dec(s.fee), penalty: dec(s.penalty) };
+    p = { from: [s.principal, s.interest, s.fee, s.penalty], amounts, outstanding: outstandingElements({ encodedKey: s.encodedKey, expected: amounts, paid: zeroElements() }) };
     planned.set(s, p);
   }
-  return { ...p.amounts };
+  return p;
 }
 
 /** Replays `txs` (live, in order) over `plan`. */
 export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: LedgerOptions): Ledger {
-  const installments: LedgerInstallment[] = plan.installments.map((s) => ({
+  const origin = planStart(plan);
+  const installments: LedgerInstallment[] = plan.installments.map((s, n) => ({
     encodedKey: s.encodedKey,
     number: s.number,
     dueDate: s.dueDate,
-    expected: plannedAmounts(s),
+    expected: { ...origin.parts[n].amounts },
     paid: zeroElements(),
   }));
   const ledger: Ledger = { installments, effects: new Map(), disbursedAmount: ZERO, disbursed: false, writtenOff: false, paid: zeroElements(), redraw: ZERO };
   const dp = currencyDecimals(plan.currency);
-  const totals = new RunningTotals(installments);
+  const totals = new RunningTotals(installments, origin);
+  replayTotals.set(ledger, totals);
   let start: string | undefined;
   const firstOpen = () => installments.find((i) => totalOf(outstandingElements(i)).greaterThan(0)) ?? installments[installments.length - 1];
 
@@ -403,5 +475,7 @@ function terminate(installments: LedgerInstallment[], day: string, opts: LedgerO
 /** Everything still owed on the loan (all installments, whatever their due date). */
 export function totalOutstanding(ledger: Ledger): Elements {
   if (!ledger.disbursed || ledger.writtenOff) return zeroElements();
+  const totals = currentTotals(ledger);
+  if (totals) return { ...totals.outstanding };
   return outstandingTotals(ledger.installments);
 }
