@@ -228,6 +228,20 @@ class RunningTotals {
     return true;
   }
 
+  /** The outstanding amounts of installments due on or before `date`, summed in installment order. */
+  dueBy(date: string): Elements {
+    const due = zeroElements();
+    for (let n = 0; n < this.installments.length; n++) {
+      if (this.installments[n].dueDate > date) continue;
+      const o = this.seen[n].outstanding;
+      due.principal = due.principal.plus(o.principal);
+      due.interest = due.interest.plus(o.interest);
+      due.fee = due.fee.plus(o.fee);
+      due.penalty = due.penalty.plus(o.penalty);
+    }
+    return due;
+  }
+
   /** The outstanding interest of installments due on or before `date` (REPAYMENT_DUE_DATE interest). */
   interestDueBy(date: string): Dec {
     let total = ZERO;
@@ -470,6 +484,14 @@ function terminate(installments: LedgerInstallment[], day: string, opts: LedgerO
     i.dueDate = day;
   }
   return affected;
+}
+
+/**
+ * What is outstanding on the installments due on or before `date` (a disbursed loan not written off), from the
+ * replay's running totals; undefined when the ledger has none (sum the installments then).
+ */
+export function outstandingDueBy(ledger: Ledger, date: string): Elements | undefined {
+  return currentTotals(ledger)?.dueBy(date);
 }
 
 /** Everything still owed on the loan (all installments, whatever their due date). */
