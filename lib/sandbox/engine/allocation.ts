@@ -85,10 +85,21 @@ export function allocate(installments: Allocatable[], amount: Dec, order: OrderN
     touched.add(inst.encodedKey);
   };
   const elements = order.map(elementOf);
+  // once nothing is left, `pay` does nothing: the walk stops there
   if (method === "VERTICAL") {
-    for (const e of elements) for (const inst of installments) pay(inst, e);
+    outer: for (const e of elements) {
+      for (const inst of installments) {
+        if (!left.greaterThan(0)) break outer;
+        pay(inst, e);
+      }
+    }
   } else {
-    for (const inst of installments) for (const e of elements) pay(inst, e);
+    outer: for (const inst of installments) {
+      for (const e of elements) {
+        if (!left.greaterThan(0)) break outer;
+        pay(inst, e);
+      }
+    }
   }
   return { affected, left, touched };
 }

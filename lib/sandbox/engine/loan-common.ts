@@ -114,6 +114,42 @@ function same(a: unknown, b: unknown): boolean {
   return sameJson(a, b);
 }
 
+/**
+ * Per stored transaction record (records are replaced, never changed in place), the effect it was last found
+ * or written in sync with, and in which decimals: a replay giving the same amounts has nothing to write.
+ */
+const inSync = new WeakMap<WireRecord, { eff: TxEffect; dp: number }>();
+
+/** Whether two effects write the same fields ({@link withEffect} depends on their values only). */
+function sameEffect(a: TxEffect, b: TxEffect): boolean {
+  return (
+    a.installmentKey === b.installmentKey &&
+    a.affected.principal.eq(b.affected.principal) &&
+    a.affected.interest.eq(b.affected.interest) &&
+    a.affected.fee.eq(b.affected.fee) &&
+    a.affected.penalty.eq(b.affected.penalty) &&
+    a.totalBalance.eq(b.totalBalance) &&
+    a.principalBalance.eq(b.principalBalance) &&
+    a.redraw.eq(b.redraw)
+  );
+}
+
+/** Writes a transaction's replayed effect back when it changes the stored record. */
+function syncTransaction(ctx: EngineContext, key: string, eff: TxEffect, dp: number, loan: WireRecord): void {
+  const tx = ctx.store.find("loanTransactions", key);
+  if (!tx) return;
+  const known = inSync.get(tx);
+  if (known && known.dp === dp && sameEffect(known.eff, eff)) return;
+  const next = withEffect(tx, eff, dp);
+  if (same(next, tx)) {
+    inSync.set(tx, { eff, dp });
+    return;
+  }
+  const stored = ctx.store.replace("loanTransactions", next);
+  inSync.set(stored, { eff, dp });
+  postJournalEntries(ctx, stored, loan, "LOAN");
+}
+
 /** Interest accrued in the running period (REPAYMENT_DUE_DATE interest), pro rata of days elapsed. */
 function accruedInterest(frame: LoanFrame, ledger: Ledger, today: string, disbursedOn: string | undefined) {
   if (frame.opts.interestApplicationMethod !== "REPAYMENT_DUE_DATE" || !ledger.disbursed || ledger.writtenOff) return 0;
@@ -149,12 +185,7 @@ export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, l
   const today = ctx.clock.today();
   if (!synced.has(ctx.store)) synced.set(ctx.store, new Map());
   synced.get(ctx.store)?.set(loan.encodedKey, today);
-  for (const [key, eff] of ledger.effects) {
-    const tx = ctx.store.find("loanTransactions", key);
-    if (!tx) continue;
-    const next = withEffect(tx, eff, frame.dp);
-    if (!same(next, tx)) postJournalEntries(ctx, ctx.store.replace("loanTransactions", next), loan, "LOAN");
-  }
+  for (const [key, eff] of ledger.effects) syncTransaction(ctx, key, eff, frame.dp, loan);
   const next: WireRecord = { ...loan };
   next.balances = { ...((loan.balances as object) ?? {}), ...balancesWire(ledger, today, frame.opts.interestApplicationMethod, frame.dp), redrawBalance: num(ledger.redraw, frame.dp) };
   if (next.accountSubState === "TERMINATED" && !ledger.terminatedOn) {

@@ -10,7 +10,7 @@ import { EngineContext } from "./context";
 import { compareInstant, daysBetween, localDate } from "./dates";
 import { Allocatable, Elements, OrderName, allocate, outstandingElements, outstandingOf, reduce, totalOf, zeroElements } from "./allocation";
 import { Dec, ZERO, currencyDecimals, dec, sum } from "./money";
-import { StoredSchedule } from "./loan-schedule";
+import { StoredInstallment, StoredSchedule } from "./loan-schedule";
 
 /** A replayed installment. */
 export interface LedgerInstallment extends Allocatable {
@@ -136,6 +136,17 @@ function outstandingTotals(insts: LedgerInstallment[]): Elements {
 /** Balances at a date: principal, interest (per application method), fees and penalties outstanding. */
 export function balancesAt(ledger: Pick<Ledger, "installments" | "disbursedAmount" | "writtenOff" | "disbursed">, date: string, method: LedgerOptions["interestApplicationMethod"]): Elements {
   if (!ledger.disbursed || ledger.writtenOff) return zeroElements();
+  const totals = currentTotals(ledger);
+  if (totals) {
+    const o = totals.outstanding;
+    const interest = method === "AFTER_DISBURSEMENT" ? o.interest : totals.interestDueBy(date);
+    return { principal: ledger.disbursedAmount.minus(totals.principalPaid), interest, fee: o.fee, penalty: o.penalty };
+  }
+  return freshBalancesAt(ledger, date, method);
+}
+
+/** {@link balancesAt} summed over every installment (a disbursed loan not written off). */
+function freshBalancesAt(ledger: Pick<Ledger, "installments" | "disbursedAmount" | "writtenOff" | "disbursed">, date: string, method: LedgerOptions["interestApplicationMethod"]): Elements {
   const o = outstandingTotals(ledger.installments);
   const interest =
     method === "AFTER_DISBURSEMENT"
@@ -145,17 +156,196 @@ export function balancesAt(ledger: Pick<Ledger, "installments" | "disbursedAmoun
   return { principal: ledger.disbursedAmount.minus(principalPaid), interest, fee: o.fee, penalty: o.penalty };
 }
 
+/** What {@link RunningTotals} last saw of an installment: its amounts (Decimals are immutable) and outstanding. */
+interface Seen {
+  expected: Elements;
+  paid: Elements;
+  outstanding: Elements;
+}
+
+const ELEMENTS = ["principal", "interest", "fee", "penalty"] as const;
+
+/** Whether a sum of many such amounts stays exact at the engine's 34 significant digits (< 1e16, ≤ 12 decimals). */
+function small(v: Dec): boolean {
+  return v.e < 16 && v.decimalPlaces() <= 12;
+}
+
+/**
+ * Outstanding totals and principal paid over a replay's installments, kept up to date from the installments
+ * whose amounts changed since the last look (a changed amount is a new Decimal object) instead of summed afresh
+ * after every transaction. The sums are exact (amounts below 1e16 with at most 12 decimals; anything else makes
+ * {@link RunningTotals.refresh} answer false and the caller sums afresh), so they are the values a fresh sum gives.
+ */
+class RunningTotals {
+  private readonly seen: Seen[] = [];
+  readonly outstanding: Elements = zeroElements();
+  principalPaid: Dec = ZERO;
+  /** Cleared for good once an amount is out of the exact range. */
+  private exact = true;
+
+  /**
+   * Totals over `installments`, which hold the plan's amounts (`start.parts`, nothing paid yet): they start from
+   * the plan's totals (kept per plan) instead of a sum over every installment.
+   */
+  constructor(
+    private readonly installments: LedgerInstallment[],
+    start: PlanStart,
+  ) {
+    if (!start.exact) {
+      this.exact = false;
+      return;
+    }
+    const nothingPaid = zeroElements(); // the same (ZERO) amounts as each installment's `paid` now
+    for (const p of start.parts) this.seen.push({ expected: p.amounts, paid: nothingPaid, outstanding: p.outstanding });
+    this.outstanding = { ...start.outstanding };
+  }
+
+  /** Whether these are the totals of that array of installments. */
+  covers(installments: LedgerInstallment[]): boolean {
+    return installments === this.installments;
+  }
+
+  /** Brings the totals up to date; false when some amount is out of the exact range. */
+  refresh(): boolean {
+    if (!this.exact) return false;
+    const insts = this.installments;
+    for (let n = 0; n < insts.length; n++) {
+      const i = insts[n];
+      const s = this.seen[n];
+      if (s && sameAmounts(s.expected, i.expected) && sameAmounts(s.paid, i.paid)) continue;
+      const out = outstandingElements(i);
+      if (!ELEMENTS.every((e) => small(out[e])) || !small(i.paid.principal)) return (this.exact = false);
+      const o = this.outstanding;
+      if (s) {
+        for (const e of ELEMENTS) o[e] = o[e].minus(s.outstanding[e]).plus(out[e]);
+        this.principalPaid = this.principalPaid.minus(s.paid.principal).plus(i.paid.principal);
+      } else {
+        for (const e of ELEMENTS) o[e] = o[e].plus(out[e]);
+        this.principalPaid = this.principalPaid.plus(i.paid.principal);
+      }
+      this.seen[n] = { expected: { ...i.expected }, paid: { ...i.paid }, outstanding: out };
+    }
+    return true;
+  }
+
+  /** The outstanding amounts of installments due on or before `date`, summed in installment order. */
+  dueBy(date: string): Elements {
+    const due = zeroElements();
+    for (let n = 0; n < this.installments.length; n++) {
+      if (this.installments[n].dueDate > date) continue;
+      const o = this.seen[n].outstanding;
+      due.principal = due.principal.plus(o.principal);
+      due.interest = due.interest.plus(o.interest);
+      due.fee = due.fee.plus(o.fee);
+      due.penalty = due.penalty.plus(o.penalty);
+    }
+    return due;
+  }
+
+  /** The outstanding interest of installments due on or before `date` (REPAYMENT_DUE_DATE interest). */
+  interestDueBy(date: string): Dec {
+    let total = ZERO;
+    for (let n = 0; n < this.installments.length; n++) {
+      if (this.installments[n].dueDate <= date) total = total.plus(this.seen[n].outstanding.interest);
+    }
+    return total;
+  }
+}
+
+function sameAmounts(a: Elements, b: Elements): boolean {
+  return a.principal === b.principal && a.interest === b.interest && a.fee === b.fee && a.penalty === b.penalty;
+}
+
+/** The running totals of the replay that made `ledger` (over its installments), brought up to date; undefined when not exact. */
+const replayTotals = new WeakMap<object, RunningTotals>();
+
+function currentTotals(ledger: Pick<Ledger, "installments">): RunningTotals | undefined {
+  const totals = replayTotals.get(ledger);
+  return totals && totals.covers(ledger.installments) && totals.refresh() ? totals : undefined;
+}
+
+/**
+ * Principal and total balance after a transaction — what `balancesAt(ledger, date, method)` gives, from the
+ * running totals when they are exact.
+ */
+function balancesAfter(ledger: Ledger, totals: RunningTotals, date: string, method: LedgerOptions["interestApplicationMethod"]): { principal: Dec; total: Dec } {
+  if (!ledger.disbursed || ledger.writtenOff) return { principal: ZERO, total: ZERO };
+  if (!totals.refresh()) {
+    const b = balancesAt(ledger, date, method);
+    return { principal: b.principal, total: totalOf(b) };
+  }
+  const o = totals.outstanding;
+  const interest = method === "AFTER_DISBURSEMENT" ? o.interest : totals.interestDueBy(date);
+  const principal = ledger.disbursedAmount.minus(totals.principalPaid);
+  return { principal, total: principal.plus(interest).plus(o.fee).plus(o.penalty) };
+}
+
+/** The planned amounts of a stored installment as Decimals, with the numbers they were made from. */
+interface PlannedAmounts {
+  from: [number, number, number, number];
+  amounts: Elements;
+  /** Outstanding with nothing paid. */
+  outstanding: Elements;
+}
+
+/** The starting point of a plan's replays: its installments' planned amounts and their outstanding totals. */
+interface PlanStart {
+  parts: PlannedAmounts[];
+  outstanding: Elements;
+  /** Whether every amount is in the range where running sums are exact (see {@link RunningTotals}). */
+  exact: boolean;
+}
+
+const planStarts = new WeakMap<StoredSchedule, PlanStart>();
+
+/** The plan's planned amounts and totals (kept per plan while its installments' amounts are the same). */
+function planStart(plan: StoredSchedule): PlanStart {
+  const parts = plan.installments.map(plannedAmounts);
+  const known = planStarts.get(plan);
+  if (known && known.parts.length === parts.length && known.parts.every((p, n) => p === parts[n])) return known;
+  const outstanding = zeroElements();
+  let exact = true;
+  for (const p of parts) {
+    for (const e of ELEMENTS) {
+      if (!small(p.outstanding[e])) exact = false;
+      outstanding[e] = outstanding[e].plus(p.outstanding[e]);
+    }
+  }
+  const start = { parts, outstanding, exact };
+  planStarts.set(plan, start);
+  return start;
+}
+
+const planned = new WeakMap<StoredInstallment, PlannedAmounts>();
+
+/**
+ * A stored installment's planned amounts as Decimals (shared by replays: they are immutable; each replay copies
+ * the Elements object), parsed once per installment record and reused while its four numbers are the same.
+ */
+function plannedAmounts(s: StoredInstallment): PlannedAmounts {
+  let p = planned.get(s);
+  if (!p || p.from[0] !== s.principal || p.from[1] !== s.interest || p.from[2] !== s.fee || p.from[3] !== s.penalty) {
+    const amounts = { principal: dec(s.principal), interest: dec(s.interest), fee: dec(s.fee), penalty: dec(s.penalty) };
+    p = { from: [s.principal, s.interest, s.fee, s.penalty], amounts, outstanding: outstandingElements({ encodedKey: s.encodedKey, expected: amounts, paid: zeroElements() }) };
+    planned.set(s, p);
+  }
+  return p;
+}
+
 /** Replays `txs` (live, in order) over `plan`. */
 export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: LedgerOptions): Ledger {
-  const installments: LedgerInstallment[] = plan.installments.map((s) => ({
+  const origin = planStart(plan);
+  const installments: LedgerInstallment[] = plan.installments.map((s, n) => ({
     encodedKey: s.encodedKey,
     number: s.number,
     dueDate: s.dueDate,
-    expected: { principal: dec(s.principal), interest: dec(s.interest), fee: dec(s.fee), penalty: dec(s.penalty) },
+    expected: { ...origin.parts[n].amounts },
     paid: zeroElements(),
   }));
   const ledger: Ledger = { installments, effects: new Map(), disbursedAmount: ZERO, disbursed: false, writtenOff: false, paid: zeroElements(), redraw: ZERO };
   const dp = currencyDecimals(plan.currency);
+  const totals = new RunningTotals(installments, origin);
+  replayTotals.set(ledger, totals);
   let start: string | undefined;
   const firstOpen = () => installments.find((i) => totalOf(outstandingElements(i)).greaterThan(0)) ?? installments[installments.length - 1];
 
@@ -244,8 +434,8 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
       ledger.paid.fee = ledger.paid.fee.plus(affected.fee);
       ledger.paid.penalty = ledger.paid.penalty.plus(affected.penalty);
     }
-    const b = balancesAt(ledger, localDate(date, opts.offset), opts.interestApplicationMethod);
-    ledger.effects.set(tx.encodedKey, { affected, principalBalance: b.principal, totalBalance: totalOf(b), left, installmentKey, redraw: ledger.redraw });
+    const b = balancesAfter(ledger, totals, localDate(date, opts.offset), opts.interestApplicationMethod);
+    ledger.effects.set(tx.encodedKey, { affected, principalBalance: b.principal, totalBalance: b.total, left, installmentKey, redraw: ledger.redraw });
   }
   return ledger;
 }
@@ -296,8 +486,18 @@ function terminate(installments: LedgerInstallment[], day: string, opts: LedgerO
   return affected;
 }
 
+/**
+ * What is outstanding on the installments due on or before `date` (a disbursed loan not written off), from the
+ * replay's running totals; undefined when the ledger has none (sum the installments then).
+ */
+export function outstandingDueBy(ledger: Ledger, date: string): Elements | undefined {
+  return currentTotals(ledger)?.dueBy(date);
+}
+
 /** Everything still owed on the loan (all installments, whatever their due date). */
 export function totalOutstanding(ledger: Ledger): Elements {
   if (!ledger.disbursed || ledger.writtenOff) return zeroElements();
+  const totals = currentTotals(ledger);
+  if (totals) return { ...totals.outstanding };
   return outstandingTotals(ledger.installments);
 }

@@ -3,7 +3,7 @@
  */
 import { Elements, outstandingElements, totalOf } from "./allocation";
 import { daysBetween, startOfDay } from "./dates";
-import { Ledger, LedgerInstallment, LedgerOptions, balancesAt } from "./loan-ledger";
+import { Ledger, LedgerInstallment, LedgerOptions, balancesAt, outstandingDueBy } from "./loan-ledger";
 import { Dec, ZERO, num, sum } from "./money";
 
 /** Installment states, as Mambu's. */
@@ -47,6 +47,11 @@ export function installmentWire(i: LedgerInstallment, loanKey: string, today: st
 /** Due amounts: outstanding on installments whose due date is on or before `today`. */
 export function dueOn(ledger: Ledger, today: string): Elements {
   if (!ledger.disbursed || ledger.writtenOff) return { principal: ZERO, interest: ZERO, fee: ZERO, penalty: ZERO };
+  return outstandingDueBy(ledger, today) ?? freshDueOn(ledger, today);
+}
+
+/** {@link dueOn} summed over the installments (a disbursed loan not written off). */
+function freshDueOn(ledger: Ledger, today: string): Elements {
   const due = ledger.installments.filter((i) => i.dueDate <= today).map(outstandingElements);
   return {
     principal: sum(due.map((e) => e.principal)),
