@@ -104,8 +104,18 @@ const TRIGGERED = new Set<string>([...TRANSACTION_EVENTS.LOAN.values(), ...TRANS
 
 /** The key of a template: its own, or one derived from its event and type (32 hex digits, as Mambu's keys). */
 export function templateKey(t: NotificationTemplate): string {
-  return t.key ?? createHash("sha256").update(`notification-template:${t.event}:${t.type}`).digest("hex").slice(0, 32);
+  if (t.key !== undefined) return t.key;
+  const name = `notification-template:${t.event}:${t.type}`;
+  let key = DERIVED_KEYS.get(name);
+  if (key === undefined) {
+    key = createHash("sha256").update(name).digest("hex").slice(0, 32);
+    if (DERIVED_KEYS.size < 64) DERIVED_KEYS.set(name, key);
+  }
+  return key;
 }
+
+/** Derived template keys by event and type (events × message types: a few dozen at most), hashed once per process. */
+const DERIVED_KEYS = new Map<string, string>();
 
 /**
  * Checks templates given as an option; returns a frozen copy.
