@@ -107,11 +107,11 @@ let mainQueue: Promise<unknown> = Promise.resolve();
 /**
  * Runs `mambu ...args` in this process — lib/cli/main.ts `main`, what bin/mambu runs — as
  * {@link runMambu} would run it in a child: for the call, `process.env` is exactly `env` and the home
- * directory is `env.HOME` (rc files), stdout and stderr are no terminal (pipes), stdin is closed. The
- * same exit code and output, without a node process starting and loading dist/ for each command: for
- * tests about what a command does and prints. Tests about the process itself (signals, a pipe closed
- * under it, a stack trace's compiled frames, what the binaries load, a terminal, stdin) run the
- * binary with {@link runMambu} or {@link runOnTerminal}.
+ * directory is `env.HOME` (rc files), stdin, stdout and stderr are no terminal (pipes: writes need
+ * `--yes`). The same exit code and output, without a node process starting and loading dist/ for each
+ * command: for tests about what a command does and prints. Tests about the process itself (signals, a
+ * pipe closed under it, a stack trace's compiled frames, what the binaries load, a terminal, input on
+ * stdin) run the binary with {@link runMambu} or {@link runOnTerminal}.
  */
 export function runMain(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
   const call = mainQueue.then(() => mainIn(args, env));
@@ -133,6 +133,10 @@ async function mainIn(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult
     Object.assign(process.env, to);
   };
   const home = jest.spyOn(os, "homedir").mockReturnValue(env.HOME ?? os.homedir());
+  // A child's stdin and stdout are pipes: no question is asked (writes need --yes), as in a script.
+  const streams = [process.stdin, process.stdout, process.stderr] as unknown as Array<{ isTTY?: boolean }>;
+  const ttys = streams.map((s) => Object.getOwnPropertyDescriptor(s, "isTTY"));
+  for (const s of streams) s.isTTY = false;
   setEnv(env);
   try {
     const code = await main(args, io);
@@ -140,6 +144,11 @@ async function mainIn(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult
   } finally {
     setEnv(saved);
     home.mockRestore();
+    streams.forEach((s, i) => {
+      const d = ttys[i];
+      if (d) Object.defineProperty(s, "isTTY", d);
+      else delete s.isTTY;
+    });
   }
 }
 
