@@ -16,6 +16,9 @@ export const ROOT = join(__dirname, "..", "..");
 /** The `mambu` executable. */
 export const MAMBU = join(ROOT, "bin", "mambu");
 
+/** The lock directory held while {@link buildDist} compiles. */
+export const DIST_LOCK = join(ROOT, "dist", ".cli-spec-build.lock");
+
 /**
  * Compiles lib/ to dist/ (tsc, the project's tsconfig). Another engineer's half-written file may
  * make tsc report errors while still emitting everything; what matters here is that the CLI files
@@ -26,7 +29,7 @@ export const MAMBU = join(ROOT, "bin", "mambu");
  */
 export function buildDist(): void {
   if (doneInRun("dist") && missingOutputs().length === 0) return;
-  const lock = join(ROOT, "dist", ".cli-spec-build.lock");
+  const lock = DIST_LOCK;
   mkdirSync(join(ROOT, "dist"), { recursive: true });
   const deadline = Date.now() + 170_000;
   for (;;) {

@@ -9,8 +9,8 @@ import { join, relative } from "path";
 import { csvLine, parseCsvText } from "../../lib/migrate";
 import type { Sandbox } from "../../lib/sandbox";
 import type { CollectionName, WireRecord } from "../../lib/sandbox/types";
-import { oncePerRun, runDir } from "../helpers/once-per-run";
-import { buildDist } from "./cli-helpers";
+import { doneInRun, oncePerRun, runDir } from "../helpers/once-per-run";
+import { buildDist, DIST_LOCK } from "./cli-helpers";
 
 /** The example plan of config/migration. */
 export const EXAMPLE_PLAN = join(__dirname, "..", "..", "config", "migration", "plan.yaml");
@@ -133,6 +133,9 @@ export async function buildCli(dir: string): Promise<string> {
   else {
     const built = join(run, "migrate-dist");
     await oncePerRun("migrate-dist", async () => {
+      // While another test file builds dist/ (buildDist waits synchronously), this one's event loop
+      // stays free: what it does meanwhile (the example plan's reference run) goes on.
+      while (existsSync(DIST_LOCK) && !doneInRun("dist")) await new Promise((r) => setTimeout(r, 200));
       buildDist();
       cpSync(join(ROOT, "dist"), built, { recursive: true });
       if (!existsSync(join(built, "cli", "migrate-command.js"))) throw new Error(`the build did not produce ${join(built, "cli", "migrate-command.js")}`);

@@ -23,7 +23,7 @@ let sb: Sandbox;
 
 beforeAll(async () => {
   // the build and the uninterrupted, unsharded run (made once per jest run) at the same time
-  [cli, expected] = await Promise.all([buildCli(tmp), examplePlanReference()]);
+  [expected, cli] = await Promise.all([examplePlanReference(), buildCli(tmp)]);
   sb = await startSandbox({ port: 0 });
 });
 
