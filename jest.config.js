@@ -21,5 +21,8 @@ module.exports = {
   // One worker per core: Jest's default (cores - 1) runs the suites one after the other on 2 cores,
   // while most end-to-end files spend their time waiting for a child process or a socket.
   maxWorkers: "100%",
+  // The longest files first, also in a fresh clone without jest's cache of durations
+  // (spec/helpers/slow-specs.json), so that the two workers end together.
+  testSequencer: "<rootDir>/spec/helpers/test-sequencer.js",
   testTimeout: 30000,
 };

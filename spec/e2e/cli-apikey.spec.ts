@@ -16,7 +16,7 @@ import { main } from "../../lib/cli/main";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { MambuConnector } from "../../lib";
 import { demoConnector } from "../helpers/sandbox-connector";
-import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome, TerminalResult } from "./cli-helpers";
+import { buildDist, cleanEnv, HAS_SCRIPT, runMain, runMambu, runOnTerminal, RunResult, tempHome, TerminalResult } from "./cli-helpers";
 import { call } from "./sandbox-helpers";
 
 jest.setTimeout(60_000);
@@ -68,7 +68,7 @@ function expectNoSecret(text: string, except: readonly string[] = []): void {
 }
 
 async function mambu(args: string[], env: NodeJS.ProcessEnv = adminEnv): Promise<RunResult> {
-  const r = await runMambu(args, env);
+  const r = await runMain(args, env);
   expectNoSecret(r.stdout + r.stderr);
   return r;
 }

@@ -1,5 +1,5 @@
 /**
- * `mambu backup` against the sandbox (the compiled binary as a child process): by callback, by polling, the latest
+ * `mambu backup` against the sandbox (run in this process as in a child: cli-helpers.ts runMain): by callback, by polling, the latest
  * existing backup, a timeout that keeps nothing, and the usage errors — the password never printed.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -9,7 +9,7 @@ import { unzipSync } from "fflate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { backupSettled } from "../../lib/sandbox/platform/database-backup";
 import { readDumpInserts } from "../helpers/mysql-dump";
-import { buildDist, cleanEnv, RunResult, runMambu, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, runMain, RunResult, tempHome } from "./cli-helpers";
 
 jest.setTimeout(60_000);
 
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 async function mambu(...args: string[]): Promise<RunResult> {
-  const r = await runMambu(args, env);
+  const r = await runMain(args, env);
   expect(r.stdout + r.stderr).not.toContain(SECRET);
   return r;
 }

@@ -1,5 +1,5 @@
 /**
- * `mambu call` and credentials in answers (the compiled binary as a child process): the fields the contract marks
+ * `mambu call` and credentials in answers (run in this process as in a child: cli-helpers.ts runMain): the fields the contract marks
  * secret — a new API key, a secret key, a listed key, a rotated pair — print as `****` (JSON and --jsonl), with
  * one line on stderr saying so and how to show them (no value in it); `--show-secret` prints them as Mambu sent
  * them. Against a tenant that answers known keys (so that every output can be searched for them) and against the
@@ -10,7 +10,7 @@ import { AddressInfo } from "node:net";
 import { MambuConfig, MambuConnector } from "../../lib";
 import { MambuApiConsumer } from "../../lib/entities/api-consumer";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildDist, cleanEnv, runMambu, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, runMain, runMambu, RunResult, tempHome } from "./cli-helpers";
 import { call } from "./sandbox-helpers";
 
 jest.setTimeout(60_000);
@@ -67,7 +67,7 @@ afterAll(async () => {
 
 /** `mambu ...` against the fake tenant; no known credential in any output except those of `shown`. */
 async function mambu(args: string[], shown: string[] = [], env = fakeEnv): Promise<RunResult> {
-  const r = await runMambu(args, env);
+  const r = await runMain(args, env);
   for (const k of KNOWN) {
     for (const form of [k, JSON.stringify(k).slice(1, -1)]) {
       if (!shown.includes(k)) expect(r.stdout + r.stderr).not.toContain(form);

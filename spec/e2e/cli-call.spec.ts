@@ -1,6 +1,6 @@
 /**
  * `mambu call <resource>.<operationId>`: any operation of the contract from the terminal, against the
- * sandbox (the compiled binary as a child process): exact JSON out, the contract's help, writes only
+ * sandbox (run in this process as in a child: cli-helpers.ts runMain): exact JSON out, the contract's help, writes only
  * with --yes when there is no terminal to ask on, usage errors before anything is sent.
  */
 import { createServer, Server } from "node:http";
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import fetch from "node-fetch";
 import { parseJsonExact, stringifyExact } from "../../lib/core/json";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildDist, cleanEnv, ROOT, runMambu, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, ROOT, runMain, runMambu, RunResult, tempHome } from "./cli-helpers";
 
 jest.setTimeout(60_000);
 
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 async function mambu(...args: string[]): Promise<RunResult> {
-  const r = await runMambu(args, env);
+  const r = await runMain(args, env);
   expect(r.stdout + r.stderr).not.toContain(SECRET);
   return r;
 }

@@ -1,5 +1,5 @@
 /**
- * `mambu config-as-code pull|diff|push` against the sandbox (the compiled binary as a child process): pull
+ * `mambu config-as-code pull|diff|push` against the sandbox (run in this process as in a child: cli-helpers.ts runMain): pull
  * writes one YAML file per configuration; after editing a file, diff shows exactly that change, push --yes
  * applies it, and a new pull gives back the edited files; without a terminal push needs --yes; a file that does
  * not parse or does not follow its definition is refused with file:line:column before anything is sent; on a
@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome, TerminalResult } from "./cli-helpers";
+import { buildDist, cleanEnv, HAS_SCRIPT, runMain, runOnTerminal, RunResult, tempHome, TerminalResult } from "./cli-helpers";
 import { call } from "./sandbox-helpers";
 
 jest.setTimeout(60_000);
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 async function mambu(...args: string[]): Promise<RunResult> {
-  const r = await runMambu(args, env);
+  const r = await runMain(args, env);
   expect(r.stdout + r.stderr).not.toContain(SECRET);
   return r;
 }

@@ -5,6 +5,8 @@
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+// The module object itself (not an ES-module copy of it), so that a spy on homedir is what lib/ sees.
+import os = require("node:os");
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { doneInRun, markDone } from "../helpers/once-per-run";
@@ -13,6 +15,9 @@ import { doneInRun, markDone } from "../helpers/once-per-run";
 export const ROOT = join(__dirname, "..", "..");
 /** The `mambu` executable. */
 export const MAMBU = join(ROOT, "bin", "mambu");
+
+/** The lock directory held while {@link buildDist} compiles. */
+export const DIST_LOCK = join(ROOT, "dist", ".cli-spec-build.lock");
 
 /**
  * Compiles lib/ to dist/ (tsc, the project's tsconfig). Another engineer's half-written file may
@@ -24,7 +29,7 @@ export const MAMBU = join(ROOT, "bin", "mambu");
  */
 export function buildDist(): void {
   if (doneInRun("dist") && missingOutputs().length === 0) return;
-  const lock = join(ROOT, "dist", ".cli-spec-build.lock");
+  const lock = DIST_LOCK;
   mkdirSync(join(ROOT, "dist"), { recursive: true });
   const deadline = Date.now() + 170_000;
   for (;;) {
@@ -97,6 +102,57 @@ export interface RunResult {
 /** Runs `node bin/mambu ...args` to its end. */
 export function runMambu(args: string[], env: NodeJS.ProcessEnv, opts: { timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
   return runNode([MAMBU, ...args], env, opts);
+}
+
+/** Calls of {@link runMain} wait for each other: the environment they set is the process's. */
+let mainQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `mambu ...args` in this process — lib/cli/main.ts `main`, what bin/mambu runs — as
+ * {@link runMambu} would run it in a child: for the call, `process.env` is exactly `env` and the home
+ * directory is `env.HOME` (rc files), stdin, stdout and stderr are no terminal (pipes: writes need
+ * `--yes`). The same exit code and output, without a node process starting and loading dist/ for each
+ * command: for tests about what a command does and prints. Tests about the process itself (signals, a
+ * pipe closed under it, a stack trace's compiled frames, what the binaries load, a terminal, input on
+ * stdin) run the binary with {@link runMambu} or {@link runOnTerminal}.
+ */
+export function runMain(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  const call = mainQueue.then(() => mainIn(args, env));
+  mainQueue = call.catch(() => undefined);
+  return call;
+}
+
+async function mainIn(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  const { main } = await import("../../lib/cli/main");
+  let stdout = "";
+  let stderr = "";
+  const io = {
+    stdout: { write: (s: string | Uint8Array) => ((stdout += String(s)), true) },
+    stderr: { write: (s: string | Uint8Array) => ((stderr += String(s)), true) },
+  } as unknown as Parameters<typeof main>[1];
+  const saved = { ...process.env };
+  const setEnv = (to: NodeJS.ProcessEnv): void => {
+    for (const k of Object.keys(process.env)) delete process.env[k];
+    Object.assign(process.env, to);
+  };
+  const home = jest.spyOn(os, "homedir").mockReturnValue(env.HOME ?? os.homedir());
+  // A child's stdin and stdout are pipes: no question is asked (writes need --yes), as in a script.
+  const streams = [process.stdin, process.stdout, process.stderr] as unknown as Array<{ isTTY?: boolean }>;
+  const ttys = streams.map((s) => Object.getOwnPropertyDescriptor(s, "isTTY"));
+  for (const s of streams) s.isTTY = false;
+  setEnv(env);
+  try {
+    const code = await main(args, io);
+    return { code, stdout, stderr };
+  } finally {
+    setEnv(saved);
+    home.mockRestore();
+    streams.forEach((s, i) => {
+      const d = ttys[i];
+      if (d) Object.defineProperty(s, "isTTY", d);
+      else delete s.isTTY;
+    });
+  }
 }
 
 /** Runs `node ...args` (cwd: the project root) to its end. */

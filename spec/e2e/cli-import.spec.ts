@@ -1,6 +1,6 @@
 /**
- * `mambu import <file.xlsx>` and `mambu bulk status|wait <key>` against the sandbox (the compiled binary as a
- * child process, through a recording proxy; the sandbox works on imports and bulks a step of rows per request):
+ * `mambu import <file.xlsx>` and `mambu bulk status|wait <key>` against the sandbox (commands run in this process as
+ * in a child — cli-helpers.ts runMain — through a recording proxy; the sandbox works on imports and bulks a step of rows per request):
  * the upload, the progress lines on stderr (one per state without a terminal; a bar on one), the refused cells
  * as a table with exit code 3, the draft approved or rejected, the usage errors before anything is sent. The
  * progress display itself is checked on a fake stream at the end.
@@ -12,7 +12,7 @@ import writeXlsxFile from "write-excel-file/node";
 import { importErrorsTable, printable } from "../../lib/cli/import-command";
 import { formatElapsed, renderBar, StateProgress } from "../../lib/cli/progress";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome, TerminalResult } from "./cli-helpers";
+import { buildDist, cleanEnv, HAS_SCRIPT, runMain, runOnTerminal, RunResult, tempHome, TerminalResult } from "./cli-helpers";
 import { Recorder, startRecorder } from "./cli-recorder";
 import { call } from "./sandbox-helpers";
 
@@ -42,7 +42,7 @@ afterAll(async () => {
 
 /** Runs `mambu ...args`; no output ever holds the password. */
 async function mambu(...args: string[]): Promise<RunResult> {
-  const r = await runMambu(args, env);
+  const r = await runMain(args, env);
   expect(r.stdout + r.stderr).not.toContain(SECRET);
   return r;
 }

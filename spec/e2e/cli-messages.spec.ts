@@ -1,5 +1,5 @@
 /**
- * `mambu messages list|resend` against the sandbox (the compiled binary as a child process, through a recording
+ * `mambu messages list|resend` against the sandbox (run in this process as in a child: cli-helpers.ts runMain, through a recording
  * proxy): the communication log as a table with destinations masked unless --show-personal, filtered by --failed,
  * --client, --since and --type; the resend of failed messages by key or with --failed, which needs --yes without a
  * terminal (nothing is sent otherwise) and asks "Resend N messages? [y/N]" on one; usage errors before any request.
@@ -7,7 +7,7 @@
 import { MambuClient, MambuCommunicationMessage, MambuConnector, MambuLoan } from "../../lib";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { demoConnector } from "../helpers/sandbox-connector";
-import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome, TerminalResult } from "./cli-helpers";
+import { buildDist, cleanEnv, HAS_SCRIPT, runMain, runOnTerminal, RunResult, tempHome, TerminalResult } from "./cli-helpers";
 import { Recorder, startRecorder } from "./cli-recorder";
 
 jest.setTimeout(60_000);
@@ -37,7 +37,7 @@ afterAll(async () => {
 
 /** Runs `mambu ...args`; no output ever holds the password. */
 async function mambu(...args: string[]): Promise<RunResult> {
-  const r = await runMambu(args, env);
+  const r = await runMain(args, env);
   expect(r.stdout + r.stderr).not.toContain(SECRET);
   return r;
 }

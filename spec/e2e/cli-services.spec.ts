@@ -1,12 +1,12 @@
 /**
  * `mambu call services.…`, `mambu get services.…`, `mambu list services.…`: the Services API (`/v1`) from the
- * terminal against the sandbox (the compiled binary as a child process) — the same grammar as API v2's, numbers
+ * terminal against the sandbox (run in this process as in a child: cli-helpers.ts runMain) — the same grammar as API v2's, numbers
  * exactly as sent, writes only with --yes when there is no terminal, filters and sort checked before any request,
  * the password never printed.
  */
 import { parseJsonExact, RawNumber } from "../../lib/core/json";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildDist, cleanEnv, HAS_SCRIPT, runMambu, RunResult, runOnTerminal, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, HAS_SCRIPT, runMain, runMambu, runOnTerminal, RunResult, tempHome } from "./cli-helpers";
 
 jest.setTimeout(60_000);
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 async function mambu(...args: string[]): Promise<RunResult> {
-  const r = await runMambu(args, env);
+  const r = await runMain(args, env);
   expect(r.stdout + r.stderr).not.toContain(SECRET);
   return r;
 }

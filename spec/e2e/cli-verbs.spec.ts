@@ -1,6 +1,6 @@
 /**
  * `mambu loan <verb>` and `mambu deposit <verb>`: the servicing verbs against the sandbox (the
- * compiled binary as a child process, through a recording proxy): what they send, exactly; what the
+ * commands run in this process as in a child — cli-helpers.ts runMain — through a recording proxy): what they send, exactly; what the
  * account becomes; the summary and the JSON they print; usage errors before any request.
  */
 import { writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import Decimal from "decimal.js";
 import { parseJsonExact, RawNumber } from "../../lib/core/json";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
-import { buildDist, cleanEnv, runMambu, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, runMain, runMambu, RunResult, tempHome } from "./cli-helpers";
 import { Recorded, Recorder, startRecorder } from "./cli-recorder";
 import { call } from "./sandbox-helpers";
 
@@ -36,7 +36,7 @@ type Bag = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 /** Runs `mambu ...args`; no output ever holds the password. */
 async function mambu(args: string[], input?: string): Promise<RunResult> {
-  const r = await runMambu(args, env, { input });
+  const r = input === undefined ? await runMain(args, env) : await runMambu(args, env, { input });
   expect(r.stdout + r.stderr).not.toContain(SECRET);
   return r;
 }

@@ -1,6 +1,9 @@
 /**
- * `mambu` as a user runs it: the compiled binary as a child process against the embedded sandbox
- * (table and JSON output, exit codes, help, errors on stderr, no credential ever printed).
+ * `mambu` as a user runs it against the embedded sandbox (table and JSON output, exit codes, help,
+ * errors on stderr, no credential ever printed). Most commands run in this process with the
+ * environment a child would have (cli-helpers.ts `runMain`); what is about the process itself — the
+ * compiled binary starting, its stack traces, rc files under a real home, signals, pipes, the
+ * programs it delegates to — runs bin/mambu as a child.
  */
 import { createServer, Server } from "node:http";
 import { existsSync, readFileSync } from "node:fs";
@@ -10,7 +13,7 @@ import fetch from "node-fetch";
 import { parseJsonExact, stringifyExact } from "../../lib/core/json";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { COMMANDS } from "../../lib/cli/commands";
-import { buildDist, cleanEnv, MAMBU, ROOT, runMambu, runNode, RunResult, tempHome } from "./cli-helpers";
+import { buildDist, cleanEnv, MAMBU, ROOT, runMain, runMambu, runNode, RunResult, tempHome } from "./cli-helpers";
 
 jest.setTimeout(60_000);
 
@@ -32,7 +35,15 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
+/** `mambu ...args` run in this process (see cli-helpers.ts `runMain`); nothing printed holds the password. */
 async function mambu(...args: string[]): Promise<RunResult> {
+  const r = await runMain(args, env);
+  expect(r.stdout + r.stderr).not.toContain(SECRET);
+  return r;
+}
+
+/** `node bin/mambu ...args` in a child process; nothing printed holds the password. */
+async function binary(...args: string[]): Promise<RunResult> {
   const r = await runMambu(args, env);
   expect(r.stdout + r.stderr).not.toContain(SECRET);
   return r;
@@ -48,7 +59,7 @@ function table(text: string): { header: string[]; rows: string[][] } {
 
 describe("help", () => {
   it("mambu --help lists the commands, the entities, the options and the exit codes", async () => {
-    const r = await mambu("--help");
+    const r = await binary("--help");
     expect(r.code).toBe(0);
     for (const c of ["get", "list", "search", "schedule", "transactions", "config", "sandbox", "demo", "migrate", "repl"]) {
       expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, "m"));
@@ -109,14 +120,14 @@ describe("get", () => {
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const e = { ...env, MAMBU_API_URL: url };
-      const r = await runMambu(["get", "loan", "54321", "--json"], e);
+      const r = await runMain(["get", "loan", "54321", "--json"], e);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('"loanAmount": 1500.00');
       expect(r.stdout).toContain('"interestRate": 1.50');
       expect(stringifyExact(parseJsonExact(r.stdout))).toBe(stringifyExact(parseJsonExact(fixture)));
-      const line = await runMambu(["get", "loan", "54321", "--jsonl", "--columns", "id,loanAmount,balances.principalBalance"], e);
+      const line = await runMain(["get", "loan", "54321", "--jsonl", "--columns", "id,loanAmount,balances.principalBalance"], e);
       expect(line.stdout).toBe('{"id":"54321","loanAmount":1500.00,"balances.principalBalance":1000.10}\n');
-      const t = await runMambu(["get", "loan", "54321", "--columns", "loanAmount,interestSettings.interestRate,creationDate"], e);
+      const t = await runMain(["get", "loan", "54321", "--columns", "loanAmount,interestSettings.interestRate,creationDate"], e);
       expect(table(t.stdout).rows).toEqual([["loanAmount", "1500.00"], ["interestSettings.interestRate", "1.50"], ["creationDate", "2021-03-09T13:37:50+05:30"]]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
@@ -146,7 +157,7 @@ describe("list", () => {
   });
 
   it("--jsonl streams one record per line, page by page, with --progress (and Mambu's total) on stderr", async () => {
-    const r = await runMambu(["list", "clients", "--jsonl", "--progress"], { ...env, MAMBU_API_PAGINATION: "4", MAMBU_API_CONCURRENCY: "1" });
+    const r = await runMain(["list", "clients", "--jsonl", "--progress"], { ...env, MAMBU_API_PAGINATION: "4", MAMBU_API_CONCURRENCY: "1" });
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines.length).toBeGreaterThanOrEqual(10);
@@ -197,7 +208,7 @@ describe("fitted to the terminal's width (COLUMNS here; a terminal's own width w
   it("a list's table fits: text cut with …, amounts and ids whole, one line per record", async () => {
     const whole = await mambu("list", "loans", "--sort", "id:ASC");
     expect(widest(whole.stdout)).toBeGreaterThan(100); // piped without a width: every character
-    const r = await runMambu(["list", "loans", "--sort", "id:ASC"], { ...env, COLUMNS: "80" });
+    const r = await runMain(["list", "loans", "--sort", "id:ASC"], { ...env, COLUMNS: "80" });
     expect(r.code).toBe(0);
     expect(widest(r.stdout)).toBeLessThanOrEqual(80);
     const t = table(r.stdout);
@@ -209,13 +220,13 @@ describe("fitted to the terminal's width (COLUMNS here; a terminal's own width w
 
   it("--json and --jsonl are never fitted", async () => {
     for (const format of ["--json", "--jsonl"]) {
-      const narrow = await runMambu(["list", "loans", format], { ...env, COLUMNS: "40" });
+      const narrow = await runMain(["list", "loans", format], { ...env, COLUMNS: "40" });
       expect(narrow.stdout).toBe((await mambu("list", "loans", format)).stdout);
     }
   });
 
   it("get wraps a long value under itself, keeping every character", async () => {
-    const r = await runMambu(["get", "loan", "54321"], { ...env, COLUMNS: "50" });
+    const r = await runMain(["get", "loan", "54321"], { ...env, COLUMNS: "50" });
     expect(r.code).toBe(0);
     expect(widest(r.stdout)).toBeLessThanOrEqual(50);
     const lines = r.stdout.split("\n");
@@ -228,7 +239,7 @@ describe("fitted to the terminal's width (COLUMNS here; a terminal's own width w
 
   it.each([[["--help"]], [["search", "--help"]], [["sandbox", "--help"]]])("%j wraps at the width, changing nothing but white space", async (args) => {
     const whole = await mambu(...args);
-    const r = await runMambu(args, { ...env, COLUMNS: "60" });
+    const r = await runMain(args, { ...env, COLUMNS: "60" });
     expect(widest(whole.stdout)).toBeGreaterThan(60);
     expect(widest(r.stdout)).toBeLessThanOrEqual(60);
     expect(r.stdout.replace(/\s+/g, "")).toBe(whole.stdout.replace(/\s+/g, ""));
@@ -360,11 +371,11 @@ describe("config", () => {
   });
 
   it("masks the whole userinfo when the password holds @ (up to the last @), in the table and in --json", async () => {
-    const r = await runMambu(["config"], { ...env, MAMBU_API_URL: `https://someone:${SECRET}@x@tenant.example.com` });
+    const r = await runMain(["config"], { ...env, MAMBU_API_URL: `https://someone:${SECRET}@x@tenant.example.com` });
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     expect(r.stdout).not.toContain("@x@");
     expect(r.stdout).toMatch(/^apiurl +https:\/\/\*\*\*\*@tenant\.example\.com +env MAMBU_API_URL$/m);
-    const json = await runMambu(["config", "--json"], { ...env, MAMBU_API_URL: `https://someone:${SECRET}@x@tenant.example.com` });
+    const json = await runMain(["config", "--json"], { ...env, MAMBU_API_URL: `https://someone:${SECRET}@x@tenant.example.com` });
     expect(json.stdout).not.toContain(SECRET);
     expect((JSON.parse(json.stdout) as Array<{ key: string; value?: string }>).find((e) => e.key === "apiurl")?.value).toBe("https://****@tenant.example.com");
   });
@@ -379,14 +390,14 @@ describe("errors and exit codes", () => {
   });
 
   it("--debug adds the stack trace and one line per request, still without credentials", async () => {
-    const r = await mambu("get", "client", "NOPE", "--debug");
+    const r = await binary("get", "client", "NOPE", "--debug"); // the compiled frames of bin/mambu
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^debug: GET \/api\/clients\/NOPE/m);
     expect(r.stderr).toMatch(/^\s+at .+\(.+\.js:\d+:\d+\)$/m);
   });
 
   it("wrong credentials: Mambu's 401, exit 3, the password never shown", async () => {
-    const r = await runMambu(["get", "client", "0512N0025", "--debug"], { ...env, MAMBU_API_PWD: `${SECRET}-wrong` });
+    const r = await runMain(["get", "client", "0512N0025", "--debug"], { ...env, MAMBU_API_PWD: `${SECRET}-wrong` });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/Mambu error 2 \(HTTP 401\): INVALID_CREDENTIALS/);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
@@ -394,7 +405,7 @@ describe("errors and exit codes", () => {
 
   it("Mambu unreachable: one stderr line per retry (not silence), then exit 4", async () => {
     const closed = await freePort();
-    const r = await runMambu(["list", "clients"], { ...env, MAMBU_API_URL: `http://127.0.0.1:${closed}`, MAMBU_API_RETRIES: "2" });
+    const r = await runMain(["list", "clients"], { ...env, MAMBU_API_URL: `http://127.0.0.1:${closed}`, MAMBU_API_RETRIES: "2" });
     expect(r.code).toBe(4);
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^mambu: GET \/api\/clients\?\S* failed \(.*ECONNREFUSED.*\); retrying in \d+(\.\d)? s \(attempt 2 of 3\)$/);
@@ -406,7 +417,7 @@ describe("errors and exit codes", () => {
 
   it("Mambu unreachable: exit 4", async () => {
     const closed = await freePort();
-    const r = await runMambu(["list", "clients"], { ...env, MAMBU_API_URL: `http://127.0.0.1:${closed}`, MAMBU_API_RETRIES: "0" });
+    const r = await runMain(["list", "clients"], { ...env, MAMBU_API_URL: `http://127.0.0.1:${closed}`, MAMBU_API_RETRIES: "0" });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/^mambu: communication error: .*ECONNREFUSED/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
@@ -443,11 +454,11 @@ describe("errors and exit codes", () => {
 
 describe("--sandbox and the other commands", () => {
   it("--sandbox starts an embedded sandbox for the command, whatever the environment says", async () => {
-    const r = await runMambu(["--sandbox", "get", "loan", "54321", "--columns", "id,accountState"], cleanEnv(tempHome()));
+    const r = await runMain(["--sandbox", "get", "loan", "54321", "--columns", "id,accountState"], cleanEnv(tempHome()));
     expect(r.code).toBe(0);
     expect(table(r.stdout).rows).toEqual([["id", "54321"], ["accountState", "ACTIVE"]]);
     expect(r.stderr).toMatch(/^mambu: using the embedded sandbox at http:\/\/127\.0\.0\.1:\d+ \(demo tenant\)\n$/);
-    const c = await runMambu(["config", "--sandbox"], cleanEnv(tempHome(), { MAMBU_API_URL: "tenant.example.com" }));
+    const c = await runMain(["config", "--sandbox"], cleanEnv(tempHome(), { MAMBU_API_URL: "tenant.example.com" }));
     expect(c.stdout).toMatch(/^apiurl +http:\/\/127\.0\.0\.1:\d+ +code$/m);
     expect(c.stdout).toMatch(/^apipwd +\*\*\*\* +code$/m);
   });
@@ -473,7 +484,7 @@ describe("--sandbox and the other commands", () => {
     });
     expect(out).toMatch(/^Mambu sandbox listening on http:\/\/127\.0\.0\.1:\d+\n/);
     const url = /listening on (\S+)/.exec(out)![1];
-    const r = await runMambu(["list", "branches", "--jsonl"], cleanEnv(tempHome(), { MAMBU_API_URL: url, MAMBU_API_USER: "demo", MAMBU_API_PWD: "demo" }));
+    const r = await runMain(["list", "branches", "--jsonl"], cleanEnv(tempHome(), { MAMBU_API_URL: url, MAMBU_API_USER: "demo", MAMBU_API_PWD: "demo" }));
     expect(r.stdout.trim().split("\n")).toHaveLength(2);
     const code = await new Promise<number | null>((resolve) => {
       child.removeAllListeners("exit");
@@ -514,12 +525,12 @@ describe("--sandbox and the other commands", () => {
     expect(existsSync(bin)).toBe(true); // part of the package (buildDist checked that what it loads was built)
     const args = [join(home, "no-such-plan.yaml"), "--check"];
     const direct = await runNode([bin, ...args], env);
-    const via = await mambu("migrate", ...args);
+    const via = await binary("migrate", ...args);
     expect(via.code).toBe(direct.code);
     expect(via.code).not.toBe(0);
     expect(via.stdout).toBe(direct.stdout);
     expect(via.stderr).toBe(direct.stderr);
-    const help = await mambu("migrate", "--help");
+    const help = await binary("migrate", "--help");
     expect(help.stdout).toContain("mambu-migrate --help:");
   });
 

@@ -9,7 +9,8 @@ import { join, relative } from "path";
 import { csvLine, parseCsvText } from "../../lib/migrate";
 import type { Sandbox } from "../../lib/sandbox";
 import type { CollectionName, WireRecord } from "../../lib/sandbox/types";
-import { oncePerRun, runDir } from "../helpers/once-per-run";
+import { doneInRun, oncePerRun, runDir } from "../helpers/once-per-run";
+import { buildDist, DIST_LOCK } from "./cli-helpers";
 
 /** The example plan of config/migration. */
 export const EXAMPLE_PLAN = join(__dirname, "..", "..", "config", "migration", "plan.yaml");
@@ -120,8 +121,10 @@ const ROOT = join(__dirname, "..", "..");
 /**
  * Compiles lib/ into `<dir>/dist` — a private build, so that other builds of the shared dist/ cannot
  * interfere — with config/ beside it (the sandbox's demo seed); returns the path of the CLI. Within
- * one `jest` run lib/ is compiled once, into the run's directory (spec/helpers/once-per-run.ts), and
- * copied from there: every caller still gets a dist/ of its own.
+ * one `jest` run lib/ is compiled once: the shared dist/ the CLI tests run (cli-helpers.ts
+ * `buildDist`, itself once per run) is copied into the run's directory as soon as it is built
+ * (spec/helpers/once-per-run.ts), and from there into each caller's `dir`: every caller still gets a
+ * dist/ of its own, and the run compiles lib/ once instead of twice.
  */
 export async function buildCli(dir: string): Promise<string> {
   const dist = join(dir, "dist");
@@ -130,7 +133,11 @@ export async function buildCli(dir: string): Promise<string> {
   else {
     const built = join(run, "migrate-dist");
     await oncePerRun("migrate-dist", async () => {
-      await compileLib(built);
+      // While another test file builds dist/ (buildDist waits synchronously), this one's event loop
+      // stays free: what it does meanwhile (the example plan's reference run) goes on.
+      while (existsSync(DIST_LOCK) && !doneInRun("dist")) await new Promise((r) => setTimeout(r, 200));
+      buildDist();
+      cpSync(join(ROOT, "dist"), built, { recursive: true });
       if (!existsSync(join(built, "cli", "migrate-command.js"))) throw new Error(`the build did not produce ${join(built, "cli", "migrate-command.js")}`);
     });
     cpSync(built, dist, { recursive: true });

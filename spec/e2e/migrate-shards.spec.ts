@@ -11,6 +11,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { runMigration } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
+import { examplePlanReference } from "../helpers/example-plan-reference";
 import { buildCli, CliRun, duplicates, EXAMPLE_PLAN, lineCount, startCli, tenantPicture, waitFor } from "./migrate-helpers";
 
 jest.setTimeout(300_000);
@@ -21,16 +22,8 @@ let expected: Record<string, unknown[]>;
 let sb: Sandbox;
 
 beforeAll(async () => {
-  cli = await buildCli(tmp);
-  // the uninterrupted, unsharded run
-  const ref = await startSandbox({ port: 0 });
-  try {
-    const r = await runMigration(EXAMPLE_PLAN, { stdout: null, progress: "none", connection: { apiurl: ref.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: ref.clock.offset, workdir: join(tmp, "ref"), concurrency: 12 });
-    expect(r.exitCode).toBe(0);
-    expected = tenantPicture(ref);
-  } finally {
-    await ref.stop();
-  }
+  // the build and the uninterrupted, unsharded run (made once per jest run) at the same time
+  [expected, cli] = await Promise.all([examplePlanReference(), buildCli(tmp)]);
   sb = await startSandbox({ port: 0 });
 });
 
