@@ -157,12 +157,13 @@ async function listen(ctx: CommandContext): Promise<number> {
     },
     onRejected: (r: CalloutRejection) => void out.stderr.write(`mambu: refused a callout${r.messageId ? ` (Message-Id ${r.messageId})` : ""}: ${r.status} ${r.reason}\n`),
   });
-  out.stderr.write(
-    `mambu: listening for Payments API callouts on ${listener.url} (${creds ? `Basic auth, user ${creds.username}` : "no authentication"}); ${count !== undefined ? `stops after ${count} message${count === 1 ? "" : "s"} or ` : ""}Ctrl-C stops\n`,
-  );
+  // the handlers first: whoever reads the line below may signal at once
   const onSignal = (): void => stop();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  out.stderr.write(
+    `mambu: listening for Payments API callouts on ${listener.url} (${creds ? `Basic auth, user ${creds.username}` : "no authentication"}); ${count !== undefined ? `stops after ${count} message${count === 1 ? "" : "s"} or ` : ""}Ctrl-C stops\n`,
+  );
   try {
     await stopped;
   } finally {
