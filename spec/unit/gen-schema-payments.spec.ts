@@ -13,6 +13,11 @@ import { validateAgainst } from "../../lib/contract/schema";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const GEN = path.join(ROOT, "scripts", "gen-schema.js");
+/** The API v2 Swagger files the generator always reads (a user's clone has no ../shared: those tests skip, saying so). */
+const SWAGGER_DIR = process.env.MAMBU_OPENAPI_DIR ? path.resolve(process.env.MAMBU_OPENAPI_DIR) : path.resolve(ROOT, "..", "shared", "mambu-openapi");
+const withSwagger = fs.existsSync(SWAGGER_DIR)
+  ? test
+  : (title: string, _fn: () => void) => test.skip(`${title} (skipped: ${SWAGGER_DIR} not found; a user's clone has no ../shared)`, () => undefined);
 
 const TPP = { description: "error", content: { "application/json": { schema: { $ref: "#/components/schemas/TppMessagesResponse" } } } };
 
@@ -129,7 +134,7 @@ describe("gen-schema with the Payments API's OpenAPI 3 document", () => {
     expect(types).toContain("  get suspendDateFrom(): DateTime | null | undefined;\n");
   });
 
-  test("named properties beside additionalProperties make an open definition: the named ones checked, other fields allowed (D02)", () => {
+  withSwagger("named properties beside additionalProperties make an open definition: the named ones checked, other fields allowed (D02)", () => {
     const real = gen(["--out", path.join(tmp, "open"), "--services", "none"]);
     expect(real.status).toBe(0);
     const doc = JSON.parse(fs.readFileSync(path.join(tmp, "open", "payments", "schema.json"), "utf8")) as Schema;
@@ -147,7 +152,7 @@ describe("gen-schema with the Payments API's OpenAPI 3 document", () => {
     ]);
   });
 
-  test("the committed lib/generated/payments is what the generator writes from the committed contract", () => {
+  withSwagger("the committed lib/generated/payments is what the generator writes from the committed contract", () => {
     const r = gen(["--out", path.join(tmp, "real"), "--services", "none"]);
     expect(r.status).toBe(0);
     const committed = path.join(ROOT, "lib", "generated", "payments");
