@@ -4,7 +4,7 @@
  * made streaming a long listing hold tens of megabytes of garbage: the chunks, their concatenation and
  * the page's text, each kept until a full garbage collection).
  */
-import { BodyTooLarge } from "./body";
+import { CappableResponse, forEachCappedChunk } from "./body";
 
 /** The body is not a well-formed JSON list (a syntax error in an element, or between elements). */
 export class MalformedJsonList extends Error {
@@ -263,34 +263,17 @@ export class JsonListReader {
 
 /**
  * Reads a response body that should be a JSON list, element by element as it arrives (see {@link JsonListReader}),
- * with the same cap as `readCapped`: a `Content-Length` above `limit` fails before anything is read, and the first
- * chunk taking the total past `limit` stops the transfer.
+ * with the cap of `forEachCappedChunk` (body.ts): a `Content-Length` above `limit` fails before anything is read,
+ * and the first chunk taking the total past `limit` stops the transfer.
  * @throws BodyTooLarge past the cap; MalformedJsonList at a syntax error; whatever the stream throws otherwise.
  */
 export async function readJsonList(
-  res: { body?: unknown; buffer?(): Promise<Buffer> },
+  res: CappableResponse,
   limit: number,
   contentLength: string | undefined,
   parse: (text: string) => unknown,
 ): Promise<{ items: unknown[] } | { whole: Buffer }> {
-  if (contentLength !== undefined && /^\s*\d+\s*$/.test(contentLength) && Number(contentLength) > limit) {
-    throw new BodyTooLarge(limit, "content-length");
-  }
   const reader = new JsonListReader(parse);
-  const body = res.body as AsyncIterable<unknown> | null | undefined;
-  if (body && typeof body[Symbol.asyncIterator] === "function") {
-    let total = 0;
-    for await (const chunk of body) {
-      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-      total += buf.length;
-      if (total > limit) throw new BodyTooLarge(limit, "streamed"); // leaving the loop destroys the stream
-      reader.write(buf);
-    }
-    return reader.end();
-  }
-  // A fetch replacement without a stream body (tests): read it whole, then check.
-  const raw = res.buffer ? await res.buffer() : Buffer.alloc(0);
-  if (raw.length > limit) throw new BodyTooLarge(limit, "streamed");
-  reader.write(raw);
+  await forEachCappedChunk(res, limit, contentLength, (chunk) => reader.write(chunk));
   return reader.end();
 }
