@@ -56,7 +56,7 @@ export function fastWireDateTime(s: string): DateTime | undefined {
   const hit = recentDateTimes.get(s);
   if (hit !== undefined && sameSettings()) return hit;
   const dt = parseFastWireDateTime(s);
-  if (dt !== undefined) remember(recentDateTimes, s, dt);
+  if (dt !== undefined) recentDateTimes.set(s, dt);
   return dt;
 }
 
@@ -87,10 +87,6 @@ function sameSettings(): boolean {
   recentDateTimes.clear();
   recentDates.clear();
   return false;
-}
-
-function remember(cache: RecentByText<DateTime>, text: string, dt: DateTime): void {
-  cache.set(text, dt);
 }
 
 function parseFastWireDateTime(s: string): DateTime | undefined {
@@ -156,7 +152,7 @@ export function parseWireDate(s: string): DateTime | string {
     const ts = plainDateMillis(s);
     if (!Number.isNaN(ts)) {
       const dt = DateTime.fromMillis(ts, { zone: FixedOffsetZone.utcInstance });
-      if (s.length === 10) remember(recentDates, s, dt);
+      if (s.length === 10) recentDates.set(s, dt);
       return dt;
     }
   }

@@ -99,7 +99,6 @@ function errorResponse(e: SandboxError): RouteResponse {
   return { status: e.status, body: errorBody(e) };
 }
 
-
 function serialise(r: RouteResponse): RouteResponse & { raw: Buffer } {
   if (r.raw) return r as RouteResponse & { raw: Buffer };
   const raw = r.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.body), "utf8");

@@ -306,27 +306,13 @@ export class SandboxStore {
   }
 
   /**
-   * The records that may hold `value` in `field` (one of {@link INDEXED_FIELDS}, or one {@link isIndexed} there), compared as text without
-   * case: every record whose scalar value's text equals it case-insensitively, and every record holding a list
-   * or object there (for the caller to test), in insertion order. A superset for a caller that still applies its
-   * own test. Undefined for a field that is not indexed.
-   */
-  candidates(coll: CollectionName, field: string, value: unknown): WireRecord[] | undefined {
-    const keys = this.candidateKeys(coll, field, value);
-    if (!keys) return undefined;
-    const byKey = this.coll(coll).byKey;
-    const recs: WireRecord[] = [];
-    for (const k of keys) {
-      const rec = byKey.get(k);
-      if (rec) recs.push(rec);
-    }
-    return recs;
-  }
-
-  /**
-   * The encodedKeys of {@link candidates}, in insertion order — kept between calls while the index entries they
-   * come from do not change (a replaced record whose indexed value stays the same changes none). The caller must
-   * not change the array, and must look each key up (the records themselves may have been replaced since).
+   * The encodedKeys of the records that may hold `value` in `field` (one of {@link INDEXED_FIELDS}, or one
+   * {@link isIndexed} there), compared as text without case: every record whose scalar value's text equals it
+   * case-insensitively, and every record holding a list or object there (for the caller to test), in insertion
+   * order — a superset for a caller that still applies its own test; undefined for a field that is not indexed.
+   * Kept between calls while the index entries they come from do not change (a replaced record whose indexed value
+   * stays the same changes none). The caller must not change the array, and must look each key up (the records
+   * themselves may have been replaced since).
    */
   candidateKeys(coll: CollectionName, field: string, value: unknown): readonly string[] | undefined {
     if (!isIndexed(coll, field)) return undefined;

@@ -110,10 +110,6 @@ function upfrontFees(tx: WireRecord): Dec {
   return sum(tx.fees.filter((f: { trigger?: string }) => f.trigger === "UPFRONT_DISBURSEMENT").map((f: { amount?: number }) => dec(f.amount)));
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return sameJson(a, b);
-}
-
 /**
  * Per stored transaction record (records are replaced, never changed in place), the effect it was last found
  * or written in sync with, and in which decimals: a replay giving the same amounts has nothing to write.
@@ -141,7 +137,7 @@ function syncTransaction(ctx: EngineContext, key: string, eff: TxEffect, dp: num
   const known = inSync.get(tx);
   if (known && known.dp === dp && sameEffect(known.eff, eff)) return;
   const next = withEffect(tx, eff, dp);
-  if (same(next, tx)) {
+  if (sameJson(next, tx)) {
     inSync.set(tx, { eff, dp });
     return;
   }
@@ -214,7 +210,7 @@ export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, l
     next.daysLate = 0;
     next.daysInArrears = 0;
   }
-  if (same(next, loan)) return loan;
+  if (sameJson(next, loan)) return loan;
   return ctx.store.replace("loans", next);
 }
 

@@ -264,22 +264,6 @@ function currentTotals(ledger: Pick<Ledger, "installments">): RunningTotals | un
   return totals && totals.covers(ledger.installments) && totals.refresh() ? totals : undefined;
 }
 
-/**
- * Principal and total balance after a transaction — what `balancesAt(ledger, date, method)` gives, from the
- * running totals when they are exact.
- */
-function balancesAfter(ledger: Ledger, totals: RunningTotals, date: string, method: LedgerOptions["interestApplicationMethod"]): { principal: Dec; total: Dec } {
-  if (!ledger.disbursed || ledger.writtenOff) return { principal: ZERO, total: ZERO };
-  if (!totals.refresh()) {
-    const b = balancesAt(ledger, date, method);
-    return { principal: b.principal, total: totalOf(b) };
-  }
-  const o = totals.outstanding;
-  const interest = method === "AFTER_DISBURSEMENT" ? o.interest : totals.interestDueBy(date);
-  const principal = ledger.disbursedAmount.minus(totals.principalPaid);
-  return { principal, total: principal.plus(interest).plus(o.fee).plus(o.penalty) };
-}
-
 /** The planned amounts of a stored installment as Decimals, with the numbers they were made from. */
 interface PlannedAmounts {
   from: [number, number, number, number];
@@ -344,8 +328,7 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
   }));
   const ledger: Ledger = { installments, effects: new Map(), disbursedAmount: ZERO, disbursed: false, writtenOff: false, paid: zeroElements(), redraw: ZERO };
   const dp = currencyDecimals(plan.currency);
-  const totals = new RunningTotals(installments, origin);
-  replayTotals.set(ledger, totals);
+  replayTotals.set(ledger, new RunningTotals(installments, origin));
   let start: string | undefined;
   const firstOpen = () => installments.find((i) => totalOf(outstandingElements(i)).greaterThan(0)) ?? installments[installments.length - 1];
 
@@ -434,8 +417,9 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
       ledger.paid.fee = ledger.paid.fee.plus(affected.fee);
       ledger.paid.penalty = ledger.paid.penalty.plus(affected.penalty);
     }
-    const b = balancesAfter(ledger, totals, localDate(date, opts.offset), opts.interestApplicationMethod);
-    ledger.effects.set(tx.encodedKey, { affected, principalBalance: b.principal, totalBalance: b.total, left, installmentKey, redraw: ledger.redraw });
+    // from the replay's running totals (balancesAt finds them) while they are exact
+    const b = balancesAt(ledger, localDate(date, opts.offset), opts.interestApplicationMethod);
+    ledger.effects.set(tx.encodedKey, { affected, principalBalance: b.principal, totalBalance: totalOf(b), left, installmentKey, redraw: ledger.redraw });
   }
   return ledger;
 }
