@@ -76,18 +76,21 @@ export function answerJson(ctx: SandboxContext, decl: ResourceDecl | undefined, 
   return ctx.store.answers.get(rec, shapeNumber(decl, full), () => shapeForAnswer(decl, rec, full));
 }
 
-/** A 200 answer of one stored record ({@link shapeForAnswer}), serialised. */
-export function recordAnswer(ctx: SandboxContext, decl: ResourceDecl | undefined, rec: WireRecord, full: boolean): RouteResponse {
-  return jsonAnswer(answerJson(ctx, decl, rec, full), { "Content-Type": V2_JSON });
+/**
+ * A 200 answer (or `status`, e.g. 201 of a creation) of one stored record ({@link shapeForAnswer}), serialised. The
+ * record must be the stored one (not one the store has replaced since), since its JSON is kept.
+ */
+export function recordAnswer(ctx: SandboxContext, decl: ResourceDecl | undefined, rec: WireRecord, full: boolean, status = 200): RouteResponse {
+  return jsonAnswer(answerJson(ctx, decl, rec, full), { "Content-Type": V2_JSON }, status);
 }
 
 /**
- * A 200 answer already serialised (`json`): its `body` is read from `raw` when asked for (by a caller of the handler
+ * An answer already serialised (`json`): its `body` is read from `raw` when asked for (by a caller of the handler
  * itself, e.g. a data import or a test; the socket only sends `raw`), a fresh copy each time.
  */
-function jsonAnswer(raw: Buffer, headers: Record<string, string>): RouteResponse {
+function jsonAnswer(raw: Buffer, headers: Record<string, string>, status = 200): RouteResponse {
   return {
-    status: 200,
+    status,
     raw,
     json: true,
     headers,
@@ -97,9 +100,27 @@ function jsonAnswer(raw: Buffer, headers: Record<string, string>): RouteResponse
   };
 }
 
-const OPEN = Buffer.from("[");
-const COMMA = Buffer.from(",");
-const CLOSE = Buffer.from("]");
+/** Bytes of one slab that pages are cut from ({@link pageBuffer}); a page larger than a quarter of it gets its own. */
+const PAGE_SLAB_BYTES = 1024 * 1024;
+let slab = Buffer.alloc(0);
+let slabAt = 0;
+
+/**
+ * A buffer of `size` bytes for a page's JSON, cut from a shared slab: one allocation per {@link PAGE_SLAB_BYTES}
+ * rather than one per page (a fresh allocation of a large page costs more than copying it). A slab is never written
+ * again once cut (the next page takes the next bytes, a full slab is replaced), so a page stays as it was for as long
+ * as anyone holds it; the slab is freed once no page of it is held.
+ */
+function pageBuffer(size: number): Buffer {
+  if (size > PAGE_SLAB_BYTES / 4) return Buffer.allocUnsafeSlow(size);
+  if (slabAt + size > slab.length) {
+    slab = Buffer.allocUnsafeSlow(PAGE_SLAB_BYTES);
+    slabAt = 0;
+  }
+  const out = slab.subarray(slabAt, slabAt + size);
+  slabAt = (slabAt + size + 7) & ~7;
+  return out;
+}
 
 /**
  * A page of stored records as a 200 answer (list.ts `pageResponse` with {@link shapeForAnswer}): the records at
@@ -107,18 +128,24 @@ const CLOSE = Buffer.from("]");
  * their cached JSON between brackets.
  */
 export function pageAnswer(ctx: SandboxContext, decl: ResourceDecl | undefined, items: readonly WireRecord[], paging: Paging, full: boolean, total = items.length): RouteResponse {
-  const end = Math.min(items.length, paging.offset + paging.limit);
-  const parts: Buffer[] = [OPEN];
-  let size = 2;
-  for (let i = paging.offset; i < end; i++) {
+  const start = paging.offset;
+  const end = Math.min(items.length, start + paging.limit);
+  const parts: Buffer[] = [];
+  let size = 2; // [ ]
+  for (let i = start; i < end; i++) {
     const json = answerJson(ctx, decl, items[i], full);
-    if (i > paging.offset) {
-      parts.push(COMMA);
-      size++;
-    }
     parts.push(json);
     size += json.length;
   }
-  parts.push(CLOSE);
-  return jsonAnswer(Buffer.concat(parts, size), pagingHeaders(total, paging, { "Content-Type": V2_JSON }));
+  if (parts.length > 1) size += parts.length - 1; // commas
+  const raw = pageBuffer(size);
+  let pos = 0;
+  raw[pos++] = 0x5b; // [
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) raw[pos++] = 0x2c; // ,
+    raw.set(parts[i], pos);
+    pos += parts[i].length;
+  }
+  raw[pos] = 0x5d; // ]
+  return jsonAnswer(raw, pagingHeaders(total, paging, { "Content-Type": V2_JSON }));
 }
