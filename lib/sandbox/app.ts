@@ -101,7 +101,7 @@ function errorResponse(e: SandboxError): RouteResponse {
 }
 
 function serialise(r: RouteResponse): RouteResponse & { raw: Buffer } {
-  if (r.raw) return r as RouteResponse & { raw: Buffer };
+  if (r.rawParts || r.raw) return r as RouteResponse & { raw: Buffer }; // (`raw` of pieces is joined only when read)
   const raw = r.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.body), "utf8");
   if (r.headers === undefined) {
     // the common case (no headers of the handler's own): no copy, no scan

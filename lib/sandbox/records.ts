@@ -100,26 +100,33 @@ function jsonAnswer(raw: Buffer, headers: Record<string, string>, status = 200):
   };
 }
 
-/** Bytes of one slab that pages are cut from ({@link pageBuffer}); a page larger than a quarter of it gets its own. */
-const PAGE_SLAB_BYTES = 1024 * 1024;
-let slab = Buffer.alloc(0);
-let slabAt = 0;
+const OPEN = Buffer.from("[");
+const COMMA = Buffer.from(",");
+const CLOSE = Buffer.from("]");
 
 /**
- * A buffer of `size` bytes for a page's JSON, cut from a shared slab: one allocation per {@link PAGE_SLAB_BYTES}
- * rather than one per page (a fresh allocation of a large page costs more than copying it). A slab is never written
- * again once cut (the next page takes the next bytes, a full slab is replaced), so a page stays as it was for as long
- * as anyone holds it; the slab is freed once no page of it is held.
+ * Pages of more bytes than this are answered as their pieces (`rawParts`: the socket writes them one after the other)
+ * rather than joined into one buffer: a large fresh buffer for each answer costs more than the writes of its pieces.
  */
-function pageBuffer(size: number): Buffer {
-  if (size > PAGE_SLAB_BYTES / 4) return Buffer.allocUnsafeSlow(size);
-  if (slabAt + size > slab.length) {
-    slab = Buffer.allocUnsafeSlow(PAGE_SLAB_BYTES);
-    slabAt = 0;
-  }
-  const out = slab.subarray(slabAt, slabAt + size);
-  slabAt = (slabAt + size + 7) & ~7;
-  return out;
+export const JOIN_MAX_BYTES = 32 * 1024;
+
+/** An answer already serialised as pieces (see {@link JOIN_MAX_BYTES}); `raw` joins them once when it is read. */
+function partsAnswer(parts: Buffer[], size: number, headers: Record<string, string>): RouteResponse {
+  let joined: Buffer | undefined;
+  const raw = (): Buffer => (joined ??= Buffer.concat(parts, size));
+  return {
+    status: 200,
+    json: true,
+    headers,
+    rawParts: parts,
+    rawLength: size,
+    get raw(): Buffer {
+      return raw();
+    },
+    get body(): unknown {
+      return JSON.parse(raw().toString("utf8"));
+    },
+  };
 }
 
 /**
@@ -128,24 +135,20 @@ function pageBuffer(size: number): Buffer {
  * their cached JSON between brackets.
  */
 export function pageAnswer(ctx: SandboxContext, decl: ResourceDecl | undefined, items: readonly WireRecord[], paging: Paging, full: boolean, total = items.length): RouteResponse {
-  const start = paging.offset;
-  const end = Math.min(items.length, start + paging.limit);
-  const parts: Buffer[] = [];
-  let size = 2; // [ ]
-  for (let i = start; i < end; i++) {
+  const end = Math.min(items.length, paging.offset + paging.limit);
+  const parts: Buffer[] = [OPEN];
+  let size = 2;
+  for (let i = paging.offset; i < end; i++) {
     const json = answerJson(ctx, decl, items[i], full);
+    if (i > paging.offset) {
+      parts.push(COMMA);
+      size++;
+    }
     parts.push(json);
     size += json.length;
   }
-  if (parts.length > 1) size += parts.length - 1; // commas
-  const raw = pageBuffer(size);
-  let pos = 0;
-  raw[pos++] = 0x5b; // [
-  for (let i = 0; i < parts.length; i++) {
-    if (i > 0) raw[pos++] = 0x2c; // ,
-    raw.set(parts[i], pos);
-    pos += parts[i].length;
-  }
-  raw[pos] = 0x5d; // ]
-  return jsonAnswer(raw, pagingHeaders(total, paging, { "Content-Type": V2_JSON }));
+  parts.push(CLOSE);
+  const headers = pagingHeaders(total, paging, { "Content-Type": V2_JSON });
+  if (size > JOIN_MAX_BYTES) return partsAnswer(parts, size, headers);
+  return jsonAnswer(Buffer.concat(parts, size), headers);
 }

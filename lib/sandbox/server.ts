@@ -92,13 +92,21 @@ export function startServer(app: SandboxApp, host: string, port: number, tls?: T
           req.socket.destroy();
           return;
         }
+        const parts = response.rawParts;
+        const length = parts ? (response.rawLength as number) : response.raw.length;
         const headers: Record<string, string> = { ...(response.headers ?? {}) };
-        headers["Content-Length"] = String(response.raw.length);
+        headers["Content-Length"] = String(length);
         res.writeHead(response.status, headers);
         if (req.method === "HEAD") res.end();
-        else if (fault.slowBodyMs && response.raw.length) {
+        else if (fault.slowBodyMs && length) {
           await writeSlow(res, response.raw, fault.slowBodyMs);
           res.end();
+        } else if (parts) {
+          // the pieces of a large answer, written in one go (corked), without joining them into one buffer first
+          res.cork();
+          for (const p of parts) res.write(p);
+          res.end();
+          res.uncork();
         } else res.end(response.raw);
       } catch (e) {
         if (!res.headersSent) {
