@@ -108,7 +108,7 @@ const CLOSE = Buffer.from("]");
  * Pages of more bytes than this are answered as their pieces (`rawParts`: the socket writes them one after the other)
  * rather than joined into one buffer: a large fresh buffer for each answer costs more than the writes of its pieces.
  */
-export const JOIN_MAX_BYTES = 32 * 1024;
+export const JOIN_MAX_BYTES = 8 * 1024;
 
 /** An answer already serialised as pieces (see {@link JOIN_MAX_BYTES}); `raw` joins them once when it is read. */
 function partsAnswer(parts: Buffer[], size: number, headers: Record<string, string>): RouteResponse {
