@@ -31,7 +31,7 @@ function plainTarget(target: string): RequestTarget | undefined {
       if (c === 63 /* ? */) q = i;
       else if (c === 46 /* . */ && target.charCodeAt(i - 1) === 47) return undefined; // a segment starting with "."
       else if (c === 37 /* % */ && target.charCodeAt(i + 1) === 50 /* 2 */ && (target.charCodeAt(i + 2) | 0x20) === 101 /* e */) return undefined;
-    } else if (c === 39 /* ' */) return undefined; // (not in PLAIN anyway: the query would encode it)
+    }
   }
   if (q < 0) return { pathname: target, search: "" };
   return { pathname: target.slice(0, q), search: q + 1 < n ? target.slice(q) : "" };
