@@ -35,6 +35,7 @@ import { stepBulk } from "./engine/deposit-bulk";
 import { stepDataImport } from "./platform/data-import-run";
 import { ResolvedLimits, resolveLimits } from "./limits";
 import { headerValue, parseQuery } from "./request";
+import { parseRequestTarget, RequestTarget } from "./request-target";
 import { checkResponsesByDefault, mismatchMessage, responseProblems } from "./response-check";
 import { AuthUser, Router, RouteHandler, RouteRequest, RouteResponse, SandboxContext, V2_JSON } from "./router";
 import { SandboxError } from "./types";
@@ -100,7 +101,7 @@ function errorResponse(e: SandboxError): RouteResponse {
 }
 
 function serialise(r: RouteResponse): RouteResponse & { raw: Buffer } {
-  if (r.raw) return r as RouteResponse & { raw: Buffer };
+  if (r.rawParts || r.raw) return r as RouteResponse & { raw: Buffer }; // (`raw` of pieces is joined only when read)
   const raw = r.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.body), "utf8");
   if (r.headers === undefined) {
     // the common case (no headers of the handler's own): no copy, no scan
@@ -177,14 +178,14 @@ export class SandboxApp {
     this.ctx.store.answers.verify = this.checkResponses; // the tests' check also checks every cached answer
     runJobStep(this.ctx, this.steppers, this.jobRowsPerStep); // one step of background work, synchronously
     const method = raw.method.toUpperCase();
-    let url: URL;
+    let url: RequestTarget;
     try {
-      url = new URL(raw.url, "http://sandbox.invalid");
+      url = parseRequestTarget(raw.url);
     } catch {
       return { response: serialise(errorResponse(mambuError("INVALID_API_OPERATION", "malformed URL"))), fault: { latencyMs: 0 } };
     }
     const full = url.pathname;
-    if (isPaymentsPath(full)) return this.payments.handle(raw, method, url); // `/api/v1` before API v2's `/api`
+    if (isPaymentsPath(full)) return this.payments.handle(raw, method, new URL(raw.url, "http://sandbox.invalid")); // `/api/v1` before API v2's `/api`
     const target = targetOf(full);
     const path = target?.path;
     const api = target?.api ?? "v2";
@@ -227,7 +228,7 @@ export class SandboxApp {
   private async process(
     raw: RawRequest,
     method: string,
-    url: URL,
+    url: RequestTarget,
     path: string | undefined,
     auth: AuthUser | SandboxError,
     api: "v2" | "services" = "v2",

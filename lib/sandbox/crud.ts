@@ -192,7 +192,13 @@ export function registerCrudRoutes(router: Router): void {
       });
     }
     if (has("POST", decl.path) && decl.coll !== "comments") {
-      router.add("POST", decl.path, (ctx, req) => ({ status: 201, body: shape(decl, createRecord(ctx, decl, req.body), true) }));
+      router.add("POST", decl.path, (ctx, req) => {
+        const stored = createRecord(ctx, decl, req.body);
+        // the record as stored is answered from its kept JSON (the same bytes as its shape); one that a hook of the
+        // declaration has replaced already is answered as it was inserted, without keeping its JSON
+        if (ctx.store.coll(decl.coll).byKey.get(stored.encodedKey) === stored) return recordAnswer(ctx, decl, stored, true, 201);
+        return { status: 201, body: shape(decl, stored, true) };
+      });
     }
     if (has("PUT", item)) {
       router.add("PUT", item, (ctx, req) => {

@@ -155,9 +155,32 @@ export function sortRecords<T extends WireRecord>(records: T[], keys: SortKey[])
   return indexed.map((e) => e.r);
 }
 
-/** The comparison of {@link sortRecords} between a prepared record (its values and rank) and another record. */
+/** Fields whose sort values {@link storedSortValue} keeps at most (sort fields are each declaration's few). */
+const MAX_SORT_VALUE_FIELDS = 64;
+/**
+ * The sort values of stored records, by field: a stored record is never changed in place (the store replaces it:
+ * see answer-cache.ts), so its value at a field stays what it was; an entry leaves with its record (WeakMap).
+ */
+const SORT_VALUES = new Map<string, WeakMap<object, SortValue>>();
+
+/** {@link sortValue} of a stored record's field, computed once per record and field. */
+function storedSortValue(r: WireRecord, field: string): SortValue {
+  let byRec = SORT_VALUES.get(field);
+  if (!byRec) {
+    if (SORT_VALUES.size >= MAX_SORT_VALUE_FIELDS) return sortValue(getPath(r, field));
+    SORT_VALUES.set(field, (byRec = new WeakMap()));
+  }
+  let v = byRec.get(r);
+  if (!v) byRec.set(r, (v = sortValue(getPath(r, field))));
+  return v;
+}
+
+/**
+ * The comparison of {@link sortRecords} between a prepared record (its values and rank) and another record, for
+ * stored records (their values are kept: {@link storedSortValue}).
+ */
 function sortedComparer<T extends WireRecord>(keys: SortKey[], rank: (r: T) => number | undefined) {
-  const values = (r: T): SortValue[] => keys.map((k) => sortValue(k.get ? k.get(r) : getPath(r, k.field)));
+  const values = (r: T): SortValue[] => keys.map((k) => (k.get ? sortValue(k.get(r)) : storedSortValue(r, k.field)));
   const cmp = (av: SortValue[], ar: number, b: T): number => {
     const bv = values(b);
     for (let j = 0; j < keys.length; j++) {
@@ -185,8 +208,8 @@ function sortedComparer<T extends WireRecord>(keys: SortKey[], rank: (r: T) => n
 }
 
 /**
- * Adds records to an array sorted by {@link sortRecords} with `keys`, where they land in a sort of the whole
- * (ties in `rank` order: the collection's insertion order). `sorted` is changed in place.
+ * Adds stored records to an array of stored records sorted by {@link sortRecords} with `keys`, where they land in a
+ * sort of the whole (ties in `rank` order: the collection's insertion order). `sorted` is changed in place.
  */
 export function insertSorted<T extends WireRecord>(sorted: T[], added: T[], keys: SortKey[], rank: (r: T) => number | undefined): void {
   const lowerBound = sortedComparer(keys, rank);

@@ -76,18 +76,21 @@ export function answerJson(ctx: SandboxContext, decl: ResourceDecl | undefined, 
   return ctx.store.answers.get(rec, shapeNumber(decl, full), () => shapeForAnswer(decl, rec, full));
 }
 
-/** A 200 answer of one stored record ({@link shapeForAnswer}), serialised. */
-export function recordAnswer(ctx: SandboxContext, decl: ResourceDecl | undefined, rec: WireRecord, full: boolean): RouteResponse {
-  return jsonAnswer(answerJson(ctx, decl, rec, full), { "Content-Type": V2_JSON });
+/**
+ * A 200 answer (or `status`, e.g. 201 of a creation) of one stored record ({@link shapeForAnswer}), serialised. The
+ * record must be the stored one (not one the store has replaced since), since its JSON is kept.
+ */
+export function recordAnswer(ctx: SandboxContext, decl: ResourceDecl | undefined, rec: WireRecord, full: boolean, status = 200): RouteResponse {
+  return jsonAnswer(answerJson(ctx, decl, rec, full), { "Content-Type": V2_JSON }, status);
 }
 
 /**
- * A 200 answer already serialised (`json`): its `body` is read from `raw` when asked for (by a caller of the handler
+ * An answer already serialised (`json`): its `body` is read from `raw` when asked for (by a caller of the handler
  * itself, e.g. a data import or a test; the socket only sends `raw`), a fresh copy each time.
  */
-function jsonAnswer(raw: Buffer, headers: Record<string, string>): RouteResponse {
+function jsonAnswer(raw: Buffer, headers: Record<string, string>, status = 200): RouteResponse {
   return {
-    status: 200,
+    status,
     raw,
     json: true,
     headers,
@@ -100,6 +103,31 @@ function jsonAnswer(raw: Buffer, headers: Record<string, string>): RouteResponse
 const OPEN = Buffer.from("[");
 const COMMA = Buffer.from(",");
 const CLOSE = Buffer.from("]");
+
+/**
+ * Pages of more bytes than this are answered as their pieces (`rawParts`: the socket writes them one after the other)
+ * rather than joined into one buffer: a large fresh buffer for each answer costs more than the writes of its pieces.
+ */
+export const JOIN_MAX_BYTES = 8 * 1024;
+
+/** An answer already serialised as pieces (see {@link JOIN_MAX_BYTES}); `raw` joins them once when it is read. */
+function partsAnswer(parts: Buffer[], size: number, headers: Record<string, string>): RouteResponse {
+  let joined: Buffer | undefined;
+  const raw = (): Buffer => (joined ??= Buffer.concat(parts, size));
+  return {
+    status: 200,
+    json: true,
+    headers,
+    rawParts: parts,
+    rawLength: size,
+    get raw(): Buffer {
+      return raw();
+    },
+    get body(): unknown {
+      return JSON.parse(raw().toString("utf8"));
+    },
+  };
+}
 
 /**
  * A page of stored records as a 200 answer (list.ts `pageResponse` with {@link shapeForAnswer}): the records at
@@ -120,5 +148,7 @@ export function pageAnswer(ctx: SandboxContext, decl: ResourceDecl | undefined, 
     size += json.length;
   }
   parts.push(CLOSE);
-  return jsonAnswer(Buffer.concat(parts, size), pagingHeaders(total, paging, { "Content-Type": V2_JSON }));
+  const headers = pagingHeaders(total, paging, { "Content-Type": V2_JSON });
+  if (size > JOIN_MAX_BYTES) return partsAnswer(parts, size, headers);
+  return jsonAnswer(Buffer.concat(parts, size), headers);
 }

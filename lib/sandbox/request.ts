@@ -18,6 +18,7 @@ export function headerValue(headers: Headers, name: string): string | undefined 
 
 /** Percent-decodes one query component ("+" is a space); a "%" not followed by two hex digits stays as it is. */
 function decodeComponent(s: string): string {
+  if (s.indexOf("%") < 0 && s.indexOf("+") < 0) return s; // nothing to decode (most names and values)
   return s
     .replace(/\+/g, " ")
     .replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {

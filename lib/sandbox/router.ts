@@ -55,6 +55,12 @@ export interface RouteResponse {
    * Its `headers` say its Content-Type.
    */
   json?: boolean;
+  /**
+   * `raw` as its pieces, in order (a large page: records.ts `pageAnswer`), with their total bytes in `rawLength`: the
+   * socket writes the pieces one after the other instead of joining them (`raw` joins them when it is read).
+   */
+  rawParts?: readonly Buffer[];
+  rawLength?: number;
   headers?: Record<string, string>;
 }
 

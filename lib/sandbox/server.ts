@@ -36,6 +36,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The body of a request that has none (never written to: a Buffer of no bytes). */
+const NO_BODY = Buffer.alloc(0);
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
@@ -52,7 +55,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | "t
         chunks = [];
       } else chunks.push(c);
     });
-    req.on("end", () => resolve(tooLarge ? "too-large" : Buffer.concat(chunks)));
+    req.on("end", () => resolve(tooLarge ? "too-large" : Buffer.concat(chunks, size)));
     req.on("error", reject);
   });
 }
@@ -74,7 +77,8 @@ export function startServer(app: SandboxApp, host: string, port: number, tls?: T
     void (async () => {
       try {
         const limit = bodyLimit(req.headers["content-type"], app.limits);
-        const body = await readBody(req, limit);
+        // a request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3): nothing to wait for
+        const body = req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? NO_BODY : await readBody(req, limit);
         if (body === "too-large") {
           app.requests++;
           const e = mambuError("MAX_FILE_SIZE_EXCEEDED", `request body over ${limit} bytes`);
@@ -88,13 +92,21 @@ export function startServer(app: SandboxApp, host: string, port: number, tls?: T
           req.socket.destroy();
           return;
         }
+        const parts = response.rawParts;
+        const length = parts ? (response.rawLength as number) : response.raw.length;
         const headers: Record<string, string> = { ...(response.headers ?? {}) };
-        headers["Content-Length"] = String(response.raw.length);
+        headers["Content-Length"] = String(length);
         res.writeHead(response.status, headers);
         if (req.method === "HEAD") res.end();
-        else if (fault.slowBodyMs && response.raw.length) {
+        else if (fault.slowBodyMs && length) {
           await writeSlow(res, response.raw, fault.slowBodyMs);
           res.end();
+        } else if (parts) {
+          // the pieces of a large answer, written in one go (corked), without joining them into one buffer first
+          res.cork();
+          for (const p of parts) res.write(p);
+          res.end();
+          res.uncork();
         } else res.end(response.raw);
       } catch (e) {
         if (!res.headersSent) {
