@@ -33,7 +33,12 @@ async function streamRows({ streams, latency, concurrency, rounds, log }) {
           runs[mode].push(x);
           log(
             `  ${mode === "bare" ? "bare https client" : "mambu-ts"}: ${int(x.count)} loans in ${(x.ms / 1000).toFixed(1)} s: RSS baseline ${x.baselineMb.toFixed(0)} MB, ` +
-              `peak ${x.peakMb.toFixed(0)} MB, left alive ${x.retainedMb} MB (high-water mark ${x.hwmMb === undefined ? "?" : x.hwmMb.toFixed(0)} MB; at the peak V8 heap ${x.atPeakMb.heapTotal} MB, buffers ${x.atPeakMb.arrayBuffers} MB)`,
+              `peak ${x.peakMb.toFixed(0)} MB, left alive ${x.retainedMb} MB (high-water mark ${x.hwmMb === undefined ? "?" : x.hwmMb.toFixed(0)} MB; at the peak V8 heap ${x.atPeakMb.heapTotal} MB, buffers ${x.atPeakMb.arrayBuffers} MB` +
+              (x.rssByMappingMb
+                ? `; RSS at the end: node binary ${x.rssByMappingMb.node.toFixed(0)} MB, V8 heap pages and small mappings ${x.rssByMappingMb.smallAnon.toFixed(0)} MB, ` +
+                  `malloc heap ${x.rssByMappingMb.mallocHeap.toFixed(0)} MB, larger mappings ${x.rssByMappingMb.largeAnon.toFixed(0)} MB`
+                : "") +
+              ")",
           );
         }
       }
