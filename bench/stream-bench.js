@@ -99,7 +99,7 @@ async function streamRows({ streams, latency, concurrency, rounds, log }) {
     });
     notes.push(
       `streaming peak RSS (median of ${rounds}): ` +
-        results.map((p) => `${int(p.count)} loans ${p.peakMb.toFixed(0)} MB (bare https client ${p.barePeakMb.toFixed(0)} MB; left alive after the walk ${p.retainedMb} MB)`).join(", ") +
+        results.map((p) => `${int(p.count)} loans ${p.peakMb.toFixed(0)} MB (bare https client ${p.barePeakMb.toFixed(0)} MB; left alive after the walk ${p.retainedMb.toFixed(1)} MB)`).join(", ") +
         `; RSS after the first request ~${a.baselineMb.toFixed(0)} MB with mambu-ts loaded (~${a.bareBaselineMb.toFixed(0)} MB bare); concurrency ${concurrency}, pages of 1000, TLS`,
     );
   }
