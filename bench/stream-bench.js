@@ -33,7 +33,12 @@ async function streamRows({ streams, latency, concurrency, rounds, log }) {
           runs[mode].push(x);
           log(
             `  ${mode === "bare" ? "bare https client" : "mambu-ts"}: ${int(x.count)} loans in ${(x.ms / 1000).toFixed(1)} s: RSS baseline ${x.baselineMb.toFixed(0)} MB, ` +
-              `peak ${x.peakMb.toFixed(0)} MB, left alive ${x.retainedMb} MB (high-water mark ${x.hwmMb === undefined ? "?" : x.hwmMb.toFixed(0)} MB; at the peak V8 heap ${x.atPeakMb.heapTotal} MB, buffers ${x.atPeakMb.arrayBuffers} MB)`,
+              `peak ${x.peakMb.toFixed(0)} MB, left alive ${x.retainedMb} MB (high-water mark ${x.hwmMb === undefined ? "?" : x.hwmMb.toFixed(0)} MB; at the peak V8 heap ${x.atPeakMb.heapTotal} MB, buffers ${x.atPeakMb.arrayBuffers} MB` +
+              (x.rssByMappingMb
+                ? `; RSS at the end: node binary ${x.rssByMappingMb.node.toFixed(0)} MB, V8 heap pages and small mappings ${x.rssByMappingMb.smallAnon.toFixed(0)} MB, ` +
+                  `malloc heap ${x.rssByMappingMb.mallocHeap.toFixed(0)} MB, larger mappings ${x.rssByMappingMb.largeAnon.toFixed(0)} MB`
+                : "") +
+              ")",
           );
         }
       }
@@ -94,7 +99,7 @@ async function streamRows({ streams, latency, concurrency, rounds, log }) {
     });
     notes.push(
       `streaming peak RSS (median of ${rounds}): ` +
-        results.map((p) => `${int(p.count)} loans ${p.peakMb.toFixed(0)} MB (bare https client ${p.barePeakMb.toFixed(0)} MB; left alive after the walk ${p.retainedMb} MB)`).join(", ") +
+        results.map((p) => `${int(p.count)} loans ${p.peakMb.toFixed(0)} MB (bare https client ${p.barePeakMb.toFixed(0)} MB; left alive after the walk ${p.retainedMb.toFixed(1)} MB)`).join(", ") +
         `; RSS after the first request ~${a.baselineMb.toFixed(0)} MB with mambu-ts loaded (~${a.bareBaselineMb.toFixed(0)} MB bare); concurrency ${concurrency}, pages of 1000, TLS`,
     );
   }

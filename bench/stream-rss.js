@@ -10,7 +10,13 @@
  * client fetching the same pages (the first alone, then `concurrency` in flight, taken in order), each page
  * `JSON.parse`d whole and one amount of each record read.
  *
- * Usage: node bench/stream-rss.js <sandbox url> <ca file> [concurrency] [--bare]
+ * The result also splits the resident set at the end of the walk (≈ the peak: RSS rarely falls) by mapping, from
+ * /proc/self/smaps (`rssByMappingMb`: the node binary, V8's heap pages and other small anonymous mappings, malloc's
+ * main heap — buffers, TLS —, larger anonymous mappings — other threads' malloc arenas, large objects).
+ * With `--live-every <n>` (a diagnostic: the full collections change the peak), V8's live heap after a full collection
+ * every n records (`liveEveryMb`): flat when nothing is retained per page.
+ *
+ * Usage: node bench/stream-rss.js <sandbox url> <ca file> [concurrency] [--bare] [--live-every <n>]
  */
 const fs = require("node:fs");
 const https = require("node:https");
@@ -39,6 +45,34 @@ function vmHwmMb() {
   } catch {
     return undefined;
   }
+}
+
+/** The resident set by kind of mapping (MB), from /proc/self/smaps, or undefined off Linux. */
+function rssByMappingMb() {
+  let text;
+  try {
+    text = fs.readFileSync("/proc/self/smaps", "utf8");
+  } catch {
+    return undefined;
+  }
+  const out = { node: 0, smallAnon: 0, mallocHeap: 0, largeAnon: 0, other: 0 };
+  let kind = "other";
+  for (const line of text.split("\n")) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (m) {
+      const name = m[3].trim();
+      const kb = (parseInt(m[2], 16) - parseInt(m[1], 16)) / 1024;
+      if (name === "") kind = kb < 1024 ? "smallAnon" : "largeAnon";
+      else if (name === "[heap]") kind = "mallocHeap";
+      else if (name === process.execPath || name.endsWith("/node")) kind = "node";
+      else kind = "other";
+      continue;
+    }
+    const r = /^Rss:\s+(\d+) kB/.exec(line);
+    if (r) out[kind] += Number(r[1]) / 1024;
+  }
+  for (const k of Object.keys(out)) out[k] = Math.round(out[k] * 10) / 10;
+  return out;
 }
 
 /** A bare https walk over the loans: yields each page's records in order. */
@@ -84,6 +118,12 @@ async function main() {
   const [url, caPath, conc] = process.argv.slice(2);
   const concurrency = Number(conc || 4);
   const bare = process.argv.includes("--bare");
+  const li = process.argv.indexOf("--live-every");
+  const liveEvery = li > 0 ? Number(process.argv[li + 1]) : 0;
+  const liveEveryMb = [];
+  const liveCheck = (count) => {
+    if (liveEvery > 0 && count % liveEvery === 0) liveEveryMb.push(Math.round(liveHeapMb() * 10) / 10);
+  };
   const mb = () => process.memoryUsage().rss / 1048576;
   let walk;
   let connector;
@@ -121,6 +161,7 @@ async function main() {
         count++;
         if (loan.loanAmount) total += loan.loanAmount;
         if (count % 1000 === 0) sample();
+        liveCheck(count);
       }
     }
     sum = total.toFixed(2);
@@ -131,6 +172,7 @@ async function main() {
       count++;
       if (loan.loanAmount) total = total.plus(loan.loanAmount);
       if (count % 1000 === 0) sample();
+      liveCheck(count);
     }
     sum = total.toFixed(2);
     connector.close();
@@ -138,6 +180,7 @@ async function main() {
   clearInterval(timer);
   sample();
   const ms = Date.now() - t0;
+  const byMapping = rssByMappingMb();
   const liveAfter = liveHeapMb();
   const MB = (x) => Math.round(x / 1048576);
   process.stdout.write(
@@ -146,6 +189,8 @@ async function main() {
       count, ms, baselineMb: baseline, peakMb: peak, hwmMb: vmHwmMb(), sum,
       // what the walk left alive: V8's live heap after it, less before it (after a full collection each time)
       retainedMb: Math.round((liveAfter - liveBefore) * 10) / 10,
+      rssByMappingMb: byMapping,
+      ...(liveEvery > 0 ? { liveEveryMb } : {}),
       atPeakMb: { heapTotal: MB(atPeak.heapTotal), heapUsed: MB(atPeak.heapUsed), external: MB(atPeak.external), arrayBuffers: MB(atPeak.arrayBuffers) },
     }) + "\n",
   );
