@@ -1,12 +1,14 @@
 /**
  * The connector of a run: every attempt waits for the rate limiter and is counted (requests, 429s,
- * retries) for the progress display and the summary; listings 1000 records a page. What it does not
- * take from the run's options it reads from the configuration as the run began ({@link runConfig}).
+ * retries) for the progress display and the summary; listings 1000 records a page; sent with the
+ * run's own HTTP client (http.ts). What it does not take from the run's options it reads from the
+ * configuration as the run began ({@link runConfig}).
  */
-import nodeFetch from "node-fetch";
+import type nodeFetch from "node-fetch";
 import { KNOWN_KEYS, MambuConfig, mambuconfig } from "../config";
 import { MambuConnector } from "../transport";
 import { parseRetryAfter } from "../transport/retrypolicy";
+import { httpFetch, HttpInit } from "./http";
 import type { MigrationOptions, RehearsalTenant } from "./options";
 import type { RateLimiter } from "./ratelimit";
 
@@ -40,10 +42,10 @@ export function runConfig(base: MambuConfig = mambuconfig): MambuConfig {
 
 /** The connector of a run: to the rehearsal's tenant, or to `options.connection` (else the configuration as the run began). */
 export function runConnector(opts: MigrationOptions, rehearsal: RehearsalTenant | undefined, limiter: RateLimiter, counters: Counters): MambuConnector {
-  const fetch = (async (url: Parameters<typeof nodeFetch>[0], init?: Parameters<typeof nodeFetch>[1]) => {
+  const fetch = (async (url: string, init?: HttpInit) => {
     await limiter.take();
     counters.requests++;
-    const res = await nodeFetch(url, init);
+    const res = await httpFetch(url, init);
     if (res.status === 429) counters.throttled++;
     limiter.observe(res.status, res.status === 429 ? parseRetryAfter(res.headers.get("retry-after")) : undefined);
     return res;
