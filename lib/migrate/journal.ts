@@ -31,7 +31,7 @@ import { JournalHistory, readJournal } from "./journal-file";
  * syncs (each costs the run CPU — two trips to the thread pool — and a disk flush), with no request
  * waiting for them (a crash loses at most the lines of this window: their steps are looked up on resume).
  */
-export const COMMIT_WINDOW_MS = 50;
+export const COMMIT_WINDOW_MS = 10;
 
 /** Lines a batch holds at most before it is written without waiting (about 100 KiB). */
 const BATCH_LINES = 512;
@@ -415,6 +415,13 @@ export class Journal {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Ends the commit window under way: the lines pending are written at once (no more are coming soon). */
+  commitNow(): void {
+    if (!this.pending.length) return;
+    this.urgent = true;
+    this.wake?.();
   }
 
   /** Waits for what is pending to be on disk, then closes the file. */

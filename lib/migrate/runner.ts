@@ -248,6 +248,7 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, book.units.length)) }, worker));
+  journal.commitNow(); // the last lines: nothing more gathers, no use waiting for the window
   await Promise.all([...ending]);
   for (const d of holders.values()) if (!d.settled) d.reject(new Error("the run stopped before this client"));
 }
