@@ -2,7 +2,7 @@
  * The crash-safe journal of a migration: an append-only JSON lines file recording each completed
  * step (and each finished unit), made durable with `fdatasync`, in the order the lines were recorded.
  * Lines of concurrent steps are committed together (group commit: while one batch is being synced,
- * the next gathers), off the event loop; a batch of lines nobody waits for (steps and units done:
+ * the next gathers), written at once and synced off the event loop; a batch of lines nobody waits for (steps and units done:
  * the run goes on while they sync, see steps.ts) gathers for up to {@link COMMIT_WINDOW_MS} more,
  * cut short by a line somebody waits for (`begin`, a unit failed). What a crash leaves (a torn or
  * NUL-filled tail) is cut off on resume (journal-file.ts). No native addon: plain `fs`.
@@ -19,7 +19,7 @@
  * A write that fails (full disk, permissions) fails the journal for good, with a message naming it.
  */
 import { randomUUID } from "crypto";
-import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, renameSync, write, writeSync } from "fs";
+import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, renameSync, writeSync } from "fs";
 import { hostname } from "os";
 import { dirname } from "path";
 import type { TenantBinding } from "./binding";
@@ -399,9 +399,9 @@ export class Journal {
           const buf = Buffer.from(text, "utf8");
           let off = 0;
           try {
-            while (off < buf.length) {
-              off += await new Promise<number>((res, rej) => write(fd, buf, off, buf.length - off, null, (e, n) => (e ? rej(e) : res(n))));
-            }
+            // into the page cache at once (microseconds: a trip to the thread pool costs more, and wakes a
+            // thread that may take the event loop's core); the flush to the disk off the event loop
+            while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
             await new Promise<void>((res, rej) => fdatasync(fd, (e) => (e ? rej(e) : res())));
           } catch (e) {
             this.failure ??= fsError("write", "the journal", this.path, e);
