@@ -19,12 +19,14 @@
  * both processes' CPU for it (and for a core when they are busy): the wall time stays within 1.1× the
  * floor only while that CPU stays under a tenth of the latency (2 ms at 20 ms).
  *
- * Usage: node bench/writes.js [--clients 2000] [--latency 20] [--concurrency 8] [--cpu-prof <dir>] [--no-before]
- *   --cpu-prof   profiles the sandbox process of the "after" run (a .cpuprofile in <dir>)
+ * Usage: node bench/writes.js [--clients 2000] [--latency 20] [--concurrency 8] [--cpu-prof <dir>] [--client-cpu-prof <dir>] [--no-before]
+ *   --cpu-prof          profiles the sandbox process of the "after" run (a .cpuprofile in <dir>)
+ *   --client-cpu-prof   profiles the migrating process during the "after" run's runMigration (client-<pid>.cpuprofile in <dir>)
  *   --no-before  skips the "before" run (its rows are left out)
  * Prints progress, then one JSON line (the result) last.
  */
 const fs = require("node:fs");
+const inspector = require("node:inspector");
 const path = require("node:path");
 const { round, int, logger, mkTmp, rmTmp, startSandboxProcess } = require("./lib/common");
 const { dist } = require("./lib/client");
@@ -40,6 +42,23 @@ function arg(name, dflt) {
 function argText(name) {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+/** Starts the V8 profiler in this process; the returned function stops it and writes `<dir>/client-<pid>.cpuprofile`. */
+function startClientProfile(dir) {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+  const started = post("Profiler.enable").then(() => post("Profiler.setSamplingInterval", { interval: 500 })).then(() => post("Profiler.start"));
+  return async () => {
+    await started;
+    const { profile } = await post("Profiler.stop");
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `client-${process.pid}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    log(`client profile: ${file}`);
+  };
 }
 
 /** CPU time (user + system) of a process so far, in ms, from /proc (Linux); undefined elsewhere. */
@@ -83,6 +102,8 @@ async function main() {
       const sb = await startSandboxProcess(["--latency", String(latency)], { memoryMb: 4096 });
       if (profDir) delete process.env.NODE_OPTIONS;
       try {
+        const clientProfDir = label === "after" ? argText("client-cpu-prof") : undefined;
+        const stopProfile = clientProfDir ? startClientProfile(path.resolve(clientProfDir)) : undefined;
         const sb0 = procCpuMs(sb.pid);
         const cpu0 = process.cpuUsage();
         const t0 = process.hrtime.bigint();
@@ -97,6 +118,7 @@ async function main() {
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
         const cpu = process.cpuUsage(cpu0);
         const sb1 = procCpuMs(sb.pid);
+        if (stopProfile) await stopProfile();
         if (res.exitCode !== 0 || !res.summary) {
           const why = res.problems.slice(0, 3).map((p) => JSON.stringify(p)).join("; ") || res.failed.slice(0, 3).map((f) => JSON.stringify(f)).join("; ");
           throw new Error(`runMigration (${label}) exited ${res.exitCode}: ${why}`);
@@ -106,7 +128,7 @@ async function main() {
         // CPU per request (the plan's reading and validation included in the client's: a small part)
         const clientCpu = (cpu.user + cpu.system) / 1000 / s.requests;
         const sandboxCpu = sb0 !== undefined && sb1 !== undefined ? (sb1 - sb0) / s.requests : undefined;
-        log(`${label}: CPU per request: migrating process ${clientCpu.toFixed(2)} ms, sandbox process ${sandboxCpu === undefined ? "n/a" : `${sandboxCpu.toFixed(2)} ms`}`);
+        log(`${label}: CPU per request: migrating process ${clientCpu.toFixed(2)} ms (user ${(cpu.user / 1000 / s.requests).toFixed(2)}, system ${(cpu.system / 1000 / s.requests).toFixed(2)}), sandbox process ${sandboxCpu === undefined ? "n/a" : `${sandboxCpu.toFixed(2)} ms`}`);
         return { ...s, clientCpuMs: clientCpu, sandboxCpuMs: sandboxCpu };
       } finally {
         await sb.stop();

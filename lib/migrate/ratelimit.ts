@@ -49,6 +49,8 @@ export class RateLimiter {
   private lastSlowDown = -Infinity;
   private lastRecover = -Infinity;
   private chain: Promise<void> = Promise.resolve();
+  /** Takes that went through the chain and have not got their token yet. */
+  private waiting = 0;
   /** Recent answers: time and whether it was a 429. */
   private readonly answers: Array<{ t: number; throttled: boolean }> = [];
   private readonly starts: number[] = [];
@@ -79,8 +81,18 @@ export class RateLimiter {
 
   /** Waits for a token (requests are served in arrival order). */
   take(): Promise<void> {
+    // nobody waiting, no rate to keep and no pause: the token is taken at once, as `acquire` would take it
+    if (this.waiting === 0 && this.effective === Infinity) {
+      const now = this.now();
+      if (now >= this.pauseUntil) {
+        this.started(now);
+        return Promise.resolve();
+      }
+    }
+    this.waiting++;
     const p = this.chain.then(() => this.acquire());
-    this.chain = p.catch(() => undefined);
+    const settled = (): void => void this.waiting--;
+    this.chain = p.then(settled, settled);
     return p;
   }
 

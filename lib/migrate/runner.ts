@@ -136,14 +136,19 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
   };
   // units the journal knows were never sent anything, begun by this run: created without look-ups
   const direct = new Set<string>();
-  // their begin lines, written ahead for the next few units in one synced batch (a unit begun but not
-  // run — the run stopped — is only looked up on resume)
+  // their begin lines, written ahead in synced batches of `ahead` units; the next batch is asked for
+  // when the workers are half-way through the last, so that it is on disk before they reach it — no
+  // worker waits for the disk but at the start (a unit begun but not run — the run stopped — is only
+  // looked up on resume: at most 1.5 batches of them)
   const begun = new Map<string, Promise<void>>();
   const ahead = Math.max(32, 4 * opts.concurrency);
+  /** Units before it have had their begin line asked for (those the journal knows untouched). */
+  let frontier = 0;
   const begin = (i: number): Promise<void> | undefined => {
-    const u = book.units[i];
-    if (!begun.has(u.key) && journal.untouched(u.key)) {
-      for (let j = i; j < Math.min(book.units.length, i + ahead); j++) {
+    if (i + ahead / 2 >= frontier) {
+      const from = Math.max(frontier, i);
+      frontier = Math.min(book.units.length, from + ahead);
+      for (let j = from; j < frontier; j++) {
         const v = book.units[j];
         if (begun.has(v.key) || !journal.untouched(v.key)) continue;
         const p = journal.recordBegin(v.key);
@@ -151,7 +156,7 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
         begun.set(v.key, p);
       }
     }
-    return begun.get(u.key);
+    return begun.get(book.units[i].key);
   };
   const ctx: StepContext = { conn: opts.conn, plan, journal, offset: opts.offset, clientKey, onStep, direct: (u) => direct.has(u.key), fold: opts.fold, onWrite: () => void stats.writes++ };
 
@@ -243,6 +248,7 @@ export async function runUnits(opts: RunnerOptions): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, book.units.length)) }, worker));
+  journal.commitNow(); // the last lines: nothing more gathers, no use waiting for the window
   await Promise.all([...ending]);
   for (const d of holders.values()) if (!d.settled) d.reject(new Error("the run stopped before this client"));
 }

@@ -52,6 +52,18 @@ interface Prepared {
   secretAnswer: boolean;
 }
 
+/**
+ * Credentials as a request last read them (`apikey` as it applies: undefined when user/password options win), with
+ * the secrets they give (password, key, Basic token) and, once a request got that far, their authentication header.
+ */
+interface CachedAuth {
+  apiuser: string | undefined;
+  apipwd: string | undefined;
+  apikey: string | undefined;
+  readonly secrets: readonly string[];
+  headers: Record<string, string> | undefined;
+}
+
 /** Why an attempt failed in a way worth retrying. */
 type AttemptFailure =
   | { kind: "http"; failure: ResponseFailure; retryAfter?: number }
@@ -88,6 +100,10 @@ export class MambuConnector {
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   readonly #maxRetryAfter: number;
   #agents: { "http:"?: http.Agent; "https:"?: https.Agent } = {};
+  /** The last apiurl resolved and its base (resolved again when the apiurl read changes). */
+  #base: { apiurl: string; base: BaseUrl } | undefined;
+  /** The last credentials read, their secrets and authentication header (computed again when one changes). */
+  #auth: CachedAuth | undefined;
 
   /** The connector every entity uses when no `{ connector }` is given: lazily built over `mambuconfig`. */
   static default(): MambuConnector {
@@ -244,7 +260,9 @@ export class MambuConnector {
     const apikey = o.apikey ?? (o.apiuser !== undefined || o.apipwd !== undefined ? undefined : c.apikey);
     const apiuser = o.apiuser ?? c.apiuser;
     const apipwd = o.apipwd ?? c.apipwd;
-    const base = resolveBaseUrl(o.apiurl ?? c.apiurl);
+    const apiurl = o.apiurl ?? c.apiurl;
+    if (this.#base?.apiurl !== apiurl) this.#base = { apiurl, base: Object.freeze(resolveBaseUrl(apiurl)) };
+    const base = this.#base.base;
     const retries = req.retries ?? o.retries ?? c.retries;
     const timeout = req.timeout ?? o.timeout ?? c.timeout;
     const maxBytes = req.maxResponseBytes ?? o.maxResponseBytes ?? c.maxresponsebytes;
@@ -258,8 +276,13 @@ export class MambuConnector {
     checkTimeout(timeout);
     checkMaxBytes(maxBytes);
 
-    const secrets = [apipwd, apikey].filter((s): s is string => typeof s === "string" && s !== "");
-    if (apiuser && apipwd) secrets.push(basicToken(apiuser, apipwd));
+    let auth = this.#auth;
+    if (auth === undefined || auth.apiuser !== apiuser || auth.apipwd !== apipwd || auth.apikey !== apikey) {
+      const known = [apipwd, apikey].filter((s): s is string => typeof s === "string" && s !== "");
+      if (apiuser && apipwd) known.push(basicToken(apiuser, apipwd));
+      auth = this.#auth = { apiuser, apipwd, apikey, secrets: known, headers: undefined };
+    }
+    const secrets = auth.secrets.slice();
     if (req.secrets !== undefined) {
       if (!Array.isArray(req.secrets) || !req.secrets.every((s) => typeof s === "string")) throw new MambuTsError("secrets must be a list of strings");
       secrets.push(...req.secrets.filter((s) => s !== ""));
@@ -300,8 +323,9 @@ export class MambuConnector {
     } else if (KEYED_METHODS.has(method)) {
       headers["Idempotency-Key"] = randomUuidV4();
     }
-    Object.assign(headers, authHeaders({ apiuser, apipwd, apikey }));
-    const shownUrl = redact(new URL(url).pathname + new URL(url).search, secrets);
+    Object.assign(headers, (auth.headers ??= authHeaders({ apiuser, apipwd, apikey })));
+    const parsed = new URL(url);
+    const shownUrl = redact(parsed.pathname + parsed.search, secrets);
 
     return {
       method,

@@ -24,13 +24,13 @@ export function randomUuidV4(): string {
  */
 export function deterministicUuidV4(...parts: string[]): string {
   if (parts.length === 0) throw new MambuTsError("deterministicUuidV4 needs at least one part");
-  const hash = createHash("sha256");
+  // one update of the parts as they are hashed (`<bytes>:<part>` each): one call into the hash, the same digest
+  let text = "";
   for (const part of parts) {
     const s = String(part);
-    hash.update(`${Buffer.byteLength(s, "utf8")}:`);
-    hash.update(s, "utf8");
+    text += `${Buffer.byteLength(s, "utf8")}:${s}`;
   }
-  const b = hash.digest().subarray(0, 16);
+  const b = createHash("sha256").update(text, "utf8").digest().subarray(0, 16);
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
   const h = b.toString("hex");

@@ -18,19 +18,17 @@ it("stops at a full disk, naming the journal, and resumes exactly once", async (
   const workdir = mkdtempSync(join(tmpdir(), "mig-full-"));
   const journal = join(workdir, "journal.jsonl");
   const opts = { stdout: null, progress: "none" as const, connection: { apiurl: sb.url, apiuser: "demo", apipwd: "demo" }, tenantOffset: sb.clock.offset, workdir, concurrency: 4 };
-  // the fs module itself: the journal writes its batches with fs.write; after 40 of them, the device is full
+  // the fs module itself: the journal writes its batches with fs.writeSync; after 40 of them, the device is full
   const fs = jest.requireActual<typeof import("fs")>("fs");
-  const realWrite = fs.write;
+  const realWrite = fs.writeSync;
   let batches = 0;
-  const spy = jest.spyOn(fs, "write").mockImplementation(((...args: unknown[]) => {
+  const spy = jest.spyOn(fs, "writeSync").mockImplementation(((...args: unknown[]) => {
     const buf = args[1];
     if (Buffer.isBuffer(buf) && buf.subarray(0, 6).toString() === '{"t":"' && ++batches > 40) {
-      const cb = args[args.length - 1] as (e: NodeJS.ErrnoException) => void;
-      process.nextTick(() => cb(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" })));
-      return;
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
     }
-    return (realWrite as (...a: unknown[]) => void)(...args);
-  }) as unknown as typeof fs.write);
+    return (realWrite as (...a: unknown[]) => number)(...args);
+  }) as unknown as typeof fs.writeSync);
   try {
     await expect(runMigration(plan, opts)).rejects.toThrow(
       `cannot write the journal ${journal}: no space left on the device (ENOSPC) — free some space. The run stopped; once that is fixed, run again with --resume (what was done after the journal's last line is looked up in the tenant: nothing is created twice)`,

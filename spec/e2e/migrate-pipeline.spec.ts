@@ -16,19 +16,19 @@ it("sends the next request while the last step's journal line is being synced, a
   const sb = await startSandbox({ port: 0 });
   const plan = join(subsetExample(6), "plan.yaml");
   const workdir = join(plan, "..", "w-pipeline");
-  // the fs module itself: the journal writes each batch with fs.write, then syncs it with fs.fdatasync
+  // the fs module itself: the journal writes each batch with fs.writeSync, then syncs it with fs.fdatasync
   const fs = jest.requireActual<typeof import("fs")>("fs");
-  const realWrite = fs.write;
+  const realWrite = fs.writeSync;
   const realSync = fs.fdatasync;
   let holdNextSync = false;
   let held = 0;
   let sentWhileHeld: number | undefined;
-  const writeSpy = jest.spyOn(fs, "write").mockImplementation(((...args: unknown[]) => {
+  const writeSpy = jest.spyOn(fs, "writeSync").mockImplementation(((...args: unknown[]) => {
     const text = Buffer.isBuffer(args[1]) ? args[1].toString() : "";
     // the first batch holding only a client step's line: its sync is held
     if (held === 0 && text.includes('"step":"client"') && !text.includes('"t":"begin"') && !text.includes('"t":"run"')) holdNextSync = true;
-    return (realWrite as (...a: unknown[]) => void)(...args);
-  }) as unknown as typeof fs.write);
+    return (realWrite as (...a: unknown[]) => number)(...args);
+  }) as unknown as typeof fs.writeSync);
   const syncSpy = jest.spyOn(fs, "fdatasync").mockImplementation(((fd: number, cb: (e: NodeJS.ErrnoException | null) => void) => {
     if (!holdNextSync) return realSync(fd, cb);
     holdNextSync = false;

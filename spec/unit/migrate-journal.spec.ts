@@ -140,21 +140,19 @@ describe("journal", () => {
     const path = join(mkdtempSync(join(tmpdir(), "mig-j-")), "journal.jsonl");
     const j = open(path, false);
     await j.recordStep({ unit: "client:C1", row: "client:C1", step: "client", status: "created" });
-    // the fs module itself (journal.ts calls its `write` at each batch), not a TypeScript namespace copy
+    // the fs module itself (journal.ts calls its `writeSync` at each batch), not a TypeScript namespace copy
     const fs = jest.requireActual<typeof import("fs")>("fs");
-    const realWrite = fs.write;
+    const realWrite = fs.writeSync;
     // what Node gives when the device is full
-    const spy = jest.spyOn(fs, "write").mockImplementation(((...args: unknown[]) => {
-      const cb = args[args.length - 1] as (e: NodeJS.ErrnoException) => void;
-      const e: NodeJS.ErrnoException = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
-      process.nextTick(() => cb(e));
-    }) as unknown as typeof fs.write);
+    const spy = jest.spyOn(fs, "writeSync").mockImplementation((() => {
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28, syscall: "write" });
+    }) as unknown as typeof fs.writeSync);
     try {
       const message = new RegExp(`^cannot write the journal ${path.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: no space left on the device \\(ENOSPC\\) — free some space$`);
       await expect(j.recordStep({ unit: "client:C2", row: "client:C2", step: "client", status: "created" })).rejects.toThrow(message);
       expect(j.failed).toBeInstanceOf(WorkdirError);
       spy.mockRestore();
-      expect(fs.write).toBe(realWrite);
+      expect(fs.writeSync).toBe(realWrite);
       // once failed, always failed: nothing is written after a gap
       await expect(j.recordUnit("client:C1", "done")).rejects.toThrow(message);
     } finally {
