@@ -1,14 +1,14 @@
 /**
  * The connector of a run: every attempt waits for the rate limiter and is counted (requests, 429s,
  * retries) for the progress display and the summary; listings 1000 records a page; sent with the
- * run's own HTTP client (http.ts). What it does not take from the run's options it reads from the
+ * connector's HTTP client (transport/http-client.ts). What it does not take from the run's options it reads from the
  * configuration as the run began ({@link runConfig}).
  */
 import type nodeFetch from "node-fetch";
 import { KNOWN_KEYS, MambuConfig, mambuconfig, ResolvedValue } from "../config";
 import { MambuConnector } from "../transport";
 import { parseRetryAfter } from "../transport/retrypolicy";
-import { httpFetch, HttpInit } from "./http";
+import { httpFetch, HttpInit } from "../transport/http-client";
 import type { MigrationOptions, RehearsalTenant } from "./options";
 import type { RateLimiter } from "./ratelimit";
 

@@ -4,13 +4,15 @@
  */
 import * as http from "http";
 import * as https from "https";
-import nodeFetch, { RequestInit } from "node-fetch";
+import type nodeFetch from "node-fetch";
+import type { RequestInit } from "node-fetch";
 import { inspect } from "util";
 import { MambuCommError, MambuError, MambuErrorEntry, MambuTsError } from "../errors";
 import { MambuConfig, mambuconfig, maskUserinfo } from "../config";
 import { MAX_RESPONSE_BYTES_LIMIT } from "../config/keys";
 import { BaseUrl, resolveBaseUrl, withBasePath } from "./baseurl";
 import { BodyTooLarge, readCapped } from "./body";
+import { httpFetch } from "./http-client";
 import { MalformedJsonList, readJsonList } from "./json-list";
 import { MAMBU_V2_ACCEPT, authHeaders, basicToken, getHeader, setHeader, userAgent } from "./headers";
 import { buildQuery } from "./paths";
@@ -114,7 +116,7 @@ export class MambuConnector {
   constructor(options: ConnectorOptions = {}) {
     this.#options = { ...options };
     this.#config = options.config ?? mambuconfig;
-    this.#fetch = options.fetch ?? nodeFetch;
+    this.#fetch = options.fetch ?? (httpFetch as unknown as typeof nodeFetch);
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger;

@@ -141,7 +141,7 @@ export interface ConnectorOptions {
   apikey?: string;
   /** Where values not given here are read from, at request time. Default `mambuconfig`. */
   config?: MambuConfig;
-  /** The fetch implementation (node-fetch 2 API). */
+  /** The fetch implementation (node-fetch 2 API); default: the connector's own client over `node:http(s)` (transport/http-client.ts). */
   fetch?: typeof nodeFetch;
   /** Waits between attempts (tests inject one that resolves at once). */
   sleep?: (ms: number) => Promise<void>;

@@ -1,9 +1,10 @@
 /**
- * The HTTP client of a migration run: what the connector uses of node-fetch — the status, the headers
- * and the body as a stream, errors as Node's network errors — sent with `node:http(s)` directly. A
- * migration makes one request per write and waits for each: node-fetch's `Request`/`Headers` objects
- * and the `PassThrough` every answer is piped through cost the run about as much CPU per request as
- * all the rest of the toolkit; this client hands the connector the `IncomingMessage` itself.
+ * The connector's HTTP client (its default `fetch`): what the connector uses of node-fetch — the status,
+ * the headers and the body as a stream, errors as Node's network errors — sent with `node:http(s)`
+ * directly. node-fetch's `Request`/`Headers` objects, its WHATWG URL parsing and the `PassThrough`
+ * every answer is piped through cost a migration about as much CPU per request as all the rest of the
+ * toolkit, and a streamed listing their garbage; this client hands the connector the `IncomingMessage`
+ * itself. A `fetch` given in the connector's options (node-fetch or a replacement) is used instead.
  *
  * What node-fetch does that the connector relies on is kept: `Accept-Encoding: gzip,deflate` and the
  * answer inflated (gzip, deflate — zlib or raw — and br), `Content-Length` of a body (`0` for a POST or
@@ -144,7 +145,8 @@ function hasHeader(headers: Record<string, string>, lower: string): boolean {
 
 /** The request's headers as a plain object, with what node-fetch adds (Accept, Content-Length, Accept-Encoding). */
 function requestHeaders(init: HttpInit, method: string, body: string | Buffer | null | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
+  // no prototype: a header name given by the caller ("__proto__"...) is only ever a header name
+  const headers = Object.create(null) as Record<string, string>;
   const given = init.headers;
   if (given && typeof (given as { forEach?: unknown }).forEach === "function") {
     (given as { forEach(cb: (value: string, name: string) => void): void }).forEach((v, k) => (headers[k] = v));

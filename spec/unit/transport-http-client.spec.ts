@@ -1,5 +1,5 @@
 /**
- * The HTTP client of a migration run (lib/migrate/http.ts): what the connector relies on of node-fetch —
+ * The HTTP client of a migration run (lib/transport/http-client.ts): what the connector relies on of node-fetch —
  * headers it adds, compressed answers inflated, redirects handed back, aborts and broken connections
  * failing as the connector's retry rules expect — against a server on 127.0.0.1.
  */
@@ -9,7 +9,7 @@ import * as zlib from "zlib";
 import { MambuConnector } from "../../lib/transport";
 import { MambuConfig } from "../../lib/config";
 import { isRetryableNetworkError } from "../../lib/transport/retrypolicy";
-import { AbortError, httpFetch } from "../../lib/migrate/http";
+import { AbortError, httpFetch } from "../../lib/transport/http-client";
 
 type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
 
