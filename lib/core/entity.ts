@@ -11,14 +11,14 @@ import { getOwn, hasOwn, isPlainObject, setOwn } from "./clone";
 import { adoptCustomFieldLayout, isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
 import { readCustomField, writeCustomField } from "./custom-field-access";
 import { MambuError, MambuTsError } from "../errors";
-import { parseJsonExact, stringifyExact } from "./json";
+import { parseJsonExact, parseJsonPage, pendingPageOf, stringifyExact } from "./json";
 import { MambuList, ownPage, paginate } from "./list";
 import { buildPatch, PatchOperation } from "./patch";
 import {
   checkDetailsLevel, checkFilters, checkInteger, checkPaginationDetails, checkSearch, checkSortBy, DetailsLevel,
 } from "./query";
 import {
-  ensureAccessors, fieldSpecsOf, inspectStruct, MambuStruct, resetFromWire, StructClass, structFromWire, toWire,
+  ensureAccessors, fieldSpecsOf, inspectStruct, MambuStruct, resetFromWire, StructClass, structFromWire, toWire, wireOf,
 } from "./struct";
 import { CONN, DIRTY, RAW, READ_OPTS, VALS } from "./symbols";
 import type { GetAllOptions, LooseGetAllOptions, LooseSearchOptions, SearchOptions } from "./query-types";
@@ -104,7 +104,7 @@ export class MambuEntity extends MambuStruct {
 
   /** Builds an entity from a wire record as Mambu sent it. @internal */
   static fromWire<T extends MambuEntity>(this: EntityClass<T>, raw: Bag, connector?: MambuConnector, readOpts?: { detailsLevel?: DetailsLevel }): T {
-    const e = structFromWire<T>(this, raw);
+    const e = structFromWire<T>(this, raw, undefined, pendingPageOf(raw));
     e[CONN] = connector;
     e[READ_OPTS] = readOpts;
     adoptWire(e, true);
@@ -369,12 +369,14 @@ function detailsQuery(cls: EntityClass, detailsLevel: DetailsLevel): { detailsLe
 function adoptWire(e: MambuStruct, fresh = false): void {
   ensureAccessors(e.constructor as StructClass);
   const specs = fieldSpecsOf(e.constructor as StructClass);
-  const raw = e[RAW];
+  const raw = wireOf(e); // keys only, until a value is copied
   let hasCustom = false;
   let copied = false;
   for (const k in raw) {
     if (isCustomFieldKey(k)) hasCustom = true;
     else if (!hasOwn(specs, k) && !(k in e)) {
+      // an unknown field is handed over as it is: its numbers exact first (settles a pending page; the same object)
+      if (!copied) void e[RAW];
       (e as unknown as Bag)[k] = raw[k];
       copied = true;
     }
@@ -419,8 +421,12 @@ export function listOf<T extends MambuEntity>(
   cls: EntityClass<T>,
   req: { method: "GET" | "POST"; path: string; query: Bag; bodyText?: string },
   opts: ListOptions,
-  build: (raw: Bag, conn: MambuConnector, readOpts: { detailsLevel?: DetailsLevel }) => T = (raw, conn, ro) => cls.fromWire(raw, conn, ro),
+  build?: (raw: Bag, conn: MambuConnector, readOpts: { detailsLevel?: DetailsLevel }) => T,
 ): MambuList<T> {
+  // Entities of the class itself settle their page's exact numbers when first read: such pages are
+  // parsed lazily when read whole (json.ts parseJsonPage); any other build gets exact records at once.
+  const lazy = build === undefined;
+  const make = build ?? ((raw: Bag, conn: MambuConnector, ro: { detailsLevel?: DetailsLevel }) => cls.fromWire(raw, conn, ro));
   const offset = checkInteger("offset", opts.offset, 0) ?? 0;
   const limit = checkInteger("limit", opts.limit, 1);
   const paginationDetails = checkPaginationDetails(opts.paginationDetails);
@@ -437,15 +443,17 @@ export function listOf<T extends MambuEntity>(
         const query: Bag = { ...req.query, offset: w.offset, limit: w.limit };
         if (detailsLevel) query.detailsLevel = detailsLevel;
         if (w.withTotal || paginationDetails === "ON") query.paginationDetails = "ON";
-        const { res, body } = await requestJson(conn, {
-          method: req.method, path: req.path, query: query as RequestOptions["query"], bodyText: req.bodyText, ...(how.streaming ? { jsonList: true, readWhen: w.ready } : {}),
+        const res = await conn.request({
+          method: req.method, path: req.path, query: query as RequestOptions["query"], bodyText: req.bodyText,
+          ...(how.streaming ? { jsonList: true, readWhen: w.ready, parse: parseJsonExact } : { parse: lazy ? parseJsonPage : parseJsonExact }),
         });
+        const body = res.body;
         if (!Array.isArray(body)) throw new MambuError(`malformed response from Mambu: expected a JSON list from ${req.method} ${req.path}`, { status: res.status });
         const totalHeader = res.headers["items-total"];
         const total = totalHeader !== undefined && /^\d+$/.test(totalHeader) ? Number(totalHeader) : undefined;
         return { items: body as Bag[], total };
       },
-    }), (raw) => build(raw, conn, readOpts));
+    }), (raw) => make(raw, conn, readOpts));
   }, `${cls.name} list`);
 }
 

@@ -18,12 +18,17 @@ import {
 } from "./coerce";
 import { MambuTsError } from "../errors";
 import { currencyDigits, currencyOf } from "./money";
-import { RawNumber } from "./json";
+import { PendingPage, RawNumber, settlePage } from "./json";
 import { decimalFromJsonText, decimalFromNumber } from "./fast-decimal";
 import { CONN, DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
 import { absorbNewSets, customFieldSetToWire, forgetDueTypes, isCustomFieldKey, liveSet, syncCustomFieldAccessors } from "./custom-fields";
 
 type Bag = Record<string, unknown>;
+
+/** The wire object behind {@link RAW} (read through RAW, which first settles a pending page). */
+const WIRE = Symbol("mambu-ts.wire");
+/** The listing page whose exact numbers the wire object still waits on (json.ts `parseJsonPage`), if any. */
+const PENDING = Symbol("mambu-ts.pendingPage");
 
 /** Schema identity of a struct class: the Swagger resource file and definition name. */
 export interface StructSchema {
@@ -39,6 +44,8 @@ export class MambuStruct {
   static definition = "";
 
   declare [RAW]: Bag;
+  declare [WIRE]: Bag;
+  declare [PENDING]: PendingPage | undefined;
   declare [VALS]: Bag | undefined;
   declare [DIRTY]: Set<string> | undefined;
   declare [ROOT]: MambuStruct | undefined;
@@ -76,6 +83,38 @@ export class MambuStruct {
     const label = cls.name.startsWith("Mambu") ? cls.name : cls.definition || cls.name;
     return inspectStruct(this, label, depth, options, insp);
   }
+}
+
+/**
+ * `struct[RAW]`: the wire object, every number in it exact. A struct built from a listing page
+ * parsed lazily (json.ts `parseJsonPage`) settles that page (places its unsafe numbers) on the first
+ * access, so nothing reads a number of its wire object before it is exact. Assigning replaces the
+ * wire object (and forgets the page).
+ */
+Object.defineProperty(MambuStruct.prototype, RAW, {
+  configurable: true,
+  enumerable: false,
+  get(this: MambuStruct): Bag {
+    const page = this[PENDING];
+    if (page !== undefined) {
+      this[PENDING] = undefined;
+      settlePage(page);
+    }
+    return this[WIRE];
+  },
+  set(this: MambuStruct, raw: Bag) {
+    this[WIRE] = raw;
+    this[PENDING] = undefined;
+  },
+});
+
+/**
+ * The wire object of a struct without settling a pending page: for its keys, strings, booleans and
+ * nulls only (final from the start) — a number, or an object or array handed on, is read through
+ * `RAW`. @internal
+ */
+export function wireOf(s: MambuStruct): Bag {
+  return s[WIRE];
 }
 
 /** A struct class (constructor plus its schema identity). */
@@ -153,7 +192,7 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
       return function (this: MambuStruct) {
         const dirty = this[DIRTY];
         if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
-        const raw = this[RAW][name];
+        const raw = this[WIRE][name]; // a string is final before its page is settled
         if (typeof raw === "string") {
           const dt = fastWireDateTime(raw);
           if (dt !== undefined) return dt;
@@ -164,7 +203,7 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
       return function (this: MambuStruct) {
         const dirty = this[DIRTY];
         if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
-        const raw = this[RAW][name];
+        const raw = this[WIRE][name]; // a string is final before its page is settled
         return typeof raw === "string" ? parseWireDate(raw) : getField(this, name, spec, resource);
       };
     case "string":
@@ -173,6 +212,8 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
       return function (this: MambuStruct) {
         const dirty = this[DIRTY];
         if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
+        const wire = this[WIRE][name]; // strings and booleans are final before the page is settled, numbers are not
+        if (typeof wire === "string" || typeof wire === "boolean" || wire === undefined) return wire;
         const raw = this[RAW][name];
         return typeof raw !== "object" ? raw : getField(this, name, spec, resource);
       };
@@ -277,11 +318,15 @@ function inlineClass(resource: string, fields: Record<string, FieldSpec>): Struc
 /** A nested object of an entity (e.g. `loan.disbursementDetails`), typed by its definition. */
 export class MambuValueObject extends MambuStruct {}
 
-/** Builds a struct of a class over a wire object without copying it. @internal */
-export function structFromWire<T extends MambuStruct>(cls: StructClass, raw: Bag, root?: MambuStruct): T {
+/**
+ * Builds a struct of a class over a wire object without copying it; `page`: the pending listing page
+ * `raw` belongs to (its numbers are placed on the struct's first access to `RAW`). @internal
+ */
+export function structFromWire<T extends MambuStruct>(cls: StructClass, raw: Bag, root?: MambuStruct, page?: PendingPage): T {
   ensureAccessors(cls);
   const s = Object.create(cls.prototype) as T;
-  s[RAW] = raw;
+  s[WIRE] = raw;
+  s[PENDING] = page;
   s[VALS] = undefined;
   s[DIRTY] = undefined;
   s[ROOT] = root;
