@@ -363,25 +363,59 @@ function detailsQuery(cls: EntityClass, detailsLevel: DetailsLevel): { detailsLe
 }
 
 /**
+ * Per class: key sequences (in wire order) of records lately adopted whose every key is a schema
+ * field — nothing to copy, no custom field set — most recent first, at most {@link MAX_PLAIN_LAYOUTS}.
+ * A record with one of these sequences needs nothing more (records of a page mostly share a few).
+ */
+const plainLayouts = new WeakMap<object, string[][]>();
+const MAX_PLAIN_LAYOUTS = 4;
+
+/** Whether the keys of `raw` (for…in, its own enumerable keys) are `keys`, in that order. */
+function hasKeys(raw: Bag, keys: string[]): boolean {
+  let i = 0;
+  for (const k in raw) {
+    if (keys[i] !== k) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+/**
  * Copies fields unknown to the schema onto the entity and defines custom field accessors (`fresh`:
  * a new entity, without own fields yet — its accessors are then defined for its whole layout at once).
+ * Reads the wire object's keys and structure only (a record of a page not settled yet stays so),
+ * unless a field is copied.
  */
 function adoptWire(e: MambuStruct, fresh = false): void {
-  ensureAccessors(e.constructor as StructClass);
-  const specs = fieldSpecsOf(e.constructor as StructClass);
-  const raw = wireOf(e); // keys only, until a value is copied
+  const cls = e.constructor as StructClass;
+  ensureAccessors(cls);
+  const raw = wireOf(e);
+  let recent: string[][] | undefined;
+  if (fresh) {
+    recent = plainLayouts.get(cls);
+    if (recent !== undefined) for (let i = 0; i < recent.length; i++) if (hasKeys(raw, recent[i])) return;
+  }
+  const specs = fieldSpecsOf(cls);
   let hasCustom = false;
   let copied = false;
+  let unknown = false;
   for (const k in raw) {
     if (isCustomFieldKey(k)) hasCustom = true;
-    else if (!hasOwn(specs, k) && !(k in e)) {
+    else if (!hasOwn(specs, k)) {
+      unknown = true;
+      if (k in e) continue;
       // an unknown field is handed over as it is: its numbers exact first (settles a pending page; the same object)
       if (!copied) void e[RAW];
       (e as unknown as Bag)[k] = raw[k];
       copied = true;
     }
   }
-  if (hasCustom && !(fresh && !copied && adoptCustomFieldLayout(e, Object.getPrototypeOf(e) as object))) syncCustomFieldAccessors(e);
+  if (fresh && !hasCustom && !unknown) {
+    if (recent === undefined) plainLayouts.set(cls, (recent = []));
+    recent.unshift(Object.keys(raw));
+    if (recent.length > MAX_PLAIN_LAYOUTS) recent.length = MAX_PLAIN_LAYOUTS;
+  }
+  if (hasCustom && !(fresh && !copied && adoptCustomFieldLayout(e, Object.getPrototypeOf(e) as object, raw))) syncCustomFieldAccessors(e);
 }
 
 function extraQuery(cls: EntityClass, path: string, extra: Bag): Bag {
