@@ -230,6 +230,19 @@ function assigned(s: MambuStruct, name: string): unknown {
   return vals !== undefined ? vals[name] : undefined;
 }
 
+/**
+ * The prototype of value stores: empty, frozen, itself without a prototype — a store inherits
+ * nothing (no `__proto__` accessor, no `constructor`: `in` sees its own keys only, as on
+ * `Object.create(null)`), but starts with fast properties, where `Object.create(null)` makes a
+ * dictionary per struct.
+ */
+const STORE_PROTO: object = Object.freeze(Object.create(null) as object);
+
+/** A new value store (see {@link STORE_PROTO}). */
+function newStore(): Bag {
+  return Object.create(STORE_PROTO) as Bag;
+}
+
 /** Reads a field through the store (converted lazily, cached). @internal */
 export function getField(s: MambuStruct, name: string, spec: FieldSpec | undefined, resource: string): unknown {
   const vals = s[VALS];
@@ -237,13 +250,13 @@ export function getField(s: MambuStruct, name: string, spec: FieldSpec | undefin
   const raw = s[RAW][name];
   if (raw === undefined || raw === null) return raw;
   const v = spec ? hydrateField(spec, raw, resource, rootOf(s)) : raw;
-  if (v !== raw || typeof raw === "object") (s[VALS] ??= Object.create(null) as Bag)[name] = v;
+  if (v !== raw || typeof raw === "object") (s[VALS] ??= newStore())[name] = v;
   return v;
 }
 
 /** Writes a field (marks it changed). @internal */
 export function setField(s: MambuStruct, name: string, v: unknown): void {
-  (s[VALS] ??= Object.create(null) as Bag)[name] = v;
+  (s[VALS] ??= newStore())[name] = v;
   (s[DIRTY] ??= new Set()).add(name);
 }
 
