@@ -2,7 +2,8 @@
  * Exact JSON for money: Mambu's numbers reach the caller and go back to Mambu without losing a
  * digit. `JSON.parse` is exact for most documents; when a document holds a number that a double
  * cannot reproduce as written (`1.50`, an 18-digit value, an exponent), those numbers are kept as
- * {@link RawNumber} holding their source text.
+ * {@link RawNumber} holding their source text. A page of a listing may be parsed first and made
+ * exact when one of its records is first read ({@link parseJsonPage}).
  */
 
 import { setOwn } from "./clone";
