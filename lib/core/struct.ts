@@ -95,18 +95,23 @@ Object.defineProperty(MambuStruct.prototype, RAW, {
   configurable: true,
   enumerable: false,
   get(this: MambuStruct): Bag {
-    const page = this[PENDING];
-    if (page !== undefined) {
-      this[PENDING] = undefined;
-      settlePage(page);
-    }
-    return this[WIRE];
+    return exactWire(this);
   },
   set(this: MambuStruct, raw: Bag) {
     this[WIRE] = raw;
     this[PENDING] = undefined;
   },
 });
+
+/** `s[RAW]` without the accessor (the read path's own loads: plain slots, no getter call). */
+function exactWire(s: MambuStruct): Bag {
+  const page = s[PENDING];
+  if (page !== undefined) {
+    s[PENDING] = undefined;
+    settlePage(page);
+  }
+  return s[WIRE];
+}
 
 /**
  * The wire object of a struct without settling a pending page: for its keys, strings, booleans and
@@ -183,7 +188,7 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
       return function (this: MambuStruct) {
         const dirty = this[DIRTY];
         if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
-        const raw = this[RAW][name];
+        const raw = exactWire(this)[name];
         if (raw instanceof RawNumber) return decimalFromJsonText(raw.text);
         if (typeof raw === "number") return decimalFromNumber(raw);
         return getField(this, name, spec, resource);
@@ -214,7 +219,7 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
         if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
         const wire = this[WIRE][name]; // strings and booleans are final before the page is settled, numbers are not
         if (typeof wire === "string" || typeof wire === "boolean" || wire === undefined) return wire;
-        const raw = this[RAW][name];
+        const raw = exactWire(this)[name];
         return typeof raw !== "object" ? raw : getField(this, name, spec, resource);
       };
     default:
@@ -247,7 +252,7 @@ function newStore(): Bag {
 export function getField(s: MambuStruct, name: string, spec: FieldSpec | undefined, resource: string): unknown {
   const vals = s[VALS];
   if (vals !== undefined && name in vals) return vals[name]; // a null-prototype store: `in` sees own keys only
-  const raw = s[RAW][name];
+  const raw = exactWire(s)[name];
   if (raw === undefined || raw === null) return raw;
   const v = spec ? hydrateField(spec, raw, resource, rootOf(s)) : raw;
   if (v !== raw || typeof raw === "object") (s[VALS] ??= newStore())[name] = v;
