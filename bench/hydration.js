@@ -6,8 +6,10 @@
  *
  * mambu-ts is lazy (a field converts when it is read: amounts and dates from the wire text, recent
  * ones shared by text; nested objects once, then kept), so two figures (and a second floor):
- * - "hydrate": page text → `parseJsonExact` → `MambuLoan.fromWire` for every record (what `getAll`
- *   does per page);
+ * - "hydrate": page text → `parseJsonPage` (JSON.parse once; the exact numbers placed when a record
+ *   is first read) → `MambuLoan.fromWire` for every record (what `getAll` does per page; a build
+ *   without `parseJsonPage` — MAMBU_TS_DIST pointing at older code — uses `parseJsonExact`, as its
+ *   `getAll` did);
  * - "hydrate + read every field": the same, then every field of every loan read once — nested
  *   value objects, arrays, and every custom field through its flattened name — forcing every
  *   conversion (Decimal, DateTime, custom field typing);
@@ -27,6 +29,8 @@ const { ROOT, msSince, median, round, int, logger, gc, mkTmp, rmTmp, findMambuPy
 const dist = process.env.MAMBU_TS_DIST ? path.resolve(process.env.MAMBU_TS_DIST) : path.join(ROOT, "dist");
 const { MambuLoan, MambuStruct, parseJsonExact, registerCustomFieldTypes } = require(dist);
 const { RAW } = require(path.join(dist, "core", "symbols"));
+// What getAll parses each page with.
+const parsePage = require(path.join(dist, "core", "json")).parseJsonPage ?? parseJsonExact;
 const readAllLib = require("./lib/read-all");
 
 const log = logger("hydration");
@@ -71,7 +75,7 @@ function main() {
     hydrate: () => {
       const out = [];
       for (const p of pages) {
-        const recs = parseJsonExact(p);
+        const recs = parsePage(p);
         for (let i = 0; i < recs.length; i++) out.push(MambuLoan.fromWire(recs[i]));
       }
       return out.length;
@@ -80,7 +84,7 @@ function main() {
       const out = [];
       let n = 0;
       for (const p of pages) {
-        const recs = parseJsonExact(p);
+        const recs = parsePage(p);
         for (let i = 0; i < recs.length; i++) {
           const e = MambuLoan.fromWire(recs[i]);
           n += readAll(e);
@@ -93,7 +97,7 @@ function main() {
 
   // Warm-up (JIT) on a few pages, then rounds in rotating order.
   const warm = pages.slice(0, 3);
-  for (let i = 0; i < 3; i++) for (const p of warm) for (const r of parseJsonExact(p)) readAll(MambuLoan.fromWire(r));
+  for (let i = 0; i < 3; i++) for (const p of warm) for (const r of parsePage(p)) readAll(MambuLoan.fromWire(r));
   const names = Object.keys(measures);
   const times = Object.fromEntries(names.map((n) => [n, []]));
   // CPU time of the process too (every thread, GC's included): on a shared, overloaded machine wall

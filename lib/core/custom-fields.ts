@@ -463,23 +463,22 @@ function layoutDescriptors(raw: Record<string, unknown>, base: object): Property
  * same order, with the same shared functions as {@link syncCustomFieldAccessors} defines — and the
  * sets read from Mambu are due to be typed with the custom field types registered now. False when
  * the record has no custom field set, or its class has too many layouts: then call
- * {@link syncCustomFieldAccessors}.
+ * {@link syncCustomFieldAccessors}. `raw`: the struct's wire object (its keys and structure are
+ * all that is read here: a record of a page not settled yet may be passed as it is).
  * @internal
  */
-export function adoptCustomFieldLayout(s: StructSlots, base: object): boolean {
-  const raw = s[RAW];
+export function adoptCustomFieldLayout(s: StructSlots, base: object, raw: Record<string, unknown> = s[RAW]): boolean {
   const n = layoutTokens(raw);
   if (n === 0) return false;
   const layout = layoutFor(raw, base, n);
   if (layout === undefined) return false;
   Object.defineProperties(s, layout.descriptors);
-  markWireSetsDue(s);
+  markWireSetsDue(s, raw);
   return true;
 }
 
 /** The sets read from Mambu are due to be typed with the custom field types registered now (what {@link syncCustomFieldAccessors} records). */
-function markWireSetsDue(s: StructSlots): void {
-  const raw = s[RAW];
+function markWireSetsDue(s: StructSlots, raw: Record<string, unknown>): void {
   let due: TypesAtSync | undefined;
   for (const key in raw) {
     if (!isCustomFieldKey(key)) continue;

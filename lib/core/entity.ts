@@ -11,14 +11,14 @@ import { getOwn, hasOwn, isPlainObject, setOwn } from "./clone";
 import { adoptCustomFieldLayout, isCustomFieldKey, syncCustomFieldAccessors } from "./custom-fields";
 import { readCustomField, writeCustomField } from "./custom-field-access";
 import { MambuError, MambuTsError } from "../errors";
-import { parseJsonExact, stringifyExact } from "./json";
+import { parseJsonExact, parseJsonPage, pendingPageOf, stringifyExact } from "./json";
 import { MambuList, ownPage, paginate } from "./list";
 import { buildPatch, PatchOperation } from "./patch";
 import {
   checkDetailsLevel, checkFilters, checkInteger, checkPaginationDetails, checkSearch, checkSortBy, DetailsLevel,
 } from "./query";
 import {
-  ensureAccessors, fieldSpecsOf, inspectStruct, MambuStruct, resetFromWire, StructClass, structFromWire, toWire,
+  ensureAccessors, fieldSpecsOf, inspectStruct, MambuStruct, resetFromWire, StructClass, structFromWire, toWire, wireOf,
 } from "./struct";
 import { CONN, DIRTY, RAW, READ_OPTS, VALS } from "./symbols";
 import type { GetAllOptions, LooseGetAllOptions, LooseSearchOptions, SearchOptions } from "./query-types";
@@ -104,7 +104,7 @@ export class MambuEntity extends MambuStruct {
 
   /** Builds an entity from a wire record as Mambu sent it. @internal */
   static fromWire<T extends MambuEntity>(this: EntityClass<T>, raw: Bag, connector?: MambuConnector, readOpts?: { detailsLevel?: DetailsLevel }): T {
-    const e = structFromWire<T>(this, raw);
+    const e = structFromWire<T>(this, raw, undefined, pendingPageOf(raw));
     e[CONN] = connector;
     e[READ_OPTS] = readOpts;
     adoptWire(e, true);
@@ -363,23 +363,59 @@ function detailsQuery(cls: EntityClass, detailsLevel: DetailsLevel): { detailsLe
 }
 
 /**
+ * Per class: key sequences (in wire order) of records lately adopted whose every key is a schema
+ * field — nothing to copy, no custom field set — most recent first, at most {@link MAX_PLAIN_LAYOUTS}.
+ * A record with one of these sequences needs nothing more (records of a page mostly share a few).
+ */
+const plainLayouts = new WeakMap<object, string[][]>();
+const MAX_PLAIN_LAYOUTS = 4;
+
+/** Whether the keys of `raw` (for…in, its own enumerable keys) are `keys`, in that order. */
+function hasKeys(raw: Bag, keys: string[]): boolean {
+  let i = 0;
+  for (const k in raw) {
+    if (keys[i] !== k) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+/**
  * Copies fields unknown to the schema onto the entity and defines custom field accessors (`fresh`:
  * a new entity, without own fields yet — its accessors are then defined for its whole layout at once).
+ * Reads the wire object's keys and structure only (a record of a page not settled yet stays so),
+ * unless a field is copied.
  */
 function adoptWire(e: MambuStruct, fresh = false): void {
-  ensureAccessors(e.constructor as StructClass);
-  const specs = fieldSpecsOf(e.constructor as StructClass);
-  const raw = e[RAW];
+  const cls = e.constructor as StructClass;
+  ensureAccessors(cls);
+  const raw = wireOf(e);
+  let recent: string[][] | undefined;
+  if (fresh) {
+    recent = plainLayouts.get(cls);
+    if (recent !== undefined) for (let i = 0; i < recent.length; i++) if (hasKeys(raw, recent[i])) return;
+  }
+  const specs = fieldSpecsOf(cls);
   let hasCustom = false;
   let copied = false;
+  let unknown = false;
   for (const k in raw) {
     if (isCustomFieldKey(k)) hasCustom = true;
-    else if (!hasOwn(specs, k) && !(k in e)) {
+    else if (!hasOwn(specs, k)) {
+      unknown = true;
+      if (k in e) continue;
+      // an unknown field is handed over as it is: its numbers exact first (settles a pending page; the same object)
+      if (!copied) void e[RAW];
       (e as unknown as Bag)[k] = raw[k];
       copied = true;
     }
   }
-  if (hasCustom && !(fresh && !copied && adoptCustomFieldLayout(e, Object.getPrototypeOf(e) as object))) syncCustomFieldAccessors(e);
+  if (fresh && !hasCustom && !unknown) {
+    if (recent === undefined) plainLayouts.set(cls, (recent = []));
+    recent.unshift(Object.keys(raw));
+    if (recent.length > MAX_PLAIN_LAYOUTS) recent.length = MAX_PLAIN_LAYOUTS;
+  }
+  if (hasCustom && !(fresh && !copied && adoptCustomFieldLayout(e, Object.getPrototypeOf(e) as object, raw))) syncCustomFieldAccessors(e);
 }
 
 function extraQuery(cls: EntityClass, path: string, extra: Bag): Bag {
@@ -419,8 +455,12 @@ export function listOf<T extends MambuEntity>(
   cls: EntityClass<T>,
   req: { method: "GET" | "POST"; path: string; query: Bag; bodyText?: string },
   opts: ListOptions,
-  build: (raw: Bag, conn: MambuConnector, readOpts: { detailsLevel?: DetailsLevel }) => T = (raw, conn, ro) => cls.fromWire(raw, conn, ro),
+  build?: (raw: Bag, conn: MambuConnector, readOpts: { detailsLevel?: DetailsLevel }) => T,
 ): MambuList<T> {
+  // Entities of the class itself settle their page's exact numbers when first read: such pages are
+  // parsed lazily when read whole (json.ts parseJsonPage); any other build gets exact records at once.
+  const lazy = build === undefined;
+  const make = build ?? ((raw: Bag, conn: MambuConnector, ro: { detailsLevel?: DetailsLevel }) => cls.fromWire(raw, conn, ro));
   const offset = checkInteger("offset", opts.offset, 0) ?? 0;
   const limit = checkInteger("limit", opts.limit, 1);
   const paginationDetails = checkPaginationDetails(opts.paginationDetails);
@@ -437,15 +477,17 @@ export function listOf<T extends MambuEntity>(
         const query: Bag = { ...req.query, offset: w.offset, limit: w.limit };
         if (detailsLevel) query.detailsLevel = detailsLevel;
         if (w.withTotal || paginationDetails === "ON") query.paginationDetails = "ON";
-        const { res, body } = await requestJson(conn, {
-          method: req.method, path: req.path, query: query as RequestOptions["query"], bodyText: req.bodyText, ...(how.streaming ? { jsonList: true, readWhen: w.ready } : {}),
+        const res = await conn.request({
+          method: req.method, path: req.path, query: query as RequestOptions["query"], bodyText: req.bodyText,
+          ...(how.streaming ? { jsonList: true, readWhen: w.ready, parse: parseJsonExact } : { parse: lazy ? parseJsonPage : parseJsonExact }),
         });
+        const body = res.body;
         if (!Array.isArray(body)) throw new MambuError(`malformed response from Mambu: expected a JSON list from ${req.method} ${req.path}`, { status: res.status });
         const totalHeader = res.headers["items-total"];
         const total = totalHeader !== undefined && /^\d+$/.test(totalHeader) ? Number(totalHeader) : undefined;
         return { items: body as Bag[], total };
       },
-    }), (raw) => build(raw, conn, readOpts));
+    }), (raw) => make(raw, conn, readOpts));
   }, `${cls.name} list`);
 }
 

@@ -2,7 +2,8 @@
  * Exact JSON for money: Mambu's numbers reach the caller and go back to Mambu without losing a
  * digit. `JSON.parse` is exact for most documents; when a document holds a number that a double
  * cannot reproduce as written (`1.50`, an 18-digit value, an exponent), those numbers are kept as
- * {@link RawNumber} holding their source text.
+ * {@link RawNumber} holding their source text. A page of a listing may be parsed first and made
+ * exact when one of its records is first read ({@link parseJsonPage}).
  */
 
 import { setOwn } from "./clone";
@@ -271,8 +272,8 @@ function childOf(o: Record<string, unknown>, k: string | number): unknown {
  * those places for a RawNumber of their source text. The walk meets the values in the order of the
  * text only when no object repeats a key and no key is an array index (which objects list first):
  * the walk counts the keys it meets against the scan's count of members, and a document with a
- * repeated key, a key starting with a digit, or very deep nesting is parsed again and placed by
- * path instead (a container at a time, repeated keys resolved as `JSON.parse` does).
+ * repeated key, a key starting with a digit, or very deep nesting is placed by path instead (a
+ * container at a time, repeated keys resolved as `JSON.parse` does).
  */
 export function parseJsonExact(text: string): unknown {
   const doc = JSON.parse(text) as unknown;
@@ -281,10 +282,81 @@ export function parseJsonExact(text: string): unknown {
     return isUnsafeNumber(t, 0, t.length) ? rawNumberOf(t) : doc;
   }
   if (doc === null || typeof doc !== "object") return doc;
+  placeExact(doc, text);
+  return doc;
+}
+
+/** Swaps the unsafe numbers of `doc` (`JSON.parse(text)`, untouched since) for RawNumbers of their text, in place. */
+function placeExact(doc: object, text: string): void {
   const scan = scanNumbers(text);
-  if (scan === undefined) return doc;
-  if (scan.maxDepth <= MAX_WALK_DEPTH && !prototypesEnumerable() && placeInOrder(doc, text, scan)) return doc;
-  return placeByPath(JSON.parse(text) as object, text);
+  if (scan === undefined) return;
+  if (scan.maxDepth <= MAX_WALK_DEPTH && !prototypesEnumerable() && placeInOrder(doc, text, scan)) return;
+  placeByPath(doc, text);
+}
+
+/**
+ * A list page parsed by {@link parseJsonPage} whose unsafe numbers are not placed yet: its text and
+ * its records, until {@link settlePage} places them (then both are let go).
+ * @internal
+ */
+export interface PendingPage {
+  text: string | undefined;
+  records: object[] | undefined;
+}
+
+/**
+ * The pending page of a record of {@link parseJsonPage}, on the record itself: a non-enumerable
+ * symbol, never a field (`Object.keys`, `for…in`, spreads, JSON and the exact writer do not see it),
+ * one hidden-class transition shared by the page's records. Stays (pointing at the settled page,
+ * which holds nothing) once settled.
+ */
+const PAGE_OF = Symbol("mambu-ts.page");
+type Tagged = { [PAGE_OF]?: PendingPage };
+
+/**
+ * Parses a page of a listing (a JSON list of records) with `JSON.parse` only, leaving the exact
+ * placement of its unsafe numbers (what {@link parseJsonExact} does at once) until a record is
+ * first read ({@link pendingPageOf}, {@link settlePage}): a listing whose values are never read
+ * never pays for the scan. Each record's numbers may be doubles until its page is settled, so the
+ * records must reach the caller only through something that settles them before any number is read
+ * (`MambuEntity.fromWire`: the struct settles on its first access to the wire object); keys, strings,
+ * booleans and nulls are final from the start. The page keeps its text (and its records) until then.
+ * Anything but a list of objects is placed at once, as by parseJsonExact.
+ * @internal
+ */
+export function parseJsonPage(text: string): unknown {
+  const doc = JSON.parse(text) as unknown;
+  if (!Array.isArray(doc) || doc.length === 0) {
+    if (doc !== null && typeof doc === "object") placeExact(doc, text);
+    else if (typeof doc === "number") return parseJsonExact(text);
+    return doc;
+  }
+  for (let i = 0; i < doc.length; i++) {
+    const r = doc[i] as unknown;
+    if (typeof r !== "object" || r === null || Array.isArray(r)) {
+      placeExact(doc, text); // not a page of records: no laziness
+      return doc;
+    }
+  }
+  const page: PendingPage = { text, records: doc.slice() as object[] };
+  const tag: PropertyDescriptor = { value: page, enumerable: false, writable: false, configurable: true };
+  for (let i = 0; i < doc.length; i++) Object.defineProperty(doc[i], PAGE_OF, tag);
+  return doc;
+}
+
+/** The page a record of {@link parseJsonPage} still waits on (undefined once settled, or for any other object). @internal */
+export function pendingPageOf(record: object): PendingPage | undefined {
+  const page = (record as Tagged)[PAGE_OF];
+  return page !== undefined && page.text !== undefined ? page : undefined;
+}
+
+/** Places the unsafe numbers of a pending page's records (once; later calls do nothing). @internal */
+export function settlePage(page: PendingPage): void {
+  const { text, records } = page;
+  if (text === undefined || records === undefined) return;
+  page.text = undefined;
+  page.records = undefined;
+  placeExact(records, text);
 }
 
 /** Deepest nesting the in-order walk recurses into (deeper documents are placed by path, iteratively). */
@@ -375,33 +447,43 @@ interface Placer {
   keys: number;
   /** A key that is an array index (or may be) was met: objects list those first, out of text order. */
   indexKey: boolean;
+  /** Where each unsafe number met goes (container and key), placed only once the walk proved its order right. */
+  holders: Array<Record<string, unknown> | unknown[]>;
+  slots: Array<string | number>;
 }
 
 /**
- * Places the unsafe numbers by walking the document in order; false when the walk's order could
- * differ from the text's (a repeated key, a key starting with a digit) — the caller then parses
- * again and places by path.
+ * Places the unsafe numbers by walking the document in order; false (and the document untouched)
+ * when the walk's order could differ from the text's (a repeated key, a key starting with a digit)
+ * — the caller then places by path.
  */
 function placeInOrder(doc: object, text: string, scan: NumberScan): boolean {
-  const p: Placer = { text, scan, ordinal: 0, next: 0, at: scan.ordinals[0], keys: 0, indexKey: false };
+  const p: Placer = { text, scan, ordinal: 0, next: 0, at: scan.ordinals[0], keys: 0, indexKey: false, holders: [], slots: [] };
   if (Array.isArray(doc)) walkArray(doc, p);
   else walkObject(doc as Record<string, unknown>, p);
-  return !p.indexKey && p.keys === scan.members && p.next === scan.ordinals.length;
+  if (p.indexKey || p.keys !== scan.members || p.next !== scan.ordinals.length) return false;
+  for (let k = 0; k < p.holders.length; k++) {
+    const r = rawNumberOf(text.slice(scan.starts[k], scan.ends[k]));
+    const h = p.holders[k];
+    if (Array.isArray(h)) h[p.slots[k] as number] = r;
+    else setOwn(h, p.slots[k], r);
+  }
+  return true;
 }
 
-/** The RawNumber of the unsafe number the walk has reached; moves on to the next one. */
-function take(p: Placer): RawNumber {
-  const k = p.next++;
-  const r = rawNumberOf(p.text.slice(p.scan.starts[k], p.scan.ends[k]));
-  p.at = p.next < p.scan.ordinals.length ? p.scan.ordinals[p.next] : Infinity;
-  return r;
+/** Notes where the unsafe number the walk has reached goes; moves on to the next one. */
+function take(p: Placer, holder: Record<string, unknown> | unknown[], slot: string | number): void {
+  p.holders.push(holder);
+  p.slots.push(slot);
+  const k = ++p.next;
+  p.at = k < p.scan.ordinals.length ? p.scan.ordinals[k] : Infinity;
 }
 
 function walkArray(a: unknown[], p: Placer): void {
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
     if (typeof v === "number") {
-      if (p.ordinal++ === p.at) a[i] = take(p);
+      if (p.ordinal++ === p.at) take(p, a, i);
     } else if (typeof v === "object" && v !== null) {
       if (Array.isArray(v)) walkArray(v, p);
       else walkObject(v as Record<string, unknown>, p);
@@ -416,7 +498,7 @@ function walkObject(o: Record<string, unknown>, p: Placer): void {
     if (c >= 48 && c <= 57) p.indexKey = true;
     const v = o[k];
     if (typeof v === "number") {
-      if (p.ordinal++ === p.at) setOwn(o, k, take(p));
+      if (p.ordinal++ === p.at) take(p, o, k);
     } else if (typeof v === "object" && v !== null) {
       if (Array.isArray(v)) walkArray(v, p);
       else walkObject(v as Record<string, unknown>, p);
@@ -425,9 +507,9 @@ function walkObject(o: Record<string, unknown>, p: Placer): void {
 }
 
 /** Places the unsafe numbers of a parsed document by path (any document: repeated keys, index keys, any depth). */
-function placeByPath(doc: object, text: string): object {
+function placeByPath(doc: object, text: string): void {
   const unsafe = findUnsafeNumbers(text);
-  if (unsafe === undefined) return doc;
+  if (unsafe === undefined) return;
   for (const box of unsafe.containers) {
     let parent: Record<string, unknown> | undefined;
     for (const u of box.numbers) {
@@ -439,7 +521,6 @@ function placeByPath(doc: object, text: string): object {
       setOwn(parent, u.key, rawNumberOf(text.slice(u.start, u.end)));
     }
   }
-  return doc;
 }
 
 /**

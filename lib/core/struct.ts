@@ -18,12 +18,17 @@ import {
 } from "./coerce";
 import { MambuTsError } from "../errors";
 import { currencyDigits, currencyOf } from "./money";
-import { RawNumber } from "./json";
+import { PendingPage, RawNumber, settlePage } from "./json";
 import { decimalFromJsonText, decimalFromNumber } from "./fast-decimal";
 import { CONN, DIRTY, OFFSET, RAW, ROOT, VALS } from "./symbols";
 import { absorbNewSets, customFieldSetToWire, forgetDueTypes, isCustomFieldKey, liveSet, syncCustomFieldAccessors } from "./custom-fields";
 
 type Bag = Record<string, unknown>;
+
+/** The wire object behind {@link RAW} (read through RAW, which first settles a pending page). */
+const WIRE = Symbol("mambu-ts.wire");
+/** The listing page whose exact numbers the wire object still waits on (json.ts `parseJsonPage`), if any. */
+const PENDING = Symbol("mambu-ts.pendingPage");
 
 /** Schema identity of a struct class: the Swagger resource file and definition name. */
 export interface StructSchema {
@@ -39,6 +44,8 @@ export class MambuStruct {
   static definition = "";
 
   declare [RAW]: Bag;
+  declare [WIRE]: Bag;
+  declare [PENDING]: PendingPage | undefined;
   declare [VALS]: Bag | undefined;
   declare [DIRTY]: Set<string> | undefined;
   declare [ROOT]: MambuStruct | undefined;
@@ -76,6 +83,43 @@ export class MambuStruct {
     const label = cls.name.startsWith("Mambu") ? cls.name : cls.definition || cls.name;
     return inspectStruct(this, label, depth, options, insp);
   }
+}
+
+/**
+ * `struct[RAW]`: the wire object, every number in it exact. A struct built from a listing page
+ * parsed lazily (json.ts `parseJsonPage`) settles that page (places its unsafe numbers) on the first
+ * access, so nothing reads a number of its wire object before it is exact. Assigning replaces the
+ * wire object (and forgets the page).
+ */
+Object.defineProperty(MambuStruct.prototype, RAW, {
+  configurable: true,
+  enumerable: false,
+  get(this: MambuStruct): Bag {
+    return exactWire(this);
+  },
+  set(this: MambuStruct, raw: Bag) {
+    this[WIRE] = raw;
+    this[PENDING] = undefined;
+  },
+});
+
+/** `s[RAW]` without the accessor (the read path's own loads: plain slots, no getter call). */
+function exactWire(s: MambuStruct): Bag {
+  const page = s[PENDING];
+  if (page !== undefined) {
+    s[PENDING] = undefined;
+    settlePage(page);
+  }
+  return s[WIRE];
+}
+
+/**
+ * The wire object of a struct without settling a pending page: for its keys, strings, booleans and
+ * nulls only (final from the start) — a number, or an object or array handed on, is read through
+ * `RAW`. @internal
+ */
+export function wireOf(s: MambuStruct): Bag {
+  return s[WIRE];
 }
 
 /** A struct class (constructor plus its schema identity). */
@@ -144,7 +188,7 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
       return function (this: MambuStruct) {
         const dirty = this[DIRTY];
         if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
-        const raw = this[RAW][name];
+        const raw = exactWire(this)[name];
         if (raw instanceof RawNumber) return decimalFromJsonText(raw.text);
         if (typeof raw === "number") return decimalFromNumber(raw);
         return getField(this, name, spec, resource);
@@ -153,7 +197,7 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
       return function (this: MambuStruct) {
         const dirty = this[DIRTY];
         if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
-        const raw = this[RAW][name];
+        const raw = this[WIRE][name]; // a string is final before its page is settled
         if (typeof raw === "string") {
           const dt = fastWireDateTime(raw);
           if (dt !== undefined) return dt;
@@ -164,7 +208,7 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
       return function (this: MambuStruct) {
         const dirty = this[DIRTY];
         if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
-        const raw = this[RAW][name];
+        const raw = this[WIRE][name]; // a string is final before its page is settled
         return typeof raw === "string" ? parseWireDate(raw) : getField(this, name, spec, resource);
       };
     case "string":
@@ -173,7 +217,9 @@ function getterFor(name: string, spec: FieldSpec, resource: string): (this: Mamb
       return function (this: MambuStruct) {
         const dirty = this[DIRTY];
         if (dirty !== undefined && dirty.has(name)) return assigned(this, name);
-        const raw = this[RAW][name];
+        const wire = this[WIRE][name]; // strings and booleans are final before the page is settled, numbers are not
+        if (typeof wire === "string" || typeof wire === "boolean" || wire === undefined) return wire;
+        const raw = exactWire(this)[name];
         return typeof raw !== "object" ? raw : getField(this, name, spec, resource);
       };
     default:
@@ -189,20 +235,33 @@ function assigned(s: MambuStruct, name: string): unknown {
   return vals !== undefined ? vals[name] : undefined;
 }
 
+/**
+ * The prototype of value stores: empty, frozen, itself without a prototype — a store inherits
+ * nothing (no `__proto__` accessor, no `constructor`: `in` sees its own keys only, as on
+ * `Object.create(null)`), but starts with fast properties, where `Object.create(null)` makes a
+ * dictionary per struct.
+ */
+const STORE_PROTO: object = Object.freeze(Object.create(null) as object);
+
+/** A new value store (see {@link STORE_PROTO}). */
+function newStore(): Bag {
+  return Object.create(STORE_PROTO) as Bag;
+}
+
 /** Reads a field through the store (converted lazily, cached). @internal */
 export function getField(s: MambuStruct, name: string, spec: FieldSpec | undefined, resource: string): unknown {
   const vals = s[VALS];
   if (vals !== undefined && name in vals) return vals[name]; // a null-prototype store: `in` sees own keys only
-  const raw = s[RAW][name];
+  const raw = exactWire(s)[name];
   if (raw === undefined || raw === null) return raw;
   const v = spec ? hydrateField(spec, raw, resource, rootOf(s)) : raw;
-  if (v !== raw || typeof raw === "object") (s[VALS] ??= Object.create(null) as Bag)[name] = v;
+  if (v !== raw || typeof raw === "object") (s[VALS] ??= newStore())[name] = v;
   return v;
 }
 
 /** Writes a field (marks it changed). @internal */
 export function setField(s: MambuStruct, name: string, v: unknown): void {
-  (s[VALS] ??= Object.create(null) as Bag)[name] = v;
+  (s[VALS] ??= newStore())[name] = v;
   (s[DIRTY] ??= new Set()).add(name);
 }
 
@@ -277,11 +336,15 @@ function inlineClass(resource: string, fields: Record<string, FieldSpec>): Struc
 /** A nested object of an entity (e.g. `loan.disbursementDetails`), typed by its definition. */
 export class MambuValueObject extends MambuStruct {}
 
-/** Builds a struct of a class over a wire object without copying it. @internal */
-export function structFromWire<T extends MambuStruct>(cls: StructClass, raw: Bag, root?: MambuStruct): T {
+/**
+ * Builds a struct of a class over a wire object without copying it; `page`: the pending listing page
+ * `raw` belongs to (its numbers are placed on the struct's first access to `RAW`). @internal
+ */
+export function structFromWire<T extends MambuStruct>(cls: StructClass, raw: Bag, root?: MambuStruct, page?: PendingPage): T {
   ensureAccessors(cls);
   const s = Object.create(cls.prototype) as T;
-  s[RAW] = raw;
+  s[WIRE] = raw;
+  s[PENDING] = page;
   s[VALS] = undefined;
   s[DIRTY] = undefined;
   s[ROOT] = root;
