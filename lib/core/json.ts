@@ -296,8 +296,8 @@ function placeExact(doc: object, text: string): void {
 
 /**
  * A list page parsed by {@link parseJsonPage} whose unsafe numbers are not placed yet: its text and
- * its records, until {@link settlePage} places them (then both are let go).
- * @internal
+ * its records, until {@link settlePage} places them (then both are let go). Not part of the public API;
+ * not marked internal because entity declarations name it (a consumer compiling without skipLibCheck needs it).
  */
 export interface PendingPage {
   text: string | undefined;
