@@ -9,7 +9,7 @@ import { EngineContext } from "./context";
 import { addDays, daysBetween, parseDateTimeInput, startOfDay, localDate, compareInstant } from "./dates";
 import { mambuError } from "../errors";
 import { Ledger, LedgerOptions, indexLoanTransaction, liveLoanTransactions, replayLoan, TxEffect, byValueDate } from "./loan-ledger";
-import { StoredSchedule, loanProductOf, planOf } from "./loan-schedule";
+import { StoredSchedule, checkPlanOf, loanProductOf, planOf } from "./loan-schedule";
 import { balancesWire, daysLate } from "./loan-view";
 import { Dec, currencyDecimals, dec, num, round, sum, ZERO } from "./money";
 import { LoanProductSettings, loanProductSettings, path } from "./products";
@@ -44,16 +44,26 @@ export interface LoanFrame {
   currency: string;
 }
 
-/** Builds the replay frame of a loan (product settings, plan, options). */
-export function frameOf(ctx: EngineContext, loan: WireRecord): LoanFrame {
+/**
+ * Builds the replay frame of a loan (product settings, plan, options). With `lazyPlan` (a disbursement, which
+ * computes the plan it keeps from its own value date), a preview plan is checked as {@link planOf} checks it but
+ * only computed if the frame's `plan` is read.
+ */
+export function frameOf(ctx: EngineContext, loan: WireRecord, lazyPlan = false): LoanFrame {
   const settings = loanProductSettings(loanProductOf(ctx, loan.productTypeKey));
   const is = (loan.interestSettings ?? {}) as Record<string, unknown>;
   const method = is.interestApplicationMethod;
   const { code, dp } = loanCurrency(loan);
+  let plan: StoredSchedule | undefined;
+  if (lazyPlan) checkPlanOf(ctx, loan);
+  else plan = planOf(ctx, loan);
   return {
     loan,
     settings,
-    plan: planOf(ctx, loan),
+    get plan(): StoredSchedule {
+      plan ??= planOf(ctx, loan);
+      return plan;
+    },
     opts: {
       order: settings.allocationOrder,
       method: loan.paymentMethod === "VERTICAL" ? "VERTICAL" : loan.paymentMethod === "HORIZONTAL" ? "HORIZONTAL" : settings.paymentMethod,

@@ -26,7 +26,7 @@ export function disburseLoan(ctx: EngineContext, loanId: string, input: Record<s
   if (loan.accountState !== "APPROVED") {
     throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}; only APPROVED loans can be disbursed`);
   }
-  const frame = frameOf(ctx, loan);
+  const frame = frameOf(ctx, loan, true); // the plan is computed below, from the value date
   const off = ctx.clock.offset;
   const valueDate = transactionDate(ctx, loan, body.valueDate, "valueDate", "INVALID_DISBURSEMENT_DATE");
   const loanAmount = dec(loan.loanAmount);
