@@ -15,6 +15,7 @@ import { Dec, currencyDecimals, dec, num, round, sum, ZERO } from "./money";
 import { LoanProductSettings, loanProductSettings, path } from "./products";
 import { outstandingElements } from "./allocation";
 import { postJournalEntries } from "./ledger-post";
+import { booksNothingYet } from "./ledger-rules";
 import { notifyTransaction } from "../platform/messages-notify";
 import { sameJson } from "../same-json";
 
@@ -268,7 +269,8 @@ export function commitTransaction(ctx: EngineContext, tx: WireRecord): WireRecor
   const stored = ctx.store.insert("loanTransactions", { encodedKey, id: ctx.store.nextId("loanTransactions", 0), ...rest });
   indexLoanTransaction(ctx.store, stored);
   const loan = ctx.store.find("loans", String(stored.parentAccountKey));
-  if (loan) postJournalEntries(ctx, stored, loan, "LOAN");
+  // a new transaction has no entries: one that books nothing yet would find nothing to post (its sync posts them)
+  if (loan && !booksNothingYet(stored)) postJournalEntries(ctx, stored, loan, "LOAN");
   notifyTransaction(ctx, stored, "LOAN"); // communication messages of the tenant's notification templates
   return stored;
 }

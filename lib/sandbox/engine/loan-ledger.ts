@@ -309,11 +309,22 @@ const planned = new WeakMap<StoredInstallment, PlannedAmounts>();
 function plannedAmounts(s: StoredInstallment): PlannedAmounts {
   let p = planned.get(s);
   if (!p || p.from[0] !== s.principal || p.from[1] !== s.interest || p.from[2] !== s.fee || p.from[3] !== s.penalty) {
-    const amounts = { principal: dec(s.principal), interest: dec(s.interest), fee: dec(s.fee), penalty: dec(s.penalty) };
-    p = { from: [s.principal, s.interest, s.fee, s.penalty], amounts, outstanding: outstandingElements({ encodedKey: s.encodedKey, expected: amounts, paid: zeroElements() }) };
+    const amounts = { principal: amountOf(s.principal), interest: amountOf(s.interest), fee: amountOf(s.fee), penalty: amountOf(s.penalty) };
+    // outstanding with nothing paid: each amount itself (0 when negative), as outstandingOf(amount − 0) gives
+    const outstanding = { principal: owed(amounts.principal), interest: owed(amounts.interest), fee: owed(amounts.fee), penalty: owed(amounts.penalty) };
+    p = { from: [s.principal, s.interest, s.fee, s.penalty], amounts, outstanding };
     planned.set(s, p);
   }
   return p;
+}
+
+/** A stored planned amount as a Decimal (the shared ZERO for 0, most fees and penalties). */
+function amountOf(v: number): Dec {
+  return Object.is(v, 0) ? ZERO : dec(v);
+}
+
+function owed(amount: Dec): Dec {
+  return amount.isNegative() ? ZERO : amount;
 }
 
 /** Replays `txs` (live, in order) over `plan`. */
