@@ -11,6 +11,7 @@ import { compareInstant, daysBetween, localDate } from "./dates";
 import { Allocatable, Elements, OrderName, allocate, outstandingElements, outstandingOf, reduce, totalOf, zeroElements } from "./allocation";
 import { Dec, ZERO, currencyDecimals, dec, sum } from "./money";
 import { StoredInstallment, StoredSchedule } from "./loan-schedule";
+import { findCheckpoint, saveCheckpoint } from "./loan-ledger-checkpoint";
 
 /** A replayed installment. */
 export interface LedgerInstallment extends Allocatable {
@@ -200,6 +201,21 @@ class RunningTotals {
     this.outstanding = { ...start.outstanding };
   }
 
+  /** A copy of the totals' state (what they last saw of each installment), for {@link RunningTotals.restored}. */
+  snapshot(): TotalsState {
+    return { seen: [...this.seen], outstanding: { ...this.outstanding }, principalPaid: this.principalPaid, exact: this.exact };
+  }
+
+  /** Totals over `installments` (copies of the ones `state` was taken over) in that state. */
+  static restored(installments: LedgerInstallment[], start: PlanStart, state: TotalsState): RunningTotals {
+    const totals = new RunningTotals(installments, { ...start, exact: false }); // nothing summed: the state is copied in
+    totals.seen.push(...state.seen);
+    Object.assign(totals.outstanding, state.outstanding);
+    totals.principalPaid = state.principalPaid;
+    totals.exact = state.exact;
+    return totals;
+  }
+
   /** Whether these are the totals of that array of installments. */
   covers(installments: LedgerInstallment[]): boolean {
     return installments === this.installments;
@@ -250,6 +266,14 @@ class RunningTotals {
     }
     return total;
   }
+}
+
+/** The state of {@link RunningTotals} (its `seen` entries are never changed, only replaced). */
+interface TotalsState {
+  seen: Seen[];
+  outstanding: Elements;
+  principalPaid: Dec;
+  exact: boolean;
 }
 
 function sameAmounts(a: Elements, b: Elements): boolean {
@@ -327,23 +351,51 @@ function owed(amount: Dec): Dec {
   return amount.isNegative() ? ZERO : amount;
 }
 
-/** Replays `txs` (live, in order) over `plan`. */
+/** Where a replay stood after some transactions: a copy of its ledger, running totals and disbursement day. */
+interface ReplayState {
+  ledger: Ledger;
+  totals: TotalsState;
+  start: string | undefined;
+}
+
+/** A copy of a ledger sharing nothing that changes (installments' amounts and the effects map are copied). */
+function copyLedger(l: Ledger): Ledger {
+  return { ...l, installments: l.installments.map((i) => ({ ...i, expected: { ...i.expected }, paid: { ...i.paid } })), effects: new Map(l.effects), paid: { ...l.paid } };
+}
+
+/**
+ * Replays `txs` (live, in order) over `plan` — from the checkpoint of an earlier replay of the same plan whose
+ * transactions are the first of `txs` (loan-ledger-checkpoint.ts), otherwise from the start.
+ */
 export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: LedgerOptions): Ledger {
   const origin = planStart(plan);
-  const installments: LedgerInstallment[] = plan.installments.map((s, n) => ({
-    encodedKey: s.encodedKey,
-    number: s.number,
-    dueDate: s.dueDate,
-    expected: { ...origin.parts[n].amounts },
-    paid: zeroElements(),
-  }));
-  const ledger: Ledger = { installments, effects: new Map(), disbursedAmount: ZERO, disbursed: false, writtenOff: false, paid: zeroElements(), redraw: ZERO };
-  const dp = currencyDecimals(plan.currency);
-  replayTotals.set(ledger, new RunningTotals(installments, origin));
+  const from = txs.length > 0 ? findCheckpoint(plan, origin, txs, opts) : undefined;
+  let ledger: Ledger;
   let start: string | undefined;
+  let totals: RunningTotals;
+  if (from) {
+    const state = from.state as ReplayState;
+    ledger = copyLedger(state.ledger);
+    totals = RunningTotals.restored(ledger.installments, origin, state.totals);
+    start = state.start;
+  } else {
+    const fresh: LedgerInstallment[] = plan.installments.map((s, n) => ({
+      encodedKey: s.encodedKey,
+      number: s.number,
+      dueDate: s.dueDate,
+      expected: { ...origin.parts[n].amounts },
+      paid: zeroElements(),
+    }));
+    ledger = { installments: fresh, effects: new Map(), disbursedAmount: ZERO, disbursed: false, writtenOff: false, paid: zeroElements(), redraw: ZERO };
+    totals = new RunningTotals(fresh, origin);
+  }
+  const installments = ledger.installments;
+  const dp = currencyDecimals(plan.currency);
+  replayTotals.set(ledger, totals);
   const firstOpen = () => installments.find((i) => totalOf(outstandingElements(i)).greaterThan(0)) ?? installments[installments.length - 1];
 
-  for (const tx of txs) {
+  for (let n = from?.replayed ?? 0; n < txs.length; n++) {
+    const tx = txs[n];
     const amount = dec(tx.amount);
     const date = String(tx.valueDate);
     let affected = zeroElements();
@@ -431,6 +483,11 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
     // from the replay's running totals (balancesAt finds them) while they are exact
     const b = balancesAt(ledger, localDate(date, opts.offset), opts.interestApplicationMethod);
     ledger.effects.set(tx.encodedKey, { affected, principalBalance: b.principal, totalBalance: totalOf(b), left, installmentKey, redraw: ledger.redraw });
+  }
+  if (txs.length > 0 && from?.replayed !== txs.length) {
+    // a copy of exactly where this replay stands (its running totals too), to continue from
+    const state: ReplayState = { ledger: copyLedger(ledger), totals: totals.snapshot(), start };
+    saveCheckpoint(plan, origin, txs, opts, state);
   }
   return ledger;
 }
