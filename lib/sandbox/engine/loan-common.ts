@@ -186,9 +186,11 @@ export function syncedOn(store: SandboxStore, key: string | undefined): string |
 
 /**
  * Writes a replay back: transactions' effects, the loan's balances, days late and (for running loans)
- * ACTIVE ↔ ACTIVE_IN_ARREARS. Returns the stored loan.
+ * ACTIVE ↔ ACTIVE_IN_ARREARS. Returns the stored loan. `loan` is the record to write them onto; `stored`, the
+ * record the store holds now when that is not `loan` (a {@link touched} loan is then stored with the replay in one
+ * write).
  */
-export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, loan: WireRecord = frame.loan): WireRecord {
+export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, loan: WireRecord = frame.loan, stored: WireRecord = loan): WireRecord {
   const today = ctx.clock.today();
   if (!synced.has(ctx.store)) synced.set(ctx.store, new Map());
   synced.get(ctx.store)?.set(loan.encodedKey, today);
@@ -221,7 +223,8 @@ export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, l
     next.daysLate = 0;
     next.daysInArrears = 0;
   }
-  if (sameJson(next, loan)) return loan;
+  if (sameJson(next, stored)) return stored;
+  if (stored !== loan && sameJson(next, loan)) return ctx.store.replace("loans", loan);
   return ctx.store.replace("loans", next);
 }
 
@@ -282,8 +285,13 @@ export function reload(ctx: EngineContext, tx: WireRecord): WireRecord {
 
 /** Marks the loan modified now (returns the stored record). */
 export function touch(ctx: EngineContext, loan: WireRecord, fields: Record<string, unknown> = {}): WireRecord {
+  return ctx.store.replace("loans", touched(ctx, loan, fields));
+}
+
+/** The loan marked modified now, with `fields` set (undefined ones removed), not stored. */
+export function touched(ctx: EngineContext, loan: WireRecord, fields: Record<string, unknown> = {}): WireRecord {
   const now = ctx.clock.nowIso();
   const next: WireRecord = { ...loan, ...fields, lastModifiedDate: now, lastAccountAppraisalDate: now };
   for (const [k, v] of Object.entries(fields)) if (v === undefined) delete next[k];
-  return ctx.store.replace("loans", next);
+  return next;
 }
