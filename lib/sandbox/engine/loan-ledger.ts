@@ -302,15 +302,17 @@ interface PlanStart {
   outstanding: Elements;
   /** Whether every amount is in the range where running sums are exact (see {@link RunningTotals}). */
   exact: boolean;
+  /** The plan's installment records the parts were made from (in order). */
+  from: StoredInstallment[];
 }
 
 const planStarts = new WeakMap<StoredSchedule, PlanStart>();
 
-/** The plan's planned amounts and totals (kept per plan while its installments' amounts are the same). */
+/** The plan's planned amounts and totals (kept per plan while its installments and their amounts are the same). */
 function planStart(plan: StoredSchedule): PlanStart {
-  const parts = plan.installments.map(plannedAmounts);
   const known = planStarts.get(plan);
-  if (known && known.parts.length === parts.length && known.parts.every((p, n) => p === parts[n])) return known;
+  if (known && sameInstallments(known, plan.installments)) return known;
+  const parts = plan.installments.map(plannedAmounts);
   const outstanding = zeroElements();
   let exact = true;
   for (const p of parts) {
@@ -319,9 +321,20 @@ function planStart(plan: StoredSchedule): PlanStart {
       outstanding[e] = outstanding[e].plus(p.outstanding[e]);
     }
   }
-  const start = { parts, outstanding, exact };
+  const start = { parts, outstanding, exact, from: [...plan.installments] };
   planStarts.set(plan, start);
   return start;
+}
+
+/** Whether `installments` are the records `start` was made from, with the amounts its parts were parsed from. */
+function sameInstallments(start: PlanStart, installments: StoredInstallment[]): boolean {
+  if (installments.length !== start.from.length) return false;
+  for (let n = 0; n < installments.length; n++) {
+    const s = installments[n];
+    const f = start.parts[n].from;
+    if (s !== start.from[n] || f[0] !== s.principal || f[1] !== s.interest || f[2] !== s.fee || f[3] !== s.penalty) return false;
+  }
+  return true;
 }
 
 const planned = new WeakMap<StoredInstallment, PlannedAmounts>();
