@@ -77,8 +77,9 @@ export function allocate(installments: Allocatable[], amount: Dec, order: OrderN
   let left = amount;
   const pay = (inst: Allocatable, e: Element) => {
     if (!left.greaterThan(0)) return;
+    // nothing outstanding (expected ≤ paid): nothing to take — found without computing the difference
+    if (!inst.expected[e].greaterThan(inst.paid[e])) return;
     const take = min(left, outstandingOf(inst, e));
-    if (!take.greaterThan(0)) return;
     inst.paid[e] = inst.paid[e].plus(take);
     affected[e] = affected[e].plus(take);
     left = left.minus(take);

@@ -21,6 +21,7 @@ export type PeriodUnit = "DAYS" | "WEEKS" | "MONTHS" | "YEARS";
 export function parseDateTimeInput(value: unknown, offset: string, field: string): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string") throw invalidParameters(`Invalid value for ${field}: expected an ISO date-time`);
+  if (isNormalIso(value, offset)) return value; // what the checks below would give back: the value itself
   const m = DATE_TIME_RE.exec(value);
   if (!m) {
     if (DATE_RE.test(value)) throw invalidParameters(`Invalid date offset for value ${value} org offset is ${offset}`);
@@ -34,6 +35,27 @@ export function parseDateTimeInput(value: unknown, offset: string, field: string
   const dt = DateTime.fromISO(value, { setZone: true });
   if (!dt.isValid) throw invalidParameters(`Invalid date format for value ${value} of ${field}`);
   return isoWithOffset(dt);
+}
+
+/**
+ * Whether `value` is a valid date-time already in the normal form `YYYY-MM-DDTHH:MM:SS±HH:MM` with the tenant's
+ * `offset` (as {@link parseDateTimeInput} answers it) and a year from 1000 to 9999: the common case, checked
+ * without a regex or a DateTime.
+ */
+function isNormalIso(value: string, offset: string): boolean {
+  if (value.length !== 25 || offset.length !== 6 || value[10] !== "T" || value[13] !== ":" || value[16] !== ":" || !value.endsWith(offset)) return false;
+  if (utcDay(value.slice(0, 10)) === undefined) return false;
+  const hh = twoDigits(value, 11);
+  const mm = twoDigits(value, 14);
+  const ss = twoDigits(value, 17);
+  return hh >= 0 && hh <= 23 && mm >= 0 && mm <= 59 && ss >= 0 && ss <= 59;
+}
+
+/** The number of the two ASCII digits at `at`, or -1. */
+function twoDigits(s: string, at: number): number {
+  const a = s.charCodeAt(at) - 48;
+  const b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? 10 * a + b : -1;
 }
 
 /** Validates a `date` input (`YYYY-MM-DD`); returns it, or undefined when absent. */
@@ -61,16 +83,31 @@ export function startOfDay(date: string, offset: string): string {
 
 /** Adds calendar days to a `YYYY-MM-DD` date. */
 export function addDays(date: string, days: number): string {
+  const t = utcDay(date);
+  if (t !== undefined && Number.isInteger(days)) {
+    const out = utcDate(t + days * 86_400_000);
+    if (out !== undefined) return out;
+  }
   return DateTime.fromISO(date, { zone: "utc" }).plus({ days }).toISODate() as string;
 }
 
 /**
  * Adds `count × n` periods to a date. Months and years clamp to the end of shorter months
  * (31 Jan + 1 month = 28/29 Feb), always counted from the given date so that later dates keep the day.
+ * Valid dates of years 1000 to 9999 and whole periods are counted here (luxon's rules, without a DateTime per
+ * date); anything else is left to luxon.
  */
 export function addPeriods(date: string, unit: PeriodUnit, count: number, n = 1): string {
-  const dt = DateTime.fromISO(date, { zone: "utc" });
   const k = count * n;
+  const t = utcDay(date);
+  if (t !== undefined && Number.isInteger(k)) {
+    let out: string | undefined;
+    if (unit === "DAYS") out = utcDate(t + k * 86_400_000);
+    else if (unit === "WEEKS") out = utcDate(t + k * 7 * 86_400_000);
+    else out = addMonths(date, unit === "YEARS" ? 12 * k : k);
+    if (out !== undefined) return out;
+  }
+  const dt = DateTime.fromISO(date, { zone: "utc" });
   switch (unit) {
     case "DAYS":
       return dt.plus({ days: k }).toISODate() as string;
@@ -81,6 +118,27 @@ export function addPeriods(date: string, unit: PeriodUnit, count: number, n = 1)
     default:
       return dt.plus({ months: k }).toISODate() as string;
   }
+}
+
+/** `YYYY-MM-DD` of a valid date plus whole months, the day clamped to the month's last (as luxon); years 1000–9999. */
+function addMonths(date: string, months: number): string | undefined {
+  const index = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + months;
+  const y = Math.floor(index / 12);
+  const m = index - 12 * y; // 0-based
+  if (y < 1000 || y > 9999) return undefined;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const d = Math.min(Number(date.slice(8, 10)), last);
+  return `${y}-${m < 9 ? "0" : ""}${m + 1}-${d < 10 ? "0" : ""}${d}`;
+}
+
+/** `YYYY-MM-DD` of milliseconds at UTC midnight, for years 1000 to 9999 (else undefined). */
+function utcDate(ms: number): string | undefined {
+  const dt = new Date(ms);
+  const y = dt.getUTCFullYear();
+  if (!(y >= 1000 && y <= 9999)) return undefined;
+  const m = dt.getUTCMonth() + 1;
+  const d = dt.getUTCDate();
+  return `${y}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
 }
 
 /** Whole days from `a` to `b` (both `YYYY-MM-DD`): positive when b is later. */

@@ -63,6 +63,21 @@ const DEPOSIT_COUNTERPART = new Map<string, string>([
   ["FEE_APPLIED", "FEE_INCOME"], ["INTEREST_APPLIED", "INTEREST_EXPENSE"], ["WRITE_OFF", "OVERDRAFT_WRITE_OFF_EXPENSE"],
 ]);
 
+/** Loan transaction types whose lines come from `affectedAmounts` alone, or that book nothing (see {@link loanSpec}). */
+const FROM_AFFECTED_AMOUNTS = new Set([
+  "REPAYMENT", "TRANSFER", "REDRAW_REPAYMENT", "WRITE_OFF", "FEE_APPLIED", "PENALTY_APPLIED", "FEES_DUE_REDUCED", "PENALTIES_DUE_REDUCED",
+  ...NO_GL_EFFECT,
+]);
+
+/**
+ * Whether a loan transaction books no line yet: not an adjustment, and of a type whose lines come from its
+ * `affectedAmounts` alone while it has none (a new transaction before the replay writes its effect in; the sync
+ * that writes it posts its entries).
+ */
+export function booksNothingYet(tx: WireRecord): boolean {
+  return tx.affectedAmounts === undefined && FROM_AFFECTED_AMOUNTS.has(String(tx.type)) && !isReversal(tx);
+}
+
 /** Whether a transaction is the adjustment (reversal) of another one. */
 export function isReversal(tx: WireRecord): boolean {
   const type = String(tx.type);

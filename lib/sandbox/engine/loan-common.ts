@@ -9,12 +9,13 @@ import { EngineContext } from "./context";
 import { addDays, daysBetween, parseDateTimeInput, startOfDay, localDate, compareInstant } from "./dates";
 import { mambuError } from "../errors";
 import { Ledger, LedgerOptions, indexLoanTransaction, liveLoanTransactions, replayLoan, TxEffect, byValueDate } from "./loan-ledger";
-import { StoredSchedule, loanProductOf, planOf } from "./loan-schedule";
+import { StoredSchedule, checkPlanOf, loanProductOf, planOf } from "./loan-schedule";
 import { balancesWire, daysLate } from "./loan-view";
 import { Dec, currencyDecimals, dec, num, round, sum, ZERO } from "./money";
 import { LoanProductSettings, loanProductSettings, path } from "./products";
 import { outstandingElements } from "./allocation";
 import { postJournalEntries } from "./ledger-post";
+import { booksNothingYet } from "./ledger-rules";
 import { notifyTransaction } from "../platform/messages-notify";
 import { sameJson } from "../same-json";
 
@@ -44,16 +45,26 @@ export interface LoanFrame {
   currency: string;
 }
 
-/** Builds the replay frame of a loan (product settings, plan, options). */
-export function frameOf(ctx: EngineContext, loan: WireRecord): LoanFrame {
+/**
+ * Builds the replay frame of a loan (product settings, plan, options). With `lazyPlan` (a disbursement, which
+ * computes the plan it keeps from its own value date), a preview plan is checked as {@link planOf} checks it but
+ * only computed if the frame's `plan` is read.
+ */
+export function frameOf(ctx: EngineContext, loan: WireRecord, lazyPlan = false): LoanFrame {
   const settings = loanProductSettings(loanProductOf(ctx, loan.productTypeKey));
   const is = (loan.interestSettings ?? {}) as Record<string, unknown>;
   const method = is.interestApplicationMethod;
   const { code, dp } = loanCurrency(loan);
+  let plan: StoredSchedule | undefined;
+  if (lazyPlan) checkPlanOf(ctx, loan);
+  else plan = planOf(ctx, loan);
   return {
     loan,
     settings,
-    plan: planOf(ctx, loan),
+    get plan(): StoredSchedule {
+      plan ??= planOf(ctx, loan);
+      return plan;
+    },
     opts: {
       order: settings.allocationOrder,
       method: loan.paymentMethod === "VERTICAL" ? "VERTICAL" : loan.paymentMethod === "HORIZONTAL" ? "HORIZONTAL" : settings.paymentMethod,
@@ -175,9 +186,11 @@ export function syncedOn(store: SandboxStore, key: string | undefined): string |
 
 /**
  * Writes a replay back: transactions' effects, the loan's balances, days late and (for running loans)
- * ACTIVE ↔ ACTIVE_IN_ARREARS. Returns the stored loan.
+ * ACTIVE ↔ ACTIVE_IN_ARREARS. Returns the stored loan. `loan` is the record to write them onto; `stored`, the
+ * record the store holds now when that is not `loan` (a {@link touched} loan is then stored with the replay in one
+ * write).
  */
-export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, loan: WireRecord = frame.loan): WireRecord {
+export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, loan: WireRecord = frame.loan, stored: WireRecord = loan): WireRecord {
   const today = ctx.clock.today();
   if (!synced.has(ctx.store)) synced.set(ctx.store, new Map());
   synced.get(ctx.store)?.set(loan.encodedKey, today);
@@ -210,7 +223,8 @@ export function syncLoan(ctx: EngineContext, frame: LoanFrame, ledger: Ledger, l
     next.daysLate = 0;
     next.daysInArrears = 0;
   }
-  if (sameJson(next, loan)) return loan;
+  if (sameJson(next, stored)) return stored;
+  if (stored !== loan && sameJson(next, loan)) return ctx.store.replace("loans", loan);
   return ctx.store.replace("loans", next);
 }
 
@@ -258,7 +272,8 @@ export function commitTransaction(ctx: EngineContext, tx: WireRecord): WireRecor
   const stored = ctx.store.insert("loanTransactions", { encodedKey, id: ctx.store.nextId("loanTransactions", 0), ...rest });
   indexLoanTransaction(ctx.store, stored);
   const loan = ctx.store.find("loans", String(stored.parentAccountKey));
-  if (loan) postJournalEntries(ctx, stored, loan, "LOAN");
+  // a new transaction has no entries: one that books nothing yet would find nothing to post (its sync posts them)
+  if (loan && !booksNothingYet(stored)) postJournalEntries(ctx, stored, loan, "LOAN");
   notifyTransaction(ctx, stored, "LOAN"); // communication messages of the tenant's notification templates
   return stored;
 }
@@ -270,8 +285,13 @@ export function reload(ctx: EngineContext, tx: WireRecord): WireRecord {
 
 /** Marks the loan modified now (returns the stored record). */
 export function touch(ctx: EngineContext, loan: WireRecord, fields: Record<string, unknown> = {}): WireRecord {
+  return ctx.store.replace("loans", touched(ctx, loan, fields));
+}
+
+/** The loan marked modified now, with `fields` set (undefined ones removed), not stored. */
+export function touched(ctx: EngineContext, loan: WireRecord, fields: Record<string, unknown> = {}): WireRecord {
   const now = ctx.clock.nowIso();
   const next: WireRecord = { ...loan, ...fields, lastModifiedDate: now, lastAccountAppraisalDate: now };
   for (const [k, v] of Object.entries(fields)) if (v === undefined) delete next[k];
-  return ctx.store.replace("loans", next);
+  return next;
 }

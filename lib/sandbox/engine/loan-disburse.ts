@@ -10,7 +10,7 @@ import { EngineContext } from "./context";
 import { checkLoanDisbursement } from "./credit-arrangements";
 import { localDate, parseDateTimeInput, startOfDay } from "./dates";
 import { mambuError } from "../errors";
-import { commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch, transactionDate } from "./loan-common";
+import { commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touched, transactionDate } from "./loan-common";
 import { disbursementFees, loanScheduleTerms, saveSchedule, storedSchedule, toStored, StoredSchedule } from "./loan-schedule";
 import { dec, num, sum } from "./money";
 import { path } from "./products";
@@ -26,7 +26,7 @@ export function disburseLoan(ctx: EngineContext, loanId: string, input: Record<s
   if (loan.accountState !== "APPROVED") {
     throw mambuError("INVALID_ACCOUNT_STATE", `loan ${String(loan.id)} is ${String(loan.accountState)}; only APPROVED loans can be disbursed`);
   }
-  const frame = frameOf(ctx, loan);
+  const frame = frameOf(ctx, loan, true); // the plan is computed below, from the value date
   const off = ctx.clock.offset;
   const valueDate = transactionDate(ctx, loan, body.valueDate, "valueDate", "INVALID_DISBURSEMENT_DATE");
   const loanAmount = dec(loan.loanAmount);
@@ -85,7 +85,8 @@ export function disburseLoan(ctx: EngineContext, loanId: string, input: Record<s
 
   saveSchedule(ctx, loan.encodedKey, plan);
   const stored = commitTransaction(ctx, tx);
-  const active = touch(ctx, loan, {
+  const held = ctx.store.find("loans", loan.encodedKey) ?? loan; // what the store holds now (written once, below)
+  const active = touched(ctx, loan, {
     accountState: "ACTIVE",
     accountSubState: undefined,
     disbursementDetails: {
@@ -98,7 +99,7 @@ export function disburseLoan(ctx: EngineContext, loanId: string, input: Record<s
     scheduleSettings: { ...((loan.scheduleSettings as object) ?? {}), repaymentInstallments: plan.installments.length },
   });
   const frame2 = frameOf(ctx, active);
-  syncLoan(ctx, frame2, replay(ctx, frame2));
+  syncLoan(ctx, frame2, replay(ctx, frame2), active, held);
   return reload(ctx, stored);
 }
 

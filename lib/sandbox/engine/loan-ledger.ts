@@ -11,6 +11,7 @@ import { compareInstant, daysBetween, localDate } from "./dates";
 import { Allocatable, Elements, OrderName, allocate, outstandingElements, outstandingOf, reduce, totalOf, zeroElements } from "./allocation";
 import { Dec, ZERO, currencyDecimals, dec, sum } from "./money";
 import { StoredInstallment, StoredSchedule } from "./loan-schedule";
+import { findCheckpoint, saveCheckpoint } from "./loan-ledger-checkpoint";
 
 /** A replayed installment. */
 export interface LedgerInstallment extends Allocatable {
@@ -200,6 +201,21 @@ class RunningTotals {
     this.outstanding = { ...start.outstanding };
   }
 
+  /** A copy of the totals' state (what they last saw of each installment), for {@link RunningTotals.restored}. */
+  snapshot(): TotalsState {
+    return { seen: [...this.seen], outstanding: { ...this.outstanding }, principalPaid: this.principalPaid, exact: this.exact };
+  }
+
+  /** Totals over `installments` (copies of the ones `state` was taken over) in that state. */
+  static restored(installments: LedgerInstallment[], start: PlanStart, state: TotalsState): RunningTotals {
+    const totals = new RunningTotals(installments, { ...start, exact: false }); // nothing summed: the state is copied in
+    totals.seen.push(...state.seen);
+    Object.assign(totals.outstanding, state.outstanding);
+    totals.principalPaid = state.principalPaid;
+    totals.exact = state.exact;
+    return totals;
+  }
+
   /** Whether these are the totals of that array of installments. */
   covers(installments: LedgerInstallment[]): boolean {
     return installments === this.installments;
@@ -252,6 +268,14 @@ class RunningTotals {
   }
 }
 
+/** The state of {@link RunningTotals} (its `seen` entries are never changed, only replaced). */
+interface TotalsState {
+  seen: Seen[];
+  outstanding: Elements;
+  principalPaid: Dec;
+  exact: boolean;
+}
+
 function sameAmounts(a: Elements, b: Elements): boolean {
   return a.principal === b.principal && a.interest === b.interest && a.fee === b.fee && a.penalty === b.penalty;
 }
@@ -278,15 +302,17 @@ interface PlanStart {
   outstanding: Elements;
   /** Whether every amount is in the range where running sums are exact (see {@link RunningTotals}). */
   exact: boolean;
+  /** The plan's installment records the parts were made from (in order). */
+  from: StoredInstallment[];
 }
 
 const planStarts = new WeakMap<StoredSchedule, PlanStart>();
 
-/** The plan's planned amounts and totals (kept per plan while its installments' amounts are the same). */
+/** The plan's planned amounts and totals (kept per plan while its installments and their amounts are the same). */
 function planStart(plan: StoredSchedule): PlanStart {
-  const parts = plan.installments.map(plannedAmounts);
   const known = planStarts.get(plan);
-  if (known && known.parts.length === parts.length && known.parts.every((p, n) => p === parts[n])) return known;
+  if (known && sameInstallments(known, plan.installments)) return known;
+  const parts = plan.installments.map(plannedAmounts);
   const outstanding = zeroElements();
   let exact = true;
   for (const p of parts) {
@@ -295,9 +321,20 @@ function planStart(plan: StoredSchedule): PlanStart {
       outstanding[e] = outstanding[e].plus(p.outstanding[e]);
     }
   }
-  const start = { parts, outstanding, exact };
+  const start = { parts, outstanding, exact, from: [...plan.installments] };
   planStarts.set(plan, start);
   return start;
+}
+
+/** Whether `installments` are the records `start` was made from, with the amounts its parts were parsed from. */
+function sameInstallments(start: PlanStart, installments: StoredInstallment[]): boolean {
+  if (installments.length !== start.from.length) return false;
+  for (let n = 0; n < installments.length; n++) {
+    const s = installments[n];
+    const f = start.parts[n].from;
+    if (s !== start.from[n] || f[0] !== s.principal || f[1] !== s.interest || f[2] !== s.fee || f[3] !== s.penalty) return false;
+  }
+  return true;
 }
 
 const planned = new WeakMap<StoredInstallment, PlannedAmounts>();
@@ -309,30 +346,69 @@ const planned = new WeakMap<StoredInstallment, PlannedAmounts>();
 function plannedAmounts(s: StoredInstallment): PlannedAmounts {
   let p = planned.get(s);
   if (!p || p.from[0] !== s.principal || p.from[1] !== s.interest || p.from[2] !== s.fee || p.from[3] !== s.penalty) {
-    const amounts = { principal: dec(s.principal), interest: dec(s.interest), fee: dec(s.fee), penalty: dec(s.penalty) };
-    p = { from: [s.principal, s.interest, s.fee, s.penalty], amounts, outstanding: outstandingElements({ encodedKey: s.encodedKey, expected: amounts, paid: zeroElements() }) };
+    const amounts = { principal: amountOf(s.principal), interest: amountOf(s.interest), fee: amountOf(s.fee), penalty: amountOf(s.penalty) };
+    // outstanding with nothing paid: each amount itself (0 when negative), as outstandingOf(amount − 0) gives
+    const outstanding = { principal: owed(amounts.principal), interest: owed(amounts.interest), fee: owed(amounts.fee), penalty: owed(amounts.penalty) };
+    p = { from: [s.principal, s.interest, s.fee, s.penalty], amounts, outstanding };
     planned.set(s, p);
   }
   return p;
 }
 
-/** Replays `txs` (live, in order) over `plan`. */
+/** A stored planned amount as a Decimal (the shared ZERO for 0, most fees and penalties). */
+function amountOf(v: number): Dec {
+  return Object.is(v, 0) ? ZERO : dec(v);
+}
+
+function owed(amount: Dec): Dec {
+  return amount.isNegative() ? ZERO : amount;
+}
+
+/** Where a replay stood after some transactions: a copy of its ledger, running totals and disbursement day. */
+interface ReplayState {
+  ledger: Ledger;
+  totals: TotalsState;
+  start: string | undefined;
+}
+
+/** A copy of a ledger sharing nothing that changes (installments' amounts and the effects map are copied). */
+function copyLedger(l: Ledger): Ledger {
+  return { ...l, installments: l.installments.map((i) => ({ ...i, expected: { ...i.expected }, paid: { ...i.paid } })), effects: new Map(l.effects), paid: { ...l.paid } };
+}
+
+/**
+ * Replays `txs` (live, in order) over `plan` — from the checkpoint of an earlier replay of the same plan whose
+ * transactions are the first of `txs` (loan-ledger-checkpoint.ts), otherwise from the start.
+ */
 export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: LedgerOptions): Ledger {
   const origin = planStart(plan);
-  const installments: LedgerInstallment[] = plan.installments.map((s, n) => ({
-    encodedKey: s.encodedKey,
-    number: s.number,
-    dueDate: s.dueDate,
-    expected: { ...origin.parts[n].amounts },
-    paid: zeroElements(),
-  }));
-  const ledger: Ledger = { installments, effects: new Map(), disbursedAmount: ZERO, disbursed: false, writtenOff: false, paid: zeroElements(), redraw: ZERO };
-  const dp = currencyDecimals(plan.currency);
-  replayTotals.set(ledger, new RunningTotals(installments, origin));
+  const from = txs.length > 0 ? findCheckpoint(plan, origin, txs, opts) : undefined;
+  let ledger: Ledger;
   let start: string | undefined;
+  let totals: RunningTotals;
+  if (from) {
+    const state = from.state as ReplayState;
+    ledger = copyLedger(state.ledger);
+    totals = RunningTotals.restored(ledger.installments, origin, state.totals);
+    start = state.start;
+  } else {
+    const fresh: LedgerInstallment[] = plan.installments.map((s, n) => ({
+      encodedKey: s.encodedKey,
+      number: s.number,
+      dueDate: s.dueDate,
+      expected: { ...origin.parts[n].amounts },
+      paid: zeroElements(),
+    }));
+    ledger = { installments: fresh, effects: new Map(), disbursedAmount: ZERO, disbursed: false, writtenOff: false, paid: zeroElements(), redraw: ZERO };
+    totals = new RunningTotals(fresh, origin);
+  }
+  const installments = ledger.installments;
+  const dp = currencyDecimals(plan.currency);
+  replayTotals.set(ledger, totals);
   const firstOpen = () => installments.find((i) => totalOf(outstandingElements(i)).greaterThan(0)) ?? installments[installments.length - 1];
 
-  for (const tx of txs) {
+  for (let n = from?.replayed ?? 0; n < txs.length; n++) {
+    const tx = txs[n];
     const amount = dec(tx.amount);
     const date = String(tx.valueDate);
     let affected = zeroElements();
@@ -420,6 +496,11 @@ export function replayLoan(plan: StoredSchedule, txs: WireRecord[], opts: Ledger
     // from the replay's running totals (balancesAt finds them) while they are exact
     const b = balancesAt(ledger, localDate(date, opts.offset), opts.interestApplicationMethod);
     ledger.effects.set(tx.encodedKey, { affected, principalBalance: b.principal, totalBalance: totalOf(b), left, installmentKey, redraw: ledger.redraw });
+  }
+  if (txs.length > 0 && from?.replayed !== txs.length) {
+    // a copy of exactly where this replay stands (its running totals too), to continue from
+    const state: ReplayState = { ledger: copyLedger(ledger), totals: totals.snapshot(), start };
+    saveCheckpoint(plan, origin, txs, opts, state);
   }
   return ledger;
 }

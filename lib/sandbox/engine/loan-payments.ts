@@ -10,7 +10,7 @@ import { EngineContext } from "./context";
 import { mambuError } from "../errors";
 import { Elements, totalOf } from "./allocation";
 import { syncFunderPayouts } from "./funding-payouts";
-import { LoanFrame, RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touch, transactionDate } from "./loan-common";
+import { LoanFrame, RUNNING, commitTransaction, frameOf, newLoanTransaction, reload, replay, requireLoan, syncLoan, touched, transactionDate } from "./loan-common";
 import { Ledger, totalOutstanding } from "./loan-ledger";
 import { Dec, ZERO, dec, min, num, round } from "./money";
 import { withTransactionChannel } from "./transaction-channel";
@@ -45,11 +45,11 @@ export function checkNoExcess(ledger: Ledger, specificKey?: string, newKey?: str
  */
 export function settle(ctx: EngineContext, frame: LoanFrame, ledger: Ledger): WireRecord {
   const current = ctx.store.find("loans", frame.loan.encodedKey) ?? frame.loan;
-  let next = touch(ctx, current);
+  let next = touched(ctx, current);
   if (RUNNING.has(String(next.accountState)) && ledger.disbursed && !totalOf(totalOutstanding(ledger)).greaterThan(0)) {
-    next = touch(ctx, next, { accountState: "CLOSED", accountSubState: "REPAID", closedDate: ctx.clock.nowIso() });
+    next = touched(ctx, next, { accountState: "CLOSED", accountSubState: "REPAID", closedDate: ctx.clock.nowIso() });
   }
-  const stored = syncLoan(ctx, frame, ledger, next);
+  const stored = syncLoan(ctx, frame, ledger, next, current); // one write: the touched loan with the replay's balances
   syncFunderPayouts(ctx, stored.encodedKey); // investors' share of what was repaid (funding-payouts.ts)
   return stored;
 }

@@ -13,7 +13,7 @@ import { localDate } from "./dates";
 import { mambuError } from "../errors";
 import { D, Dec, ZERO, currencyDecimals, dec, num } from "./money";
 import { LoanProductSettings, feeAmount, findFee, loanProductSettings, path } from "./products";
-import { PlannedInstallment, ScheduleTerms, computeSchedule } from "./schedule";
+import { PlannedInstallment, ScheduleTerms, computeSchedule, validateTerms } from "./schedule";
 import { reschedulingOf } from "./working-days";
 
 /** One planned installment as stored (amounts as JSON numbers in the currency's decimals). */
@@ -173,6 +173,21 @@ export function firstInstallmentFeeTotal(fees: DisbursementFee[]): Dec {
 export function planOf(ctx: EngineContext, loan: WireRecord): StoredSchedule {
   const stored = storedSchedule(ctx, loan.encodedKey);
   if (stored) return stored;
+  const { terms, currency } = previewTerms(ctx, loan);
+  return toStored(computeSchedule(terms), currency, false, (n) => derivedKey(loan.encodedKey, "preview", String(n)));
+}
+
+/**
+ * Refuses what {@link planOf} refuses, without computing a preview (a disbursement computes its own plan from
+ * its value date: the preview from the expected date would be thrown away).
+ */
+export function checkPlanOf(ctx: EngineContext, loan: WireRecord): void {
+  if (storedSchedule(ctx, loan.encodedKey)) return;
+  validateTerms(previewTerms(ctx, loan).terms);
+}
+
+/** The terms of a loan's preview schedule and its currency (see {@link planOf}). */
+function previewTerms(ctx: EngineContext, loan: WireRecord): { terms: ScheduleTerms; currency: string } {
   const product = loanProductOf(ctx, loan.productTypeKey);
   const settings = loanProductSettings(product);
   const dd = (loan.disbursementDetails ?? {}) as Record<string, unknown>;
@@ -180,9 +195,8 @@ export function planOf(ctx: EngineContext, loan: WireRecord): StoredSchedule {
   const start = typeof dd.expectedDisbursementDate === "string" ? localDate(dd.expectedDisbursementDate, off) : ctx.clock.today();
   let first = typeof dd.firstRepaymentDate === "string" ? localDate(dd.firstRepaymentDate, off) : undefined;
   if (first !== undefined && first <= start) first = undefined; // stale: the preview falls back to one period
-  const plan = computeSchedule({ ...loanScheduleTerms(loan, settings, start, first), rescheduling: reschedulingOf(ctx, product) });
-  const currency = String(path(loan, "currency", "code") ?? settings.currency);
-  return toStored(plan, currency, false, (n) => derivedKey(loan.encodedKey, "preview", String(n)));
+  const terms = { ...loanScheduleTerms(loan, settings, start, first), rescheduling: reschedulingOf(ctx, product) };
+  return { terms, currency: String(path(loan, "currency", "code") ?? settings.currency) };
 }
 
 /** Fees a not-yet-disbursed loan will owe with its first installment (required + listed disbursement fees). */

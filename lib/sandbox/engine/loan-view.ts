@@ -89,7 +89,8 @@ export function balancesWire(ledger: Ledger, today: string, method: LedgerOption
 /** Days since the oldest unpaid installment fell due (0 when none is late), and that installment's due date. */
 export function daysLate(ledger: Ledger, today: string): { days: number; since?: string } {
   if (!ledger.disbursed || ledger.writtenOff) return { days: 0 };
-  const oldest = ledger.installments.find((i) => installmentState(i, today) === "LATE");
+  // only an installment due before today can be LATE (see installmentState): the others are not looked at
+  const oldest = ledger.installments.find((i) => i.dueDate < today && installmentState(i, today) === "LATE");
   if (!oldest) return { days: 0 };
   return { days: daysBetween(oldest.dueDate, today), since: oldest.dueDate };
 }

@@ -132,7 +132,8 @@ export function dueDates(t: ScheduleTerms): string[] {
   return moved;
 }
 
-function validate(t: ScheduleTerms): void {
+/** Refuses terms no schedule can be computed from (what {@link computeSchedule} refuses, and all it refuses). */
+export function validateTerms(t: ScheduleTerms): void {
   if (!t.loanAmount.greaterThan(0)) throw mambuError("INVALID_AMOUNT", "loanAmount must be positive");
   if (t.interestRate.isNegative()) throw mambuError("INVALID_INTEREST_RATE", "interest rate must not be negative");
   if (!Number.isInteger(t.installments) || t.installments < 1) throw mambuError("INVALID_INSTALLMENTS", "repaymentInstallments must be at least 1");
@@ -146,7 +147,7 @@ function validate(t: ScheduleTerms): void {
 
 /** Computes the installments of a schedule (see the module comment). */
 export function computeSchedule(t: ScheduleTerms): PlannedInstallment[] {
-  validate(t);
+  validateTerms(t);
   const dp = t.decimals;
   const dates = dueDates(t);
   const n = t.installments;
