@@ -10,7 +10,7 @@
  * (lib/core/api.ts) and `mambu call` go through it.
  */
 import { apiTitle, resource as resourceSpec, schemaOf, validateAgainst } from "../contract/schema";
-import type { ApiName, OperationSpec, QueryParamSpec } from "../contract/schema";
+import type { ApiName, FieldSpec, OperationSpec, QueryParamSpec } from "../contract/schema";
 import { MambuTsError } from "../errors";
 import { encodeSegment, isSecret, MambuConnector, redact } from "../transport";
 import type { HttpMethod, Secret } from "../transport";
@@ -191,7 +191,31 @@ function concretePath(label: string, op: OperationSpec, params: Record<string, s
  *   does not follow its definition (every problem listed); MambuError when Mambu answers with an error;
  *   MambuCommError when Mambu cannot be reached or keeps failing.
  */
-export async function callOperation(resourceName: string, operationId: string, req: CallRequest = {}): Promise<unknown> {
+export function callOperation(resourceName: string, operationId: string, req: CallRequest = {}): Promise<unknown> {
+  return sendOperation(resourceName, operationId, req, undefined);
+}
+
+/**
+ * A JSON body its caller has already written with `stringifyExact`, parsed back and found to follow the
+ * operation's body spec (`spec`, the very object of the operation's description), holding no `Secret`:
+ * {@link sendOperation} sends `text` as it is instead of writing and checking `body` a second time. @internal
+ */
+export interface CheckedBody {
+  /** The body object the text was written from (the call's `body`: the text is used only for this one). */
+  readonly body: unknown;
+  /** The operation's body spec it was checked against. */
+  readonly spec: FieldSpec;
+  /** `stringifyExact(body)`. */
+  readonly text: string;
+  /** `JSON.parse(text)`. */
+  readonly json: unknown;
+}
+
+/**
+ * {@link callOperation}, with the body already written and checked by the caller (`checked`, used only when it
+ * is for this call's body and this operation's body spec of API v2; else the body is written and checked here). @internal
+ */
+export async function sendOperation(resourceName: string, operationId: string, req: CallRequest, checked: CheckedBody | undefined): Promise<unknown> {
   const api: ApiName = req.api ?? "v2";
   if (api !== "v2" && api !== "services" && api !== "payments") {
     throw new MambuTsError(`api must be "v2", "services" or "payments", got ${JSON.stringify(api)}`);
@@ -216,6 +240,10 @@ export async function callOperation(resourceName: string, operationId: string, r
     throw new MambuTsError(`${label} takes no request body (${op.method} ${op.path})`);
   } else if (op.formData || !isJsonMedia(op.consumes)) {
     sent = { rawBody: rawBody(label, op, req.body) };
+  } else if (checked !== undefined && v2 && checked.body === req.body && checked.spec === op.body) {
+    // Credentials given as plain strings (the v2 contract marks them).
+    secrets.push(...secretValuesIn(resourceName, op.body, checked.json));
+    sent = { bodyText: checked.text };
   } else {
     const text = stringifyExact(revealSecrets(v2 ? req.body : wireDecimals(api, resourceName, op.body, req.body), secrets));
     if (text === undefined) throw new MambuTsError(`${label}: the body cannot be written as JSON`);
