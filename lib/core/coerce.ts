@@ -341,6 +341,8 @@ export function toWireDate(value: unknown, field: string, offsetOf: OffsetSource
   }
   if (typeof value === "string") {
     const s = value.trim();
+    // a real calendar date of the years 1000–9999 at its start: what luxon would write back (its ISO date has plain digits whatever its defaults)
+    if (s.length >= 10 && !Number.isNaN(plainDateMillis(s))) return s.slice(0, 10);
     const d = DateTime.fromISO(s.slice(0, 10), { zone: "UTC" });
     if (!d.isValid || !/^\d{4}-\d{2}-\d{2}/.test(s)) throw badDate(field, value);
     return d.toISODate() as string;

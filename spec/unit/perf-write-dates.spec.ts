@@ -3,12 +3,12 @@
  * or the migration toolkit writes as text — a plain `YYYY-MM-DD` in the tenant's offset, or
  * `YYYY-MM-DDTHH:mm:ss` with `Z` or `±HH:MM` — is written as luxon `fromISO` + `setZone` + `toFormat` write
  * it, over many dates (leap days, month and year ends) and offsets (`+05:45`, `-03:30`, `+00:00`, `-00:00`,
- * `+0200`), and anything else is left to luxon (errors included).
+ * `+0200`), and anything else is left to luxon (errors included); a date text is written as luxon writes it.
  */
 import fc from "fast-check";
 import { DateTime, FixedOffsetZone, Settings } from "luxon";
 import { MambuTsError } from "../../lib";
-import { fastWireDateTimeText, toWireDateTime } from "../../lib/core/coerce";
+import { fastWireDateTimeText, toWireDate, toWireDateTime } from "../../lib/core/coerce";
 
 /** The luxon path of toWireDateTime for a text, as it was written before the fast path. */
 function luxonPath(value: string, offset: string | undefined): string {
@@ -133,5 +133,43 @@ describe("a date-time text written without luxon", () => {
       Settings.defaultNumberingSystem = before;
     }
     expect(fastWireDateTimeText("2024-02-29", "+02:00")).toBe("2024-02-29T00:00:00+02:00");
+  });
+});
+
+/** The luxon path of toWireDate for a text, as it was written before the fast path. */
+function luxonDate(value: string): string {
+  const s = value.trim();
+  const d = DateTime.fromISO(s.slice(0, 10), { zone: "UTC" });
+  if (!d.isValid || !/^\d{4}-\d{2}-\d{2}/.test(s)) throw new Error("invalid");
+  return d.toISODate() as string;
+}
+
+describe("a date text written without luxon", () => {
+  test("the same date as luxon writes, or the same refusal, for any date, with or without a time after it", () => {
+    const suffixes = ["", "T10:00:00+02:00", "T00:00:00Z", " ", "x", "T25:00"];
+    fc.assert(
+      fc.property(dates, fc.constantFrom(...suffixes), fc.constantFrom("", " "), (date, suffix, space) => {
+        const s = `${space}${date}${suffix}`;
+        let want: string;
+        try {
+          want = luxonDate(s);
+        } catch {
+          expect(() => toWireDate(s, "birthDate", () => "+02:00")).toThrow('birthDate: "' + s + '" is not a valid ISO 8601 date');
+          return;
+        }
+        expect(toWireDate(s, "birthDate", () => "+02:00")).toBe(want);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const s of ["0999-12-31", "2024-02-29", "2023-02-29", "2024-1-01", "20240101", "2024-01-01T", "9999-12-31"]) {
+      let want: string;
+      try {
+        want = luxonDate(s);
+      } catch {
+        expect(() => toWireDate(s, "birthDate", () => undefined)).toThrow(MambuTsError);
+        continue;
+      }
+      expect(toWireDate(s, "birthDate", () => undefined)).toBe(want);
+    }
   });
 });
