@@ -173,11 +173,28 @@ function concretePath(label: string, op: OperationSpec, params: Record<string, s
       throw new MambuTsError(`${label}: unknown path parameter "${k}"; ${op.pathParams.length ? `path parameters: ${op.pathParams.join(", ")}` : "it takes none"}`);
     }
   }
-  return op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+  const parts = templateParts(op.path);
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i];
     const v = hasOwn(params, name) ? params[name] : undefined;
     if (v === undefined || v === null || v === "") throw new MambuTsError(`${label}: path parameter "${name}" is required (${op.method} ${op.path})`);
-    return encodeSegment(v);
-  });
+    out += encodeSegment(v) + parts[i + 1];
+  }
+  return out;
+}
+
+/** Path templates split once: text, name, text, name, ..., text (bounded by the contracts' paths). */
+const templates = new Map<string, string[]>();
+
+/** `/loans/{id}:x` → `["/loans/", "id", ":x"]`: the template's literal parts around each `{name}`. */
+function templateParts(path: string): string[] {
+  let parts = templates.get(path);
+  if (parts === undefined) {
+    parts = path.split(/\{([^}]+)\}/g);
+    templates.set(path, parts);
+  }
+  return parts;
 }
 
 /**
