@@ -11,10 +11,12 @@ import { validateAgainst } from "../contract/schema";
 import type { FieldSpec, OperationSpec } from "../contract/schema";
 import { MambuError, MambuTsError } from "../errors";
 import { ActionOptions, buildBody, checkReread } from "./actions";
-import { callOperation, operationSpec } from "./call";
+import { operationSpec, sendOperation } from "./call";
+import type { CheckedBody } from "./call";
 import { connectorOf, EntityClass, MambuEntity } from "./entity";
 import { stringifyExact } from "./json";
 import { RAW } from "./symbols";
+import { revealSecrets } from "../transport/reveal";
 
 type Bag = Record<string, unknown>;
 
@@ -57,12 +59,22 @@ export function entityKey(entity: MambuEntity): string {
  * without a body takes no input; an object body given no input is `{}`. @internal
  */
 export function contractBody(owner: MambuEntity, resource: string, op: OperationSpec, input: unknown, label: string): unknown {
+  return checkedContractBody(owner, resource, op, input, label).body;
+}
+
+/**
+ * {@link contractBody}, with the body's text and parsed JSON as checked (`checked`; undefined without a body, or
+ * when the body holds a `Secret`: its text as checked is not the text sent) for {@link sendOperation}. @internal
+ */
+export function checkedContractBody(
+  owner: MambuEntity, resource: string, op: OperationSpec, input: unknown, label: string,
+): { body: unknown; checked?: CheckedBody } {
   const spec = op.body;
   if (!spec) {
     if (input !== undefined && !(isBag(input) && Object.keys(input).length === 0)) {
       throw new MambuTsError(`${label} takes no body (${op.method} ${op.path})`);
     }
-    return undefined;
+    return { body: undefined };
   }
   let body: unknown;
   if (spec.type === "array") {
@@ -74,9 +86,12 @@ export function contractBody(owner: MambuEntity, resource: string, op: Operation
   } else {
     body = input ?? {};
   }
-  const problems = validateAgainst(resource, spec, JSON.parse(stringifyExact(body)), { path: label });
+  const text = stringifyExact(body);
+  const json: unknown = JSON.parse(text);
+  const problems = validateAgainst(resource, spec, json, { path: label });
   if (problems.length) throw new MambuTsError(problems.join("; "));
-  return body;
+  const revealed: string[] = [];
+  return revealSecrets(body, revealed) === body && revealed.length === 0 ? { body, checked: { body, spec, text, json } } : { body };
 }
 
 function isBag(v: unknown): v is Bag {
@@ -148,10 +163,10 @@ export async function accountOperation<A extends MambuEntity, T extends MambuEnt
   op.pathParams.forEach((name, i) => {
     path[name] = ids[i];
   });
-  const body = contractBody(account, resource, op, input, label);
-  const answer = await callOperation(resource, operationId, {
+  const { body, checked } = checkedContractBody(account, resource, op, input, label);
+  const answer = await sendOperation(resource, operationId, {
     path, query: opts.query, body, connector: connectorOf(account), idempotencyKey: action.idempotencyKey,
-  });
+  }, checked);
   switch (opts.returns) {
     case "transaction": {
       const cls = opts.txClass!;

@@ -10,7 +10,7 @@
  * (lib/core/api.ts) and `mambu call` go through it.
  */
 import { apiTitle, resource as resourceSpec, schemaOf, validateAgainst } from "../contract/schema";
-import type { ApiName, OperationSpec, QueryParamSpec } from "../contract/schema";
+import type { ApiName, FieldSpec, OperationSpec, QueryParamSpec } from "../contract/schema";
 import { MambuTsError } from "../errors";
 import { encodeSegment, isSecret, MambuConnector, redact } from "../transport";
 import type { HttpMethod, Secret } from "../transport";
@@ -173,11 +173,28 @@ function concretePath(label: string, op: OperationSpec, params: Record<string, s
       throw new MambuTsError(`${label}: unknown path parameter "${k}"; ${op.pathParams.length ? `path parameters: ${op.pathParams.join(", ")}` : "it takes none"}`);
     }
   }
-  return op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+  const parts = templateParts(op.path);
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i];
     const v = hasOwn(params, name) ? params[name] : undefined;
     if (v === undefined || v === null || v === "") throw new MambuTsError(`${label}: path parameter "${name}" is required (${op.method} ${op.path})`);
-    return encodeSegment(v);
-  });
+    out += encodeSegment(v) + parts[i + 1];
+  }
+  return out;
+}
+
+/** Path templates split once: text, name, text, name, ..., text (bounded by the contracts' paths). */
+const templates = new Map<string, string[]>();
+
+/** `/loans/{id}:x` → `["/loans/", "id", ":x"]`: the template's literal parts around each `{name}`. */
+function templateParts(path: string): string[] {
+  let parts = templates.get(path);
+  if (parts === undefined) {
+    parts = path.split(/\{([^}]+)\}/g);
+    templates.set(path, parts);
+  }
+  return parts;
 }
 
 /**
@@ -191,7 +208,31 @@ function concretePath(label: string, op: OperationSpec, params: Record<string, s
  *   does not follow its definition (every problem listed); MambuError when Mambu answers with an error;
  *   MambuCommError when Mambu cannot be reached or keeps failing.
  */
-export async function callOperation(resourceName: string, operationId: string, req: CallRequest = {}): Promise<unknown> {
+export function callOperation(resourceName: string, operationId: string, req: CallRequest = {}): Promise<unknown> {
+  return sendOperation(resourceName, operationId, req, undefined);
+}
+
+/**
+ * A JSON body its caller has already written with `stringifyExact`, parsed back and found to follow the
+ * operation's body spec (`spec`, the very object of the operation's description), holding no `Secret`:
+ * {@link sendOperation} sends `text` as it is instead of writing and checking `body` a second time. @internal
+ */
+export interface CheckedBody {
+  /** The body object the text was written from (the call's `body`: the text is used only for this one). */
+  readonly body: unknown;
+  /** The operation's body spec it was checked against. */
+  readonly spec: FieldSpec;
+  /** `stringifyExact(body)`. */
+  readonly text: string;
+  /** `JSON.parse(text)`. */
+  readonly json: unknown;
+}
+
+/**
+ * {@link callOperation}, with the body already written and checked by the caller (`checked`, used only when it
+ * is for this call's body and this operation's body spec of API v2; else the body is written and checked here). @internal
+ */
+export async function sendOperation(resourceName: string, operationId: string, req: CallRequest, checked: CheckedBody | undefined): Promise<unknown> {
   const api: ApiName = req.api ?? "v2";
   if (api !== "v2" && api !== "services" && api !== "payments") {
     throw new MambuTsError(`api must be "v2", "services" or "payments", got ${JSON.stringify(api)}`);
@@ -216,6 +257,10 @@ export async function callOperation(resourceName: string, operationId: string, r
     throw new MambuTsError(`${label} takes no request body (${op.method} ${op.path})`);
   } else if (op.formData || !isJsonMedia(op.consumes)) {
     sent = { rawBody: rawBody(label, op, req.body) };
+  } else if (checked !== undefined && v2 && checked.body === req.body && checked.spec === op.body) {
+    // Credentials given as plain strings (the v2 contract marks them).
+    secrets.push(...secretValuesIn(resourceName, op.body, checked.json));
+    sent = { bodyText: checked.text };
   } else {
     const text = stringifyExact(revealSecrets(v2 ? req.body : wireDecimals(api, resourceName, op.body, req.body), secrets));
     if (text === undefined) throw new MambuTsError(`${label}: the body cannot be written as JSON`);

@@ -90,6 +90,18 @@ function sameSettings(): boolean {
 }
 
 function parseFastWireDateTime(s: string): DateTime | undefined {
+  const ts = wireInstant(s);
+  return Number.isNaN(ts) ? undefined : DateTime.fromMillis(ts, { zone: fixedZone(wireOffset) });
+}
+
+/** The offset (minutes east of UTC) of the text {@link wireInstant} read last (set only when it returns a number). */
+let wireOffset = 0;
+
+/**
+ * Epoch milliseconds of `YYYY-MM-DDTHH:mm:ss` then `Z` or `±HH:MM` (its offset left in `wireOffset`), read
+ * without luxon; NaN for any other form or an unusual value (luxon's own parser then decides).
+ */
+function wireInstant(s: string): number {
   const n = s.length;
   let offset: number;
   if (n === 20 && s.charCodeAt(19) === 90 /* Z */) offset = 0;
@@ -97,17 +109,17 @@ function parseFastWireDateTime(s: string): DateTime | undefined {
     const sign = s.charCodeAt(19);
     const oh = twoDigits(s, 20);
     const om = twoDigits(s, 23);
-    if ((sign !== 43 /* + */ && sign !== 45) /* - */ || oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    if ((sign !== 43 /* + */ && sign !== 45) /* - */ || oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
     offset = sign === 45 ? -(oh * 60 + om) : oh * 60 + om;
-  } else return undefined;
-  if (s.charCodeAt(10) !== 84 /* T */ || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  } else return NaN;
+  if (s.charCodeAt(10) !== 84 /* T */ || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
   const day = plainDateMillis(s);
   const hour = twoDigits(s, 11);
   const minute = twoDigits(s, 14);
   const second = twoDigits(s, 17);
-  if (Number.isNaN(day) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
-  const ts = day + ((hour * 60 + minute - offset) * 60 + second) * 1000;
-  return DateTime.fromMillis(ts, { zone: fixedZone(offset) });
+  if (Number.isNaN(day) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
+  wireOffset = offset;
+  return day + ((hour * 60 + minute - offset) * 60 + second) * 1000;
 }
 
 /** Fixed-offset zones by minutes (immutable; luxon makes a new one per call of `FixedOffsetZone.instance`). */
@@ -210,6 +222,10 @@ export function formatWireDateTime(dt: DateTime): string {
  */
 export function toWireDateTime(value: unknown, field: string, offsetOf: OffsetSource): string {
   const offset = offsetOf();
+  if (typeof value === "string") {
+    const fast = fastWireDateTimeText(value.trim(), offset);
+    if (fast !== undefined) return fast;
+  }
   const target = offset ? zoneFor(offset) : undefined;
   let dt: DateTime;
   if (DateTime.isDateTime(value)) {
@@ -238,6 +254,81 @@ export function toWireDateTime(value: unknown, field: string, offsetOf: OffsetSo
   return formatWireDateTime(dt);
 }
 
+/**
+ * `toWireDateTime` of a text in the forms the toolkit writes — a plain date `YYYY-MM-DD` (with the tenant's
+ * offset known) or `YYYY-MM-DDTHH:mm:ss` then `Z` or `±HH:MM` — without luxon: the text the luxon path
+ * writes (its instant, in the tenant's offset when known, else in its own). Undefined for any other form, an
+ * unusual value or offset, a year outside 1000–9999, or luxon defaults under which its formatting differs
+ * (then the luxon path decides, errors included). @internal
+ */
+export function fastWireDateTimeText(s: string, offset: string | undefined): string | undefined {
+  let target: number | undefined;
+  if (offset !== undefined && offset !== "") {
+    target = offsetMinutes(offset);
+    if (target === undefined) return undefined;
+  }
+  let local: number;
+  let out: number;
+  if (s.length === 10) {
+    if (target === undefined) return undefined;
+    const day = plainDateMillis(s);
+    if (Number.isNaN(day)) return undefined;
+    local = day;
+    out = target;
+  } else {
+    const ts = wireInstant(s);
+    if (Number.isNaN(ts)) return undefined;
+    out = target ?? wireOffset;
+    local = ts + out * 60000;
+  }
+  if (!plainFormatting()) return undefined;
+  const d = new Date(local);
+  const year = d.getUTCFullYear();
+  if (!(year >= 1000 && year <= 9999)) return undefined;
+  return `${year}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}${offsetText(out)}`;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** `±HH:MM` of an offset in minutes, as luxon's `ZZ` writes it (zero as `+00:00`). */
+function offsetText(minutes: number): string {
+  const abs = Math.abs(minutes);
+  return `${minutes >= 0 ? "+" : "-"}${pad2(Math.trunc(abs / 60))}:${pad2(abs % 60)}`;
+}
+
+/** Minutes east of UTC of `±HH:MM` or `±HHMM` with hours ≤ 23 and minutes ≤ 59; undefined otherwise (zoneFor then decides). */
+function offsetMinutes(offset: string): number | undefined {
+  const n = offset.length;
+  const sign = offset.charCodeAt(0);
+  if ((sign !== 43 && sign !== 45) || (n !== 6 && n !== 5) || (n === 6 && offset.charCodeAt(3) !== 58)) return undefined;
+  const h = twoDigits(offset, 1);
+  const m = twoDigits(offset, n - 2);
+  if (h < 0 || h > 23 || m < 0 || m > 59) return undefined;
+  return sign === 45 ? -(h * 60 + m) : h * 60 + m;
+}
+
+/** luxon's defaults when {@link plainFormatting} last probed them, and what it found. */
+let formattingSeen: unknown[] = [];
+let formattingPlain = false;
+
+/**
+ * Whether luxon, under its current defaults (locale, numbering system, calendar), writes the wire format with
+ * plain digits — as the fast path does; probed once per change of those defaults.
+ */
+function plainFormatting(): boolean {
+  const seen = formattingSeen;
+  if (
+    seen.length === 4 && seen[0] === Settings.defaultLocale && seen[1] === Settings.defaultNumberingSystem &&
+    seen[2] === Settings.defaultOutputCalendar && seen[3] === Settings.defaultWeekSettings
+  ) return formattingPlain;
+  formattingSeen = currentSettings();
+  const probe = DateTime.fromISO("2024-02-29T13:07:09-03:30", { setZone: true }).setZone(FixedOffsetZone.instance(345));
+  formattingPlain = probe.toFormat(WIRE_DATETIME) === "2024-02-29T22:22:09+05:45";
+  return formattingPlain;
+}
+
 /** User value → wire date `YYYY-MM-DD` (DateTimes use their own calendar date). */
 export function toWireDate(value: unknown, field: string, offsetOf: OffsetSource): string {
   if (DateTime.isDateTime(value)) {
@@ -250,6 +341,8 @@ export function toWireDate(value: unknown, field: string, offsetOf: OffsetSource
   }
   if (typeof value === "string") {
     const s = value.trim();
+    // a real calendar date of the years 1000–9999 at its start: what luxon would write back (its ISO date has plain digits whatever its defaults)
+    if (s.length >= 10 && !Number.isNaN(plainDateMillis(s))) return s.slice(0, 10);
     const d = DateTime.fromISO(s.slice(0, 10), { zone: "UTC" });
     if (!d.isValid || !/^\d{4}-\d{2}-\d{2}/.test(s)) throw badDate(field, value);
     return d.toISODate() as string;

@@ -50,9 +50,21 @@ function successSpecs(op: OperationSpec): Array<[status: string, spec: FieldSpec
  * through {@link wrapSecretAnswer}.
  */
 export function answersSecrets(resourceName: string, op: OperationSpec): boolean {
+  let byResource = answering.get(op);
+  const known = byResource?.get(resourceName);
+  if (known !== undefined) return known;
   const res = resourceSpec(resourceName);
-  return successSpecs(op).some(([, spec]) => holdsSecret(resourceName, res, spec));
+  const found = successSpecs(op).some(([, spec]) => holdsSecret(resourceName, res, spec));
+  if (!byResource) answering.set(op, (byResource = new Map()));
+  byResource.set(resourceName, found);
+  return found;
 }
+
+/**
+ * {@link answersSecrets} by operation and resource name: the contract's descriptions never change, so neither does
+ * the answer (bounded by the contract's operations, each under the resource names it is asked under).
+ */
+const answering = new WeakMap<OperationSpec, Map<string, boolean>>();
 
 /** `apiKey` → `"API key"`, `secretKey` → `"secret key"`: what a credential is, from its field's name. */
 export function secretLabel(field: string): string {

@@ -21,6 +21,10 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined |
     forms.add(JSON.stringify(secret).slice(1, -1));
   }
   let out = String(text);
+  // the usual case: no form occurs in the text, which every replacement below would then leave as it is
+  let present = false;
+  for (const form of forms) if (form.length >= MIN_SECRET_LENGTH && out.includes(form)) present = true;
+  if (!present) return out;
   for (const form of [...forms].sort((a, b) => b.length - a.length)) {
     if (form.length >= MIN_SECRET_LENGTH) out = out.split(form).join(REDACTED);
   }
