@@ -290,9 +290,39 @@ interface Route {
   rank: number[];
 }
 
-let routes: Map<string, Route[]> | undefined;
+/**
+ * One method's routes, most specific first (`all`), and the same list cut by the first path segment: `byFirst`
+ * holds, per literal first segment of a template, the routes a path starting with that segment can match (those
+ * of that segment and those whose first segment has a parameter, in `all`'s order); `rest` those of the latter
+ * alone (a path whose first segment no template spells). Bounded by the contract's templates.
+ */
+interface MethodRoutes {
+  all: Route[];
+  byFirst: Map<string, Route[]>;
+  rest: Route[];
+}
 
-function compileRoutes(): Map<string, Route[]> {
+let routes: Map<string, MethodRoutes> | undefined;
+
+/** The first segment of a path that starts with "/" (`/loans/1:x` → `loans`). */
+function firstSegment(path: string): string {
+  const i = path.indexOf("/", 1);
+  return i < 0 ? path.slice(1) : path.slice(1, i);
+}
+
+/** Cuts a method's sorted routes by literal first segment (see {@link MethodRoutes}). */
+function byFirstSegment(all: Route[]): MethodRoutes {
+  const rest = all.filter((r) => r.rank[0] !== 2);
+  const byFirst = new Map<string, Route[]>();
+  for (const r of all) {
+    if (r.rank[0] !== 2) continue;
+    const key = firstSegment(r.op.path);
+    if (!byFirst.has(key)) byFirst.set(key, all.filter((x) => x.rank[0] !== 2 || firstSegment(x.op.path) === key));
+  }
+  return { all, byFirst, rest };
+}
+
+function compileRoutes(): Map<string, MethodRoutes> {
   const byMethod = new Map<string, Route[]>();
   for (const r of Object.keys(SCHEMA.resources).sort()) {
     for (const op of SCHEMA.resources[r].operations) {
@@ -307,7 +337,9 @@ function compileRoutes(): Map<string, Route[]> {
   for (const list of byMethod.values()) {
     list.sort((a, b) => compareSpecificity(a, b) || b.op.path.length - a.op.path.length);
   }
-  return byMethod;
+  const out = new Map<string, MethodRoutes>();
+  for (const [method, list] of byMethod) out.set(method, byFirstSegment(list));
+  return out;
 }
 
 /** The operation of one API that a method and a concrete path (relative to that API's base path) name. */
@@ -387,7 +419,8 @@ export function findOperation(method: string, concretePath: string): OperationMa
   if (p === "/api" || p.startsWith("/api/")) p = p.slice(4);
   if (p.length > 1 && p.endsWith("/")) p = p.slice(0, -1);
   if (!p.startsWith("/")) p = `/${p}`;
-  for (const route of list) {
+  // only the templates whose first segment can match (a literal one matches only itself: parameters never span "/")
+  for (const route of list.byFirst.get(firstSegment(p)) ?? list.rest) {
     const m = route.re.exec(p);
     if (!m) continue;
     const params: Record<string, string> = {};
