@@ -291,18 +291,22 @@ interface Route {
 }
 
 /**
- * One method's routes, most specific first (`all`), and the same list cut by the first path segment: `byFirst`
- * holds, per literal first segment of a template, the routes a path starting with that segment can match (those
- * of that segment and those whose first segment has a parameter, in `all`'s order); `rest` those of the latter
- * alone (a path whose first segment no template spells). Bounded by the contract's templates.
+ * One method's routes, most specific first (`all`), and the same list cut by segment count and first segment:
+ * `byFirst` holds, per segment count and literal first segment of a template (`<count>/<segment>`), the routes a
+ * path of that shape can match (those of that segment and those whose first segment has a parameter, in `all`'s
+ * order); `rest`, per segment count, those of the latter alone (a path whose first segment no template spells).
+ * Parameters never span "/", so a template matches only paths of its own segment count. Bounded by the
+ * contract's templates.
  */
 interface MethodRoutes {
   all: Route[];
   byFirst: Map<string, Route[]>;
-  rest: Route[];
+  rest: Map<number, Route[]>;
 }
 
 let routes: Map<string, MethodRoutes> | undefined;
+
+const NO_ROUTES: readonly Route[] = [];
 
 /** The first segment of a path that starts with "/" (`/loans/1:x` → `loans`). */
 function firstSegment(path: string): string {
@@ -310,14 +314,30 @@ function firstSegment(path: string): string {
   return i < 0 ? path.slice(1) : path.slice(1, i);
 }
 
+/** The number of segments of a path that starts with "/" (its count of "/"). */
+function segmentCount(path: string): number {
+  let n = 0;
+  for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) n++;
+  return n;
+}
+
+/** The `byFirst` key of a path (see {@link MethodRoutes}). */
+function shapeKey(path: string): string {
+  return `${segmentCount(path)}/${firstSegment(path)}`;
+}
+
 /** Cuts a method's sorted routes by literal first segment (see {@link MethodRoutes}). */
 function byFirstSegment(all: Route[]): MethodRoutes {
-  const rest = all.filter((r) => r.rank[0] !== 2);
+  const rest = new Map<number, Route[]>();
+  for (const r of all) {
+    const n = segmentCount(r.op.path);
+    if (!rest.has(n)) rest.set(n, all.filter((x) => x.rank[0] !== 2 && segmentCount(x.op.path) === n));
+  }
   const byFirst = new Map<string, Route[]>();
   for (const r of all) {
     if (r.rank[0] !== 2) continue;
-    const key = firstSegment(r.op.path);
-    if (!byFirst.has(key)) byFirst.set(key, all.filter((x) => x.rank[0] !== 2 || firstSegment(x.op.path) === key));
+    const key = shapeKey(r.op.path);
+    if (!byFirst.has(key)) byFirst.set(key, all.filter((x) => shapeKey(x.op.path) === key || (x.rank[0] !== 2 && segmentCount(x.op.path) === segmentCount(r.op.path))));
   }
   return { all, byFirst, rest };
 }
@@ -419,8 +439,8 @@ export function findOperation(method: string, concretePath: string): OperationMa
   if (p === "/api" || p.startsWith("/api/")) p = p.slice(4);
   if (p.length > 1 && p.endsWith("/")) p = p.slice(0, -1);
   if (!p.startsWith("/")) p = `/${p}`;
-  // only the templates whose first segment can match (a literal one matches only itself: parameters never span "/")
-  for (const route of list.byFirst.get(firstSegment(p)) ?? list.rest) {
+  // only the templates of the path's segment count whose first segment can match (a literal one matches only itself)
+  for (const route of list.byFirst.get(shapeKey(p)) ?? list.rest.get(segmentCount(p)) ?? NO_ROUTES) {
     const m = route.re.exec(p);
     if (!m) continue;
     const params: Record<string, string> = {};
