@@ -290,9 +290,59 @@ interface Route {
   rank: number[];
 }
 
-let routes: Map<string, Route[]> | undefined;
+/**
+ * One method's routes, most specific first (`all`), and the same list cut by segment count and first segment:
+ * `byFirst` holds, per segment count and literal first segment of a template (`<count>/<segment>`), the routes a
+ * path of that shape can match (those of that segment and those whose first segment has a parameter, in `all`'s
+ * order); `rest`, per segment count, those of the latter alone (a path whose first segment no template spells).
+ * Parameters never span "/", so a template matches only paths of its own segment count. Bounded by the
+ * contract's templates.
+ */
+interface MethodRoutes {
+  all: Route[];
+  byFirst: Map<string, Route[]>;
+  rest: Map<number, Route[]>;
+}
 
-function compileRoutes(): Map<string, Route[]> {
+let routes: Map<string, MethodRoutes> | undefined;
+
+const NO_ROUTES: readonly Route[] = [];
+
+/** The first segment of a path that starts with "/" (`/loans/1:x` → `loans`). */
+function firstSegment(path: string): string {
+  const i = path.indexOf("/", 1);
+  return i < 0 ? path.slice(1) : path.slice(1, i);
+}
+
+/** The number of segments of a path that starts with "/" (its count of "/"). */
+function segmentCount(path: string): number {
+  let n = 0;
+  for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) n++;
+  return n;
+}
+
+/** The `byFirst` key of a path (see {@link MethodRoutes}). */
+function shapeKey(path: string): string {
+  return `${segmentCount(path)}/${firstSegment(path)}`;
+}
+
+/** Cuts a method's sorted routes by literal first segment (see {@link MethodRoutes}). */
+function byFirstSegment(all: Route[]): MethodRoutes {
+  const rest = new Map<number, Route[]>();
+  for (const r of all) {
+    const n = segmentCount(r.op.path);
+    if (!rest.has(n)) rest.set(n, all.filter((x) => x.rank[0] !== 2 && segmentCount(x.op.path) === n));
+  }
+  const byFirst = new Map<string, Route[]>();
+  for (const r of all) {
+    if (r.rank[0] !== 2) continue;
+    const key = shapeKey(r.op.path);
+    if (!byFirst.has(key)) byFirst.set(key, all.filter((x) => shapeKey(x.op.path) === key || (x.rank[0] !== 2 && segmentCount(x.op.path) === segmentCount(r.op.path))));
+  }
+  return { all, byFirst, rest };
+}
+
+function compileRoutes(): Map<string, MethodRoutes> {
   const byMethod = new Map<string, Route[]>();
   for (const r of Object.keys(SCHEMA.resources).sort()) {
     for (const op of SCHEMA.resources[r].operations) {
@@ -307,7 +357,9 @@ function compileRoutes(): Map<string, Route[]> {
   for (const list of byMethod.values()) {
     list.sort((a, b) => compareSpecificity(a, b) || b.op.path.length - a.op.path.length);
   }
-  return byMethod;
+  const out = new Map<string, MethodRoutes>();
+  for (const [method, list] of byMethod) out.set(method, byFirstSegment(list));
+  return out;
 }
 
 /** The operation of one API that a method and a concrete path (relative to that API's base path) name. */
@@ -387,7 +439,8 @@ export function findOperation(method: string, concretePath: string): OperationMa
   if (p === "/api" || p.startsWith("/api/")) p = p.slice(4);
   if (p.length > 1 && p.endsWith("/")) p = p.slice(0, -1);
   if (!p.startsWith("/")) p = `/${p}`;
-  for (const route of list) {
+  // only the templates of the path's segment count whose first segment can match (a literal one matches only itself)
+  for (const route of list.byFirst.get(shapeKey(p)) ?? list.rest.get(segmentCount(p)) ?? NO_ROUTES) {
     const m = route.re.exec(p);
     if (!m) continue;
     const params: Record<string, string> = {};

@@ -80,6 +80,9 @@ interface Target {
   path: string;
 }
 
+/** The Accept header clients of API v2 send (accepted as is). */
+const V2_ACCEPT = "application/vnd.mambu.v2+json";
+
 function targetOf(full: string): Target | undefined {
   if (full === "/api" || full.startsWith("/api/")) return { api: "v2", path: full === "/api" ? "/" : full.slice(4) };
   if (full === SERVICES_BASE || full.startsWith(`${SERVICES_BASE}/`)) {
@@ -88,8 +91,10 @@ function targetOf(full: string): Target | undefined {
   return undefined;
 }
 
+/** Whether an Accept header admits API v2's answers: `application/vnd.mambu.v2+...`, `*\/*`, `application/*` or none. */
 export function acceptable(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === "") return true;
+  if (accept === undefined || accept === V2_ACCEPT) return true; // the common header: nothing to split
+  if (accept.trim() === "") return true;
   return accept.split(",").some((part) => {
     const t = part.split(";")[0].trim().toLowerCase();
     return t === "*/*" || t === "application/*" || t.startsWith("application/vnd.mambu.v2+");

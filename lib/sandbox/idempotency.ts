@@ -12,7 +12,7 @@
  * - A repeat that arrives while the first is still being processed waits for it.
  * - At most `maxEntries` keys are remembered (the oldest is forgotten first).
  */
-import { createHash } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
 import { invalidParameters, mambuError } from "./errors";
 import { MAX_IDEMPOTENCY_KEYS } from "./limits";
 import type { MultipartBody, RouteResponse } from "./router";
@@ -40,6 +40,12 @@ function canonical(v: unknown): string {
     .join(",")}}`;
 }
 
+/** Node's one-shot `crypto.hash` (Node ≥ 20.12), hex SHA-256 of a UTF-8 string; undefined before (createHash then). */
+const oneShotSha256: ((data: string) => string) | undefined = (() => {
+  const hash = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+  return typeof hash === "function" ? (data: string) => hash("sha256", data, "hex") : undefined;
+})();
+
 /** What identifies a request for idempotency. */
 export interface FingerprintInput {
   method: string;
@@ -58,12 +64,14 @@ export interface FingerprintInput {
  * multipart bodies by their fields and files (not the boundary, which clients pick anew on each attempt).
  */
 export function requestFingerprint(r: FingerprintInput): string {
-  const h = createHash("sha256");
-  h.update(`${r.method.toUpperCase()} ${r.path}\n${canonical({ ...r.query })}\n`);
+  const head = `${r.method.toUpperCase()} ${r.path}\n${canonical({ ...r.query })}\n`;
+  if (!r.multipart && r.text === undefined && oneShotSha256) return oneShotSha256(`${head}json ${canonical(r.body)}`); // the same digest, without a Hash object
+  const h = nodeCrypto.createHash("sha256");
+  h.update(head);
   if (r.multipart) {
     const files: Record<string, unknown> = {};
     for (const [name, f] of Object.entries(r.multipart.files)) {
-      files[name] = { filename: f.filename, contentType: f.contentType, sha256: createHash("sha256").update(f.data).digest("hex") };
+      files[name] = { filename: f.filename, contentType: f.contentType, sha256: nodeCrypto.createHash("sha256").update(f.data).digest("hex") };
     }
     h.update(`multipart ${canonical({ fields: { ...r.multipart.fields }, files })}`);
   } else if (r.text !== undefined) {

@@ -62,6 +62,27 @@ function zoneOf(offset: string): FixedOffsetZone {
   return FixedOffsetZone.instance(minutes);
 }
 
+/** `YYYY-MM-DDTHH:MM:SS[.fff]±HH:MM`: the sandbox's own date-times (clock.nowIso, the engine's value dates). */
+const OWN_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?([+-]\d{2}:\d{2})$/;
+
+/**
+ * The date part of a valid date-time written at the tenant's own offset (its wall-clock date is the tenant-local
+ * date: no zone arithmetic needed); undefined for anything else (left to luxon, which answers the same).
+ */
+function sameOffsetDate(v: string, offset: string): string | undefined {
+  if (!v.endsWith(offset)) return undefined;
+  const m = OWN_DATE_TIME.exec(v);
+  if (!m || m[5] !== offset) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
+  const probe = new Date(Date.UTC(2000, mo - 1, d)); // day within the month (leap years: checked below)
+  probe.setUTCFullYear(y);
+  if (probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return undefined;
+  return v.slice(0, 10);
+}
+
 /** The last date-time read by {@link localDate}, with its offset and answer (a posting reads "now" a few times). */
 let lastLocal: { v: string; offset: string; date: string | undefined } | undefined;
 
@@ -70,6 +91,8 @@ export function localDate(v: unknown, offset: string): string | undefined {
   if (typeof v !== "string") return undefined;
   if (DATE_ONLY.test(v)) return v;
   if (lastLocal !== undefined && lastLocal.v === v && lastLocal.offset === offset) return lastLocal.date;
+  const same = sameOffsetDate(v, offset);
+  if (same !== undefined) return same;
   if (!DATE_TIME.test(v)) return undefined;
   const zone = zoneOf(offset);
   const dt = DateTime.fromISO(v, { zone, setZone: false });

@@ -34,7 +34,8 @@ export function dec(v: unknown): Dec {
 
 /** Rounds half-up to `dp` decimals (default 2). */
 export function round(v: Dec, dp = 2): Dec {
-  return v.toDecimalPlaces(dp, Decimal.ROUND_HALF_UP);
+  // already at most `dp` decimals (most amounts): rounding would give the same value back (Decimals are immutable)
+  return v.decimalPlaces() <= dp ? v : v.toDecimalPlaces(dp, Decimal.ROUND_HALF_UP);
 }
 
 /** The wire number of an amount, rounded to `dp` decimals (never `-0`). */

@@ -11,7 +11,7 @@ import { ownValue } from "../safe-keys";
 import type { WireRecord } from "../types";
 import { MessageContext, MessageDraft, recordMessage } from "./messages-dispatch";
 import { communicationSettings } from "./messages-settings";
-import { render, templateKey, TRANSACTION_EVENTS } from "./messages-templates";
+import { MessageEvent, NotificationTemplate, render, templateKey, TRANSACTION_EVENTS } from "./messages-templates";
 
 const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
 
@@ -25,25 +25,56 @@ export interface MessageSubjectMatter {
   tx?: WireRecord;
 }
 
-/** The placeholder values of a message (those without a source are empty). */
-export function placeholderValues(ctx: MessageContext, m: MessageSubjectMatter): Map<string, string> {
+/** The placeholder values of a message, by placeholder name (those without a source are empty). */
+export interface PlaceholderValues {
+  /** The value of one placeholder (computed when first read: a template reads only its own few). */
+  get(name: string): string | undefined;
+}
+
+/** The placeholder values of a message (those without a source are empty), each computed when a template reads it. */
+export function placeholderValues(ctx: MessageContext, m: MessageSubjectMatter): PlaceholderValues {
   const { tx, account, holder, kind } = m;
-  const currency = !account ? "" : kind === "LOAN" ? str(ownValue(account.currency, "code")) : str(account.currencyCode);
-  const amount = Math.abs(Number(tx?.amount ?? 0));
-  const first = m.group ? str(holder?.groupName) : str(holder?.firstName);
-  const last = m.group ? "" : str(holder?.lastName);
-  return new Map([
-    ["FIRST_NAME", first],
-    ["LAST_NAME", last],
-    ["RECIPIENT_NAME", [first, last].filter((s) => s !== "").join(" ")],
-    ["AMOUNT", !tx ? "" : Number.isFinite(amount) ? amount.toFixed(currencyDecimals(currency || undefined)) : str(tx.amount)],
-    ["CURRENCY", currency],
-    ["ACCOUNT_ID", str(account?.id)],
-    ["ACCOUNT_NAME", str(kind === "LOAN" ? account?.loanName : account?.name)],
-    ["TRANSACTION_ID", str(tx?.id)],
-    ["VALUE_DATE", (tx && localDate(tx.valueDate, ctx.clock.offset)) ?? ""],
-    ["INSTITUTION_NAME", str(ownValue(ctx.store.extra.organization, "institutionName")) || "Mambu sandbox"],
-  ]);
+  const currency = (): string => (!account ? "" : kind === "LOAN" ? str(ownValue(account.currency, "code")) : str(account.currencyCode));
+  const first = (): string => (m.group ? str(holder?.groupName) : str(holder?.firstName));
+  const last = (): string => (m.group ? "" : str(holder?.lastName));
+  const value = (name: string): string | undefined => {
+    switch (name) {
+      case "FIRST_NAME": return first();
+      case "LAST_NAME": return last();
+      case "RECIPIENT_NAME": return [first(), last()].filter((s) => s !== "").join(" ");
+      case "AMOUNT": {
+        if (!tx) return "";
+        const amount = Math.abs(Number(tx.amount ?? 0));
+        return Number.isFinite(amount) ? amount.toFixed(currencyDecimals(currency() || undefined)) : str(tx.amount);
+      }
+      case "CURRENCY": return currency();
+      case "ACCOUNT_ID": return str(account?.id);
+      case "ACCOUNT_NAME": return str(kind === "LOAN" ? account?.loanName : account?.name);
+      case "TRANSACTION_ID": return str(tx?.id);
+      case "VALUE_DATE": return (tx && localDate(tx.valueDate, ctx.clock.offset)) ?? "";
+      case "INSTITUTION_NAME": return str(ownValue(ctx.store.extra.organization, "institutionName")) || "Mambu sandbox";
+      default: return undefined;
+    }
+  };
+  const known = new Map<string, string | undefined>(); // the values read so far (ten placeholders at most)
+  return {
+    get(name: string): string | undefined {
+      if (!known.has(name)) known.set(name, value(name));
+      return known.get(name);
+    },
+  };
+}
+
+/** The templates of each event, per template list (lists are frozen: settings.ts); weakly held, a few events each. */
+const byEvent = new WeakMap<readonly NotificationTemplate[], Map<MessageEvent, readonly NotificationTemplate[]>>();
+
+/** The templates of a list that an event sends, in list order. */
+function templatesOf(all: readonly NotificationTemplate[], event: MessageEvent): readonly NotificationTemplate[] {
+  let m = byEvent.get(all);
+  if (m === undefined) byEvent.set(all, (m = new Map()));
+  let ts = m.get(event);
+  if (ts === undefined) m.set(event, (ts = all.filter((t) => t.event === event)));
+  return ts;
 }
 
 /**
@@ -53,7 +84,7 @@ export function placeholderValues(ctx: MessageContext, m: MessageSubjectMatter):
 export function notifyTransaction(ctx: MessageContext, tx: WireRecord, kind: "LOAN" | "DEPOSIT"): void {
   const event = TRANSACTION_EVENTS[kind].get(String(tx.type));
   if (!event) return;
-  const templates = communicationSettings(ctx.store).templates.filter((t) => t.event === event);
+  const templates = templatesOf(communicationSettings(ctx.store).templates, event);
   if (!templates.length) return;
   const account = ctx.store.find(kind === "LOAN" ? "loans" : "deposits", String(tx.parentAccountKey));
   if (!account) return;

@@ -154,6 +154,6 @@ export function checkTemplates(templates: unknown): readonly NotificationTemplat
 }
 
 /** Fills a template text's placeholders from `values` (a placeholder without a value becomes ""). */
-export function render(text: string, values: ReadonlyMap<string, string>): string {
+export function render(text: string, values: { get(name: string): string | undefined }): string {
   return text.replace(PLACEHOLDER, (whole, name: string) => (PLACEHOLDERS.includes(name) ? values.get(name) ?? "" : whole));
 }
