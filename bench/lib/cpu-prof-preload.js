@@ -9,6 +9,7 @@ const path = require("node:path");
 
 const dir = process.env.BENCH_CPU_PROF_DIR;
 if (dir) {
+  fs.mkdirSync(dir, { recursive: true }); // the exit handler cannot report a missing folder: make it first
   const session = new inspector.Session();
   session.connect();
   session.post("Profiler.enable");
