@@ -7,6 +7,7 @@
 import { LedgerOptions, balancesAt, replayLoan } from "../../lib/sandbox/engine/loan-ledger";
 import { StoredSchedule } from "../../lib/sandbox/engine/loan-schedule";
 import { WireRecord } from "../../lib/sandbox/types";
+import { prng } from "../../lib/sandbox/prng";
 
 const OPTS: LedgerOptions = { order: ["FEE", "PENALTY", "INTEREST", "PRINCIPAL"], method: "HORIZONTAL", interestApplicationMethod: "REPAYMENT_DUE_DATE", offset: "+02:00" };
 
@@ -15,17 +16,6 @@ function plan(): StoredSchedule {
     currency: "EUR",
     custom: false,
     installments: Array.from({ length: 6 }, (_, n) => ({ encodedKey: `i${n}`, number: String(n + 1), dueDate: `2026-0${n + 2}-15`, principal: 500, interest: 60 - 10 * n, fee: 0, penalty: 0 })),
-  };
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
