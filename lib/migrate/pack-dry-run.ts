@@ -10,8 +10,8 @@
  * shown as `****` in any case.
  */
 import { existsSync, mkdtempSync, rmSync } from "fs";
-import { Response } from "node-fetch";
 import type nodeFetch from "node-fetch";
+import type { Response as FetchResponse, ResponseInit } from "node-fetch";
 import { tmpdir } from "os";
 import { join } from "path";
 import { randomUUID } from "crypto";
@@ -182,7 +182,7 @@ export async function dryRun(plan: Plan, book: Book, flow: { lookups?: "auto" | 
     if (!run.first.has(endpoint)) run.first.set(endpoint, call);
     unitCalls.push(call);
     const a = tenant.answer(method, u.pathname, text === undefined ? undefined : JSON.parse(text));
-    return new Response(a.body === undefined ? "" : JSON.stringify(a.body), { status: a.status, headers: a.body === undefined ? {} : { "content-type": "application/json" } });
+    return fetchResponse(a.body === undefined ? "" : JSON.stringify(a.body), { status: a.status, headers: a.body === undefined ? {} : { "content-type": "application/json" } });
   }) as unknown as typeof nodeFetch;
   const conn = new MambuConnector({ apiurl: API, apiuser: "pack", apipwd: "not-a-credential", fetch, retries: 0, apipagination: 1000 });
   // a throw-away journal (ids and steps only): on tmpfs where there is one, its syncs cost nothing
@@ -212,4 +212,12 @@ export async function dryRun(plan: Plan, book: Book, flow: { lookups?: "auto" | 
   run.writes = stats.writes;
   run.failures = stats.failures.map((f) => ({ unit: f.unit.key, reason: f.reason }));
   return run;
+}
+
+let responseClass: typeof FetchResponse | undefined;
+/** A node-fetch Response (node-fetch loaded on the first pack: nothing else in a run needs it). */
+function fetchResponse(body: string, init: ResponseInit): FetchResponse {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  responseClass ??= (require("node-fetch") as typeof import("node-fetch")).Response;
+  return new responseClass(body, init);
 }

@@ -18,10 +18,20 @@
  * text, e.g. 1001 → "1001"), booleans as booleans, an empty cell is no field. Dates are best written as text in the
  * API's format (`2026-03-01`, `2026-03-01T10:00:00+02:00`); a date cell becomes `YYYY-MM-DD`.
  */
-import readXlsxFile from "read-excel-file/node";
+import type readXlsxFileType from "read-excel-file/node";
 import { invalidParameters } from "../errors";
 import { isForbiddenSegment } from "../safe-keys";
 import { readBoundedZip, rebuildZip, ZipBoundsError } from "./zip-bounds";
+
+let xlsxReader: typeof readXlsxFileType | undefined;
+/**
+ * read-excel-file, loaded on the first data import: with its zip and XML readers it is about a tenth of what
+ * loading the sandbox costs, which every sandbox that never imports a workbook (tests, rehearsals) would pay.
+ */
+function readXlsxFile(): typeof readXlsxFileType {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (xlsxReader ??= (require("read-excel-file/node") as { default: typeof readXlsxFileType }).default);
+}
 
 /** Largest workbook file, in bytes (10 MiB). */
 export const MAX_IMPORT_FILE_BYTES = 10 * 1024 * 1024;
@@ -141,7 +151,7 @@ export async function readImportWorkbook(data: Buffer): Promise<ImportWorkbook> 
   const bounded = rebuildZip(boundedEntries(data));
   let sheets: Array<{ sheet: string; data: CellValue[][] }>;
   try {
-    sheets = (await readXlsxFile(bounded)) as Array<{ sheet: string; data: CellValue[][] }>;
+    sheets = (await readXlsxFile()(bounded)) as Array<{ sheet: string; data: CellValue[][] }>;
   } catch (e) {
     throw invalidParameters(`file: not a readable .xlsx workbook (${(e as Error)?.message ?? String(e)})`);
   }
