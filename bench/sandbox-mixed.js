@@ -20,7 +20,7 @@ const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const readline = require("node:readline");
-const { median, round, int, logger, mkTmp, rmTmp, startSandboxProcess } = require("./lib/common");
+const { median, round, int, logger, mkTmp, rmTmp, startSandboxProcess, processCpuMs } = require("./lib/common");
 const { ROUND, buildSequence, runLoad, api } = require("./lib/mixed-load");
 
 const log = logger("sandbox-mixed");
@@ -46,26 +46,12 @@ function startBare(answersPath) {
   });
 }
 
-/**
- * CPU time (user + system, ms) a process used so far, from /proc (Linux); undefined elsewhere. On a shared machine
- * the CPU time per request of each server is steadier than the wall time (which waits for other processes).
- */
-function cpuMs(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the 3rd on
-    const ticks = Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
-    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
 
 /** Runs the load against a server, measuring the server's CPU time too (ms; undefined off Linux). */
 async function measured(base, pid, seq, concurrency) {
-  const c0 = cpuMs(pid);
+  const c0 = processCpuMs(pid);
   const r = await runLoad(base, seq, concurrency);
-  const c1 = cpuMs(pid);
+  const c1 = processCpuMs(pid);
   return { ...r, cpu: c0 === undefined || c1 === undefined ? undefined : c1 - c0 };
 }
 

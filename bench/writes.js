@@ -28,7 +28,7 @@
 const fs = require("node:fs");
 const inspector = require("node:inspector");
 const path = require("node:path");
-const { round, int, logger, mkTmp, rmTmp, startSandboxProcess } = require("./lib/common");
+const { round, int, logger, mkTmp, rmTmp, startSandboxProcess, processCpuMs } = require("./lib/common");
 const { dist } = require("./lib/client");
 const { writeMigrationPlan } = require("./lib/gen-migration");
 
@@ -61,17 +61,6 @@ function startClientProfile(dir) {
   };
 }
 
-/** CPU time (user + system) of a process so far, in ms, from /proc (Linux); undefined elsewhere. */
-function procCpuMs(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // fields[11], fields[12]: utime, stime (fields 14 and 15 of proc(5)), in clock ticks (100 a second)
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
-}
 
 async function main() {
   const clients = arg("clients", 2000);
@@ -104,7 +93,7 @@ async function main() {
       try {
         const clientProfDir = label === "after" ? argText("client-cpu-prof") : undefined;
         const stopProfile = clientProfDir ? startClientProfile(path.resolve(clientProfDir)) : undefined;
-        const sb0 = procCpuMs(sb.pid);
+        const sb0 = processCpuMs(sb.pid);
         const cpu0 = process.cpuUsage();
         const t0 = process.hrtime.bigint();
         const res = await migrate.runMigration(planPath, {
@@ -117,7 +106,7 @@ async function main() {
         });
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
         const cpu = process.cpuUsage(cpu0);
-        const sb1 = procCpuMs(sb.pid);
+        const sb1 = processCpuMs(sb.pid);
         if (stopProfile) await stopProfile();
         if (res.exitCode !== 0 || !res.summary) {
           const why = res.problems.slice(0, 3).map((p) => JSON.stringify(p)).join("; ") || res.failed.slice(0, 3).map((f) => JSON.stringify(f)).join("; ");
