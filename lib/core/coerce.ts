@@ -76,7 +76,10 @@ function currentSettings(): unknown[] {
 }
 let settingsSeen = currentSettings();
 
-/** Whether luxon's defaults are still those the cached DateTimes were made with (else the caches are emptied). */
+/**
+ * Whether luxon's defaults are still those the cached DateTimes were made with and {@link plainFormatting} probed
+ * under; else both are forgotten (the caches emptied, the probe due again).
+ */
 function sameSettings(): boolean {
   const seen = settingsSeen;
   if (
@@ -86,6 +89,7 @@ function sameSettings(): boolean {
   settingsSeen = currentSettings();
   recentDateTimes.clear();
   recentDates.clear();
+  formattingPlain = undefined;
   return false;
 }
 
@@ -309,23 +313,19 @@ function offsetMinutes(offset: string): number | undefined {
   return sign === 45 ? -(h * 60 + m) : h * 60 + m;
 }
 
-/** luxon's defaults when {@link plainFormatting} last probed them, and what it found. */
-let formattingSeen: unknown[] = [];
-let formattingPlain = false;
+/** What {@link plainFormatting} found under luxon's current defaults (undefined: not probed since they changed). */
+let formattingPlain: boolean | undefined;
 
 /**
  * Whether luxon, under its current defaults (locale, numbering system, calendar), writes the wire format with
- * plain digits — as the fast path does; probed once per change of those defaults.
+ * plain digits — as the fast path does; probed once per change of those defaults ({@link sameSettings}).
  */
 function plainFormatting(): boolean {
-  const seen = formattingSeen;
-  if (
-    seen.length === 4 && seen[0] === Settings.defaultLocale && seen[1] === Settings.defaultNumberingSystem &&
-    seen[2] === Settings.defaultOutputCalendar && seen[3] === Settings.defaultWeekSettings
-  ) return formattingPlain;
-  formattingSeen = currentSettings();
-  const probe = DateTime.fromISO("2024-02-29T13:07:09-03:30", { setZone: true }).setZone(FixedOffsetZone.instance(345));
-  formattingPlain = probe.toFormat(WIRE_DATETIME) === "2024-02-29T22:22:09+05:45";
+  sameSettings();
+  if (formattingPlain === undefined) {
+    const probe = DateTime.fromISO("2024-02-29T13:07:09-03:30", { setZone: true }).setZone(FixedOffsetZone.instance(345));
+    formattingPlain = probe.toFormat(WIRE_DATETIME) === "2024-02-29T22:22:09+05:45";
+  }
   return formattingPlain;
 }
 
