@@ -15,6 +15,7 @@
 import { DateTime, FixedOffsetZone } from "luxon";
 import { fieldEnum } from "./contract";
 import { invalidParameters } from "./errors";
+import { utcDay } from "./engine/dates";
 import { compareValues, getPath, sortRecords, SortKey } from "./list";
 import { ownValue } from "./safe-keys";
 import type { SandboxContext } from "./router";
@@ -63,7 +64,7 @@ function zoneOf(offset: string): FixedOffsetZone {
 }
 
 /** `YYYY-MM-DDTHH:MM:SS[.fff]±HH:MM`: the sandbox's own date-times (clock.nowIso, the engine's value dates). */
-const OWN_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?([+-]\d{2}:\d{2})$/;
+const OWN_DATE_TIME = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?([+-]\d{2}:\d{2})$/;
 
 /**
  * The date part of a valid date-time written at the tenant's own offset (its wall-clock date is the tenant-local
@@ -72,15 +73,9 @@ const OWN_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(
 function sameOffsetDate(v: string, offset: string): string | undefined {
   if (!v.endsWith(offset)) return undefined;
   const m = OWN_DATE_TIME.exec(v);
-  if (!m || m[5] !== offset) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
-  const probe = new Date(Date.UTC(2000, mo - 1, d)); // day within the month (leap years: checked below)
-  probe.setUTCFullYear(y);
-  if (probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return undefined;
-  return v.slice(0, 10);
+  if (!m || m[1] !== offset) return undefined;
+  const date = v.slice(0, 10);
+  return utcDay(date) === undefined ? undefined : date; // a real calendar date of the years 1000–9999
 }
 
 /** The last date-time read by {@link localDate}, with its offset and answer (a posting reads "now" a few times). */

@@ -151,9 +151,10 @@ export function daysBetween(a: string, b: string): number {
 
 /**
  * Milliseconds of a valid `YYYY-MM-DD` date (years 1000 to 9999) at UTC midnight, or undefined for anything else
- * (then {@link daysBetween} asks luxon): the hot path of the engine's day counts, without a DateTime per date.
+ * (then {@link daysBetween} asks luxon): the hot path of the engine's day counts, without a DateTime per date —
+ * and the sandbox's check that a date is a real calendar date (search.ts).
  */
-function utcDay(date: string): number | undefined {
+export function utcDay(date: string): number | undefined {
   if (date.length !== 10 || !DATE_RE.test(date)) return undefined;
   const y = Number(date.slice(0, 4));
   const m = Number(date.slice(5, 7));
