@@ -20,12 +20,15 @@ export const MAMBU = join(ROOT, "bin", "mambu");
 export const DIST_LOCK = join(ROOT, "dist", ".cli-spec-build.lock");
 
 /**
- * Compiles lib/ to dist/ (tsc, the project's tsconfig). Another engineer's half-written file may
- * make tsc report errors while still emitting everything; what matters here is that the CLI files
- * compile and that what every bin/ executable and the REPL load is emitted (else this throws), so
- * errors in other files are tolerated. Concurrent builds from parallel test files are serialised
- * with a lock directory. Built once per `jest` run (spec/helpers/once-per-run.ts): a later test file
- * of the same run finds the build marked done and its outputs there, and does not compile again.
+ * Compiles lib/ to dist/ (tsc, the project's tsconfig) unless dist/ is already the build of the
+ * current sources ({@link staleOutputs}): `npm ci` and `npm install` leave it so, since the
+ * package's `prepare` script is this same `tsc -p tsconfig.json`. Another engineer's half-written
+ * file may make tsc report errors while still emitting everything; what matters here is that the CLI
+ * files compile and that what every bin/ executable and the REPL load is emitted (else this throws),
+ * so errors in other files are tolerated (`npm test`'s typecheck reports them). Concurrent builds
+ * from parallel test files are serialised with a lock directory. Built once per `jest` run
+ * (spec/helpers/once-per-run.ts): a later test file of the same run finds the build marked done and
+ * its outputs there, and does not compile again.
  */
 export function buildDist(): void {
   if (doneInRun("dist") && missingOutputs().length === 0) return;
@@ -51,15 +54,63 @@ export function buildDist(): void {
   try {
     // Another test file of this run built it while this one waited for the lock.
     if (doneInRun("dist") && missingOutputs().length === 0) return;
-    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-    const r = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.json")], { cwd: ROOT, encoding: "utf8" });
-    const mine = (r.stdout ?? "").split("\n").filter((l) => /^lib\/(cli\/(?!demo)|repl\.ts)/.test(l));
-    if (mine.length) throw new Error(`the CLI does not compile:\n${mine.join("\n")}`);
-    for (const f of missingOutputs()) throw new Error(`tsc did not emit ${f}:\n${r.stdout}${r.stderr}`);
+    if (staleOutputs().length > 0 || missingOutputs().length > 0) {
+      const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+      const r = spawnSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.json")], { cwd: ROOT, encoding: "utf8" });
+      const mine = (r.stdout ?? "").split("\n").filter((l) => /^lib\/(cli\/(?!demo)|repl\.ts)/.test(l));
+      if (mine.length) throw new Error(`the CLI does not compile:\n${mine.join("\n")}`);
+      for (const f of missingOutputs()) throw new Error(`tsc did not emit ${f}:\n${r.stdout}${r.stderr}`);
+    }
     markDone("dist");
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/** Every source file of lib/ (paths relative to lib/): TypeScript, and the JSON files it may import. */
+function libSources(): string[] {
+  return (readdirSync(join(ROOT, "lib"), { recursive: true }) as string[])
+    .map((f) => f.split("\\").join("/"))
+    .filter((f) => (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.endsWith(".json"));
+}
+
+/**
+ * The files of dist/ that the current sources of lib/ compile to (relative to dist/): for each `.ts`
+ * its `.js`, `.js.map` and `.d.ts`; a JSON file when the build copied it (an imported one). Not what
+ * an older build left behind for a source since deleted.
+ */
+export function distFiles(): string[] {
+  const out: string[] = [];
+  for (const f of libSources()) {
+    if (f.endsWith(".json")) {
+      if (existsSync(join(ROOT, "dist", f))) out.push(f);
+    } else {
+      const base = f.slice(0, -3);
+      out.push(`${base}.js`, `${base}.js.map`, `${base}.d.ts`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The sources of lib/ (relative to lib/) whose compiled files in dist/ are missing or older than the
+ * source or than tsconfig.json: empty when dist/ is the build of the current sources.
+ */
+export function staleOutputs(): string[] {
+  const mtime = (f: string): number | undefined => {
+    try {
+      return statSync(f).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  const config = mtime(join(ROOT, "tsconfig.json")) ?? Infinity;
+  return libSources().filter((f) => {
+    const since = Math.max(mtime(join(ROOT, "lib", f)) ?? Infinity, config);
+    const outs = f.endsWith(".json") ? [f] : [`${f.slice(0, -3)}.js`, `${f.slice(0, -3)}.d.ts`];
+    if (f.endsWith(".json") && !existsSync(join(ROOT, "dist", f))) return false; // not imported: not copied
+    return outs.some((o) => (mtime(join(ROOT, "dist", o)) ?? -Infinity) < since);
+  });
 }
 
 /** What the tests need of dist/ and is not there: every executable's implementation (bin/* require ../dist/...), and the REPL module. */

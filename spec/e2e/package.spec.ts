@@ -1,6 +1,7 @@
 /**
- * The published package, as a user gets it: `npm pack` (which builds through `prepare`), the tarball
- * installed into an empty project, a strict TypeScript consumer (no skipLibCheck, node16 resolution
+ * The published package, as a user gets it: `npm pack` of the package's files with the build its
+ * `prepare` script makes (`tsc -p tsconfig.json`: the dist/ of the CLI tests, cli-helpers.ts
+ * `buildDist`, compiled once per run or left current by `npm ci`), the tarball installed into an empty project, a strict TypeScript consumer (no skipLibCheck, node16 resolution
  * so the `exports` subpaths are used) compiled against its `.d.ts` and run against the sandbox.
  *
  * Installs come from npm's cache first (`--prefer-offline`): the dependencies are the ones `npm ci`
@@ -9,7 +10,8 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { buildDist, distFiles } from "./cli-helpers";
 
 const repo = resolve(__dirname, "../..");
 const tsc = join(repo, "node_modules/typescript/bin/tsc");
@@ -91,15 +93,22 @@ const CONSUMER_TSCONFIG = {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "mambu-ts-pack-"));
-  // A private copy of what the package is made of, so the build that `npm pack` runs cannot
-  // disturb the repository's own dist/ (other tests run its binaries).
+  // A private copy of what the package is made of: its files, and dist/ as `prepare` builds it
+  // (the same command as buildDist), without what an older build left behind in the repository's dist/.
+  const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  expect(pkg.scripts.prepare).toBe("tsc -p tsconfig.json");
+  buildDist();
   const src = join(work, "src");
   mkdirSync(src);
   for (const f of ["package.json", "tsconfig.json", "README.md", "CHANGELOG.md", "LICENSE", "lib", "bin", "config"]) {
     cpSync(join(repo, f), join(src, f), { recursive: true });
   }
+  for (const f of distFiles()) {
+    mkdirSync(dirname(join(src, "dist", f)), { recursive: true });
+    cpSync(join(repo, "dist", f), join(src, "dist", f));
+  }
   symlinkSync(join(repo, "node_modules"), join(src, "node_modules"), "dir");
-  run("npm", ["pack", "--pack-destination", work, "--ignore-scripts=false"], src);
+  run("npm", ["pack", "--pack-destination", work, "--ignore-scripts"], src);
   const tgz = readdirSync(work).filter((f) => f.endsWith(".tgz"));
   expect(tgz).toHaveLength(1);
   tarball = join(work, tgz[0]!);

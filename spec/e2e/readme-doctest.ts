@@ -9,6 +9,7 @@ import { join } from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { format, inspect } from "util";
 import * as ts from "typescript";
+import { diagnosticsOf } from "../helpers/ts-diagnostics";
 
 /** One ```ts block of the README. */
 export interface DocBlock {
@@ -239,7 +240,7 @@ export function typeCheck(blocks: DocBlock[], root: string, exported: string[]):
   host.fileExists = (f) => files.has(f) || fileExists.call(host, f);
   host.readFile = (f) => files.get(f)?.text ?? readFile.call(host, f);
   const program = ts.createProgram([...files.keys(), join(root, DEMO_TENANT_TYPES)], options, host);
-  return ts.getPreEmitDiagnostics(program).flatMap((d) => {
+  return diagnosticsOf(program, [...files.keys(), join(root, DEMO_TENANT_TYPES)]).flatMap((d) => {
     if (d.file && d.file.fileName === join(root, DEMO_TENANT_TYPES)) return [`${DEMO_TENANT_TYPES}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`];
     const file = d.file && files.get(d.file.fileName);
     if (!file || d.start === undefined) return [];

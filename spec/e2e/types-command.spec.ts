@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ts from "typescript";
+import { diagnosticsOf } from "../helpers/ts-diagnostics";
 import { clearCustomFieldDefinitions, Decimal, loadCustomFieldDefinitions, MambuClient, MambuConnector, MambuGroup, MambuLoan } from "../../lib";
 import { main } from "../../lib/cli/main";
 import { startSandbox } from "../../lib/sandbox";
@@ -33,7 +34,7 @@ async function mambu(...argv: string[]): Promise<{ code: number; stdout: string;
   return { code, stdout, stderr };
 }
 
-/** Compiles sample files as a user's strict project with the declarations ("mambu-ts" is lib/). */
+/** Compiles sample files as a user's strict project with the declarations ("mambu-ts" is lib/): the diagnostics of those files (spec/helpers/ts-diagnostics.ts). */
 function compile(dts: string, files: Record<string, string>): string[] {
   const names = Object.keys(files).map((f) => join(work, f));
   for (const f of Object.keys(files)) writeFileSync(join(work, f), files[f]);
@@ -43,7 +44,7 @@ function compile(dts: string, files: Record<string, string>): string[] {
     typeRoots: [join(ROOT, "node_modules", "@types")], baseUrl: ROOT, paths: { "mambu-ts": ["lib/index.ts"] },
   };
   const program = ts.createProgram([dts, ...names], options);
-  return ts.getPreEmitDiagnostics(program).map((d) => {
+  return diagnosticsOf(program, [dts, ...names]).map((d) => {
     const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
     return `${d.file ? d.file.fileName.slice(work.length + 1) || d.file.fileName : ""}:${line} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`;
   });

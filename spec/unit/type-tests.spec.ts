@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as ts from "typescript";
+import { diagnosticsOf } from "../helpers/ts-diagnostics";
 
 const DIR = join(__dirname, "..", "types");
 const MARK = /\/\/ error TS(\d+): (.+)$/;
@@ -32,14 +33,14 @@ function expectationsOf(file: string): Expected[] {
   });
 }
 
-/** Every diagnostic of spec/types (pass and fail files in one program): file, line, code, message. */
+/** Every diagnostic of the files of spec/types (pass and fail files in one program; spec/helpers/ts-diagnostics.ts): file, line, code, message. */
 function diagnostics(): Array<{ file: string; line: number; code: number; message: string }> {
   const configPath = join(DIR, "tsconfig.json");
   const { config, error } = ts.readConfigFile(configPath, (p) => ts.sys.readFile(p));
   if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, "\n"));
   const parsed = ts.parseJsonConfigFileContent(config, ts.sys, DIR);
   const program = ts.createProgram([...parsed.fileNames, ...filesOf("fail")], parsed.options);
-  return ts.getPreEmitDiagnostics(program).map((d) => ({
+  return diagnosticsOf(program, [...parsed.fileNames, ...filesOf("fail")]).map((d) => ({
     file: d.file?.fileName ?? "(options)",
     line: d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
     code: d.code,
