@@ -24,9 +24,10 @@ export function copyExample(): string {
 
 /**
  * A copy of the example with only its first `n` clients (their loans and transactions; no groups):
- * a smaller book for tests that run it several times.
+ * a smaller book for tests that run it several times. With `groups`, the groups stay too, with their
+ * members and the groups' own loans: every kind of step of the plan, on a fraction of its rows.
  */
-export function subsetExample(n: number): string {
+export function subsetExample(n: number, { groups = false }: { groups?: boolean } = {}): string {
   const dir = copyExample();
   const filter = (file: string, keep: (fields: string[]) => boolean, eol = "\n", bom = false): string[][] => {
     const recs = parseCsvText(readFileSync(join(dir, file), "utf8").replace(/^\ufeff/, ""));
@@ -34,11 +35,19 @@ export function subsetExample(n: number): string {
     writeFileSync(join(dir, file), (bom ? "\ufeff" : "") + kept.map((f) => csvLine(f)).join(eol) + eol);
     return kept.slice(1);
   };
-  const clients = new Set(filter("clients.csv", (f) => Number(f[0].slice(5)) <= n, "\r\n", true).map((f) => f[0]));
-  const loans = new Set(filter("loans.csv", (f) => clients.has(f[1])).map((f) => f[0]));
+  const members = new Set<string>();
+  const groupIds = new Set<string>();
+  if (groups) {
+    for (const line of readFileSync(join(dir, "groups.jsonl"), "utf8").split("\n").filter(Boolean)) {
+      const g = JSON.parse(line) as { id: string; members: string[] };
+      groupIds.add(g.id);
+      for (const m of g.members) members.add(m);
+    }
+  } else writeFileSync(join(dir, "groups.jsonl"), "");
+  const clients = new Set(filter("clients.csv", (f) => Number(f[0].slice(5)) <= n || members.has(f[0]), "\r\n", true).map((f) => f[0]));
+  const loans = new Set(filter("loans.csv", (f) => clients.has(f[1]) || groupIds.has(f[1])).map((f) => f[0]));
   for (const file of ["schedules.csv", "fees.csv"]) filter(file, (f) => loans.has(f[0]));
   filter("repayments.csv", (f) => loans.has(f[1]));
-  writeFileSync(join(dir, "groups.jsonl"), "");
   return dir;
 }
 

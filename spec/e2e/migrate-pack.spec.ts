@@ -12,7 +12,7 @@ import { parseCsvText, runMigration } from "../../lib/migrate";
 import type { Pack } from "../../lib/migrate";
 import { startSandbox, Sandbox } from "../../lib/sandbox";
 import { main } from "../../lib/cli/migrate-command";
-import { quiet, runBothFlows, startSandboxes } from "./migrate-book-helpers";
+import { demoTarget, quiet, runBothFlows, startSandboxes } from "./migrate-book-helpers";
 import { copyExample, subsetExample, tenantPicture } from "./migrate-helpers";
 
 jest.setTimeout(300_000);
@@ -158,9 +158,17 @@ describe("the onboarding pack", () => {
   });
 
   it("counts exactly the requests a real run sends, in both flows", async () => {
+    // on a fraction of the book with every kind of step: its first 50 clients, the groups, their members and loans
+    const small = subsetExample(50, { groups: true });
+    const smallPlan = join(small, "plan.yaml");
     const [a, b] = await startSandboxes(2);
     try {
-      for (const [run, calls] of await runBothFlows(plan, dir, a, b, pack.calls, { concurrency: 8 })) {
+      const dry = await runMigration(smallPlan, { ...quiet, ...demoTarget(a), pack: join(small, "pack") });
+      expect(dry.exitCode).toBe(0);
+      const smallPack = dry.pack!.content;
+      expect(smallPack.volumes.entities).toMatchObject({ clients: 66, groups: 4, loans: 67 });
+      expect(smallPack.steps.map((s) => s.step)).toEqual(pack.steps.map((s) => s.step));
+      for (const [run, calls] of await runBothFlows(smallPlan, small, a, b, smallPack.calls, { concurrency: 8 })) {
         expect(run.failed).toEqual([]);
         const s = run.summary!;
         expect(s.retries).toBe(0);
