@@ -25,4 +25,7 @@ module.exports = {
   // (spec/helpers/slow-specs.json), so that the two workers end together.
   testSequencer: "<rootDir>/spec/helpers/test-sequencer.js",
   testTimeout: 30000,
+  // Jest's runtime with V8's code cache: a module a later test file of the same worker loads again is not
+  // parsed again (every file still gets its own module registry and evaluates its modules afresh).
+  runtime: "<rootDir>/spec/helpers/cached-runtime.js",
 };
