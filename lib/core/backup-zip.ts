@@ -6,10 +6,16 @@
  * {@link BackupZipError} saying what is wrong.
  */
 import * as fs from "node:fs";
-import { Inflate } from "fflate";
+import type { Inflate as InflateClass } from "fflate";
 import { BackupZipError } from "../errors";
 
 export { BackupZipError };
+
+let inflateClass: typeof InflateClass | undefined;
+/** fflate's streaming inflater, loaded with the first backup checked (fflate's tables take ~5 MB of a process's memory). */
+function inflate(): typeof InflateClass {
+  return (inflateClass ??= (require("fflate") as typeof import("fflate")).Inflate);
+}
 
 /** A downloaded backup that is not a whole zip with a `.sql` dump (one class with `restoreBackup`'s: lib/errors.ts). */
 function notZip(detail: string): BackupZipError {
@@ -173,7 +179,7 @@ function checkEntry(fd: number, fileSize: number, e: Entry): void {
     if (size > e.size) failure ??= `entry ${e.name} inflates to more than the ${e.size} bytes it declares`;
     else crc = crc32Update(crc, data);
   };
-  const inflater = e.method === 8 ? new Inflate((data) => take(data)) : undefined;
+  const inflater = e.method === 8 ? new (inflate())((data) => take(data)) : undefined;
   const buf = Buffer.alloc(Math.min(CHUNK, Math.max(1, e.compressed)));
   let done = 0;
   try {

@@ -8,10 +8,19 @@
  * library, made from the text as written (`score: 0.10` → `new Decimal("0.10")`).
  * Writing: block style, no line folding, no anchors; a `Decimal` is written as a plain number with every digit.
  */
-import { Document, LineCounter, parseDocument } from "yaml";
+import type * as YamlLib from "yaml";
 import type { ScalarTag } from "yaml";
 import { MambuTsError } from "../errors";
 import { Decimal } from "./money";
+
+let yamlLib: typeof YamlLib | undefined;
+/**
+ * The `yaml` package, loaded with the first document read or written: its ~70 modules (~8 MB of a
+ * process's memory) are not loaded by a program that never reads configuration as code.
+ */
+function yaml(): typeof YamlLib {
+  return (yamlLib ??= require("yaml") as typeof YamlLib);
+}
 
 /** Longest document read (characters). */
 export const MAX_CONFIG_YAML_CHARS = 16 * 1024 * 1024;
@@ -111,8 +120,8 @@ function protoKey(value: unknown): boolean {
  */
 export function parseConfigYaml(text: string, source = "YAML document"): unknown {
   if (text.length > MAX_CONFIG_YAML_CHARS) throw new YamlDocumentError(`${source}: longer than ${MAX_CONFIG_YAML_CHARS} characters`, [{ message: "too long" }]);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, {
     schema: "core",
     merge: false,
     uniqueKeys: true,
@@ -146,7 +155,7 @@ export function parseConfigYaml(text: string, source = "YAML document"): unknown
 
 /** Writes a document as YAML (block style, Decimals as plain numbers with every digit, no anchors). */
 export function stringifyConfigYaml(value: unknown): string {
-  const doc = new Document(value, { customTags: (tags) => [DECIMAL_OUT, ...tags], aliasDuplicateObjects: false });
+  const doc = new (yaml().Document)(value, { customTags: (tags) => [DECIMAL_OUT, ...tags], aliasDuplicateObjects: false });
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -155,8 +164,8 @@ export function stringifyConfigYaml(value: unknown): string {
  * of the nearest enclosing node that exists. Undefined when the text does not parse.
  */
 export function locateInYaml(text: string, path: Array<string | number>): YamlPosition | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, customTags: (tags) => [EXACT_NUMBER, ...tags] });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: false, customTags: (tags) => [EXACT_NUMBER, ...tags] });
   if (doc.errors.length) return undefined;
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;

@@ -246,13 +246,13 @@ export function screenOf(raw: string): string {
 /** How {@link runOnTerminal} types into the terminal. */
 export interface TerminalOptions {
   /**
-   * A line typed at once, before anything shows (the terminal keeps it until the program reads),
-   * then the input ends: the answer to the one question a command may ask.
+   * A line typed at once, before anything shows (the terminal keeps it until the program reads): the
+   * answer to the one question a command may ask. The input ends when the command does.
    */
   answer?: string;
   /**
    * Lines typed one by one, each (then Enter) once `when` matches what the terminal showed since the
-   * previous one was typed (the screen as {@link screenOf} gives it); the input ends after the last.
+   * previous one was typed (the screen as {@link screenOf} gives it); the input ends when the command does.
    * For dialogues where an answer typed early would be lost or read by the wrong question.
    */
   answers?: ReadonlyArray<{ when: RegExp; type: string }>;
@@ -296,7 +296,6 @@ export function runOnTerminal(args: string[], env: NodeJS.ProcessEnv, opts: Term
       if (step < answers.length && answers[step].when.test(screenOf(out.slice(from)))) {
         from = out.length;
         child.stdin.write(`${answers[step++].type}\r`);
-        if (step === answers.length) child.stdin.end();
       }
     };
     child.stdout.setEncoding("utf8").on("data", feed);
@@ -317,8 +316,10 @@ export function runOnTerminal(args: string[], env: NodeJS.ProcessEnv, opts: Term
       clearTimeout(timer);
       resolve({ code, screen: screenOf(out), raw: out });
     });
-    if (opts.answer !== undefined) child.stdin.end(`${opts.answer}\n`);
-    else if (!answers.length) child.stdin.end();
+    // The input stays open until the command ends: `script` (util-linux) that sees its input end while the
+    // terminal still holds what was typed waits up to 2 s for the command to read it before passing the end on.
+    child.on("exit", () => child.stdin.end());
+    if (opts.answer !== undefined) child.stdin.write(`${opts.answer}\n`);
   });
 }
 

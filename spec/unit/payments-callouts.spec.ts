@@ -5,6 +5,7 @@
  * over; the credentials never shown.
  */
 import { readFileSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { Decimal, MambuTsError, Payments, Secret } from "../../lib";
@@ -269,6 +270,32 @@ describe("listenForCallouts without onMessage", () => {
     const it = l[Symbol.asyncIterator]();
     expect((await it.next()).value).toMatchObject({ messageId: ID008 });
     await expect(fetch(l.url, { method: "POST", body: PACS008, headers: noAuth })).rejects.toThrow();
+  });
+
+  it("closed from its handler, answers the delivery under way with Connection: close (close() does not wait on the sender's keep-alive)", async () => {
+    let closing: Promise<void> | undefined;
+    const l: Payments.CalloutListener = await Payments.listenForCallouts({ allowUnauthenticated: true, onMessage: () => void (closing = l.close()) });
+    const { Authorization: _a, ...noAuth } = good();
+    // a sender that keeps its connection alive, on a plain socket (nock's interception of node:http would decide that itself)
+    const head = Object.entries({ ...noAuth, Host: `127.0.0.1:${l.port}`, Connection: "keep-alive", "Content-Length": String(Buffer.byteLength(PACS008)) }).map(([k, v]) => `${k}: ${v}\r\n`);
+    const socket = connect(l.port, "127.0.0.1");
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        socket.setEncoding("utf8").on("data", (d: string) => {
+          text += d;
+          if (text.includes("\r\n\r\n")) resolve(text.slice(0, text.indexOf("\r\n\r\n")));
+        });
+        socket.on("error", reject);
+        socket.write(`POST / HTTP/1.1\r\n${head.join("")}\r\n${PACS008}`);
+      });
+      expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
+      expect(answer.split("\r\n").filter((h) => /^connection:/i.test(h))).toEqual(["Connection: close"]);
+      expect(closing).toBeDefined();
+      await closing;
+    } finally {
+      socket.destroy();
+    }
   });
 
   it("refuses options that would make it unsafe or useless, before listening", async () => {

@@ -224,7 +224,8 @@ export async function listenForCallouts(opts: CalloutListenerOptions): Promise<C
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     handle(req).then(
       () => {
-        res.writeHead(200, { "Content-Length": "0" });
+        // once closing, the answer closes its connection: close() then does not wait on the sender's keep-alive
+        res.writeHead(200, { "Content-Length": "0", ...(closed ? { Connection: "close" } : {}) });
         res.end();
       },
       (e: unknown) => {
@@ -236,7 +237,7 @@ export async function listenForCallouts(opts: CalloutListenerOptions): Promise<C
           /* a reporter's failure changes nothing */
         }
         const body = JSON.stringify({ status: r.status, error: r.message });
-        res.writeHead(r.status, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), ...(r.status === 413 ? { Connection: "close" } : {}), ...r.headers });
+        res.writeHead(r.status, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), ...(r.status === 413 || closed ? { Connection: "close" } : {}), ...r.headers });
         res.end(body);
       },
     );
