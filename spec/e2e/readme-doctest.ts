@@ -240,7 +240,7 @@ export function typeCheck(blocks: DocBlock[], root: string, exported: string[]):
   host.fileExists = (f) => files.has(f) || fileExists.call(host, f);
   host.readFile = (f) => files.get(f)?.text ?? readFile.call(host, f);
   const program = ts.createProgram([...files.keys(), join(root, DEMO_TENANT_TYPES)], options, host);
-  return diagnosticsOf(program, [...files.keys(), join(root, DEMO_TENANT_TYPES)]).flatMap((d) => {
+  return diagnosticsOf(program).flatMap((d) => {
     if (d.file && d.file.fileName === join(root, DEMO_TENANT_TYPES)) return [`${DEMO_TENANT_TYPES}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`];
     const file = d.file && files.get(d.file.fileName);
     if (!file || d.start === undefined) return [];

@@ -44,7 +44,7 @@ function compile(dts: string, files: Record<string, string>): string[] {
     typeRoots: [join(ROOT, "node_modules", "@types")], baseUrl: ROOT, paths: { "mambu-ts": ["lib/index.ts"] },
   };
   const program = ts.createProgram([dts, ...names], options);
-  return diagnosticsOf(program, [dts, ...names]).map((d) => {
+  return diagnosticsOf(program).map((d) => {
     const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
     return `${d.file ? d.file.fileName.slice(work.length + 1) || d.file.fileName : ""}:${line} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`;
   });
