@@ -75,21 +75,21 @@ function libSources(): string[] {
 }
 
 /**
- * The files of dist/ that the current sources of lib/ compile to (relative to dist/): for each `.ts`
- * its `.js`, `.js.map` and `.d.ts`; a JSON file when the build copied it (an imported one). Not what
- * an older build left behind for a source since deleted.
+ * What tsc makes of a source of lib/ in dist/ (paths relative to both): for a `.ts` its `.js`, `.js.map` and
+ * `.d.ts`; a JSON file when the build copied it (an imported one), nothing for another.
+ */
+function outputsOf(source: string): string[] {
+  if (source.endsWith(".json")) return existsSync(join(ROOT, "dist", source)) ? [source] : [];
+  const base = source.slice(0, -3);
+  return [`${base}.js`, `${base}.js.map`, `${base}.d.ts`];
+}
+
+/**
+ * The files of dist/ that the current sources of lib/ compile to (relative to dist/): not what an older
+ * build left behind for a source since deleted.
  */
 export function distFiles(): string[] {
-  const out: string[] = [];
-  for (const f of libSources()) {
-    if (f.endsWith(".json")) {
-      if (existsSync(join(ROOT, "dist", f))) out.push(f);
-    } else {
-      const base = f.slice(0, -3);
-      out.push(`${base}.js`, `${base}.js.map`, `${base}.d.ts`);
-    }
-  }
-  return out;
+  return libSources().flatMap(outputsOf);
 }
 
 /**
@@ -107,9 +107,7 @@ export function staleOutputs(): string[] {
   const config = mtime(join(ROOT, "tsconfig.json")) ?? Infinity;
   return libSources().filter((f) => {
     const since = Math.max(mtime(join(ROOT, "lib", f)) ?? Infinity, config);
-    const outs = f.endsWith(".json") ? [f] : [`${f.slice(0, -3)}.js`, `${f.slice(0, -3)}.d.ts`];
-    if (f.endsWith(".json") && !existsSync(join(ROOT, "dist", f))) return false; // not imported: not copied
-    return outs.some((o) => (mtime(join(ROOT, "dist", o)) ?? -Infinity) < since);
+    return outputsOf(f).some((o) => (mtime(join(ROOT, "dist", o)) ?? -Infinity) < since);
   });
 }
 
