@@ -12,7 +12,7 @@ import { BackupZipError } from "../errors";
 export { BackupZipError };
 
 let inflateClass: typeof InflateClass | undefined;
-/** fflate's streaming inflater, loaded with the first backup checked (fflate's tables take ~5 MB of a process's memory). */
+/** fflate's streaming inflater, loaded with the first backup checked (not with the library: see yaml-config.ts's `yaml`). */
 function inflate(): typeof InflateClass {
   return (inflateClass ??= (require("fflate") as typeof import("fflate")).Inflate);
 }

@@ -15,8 +15,8 @@ import { Decimal } from "./money";
 
 let yamlLib: typeof YamlLib | undefined;
 /**
- * The `yaml` package, loaded with the first document read or written: its ~70 modules (~8 MB of a
- * process's memory) are not loaded by a program that never reads configuration as code.
+ * The `yaml` package, loaded with the first document read or written: a program that never reads
+ * configuration as code does not load its ~70 modules (with fflate's, ~45 ms of CPU and ~2 MB at `require`).
  */
 function yaml(): typeof YamlLib {
   return (yamlLib ??= require("yaml") as typeof YamlLib);
